@@ -1,0 +1,379 @@
+"""The `audit-workbench` command: a thin layer over the package.
+
+Errors meant for people (WorkbenchError) are printed in Chinese and English without a
+traceback; anything unexpected is reported in one line (set AUDIT_WORKBENCH_DEBUG=1 for
+the traceback).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import WorkbenchError
+from .paths import DB_ENV, SCHEME_ENV
+
+DEBUG_ENV = "AUDIT_WORKBENCH_DEBUG"
+INTERNAL_ERROR_EXIT = 3
+MAX_INTERNAL_MESSAGE = 300
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class WorkbenchGroup(click.Group):
+    """A click group that turns WorkbenchError into a plain bilingual message."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as exc:
+            click.echo(exc.render(), err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # the last line of defence: never a bare traceback
+            if os.environ.get(DEBUG_ENV):
+                raise
+            click.echo(f"内部错误 / Internal error: {type(exc).__name__}: {str(exc)[:MAX_INTERNAL_MESSAGE]}\n"
+                       f"（设置 {DEBUG_ENV}=1 可查看详情 / set {DEBUG_ENV}=1 for details）", err=True)
+            ctx.exit(INTERNAL_ERROR_EXIT)
+
+
+class State:
+    """What the subcommands share; the scheme and database open only when first needed."""
+
+    def __init__(self, database_url: str | None, scheme_folder: str | None):
+        self.database_url = database_url
+        self.scheme_folder = scheme_folder
+        self._scheme = None
+
+    @property
+    def scheme(self):
+        if self._scheme is None:
+            from .scheme import load_scheme
+            self._scheme = load_scheme(self.scheme_folder)
+        return self._scheme
+
+    def workbench(self):
+        from .store.repository import Workbench
+        return Workbench(self.database_url, self.scheme)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def emit(data, as_json: bool, text: str) -> None:
+    if as_json:
+        if is_dataclass(data):
+            data = asdict(data)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
+stage_choice = click.Choice(["initial", "surveillance", "recertification"])
+
+
+@click.group(cls=WorkbenchGroup, context_settings=CONTEXT)
+@click.option("--db", "database_url", envvar=DB_ENV, metavar="URL",
+              help=f"数据库 SQLAlchemy URL（默认 data/workbench.sqlite）/ database URL (env {DB_ENV})")
+@click.option("--scheme", "scheme_folder", envvar=SCHEME_ENV, metavar="DIR",
+              help="方案目录（默认 parameters/scheme）/ scheme folder")
+@click.version_option(__version__, prog_name="audit-workbench")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None, scheme_folder: str | None) -> None:
+    """商品售后服务成熟度认证工作台 / After-sales service maturity certification workbench."""
+    ctx.obj = State(database_url, scheme_folder)
+
+
+# --- calc ---------------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def calc() -> None:
+    """计算（不写数据库）/ Calculations (nothing is written)."""
+
+
+@calc.command("uscc")
+@click.argument("code")
+def calc_uscc(code: str) -> None:
+    """校验统一社会信用代码 / Check a Unified Social Credit Code."""
+    from .rules.uscc import check_uscc
+    result = check_uscc(code)
+    if result.valid:
+        click.echo("valid / 有效")
+    else:
+        click.echo(f"invalid / 无效：{result.zh} / {result.en}")
+        sys.exit(1)
+
+
+def _parse_reduction(_ctx, _param, values):
+    from .rules.person_days import Reduction
+    parsed = []
+    for value in values:
+        reason, _, share = value.rpartition("=")
+        try:
+            parsed.append(Reduction(reason or "reduction", float(share.rstrip("%")) / (100 if share.endswith("%") else 1)))
+        except ValueError:
+            raise click.BadParameter(f"应为 原因=比例，如 成熟体系=0.1 / expected REASON=SHARE, got '{value}'") from None
+    return parsed
+
+
+@calc.command("person-days")
+@click.option("--personnel", type=click.IntRange(min=1), required=True, help="有效售后服务人员数 / effective personnel")
+@click.option("--outlets", type=click.IntRange(min=1), default=1, show_default=True, help="固定服务网点数 / service outlets")
+@click.option("--categories", type=click.IntRange(min=1), default=1, show_default=True, help="产品类别数 / product categories")
+@click.option("--stage", type=stage_choice, default="initial", show_default=True, help="审核阶段 / audit stage")
+@click.option("--reduction", multiple=True, callback=_parse_reduction, metavar="REASON=SHARE",
+              help="减少人日的原因和比例（可多次）/ a reduction and its share, repeatable")
+@json_option
+@pass_state
+def calc_person_days(state: State, personnel, outlets, categories, stage, reduction, as_json) -> None:
+    """计算审核人日及理由 / Audit person-days with the justification of every step."""
+    from .rules.person_days import person_days
+    result = person_days(state.scheme, personnel, outlets=outlets, categories=categories, stage=stage,
+                         reductions=reduction)
+    lines = [f"{s.days:g}\t{s.zh} / {s.en}" for s in result.steps]
+    emit(result.as_dict(), as_json,
+         "\n".join([*lines, f"人日 person-days: {result.days:g}（现场至少 on site ≥ {result.on_site_min_days:g}）"]))
+
+
+@calc.command("case-sample")
+@click.option("--lot", type=int, required=True, help="已完成案例总数（批量）/ completed cases (lot size)")
+@click.option("--level", type=click.Choice(["I", "II", "III"]), default=None, help="检验水平 / inspection level")
+@json_option
+@pass_state
+def calc_case_sample(state: State, lot, level, as_json) -> None:
+    """按 GB/T 2828.1 计算案例样本量 / Case sample size by GB/T 2828.1."""
+    from .rules.sampling import case_sample_size
+    result = case_sample_size(state.scheme, lot, level)
+    emit(result.as_dict(), as_json,
+         f"样本量字码 code letter {result.code_letter}，样本量 sample size {result.sample_size}"
+         + ("（全数检查 / every case）" if result.whole_lot else ""))
+
+
+@calc.command("site-sample")
+@click.option("--sites", type=int, required=True, help="场所（网点）数 / number of sites")
+@click.option("--stage", type=stage_choice, required=True, help="审核阶段 / audit stage")
+@json_option
+@pass_state
+def calc_site_sample(state: State, sites, stage, as_json) -> None:
+    """按 IAF MD1 计算抽样场所数 / Site sample size by IAF MD1."""
+    from .rules.sampling import site_sample_size
+    size = site_sample_size(state.scheme, sites, stage)
+    emit({"sample_size": size, "sites": sites, "stage": stage}, as_json, f"抽样场所 sample sites: {size}")
+
+
+@calc.command("survey-size")
+@click.option("--population", type=int, default=None, help="客户总体数量 / customers served (omit for infinite)")
+@click.option("--margin", type=float, default=None, help="允许误差，默认 0.05 / margin of error")
+@click.option("--confidence", type=float, default=None, help="置信度，默认 0.95 / confidence level")
+@json_option
+@pass_state
+def calc_survey_size(state: State, population, margin, confidence, as_json) -> None:
+    """计算满意度调查最小样本量 / Minimum survey sample size."""
+    from .rules.survey import survey_sample_size
+    size = survey_sample_size(state.scheme, population, margin=margin, confidence=confidence)
+    emit({"sample_size": size, "population": population}, as_json, f"最小样本量 sample size: {size}")
+
+
+# --- scheme -------------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def scheme() -> None:
+    """认证方案 / The certification scheme."""
+
+
+@scheme.command("validate")
+@json_option
+@pass_state
+def scheme_validate(state: State, as_json) -> None:
+    """校验方案文件 / Validate the scheme files."""
+    s = state.scheme
+    summary = {"name": s.meta.name, "version": s.meta.version, "fingerprint": s.fingerprint,
+               "checklist_items": len(s.checklist)}
+    emit(summary, as_json, f"方案有效 / scheme valid: {s.meta.name} {s.meta.version}，"
+                           f"{len(s.checklist)} 个条目 items，指纹 fingerprint {s.fingerprint[:12]}")
+
+
+@scheme.command("export-xlsx")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def scheme_export(state: State, out: Path) -> None:
+    """导出为 Excel，每个表一个工作表 / Export to Excel, one sheet per table."""
+    from .scheme_xlsx import export_xlsx
+    export_xlsx(state.scheme, out)
+    click.echo(f"已导出 exported: {out}")
+
+
+@scheme.command("import-xlsx")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="写入的方案目录（默认当前方案目录）/ folder to write (default: the scheme folder)")
+@pass_state
+def scheme_import(state: State, source: Path, out: Path | None) -> None:
+    """从 Excel 导入并校验，写回 YAML / Import from Excel, validate, write the YAML files."""
+    from .paths import scheme_dir
+    from .scheme import write_scheme
+    from .scheme_xlsx import import_xlsx
+    imported = import_xlsx(source)  # raises before anything is written
+    folder = out or Path(state.scheme_folder or scheme_dir())
+    written = write_scheme(imported, folder)
+    click.echo(f"已导入 imported {imported.meta.name} {imported.meta.version} → "
+               + ", ".join(str(p) for p in written))
+
+
+# --- db -----------------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def db() -> None:
+    """数据库 / The database."""
+
+
+def _upgrade(state: State) -> None:
+    from .store.database import current_revision, get_engine, upgrade
+    engine = get_engine(state.database_url)
+    before = current_revision(engine)
+    after = upgrade(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"数据库已是最新 / database is up to date ({after}): {where}")
+    else:
+        click.echo(f"数据库已升级 / database upgraded {before or '(empty)'} → {after}: {where}")
+
+
+@db.command("init")
+@pass_state
+def db_init(state: State) -> None:
+    """创建数据库 / Create the database (safe to repeat)."""
+    _upgrade(state)
+
+
+@db.command("upgrade")
+@pass_state
+def db_upgrade(state: State) -> None:
+    """升级数据库结构 / Upgrade the database schema."""
+    _upgrade(state)
+
+
+# --- applicants ---------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def applicant() -> None:
+    """申请方 / Applicants."""
+
+
+@applicant.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@pass_state
+def applicant_add(state: State, file: Path, as_json) -> None:
+    """从 YAML 文件登记申请方 / Register an applicant from a YAML file."""
+    from .imports.applicants import read_applicant_file
+    data = read_applicant_file(file, state.scheme)
+    added = state.workbench().add_applicant(data)
+    emit(added, as_json, f"已登记申请方 / applicant added: {added['id']} {added['name']}")
+
+
+@applicant.command("list")
+@json_option
+@pass_state
+def applicant_list(state: State, as_json) -> None:
+    """列出申请方 / List applicants."""
+    rows = state.workbench().list_applicants()
+    emit(rows, as_json, "\n".join(f"{r['id']}\t{r['name']}\t{','.join(r['domains'])}" for r in rows)
+         or "（没有申请方 / no applicants）")
+
+
+@applicant.command("show")
+@click.argument("applicant_id")
+@json_option
+@pass_state
+def applicant_show(state: State, applicant_id: str, as_json) -> None:
+    """显示申请方 / Show one applicant."""
+    workbench = state.workbench()
+    row = workbench.get_applicant(applicant_id)
+    row["imports"] = workbench.imports(applicant_id)
+    emit(row, as_json, "\n".join(f"{k}: {v}" for k, v in row.items()))
+
+
+# --- imports ------------------------------------------------------------------------------
+@cli.group("import", cls=WorkbenchGroup)
+def import_() -> None:
+    """导入调查与工单数据 / Import survey and work-order files."""
+
+
+applicant_option = click.option("--applicant", "applicant_id", required=True, help="申请方编号 / applicant id")
+file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@import_.command("surveys")
+@applicant_option
+@file_argument
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="列映射文件（默认自动识别问卷星/Kobo/LimeSurvey）/ column-mapping file")
+@json_option
+@pass_state
+def import_surveys(state: State, applicant_id, file, mapping, as_json) -> None:
+    """导入满意度调查导出文件 / Import a survey export (CSV or XLSX)."""
+    from .imports.surveys import load_layout_file, read_survey
+    workbench = state.workbench()
+    workbench.get_applicant(applicant_id)
+    parsed = read_survey(file, state.scheme, load_layout_file(mapping) if mapping else None)
+    result = workbench.import_survey(applicant_id, parsed)
+    emit(result, as_json, f"已导入问卷 {result['rows']} 份（{parsed.layout.name}）/ imported {result['rows']} responses")
+
+
+@import_.command("work-orders")
+@applicant_option
+@file_argument
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="列映射文件（默认 parameters/mappings/work_orders.yaml）/ column-mapping file")
+@json_option
+@pass_state
+def import_work_orders(state: State, applicant_id, file, mapping, as_json) -> None:
+    """导入服务工单记录 / Import a work-order log (CSV or XLSX)."""
+    from .imports.work_orders import load_mapping, read_work_orders
+    workbench = state.workbench()
+    workbench.get_applicant(applicant_id)
+    parsed = read_work_orders(file, load_mapping(mapping) if mapping else None)
+    result = workbench.import_work_orders(applicant_id, parsed)
+    emit(result, as_json, f"已导入工单 {result['rows']} 条 / imported {result['rows']} work orders")
+
+
+# --- results ------------------------------------------------------------------------------
+@cli.command("kpis")
+@applicant_option
+@json_option
+@pass_state
+def kpis(state: State, applicant_id, as_json) -> None:
+    """由已导入工单计算监测指标 / KPIs from the imported work orders."""
+    from .errors import NotFoundError
+    from .rules.kpis import compute_kpis
+    orders = state.workbench().work_orders(applicant_id)
+    if orders.empty:
+        raise NotFoundError(f"申请方「{applicant_id}」尚未导入工单", f"No work orders imported for '{applicant_id}'")
+    report = compute_kpis(orders, state.scheme)
+    overall = {k: asdict(v) for k, v in report.overall.items()}
+    flagged = report.monthly[report.monthly["out_of_control"]]
+    lines = [f"{v.name}\t{v.value:.4g}\t({v.numerator:g}/{v.denominator})" for v in report.overall.values()
+             if v.value is not None]
+    lines += [f"失控点 out of control: {r.measure} {r.month} {r.value:.4g}" for r in flagged.itertuples()]
+    emit({"overall": overall, "out_of_control": flagged.to_dict("records")}, as_json, "\n".join(lines))
+
+
+@cli.command("demo")
+@pass_state
+def demo(state: State) -> None:
+    """创建演示申请方并导入其数据 / Create the demo applicants and import their data."""
+    from .demo import create_demo
+    from .rules.kpis import compute_kpis
+    workbench = state.workbench()
+    for applicant_id in create_demo(workbench, echo=click.echo):
+        report = compute_kpis(workbench.work_orders(applicant_id), state.scheme)
+        figures = "，".join(f"{v.name} {v.value:.3g}" for v in list(report.overall.values())[:4])
+        click.echo(f"{applicant_id}: {figures}")
+
+
+def main() -> None:
+    cli(prog_name="audit-workbench")

@@ -1,0 +1,94 @@
+"""Typed, bilingual errors for people who are not programmers.
+
+Every error the workbench raises on purpose is a WorkbenchError. It carries a Chinese and
+an English sentence and, where it applies, the file, row and column it is about, so that
+the command line, a widget or a notebook can show it without a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in an input."""
+
+    zh: str
+    en: str
+    row: int | None = None
+    column: str | None = None
+    file: str | None = None
+    entry: str | None = None
+
+    def location(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(f"文件 file {self.file}")
+        if self.entry is not None:
+            parts.append(f"条目 entry {self.entry}")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行 row {self.row}")
+        if self.column is not None:
+            parts.append(f"字段 field「{self.column}」")
+        return "，".join(parts)
+
+    def render(self) -> str:
+        where = self.location()
+        head = f"{where}：" if where else ""
+        return f"{head}{self.zh} / {self.en}"
+
+
+class WorkbenchError(Exception):
+    """An error meant for the user; rendered in Chinese and English."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        zh: str,
+        en: str,
+        *,
+        file: str | Path | None = None,
+        problems: list[Problem] | tuple[Problem, ...] = (),
+    ):
+        self.zh = zh
+        self.en = en
+        self.file = str(file) if file is not None else None
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = []
+        if self.file:
+            lines.append(f"文件 file: {self.file}")
+        lines.append(f"{self.zh}")
+        lines.append(f"{self.en}")
+        for problem in self.problems[:MAX_PROBLEMS_SHOWN]:
+            lines.append(f"  - {problem.render()}")
+        hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            lines.append(f"  … 另有 {hidden} 处问题 / {hidden} more problems")
+        return "\n".join(lines)
+
+
+class SchemeError(WorkbenchError):
+    """The scheme files are malformed or inconsistent."""
+
+
+class InputFileError(WorkbenchError):
+    """An imported file (survey, work orders, applicant) is unusable; nothing was written."""
+
+
+class RuleError(WorkbenchError):
+    """A rule cannot be applied to the given values (e.g. beyond the scheme's tables)."""
+
+
+class NotFoundError(WorkbenchError):
+    """A record that was asked for does not exist."""
+
+
+class ConflictError(WorkbenchError):
+    """A write would break a rule of the store (duplicate, locked, not allowed)."""

@@ -1,0 +1,44 @@
+"""Where the project's files live: found from the working directory, not hard-coded.
+
+The workbench is run from the repository (the command line) and from `workbooks/`
+(papermill, Voila), so the project root is the nearest folder upwards that holds
+`parameters/scheme/`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DB_ENV = "AUDIT_WORKBENCH_DB"
+SCHEME_ENV = "AUDIT_WORKBENCH_SCHEME"
+
+
+def project_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "parameters" / "scheme").is_dir():
+            return folder
+    # An editable install: the package sits in <root>/src/audit_widgets.
+    return Path(__file__).resolve().parents[2]
+
+
+def scheme_dir() -> Path:
+    configured = os.environ.get(SCHEME_ENV)
+    return Path(configured) if configured else project_root() / "parameters" / "scheme"
+
+
+def mappings_dir() -> Path:
+    return project_root() / "parameters" / "mappings"
+
+
+def outputs_dir() -> Path:
+    return project_root() / "outputs"
+
+
+def default_database_url() -> str:
+    """The database: $AUDIT_WORKBENCH_DB, else SQLite in <root>/data (outside outputs/)."""
+    configured = os.environ.get(DB_ENV)
+    if configured:
+        return configured
+    path = project_root() / "data" / "workbench.sqlite"
+    return f"sqlite:///{path}"

@@ -1,0 +1,107 @@
+"""The certification decision rule: certifiable or not, and every reason why."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from ..scheme import Scheme
+from .scoring import Gate, ScoreResult
+
+
+@dataclass(frozen=True)
+class FindingState:
+    id: str
+    grade: str                      # a finding_grades id
+    raised_on: date
+    plan_accepted_on: date | None = None
+    verified_on: date | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.verified_on is not None
+
+
+@dataclass
+class Recommendation:
+    certifiable: bool
+    level_rank: int
+    level_label: str
+    level_name: str
+    reasons: list[Gate] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "certifiable": self.certifiable,
+            "level": {"rank": self.level_rank, "label": self.level_label, "name": self.level_name},
+            "reasons": [g.__dict__ for g in self.reasons],
+        }
+
+
+def open_major_count(scheme: Scheme, findings: list[FindingState]) -> int:
+    needs_verification = {g.id for g in scheme.finding_grades if g.blocks_until == "verified"}
+    return sum(1 for f in findings if f.grade in needs_verification and not f.closed)
+
+
+def finding_gates(scheme: Scheme, findings: list[FindingState], decision_date: date) -> list[Gate]:
+    grades = scheme.finding_grades_by_id
+    gates = []
+    for finding in findings:
+        grade = grades[finding.grade]
+        if grade.blocks_until == "none":
+            continue
+        deadline = finding.raised_on + relativedelta(months=grade.deadline_months)
+        done = finding.verified_on if grade.blocks_until == "verified" else (finding.plan_accepted_on or finding.verified_on)
+        if done is not None:
+            continue
+        if grade.blocks_until == "verified":
+            overdue = decision_date > deadline
+            gates.append(Gate(
+                f"finding:{finding.id}", False, blocking=True,
+                zh=f"{grade.name} {finding.id} 的纠正措施未经验证" + (f"，已超过期限 {deadline}，申请不予通过" if overdue else f"（期限 {deadline}）"),
+                en=f"{grade.id} finding {finding.id}: corrective action not verified"
+                   + (f"; deadline {deadline} passed, the application fails" if overdue else f" (due {deadline})"),
+            ))
+        else:
+            gates.append(Gate(
+                f"finding:{finding.id}", False, blocking=True,
+                zh=f"{grade.name} {finding.id} 的纠正措施计划尚未被接受（期限 {deadline}）",
+                en=f"{grade.id} finding {finding.id}: corrective action plan not accepted (due {deadline})",
+            ))
+    return gates
+
+
+def recommend(
+    scheme: Scheme,
+    score: ScoreResult,
+    findings: list[FindingState],
+    *,
+    decision_date: date,
+    decision_makers: list[str] | tuple[str, ...] = (),
+    audit_team: list[str] | tuple[str, ...] = (),
+) -> Recommendation:
+    """Combine the score's gates, the findings and the committee's impartiality."""
+    reasons: list[Gate] = list(score.gates)
+    if not score.complete:
+        reasons.append(Gate(
+            "complete", False, blocking=True,
+            zh=f"尚有 {len(score.unanswered)} 个条目未作答：" + "、".join(score.unanswered[:10]),
+            en=f"{len(score.unanswered)} items are unanswered: " + ", ".join(score.unanswered[:10]),
+        ))
+    reasons.append(Gate(
+        "level", score.level.certifiable, blocking=True,
+        zh=f"得分 {score.score:.1f}，等级{score.level.label}（{score.level.name}）"
+           + ("" if score.level.certifiable else "，未达到认证要求"),
+        en=f"score {score.score:.1f}, level {score.level.rank}" + ("" if score.level.certifiable else ", not certifiable"),
+    ))
+    reasons += finding_gates(scheme, findings, decision_date)
+    conflicted = sorted(set(decision_makers) & set(audit_team))
+    if conflicted:
+        reasons.append(Gate(
+            "impartiality", False, blocking=True,
+            zh="认证决定人员参加过审查：" + "、".join(conflicted),
+            en="decision makers who were on the audit team: " + ", ".join(conflicted),
+        ))
+    certifiable = all(g.passed for g in reasons if g.blocking)
+    return Recommendation(certifiable, score.level.rank, score.level.label, score.level.name, reasons)

@@ -1,0 +1,118 @@
+"""Certificate lifecycle: validity, surveillance dates, suspension and withdrawal,
+recertification window, status changes and certificate numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from ..errors import RuleError
+from ..scheme import Scheme
+
+
+def expiry_date(scheme: Scheme, decision_date: date) -> date:
+    """Valid for `validity_years` from the decision: the last valid day is the day before."""
+    return decision_date + relativedelta(years=scheme.lifecycle_rules.validity_years) - relativedelta(days=1)
+
+
+def surveillance_due_dates(scheme: Scheme, decision_date: date, done: list[date] | tuple[date, ...] = ()) -> list[date]:
+    """The latest date for each surveillance of the cycle. The first is due within N months of
+    the decision; each later one within M months of the previous one actually done (or, if
+    not done yet, of the previous due date)."""
+    rules = scheme.lifecycle_rules
+    expiry = expiry_date(scheme, decision_date)
+    due = [decision_date + relativedelta(months=rules.first_surveillance_within_months)]
+    done = sorted(done)
+    while True:
+        anchor = done[len(due) - 1] if len(done) >= len(due) else due[-1]
+        following = anchor + relativedelta(months=rules.surveillance_interval_months)
+        if following >= expiry:
+            break
+        due.append(following)
+    return due
+
+
+def recertification_window(scheme: Scheme, expiry: date) -> tuple[date, date]:
+    """(apply from, finish by): apply N months before expiry and finish before it."""
+    months = scheme.lifecycle_rules.recertification_apply_months_before_expiry
+    return expiry - relativedelta(months=months), expiry
+
+
+def suspension_ends(scheme: Scheme, suspended_on: date) -> date:
+    return suspended_on + relativedelta(months=scheme.lifecycle_rules.max_suspension_months)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    from_status: str
+    to_status: str
+    reason: str
+    on: date
+    decided_by: str
+
+
+def change_status(scheme: Scheme, current: str, target: str, reason: str, on: date, decided_by: str) -> StatusChange:
+    """Validate a status change: allowed from the current status, with a reason of the target."""
+    names = {s.id: s.name for s in scheme.certificate_statuses}
+    for status in (current, target):
+        if status not in names:
+            raise RuleError(f"未知的证书状态「{status}」", f"Unknown certificate status '{status}'")
+    allowed = {(t.from_status, t.to_status) for t in scheme.status_transitions}
+    if (current, target) not in allowed:
+        raise RuleError(
+            f"证书状态不能从「{names[current]}」变为「{names[target]}」",
+            f"A certificate cannot go from '{current}' to '{target}'",
+        )
+    reasons = {r.id: r.name for r in scheme.status_reasons if r.status == target}
+    if reason not in reasons:
+        options = "、".join(f"{k}（{v}）" for k, v in reasons.items())
+        raise RuleError(
+            f"变为「{names[target]}」的原因应为：{options}",
+            f"The reason for '{target}' must be one of: {', '.join(reasons)}",
+        )
+    if not decided_by.strip():
+        raise RuleError("须记录决定人", "Who decided the change must be recorded")
+    return StatusChange(current, target, reason, on, decided_by)
+
+
+@dataclass(frozen=True)
+class DueChange:
+    to_status: str
+    reason: str
+    since: date
+
+
+def due_status_change(
+    scheme: Scheme,
+    *,
+    status: str,
+    decision_date: date,
+    today: date,
+    surveillances_done: list[date] | tuple[date, ...] = (),
+    suspended_on: date | None = None,
+) -> DueChange | None:
+    """What the rules say must happen to the certificate by `today`, if anything."""
+    if status in {s.id for s in scheme.certificate_statuses if s.terminal}:
+        return None
+    expiry = expiry_date(scheme, decision_date)
+    if today > expiry:
+        return DueChange("expired", "validity_ended", expiry)
+    if status == "suspended" and suspended_on is not None:
+        end = suspension_ends(scheme, suspended_on)
+        if today > end:
+            return DueChange("withdrawn", "suspension_expired", end)
+        return None
+    if status == "valid":
+        done = sorted(surveillances_done)
+        for index, due in enumerate(surveillance_due_dates(scheme, decision_date, done)):
+            if index >= len(done) and today > due:
+                return DueChange("suspended", "missed_surveillance", due)
+    return None
+
+
+def certificate_number(scheme: Scheme, year: int, domain: str, sequence: int) -> str:
+    """A readable unique number, e.g. XBHT-SM-2026-C00012 (prefix, year, domain, sequence)."""
+    if sequence < 1:
+        raise RuleError("证书序号应从 1 开始", "The certificate sequence starts at 1")
+    return f"{scheme.lifecycle_rules.certificate_number_prefix}-{year}-{domain.upper()}{sequence:05d}"

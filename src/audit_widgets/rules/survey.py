@@ -1,0 +1,178 @@
+"""Survey statistics (5.1a): indicator scores on 0–100, CSAT, NPS, Wilson intervals and
+whether the sample is large enough."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from statistics import NormalDist
+
+import pandas as pd
+
+from ..errors import RuleError
+from ..scheme import Scheme, SurveyScale
+
+
+def z_for(confidence: float) -> float:
+    return NormalDist().inv_cdf((1 + confidence) / 2)
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def wilson_interval(successes: int, n: int, confidence: float) -> Interval:
+    """Wilson score interval for a proportion; (0, 1) when there is no data."""
+    if n == 0:
+        return Interval(0.0, 1.0)
+    z = z_for(confidence)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+def survey_sample_size(
+    scheme: Scheme,
+    population: int | None = None,
+    *,
+    margin: float | None = None,
+    confidence: float | None = None,
+    proportion: float | None = None,
+) -> int:
+    """n = z²·p(1−p)/E², with the finite-population correction n/(1+(n−1)/N)."""
+    rules = scheme.survey_rules
+    margin = rules.margin_of_error if margin is None else margin
+    confidence = rules.confidence if confidence is None else confidence
+    proportion = rules.expected_proportion if proportion is None else proportion
+    if not 0 < margin < 1 or not 0 < confidence < 1 or not 0 < proportion < 1:
+        raise RuleError(
+            "误差、置信度和比例都应在 0 与 1 之间", "Margin, confidence and proportion must each be between 0 and 1"
+        )
+    if population is not None and population < 1:
+        raise RuleError("总体数量应至少为 1", "The population must be at least 1")
+    z = z_for(confidence)
+    n0 = z * z * proportion * (1 - proportion) / (margin * margin)
+    n = n0 if population is None else n0 / (1 + (n0 - 1) / population)
+    # Guard against float noise such as 278.00000000000006 before rounding up.
+    return math.ceil(round(n, 9))
+
+
+def normalise(values: pd.Series, scale: SurveyScale, top: float) -> pd.Series:
+    return (values - scale.min_value) / (scale.max_value - scale.min_value) * top
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    indicator: str
+    name: str
+    responses: int
+    score: float            # mean on 0–100
+    score_low: float        # 95 % interval of the mean (normal approximation)
+    score_high: float
+    satisfied_share: float  # share at or above the satisfied threshold
+    satisfied_low: float    # Wilson interval
+    satisfied_high: float
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    responses: int
+    nps: float
+    nps_low: float
+    nps_high: float
+    promoters: float
+    passives: float
+    detractors: float
+    promoters_interval: Interval
+    detractors_interval: Interval
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    responses: int
+    indicators: list[IndicatorScore]
+    csat: float
+    nps: NpsResult | None
+    required_sample: int
+    population: int | None
+    adequate: bool
+
+    def measures(self) -> dict[str, float]:
+        """The survey's measures by the ids the checklist uses (see kpis.yaml)."""
+        values = {f"csat_{i.indicator}": i.score for i in self.indicators}
+        values["csat_overall"] = self.csat
+        if self.nps is not None:
+            values["nps"] = self.nps.nps
+        return values
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def nps_result(scores: pd.Series, scheme: Scheme) -> NpsResult:
+    rules = scheme.survey_rules
+    scores = scores.dropna()
+    n = len(scores)
+    if n == 0:
+        raise RuleError("没有推荐意愿评分，无法计算 NPS", "No recommendation scores: NPS cannot be computed")
+    promoters = int((scores >= rules.nps_promoter_min).sum())
+    detractors = int((scores <= rules.nps_detractor_max).sum())
+    p, d = promoters / n, detractors / n
+    nps = (p - d) * 100
+    # Variance of the difference of two multinomial shares.
+    se = math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n) * 100
+    z = z_for(rules.confidence)
+    return NpsResult(
+        responses=n, nps=nps, nps_low=max(-100.0, nps - z * se), nps_high=min(100.0, nps + z * se),
+        promoters=p, passives=1 - p - d, detractors=d,
+        promoters_interval=wilson_interval(promoters, n, rules.confidence),
+        detractors_interval=wilson_interval(detractors, n, rules.confidence),
+    )
+
+
+def summarise_survey(
+    answers: pd.DataFrame,
+    scheme: Scheme,
+    *,
+    scale_id: str,
+    population: int | None = None,
+) -> SurveySummary:
+    """`answers` has one column per indicator id (on the given scale) and optionally `nps`."""
+    rules = scheme.survey_rules
+    scales = {s.id: s for s in scheme.survey_scales}
+    if scale_id not in scales:
+        raise RuleError(f"未知量表「{scale_id}」", f"Unknown survey scale '{scale_id}'")
+    scale = scales[scale_id]
+    z = z_for(rules.confidence)
+    top = rules.normalised_scale
+    threshold = rules.satisfied_min_share * top
+    indicators = []
+    for indicator in scheme.survey_indicators:
+        if indicator.id not in answers.columns:
+            continue
+        values = normalise(answers[indicator.id].dropna().astype(float), scale, top)
+        n = len(values)
+        if n == 0:
+            continue
+        mean = float(values.mean())
+        se = float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+        satisfied = int((values >= threshold - 1e-9).sum())
+        interval = wilson_interval(satisfied, n, rules.confidence)
+        indicators.append(IndicatorScore(
+            indicator=indicator.id, name=indicator.name, responses=n,
+            score=mean, score_low=max(0.0, mean - z * se), score_high=min(top, mean + z * se),
+            satisfied_share=satisfied / n, satisfied_low=interval.low, satisfied_high=interval.high,
+        ))
+    if not indicators:
+        raise RuleError("问卷中没有任何核心指标的有效评分", "The survey has no valid score for any core indicator")
+    csat = sum(i.score for i in indicators) / len(indicators)
+    nps = nps_result(answers["nps"], scheme) if "nps" in answers.columns else None
+    responses = len(answers)
+    required = survey_sample_size(scheme, population)
+    return SurveySummary(
+        responses=responses, indicators=indicators, csat=csat, nps=nps,
+        required_sample=required, population=population, adequate=responses >= required,
+    )

@@ -1,0 +1,133 @@
+"""Audit team check (§8): leader, domain competence, impartiality. Every violation is
+returned, not only the first, so the reviewer can fix the team in one go."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from ..scheme import Scheme
+
+
+@dataclass(frozen=True)
+class Consultancy:
+    applicant_id: str
+    last_day: date  # the last day the auditor consulted for that applicant
+
+
+@dataclass(frozen=True)
+class AuditorProfile:
+    id: str
+    name: str
+    grade: str
+    domains: tuple[str, ...]
+    auditor_since: date | None = None  # when the auditor first qualified as 审查员
+    consultancies: tuple[Consultancy, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    auditor: AuditorProfile
+    role: str  # a team_roles id: leader, member, expert
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    zh: str
+    en: str
+    auditor_id: str | None = None
+
+    def render(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+@dataclass(frozen=True)
+class TeamCheck:
+    violations: list[Violation] = field(default_factory=list)
+    counted_auditors: list[str] = field(default_factory=list)  # count toward person-days
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def check_team(
+    scheme: Scheme,
+    members: list[TeamMember],
+    *,
+    applicant_id: str,
+    applicant_domains: list[str] | tuple[str, ...],
+    audit_date: date,
+    decision_makers: list[str] | tuple[str, ...] = (),
+) -> TeamCheck:
+    grades = scheme.grades_by_id
+    roles = {r.id: r for r in scheme.team_roles}
+    domain_names = {d.id: d.name for d in scheme.domains}
+    lookback = relativedelta(years=scheme.impartiality.consulting_lookback_years)
+    violations: list[Violation] = []
+    counted: list[str] = []
+    covered: set[str] = set()
+
+    leaders = [m for m in members if m.role == "leader"]
+    if not leaders:
+        violations.append(Violation("no_leader", "审查组没有组长", "the team has no leader"))
+    if len(leaders) > 1:
+        violations.append(Violation("several_leaders", "审查组只能有一名组长", "the team may have only one leader"))
+
+    for member in members:
+        auditor = member.auditor
+        grade = grades.get(auditor.grade)
+        role = roles.get(member.role)
+        who = f"{auditor.name}（{auditor.id}）"
+        if grade is None or role is None:
+            violations.append(Violation(
+                "unknown_grade_or_role", f"{who} 的资格等级或组内角色未知", f"{auditor.id}: unknown grade or role",
+                auditor.id,
+            ))
+            continue
+        if member.role == "leader" and not grade.can_lead:
+            violations.append(Violation(
+                "leader_grade", f"{who} 为{grade.name}，不能担任组长", f"{auditor.id} is {grade.id} and cannot lead",
+                auditor.id,
+            ))
+        if grade.min_years_as_auditor:
+            since = auditor.auditor_since
+            if since is None or since + relativedelta(years=grade.min_years_as_auditor) > audit_date:
+                violations.append(Violation(
+                    "grade_experience",
+                    f"{who} 任审查员不满 {grade.min_years_as_auditor} 年，不能定为{grade.name}",
+                    f"{auditor.id} has less than {grade.min_years_as_auditor} years as auditor for grade {grade.id}",
+                    auditor.id,
+                ))
+        for consultancy in auditor.consultancies:
+            if consultancy.applicant_id == applicant_id and consultancy.last_day + lookback > audit_date:
+                violations.append(Violation(
+                    "consulted",
+                    f"{who} 于 {consultancy.last_day} 为申请方提供过咨询（{scheme.impartiality.consulting_lookback_years} 年内）",
+                    f"{auditor.id} consulted for the applicant on {consultancy.last_day}, within "
+                    f"{scheme.impartiality.consulting_lookback_years} years",
+                    auditor.id,
+                ))
+        if auditor.id in decision_makers:
+            violations.append(Violation(
+                "decision_maker_on_team", f"{who} 是认证决定人员，不得参加审查组",
+                f"{auditor.id} is a decision maker and may not be on the audit team", auditor.id,
+            ))
+        if grade.counts_for_person_days and role.counts_for_person_days:
+            counted.append(auditor.id)
+            covered.update(auditor.domains)
+
+    missing = [d for d in applicant_domains if d not in covered]
+    if missing:
+        violations.append(Violation(
+            "domain_not_covered",
+            "审查组（不含实习审查员和技术专家）未覆盖领域：" + "、".join(domain_names.get(d, d) for d in missing),
+            "the team (trainees and experts not counted) does not cover domains: " + ", ".join(missing),
+        ))
+    if members and not counted:
+        violations.append(Violation(
+            "no_counted_auditor", "审查组中没有可计入人日的审查员", "no team member counts toward the person-days",
+        ))
+    return TeamCheck(violations=violations, counted_auditors=counted)

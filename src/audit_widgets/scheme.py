@@ -1,0 +1,597 @@
+"""The certification scheme as validated data.
+
+The scheme lives in `parameters/scheme/*.yaml`. Each top-level key of those files is one
+*section*: either a table (a list of flat records) or a settings record (one flat record).
+Keeping every section flat is what makes the Excel round trip lossless: one sheet per
+section, one row per record (or one row per setting).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, ValidationError
+
+from .errors import Problem, SchemeError
+from .paths import scheme_dir
+
+WEIGHT_TOLERANCE = 1e-9
+ALL_DOMAINS = "all"
+INSPECTION_LEVELS = ("I", "II", "III")
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- settings records -------------------------------------------------------------------
+class Meta(Record):
+    name: str
+    version: str
+    rule: str
+    rule_version: str
+    criteria: str
+    criteria_version: str
+    certification_body: str
+
+
+class Scoring(Record):
+    scale: PositiveFloat
+    special_deduction_points: NonNegativeFloat
+    special_bonus_points: NonNegativeFloat
+    max_special_bonus: int = Field(ge=0)
+    veto_pass_min_credit: float = Field(ge=0, le=1)
+    veto_blocks_certification: bool
+    open_major_blocks_certification: bool
+
+
+class Impartiality(Record):
+    consulting_lookback_years: int = Field(ge=0)
+
+
+class PersonDayRules(Record):
+    days_per_extra_sampled_outlet: NonNegativeFloat
+    outlets_in_base: int = Field(ge=0)
+    days_per_extra_category: NonNegativeFloat
+    categories_in_base: int = Field(ge=0)
+    max_reduction_share: float = Field(ge=0, le=1)
+    rounding_step: PositiveFloat
+    min_on_site_share: float = Field(ge=0, le=1)
+
+
+class SamplingRules(Record):
+    default_inspection_level: Literal["I", "II", "III"]
+    min_random_site_share: float = Field(ge=0, le=1)
+
+
+class SurveyRules(Record):
+    normalised_scale: PositiveFloat
+    satisfied_min_share: float = Field(ge=0, le=1)
+    nps_promoter_min: int
+    nps_detractor_max: int
+    confidence: float = Field(gt=0, lt=1)
+    margin_of_error: float = Field(gt=0, lt=1)
+    expected_proportion: float = Field(gt=0, lt=1)
+
+
+class MonitoringRules(Record):
+    control_limit_sigma: PositiveFloat
+    min_months_for_trend: int = Field(ge=1)
+
+
+class LifecycleRules(Record):
+    validity_years: int = Field(ge=1)
+    first_surveillance_within_months: int = Field(ge=1)
+    surveillance_interval_months: int = Field(ge=1)
+    min_surveillances_per_cycle: int = Field(ge=0)
+    max_suspension_months: int = Field(ge=1)
+    recertification_apply_months_before_expiry: int = Field(ge=0)
+    certificate_number_prefix: str
+    record_retention_cycles: int = Field(ge=1)
+
+
+# --- table records ----------------------------------------------------------------------
+class Mode(Record):
+    id: str
+    name: str
+    weight: float = Field(ge=0, le=1)
+
+
+class Method(Record):
+    id: str
+    mode: str
+    name: str
+
+
+class Dimension(Record):
+    id: str
+    name: str
+    weight: float = Field(ge=0, le=1)
+
+
+class Domain(Record):
+    id: str
+    name: str
+    examples: str
+
+
+class OrganisationType(Record):
+    id: str
+    name: str
+
+
+class AnswerResult(Record):
+    id: str
+    name: str
+    credit: float = Field(ge=0, le=1)
+    applicable: bool
+
+
+class SpecialDeductionCause(Record):
+    id: str
+    name: str
+
+
+class Level(Record):
+    rank: int
+    label: str
+    name: str
+    min_score: float = Field(ge=0)
+    dimension_floor: float = Field(ge=0)
+    certifiable: bool
+
+
+class FindingGrade(Record):
+    id: str
+    name: str
+    blocks_until: Literal["verified", "plan_accepted", "none"]
+    deadline_months: int = Field(ge=0)
+
+
+class AuditorGrade(Record):
+    id: str
+    name: str
+    rank: int
+    can_lead: bool
+    counts_for_person_days: bool
+    min_years_as_auditor: int = Field(ge=0)
+
+
+class TeamRole(Record):
+    id: str
+    name: str
+    counts_for_person_days: bool
+
+
+class PersonDayBand(Record):
+    min_personnel: int = Field(ge=1)
+    max_personnel: int = Field(ge=1)
+    days: PositiveFloat
+
+
+class AuditStage(Record):
+    id: str
+    name: str
+    person_day_factor: Fraction
+    site_sample_factor: Fraction
+
+
+class CodeLetterBand(Record):
+    min_lot: int = Field(ge=1)
+    max_lot: int | None
+    level_I: str
+    level_II: str
+    level_III: str
+
+
+class SampleSize(Record):
+    code_letter: str
+    sample_size: int = Field(ge=1)
+
+
+class SurveyIndicator(Record):
+    id: str
+    name: str
+    dimension: str
+
+
+class SurveyScale(Record):
+    id: str
+    name: str
+    min_value: int
+    max_value: int
+
+
+class Measure(Record):
+    id: str
+    name: str
+    source: Literal["work_orders", "survey"]
+    unit: Literal["rate", "hours", "score"]
+    direction: Literal["higher", "lower"]
+    window_days: int | None
+    definition: str
+
+
+class CertificateStatus(Record):
+    id: str
+    name: str
+    terminal: bool
+
+
+class StatusReason(Record):
+    status: str
+    id: str
+    name: str
+
+
+class StatusTransition(Record):
+    from_status: str
+    to_status: str
+
+
+class ChecklistItem(Record):
+    id: str
+    method: str
+    dimension: str
+    points: PositiveFloat
+    judgement: Literal["qualitative", "sample", "measure"]
+    measure: str | None = None
+    full_at: float | None = None
+    zero_at: float | None = None
+    domains: tuple[str, ...]
+    veto: bool
+    text: str
+    evidence: str
+
+    def applies_to(self, domains: list[str] | tuple[str, ...]) -> bool:
+        return ALL_DOMAINS in self.domains or any(d in self.domains for d in domains)
+
+
+# Which file each section is written to when the scheme is saved (import-xlsx).
+SECTION_FILES: dict[str, str] = {
+    "meta": "scheme.yaml", "modes": "scheme.yaml", "methods": "scheme.yaml",
+    "dimensions": "scheme.yaml", "domains": "scheme.yaml", "organisation_types": "scheme.yaml",
+    "answer_results": "scheme.yaml", "scoring": "scheme.yaml",
+    "special_deduction_causes": "scheme.yaml", "levels": "scheme.yaml",
+    "finding_grades": "scheme.yaml", "auditor_grades": "scheme.yaml",
+    "team_roles": "scheme.yaml", "impartiality": "scheme.yaml",
+    "person_day_table": "person_days.yaml", "person_day_rules": "person_days.yaml",
+    "audit_stages": "person_days.yaml",
+    "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
+    "sampling_rules": "sampling.yaml",
+    "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
+    "measures": "kpis.yaml", "monitoring_rules": "kpis.yaml",
+    "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
+    "status_reasons": "lifecycle.yaml", "status_transitions": "lifecycle.yaml",
+    "checklist": "checklist.yaml",
+}
+
+
+class Scheme(Record):
+    meta: Meta
+    modes: tuple[Mode, ...]
+    methods: tuple[Method, ...]
+    dimensions: tuple[Dimension, ...]
+    domains: tuple[Domain, ...]
+    organisation_types: tuple[OrganisationType, ...]
+    answer_results: tuple[AnswerResult, ...]
+    scoring: Scoring
+    special_deduction_causes: tuple[SpecialDeductionCause, ...]
+    levels: tuple[Level, ...]
+    finding_grades: tuple[FindingGrade, ...]
+    auditor_grades: tuple[AuditorGrade, ...]
+    team_roles: tuple[TeamRole, ...]
+    impartiality: Impartiality
+    person_day_table: tuple[PersonDayBand, ...]
+    person_day_rules: PersonDayRules
+    audit_stages: tuple[AuditStage, ...]
+    case_code_letters: tuple[CodeLetterBand, ...]
+    case_sample_sizes: tuple[SampleSize, ...]
+    sampling_rules: SamplingRules
+    survey_indicators: tuple[SurveyIndicator, ...]
+    survey_scales: tuple[SurveyScale, ...]
+    survey_rules: SurveyRules
+    measures: tuple[Measure, ...]
+    monitoring_rules: MonitoringRules
+    lifecycle_rules: LifecycleRules
+    certificate_statuses: tuple[CertificateStatus, ...]
+    status_reasons: tuple[StatusReason, ...]
+    status_transitions: tuple[StatusTransition, ...]
+    checklist: tuple[ChecklistItem, ...]
+
+    # --- lookups (computed once; the model is frozen) -----------------------------------
+    @cached_property
+    def items_by_id(self) -> dict[str, ChecklistItem]:
+        return {item.id: item for item in self.checklist}
+
+    @cached_property
+    def dimension_ids(self) -> tuple[str, ...]:
+        """The four dimensions in their fixed display order."""
+        return tuple(d.id for d in self.dimensions)
+
+    @cached_property
+    def dimension_names(self) -> dict[str, str]:
+        return {d.id: d.name for d in self.dimensions}
+
+    @cached_property
+    def method_mode(self) -> dict[str, str]:
+        return {m.id: m.mode for m in self.methods}
+
+    @cached_property
+    def results_by_id(self) -> dict[str, AnswerResult]:
+        return {r.id: r for r in self.answer_results}
+
+    @cached_property
+    def stages_by_id(self) -> dict[str, AuditStage]:
+        return {s.id: s for s in self.audit_stages}
+
+    @cached_property
+    def measures_by_id(self) -> dict[str, Measure]:
+        return {m.id: m for m in self.measures}
+
+    @cached_property
+    def grades_by_id(self) -> dict[str, AuditorGrade]:
+        return {g.id: g for g in self.auditor_grades}
+
+    @cached_property
+    def finding_grades_by_id(self) -> dict[str, FindingGrade]:
+        return {g.id: g for g in self.finding_grades}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the scheme's canonical JSON: two results with the same fingerprint
+        were computed under exactly the same rules."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def items_for(self, domains: list[str] | tuple[str, ...], method: str | None = None) -> list[ChecklistItem]:
+        return [
+            item for item in self.checklist
+            if item.applies_to(domains) and (method is None or item.method == method)
+        ]
+
+    def stage(self, stage_id: str) -> AuditStage:
+        try:
+            return self.stages_by_id[stage_id]
+        except KeyError:
+            known = ", ".join(self.stages_by_id)
+            raise SchemeError(
+                f"未知的审核阶段「{stage_id}」，可选：{known}",
+                f"Unknown audit stage '{stage_id}'; expected one of: {known}",
+            ) from None
+
+
+SETTINGS_SECTIONS = frozenset(
+    name for name, field in Scheme.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, Record)
+)
+TABLE_SECTIONS = tuple(name for name in Scheme.model_fields if name not in SETTINGS_SECTIONS)
+
+
+def record_type(section: str) -> type[Record]:
+    """The record model of a section (the row type, for tables)."""
+    annotation = Scheme.model_fields[section].annotation
+    if section in SETTINGS_SECTIONS:
+        return annotation
+    return annotation.__args__[0]  # tuple[Row, ...]
+
+
+# --- loading ----------------------------------------------------------------------------
+def read_sections(folder: Path) -> tuple[dict, dict[str, str]]:
+    """Read every YAML file in `folder`; return the sections and the file each came from."""
+    sections: dict = {}
+    source: dict[str, str] = {}
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise SchemeError(
+            f"方案目录中没有 YAML 文件：{folder}",
+            f"No YAML files in the scheme folder: {folder}",
+        )
+    for path in files:
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise SchemeError("方案文件无法解析", f"The scheme file cannot be parsed: {exc}", file=path) from None
+        if not isinstance(content, dict):
+            raise SchemeError("方案文件顶层应为键值对", "A scheme file must be a mapping at the top", file=path)
+        for key, value in content.items():
+            if key in sections:
+                raise SchemeError(
+                    f"节「{key}」同时出现在 {source[key]} 和 {path.name}",
+                    f"Section '{key}' appears in both {source[key]} and {path.name}",
+                    file=path,
+                )
+            sections[key] = value
+            source[key] = path.name
+    return sections, source
+
+
+def _entry_label(sections: dict, loc: tuple) -> str | None:
+    if len(loc) < 2 or not isinstance(loc[1], int):
+        return None
+    rows = sections.get(loc[0])
+    try:
+        row = rows[loc[1]]
+    except (TypeError, IndexError, KeyError):
+        return str(loc[1] + 1)
+    if isinstance(row, dict) and "id" in row:
+        return str(row["id"])
+    return f"#{loc[1] + 1}"
+
+
+def problems_from_validation(exc: ValidationError, sections: dict, source: dict[str, str]) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"]
+        section = str(loc[0]) if loc else ""
+        field_parts = [str(part) for part in loc[1:] if not isinstance(part, int)]
+        field = ".".join([section, *field_parts]) if section else None
+        problems.append(Problem(
+            zh=f"取值无效（{err['type']}）",
+            en=err["msg"],
+            file=source.get(section, "(missing / 缺少)"),
+            entry=_entry_label(sections, loc),
+            column=field,
+        ))
+    return problems
+
+
+def load_scheme(folder: str | Path | None = None) -> Scheme:
+    """Load and validate the scheme; any problem raises SchemeError naming file, entry, field."""
+    folder = Path(folder) if folder else scheme_dir()
+    sections, source = read_sections(folder)
+    try:
+        scheme = Scheme.model_validate(sections)
+    except ValidationError as exc:
+        raise SchemeError(
+            "方案文件不符合要求，未加载",
+            "The scheme is not valid and was not loaded",
+            file=folder,
+            problems=problems_from_validation(exc, sections, source),
+        ) from None
+    problems = check_consistency(scheme, source)
+    if problems:
+        raise SchemeError(
+            "方案内容前后不一致，未加载", "The scheme is inconsistent and was not loaded",
+            file=folder, problems=problems,
+        )
+    return scheme
+
+
+# --- consistency: what a single field's type cannot say ---------------------------------
+def _weights_problem(rows, section: str, source: dict[str, str]) -> list[Problem]:
+    total = sum(row.weight for row in rows)
+    if math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
+        return []
+    return [Problem(
+        zh=f"权重之和应为 1，实为 {total:g}",
+        en=f"weights must add up to 1, they add up to {total:g}",
+        file=source.get(section), column=f"{section}.weight",
+    )]
+
+
+def _duplicate_ids(rows, section: str, source: dict[str, str], key: str = "id") -> list[Problem]:
+    seen: set = set()
+    problems = []
+    for row in rows:
+        value = getattr(row, key)
+        if value in seen:
+            problems.append(Problem(
+                zh=f"编号重复：{value}", en=f"duplicate {key}: {value}",
+                file=source.get(section), entry=str(value), column=f"{section}.{key}",
+            ))
+        seen.add(value)
+    return problems
+
+
+def _contiguous_bands(rows, low: str, high: str, section: str, source: dict[str, str]) -> list[Problem]:
+    problems = []
+    for before, after in zip(rows, rows[1:]):
+        upper = getattr(before, high)
+        if upper is None or getattr(after, low) != upper + 1:
+            problems.append(Problem(
+                zh=f"区间不连续：{upper} 之后应从 {None if upper is None else upper + 1} 开始",
+                en=f"bands are not contiguous after {upper}",
+                file=source.get(section), entry=str(getattr(after, low)), column=f"{section}.{low}",
+            ))
+    return problems
+
+
+def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
+    """Cross-references, weight sums and table shapes."""
+    problems: list[Problem] = []
+    problems += _weights_problem(scheme.modes, "modes", source)
+    problems += _weights_problem(scheme.dimensions, "dimensions", source)
+    for section in ("modes", "methods", "dimensions", "domains", "answer_results", "levels",
+                    "finding_grades", "auditor_grades", "audit_stages", "measures", "checklist"):
+        key = "rank" if section == "levels" else "id"
+        problems += _duplicate_ids(getattr(scheme, section), section, source, key)
+    problems += _contiguous_bands(scheme.person_day_table, "min_personnel", "max_personnel",
+                                  "person_day_table", source)
+    problems += _contiguous_bands(scheme.case_code_letters, "min_lot", "max_lot", "case_code_letters", source)
+
+    def ref_problem(section, entry, field, value, allowed):
+        return Problem(
+            zh=f"引用了不存在的「{value}」，可选：{', '.join(sorted(allowed))}",
+            en=f"refers to unknown '{value}'; expected one of: {', '.join(sorted(allowed))}",
+            file=source.get(section), entry=entry, column=f"{section}.{field}",
+        )
+
+    modes = {m.id for m in scheme.modes}
+    methods = {m.id for m in scheme.methods}
+    dimensions = set(scheme.dimension_ids)
+    domains = {d.id for d in scheme.domains} | {ALL_DOMAINS}
+    measures = set(scheme.measures_by_id)
+    letters = {s.code_letter for s in scheme.case_sample_sizes}
+    statuses = {s.id for s in scheme.certificate_statuses}
+
+    for method in scheme.methods:
+        if method.mode not in modes:
+            problems.append(ref_problem("methods", method.id, "mode", method.mode, modes))
+    for indicator in scheme.survey_indicators:
+        if indicator.dimension not in dimensions:
+            problems.append(ref_problem("survey_indicators", indicator.id, "dimension", indicator.dimension, dimensions))
+    for band in scheme.case_code_letters:
+        for level in INSPECTION_LEVELS:
+            letter = getattr(band, f"level_{level}")
+            if letter not in letters:
+                problems.append(ref_problem("case_code_letters", str(band.min_lot), f"level_{level}", letter, letters))
+    for row in (*scheme.status_reasons, ):
+        if row.status not in statuses:
+            problems.append(ref_problem("status_reasons", row.id, "status", row.status, statuses))
+    for row in scheme.status_transitions:
+        for field in ("from_status", "to_status"):
+            if getattr(row, field) not in statuses:
+                problems.append(ref_problem("status_transitions", row.from_status, field, getattr(row, field), statuses))
+    ranks = [level.min_score for level in scheme.levels]
+    if ranks != sorted(ranks):
+        problems.append(Problem(zh="等级分数线应逐级递增", en="level thresholds must increase with rank",
+                                file=source.get("levels"), column="levels.min_score"))
+
+    for item in scheme.checklist:
+        if item.method not in methods:
+            problems.append(ref_problem("checklist", item.id, "method", item.method, methods))
+        if item.dimension not in dimensions:
+            problems.append(ref_problem("checklist", item.id, "dimension", item.dimension, dimensions))
+        for domain in item.domains:
+            if domain not in domains:
+                problems.append(ref_problem("checklist", item.id, "domains", domain, domains))
+        if item.judgement == "measure":
+            if item.measure not in measures:
+                problems.append(ref_problem("checklist", item.id, "measure", item.measure, measures))
+            if item.full_at is None or item.zero_at is None or item.full_at == item.zero_at:
+                problems.append(Problem(
+                    zh="测量类条目需要不同的 full_at 与 zero_at",
+                    en="a measure item needs distinct full_at and zero_at thresholds",
+                    file=source.get("checklist"), entry=item.id, column="checklist.full_at",
+                ))
+    return problems
+
+
+def dump_sections(scheme: Scheme) -> dict:
+    """The scheme as plain data, section by section, as it is written to YAML."""
+    return scheme.model_dump(mode="json")
+
+
+def write_scheme(scheme: Scheme, folder: Path) -> list[Path]:
+    """Write the scheme as YAML files in `folder`, one file per group of sections."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = dump_sections(scheme)
+    by_file: dict[str, dict] = {}
+    for section, filename in SECTION_FILES.items():
+        by_file.setdefault(filename, {})[section] = data[section]
+    written = []
+    for filename, content in by_file.items():
+        path = folder / filename
+        path.write_text(
+            yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=120),
+            encoding="utf-8",
+        )
+        written.append(path)
+    return written

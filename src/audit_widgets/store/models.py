@@ -1,0 +1,319 @@
+"""The database tables. Only `store.repository` writes them."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..errors import ConflictError
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JSON, list: JSON}
+
+
+class Applicant(Base):
+    __tablename__ = "applicants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    organisation_type: Mapped[str] = mapped_column(String(32))
+    domains: Mapped[list] = mapped_column(JSON)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    personnel: Mapped[int] = mapped_column(Integer)
+    outlets: Mapped[int] = mapped_column(Integer, default=1)
+    product_categories: Mapped[int] = mapped_column(Integer, default=1)
+    goods: Mapped[str] = mapped_column(String(300), default="")
+    services: Mapped[str] = mapped_column(String(300), default="")
+    sites: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    applications: Mapped[list[Application]] = relationship(back_populates="applicant")
+
+
+class Application(Base):
+    """One pass through the procedure: an initial audit, a surveillance or a recertification."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
+    stage: Mapped[str] = mapped_column(String(32), default="initial")  # an audit_stages id
+    submitted_on: Mapped[date] = mapped_column(Date)
+    scheme_version: Mapped[str] = mapped_column(String(64))
+    scheme_fingerprint: Mapped[str] = mapped_column(String(64))
+
+    applicant: Mapped[Applicant] = relationship(back_populates="applications")
+
+
+class StageResult(Base):
+    """The recorded result that ends a procedure stage; later stages depend on it."""
+
+    __tablename__ = "stage_results"
+    __table_args__ = (UniqueConstraint("application_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    stage: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict] = mapped_column(JSON)
+    signed_by: Mapped[str | None] = mapped_column(String(64))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signature: Mapped[str | None] = mapped_column(String(64))  # HMAC over the signed-off answers
+
+
+class AuditProgramme(Base):
+    __tablename__ = "audit_programmes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    person_days: Mapped[float] = mapped_column(Float)
+    justification: Mapped[list] = mapped_column(JSON)
+    site_sample_size: Mapped[int] = mapped_column(Integer)
+    case_sample_size: Mapped[int | None] = mapped_column(Integer)
+    audit_start: Mapped[date | None] = mapped_column(Date)
+    audit_end: Mapped[date | None] = mapped_column(Date)
+    cycle_plan: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Auditor(Base):
+    __tablename__ = "auditors"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    grade: Mapped[str] = mapped_column(String(32))
+    domains: Mapped[list] = mapped_column(JSON)
+    auditor_since: Mapped[date | None] = mapped_column(Date)
+    competence_evidence: Mapped[str] = mapped_column(Text, default="")
+    is_decision_maker: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Consultancy(Base):
+    """Consulting an auditor did for an applicant (impartiality, 2-year look-back)."""
+
+    __tablename__ = "consultancies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("auditors.id"))
+    applicant_id: Mapped[str] = mapped_column(String(64))
+    last_day: Mapped[date] = mapped_column(Date)
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("application_id", "auditor_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("auditors.id"))
+    role: Mapped[str] = mapped_column(String(32))
+
+
+class ChecklistAnswer(Base):
+    """The current answer to one checklist item; every earlier version is in the audit trail."""
+
+    __tablename__ = "checklist_answers"
+    __table_args__ = (UniqueConstraint("application_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    item_id: Mapped[str] = mapped_column(String(32))
+    result: Mapped[str | None] = mapped_column(String(32))
+    checked: Mapped[int | None] = mapped_column(Integer)
+    nonconforming: Mapped[int | None] = mapped_column(Integer)
+    measured: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    finding_grade: Mapped[str | None] = mapped_column(String(32))
+    answered_by: Mapped[str] = mapped_column(String(64))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    scheme_version: Mapped[str] = mapped_column(String(64))
+
+
+class EvidenceFile(Base):
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("checklist_answers.id"))
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportRecord(Base):
+    """One imported file. A new import of the same kind replaces the applicant's rows."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # surveys, work_orders
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    layout: Mapped[str] = mapped_column(String(64))
+    encoding: Mapped[str] = mapped_column(String(32))
+    rows: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    imported_by: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkOrder(Base):
+    __tablename__ = "work_orders"
+    __table_args__ = (UniqueConstraint("applicant_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"), index=True)
+    order_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[str] = mapped_column(String(64))
+    service_type: Mapped[str] = mapped_column(String(64))
+    is_complaint: Mapped[bool] = mapped_column(Boolean)
+    issue: Mapped[str] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved: Mapped[bool] = mapped_column(Boolean)
+    first_visit_fix: Mapped[bool] = mapped_column(Boolean)
+    complaint_satisfied: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class SurveyResponse(Base):
+    __tablename__ = "survey_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"), index=True)
+    respondent: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    scale: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict] = mapped_column(JSON)  # indicator id -> score, and "nps"
+
+
+class CaseSample(Base):
+    __tablename__ = "case_samples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    population_hash: Mapped[str] = mapped_column(String(64))
+    population_size: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int] = mapped_column(Integer)
+    drawn_ids: Mapped[list] = mapped_column(JSON)
+    drawn_by: Mapped[str] = mapped_column(String(64))
+    drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseVerification(Base):
+    __tablename__ = "case_verifications"
+    __table_args__ = (UniqueConstraint("sample_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("case_samples.id"))
+    order_id: Mapped[str] = mapped_column(String(64))
+    resolved: Mapped[bool | None] = mapped_column(Boolean)
+    complaint_closed: Mapped[bool | None] = mapped_column(Boolean)
+    reworked: Mapped[bool | None] = mapped_column(Boolean)
+    repeated: Mapped[bool | None] = mapped_column(Boolean)
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    verified_by: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    grade: Mapped[str] = mapped_column(String(32))
+    clause: Mapped[str] = mapped_column(String(64))  # a checklist item id or a clause of the rule
+    description: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    raised_on: Mapped[date] = mapped_column(Date)
+    raised_by: Mapped[str] = mapped_column(String(64))
+
+    corrective_action: Mapped[CorrectiveAction | None] = relationship(back_populates="finding", uselist=False)
+
+
+class CorrectiveAction(Base):
+    __tablename__ = "corrective_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), unique=True)
+    plan: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    plan_accepted_on: Mapped[date | None] = mapped_column(Date)
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    verified_by: Mapped[str | None] = mapped_column(String(64))
+
+    finding: Mapped[Finding] = relationship(back_populates="corrective_action")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    decided_on: Mapped[date] = mapped_column(Date)
+    certified: Mapped[bool] = mapped_column(Boolean)
+    level_rank: Mapped[int] = mapped_column(Integer)
+    members: Mapped[list] = mapped_column(JSON)
+    reasons: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[dict] = mapped_column(JSON)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    level_rank: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[dict] = mapped_column(JSON)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32))
+    scheme_version: Mapped[str] = mapped_column(String(64))
+
+
+class StatusChangeRecord(Base):
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_number: Mapped[str] = mapped_column(ForeignKey("certificates.number"))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(64))
+    changed_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(64))
+
+
+class AuditTrail(Base):
+    """Append-only: every write leaves a row here; rows are never changed or removed."""
+
+    __tablename__ = "audit_trail"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(128))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+@event.listens_for(AuditTrail, "before_update")
+@event.listens_for(AuditTrail, "before_delete")
+def _refuse_trail_change(mapper, connection, target) -> None:
+    raise ConflictError("审计追踪记录不可修改或删除", "The audit trail is append-only; rows cannot be changed or removed")
