@@ -377,3 +377,6 @@ def demo(state: State) -> None:
 
 def main() -> None:
     cli(prog_name="audit-workbench")
+
+if __name__ == "__main__":
+    main()

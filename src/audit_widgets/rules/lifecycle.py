@@ -19,12 +19,13 @@ def expiry_date(scheme: Scheme, decision_date: date) -> date:
 def surveillance_due_dates(scheme: Scheme, decision_date: date, done: list[date] | tuple[date, ...] = ()) -> list[date]:
     """The latest date for each surveillance of the cycle. The first is due within N months of
     the decision; each later one within M months of the previous one actually done (or, if
-    not done yet, of the previous due date)."""
+    not done yet, of the previous due date). After the cycle's surveillances the
+    recertification audit follows, before expiry."""
     rules = scheme.lifecycle_rules
     expiry = expiry_date(scheme, decision_date)
     due = [decision_date + relativedelta(months=rules.first_surveillance_within_months)]
     done = sorted(done)
-    while True:
+    while len(due) < rules.min_surveillances_per_cycle:
         anchor = done[len(due) - 1] if len(done) >= len(due) else due[-1]
         following = anchor + relativedelta(months=rules.surveillance_interval_months)
         if following >= expiry:

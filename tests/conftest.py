@@ -1,0 +1,76 @@
+"""Shared fixtures: the real scheme, a real SQLite database per test, the real command."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audit_widgets.cli import cli
+from audit_widgets.imports.applicants import read_applicant_file
+from audit_widgets.scheme import load_scheme
+from audit_widgets.store.database import get_engine, upgrade
+from audit_widgets.store.repository import Workbench
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME_DIR = ROOT / "parameters" / "scheme"
+APPLICANTS_DIR = ROOT / "parameters" / "applicants"
+
+
+@pytest.fixture(scope="session")
+def scheme():
+    return load_scheme(SCHEME_DIR)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    path = tmp_path / "workbench.sqlite"
+    upgrade(get_engine(f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture
+def db_url(db_path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def workbench(db_url, scheme) -> Workbench:
+    return Workbench(db_url, scheme, actor="tester")
+
+
+@pytest.fixture
+def consumer(workbench, scheme) -> str:
+    data = read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme)
+    workbench.add_applicant(data)
+    return data.id
+
+
+def database_digest(path: Path) -> str:
+    """A hash of every row of every table: equal digests mean the database did not change."""
+    connection = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        for line in connection.iterdump():
+            digest.update(line.encode("utf-8"))
+        return digest.hexdigest()
+    finally:
+        connection.close()
+
+
+class Command:
+    """Runs the real `audit-workbench` command in-process against the test database."""
+
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str):
+        return self.runner.invoke(cli, ["--db", self.db_url, *map(str, args)], catch_exceptions=False)
+
+
+@pytest.fixture
+def command(db_url) -> Command:
+    return Command(db_url)

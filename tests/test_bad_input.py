@@ -1,0 +1,162 @@
+"""Every bad input of issue #2: refused with a bilingual message that names the file, the row
+and the column, no traceback, and the database exactly as it was."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+
+from .conftest import APPLICANTS_DIR, ROOT, SCHEME_DIR, database_digest
+
+
+@pytest.fixture
+def refused(command, db_path):
+    """Run the command, expect a clean refusal, and check the database did not change."""
+    def run(*args):
+        before = database_digest(db_path)
+        result = command(*args)
+        assert result.exit_code != 0
+        assert "Traceback" not in result.output
+        assert database_digest(db_path) == before
+        return result.stderr
+    return run
+
+
+def _applicant_file(tmp_path, **changes):
+    data = yaml.safe_load((APPLICANTS_DIR / "demo-consumer.yaml").read_text(encoding="utf-8"))
+    data.update(changes)
+    path = tmp_path / "applicant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_invalid_uscc(refused, tmp_path):
+    message = refused("applicant", "add", _applicant_file(tmp_path, uscc="91440300MA5F8TWL2A"))
+    assert "applicant.yaml" in message and "uscc" in message
+    assert "统一社会信用代码无效" in message and "invalid USCC" in message
+
+
+def test_unknown_domain_and_bad_id(refused, tmp_path):
+    message = refused("applicant", "add", _applicant_file(tmp_path, domains=["x"]))
+    assert "未知的认证领域「x」" in message and "unknown domain 'x'" in message and "domains" in message
+    message = refused("applicant", "add", _applicant_file(tmp_path, id="有 空格"))
+    assert "字段 field「id」" in message
+
+
+@pytest.fixture
+def orders(consumer):
+    return work_order_log(200, seed=9)
+
+
+def _import_orders(refused, consumer, frame, tmp_path, name="orders.csv"):
+    return refused("import", "work-orders", "--applicant", consumer, write_csv(frame, tmp_path / name))
+
+
+def test_missing_required_columns(refused, consumer, orders, tmp_path):
+    message = _import_orders(refused, consumer, orders.drop(columns=["受理时间"]), tmp_path)
+    assert "orders.csv" in message and "第 1 行 row 1" in message and "受理时间" in message
+    assert "缺少必需的列" in message and "required column" in message
+
+
+def test_duplicate_work_order_ids(refused, consumer, orders, tmp_path):
+    orders.loc[7, "工单号"] = orders.loc[3, "工单号"]
+    message = _import_orders(refused, consumer, orders, tmp_path)
+    assert "第 5 行 row 5" in message and "第 9 行 row 9" in message  # data rows 3 and 7 under the header
+    assert "工单号重复" in message and "duplicate work-order id" in message and "「工单号」" in message
+
+
+def test_dates_that_do_not_parse(refused, consumer, orders, tmp_path):
+    orders.loc[10, "受理时间"] = "2025-13-45 10:00"
+    orders.loc[11, "完成时间"] = "昨天"
+    message = _import_orders(refused, consumer, orders, tmp_path)
+    assert "第 12 行 row 12" in message and "「受理时间」" in message
+    assert "第 13 行 row 13" in message and "「完成时间」" in message
+    assert "日期时间无法识别" in message and "cannot be read" in message
+
+
+def test_closed_before_opened(refused, consumer, orders, tmp_path):
+    orders.loc[20, "完成时间"] = "2020-01-01 00:00:00"
+    message = _import_orders(refused, consumer, orders, tmp_path)
+    assert "第 22 行 row 22" in message and "完成时间早于受理时间" in message and "closed before" in message
+
+
+def test_survey_answers_outside_the_scale(refused, consumer, tmp_path):
+    export = wjx_survey_export(50, seed=1)
+    export.loc[4, "6、您向亲友推荐我们的可能性有多大（0-10分）"] = 11
+    export.loc[8, "2、您对服务人员服务态度的满意程度"] = "超级满意"
+    message = refused("import", "surveys", "--applicant", consumer, write_xlsx(export, tmp_path / "wjx.xlsx"))
+    assert "wjx.xlsx" in message
+    assert "第 6 行 row 6" in message and "「11」超出量表 0–10" in message
+    assert "第 10 行 row 10" in message and "outside the scale 1–5" in message
+
+
+def test_survey_missing_question_column(refused, consumer, tmp_path):
+    export = wjx_survey_export(20, seed=1).drop(columns=["4、您对服务人员专业性的满意程度"])
+    message = refused("import", "surveys", "--applicant", consumer, write_xlsx(export, tmp_path / "wjx.xlsx"))
+    assert "缺少该题目对应的列" in message and "professionalism" in message and "row 1" in message
+
+
+def test_empty_file(refused, consumer, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    message = refused("import", "work-orders", "--applicant", consumer, path)
+    assert "empty.csv" in message and "文件为空" in message and "The file is empty" in message
+
+
+def test_binary_file(refused, consumer, tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(bytes(range(256)) * 10)
+    message = refused("import", "surveys", "--applicant", consumer, path)
+    assert "photo.csv" in message and "二进制文件" in message and "binary file" in message
+
+
+def test_unknown_encoding(refused, consumer, tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("工单号,ÿÿ\n1,ÿ\n".encode("utf-8").replace("ÿ".encode("utf-8"), b"\xff"))
+    message = refused("import", "work-orders", "--applicant", consumer, path)
+    assert "无法识别文件编码" in message and "Unknown text encoding" in message
+
+
+def test_fake_xlsx(refused, consumer, tmp_path):
+    path = tmp_path / "orders.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+    message = refused("import", "work-orders", "--applicant", consumer, path)
+    assert "不是 Excel" in message
+
+
+def test_scheme_with_broken_weights(refused, tmp_path):
+    folder = tmp_path / "scheme"
+    shutil.copytree(SCHEME_DIR, folder)
+    path = folder / "scheme.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["dimensions"][0]["weight"] = 0.5
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    message = refused("--scheme", folder, "scheme", "validate")
+    assert "scheme.yaml" in message and "dimensions.weight" in message and "1.25" in message
+    message = refused("--scheme", folder, "applicant", "add", APPLICANTS_DIR / "demo-consumer.yaml")
+    assert "权重之和应为 1" in message
+
+
+def test_unknown_applicant(refused, tmp_path):
+    path = write_csv(work_order_log(20, seed=1), tmp_path / "o.csv")
+    message = refused("import", "work-orders", "--applicant", "nobody", path)
+    assert "nobody" in message
+
+
+def test_a_real_process_prints_no_traceback(db_url, tmp_path):
+    """The installed command in its own process: plain message, exit code 1."""
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    env = {**os.environ, "AUDIT_WORKBENCH_DB": db_url}
+    env.pop("AUDIT_WORKBENCH_DEBUG", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "audit_widgets.cli", "import", "work-orders", "--applicant", "x", str(path)],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert "没有编号为「x」的申请方" in completed.stderr and "No applicant with id 'x'" in completed.stderr

@@ -1,0 +1,93 @@
+from datetime import date
+
+import pytest
+
+from audit_widgets.errors import RuleError
+from audit_widgets.rules.decision import FindingState, open_major_count, recommend
+from audit_widgets.rules.lifecycle import (
+    certificate_number, change_status, due_status_change, expiry_date, recertification_window,
+    suspension_ends, surveillance_due_dates,
+)
+from audit_widgets.rules.scoring import Answer, score_applicant
+
+DECIDED = date(2026, 3, 15)
+
+
+def _score(scheme, **kwargs):
+    answers = {item.id: Answer("conform") for item in scheme.items_for(["b"])}
+    return score_applicant(scheme, ["b"], answers, **kwargs)
+
+
+def test_clean_result_is_certifiable(scheme):
+    result = recommend(scheme, _score(scheme), [], decision_date=DECIDED, decision_makers=["M1"], audit_team=["A1"])
+    assert result.certifiable and result.level_label == "五级"
+
+
+def test_minor_needs_an_accepted_plan_and_major_a_verified_correction(scheme):
+    minor = FindingState("N1", "minor", date(2026, 2, 1))
+    major = FindingState("N2", "major", date(2026, 2, 1))
+    result = recommend(scheme, _score(scheme), [minor, major], decision_date=DECIDED)
+    failed = {g.id for g in result.reasons if not g.passed}
+    assert failed == {"finding:N1", "finding:N2"} and not result.certifiable
+    fixed = [FindingState("N1", "minor", date(2026, 2, 1), plan_accepted_on=date(2026, 2, 10)),
+             FindingState("N2", "major", date(2026, 2, 1), verified_on=date(2026, 3, 1))]
+    assert recommend(scheme, _score(scheme), fixed, decision_date=DECIDED).certifiable
+    observation = FindingState("N3", "observation", date(2026, 2, 1))
+    assert recommend(scheme, _score(scheme), [observation], decision_date=DECIDED).certifiable
+
+
+def test_overdue_major_says_the_application_fails(scheme):
+    major = FindingState("N2", "major", date(2025, 11, 1))  # 3 months → 2026-02-01
+    result = recommend(scheme, _score(scheme), [major], decision_date=DECIDED)
+    reason = next(g for g in result.reasons if g.id == "finding:N2")
+    assert "2026-02-01" in reason.zh and "不予通过" in reason.zh
+    assert open_major_count(scheme, [major]) == 1
+
+
+def test_decision_maker_on_the_team_is_refused(scheme):
+    result = recommend(scheme, _score(scheme), [], decision_date=DECIDED, decision_makers=["A1", "M2"],
+                       audit_team=["A1", "A2"])
+    assert not result.certifiable
+    assert any(g.id == "impartiality" and "A1" in g.zh for g in result.reasons)
+
+
+def test_validity_and_surveillance_dates(scheme):
+    assert expiry_date(scheme, DECIDED) == date(2029, 3, 14)
+    assert surveillance_due_dates(scheme, DECIDED) == [date(2027, 3, 15), date(2028, 3, 15)]
+    # done early: the next is due 12 months after the one actually done
+    assert surveillance_due_dates(scheme, DECIDED, [date(2027, 1, 10)]) == [date(2027, 3, 15), date(2028, 1, 10)]
+
+
+def test_missed_surveillance_suspends_and_expired_suspension_withdraws(scheme):
+    due = due_status_change(scheme, status="valid", decision_date=DECIDED, today=date(2027, 3, 16))
+    assert due.to_status == "suspended" and due.reason == "missed_surveillance"
+    assert due_status_change(scheme, status="valid", decision_date=DECIDED, today=date(2027, 3, 16),
+                             surveillances_done=[date(2027, 3, 1)]) is None
+    assert suspension_ends(scheme, date(2027, 3, 16)) == date(2027, 9, 16)
+    later = due_status_change(scheme, status="suspended", decision_date=DECIDED, today=date(2027, 9, 17),
+                              suspended_on=date(2027, 3, 16))
+    assert later.to_status == "withdrawn" and later.reason == "suspension_expired"
+    expired = due_status_change(scheme, status="valid", decision_date=DECIDED, today=date(2029, 3, 15),
+                                surveillances_done=[date(2027, 3, 1), date(2028, 3, 1)])
+    assert expired.to_status == "expired"
+    assert due_status_change(scheme, status="withdrawn", decision_date=DECIDED, today=date(2030, 1, 1)) is None
+
+
+def test_recertification_window(scheme):
+    assert recertification_window(scheme, date(2029, 3, 14)) == (date(2028, 12, 14), date(2029, 3, 14))
+
+
+def test_status_changes_follow_the_allowed_transitions(scheme):
+    change = change_status(scheme, "valid", "suspended", "unpaid_fees", DECIDED, "委员会")
+    assert change.to_status == "suspended"
+    with pytest.raises(RuleError) as caught:
+        change_status(scheme, "withdrawn", "valid", "suspension_lifted", DECIDED, "委员会")
+    assert "撤销" in caught.value.zh
+    with pytest.raises(RuleError):
+        change_status(scheme, "valid", "suspended", "false_information", DECIDED, "委员会")  # a withdrawal reason
+    with pytest.raises(RuleError):
+        change_status(scheme, "valid", "suspended", "unpaid_fees", DECIDED, " ")
+
+
+def test_certificate_number(scheme):
+    assert certificate_number(scheme, 2026, "c", 12) == "XBHT-SM-2026-C00012"

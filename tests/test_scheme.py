@@ -1,0 +1,108 @@
+import shutil
+from collections import Counter
+
+import pytest
+import yaml
+
+from audit_widgets.errors import SchemeError
+from audit_widgets.scheme import SECTION_FILES, Scheme, load_scheme
+from audit_widgets.scheme_xlsx import export_xlsx, import_xlsx
+
+from .conftest import SCHEME_DIR
+
+
+@pytest.fixture
+def scheme_copy(tmp_path):
+    folder = tmp_path / "scheme"
+    shutil.copytree(SCHEME_DIR, folder)
+    return folder
+
+
+def _edit(folder, filename, change):
+    path = folder / filename
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_default_scheme_covers_every_method_and_dimension(scheme):
+    assert len(scheme.checklist) >= 60
+    methods = Counter(item.method for item in scheme.checklist)
+    assert set(methods) == {"5.1a", "5.1b", "5.1c", "5.1d", "5.2a", "5.2b", "5.2c"}
+    assert all(count >= 5 for count in methods.values())
+    assert {item.dimension for item in scheme.checklist} == set(scheme.dimension_ids)
+    assert scheme.dimension_ids == ("foundation", "process", "perception", "improvement")
+    special = [i for i in scheme.checklist if i.domains == ("c",)]
+    composite = [i for i in scheme.checklist if i.domains == ("d",)]
+    assert len(special) >= 5 and any(i.veto for i in special) and len(composite) >= 3
+    measures = {i.measure for i in scheme.checklist if i.judgement == "measure"}
+    assert {"first_time_fix_rate", "rework_rate", "nps", "csat_response_speed"} <= measures
+
+
+def test_every_section_has_a_file():
+    assert set(SECTION_FILES) == set(Scheme.model_fields)
+
+
+def test_fingerprint_is_stable_and_sensitive(scheme, scheme_copy):
+    assert load_scheme(scheme_copy).fingerprint == scheme.fingerprint
+    _edit(scheme_copy, "checklist.yaml", lambda d: d["checklist"][0].update(points=4))
+    assert load_scheme(scheme_copy).fingerprint != scheme.fingerprint
+
+
+def test_weights_that_do_not_add_up_are_refused(scheme_copy):
+    _edit(scheme_copy, "scheme.yaml", lambda d: d["modes"][0].update(weight=0.5))
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(scheme_copy)
+    text = caught.value.render()
+    assert "scheme.yaml" in text and "modes.weight" in text and "0.9" in text and "权重" in text
+
+
+def test_a_malformed_field_names_file_entry_and_field(scheme_copy):
+    _edit(scheme_copy, "checklist.yaml", lambda d: d["checklist"][4].update(points="many"))
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(scheme_copy)
+    problem = caught.value.problems[0]
+    assert problem.file == "checklist.yaml" and problem.entry == "A05" and problem.column == "checklist.points"
+
+
+def test_unknown_references_and_duplicates_are_refused(scheme_copy):
+    def break_checklist(data):
+        data["checklist"][0].update(dimension="happiness", measure=None)
+        data["checklist"][1]["id"] = data["checklist"][2]["id"]
+    _edit(scheme_copy, "checklist.yaml", break_checklist)
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(scheme_copy)
+    fields = {p.column for p in caught.value.problems}
+    assert {"checklist.dimension", "checklist.id"} <= fields
+
+
+def test_a_section_in_two_files_is_refused(scheme_copy):
+    (scheme_copy / "extra.yaml").write_text("scoring: {}\n", encoding="utf-8")
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(scheme_copy)
+    assert "scoring" in caught.value.zh
+
+
+def test_gaps_in_the_person_day_table_are_refused(scheme_copy):
+    _edit(scheme_copy, "person_days.yaml", lambda d: d["person_day_table"][1].update(min_personnel=7))
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(scheme_copy)
+    assert caught.value.problems[0].file == "person_days.yaml"
+
+
+def test_xlsx_round_trip_is_lossless(scheme, tmp_path):
+    workbook = export_xlsx(scheme, tmp_path / "scheme.xlsx")
+    again = import_xlsx(workbook)
+    assert again == scheme
+    assert again.fingerprint == scheme.fingerprint
+
+
+def test_xlsx_edits_are_validated(scheme, tmp_path):
+    from openpyxl import load_workbook
+    path = export_xlsx(scheme, tmp_path / "scheme.xlsx")
+    book = load_workbook(path)
+    book["dimensions"]["C2"] = 0.9  # first dimension's weight: the sum is now 1.65
+    book.save(path)
+    with pytest.raises(SchemeError) as caught:
+        import_xlsx(path)
+    assert "scheme.xlsx!dimensions" in caught.value.render()

@@ -1,0 +1,46 @@
+from datetime import date
+
+from audit_widgets.rules.team import AuditorProfile, Consultancy, TeamMember, check_team
+
+AUDIT = date(2026, 6, 1)
+
+
+def _auditor(auditor_id, grade="auditor", domains=("b",), since=date(2020, 1, 1), consultancies=()):
+    return AuditorProfile(auditor_id, f"审查员{auditor_id}", grade, tuple(domains), since, tuple(consultancies))
+
+
+def _check(scheme, members, domains=("b",), decision_makers=()):
+    return check_team(scheme, members, applicant_id="demo-consumer", applicant_domains=domains,
+                      audit_date=AUDIT, decision_makers=decision_makers)
+
+
+def test_a_good_team_passes(scheme):
+    team = [TeamMember(_auditor("L", "senior"), "leader"), TeamMember(_auditor("T", "trainee"), "member")]
+    result = _check(scheme, team)
+    assert result.ok and result.counted_auditors == ["L"]
+
+
+def test_every_violation_is_returned(scheme):
+    team = [
+        TeamMember(_auditor("T", "trainee", domains=("b", "c")), "leader"),       # trainee cannot lead
+        TeamMember(_auditor("S", "senior", since=date(2025, 1, 1)), "member"),   # senior with < 2 years
+        TeamMember(_auditor("C", consultancies=[Consultancy("demo-consumer", date(2025, 1, 1))]), "member"),
+        TeamMember(_auditor("M"), "member"),                                     # a decision maker
+        TeamMember(_auditor("E", domains=("c",)), "expert"),                     # experts do not cover domains
+    ]
+    result = _check(scheme, team, domains=("b", "c"), decision_makers=["M"])
+    codes = sorted(v.code for v in result.violations)
+    assert codes == ["consulted", "decision_maker_on_team", "domain_not_covered", "grade_experience", "leader_grade"]
+    assert "特殊商品类" in next(v for v in result.violations if v.code == "domain_not_covered").zh
+
+
+def test_consulting_more_than_two_years_ago_is_allowed(scheme):
+    old = Consultancy("demo-consumer", date(2024, 5, 31))
+    team = [TeamMember(_auditor("L", consultancies=[old]), "leader")]
+    assert _check(scheme, team).ok
+
+
+def test_no_leader_and_two_leaders(scheme):
+    assert [v.code for v in _check(scheme, [TeamMember(_auditor("A"), "member")]).violations] == ["no_leader"]
+    two = [TeamMember(_auditor("A"), "leader"), TeamMember(_auditor("B"), "leader")]
+    assert [v.code for v in _check(scheme, two).violations] == ["several_leaders"]
