@@ -1,0 +1,17 @@
+"""Run every benchmark and print its figures; exit non-zero if one misses its target."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import kpis_1m  # noqa: E402
+import scoring_1000  # noqa: E402
+
+if __name__ == "__main__":
+    results = []
+    for module in (kpis_1m, scoring_1000):
+        print(f"\n== {module.__name__}: {module.__doc__.strip().splitlines()[0]}")
+        results.append(module.main())
+    sys.exit(0 if all(results) else 1)

@@ -1,0 +1,83 @@
+"""The `calc`, `scheme` and `db` commands as a user types them."""
+import json
+import shutil
+
+from audit_widgets.scheme import load_scheme
+
+from .conftest import SCHEME_DIR
+
+
+def _json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_calc_uscc_exit_codes(command):
+    ok = command("calc", "uscc", "91350100M000100Y43")
+    assert ok.exit_code == 0 and "valid" in ok.stdout
+    bad = command("calc", "uscc", "91350100M000100Y44")
+    assert bad.exit_code == 1 and "校验位应为「3」" in bad.stdout and "check character" in bad.stdout
+
+
+def test_calc_person_days_json(command):
+    result = _json(command("calc", "person-days", "--personnel", "46", "--json"))
+    assert result["days"] == 5 and result["steps"][0]["days"] == 5
+    result = _json(command("calc", "person-days", "--personnel", "45", "--outlets", "9", "--categories", "2",
+                           "--stage", "surveillance", "--json"))
+    # 4 + (3 − 1) × 0.5 + 1 × 0.5 = 5.5; ⅓ → 1.83 → 2.0
+    assert result["days"] == 2.0 and len(result["steps"]) == 5
+    result = _json(command("calc", "person-days", "--personnel", "100", "--reduction", "成熟体系=10%", "--json"))
+    assert result["days"] == 6.5  # 7 × 0.9 = 6.3 → 6.5
+
+
+def test_calc_person_days_refuses_bad_values(command):
+    result = command("calc", "person-days", "--personnel", "0")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    result = command("calc", "person-days", "--personnel", "20000")
+    assert result.exit_code == 1 and "10700" in result.stderr
+
+
+def test_calc_case_and_site_sample_and_survey_size(command):
+    assert _json(command("calc", "case-sample", "--lot", "1200", "--json")) == {
+        "lot_size": 1200, "level": "II", "code_letter": "J", "sample_size": 80, "whole_lot": False}
+    assert _json(command("calc", "case-sample", "--lot", "1201", "--level", "II", "--json"))["sample_size"] == 125
+    assert _json(command("calc", "site-sample", "--sites", "50", "--stage", "recertification", "--json"))[
+        "sample_size"] == 6  # 0.8 × √50 = 5.66 → 6
+    assert _json(command("calc", "survey-size", "--json"))["sample_size"] == 385
+    assert _json(command("calc", "survey-size", "--population", "1000", "--json"))["sample_size"] == 278
+
+
+def test_scheme_validate_and_xlsx_round_trip_through_the_command(command, tmp_path, scheme):
+    summary = _json(command("scheme", "validate", "--json"))
+    assert summary["checklist_items"] == len(scheme.checklist) and summary["fingerprint"] == scheme.fingerprint
+    workbook = tmp_path / "scheme.xlsx"
+    assert command("scheme", "export-xlsx", workbook).exit_code == 0
+    out = tmp_path / "imported"
+    assert command("scheme", "import-xlsx", workbook, "--out", out).exit_code == 0
+    assert load_scheme(out) == scheme
+
+
+def test_import_xlsx_writes_nothing_when_invalid(command, tmp_path, scheme):
+    from openpyxl import load_workbook
+    folder = tmp_path / "scheme"
+    shutil.copytree(SCHEME_DIR, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    workbook = tmp_path / "scheme.xlsx"
+    command("scheme", "export-xlsx", workbook)
+    book = load_workbook(workbook)
+    book["modes"]["C2"] = "heavy"
+    book.save(workbook)
+    result = command("--scheme", folder, "scheme", "import-xlsx", workbook)
+    assert result.exit_code == 1 and "scheme.xlsx!modes" in result.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_db_init_is_repeatable(command):
+    result = command("db", "init")
+    assert result.exit_code == 0 and "0001" in result.stdout
+
+
+def test_help_is_bilingual(command):
+    result = command("--help")
+    assert "申请方" in result.stdout and "Applicants" in result.stdout
+    assert "审核人日" in command("calc", "person-days", "--help").stdout
