@@ -73,8 +73,23 @@ def test_import_xlsx_writes_nothing_when_invalid(command, tmp_path, scheme):
 
 
 def test_db_init_is_repeatable(command):
+    from audit_widgets.store.database import head_revision
     result = command("db", "init")
-    assert result.exit_code == 0 and "0001" in result.stdout
+    assert result.exit_code == 0 and "up to date" in result.stdout and head_revision() in result.stdout
+
+
+def test_db_upgrade_moves_an_old_database_to_the_newest_schema(tmp_path, scheme):
+    from alembic import command as alembic
+    from .conftest import Command
+    from audit_widgets.store.database import alembic_config, get_engine, head_revision
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = get_engine(url)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, "0001")
+    result = Command(url)("db", "upgrade")
+    assert result.exit_code == 0 and f"0001 → {head_revision()}" in result.stdout
 
 
 def test_help_is_bilingual(command):

@@ -35,10 +35,15 @@ def outputs_dir() -> Path:
     return project_root() / "outputs"
 
 
+def data_dir() -> Path:
+    """Private working data: the default database, evidence files, the signing key."""
+    return project_root() / "data"
+
+
 def default_database_url() -> str:
     """The database: $AUDIT_WORKBENCH_DB, else SQLite in <root>/data (outside outputs/)."""
     configured = os.environ.get(DB_ENV)
     if configured:
         return configured
-    path = project_root() / "data" / "workbench.sqlite"
+    path = data_dir() / "workbench.sqlite"
     return f"sqlite:///{path}"

@@ -235,6 +235,27 @@ class StatusTransition(Record):
     to_status: str
 
 
+class ProcedureStage(Record):
+    id: str
+    name: str
+    notebook: str
+    requires: tuple[str, ...]
+    modes: tuple[str, ...]
+
+
+class ApplicationDocument(Record):
+    id: str
+    name: str
+    required: bool
+
+
+class CaseCheck(Record):
+    field: Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
+    item: str
+    nonconforming_value: bool
+    label: str
+
+
 class ChecklistItem(Record):
     id: str
     method: str
@@ -270,6 +291,8 @@ SECTION_FILES: dict[str, str] = {
     "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
     "status_reasons": "lifecycle.yaml", "status_transitions": "lifecycle.yaml",
     "checklist": "checklist.yaml",
+    "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
+    "case_checks": "procedure.yaml",
 }
 
 
@@ -304,6 +327,9 @@ class Scheme(Record):
     status_reasons: tuple[StatusReason, ...]
     status_transitions: tuple[StatusTransition, ...]
     checklist: tuple[ChecklistItem, ...]
+    procedure_stages: tuple[ProcedureStage, ...]
+    application_documents: tuple[ApplicationDocument, ...]
+    case_checks: tuple[CaseCheck, ...]
 
     # --- lookups (computed once; the model is frozen) -----------------------------------
     @cached_property
@@ -342,6 +368,10 @@ class Scheme(Record):
     @cached_property
     def finding_grades_by_id(self) -> dict[str, FindingGrade]:
         return {g.id: g for g in self.finding_grades}
+
+    @cached_property
+    def procedure_by_id(self) -> dict[str, ProcedureStage]:
+        return {s.id: s for s in self.procedure_stages}
 
     @cached_property
     def fingerprint(self) -> str:
@@ -509,7 +539,8 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     problems += _weights_problem(scheme.modes, "modes", source)
     problems += _weights_problem(scheme.dimensions, "dimensions", source)
     for section in ("modes", "methods", "dimensions", "domains", "answer_results", "levels",
-                    "finding_grades", "auditor_grades", "audit_stages", "measures", "checklist"):
+                    "finding_grades", "auditor_grades", "audit_stages", "measures", "checklist",
+                    "procedure_stages", "application_documents"):
         key = "rank" if section == "levels" else "id"
         problems += _duplicate_ids(getattr(scheme, section), section, source, key)
     problems += _contiguous_bands(scheme.person_day_table, "min_personnel", "max_personnel",
@@ -549,6 +580,17 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         for field in ("from_status", "to_status"):
             if getattr(row, field) not in statuses:
                 problems.append(ref_problem("status_transitions", row.from_status, field, getattr(row, field), statuses))
+    stage_ids = {s.id for s in scheme.procedure_stages}
+    for stage in scheme.procedure_stages:
+        for required in stage.requires:
+            if required not in stage_ids:
+                problems.append(ref_problem("procedure_stages", stage.id, "requires", required, stage_ids))
+        for mode in stage.modes:
+            if mode not in modes:
+                problems.append(ref_problem("procedure_stages", stage.id, "modes", mode, modes))
+    for check in scheme.case_checks:
+        if check.item not in scheme.items_by_id:
+            problems.append(ref_problem("case_checks", check.field, "item", check.item, set(scheme.items_by_id)))
     ranks = [level.min_score for level in scheme.levels]
     if ranks != sorted(ranks):
         problems.append(Problem(zh="等级分数线应逐级递增", en="level thresholds must increase with rank",

@@ -149,6 +149,35 @@ class EvidenceFile(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SubmittedDocument(Base):
+    """An application document (营业执照, 售后服务手册, …) the applicant handed in."""
+
+    __tablename__ = "submitted_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    document_id: Mapped[str] = mapped_column(String(64))  # an application_documents id
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScoreAdjustment(Base):
+    """A special deduction (特别扣分) or the special bonus (特别加分), with its cause."""
+
+    __tablename__ = "score_adjustments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # deduction, bonus
+    cause: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ImportRecord(Base):
     """One imported file. A new import of the same kind replaces the applicant's rows."""
 

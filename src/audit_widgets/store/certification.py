@@ -1,0 +1,119 @@
+"""The committee's decision, certificates and every change of their status."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..errors import ConflictError, NotFoundError
+from ..rules.lifecycle import certificate_number, change_status, expiry_date
+from . import models
+from .base import StoreBase
+from .database import transaction
+
+
+def _certificate_dict(row: models.Certificate) -> dict:
+    return {"number": row.number, "applicant_id": row.applicant_id, "application_id": row.application_id,
+            "level_rank": row.level_rank, "scope": row.scope, "issued_on": row.issued_on,
+            "expires_on": row.expires_on, "status": row.status, "scheme_version": row.scheme_version}
+
+
+class CertificationStore(StoreBase):
+    def record_decision(self, application_id: int, *, decided_on: date, certified: bool, level_rank: int,
+                        members: list[str], reasons: str, recommendation: dict) -> None:
+        """Record the committee's decision. A member who was on the audit team is refused."""
+        if not members:
+            raise ConflictError("请填写参加决定的委员", "The deciding committee members must be recorded")
+        if not reasons.strip():
+            raise ConflictError("请填写决定理由", "The reasons for the decision must be recorded")
+        with transaction(self.engine) as session:
+            self._application_row(session, application_id)
+            team = set(session.scalars(select(models.TeamMember.auditor_id).where(
+                models.TeamMember.application_id == application_id)))
+            conflicted = sorted(team & set(members))
+            if conflicted:
+                raise ConflictError(
+                    "以下人员参加过本次审查，不能参与认证决定：" + "、".join(conflicted),
+                    "These members were on the audit team and may not decide: " + ", ".join(conflicted),
+                )
+            if session.scalar(select(models.Decision).where(models.Decision.application_id == application_id)):
+                raise ConflictError("本申请已有认证决定", "This application already has a decision")
+            session.add(models.Decision(application_id=application_id, decided_on=decided_on, certified=certified,
+                                        level_rank=level_rank, members=members, reasons=reasons,
+                                        recommendation=recommendation))
+            self._trail(session, "decide", "decision", application_id,
+                        {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons})
+
+    def decision(self, application_id: int) -> dict | None:
+        with transaction(self.engine) as session:
+            row = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+            if row is None:
+                return None
+            return {"decided_on": row.decided_on, "certified": row.certified, "level_rank": row.level_rank,
+                    "members": row.members, "reasons": row.reasons, "recommendation": row.recommendation}
+
+    def issue_certificate(self, application_id: int, issued_on: date) -> dict:
+        """Issue the certificate of a positive decision, numbered in sequence for the year."""
+        with transaction(self.engine) as session:
+            application = self._application_row(session, application_id)
+            decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+            if decision is None or not decision.certified:
+                raise ConflictError("没有批准认证的决定，不能发证", "There is no positive decision to certify")
+            existing = session.scalar(select(models.Certificate).where(
+                models.Certificate.application_id == application_id))
+            if existing is not None:
+                return _certificate_dict(existing)
+            applicant = application.applicant
+            year = decision.decided_on.year
+            prefix = certificate_number(self.scheme, year, "", 1)[:-5]  # the part before the domain
+            issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate)
+                                              .where(models.Certificate.number.like(f"{prefix}%")))
+            number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
+            row = models.Certificate(
+                number=number, applicant_id=applicant.id, application_id=application_id,
+                level_rank=decision.level_rank,
+                scope={"domains": list(applicant.domains), "goods": applicant.goods, "services": applicant.services,
+                       "sites": list(applicant.sites or [])},
+                issued_on=issued_on, expires_on=expiry_date(self.scheme, decision.decided_on), status="valid",
+                scheme_version=self.scheme.meta.version,
+            )
+            session.add(row)
+            session.add(models.StatusChangeRecord(certificate_number=number, from_status=None, to_status="valid",
+                                                  reason="issued", changed_on=issued_on, decided_by=self.actor))
+            self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank})
+            return _certificate_dict(row)
+
+    def certificate_for(self, applicant_id: str) -> dict | None:
+        with transaction(self.engine) as session:
+            row = session.scalar(select(models.Certificate).where(models.Certificate.applicant_id == applicant_id)
+                                 .order_by(models.Certificate.issued_on.desc()).limit(1))
+            return _certificate_dict(row) if row else None
+
+    def change_certificate_status(self, number: str, to_status: str, reason: str, on: date, decided_by: str,
+                                  scope: dict | None = None) -> None:
+        """Suspend, withdraw, cancel, restore or expire a certificate (or narrow its scope)."""
+        with transaction(self.engine) as session:
+            row = session.get(models.Certificate, number)
+            if row is None:
+                raise NotFoundError(f"没有编号为 {number} 的证书", f"No certificate {number}")
+            if to_status == row.status and scope is not None:
+                old_scope, row.scope = row.scope, scope
+                session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
+                                                      to_status=row.status, reason=reason, changed_on=on,
+                                                      decided_by=decided_by))
+                self._trail(session, "rescope", "certificate", number, {"from": old_scope, "to": scope, "reason": reason})
+                return
+            change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
+            session.add(models.StatusChangeRecord(certificate_number=number, from_status=change.from_status,
+                                                  to_status=change.to_status, reason=change.reason,
+                                                  changed_on=change.on, decided_by=change.decided_by))
+            row.status = to_status
+            self._trail(session, "status", "certificate", number,
+                        {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
+
+    def status_history(self, number: str) -> list[dict]:
+        with transaction(self.engine) as session:
+            return [{"from_status": r.from_status, "to_status": r.to_status, "reason": r.reason,
+                     "changed_on": r.changed_on, "decided_by": r.decided_by}
+                    for r in session.scalars(select(models.StatusChangeRecord).where(
+                        models.StatusChangeRecord.certificate_number == number).order_by(models.StatusChangeRecord.id))]
