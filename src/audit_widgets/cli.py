@@ -365,14 +365,15 @@ def kpis(state: State, applicant_id, as_json) -> None:
 @cli.command("demo")
 @pass_state
 def demo(state: State) -> None:
-    """创建演示申请方并导入其数据 / Create the demo applicants and import their data."""
+    """创建演示申请方并走完认证流程 / Create the demo applicants and carry them through the procedure."""
     from .demo import create_demo
-    from .rules.kpis import compute_kpis
     workbench = state.workbench()
     for applicant_id in create_demo(workbench, echo=click.echo):
-        report = compute_kpis(workbench.work_orders(applicant_id), state.scheme)
-        figures = "，".join(f"{v.name} {v.value:.3g}" for v in list(report.overall.values())[:4])
-        click.echo(f"{applicant_id}: {figures}")
+        application_id = workbench.current_application(applicant_id)
+        decision = workbench.decision(application_id) if application_id else None
+        if decision:
+            verdict = "批准认证 certified" if decision["certified"] else "不予认证 not certified"
+            click.echo(f"{applicant_id}: {verdict}，等级 level {decision['level_rank']}")
 
 
 def main() -> None:

@@ -1,16 +1,50 @@
-"""`audit-workbench demo`: the demo applicants with their survey and work-order files,
-generated from fixed seeds and imported through the same path as real files."""
+"""`audit-workbench demo`: three demo applicants, one per domain, carried from application to
+decision through the same API the widgets use.
+
+Everything is generated from fixed seeds: the input files (a work-order log and a 问卷星
+survey export), the auditors and teams, the checklist answers, the case verification and the
+findings. demo-special fails a gate (a veto item and an open major nonconformity), so the
+'not certified' path runs too.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from .demo_data import Quality, wjx_survey_export, work_order_log, write_csv, write_xlsx
 from .imports.applicants import read_applicant_file
 from .imports.surveys import read_survey
 from .imports.work_orders import read_work_orders
 from .paths import outputs_dir, project_root
+from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
+from .rules.sampling import case_sample_size, draw_sample
+from .rules.scoring import Answer
+from .stages import run_stage
 from .store.repository import Workbench
+
+DEMO_AUDITORS = (
+    # id, name, grade, domains, auditor since, decision maker
+    ("A01", "张伟", "senior", ("a", "b"), date(2016, 3, 1), False),
+    ("A02", "李娜", "auditor", ("b", "d"), date(2021, 5, 1), False),
+    ("A03", "王强", "auditor", ("c",), date(2020, 9, 1), False),
+    ("A04", "赵敏", "trainee", ("a", "b"), None, False),
+    ("A05", "陈刚", "senior", ("a", "c"), date(2015, 1, 1), False),
+    ("A06", "孙磊", "auditor", ("b",), date(2019, 4, 1), False),
+    ("M01", "刘洋", "senior", ("a", "b", "c", "d"), date(2012, 6, 1), True),
+    ("M02", "周静", "senior", ("a", "b", "c", "d"), date(2013, 2, 1), True),
+)
+COMMITTEE = ["M01", "M02"]
+
+
+@dataclass(frozen=True)
+class DemoFinding:
+    grade: str
+    clause: str
+    description: str
+    plan: str = ""
+    accepted: bool = False
+    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -20,40 +54,180 @@ class DemoApplicant:
     work_orders: int
     responses: int
     quality: Quality
+    answer_quality: float           # the chance an item is fully met
+    team: tuple[tuple[str, str], ...]
+    findings: tuple[DemoFinding, ...] = ()
+    failed_items: tuple[str, ...] = ()  # items the auditors found not met whatever the chance
+    sign_off: bool = False
+    certify: bool = field(default=True)
 
 
 DEMO_APPLICANTS = (
-    DemoApplicant("demo-industrial", 11, 24_000, 420, Quality()),
-    DemoApplicant("demo-consumer", 22, 30_000, 460, Quality(first_visit_fix=0.9, on_time=0.96, satisfaction_mean=4.5,
-                                                           promoter_share=0.62, detractor_share=0.08)),
-    # Weak service: low fix and satisfaction figures, so the 'not certified' path runs too.
-    DemoApplicant("demo-special", 33, 21_000, 400, Quality(resolution=0.88, first_visit_fix=0.62, on_time=0.74,
-                                                          rework=0.09, repeat_complaint=0.08,
-                                                          complaint_satisfaction=0.6, satisfaction_mean=3.3,
-                                                          promoter_share=0.25, detractor_share=0.4)),
+    DemoApplicant("demo-industrial", 11, 24_000, 420, Quality(), 0.9, (("A01", "leader"), ("A04", "member")),
+                  (DemoFinding("minor", "B10", "备件领用记录缺少领用人签字", "修订备件领用单并培训仓管员", accepted=True),
+                   DemoFinding("observation", "F04", "月度指标分析未覆盖外包服务商")),
+                  sign_off=True),
+    DemoApplicant("demo-consumer", 22, 30_000, 460,
+                  Quality(first_visit_fix=0.9, on_time=0.96, satisfaction_mean=4.5, promoter_share=0.62,
+                          detractor_share=0.08), 0.94, (("A02", "leader"), ("A04", "member")),
+                  (DemoFinding("good_practice", "B16", "退换货全程线上办理，平均 1.5 天完成"),
+                   DemoFinding("minor", "E08", "两份作业指导书为旧版本", "回收旧版并建立受控清单", accepted=True,
+                               verified=True))),
+    DemoApplicant("demo-special", 33, 21_000, 400,
+                  Quality(resolution=0.88, first_visit_fix=0.62, on_time=0.74, rework=0.09, repeat_complaint=0.08,
+                          complaint_satisfaction=0.6, satisfaction_mean=3.3, promoter_share=0.25,
+                          detractor_share=0.4), 0.75, (("A05", "leader"), ("A03", "member")),
+                  (DemoFinding("major", "B13", "3 名影像设备安装人员无有效的设备操作培训证明"),
+                   DemoFinding("minor", "E10", "应急预案未规定辐射泄漏处置")),
+                  failed_items=("B13",), certify=False),
 )
 
 
-def demo_inputs_dir() -> Path:
+def demo_inputs_dir():
     return outputs_dir() / "demo-inputs"
 
 
-def create_demo(workbench: Workbench, echo=print) -> list[str]:
-    """Register the demo applicants (if missing) and import their files; return their ids."""
+def _import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
+    folder = demo_inputs_dir() / demo.id
+    orders_file = write_csv(work_order_log(demo.work_orders, seed=demo.seed, quality=demo.quality),
+                            folder / "work_orders.csv")
+    survey_file = write_xlsx(wjx_survey_export(demo.responses, seed=demo.seed, quality=demo.quality),
+                             folder / "survey_wjx.xlsx")
+    orders = workbench.import_work_orders(demo.id, read_work_orders(orders_file))
+    survey = workbench.import_survey(demo.id, read_survey(survey_file, workbench.scheme))
+    echo(f"  工单 work orders: {orders['rows']}（{orders_file}）")
+    echo(f"  问卷 survey responses: {survey['rows']}（{survey_file}）")
+
+
+def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
+    rng = random.Random(demo.seed)
+    case_items = {c.item for c in workbench.scheme.case_checks}
+    domains = workbench.get_applicant(demo.id)["domains"]
+    for item in workbench.scheme.items_for(domains):
+        if item.judgement == "measure" or item.id in case_items:
+            continue  # measured from the data, or counted from the case verification
+        if item.id in demo.failed_items:
+            answer, grade = Answer("nonconform", 10, 4) if item.judgement == "sample" else Answer("nonconform"), "major"
+        elif item.judgement == "sample":
+            checked = rng.randint(8, 20)
+            bad = sum(rng.random() > demo.answer_quality for _ in range(checked))
+            answer, grade = Answer(checked=checked, nonconforming=bad), None
+        else:
+            draw = rng.random()
+            result = ("conform" if draw < demo.answer_quality else
+                      "partial" if draw < (1 + demo.answer_quality) / 2 else "nonconform")
+            answer, grade = Answer(result), ("minor" if result == "nonconform" else None)
+        workbench.save_answer(application_id, item.id, answer, note="演示数据 demo", finding_grade=grade)
+
+
+def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
+    """Re-check each sampled case against the work-order log, as an auditor would by phone."""
+    scheme = workbench.scheme
+    orders = workbench.work_orders(demo.id)
+    closed = orders[orders["closed_at"].notna()]
+    _, record = draw_sample(closed, case_sample_size(scheme, len(closed)).sample_size, seed=demo.seed,
+                            id_column="order_id", stratify_by="service_type")
+    sample_id = workbench.save_case_sample(application_id, record)
+    reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))
+    repeated = repeat_complaint_flags(orders, measure_window(scheme, "repeat_complaint_rate"))
+    by_id = orders.assign(reworked=reworked, repeated=repeated).set_index("order_id")
+    for order_id in record.ids:
+        order = by_id.loc[order_id]
+        complaint = bool(order["is_complaint"])
+        satisfied = order["complaint_satisfied"]
+        workbench.verify_case(
+            sample_id, order_id, note="电话回访 phone call-back",
+            resolved=bool(order["resolved"]),
+            complaint_closed=True if complaint else None,
+            reworked=None if complaint else bool(order["reworked"]),
+            repeated=bool(order["repeated"]) if complaint else None,
+            satisfied=None if (not complaint or satisfied is None or satisfied != satisfied) else bool(satisfied),
+        )
+
+
+def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
+    from .rules.person_days import person_days
+    from .rules.sampling import site_sample_size
+    applicant = workbench.get_applicant(demo.id)
+    for document in workbench.scheme.application_documents:
+        workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
+                               f"{document.id}.pdf")
+    workbench.set_team(application_id, list(demo.team))
+    days = person_days(workbench.scheme, applicant["personnel"], outlets=applicant["outlets"],
+                       categories=applicant["product_categories"])
+    workbench.save_programme(
+        application_id, person_days=days.days, justification=[s.as_dict() for s in days.steps],
+        site_sample_size=site_sample_size(workbench.scheme, applicant["outlets"], "initial"),
+        case_sample_size=None, audit_start=today - timedelta(days=20), audit_end=today - timedelta(days=18),
+        cycle_plan=[])
+
+
+def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
+    for finding in demo.findings:
+        finding_id = workbench.add_finding(application_id, finding.grade, finding.clause, finding.description,
+                                           raised_on=today - timedelta(days=18))
+        if finding.plan:
+            workbench.set_corrective_plan(finding_id, finding.plan,
+                                          accepted_on=today - timedelta(days=10) if finding.accepted else None)
+        if finding.verified:
+            workbench.verify_correction(finding_id, today - timedelta(days=5))
+
+
+def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> None:
+    """Application → planning → contract → audit → report → decision → certificate."""
+    application_id = workbench.open_application(demo.id, submitted_on=today - timedelta(days=60))
+    _plan(workbench, demo, application_id, today)
+    for stage in ("application", "planning"):
+        run_stage(workbench, stage, demo.id)
+    workbench.record_stage_result(application_id, "contract", {
+        "contract_no": f"HT-{today.year}-{demo.seed:04d}", "signed_on": str(today - timedelta(days=40)),
+        "fee": 30000.0, "person_days": workbench.programme(application_id)["person_days"]})
+    _answer_checklist(workbench, demo, application_id)
+    _verify_cases(workbench, demo, application_id)
+    for stage in ("characteristic", "system_audit"):
+        run_stage(workbench, stage, demo.id)
+    leader = next(auditor for auditor, role in demo.team if role == "leader")
+    if demo.sign_off:
+        as_leader = Workbench(database_url=workbench.engine.url.render_as_string(hide_password=False),
+                              scheme=workbench.scheme, actor=leader)
+        for stage in ("characteristic", "system_audit"):
+            as_leader.sign_off(application_id, stage)
+    _findings(workbench, demo, application_id, today)
+    report = run_stage(workbench, "report", demo.id).result
+    advice = report["recommendation"]
+    certified = advice["certifiable"] and demo.certify
+    reasons = ("；".join(g["zh"] for g in advice["reasons"] if not g["passed"] and g["blocking"])
+               or "审查结论与推荐意见一致，符合认证要求")
+    workbench.record_decision(application_id, decided_on=today, certified=certified,
+                              level_rank=advice["level"]["rank"] if certified else workbench.scheme.levels[0].rank,
+                              members=COMMITTEE, reasons=reasons, recommendation=advice)
+    run_stage(workbench, "decision", demo.id)
+    if certified:
+        number = workbench.issue_certificate(application_id, today)["number"]
+        echo(f"  证书 certificate: {number}（{advice['level']['label']} {advice['level']['name']}）")
+    else:
+        echo(f"  不予认证 not certified：{reasons}")
+    run_stage(workbench, "certificate", demo.id)
+
+
+def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> list[str]:
+    """Register the demo applicants and carry each through the procedure, once."""
+    today = today or date.today()
+    existing_auditors = {a.id for a in workbench.auditors()}
+    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
+        if auditor_id not in existing_auditors:
+            workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since,
+                                  is_decision_maker=decides, competence_evidence="演示：培训与考核记录")
+    if "A06" not in existing_auditors:
+        workbench.add_consultancy("A06", "demo-consumer", today - timedelta(days=200))
     existing = {a["id"] for a in workbench.list_applicants()}
     for demo in DEMO_APPLICANTS:
-        if demo.id not in existing:
-            data = read_applicant_file(project_root() / "parameters" / "applicants" / f"{demo.id}.yaml",
-                                       workbench.scheme)
-            workbench.add_applicant(data)
-            echo(f"登记申请方 applicant added: {demo.id} {data.name}")
-        folder = demo_inputs_dir() / demo.id
-        orders_file = write_csv(work_order_log(demo.work_orders, seed=demo.seed, quality=demo.quality),
-                                folder / "work_orders.csv")
-        survey_file = write_xlsx(wjx_survey_export(demo.responses, seed=demo.seed, quality=demo.quality),
-                                 folder / "survey_wjx.xlsx")
-        orders = workbench.import_work_orders(demo.id, read_work_orders(orders_file))
-        survey = workbench.import_survey(demo.id, read_survey(survey_file, workbench.scheme))
-        echo(f"  工单 work orders: {orders['rows']}（{orders_file}）")
-        echo(f"  问卷 survey responses: {survey['rows']}（{survey_file}）")
+        if demo.id in existing:
+            echo(f"已存在，跳过 already there, skipped: {demo.id}")
+            continue
+        data = read_applicant_file(project_root() / "parameters" / "applicants" / f"{demo.id}.yaml", workbench.scheme)
+        workbench.add_applicant(data)
+        echo(f"登记申请方 applicant added: {demo.id} {data.name}")
+        _import_files(workbench, demo, echo)
+        carry_through(workbench, demo, echo, today)
     return [d.id for d in DEMO_APPLICANTS]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 DB_ENV = "AUDIT_WORKBENCH_DB"
 SCHEME_ENV = "AUDIT_WORKBENCH_SCHEME"
+OUTPUTS_ENV = "AUDIT_WORKBENCH_OUTPUTS"
+DATA_ENV = "AUDIT_WORKBENCH_DATA"
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -32,12 +34,14 @@ def mappings_dir() -> Path:
 
 
 def outputs_dir() -> Path:
-    return project_root() / "outputs"
+    configured = os.environ.get(OUTPUTS_ENV)
+    return Path(configured) if configured else project_root() / "outputs"
 
 
 def data_dir() -> Path:
     """Private working data: the default database, evidence files, the signing key."""
-    return project_root() / "data"
+    configured = os.environ.get(DATA_ENV)
+    return Path(configured) if configured else project_root() / "data"
 
 
 def default_database_url() -> str:

@@ -94,6 +94,8 @@ class LifecycleRules(Record):
     recertification_apply_months_before_expiry: int = Field(ge=0)
     certificate_number_prefix: str
     record_retention_cycles: int = Field(ge=1)
+    planned_decision_days_after_audit: int = Field(ge=0)
+    surveillance_methods: tuple[str, ...]
 
 
 # --- table records ----------------------------------------------------------------------
@@ -588,6 +590,9 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         for mode in stage.modes:
             if mode not in modes:
                 problems.append(ref_problem("procedure_stages", stage.id, "modes", mode, modes))
+    for method in scheme.lifecycle_rules.surveillance_methods:
+        if method not in methods:
+            problems.append(ref_problem("lifecycle_rules", "surveillance_methods", "surveillance_methods", method, methods))
     for check in scheme.case_checks:
         if check.item not in scheme.items_by_id:
             problems.append(ref_problem("case_checks", check.field, "item", check.item, set(scheme.items_by_id)))

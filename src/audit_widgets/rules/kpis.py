@@ -92,7 +92,8 @@ def repeat_complaint_flags(orders: pd.DataFrame, window: pd.Timedelta) -> pd.Ser
     return flags
 
 
-def _window(scheme: Scheme, measure: str) -> pd.Timedelta:
+def measure_window(scheme: Scheme, measure: str) -> pd.Timedelta:
+    """The look-back window the scheme sets for a measure (rework, repeat complaints)."""
     return pd.Timedelta(days=scheme.measures_by_id[measure].window_days)
 
 
@@ -109,9 +110,9 @@ def rate_parts(orders: pd.DataFrame, scheme: Scheme) -> dict[str, tuple[pd.Serie
         "resolution_rate": (service & orders["resolved"], service),
         "complaint_completion_rate": (complaint & closed, complaint),
         "complaint_satisfaction_rate": (answered & satisfied.fillna(False).astype(bool), answered),
-        "rework_rate": (reworkable & rework_flags(orders, _window(scheme, "rework_rate")), reworkable),
+        "rework_rate": (reworkable & rework_flags(orders, measure_window(scheme, "rework_rate")), reworkable),
         "repeat_complaint_rate": (
-            complaint & repeat_complaint_flags(orders, _window(scheme, "repeat_complaint_rate")), complaint,
+            complaint & repeat_complaint_flags(orders, measure_window(scheme, "repeat_complaint_rate")), complaint,
         ),
         "on_time_rate": (closed & (orders["closed_at"] <= orders["due_at"]), pd.Series(True, index=orders.index)),
     }

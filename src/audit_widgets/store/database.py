@@ -5,6 +5,7 @@ auditors can share a PostgreSQL database. The schema is created and upgraded by 
 """
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,8 @@ def get_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    # JSON columns keep dates as ISO text and Chinese as it is.
+    engine = create_engine(url, json_serializer=lambda value: json.dumps(value, default=str, ensure_ascii=False))
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

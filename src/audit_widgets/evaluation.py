@@ -1,0 +1,105 @@
+"""Bring the stored evidence together into one evaluation: the measures from the work orders
+and the survey, the case verification, the answers, the adjustments and the findings.
+
+This is the one place where a score is assembled; the widgets, the batch notebooks and the
+reports all call `evaluate`, so they cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .rules.decision import Recommendation, open_major_count, recommend
+from .rules.kpis import KpiReport, compute_kpis
+from .rules.scoring import Answer, ScoreResult, score_applicant
+from .rules.survey import SurveySummary, summarise_survey
+from .store.repository import Workbench
+
+
+@dataclass
+class Evaluation:
+    applicant: dict
+    application_id: int
+    kpis: KpiReport | None
+    survey: SurveySummary | None
+    case_answers: dict[str, Answer]
+    score: ScoreResult
+
+    def measures(self) -> dict[str, float]:
+        return combined_measures(self.kpis, self.survey)
+
+
+def combined_measures(kpis: KpiReport | None, survey: SurveySummary | None) -> dict[str, float]:
+    """Every measured value by the measure ids the checklist uses."""
+    values: dict[str, float] = {}
+    if kpis is not None:
+        values.update(kpis.measures())
+    if survey is not None:
+        values.update(survey.measures())
+    return values
+
+
+def kpi_report(workbench: Workbench, applicant_id: str) -> KpiReport | None:
+    orders = workbench.work_orders(applicant_id)
+    return None if orders.empty else compute_kpis(orders, workbench.scheme)
+
+
+def survey_summary(workbench: Workbench, applicant_id: str, population: int | None = None) -> SurveySummary | None:
+    answers, scale = workbench.survey_answers(applicant_id)
+    if answers.empty:
+        return None
+    if population is None:
+        orders = workbench.work_orders(applicant_id)
+        population = int(orders["customer_id"].nunique()) if not orders.empty else None
+    return summarise_survey(answers, workbench.scheme, scale_id=scale, population=population)
+
+
+def case_answers(workbench: Workbench, application_id: int) -> dict[str, Answer]:
+    """Sample-based answers for the items the case verification checks (scheme: case_checks)."""
+    sample = workbench.case_sample(application_id)
+    if sample is None:
+        return {}
+    answers = {}
+    for check in workbench.scheme.case_checks:
+        values = [v[check.field] for v in sample["verified"].values() if v[check.field] is not None]
+        if values:
+            bad = sum(1 for value in values if value == check.nonconforming_value)
+            answers[check.item] = Answer(checked=len(values), nonconforming=bad)
+    return answers
+
+
+def merged_answers(recorded: dict[str, Answer], from_cases: dict[str, Answer]) -> dict[str, Answer]:
+    """The auditor's own answer wins; case counts fill sample items the auditor left empty."""
+    merged = dict(from_cases)
+    for item_id, answer in recorded.items():
+        if answer.result is not None or answer.checked or item_id not in merged:
+            merged[item_id] = answer
+    return merged
+
+
+def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None = None,
+             reuse: Evaluation | None = None) -> Evaluation:
+    """Score the application from the store. `reuse` keeps an earlier evaluation's KPIs and
+    survey figures (they change only on a new import) so a widget can rescore per answer."""
+    applicant = workbench.get_applicant(applicant_id)
+    application_id = application_id or workbench.current_application(applicant_id)
+    kpis = reuse.kpis if reuse else kpi_report(workbench, applicant_id)
+    survey = reuse.survey if reuse else survey_summary(workbench, applicant_id)
+    from_cases = case_answers(workbench, application_id) if application_id else {}
+    recorded = workbench.answers(application_id) if application_id else {}
+    adjustments = workbench.adjustments(application_id) if application_id else []
+    findings = workbench.finding_states(application_id) if application_id else []
+    score = score_applicant(
+        workbench.scheme, applicant["domains"], merged_answers(recorded, from_cases), combined_measures(kpis, survey),
+        special_deductions=sum(1 for a in adjustments if a["kind"] == "deduction"),
+        special_bonus=sum(1 for a in adjustments if a["kind"] == "bonus"),
+        open_major_findings=open_major_count(workbench.scheme, findings),
+    )
+    return Evaluation(applicant, application_id, kpis, survey, from_cases, score)
+
+
+def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: date,
+                   decision_makers: list[str] | tuple[str, ...] = ()) -> Recommendation:
+    team = [m.auditor.id for m in workbench.team(evaluation.application_id)]
+    return recommend(workbench.scheme, evaluation.score, workbench.finding_states(evaluation.application_id),
+                     decision_date=decision_date, decision_makers=decision_makers, audit_team=team)

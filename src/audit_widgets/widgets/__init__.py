@@ -1,0 +1,1 @@
+"""Reusable ipywidgets, each bound to a store record."""

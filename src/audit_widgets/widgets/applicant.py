@@ -1,0 +1,111 @@
+"""ApplicantForm: the application data with live validation, and the application documents."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+from pydantic import ValidationError
+
+from ..imports.applicants import ApplicantData, check_applicant
+from ..rules.uscc import check_uscc
+from .base import ERROR_STYLE, OK_STYLE, BoundWidget
+
+FIELD_LABELS = {
+    "name": "企业名称", "uscc": "统一社会信用代码", "organisation_type": "组织类型", "domains": "认证领域",
+    "address": "地址", "personnel": "有效售后人员", "outlets": "服务网点", "product_categories": "产品类别",
+    "goods": "商品", "services": "服务内容", "sites": "场所（每行一个）",
+}
+
+
+class ApplicantForm(BoundWidget):
+    """Edits are checked as they are typed; only a complete, valid form is written."""
+
+    stage_id = "application"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        data = workbench.get_applicant(applicant_id)
+        style = {"description_width": "140px"}
+        wide = widgets.Layout(width="560px")
+        self.fields = {
+            "name": widgets.Text(data["name"], layout=wide),
+            "uscc": widgets.Text(data["uscc"], layout=wide),
+            "organisation_type": widgets.Dropdown(options=[(t.name, t.id) for t in self.scheme.organisation_types],
+                                                  value=data["organisation_type"]),
+            "domains": widgets.SelectMultiple(options=[(f"{d.id}）{d.name}", d.id) for d in self.scheme.domains],
+                                              value=tuple(data["domains"]), rows=4),
+            "address": widgets.Text(data["address"], layout=wide),
+            "personnel": widgets.BoundedIntText(data["personnel"], min=0, max=10**6),
+            "outlets": widgets.BoundedIntText(data["outlets"], min=0, max=10**5),
+            "product_categories": widgets.BoundedIntText(data["product_categories"], min=0, max=1000),
+            "goods": widgets.Text(data["goods"], layout=wide),
+            "services": widgets.Text(data["services"], layout=wide),
+            "sites": widgets.Textarea("\n".join(data["sites"]), layout=widgets.Layout(width="560px", height="80px")),
+        }
+        for key, control in self.fields.items():
+            control.description = FIELD_LABELS[key]
+            control.style = style
+            control.disabled = self.read_only
+            control.observe(self._changed, names="value")
+        self.uscc_status = widgets.HTML()
+        self.problems = widgets.HTML()
+        self.documents = widgets.VBox()
+        self._render_uscc()
+        self.children = [widgets.HTML(f"<h3>申请方 {html.escape(applicant_id)}</h3>"), self.lock_banner(),
+                         *self.fields.values(), self.uscc_status, self.problems, self.message,
+                         widgets.HTML("<h4>申请文件 / application documents</h4>"), self.documents]
+        self._render_documents()
+
+    def form_values(self) -> dict:
+        values = {key: control.value for key, control in self.fields.items()}
+        values["domains"] = list(values["domains"])
+        values["sites"] = [line.strip() for line in values["sites"].splitlines() if line.strip()]
+        values["uscc"] = values["uscc"].strip().upper()
+        return {"id": self.applicant_id, **values}
+
+    def _render_uscc(self) -> None:
+        check = check_uscc(self.fields["uscc"].value.strip().upper())
+        self.uscc_status.value = (f'<span style="{OK_STYLE}">✓ 统一社会信用代码有效 / USCC valid</span>' if check.valid
+                                  else f'<span style="{ERROR_STYLE}">✗ {html.escape(check.reason)}</span>')
+
+    def _changed(self, _change) -> None:
+        self._render_uscc()
+        try:
+            data = ApplicantData.model_validate(self.form_values())
+            problems = check_applicant(data, self.scheme)
+        except ValidationError as exc:
+            lines = [f"{FIELD_LABELS.get(str(e['loc'][0]), e['loc'][0])}：{e['msg']}" for e in exc.errors()]
+        else:
+            lines = [f"{FIELD_LABELS.get(p.column, p.column)}：{p.zh} / {p.en}" for p in problems]
+        if lines:
+            self.problems.value = (f'<div style="{ERROR_STYLE}">未保存，请修正 / not saved, please correct:<br>'
+                                   + "<br>".join(html.escape(line) for line in lines) + "</div>")
+            return
+        self.problems.value = ""
+        self.write(lambda: self.workbench.update_applicant(data))
+
+    # --- documents ------------------------------------------------------------------------
+    def _render_documents(self) -> None:
+        submitted = self.workbench.documents(self.application_id)
+        rows = []
+        for document in self.scheme.application_documents:
+            files = submitted.get(document.id, [])
+            mark = "✓" if files else ("✗ 必交 required" if document.required else "—")
+            names = "，".join(html.escape(f["filename"]) for f in files)
+            label = widgets.HTML(f"<b>{mark}</b> {html.escape(document.name)} <small>{names}</small>",
+                                 layout=widgets.Layout(width="460px"))
+            upload = widgets.FileUpload(multiple=True, description="上传 upload", disabled=self.read_only)
+            upload.observe(lambda change, doc=document.id: self._uploaded(doc, change), names="value")
+            rows.append(widgets.HBox([label, upload]))
+        self.documents.children = rows
+
+    def _uploaded(self, document_id: str, change) -> None:
+        for upload in change["new"] or ():
+            content = bytes(upload["content"])
+            self.write(lambda: self.workbench.add_document(self.application_id, document_id, content, upload["name"]),
+                       f"已保存 {upload['name']}", f"{upload['name']} kept")
+        self._render_documents()
+
+    def missing_documents(self) -> list[str]:
+        submitted = self.workbench.documents(self.application_id)
+        return [d.id for d in self.scheme.application_documents if d.required and d.id not in submitted]

@@ -1,0 +1,74 @@
+"""What every workbook widget shares: its store, the record it is bound to, a message line,
+and the rule that a refused write shows a plain message instead of a traceback."""
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import ipywidgets as widgets
+
+from ..errors import WorkbenchError
+from ..store.repository import Workbench
+
+OK_STYLE = "color:#2e7d32"
+ERROR_STYLE = "color:#c62828"
+LOCKED_STYLE = "background:#fff8e1;border:1px solid #ffcc80;padding:4px 8px;border-radius:4px"
+
+
+def message_html(zh: str, en: str = "", style: str = OK_STYLE) -> str:
+    text = html.escape(zh) + (f"<br><small>{html.escape(en)}</small>" if en else "")
+    return f'<div style="{style}">{text}</div>'
+
+
+def error_html(exc: WorkbenchError) -> str:
+    lines = "<br>".join(html.escape(line) for line in exc.render().splitlines())
+    return f'<div style="{ERROR_STYLE}">{lines}</div>'
+
+
+def table_html(rows: list[dict], columns: dict[str, str]) -> str:
+    """A plain HTML table; `columns` maps keys to headers."""
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in columns.values())
+    body = "".join(
+        "<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(str(row.get(k, '')))}</td>" for k in columns)
+        + "</tr>" for row in rows)
+    return f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class BoundWidget(widgets.VBox):
+    """A widget bound to one applicant's application in the store.
+
+    Every change is written through `self.write`, in one transaction; a refused write (a
+    locked stage, a bad value) leaves the store as it was and shows why in `self.message`.
+    """
+
+    stage_id: str | None = None  # the procedure stage whose sign-off makes this read-only
+
+    def __init__(self, workbench: Workbench, applicant_id: str, application_id: int | None = None,
+                 read_only: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.workbench = workbench
+        self.scheme = workbench.scheme
+        self.applicant_id = applicant_id
+        self.application_id = (application_id or workbench.current_application(applicant_id)
+                                or workbench.open_application(applicant_id))
+        self.read_only = read_only or self.locked
+        self.message = widgets.HTML()
+
+    @property
+    def locked(self) -> bool:
+        return self.stage_id is not None and self.workbench.is_signed(self.application_id, self.stage_id)
+
+    def lock_banner(self) -> widgets.HTML:
+        if not self.locked:
+            return widgets.HTML()
+        stage = self.scheme.procedure_by_id[self.stage_id]
+        return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 「{stage.name}」已签署，只读 / signed off, read-only</div>')
+
+    def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
+        try:
+            action()
+        except WorkbenchError as exc:
+            self.message.value = error_html(exc)
+            return False
+        self.message.value = message_html(done_zh, done_en)
+        return True

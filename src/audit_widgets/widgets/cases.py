@@ -1,0 +1,115 @@
+"""CaseSampleWidget: draw the case sample from the imported work orders (seed and method
+recorded), then verify each sampled case; the counts feed the 5.1c items."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..evaluation import case_answers
+from ..rules.sampling import case_sample_size, draw_sample
+from ..store.audits import CASE_FIELDS
+from .base import BoundWidget, message_html, table_html
+
+FIELD_LABELS = {"resolved": "已解决", "complaint_closed": "投诉办结", "reworked": "返工", "repeated": "重复投诉",
+                "satisfied": "满意"}
+TRI_STATE = (("—", None), ("是", True), ("否", False))
+METHODS = (("简单随机 simple random", None), ("按服务类型分层 by service type", "service_type"),
+           ("按月份分层 by month", "month"))
+DEFAULT_SEED = 20260101
+
+
+class CaseRow(widgets.HBox):
+    def __init__(self, order: dict, verified: dict | None, on_change, disabled: bool):
+        self.order_id = order["order_id"]
+        info = widgets.HTML(
+            f"<b>{html.escape(self.order_id)}</b> <small>{html.escape(str(order['service_type']))} · "
+            f"{'投诉' if order['is_complaint'] else '服务'} · {str(order['opened_at'])[:10]}</small>",
+            layout=widgets.Layout(width="300px"))
+        self.fields = {}
+        for name in CASE_FIELDS:
+            control = widgets.Dropdown(options=TRI_STATE, value=(verified or {}).get(name), description=FIELD_LABELS[name],
+                                       style={"description_width": "56px"}, layout=widgets.Layout(width="130px"),
+                                       disabled=disabled)
+            control.observe(lambda _c: on_change(self), names="value")
+            self.fields[name] = control
+        super().__init__([info, *self.fields.values()])
+
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.fields.items()}
+
+
+class CaseSampleWidget(BoundWidget):
+    stage_id = "characteristic"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
+                 page_size: int = 20):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        self.page_size = page_size
+        orders = workbench.work_orders(applicant_id)
+        self.population = orders[orders["closed_at"].notna()].assign(month=lambda f: f["opened_at"].dt.strftime("%Y-%m"))
+        size = case_sample_size(self.scheme, len(self.population)) if len(self.population) else None
+        self.size = widgets.BoundedIntText(value=size.sample_size if size else 0, min=0, max=max(len(self.population), 1),
+                                           description="样本量", disabled=self.read_only)
+        self.seed = widgets.IntText(value=DEFAULT_SEED, description="随机种子 seed", disabled=self.read_only)
+        self.method = widgets.Dropdown(options=METHODS, description="方法", disabled=self.read_only)
+        self.draw_button = widgets.Button(description="抽样 / draw", button_style="primary", disabled=self.read_only)
+        self.draw_button.on_click(lambda _: self.draw())
+        self.record = widgets.HTML()
+        self.page = widgets.Dropdown(description="页 page")
+        self.page.observe(lambda change: self.show_page(change["new"]) if change["new"] is not None else None,
+                          names="value")
+        self.rows_box = widgets.VBox()
+        self.summary = widgets.HTML()
+        sizing = (f"已完成案例 {len(self.population)} 个（GB/T 2828.1 一般检验水平 II：字码 {size.code_letter}，"
+                  f"样本量 {size.sample_size}）" if size else "尚未导入工单 / no work orders imported")
+        self.children = [widgets.HTML(f"<h3>5.1c 服务结果验证：案例抽样复核</h3><p>{sizing}</p>"), self.lock_banner(),
+                         widgets.HBox([self.size, self.seed]), widgets.HBox([self.method, self.draw_button]),
+                         self.record, self.page, self.rows_box, self.message, self.summary]
+        self.refresh()
+
+    def draw(self) -> None:
+        if self.read_only or self.population.empty:
+            return
+        _, record = draw_sample(self.population, self.size.value, seed=self.seed.value, id_column="order_id",
+                                stratify_by=self.method.value)
+        if self.write(lambda: self.workbench.save_case_sample(self.application_id, record),
+                      f"已抽取 {record.sample_size} 个案例", f"{record.sample_size} cases drawn"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.sample = self.workbench.case_sample(self.application_id)
+        if self.sample is None:
+            self.record.value = "<p>尚未抽样 / no sample drawn yet</p>"
+            self.rows_box.children = ()
+            self.page.options = ()
+            return
+        s = self.sample
+        self.record.value = (f"<p>抽样记录 draw record：方法 {s['method']}，种子 {s['seed']}，总体 {s['population_size']}，"
+                             f"总体哈希 <code>{s['population_hash'][:16]}…</code>，样本 {len(s['ids'])}，"
+                             f"已复核 {len(s['verified'])}</p>")
+        pages = max(1, -(-len(s["ids"]) // self.page_size))
+        self.page.options = [(f"第 {p + 1} 页", p) for p in range(pages)]
+        self.page.value = 0
+        self.show_page(0)
+        self._render_summary()
+
+    def show_page(self, page: int) -> None:
+        ids = self.sample["ids"][page * self.page_size:(page + 1) * self.page_size]
+        orders = self.population.set_index("order_id").loc[ids].reset_index()
+        self.rows_box.children = [CaseRow(order, self.sample["verified"].get(order["order_id"]), self._verify,
+                                          self.read_only) for order in orders.to_dict("records")]
+
+    def _verify(self, row: CaseRow) -> None:
+        if self.write(lambda: self.workbench.verify_case(self.sample["id"], row.order_id, **row.values()),
+                      f"{row.order_id} 已复核", f"{row.order_id} verified"):
+            self.sample = self.workbench.case_sample(self.application_id)
+            self._render_summary()
+
+    def _render_summary(self) -> None:
+        answers = case_answers(self.workbench, self.application_id)
+        rows = [{"item": c.item, "label": c.label, "checked": answers[c.item].checked,
+                 "bad": answers[c.item].nonconforming} for c in self.scheme.case_checks if c.item in answers]
+        self.summary.value = ("<h4>计入 5.1c 条目 / counted for the 5.1c items</h4>"
+                              + table_html(rows, {"item": "条目", "label": "复核项", "checked": "已复核", "bad": "不符合"})
+                              if rows else message_html("尚无复核结果", "no case verified yet"))

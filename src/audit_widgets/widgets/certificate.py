@@ -1,0 +1,83 @@
+"""CertificatePanel: issue the certificate, show its status history, and record suspension,
+withdrawal, cancellation, restoration or a scope change with its reason."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as widgets
+
+from .base import BoundWidget, table_html
+
+
+class CertificatePanel(BoundWidget):
+    stage_id = "certificate"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        statuses = {s.id: s.name for s in self.scheme.certificate_statuses}
+        self.status_names = statuses
+        self.issue_button = widgets.Button(description="签发证书 / issue", button_style="success")
+        self.issue_button.on_click(lambda _: self.issue())
+        self.details = widgets.HTML()
+        self.history = widgets.HTML()
+        self.to_status = widgets.Dropdown(options=[(n, s) for s, n in statuses.items()], description="变更为")
+        self.reason = widgets.Dropdown(description="原因")
+        self.on = widgets.DatePicker(description="日期", value=date.today())
+        self.decided_by = widgets.Text(description="决定人", value=workbench.actor)
+        self.change_button = widgets.Button(description="记录状态变更 / record change")
+        self.change_button.on_click(lambda _: self.change())
+        self.to_status.observe(lambda _: self._reasons(), names="value")
+        self.form = [self.issue_button, self.to_status, self.reason, self.on, self.decided_by, self.change_button]
+        for control in self.form:
+            control.disabled = self.read_only
+        self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.issue_button, self.details,
+                         self.history, widgets.HTML("<h4>暂停、撤销、注销、恢复 / status change</h4>"),
+                         widgets.HBox([self.to_status, self.reason]), widgets.HBox([self.on, self.decided_by]),
+                         self.change_button, self.message]
+        self._reasons()
+        self.refresh()
+
+    def _reasons(self) -> None:
+        self.reason.options = [(r.name, r.id) for r in self.scheme.status_reasons if r.status == self.to_status.value]
+
+    def refresh(self) -> None:
+        self.certificate = self.workbench.certificate_for(self.applicant_id)
+        self.issue_button.layout.display = "none" if self.certificate else None
+        if self.certificate is None:
+            self.details.value = "<p>尚未签发 / not issued</p>"
+            self.history.value = ""
+            return
+        c = self.certificate
+        applicant = self.workbench.get_applicant(self.applicant_id)
+        level = next(l for l in self.scheme.levels if l.rank == c["level_rank"])
+        meta = self.scheme.meta
+        fields = [
+            ("证书编号 number", c["number"]), ("持证方 holder", applicant["name"]), ("地址 address", applicant["address"]),
+            ("统一社会信用代码 USCC", applicant["uscc"]),
+            ("认证范围 scope", f"{'、'.join(c['scope']['domains'])}：{c['scope']['goods']}；{c['scope']['services']}"),
+            ("场所 sites", "、".join(c["scope"]["sites"])), ("成熟度等级 level", f"{level.label} {level.name}"),
+            ("依据 rule / criteria", f"{meta.rule}（{meta.rule_version}）；{meta.criteria}"),
+            ("发证日期 issued", c["issued_on"]), ("有效期至 expires", c["expires_on"]),
+            ("状态 status", self.status_names[c["status"]]), ("认证机构 body", meta.certification_body),
+        ]
+        self.details.value = "<table>" + "".join(
+            f"<tr><td style='padding:2px 8px'>{html.escape(k)}</td><td><b>{html.escape(str(v))}</b></td></tr>"
+            for k, v in fields) + "</table>"
+        history = [{**h, "to_status": self.status_names.get(h["to_status"], h["to_status"])}
+                   for h in self.workbench.status_history(c["number"])]
+        self.history.value = "<h4>状态历史 / status history</h4>" + table_html(
+            history, {"changed_on": "日期", "to_status": "状态", "reason": "原因", "decided_by": "决定人"})
+
+    def issue(self) -> None:
+        if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()),
+                      "证书已签发", "certificate issued"):
+            self.refresh()
+
+    def change(self) -> None:
+        if self.certificate is None:
+            return
+        if self.write(lambda: self.workbench.change_certificate_status(
+                self.certificate["number"], self.to_status.value, self.reason.value, self.on.value,
+                self.decided_by.value), "状态已变更", "status changed"):
+            self.refresh()

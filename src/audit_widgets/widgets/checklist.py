@@ -1,0 +1,201 @@
+"""ChecklistWidget: the scheme's items for one method, filtered to the applicant's domains.
+
+One page of rows is on screen at a time, so a checklist of 150 items costs no more widgets
+than one of 20. Each change is written to the store at once; the running score per
+dimension is recomputed by the same `evaluate` the batch run uses.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..errors import WorkbenchError
+from ..evaluation import evaluate
+from ..rules.scoring import Answer
+from ..scheme import ChecklistItem
+from .base import BoundWidget, error_html, message_html
+
+NO_GRADE = ("—", None)
+JUDGEMENT_LABELS = {"qualitative": "定性", "sample": "抽样", "measure": "测量"}
+
+
+class ChecklistRow(widgets.HBox):
+    """One item: its text, the result, sample counts, a note and a finding grade."""
+
+    def __init__(self, item: ChecklistItem, checklist: ChecklistWidget):
+        self.item = item
+        self.checklist = checklist
+        scheme = checklist.scheme
+        veto = " <b style='color:#c62828'>否决项</b>" if item.veto else ""
+        self.label = widgets.HTML(
+            f"<b>{item.id}</b> {html.escape(item.text)}{veto}<br><small>{scheme.dimension_names[item.dimension]} · "
+            f"{item.points:g} 分 · {JUDGEMENT_LABELS[item.judgement]} · 证据：{html.escape(item.evidence)}</small>",
+            layout=widgets.Layout(width="38%"))
+        self.result = widgets.ToggleButtons(
+            options=[("未答", None)] + [(r.name, r.id) for r in scheme.answer_results],
+            style={"button_width": "62px"}, layout=widgets.Layout(width="auto"))
+        self.checked = widgets.BoundedIntText(min=0, max=100000, description="抽查", layout=widgets.Layout(width="120px"),
+                                              style={"description_width": "32px"})
+        self.nonconforming = widgets.BoundedIntText(min=0, max=100000, description="不符合",
+                                                    layout=widgets.Layout(width="130px"),
+                                                    style={"description_width": "44px"})
+        self.measured = widgets.HTML(layout=widgets.Layout(width="120px"))
+        self.note = widgets.Text(placeholder="证据说明 / note", layout=widgets.Layout(width="160px"))
+        self.grade = widgets.Dropdown(options=[NO_GRADE] + [(g.name, g.id) for g in scheme.finding_grades],
+                                      layout=widgets.Layout(width="130px"))
+        self.evidence_button = widgets.Button(icon="paperclip", tooltip="证据文件 / evidence files",
+                                              layout=widgets.Layout(width="36px"))
+        self.evidence_button.on_click(lambda _: checklist.select_for_evidence(item.id))
+        extra = []
+        if item.judgement == "sample":
+            extra = [self.checked, self.nonconforming]
+        elif item.judgement == "measure":
+            extra = [self.measured]
+        super().__init__([self.label, self.result, *extra, self.note, self.grade, self.evidence_button],
+                         layout=widgets.Layout(border_bottom="1px solid #eee", align_items="center"))
+        self._loading = False
+        for control in (self.result, self.checked, self.nonconforming, self.grade):
+            control.observe(self._changed, names="value")
+        self.note.observe(self._changed, names="value")
+
+    def controls(self):
+        return (self.result, self.checked, self.nonconforming, self.note, self.grade, self.evidence_button)
+
+    def load(self, record: dict | None, measured: float | None) -> None:
+        """Show the stored answer without writing it back."""
+        self._loading = True
+        try:
+            answer = record["answer"] if record else Answer()
+            self.result.value = answer.result
+            self.checked.value = answer.checked or 0
+            self.nonconforming.value = answer.nonconforming or 0
+            self.note.value = record["note"] if record else ""
+            self.grade.value = record["finding_grade"] if record else None
+            files = len(record["evidence"]) if record else 0
+            self.evidence_button.description = str(files) if files else ""
+            if self.item.judgement == "measure":
+                self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
+        finally:
+            self._loading = False
+
+    def answer(self) -> Answer:
+        sample = self.item.judgement == "sample" and self.checked.value > 0
+        return Answer(result=self.result.value,
+                      checked=self.checked.value if sample else None,
+                      nonconforming=self.nonconforming.value if sample else None)
+
+    def _changed(self, _change) -> None:
+        if not self._loading:
+            self.checklist.save_row(self)
+
+
+class ChecklistWidget(BoundWidget):
+    """The checklist of one method (5.1a … 5.2c) for one application."""
+
+    def __init__(self, workbench, applicant_id: str, method: str, *, application_id: int | None = None,
+                 read_only: bool = False, page_size: int = 20, items: list[ChecklistItem] | None = None,
+                 evaluation=None):
+        self.method = method
+        self.stage_id = workbench.stage_of_mode(workbench.scheme.method_mode[method])
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        domains = workbench.get_applicant(applicant_id)["domains"]
+        self.items = items if items is not None else self.scheme.items_for(domains, method)
+        self.page_size = page_size
+        # KPIs and survey figures change only on an import: reuse the stage's evaluation when given.
+        self.evaluation = evaluate(workbench, applicant_id, self.application_id, reuse=evaluation)
+        self.records = workbench.answer_records(self.application_id)
+        self.rows = [ChecklistRow(item, self) for item in self.items[:page_size]]
+
+        pages = max(1, -(-len(self.items) // page_size))
+        self.page = widgets.Dropdown(
+            options=[(f"第 {p + 1} 页（{p * page_size + 1}–{min((p + 1) * page_size, len(self.items))}）", p)
+                     for p in range(pages)],
+            description="页 page", layout=widgets.Layout(width="260px"))
+        self.page.observe(lambda change: self.show_page(change["new"]), names="value")
+        self.progress = widgets.HTML()
+        self.score = widgets.HTML()
+        self.evidence_item = widgets.HTML()
+        self.upload = widgets.FileUpload(multiple=True, description="上传证据 / upload")
+        self.upload.observe(self._uploaded, names="value")
+        self.selected_item: str | None = None
+        self.rows_box = widgets.VBox(self.rows)
+        method_name = next(m.name for m in self.scheme.methods if m.id == method)
+        header = widgets.HTML(f"<h3>{method} {html.escape(method_name)}（{len(self.items)} 项 items）</h3>")
+        self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.rows_box,
+                         widgets.HBox([self.evidence_item, self.upload]), self.message, self.score]
+        self.show_page(0)
+
+    # --- display ------------------------------------------------------------------------
+    def show_page(self, page: int) -> None:
+        start = page * self.page_size
+        shown = self.items[start:start + self.page_size]
+        measures = self.evaluation.measures()
+        for row, item in zip(self.rows, shown):
+            if row.item is not item:
+                new_row = ChecklistRow(item, self)
+                self.rows[self.rows.index(row)] = new_row
+                row.close()
+                row = new_row
+            row.load(self.records.get(item.id), measures.get(item.measure) if item.measure else None)
+        self.rows_box.children = self.rows[:len(shown)]
+        self._set_disabled(self.read_only)
+        self.refresh_score()
+
+    def _set_disabled(self, disabled: bool) -> None:
+        for row in self.rows:
+            for control in row.controls():
+                control.disabled = disabled
+        self.upload.disabled = disabled
+
+    def refresh_score(self) -> None:
+        answered = sum(1 for item in self.items if item.id in self.records
+                       and (self.records[item.id]["answer"].result or self.records[item.id]["answer"].checked))
+        self.progress.value = f"&nbsp;已答 {answered}/{len(self.items)} answered"
+        self.evaluation = evaluate(self.workbench, self.applicant_id, self.application_id, reuse=self.evaluation)
+        score = self.evaluation.score
+        cells = "".join(
+            f"<td style='padding:2px 10px'>{self.scheme.dimension_names[d]}<br><b>{v:.1f}</b></td>"
+            for d, v in score.dimension_scores.items())
+        self.score.value = (f"<table><tr>{cells}<td style='padding:2px 10px'>总分 score<br><b>{score.score:.1f}</b>"
+                            f"</td><td style='padding:2px 10px'>等级 level<br><b>{score.level.label} {score.level.name}"
+                            f"</b></td></tr></table>")
+
+    # --- writes -------------------------------------------------------------------------
+    def save_row(self, row: ChecklistRow) -> None:
+        if self.read_only:
+            return
+        try:
+            self.workbench.save_answer(self.application_id, row.item.id, row.answer(), note=row.note.value,
+                                       finding_grade=row.grade.value)
+        except WorkbenchError as exc:
+            self.message.value = error_html(exc)
+            row.load(self.records.get(row.item.id), None)  # show what the store still holds
+            return
+        self.records = self.workbench.answer_records(self.application_id)
+        self.message.value = message_html(f"{row.item.id} 已保存", f"{row.item.id} saved")
+        self.refresh_score()
+
+    def select_for_evidence(self, item_id: str) -> None:
+        self.selected_item = item_id
+        files = self.records.get(item_id, {}).get("evidence", [])
+        listed = "".join(f"<li>{html.escape(f['filename'])} <small>SHA-256 {f['sha256'][:16]}…</small></li>"
+                         for f in files)
+        self.evidence_item.value = f"<b>{item_id}</b> 的证据 evidence：<ul>{listed or '<li>（无 none）</li>'}</ul>"
+
+    def _uploaded(self, change) -> None:
+        if not change["new"] or self.read_only:
+            return
+        if self.selected_item is None:
+            self.message.value = message_html("请先点击条目旁的 📎 选择条目", "Click an item's 📎 first")
+            return
+        for upload in change["new"]:
+            content = bytes(upload["content"])
+            if not self.write(lambda: self.workbench.add_evidence(self.application_id, self.selected_item, content,
+                                                                  upload["name"]),
+                              f"已保存证据 {upload['name']}", f"evidence {upload['name']} kept"):
+                break
+        self.upload.value = ()
+        self.records = self.workbench.answer_records(self.application_id)
+        self.select_for_evidence(self.selected_item)
+        self.show_page(self.page.value)

@@ -1,0 +1,81 @@
+"""FindingsWidget: findings with grade, clause, evidence, corrective action, due date and
+verification."""
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as widgets
+
+from .base import BoundWidget, table_html
+
+
+class FindingsWidget(BoundWidget):
+    stage_id = "report"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        grades = [(g.name, g.id) for g in self.scheme.finding_grades]
+        domains = workbench.get_applicant(applicant_id)["domains"]
+        clauses = [(f"{i.id} {i.text[:24]}", i.id) for i in self.scheme.items_for(domains)]
+        wide = widgets.Layout(width="560px")
+        self.grade = widgets.Dropdown(options=grades, description="等级 grade")
+        self.clause = widgets.Dropdown(options=clauses, description="条款 clause", layout=wide)
+        self.description = widgets.Textarea(description="描述", layout=wide)
+        self.evidence = widgets.Text(description="客观证据", layout=wide)
+        self.add_button = widgets.Button(description="登记发现 / add finding", button_style="warning")
+        self.add_button.on_click(lambda _: self.add())
+        self.selected = widgets.Dropdown(description="选择发现")
+        self.plan = widgets.Textarea(description="纠正措施", layout=wide)
+        self.accepted_on = widgets.DatePicker(description="计划接受日")
+        self.verified_on = widgets.DatePicker(description="验证日期")
+        self.save_action = widgets.Button(description="保存纠正措施 / save action")
+        self.save_action.on_click(lambda _: self.save_corrective_action())
+        self.selected.observe(lambda _: self._load_selected(), names="value")
+        self.listing = widgets.HTML()
+        controls = [self.grade, self.clause, self.description, self.evidence, self.add_button, self.selected,
+                    self.plan, self.accepted_on, self.verified_on, self.save_action]
+        for control in controls:
+            control.disabled = self.read_only
+        self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.listing,
+                         widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
+                         self.description, self.evidence, self.add_button,
+                         widgets.HTML("<h4>纠正措施 / corrective action</h4>"), self.selected, self.plan,
+                         widgets.HBox([self.accepted_on, self.verified_on]), self.save_action, self.message]
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.findings = self.workbench.findings(self.application_id)
+        names = {g.id: g.name for g in self.scheme.finding_grades}
+        rows = [{**f, "grade": names[f["grade"]], "state": "已验证" if f["verified_on"] else
+                 ("计划已接受" if f["plan_accepted_on"] else ("待纠正" if f["due_on"] else "—"))}
+                for f in self.findings]
+        self.listing.value = table_html(rows, {"id": "编号", "grade": "等级", "clause": "条款", "description": "描述",
+                                               "due_on": "期限", "state": "状态"}) if rows else "<p>暂无发现 / none</p>"
+        self.selected.options = [(f"{f['id']} {f['clause']} {f['description'][:20]}", f["id"]) for f in self.findings]
+
+    def add(self) -> None:
+        if self.write(lambda: self.workbench.add_finding(
+                self.application_id, self.grade.value, self.clause.value, self.description.value,
+                evidence=self.evidence.value, raised_on=date.today()), "已登记发现", "finding added"):
+            self.description.value = ""
+            self.evidence.value = ""
+            self.refresh()
+
+    def _load_selected(self) -> None:
+        finding = next((f for f in self.findings if f["id"] == self.selected.value), None)
+        if finding:
+            self.plan.value = finding["plan"]
+            self.accepted_on.value = finding["plan_accepted_on"]
+            self.verified_on.value = finding["verified_on"]
+
+    def save_corrective_action(self) -> None:
+        finding_id = self.selected.value
+        if finding_id is None:
+            return
+
+        def save():
+            self.workbench.set_corrective_plan(finding_id, self.plan.value, accepted_on=self.accepted_on.value)
+            if self.verified_on.value:
+                self.workbench.verify_correction(finding_id, self.verified_on.value)
+        if self.write(save, "纠正措施已保存", "corrective action saved"):
+            self.refresh()

@@ -1,0 +1,46 @@
+"""MonitoringPanel: the KPI table from the work-order log and the monthly trend with control
+limits of the measure the auditor picks."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..charts import control_chart, to_svg
+from ..evaluation import kpi_report
+from ..rules.kpis import HOURS_MEASURE
+from .base import BoundWidget, table_html
+
+
+class MonitoringPanel(BoundWidget):
+    stage_id = "characteristic"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
+                 evaluation=None):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        self.report = evaluation.kpis if evaluation else kpi_report(workbench, applicant_id)
+        self.table = widgets.HTML()
+        self.measure = widgets.Dropdown(description="趋势 trend")
+        self.chart = widgets.HTML()
+        self.measure.observe(lambda change: self.draw(change["new"]), names="value")
+        self.children = [widgets.HTML("<h3>5.1d 服务成熟度监测数据</h3>"), self.table, self.measure, self.chart]
+        if self.report is None:
+            self.table.value = "<p>尚未导入工单 / no work orders imported yet</p>"
+            return
+        rows = []
+        for kpi in self.report.overall.values():
+            if kpi.value is None:
+                continue
+            shown = f"{kpi.value:.1f} h" if kpi.measure == HOURS_MEASURE else f"{kpi.value:.2%}"
+            flagged = self.report.monthly[(self.report.monthly["measure"] == kpi.measure)
+                                          & self.report.monthly["out_of_control"]]["month"].tolist()
+            rows.append({"name": kpi.name, "value": shown, "basis": f"{kpi.numerator:g} / {kpi.denominator}",
+                         "flagged": "、".join(flagged) or "—"})
+        self.table.value = table_html(rows, {"name": "指标", "value": "数值", "basis": "分子/分母", "flagged": "失控月份"})
+        self.measure.options = [(k.name, k.measure) for k in self.report.overall.values() if k.value is not None]
+
+    def draw(self, measure: str | None) -> None:
+        if measure is None or self.report is None:
+            return
+        monthly = self.report.monthly[self.report.monthly["measure"] == measure]
+        name = self.report.overall[measure].name
+        self.chart.value = to_svg(control_chart(monthly, f"{name} 月度控制图",
+                                                ".1f" if measure == HOURS_MEASURE else ".1%"))

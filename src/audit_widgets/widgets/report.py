@@ -1,0 +1,47 @@
+"""ReportPanel: the scores per dimension and mode, the level, its gates, and the items that
+lost the most points — the body of the audit report (stage 6)."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as widgets
+
+from ..charts import dimension_chart, to_svg
+from ..evaluation import evaluate, recommendation
+from .base import BoundWidget, table_html
+from .decision import gates_html
+
+TOP_LOSSES = 10
+
+
+class ReportPanel(BoundWidget):
+    stage_id = "report"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        self.body = widgets.HTML()
+        self.chart = widgets.HTML()
+        self.refresh_button = widgets.Button(description="重新计算 / recompute", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.children = [widgets.HTML("<h3>审查结果 / audit result</h3>"), self.refresh_button, self.chart, self.body]
+        self.refresh()
+
+    def refresh(self) -> None:
+        evaluation = evaluate(self.workbench, self.applicant_id, self.application_id)
+        score = evaluation.score
+        advice = recommendation(self.workbench, evaluation, date.today(), self.workbench.decision_makers())
+        names = self.scheme.dimension_names
+        modes = {m.id: m.name for m in self.scheme.modes}
+        self.chart.value = to_svg(dimension_chart(score.dimension_scores, names, score.score_level.dimension_floor))
+        losses = [{"item": i.item_id, "text": self.scheme.items_by_id[i.item_id].text, "lost": f"{i.lost:.2f}",
+                   "basis": i.basis} for i in score.lost_points()[:TOP_LOSSES]]
+        mode_rows = [{"mode": f"{m} {modes[m]}", "score": f"{v:.1f}"} for m, v in score.mode_scores.items()]
+        verdict = "建议批准认证 / recommend certification" if advice.certifiable else "建议不予认证 / recommend refusal"
+        self.body.value = (
+            f"<p>总分 score <b>{score.score:.1f}</b>（基础分 {score.base_score:.1f}，特别扣分 {score.special_deductions}，"
+            f"特别加分 {score.special_bonus}）；等级 level <b>{score.level.label} {score.level.name}</b></p>"
+            + table_html(mode_rows, {"mode": "模式", "score": "得分"})
+            + f"<h4>{html.escape(verdict)}</h4>" + gates_html(advice.as_dict()["reasons"])
+            + "<h4>失分最多的条目 / items that lost the most</h4>"
+            + table_html(losses, {"item": "条目", "text": "内容", "lost": "失分", "basis": "依据"}))

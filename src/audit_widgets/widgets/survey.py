@@ -1,0 +1,72 @@
+"""SurveyPanel: upload a survey export (问卷星, KoboToolbox, LimeSurvey or a mapping of your
+own), then the indicator scores with intervals, NPS and whether the sample is adequate."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from ..errors import WorkbenchError
+from ..evaluation import survey_summary
+from ..imports.surveys import load_layouts, read_survey
+from .base import BoundWidget, error_html, message_html, table_html
+
+AUTO = ("自动识别 auto-detect", None)
+
+
+class SurveyPanel(BoundWidget):
+    stage_id = "characteristic"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
+                 evaluation=None):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        self.summary = evaluation.survey if evaluation else survey_summary(workbench, applicant_id)
+        self.layouts = load_layouts()
+        self.layout_choice = widgets.Dropdown(options=[AUTO] + [(l.name, key) for key, l in self.layouts.items()],
+                                              description="导出格式", disabled=self.read_only)
+        self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only)
+        self.upload.observe(self._uploaded, names="value")
+        self.results = widgets.HTML()
+        self.children = [widgets.HTML("<h3>5.1a 客户满意度与忠诚度调查</h3>"), self.lock_banner(),
+                         widgets.HBox([self.layout_choice, self.upload]), self.message, self.results]
+        self.refresh()
+
+    def _uploaded(self, change) -> None:
+        if not change["new"] or self.read_only:
+            return
+        upload = change["new"][0]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / upload["name"]
+            path.write_bytes(bytes(upload["content"]))
+            layout = self.layouts[self.layout_choice.value] if self.layout_choice.value else None
+            try:
+                parsed = read_survey(path, self.scheme, layout)
+                result = self.workbench.import_survey(self.applicant_id, parsed)
+            except WorkbenchError as exc:
+                self.message.value = error_html(exc)
+            else:
+                self.message.value = message_html(f"已导入 {result['rows']} 份问卷（{parsed.layout.name}）",
+                                                  f"{result['rows']} responses imported")
+        self.upload.value = ()
+        self.summary = survey_summary(self.workbench, self.applicant_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        summary = self.summary
+        if summary is None:
+            self.results.value = "<p>尚未导入问卷 / no survey imported yet</p>"
+            return
+        rows = [{"name": i.name, "n": i.responses, "score": f"{i.score:.1f}",
+                 "ci": f"{i.score_low:.1f}–{i.score_high:.1f}",
+                 "satisfied": f"{i.satisfied_share:.1%}（{i.satisfied_low:.1%}–{i.satisfied_high:.1%}）"}
+                for i in summary.indicators]
+        table = table_html(rows, {"name": "核心指标", "n": "样本", "score": "得分(0–100)", "ci": "95% 区间",
+                                  "satisfied": "满意率（Wilson 95%）"})
+        nps = summary.nps
+        nps_text = (f"<p>NPS <b>{nps.nps:.1f}</b>（95%：{nps.nps_low:.1f}–{nps.nps_high:.1f}）；推荐者 {nps.promoters:.1%}，"
+                    f"中立者 {nps.passives:.1%}，贬损者 {nps.detractors:.1%}</p>" if nps else "")
+        adequacy = ("✓ 样本量充足" if summary.adequate else "✗ 样本量不足")
+        self.results.value = (f"{table}<p>综合满意度 CSAT <b>{summary.csat:.1f}</b></p>{nps_text}"
+                              f"<p>{adequacy}：有效问卷 {summary.responses}，客户总体 {summary.population or '未知'}，"
+                              f"至少需要 {summary.required_sample} / sample {'adequate' if summary.adequate else 'too small'}</p>")

@@ -1,0 +1,179 @@
+"""What a stage notebook calls: open the stage, show its widgets, finish it.
+
+```python
+book = open_workbook("characteristic", applicant_id, mode=mode, database_url=database_url)
+book.show()    # interactive: editable widgets; batch: the same widgets, read-only
+book.finish()  # batch: compute, record the stage result, write outputs/<applicant>/<notebook>.json
+```
+A stage whose prerequisite has no result says so plainly, in Chinese and English.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from . import __version__
+from .errors import WorkbenchError
+from .evaluation import evaluate
+from .paths import SCHEME_ENV, outputs_dir
+from .scheme import load_scheme
+from .stages import StageOutcome, run_stage
+from .store.repository import Workbench
+from .widgets.applicant import ApplicantForm
+from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
+from .widgets.cases import CaseSampleWidget
+from .widgets.certificate import CertificatePanel
+from .widgets.checklist import ChecklistWidget
+from .widgets.contract import ContractForm
+from .widgets.decision import DecisionWidget
+from .widgets.findings import FindingsWidget
+from .widgets.monitoring import MonitoringPanel
+from .widgets.planning import PlanningPanel
+from .widgets.report import ReportPanel
+from .widgets.survey import SurveyPanel
+from .widgets.summary import StageSummary
+from .widgets.surveillance import SurveillancePanel
+
+MODES = ("interactive", "batch")
+USER_ENV = "AUDIT_WORKBENCH_USER"
+
+
+def _methods_of(workbench: Workbench, mode: str) -> list[str]:
+    return [m.id for m in workbench.scheme.methods if m.mode == mode]
+
+
+def stage_widgets(book: Workbook) -> list[widgets.Widget]:
+    """The widgets each stage shows, bound to the applicant's current application."""
+    wb, applicant, application, read_only = book.workbench, book.applicant_id, book.application_id, book.read_only
+    common = dict(application_id=application, read_only=read_only)
+    stage = book.stage.id
+    if stage == "application":
+        return [ApplicantForm(wb, applicant, **common)]
+    if stage == "planning":
+        return [PlanningPanel(wb, applicant, **common)]
+    if stage == "contract":
+        return [ContractForm(wb, applicant, **common)]
+    if stage in ("characteristic", "system_audit"):
+        # One evaluation for the whole stage: the KPIs and the survey are computed once.
+        shared = evaluate(wb, applicant, application)
+        checklists = [ChecklistWidget(wb, applicant, method, evaluation=shared, **common)
+                      for method in _methods_of(wb, "5.1" if stage == "characteristic" else "5.2")]
+        if stage == "system_audit":
+            return checklists
+        return [SurveyPanel(wb, applicant, evaluation=shared, **common),
+                MonitoringPanel(wb, applicant, evaluation=shared, **common),
+                CaseSampleWidget(wb, applicant, **common), *checklists]
+    if stage == "report":
+        return [ReportPanel(wb, applicant, **common), FindingsWidget(wb, applicant, **common)]
+    if stage == "decision":
+        return [DecisionWidget(wb, applicant, **common)]
+    if stage == "surveillance":
+        return [SurveillancePanel(wb, applicant, **common)]
+    return [CertificatePanel(wb, applicant, **common)]  # certificate, recertification
+
+
+class Workbook:
+    def __init__(self, stage_id: str, applicant_id: str, *, mode: str = "interactive",
+                 database_url: str | None = None, scheme_dir: str | None = None, auditor: str | None = None):
+        if mode not in MODES:
+            raise WorkbenchError(f"mode 应为 interactive 或 batch，实为「{mode}」",
+                                 f"mode must be 'interactive' or 'batch', got '{mode}'")
+        scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
+        self.workbench = Workbench(database_url, scheme, auditor or os.environ.get(USER_ENV))
+        self.stage = scheme.procedure_by_id[stage_id]
+        self.applicant_id = applicant_id
+        self.mode = mode
+        self.applicant = self.workbench.get_applicant(applicant_id)
+        self.application_id = (self.workbench.current_application(applicant_id)
+                               or self.workbench.open_application(applicant_id))
+        self.missing = self.workbench.missing_prerequisites(self.application_id, stage_id)
+        self.read_only = mode == "batch"
+        self.outcome: StageOutcome | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.missing)
+
+    def header(self) -> widgets.HTML:
+        signed = self.workbench.stage_result(self.application_id, self.stage.id)
+        state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed["signed_by"])}</span>'
+                 if signed and signed["signed_by"] else "")
+        return widgets.HTML(f"<h2>{self.stage.notebook[:2]} {html.escape(self.stage.name)} — "
+                            f"{html.escape(self.applicant['name'])}（{html.escape(self.applicant_id)}）</h2>{state}")
+
+    def blocked_message(self) -> str:
+        names = "、".join(s.name for s in self.missing)
+        ids = ", ".join(s.id for s in self.missing)
+        return (f'<div style="{ERROR_STYLE}"><b>本阶段尚不能开始：请先完成 {html.escape(names)}</b><br>'
+                f"This stage cannot start yet: finish {html.escape(ids)} first.</div>")
+
+    def show(self) -> None:
+        display(self.header())
+        if self.blocked:
+            display(HTML(self.blocked_message()))
+            return
+        self.widgets = stage_widgets(self)
+        for widget in self.widgets:
+            display(widget)
+        if self.mode == "interactive":
+            display(StageSummary(self))
+
+    def finish(self) -> StageOutcome | None:
+        """Batch: compute the stage, record its result, write the results file. Interactive:
+        the auditor records the result with the button once the widgets are filled in."""
+        if self.mode == "interactive":
+            display(HTML(message_html("填写完成后，点击上方「记录本阶段结果」；组长确认后签署。",
+                                      "When done, press 'record result' above; the team leader then signs off.")))
+            return None
+        if self.blocked:
+            outcome = StageOutcome("blocked", {"missing": [s.id for s in self.missing]},
+                                   "前置阶段未完成", "prerequisite stages are not done")
+        else:
+            outcome = run_stage(self.workbench, self.stage.id, self.applicant_id)
+        self.outcome = outcome
+        path = self.write_results(outcome)
+        display(HTML(outcome_html(outcome) + f"<p><small>结果文件 results: {html.escape(str(path))}</small></p>"))
+        return outcome
+
+    def write_results(self, outcome: StageOutcome) -> Path:
+        scheme = self.workbench.scheme
+        path = outputs_dir() / self.applicant_id / f"{self.stage.notebook}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "applicant_id": self.applicant_id, "stage": self.stage.id, "notebook": self.stage.notebook,
+            "status": outcome.status, "message": {"zh": outcome.zh, "en": outcome.en},
+            "scheme": {"name": scheme.meta.name, "version": scheme.meta.version, "fingerprint": scheme.fingerprint},
+            "package_version": __version__,
+            "computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "result": outcome.result,
+        }
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        return path
+
+
+def outcome_html(outcome: StageOutcome) -> str:
+    if outcome.status == "done":
+        return message_html("本阶段结果已记录", "the stage result is recorded")
+    return f'<div style="{ERROR_STYLE}">{html.escape(outcome.zh)}<br><small>{html.escape(outcome.en)}</small></div>'
+
+
+def _show_plainly(shell, etype, value, tb, tb_offset=None):
+    """IPython hook: a WorkbenchError in a notebook cell shows as a message, not a traceback."""
+    display(HTML(error_html(value)))
+
+
+def open_workbook(stage_id: str, applicant_id: str, **options) -> Workbook:
+    """Open a stage for an applicant. In a notebook, workbench errors then show as plain
+    bilingual messages (the cell still counts as failed, so a batch run notices)."""
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((WorkbenchError,), _show_plainly)
+    return Workbook(stage_id, applicant_id, **options)
+
