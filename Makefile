@@ -6,7 +6,7 @@ STAMP     := $(VENV)/.installed
 # System packages the browser and PDF tests will need (Chromium, CJK fonts).
 APT_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: demo test benchmark system-packages clean
+.PHONY: demo lab test benchmark system-packages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -25,11 +25,16 @@ demo: $(STAMP)
 	$(WORKBENCH) db init
 	$(WORKBENCH) scheme validate
 	$(WORKBENCH) demo
+	$(WORKBENCH) run
+	@echo "打开工作簿 / open the workbooks: make lab"
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=workbooks
 
 test: $(STAMP)
 	$(PYTHON) -m pytest -q
 
-benchmark: $(STAMP)
+benchmark: $(STAMP) system-packages
 	$(PYTHON) benchmarks/run_all.py
 
 clean:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,12 @@ from audit_widgets.store.database import get_engine, upgrade
 from audit_widgets.store.repository import Workbench
 
 ROOT = Path(__file__).resolve().parents[1]
+# Generated files and evidence go to a scratch folder, never into the working tree; kernels
+# started by papermill inherit these.
+SCRATCH = Path(tempfile.mkdtemp(prefix="audit-workbench-tests-"))
+os.environ["AUDIT_WORKBENCH_OUTPUTS"] = str(SCRATCH / "outputs")
+os.environ["AUDIT_WORKBENCH_DATA"] = str(SCRATCH / "data")
+os.environ.pop("AUDIT_WORKBENCH_DB", None)
 SCHEME_DIR = ROOT / "parameters" / "scheme"
 APPLICANTS_DIR = ROOT / "parameters" / "applicants"
 

@@ -376,6 +376,25 @@ def demo(state: State) -> None:
             click.echo(f"{applicant_id}: {verdict}，等级 level {decision['level_rank']}")
 
 
+@cli.command("run")
+@click.option("--applicant", "applicant_ids", multiple=True, help="申请方编号（可多次；默认全部）/ applicant ids (default: all)")
+@pass_state
+def run(state: State, applicant_ids) -> None:
+    """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill."""
+    from .batch import run_workbooks
+    from .store.database import get_engine
+    workbench = state.workbench()
+    ids = list(applicant_ids) or [a["id"] for a in workbench.list_applicants()]
+    for applicant_id in ids:
+        workbench.get_applicant(applicant_id)
+    url = get_engine(state.database_url).url.render_as_string(hide_password=False)
+    records = run_workbooks(state.scheme, ids, url, echo=click.echo)
+    failed = [r for r in records if r.error]
+    click.echo(f"完成 {len(records) - len(failed)}/{len(records)} 个工作簿 / workbooks ran cleanly")
+    if failed:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="audit-workbench")
 

@@ -1,0 +1,206 @@
+"""The widgets headless: what an auditor does becomes a store write, and what the store
+refuses is shown as a message."""
+from datetime import date
+
+import pytest
+
+from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.rules.scoring import Answer
+from audit_widgets.store.repository import Workbench
+from audit_widgets.widgets.applicant import ApplicantForm
+from audit_widgets.widgets.cases import CaseSampleWidget
+from audit_widgets.widgets.certificate import CertificatePanel
+from audit_widgets.widgets.checklist import ChecklistWidget
+from audit_widgets.widgets.decision import DecisionWidget
+from audit_widgets.widgets.findings import FindingsWidget
+from audit_widgets.widgets.planning import PlanningPanel
+from audit_widgets.widgets.survey import SurveyPanel
+
+from .conftest import database_digest
+
+
+@pytest.fixture
+def staffed(workbench, consumer):
+    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
+        workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    return consumer
+
+
+def test_applicant_form_validates_live_and_writes_only_valid_data(workbench, consumer, db_path):
+    form = ApplicantForm(workbench, consumer)
+    before = database_digest(db_path)
+    form.fields["uscc"].value = "91440300MA5F8TWL2A"  # wrong check character
+    assert "✗" in form.uscc_status.value and "校验位" in form.uscc_status.value
+    assert "未保存" in form.problems.value
+    assert database_digest(db_path) == before
+    form.fields["uscc"].value = "91440300MA5F8TWL2T"
+    form.fields["personnel"].value = 52
+    assert workbench.get_applicant(consumer)["personnel"] == 52
+    form.fields["domains"].value = ()
+    assert "认证领域" in form.problems.value and workbench.get_applicant(consumer)["domains"] == ["b"]
+
+
+def test_applicant_documents_are_kept_with_their_hash(workbench, consumer):
+    form = ApplicantForm(workbench, consumer)
+    assert "licence" in form.missing_documents()
+    form._uploaded("licence", {"new": ({"name": "营业执照.pdf", "content": memoryview(b"%PDF licence")},)})
+    assert "licence" not in form.missing_documents()
+    stored = workbench.documents(form.application_id)["licence"][0]
+    assert len(stored["sha256"]) == 64 and stored["filename"] == "营业执照.pdf"
+
+
+def test_checklist_writes_each_change_and_updates_the_score(workbench, consumer):
+    widget = ChecklistWidget(workbench, consumer, "5.2a")
+    assert [row.item.id for row in widget.rows][:3] == ["E01", "E02", "E03"]
+    widget.rows[0].result.value = "conform"
+    first = widget.evaluation.score.score
+    widget.rows[1].result.value = "nonconform"
+    widget.rows[1].grade.value = "minor"
+    records = workbench.answer_records(widget.application_id)
+    assert records["E02"]["answer"].result == "nonconform" and records["E02"]["finding_grade"] == "minor"
+    assert records["E02"]["version"] == 2  # the result, then the grade
+    assert widget.evaluation.score.score < first
+    assert "E02 已保存" in widget.message.value and "foundation" not in widget.score.value
+    assert "服务基础保障" in widget.score.value
+
+
+def test_sample_items_take_counts(workbench, consumer):
+    widget = ChecklistWidget(workbench, consumer, "5.1b")
+    row = next(r for r in widget.rows if r.item.id == "B01")
+    row.checked.value = 20
+    row.nonconforming.value = 5
+    assert workbench.answers(widget.application_id)["B01"] == Answer(None, 20, 5, None)
+    item = next(i for i in widget.evaluation.score.items if i.item_id == "B01")
+    assert item.credit == pytest.approx(0.75)
+    row.nonconforming.value = 25  # more nonconforming than checked: refused, shown, not stored
+    assert "不符合数应在" in widget.message.value
+    assert workbench.answers(widget.application_id)["B01"].nonconforming == 5
+
+
+def test_a_checklist_of_150_items_is_paged(workbench, consumer, scheme):
+    items = [scheme.checklist[i % len(scheme.checklist)] for i in range(150)]
+    widget = ChecklistWidget(workbench, consumer, "5.1b", items=items, page_size=20)
+    assert len(widget.page.options) == 8 and len(widget.rows_box.children) == 20
+    widget.page.value = 7
+    assert len(widget.rows_box.children) == 10
+
+
+def test_edits_are_refused_after_sign_off(workbench, staffed, db_path, scheme):
+    application = workbench.open_application(staffed)
+    workbench.set_team(application, [("A02", "leader")])
+    workbench.record_stage_result(application, "application", {})
+    workbench.record_stage_result(application, "planning", {})
+    workbench.record_stage_result(application, "contract", {"signed_on": "2026-11-01"})
+    widget = ChecklistWidget(workbench, staffed, "5.2a", application_id=application)
+    widget.rows[0].result.value = "conform"
+    workbench.record_stage_result(application, "system_audit", {"done": True})
+    with pytest.raises(Exception) as not_leader:
+        workbench.sign_off(application, "system_audit")
+    assert "组长" in str(not_leader.value)
+    leader = Workbench(workbench.engine.url.render_as_string(hide_password=False), scheme, actor="A02")
+    leader.sign_off(application, "system_audit")
+    assert leader.verify_sign_off(application, "system_audit")
+
+    before = database_digest(db_path)
+    widget.rows[0].result.value = "nonconform"  # the widget was open before the sign-off
+    assert "已由 A02" in widget.message.value and "read-only" in widget.message.value
+    assert widget.rows[0].result.value == "conform"  # it shows the stored answer again
+    assert database_digest(db_path) == before
+    reopened = ChecklistWidget(workbench, staffed, "5.2a", application_id=application)
+    assert reopened.read_only and all(c.disabled for c in reopened.rows[0].controls())
+    assert "已签署" in reopened.children[1].value
+
+    # Tampering behind the workbench's back is detected.
+    import sqlite3
+    connection = sqlite3.connect(db_path)
+    connection.execute("UPDATE checklist_answers SET result = 'nonconform' WHERE item_id = 'E01'")
+    connection.commit()
+    assert not leader.verify_sign_off(application, "system_audit")
+
+
+def test_planning_panel_checks_the_team_live(workbench, staffed):
+    panel = PlanningPanel(workbench, staffed)
+    panel.pickers["A04"].value = "leader"  # a trainee
+    assert "不能担任组长" in panel.team_check.value
+    panel.pickers["A04"].value = "member"
+    panel.pickers["A06"].value = "leader"
+    assert "✓" in panel.team_check.value
+    panel.pickers["M01"].value = "member"
+    assert "决定人员" in panel.team_check.value
+    assert {m.auditor.id for m in workbench.team(panel.application_id)} == {"A04", "A06", "M01"}
+    panel.audit_start.value = date(2026, 12, 1)
+    panel.audit_end.value = date(2026, 12, 3)
+    programme = workbench.programme(panel.application_id)
+    assert programme["audit_end"] == date(2026, 12, 3) and programme["person_days"] == panel.person_days.days
+    assert any("监督" in row["event"] for row in programme["cycle_plan"])
+
+
+def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
+    orders = write_csv(work_order_log(400, seed=4), tmp_path / "o.csv")
+    workbench.import_work_orders(consumer, read_work_orders(orders))
+    widget = CaseSampleWidget(workbench, consumer)
+    assert widget.size.value == 50  # lot of ~400 completed cases → code letter H
+    widget.seed.value = 7
+    widget.draw()
+    sample = workbench.case_sample(widget.application_id)
+    assert sample["seed"] == 7 and len(sample["ids"]) == 50 and "种子 7" in widget.record.value
+    row = widget.rows_box.children[0]
+    row.fields["resolved"].value = False
+    row.fields["reworked"].value = True
+    verified = workbench.case_sample(widget.application_id)["verified"][row.order_id]
+    assert verified["resolved"] is False and verified["reworked"] is True
+    assert "C01" in widget.summary.value
+
+
+def test_survey_panel_imports_an_upload(workbench, consumer, tmp_path):
+    panel = SurveyPanel(workbench, consumer)
+    path = write_xlsx(wjx_survey_export(60, seed=2), tmp_path / "wjx.xlsx")
+    panel._uploaded({"new": ({"name": "wjx.xlsx", "content": memoryview(path.read_bytes())},)})
+    assert "已导入 60 份" in panel.message.value and "NPS" in panel.results.value
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    panel._uploaded({"new": ({"name": "bad.csv", "content": memoryview(b"")},)})
+    assert "文件为空" in panel.message.value
+
+
+def test_findings_decision_and_certificate(workbench, staffed):
+    findings = FindingsWidget(workbench, staffed)
+    findings.grade.value = "minor"
+    findings.clause.value = "E08"
+    findings.description.value = "作业指导书版本过期"
+    findings.add()
+    assert len(workbench.findings(findings.application_id)) == 1
+    findings.selected.value = workbench.findings(findings.application_id)[0]["id"]
+    findings.plan.value = "回收旧版"
+    findings.accepted_on.value = date(2026, 11, 20)
+    findings.save_corrective_action()
+    assert workbench.findings(findings.application_id)[0]["plan_accepted_on"] == date(2026, 11, 20)
+
+    workbench.set_team(findings.application_id, [("A02", "leader")])
+    decision = DecisionWidget(workbench, staffed)
+    decision.members.options = [("李娜", "A02"), ("刘洋", "M01")]
+    decision.members.value = ("A02", "M01")
+    decision.reasons.value = "符合要求"
+    decision.record()
+    assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.application_id) is None
+    decision.members.value = ("M01",)
+    decision.certified.value = True
+    decision.record()
+    assert workbench.decision(decision.application_id)["members"] == ["M01"]
+    assert all(c.disabled for c in decision.form)
+
+    panel = CertificatePanel(workbench, staffed)
+    panel.issue()
+    certificate = workbench.certificate_for(staffed)
+    assert certificate["status"] == "valid" and certificate["number"] in panel.details.value
+    panel.to_status.value = "suspended"
+    panel.reason.value = "unpaid_fees"
+    panel.change()
+    assert workbench.certificate_for(staffed)["status"] == "suspended"
+    assert [h["to_status"] for h in workbench.status_history(certificate["number"])] == ["valid", "suspended"]
+    panel.to_status.value = "expired"
+    panel.reason.value = "validity_ended"
+    panel.change()
+    assert workbench.certificate_for(staffed)["status"] == "expired"
