@@ -29,7 +29,7 @@ demo: $(STAMP)
 	@echo "打开工作簿 / open the workbooks: make lab"
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=workbooks
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=workbooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: $(STAMP)
 	$(PYTHON) -m pytest -q

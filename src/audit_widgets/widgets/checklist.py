@@ -31,10 +31,10 @@ class ChecklistRow(widgets.HBox):
         self.label = widgets.HTML(
             f"<b>{item.id}</b> {html.escape(item.text)}{veto}<br><small>{scheme.dimension_names[item.dimension]} · "
             f"{item.points:g} 分 · {JUDGEMENT_LABELS[item.judgement]} · 证据：{html.escape(item.evidence)}</small>",
-            layout=widgets.Layout(width="38%"))
+            layout=widgets.Layout(width="34%"))
         self.result = widgets.ToggleButtons(
             options=[("未答", None)] + [(r.name, r.id) for r in scheme.answer_results],
-            style={"button_width": "62px"}, layout=widgets.Layout(width="auto"))
+            style={"button_width": "76px"}, layout=widgets.Layout(width="420px", flex="0 0 420px"))
         self.checked = widgets.BoundedIntText(min=0, max=100000, description="抽查", layout=widgets.Layout(width="120px"),
                                               style={"description_width": "32px"})
         self.nonconforming = widgets.BoundedIntText(min=0, max=100000, description="不符合",
