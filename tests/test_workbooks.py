@@ -72,6 +72,10 @@ def test_every_workbook_runs_in_batch_for_each_demo_applicant(demo_db, applicant
     assert report["scores"]["score"] == pytest.approx(evaluation.score.score)
     assert report["scores"]["dimension_scores"] == pytest.approx(evaluation.score.dimension_scores)
     assert report["recommendation"]["certifiable"] == (applicant_id != "demo-special")
+    # … and what the auditor sees in JupyterLab: the report widget over the same store.
+    from audit_widgets.widgets.report import ReportPanel
+    panel = ReportPanel(workbench, applicant_id)
+    assert f"总分 score <b>{report['scores']['score']:.1f}</b>" in panel.body.value
     characteristic = _results(applicant_id, ROOT / "workbooks" / "04_characteristic_evaluation.ipynb")["result"]
     assert characteristic["survey"]["csat"] == pytest.approx(evaluation.survey.csat)
     assert characteristic["kpis"]["rework_rate"]["value"] == pytest.approx(evaluation.kpis.overall["rework_rate"].value)

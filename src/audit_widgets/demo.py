@@ -1,5 +1,6 @@
 """`audit-workbench demo`: three demo applicants, one per domain, carried from application to
-decision through the same API the widgets use.
+decision through the same API the widgets use, and a fourth (composite goods) left at the
+start for an auditor to take through the workbooks by hand.
 
 Everything is generated from fixed seeds: the input files (a work-order log and a 问卷星
 survey export), the auditors and teams, the checklist answers, the case verification and the
@@ -81,6 +82,10 @@ DEMO_APPLICANTS = (
                    DemoFinding("minor", "E10", "应急预案未规定辐射泄漏处置")),
                   failed_items=("B13",), certify=False),
 )
+
+
+# Registered with its files but no audit records: the applicant to take through by hand.
+FRESH_APPLICANT = DemoApplicant("demo-composite", 44, 20_000, 400, Quality(), 0.9, ())
 
 
 def demo_inputs_dir():
@@ -221,7 +226,7 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
     if "A06" not in existing_auditors:
         workbench.add_consultancy("A06", "demo-consumer", today - timedelta(days=200))
     existing = {a["id"] for a in workbench.list_applicants()}
-    for demo in DEMO_APPLICANTS:
+    for demo in (*DEMO_APPLICANTS, FRESH_APPLICANT):
         if demo.id in existing:
             echo(f"已存在，跳过 already there, skipped: {demo.id}")
             continue
@@ -229,5 +234,9 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
         workbench.add_applicant(data)
         echo(f"登记申请方 applicant added: {demo.id} {data.name}")
         _import_files(workbench, demo, echo)
-        carry_through(workbench, demo, echo, today)
-    return [d.id for d in DEMO_APPLICANTS]
+        if demo is FRESH_APPLICANT:
+            workbench.open_application(demo.id, submitted_on=today)
+            echo("  待审查：请在 JupyterLab 中从 01_application 开始 / ready for you: start at 01_application")
+        else:
+            carry_through(workbench, demo, echo, today)
+    return [d.id for d in (*DEMO_APPLICANTS, FRESH_APPLICANT)]
