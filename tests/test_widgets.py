@@ -195,11 +195,18 @@ def test_findings_decision_and_certificate(workbench, staffed):
     panel.issue()
     certificate = workbench.certificate_for(staffed)
     assert certificate["status"] == "valid" and certificate["number"] in panel.details.value
+    panel.scope_services.value = "退换货、维修"
+    panel.scope_reason.value = "咨询服务持续不符合"
+    panel.reduce_scope()
+    assert workbench.certificate_for(staffed)["scope"]["services"] == "退换货、维修"
+    assert "缩小范围" in workbench.status_history(certificate["number"])[-1]["reason"]
     panel.to_status.value = "suspended"
     panel.reason.value = "unpaid_fees"
     panel.change()
     assert workbench.certificate_for(staffed)["status"] == "suspended"
-    assert [h["to_status"] for h in workbench.status_history(certificate["number"])] == ["valid", "suspended"]
+    assert [h["to_status"] for h in workbench.status_history(certificate["number"])] == ["valid", "valid", "suspended"]
+    panel.reduce_scope()
+    assert "只有有效证书" in panel.message.value
     panel.to_status.value = "expired"
     panel.reason.value = "validity_ended"
     panel.change()

@@ -45,6 +45,8 @@ def kpi_report(workbench: Workbench, applicant_id: str) -> KpiReport | None:
 
 
 def survey_summary(workbench: Workbench, applicant_id: str, population: int | None = None) -> SurveySummary | None:
+    """The survey figures. Without a given population, the customers in the work-order log
+    are taken as the population the sample must represent."""
     answers, scale = workbench.survey_answers(applicant_id)
     if answers.empty:
         return None

@@ -89,20 +89,11 @@ class CertificationStore(StoreBase):
                                  .order_by(models.Certificate.issued_on.desc()).limit(1))
             return _certificate_dict(row) if row else None
 
-    def change_certificate_status(self, number: str, to_status: str, reason: str, on: date, decided_by: str,
-                                  scope: dict | None = None) -> None:
-        """Suspend, withdraw, cancel, restore or expire a certificate (or narrow its scope)."""
+    def change_certificate_status(self, number: str, to_status: str, reason: str, on: date,
+                                  decided_by: str) -> None:
+        """Suspend, withdraw, cancel, restore or expire a certificate, by the lifecycle rules."""
         with transaction(self.engine) as session:
-            row = session.get(models.Certificate, number)
-            if row is None:
-                raise NotFoundError(f"没有编号为 {number} 的证书", f"No certificate {number}")
-            if to_status == row.status and scope is not None:
-                old_scope, row.scope = row.scope, scope
-                session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
-                                                      to_status=row.status, reason=reason, changed_on=on,
-                                                      decided_by=decided_by))
-                self._trail(session, "rescope", "certificate", number, {"from": old_scope, "to": scope, "reason": reason})
-                return
+            row = self._certificate_row(session, number)
             change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=change.from_status,
                                                   to_status=change.to_status, reason=change.reason,
@@ -110,6 +101,30 @@ class CertificationStore(StoreBase):
             row.status = to_status
             self._trail(session, "status", "certificate", number,
                         {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
+
+    def reduce_scope(self, number: str, scope: dict, reason: str, on: date, decided_by: str) -> None:
+        """Narrow the scope (缩小范围) for the parts that keep failing; the reason is kept."""
+        if not reason.strip() or not decided_by.strip():
+            raise ConflictError("缩小范围须记录原因和决定人", "A scope reduction needs a reason and who decided it")
+        with transaction(self.engine) as session:
+            row = self._certificate_row(session, number)
+            if row.status != "valid":
+                raise ConflictError("只有有效证书可以缩小范围", "Only a valid certificate's scope can be reduced")
+            widened = set(scope.get("domains", [])) - set(row.scope.get("domains", []))
+            if widened or not scope.get("domains"):
+                raise ConflictError("缩小范围不能增加或清空认证领域", "A scope reduction cannot add or remove every domain")
+            old_scope, row.scope = row.scope, scope
+            session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
+                                                  to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
+                                                  changed_on=on, decided_by=decided_by))
+            self._trail(session, "rescope", "certificate", number, {"from": old_scope, "to": scope, "reason": reason})
+
+    @staticmethod
+    def _certificate_row(session, number: str) -> models.Certificate:
+        row = session.get(models.Certificate, number)
+        if row is None:
+            raise NotFoundError(f"没有编号为 {number} 的证书", f"No certificate {number}")
+        return row
 
     def status_history(self, number: str) -> list[dict]:
         with transaction(self.engine) as session:

@@ -28,13 +28,21 @@ class CertificatePanel(BoundWidget):
         self.change_button = widgets.Button(description="记录状态变更 / record change")
         self.change_button.on_click(lambda _: self.change())
         self.to_status.observe(lambda _: self._reasons(), names="value")
-        self.form = [self.issue_button, self.to_status, self.reason, self.on, self.decided_by, self.change_button]
+        self.scope_domains = widgets.SelectMultiple(description="保留领域", rows=4)
+        self.scope_goods = widgets.Text(description="商品", layout=widgets.Layout(width="520px"))
+        self.scope_services = widgets.Text(description="服务", layout=widgets.Layout(width="520px"))
+        self.scope_reason = widgets.Text(description="原因", layout=widgets.Layout(width="520px"))
+        self.scope_button = widgets.Button(description="缩小认证范围 / reduce scope")
+        self.scope_button.on_click(lambda _: self.reduce_scope())
+        self.form = [self.issue_button, self.to_status, self.reason, self.on, self.decided_by, self.change_button,
+                     self.scope_domains, self.scope_goods, self.scope_services, self.scope_reason, self.scope_button]
         for control in self.form:
             control.disabled = self.read_only
         self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.issue_button, self.details,
                          self.history, widgets.HTML("<h4>暂停、撤销、注销、恢复 / status change</h4>"),
                          widgets.HBox([self.to_status, self.reason]), widgets.HBox([self.on, self.decided_by]),
-                         self.change_button, self.message]
+                         self.change_button, widgets.HTML("<h4>缩小范围 / scope reduction</h4>"), self.scope_domains,
+                         self.scope_goods, self.scope_services, self.scope_reason, self.scope_button, self.message]
         self._reasons()
         self.refresh()
 
@@ -61,6 +69,10 @@ class CertificatePanel(BoundWidget):
             ("发证日期 issued", c["issued_on"]), ("有效期至 expires", c["expires_on"]),
             ("状态 status", self.status_names[c["status"]]), ("认证机构 body", meta.certification_body),
         ]
+        domain_names = {d.id: d.name for d in self.scheme.domains}
+        self.scope_domains.options = [(domain_names[d], d) for d in c["scope"]["domains"]]
+        self.scope_domains.value = tuple(c["scope"]["domains"])
+        self.scope_goods.value, self.scope_services.value = c["scope"]["goods"], c["scope"]["services"]
         self.details.value = "<table>" + "".join(
             f"<tr><td style='padding:2px 8px'>{html.escape(k)}</td><td><b>{html.escape(str(v))}</b></td></tr>"
             for k, v in fields) + "</table>"
@@ -72,6 +84,16 @@ class CertificatePanel(BoundWidget):
     def issue(self) -> None:
         if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()),
                       "证书已签发", "certificate issued"):
+            self.refresh()
+
+    def reduce_scope(self) -> None:
+        if self.certificate is None:
+            return
+        scope = {**self.certificate["scope"], "domains": list(self.scope_domains.value),
+                 "goods": self.scope_goods.value, "services": self.scope_services.value}
+        if self.write(lambda: self.workbench.reduce_scope(self.certificate["number"], scope, self.scope_reason.value,
+                                                          self.on.value, self.decided_by.value),
+                      "认证范围已缩小", "scope reduced"):
             self.refresh()
 
     def change(self) -> None:
