@@ -152,6 +152,9 @@ def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
     verified = workbench.case_sample(widget.application_id)["verified"][row.order_id]
     assert verified["resolved"] is False and verified["reworked"] is True
     assert "C01" in widget.summary.value
+    checklist = ChecklistWidget(workbench, consumer, "5.1c")
+    c01 = next(r for r in checklist.rows if r.item.id == "C01")
+    assert (c01.checked.value, c01.nonconforming.value) == (1, 1)  # what the score counts for C01
 
 
 def test_survey_panel_imports_an_upload(workbench, consumer, tmp_path):

@@ -62,11 +62,12 @@ class ChecklistRow(widgets.HBox):
     def controls(self):
         return (self.result, self.checked, self.nonconforming, self.note, self.grade, self.evidence_button)
 
-    def load(self, record: dict | None, measured: float | None) -> None:
-        """Show the stored answer without writing it back."""
+    def load(self, record: dict | None, measured: float | None, from_cases: Answer | None = None) -> None:
+        """Show the stored answer without writing it back. A sample item the auditor has not
+        answered shows the counts of the case verification, which is what the score uses."""
         self._loading = True
         try:
-            answer = record["answer"] if record else Answer()
+            answer = record["answer"] if record else (from_cases or Answer())
             self.result.value = answer.result
             self.checked.value = answer.checked or 0
             self.nonconforming.value = answer.nonconforming or 0
@@ -130,17 +131,21 @@ class ChecklistWidget(BoundWidget):
     def show_page(self, page: int) -> None:
         start = page * self.page_size
         shown = self.items[start:start + self.page_size]
-        measures = self.evaluation.measures()
         for row, item in zip(self.rows, shown):
             if row.item is not item:
                 new_row = ChecklistRow(item, self)
                 self.rows[self.rows.index(row)] = new_row
                 row.close()
                 row = new_row
-            row.load(self.records.get(item.id), measures.get(item.measure) if item.measure else None)
+            self._load_row(row)
         self.rows_box.children = self.rows[:len(shown)]
         self._set_disabled(self.read_only)
         self.refresh_score()
+
+    def _load_row(self, row: ChecklistRow) -> None:
+        item = row.item
+        measured = self.evaluation.measures().get(item.measure) if item.measure else None
+        row.load(self.records.get(item.id), measured, self.evaluation.case_answers.get(item.id))
 
     def _set_disabled(self, disabled: bool) -> None:
         for row in self.rows:
@@ -170,7 +175,7 @@ class ChecklistWidget(BoundWidget):
                                        finding_grade=row.grade.value)
         except WorkbenchError as exc:
             self.message.value = error_html(exc)
-            row.load(self.records.get(row.item.id), None)  # show what the store still holds
+            self._load_row(row)  # show what the store still holds
             return
         self.records = self.workbench.answer_records(self.application_id)
         self.message.value = message_html(f"{row.item.id} 已保存", f"{row.item.id} saved")
