@@ -2,7 +2,8 @@
 
 Errors meant for people (WorkbenchError) are printed in Chinese and English without a
 traceback; anything unexpected is reported in one line (set AUDIT_WORKBENCH_DEBUG=1 for
-the traceback).
+the traceback). Each command imports what it needs when it runs, so that `--help` and the
+`calc` commands start without loading pandas, SQLAlchemy or Jupyter.
 """
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from .imports.surveys import read_survey
 from .imports.work_orders import read_work_orders
 from .paths import outputs_dir, project_root
 from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
-from .rules.sampling import case_sample_size, draw_sample
+from .rules.person_days import person_days
+from .rules.sampling import case_sample_size, draw_sample, site_sample_size
 from .rules.scoring import Answer
 from .stages import run_stage
 from .store.repository import Workbench
@@ -151,8 +152,6 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
 
 
 def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
-    from .rules.person_days import person_days
-    from .rules.sampling import site_sample_size
     applicant = workbench.get_applicant(demo.id)
     for document in workbench.scheme.application_documents:
         workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),

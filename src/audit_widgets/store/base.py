@@ -7,6 +7,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError
@@ -58,7 +59,6 @@ class StoreBase:
     # --- stage locks --------------------------------------------------------------------
     @staticmethod
     def _latest_application(session: Session, applicant_id: str, audit_stage: str = "initial"):
-        from sqlalchemy import select
         return session.scalar(
             select(models.Application)
             .where(models.Application.applicant_id == applicant_id, models.Application.stage == audit_stage)
@@ -67,7 +67,6 @@ class StoreBase:
 
     @staticmethod
     def _stage_row(session: Session, application_id: int, stage_id: str) -> models.StageResult | None:
-        from sqlalchemy import select
         return session.scalar(select(models.StageResult).where(
             models.StageResult.application_id == application_id, models.StageResult.stage == stage_id))
 
