@@ -71,7 +71,7 @@ def test_application_to_certificate_by_widgets(fresh):
     cases = shown["CaseSampleWidget"]
     cases.draw()
     for row in cases.rows_box.children[:5]:
-        row.fields["resolved"].value = True
+        row.fields["resolved"].value = "yes"
     checklists = [w for w in stage_widgets(book) if type(w).__name__ == "ChecklistWidget"]
     for checklist in checklists:
         for page in checklist.page.options:

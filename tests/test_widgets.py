@@ -147,8 +147,8 @@ def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
     sample = workbench.case_sample(widget.application_id)
     assert sample["seed"] == 7 and len(sample["ids"]) == 50 and "种子 7" in widget.record.value
     row = widget.rows_box.children[0]
-    row.fields["resolved"].value = False
-    row.fields["reworked"].value = True
+    row.fields["resolved"].value = "no"
+    row.fields["reworked"].value = "yes"
     verified = workbench.case_sample(widget.application_id)["verified"][row.order_id]
     assert verified["resolved"] is False and verified["reworked"] is True
     assert "C01" in widget.summary.value

@@ -13,8 +13,11 @@ from .base import BoundWidget, message_html, table_html
 
 FIELD_LABELS = {"resolved": "已解决", "complaint_closed": "投诉办结", "reworked": "返工", "repeated": "重复投诉",
                 "satisfied": "满意"}
-TRI_STATE = (("—", None), ("是", True), ("否", False))
-METHODS = (("简单随机 simple random", None), ("按服务类型分层 by service type", "service_type"),
+# ipywidgets shows a None value as no selection, so the choices use text values.
+TRI_STATE = (("—", "unknown"), ("是", "yes"), ("否", "no"))
+TRI_STATE_VALUES = {"unknown": None, "yes": True, "no": False}
+SIMPLE = "simple"
+METHODS = (("简单随机 simple random", SIMPLE), ("按服务类型分层 by service type", "service_type"),
            ("按月份分层 by month", "month"))
 DEFAULT_SEED = 20260101
 
@@ -28,7 +31,9 @@ class CaseRow(widgets.HBox):
             layout=widgets.Layout(width="300px"))
         self.fields = {}
         for name in CASE_FIELDS:
-            control = widgets.Dropdown(options=TRI_STATE, value=(verified or {}).get(name), description=FIELD_LABELS[name],
+            stored = (verified or {}).get(name)
+            choice = next(key for key, value in TRI_STATE_VALUES.items() if value is stored)
+            control = widgets.Dropdown(options=TRI_STATE, value=choice, description=FIELD_LABELS[name],
                                        style={"description_width": "56px"}, layout=widgets.Layout(width="130px"),
                                        disabled=disabled)
             control.observe(lambda _c: on_change(self), names="value")
@@ -36,7 +41,7 @@ class CaseRow(widgets.HBox):
         super().__init__([info, *self.fields.values()])
 
     def values(self) -> dict:
-        return {name: control.value for name, control in self.fields.items()}
+        return {name: TRI_STATE_VALUES[control.value] for name, control in self.fields.items()}
 
 
 class CaseSampleWidget(BoundWidget):
@@ -72,7 +77,7 @@ class CaseSampleWidget(BoundWidget):
         if self.read_only or self.population.empty:
             return
         _, record = draw_sample(self.population, self.size.value, seed=self.seed.value, id_column="order_id",
-                                stratify_by=self.method.value)
+                                stratify_by=None if self.method.value == SIMPLE else self.method.value)
         if self.write(lambda: self.workbench.save_case_sample(self.application_id, record),
                       f"已抽取 {record.sample_size} 个案例", f"{record.sample_size} cases drawn"):
             self.refresh()

@@ -48,6 +48,7 @@ class CertificatePanel(BoundWidget):
 
     def _reasons(self) -> None:
         self.reason.options = [(r.name, r.id) for r in self.scheme.status_reasons if r.status == self.to_status.value]
+        self.reason.value = self.reason.options[0][1] if self.reason.options else None
 
     def refresh(self) -> None:
         self.certificate = self.workbench.certificate_for(self.applicant_id)

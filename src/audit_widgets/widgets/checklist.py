@@ -16,7 +16,9 @@ from ..rules.scoring import Answer
 from ..scheme import ChecklistItem
 from .base import BoundWidget, error_html, message_html
 
-NO_GRADE = ("—", None)
+# ipywidgets shows a None value as no selection, so "no answer" and "no grade" are "".
+UNANSWERED = ""
+NO_GRADE = ("—", "")
 JUDGEMENT_LABELS = {"qualitative": "定性", "sample": "抽样", "measure": "测量"}
 
 
@@ -33,7 +35,7 @@ class ChecklistRow(widgets.HBox):
             f"{item.points:g} 分 · {JUDGEMENT_LABELS[item.judgement]} · 证据：{html.escape(item.evidence)}</small>",
             layout=widgets.Layout(width="34%"))
         self.result = widgets.ToggleButtons(
-            options=[("未答", None)] + [(r.name, r.id) for r in scheme.answer_results],
+            options=[("未答", UNANSWERED)] + [(r.name, r.id) for r in scheme.answer_results],
             style={"button_width": "76px"}, layout=widgets.Layout(width="420px", flex="0 0 420px"))
         self.checked = widgets.BoundedIntText(min=0, max=100000, description="抽查", layout=widgets.Layout(width="120px"),
                                               style={"description_width": "32px"})
@@ -68,11 +70,11 @@ class ChecklistRow(widgets.HBox):
         self._loading = True
         try:
             answer = record["answer"] if record else (from_cases or Answer())
-            self.result.value = answer.result
+            self.result.value = answer.result or UNANSWERED
             self.checked.value = answer.checked or 0
             self.nonconforming.value = answer.nonconforming or 0
             self.note.value = record["note"] if record else ""
-            self.grade.value = record["finding_grade"] if record else None
+            self.grade.value = (record["finding_grade"] if record else None) or ""
             files = len(record["evidence"]) if record else 0
             self.evidence_button.description = str(files) if files else ""
             if self.item.judgement == "measure":
@@ -82,7 +84,7 @@ class ChecklistRow(widgets.HBox):
 
     def answer(self) -> Answer:
         sample = self.item.judgement == "sample" and self.checked.value > 0
-        return Answer(result=self.result.value,
+        return Answer(result=self.result.value or None,
                       checked=self.checked.value if sample else None,
                       nonconforming=self.nonconforming.value if sample else None)
 
@@ -172,7 +174,7 @@ class ChecklistWidget(BoundWidget):
             return
         try:
             self.workbench.save_answer(self.application_id, row.item.id, row.answer(), note=row.note.value,
-                                       finding_grade=row.grade.value)
+                                       finding_grade=row.grade.value or None)
         except WorkbenchError as exc:
             self.message.value = error_html(exc)
             self._load_row(row)  # show what the store still holds

@@ -36,6 +36,9 @@ class MonitoringPanel(BoundWidget):
                          "flagged": "、".join(flagged) or "—"})
         self.table.value = table_html(rows, {"name": "指标", "value": "数值", "basis": "分子/分母", "flagged": "失控月份"})
         self.measure.options = [(k.name, k.measure) for k in self.report.overall.values() if k.value is not None]
+        self.measure.value = self.measure.options[0][1]
+        if not self.chart.value:  # setting the first option may not count as a change
+            self.draw(self.measure.value)
 
     def draw(self, measure: str | None) -> None:
         if measure is None or self.report is None:

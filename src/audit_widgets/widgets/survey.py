@@ -12,7 +12,7 @@ from ..evaluation import survey_summary
 from ..imports.surveys import load_layouts, read_survey
 from .base import BoundWidget, error_html, message_html, table_html
 
-AUTO = ("自动识别 auto-detect", None)
+AUTO = "auto"
 
 
 class SurveyPanel(BoundWidget):
@@ -23,7 +23,7 @@ class SurveyPanel(BoundWidget):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.summary = evaluation.survey if evaluation else survey_summary(workbench, applicant_id)
         self.layouts = load_layouts()
-        self.layout_choice = widgets.Dropdown(options=[AUTO] + [(l.name, key) for key, l in self.layouts.items()],
+        self.layout_choice = widgets.Dropdown(options=[("自动识别 auto-detect", AUTO)] + [(l.name, key) for key, l in self.layouts.items()],
                                               description="导出格式", disabled=self.read_only)
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only)
         self.upload.observe(self._uploaded, names="value")
@@ -39,7 +39,7 @@ class SurveyPanel(BoundWidget):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / upload["name"]
             path.write_bytes(bytes(upload["content"]))
-            layout = self.layouts[self.layout_choice.value] if self.layout_choice.value else None
+            layout = None if self.layout_choice.value == AUTO else self.layouts[self.layout_choice.value]
             try:
                 parsed = read_survey(path, self.scheme, layout)
                 result = self.workbench.import_survey(self.applicant_id, parsed)
