@@ -29,13 +29,14 @@ def dimension_chart(dimension_scores: dict[str, float], dimension_names: dict[st
                          "得分": [round(v, 1) for v in dimension_scores.values()]})
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("维度:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("得分:Q", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("得分:Q", scale=alt.Scale(domain=[0, 100]), title="得分"),
         tooltip=["维度", "得分"],
     )
     labels = bars.mark_text(dy=-6).encode(text="得分:Q")
     layers = [bars, labels]
     if floor is not None:
-        layers.append(alt.Chart(pd.DataFrame({"下限": [floor]})).mark_rule(strokeDash=[4, 3]).encode(y="下限:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"下限": [floor]})).mark_rule(strokeDash=[4, 3]).encode(
+            y=alt.Y("下限:Q", title="得分")))
     return _configured(alt.layer(*layers).properties(width=320, height=220, title=title))
 
 

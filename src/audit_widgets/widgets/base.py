@@ -28,8 +28,10 @@ def error_html(exc: WorkbenchError) -> str:
 def table_html(rows: list[dict], columns: dict[str, str]) -> str:
     """A plain HTML table; `columns` maps keys to headers."""
     head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in columns.values())
+    def cell(value) -> str:
+        return "—" if value is None or value == "" else html.escape(str(value))
     body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(str(row.get(k, '')))}</td>" for k in columns)
+        "<tr>" + "".join(f"<td style='padding:2px 8px'>{cell(row.get(k))}</td>" for k in columns)
         + "</tr>" for row in rows)
     return f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

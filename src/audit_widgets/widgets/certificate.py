@@ -17,7 +17,8 @@ class CertificatePanel(BoundWidget):
         super().__init__(workbench, applicant_id, application_id, read_only)
         statuses = {s.id: s.name for s in self.scheme.certificate_statuses}
         self.status_names = statuses
-        self.issue_button = widgets.Button(description="签发证书 / issue", button_style="success")
+        self.issue_button = widgets.Button(description="签发证书 / issue", button_style="success",
+                                           layout=widgets.Layout(width="auto"))
         self.issue_button.on_click(lambda _: self.issue())
         self.details = widgets.HTML()
         self.history = widgets.HTML()
@@ -25,14 +26,14 @@ class CertificatePanel(BoundWidget):
         self.reason = widgets.Dropdown(description="原因")
         self.on = widgets.DatePicker(description="日期", value=date.today())
         self.decided_by = widgets.Text(description="决定人", value=workbench.actor)
-        self.change_button = widgets.Button(description="记录状态变更 / record change")
+        self.change_button = widgets.Button(description="记录状态变更 / record change", layout=widgets.Layout(width="auto"))
         self.change_button.on_click(lambda _: self.change())
         self.to_status.observe(lambda _: self._reasons(), names="value")
         self.scope_domains = widgets.SelectMultiple(description="保留领域", rows=4)
         self.scope_goods = widgets.Text(description="商品", layout=widgets.Layout(width="520px"))
         self.scope_services = widgets.Text(description="服务", layout=widgets.Layout(width="520px"))
         self.scope_reason = widgets.Text(description="原因", layout=widgets.Layout(width="520px"))
-        self.scope_button = widgets.Button(description="缩小认证范围 / reduce scope")
+        self.scope_button = widgets.Button(description="缩小认证范围 / reduce scope", layout=widgets.Layout(width="auto"))
         self.scope_button.on_click(lambda _: self.reduce_scope())
         self.form = [self.issue_button, self.to_status, self.reason, self.on, self.decided_by, self.change_button,
                      self.scope_domains, self.scope_goods, self.scope_services, self.scope_reason, self.scope_button]

@@ -23,7 +23,8 @@ class ContractForm(BoundWidget):
         self.fee = widgets.BoundedFloatText(recorded.get("fee", 0.0), min=0, max=10**8, description="认证费用（元）",
                                             style=style)
         self.person_days = widgets.HTML(f"<p>合同人日 person-days：<b>{programme.get('person_days', '—')}</b></p>")
-        self.save_button = widgets.Button(description="保存合同 / save contract", button_style="primary")
+        self.save_button = widgets.Button(description="保存合同 / save contract", button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
         self.save_button.on_click(lambda _: self.save())
         for control in (self.number, self.signed_on, self.fee, self.save_button):
             control.disabled = self.read_only

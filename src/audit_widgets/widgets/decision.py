@@ -41,7 +41,8 @@ class DecisionWidget(BoundWidget):
                                       value=advice.level_rank, description="等级")
         self.reasons = widgets.Textarea(description="决定理由", layout=widgets.Layout(width="560px"))
         self.decided_on = widgets.DatePicker(description="决定日期", value=date.today())
-        self.record_button = widgets.Button(description="记录决定 / record decision", button_style="success")
+        self.record_button = widgets.Button(description="记录决定 / record decision", button_style="success",
+                                            layout=widgets.Layout(width="auto"))
         self.record_button.on_click(lambda _: self.record())
         self.recorded = widgets.HTML()
         self.form = [self.members, self.certified, self.level, self.reasons, self.decided_on, self.record_button]

@@ -22,7 +22,8 @@ class ReportPanel(BoundWidget):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.body = widgets.HTML()
         self.chart = widgets.HTML()
-        self.refresh_button = widgets.Button(description="重新计算 / recompute", icon="refresh")
+        self.refresh_button = widgets.Button(description="重新计算 / recompute", icon="refresh",
+                                             layout=widgets.Layout(width="auto"))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.children = [widgets.HTML("<h3>审查结果 / audit result</h3>"), self.refresh_button, self.chart, self.body]
         self.refresh()
