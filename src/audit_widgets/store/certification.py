@@ -79,7 +79,7 @@ class CertificationStore(StoreBase):
             )
             session.add(row)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=None, to_status="valid",
-                                                  reason="issued", changed_on=issued_on, decided_by=self.actor))
+                                                  reason="初次发证 issued", changed_on=issued_on, decided_by=self.actor))
             self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank})
             return _certificate_dict(row)
 

@@ -22,7 +22,7 @@ class CertificatePanel(BoundWidget):
         self.issue_button.on_click(lambda _: self.issue())
         self.details = widgets.HTML()
         self.history = widgets.HTML()
-        self.to_status = widgets.Dropdown(options=[(n, s) for s, n in statuses.items()], description="变更为")
+        self.to_status = widgets.Dropdown(description="变更为")
         self.reason = widgets.Dropdown(description="原因")
         self.on = widgets.DatePicker(description="日期", value=date.today())
         self.decided_by = widgets.Text(description="决定人", value=workbench.actor)
@@ -59,26 +59,33 @@ class CertificatePanel(BoundWidget):
             self.history.value = ""
             return
         c = self.certificate
+        allowed = [t.to_status for t in self.scheme.status_transitions if t.from_status == c["status"]]
+        self.to_status.options = [(self.status_names[s], s) for s in allowed]
+        self.to_status.value = allowed[0] if allowed else None
+        self._reasons()
         applicant = self.workbench.get_applicant(self.applicant_id)
+        domain_names = {d.id: d.name for d in self.scheme.domains}
         level = next(l for l in self.scheme.levels if l.rank == c["level_rank"])
         meta = self.scheme.meta
         fields = [
             ("证书编号 number", c["number"]), ("持证方 holder", applicant["name"]), ("地址 address", applicant["address"]),
             ("统一社会信用代码 USCC", applicant["uscc"]),
-            ("认证范围 scope", f"{'、'.join(c['scope']['domains'])}：{c['scope']['goods']}；{c['scope']['services']}"),
+            ("认证范围 scope", f"{'、'.join(domain_names[d] for d in c['scope']['domains'])}："
+                               f"{c['scope']['goods']}；{c['scope']['services']}"),
             ("场所 sites", "、".join(c["scope"]["sites"])), ("成熟度等级 level", f"{level.label} {level.name}"),
             ("依据 rule / criteria", f"{meta.rule}（{meta.rule_version}）；{meta.criteria}"),
             ("发证日期 issued", c["issued_on"]), ("有效期至 expires", c["expires_on"]),
             ("状态 status", self.status_names[c["status"]]), ("认证机构 body", meta.certification_body),
         ]
-        domain_names = {d.id: d.name for d in self.scheme.domains}
         self.scope_domains.options = [(domain_names[d], d) for d in c["scope"]["domains"]]
         self.scope_domains.value = tuple(c["scope"]["domains"])
         self.scope_goods.value, self.scope_services.value = c["scope"]["goods"], c["scope"]["services"]
         self.details.value = "<table>" + "".join(
             f"<tr><td style='padding:2px 8px'>{html.escape(k)}</td><td><b>{html.escape(str(v))}</b></td></tr>"
             for k, v in fields) + "</table>"
-        history = [{**h, "to_status": self.status_names.get(h["to_status"], h["to_status"])}
+        reasons = {(r.status, r.id): r.name for r in self.scheme.status_reasons}
+        history = [{**h, "to_status": self.status_names.get(h["to_status"], h["to_status"]),
+                    "reason": reasons.get((h["to_status"], h["reason"]), h["reason"])}
                    for h in self.workbench.status_history(c["number"])]
         self.history.value = "<h4>状态历史 / status history</h4>" + table_html(
             history, {"changed_on": "日期", "to_status": "状态", "reason": "原因", "decided_by": "决定人"})
