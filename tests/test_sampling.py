@@ -2,7 +2,9 @@ import pandas as pd
 import pytest
 
 from audit_widgets.errors import RuleError
-from audit_widgets.rules.sampling import case_sample_size, draw_sample, population_hash, site_sample_size
+from audit_widgets.rules.sampling import (
+    case_sample_size, draw_sample, population_hash, random_site_minimum, site_sample_size,
+)
 
 # GB/T 2828.1 general inspection level II, as DOMAIN.md gives it.
 LEVEL_II = [
@@ -77,3 +79,7 @@ def test_stratified_draw_allocates_proportionally():
 def test_population_hash_changes_when_a_case_is_removed():
     population = _population()
     assert population_hash(population["order_id"]) != population_hash(population["order_id"].iloc[1:])
+
+
+def test_at_least_a_quarter_of_the_sites_at_random(scheme):
+    assert [random_site_minimum(scheme, n) for n in (1, 4, 5, 8, 9)] == [1, 1, 2, 2, 3]

@@ -214,3 +214,12 @@ def test_findings_decision_and_certificate(workbench, staffed):
     panel.reason.value = "validity_ended"
     panel.change()
     assert workbench.certificate_for(staffed)["status"] == "expired"
+
+
+def test_monitoring_panel_warns_when_the_series_is_too_short(workbench, consumer, tmp_path):
+    from audit_widgets.widgets.monitoring import MonitoringPanel
+    orders = write_csv(work_order_log(300, seed=6, months=3), tmp_path / "short.csv")
+    workbench.import_work_orders(consumer, read_work_orders(orders))
+    panel = MonitoringPanel(workbench, consumer)
+    assert "仅有 3 个月的数据" in panel.table.value and "首次修复率" in panel.table.value
+    assert "<svg" in panel.chart.value  # the first trend is drawn without a click

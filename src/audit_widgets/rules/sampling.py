@@ -29,6 +29,11 @@ def site_sample_size(scheme: Scheme, sites: int, stage: str) -> int:
     return max(1, min(size, sites))
 
 
+def random_site_minimum(scheme: Scheme, sample_size: int) -> int:
+    """IAF MD1: at least this many of the sampled sites are chosen at random."""
+    return math.ceil(round(sample_size * scheme.sampling_rules.min_random_site_share, 9))
+
+
 @dataclass(frozen=True)
 class CaseSampleSize:
     lot_size: int

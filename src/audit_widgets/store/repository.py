@@ -6,7 +6,7 @@ The API is split by concern into the stores it combines.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import models
 from .applicants import ApplicantStore
@@ -26,7 +26,3 @@ class Workbench(ApplicantStore, AuditStore, FindingStore, CertificationStore):
         with transaction(self.engine) as session:
             return [{"at": r.at.isoformat(), "actor": r.actor, "action": r.action, "entity": r.entity,
                      "entity_id": r.entity_id, "detail": r.detail} for r in session.scalars(query)]
-
-    def count(self, model: type[models.Base]) -> int:
-        with transaction(self.engine) as session:
-            return session.scalar(select(func.count()).select_from(model))

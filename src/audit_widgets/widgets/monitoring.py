@@ -34,7 +34,12 @@ class MonitoringPanel(BoundWidget):
                                           & self.report.monthly["out_of_control"]]["month"].tolist()
             rows.append({"name": kpi.name, "value": shown, "basis": f"{kpi.numerator:g} / {kpi.denominator}",
                          "flagged": "、".join(flagged) or "—"})
-        self.table.value = table_html(rows, {"name": "指标", "value": "数值", "basis": "分子/分母", "flagged": "失控月份"})
+        months = self.report.monthly["month"].nunique()
+        needed = self.scheme.monitoring_rules.min_months_for_trend
+        warning = (f"<p style='color:#c62828'>仅有 {months} 个月的数据，判断趋势至少需要 {needed} 个月 / "
+                   f"only {months} months of data; a trend needs {needed}</p>" if months < needed else "")
+        self.table.value = warning + table_html(rows, {"name": "指标", "value": "数值", "basis": "分子/分母",
+                                                       "flagged": "失控月份"})
         self.measure.options = [(k.name, k.measure) for k in self.report.overall.values() if k.value is not None]
         self.measure.value = self.measure.options[0][1]
         if not self.chart.value:  # setting the first option may not count as a change

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from ..rules.lifecycle import expiry_date, recertification_window, surveillance_due_dates
 from ..rules.person_days import person_days
-from ..rules.sampling import case_sample_size, site_sample_size
+from ..rules.sampling import case_sample_size, random_site_minimum, site_sample_size
 from ..rules.team import check_team
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget, table_html
 
@@ -73,7 +73,8 @@ class PlanningPanel(BoundWidget):
                      else "尚未导入工单，无法确定案例样本量 / no work orders imported yet")
         return (f"<p>审核人日 person-days：<b>{self.person_days.days:g}</b>（现场至少 on site ≥ "
                 f"{self.person_days.on_site_min_days:g}）</p>{steps}"
-                f"<p>抽样网点 site sample：<b>{sites}</b> / {self.applicant['outlets']}；{case_text}</p>")
+                f"<p>抽样网点 site sample：<b>{sites}</b> / {self.applicant['outlets']}"
+                f"（其中至少 {random_site_minimum(self.scheme, sites)} 个随机抽取 / at random）；{case_text}</p>")
 
     def selected_team(self) -> list[tuple[str, str]]:
         return [(auditor_id, picker.value) for auditor_id, picker in self.pickers.items() if picker.value]
