@@ -575,7 +575,7 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
             letter = getattr(band, f"level_{level}")
             if letter not in letters:
                 problems.append(ref_problem("case_code_letters", str(band.min_lot), f"level_{level}", letter, letters))
-    for row in (*scheme.status_reasons, ):
+    for row in scheme.status_reasons:
         if row.status not in statuses:
             problems.append(ref_problem("status_reasons", row.id, "status", row.status, statuses))
     for row in scheme.status_transitions:

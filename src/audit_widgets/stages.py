@@ -7,12 +7,11 @@ people of that stage have not acted yet (no contract signed, no decision taken),
 """
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 
-from .evaluation import Evaluation, evaluate, kpi_report, recommendation
+from .evaluation import Evaluation, evaluate, recommendation
 from .rules.lifecycle import due_status_change, recertification_window, surveillance_due_dates
 from .rules.person_days import person_days
 from .rules.sampling import case_sample_size, site_sample_size
@@ -155,7 +154,7 @@ def compute_surveillance(workbench: Workbench, applicant_id: str, application_id
     initial = evaluate(workbench, applicant_id, application_id)
     result = {"certificate": certificate["number"], "due_dates": due,
               "initial": {"score": initial.score.score, "dimension_scores": initial.score.dimension_scores}}
-    report = kpi_report(workbench, applicant_id)
+    report = initial.kpis
     if report is not None:
         months = sorted(report.monthly["month"].unique())
         recent, earlier = months[-12:], months[-24:-12]
@@ -170,7 +169,7 @@ def compute_surveillance(workbench: Workbench, applicant_id: str, application_id
         result["kpi_comparison"] = comparison
     surveillance_id = workbench.current_application(applicant_id, "surveillance")
     if surveillance_id is not None:
-        current = evaluate(workbench, applicant_id, surveillance_id)
+        current = evaluate(workbench, applicant_id, surveillance_id, reuse=initial)
         result["surveillance"] = {"application_id": surveillance_id, "score": current.score.score,
                                   "dimension_scores": current.score.dimension_scores,
                                   "level": current.score.level.label,
@@ -230,10 +229,6 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str) -> StageOu
                             + ", ".join(s.id for s in missing))
     outcome = COMPUTE[stage_id](workbench, applicant_id, application_id)
     if outcome.status == "done" and not workbench.is_signed(application_id, stage_id):
-        workbench.record_stage_result(application_id, stage_id, _jsonable(outcome.result))
+        workbench.record_stage_result(application_id, stage_id, outcome.result)
     return outcome
 
-
-def _jsonable(value):
-    """Dates and other values as JSON-friendly text, for the stage-result column."""
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))

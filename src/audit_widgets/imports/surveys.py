@@ -95,9 +95,9 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
             problems.append(Problem(zh="缺少该题目对应的列", en=f"no column for question '{key}'", row=1, column=wanted))
         else:
             source[key] = found
-    for meta in (layout.respondent,):
-        if find_column(headers, [meta]) is None:
-            problems.append(Problem(zh="缺少答卷编号列", en="respondent id column missing", row=1, column=meta))
+    if find_column(headers, [layout.respondent]) is None:
+        problems.append(Problem(zh="缺少答卷编号列", en="respondent id column missing", row=1,
+                                column=layout.respondent))
     if problems:
         raise InputFileError(f"问卷文件（{layout.name}）缺少必需的列，未导入",
                              "The survey file lacks required columns; nothing was imported",

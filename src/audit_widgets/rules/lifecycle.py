@@ -112,8 +112,13 @@ def due_status_change(
     return None
 
 
+def certificate_year_prefix(scheme: Scheme, year: int) -> str:
+    """What every certificate number of a year starts with, e.g. XBHT-SM-2026-."""
+    return f"{scheme.lifecycle_rules.certificate_number_prefix}-{year}-"
+
+
 def certificate_number(scheme: Scheme, year: int, domain: str, sequence: int) -> str:
     """A readable unique number, e.g. XBHT-SM-2026-C00012 (prefix, year, domain, sequence)."""
     if sequence < 1:
         raise RuleError("证书序号应从 1 开始", "The certificate sequence starts at 1")
-    return f"{scheme.lifecycle_rules.certificate_number_prefix}-{year}-{domain.upper()}{sequence:05d}"
+    return f"{certificate_year_prefix(scheme, year)}{domain.upper()}{sequence:05d}"

@@ -64,12 +64,12 @@ class ApplicantStore(StoreBase):
 
     def get_applicant(self, applicant_id: str) -> dict:
         with transaction(self.engine) as session:
-            return _applicant_dict(self._applicant_row(session, applicant_id))
+            return _applicant_dict(self._row(session, models.Applicant, applicant_id))
 
     def update_applicant(self, data: ApplicantData) -> dict:
         """Replace an applicant's details (the id stays); refused once the application is signed off."""
         with transaction(self.engine) as session:
-            row = self._applicant_row(session, data.id)
+            row = self._row(session, models.Applicant, data.id)
             self._refuse_if_signed(session, data.id, "application")
             changed = {k: v for k, v in data.model_dump().items() if getattr(row, k) != v}
             for key, value in changed.items():
@@ -81,7 +81,7 @@ class ApplicantStore(StoreBase):
     # --- imports ------------------------------------------------------------------------
     def _record_import(self, session: Session, applicant_id: str, kind: str, table, layout: str, rows: int,
                        details: dict) -> models.ImportRecord:
-        self._applicant_row(session, applicant_id)
+        self._row(session, models.Applicant, applicant_id)
         record = models.ImportRecord(
             applicant_id=applicant_id, kind=kind, filename=Path(table.path).name, sha256=table.sha256,
             layout=layout, encoding=table.encoding, rows=rows, details=details, imported_by=self.actor,

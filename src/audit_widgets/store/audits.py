@@ -26,7 +26,7 @@ class AuditStore(StoreBase):
     def open_application(self, applicant_id: str, stage: str = "initial", submitted_on: date | None = None) -> int:
         self.scheme.stage(stage)
         with transaction(self.engine) as session:
-            self._applicant_row(session, applicant_id)
+            self._row(session, models.Applicant, applicant_id)
             application = models.Application(
                 applicant_id=applicant_id, stage=stage, submitted_on=submitted_on or date.today(),
                 scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
@@ -38,13 +38,13 @@ class AuditStore(StoreBase):
 
     def current_application(self, applicant_id: str, audit_stage: str = "initial") -> int | None:
         with transaction(self.engine) as session:
-            self._applicant_row(session, applicant_id)
+            self._row(session, models.Applicant, applicant_id)
             row = self._latest_application(session, applicant_id, audit_stage)
             return row.id if row else None
 
     def application(self, application_id: int) -> dict:
         with transaction(self.engine) as session:
-            row = self._application_row(session, application_id)
+            row = self._row(session, models.Application, application_id)
             return {"id": row.id, "applicant_id": row.applicant_id, "stage": row.stage,
                     "submitted_on": row.submitted_on, "scheme_version": row.scheme_version}
 
@@ -53,7 +53,7 @@ class AuditStore(StoreBase):
         """Record (or replace) the result that ends a stage; refused after sign-off."""
         stage = self.scheme.procedure_by_id[stage_id]
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             missing = self._missing(session, application_id, stage)
             if missing:
                 raise ConflictError(
@@ -105,7 +105,7 @@ class AuditStore(StoreBase):
     def sign_off(self, application_id: int, stage_id: str) -> str:
         """The team leader signs the stage off; its answers become read-only."""
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             leader = session.scalar(select(models.TeamMember.auditor_id).where(
                 models.TeamMember.application_id == application_id, models.TeamMember.role == "leader"))
             if leader != self.actor:
@@ -140,7 +140,7 @@ class AuditStore(StoreBase):
         if audit_start and audit_end and audit_end < audit_start:
             raise ConflictError("审核结束日期早于开始日期", "The audit ends before it starts")
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "planning")
             row = session.scalar(select(models.AuditProgramme).where(
                 models.AuditProgramme.application_id == application_id))
@@ -196,13 +196,12 @@ class AuditStore(StoreBase):
         """Replace the audit team: (auditor id, role) pairs. The check is the rule's, not here."""
         roles = {r.id for r in self.scheme.team_roles}
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "planning")
             for auditor_id, role in members:
                 if role not in roles:
                     raise ConflictError(f"未知的组内角色「{role}」", f"Unknown team role '{role}'")
-                if session.get(models.Auditor, auditor_id) is None:
-                    raise NotFoundError(f"没有编号为「{auditor_id}」的审查员", f"No auditor '{auditor_id}'")
+                self._row(session, models.Auditor, auditor_id)
             for row in session.scalars(select(models.TeamMember).where(
                     models.TeamMember.application_id == application_id)):
                 session.delete(row)
@@ -236,7 +235,7 @@ class AuditStore(StoreBase):
                 0 <= answer.nonconforming <= answer.checked):
             raise ConflictError("不符合数应在 0 与抽查数之间", "Nonconforming samples must be between 0 and the samples checked")
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, stage_id)
             row = session.scalar(select(models.ChecklistAnswer).where(
                 models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
@@ -300,7 +299,7 @@ class AuditStore(StoreBase):
             raise NotFoundError(f"未知的申请文件类型「{document_id}」", f"Unknown application document '{document_id}'")
         digest, stored = self.keep_file(source, filename)
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "application")
             session.add(models.SubmittedDocument(application_id=application_id, document_id=document_id,
                                                  filename=filename, sha256=digest, stored_path=stored,
@@ -320,7 +319,7 @@ class AuditStore(StoreBase):
     # --- case samples -----------------------------------------------------------------------
     def save_case_sample(self, application_id: int, record: DrawRecord) -> int:
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "characteristic")
             row = models.CaseSample(application_id=application_id, population_hash=record.population_hash,
                                     population_size=record.population_size, method=record.method, seed=record.seed,
@@ -348,9 +347,7 @@ class AuditStore(StoreBase):
         if unknown:
             raise ConflictError(f"未知的复核项：{', '.join(unknown)}", f"Unknown verification fields: {', '.join(unknown)}")
         with transaction(self.engine) as session:
-            sample = session.get(models.CaseSample, sample_id)
-            if sample is None:
-                raise NotFoundError(f"没有编号为 {sample_id} 的抽样", f"No case sample {sample_id}")
+            sample = self._row(session, models.CaseSample, sample_id)
             if order_id not in sample.drawn_ids:
                 raise ConflictError(f"工单 {order_id} 不在本次抽样中", f"Work order {order_id} is not in this sample")
             self._refuse_if_locked(session, sample.application_id, "characteristic")
@@ -372,7 +369,7 @@ class AuditStore(StoreBase):
             raise ConflictError("特别扣分须注明原因（违法、违反自身规定或行业规范）",
                                 f"A special deduction needs a cause from: {', '.join(sorted(causes))}")
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "report")
             session.add(models.ScoreAdjustment(application_id=application_id, kind=kind, cause=cause, note=note,
                                                recorded_by=self.actor))

@@ -17,6 +17,16 @@ from . import models
 from .database import get_engine, require_current_schema
 
 
+NOT_FOUND_NAMES = {
+    models.Applicant: ("申请方", "applicant"),
+    models.Application: ("申请", "application"),
+    models.Certificate: ("证书", "certificate"),
+    models.Finding: ("发现", "finding"),
+    models.CaseSample: ("抽样", "case sample"),
+    models.Auditor: ("审查员", "auditor"),
+}
+
+
 class StoreBase:
     def __init__(self, database_url: str | None = None, scheme: Scheme | None = None, actor: str | None = None):
         self.engine = get_engine(database_url)
@@ -29,17 +39,12 @@ class StoreBase:
                                       detail=detail or {}))
 
     @staticmethod
-    def _applicant_row(session: Session, applicant_id: str) -> models.Applicant:
-        row = session.get(models.Applicant, applicant_id)
+    def _row(session: Session, model: type[models.Base], key):
+        """The record with this primary key, or a NotFoundError that names what is missing."""
+        row = session.get(model, key)
         if row is None:
-            raise NotFoundError(f"没有编号为「{applicant_id}」的申请方", f"No applicant with id '{applicant_id}'")
-        return row
-
-    @staticmethod
-    def _application_row(session: Session, application_id: int) -> models.Application:
-        row = session.get(models.Application, application_id)
-        if row is None:
-            raise NotFoundError(f"没有编号为 {application_id} 的申请", f"No application {application_id}")
+            zh, en = NOT_FOUND_NAMES[model]
+            raise NotFoundError(f"没有编号为「{key}」的{zh}", f"No {en} with id '{key}'")
         return row
 
     @staticmethod

@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..errors import ConflictError, NotFoundError
-from ..rules.lifecycle import certificate_number, change_status, expiry_date
+from ..errors import ConflictError
+from ..rules.lifecycle import certificate_number, certificate_year_prefix, change_status, expiry_date
 from . import models
 from .base import StoreBase
 from .database import transaction
@@ -27,7 +27,7 @@ class CertificationStore(StoreBase):
         if not reasons.strip():
             raise ConflictError("请填写决定理由", "The reasons for the decision must be recorded")
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             team = set(session.scalars(select(models.TeamMember.auditor_id).where(
                 models.TeamMember.application_id == application_id)))
             conflicted = sorted(team & set(members))
@@ -55,7 +55,7 @@ class CertificationStore(StoreBase):
     def issue_certificate(self, application_id: int, issued_on: date) -> dict:
         """Issue the certificate of a positive decision, numbered in sequence for the year."""
         with transaction(self.engine) as session:
-            application = self._application_row(session, application_id)
+            application = self._row(session, models.Application, application_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
             if decision is None or not decision.certified:
                 raise ConflictError("没有批准认证的决定，不能发证", "There is no positive decision to certify")
@@ -65,9 +65,8 @@ class CertificationStore(StoreBase):
                 return _certificate_dict(existing)
             applicant = application.applicant
             year = decision.decided_on.year
-            prefix = certificate_number(self.scheme, year, "", 1)[:-5]  # the part before the domain
-            issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate)
-                                              .where(models.Certificate.number.like(f"{prefix}%")))
+            issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
+                models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
             number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
             row = models.Certificate(
                 number=number, applicant_id=applicant.id, application_id=application_id,
@@ -93,7 +92,7 @@ class CertificationStore(StoreBase):
                                   decided_by: str) -> None:
         """Suspend, withdraw, cancel, restore or expire a certificate, by the lifecycle rules."""
         with transaction(self.engine) as session:
-            row = self._certificate_row(session, number)
+            row = self._row(session, models.Certificate, number)
             change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=change.from_status,
                                                   to_status=change.to_status, reason=change.reason,
@@ -107,7 +106,7 @@ class CertificationStore(StoreBase):
         if not reason.strip() or not decided_by.strip():
             raise ConflictError("缩小范围须记录原因和决定人", "A scope reduction needs a reason and who decided it")
         with transaction(self.engine) as session:
-            row = self._certificate_row(session, number)
+            row = self._row(session, models.Certificate, number)
             if row.status != "valid":
                 raise ConflictError("只有有效证书可以缩小范围", "Only a valid certificate's scope can be reduced")
             widened = set(scope.get("domains", [])) - set(row.scope.get("domains", []))
@@ -118,13 +117,6 @@ class CertificationStore(StoreBase):
                                                   to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
                                                   changed_on=on, decided_by=decided_by))
             self._trail(session, "rescope", "certificate", number, {"from": old_scope, "to": scope, "reason": reason})
-
-    @staticmethod
-    def _certificate_row(session, number: str) -> models.Certificate:
-        row = session.get(models.Certificate, number)
-        if row is None:
-            raise NotFoundError(f"没有编号为 {number} 的证书", f"No certificate {number}")
-        return row
 
     def status_history(self, number: str) -> list[dict]:
         with transaction(self.engine) as session:

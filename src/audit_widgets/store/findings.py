@@ -6,7 +6,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from ..errors import ConflictError, NotFoundError
+from ..errors import ConflictError
 from ..rules.decision import FindingState
 from . import models
 from .base import StoreBase
@@ -35,7 +35,7 @@ class FindingStore(StoreBase):
             raise ConflictError("请填写发现的描述", "A finding needs a description")
         raised_on = raised_on or date.today()
         with transaction(self.engine) as session:
-            self._application_row(session, application_id)
+            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "report")
             row = models.Finding(application_id=application_id, grade=grade, clause=clause, description=description,
                                  evidence=evidence, raised_on=raised_on, raised_by=self.actor)
@@ -50,9 +50,7 @@ class FindingStore(StoreBase):
             return row.id
 
     def _action(self, session, finding_id: int) -> models.CorrectiveAction:
-        finding = session.get(models.Finding, finding_id)
-        if finding is None:
-            raise NotFoundError(f"没有编号为 {finding_id} 的发现", f"No finding {finding_id}")
+        finding = self._row(session, models.Finding, finding_id)
         if finding.corrective_action is None:
             finding.corrective_action = models.CorrectiveAction(finding_id=finding_id, plan="")
             session.flush()

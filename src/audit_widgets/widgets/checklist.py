@@ -133,20 +133,22 @@ class ChecklistWidget(BoundWidget):
     def show_page(self, page: int) -> None:
         start = page * self.page_size
         shown = self.items[start:start + self.page_size]
+        measures = self.evaluation.measures()
         for row, item in zip(self.rows, shown):
             if row.item is not item:
                 new_row = ChecklistRow(item, self)
                 self.rows[self.rows.index(row)] = new_row
                 row.close()
                 row = new_row
-            self._load_row(row)
+            self._load_row(row, measures)
         self.rows_box.children = self.rows[:len(shown)]
         self._set_disabled(self.read_only)
         self.refresh_score()
 
-    def _load_row(self, row: ChecklistRow) -> None:
+    def _load_row(self, row: ChecklistRow, measures: dict[str, float] | None = None) -> None:
         item = row.item
-        measured = self.evaluation.measures().get(item.measure) if item.measure else None
+        measures = self.evaluation.measures() if measures is None else measures
+        measured = measures.get(item.measure) if item.measure else None
         row.load(self.records.get(item.id), measured, self.evaluation.case_answers.get(item.id))
 
     def _set_disabled(self, disabled: bool) -> None:
