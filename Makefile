@@ -6,7 +6,7 @@ STAMP     := $(VENV)/.installed
 # System packages the browser and PDF tests will need (Chromium, CJK fonts).
 APT_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: demo lab test benchmark system-packages clean
+.PHONY: demo lab test test-fast lint benchmark system-packages clean clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -31,12 +31,25 @@ demo: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=workbooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: lint
 	$(PYTHON) -m pytest -q
+
+# The inner loop: everything but the tests that start kernels and run notebooks.
+test-fast: lint
+	$(PYTHON) -m pytest -q -m "not notebooks"
 
 benchmark: $(STAMP) system-packages
 	$(PYTHON) benchmarks/run_all.py
 
+# Generated files only: the audit database, evidence and signing key in data/ stay.
 clean:
-	rm -rf outputs/* data/ .pytest_cache
+	rm -rf outputs/* .pytest_cache
 	touch outputs/.gitkeep
+
+# Deletes the audit records themselves, so it asks first.
+clean-data:
+	@printf "删除 data/（审核数据库、证据文件、签名密钥），不可恢复 / delete data/ (audit database, evidence, signing key)? This cannot be undone. Type yes: "; \
+	read answer; if [ "$$answer" = yes ]; then rm -rf data/ && echo "data/ 已删除 deleted"; else echo "data/ 保留 kept"; fi

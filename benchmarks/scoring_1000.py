@@ -33,7 +33,8 @@ def synthetic_answers(scheme, seed=7):
 
 
 def main() -> bool:
-    from audit_widgets.rules.scoring import Answer, score_applicant
+    from audit_widgets.domain import Answer
+    from audit_widgets.rules.scoring import score_applicant
     from audit_widgets.scheme import load_scheme
 
     scheme = load_scheme(DATA.parent.parent / "parameters" / "scheme")

@@ -7,7 +7,7 @@ from audit_widgets.charts import control_chart, dimension_chart, to_svg
 
 def test_dimension_chart_keeps_the_scheme_order_and_chinese_labels(scheme):
     scores = {"improvement": 60.0, "perception": 90.0, "foundation": 80.0, "process": 70.0}
-    svg = to_svg(dimension_chart(scores, scheme.dimension_names, floor=70))
+    svg = to_svg(dimension_chart(scores, scheme.dimension_names, scheme.scoring.scale, floor=70))
     labels = re.findall(r'<text[^>]*translate\(([\d.]+),[\d.]+\)[^>]*>([^<]+)</text>', svg)
     axis = [(float(x), text) for x, text in labels if text in scheme.dimension_names.values()]
     # Left to right in the scheme's order, whatever order the scores came in (Vega would sort).

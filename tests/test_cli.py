@@ -80,8 +80,10 @@ def test_db_init_is_repeatable(command):
 
 def test_db_upgrade_moves_an_old_database_to_the_newest_schema(tmp_path, scheme):
     from alembic import command as alembic
-    from .conftest import Command
+
     from audit_widgets.store.database import alembic_config, get_engine, head_revision
+
+    from .conftest import Command
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     engine = get_engine(url)
     config = alembic_config(engine)

@@ -2,13 +2,19 @@ from datetime import date
 
 import pytest
 
+from audit_widgets.domain import Answer, FindingState
 from audit_widgets.errors import RuleError
-from audit_widgets.rules.decision import FindingState, open_major_count, recommend
+from audit_widgets.rules.decision import open_major_count, recommend
 from audit_widgets.rules.lifecycle import (
-    certificate_number, change_status, due_status_change, expiry_date, recertification_window,
-    suspension_ends, surveillance_due_dates,
+    certificate_number,
+    change_status,
+    due_status_change,
+    expiry_date,
+    recertification_window,
+    surveillance_due_dates,
+    suspension_ends,
 )
-from audit_widgets.rules.scoring import Answer, score_applicant
+from audit_widgets.rules.scoring import score_applicant
 
 DECIDED = date(2026, 3, 15)
 

@@ -38,7 +38,7 @@ def test_gbk_and_xlsx_give_the_same_rows_as_utf8(command, consumer, workbench, o
     xlsx = write_xlsx(orders_frame, tmp_path / "w.xlsx")
     assert command("import", "work-orders", "--applicant", consumer, xlsx).exit_code == 0
     pd.testing.assert_frame_equal(workbench.work_orders(consumer), utf8)
-    assert [i["encoding"] for i in workbench.imports(consumer)] == ["utf-8", "gb18030", "xlsx"]
+    assert [i.encoding for i in workbench.imports(consumer)] == ["utf-8", "gb18030", "xlsx"]
 
 
 def test_wjx_xlsx_survey_import(command, consumer, workbench, scheme, tmp_path):

@@ -9,9 +9,9 @@ from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.surveys import read_survey
 from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.notebook import StageNotebook
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
-from audit_widgets.workbook import Workbook, stage_widgets
 
 from .conftest import APPLICANTS_DIR
 
@@ -31,8 +31,8 @@ def fresh(db_url, scheme, tmp_path):
 
 
 def _open(stage, db_url, auditor="A02"):
-    book = Workbook(stage, APPLICANT, mode="interactive", database_url=db_url, auditor=auditor)
-    return book, {type(w).__name__: w for w in stage_widgets(book)}
+    book = StageNotebook(stage, APPLICANT, mode="interactive", database_url=db_url, auditor=auditor)
+    return book, {type(w).__name__: w for w in book.stage_widgets()}
 
 
 def _record(book) -> None:
@@ -66,13 +66,14 @@ def test_application_to_certificate_by_widgets(fresh):
     contract.signed_on.value = date.today() - timedelta(days=5)
     contract.save()
     assert "合同已保存" in contract.message.value
+    _record(book)
 
     book, shown = _open("characteristic", fresh)
     cases = shown["CaseSampleWidget"]
     cases.draw()
     for row in cases.rows_box.children[:5]:
         row.fields["resolved"].value = "yes"
-    checklists = [w for w in stage_widgets(book) if type(w).__name__ == "ChecklistWidget"]
+    checklists = [w for w in book.stage_widgets() if type(w).__name__ == "ChecklistWidget"]
     for checklist in checklists:
         for page in checklist.page.options:
             checklist.page.value = page[1]
@@ -87,7 +88,7 @@ def test_application_to_certificate_by_widgets(fresh):
     assert book.workbench.is_signed(book.application_id, "characteristic")
 
     book, shown = _open("system_audit", fresh)
-    for checklist in stage_widgets(book):
+    for checklist in book.stage_widgets():
         for page in checklist.page.options:
             checklist.page.value = page[1]
             for row in checklist.rows_box.children:
@@ -118,7 +119,7 @@ def test_application_to_certificate_by_widgets(fresh):
     panel = shown["CertificatePanel"]
     panel.issue()
     certificate = book.workbench.certificate_for(APPLICANT)
-    assert certificate["number"].endswith("D00001") and certificate["status"] == "valid"
+    assert certificate.number.endswith("D00001") and certificate.status == "valid"
     _record(book)
 
     book, shown = _open("recertification", fresh)

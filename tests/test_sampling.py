@@ -3,7 +3,11 @@ import pytest
 
 from audit_widgets.errors import RuleError
 from audit_widgets.rules.sampling import (
-    case_sample_size, draw_sample, population_hash, random_site_minimum, site_sample_size,
+    case_sample_size,
+    draw_sample,
+    population_hash,
+    random_site_minimum,
+    site_sample_size,
 )
 
 # GB/T 2828.1 general inspection level II, as DOMAIN.md gives it.

@@ -1,6 +1,7 @@
 import pytest
 
-from audit_widgets.rules.scoring import Answer, level_for, score_applicant, score_item
+from audit_widgets.domain import Answer
+from audit_widgets.rules.scoring import level_for, score_applicant, score_item
 from audit_widgets.scheme import Scheme
 
 

@@ -5,8 +5,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
+from audit_widgets.domain import Answer
 from audit_widgets.errors import ConflictError, NotFoundError, WorkbenchError
-from audit_widgets.rules.scoring import Answer
 from audit_widgets.store import models
 from audit_widgets.store.database import get_engine
 from audit_widgets.store.repository import Workbench
@@ -33,11 +33,11 @@ def test_an_uninitialised_database_is_named(tmp_path, scheme):
 
 
 def test_applicants_round_trip_and_duplicates_are_refused(workbench, consumer, scheme, db_path):
-    assert workbench.get_applicant(consumer)["uscc"] == "91440300MA5F8TWL2T"
-    assert [a["id"] for a in workbench.list_applicants()] == [consumer]
+    assert workbench.get_applicant(consumer).uscc == "91440300MA5F8TWL2T"
+    assert [a.id for a in workbench.list_applicants()] == [consumer]
     before = database_digest(db_path)
     from audit_widgets.imports.applicants import ApplicantData
-    twin = ApplicantData(**{**workbench.get_applicant(consumer), "id": "twin"})
+    twin = ApplicantData(**{**workbench.get_applicant(consumer).as_dict(), "id": "twin"})
     with pytest.raises(ConflictError):
         workbench.add_applicant(twin)  # same USCC
     assert database_digest(db_path) == before
@@ -51,8 +51,8 @@ def test_answers_keep_versions_and_the_trail_keeps_history(workbench, consumer):
     assert workbench.save_answer(application, "B01", Answer(checked=10, nonconforming=0)) == 2
     assert workbench.answers(application)["B01"] == Answer(None, 10, 0, None)
     history = [t for t in workbench.trail("checklist_answer")]
-    assert [h["detail"]["nonconforming"] for h in history] == [1, 0]
-    assert all(h["actor"] == "tester" for h in history)
+    assert [h.detail["nonconforming"] for h in history] == [1, 0]
+    assert all(h.actor == "tester" for h in history)
 
 
 def test_a_failed_write_changes_nothing(workbench, consumer, db_path):

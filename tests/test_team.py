@@ -1,6 +1,7 @@
 from datetime import date
 
-from audit_widgets.rules.team import AuditorProfile, Consultancy, TeamMember, check_team
+from audit_widgets.domain import AuditorProfile, Consultancy, TeamMember
+from audit_widgets.rules.team import check_team
 
 AUDIT = date(2026, 6, 1)
 

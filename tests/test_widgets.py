@@ -6,8 +6,8 @@ import pytest
 
 from audit_widgets.demo import DEMO_AUDITORS
 from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.domain import Answer
 from audit_widgets.imports.work_orders import read_work_orders
-from audit_widgets.rules.scoring import Answer
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.applicant import ApplicantForm
 from audit_widgets.widgets.cases import CaseSampleWidget
@@ -37,9 +37,9 @@ def test_applicant_form_validates_live_and_writes_only_valid_data(workbench, con
     assert database_digest(db_path) == before
     form.fields["uscc"].value = "91440300MA5F8TWL2T"
     form.fields["personnel"].value = 52
-    assert workbench.get_applicant(consumer)["personnel"] == 52
+    assert workbench.get_applicant(consumer).personnel == 52
     form.fields["domains"].value = ()
-    assert "认证领域" in form.problems.value and workbench.get_applicant(consumer)["domains"] == ["b"]
+    assert "认证领域" in form.problems.value and workbench.get_applicant(consumer).domains == ("b",)
 
 
 def test_applicant_documents_are_kept_with_their_hash(workbench, consumer):
@@ -48,7 +48,7 @@ def test_applicant_documents_are_kept_with_their_hash(workbench, consumer):
     form._uploaded("licence", {"new": ({"name": "营业执照.pdf", "content": memoryview(b"%PDF licence")},)})
     assert "licence" not in form.missing_documents()
     stored = workbench.documents(form.application_id)["licence"][0]
-    assert len(stored["sha256"]) == 64 and stored["filename"] == "营业执照.pdf"
+    assert len(stored.sha256) == 64 and stored.filename == "营业执照.pdf"
 
 
 def test_checklist_writes_each_change_and_updates_the_score(workbench, consumer):
@@ -59,8 +59,8 @@ def test_checklist_writes_each_change_and_updates_the_score(workbench, consumer)
     widget.rows[1].result.value = "nonconform"
     widget.rows[1].grade.value = "minor"
     records = workbench.answer_records(widget.application_id)
-    assert records["E02"]["answer"].result == "nonconform" and records["E02"]["finding_grade"] == "minor"
-    assert records["E02"]["version"] == 2  # the result, then the grade
+    assert records["E02"].answer.result == "nonconform" and records["E02"].finding_grade == "minor"
+    assert records["E02"].version == 2  # the result, then the grade
     assert widget.evaluation.score.score < first
     assert "E02 已保存" in widget.message.value and "foundation" not in widget.score.value
     assert "服务基础保障" in widget.score.value
@@ -133,8 +133,8 @@ def test_planning_panel_checks_the_team_live(workbench, staffed):
     panel.audit_start.value = date(2026, 12, 1)
     panel.audit_end.value = date(2026, 12, 3)
     programme = workbench.programme(panel.application_id)
-    assert programme["audit_end"] == date(2026, 12, 3) and programme["person_days"] == panel.person_days.days
-    assert any("监督" in row["event"] for row in programme["cycle_plan"])
+    assert programme.audit_end == date(2026, 12, 3) and programme.person_days == panel.plan.person_days.days
+    assert any("监督" in event.event for event in programme.cycle_plan)
 
 
 def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
@@ -145,12 +145,12 @@ def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
     widget.seed.value = 7
     widget.draw()
     sample = workbench.case_sample(widget.application_id)
-    assert sample["seed"] == 7 and len(sample["ids"]) == 50 and "种子 7" in widget.record.value
+    assert sample.seed == 7 and len(sample.ids) == 50 and "种子 7" in widget.record.value
     row = widget.rows_box.children[0]
     row.fields["resolved"].value = "no"
     row.fields["reworked"].value = "yes"
-    verified = workbench.case_sample(widget.application_id)["verified"][row.order_id]
-    assert verified["resolved"] is False and verified["reworked"] is True
+    verified = workbench.case_sample(widget.application_id).verified[row.order_id]
+    assert verified.resolved is False and verified.reworked is True
     assert "C01" in widget.summary.value
     checklist = ChecklistWidget(workbench, consumer, "5.1c")
     c01 = next(r for r in checklist.rows if r.item.id == "C01")
@@ -175,11 +175,11 @@ def test_findings_decision_and_certificate(workbench, staffed):
     findings.description.value = "作业指导书版本过期"
     findings.add()
     assert len(workbench.findings(findings.application_id)) == 1
-    findings.selected.value = workbench.findings(findings.application_id)[0]["id"]
+    findings.selected.value = workbench.findings(findings.application_id)[0].id
     findings.plan.value = "回收旧版"
     findings.accepted_on.value = date(2026, 11, 20)
     findings.save_corrective_action()
-    assert workbench.findings(findings.application_id)[0]["plan_accepted_on"] == date(2026, 11, 20)
+    assert workbench.findings(findings.application_id)[0].plan_accepted_on == date(2026, 11, 20)
 
     workbench.set_team(findings.application_id, [("A02", "leader")])
     decision = DecisionWidget(workbench, staffed)
@@ -191,29 +191,29 @@ def test_findings_decision_and_certificate(workbench, staffed):
     decision.members.value = ("M01",)
     decision.certified.value = True
     decision.record()
-    assert workbench.decision(decision.application_id)["members"] == ["M01"]
+    assert workbench.decision(decision.application_id).members == ("M01",)
     assert all(c.disabled for c in decision.form)
 
     panel = CertificatePanel(workbench, staffed)
     panel.issue()
     certificate = workbench.certificate_for(staffed)
-    assert certificate["status"] == "valid" and certificate["number"] in panel.details.value
+    assert certificate.status == "valid" and certificate.number in panel.details.value
     panel.scope_services.value = "退换货、维修"
     panel.scope_reason.value = "咨询服务持续不符合"
     panel.reduce_scope()
-    assert workbench.certificate_for(staffed)["scope"]["services"] == "退换货、维修"
-    assert "缩小范围" in workbench.status_history(certificate["number"])[-1]["reason"]
+    assert workbench.certificate_for(staffed).scope.services == "退换货、维修"
+    assert "缩小范围" in workbench.status_history(certificate.number)[-1].reason
     panel.to_status.value = "suspended"
     panel.reason.value = "unpaid_fees"
     panel.change()
-    assert workbench.certificate_for(staffed)["status"] == "suspended"
-    assert [h["to_status"] for h in workbench.status_history(certificate["number"])] == ["valid", "valid", "suspended"]
+    assert workbench.certificate_for(staffed).status == "suspended"
+    assert [h.to_status for h in workbench.status_history(certificate.number)] == ["valid", "valid", "suspended"]
     panel.reduce_scope()
     assert "只有有效证书" in panel.message.value
     panel.to_status.value = "expired"
     panel.reason.value = "validity_ended"
     panel.change()
-    assert workbench.certificate_for(staffed)["status"] == "expired"
+    assert workbench.certificate_for(staffed).status == "expired"
 
 
 def test_monitoring_panel_warns_when_the_series_is_too_short(workbench, consumer, tmp_path):

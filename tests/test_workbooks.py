@@ -52,6 +52,7 @@ def _results(applicant_id: str, path: Path) -> dict:
     return json.loads((outputs_dir() / applicant_id / f"{path.stem}.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("applicant_id", DEMO)
 def test_every_workbook_runs_in_batch_for_each_demo_applicant(demo_db, applicant_id, tmp_path, scheme):
     for path in WORKBOOKS:
@@ -81,6 +82,7 @@ def test_every_workbook_runs_in_batch_for_each_demo_applicant(demo_db, applicant
     assert characteristic["kpis"]["rework_rate"]["value"] == pytest.approx(evaluation.kpis.overall["rework_rate"].value)
 
 
+@pytest.mark.notebooks
 def test_a_stage_without_its_prerequisite_says_so(db_url, consumer, tmp_path):
     executed = _run(ROOT / "workbooks" / "06_audit_report.ipynb", db_url, consumer, tmp_path)
     shown = json.dumps([o for c in executed.cells for o in c.get("outputs", [])], ensure_ascii=False)
@@ -88,6 +90,7 @@ def test_a_stage_without_its_prerequisite_says_so(db_url, consumer, tmp_path):
     assert _results(consumer, ROOT / "workbooks" / "06_audit_report.ipynb")["status"] == "blocked"
 
 
+@pytest.mark.notebooks
 def test_an_unknown_applicant_is_a_plain_message(db_url, tmp_path):
     with pytest.raises(papermill.PapermillExecutionError):
         _run(ROOT / "workbooks" / "01_application.ipynb", db_url, "nobody", tmp_path)
@@ -104,6 +107,7 @@ def _execute(client, code: str) -> str:
     return "".join(printed)
 
 
+@pytest.mark.notebooks
 def test_answers_survive_a_kernel_restart(db_url, consumer):
     setup = (f"from audit_widgets.store.repository import Workbench\n"
              f"from audit_widgets.widgets.checklist import ChecklistWidget\n"

@@ -21,15 +21,16 @@ def _configured(chart: "alt.TopLevelMixin") -> "alt.TopLevelMixin":
     return chart.configure(font=FONT).configure_view(strokeWidth=0)
 
 
-def dimension_chart(dimension_scores: dict[str, float], dimension_names: dict[str, str],
+def dimension_chart(dimension_scores: dict[str, float], dimension_names: dict[str, str], scale: float,
                     floor: float | None = None, title: str = "四维度得分") -> "alt.TopLevelMixin":
+    """Bars of the dimension scores on 0 … `scale` (the scheme's scoring scale)."""
     import altair as alt
     order = [dimension_names[d] for d in dimension_names]
     data = pd.DataFrame({"维度": [dimension_names[d] for d in dimension_scores],
                          "得分": [round(v, 1) for v in dimension_scores.values()]})
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("维度:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("得分:Q", scale=alt.Scale(domain=[0, 100]), title="得分"),
+        y=alt.Y("得分:Q", scale=alt.Scale(domain=[0, scale]), title="得分"),
         tooltip=["维度", "得分"],
     )
     labels = bars.mark_text(dy=-6).encode(text="得分:Q")

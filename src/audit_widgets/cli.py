@@ -67,17 +67,41 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
+def plain(data):
+    """Typed records (dataclasses) and lists of them as plain data for JSON."""
+    if is_dataclass(data):
+        return asdict(data)
+    if isinstance(data, list):
+        return [plain(item) for item in data]
+    if isinstance(data, dict):
+        return {key: plain(value) for key, value in data.items()}
+    return data
+
+
 def emit(data, as_json: bool, text: str) -> None:
     if as_json:
-        if is_dataclass(data):
-            data = asdict(data)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(plain(data), ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(text)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
-stage_choice = click.Choice(["initial", "surveillance", "recertification"])
+
+
+def _audit_stage(ctx: click.Context, _param, value: str) -> str:
+    """An audit_stages id of the scheme (initial, surveillance, recertification …)."""
+    ctx.find_object(State).scheme.stage(value)  # raises a bilingual error naming the choices
+    return value
+
+
+def _inspection_level(ctx: click.Context, _param, value: str | None) -> str | None:
+    from .scheme import INSPECTION_LEVELS
+    if value is not None and value not in INSPECTION_LEVELS:
+        raise click.BadParameter(f"应为 / expected one of: {', '.join(INSPECTION_LEVELS)}")
+    return value
+
+
+stage_help = "审核阶段，取自方案 audit_stages（如 initial）/ audit stage, an audit_stages id of the scheme"
 
 
 @click.group(cls=WorkbenchGroup, context_settings=CONTEXT)
@@ -127,7 +151,7 @@ def _parse_reduction(_ctx, _param, values):
 @click.option("--personnel", type=click.IntRange(min=1), required=True, help="有效售后服务人员数 / effective personnel")
 @click.option("--outlets", type=click.IntRange(min=1), default=1, show_default=True, help="固定服务网点数 / service outlets")
 @click.option("--categories", type=click.IntRange(min=1), default=1, show_default=True, help="产品类别数 / product categories")
-@click.option("--stage", type=stage_choice, default="initial", show_default=True, help="审核阶段 / audit stage")
+@click.option("--stage", default="initial", show_default=True, callback=_audit_stage, help=stage_help)
 @click.option("--reduction", multiple=True, callback=_parse_reduction, metavar="REASON=SHARE",
               help="减少人日的原因和比例（可多次）/ a reduction and its share, repeatable")
 @json_option
@@ -144,7 +168,8 @@ def calc_person_days(state: State, personnel, outlets, categories, stage, reduct
 
 @calc.command("case-sample")
 @click.option("--lot", type=int, required=True, help="已完成案例总数（批量）/ completed cases (lot size)")
-@click.option("--level", type=click.Choice(["I", "II", "III"]), default=None, help="检验水平 / inspection level")
+@click.option("--level", default=None, callback=_inspection_level,
+              help="检验水平 I/II/III，默认取方案 sampling_rules / inspection level (default: the scheme's)")
 @json_option
 @pass_state
 def calc_case_sample(state: State, lot, level, as_json) -> None:
@@ -158,7 +183,7 @@ def calc_case_sample(state: State, lot, level, as_json) -> None:
 
 @calc.command("site-sample")
 @click.option("--sites", type=int, required=True, help="场所（网点）数 / number of sites")
-@click.option("--stage", type=stage_choice, required=True, help="审核阶段 / audit stage")
+@click.option("--stage", required=True, callback=_audit_stage, help=stage_help)
 @json_option
 @pass_state
 def calc_site_sample(state: State, sites, stage, as_json) -> None:
@@ -170,8 +195,10 @@ def calc_site_sample(state: State, sites, stage, as_json) -> None:
 
 @calc.command("survey-size")
 @click.option("--population", type=int, default=None, help="客户总体数量 / customers served (omit for infinite)")
-@click.option("--margin", type=float, default=None, help="允许误差，默认 0.05 / margin of error")
-@click.option("--confidence", type=float, default=None, help="置信度，默认 0.95 / confidence level")
+@click.option("--margin", type=float, default=None,
+              help="允许误差，默认取方案 survey_rules / margin of error (default: the scheme's)")
+@click.option("--confidence", type=float, default=None,
+              help="置信度，默认取方案 survey_rules / confidence level (default: the scheme's)")
 @json_option
 @pass_state
 def calc_survey_size(state: State, population, margin, confidence, as_json) -> None:
@@ -273,7 +300,7 @@ def applicant_add(state: State, file: Path, as_json) -> None:
     from .imports.applicants import read_applicant_file
     data = read_applicant_file(file, state.scheme)
     added = state.workbench().add_applicant(data)
-    emit(added, as_json, f"已登记申请方 / applicant added: {added['id']} {added['name']}")
+    emit(added, as_json, f"已登记申请方 / applicant added: {added.id} {added.name}")
 
 
 @applicant.command("list")
@@ -282,7 +309,7 @@ def applicant_add(state: State, file: Path, as_json) -> None:
 def applicant_list(state: State, as_json) -> None:
     """列出申请方 / List applicants."""
     rows = state.workbench().list_applicants()
-    emit(rows, as_json, "\n".join(f"{r['id']}\t{r['name']}\t{','.join(r['domains'])}" for r in rows)
+    emit(rows, as_json, "\n".join(f"{r.id}\t{r.name}\t{','.join(r.domains)}" for r in rows)
          or "（没有申请方 / no applicants）")
 
 
@@ -293,8 +320,8 @@ def applicant_list(state: State, as_json) -> None:
 def applicant_show(state: State, applicant_id: str, as_json) -> None:
     """显示申请方 / Show one applicant."""
     workbench = state.workbench()
-    row = workbench.get_applicant(applicant_id)
-    row["imports"] = workbench.imports(applicant_id)
+    row = workbench.get_applicant(applicant_id).as_dict()
+    row["imports"] = plain(workbench.imports(applicant_id))
     emit(row, as_json, "\n".join(f"{k}: {v}" for k, v in row.items()))
 
 
@@ -373,8 +400,8 @@ def demo(state: State) -> None:
         application_id = workbench.current_application(applicant_id)
         decision = workbench.decision(application_id) if application_id else None
         if decision:
-            verdict = "批准认证 certified" if decision["certified"] else "不予认证 not certified"
-            click.echo(f"{applicant_id}: {verdict}，等级 level {decision['level_rank']}")
+            verdict = "批准认证 certified" if decision.certified else "不予认证 not certified"
+            click.echo(f"{applicant_id}: {verdict}，等级 level {decision.level_rank}")
 
 
 @cli.command("run")
@@ -385,7 +412,7 @@ def run(state: State, applicant_ids) -> None:
     from .batch import run_workbooks
     from .store.database import get_engine
     workbench = state.workbench()
-    ids = list(applicant_ids) or [a["id"] for a in workbench.list_applicants()]
+    ids = list(applicant_ids) or [a.id for a in workbench.list_applicants()]
     for applicant_id in ids:
         workbench.get_applicant(applicant_id)
     url = get_engine(state.database_url).url.render_as_string(hide_password=False)

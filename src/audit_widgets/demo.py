@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .demo_data import Quality, wjx_survey_export, work_order_log, write_csv, write_xlsx
+from .domain import Answer
 from .imports.applicants import read_applicant_file
 from .imports.surveys import read_survey
 from .imports.work_orders import read_work_orders
 from .paths import outputs_dir, project_root
+from .rules.decision import decided_level
 from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
-from .rules.person_days import person_days
-from .rules.sampling import case_sample_size, draw_sample, site_sample_size
-from .rules.scoring import Answer
+from .rules.planning import closed_cases, plan_programme
+from .rules.sampling import case_sample_size, draw_sample
 from .stages import run_stage
 from .store.repository import Workbench
 
@@ -37,6 +38,7 @@ DEMO_AUDITORS = (
     ("M02", "周静", "senior", ("a", "b", "c", "d"), date(2013, 2, 1), True),
 )
 COMMITTEE = ["M01", "M02"]
+DEMO_CONTRACT_FEE = 30000.0
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
 def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
     rng = random.Random(demo.seed)
     case_items = {c.item for c in workbench.scheme.case_checks}
-    domains = workbench.get_applicant(demo.id)["domains"]
+    domains = workbench.get_applicant(demo.id).domains
     for item in workbench.scheme.items_for(domains):
         if item.judgement == "measure" or item.id in case_items:
             continue  # measured from the data, or counted from the case verification
@@ -130,7 +132,7 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
     """Re-check each sampled case against the work-order log, as an auditor would by phone."""
     scheme = workbench.scheme
     orders = workbench.work_orders(demo.id)
-    closed = orders[orders["closed_at"].notna()]
+    closed = closed_cases(orders)
     _, record = draw_sample(closed, case_sample_size(scheme, len(closed)).sample_size, seed=demo.seed,
                             id_column="order_id", stratify_by="service_type")
     sample_id = workbench.save_case_sample(application_id, record)
@@ -157,13 +159,10 @@ def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today:
         workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
                                f"{document.id}.pdf")
     workbench.set_team(application_id, list(demo.team))
-    days = person_days(workbench.scheme, applicant["personnel"], outlets=applicant["outlets"],
-                       categories=applicant["product_categories"])
-    workbench.save_programme(
-        application_id, person_days=days.days, justification=[s.as_dict() for s in days.steps],
-        site_sample_size=site_sample_size(workbench.scheme, applicant["outlets"], "initial"),
-        case_sample_size=None, audit_start=today - timedelta(days=20), audit_end=today - timedelta(days=18),
-        cycle_plan=[])
+    case_lot = len(closed_cases(workbench.work_orders(demo.id)))
+    workbench.save_programme(application_id, plan_programme(
+        workbench.scheme, applicant, case_lot, audit_start=today - timedelta(days=20),
+        audit_end=today - timedelta(days=18)))
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
@@ -171,10 +170,9 @@ def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, to
         finding_id = workbench.add_finding(application_id, finding.grade, finding.clause, finding.description,
                                            raised_on=today - timedelta(days=18))
         if finding.plan:
-            workbench.set_corrective_plan(finding_id, finding.plan,
-                                          accepted_on=today - timedelta(days=10) if finding.accepted else None)
-        if finding.verified:
-            workbench.verify_correction(finding_id, today - timedelta(days=5))
+            workbench.save_corrective_action(finding_id, finding.plan,
+                                             accepted_on=today - timedelta(days=10) if finding.accepted else None,
+                                             verified_on=today - timedelta(days=5) if finding.verified else None)
 
 
 def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> None:
@@ -183,9 +181,9 @@ def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) 
     _plan(workbench, demo, application_id, today)
     for stage in ("application", "planning"):
         run_stage(workbench, stage, demo.id)
-    workbench.record_stage_result(application_id, "contract", {
-        "contract_no": f"HT-{today.year}-{demo.seed:04d}", "signed_on": str(today - timedelta(days=40)),
-        "fee": 30000.0, "person_days": workbench.programme(application_id)["person_days"]})
+    workbench.save_contract(application_id, f"HT-{today.year}-{demo.seed:04d}", today - timedelta(days=40),
+                            DEMO_CONTRACT_FEE)
+    run_stage(workbench, "contract", demo.id)
     _answer_checklist(workbench, demo, application_id)
     _verify_cases(workbench, demo, application_id)
     for stage in ("characteristic", "system_audit"):
@@ -203,11 +201,11 @@ def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) 
     reasons = ("；".join(g["zh"] for g in advice["reasons"] if not g["passed"] and g["blocking"])
                or "审查结论与推荐意见一致，符合认证要求")
     workbench.record_decision(application_id, decided_on=today, certified=certified,
-                              level_rank=advice["level"]["rank"] if certified else workbench.scheme.levels[0].rank,
+                              level_rank=decided_level(workbench.scheme, certified, advice["level"]["rank"]),
                               members=COMMITTEE, reasons=reasons, recommendation=advice)
     run_stage(workbench, "decision", demo.id)
     if certified:
-        number = workbench.issue_certificate(application_id, today)["number"]
+        number = workbench.issue_certificate(application_id, today).number
         echo(f"  证书 certificate: {number}（{advice['level']['label']} {advice['level']['name']}）")
     else:
         echo(f"  不予认证 not certified：{reasons}")
@@ -224,7 +222,7 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
                                   is_decision_maker=decides, competence_evidence="演示：培训与考核记录")
     if "A06" not in existing_auditors:
         workbench.add_consultancy("A06", "demo-consumer", today - timedelta(days=200))
-    existing = {a["id"] for a in workbench.list_applicants()}
+    existing = {a.id for a in workbench.list_applicants()}
     for demo in (*DEMO_APPLICANTS, FRESH_APPLICANT):
         if demo.id in existing:
             echo(f"已存在，跳过 already there, skipped: {demo.id}")

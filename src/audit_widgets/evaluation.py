@@ -9,16 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .domain import Answer, Applicant
 from .rules.decision import Recommendation, open_major_count, recommend
 from .rules.kpis import KpiReport, compute_kpis
-from .rules.scoring import Answer, ScoreResult, score_applicant
+from .rules.scoring import ScoreResult, score_applicant
 from .rules.survey import SurveySummary, summarise_survey
 from .store.repository import Workbench
 
 
 @dataclass
 class Evaluation:
-    applicant: dict
+    applicant: Applicant
     application_id: int
     kpis: KpiReport | None
     survey: SurveySummary | None
@@ -63,7 +64,7 @@ def case_answers(workbench: Workbench, application_id: int) -> dict[str, Answer]
         return {}
     answers = {}
     for check in workbench.scheme.case_checks:
-        values = [v[check.field] for v in sample["verified"].values() if v[check.field] is not None]
+        values = [getattr(v, check.field) for v in sample.verified.values() if getattr(v, check.field) is not None]
         if values:
             bad = sum(1 for value in values if value == check.nonconforming_value)
             answers[check.item] = Answer(checked=len(values), nonconforming=bad)
@@ -74,34 +75,39 @@ def merged_answers(recorded: dict[str, Answer], from_cases: dict[str, Answer]) -
     """The auditor's own answer wins; case counts fill sample items the auditor left empty."""
     merged = dict(from_cases)
     for item_id, answer in recorded.items():
-        if answer.result is not None or answer.checked or item_id not in merged:
+        if answer.answered or item_id not in merged:
             merged[item_id] = answer
     return merged
 
 
 def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None = None,
              reuse: Evaluation | None = None) -> Evaluation:
-    """Score the application from the store. `reuse` keeps an earlier evaluation's KPIs and
-    survey figures (they change only on a new import) so a widget can rescore per answer."""
-    applicant = workbench.get_applicant(applicant_id)
-    application_id = application_id or workbench.current_application(applicant_id)
-    kpis = reuse.kpis if reuse else kpi_report(workbench, applicant_id)
-    survey = reuse.survey if reuse else survey_summary(workbench, applicant_id)
-    from_cases = case_answers(workbench, application_id) if application_id else {}
-    recorded = workbench.answers(application_id) if application_id else {}
-    adjustments = workbench.adjustments(application_id) if application_id else []
-    findings = workbench.finding_states(application_id) if application_id else []
+    """Score the application from one snapshot of the store. `reuse` keeps an earlier
+    evaluation's KPIs and survey figures (they change only on a new import) so a widget can
+    rescore per answer."""
+    with workbench.reading() as view:
+        applicant = view.get_applicant(applicant_id)
+        application_id = application_id or view.current_application(applicant_id)
+        kpis = reuse.kpis if reuse else kpi_report(view, applicant_id)
+        survey = reuse.survey if reuse else survey_summary(view, applicant_id)
+        from_cases = case_answers(view, application_id) if application_id else {}
+        recorded = view.answers(application_id) if application_id else {}
+        adjustments = view.adjustments(application_id) if application_id else []
+        findings = view.finding_states(application_id) if application_id else []
     score = score_applicant(
-        workbench.scheme, applicant["domains"], merged_answers(recorded, from_cases), combined_measures(kpis, survey),
-        special_deductions=sum(1 for a in adjustments if a["kind"] == "deduction"),
-        special_bonus=sum(1 for a in adjustments if a["kind"] == "bonus"),
+        workbench.scheme, applicant.domains, merged_answers(recorded, from_cases), combined_measures(kpis, survey),
+        special_deductions=sum(1 for a in adjustments if a.kind == "deduction"),
+        special_bonus=sum(1 for a in adjustments if a.kind == "bonus"),
         open_major_findings=open_major_count(workbench.scheme, findings),
     )
     return Evaluation(applicant, application_id, kpis, survey, from_cases, score)
 
 
-def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: date,
-                   decision_makers: list[str] | tuple[str, ...] = ()) -> Recommendation:
-    team = [m.auditor.id for m in workbench.team(evaluation.application_id)]
-    return recommend(workbench.scheme, evaluation.score, workbench.finding_states(evaluation.application_id),
-                     decision_date=decision_date, decision_makers=decision_makers, audit_team=team)
+def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: date) -> Recommendation:
+    """The audit team's recommendation to the committee, with every gate and its reason."""
+    with workbench.reading() as view:
+        team = [m.auditor.id for m in view.team(evaluation.application_id)]
+        findings = view.finding_states(evaluation.application_id)
+        decision_makers = view.decision_makers()
+    return recommend(workbench.scheme, evaluation.score, findings, decision_date=decision_date,
+                     decision_makers=decision_makers, audit_team=team)

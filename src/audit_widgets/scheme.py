@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from datetime import date
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, ValidationError
 
 from .errors import Problem, SchemeError
@@ -24,6 +26,12 @@ from .paths import scheme_dir
 WEIGHT_TOLERANCE = 1e-9
 ALL_DOMAINS = "all"
 INSPECTION_LEVELS = ("I", "II", "III")
+# What a verified case records (one column each in the store); case_checks map them to items.
+CaseField = Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
+CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
+# The records a procedure stage can lock at sign-off (procedure_stages.locks).
+LockableRecord = Literal["applicant", "documents", "programme", "team", "contract", "case_sample", "surveys",
+                         "work_orders", "findings", "adjustments", "decision", "certificate"]
 
 
 class Record(BaseModel):
@@ -95,6 +103,7 @@ class LifecycleRules(Record):
     certificate_number_prefix: str
     record_retention_cycles: int = Field(ge=1)
     planned_decision_days_after_audit: int = Field(ge=0)
+    surveillance_comparison_months: int = Field(ge=1)
     surveillance_methods: tuple[str, ...]
 
 
@@ -154,6 +163,10 @@ class FindingGrade(Record):
     name: str
     blocks_until: Literal["verified", "plan_accepted", "none"]
     deadline_months: int = Field(ge=0)
+
+    def deadline(self, raised_on: date) -> date:
+        """When the corrective action of a finding of this grade raised on that day is due."""
+        return raised_on + relativedelta(months=self.deadline_months)
 
 
 class AuditorGrade(Record):
@@ -243,6 +256,7 @@ class ProcedureStage(Record):
     notebook: str
     requires: tuple[str, ...]
     modes: tuple[str, ...]
+    locks: tuple[LockableRecord, ...] = ()
 
 
 class ApplicationDocument(Record):
@@ -252,7 +266,7 @@ class ApplicationDocument(Record):
 
 
 class CaseCheck(Record):
-    field: Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
+    field: CaseField
     item: str
     nonconforming_value: bool
     label: str
@@ -381,6 +395,24 @@ class Scheme(Record):
         were computed under exactly the same rules."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def stage_locking(self, record: str) -> ProcedureStage | None:
+        """The procedure stage whose sign-off makes this kind of record read-only."""
+        return next((s for s in self.procedure_stages if record in s.locks), None)
+
+    def stage_recording_mode(self, mode: str) -> ProcedureStage | None:
+        """The procedure stage that records (and locks) the checklist answers of a mode."""
+        return next((s for s in self.procedure_stages if mode in s.modes), None)
+
+    def stage_recording_item(self, item_id: str) -> ProcedureStage | None:
+        return self.stage_recording_mode(self.method_mode[self.items_by_id[item_id].method])
+
+    def methods_of(self, stage: ProcedureStage) -> list[str]:
+        """The checklist methods (5.1a …) whose answers a procedure stage records."""
+        return [m.id for m in self.methods if m.mode in stage.modes]
+
+    def case_check_label(self, field: str) -> str:
+        return next((c.label for c in self.case_checks if c.field == field), field)
 
     def items_for(self, domains: list[str] | tuple[str, ...], method: str | None = None) -> list[ChecklistItem]:
         return [
@@ -593,6 +625,13 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     for method in scheme.lifecycle_rules.surveillance_methods:
         if method not in methods:
             problems.append(ref_problem("lifecycle_rules", "surveillance_methods", "surveillance_methods", method, methods))
+    for record in LockableRecord.__args__:
+        locking = [s.id for s in scheme.procedure_stages if record in s.locks]
+        if len(locking) > 1:
+            problems.append(Problem(
+                zh=f"记录「{record}」被多个阶段锁定：{', '.join(locking)}",
+                en=f"record '{record}' is locked by more than one stage: {', '.join(locking)}",
+                file=source.get("procedure_stages"), entry=locking[1], column="procedure_stages.locks"))
     for check in scheme.case_checks:
         if check.item not in scheme.items_by_id:
             problems.append(ref_problem("case_checks", check.field, "item", check.item, set(scheme.items_by_id)))

@@ -17,7 +17,11 @@ from pydantic import ValidationError
 
 from .errors import Problem, SchemeError
 from .scheme import (
-    SETTINGS_SECTIONS, Scheme, problems_from_validation, check_consistency, record_type,
+    SETTINGS_SECTIONS,
+    Scheme,
+    check_consistency,
+    problems_from_validation,
+    record_type,
 )
 
 LIST_SEPARATOR = ","

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputFileError, Problem
 from ..rules.uscc import check_uscc
 from ..scheme import Scheme
+from .reading import read_yaml_mapping
 
 APPLICANT_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
@@ -55,15 +55,7 @@ def check_applicant(data: ApplicantData, scheme: Scheme) -> list[Problem]:
 
 def read_applicant_file(path: str | Path, scheme: Scheme) -> ApplicantData:
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError("文件不存在", "The file does not exist", file=path)
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputFileError("申请方文件无法解析（应为 UTF-8 编码的 YAML）",
-                             f"The applicant file cannot be parsed as UTF-8 YAML: {exc}", file=path) from None
-    if not isinstance(content, dict):
-        raise InputFileError("申请方文件应为键值对", "The applicant file must be a mapping of fields", file=path)
+    content = read_yaml_mapping(path, "申请方文件", "applicant file")
     try:
         data = ApplicantData.model_validate(content)
     except ValidationError as exc:

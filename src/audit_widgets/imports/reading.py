@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from ..errors import InputFileError
 
@@ -20,6 +21,8 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 CONTROL_CHARS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
 SNIFF_BYTES = 64 * 1024
 HEADER_ROW = 1  # rows are numbered as a spreadsheet shows them: the header is row 1
+# Bad rows reported per check: enough to see the pattern, not a whole file's worth.
+MAX_PROBLEMS_COLLECTED = 200
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,15 @@ def read_table(path: str | Path) -> RawTable:
     return RawTable(path=path, frame=frame, sha256=digest, encoding=encoding, delimiter=delimiter)
 
 
+def parse_dates(values: pd.Series) -> pd.Series:
+    """ISO dates take the fast path; other layouts (2024/1/5 9:30, …) are parsed one by one."""
+    parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
+    retry = parsed.isna() & values.notna()
+    if retry.any():
+        parsed.loc[retry] = pd.to_datetime(values[retry], format="mixed", errors="coerce")
+    return parsed
+
+
 def find_column(headers: list[str], names: list[str]) -> str | None:
     """The first of `names` that is a header (case and surrounding spaces ignored)."""
     folded = {h.strip().lower(): h for h in headers}
@@ -117,3 +129,20 @@ def find_column(headers: list[str], names: list[str]) -> str | None:
         if str(name).strip().lower() in folded:
             return folded[str(name).strip().lower()]
     return None
+
+
+def read_yaml_mapping(path: str | Path, what_zh: str, what_en: str, loader=None) -> dict:
+    """A YAML file whose top level is a mapping, or an InputFileError naming the file.
+    `what_zh` / `what_en` say what the file is (申请方文件 / applicant file …)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{what_zh}不存在", f"The {what_en} does not exist", file=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        content = yaml.load(text, Loader=loader) if loader else yaml.safe_load(text)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{what_zh}无法解析（应为 UTF-8 编码的 YAML）",
+                             f"The {what_en} cannot be parsed as UTF-8 YAML: {exc}", file=path) from None
+    if not isinstance(content, dict):
+        raise InputFileError(f"{what_zh}应为键值对", f"The {what_en} must be a mapping of keys", file=path)
+    return content

@@ -6,37 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
 from ..scheme import Scheme
-from .reading import RawTable, find_column, read_table
-from .work_orders import parse_dates
+from .mappings import QuestionRule, SurveyLayout, load_mapping_file
+from .reading import MAX_PROBLEMS_COLLECTED, RawTable, find_column, parse_dates, read_table
 
 NPS_KEY = "nps"
 NPS_SCALE = "nps"
 
 
-@dataclass(frozen=True)
-class SurveyLayout:
-    id: str
-    name: str
-    detect: list[str]
-    respondent: str
-    submitted_at: str
-    scale: str
-    questions: dict[str, dict]  # indicator id or "nps" -> {"column": …} or {"contains": …}
-    value_labels: dict[str, int]
-
-
 def load_layout_file(path: Path) -> SurveyLayout:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return SurveyLayout(
-        id=Path(path).stem, name=data["name"], detect=list(data["detect"]),
-        respondent=data["respondent"], submitted_at=data["submitted_at"], scale=data["scale"],
-        questions=dict(data["questions"]), value_labels=dict(data.get("value_labels") or {}),
-    )
+    """A layout is known by its file name (kobo.yaml -> "kobo")."""
+    return load_mapping_file(path, SurveyLayout, id=Path(path).stem)
 
 
 def load_layouts(folder: Path | None = None) -> dict[str, SurveyLayout]:
@@ -57,10 +40,10 @@ def detect_layout(raw: RawTable, layouts: dict[str, SurveyLayout]) -> SurveyLayo
     )
 
 
-def _question_column(headers: list[str], rule: dict) -> str | None | list[str]:
-    if "column" in rule:
-        return find_column(headers, [rule["column"]])
-    matches = [h for h in headers if rule["contains"] in h]
+def _question_column(headers: list[str], rule: QuestionRule) -> str | None | list[str]:
+    if rule.column is not None:
+        return find_column(headers, [rule.column])
+    matches = [h for h in headers if rule.contains in h]
     if len(matches) > 1:
         return matches
     return matches[0] if matches else None
@@ -80,6 +63,12 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
     layout = layout or detect_layout(raw, load_layouts())
     headers = list(raw.frame.columns)
     scales = {s.id: s for s in scheme.survey_scales}
+    if layout.scale not in scales:  # a layout is checked against the scheme only here
+        raise InputFileError(
+            f"列映射「{layout.id}」的量表「{layout.scale}」不在方案中，可选：{'、'.join(scales)}",
+            f"The layout '{layout.id}' names scale '{layout.scale}', which is not in the scheme "
+            f"(expected one of {', '.join(scales)}); nothing was imported", file=raw.path,
+        )
     indicator_ids = [i.id for i in scheme.survey_indicators]
 
     source: dict[str, str] = {}
@@ -87,7 +76,7 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
     for key in [*indicator_ids, NPS_KEY]:
         rule = layout.questions.get(key)
         found = _question_column(headers, rule) if rule else None
-        wanted = (rule or {}).get("column") or (rule or {}).get("contains") or key
+        wanted = rule.wanted if rule else key
         if isinstance(found, list):
             problems.append(Problem(zh=f"多个列都含有「{wanted}」：{'、'.join(found)}",
                                     en=f"several columns contain '{wanted}'", row=1, column=wanted))
@@ -107,14 +96,14 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
     answers["respondent"] = raw.frame[find_column(headers, [layout.respondent])].astype("string")
     submitted = find_column(headers, [layout.submitted_at])
     answers["submitted_at"] = parse_dates(raw.frame[submitted]) if submitted else pd.NaT
-    labels = {str(k): v for k, v in layout.value_labels.items()}
+    labels = layout.value_labels
     for key, column in source.items():
         scale = scales[NPS_SCALE if key == NPS_KEY else layout.scale]
         text = raw.frame[column].str.strip()
         values = pd.to_numeric(text.map(lambda v: labels.get(v, v) if isinstance(v, str) else v), errors="coerce")
         bad = text.notna() & (values.isna() | (values < scale.min_value) | (values > scale.max_value)
                               | (values != values.round()))
-        for index in bad.to_numpy().nonzero()[0][:200]:
+        for index in bad.to_numpy().nonzero()[0][:MAX_PROBLEMS_COLLECTED]:
             problems.append(Problem(
                 zh=f"答案「{text.iloc[index]}」超出量表 {scale.min_value}–{scale.max_value}",
                 en=f"answer '{text.iloc[index]}' is outside the scale {scale.min_value}–{scale.max_value}",
@@ -122,7 +111,7 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
             ))
         answers[key] = values
     duplicated = answers["respondent"].duplicated(keep=False) & answers["respondent"].notna()
-    for index in duplicated.to_numpy().nonzero()[0][:200]:
+    for index in duplicated.to_numpy().nonzero()[0][:MAX_PROBLEMS_COLLECTED]:
         problems.append(Problem(zh="答卷编号重复", en="duplicate respondent id",
                                 row=raw.file_row(index), column=layout.respondent))
     if problems:

@@ -6,39 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from ..domain import WORK_ORDER_COLUMNS
 from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
-from ..rules.kpis import WORK_ORDER_COLUMNS
-from .reading import RawTable, find_column, read_table
+from .mappings import WorkOrderMapping, load_mapping_file
+from .reading import MAX_PROBLEMS_COLLECTED, RawTable, find_column, parse_dates, read_table
 
 DATE_FIELDS = ("opened_at", "closed_at", "due_at")
 BOOLEAN_FIELDS = ("is_complaint", "resolved", "first_visit_fix", "complaint_satisfied")
 TEXT_FIELDS = ("order_id", "customer_id", "product_id", "service_type", "issue")
-MAX_PROBLEMS_COLLECTED = 200
-
-
-@dataclass(frozen=True)
-class WorkOrderMapping:
-    columns: dict[str, list[str]]
-    required: list[str]
-    defaults: dict[str, str]
-    true_values: frozenset[str]
-    false_values: frozenset[str]
 
 
 def load_mapping(path: Path | None = None) -> WorkOrderMapping:
-    path = path or mappings_dir() / "work_orders.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    booleans = data["boolean_values"]
-    return WorkOrderMapping(
-        columns={k: [str(v) for v in values] for k, values in data["columns"].items()},
-        required=list(data["required"]),
-        defaults=dict(data.get("defaults") or {}),
-        true_values=frozenset(str(v).lower() for v in booleans["true"]),
-        false_values=frozenset(str(v).lower() for v in booleans["false"]),
-    )
+    return load_mapping_file(path or mappings_dir() / "work_orders.yaml", WorkOrderMapping)
 
 
 @dataclass(frozen=True)
@@ -50,15 +31,6 @@ class WorkOrderImport:
 
 def _bad_rows(raw: RawTable, mask: pd.Series) -> list[int]:
     return [raw.file_row(i) for i in mask.to_numpy().nonzero()[0][:MAX_PROBLEMS_COLLECTED]]
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO dates take the fast path; other layouts (2024/1/5 9:30, …) are parsed one by one."""
-    parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
-    retry = parsed.isna() & values.notna()
-    if retry.any():
-        parsed.loc[retry] = pd.to_datetime(values[retry], format="mixed", errors="coerce")
-    return parsed
 
 
 def _to_boolean(values: pd.Series, mapping: WorkOrderMapping) -> tuple[pd.Series, pd.Series]:

@@ -1,26 +1,13 @@
 """The certification decision rule: certifiable or not, and every reason why."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
+from ..domain import FindingState
 from ..scheme import Scheme
 from .scoring import Gate, ScoreResult
-
-
-@dataclass(frozen=True)
-class FindingState:
-    id: str
-    grade: str                      # a finding_grades id
-    raised_on: date
-    plan_accepted_on: date | None = None
-    verified_on: date | None = None
-
-    @property
-    def closed(self) -> bool:
-        return self.verified_on is not None
 
 
 @dataclass
@@ -39,6 +26,16 @@ class Recommendation:
         }
 
 
+def conflicted_members(members: Iterable[str], audit_team: Iterable[str]) -> list[str]:
+    """Committee members who were on the audit team: they may not decide (impartiality)."""
+    return sorted(set(members) & set(audit_team))
+
+
+def decided_level(scheme: Scheme, certified: bool, proposed_rank: int) -> int:
+    """The level a decision records: the proposed one when certified, the lowest on refusal."""
+    return proposed_rank if certified else scheme.levels[0].rank
+
+
 def open_major_count(scheme: Scheme, findings: list[FindingState]) -> int:
     needs_verification = {g.id for g in scheme.finding_grades if g.blocks_until == "verified"}
     return sum(1 for f in findings if f.grade in needs_verification and not f.closed)
@@ -51,7 +48,7 @@ def finding_gates(scheme: Scheme, findings: list[FindingState], decision_date: d
         grade = grades[finding.grade]
         if grade.blocks_until == "none":
             continue
-        deadline = finding.raised_on + relativedelta(months=grade.deadline_months)
+        deadline = grade.deadline(finding.raised_on)
         done = finding.verified_on if grade.blocks_until == "verified" else (finding.plan_accepted_on or finding.verified_on)
         if done is not None:
             continue
@@ -59,7 +56,8 @@ def finding_gates(scheme: Scheme, findings: list[FindingState], decision_date: d
             overdue = decision_date > deadline
             gates.append(Gate(
                 f"finding:{finding.id}", False, blocking=True,
-                zh=f"{grade.name} {finding.id} 的纠正措施未经验证" + (f"，已超过期限 {deadline}，申请不予通过" if overdue else f"（期限 {deadline}）"),
+                zh=f"{grade.name} {finding.id} 的纠正措施未经验证"
+                   + (f"，已超过期限 {deadline}，申请不予通过" if overdue else f"（期限 {deadline}）"),
                 en=f"{grade.id} finding {finding.id}: corrective action not verified"
                    + (f"; deadline {deadline} passed, the application fails" if overdue else f" (due {deadline})"),
             ))
@@ -96,7 +94,7 @@ def recommend(
         en=f"score {score.score:.1f}, level {score.level.rank}" + ("" if score.level.certifiable else ", not certifiable"),
     ))
     reasons += finding_gates(scheme, findings, decision_date)
-    conflicted = sorted(set(decision_makers) & set(audit_team))
+    conflicted = conflicted_members(decision_makers, audit_team)
     if conflicted:
         reasons.append(Gate(
             "impartiality", False, blocking=True,

@@ -1,6 +1,6 @@
 """Monitoring KPIs (5.1d) from a work-order table, overall and by month with control limits.
 
-The work-order table has the canonical columns of `WORK_ORDER_COLUMNS` (the importer maps
+The work-order table has the canonical columns of `domain.WORK_ORDER_COLUMNS` (the importer maps
 and checks them). Rates are numerator ÷ denominator per order, so the same per-order flags
 give the overall figure, the monthly figures and the p-chart.
 """
@@ -13,10 +13,6 @@ import pandas as pd
 
 from ..scheme import Scheme
 
-WORK_ORDER_COLUMNS = (
-    "order_id", "customer_id", "product_id", "service_type", "is_complaint", "issue",
-    "opened_at", "closed_at", "due_at", "resolved", "first_visit_fix", "complaint_satisfied",
-)
 HOURS_MEASURE = "mean_time_to_resolve_hours"
 
 

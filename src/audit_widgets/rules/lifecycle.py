@@ -7,6 +7,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from ..domain import StatusChange
 from ..errors import RuleError
 from ..scheme import Scheme
 
@@ -44,13 +45,9 @@ def suspension_ends(scheme: Scheme, suspended_on: date) -> date:
     return suspended_on + relativedelta(months=scheme.lifecycle_rules.max_suspension_months)
 
 
-@dataclass(frozen=True)
-class StatusChange:
-    from_status: str
-    to_status: str
-    reason: str
-    on: date
-    decided_by: str
+def allowed_status_changes(scheme: Scheme, current: str) -> list[str]:
+    """The statuses a certificate may go to from its current status."""
+    return [t.to_status for t in scheme.status_transitions if t.from_status == current]
 
 
 def change_status(scheme: Scheme, current: str, target: str, reason: str, on: date, decided_by: str) -> StatusChange:
@@ -59,8 +56,7 @@ def change_status(scheme: Scheme, current: str, target: str, reason: str, on: da
     for status in (current, target):
         if status not in names:
             raise RuleError(f"未知的证书状态「{status}」", f"Unknown certificate status '{status}'")
-    allowed = {(t.from_status, t.to_status) for t in scheme.status_transitions}
-    if (current, target) not in allowed:
+    if target not in allowed_status_changes(scheme, current):
         raise RuleError(
             f"证书状态不能从「{names[current]}」变为「{names[target]}」",
             f"A certificate cannot go from '{current}' to '{target}'",

@@ -9,6 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..domain import DrawRecord
 from ..errors import RuleError
 from ..scheme import INSPECTION_LEVELS, Scheme
 
@@ -66,21 +67,6 @@ def case_sample_size(scheme: Scheme, lot_size: int, level: str | None = None) ->
             size = sizes[letter]
             return CaseSampleSize(lot_size, level, letter, min(size, lot_size), size >= lot_size)
     raise RuleError("批量超出抽样表", f"Lot size {lot_size} is beyond the sampling table")
-
-
-@dataclass(frozen=True)
-class DrawRecord:
-    """Everything needed to repeat a draw and prove it was not chosen by hand."""
-
-    population_hash: str
-    population_size: int
-    method: str  # "simple" or "stratified:<column>"
-    seed: int
-    sample_size: int
-    ids: list[str]
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def population_hash(ids: pd.Series) -> str:

@@ -11,17 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain import Answer
 from ..scheme import ChecklistItem, Level, Scheme
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the auditor recorded for one item. Any field may be missing."""
-
-    result: str | None = None         # an answer_results id: conform, partial, nonconform, not_applicable
-    checked: int | None = None        # sample-based: how many samples were checked
-    nonconforming: int | None = None  # … and how many of them did not conform
-    measured: float | None = None     # measure items: the value, when not taken from the data
 
 
 @dataclass(frozen=True)

@@ -69,11 +69,11 @@ class IndicatorScore:
     indicator: str
     name: str
     responses: int
-    score: float            # mean on 0–100
-    score_low: float        # 95 % interval of the mean (normal approximation)
+    score: float            # mean on 0 … survey_rules.normalised_scale
+    score_low: float        # interval of the mean at survey_rules.confidence (normal approximation)
     score_high: float
     satisfied_share: float  # share at or above the satisfied threshold
-    satisfied_low: float    # Wilson interval
+    satisfied_low: float    # Wilson interval at survey_rules.confidence
     satisfied_high: float
 
 

@@ -7,29 +7,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from ..domain import TeamMember
 from ..scheme import Scheme
-
-
-@dataclass(frozen=True)
-class Consultancy:
-    applicant_id: str
-    last_day: date  # the last day the auditor consulted for that applicant
-
-
-@dataclass(frozen=True)
-class AuditorProfile:
-    id: str
-    name: str
-    grade: str
-    domains: tuple[str, ...]
-    auditor_since: date | None = None  # when the auditor first qualified as 审查员
-    consultancies: tuple[Consultancy, ...] = ()
-
-
-@dataclass(frozen=True)
-class TeamMember:
-    auditor: AuditorProfile
-    role: str  # a team_roles id: leader, member, expert
 
 
 @dataclass(frozen=True)

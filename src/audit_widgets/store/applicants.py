@@ -2,31 +2,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord
 from ..errors import ConflictError
-from ..imports.applicants import ApplicantData
-from ..imports.surveys import SurveyImport
-from ..imports.work_orders import WorkOrderImport
-from ..rules.kpis import WORK_ORDER_COLUMNS
+
+if TYPE_CHECKING:  # the parsed files the importers hand over; the store needs only their shape
+    from ..imports.applicants import ApplicantData
+    from ..imports.surveys import SurveyImport
+    from ..imports.work_orders import WorkOrderImport
 from . import models
 from .base import StoreBase
-from .database import transaction
 
 INSERT_BATCH_ROWS = 50_000
 
 
-def _applicant_dict(row: models.Applicant) -> dict:
-    return {
-        "id": row.id, "name": row.name, "uscc": row.uscc, "organisation_type": row.organisation_type,
-        "domains": list(row.domains), "address": row.address, "personnel": row.personnel,
-        "outlets": row.outlets, "product_categories": row.product_categories, "goods": row.goods,
-        "services": row.services, "sites": list(row.sites or []),
-    }
+def _applicant(row: models.Applicant) -> Applicant:
+    return Applicant(row.id, row.name, row.uscc, row.organisation_type, tuple(row.domains), row.address,
+                     row.personnel, row.outlets, row.product_categories, row.goods, row.services,
+                     tuple(row.sites or ()))
 
 
 def _python_values(column: pd.Series) -> list:
@@ -44,8 +43,8 @@ def _records(frame: pd.DataFrame, **constants) -> list[dict]:
 
 class ApplicantStore(StoreBase):
     # --- applicants ---------------------------------------------------------------------
-    def add_applicant(self, data: ApplicantData) -> dict:
-        with transaction(self.engine) as session:
+    def add_applicant(self, data: ApplicantData) -> Applicant:
+        with self._writing_session() as session:
             if session.get(models.Applicant, data.id) is not None:
                 raise ConflictError(f"申请方编号「{data.id}」已存在", f"Applicant id '{data.id}' already exists")
             same_uscc = session.scalar(select(models.Applicant.id).where(models.Applicant.uscc == data.uscc))
@@ -55,33 +54,39 @@ class ApplicantStore(StoreBase):
             row = models.Applicant(**data.model_dump())
             session.add(row)
             self._trail(session, "add", "applicant", data.id, data.model_dump())
-            return _applicant_dict(row)
+            return _applicant(row)
 
-    def list_applicants(self) -> list[dict]:
-        with transaction(self.engine) as session:
+    def list_applicants(self) -> list[Applicant]:
+        with self._reading_session() as session:
             rows = session.scalars(select(models.Applicant).order_by(models.Applicant.id)).all()
-            return [_applicant_dict(r) for r in rows]
+            return [_applicant(r) for r in rows]
 
-    def get_applicant(self, applicant_id: str) -> dict:
-        with transaction(self.engine) as session:
-            return _applicant_dict(self._row(session, models.Applicant, applicant_id))
+    def get_applicant(self, applicant_id: str) -> Applicant:
+        with self._reading_session() as session:
+            return _applicant(self._row(session, models.Applicant, applicant_id))
 
-    def update_applicant(self, data: ApplicantData) -> dict:
+    def update_applicant(self, data: ApplicantData) -> Applicant:
         """Replace an applicant's details (the id stays); refused once the application is signed off."""
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             row = self._row(session, models.Applicant, data.id)
-            self._refuse_if_signed(session, data.id, "application")
+            application = self._latest_application(session, data.id)
+            if application is not None:
+                self._refuse_if_locked(session, application.id, "applicant")
             changed = {k: v for k, v in data.model_dump().items() if getattr(row, k) != v}
             for key, value in changed.items():
                 setattr(row, key, value)
             if changed:
                 self._trail(session, "update", "applicant", data.id, changed)
-            return _applicant_dict(row)
+            return _applicant(row)
 
     # --- imports ------------------------------------------------------------------------
     def _record_import(self, session: Session, applicant_id: str, kind: str, table, layout: str, rows: int,
                        details: dict) -> models.ImportRecord:
+        """Record an import; refused once the stage that evaluated the data is signed off."""
         self._row(session, models.Applicant, applicant_id)
+        application = self._latest_application(session, applicant_id)
+        if application is not None:
+            self._refuse_if_locked(session, application.id, kind)
         record = models.ImportRecord(
             applicant_id=applicant_id, kind=kind, filename=Path(table.path).name, sha256=table.sha256,
             layout=layout, encoding=table.encoding, rows=rows, details=details, imported_by=self.actor,
@@ -95,7 +100,7 @@ class ApplicantStore(StoreBase):
     def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport) -> dict:
         """Replace the applicant's work orders with the parsed file, all or nothing."""
         orders = parsed.orders
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders",
                                          len(orders), {"columns": parsed.source_columns})
             session.execute(delete(models.WorkOrder).where(models.WorkOrder.applicant_id == applicant_id))
@@ -108,7 +113,7 @@ class ApplicantStore(StoreBase):
         """Replace the applicant's survey responses with the parsed file, all or nothing."""
         answers = parsed.answers
         keys = [c for c in answers.columns if c not in ("respondent", "submitted_at")]
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             record = self._record_import(session, applicant_id, "surveys", parsed.table, parsed.layout.id,
                                          len(answers), {"columns": parsed.source_columns, "scale": parsed.scale})
             session.execute(delete(models.SurveyResponse).where(models.SurveyResponse.applicant_id == applicant_id))
@@ -129,8 +134,8 @@ class ApplicantStore(StoreBase):
         """The applicant's work orders in the canonical columns the KPIs use."""
         query = select(*(getattr(models.WorkOrder, c) for c in WORK_ORDER_COLUMNS)).where(
             models.WorkOrder.applicant_id == applicant_id).order_by(models.WorkOrder.id)
-        with self.engine.connect() as connection:
-            frame = pd.read_sql(query, connection)
+        with self._reading_session() as session:
+            frame = pd.read_sql(query, session.connection())
         for column in ("opened_at", "closed_at", "due_at"):
             frame[column] = pd.to_datetime(frame[column])
         for column in ("is_complaint", "resolved", "first_visit_fix"):
@@ -140,7 +145,7 @@ class ApplicantStore(StoreBase):
 
     def survey_answers(self, applicant_id: str) -> tuple[pd.DataFrame, str | None]:
         """The applicant's survey answers (one column per indicator, and nps) and their scale."""
-        with transaction(self.engine) as session:
+        with self._reading_session() as session:
             rows = session.execute(
                 select(models.SurveyResponse.respondent, models.SurveyResponse.scale, models.SurveyResponse.answers)
                 .where(models.SurveyResponse.applicant_id == applicant_id).order_by(models.SurveyResponse.id)
@@ -150,10 +155,9 @@ class ApplicantStore(StoreBase):
         frame = pd.DataFrame([{"respondent": r.respondent, **r.answers} for r in rows])
         return frame, rows[0].scale
 
-    def imports(self, applicant_id: str) -> list[dict]:
-        with transaction(self.engine) as session:
+    def imports(self, applicant_id: str) -> list[ImportRecord]:
+        with self._reading_session() as session:
             rows = session.scalars(select(models.ImportRecord).where(models.ImportRecord.applicant_id == applicant_id)
                                    .order_by(models.ImportRecord.id)).all()
-            return [{"id": r.id, "kind": r.kind, "file": r.filename, "sha256": r.sha256, "rows": r.rows,
-                     "layout": r.layout, "encoding": r.encoding, "imported_at": r.imported_at.isoformat()}
+            return [ImportRecord(r.id, r.kind, r.filename, r.sha256, r.rows, r.layout, r.encoding, r.imported_at)
                     for r in rows]

@@ -1,11 +1,15 @@
 """What every part of the store shares: the engine, the scheme, the person acting, the
-audit trail and the evidence folder."""
+sessions (one per write, or one snapshot for many reads), the audit trail, the stage locks
+and the evidence folder."""
 from __future__ import annotations
 
+import copy
 import getpass
 import hashlib
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +18,7 @@ from ..errors import ConflictError, NotFoundError
 from ..paths import data_dir
 from ..scheme import Scheme, load_scheme
 from . import models
-from .database import get_engine, require_current_schema
-
+from .database import get_engine, require_current_schema, snapshot, transaction
 
 NOT_FOUND_NAMES = {
     models.Applicant: ("申请方", "applicant"),
@@ -32,11 +35,54 @@ class StoreBase:
         self.engine = get_engine(database_url)
         self.scheme = scheme or load_scheme()
         self.actor = actor or getpass.getuser()
+        self._snapshot: Session | None = None
         require_current_schema(self.engine)
+
+    # --- sessions -----------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[StoreBase]:
+        """`with workbench.reading() as view:` — every read through `view` sees one
+        consistent snapshot of the database; `view` cannot write. Nested calls share it."""
+        if self._snapshot is not None:
+            yield self
+            return
+        view = copy.copy(self)
+        with snapshot(self.engine) as session:
+            view._snapshot = session
+            try:
+                yield view
+            finally:
+                view._snapshot = None
+
+    @contextmanager
+    def _reading_session(self) -> Iterator[Session]:
+        if self._snapshot is not None:
+            yield self._snapshot
+        else:
+            with transaction(self.engine) as session:
+                yield session
+
+    @contextmanager
+    def _writing_session(self) -> Iterator[Session]:
+        """One write: committed whole, or rolled back whole on any error."""
+        if self._snapshot is not None:
+            raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench")
+        with transaction(self.engine) as session:
+            yield session
 
     def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None) -> None:
         session.add(models.AuditTrail(actor=self.actor, action=action, entity=entity, entity_id=str(entity_id),
                                       detail=detail or {}))
+
+    @staticmethod
+    def _upsert(session: Session, model: type[models.Base], application_id: int, values: dict) -> None:
+        """Create or replace the one record of `model` that an application has."""
+        row = session.scalar(select(model).where(model.application_id == application_id))
+        if row is None:
+            session.add(model(application_id=application_id, **values))
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
 
     @staticmethod
     def _row(session: Session, model: type[models.Base], key):
@@ -61,7 +107,7 @@ class StoreBase:
                 shutil.copyfile(source, target)
         return digest, str(target)
 
-    # --- stage locks --------------------------------------------------------------------
+    # --- stage locks: which stage locks a record is scheme data (procedure_stages.locks) ---
     @staticmethod
     def _latest_application(session: Session, applicant_id: str, audit_stage: str = "initial"):
         return session.scalar(
@@ -75,7 +121,7 @@ class StoreBase:
         return session.scalar(select(models.StageResult).where(
             models.StageResult.application_id == application_id, models.StageResult.stage == stage_id))
 
-    def _refuse_if_locked(self, session: Session, application_id: int, stage_id: str) -> None:
+    def _refuse_if_stage_signed(self, session: Session, application_id: int, stage_id: str) -> None:
         row = self._stage_row(session, application_id, stage_id)
         if row is not None and row.signed_at is not None:
             name = self.scheme.procedure_by_id[stage_id].name
@@ -84,14 +130,15 @@ class StoreBase:
                 f"Stage '{stage_id}' was signed off by {row.signed_by}; it is read-only and cannot be changed",
             )
 
-    def _refuse_if_signed(self, session: Session, applicant_id: str, stage_id: str) -> None:
-        application = self._latest_application(session, applicant_id)
-        if application is not None:
-            self._refuse_if_locked(session, application.id, stage_id)
+    def _refuse_if_locked(self, session: Session, application_id: int, record: str) -> None:
+        """Refuse a write to a record whose locking stage has been signed off."""
+        stage = self.scheme.stage_locking(record)
+        if stage is not None:
+            self._refuse_if_stage_signed(session, application_id, stage.id)
 
-    def stage_of_mode(self, mode: str) -> str:
-        """The procedure stage that records (and locks) the answers of a checklist mode."""
-        for stage in self.scheme.procedure_stages:
-            if mode in stage.modes:
-                return stage.id
-        raise NotFoundError(f"没有记录模式 {mode} 的阶段", f"No procedure stage records mode {mode}")
+    def _refuse_if_answers_locked(self, session: Session, application_id: int, item_id: str) -> None:
+        if item_id not in self.scheme.items_by_id:
+            raise NotFoundError(f"方案中没有条目「{item_id}」", f"The scheme has no checklist item '{item_id}'")
+        stage = self.scheme.stage_recording_item(item_id)
+        if stage is not None:
+            self._refuse_if_stage_signed(session, application_id, stage.id)

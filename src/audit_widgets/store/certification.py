@@ -1,21 +1,31 @@
-"""The committee's decision, certificates and every change of their status."""
+"""The committee's decision, certificates and every change of their status.
+
+The decision and lifecycle rules are called here, inside the write's transaction, so that
+no caller can record a decision or a status change that the rules refuse."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import func, select
 
+from ..domain import Certificate, Decision, Scope, StatusChange
 from ..errors import ConflictError
+from ..rules.decision import conflicted_members
 from ..rules.lifecycle import certificate_number, certificate_year_prefix, change_status, expiry_date
 from . import models
 from .base import StoreBase
-from .database import transaction
 
 
-def _certificate_dict(row: models.Certificate) -> dict:
-    return {"number": row.number, "applicant_id": row.applicant_id, "application_id": row.application_id,
-            "level_rank": row.level_rank, "scope": row.scope, "issued_on": row.issued_on,
-            "expires_on": row.expires_on, "status": row.status, "scheme_version": row.scheme_version}
+def _certificate(row: models.Certificate) -> Certificate:
+    scope = Scope(tuple(row.scope["domains"]), row.scope.get("goods", ""), row.scope.get("services", ""),
+                  tuple(row.scope.get("sites", ())))
+    return Certificate(row.number, row.applicant_id, row.application_id, row.level_rank, scope, row.issued_on,
+                       row.expires_on, row.status, row.scheme_version)
+
+
+def _scope_data(scope: Scope) -> dict:
+    return {"domains": list(scope.domains), "goods": scope.goods, "services": scope.services,
+            "sites": list(scope.sites)}
 
 
 class CertificationStore(StoreBase):
@@ -26,11 +36,12 @@ class CertificationStore(StoreBase):
             raise ConflictError("请填写参加决定的委员", "The deciding committee members must be recorded")
         if not reasons.strip():
             raise ConflictError("请填写决定理由", "The reasons for the decision must be recorded")
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             self._row(session, models.Application, application_id)
-            team = set(session.scalars(select(models.TeamMember.auditor_id).where(
-                models.TeamMember.application_id == application_id)))
-            conflicted = sorted(team & set(members))
+            self._refuse_if_locked(session, application_id, "decision")
+            team = session.scalars(select(models.TeamMember.auditor_id).where(
+                models.TeamMember.application_id == application_id)).all()
+            conflicted = conflicted_members(members, team)
             if conflicted:
                 raise ConflictError(
                     "以下人员参加过本次审查，不能参与认证决定：" + "、".join(conflicted),
@@ -44,17 +55,17 @@ class CertificationStore(StoreBase):
             self._trail(session, "decide", "decision", application_id,
                         {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons})
 
-    def decision(self, application_id: int) -> dict | None:
-        with transaction(self.engine) as session:
+    def decision(self, application_id: int) -> Decision | None:
+        with self._reading_session() as session:
             row = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
             if row is None:
                 return None
-            return {"decided_on": row.decided_on, "certified": row.certified, "level_rank": row.level_rank,
-                    "members": row.members, "reasons": row.reasons, "recommendation": row.recommendation}
+            return Decision(row.decided_on, row.certified, row.level_rank, tuple(row.members), row.reasons,
+                            row.recommendation)
 
-    def issue_certificate(self, application_id: int, issued_on: date) -> dict:
+    def issue_certificate(self, application_id: int, issued_on: date) -> Certificate:
         """Issue the certificate of a positive decision, numbered in sequence for the year."""
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             application = self._row(session, models.Application, application_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
             if decision is None or not decision.certified:
@@ -62,17 +73,17 @@ class CertificationStore(StoreBase):
             existing = session.scalar(select(models.Certificate).where(
                 models.Certificate.application_id == application_id))
             if existing is not None:
-                return _certificate_dict(existing)
+                return _certificate(existing)
+            self._refuse_if_locked(session, application_id, "certificate")
             applicant = application.applicant
             year = decision.decided_on.year
             issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
                 models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
             number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
+            scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services, tuple(applicant.sites or ()))
             row = models.Certificate(
                 number=number, applicant_id=applicant.id, application_id=application_id,
-                level_rank=decision.level_rank,
-                scope={"domains": list(applicant.domains), "goods": applicant.goods, "services": applicant.services,
-                       "sites": list(applicant.sites or [])},
+                level_rank=decision.level_rank, scope=_scope_data(scope),
                 issued_on=issued_on, expires_on=expiry_date(self.scheme, decision.decided_on), status="valid",
                 scheme_version=self.scheme.meta.version,
             )
@@ -80,18 +91,18 @@ class CertificationStore(StoreBase):
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=None, to_status="valid",
                                                   reason="初次发证 issued", changed_on=issued_on, decided_by=self.actor))
             self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank})
-            return _certificate_dict(row)
+            return _certificate(row)
 
-    def certificate_for(self, applicant_id: str) -> dict | None:
-        with transaction(self.engine) as session:
+    def certificate_for(self, applicant_id: str) -> Certificate | None:
+        with self._reading_session() as session:
             row = session.scalar(select(models.Certificate).where(models.Certificate.applicant_id == applicant_id)
                                  .order_by(models.Certificate.issued_on.desc()).limit(1))
-            return _certificate_dict(row) if row else None
+            return _certificate(row) if row else None
 
     def change_certificate_status(self, number: str, to_status: str, reason: str, on: date,
                                   decided_by: str) -> None:
         """Suspend, withdraw, cancel, restore or expire a certificate, by the lifecycle rules."""
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             row = self._row(session, models.Certificate, number)
             change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=change.from_status,
@@ -101,26 +112,26 @@ class CertificationStore(StoreBase):
             self._trail(session, "status", "certificate", number,
                         {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
 
-    def reduce_scope(self, number: str, scope: dict, reason: str, on: date, decided_by: str) -> None:
+    def reduce_scope(self, number: str, scope: Scope, reason: str, on: date, decided_by: str) -> None:
         """Narrow the scope (缩小范围) for the parts that keep failing; the reason is kept."""
         if not reason.strip() or not decided_by.strip():
             raise ConflictError("缩小范围须记录原因和决定人", "A scope reduction needs a reason and who decided it")
-        with transaction(self.engine) as session:
+        with self._writing_session() as session:
             row = self._row(session, models.Certificate, number)
             if row.status != "valid":
                 raise ConflictError("只有有效证书可以缩小范围", "Only a valid certificate's scope can be reduced")
-            widened = set(scope.get("domains", [])) - set(row.scope.get("domains", []))
-            if widened or not scope.get("domains"):
+            widened = set(scope.domains) - set(row.scope.get("domains", []))
+            if widened or not scope.domains:
                 raise ConflictError("缩小范围不能增加或清空认证领域", "A scope reduction cannot add or remove every domain")
-            old_scope, row.scope = row.scope, scope
+            old_scope, row.scope = row.scope, _scope_data(scope)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
                                                   to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
                                                   changed_on=on, decided_by=decided_by))
-            self._trail(session, "rescope", "certificate", number, {"from": old_scope, "to": scope, "reason": reason})
+            self._trail(session, "rescope", "certificate", number,
+                        {"from": old_scope, "to": row.scope, "reason": reason})
 
-    def status_history(self, number: str) -> list[dict]:
-        with transaction(self.engine) as session:
-            return [{"from_status": r.from_status, "to_status": r.to_status, "reason": r.reason,
-                     "changed_on": r.changed_on, "decided_by": r.decided_by}
+    def status_history(self, number: str) -> list[StatusChange]:
+        with self._reading_session() as session:
+            return [StatusChange(r.from_status, r.to_status, r.reason, r.changed_on, r.decided_by)
                     for r in session.scalars(select(models.StatusChangeRecord).where(
                         models.StatusChangeRecord.certificate_number == number).order_by(models.StatusChangeRecord.id))]

@@ -80,9 +80,28 @@ def require_current_schema(engine: Engine) -> None:
         )
 
 
+@lru_cache(maxsize=8)
+def session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed whole, or rolled back whole on any error."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    with factory() as session, session.begin():
+    with session_factory(engine)() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Session]:
+    """A read transaction that sees the database as it was when it started.
+
+    pysqlite defers BEGIN until the first write, so every SELECT would otherwise see the
+    newest data; an explicit BEGIN fixes the snapshot (WAL keeps it while others write).
+    Other databases get REPEATABLE READ, which gives the same guarantee."""
+    with session_factory(engine)() as session, session.begin():
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN")
+        else:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         yield session

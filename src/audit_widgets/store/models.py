@@ -1,10 +1,20 @@
-"""The database tables. Only `store.repository` writes them."""
+"""The database tables. Only the store's `Workbench` writes them."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event,
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -83,6 +93,21 @@ class AuditProgramme(Base):
     cycle_plan: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class Contract(Base):
+    """The certification contract signed after the review (stage 3)."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    contract_no: Mapped[str] = mapped_column(String(64))
+    signed_on: Mapped[date] = mapped_column(Date)
+    fee: Mapped[float] = mapped_column(Float)
+    person_days: Mapped[float | None] = mapped_column(Float)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Auditor(Base):
     __tablename__ = "auditors"
 
@@ -96,7 +121,7 @@ class Auditor(Base):
 
 
 class Consultancy(Base):
-    """Consulting an auditor did for an applicant (impartiality, 2-year look-back)."""
+    """Consulting an auditor did for an applicant (impartiality: scheme impartiality.consulting_lookback_years)."""
 
     __tablename__ = "consultancies"
 

@@ -2,27 +2,36 @@
 
 Every public method that writes runs in one transaction and leaves an audit-trail row, so
 a failed write changes nothing and every change can be traced to who made it and when.
-The API is split by concern into the stores it combines.
+Reads return the typed records of `audit_widgets.domain`; `with workbench.reading() as view:`
+gives one consistent snapshot for answers built from many reads. The API is split by
+concern into the stores it combines.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..domain import TrailEntry
 from . import models
+from .adjustments import AdjustmentStore
+from .answers import AnswerStore
 from .applicants import ApplicantStore
-from .audits import AuditStore
+from .applications import ApplicationStore
+from .cases import CaseStore
 from .certification import CertificationStore
-from .database import transaction
+from .documents import DocumentStore
 from .findings import FindingStore
+from .planning import PlanningStore
+from .team import TeamStore
 
 
-class Workbench(ApplicantStore, AuditStore, FindingStore, CertificationStore):
+class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
+                CaseStore, FindingStore, AdjustmentStore, CertificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
-    def trail(self, entity: str | None = None) -> list[dict]:
+    def trail(self, entity: str | None = None) -> list[TrailEntry]:
         query = select(models.AuditTrail).order_by(models.AuditTrail.id)
         if entity:
             query = query.where(models.AuditTrail.entity == entity)
-        with transaction(self.engine) as session:
-            return [{"at": r.at.isoformat(), "actor": r.actor, "action": r.action, "entity": r.entity,
-                     "entity_id": r.entity_id, "detail": r.detail} for r in session.scalars(query)]
+        with self._reading_session() as session:
+            return [TrailEntry(r.at, r.actor, r.action, r.entity, r.entity_id, r.detail)
+                    for r in session.scalars(query)]

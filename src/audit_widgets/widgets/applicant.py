@@ -7,6 +7,7 @@ import ipywidgets as widgets
 from pydantic import ValidationError
 
 from ..imports.applicants import ApplicantData, check_applicant
+from ..rules.application import missing_documents
 from ..rules.uscc import check_uscc
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget
 
@@ -20,11 +21,11 @@ FIELD_LABELS = {
 class ApplicantForm(BoundWidget):
     """Edits are checked as they are typed; only a complete, valid form is written."""
 
-    stage_id = "application"
+    edits = "applicant"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
-        data = workbench.get_applicant(applicant_id)
+        data = workbench.get_applicant(applicant_id).as_dict()
         style = {"description_width": "140px"}
         wide = widgets.Layout(width="560px")
         self.fields = {
@@ -91,7 +92,7 @@ class ApplicantForm(BoundWidget):
         for document in self.scheme.application_documents:
             files = submitted.get(document.id, [])
             mark = "✓" if files else ("✗ 必交 required" if document.required else "—")
-            names = "，".join(html.escape(f["filename"]) for f in files)
+            names = "，".join(html.escape(f.filename) for f in files)
             label = widgets.HTML(f"<b>{mark}</b> {html.escape(document.name)} <small>{names}</small>",
                                  layout=widgets.Layout(width="460px"))
             upload = widgets.FileUpload(multiple=True, description="上传 upload", disabled=self.read_only)
@@ -107,5 +108,4 @@ class ApplicantForm(BoundWidget):
         self._render_documents()
 
     def missing_documents(self) -> list[str]:
-        submitted = self.workbench.documents(self.application_id)
-        return [d.id for d in self.scheme.application_documents if d.required and d.id not in submitted]
+        return missing_documents(self.scheme, self.workbench.documents(self.application_id))

@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from ..errors import WorkbenchError
+from ..scheme import ProcedureStage
 from ..store.repository import Workbench
 
 OK_STYLE = "color:#2e7d32"
@@ -43,7 +44,9 @@ class BoundWidget(widgets.VBox):
     locked stage, a bad value) leaves the store as it was and shows why in `self.message`.
     """
 
-    stage_id: str | None = None  # the procedure stage whose sign-off makes this read-only
+    # The kind of record this widget edits (a procedure_stages.locks entry): the scheme says
+    # which stage's sign-off makes it read-only. None: the widget edits nothing lockable.
+    edits: str | None = None
 
     def __init__(self, workbench: Workbench, applicant_id: str, application_id: int | None = None,
                  read_only: bool = False, **kwargs):
@@ -56,15 +59,24 @@ class BoundWidget(widgets.VBox):
         self.read_only = read_only or self.locked
         self.message = widgets.HTML()
 
+    @classmethod
+    def for_stage(cls, view) -> list[BoundWidget]:
+        """The widgets of this class that a stage shows (see stages.Stage.widgets)."""
+        return [cls(view.workbench, view.applicant_id, application_id=view.application_id, read_only=view.read_only)]
+
+    def lock_stage(self) -> ProcedureStage | None:
+        return self.scheme.stage_locking(self.edits) if self.edits else None
+
     @property
     def locked(self) -> bool:
-        return self.stage_id is not None and self.workbench.is_signed(self.application_id, self.stage_id)
+        stage = self.lock_stage()
+        return stage is not None and self.workbench.is_signed(self.application_id, stage.id)
 
     def lock_banner(self) -> widgets.HTML:
         if not self.locked:
             return widgets.HTML()
-        stage = self.scheme.procedure_by_id[self.stage_id]
-        return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 「{stage.name}」已签署，只读 / signed off, read-only</div>')
+        name = self.lock_stage().name
+        return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 「{name}」已签署，只读 / signed off, read-only</div>')
 
     def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
         try:

@@ -6,13 +6,13 @@ import html
 
 import ipywidgets as widgets
 
+from ..domain import CaseVerification
 from ..evaluation import case_answers
+from ..rules.planning import closed_cases
 from ..rules.sampling import case_sample_size, draw_sample
-from ..store.audits import CASE_FIELDS
+from ..scheme import CASE_FIELDS
 from .base import BoundWidget, message_html, table_html
 
-FIELD_LABELS = {"resolved": "已解决", "complaint_closed": "投诉办结", "reworked": "返工", "repeated": "重复投诉",
-                "satisfied": "满意"}
 # ipywidgets shows a None value as no selection, so the choices use text values.
 TRI_STATE = (("—", "unknown"), ("是", "yes"), ("否", "no"))
 TRI_STATE_VALUES = {"unknown": None, "yes": True, "no": False}
@@ -23,7 +23,8 @@ DEFAULT_SEED = 20260101
 
 
 class CaseRow(widgets.HBox):
-    def __init__(self, order: dict, verified: dict | None, on_change, disabled: bool):
+    def __init__(self, order: dict, verified: CaseVerification | None, labels: dict[str, str], on_change,
+                 disabled: bool):
         self.order_id = order["order_id"]
         info = widgets.HTML(
             f"<b>{html.escape(self.order_id)}</b> <small>{html.escape(str(order['service_type']))} · "
@@ -31,10 +32,10 @@ class CaseRow(widgets.HBox):
             layout=widgets.Layout(width="300px"))
         self.fields = {}
         for name in CASE_FIELDS:
-            stored = (verified or {}).get(name)
+            stored = getattr(verified, name) if verified else None
             choice = next(key for key, value in TRI_STATE_VALUES.items() if value is stored)
-            control = widgets.Dropdown(options=TRI_STATE, value=choice, description=FIELD_LABELS[name],
-                                       style={"description_width": "56px"}, layout=widgets.Layout(width="130px"),
+            control = widgets.Dropdown(options=TRI_STATE, value=choice, description=labels[name],
+                                       style={"description_width": "initial"}, layout=widgets.Layout(width="auto"),
                                        disabled=disabled)
             control.observe(lambda _c: on_change(self), names="value")
             self.fields[name] = control
@@ -45,14 +46,14 @@ class CaseRow(widgets.HBox):
 
 
 class CaseSampleWidget(BoundWidget):
-    stage_id = "characteristic"
+    edits = "case_sample"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
                  page_size: int = 20):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.page_size = page_size
-        orders = workbench.work_orders(applicant_id)
-        self.population = orders[orders["closed_at"].notna()].assign(month=lambda f: f["opened_at"].dt.strftime("%Y-%m"))
+        self.population = closed_cases(workbench.work_orders(applicant_id))
+        self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
         size = case_sample_size(self.scheme, len(self.population)) if len(self.population) else None
         self.size = widgets.BoundedIntText(value=size.sample_size if size else 0, min=0, max=max(len(self.population), 1),
                                            description="样本量", disabled=self.read_only)
@@ -66,7 +67,7 @@ class CaseSampleWidget(BoundWidget):
                           names="value")
         self.rows_box = widgets.VBox()
         self.summary = widgets.HTML()
-        sizing = (f"已完成案例 {len(self.population)} 个（GB/T 2828.1 一般检验水平 II：字码 {size.code_letter}，"
+        sizing = (f"已完成案例 {len(self.population)} 个（GB/T 2828.1 一般检验水平 {size.level}：字码 {size.code_letter}，"
                   f"样本量 {size.sample_size}）" if size else "尚未导入工单 / no work orders imported")
         self.children = [widgets.HTML(f"<h3>5.1c 服务结果验证：案例抽样复核</h3><p>{sizing}</p>"), self.lock_banner(),
                          widgets.HBox([self.size, self.seed]), widgets.HBox([self.method, self.draw_button]),
@@ -90,23 +91,23 @@ class CaseSampleWidget(BoundWidget):
             self.page.options = ()
             return
         s = self.sample
-        self.record.value = (f"<p>抽样记录 draw record：方法 {s['method']}，种子 {s['seed']}，总体 {s['population_size']}，"
-                             f"总体哈希 <code>{s['population_hash'][:16]}…</code>，样本 {len(s['ids'])}，"
-                             f"已复核 {len(s['verified'])}</p>")
-        pages = max(1, -(-len(s["ids"]) // self.page_size))
+        self.record.value = (f"<p>抽样记录 draw record：方法 {s.method}，种子 {s.seed}，总体 {s.population_size}，"
+                             f"总体哈希 <code>{s.population_hash[:16]}…</code>，样本 {len(s.ids)}，"
+                             f"已复核 {len(s.verified)}</p>")
+        pages = max(1, -(-len(s.ids) // self.page_size))
         self.page.options = [(f"第 {p + 1} 页", p) for p in range(pages)]
         self.page.value = 0
         self.show_page(0)
         self._render_summary()
 
     def show_page(self, page: int) -> None:
-        ids = self.sample["ids"][page * self.page_size:(page + 1) * self.page_size]
+        ids = list(self.sample.ids[page * self.page_size:(page + 1) * self.page_size])
         orders = self.population.set_index("order_id").loc[ids].reset_index()
-        self.rows_box.children = [CaseRow(order, self.sample["verified"].get(order["order_id"]), self._verify,
+        self.rows_box.children = [CaseRow(order, self.sample.verified.get(order["order_id"]), self.labels, self._verify,
                                           self.read_only) for order in orders.to_dict("records")]
 
     def _verify(self, row: CaseRow) -> None:
-        if self.write(lambda: self.workbench.verify_case(self.sample["id"], row.order_id, **row.values()),
+        if self.write(lambda: self.workbench.verify_case(self.sample.id, row.order_id, **row.values()),
                       f"{row.order_id} 已复核", f"{row.order_id} verified"):
             self.sample = self.workbench.case_sample(self.application_id)
             self._render_summary()

@@ -3,15 +3,17 @@ withdrawal, cancellation, restoration or a scope change with its reason."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import date
 
 import ipywidgets as widgets
 
+from ..rules.lifecycle import allowed_status_changes
 from .base import BoundWidget, table_html
 
 
 class CertificatePanel(BoundWidget):
-    stage_id = "certificate"
+    edits = "certificate"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
@@ -59,36 +61,37 @@ class CertificatePanel(BoundWidget):
             self.history.value = ""
             return
         c = self.certificate
-        allowed = [t.to_status for t in self.scheme.status_transitions if t.from_status == c["status"]]
+        allowed = allowed_status_changes(self.scheme, c.status)
         self.to_status.options = [(self.status_names[s], s) for s in allowed]
         self.to_status.value = allowed[0] if allowed else None
         self._reasons()
         applicant = self.workbench.get_applicant(self.applicant_id)
         domain_names = {d.id: d.name for d in self.scheme.domains}
-        level = next(l for l in self.scheme.levels if l.rank == c["level_rank"])
+        level = next(l for l in self.scheme.levels if l.rank == c.level_rank)
         meta = self.scheme.meta
+        scope = c.scope
         fields = [
-            ("证书编号 number", c["number"]), ("持证方 holder", applicant["name"]), ("地址 address", applicant["address"]),
-            ("统一社会信用代码 USCC", applicant["uscc"]),
-            ("认证范围 scope", f"{'、'.join(domain_names[d] for d in c['scope']['domains'])}："
-                               f"{c['scope']['goods']}；{c['scope']['services']}"),
-            ("场所 sites", "、".join(c["scope"]["sites"])), ("成熟度等级 level", f"{level.label} {level.name}"),
+            ("证书编号 number", c.number), ("持证方 holder", applicant.name), ("地址 address", applicant.address),
+            ("统一社会信用代码 USCC", applicant.uscc),
+            ("认证范围 scope", f"{'、'.join(domain_names[d] for d in scope.domains)}：{scope.goods}；{scope.services}"),
+            ("场所 sites", "、".join(scope.sites)), ("成熟度等级 level", f"{level.label} {level.name}"),
             ("依据 rule / criteria", f"{meta.rule}（{meta.rule_version}）；{meta.criteria}"),
-            ("发证日期 issued", c["issued_on"]), ("有效期至 expires", c["expires_on"]),
-            ("状态 status", self.status_names[c["status"]]), ("认证机构 body", meta.certification_body),
+            ("发证日期 issued", c.issued_on), ("有效期至 expires", c.expires_on),
+            ("状态 status", self.status_names[c.status]), ("认证机构 body", meta.certification_body),
         ]
-        self.scope_domains.options = [(domain_names[d], d) for d in c["scope"]["domains"]]
-        self.scope_domains.value = tuple(c["scope"]["domains"])
-        self.scope_goods.value, self.scope_services.value = c["scope"]["goods"], c["scope"]["services"]
+        with self.hold_sync():
+            self.scope_domains.options = [(domain_names[d], d) for d in scope.domains]
+            self.scope_domains.value = tuple(scope.domains)
+            self.scope_goods.value, self.scope_services.value = scope.goods, scope.services
         self.details.value = "<table>" + "".join(
             f"<tr><td style='padding:2px 8px'>{html.escape(k)}</td><td><b>{html.escape(str(v))}</b></td></tr>"
             for k, v in fields) + "</table>"
         reasons = {(r.status, r.id): r.name for r in self.scheme.status_reasons}
-        history = [{**h, "to_status": self.status_names.get(h["to_status"], h["to_status"]),
-                    "reason": reasons.get((h["to_status"], h["reason"]), h["reason"])}
-                   for h in self.workbench.status_history(c["number"])]
+        history = [{**h.as_dict(), "to_status": self.status_names.get(h.to_status, h.to_status),
+                    "reason": reasons.get((h.to_status, h.reason), h.reason)}
+                   for h in self.workbench.status_history(c.number)]
         self.history.value = "<h4>状态历史 / status history</h4>" + table_html(
-            history, {"changed_on": "日期", "to_status": "状态", "reason": "原因", "decided_by": "决定人"})
+            history, {"on": "日期", "to_status": "状态", "reason": "原因", "decided_by": "决定人"})
 
     def issue(self) -> None:
         if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()),
@@ -98,9 +101,9 @@ class CertificatePanel(BoundWidget):
     def reduce_scope(self) -> None:
         if self.certificate is None:
             return
-        scope = {**self.certificate["scope"], "domains": list(self.scope_domains.value),
-                 "goods": self.scope_goods.value, "services": self.scope_services.value}
-        if self.write(lambda: self.workbench.reduce_scope(self.certificate["number"], scope, self.scope_reason.value,
+        scope = replace(self.certificate.scope, domains=tuple(self.scope_domains.value),
+                        goods=self.scope_goods.value, services=self.scope_services.value)
+        if self.write(lambda: self.workbench.reduce_scope(self.certificate.number, scope, self.scope_reason.value,
                                                           self.on.value, self.decided_by.value),
                       "认证范围已缩小", "scope reduced"):
             self.refresh()
@@ -109,6 +112,6 @@ class CertificatePanel(BoundWidget):
         if self.certificate is None:
             return
         if self.write(lambda: self.workbench.change_certificate_status(
-                self.certificate["number"], self.to_status.value, self.reason.value, self.on.value,
+                self.certificate.number, self.to_status.value, self.reason.value, self.on.value,
                 self.decided_by.value), "状态已变更", "status changed"):
             self.refresh()

@@ -10,9 +10,9 @@ import html
 
 import ipywidgets as widgets
 
+from ..domain import Answer, AnswerRecord
 from ..errors import WorkbenchError
 from ..evaluation import evaluate
-from ..rules.scoring import Answer
 from ..scheme import ChecklistItem
 from .base import BoundWidget, error_html, message_html
 
@@ -56,31 +56,36 @@ class ChecklistRow(widgets.HBox):
             extra = [self.measured]
         super().__init__([self.label, self.result, *extra, self.note, self.grade, self.evidence_button],
                          layout=widgets.Layout(border_bottom="1px solid #eee", align_items="center"))
-        self._loading = False
-        for control in (self.result, self.checked, self.nonconforming, self.grade):
-            control.observe(self._changed, names="value")
-        self.note.observe(self._changed, names="value")
+        self._observing(True)
 
     def controls(self):
         return (self.result, self.checked, self.nonconforming, self.note, self.grade, self.evidence_button)
 
-    def load(self, record: dict | None, measured: float | None, from_cases: Answer | None = None) -> None:
+    def load(self, record: AnswerRecord | None, measured: float | None, from_cases: Answer | None = None) -> None:
         """Show the stored answer without writing it back. A sample item the auditor has not
         answered shows the counts of the case verification, which is what the score uses."""
-        self._loading = True
+        answer = record.answer if record else (from_cases or Answer())
+        self._observing(False)  # what the store holds is shown, not saved again
         try:
-            answer = record["answer"] if record else (from_cases or Answer())
-            self.result.value = answer.result or UNANSWERED
-            self.checked.value = answer.checked or 0
-            self.nonconforming.value = answer.nonconforming or 0
-            self.note.value = record["note"] if record else ""
-            self.grade.value = (record["finding_grade"] if record else None) or ""
-            files = len(record["evidence"]) if record else 0
-            self.evidence_button.description = str(files) if files else ""
-            if self.item.judgement == "measure":
-                self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
+            with self.hold_sync():
+                self.result.value = answer.result or UNANSWERED
+                self.checked.value = answer.checked or 0
+                self.nonconforming.value = answer.nonconforming or 0
+                self.note.value = record.note if record else ""
+                self.grade.value = (record.finding_grade if record else None) or ""
+                files = len(record.evidence) if record else 0
+                self.evidence_button.description = str(files) if files else ""
+                if self.item.judgement == "measure":
+                    self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
         finally:
-            self._loading = False
+            self._observing(True)
+
+    def _observing(self, on: bool) -> None:
+        for control in (self.result, self.checked, self.nonconforming, self.grade, self.note):
+            if on:
+                control.observe(self._changed, names="value")
+            else:
+                control.unobserve(self._changed, names="value")
 
     def answer(self) -> Answer:
         sample = self.item.judgement == "sample" and self.checked.value > 0
@@ -89,8 +94,7 @@ class ChecklistRow(widgets.HBox):
                       nonconforming=self.nonconforming.value if sample else None)
 
     def _changed(self, _change) -> None:
-        if not self._loading:
-            self.checklist.save_row(self)
+        self.checklist.save_row(self)
 
 
 class ChecklistWidget(BoundWidget):
@@ -100,9 +104,8 @@ class ChecklistWidget(BoundWidget):
                  read_only: bool = False, page_size: int = 20, items: list[ChecklistItem] | None = None,
                  evaluation=None):
         self.method = method
-        self.stage_id = workbench.stage_of_mode(workbench.scheme.method_mode[method])
         super().__init__(workbench, applicant_id, application_id, read_only)
-        domains = workbench.get_applicant(applicant_id)["domains"]
+        domains = workbench.get_applicant(applicant_id).domains
         self.items = items if items is not None else self.scheme.items_for(domains, method)
         self.page_size = page_size
         # KPIs and survey figures change only on an import: reuse the stage's evaluation when given.
@@ -128,6 +131,16 @@ class ChecklistWidget(BoundWidget):
         self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.rows_box,
                          widgets.HBox([self.evidence_item, self.upload]), self.message, self.score]
         self.show_page(0)
+
+    @classmethod
+    def for_stage(cls, view) -> list[ChecklistWidget]:
+        """One checklist per method of the stage's modes, sharing the stage's evaluation."""
+        return [cls(view.workbench, view.applicant_id, method, application_id=view.application_id,
+                    read_only=view.read_only, evaluation=view.evaluation)
+                for method in view.workbench.scheme.methods_of(view.stage)]
+
+    def lock_stage(self):
+        return self.scheme.stage_recording_mode(self.scheme.method_mode[self.method])
 
     # --- display ------------------------------------------------------------------------
     def show_page(self, page: int) -> None:
@@ -158,8 +171,7 @@ class ChecklistWidget(BoundWidget):
         self.upload.disabled = disabled
 
     def refresh_score(self) -> None:
-        answered = sum(1 for item in self.items if item.id in self.records
-                       and (self.records[item.id]["answer"].result or self.records[item.id]["answer"].checked))
+        answered = sum(1 for item in self.items if item.id in self.records and self.records[item.id].answer.answered)
         self.progress.value = f"&nbsp;已答 {answered}/{len(self.items)} answered"
         self.evaluation = evaluate(self.workbench, self.applicant_id, self.application_id, reuse=self.evaluation)
         score = self.evaluation.score
@@ -187,8 +199,9 @@ class ChecklistWidget(BoundWidget):
 
     def select_for_evidence(self, item_id: str) -> None:
         self.selected_item = item_id
-        files = self.records.get(item_id, {}).get("evidence", [])
-        listed = "".join(f"<li>{html.escape(f['filename'])} <small>SHA-256 {f['sha256'][:16]}…</small></li>"
+        record = self.records.get(item_id)
+        files = record.evidence if record else ()
+        listed = "".join(f"<li>{html.escape(f.filename)} <small>SHA-256 {f.sha256[:16]}…</small></li>"
                          for f in files)
         self.evidence_item.value = f"<b>{item_id}</b> 的证据 evidence：<ul>{listed or '<li>（无 none）</li>'}</ul>"
 

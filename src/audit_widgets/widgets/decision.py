@@ -8,6 +8,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..evaluation import evaluate, recommendation
+from ..rules.decision import decided_level
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget
 
 
@@ -19,12 +20,12 @@ def gates_html(reasons: list) -> str:
 
 
 class DecisionWidget(BoundWidget):
-    stage_id = "decision"
+    edits = "decision"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         evaluation = evaluate(workbench, applicant_id, self.application_id)
-        self.recommendation = recommendation(workbench, evaluation, date.today(), workbench.decision_makers())
+        self.recommendation = recommendation(workbench, evaluation, date.today())
         advice = self.recommendation
         verdict = "建议批准认证 / recommend certification" if advice.certifiable else "建议不予认证 / recommend refusal"
         head = widgets.HTML(
@@ -54,14 +55,14 @@ class DecisionWidget(BoundWidget):
         for control in self.form:
             control.disabled = self.read_only or decision is not None
         if decision:
-            verdict = "批准认证 certified" if decision["certified"] else "不予认证 not certified"
-            self.recorded.value = (f"<p><b>已决定 decided</b> {decision['decided_on']}：{verdict}，等级 {decision['level_rank']}；"
-                                   f"决定人员 {'、'.join(decision['members'])}；理由：{html.escape(decision['reasons'])}</p>")
+            verdict = "批准认证 certified" if decision.certified else "不予认证 not certified"
+            self.recorded.value = (f"<p><b>已决定 decided</b> {decision.decided_on}：{verdict}，等级 {decision.level_rank}；"
+                                   f"决定人员 {'、'.join(decision.members)}；理由：{html.escape(decision.reasons)}</p>")
 
     def record(self) -> None:
         if self.write(lambda: self.workbench.record_decision(
                 self.application_id, decided_on=self.decided_on.value, certified=self.certified.value,
-                level_rank=self.level.value if self.certified.value else self.scheme.levels[0].rank,
+                level_rank=decided_level(self.scheme, self.certified.value, self.level.value),
                 members=list(self.members.value), reasons=self.reasons.value,
                 recommendation=self.recommendation.as_dict()), "认证决定已记录", "decision recorded"):
             self.refresh()

@@ -10,12 +10,12 @@ from .base import BoundWidget, table_html
 
 
 class FindingsWidget(BoundWidget):
-    stage_id = "report"
+    edits = "findings"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         grades = [(g.name, g.id) for g in self.scheme.finding_grades]
-        domains = workbench.get_applicant(applicant_id)["domains"]
+        domains = workbench.get_applicant(applicant_id).domains
         clauses = [(f"{i.id} {i.text[:24]}", i.id) for i in self.scheme.items_for(domains)]
         wide = widgets.Layout(width="560px")
         self.grade = widgets.Dropdown(options=grades, description="等级 grade")
@@ -47,12 +47,12 @@ class FindingsWidget(BoundWidget):
     def refresh(self) -> None:
         self.findings = self.workbench.findings(self.application_id)
         names = {g.id: g.name for g in self.scheme.finding_grades}
-        rows = [{**f, "grade": names[f["grade"]], "state": "已验证" if f["verified_on"] else
-                 ("计划已接受" if f["plan_accepted_on"] else ("待纠正" if f["due_on"] else "—"))}
+        rows = [{**f.as_dict(), "grade": names[f.grade], "state": "已验证" if f.verified_on else
+                 ("计划已接受" if f.plan_accepted_on else ("待纠正" if f.due_on else "—"))}
                 for f in self.findings]
         self.listing.value = table_html(rows, {"id": "编号", "grade": "等级", "clause": "条款", "description": "描述",
                                                "due_on": "期限", "state": "状态"}) if rows else "<p>暂无发现 / none</p>"
-        self.selected.options = [(f"{f['id']} {f['clause']} {f['description'][:20]}", f["id"]) for f in self.findings]
+        self.selected.options = [(f"{f.id} {f.clause} {f.description[:20]}", f.id) for f in self.findings]
 
     def add(self) -> None:
         if self.write(lambda: self.workbench.add_finding(
@@ -63,20 +63,18 @@ class FindingsWidget(BoundWidget):
             self.refresh()
 
     def _load_selected(self) -> None:
-        finding = next((f for f in self.findings if f["id"] == self.selected.value), None)
+        finding = next((f for f in self.findings if f.id == self.selected.value), None)
         if finding:
-            self.plan.value = finding["plan"]
-            self.accepted_on.value = finding["plan_accepted_on"]
-            self.verified_on.value = finding["verified_on"]
+            with self.hold_sync():
+                self.plan.value = finding.plan
+                self.accepted_on.value = finding.plan_accepted_on
+                self.verified_on.value = finding.verified_on
 
     def save_corrective_action(self) -> None:
         finding_id = self.selected.value
         if finding_id is None:
             return
-
-        def save():
-            self.workbench.set_corrective_plan(finding_id, self.plan.value, accepted_on=self.accepted_on.value)
-            if self.verified_on.value:
-                self.workbench.verify_correction(finding_id, self.verified_on.value)
-        if self.write(save, "纠正措施已保存", "corrective action saved"):
+        if self.write(lambda: self.workbench.save_corrective_action(
+                finding_id, self.plan.value, accepted_on=self.accepted_on.value, verified_on=self.verified_on.value),
+                "纠正措施已保存", "corrective action saved"):
             self.refresh()

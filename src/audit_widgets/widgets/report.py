@@ -16,8 +16,6 @@ TOP_LOSSES = 10
 
 
 class ReportPanel(BoundWidget):
-    stage_id = "report"
-
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.body = widgets.HTML()
@@ -31,10 +29,11 @@ class ReportPanel(BoundWidget):
     def refresh(self) -> None:
         evaluation = evaluate(self.workbench, self.applicant_id, self.application_id)
         score = evaluation.score
-        advice = recommendation(self.workbench, evaluation, date.today(), self.workbench.decision_makers())
+        advice = recommendation(self.workbench, evaluation, date.today())
         names = self.scheme.dimension_names
         modes = {m.id: m.name for m in self.scheme.modes}
-        self.chart.value = to_svg(dimension_chart(score.dimension_scores, names, score.score_level.dimension_floor))
+        self.chart.value = to_svg(dimension_chart(score.dimension_scores, names, self.scheme.scoring.scale,
+                                                  score.score_level.dimension_floor))
         losses = [{"item": i.item_id, "text": self.scheme.items_by_id[i.item_id].text, "lost": f"{i.lost:.2f}",
                    "basis": i.basis} for i in score.lost_points()[:TOP_LOSSES]]
         mode_rows = [{"mode": f"{m} {modes[m]}", "score": f"{v:.1f}"} for m, v in score.mode_scores.items()]

@@ -6,11 +6,9 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from ..stages import compute_surveillance
+from ..stages.certification import SURVEILLANCE, compute_surveillance
 from .base import BoundWidget, message_html, table_html
 from .checklist import ChecklistWidget
-
-SURVEILLANCE = "surveillance"
 
 
 class SurveillancePanel(BoundWidget):
@@ -34,15 +32,17 @@ class SurveillancePanel(BoundWidget):
             return
         due = "、".join(str(d) for d in result["due_dates"])
         rows = [{"measure": self.scheme.measures_by_id[m].name,
-                 "before": "—" if v["previous_12_months"] is None else f"{v['previous_12_months']:.4g}",
-                 "after": "—" if v["last_12_months"] is None else f"{v['last_12_months']:.4g}"}
+                 "before": "—" if v["previous"] is None else f"{v['previous']:.4g}",
+                 "after": "—" if v["last"] is None else f"{v['last']:.4g}"}
                 for m, v in result.get("kpi_comparison", {}).items()]
+        months = result["comparison_months"]
         scores = f"<p>初次审查得分 initial score {result['initial']['score']:.1f}"
         if "surveillance" in result:
             s = result["surveillance"]
             scores += f"；本次监督得分 surveillance score {s['score']:.1f}（{s['change']:+.1f}），等级 {s['level']}"
         self.comparison.value = (f"<p>证书 {result['certificate']}，监督审核最迟日期 due by：{due}</p>{scores}</p>"
-                                 + table_html(rows, {"measure": "指标", "before": "前 12 个月", "after": "近 12 个月"}))
+                                 + table_html(rows, {"measure": "指标", "before": f"前 {months} 个月",
+                                                     "after": f"近 {months} 个月"}))
         surveillance_id = self.workbench.current_application(self.applicant_id, SURVEILLANCE)
         self.open_button.layout.display = "none" if surveillance_id else None
         if surveillance_id and not self.checklists.children:

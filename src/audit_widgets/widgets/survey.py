@@ -16,21 +16,25 @@ AUTO = "auto"
 
 
 class SurveyPanel(BoundWidget):
-    stage_id = "characteristic"
+    edits = "surveys"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
                  evaluation=None):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.summary = evaluation.survey if evaluation else survey_summary(workbench, applicant_id)
         self.layouts = load_layouts()
-        self.layout_choice = widgets.Dropdown(options=[("自动识别 auto-detect", AUTO)] + [(l.name, key) for key, l in self.layouts.items()],
-                                              description="导出格式", disabled=self.read_only)
+        choices = [("自动识别 auto-detect", AUTO)] + [(layout.name, key) for key, layout in self.layouts.items()]
+        self.layout_choice = widgets.Dropdown(options=choices, description="导出格式", disabled=self.read_only)
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only)
         self.upload.observe(self._uploaded, names="value")
         self.results = widgets.HTML()
         self.children = [widgets.HTML("<h3>5.1a 客户满意度与忠诚度调查</h3>"), self.lock_banner(),
                          widgets.HBox([self.layout_choice, self.upload]), self.message, self.results]
         self.refresh()
+
+    @classmethod
+    def for_stage(cls, view) -> list[SurveyPanel]:
+        return [cls(view.workbench, view.applicant_id, view.application_id, view.read_only, view.evaluation)]
 
     def _uploaded(self, change) -> None:
         if not change["new"] or self.read_only:
@@ -61,12 +65,15 @@ class SurveyPanel(BoundWidget):
                  "ci": f"{i.score_low:.1f}–{i.score_high:.1f}",
                  "satisfied": f"{i.satisfied_share:.1%}（{i.satisfied_low:.1%}–{i.satisfied_high:.1%}）"}
                 for i in summary.indicators]
-        table = table_html(rows, {"name": "核心指标", "n": "样本", "score": "得分(0–100)", "ci": "95% 区间",
-                                  "satisfied": "满意率（Wilson 95%）"})
+        confidence = f"{self.scheme.survey_rules.confidence:.0%}"
+        top = f"{self.scheme.survey_rules.normalised_scale:g}"
+        table = table_html(rows, {"name": "核心指标", "n": "样本", "score": f"得分(0–{top})", "ci": f"{confidence} 区间",
+                                  "satisfied": f"满意率（Wilson {confidence}）"})
         nps = summary.nps
-        nps_text = (f"<p>NPS <b>{nps.nps:.1f}</b>（95%：{nps.nps_low:.1f}–{nps.nps_high:.1f}）；推荐者 {nps.promoters:.1%}，"
-                    f"中立者 {nps.passives:.1%}，贬损者 {nps.detractors:.1%}</p>" if nps else "")
+        nps_text = (f"<p>NPS <b>{nps.nps:.1f}</b>（{confidence}：{nps.nps_low:.1f}–{nps.nps_high:.1f}）；"
+                    f"推荐者 {nps.promoters:.1%}，中立者 {nps.passives:.1%}，贬损者 {nps.detractors:.1%}</p>" if nps else "")
         adequacy = ("✓ 样本量充足" if summary.adequate else "✗ 样本量不足")
         self.results.value = (f"{table}<p>综合满意度 CSAT <b>{summary.csat:.1f}</b></p>{nps_text}"
                               f"<p>{adequacy}：有效问卷 {summary.responses}，客户总体 {summary.population or '未知'}，"
-                              f"至少需要 {summary.required_sample} / sample {'adequate' if summary.adequate else 'too small'}</p>")
+                              f"至少需要 {summary.required_sample} / "
+                              f"sample {'adequate' if summary.adequate else 'too small'}</p>")

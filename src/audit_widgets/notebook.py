@@ -1,11 +1,12 @@
 """What a stage notebook calls: open the stage, show its widgets, finish it.
 
 ```python
-book = open_workbook("characteristic", applicant_id, mode=mode, database_url=database_url)
-book.show()    # interactive: editable widgets; batch: the same widgets, read-only
-book.finish()  # batch: compute, record the stage result, write outputs/<applicant>/<notebook>.json
+stage = open_stage("characteristic", applicant_id, mode=mode, database_url=database_url)
+stage.show()    # interactive: editable widgets; batch: the same widgets, read-only
+stage.finish()  # batch: compute, record the stage result, write outputs/<applicant>/<notebook>.json
 ```
-A stage whose prerequisite has no result says so plainly, in Chinese and English.
+A stage whose prerequisite has no result says so plainly, in Chinese and English. Which
+widgets a stage shows and what it computes is the stage registry's (`audit_widgets.stages`).
 """
 from __future__ import annotations
 
@@ -20,65 +21,19 @@ from IPython.display import HTML, display
 
 from . import __version__
 from .errors import WorkbenchError
-from .evaluation import evaluate
 from .paths import SCHEME_ENV, outputs_dir
 from .scheme import load_scheme
-from .stages import StageOutcome, run_stage
+from .stages import StageOutcome, StageView, registry, run_stage
 from .store.repository import Workbench
-from .widgets.applicant import ApplicantForm
 from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
-from .widgets.cases import CaseSampleWidget
-from .widgets.certificate import CertificatePanel
-from .widgets.checklist import ChecklistWidget
-from .widgets.contract import ContractForm
-from .widgets.decision import DecisionWidget
-from .widgets.findings import FindingsWidget
-from .widgets.monitoring import MonitoringPanel
-from .widgets.planning import PlanningPanel
-from .widgets.report import ReportPanel
-from .widgets.survey import SurveyPanel
-from .widgets.summary import StageSummary
-from .widgets.surveillance import SurveillancePanel
 
 MODES = ("interactive", "batch")
 USER_ENV = "AUDIT_WORKBENCH_USER"
 
 
-def _methods_of(workbench: Workbench, mode: str) -> list[str]:
-    return [m.id for m in workbench.scheme.methods if m.mode == mode]
+class StageNotebook:
+    """One procedure stage of one applicant, as its notebook shows it."""
 
-
-def stage_widgets(book: Workbook) -> list[widgets.Widget]:
-    """The widgets each stage shows, bound to the applicant's current application."""
-    wb, applicant, application, read_only = book.workbench, book.applicant_id, book.application_id, book.read_only
-    common = dict(application_id=application, read_only=read_only)
-    stage = book.stage.id
-    if stage == "application":
-        return [ApplicantForm(wb, applicant, **common)]
-    if stage == "planning":
-        return [PlanningPanel(wb, applicant, **common)]
-    if stage == "contract":
-        return [ContractForm(wb, applicant, **common)]
-    if stage in ("characteristic", "system_audit"):
-        # One evaluation for the whole stage: the KPIs and the survey are computed once.
-        shared = evaluate(wb, applicant, application)
-        checklists = [ChecklistWidget(wb, applicant, method, evaluation=shared, **common)
-                      for method in _methods_of(wb, "5.1" if stage == "characteristic" else "5.2")]
-        if stage == "system_audit":
-            return checklists
-        return [SurveyPanel(wb, applicant, evaluation=shared, **common),
-                MonitoringPanel(wb, applicant, evaluation=shared, **common),
-                CaseSampleWidget(wb, applicant, **common), *checklists]
-    if stage == "report":
-        return [ReportPanel(wb, applicant, **common), FindingsWidget(wb, applicant, **common)]
-    if stage == "decision":
-        return [DecisionWidget(wb, applicant, **common)]
-    if stage == "surveillance":
-        return [SurveillancePanel(wb, applicant, **common)]
-    return [CertificatePanel(wb, applicant, **common)]  # certificate, recertification
-
-
-class Workbook:
     def __init__(self, stage_id: str, applicant_id: str, *, mode: str = "interactive",
                  database_url: str | None = None, scheme_dir: str | None = None, auditor: str | None = None):
         if mode not in MODES:
@@ -87,6 +42,7 @@ class Workbook:
         scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
         self.workbench = Workbench(database_url, scheme, auditor or os.environ.get(USER_ENV))
         self.stage = scheme.procedure_by_id[stage_id]
+        self.registered = registry.get(stage_id)
         self.applicant_id = applicant_id
         self.mode = mode
         self.applicant = self.workbench.get_applicant(applicant_id)
@@ -100,12 +56,17 @@ class Workbook:
     def blocked(self) -> bool:
         return bool(self.missing)
 
+    def stage_widgets(self) -> list[widgets.Widget]:
+        """The registered widgets of the stage, bound to the applicant's current application."""
+        view = StageView(self.workbench, self.applicant_id, self.application_id, self.stage, self.read_only)
+        return [w for cls in self.registered.widget_classes() for w in cls.for_stage(view)]
+
     def header(self) -> widgets.HTML:
         signed = self.workbench.stage_result(self.application_id, self.stage.id)
-        state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed["signed_by"])}</span>'
-                 if signed and signed["signed_by"] else "")
+        state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed.signed_by)}</span>'
+                 if signed and signed.signed else "")
         return widgets.HTML(f"<h2>{self.stage.notebook[:2]} {html.escape(self.stage.name)} — "
-                            f"{html.escape(self.applicant['name'])}（{html.escape(self.applicant_id)}）</h2>{state}")
+                            f"{html.escape(self.applicant.name)}（{html.escape(self.applicant_id)}）</h2>{state}")
 
     def blocked_message(self) -> str:
         names = "、".join(s.name for s in self.missing)
@@ -114,11 +75,12 @@ class Workbook:
                 f"This stage cannot start yet: finish {html.escape(ids)} first.</div>")
 
     def show(self) -> None:
+        from .widgets.summary import StageSummary
         display(self.header())
         if self.blocked:
             display(HTML(self.blocked_message()))
             return
-        self.widgets = stage_widgets(self)
+        self.widgets = self.stage_widgets()
         for widget in self.widgets:
             display(widget)
         if self.mode == "interactive":
@@ -164,12 +126,11 @@ def _show_plainly(shell, etype, value, tb, tb_offset=None):
     display(HTML(error_html(value)))
 
 
-def open_workbook(stage_id: str, applicant_id: str, **options) -> Workbook:
+def open_stage(stage_id: str, applicant_id: str, **options) -> StageNotebook:
     """Open a stage for an applicant. In a notebook, workbench errors then show as plain
     bilingual messages (the cell still counts as failed, so a batch run notices)."""
     from IPython import get_ipython
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((WorkbenchError,), _show_plainly)
-    return Workbook(stage_id, applicant_id, **options)
-
+    return StageNotebook(stage_id, applicant_id, **options)

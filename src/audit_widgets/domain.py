@@ -1,0 +1,300 @@
+"""The value types that the rules, the store and the widgets share.
+
+Rules take and return them; the store's reads return them (never dicts keyed by strings), so
+a misspelt field fails where it is written, not three layers later. All are frozen.
+`as_dict()` gives the plain data that goes into a stage result or a JSON file.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+
+class Record:
+    """A frozen dataclass that turns into plain data for JSON."""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- checklist answers --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Answer(Record):
+    """What the auditor recorded for one item. Any field may be missing."""
+
+    result: str | None = None         # an answer_results id: conform, partial, nonconform, not_applicable
+    checked: int | None = None        # sample-based: how many samples were checked
+    nonconforming: int | None = None  # … and how many of them did not conform
+    measured: float | None = None     # measure items: the value, when not taken from the data
+
+    @property
+    def answered(self) -> bool:
+        """An item counts as answered once it has a result or a sample count."""
+        return self.result is not None or bool(self.checked)
+
+
+@dataclass(frozen=True)
+class EvidenceRef(Record):
+    filename: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class AnswerRecord(Record):
+    """An answer as stored: with its note, finding grade, version, who, when and evidence."""
+
+    item_id: str
+    answer: Answer
+    note: str
+    finding_grade: str | None
+    version: int
+    answered_by: str
+    answered_at: datetime
+    evidence: tuple[EvidenceRef, ...] = ()
+
+
+# --- applicants and applications ----------------------------------------------------------
+@dataclass(frozen=True)
+class Applicant(Record):
+    id: str
+    name: str
+    uscc: str
+    organisation_type: str
+    domains: tuple[str, ...]
+    address: str
+    personnel: int
+    outlets: int
+    product_categories: int
+    goods: str
+    services: str
+    sites: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Application(Record):
+    id: int
+    applicant_id: str
+    stage: str                # an audit_stages id: initial, surveillance, recertification
+    submitted_on: date
+    scheme_version: str
+
+
+@dataclass(frozen=True)
+class ImportRecord(Record):
+    id: int
+    kind: str
+    file: str
+    sha256: str
+    rows: int
+    layout: str
+    encoding: str
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class Document(Record):
+    document_id: str
+    filename: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class StageRecord(Record):
+    """A procedure stage's recorded result and its sign-off."""
+
+    stage: str
+    result: dict
+    signed_by: str | None
+    signed_at: datetime | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+# --- planning -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Consultancy(Record):
+    applicant_id: str
+    last_day: date  # the last day the auditor consulted for that applicant
+
+
+@dataclass(frozen=True)
+class AuditorProfile(Record):
+    id: str
+    name: str
+    grade: str
+    domains: tuple[str, ...]
+    auditor_since: date | None = None  # when the auditor first qualified as 审查员
+    consultancies: tuple[Consultancy, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamMember(Record):
+    auditor: AuditorProfile
+    role: str  # a team_roles id: leader, member, expert
+
+
+@dataclass(frozen=True)
+class ProgrammeEvent(Record):
+    event: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Programme(Record):
+    """The audit programme: person-days and why, sample sizes, dates and the 3-year cycle."""
+
+    person_days: float
+    justification: tuple[dict, ...]
+    site_sample_size: int
+    case_sample_size: int | None
+    audit_start: date | None = None
+    audit_end: date | None = None
+    cycle_plan: tuple[ProgrammeEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contract(Record):
+    contract_no: str
+    signed_on: date
+    fee: float
+    person_days: float | None = None
+    recorded_by: str = ""
+
+
+# --- case samples -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DrawRecord(Record):
+    """Everything needed to repeat a draw and prove it was not chosen by hand."""
+
+    population_hash: str
+    population_size: int
+    method: str  # "simple" or "stratified:<column>"
+    seed: int
+    sample_size: int
+    ids: list[str]
+
+
+@dataclass(frozen=True)
+class CaseVerification(Record):
+    """One re-checked case. A field left None was not checked (it does not apply)."""
+
+    order_id: str
+    resolved: bool | None = None
+    complaint_closed: bool | None = None
+    reworked: bool | None = None
+    repeated: bool | None = None
+    satisfied: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CaseSample(Record):
+    id: int
+    population_hash: str
+    population_size: int
+    method: str
+    seed: int
+    ids: tuple[str, ...]
+    verified: dict[str, CaseVerification] = field(default_factory=dict)
+
+
+# --- findings, adjustments, decision, certificate -----------------------------------------
+@dataclass(frozen=True)
+class FindingState(Record):
+    """What the decision rule needs of a finding."""
+
+    id: str
+    grade: str                      # a finding_grades id
+    raised_on: date
+    plan_accepted_on: date | None = None
+    verified_on: date | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.verified_on is not None
+
+
+@dataclass(frozen=True)
+class Finding(Record):
+    id: int
+    grade: str
+    clause: str
+    description: str
+    evidence: str
+    raised_on: date
+    raised_by: str
+    plan: str = ""
+    due_on: date | None = None
+    plan_accepted_on: date | None = None
+    verified_on: date | None = None
+    verified_by: str | None = None
+
+    def state(self) -> FindingState:
+        return FindingState(str(self.id), self.grade, self.raised_on, self.plan_accepted_on, self.verified_on)
+
+
+@dataclass(frozen=True)
+class Adjustment(Record):
+    kind: str    # deduction, bonus
+    cause: str
+    note: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class Decision(Record):
+    decided_on: date
+    certified: bool
+    level_rank: int
+    members: tuple[str, ...]
+    reasons: str
+    recommendation: dict
+
+
+@dataclass(frozen=True)
+class Scope(Record):
+    domains: tuple[str, ...]
+    goods: str
+    services: str
+    sites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Certificate(Record):
+    number: str
+    applicant_id: str
+    application_id: int
+    level_rank: int
+    scope: Scope
+    issued_on: date
+    expires_on: date
+    status: str
+    scheme_version: str
+
+
+@dataclass(frozen=True)
+class StatusChange(Record):
+    from_status: str | None
+    to_status: str
+    reason: str
+    on: date
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class TrailEntry(Record):
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    detail: dict
+
+
+# The canonical work-order columns: what the importer produces, the store keeps and the KPIs read.
+WORK_ORDER_COLUMNS = (
+    "order_id", "customer_id", "product_id", "service_type", "is_complaint", "issue",
+    "opened_at", "closed_at", "due_at", "resolved", "first_visit_fix", "complaint_satisfied",
+)

@@ -1,0 +1,119 @@
+"""What the audit stages compute, from application to report, the same in JupyterLab and in
+batch. Each returns a StageOutcome: `done` with the stage's result (recorded by `run_stage`),
+`pending` when the people of that stage have not acted yet, or `blocked` (set by `run_stage`)
+when a prerequisite stage has no result."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from ..evaluation import Evaluation, evaluate, recommendation
+from ..rules.application import missing_documents
+from ..rules.planning import closed_cases, plan_audit
+from ..rules.team import check_team
+from ..rules.uscc import check_uscc
+from ..store.repository import Workbench
+from .registry import StageOutcome
+
+
+def score_summary(evaluation: Evaluation, modes: tuple[str, ...] | None = None) -> dict:
+    score = evaluation.score
+    items = [i for i in score.items if modes is None or i.mode in modes]
+    return {
+        "score": score.score,
+        "level": {"rank": score.level.rank, "label": score.level.label, "name": score.level.name},
+        "dimension_scores": score.dimension_scores,
+        "mode_scores": score.mode_scores,
+        "cells": {f"{m}|{d}": v for (m, d), v in score.cells.items() if modes is None or m in modes},
+        "items": {i.item_id: {"status": i.status, "credit": i.credit, "earned": i.earned, "points": i.points,
+                              "basis": i.basis, "veto_failed": i.veto_failed} for i in items},
+        "unanswered": [i.item_id for i in items if i.status == "unanswered"],
+    }
+
+
+def compute_application(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    with workbench.reading() as view:
+        applicant = view.get_applicant(applicant_id)
+        documents = view.documents(application_id)
+    missing = missing_documents(workbench.scheme, documents)
+    uscc = check_uscc(applicant.uscc)
+    result = {"applicant": applicant.as_dict(),
+              "documents": {k: [d.as_dict() for d in v] for k, v in documents.items()},
+              "missing_documents": missing, "uscc_valid": uscc.valid, "complete": uscc.valid and not missing}
+    return StageOutcome("done", result)
+
+
+def compute_planning(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    scheme = workbench.scheme
+    with workbench.reading() as view:
+        applicant = view.get_applicant(applicant_id)
+        lot = len(closed_cases(view.work_orders(applicant_id)))
+        team = view.team(application_id)
+        programme = view.programme(application_id)
+        decision_makers = view.decision_makers()
+    plan = plan_audit(scheme, applicant, lot)
+    audit_date = (programme.audit_start if programme else None) or date.today()
+    team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=applicant.domains,
+                            audit_date=audit_date, decision_makers=decision_makers)
+    result = {
+        "person_days": plan.person_days.as_dict(),
+        "site_sample_size": plan.site_sample_size,
+        "case_sample": plan.case_sample.as_dict() if plan.case_sample else None,
+        "team": [{"id": m.auditor.id, "name": m.auditor.name, "grade": m.auditor.grade, "role": m.role}
+                 for m in team],
+        "team_violations": [asdict(v) for v in team_check.violations],
+        "audit_start": programme.audit_start if programme else None,
+        "audit_end": programme.audit_end if programme else None,
+        "cycle_plan": [e.as_dict() for e in programme.cycle_plan] if programme else [],
+    }
+    if not team:
+        return StageOutcome("pending", result, "尚未组建审查组", "The audit team has not been set")
+    return StageOutcome("done", result)
+
+
+def compute_contract(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    contract = workbench.contract(application_id)
+    if contract is None:
+        return StageOutcome("pending", {}, "认证合同尚未签订", "The certification contract is not signed yet")
+    return StageOutcome("done", contract.as_dict())
+
+
+def compute_characteristic(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    with workbench.reading() as view:
+        evaluation = evaluate(view, applicant_id, application_id)
+        sample = view.case_sample(application_id)
+    result = {"scores": score_summary(evaluation, tuple(workbench.scheme.procedure_by_id["characteristic"].modes))}
+    if evaluation.survey is not None:
+        result["survey"] = evaluation.survey.as_dict()
+    if evaluation.kpis is not None:
+        monthly = evaluation.kpis.monthly
+        result["kpis"] = {k: asdict(v) for k, v in evaluation.kpis.overall.items()}
+        result["out_of_control"] = monthly[monthly["out_of_control"]][["measure", "month", "value"]].to_dict("records")
+    if sample is not None:
+        result["case_sample"] = {"population_hash": sample.population_hash, "population_size": sample.population_size,
+                                 "method": sample.method, "seed": sample.seed, "drawn": len(sample.ids),
+                                 "verified": len(sample.verified)}
+        result["case_answers"] = {k: v.as_dict() for k, v in evaluation.case_answers.items()}
+    return StageOutcome("done", result)
+
+
+def compute_system_audit(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    evaluation = evaluate(workbench, applicant_id, application_id)
+    modes = tuple(workbench.scheme.procedure_by_id["system_audit"].modes)
+    return StageOutcome("done", {"scores": score_summary(evaluation, modes)})
+
+
+def compute_report(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    with workbench.reading() as view:
+        evaluation = evaluate(view, applicant_id, application_id)
+        advice = recommendation(view, evaluation, date.today())
+        findings = view.findings(application_id)
+        adjustments = view.adjustments(application_id)
+    result = {
+        "scores": score_summary(evaluation),
+        "score_result": evaluation.score.as_dict(),
+        "findings": [f.as_dict() for f in findings],
+        "adjustments": [a.as_dict() for a in adjustments],
+        "recommendation": advice.as_dict(),
+    }
+    return StageOutcome("done", result)

@@ -1,0 +1,24 @@
+"""The built-in stages of the certification procedure, registered under their
+procedure.yaml ids."""
+from __future__ import annotations
+
+from . import audit, certification
+from .registry import Stage, registry
+
+WIDGETS = "audit_widgets.widgets"
+
+for stage in (
+    Stage("application", audit.compute_application, (f"{WIDGETS}.applicant:ApplicantForm",)),
+    Stage("planning", audit.compute_planning, (f"{WIDGETS}.planning:PlanningPanel",)),
+    Stage("contract", audit.compute_contract, (f"{WIDGETS}.contract:ContractForm",)),
+    Stage("characteristic", audit.compute_characteristic,
+          (f"{WIDGETS}.survey:SurveyPanel", f"{WIDGETS}.monitoring:MonitoringPanel",
+           f"{WIDGETS}.cases:CaseSampleWidget", f"{WIDGETS}.checklist:ChecklistWidget")),
+    Stage("system_audit", audit.compute_system_audit, (f"{WIDGETS}.checklist:ChecklistWidget",)),
+    Stage("report", audit.compute_report, (f"{WIDGETS}.report:ReportPanel", f"{WIDGETS}.findings:FindingsWidget")),
+    Stage("decision", certification.compute_decision, (f"{WIDGETS}.decision:DecisionWidget",)),
+    Stage("certificate", certification.compute_certificate, (f"{WIDGETS}.certificate:CertificatePanel",)),
+    Stage("surveillance", certification.compute_surveillance, (f"{WIDGETS}.surveillance:SurveillancePanel",)),
+    Stage("recertification", certification.compute_recertification, (f"{WIDGETS}.certificate:CertificatePanel",)),
+):
+    registry.register(stage)

@@ -1,0 +1,88 @@
+"""The stage registry: for each procedure stage, what it computes and which widgets show it.
+
+Modelled on papermill's engine registry. The stage's data (its name, notebook, prerequisites,
+the checklist modes it records and the records it locks) is in parameters/scheme/procedure.yaml;
+its code is one `Stage` registered here under the same id. A new stage is one `register` call
+plus its entry in procedure.yaml.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import NotFoundError
+from ..scheme import ProcedureStage
+
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation
+    from ..store.repository import Workbench
+
+
+@dataclass
+class StageOutcome:
+    status: str  # done, pending, blocked
+    result: dict = field(default_factory=dict)
+    zh: str = ""
+    en: str = ""
+
+
+Compute = Callable[["Workbench", str, int], StageOutcome]
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    compute: Compute
+    # Widget classes as "module:Class", imported only when the stage is shown, so that a batch
+    # run that never shows widgets does not import them. Each class builds itself for a
+    # stage with `for_stage(view)`.
+    widgets: tuple[str, ...] = ()
+
+    def widget_classes(self) -> list[type]:
+        classes = []
+        for reference in self.widgets:
+            module, _, name = reference.partition(":")
+            classes.append(getattr(importlib.import_module(module), name))
+        return classes
+
+
+@dataclass
+class StageView:
+    """One stage of one application as a notebook shows it: what the widgets are built from."""
+
+    workbench: Workbench
+    applicant_id: str
+    application_id: int
+    stage: ProcedureStage
+    read_only: bool
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        """One evaluation for the whole stage: the KPIs and the survey are computed once."""
+        from ..evaluation import evaluate
+        return evaluate(self.workbench, self.applicant_id, self.application_id)
+
+
+class StageRegistry:
+    def __init__(self):
+        self._stages: dict[str, Stage] = {}
+
+    def register(self, stage: Stage) -> Stage:
+        self._stages[stage.id] = stage
+        return stage
+
+    def get(self, stage_id: str) -> Stage:
+        stage = self._stages.get(stage_id)
+        if stage is None:
+            known = ", ".join(self._stages)
+            raise NotFoundError(f"没有登记编号为「{stage_id}」的阶段，可选：{known}",
+                                f"No stage '{stage_id}' is registered; known: {known}")
+        return stage
+
+    def __contains__(self, stage_id: str) -> bool:
+        return stage_id in self._stages
+
+
+registry = StageRegistry()

@@ -1,0 +1,23 @@
+"""Run one stage for an applicant: compute it and record its result."""
+from __future__ import annotations
+
+from ..store.repository import Workbench
+from .registry import StageOutcome, registry
+
+
+def run_stage(workbench: Workbench, stage_id: str, applicant_id: str) -> StageOutcome:
+    """Compute a stage and, when it is done and not signed off, record its result."""
+    stage = registry.get(stage_id)
+    application_id = workbench.current_application(applicant_id)
+    if application_id is None:
+        application_id = workbench.open_application(applicant_id)
+    missing = workbench.missing_prerequisites(application_id, stage_id)
+    if missing:
+        names = "、".join(s.name for s in missing)
+        return StageOutcome("blocked", {"missing": [s.id for s in missing]},
+                            f"请先完成前置阶段：{names}", "Finish the prerequisite stages first: "
+                            + ", ".join(s.id for s in missing))
+    outcome = stage.compute(workbench, applicant_id, application_id)
+    if outcome.status == "done" and not workbench.is_signed(application_id, stage_id):
+        workbench.record_stage_result(application_id, stage_id, outcome.result)
+    return outcome

@@ -1,0 +1,80 @@
+"""Checklist answers, versioned, and the evidence files attached to them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..domain import Answer, AnswerRecord, EvidenceRef
+from ..errors import ConflictError
+from . import models
+from .base import StoreBase
+
+
+class AnswerStore(StoreBase):
+    def save_answer(self, application_id: int, item_id: str, answer: Answer, note: str = "",
+                    finding_grade: str | None = None) -> int:
+        """Write one checklist answer; returns its new version number."""
+        if answer.result is not None and answer.result not in self.scheme.results_by_id:
+            raise ConflictError(f"未知的评价结果「{answer.result}」", f"Unknown result '{answer.result}'")
+        if finding_grade is not None and finding_grade not in self.scheme.finding_grades_by_id:
+            raise ConflictError(f"未知的发现等级「{finding_grade}」", f"Unknown finding grade '{finding_grade}'")
+        if answer.checked is not None and answer.nonconforming is not None and not (
+                0 <= answer.nonconforming <= answer.checked):
+            raise ConflictError("不符合数应在 0 与抽查数之间", "Nonconforming samples must be between 0 and the samples checked")
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            self._refuse_if_answers_locked(session, application_id, item_id)
+            row = session.scalar(select(models.ChecklistAnswer).where(
+                models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
+            values = {"result": answer.result, "checked": answer.checked, "nonconforming": answer.nonconforming,
+                      "measured": answer.measured, "note": note, "finding_grade": finding_grade}
+            if row is None:
+                row = models.ChecklistAnswer(application_id=application_id, item_id=item_id, answered_by=self.actor,
+                                             scheme_version=self.scheme.meta.version, version=1, **values)
+                session.add(row)
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.version += 1
+                row.answered_by = self.actor
+                row.answered_at = models.utcnow()
+            self._trail(session, "answer", "checklist_answer", f"{application_id}:{item_id}",
+                        {**values, "version": row.version})
+            return row.version
+
+    def answers(self, application_id: int) -> dict[str, Answer]:
+        return {item_id: record.answer for item_id, record in self.answer_records(application_id).items()}
+
+    def answer_records(self, application_id: int) -> dict[str, AnswerRecord]:
+        """Every answer with its note, finding grade, version, who and when, and evidence."""
+        with self._reading_session() as session:
+            rows = session.scalars(select(models.ChecklistAnswer)
+                                   .where(models.ChecklistAnswer.application_id == application_id)).all()
+            evidence: dict[int, list[EvidenceRef]] = {}
+            if rows:
+                for e in session.scalars(select(models.EvidenceFile).where(
+                        models.EvidenceFile.answer_id.in_([r.id for r in rows])).order_by(models.EvidenceFile.id)):
+                    evidence.setdefault(e.answer_id, []).append(EvidenceRef(e.filename, e.sha256))
+            return {r.item_id: AnswerRecord(
+                r.item_id, Answer(r.result, r.checked, r.nonconforming, r.measured), r.note, r.finding_grade,
+                r.version, r.answered_by, r.answered_at, tuple(evidence.get(r.id, ())),
+            ) for r in rows}
+
+    def add_evidence(self, application_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
+        """Attach an evidence file to an item's answer (created empty if needed); returns its SHA-256."""
+        with self._writing_session() as session:
+            self._refuse_if_answers_locked(session, application_id, item_id)
+            digest, stored = self.keep_file(source, filename)
+            row = session.scalar(select(models.ChecklistAnswer).where(
+                models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
+            if row is None:
+                row = models.ChecklistAnswer(application_id=application_id, item_id=item_id, answered_by=self.actor,
+                                             scheme_version=self.scheme.meta.version, version=1)
+                session.add(row)
+                session.flush()
+            session.add(models.EvidenceFile(answer_id=row.id, filename=filename, sha256=digest, stored_path=stored,
+                                            added_by=self.actor))
+            self._trail(session, "attach", "evidence", f"{application_id}:{item_id}",
+                        {"filename": filename, "sha256": digest})
+            return digest

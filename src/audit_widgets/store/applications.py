@@ -1,0 +1,121 @@
+"""Applications, the result that ends each procedure stage, and the team leader's sign-off."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import Application, StageRecord
+from ..errors import ConflictError
+from ..scheme import ProcedureStage
+from . import models, signing
+from .base import StoreBase
+
+
+class ApplicationStore(StoreBase):
+    # --- applications ---------------------------------------------------------------------
+    def open_application(self, applicant_id: str, stage: str = "initial", submitted_on: date | None = None) -> int:
+        self.scheme.stage(stage)
+        with self._writing_session() as session:
+            self._row(session, models.Applicant, applicant_id)
+            application = models.Application(
+                applicant_id=applicant_id, stage=stage, submitted_on=submitted_on or date.today(),
+                scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
+            )
+            session.add(application)
+            session.flush()
+            self._trail(session, "open", "application", application.id, {"applicant_id": applicant_id, "stage": stage})
+            return application.id
+
+    def current_application(self, applicant_id: str, audit_stage: str = "initial") -> int | None:
+        with self._reading_session() as session:
+            self._row(session, models.Applicant, applicant_id)
+            row = self._latest_application(session, applicant_id, audit_stage)
+            return row.id if row else None
+
+    def application(self, application_id: int) -> Application:
+        with self._reading_session() as session:
+            row = self._row(session, models.Application, application_id)
+            return Application(row.id, row.applicant_id, row.stage, row.submitted_on, row.scheme_version)
+
+    # --- stage results and sign-off -------------------------------------------------------
+    def record_stage_result(self, application_id: int, stage_id: str, result: dict) -> None:
+        """Record (or replace) the result that ends a stage; refused after sign-off."""
+        stage = self.scheme.procedure_by_id[stage_id]
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            missing = self._missing(session, application_id, stage)
+            if missing:
+                raise ConflictError(
+                    "前置阶段尚未完成：" + "、".join(s.name for s in missing),
+                    "Prerequisite stages are not done: " + ", ".join(s.id for s in missing),
+                )
+            self._refuse_if_stage_signed(session, application_id, stage_id)
+            row = self._stage_row(session, application_id, stage_id)
+            if row is None:
+                session.add(models.StageResult(application_id=application_id, stage=stage_id, result=result))
+            else:
+                row.result = result
+            self._trail(session, "record", "stage_result", f"{application_id}:{stage_id}", result)
+
+    def stage_result(self, application_id: int, stage_id: str) -> StageRecord | None:
+        with self._reading_session() as session:
+            row = self._stage_row(session, application_id, stage_id)
+            if row is None:
+                return None
+            return StageRecord(stage_id, row.result, row.signed_by, row.signed_at)
+
+    def _missing(self, session: Session, application_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
+        return [self.scheme.procedure_by_id[r] for r in stage.requires
+                if self._stage_row(session, application_id, r) is None]
+
+    def missing_prerequisites(self, application_id: int, stage_id: str) -> list[ProcedureStage]:
+        with self._reading_session() as session:
+            return self._missing(session, application_id, self.scheme.procedure_by_id[stage_id])
+
+    def is_signed(self, application_id: int, stage_id: str) -> bool:
+        record = self.stage_result(application_id, stage_id)
+        return record is not None and record.signed
+
+    def _stage_payload(self, session: Session, application_id: int, stage_id: str) -> dict:
+        """What a signature covers: the stage's result and every answer of its modes."""
+        stage = self.scheme.procedure_by_id[stage_id]
+        items = {i.id for i in self.scheme.checklist if self.scheme.method_mode[i.method] in stage.modes}
+        answers = session.scalars(select(models.ChecklistAnswer).where(
+            models.ChecklistAnswer.application_id == application_id)).all()
+        row = self._stage_row(session, application_id, stage_id)
+        return {
+            "stage": stage_id,
+            "result": row.result if row else None,
+            "answers": {a.item_id: [a.result, a.checked, a.nonconforming, a.measured, a.note, a.finding_grade]
+                        for a in answers if a.item_id in items},
+        }
+
+    def sign_off(self, application_id: int, stage_id: str) -> str:
+        """The team leader signs the stage off; its answers and locked records become read-only."""
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            leader = session.scalar(select(models.TeamMember.auditor_id).where(
+                models.TeamMember.application_id == application_id, models.TeamMember.role == "leader"))
+            if leader != self.actor:
+                raise ConflictError(
+                    f"只有审查组长（{leader or '未指定'}）可以签署，当前用户为 {self.actor}",
+                    f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
+                )
+            row = self._stage_row(session, application_id, stage_id)
+            if row is None:
+                raise ConflictError("该阶段尚无结果，不能签署", f"Stage '{stage_id}' has no result to sign off")
+            self._refuse_if_stage_signed(session, application_id, stage_id)
+            row.signed_by, row.signed_at = self.actor, datetime.now().astimezone()
+            row.signature = signing.sign(self._stage_payload(session, application_id, stage_id))
+            self._trail(session, "sign_off", "stage_result", f"{application_id}:{stage_id}", {"signature": row.signature})
+            return row.signature
+
+    def verify_sign_off(self, application_id: int, stage_id: str) -> bool:
+        """False when the signed-off answers were changed after the signature."""
+        with self._reading_session() as session:
+            row = self._stage_row(session, application_id, stage_id)
+            if row is None or row.signature is None:
+                return False
+            return signing.verify(self._stage_payload(session, application_id, stage_id), row.signature)

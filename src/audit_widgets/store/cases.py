@@ -1,0 +1,57 @@
+"""Case samples (5.1c): the recorded draw and the verification of each sampled case."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..domain import CaseSample, CaseVerification, DrawRecord
+from ..errors import ConflictError
+from ..scheme import CASE_FIELDS
+from . import models
+from .base import StoreBase
+
+
+class CaseStore(StoreBase):
+    def save_case_sample(self, application_id: int, record: DrawRecord) -> int:
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            self._refuse_if_locked(session, application_id, "case_sample")
+            row = models.CaseSample(application_id=application_id, population_hash=record.population_hash,
+                                    population_size=record.population_size, method=record.method, seed=record.seed,
+                                    drawn_ids=record.ids, drawn_by=self.actor)
+            session.add(row)
+            session.flush()
+            self._trail(session, "draw", "case_sample", row.id, record.as_dict() | {"ids": len(record.ids)})
+            return row.id
+
+    def case_sample(self, application_id: int) -> CaseSample | None:
+        """The latest draw for the application, with its verifications by order id."""
+        with self._reading_session() as session:
+            row = session.scalar(select(models.CaseSample).where(models.CaseSample.application_id == application_id)
+                                 .order_by(models.CaseSample.id.desc()).limit(1))
+            if row is None:
+                return None
+            verified = {v.order_id: CaseVerification(v.order_id, note=v.note, **{f: getattr(v, f) for f in CASE_FIELDS})
+                        for v in session.scalars(select(models.CaseVerification)
+                                                 .where(models.CaseVerification.sample_id == row.id))}
+            return CaseSample(row.id, row.population_hash, row.population_size, row.method, row.seed,
+                              tuple(row.drawn_ids), verified)
+
+    def verify_case(self, sample_id: int, order_id: str, note: str = "", **fields: bool | None) -> None:
+        unknown = set(fields) - set(CASE_FIELDS)
+        if unknown:
+            raise ConflictError(f"未知的复核项：{', '.join(unknown)}", f"Unknown verification fields: {', '.join(unknown)}")
+        with self._writing_session() as session:
+            sample = self._row(session, models.CaseSample, sample_id)
+            if order_id not in sample.drawn_ids:
+                raise ConflictError(f"工单 {order_id} 不在本次抽样中", f"Work order {order_id} is not in this sample")
+            self._refuse_if_locked(session, sample.application_id, "case_sample")
+            row = session.scalar(select(models.CaseVerification).where(
+                models.CaseVerification.sample_id == sample_id, models.CaseVerification.order_id == order_id))
+            if row is None:
+                row = models.CaseVerification(sample_id=sample_id, order_id=order_id, verified_by=self.actor)
+                session.add(row)
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.note = note
+            row.verified_by, row.verified_at = self.actor, models.utcnow()
+            self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": note})

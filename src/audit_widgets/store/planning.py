@@ -1,0 +1,61 @@
+"""The audit programme and the certification contract."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..domain import Contract, Programme, ProgrammeEvent
+from ..errors import ConflictError
+from . import models
+from .base import StoreBase
+
+
+class PlanningStore(StoreBase):
+    def save_programme(self, application_id: int, programme: Programme) -> None:
+        if programme.audit_start and programme.audit_end and programme.audit_end < programme.audit_start:
+            raise ConflictError("审核结束日期早于开始日期", "The audit ends before it starts")
+        values = programme.as_dict()
+        values["justification"] = list(programme.justification)
+        values["cycle_plan"] = [{"event": e.event, "date": e.date.isoformat()} for e in programme.cycle_plan]
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            self._refuse_if_locked(session, application_id, "programme")
+            self._upsert(session, models.AuditProgramme, application_id, values)
+            self._trail(session, "save", "programme", application_id, values)
+
+    def programme(self, application_id: int) -> Programme | None:
+        with self._reading_session() as session:
+            row = session.scalar(select(models.AuditProgramme).where(
+                models.AuditProgramme.application_id == application_id))
+            if row is None:
+                return None
+            events = tuple(ProgrammeEvent(e["event"], date.fromisoformat(str(e["date"]))) for e in row.cycle_plan or ())
+            return Programme(row.person_days, tuple(row.justification), row.site_sample_size, row.case_sample_size,
+                             row.audit_start, row.audit_end, events)
+
+    # --- contract ---------------------------------------------------------------------------
+    def save_contract(self, application_id: int, contract_no: str, signed_on: date | None, fee: float) -> Contract:
+        """Record (or correct) the signed contract; its person-days are the programme's."""
+        contract_no = (contract_no or "").strip()
+        if not contract_no or signed_on is None:
+            raise ConflictError("请填写合同编号和签订日期", "The contract number and the signing date are required")
+        if fee is None or fee < 0:
+            raise ConflictError("认证费用不能为负数", "The certification fee cannot be negative")
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            self._refuse_if_locked(session, application_id, "contract")
+            programme = session.scalar(select(models.AuditProgramme).where(
+                models.AuditProgramme.application_id == application_id))
+            values = dict(contract_no=contract_no, signed_on=signed_on, fee=float(fee),
+                          person_days=programme.person_days if programme else None, recorded_by=self.actor)
+            self._upsert(session, models.Contract, application_id, values)
+            self._trail(session, "sign", "contract", application_id, values)
+            return Contract(**values)
+
+    def contract(self, application_id: int) -> Contract | None:
+        with self._reading_session() as session:
+            row = session.scalar(select(models.Contract).where(models.Contract.application_id == application_id))
+            if row is None:
+                return None
+            return Contract(row.contract_no, row.signed_on, row.fee, row.person_days, row.recorded_by)
