@@ -56,6 +56,16 @@ def consumer(workbench, scheme) -> str:
     return data.id
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, scheme) -> str:
+    """One demo store for every test that reads it (tests must not write to it)."""
+    from audit_widgets.demo import create_demo
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    upgrade(get_engine(url))
+    create_demo(Workbench(url, scheme, actor="demo"), echo=lambda _: None)
+    return url
+
+
 def database_digest(path: Path) -> str:
     """A hash of every row of every table: equal digests mean the database did not change."""
     connection = sqlite3.connect(path)

@@ -98,3 +98,48 @@ def test_help_is_bilingual(command):
     result = command("--help")
     assert "申请方" in result.stdout and "Applicants" in result.stdout
     assert "审核人日" in command("calc", "person-days", "--help").stdout
+
+
+def test_stage_and_level_choices_come_from_the_scheme(command):
+    result = command("calc", "site-sample", "--sites", "9", "--stage", "nonsense")
+    assert result.exit_code != 0 and "initial" in result.output and "Traceback" not in result.output
+    assert command("calc", "case-sample", "--lot", "100", "--level", "IV").exit_code == 2
+
+
+def test_contract_is_validated_by_the_store(command, workbench, consumer, db_path):
+    from .conftest import database_digest
+    workbench.open_application(consumer)
+    before = database_digest(db_path)
+    refused = command("contract", "--applicant", consumer, "--number", "  ", "--signed-on", "2026-11-20")
+    assert refused.exit_code == 1 and "合同编号" in refused.stderr and database_digest(db_path) == before
+    saved = _json(command("contract", "--applicant", consumer, "--number", "HT-1", "--signed-on", "2026-11-20",
+                          "--fee", "30000", "--json"))
+    assert saved["contract_no"] == "HT-1" and saved["fee"] == 30000.0
+    assert workbench.contract(workbench.current_application(consumer)).signed_on.isoformat() == "2026-11-20"
+
+
+def test_migration_0003_moves_recorded_contracts_into_their_table(tmp_path, scheme):
+    from alembic import command as alembic
+    from sqlalchemy import text
+
+    from audit_widgets.store.database import alembic_config, get_engine, upgrade
+    from audit_widgets.store.repository import Workbench
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = get_engine(url)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, "0002")
+        connection.execute(text(
+            "INSERT INTO applicants (id, name, uscc, organisation_type, domains, address, personnel, outlets, "
+            "product_categories, goods, services, sites, created_at) VALUES ('x', 'X', '91350100M000100Y43', "
+            "'trader', '[\"b\"]', '', 10, 1, 1, '', '', '[]', '2026-01-01')"))
+        connection.execute(text("INSERT INTO applications (id, applicant_id, stage, submitted_on, scheme_version, "
+                                "scheme_fingerprint) VALUES (1, 'x', 'initial', '2026-01-01', 'v', 'f')"))
+        connection.execute(text(
+            "INSERT INTO stage_results (application_id, stage, result) VALUES (1, 'contract', "
+            "'{\"contract_no\": \"HT-9\", \"signed_on\": \"2026-02-03\", \"fee\": 1200.0, \"person_days\": 4.5}')"))
+    upgrade(engine)
+    contract = Workbench(url, scheme).contract(1)
+    assert (contract.contract_no, contract.signed_on.isoformat(), contract.fee, contract.person_days) == (
+        "HT-9", "2026-02-03", 1200.0, 4.5)

@@ -8,10 +8,8 @@ import papermill
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from audit_widgets.demo import create_demo
 from audit_widgets.evaluation import evaluate
 from audit_widgets.paths import outputs_dir
-from audit_widgets.store.database import get_engine, upgrade
 from audit_widgets.store.repository import Workbench
 
 from .conftest import ROOT
@@ -29,15 +27,6 @@ def test_workbooks_are_thin_and_committed_clean(scheme):
         assert "applicant_id" in code[0].source and "mode" in code[0].source
         assert all(not c.outputs and c.execution_count is None for c in code)
         assert sum(len(c.source.splitlines()) for c in code[1:]) <= 6  # only calls into the package
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory, scheme):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
-    upgrade(get_engine(url))
-    workbench = Workbench(url, scheme, actor="demo")
-    create_demo(workbench, echo=lambda _: None)
-    return url
 
 
 def _run(path: Path, url: str, applicant_id: str, tmp_path: Path) -> nbformat.NotebookNode:

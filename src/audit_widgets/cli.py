@@ -369,6 +369,26 @@ def import_work_orders(state: State, applicant_id, file, mapping, as_json) -> No
     emit(result, as_json, f"已导入工单 {result['rows']} 条 / imported {result['rows']} work orders")
 
 
+# --- contract -----------------------------------------------------------------------------
+@cli.command("contract")
+@applicant_option
+@click.option("--number", "contract_no", required=True, help="合同编号 / contract number")
+@click.option("--signed-on", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="签订日期 YYYY-MM-DD / signing date")
+@click.option("--fee", type=float, default=0.0, show_default=True, help="认证费用（元）/ certification fee")
+@json_option
+@pass_state
+def contract(state: State, applicant_id, contract_no, signed_on, fee, as_json) -> None:
+    """记录签订的认证合同 / Record the signed certification contract of the current application."""
+    from .errors import NotFoundError
+    workbench = state.workbench()
+    application_id = workbench.current_application(applicant_id)
+    if application_id is None:
+        raise NotFoundError(f"申请方「{applicant_id}」尚无申请", f"Applicant '{applicant_id}' has no application yet")
+    saved = workbench.save_contract(application_id, contract_no, signed_on.date(), fee)
+    emit(saved, as_json, f"合同已保存 / contract saved: {saved.contract_no}（{saved.signed_on}）")
+
+
 # --- results ------------------------------------------------------------------------------
 @cli.command("kpis")
 @applicant_option

@@ -21,8 +21,8 @@ from .imports.work_orders import read_work_orders
 from .paths import outputs_dir, project_root
 from .rules.decision import decided_level
 from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
-from .rules.planning import closed_cases, plan_programme
-from .rules.sampling import case_sample_size, draw_sample
+from .rules.planning import case_sample_for, closed_cases, plan_programme
+from .rules.sampling import draw_sample
 from .stages import run_stage
 from .store.repository import Workbench
 
@@ -133,7 +133,7 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
     scheme = workbench.scheme
     orders = workbench.work_orders(demo.id)
     closed = closed_cases(orders)
-    _, record = draw_sample(closed, case_sample_size(scheme, len(closed)).sample_size, seed=demo.seed,
+    _, record = draw_sample(closed, case_sample_for(scheme, len(closed)).sample_size, seed=demo.seed,
                             id_column="order_id", stratify_by="service_type")
     sample_id = workbench.save_case_sample(application_id, record)
     reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))

@@ -22,6 +22,11 @@ def closed_cases(orders: pd.DataFrame) -> pd.DataFrame:
     return closed.assign(month=closed["opened_at"].dt.strftime("%Y-%m")) if not closed.empty else closed
 
 
+def case_sample_for(scheme: Scheme, case_lot: int) -> CaseSampleSize | None:
+    """The GB/T 2828.1 case sample for the lot; None while no completed case is imported."""
+    return case_sample_size(scheme, case_lot) if case_lot else None
+
+
 @dataclass(frozen=True)
 class AuditPlan:
     person_days: PersonDays
@@ -38,7 +43,7 @@ def plan_audit(scheme: Scheme, applicant: Applicant, case_lot: int, stage: str =
     days = person_days(scheme, applicant.personnel, outlets=applicant.outlets,
                        categories=applicant.product_categories, stage=stage)
     return AuditPlan(days, site_sample_size(scheme, applicant.outlets, stage), case_lot,
-                     case_sample_size(scheme, case_lot) if case_lot else None)
+                     case_sample_for(scheme, case_lot))
 
 
 def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent, ...]:

@@ -8,8 +8,8 @@ import ipywidgets as widgets
 
 from ..domain import CaseVerification
 from ..evaluation import case_answers
-from ..rules.planning import closed_cases
-from ..rules.sampling import case_sample_size, draw_sample
+from ..rules.planning import case_sample_for, closed_cases
+from ..rules.sampling import draw_sample
 from ..scheme import CASE_FIELDS
 from .base import BoundWidget, message_html, table_html
 
@@ -54,10 +54,11 @@ class CaseSampleWidget(BoundWidget):
         self.page_size = page_size
         self.population = closed_cases(workbench.work_orders(applicant_id))
         self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
-        size = case_sample_size(self.scheme, len(self.population)) if len(self.population) else None
+        size = case_sample_for(self.scheme, len(self.population))
         self.size = widgets.BoundedIntText(value=size.sample_size if size else 0, min=0, max=max(len(self.population), 1),
                                            description="样本量", disabled=self.read_only)
-        self.seed = widgets.IntText(value=DEFAULT_SEED, description="随机种子 seed", disabled=self.read_only)
+        self.seed = widgets.IntText(value=DEFAULT_SEED, description="随机种子 seed", disabled=self.read_only,
+                                 style={"description_width": "initial"})
         self.method = widgets.Dropdown(options=METHODS, description="方法", disabled=self.read_only)
         self.draw_button = widgets.Button(description="抽样 / draw", button_style="primary", disabled=self.read_only)
         self.draw_button.on_click(lambda _: self.draw())
