@@ -189,15 +189,26 @@ def test_findings_decision_and_certificate(workbench, staffed):
     decision.record()
     assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.application_id) is None
     decision.members.value = ("M01",)
-    decision.certified.value = True
+    decision.certified.value = True  # against the recommendation (items are unanswered)
     decision.record()
-    assert workbench.decision(decision.application_id).members == ("M01",)
-    assert all(c.disabled for c in decision.form)
+    assert "推荐意见" in decision.message.value and workbench.decision(decision.application_id) is None
+    decision.override_reason.value = "委员会复核了现场记录，认定未答条目不影响结论"
+    decision.record()
+    recorded = workbench.decision(decision.application_id)
+    assert recorded.members == ("M01",) and recorded.overrides_recommendation
+    assert "与推荐意见不一致" in decision.recorded.value and "委员会复核" in decision.recorded.value
+    assert all(c.disabled for c in decision.form) and decision.certified.value is True
 
     panel = CertificatePanel(workbench, staffed)
+    panel.ask_to_issue()
+    assert workbench.certificate_for(staffed) is None  # nothing issued before the confirmation
+    applicant = workbench.get_applicant(staffed)
+    assert applicant.name in panel.confirm_text.value and "M01" in panel.confirm_text.value
     panel.issue()
     certificate = workbench.certificate_for(staffed)
     assert certificate.status == "valid" and certificate.number in panel.details.value
+    issued = workbench.status_history(certificate.number)[0]
+    assert (issued.decided_by, issued.recorded_by) == ("M01", "tester")
     panel.scope_services.value = "退换货、维修"
     panel.scope_reason.value = "咨询服务持续不符合"
     panel.reduce_scope()

@@ -114,8 +114,10 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id:
     for item in workbench.scheme.items_for(domains):
         if item.judgement == "measure" or item.id in case_items:
             continue  # measured from the data, or counted from the case verification
+        note = "演示数据 demo"
         if item.id in demo.failed_items:
             answer, grade = Answer("nonconform", 10, 4) if item.judgement == "sample" else Answer("nonconform"), "major"
+            note = next((f.description for f in demo.findings if f.clause == item.id), note)
         elif item.judgement == "sample":
             checked = rng.randint(8, 20)
             bad = sum(rng.random() > demo.answer_quality for _ in range(checked))
@@ -125,7 +127,7 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id:
             result = ("conform" if draw < demo.answer_quality else
                       "partial" if draw < (1 + demo.answer_quality) / 2 else "nonconform")
             answer, grade = Answer(result), ("minor" if result == "nonconform" else None)
-        workbench.save_answer(application_id, item.id, answer, note="演示数据 demo", finding_grade=grade)
+        workbench.save_answer(application_id, item.id, answer, note=note, finding_grade=grade)
 
 
 def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
@@ -166,7 +168,16 @@ def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today:
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
+    """The findings raised at the report, and the applicant's accepted plans for the minor
+    nonconformities that the auditors graded on checklist rows."""
+    grades = workbench.scheme.finding_grades_by_id
+    for row_finding in workbench.findings(application_id):
+        if grades[row_finding.grade].blocks_until == "plan_accepted":
+            workbench.save_corrective_action(row_finding.id, "演示：整改计划已提交 corrective plan submitted",
+                                             accepted_on=today - timedelta(days=10))
     for finding in demo.findings:
+        if finding.clause in demo.failed_items:
+            continue  # raised by the grade on its checklist row
         finding_id = workbench.add_finding(application_id, finding.grade, finding.clause, finding.description,
                                            raised_on=today - timedelta(days=18))
         if finding.plan:

@@ -106,6 +106,7 @@ class StageRecord(Record):
     result: dict
     signed_by: str | None
     signed_at: datetime | None
+    redo_reason: str | None = None  # a stage it depends on was reopened: record it again
 
     @property
     def signed(self) -> bool:
@@ -230,6 +231,13 @@ class Finding(Record):
     plan_accepted_on: date | None = None
     verified_on: date | None = None
     verified_by: str | None = None
+    item_id: str | None = None         # the checklist row whose grade raised it
+    withdrawn_on: date | None = None   # the row's grade was cleared: it no longer counts
+    withdrawn_reason: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_on is None
 
     def state(self) -> FindingState:
         return FindingState(str(self.id), self.grade, self.raised_on, self.plan_accepted_on, self.verified_on)
@@ -251,6 +259,11 @@ class Decision(Record):
     members: tuple[str, ...]
     reasons: str
     recommendation: dict
+    override_reason: str = ""  # why the committee decided against the recommendation
+
+    @property
+    def overrides_recommendation(self) -> bool:
+        return self.certified != bool(self.recommendation.get("certifiable"))
 
 
 @dataclass(frozen=True)
@@ -281,6 +294,7 @@ class StatusChange(Record):
     reason: str
     on: date
     decided_by: str
+    recorded_by: str = ""
 
 
 @dataclass(frozen=True)

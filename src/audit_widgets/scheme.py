@@ -29,6 +29,10 @@ INSPECTION_LEVELS = ("I", "II", "III")
 # What a verified case records (one column each in the store); case_checks map them to items.
 CaseField = Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
 CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
+# What a procedure stage must have before it may be signed off (procedure_stages.complete_when).
+CompletenessCheck = Literal["documents", "uscc", "team", "audit_dates", "answers", "sample_counts"]
+# Who signs a stage off: the audit team's leader, or a committee member who took the decision.
+Signer = Literal["team_leader", "decision_maker"]
 # The records a procedure stage can lock at sign-off (procedure_stages.locks).
 LockableRecord = Literal["applicant", "documents", "programme", "team", "contract", "case_sample", "surveys",
                          "work_orders", "findings", "adjustments", "decision", "certificate"]
@@ -257,6 +261,8 @@ class ProcedureStage(Record):
     requires: tuple[str, ...]
     modes: tuple[str, ...]
     locks: tuple[LockableRecord, ...] = ()
+    complete_when: tuple[CompletenessCheck, ...] = ()
+    signed_by: Signer = "team_leader"
 
 
 class ApplicationDocument(Record):
@@ -406,6 +412,14 @@ class Scheme(Record):
 
     def stage_recording_item(self, item_id: str) -> ProcedureStage | None:
         return self.stage_recording_mode(self.method_mode[self.items_by_id[item_id].method])
+
+    def stages_after(self, stage_id: str) -> list[ProcedureStage]:
+        """The stages that depend on this one, directly or through others."""
+        after: list[ProcedureStage] = []
+        for stage in self.procedure_stages:  # in procedure order, so prerequisites come first
+            if any(r == stage_id or r in {a.id for a in after} for r in stage.requires):
+                after.append(stage)
+        return after
 
     def methods_of(self, stage: ProcedureStage) -> list[str]:
         """The checklist methods (5.1a …) whose answers a procedure stage records."""

@@ -52,6 +52,8 @@ def allowed_status_changes(scheme: Scheme, current: str) -> list[str]:
 
 def change_status(scheme: Scheme, current: str, target: str, reason: str, on: date, decided_by: str) -> StatusChange:
     """Validate a status change: allowed from the current status, with a reason of the target."""
+    if not target:
+        raise RuleError("请选择要变更为的证书状态", "Choose the status to change the certificate to")
     names = {s.id: s.name for s in scheme.certificate_statuses}
     for status in (current, target):
         if status not in names:

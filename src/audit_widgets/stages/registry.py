@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import NotFoundError
+from ..rules.completeness import Gap
 from ..scheme import ProcedureStage
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class StageOutcome:
     result: dict = field(default_factory=dict)
     zh: str = ""
     en: str = ""
+    gaps: list[Gap] = field(default_factory=list)  # what must still be done before sign-off
 
 
 Compute = Callable[["Workbench", str, int], StageOutcome]

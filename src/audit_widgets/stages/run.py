@@ -1,12 +1,15 @@
-"""Run one stage for an applicant: compute it and record its result."""
+"""Run one stage for an applicant: compute it, list what it still lacks, record its result."""
 from __future__ import annotations
 
 from ..store.repository import Workbench
+from .completeness import stage_gaps
 from .registry import StageOutcome, registry
 
 
 def run_stage(workbench: Workbench, stage_id: str, applicant_id: str) -> StageOutcome:
-    """Compute a stage and, when it is done and not signed off, record its result."""
+    """Compute a stage and, when it is done and not signed off, record its result. A stage
+    with completeness checks records what is still missing with it (`result["missing"]`);
+    sign-off is refused until that list is empty."""
     stage = registry.get(stage_id)
     application_id = workbench.current_application(applicant_id)
     if application_id is None:
@@ -18,6 +21,9 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str) -> StageOu
                             f"请先完成前置阶段：{names}", "Finish the prerequisite stages first: "
                             + ", ".join(s.id for s in missing))
     outcome = stage.compute(workbench, applicant_id, application_id)
+    if outcome.status == "done" and workbench.scheme.procedure_by_id[stage_id].complete_when:
+        outcome.gaps = stage_gaps(workbench, stage_id, applicant_id, application_id)
+        outcome.result = {**outcome.result, "missing": [g.as_dict() for g in outcome.gaps]}
     if outcome.status == "done" and not workbench.is_signed(application_id, stage_id):
         workbench.record_stage_result(application_id, stage_id, outcome.result)
     return outcome

@@ -8,17 +8,18 @@ from sqlalchemy import select
 from ..domain import Answer, AnswerRecord, EvidenceRef
 from ..errors import ConflictError
 from . import models
-from .base import StoreBase
+from .findings import FindingStore
 
 
-class AnswerStore(StoreBase):
+class AnswerStore(FindingStore):
     def save_answer(self, application_id: int, item_id: str, answer: Answer, note: str = "",
                     finding_grade: str | None = None) -> int:
-        """Write one checklist answer; returns its new version number."""
+        """Write one checklist answer; returns its new version number. A finding grade on the
+        row raises, updates or (when cleared) withdraws the row's finding in the same write."""
         if answer.result is not None and answer.result not in self.scheme.results_by_id:
             raise ConflictError(f"未知的评价结果「{answer.result}」", f"Unknown result '{answer.result}'")
-        if finding_grade is not None and finding_grade not in self.scheme.finding_grades_by_id:
-            raise ConflictError(f"未知的发现等级「{finding_grade}」", f"Unknown finding grade '{finding_grade}'")
+        if finding_grade is not None:
+            self._check_grade(finding_grade)
         if answer.checked is not None and answer.nonconforming is not None and not (
                 0 <= answer.nonconforming <= answer.checked):
             raise ConflictError("不符合数应在 0 与抽查数之间", "Nonconforming samples must be between 0 and the samples checked")
@@ -41,6 +42,7 @@ class AnswerStore(StoreBase):
                 row.answered_at = models.utcnow()
             self._trail(session, "answer", "checklist_answer", f"{application_id}:{item_id}",
                         {**values, "version": row.version})
+            self._sync_row_finding(session, application_id, item_id, finding_grade, note)
             return row.version
 
     def answers(self, application_id: int) -> dict[str, Answer]:

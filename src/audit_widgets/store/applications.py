@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import Application, StageRecord
 from ..errors import ConflictError
+from ..rules.completeness import Gap, gaps_text
 from ..scheme import ProcedureStage
 from . import models, signing
 from .base import StoreBase
@@ -56,7 +57,7 @@ class ApplicationStore(StoreBase):
             if row is None:
                 session.add(models.StageResult(application_id=application_id, stage=stage_id, result=result))
             else:
-                row.result = result
+                row.result, row.redo_reason = result, None
             self._trail(session, "record", "stage_result", f"{application_id}:{stage_id}", result)
 
     def stage_result(self, application_id: int, stage_id: str) -> StageRecord | None:
@@ -64,7 +65,7 @@ class ApplicationStore(StoreBase):
             row = self._stage_row(session, application_id, stage_id)
             if row is None:
                 return None
-            return StageRecord(stage_id, row.result, row.signed_by, row.signed_at)
+            return StageRecord(stage_id, row.result, row.signed_by, row.signed_at, row.redo_reason)
 
     def _missing(self, session: Session, application_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
         return [self.scheme.procedure_by_id[r] for r in stage.requires
@@ -92,25 +93,72 @@ class ApplicationStore(StoreBase):
                         for a in answers if a.item_id in items},
         }
 
+    def _refuse_unless_signer(self, session: Session, application_id: int, stage: ProcedureStage) -> None:
+        """The team leader signs the audit's stages; a deciding committee member signs the decision."""
+        if stage.signed_by == "decision_maker":
+            decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+            members = list(decision.members) if decision else []
+            if self.actor not in members:
+                raise ConflictError(
+                    f"认证决定只能由参与决定的委员签署（{'、'.join(members) or '尚无决定'}），当前用户为 {self.actor}",
+                    f"Only a committee member who took the decision ({', '.join(members) or 'none yet'}) "
+                    f"may sign it; you are {self.actor}")
+            return
+        leader = session.scalar(select(models.TeamMember.auditor_id).where(
+            models.TeamMember.application_id == application_id, models.TeamMember.role == "leader"))
+        if leader != self.actor:
+            raise ConflictError(
+                f"只有审查组长（{leader or '未指定'}）可以签署，当前用户为 {self.actor}",
+                f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
+            )
+
     def sign_off(self, application_id: int, stage_id: str) -> str:
-        """The team leader signs the stage off; its answers and locked records become read-only."""
+        """Sign a stage off; its answers and locked records become read-only. Refused while the
+        recorded result lists anything missing, or while the stage must be recorded again."""
+        stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session() as session:
             self._row(session, models.Application, application_id)
-            leader = session.scalar(select(models.TeamMember.auditor_id).where(
-                models.TeamMember.application_id == application_id, models.TeamMember.role == "leader"))
-            if leader != self.actor:
-                raise ConflictError(
-                    f"只有审查组长（{leader or '未指定'}）可以签署，当前用户为 {self.actor}",
-                    f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
-                )
+            self._refuse_unless_signer(session, application_id, stage)
             row = self._stage_row(session, application_id, stage_id)
             if row is None:
                 raise ConflictError("该阶段尚无结果，不能签署", f"Stage '{stage_id}' has no result to sign off")
             self._refuse_if_stage_signed(session, application_id, stage_id)
+            if row.redo_reason:
+                raise ConflictError(f"请先重新记录本阶段结果：{row.redo_reason}",
+                                    f"Record this stage's result again first: {row.redo_reason}")
+            gaps = [Gap(**g) for g in row.result.get("missing") or []]
+            if gaps:
+                zh, en = gaps_text(gaps)
+                raise ConflictError(f"尚有 {len(gaps)} 项未完成，不能签署：\n{zh}",
+                                    f"{len(gaps)} things are still missing; sign-off refused:\n{en}")
             row.signed_by, row.signed_at = self.actor, datetime.now().astimezone()
             row.signature = signing.sign(self._stage_payload(session, application_id, stage_id))
             self._trail(session, "sign_off", "stage_result", f"{application_id}:{stage_id}", {"signature": row.signature})
             return row.signature
+
+    def reopen_stage(self, application_id: int, stage_id: str, reason: str) -> list[str]:
+        """Reopen a signed-off stage, with a written reason. The trail keeps the old signature;
+        the later stages that depend on it are marked to be recorded again. Returns their ids."""
+        if not reason.strip():
+            raise ConflictError("重开已签署的阶段须写明原因", "Reopening a signed-off stage needs a written reason")
+        stage = self.scheme.procedure_by_id[stage_id]
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            self._refuse_unless_signer(session, application_id, stage)
+            row = self._stage_row(session, application_id, stage_id)
+            if row is None or row.signed_at is None:
+                raise ConflictError("该阶段尚未签署，无需重开", f"Stage '{stage_id}' is not signed off")
+            old = {"signed_by": row.signed_by, "signed_at": row.signed_at.isoformat(), "signature": row.signature}
+            row.signed_by = row.signed_at = row.signature = None
+            marked = []
+            for later in self.scheme.stages_after(stage_id):
+                later_row = self._stage_row(session, application_id, later.id)
+                if later_row is not None:
+                    later_row.redo_reason = f"「{stage.name}」已重开 reopened: {reason}"
+                    marked.append(later.id)
+            self._trail(session, "reopen", "stage_result", f"{application_id}:{stage_id}",
+                        {"previous_signature": old, "reason": reason, "redo": marked})
+            return marked
 
     def verify_sign_off(self, application_id: int, stage_id: str) -> bool:
         """False when the signed-off answers were changed after the signature."""

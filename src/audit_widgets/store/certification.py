@@ -30,12 +30,18 @@ def _scope_data(scope: Scope) -> dict:
 
 class CertificationStore(StoreBase):
     def record_decision(self, application_id: int, *, decided_on: date, certified: bool, level_rank: int,
-                        members: list[str], reasons: str, recommendation: dict) -> None:
-        """Record the committee's decision. A member who was on the audit team is refused."""
+                        members: list[str], reasons: str, recommendation: dict, override_reason: str = "") -> None:
+        """Record the committee's decision. A member who was on the audit team is refused; a
+        decision against the audit team's recommendation needs a written justification."""
         if not members:
             raise ConflictError("请填写参加决定的委员", "The deciding committee members must be recorded")
         if not reasons.strip():
             raise ConflictError("请填写决定理由", "The reasons for the decision must be recorded")
+        advised = bool(recommendation.get("certifiable"))
+        if certified != advised and not override_reason.strip():
+            raise ConflictError(
+                f"决定与审查组的推荐意见（{'建议批准' if advised else '建议不予认证'}）不一致，须写明理由",
+                "The decision goes against the audit team's recommendation: write the justification")
         with self._writing_session() as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "decision")
@@ -51,9 +57,11 @@ class CertificationStore(StoreBase):
                 raise ConflictError("本申请已有认证决定", "This application already has a decision")
             session.add(models.Decision(application_id=application_id, decided_on=decided_on, certified=certified,
                                         level_rank=level_rank, members=members, reasons=reasons,
-                                        recommendation=recommendation))
+                                        recommendation=recommendation,
+                                        override_reason=override_reason if certified != advised else ""))
             self._trail(session, "decide", "decision", application_id,
-                        {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons})
+                        {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons,
+                         "override_reason": override_reason if certified != advised else ""})
 
     def decision(self, application_id: int) -> Decision | None:
         with self._reading_session() as session:
@@ -61,7 +69,7 @@ class CertificationStore(StoreBase):
             if row is None:
                 return None
             return Decision(row.decided_on, row.certified, row.level_rank, tuple(row.members), row.reasons,
-                            row.recommendation)
+                            row.recommendation, row.override_reason or "")
 
     def issue_certificate(self, application_id: int, issued_on: date) -> Certificate:
         """Issue the certificate of a positive decision, numbered in sequence for the year."""
@@ -88,8 +96,10 @@ class CertificationStore(StoreBase):
                 scheme_version=self.scheme.meta.version,
             )
             session.add(row)
+            # Who decided (the committee) and who issued (the person acting) are both kept.
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=None, to_status="valid",
-                                                  reason="初次发证 issued", changed_on=issued_on, decided_by=self.actor))
+                                                  reason="初次发证 issued", changed_on=issued_on,
+                                                  decided_by="、".join(decision.members), recorded_by=self.actor))
             self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank})
             return _certificate(row)
 
@@ -107,7 +117,8 @@ class CertificationStore(StoreBase):
             change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=change.from_status,
                                                   to_status=change.to_status, reason=change.reason,
-                                                  changed_on=change.on, decided_by=change.decided_by))
+                                                  changed_on=change.on, decided_by=change.decided_by,
+                                                  recorded_by=self.actor))
             row.status = to_status
             self._trail(session, "status", "certificate", number,
                         {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
@@ -126,12 +137,12 @@ class CertificationStore(StoreBase):
             old_scope, row.scope = row.scope, _scope_data(scope)
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
                                                   to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
-                                                  changed_on=on, decided_by=decided_by))
+                                                  changed_on=on, decided_by=decided_by, recorded_by=self.actor))
             self._trail(session, "rescope", "certificate", number,
                         {"from": old_scope, "to": row.scope, "reason": reason})
 
     def status_history(self, number: str) -> list[StatusChange]:
         with self._reading_session() as session:
-            return [StatusChange(r.from_status, r.to_status, r.reason, r.changed_on, r.decided_by)
+            return [StatusChange(r.from_status, r.to_status, r.reason, r.changed_on, r.decided_by, r.recorded_by or "")
                     for r in session.scalars(select(models.StatusChangeRecord).where(
                         models.StatusChangeRecord.certificate_number == number).order_by(models.StatusChangeRecord.id))]

@@ -1,14 +1,21 @@
-"""Findings (不符合项, 观察项, 良好实践) and their corrective actions."""
+"""Findings (不符合项, 观察项, 良好实践) and their corrective actions.
+
+There is one list of findings. A grade set on a checklist row raises (or updates) that row's
+finding in the same transaction as the answer; clearing the grade withdraws it, with a
+trail. The gates, the report and the widgets all read this list."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..domain import Finding, FindingState
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
+
+GRADE_CLEARED = "清单条目的等级已清除 / the grade on the checklist row was cleared"
 
 
 def _finding(row: models.Finding) -> Finding:
@@ -18,31 +25,67 @@ def _finding(row: models.Finding) -> Finding:
         plan=action.plan if action else "", due_on=action.due_on if action else None,
         plan_accepted_on=action.plan_accepted_on if action else None,
         verified_on=action.verified_on if action else None, verified_by=action.verified_by if action else None,
+        item_id=row.item_id, withdrawn_on=row.withdrawn_on, withdrawn_reason=row.withdrawn_reason or "",
     )
 
 
 class FindingStore(StoreBase):
+    def _check_grade(self, grade: str) -> None:
+        if not grade:
+            raise ConflictError("请选择发现等级", "Choose the finding's grade")
+        if grade not in self.scheme.finding_grades_by_id:
+            raise ConflictError(f"未知的发现等级「{grade}」", f"Unknown finding grade '{grade}'")
+
+    def _raise_finding(self, session: Session, application_id: int, grade: str, clause: str, description: str,
+                       evidence: str, raised_on: date, item_id: str | None = None) -> models.Finding:
+        row = models.Finding(application_id=application_id, grade=grade, clause=clause, description=description,
+                             evidence=evidence, raised_on=raised_on, raised_by=self.actor, item_id=item_id)
+        session.add(row)
+        session.flush()
+        self._set_deadline(row)
+        self._trail(session, "raise", "finding", row.id, {"grade": grade, "clause": clause,
+                                                          "description": description, "item_id": item_id})
+        return row
+
+    def _set_deadline(self, row: models.Finding) -> None:
+        """A grade that blocks certification gets a corrective action due by the grade's deadline."""
+        grade = self.scheme.finding_grades_by_id[row.grade]
+        if grade.blocks_until == "none":
+            return
+        if row.corrective_action is None:
+            row.corrective_action = models.CorrectiveAction(finding_id=row.id, plan="")
+        row.corrective_action.due_on = grade.deadline(row.raised_on)
+
     def add_finding(self, application_id: int, grade: str, clause: str, description: str, *,
                     evidence: str = "", raised_on: date | None = None) -> int:
-        grades = self.scheme.finding_grades_by_id
-        if grade not in grades:
-            raise ConflictError(f"未知的发现等级「{grade}」", f"Unknown finding grade '{grade}'")
+        self._check_grade(grade)
         if not description.strip():
             raise ConflictError("请填写发现的描述", "A finding needs a description")
-        raised_on = raised_on or date.today()
         with self._writing_session() as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "findings")
-            row = models.Finding(application_id=application_id, grade=grade, clause=clause, description=description,
-                                 evidence=evidence, raised_on=raised_on, raised_by=self.actor)
-            session.add(row)
-            session.flush()
-            if grades[grade].blocks_until != "none":
-                session.add(models.CorrectiveAction(finding_id=row.id, plan="",
-                                                    due_on=grades[grade].deadline(raised_on)))
-            self._trail(session, "raise", "finding", row.id, {"grade": grade, "clause": clause,
-                                                              "description": description})
-            return row.id
+            return self._raise_finding(session, application_id, grade, clause, description, evidence,
+                                       raised_on or date.today()).id
+
+    def _sync_row_finding(self, session: Session, application_id: int, item_id: str, grade: str | None,
+                          note: str) -> None:
+        """Make the row's finding match the row's grade: raise, update or withdraw it."""
+        row = session.scalar(select(models.Finding).where(
+            models.Finding.application_id == application_id, models.Finding.item_id == item_id,
+            models.Finding.withdrawn_on.is_(None)))
+        if grade is None:
+            if row is not None:
+                row.withdrawn_on, row.withdrawn_reason = date.today(), GRADE_CLEARED
+                self._trail(session, "withdraw", "finding", row.id, {"item_id": item_id, "reason": GRADE_CLEARED})
+            return
+        item = self.scheme.items_by_id[item_id]
+        description = f"{item.text}" + (f"：{note}" if note.strip() else "")
+        if row is None:
+            self._raise_finding(session, application_id, grade, item_id, description, note, date.today(), item_id)
+        elif (row.grade, row.description, row.evidence) != (grade, description, note):
+            row.grade, row.description, row.evidence = grade, description, note
+            self._set_deadline(row)
+            self._trail(session, "update", "finding", row.id, {"grade": grade, "description": description})
 
     def save_corrective_action(self, finding_id: int, plan: str, *, accepted_on: date | None = None,
                                verified_on: date | None = None) -> None:
@@ -53,6 +96,8 @@ class FindingStore(StoreBase):
         with self._writing_session() as session:
             # Not locked by the report's sign-off: corrections are verified after the report.
             finding = self._row(session, models.Finding, finding_id)
+            if finding.withdrawn_on is not None:
+                raise ConflictError("该发现已撤销", "This finding was withdrawn")
             action = finding.corrective_action
             if action is None:
                 action = finding.corrective_action = models.CorrectiveAction(finding_id=finding_id, plan="")
@@ -62,11 +107,13 @@ class FindingStore(StoreBase):
             self._trail(session, "corrective_action", "finding", finding_id,
                         {"plan": plan, "accepted_on": str(accepted_on), "verified_on": str(verified_on)})
 
-    def findings(self, application_id: int) -> list[Finding]:
+    def findings(self, application_id: int, *, include_withdrawn: bool = False) -> list[Finding]:
+        """The application's findings; withdrawn ones only when asked (for the record)."""
         with self._reading_session() as session:
-            rows = session.scalars(select(models.Finding).where(models.Finding.application_id == application_id)
-                                   .order_by(models.Finding.id)).all()
-            return [_finding(r) for r in rows]
+            query = select(models.Finding).where(models.Finding.application_id == application_id)
+            if not include_withdrawn:
+                query = query.where(models.Finding.withdrawn_on.is_(None))
+            return [_finding(r) for r in session.scalars(query.order_by(models.Finding.id))]
 
     def finding_states(self, application_id: int) -> list[FindingState]:
         return [f.state() for f in self.findings(application_id)]

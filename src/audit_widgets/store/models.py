@@ -77,6 +77,8 @@ class StageResult(Base):
     signed_by: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     signature: Mapped[str | None] = mapped_column(String(64))  # HMAC over the signed-off answers
+    # Set when a stage this one depends on was reopened: the result must be recorded again.
+    redo_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditProgramme(Base):
@@ -296,6 +298,11 @@ class Finding(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
     raised_on: Mapped[date] = mapped_column(Date)
     raised_by: Mapped[str] = mapped_column(String(64))
+    # Set when the finding comes from a grade on a checklist row: the row's item.
+    item_id: Mapped[str | None] = mapped_column(String(32))
+    # A withdrawn finding (its row's grade was cleared) no longer counts; the row stays for the trail.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
 
     corrective_action: Mapped[CorrectiveAction | None] = relationship(back_populates="finding", uselist=False)
 
@@ -325,6 +332,8 @@ class Decision(Base):
     members: Mapped[list] = mapped_column(JSON)
     reasons: Mapped[str] = mapped_column(Text)
     recommendation: Mapped[dict] = mapped_column(JSON)
+    # Why the committee decided against the audit team's recommendation (required then).
+    override_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class Certificate(Base):
@@ -351,6 +360,7 @@ class StatusChangeRecord(Base):
     reason: Mapped[str] = mapped_column(String(64))
     changed_on: Mapped[date] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")  # who entered it (e.g. who issued)
 
 
 class AuditTrail(Base):

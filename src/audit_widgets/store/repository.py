@@ -19,13 +19,12 @@ from .applications import ApplicationStore
 from .cases import CaseStore
 from .certification import CertificationStore
 from .documents import DocumentStore
-from .findings import FindingStore
 from .planning import PlanningStore
 from .team import TeamStore
 
 
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, FindingStore, AdjustmentStore, CertificationStore):
+                CaseStore, AdjustmentStore, CertificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail(self, entity: str | None = None) -> list[TrailEntry]:

@@ -9,7 +9,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..rules.lifecycle import allowed_status_changes
-from .base import BoundWidget, table_html
+from .base import CHOOSE, ERROR_STYLE, LOCKED_STYLE, BoundWidget, message_html, table_html
 
 
 class CertificatePanel(BoundWidget):
@@ -21,7 +21,15 @@ class CertificatePanel(BoundWidget):
         self.status_names = statuses
         self.issue_button = widgets.Button(description="签发证书 / issue", button_style="success",
                                            layout=widgets.Layout(width="auto"))
-        self.issue_button.on_click(lambda _: self.issue())
+        self.issue_button.on_click(lambda _: self.ask_to_issue())
+        self.confirm_text = widgets.HTML()
+        self.confirm_button = widgets.Button(description="确认签发 / confirm and issue", button_style="danger",
+                                             layout=widgets.Layout(width="auto"))
+        self.cancel_button = widgets.Button(description="取消 / cancel", layout=widgets.Layout(width="auto"))
+        self.confirm_button.on_click(lambda _: self.issue())
+        self.cancel_button.on_click(lambda _: self._hide_confirmation())
+        self.confirmation = widgets.VBox([self.confirm_text, widgets.HBox([self.confirm_button, self.cancel_button])],
+                                         layout=widgets.Layout(display="none"))
         self.details = widgets.HTML()
         self.history = widgets.HTML()
         self.to_status = widgets.Dropdown(description="变更为")
@@ -41,7 +49,8 @@ class CertificatePanel(BoundWidget):
                      self.scope_domains, self.scope_goods, self.scope_services, self.scope_reason, self.scope_button]
         for control in self.form:
             control.disabled = self.read_only
-        self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.issue_button, self.details,
+        self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.issue_button, self.confirmation,
+                         self.details,
                          self.history, widgets.HTML("<h4>暂停、撤销、注销、恢复 / status change</h4>"),
                          widgets.HBox([self.to_status, self.reason]), widgets.HBox([self.on, self.decided_by]),
                          self.change_button, widgets.HTML("<h4>缩小范围 / scope reduction</h4>"), self.scope_domains,
@@ -62,8 +71,9 @@ class CertificatePanel(BoundWidget):
             return
         c = self.certificate
         allowed = allowed_status_changes(self.scheme, c.status)
-        self.to_status.options = [(self.status_names[s], s) for s in allowed]
-        self.to_status.value = allowed[0] if allowed else None
+        # No default: suspending or withdrawing is chosen, never preselected.
+        self.to_status.options = [CHOOSE] + [(self.status_names[s], s) for s in allowed]
+        self.to_status.value = ""
         self._reasons()
         applicant = self.workbench.get_applicant(self.applicant_id)
         domain_names = {d.id: d.name for d in self.scheme.domains}
@@ -91,9 +101,31 @@ class CertificatePanel(BoundWidget):
                     "reason": reasons.get((h.to_status, h.reason), h.reason)}
                    for h in self.workbench.status_history(c.number)]
         self.history.value = "<h4>状态历史 / status history</h4>" + table_html(
-            history, {"on": "日期", "to_status": "状态", "reason": "原因", "decided_by": "决定人"})
+            history, {"on": "日期", "to_status": "状态", "reason": "原因", "decided_by": "决定人",
+                      "recorded_by": "经办人 recorded by"})
+
+    def ask_to_issue(self) -> None:
+        """Issuing cannot be undone: say exactly what will be issued, on whose decision, first."""
+        decision = self.workbench.decision(self.application_id)
+        if decision is None or not decision.certified:
+            self.message.value = message_html("没有批准认证的决定，不能发证", "There is no positive decision to certify",
+                                              ERROR_STYLE)
+            return
+        applicant = self.workbench.get_applicant(self.applicant_id)
+        level = next(l for l in self.scheme.levels if l.rank == decision.level_rank)
+        domains = "、".join(d.name for d in self.scheme.domains if d.id in applicant.domains)
+        self.confirm_text.value = (
+            f"<div style='{LOCKED_STYLE}'><b>将签发证书 / about to issue</b>：{html.escape(applicant.name)}"
+            f"（{html.escape(applicant.uscc)}），成熟度等级 <b>{level.label} {level.name}</b>，范围 scope：{domains}；"
+            f"依据 {decision.decided_on} 的认证决定（决定人员 {'、'.join(decision.members)}）；"
+            f"签发人 issued by：{html.escape(self.workbench.actor)}。签发后不可撤回 / this cannot be undone.</div>")
+        self.confirmation.layout.display = None
+
+    def _hide_confirmation(self) -> None:
+        self.confirmation.layout.display = "none"
 
     def issue(self) -> None:
+        self._hide_confirmation()
         if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()),
                       "证书已签发", "certificate issued"):
             self.refresh()

@@ -41,12 +41,16 @@ class DecisionWidget(BoundWidget):
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")
         self.reasons = widgets.Textarea(description="决定理由", layout=widgets.Layout(width="560px"))
+        self.override_reason = widgets.Textarea(
+            description="推翻理由", placeholder="决定与推荐意见不一致时必填 / required when deciding against the recommendation",
+            layout=widgets.Layout(width="560px"))
         self.decided_on = widgets.DatePicker(description="决定日期", value=date.today())
         self.record_button = widgets.Button(description="记录决定 / record decision", button_style="success",
                                             layout=widgets.Layout(width="auto"))
         self.record_button.on_click(lambda _: self.record())
         self.recorded = widgets.HTML()
-        self.form = [self.members, self.certified, self.level, self.reasons, self.decided_on, self.record_button]
+        self.form = [self.members, self.certified, self.level, self.reasons, self.override_reason, self.decided_on,
+                     self.record_button]
         self.children = [head, self.lock_banner(), *self.form, self.message, self.recorded]
         self.refresh()
 
@@ -55,14 +59,25 @@ class DecisionWidget(BoundWidget):
         for control in self.form:
             control.disabled = self.read_only or decision is not None
         if decision:
+            with self.hold_sync():  # the form shows what was decided, never something else
+                self.members.value = tuple(m for m in decision.members if m in dict(self.members.options).values())
+                self.certified.value = decision.certified
+                self.level.value = decision.level_rank
+                self.reasons.value = decision.reasons
+                self.override_reason.value = decision.override_reason
+                self.decided_on.value = decision.decided_on
             verdict = "批准认证 certified" if decision.certified else "不予认证 not certified"
+            override = (f"<br><b style='color:#c62828'>与推荐意见不一致 / against the recommendation</b>："
+                        f"{html.escape(decision.override_reason)}" if decision.overrides_recommendation else "")
             self.recorded.value = (f"<p><b>已决定 decided</b> {decision.decided_on}：{verdict}，等级 {decision.level_rank}；"
-                                   f"决定人员 {'、'.join(decision.members)}；理由：{html.escape(decision.reasons)}</p>")
+                                   f"决定人员 {'、'.join(decision.members)}；理由：{html.escape(decision.reasons)}"
+                                   f"{override}</p>")
 
     def record(self) -> None:
         if self.write(lambda: self.workbench.record_decision(
                 self.application_id, decided_on=self.decided_on.value, certified=self.certified.value,
                 level_rank=decided_level(self.scheme, self.certified.value, self.level.value),
                 members=list(self.members.value), reasons=self.reasons.value,
-                recommendation=self.recommendation.as_dict()), "认证决定已记录", "decision recorded"):
+                recommendation=self.recommendation.as_dict(), override_reason=self.override_reason.value),
+                "认证决定已记录", "decision recorded"):
             self.refresh()

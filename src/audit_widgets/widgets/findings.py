@@ -6,7 +6,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from .base import BoundWidget, table_html
+from .base import CHOOSE, BoundWidget, table_html
 
 
 class FindingsWidget(BoundWidget):
@@ -14,7 +14,8 @@ class FindingsWidget(BoundWidget):
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
-        grades = [(g.name, g.id) for g in self.scheme.finding_grades]
+        # No default grade: the auditor chooses (a default of 严重不符合 was too easy to keep by mistake).
+        grades = [CHOOSE] + [(g.name, g.id) for g in self.scheme.finding_grades]
         domains = workbench.get_applicant(applicant_id).domains
         clauses = [(f"{i.id} {i.text[:24]}", i.id) for i in self.scheme.items_for(domains)]
         wide = widgets.Layout(width="560px")

@@ -1,0 +1,85 @@
+"""What a stage still lacks before it may be signed off (procedure_stages.complete_when).
+
+Every gap is returned, not the first, grouped so the auditor sees the whole list at once."""
+from __future__ import annotations
+
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+
+from ..domain import Answer, Programme, Record
+from ..scheme import ChecklistItem, Scheme
+from .application import missing_documents
+from .scoring import ItemScore
+from .team import TeamCheck
+
+GROUPS = {
+    "documents": ("缺少的申请文件", "missing application documents"),
+    "uscc": ("统一社会信用代码", "USCC"),
+    "team": ("审查组", "audit team"),
+    "audit_dates": ("审核日期", "audit dates"),
+    "answers": ("未作答的条目", "unanswered items"),
+    "sample_counts": ("缺少抽查数的抽样条目", "sample items without counts"),
+}
+
+
+@dataclass(frozen=True)
+class Gap(Record):
+    group: str  # a CompletenessCheck id
+    item: str   # what is missing: a document, item or auditor id
+    zh: str
+    en: str
+
+
+def document_gaps(scheme: Scheme, submitted: Container[str]) -> list[Gap]:
+    names = {d.id: d.name for d in scheme.application_documents}
+    return [Gap("documents", d, names[d], d) for d in missing_documents(scheme, submitted)]
+
+
+def uscc_gaps(uscc_valid: bool, reason: str) -> list[Gap]:
+    return [] if uscc_valid else [Gap("uscc", "uscc", f"统一社会信用代码无效：{reason}", "the USCC is not valid")]
+
+
+def team_gaps(team_check: TeamCheck, team_size: int) -> list[Gap]:
+    if not team_size:
+        return [Gap("team", "team", "尚未组建审查组", "no audit team has been set")]
+    return [Gap("team", v.auditor_id or v.code, v.zh, v.en) for v in team_check.violations]
+
+
+def audit_date_gaps(programme: Programme | None) -> list[Gap]:
+    if programme is None or programme.audit_start is None or programme.audit_end is None:
+        return [Gap("audit_dates", "audit_dates", "尚未填写现场审核日期", "the on-site audit dates are not set")]
+    return []
+
+
+def answer_gaps(items: list[ChecklistItem], scores: Mapping[str, ItemScore]) -> list[Gap]:
+    """Applicable items that have no answer and no measured value."""
+    return [Gap("answers", i.id, f"{i.id} {i.text}", f"{i.id} is unanswered")
+            for i in items if scores[i.id].status == "unanswered"]
+
+
+def sample_count_gaps(scheme: Scheme, items: list[ChecklistItem], answers: Mapping[str, Answer]) -> list[Gap]:
+    """Sample-based items judged without saying how many samples were checked."""
+    gaps = []
+    for item in items:
+        answer = answers.get(item.id)
+        if item.judgement != "sample" or answer is None or answer.checked:
+            continue
+        result = scheme.results_by_id.get(answer.result) if answer.result else None
+        if result is not None and result.applicable:
+            gaps.append(Gap("sample_counts", item.id, f"{item.id} 已判定「{result.name}」但未填写抽查数与不符合数",
+                            f"{item.id} is judged without the number of samples checked"))
+    return gaps
+
+
+def grouped(gaps: list[Gap]) -> dict[str, list[Gap]]:
+    """The gaps by group, in the order of GROUPS."""
+    return {group: [g for g in gaps if g.group == group] for group in GROUPS if any(g.group == group for g in gaps)}
+
+
+def gaps_text(gaps: list[Gap]) -> tuple[str, str]:
+    """The whole list as (Chinese, English) lines, grouped, never cut off."""
+    zh, en = [], []
+    for group, members in grouped(gaps).items():
+        zh.append(f"{GROUPS[group][0]}（{len(members)}）：" + "；".join(g.zh for g in members))
+        en.append(f"{GROUPS[group][1]} ({len(members)}): " + "; ".join(g.en for g in members))
+    return "\n".join(zh), "\n".join(en)

@@ -1,0 +1,44 @@
+"""Gather what each completeness check needs from the store and ask the rules what is missing."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..evaluation import case_answers, evaluate, merged_answers
+from ..rules.completeness import Gap, answer_gaps, audit_date_gaps, document_gaps, sample_count_gaps, team_gaps, uscc_gaps
+from ..rules.team import check_team
+from ..rules.uscc import check_uscc
+from ..store.repository import Workbench
+
+
+def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, application_id: int) -> list[Gap]:
+    scheme = workbench.scheme
+    stage = scheme.procedure_by_id[stage_id]
+    checks = set(stage.complete_when)
+    gaps: list[Gap] = []
+    with workbench.reading() as view:
+        applicant = view.get_applicant(applicant_id)
+        if "documents" in checks:
+            gaps += document_gaps(scheme, view.documents(application_id))
+        if "uscc" in checks:
+            uscc = check_uscc(applicant.uscc)
+            gaps += uscc_gaps(uscc.valid, uscc.zh)
+        if checks & {"team", "audit_dates"}:
+            programme = view.programme(application_id)
+            if "team" in checks:
+                team = view.team(application_id)
+                audit_date = (programme.audit_start if programme else None) or date.today()
+                gaps += team_gaps(check_team(scheme, team, applicant_id=applicant_id,
+                                             applicant_domains=applicant.domains, audit_date=audit_date,
+                                             decision_makers=view.decision_makers()), len(team))
+            if "audit_dates" in checks:
+                gaps += audit_date_gaps(programme)
+        if checks & {"answers", "sample_counts"}:
+            items = [i for m in scheme.methods_of(stage) for i in scheme.items_for(applicant.domains, m)]
+            scores = {s.item_id: s for s in evaluate(view, applicant_id, application_id).score.items}
+            items = [i for i in items if scores[i.id].status != "not_applicable"]
+            if "answers" in checks:
+                gaps += answer_gaps(items, scores)
+            if "sample_counts" in checks:
+                answers = merged_answers(view.answers(application_id), case_answers(view, application_id))
+                gaps += sample_count_gaps(scheme, items, answers)
+    return gaps
