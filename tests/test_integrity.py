@@ -1,0 +1,138 @@
+"""A stage cannot be signed off incomplete, a graded row is a finding, a signed stage is
+reopened only with a reason, and the committee decides and signs for itself (issue 7 §1)."""
+from datetime import date, timedelta
+
+import pytest
+
+from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.domain import Answer
+from audit_widgets.errors import ConflictError
+from audit_widgets.evaluation import evaluate, recommendation
+from audit_widgets.notebook import StageNotebook
+from audit_widgets.rules.planning import plan_programme
+from audit_widgets.stages import run_stage
+from audit_widgets.store.repository import Workbench
+from audit_widgets.widgets.summary import StageSummary
+
+
+@pytest.fixture
+def audit(db_url, scheme, consumer):
+    """demo-consumer with auditors, a team led by A02, dates and a contract: ready to evaluate."""
+    admin = Workbench(db_url, scheme, actor="admin")
+    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
+        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    application = admin.open_application(consumer)
+    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
+    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), 0,
+                                                     date.today() - timedelta(days=3), date.today()))
+    return consumer, application
+
+
+def _as(db_url, scheme, actor):
+    return Workbench(db_url, scheme, actor=actor)
+
+
+def _summary(db_url, stage, applicant, actor="A02"):
+    return StageSummary(StageNotebook(stage, applicant, mode="interactive", database_url=db_url, auditor=actor))
+
+
+def test_recording_lists_every_missing_document_and_sign_off_is_refused(db_url, scheme, audit):
+    applicant, application = audit
+    summary = _summary(db_url, "application", applicant)
+    summary.record()
+    required = [d for d in scheme.application_documents if d.required]
+    assert "已记录" in summary.status.value and f"（{len(required)}）" in summary.status.value
+    assert all(d.name in summary.status.value for d in required)
+    summary.sign()
+    assert not _as(db_url, scheme, "A02").is_signed(application, "application")
+    with pytest.raises(ConflictError) as caught:
+        _as(db_url, scheme, "A02").sign_off(application, "application")
+    assert all(d.name in caught.value.zh for d in required)
+
+
+def test_every_unanswered_item_is_listed_not_the_first_ten(db_url, scheme, audit):
+    applicant, application = audit
+    wb = _as(db_url, scheme, "A02")
+    for stage in ("application", "planning"):
+        run_stage(wb, stage, applicant)
+    wb.save_contract(application, "HT-1", date.today(), 100)
+    run_stage(wb, "contract", applicant)
+    wb.save_answer(application, "E01", Answer("conform"))
+    wb.save_answer(application, "F03", Answer("conform"))  # a sample item judged without counts
+    outcome = run_stage(wb, "system_audit", applicant)
+    unanswered = [g for g in outcome.gaps if g.group == "answers"]
+    items = [i for i in scheme.items_for(("b",)) if scheme.method_mode[i.method] == "5.2"]
+    assert len(unanswered) == len(items) - 2 > 10
+    assert [g.item for g in outcome.gaps if g.group == "sample_counts"] == ["F03"]
+    summary = _summary(db_url, "system_audit", applicant)
+    summary.record()
+    assert all(g.item in summary.status.value for g in unanswered)
+    with pytest.raises(ConflictError):
+        wb.sign_off(application, "system_audit")
+
+
+def test_a_grade_on_a_row_is_a_finding_that_gates_the_decision(db_url, scheme, audit):
+    applicant, application = audit
+    wb = _as(db_url, scheme, "A02")
+    wb.save_answer(application, "B13", Answer("nonconform"), note="两名安装人员无上岗证", finding_grade="major")
+    [finding] = wb.findings(application)
+    assert (finding.grade, finding.clause, finding.item_id) == ("major", "B13", "B13")
+    assert "两名安装人员无上岗证" in finding.description and finding.due_on
+    advice = recommendation(wb, evaluate(wb, applicant, application), date.today())
+    assert any(g.id.startswith("finding:") and not g.passed for g in advice.reasons)
+    assert not advice.certifiable
+
+    wb.save_answer(application, "B13", Answer("nonconform"), note="两名安装人员无上岗证", finding_grade="minor")
+    assert [f.grade for f in wb.findings(application)] == ["minor"]  # updated, not duplicated
+    wb.save_answer(application, "B13", Answer("conform"), note="已补证")
+    assert wb.findings(application) == []
+    [withdrawn] = wb.findings(application, include_withdrawn=True)
+    assert withdrawn.withdrawn_on == date.today() and "cleared" in withdrawn.withdrawn_reason
+    actions = [t.action for t in wb.trail("finding")]
+    assert actions == ["raise", "update", "withdraw"]
+
+
+def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redone(db_url, scheme, audit):
+    applicant, application = audit
+    leader = _as(db_url, scheme, "A02")
+    for document in scheme.application_documents:
+        leader.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+    run_stage(leader, "application", applicant)
+    run_stage(leader, "planning", applicant)
+    signature = leader.sign_off(application, "planning")
+    with pytest.raises(ConflictError):
+        _as(db_url, scheme, "A01").reopen_stage(application, "planning", "日期有误")  # not the leader
+    with pytest.raises(ConflictError):
+        leader.reopen_stage(application, "planning", "  ")
+    leader.save_contract(application, "HT-1", date.today(), 100)
+    run_stage(leader, "contract", applicant)
+    assert leader.reopen_stage(application, "planning", "现场审核日期有误") == ["contract"]
+    entry = [t for t in leader.trail("stage_result") if t.action == "reopen"][-1]
+    assert entry.detail["previous_signature"]["signature"] == signature and entry.detail["reason"] == "现场审核日期有误"
+    assert not leader.is_signed(application, "planning")
+    assert "现场审核日期有误" in leader.stage_result(application, "contract").redo_reason
+    with pytest.raises(ConflictError) as caught:
+        leader.sign_off(application, "contract")
+    assert "重新记录" in caught.value.zh
+    run_stage(leader, "contract", applicant)  # recorded again: the mark goes
+    assert leader.stage_result(application, "contract").redo_reason is None
+    leader.sign_off(application, "contract")
+
+
+def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url, scheme, audit):
+    applicant, application = audit
+    committee = _as(db_url, scheme, "M01")
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
+        committee.record_stage_result(application, stage, {})
+    run_stage(committee, "report", applicant)
+    advice = committee.stage_result(application, "report").result["recommendation"]
+    committee.record_decision(application, decided_on=date.today(), certified=False, level_rank=1,
+                              members=["M01"], reasons="未完成审查", recommendation=advice)
+    run_stage(committee, "decision", applicant)
+    with pytest.raises(ConflictError) as caught:
+        _as(db_url, scheme, "A02").sign_off(application, "decision")
+    assert "委员" in caught.value.zh
+    with pytest.raises(ConflictError):
+        _as(db_url, scheme, "M02").sign_off(application, "decision")  # a member, but did not decide
+    committee.sign_off(application, "decision")
+    assert committee.stage_result(application, "decision").signed_by == "M01"
