@@ -3,7 +3,8 @@ and the rule that a refused write shows a plain message instead of a traceback."
 from __future__ import annotations
 
 import html
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import ipywidgets as widgets
 
@@ -37,6 +38,19 @@ def table_html(rows: list[dict], columns: dict[str, str]) -> str:
         "<tr>" + "".join(f"<td style='padding:2px 8px'>{cell(row.get(k))}</td>" for k in columns)
         + "</tr>" for row in rows)
     return f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+@contextmanager
+def unobserved(handler: Callable, *controls: widgets.ValueWidget) -> Iterator[None]:
+    """Set the controls' values without calling `handler`: what the store holds is shown, not
+    written back."""
+    for control in controls:
+        control.unobserve(handler, names="value")
+    try:
+        yield
+    finally:
+        for control in controls:
+            control.observe(handler, names="value")
 
 
 class BoundWidget(widgets.VBox):

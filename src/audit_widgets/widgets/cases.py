@@ -92,14 +92,18 @@ class CaseSampleWidget(BoundWidget):
             self.page.options = ()
             return
         s = self.sample
-        self.record.value = (f"<p>抽样记录 draw record：方法 {s.method}，种子 {s.seed}，总体 {s.population_size}，"
-                             f"总体哈希 <code>{s.population_hash[:16]}…</code>，样本 {len(s.ids)}，"
-                             f"已复核 {len(s.verified)}</p>")
+        self._render_record()
         pages = max(1, -(-len(s.ids) // self.page_size))
         self.page.options = [(f"第 {p + 1} 页", p) for p in range(pages)]
         self.page.value = 0
         self.show_page(0)
         self._render_summary()
+
+    def _render_record(self) -> None:
+        s = self.sample
+        self.record.value = (f"<p>抽样记录 draw record：方法 {s.method}，种子 {s.seed}，总体 {s.population_size}，"
+                             f"总体哈希 <code>{s.population_hash[:16]}…</code>，样本 {len(s.ids)}，"
+                             f"已复核 verified {len(s.verified)}</p>")
 
     def show_page(self, page: int) -> None:
         ids = list(self.sample.ids[page * self.page_size:(page + 1) * self.page_size])
@@ -111,6 +115,7 @@ class CaseSampleWidget(BoundWidget):
         if self.write(lambda: self.workbench.verify_case(self.sample.id, row.order_id, **row.values()),
                       f"{row.order_id} 已复核", f"{row.order_id} verified"):
             self.sample = self.workbench.case_sample(self.application_id)
+            self._render_record()
             self._render_summary()
 
     def _render_summary(self) -> None:

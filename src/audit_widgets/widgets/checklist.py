@@ -14,7 +14,7 @@ from ..domain import Answer, AnswerRecord
 from ..errors import WorkbenchError
 from ..evaluation import evaluate
 from ..scheme import ChecklistItem
-from .base import BoundWidget, error_html, message_html
+from .base import BoundWidget, error_html, message_html, unobserved
 
 # ipywidgets shows a None value as no selection, so "no answer" and "no grade" are "".
 UNANSWERED = ""
@@ -56,7 +56,9 @@ class ChecklistRow(widgets.HBox):
             extra = [self.measured]
         super().__init__([self.label, self.result, *extra, self.note, self.grade, self.evidence_button],
                          layout=widgets.Layout(border_bottom="1px solid #eee", align_items="center"))
-        self._observing(True)
+        self.inputs = (self.result, self.checked, self.nonconforming, self.grade, self.note)
+        for control in self.inputs:
+            control.observe(self._changed, names="value")
 
     def controls(self):
         return (self.result, self.checked, self.nonconforming, self.note, self.grade, self.evidence_button)
@@ -65,27 +67,16 @@ class ChecklistRow(widgets.HBox):
         """Show the stored answer without writing it back. A sample item the auditor has not
         answered shows the counts of the case verification, which is what the score uses."""
         answer = record.answer if record else (from_cases or Answer())
-        self._observing(False)  # what the store holds is shown, not saved again
-        try:
-            with self.hold_sync():
-                self.result.value = answer.result or UNANSWERED
-                self.checked.value = answer.checked or 0
-                self.nonconforming.value = answer.nonconforming or 0
-                self.note.value = record.note if record else ""
-                self.grade.value = (record.finding_grade if record else None) or ""
-                files = len(record.evidence) if record else 0
-                self.evidence_button.description = str(files) if files else ""
-                if self.item.judgement == "measure":
-                    self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
-        finally:
-            self._observing(True)
-
-    def _observing(self, on: bool) -> None:
-        for control in (self.result, self.checked, self.nonconforming, self.grade, self.note):
-            if on:
-                control.observe(self._changed, names="value")
-            else:
-                control.unobserve(self._changed, names="value")
+        with unobserved(self._changed, *self.inputs), self.hold_sync():
+            self.result.value = answer.result or UNANSWERED
+            self.checked.value = answer.checked or 0
+            self.nonconforming.value = answer.nonconforming or 0
+            self.note.value = record.note if record else ""
+            self.grade.value = (record.finding_grade if record else None) or ""
+            files = len(record.evidence) if record else 0
+            self.evidence_button.description = str(files) if files else ""
+            if self.item.judgement == "measure":
+                self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
 
     def answer(self) -> Answer:
         sample = self.item.judgement == "sample" and self.checked.value > 0
@@ -110,6 +101,7 @@ class ChecklistWidget(BoundWidget):
         self.page_size = page_size
         # KPIs and survey figures change only on an import: reuse the stage's evaluation when given.
         self.evaluation = evaluate(workbench, applicant_id, self.application_id, reuse=evaluation)
+        self.peers: list[ChecklistWidget] = [self]  # the checklists of the same stage share one score
         self.records = workbench.answer_records(self.application_id)
         self.rows = [ChecklistRow(item, self) for item in self.items[:page_size]]
 
@@ -135,9 +127,12 @@ class ChecklistWidget(BoundWidget):
     @classmethod
     def for_stage(cls, view) -> list[ChecklistWidget]:
         """One checklist per method of the stage's modes, sharing the stage's evaluation."""
-        return [cls(view.workbench, view.applicant_id, method, application_id=view.application_id,
-                    read_only=view.read_only, evaluation=view.evaluation)
-                for method in view.workbench.scheme.methods_of(view.stage)]
+        checklists = [cls(view.workbench, view.applicant_id, method, application_id=view.application_id,
+                          read_only=view.read_only, evaluation=view.evaluation)
+                      for method in view.workbench.scheme.methods_of(view.stage)]
+        for checklist in checklists:
+            checklist.peers = checklists
+        return checklists
 
     def lock_stage(self):
         return self.scheme.stage_recording_mode(self.scheme.method_mode[self.method])
@@ -171,9 +166,16 @@ class ChecklistWidget(BoundWidget):
         self.upload.disabled = disabled
 
     def refresh_score(self) -> None:
+        """Rescore once and show it in this checklist and in every other checklist of the stage,
+        so no section shows a stale total."""
+        evaluation = evaluate(self.workbench, self.applicant_id, self.application_id, reuse=self.evaluation)
+        for checklist in self.peers:
+            checklist.evaluation = evaluation
+            checklist.render_score()
+
+    def render_score(self) -> None:
         answered = sum(1 for item in self.items if item.id in self.records and self.records[item.id].answer.answered)
         self.progress.value = f"&nbsp;已答 {answered}/{len(self.items)} answered"
-        self.evaluation = evaluate(self.workbench, self.applicant_id, self.application_id, reuse=self.evaluation)
         score = self.evaluation.score
         cells = "".join(
             f"<td style='padding:2px 10px'>{self.scheme.dimension_names[d]}<br><b>{v:.1f}</b></td>"

@@ -1,9 +1,10 @@
-"""ContractForm: the certification contract that follows the review (stage 3)."""
+"""ContractForm: the certification contract that follows the review (stage 3). Like every
+other form it saves as you type, once the number and the signing date are there."""
 from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .base import BoundWidget
+from .base import LOCKED_STYLE, BoundWidget, message_html, unobserved
 
 
 class ContractForm(BoundWidget):
@@ -11,24 +12,41 @@ class ContractForm(BoundWidget):
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
-        contract = workbench.contract(self.application_id)
         programme = workbench.programme(self.application_id)
-        style = {"description_width": "120px"}
-        self.number = widgets.Text(contract.contract_no if contract else "", description="合同编号", style=style)
-        self.signed_on = widgets.DatePicker(value=contract.signed_on if contract else None,
-                                            description="签订日期", style=style)
-        self.fee = widgets.BoundedFloatText(contract.fee if contract else 0.0, min=0, max=10**8,
-                                            description="认证费用（元）", style=style)
+        style = {"description_width": "160px"}
+        self.number = widgets.Text(description="合同编号 contract no.", style=style)
+        self.signed_on = widgets.DatePicker(description="签订日期 signed on", style=style)
+        self.fee = widgets.BoundedFloatText(min=0, max=10**8, description="认证费用（元）fee", style=style)
         days = f"{programme.person_days:g}" if programme else "—"
         self.person_days = widgets.HTML(f"<p>合同人日 person-days：<b>{days}</b></p>")
-        self.save_button = widgets.Button(description="保存合同 / save contract", button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
-        self.save_button.on_click(lambda _: self.save())
-        for control in (self.number, self.signed_on, self.fee, self.save_button):
+        self.controls = (self.number, self.signed_on, self.fee)
+        self._show_stored()
+        for control in self.controls:
             control.disabled = self.read_only
+            control.observe(self._changed, names="value")
         self.children = [widgets.HTML("<h3>认证合同 / certification contract</h3>"), self.lock_banner(),
-                         self.number, self.signed_on, self.fee, self.person_days, self.save_button, self.message]
+                         *self.controls, self.person_days, self.message]
+
+    def _show_stored(self) -> None:
+        contract = self.workbench.contract(self.application_id)
+        with self.hold_sync():
+            self.number.value = contract.contract_no if contract else ""
+            self.signed_on.value = contract.signed_on if contract else None
+            self.fee.value = contract.fee if contract else 0.0
+
+    def _changed(self, _change) -> None:
+        if self.read_only:
+            return
+        if not self.number.value.strip() or self.signed_on.value is None:
+            self.message.value = message_html("填写合同编号和签订日期后自动保存",
+                                              "saved as soon as the number and the signing date are filled in",
+                                              LOCKED_STYLE)
+            return
+        self.save()
 
     def save(self) -> None:
-        self.write(lambda: self.workbench.save_contract(self.application_id, self.number.value, self.signed_on.value,
-                                                        self.fee.value), "合同已保存", "contract saved")
+        if not self.write(lambda: self.workbench.save_contract(self.application_id, self.number.value,
+                                                               self.signed_on.value, self.fee.value),
+                          "合同已保存", "contract saved"):
+            with unobserved(self._changed, *self.controls):
+                self._show_stored()

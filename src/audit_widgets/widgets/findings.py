@@ -6,7 +6,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from .base import CHOOSE, BoundWidget, table_html
+from .base import CHOOSE, ERROR_STYLE, BoundWidget, message_html, table_html
 
 
 class FindingsWidget(BoundWidget):
@@ -53,7 +53,11 @@ class FindingsWidget(BoundWidget):
                 for f in self.findings]
         self.listing.value = table_html(rows, {"id": "编号", "grade": "等级", "clause": "条款", "description": "描述",
                                                "due_on": "期限", "state": "状态"}) if rows else "<p>暂无发现 / none</p>"
+        current = self.selected.value
         self.selected.options = [(f"{f.id} {f.clause} {f.description[:20]}", f.id) for f in self.findings]
+        # ipywidgets leaves the value empty when the options change: keep the choice, else the first.
+        ids = [f.id for f in self.findings]
+        self.selected.value = current if current in ids else (ids[0] if ids else None)
 
     def add(self) -> None:
         if self.write(lambda: self.workbench.add_finding(
@@ -74,6 +78,7 @@ class FindingsWidget(BoundWidget):
     def save_corrective_action(self) -> None:
         finding_id = self.selected.value
         if finding_id is None:
+            self.message.value = message_html("请先登记或选择一项发现", "Add or choose a finding first", ERROR_STYLE)
             return
         if self.write(lambda: self.workbench.save_corrective_action(
                 finding_id, self.plan.value, accepted_on=self.accepted_on.value, verified_on=self.verified_on.value),

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from ..rules.planning import closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
 from ..rules.team import check_team
-from .base import ERROR_STYLE, OK_STYLE, BoundWidget, table_html
+from .base import ERROR_STYLE, OK_STYLE, BoundWidget, table_html, unobserved
 
 NOT_ON_TEAM = ("不参加", "")
 
@@ -78,9 +78,16 @@ class PlanningPanel(BoundWidget):
     def _team_changed(self, _change) -> None:
         if self.read_only:
             return
-        self.write(lambda: self.workbench.set_team(self.application_id, self.selected_team()),
-                   "审查组已保存", "team saved")
+        if not self.write(lambda: self.workbench.set_team(self.application_id, self.selected_team()),
+                          "审查组已保存", "team saved"):
+            self._show_stored_team()  # a refused change does not stay on screen
         self._render_team_check()
+
+    def _show_stored_team(self) -> None:
+        stored = {m.auditor.id: m.role for m in self.workbench.team(self.application_id)}
+        with unobserved(self._team_changed, *self.pickers.values()):
+            for auditor_id, picker in self.pickers.items():
+                picker.value = stored.get(auditor_id, "")
 
     def _render_team_check(self) -> None:
         result = check_team(self.scheme, self.workbench.team(self.application_id), applicant_id=self.applicant_id,
@@ -104,5 +111,10 @@ class PlanningPanel(BoundWidget):
             return
         programme = plan_programme(self.scheme, self.applicant, self.case_lot, self.audit_start.value,
                                    self.audit_end.value)
-        self.write(lambda: self.workbench.save_programme(self.application_id, programme),
-                   "审核方案已保存", "programme saved")
+        if not self.write(lambda: self.workbench.save_programme(self.application_id, programme),
+                          "审核方案已保存", "programme saved"):
+            stored = self.workbench.programme(self.application_id)
+            with unobserved(self._dates_changed, self.audit_start, self.audit_end):
+                self.audit_start.value = stored.audit_start if stored else None
+                self.audit_end.value = stored.audit_end if stored else None
+            self._render_cycle()

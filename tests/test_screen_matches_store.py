@@ -1,0 +1,108 @@
+"""Every control writes and says so, or says why not; after a refused write the screen shows
+what the store holds (issue 7 §2)."""
+from datetime import date, timedelta
+
+import pytest
+
+from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.demo_data import work_order_log, write_csv
+from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.notebook import StageNotebook
+from audit_widgets.rules.planning import plan_programme
+from audit_widgets.stages import run_stage
+from audit_widgets.store.repository import Workbench
+from audit_widgets.widgets.cases import CaseSampleWidget
+from audit_widgets.widgets.contract import ContractForm
+from audit_widgets.widgets.decision import DecisionWidget
+from audit_widgets.widgets.findings import FindingsWidget
+from audit_widgets.widgets.planning import PlanningPanel
+
+
+@pytest.fixture
+def planned(db_url, scheme, consumer):
+    admin = Workbench(db_url, scheme, actor="A02")
+    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
+        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    application = admin.open_application(consumer)
+    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
+    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), 0,
+                                                     date.today() - timedelta(days=3), date.today()))
+    return admin, consumer, application
+
+
+def test_a_refused_team_change_does_not_stay_on_screen(planned):
+    workbench, applicant, application = planned
+    panel = PlanningPanel(workbench, applicant)  # opened before the sign-off, so still editable
+    for document in workbench.scheme.application_documents:
+        workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+    run_stage(workbench, "application", applicant)
+    run_stage(workbench, "planning", applicant)
+    workbench.sign_off(application, "planning")
+    panel.pickers["A01"].value = ""
+    assert "只读" in panel.message.value
+    assert panel.pickers["A01"].value == "member"  # what the store holds
+    panel.audit_end.value = date.today() + timedelta(days=9)
+    assert panel.audit_end.value == workbench.programme(application).audit_end
+
+
+def test_the_contract_saves_as_you_type(planned):
+    workbench, applicant, application = planned
+    form = ContractForm(workbench, applicant)
+    assert not any(getattr(c, "description", "").startswith("保存合同") for c in form.children)
+    form.number.value = "HT-7"
+    assert workbench.contract(application) is None and "自动保存" in form.message.value
+    form.signed_on.value = date(2026, 11, 20)
+    assert workbench.contract(application).contract_no == "HT-7" and "合同已保存" in form.message.value
+    form.fee.value = 12000
+    assert workbench.contract(application).fee == 12000
+
+
+def test_the_decision_form_shows_the_recorded_decision(planned, db_url, scheme):
+    workbench, applicant, application = planned
+    committee = Workbench(db_url, scheme, actor="M01")
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
+        committee.record_stage_result(application, stage, {})
+    committee.record_decision(application, decided_on=date(2026, 11, 25), certified=True, level_rank=3,
+                              members=["M01", "M02"], reasons="符合", recommendation={"certifiable": False},
+                              override_reason="委员会认定现场证据充分")
+    form = DecisionWidget(committee, applicant)
+    assert form.certified.value is True and form.level.value == 3
+    assert form.members.value == ("M01", "M02") and form.override_reason.value == "委员会认定现场证据充分"
+    assert form.decided_on.value == date(2026, 11, 25)
+
+
+def test_every_checklist_of_a_stage_shows_the_same_total(planned, db_url):
+    workbench, applicant, _ = planned
+    book = StageNotebook("system_audit", applicant, database_url=db_url, auditor="A02")
+    first, second, third = book.stage_widgets()
+    first.rows[0].result.value = "nonconform"
+    assert first.score.value == second.score.value == third.score.value
+    assert first.evaluation is second.evaluation
+
+
+def test_the_case_counter_follows_each_verification(planned, tmp_path):
+    workbench, applicant, _ = planned
+    workbench.import_work_orders(applicant, read_work_orders(write_csv(work_order_log(300, seed=3),
+                                                                       tmp_path / "o.csv")))
+    widget = CaseSampleWidget(workbench, applicant)
+    widget.draw()
+    assert "已复核 verified 0" in widget.record.value
+    for row in widget.rows_box.children[:3]:
+        row.fields["resolved"].value = "yes"
+    assert "已复核 verified 3" in widget.record.value
+
+
+def test_the_corrective_action_form_starts_on_a_finding_and_never_fails_silently(planned):
+    workbench, applicant, application = planned
+    widget = FindingsWidget(workbench, applicant)
+    widget.save_corrective_action()
+    assert "请先登记或选择" in widget.message.value
+    assert widget.grade.value == ""  # no default grade
+    widget.add()
+    assert "请选择发现等级" in widget.message.value and workbench.findings(application) == []
+    widget.grade.value, widget.description.value = "minor", "记录缺失"
+    widget.add()
+    assert widget.selected.value == workbench.findings(application)[0].id
+    widget.plan.value, widget.accepted_on.value = "补记录", date(2026, 11, 21)
+    widget.save_corrective_action()
+    assert workbench.findings(application)[0].plan_accepted_on == date(2026, 11, 21)
