@@ -106,3 +106,33 @@ def test_the_corrective_action_form_starts_on_a_finding_and_never_fails_silently
     widget.plan.value, widget.accepted_on.value = "补记录", date(2026, 11, 21)
     widget.save_corrective_action()
     assert workbench.findings(application)[0].plan_accepted_on == date(2026, 11, 21)
+
+
+def test_a_status_change_waits_for_a_confirmation_that_names_it(demo_db, scheme, tmp_path):
+    import shutil
+
+    from audit_widgets.widgets.certificate import CertificatePanel
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db.removeprefix("sqlite:///"), copy)  # the shared demo store stays as it is
+    workbench = Workbench(f"sqlite:///{copy}", scheme, actor="M01")
+    panel = CertificatePanel(workbench, "demo-consumer")
+    number = panel.certificate.number
+    assert panel.to_status.value == ""  # no preselected suspension
+    panel.to_status.value = "suspended"
+    panel.ask_to_change()
+    assert number in panel.confirm_text.value and "暂停" in panel.confirm_text.value
+    assert workbench.certificate_for("demo-consumer").status == "valid"
+    panel._confirmed()
+    assert workbench.certificate_for("demo-consumer").status == "suspended"
+
+
+def test_the_last_cell_says_where_the_stage_stands_and_what_comes_next(planned, db_url):
+    workbench, applicant, application = planned
+    for document in workbench.scheme.application_documents:
+        workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+    book = StageNotebook("application", applicant, database_url=db_url, auditor="A02")
+    assert "记录本阶段结果" in book.next_steps_html()
+    run_stage(workbench, "application", applicant)
+    workbench.sign_off(application, "application")
+    shown = book.next_steps_html()
+    assert "A02" in shown and "签署" in shown and 'href="02_review_and_planning.ipynb"' in shown

@@ -23,10 +23,11 @@ class CertificatePanel(BoundWidget):
                                            layout=widgets.Layout(width="auto"))
         self.issue_button.on_click(lambda _: self.ask_to_issue())
         self.confirm_text = widgets.HTML()
-        self.confirm_button = widgets.Button(description="确认签发 / confirm and issue", button_style="danger",
+        self.confirm_button = widgets.Button(description="确认 / confirm", button_style="danger",
                                              layout=widgets.Layout(width="auto"))
         self.cancel_button = widgets.Button(description="取消 / cancel", layout=widgets.Layout(width="auto"))
-        self.confirm_button.on_click(lambda _: self.issue())
+        self.pending = None  # the action the confirmation button carries out
+        self.confirm_button.on_click(lambda _: self._confirmed())
         self.cancel_button.on_click(lambda _: self._hide_confirmation())
         self.confirmation = widgets.VBox([self.confirm_text, widgets.HBox([self.confirm_button, self.cancel_button])],
                                          layout=widgets.Layout(display="none"))
@@ -37,14 +38,16 @@ class CertificatePanel(BoundWidget):
         self.on = widgets.DatePicker(description="日期", value=date.today())
         self.decided_by = widgets.Text(description="决定人", value=workbench.actor)
         self.change_button = widgets.Button(description="记录状态变更 / record change", layout=widgets.Layout(width="auto"))
-        self.change_button.on_click(lambda _: self.change())
+        self.change_button.on_click(lambda _: self.ask_to_change())
         self.to_status.observe(lambda _: self._reasons(), names="value")
         self.scope_domains = widgets.SelectMultiple(description="保留领域", rows=4)
         self.scope_goods = widgets.Text(description="商品", layout=widgets.Layout(width="520px"))
         self.scope_services = widgets.Text(description="服务", layout=widgets.Layout(width="520px"))
         self.scope_reason = widgets.Text(description="原因", layout=widgets.Layout(width="520px"))
         self.scope_button = widgets.Button(description="缩小认证范围 / reduce scope", layout=widgets.Layout(width="auto"))
-        self.scope_button.on_click(lambda _: self.reduce_scope())
+        self.scope_button.on_click(lambda _: self.ask(
+            f"将缩小证书 {self.certificate.number} 的认证范围，原因：{html.escape(self.scope_reason.value) or '（未填写）'} / "
+            "about to reduce the certificate's scope", self.reduce_scope) if self.certificate else None)
         self.form = [self.issue_button, self.to_status, self.reason, self.on, self.decided_by, self.change_button,
                      self.scope_domains, self.scope_goods, self.scope_services, self.scope_reason, self.scope_button]
         for control in self.form:
@@ -114,12 +117,31 @@ class CertificatePanel(BoundWidget):
         applicant = self.workbench.get_applicant(self.applicant_id)
         level = next(l for l in self.scheme.levels if l.rank == decision.level_rank)
         domains = "、".join(d.name for d in self.scheme.domains if d.id in applicant.domains)
-        self.confirm_text.value = (
-            f"<div style='{LOCKED_STYLE}'><b>将签发证书 / about to issue</b>：{html.escape(applicant.name)}"
+        self.ask(
+            f"<b>将签发证书 / about to issue</b>：{html.escape(applicant.name)}"
             f"（{html.escape(applicant.uscc)}），成熟度等级 <b>{level.label} {level.name}</b>，范围 scope：{domains}；"
             f"依据 {decision.decided_on} 的认证决定（决定人员 {'、'.join(decision.members)}）；"
-            f"签发人 issued by：{html.escape(self.workbench.actor)}。签发后不可撤回 / this cannot be undone.</div>")
+            f"签发人 issued by：{html.escape(self.workbench.actor)}。签发后不可撤回 / this cannot be undone.", self.issue)
+
+    def ask_to_change(self) -> None:
+        if self.certificate is None:
+            return
+        target = self.status_names.get(self.to_status.value, "（未选择 none chosen）")
+        self.ask(f"将证书 {self.certificate.number} 从「{self.status_names[self.certificate.status]}」变更为"
+                 f"「{target}」，原因 {self.reason.label or '—'}，决定人 {html.escape(self.decided_by.value)} / "
+                 "about to change the certificate's status", self.change)
+
+    def ask(self, text_html: str, action) -> None:
+        """Destructive actions are carried out only after a confirmation that says what they do."""
+        self.pending = action
+        self.confirm_text.value = f"<div style='{LOCKED_STYLE}'>{text_html}</div>"
         self.confirmation.layout.display = None
+
+    def _confirmed(self) -> None:
+        action, self.pending = self.pending, None
+        self._hide_confirmation()
+        if action is not None:
+            action()
 
     def _hide_confirmation(self) -> None:
         self.confirmation.layout.display = "none"

@@ -22,7 +22,7 @@ def gaps_html(gaps: list[Gap]) -> str:
         items = "".join(f"<li>{html.escape(g.zh)}</li>" for g in members)
         parts.append(f"<b>{html.escape(zh)} / {html.escape(en)}（{len(members)}）</b><ul>{items}</ul>")
     return (f'<div style="{ERROR_STYLE}">签署前尚需完成 {len(gaps)} 项 / {len(gaps)} things to finish before '
-            f"sign-off:{''.join(parts)}</div>")
+            f"sign-off:<br>{''.join(parts)}</div>")
 
 
 class StageSummary(widgets.VBox):
