@@ -10,6 +10,7 @@ widgets a stage shows and what it computes is the stage registry's (`audit_widge
 """
 from __future__ import annotations
 
+import getpass
 import html
 import json
 import os
@@ -29,6 +30,17 @@ from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 
 MODES = ("interactive", "batch")
 USER_ENV = "AUDIT_WORKBENCH_USER"
+# Where the person at the keyboard is found when the notebook does not say: JupyterHub's login
+# first, then the workbench's own setting, then the operating-system user.
+IDENTITY_ENVS = ("JUPYTERHUB_USER", USER_ENV)
+
+
+def find_identity(explicit: str | None) -> str:
+    """The acting person's id: the notebook's `auditor` parameter, else the environment."""
+    for candidate in (explicit, *(os.environ.get(name) for name in IDENTITY_ENVS)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return getpass.getuser()
 
 
 class StageNotebook:
@@ -40,7 +52,8 @@ class StageNotebook:
             raise WorkbenchError(f"mode 应为 interactive 或 batch，实为「{mode}」",
                                  f"mode must be 'interactive' or 'batch', got '{mode}'")
         scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
-        self.workbench = Workbench(database_url, scheme, auditor or os.environ.get(USER_ENV))
+        self.workbench = Workbench(database_url, scheme, find_identity(auditor))
+        self.person = next((a for a in self.workbench.auditors() if a.id == self.workbench.actor), None)
         self.stage = scheme.procedure_by_id[stage_id]
         self.registered = registry.get(stage_id)
         self.applicant_id = applicant_id
@@ -49,7 +62,8 @@ class StageNotebook:
         self.application_id = (self.workbench.current_application(applicant_id)
                                or self.workbench.open_application(applicant_id))
         self.missing = self.workbench.missing_prerequisites(self.application_id, stage_id)
-        self.read_only = mode == "batch"
+        # An unknown person may look but not write: every write must be traceable to someone.
+        self.read_only = mode == "batch" or self.person is None
         self.outcome: StageOutcome | None = None
 
     @property
@@ -61,12 +75,33 @@ class StageNotebook:
         view = StageView(self.workbench, self.applicant_id, self.application_id, self.stage, self.read_only)
         return [w for cls in self.registered.widget_classes() for w in cls.for_stage(view)]
 
+    def identity_html(self) -> str:
+        """Who is acting, and in what role on this audit; or how to say who you are."""
+        if self.mode == "batch":
+            return ""
+        if self.person is None:
+            actor = html.escape(self.workbench.actor)
+            return (f'<div style="{ERROR_STYLE}">未能识别您的身份（{actor} 不是登记的审查员或委员），本页只读。'
+                    f"请在参数单元格设置 <code>auditor = \"您的编号\"</code>，或设置环境变量 "
+                    f"<code>{USER_ENV}</code>。<br>Unknown identity ({actor} is not a registered auditor or "
+                    f"committee member): this page is read-only. Set <code>auditor = \"YOUR ID\"</code> in the "
+                    f"parameters cell, or the environment variable <code>{USER_ENV}</code>.</div>")
+        roles = {r.id: r.name for r in self.workbench.scheme.team_roles}
+        role = next((roles.get(m.role, m.role) for m in self.workbench.team(self.application_id)
+                     if m.auditor.id == self.person.id), None)
+        if role is None:
+            role = ("认证决定人员 committee member" if self.person.id in self.workbench.decision_makers()
+                    else "不在本次审查组 not on this audit's team")
+        return (f"<p>您是 / you are: <b>{html.escape(self.person.name)} {html.escape(self.person.id)}</b>，"
+                f"{html.escape(role)}</p>")
+
     def header(self) -> widgets.HTML:
         signed = self.workbench.stage_result(self.application_id, self.stage.id)
         state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed.signed_by)}</span>'
                  if signed and signed.signed else "")
         return widgets.HTML(f"<h2>{self.stage.notebook[:2]} {html.escape(self.stage.name)} — "
-                            f"{html.escape(self.applicant.name)}（{html.escape(self.applicant_id)}）</h2>{state}")
+                            f"{html.escape(self.applicant.name)}（{html.escape(self.applicant_id)}）</h2>"
+                            f"{self.identity_html()}{state}")
 
     def blocked_message(self) -> str:
         names = "、".join(s.name for s in self.missing)

@@ -52,9 +52,9 @@ class StageSummary(widgets.VBox):
         wb, application, stage = self.book.workbench, self.book.application_id, self.book.stage
         record = wb.stage_result(application, stage.id)
         signed = record is not None and record.signed
-        self.record_button.disabled = signed
-        self.sign_button.disabled = signed or record is None
-        self.reopen_box.layout.display = None if signed else "none"
+        self.record_button.disabled = signed or self.book.read_only
+        self.sign_button.disabled = signed or record is None or self.book.read_only
+        self.reopen_box.layout.display = None if signed and not self.book.read_only else "none"
         if record is None:
             self.state.value = message_html("本阶段尚未记录结果", "no result recorded yet", LOCKED_STYLE)
         elif record.redo_reason:

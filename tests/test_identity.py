@@ -1,0 +1,46 @@
+"""Who is at the keyboard: from the notebook, JupyterHub or the environment; shown in every
+header; an unknown person can look but not write (issue 7 §4)."""
+import pytest
+
+from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.notebook import StageNotebook, find_identity
+from audit_widgets.store.repository import Workbench
+from audit_widgets.widgets.summary import StageSummary
+
+
+@pytest.fixture
+def team(db_url, scheme, consumer):
+    admin = Workbench(db_url, scheme, actor="admin")
+    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
+        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    admin.set_team(admin.open_application(consumer), [("A02", "leader"), ("A01", "member")])
+    return consumer
+
+
+def test_identity_comes_from_the_notebook_then_jupyterhub_then_the_setting(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "A01")
+    monkeypatch.setenv("AUDIT_WORKBENCH_USER", "A02")
+    assert find_identity("M01") == "M01"
+    assert find_identity(None) == "A01"
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert find_identity(None) == "A02"
+
+
+def test_the_header_says_who_you_are_on_this_audit(team, db_url, monkeypatch):
+    monkeypatch.setenv("AUDIT_WORKBENCH_USER", "A02")
+    book = StageNotebook("planning", team, database_url=db_url)
+    assert not book.read_only
+    assert "李娜 A02" in book.header().value and "组长" in book.header().value
+    committee = StageNotebook("planning", team, database_url=db_url, auditor="M01")
+    assert "刘洋 M01" in committee.identity_html() and "committee member" in committee.identity_html()
+
+
+def test_an_unknown_person_can_look_but_not_write(team, db_url, monkeypatch):
+    monkeypatch.delenv("AUDIT_WORKBENCH_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    book = StageNotebook("planning", team, database_url=db_url, auditor="nobody")
+    assert book.read_only and "未能识别" in book.header().value and "AUDIT_WORKBENCH_USER" in book.header().value
+    [panel] = book.stage_widgets()
+    assert panel.read_only and all(picker.disabled for picker in panel.pickers.values())
+    summary = StageSummary(book)
+    assert summary.record_button.disabled and summary.sign_button.disabled
