@@ -28,8 +28,10 @@ demo: $(STAMP)
 	$(WORKBENCH) run
 	@echo "打开工作簿 / open the workbooks: make lab"
 
+# Auditors work on per-applicant copies in work/ (the templates in workbooks/ stay clean).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=workbooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(WORKBENCH) open --all
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=work $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

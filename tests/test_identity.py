@@ -44,3 +44,34 @@ def test_an_unknown_person_can_look_but_not_write(team, db_url, monkeypatch):
     assert panel.read_only and all(picker.disabled for picker in panel.pickers.values())
     summary = StageSummary(book)
     assert summary.record_button.disabled and summary.sign_button.disabled
+
+
+def test_open_makes_per_applicant_copies_and_leaves_the_templates_alone(command, team, tmp_path, monkeypatch):
+    import nbformat
+
+    from .conftest import ROOT
+    monkeypatch.setenv("AUDIT_WORKBENCH_WORK", str(tmp_path / "work"))
+    templates = {p: p.read_bytes() for p in (ROOT / "workbooks").glob("*.ipynb")}
+    result = command("open", team, "planning", "--auditor", "A02")
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "work" / team / "02_review_and_planning.ipynb"
+    assert str(copy) in result.stdout and "lab/tree/demo-consumer/02_review_and_planning.ipynb" in result.stdout
+    notebook = nbformat.read(copy, as_version=4)
+    injected = next(c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f'applicant_id = "{team}"' in injected.source and 'auditor = "A02"' in injected.source
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")  # nothing was run
+    assert len(list((tmp_path / "work" / team).glob("*.ipynb"))) == 10 and (tmp_path / "work" / "00_overview.ipynb").exists()
+    assert {p: p.read_bytes() for p in (ROOT / "workbooks").glob("*.ipynb")} == templates
+    assert command("open", "nobody").exit_code == 1 and command("open", team, "nonsense").exit_code == 1
+
+
+def test_the_overview_shows_each_stage_and_links_to_the_copies(team, db_url, scheme):
+    from audit_widgets.stages import run_stage
+    from audit_widgets.widgets.overview import OverviewTable
+    workbench = Workbench(db_url, scheme, actor="A02")
+    run_stage(workbench, "application", team)
+    table = OverviewTable(workbench, "A02")
+    [row] = table.rows()
+    assert row["mine"] and row["statuses"]["application"] == "recorded"
+    assert row["statuses"]["planning"] == "ready" and row["statuses"]["contract"] == "waiting"
+    assert f"href='{team}/02_review_and_planning.ipynb'" in table.table.value and "★" in table.table.value

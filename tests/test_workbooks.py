@@ -14,7 +14,7 @@ from audit_widgets.store.repository import Workbench
 
 from .conftest import ROOT
 
-WORKBOOKS = sorted((ROOT / "workbooks").glob("[0-9][0-9]_*.ipynb"))
+WORKBOOKS = sorted(p for p in (ROOT / "workbooks").glob("[0-9][0-9]_*.ipynb") if p.stem != "00_overview")
 DEMO = ("demo-industrial", "demo-consumer", "demo-special")
 
 
@@ -116,3 +116,13 @@ def test_answers_survive_a_kernel_restart(db_url, consumer):
         client.stop_channels()
         manager.shutdown_kernel(now=True)
     assert shown.strip() == "12 3 抽查 12 张工单"
+
+
+@pytest.mark.notebooks
+def test_the_overview_notebook_lists_the_demo_applicants(demo_db, tmp_path):
+    out = tmp_path / "overview.ipynb"
+    papermill.execute_notebook(str(ROOT / "workbooks" / "00_overview.ipynb"), str(out), cwd=str(ROOT / "workbooks"),
+                               parameters={"database_url": demo_db, "auditor": "A01"}, progress_bar=False)
+    shown = out.read_text(encoding="utf-8")
+    assert all(applicant in shown for applicant in (*DEMO, "demo-composite"))
+    assert "demo-industrial/06_audit_report.ipynb" in shown

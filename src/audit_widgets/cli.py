@@ -369,6 +369,42 @@ def import_work_orders(state: State, applicant_id, file, mapping, as_json) -> No
     emit(result, as_json, f"已导入工单 {result['rows']} 条 / imported {result['rows']} work orders")
 
 
+# --- working copies -------------------------------------------------------------------------
+@cli.command("open")
+@click.argument("applicant_id", required=False)
+@click.argument("stage_id", required=False)
+@click.option("--all", "all_applicants", is_flag=True, help="为所有申请方准备 / for every applicant")
+@click.option("--auditor", default=None, help="写入副本的审查员编号 / your auditor id, written into the copies")
+@click.option("--refresh", is_flag=True, help="重新生成已有副本 / make existing copies again")
+@pass_state
+def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, refresh) -> None:
+    """准备申请方的工作簿副本（work/）/ Prepare an applicant's own copies of the stage notebooks (work/).
+
+    The templates in workbooks/ stay untouched; JupyterLab (make lab) opens the copies."""
+    from .errors import InputFileError
+    from .paths import work_dir
+    from .workspace import prepare_copies, prepare_overview
+    workbench = state.workbench()
+    if all_applicants:
+        ids = [a.id for a in workbench.list_applicants()]
+    elif applicant_id:
+        workbench.get_applicant(applicant_id)  # a plain message when there is no such applicant
+        ids = [applicant_id]
+    else:
+        raise InputFileError("请给出申请方编号或 --all", "Give an applicant id, or --all")
+    if stage_id is not None and stage_id not in state.scheme.procedure_by_id:
+        known = ", ".join(state.scheme.procedure_by_id)
+        raise InputFileError(f"没有阶段「{stage_id}」，可选：{known}", f"No stage '{stage_id}'; expected one of: {known}")
+    for applicant in ids:
+        copies = prepare_copies(state.scheme, applicant, auditor=auditor, database_url=state.database_url,
+                                refresh=refresh)
+        shown = [c for c in copies if stage_id is None or c.stem == state.scheme.procedure_by_id[stage_id].notebook]
+        for copy in shown:
+            click.echo(f"{copy}  →  http://127.0.0.1:8888/lab/tree/{copy.relative_to(work_dir()).as_posix()}")
+    overview = prepare_overview(auditor=auditor, database_url=state.database_url)
+    click.echo(f"总览 overview: {overview}（make lab 打开 work/ / make lab opens work/）")
+
+
 # --- contract -----------------------------------------------------------------------------
 @cli.command("contract")
 @applicant_option

@@ -184,3 +184,12 @@ def open_stage(stage_id: str, applicant_id: str, **options) -> StageNotebook:
     if shell is not None:
         shell.set_custom_exc((WorkbenchError,), _show_plainly)
     return StageNotebook(stage_id, applicant_id, **options)
+
+
+def show_overview(*, database_url: str | None = None, scheme_dir: str | None = None,
+                  auditor: str | None = None) -> None:
+    """00_overview: every applicant's stages, with links to the per-applicant copies."""
+    from .widgets.overview import OverviewTable
+    scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
+    workbench = Workbench(database_url, scheme, find_identity(auditor))
+    display(OverviewTable(workbench, workbench.actor))

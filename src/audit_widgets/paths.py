@@ -13,6 +13,7 @@ DB_ENV = "AUDIT_WORKBENCH_DB"
 SCHEME_ENV = "AUDIT_WORKBENCH_SCHEME"
 OUTPUTS_ENV = "AUDIT_WORKBENCH_OUTPUTS"
 DATA_ENV = "AUDIT_WORKBENCH_DATA"
+WORK_ENV = "AUDIT_WORKBENCH_WORK"
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -36,6 +37,17 @@ def mappings_dir() -> Path:
 def outputs_dir() -> Path:
     configured = os.environ.get(OUTPUTS_ENV)
     return Path(configured) if configured else project_root() / "outputs"
+
+
+def workbooks_dir() -> Path:
+    """The template notebooks: never edited by use (auditors work on copies in work_dir())."""
+    return project_root() / "workbooks"
+
+
+def work_dir() -> Path:
+    """The auditors' per-applicant copies of the templates (git-ignored)."""
+    configured = os.environ.get(WORK_ENV)
+    return Path(configured) if configured else project_root() / "work"
 
 
 def data_dir() -> Path:

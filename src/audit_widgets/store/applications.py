@@ -67,6 +67,13 @@ class ApplicationStore(StoreBase):
                 return None
             return StageRecord(stage_id, row.result, row.signed_by, row.signed_at, row.redo_reason)
 
+    def stage_results(self, application_id: int) -> dict[str, StageRecord]:
+        """Every recorded stage of an application, by stage id."""
+        with self._reading_session() as session:
+            rows = session.scalars(select(models.StageResult).where(
+                models.StageResult.application_id == application_id)).all()
+            return {r.stage: StageRecord(r.stage, r.result, r.signed_by, r.signed_at, r.redo_reason) for r in rows}
+
     def _missing(self, session: Session, application_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
         return [self.scheme.procedure_by_id[r] for r in stage.requires
                 if self._stage_row(session, application_id, r) is None]

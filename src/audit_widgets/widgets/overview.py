@@ -1,0 +1,73 @@
+"""OverviewTable: every applicant's current audit, each stage's status, and links that open
+the applicant's own copy of the stage notebook (work/<applicant>/<NN_stage>.ipynb)."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..domain import StageRecord
+from ..store.repository import Workbench
+
+STATUS = {
+    "signed": ("✓ 已签署", "signed", "#2e7d32"),
+    "redo": ("↺ 须重做", "redo", "#c62828"),
+    "recorded": ("● 已记录", "recorded", "#1565c0"),
+    "ready": ("○ 可开始", "ready", "#555"),
+    "waiting": ("— 未开始", "not started", "#999"),
+}
+
+
+def stage_status(record: StageRecord | None, prerequisites_done: bool) -> str:
+    if record is not None:
+        return "redo" if record.redo_reason else ("signed" if record.signed else "recorded")
+    return "ready" if prerequisites_done else "waiting"
+
+
+class OverviewTable(widgets.VBox):
+    def __init__(self, workbench: Workbench, person_id: str | None = None):
+        super().__init__()
+        self.workbench = workbench
+        self.person_id = person_id
+        self.table = widgets.HTML()
+        refresh = widgets.Button(description="刷新 / refresh", icon="refresh", layout=widgets.Layout(width="auto"))
+        refresh.on_click(lambda _: self.refresh())
+        legend = " ".join(f"<span style='color:{c}'>{zh} {en}</span>" for zh, en, c in STATUS.values())
+        self.children = [widgets.HTML(f"<h3>我的申请方与审查 / applicants and audits</h3><p>{legend}</p>"),
+                         refresh, self.table]
+        self.refresh()
+
+    def rows(self) -> list[dict]:
+        """One row per applicant: its current application and each stage's status."""
+        stages = self.workbench.scheme.procedure_stages
+        rows = []
+        with self.workbench.reading() as view:
+            for applicant in view.list_applicants():
+                application = view.current_application(applicant.id)
+                records = view.stage_results(application) if application else {}
+                team = [m.auditor.id for m in view.team(application)] if application else []
+                statuses = {s.id: stage_status(records.get(s.id), all(r in records for r in s.requires))
+                            for s in stages}
+                rows.append({"applicant": applicant, "mine": self.person_id in team, "statuses": statuses})
+        rows.sort(key=lambda row: (not row["mine"], row["applicant"].id))  # my audits first
+        return rows
+
+    def refresh(self) -> None:
+        stages = self.workbench.scheme.procedure_stages
+        head = "".join(f"<th style='padding:2px 6px' title='{html.escape(s.name)}'>{s.notebook[:2]}<br>"
+                       f"<small>{html.escape(s.name)}</small></th>" for s in stages)
+        body = []
+        for row in self.rows():
+            applicant = row["applicant"]
+            cells = []
+            for stage in stages:
+                zh, en, colour = STATUS[row["statuses"][stage.id]]
+                link = f"{html.escape(applicant.id)}/{html.escape(stage.notebook)}.ipynb"
+                cells.append(f"<td style='padding:2px 6px'><a href='{link}' style='color:{colour}' "
+                             f"title='{en}'>{zh}</a></td>")
+            star = "★ " if row["mine"] else ""
+            body.append(f"<tr><td style='padding:2px 6px'>{star}<b>{html.escape(applicant.id)}</b><br>"
+                        f"<small>{html.escape(applicant.name)}</small></td>{''.join(cells)}</tr>")
+        self.table.value = (f"<table style='border-collapse:collapse'><thead><tr><th>申请方 applicant</th>{head}"
+                            f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+                            if body else "<p>尚无申请方 / no applicants yet</p>")
