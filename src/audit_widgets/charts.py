@@ -17,6 +17,11 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, san
 OUT_OF_CONTROL_COLOUR = "#d62728"
 
 
+LINE_ORDER = ["数值", "中心线", "控制上限", "控制下限"]
+LINE_COLOURS = ["#1f77b4", "#777777", "#c62828", "#c62828"]
+LINE_DASHES = [[1, 0], [4, 3], [2, 2], [2, 2]]
+
+
 def _configured(chart: "alt.TopLevelMixin") -> "alt.TopLevelMixin":
     return chart.configure(font=FONT).configure_view(strokeWidth=0)
 
@@ -42,18 +47,29 @@ def dimension_chart(dimension_scores: dict[str, float], dimension_names: dict[st
 
 
 def control_chart(monthly: pd.DataFrame, title: str, value_format: str = ".1%") -> "alt.TopLevelMixin":
-    """A monthly p-chart (or X̄ chart): value, centre line, limits, out-of-control points."""
+    """A monthly p-chart (or X̄ chart): value, centre line, limits, out-of-control points. The
+    y-axis spans the data and the limits (not 0–100 %), and the lines have a legend."""
     import altair as alt
     data = monthly.rename(columns={"month": "月份", "value": "数值", "centre": "中心线",
                                    "lcl": "控制下限", "ucl": "控制上限"})
+    values = pd.concat([data["数值"], data["控制下限"], data["控制上限"]]).dropna()
+    low, high = (float(values.min()), float(values.max())) if not values.empty else (0.0, 1.0)
+    margin = (high - low) * 0.1 or abs(high) * 0.05 or 0.01
+    y_scale = alt.Scale(domain=[low - margin, high + margin], nice=False, zero=False)
     base = alt.Chart(data).encode(x=alt.X("月份:O", title=None, axis=alt.Axis(labelAngle=-45)))
-    band = base.mark_area(opacity=0.15).encode(y=alt.Y("控制下限:Q", title=None, axis=alt.Axis(format=value_format)),
-                                               y2="控制上限:Q")
-    centre = base.mark_line(strokeDash=[4, 3], color="gray").encode(y="中心线:Q")
-    line = base.mark_line(point=True).encode(y="数值:Q", tooltip=["月份", alt.Tooltip("数值:Q", format=value_format)])
+    band = base.mark_area(opacity=0.12).encode(
+        y=alt.Y("控制下限:Q", title=None, scale=y_scale, axis=alt.Axis(format=value_format)), y2="控制上限:Q")
+    lines = base.transform_fold(["数值", "中心线", "控制上限", "控制下限"], as_=["线", "值"]).mark_line().encode(
+        y=alt.Y("值:Q", scale=y_scale),
+        color=alt.Color("线:N", sort=LINE_ORDER, scale=alt.Scale(domain=LINE_ORDER, range=LINE_COLOURS),
+                        legend=alt.Legend(title=None, orient="top")),
+        strokeDash=alt.StrokeDash("线:N", sort=LINE_ORDER, scale=alt.Scale(domain=LINE_ORDER, range=LINE_DASHES),
+                                  legend=None),
+        tooltip=["月份", alt.Tooltip("值:Q", format=value_format), "线:N"])
+    points = base.mark_point(filled=True, size=30).encode(y=alt.Y("数值:Q", scale=y_scale))
     flagged = base.transform_filter(alt.datum.out_of_control).mark_point(
-        color=OUT_OF_CONTROL_COLOUR, size=90, filled=True).encode(y="数值:Q")
-    return _configured(alt.layer(band, centre, line, flagged).properties(width=520, height=200, title=title))
+        color=OUT_OF_CONTROL_COLOUR, size=90, filled=True).encode(y=alt.Y("数值:Q", scale=y_scale))
+    return _configured(alt.layer(band, lines, points, flagged).properties(width=520, height=200, title=title))
 
 
 def to_svg(chart: "alt.TopLevelMixin") -> str:

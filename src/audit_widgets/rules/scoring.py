@@ -116,7 +116,7 @@ def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, f
     if item.judgement == "measure":
         value = answer.measured if answer.measured is not None else measures.get(item.measure)
         if value is not None:
-            return scored(measured_credit(item, value), f"{item.measure} = {value:.4g}")
+            return scored(measured_credit(item, value), f"{scheme.measures_by_id[item.measure].name} = {value:.4g}")
     if item.judgement == "sample" and answer.checked:
         bad = answer.nonconforming or 0
         return scored(1 - bad / answer.checked, f"{bad}/{answer.checked} 不符合 nonconforming")

@@ -12,9 +12,10 @@ from ..rules.uscc import check_uscc
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget
 
 FIELD_LABELS = {
-    "name": "企业名称", "uscc": "统一社会信用代码", "organisation_type": "组织类型", "domains": "认证领域",
-    "address": "地址", "personnel": "有效售后人员", "outlets": "服务网点", "product_categories": "产品类别",
-    "goods": "商品", "services": "服务内容", "sites": "场所（每行一个）",
+    "name": "企业名称 name", "uscc": "统一社会信用代码 USCC", "organisation_type": "组织类型 type",
+    "domains": "认证领域 domains", "address": "地址 address", "personnel": "有效售后人员 personnel",
+    "outlets": "服务网点 outlets", "product_categories": "产品类别 categories", "goods": "商品 goods",
+    "services": "服务内容 services", "sites": "场所（每行一个）sites",
 }
 
 
@@ -26,7 +27,7 @@ class ApplicantForm(BoundWidget):
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         data = workbench.get_applicant(applicant_id).as_dict()
-        style = {"description_width": "140px"}
+        style = {"description_width": "190px"}
         wide = widgets.Layout(width="560px")
         self.fields = {
             "name": widgets.Text(data["name"], layout=wide),

@@ -33,7 +33,7 @@ class ChecklistRow(widgets.HBox):
         self.label = widgets.HTML(
             f"<b>{item.id}</b> {html.escape(item.text)}{veto}<br><small>{scheme.dimension_names[item.dimension]} · "
             f"{item.points:g} 分 · {JUDGEMENT_LABELS[item.judgement]} · 证据：{html.escape(item.evidence)}</small>",
-            layout=widgets.Layout(width="34%"))
+            layout=widgets.Layout(flex="1 1 340px", min_width="300px"))
         self.result = widgets.ToggleButtons(
             options=[("未答", UNANSWERED)] + [(r.name, r.id) for r in scheme.answer_results],
             style={"button_width": "76px"}, layout=widgets.Layout(width="420px", flex="0 0 420px"))
@@ -54,8 +54,13 @@ class ChecklistRow(widgets.HBox):
             extra = [self.checked, self.nonconforming]
         elif item.judgement == "measure":
             extra = [self.measured]
-        super().__init__([self.label, self.result, *extra, self.note, self.grade, self.evidence_button],
-                         layout=widgets.Layout(border_bottom="1px solid #eee", align_items="center"))
+        # The row wraps instead of squeezing: when the line is too short for the item text and the
+        # controls side by side, the controls move below the text (no column one character wide).
+        controls = widgets.HBox([self.result, *extra, self.note, self.grade, self.evidence_button],
+                                layout=widgets.Layout(flex="0 1 auto", flex_flow="row wrap", align_items="center"))
+        super().__init__([self.label, controls],
+                         layout=widgets.Layout(border_bottom="1px solid #eee", align_items="center",
+                                               flex_flow="row wrap"))
         self.inputs = (self.result, self.checked, self.nonconforming, self.grade, self.note)
         for control in self.inputs:
             control.observe(self._changed, names="value")
