@@ -36,7 +36,8 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: lint
+# The browser tests need Chromium and the CJK fonts: installed here, not by hand.
+test: lint system-packages
 	$(PYTHON) -m pytest -q
 
 # The inner loop: everything but the tests that start kernels and run notebooks.

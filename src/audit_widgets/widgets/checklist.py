@@ -61,6 +61,7 @@ class ChecklistRow(widgets.HBox):
         super().__init__([self.label, controls],
                          layout=widgets.Layout(border_bottom="1px solid #eee", align_items="center",
                                                flex_flow="row wrap"))
+        self.add_class("aw-checklist-row")  # for the browser layout test
         self.inputs = (self.result, self.checked, self.nonconforming, self.grade, self.note)
         for control in self.inputs:
             control.observe(self._changed, names="value")
