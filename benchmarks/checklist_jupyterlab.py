@@ -8,10 +8,6 @@ single ipywidgets Label, measured the same way.
 """
 from __future__ import annotations
 
-import os
-import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,16 +19,10 @@ from nbformat.v4 import new_code_cell, new_notebook
 from _common import report
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402  (one harness for tests and benchmarks)
+
 ITEMS = 150
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(folder: Path) -> None:
@@ -72,28 +62,15 @@ def main() -> bool:
         return False
     folder = Path(tempfile.mkdtemp(prefix="bench-lab-"))
     prepare(folder)
-    port, token = free_port(), secrets.token_hex(8)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--ServerApp.open_browser=False", "--allow-root"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"})
+    server = Lab(folder)  # the tests' harness: waits for the kernel, reruns a dropped Run All
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            deadline = time.time() + 60
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/lab/tree/bench.ipynb?token={token}")
-                    break
-                except Exception:
-                    if time.time() > deadline:
-                        raise
-                    time.sleep(1)
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+            server.block_offsite(page)
+            server.open(page, "bench.ipynb", timeout=120)
             run_cell(page, 0)
-            page.wait_for_selector("text=[1]:", timeout=60_000)
+            page.wait_for_selector("text=[1]:", timeout=120_000)
 
             started = time.perf_counter()
             run_cell(page, 1)
@@ -114,8 +91,7 @@ def main() -> bool:
             page.screenshot(path=str(folder / "checklist.png"), full_page=False)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.close()
     print(f"{ITEMS} items, 20 per page; screenshot: {folder / 'checklist.png'}")
     report("baseline: one Label widget appears", baseline, "s")
     report("kernel: ChecklistWidget built (150 items)", kernel_build, "s")
