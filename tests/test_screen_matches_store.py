@@ -136,3 +136,26 @@ def test_the_last_cell_says_where_the_stage_stands_and_what_comes_next(planned, 
     workbench.sign_off(application, "application")
     shown = book.next_steps_html()
     assert "A02" in shown and "签署" in shown and 'href="02_review_and_planning.ipynb"' in shown
+
+
+def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_path):
+    workbench, applicant, application = planned
+    workbench.import_work_orders(applicant, read_work_orders(write_csv(work_order_log(300, seed=3),
+                                                                       tmp_path / "o.csv")))
+    widget = CaseSampleWidget(workbench, applicant)
+    widget.draw()
+    widget.mark_all_conforming()
+    sample = workbench.case_sample(application)
+    assert len(sample.verified) == len(sample.ids) and "已复核 verified" in widget.record.value
+    orders = workbench.work_orders(applicant).set_index("order_id")
+    for order_id, verification in sample.verified.items():
+        complaint = bool(orders.loc[order_id, "is_complaint"])
+        assert verification.resolved is True
+        assert (verification.reworked is None) == complaint and (verification.complaint_closed is None) != complaint
+    row = widget.rows_box.children[0]
+    row.fields["resolved"].value = "no"  # the exception
+    widget.show.value = "bad"
+    assert [r.order_id for r in widget.rows_box.children] == [row.order_id]
+    widget.show.value = "open"
+    assert widget.rows_box.children == ()
+    assert workbench.case_sample(application).verified[row.order_id].resolved is False

@@ -276,6 +276,10 @@ class CaseCheck(Record):
     item: str
     nonconforming_value: bool
     label: str
+    applies_to: Literal["all", "complaints", "services"] = "all"  # which cases the check is made on
+
+    def applies(self, is_complaint: bool) -> bool:
+        return self.applies_to == "all" or (self.applies_to == "complaints") == is_complaint
 
 
 class ChecklistItem(Record):

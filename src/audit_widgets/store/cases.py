@@ -36,6 +36,35 @@ class CaseStore(StoreBase):
             return CaseSample(row.id, row.population_hash, row.population_size, row.method, row.seed,
                               tuple(row.drawn_ids), verified)
 
+    def mark_conforming(self, sample_id: int) -> int:
+        """Mark every check that applies to a drawn case, and is still open, as conforming, in
+        one write; the auditor then flags the exceptions. Returns the number of cases touched."""
+        with self._writing_session() as session:
+            sample = self._row(session, models.CaseSample, sample_id)
+            self._refuse_if_locked(session, sample.application_id, "case_sample")
+            application = self._row(session, models.Application, sample.application_id)
+            complaint = dict(session.execute(select(models.WorkOrder.order_id, models.WorkOrder.is_complaint).where(
+                models.WorkOrder.applicant_id == application.applicant_id,
+                models.WorkOrder.order_id.in_(sample.drawn_ids))).all())
+            existing = {v.order_id: v for v in session.scalars(select(models.CaseVerification).where(
+                models.CaseVerification.sample_id == sample_id))}
+            touched = 0
+            for order_id in sample.drawn_ids:
+                row = existing.get(order_id)
+                if row is None:
+                    row = models.CaseVerification(sample_id=sample_id, order_id=order_id, verified_by=self.actor, note="")
+                    session.add(row)
+                changed = False
+                for check in self.scheme.case_checks:
+                    if check.applies(bool(complaint.get(order_id))) and getattr(row, check.field) is None:
+                        setattr(row, check.field, not check.nonconforming_value)
+                        changed = True
+                if changed:
+                    row.verified_by, row.verified_at = self.actor, models.utcnow()
+                    touched += 1
+            self._trail(session, "mark_conforming", "case_sample", sample_id, {"cases": touched})
+            return touched
+
     def verify_case(self, sample_id: int, order_id: str, note: str = "", **fields: bool | None) -> None:
         unknown = set(fields) - set(CASE_FIELDS)
         if unknown:

@@ -20,6 +20,7 @@ SIMPLE = "simple"
 METHODS = (("简单随机 simple random", SIMPLE), ("按服务类型分层 by service type", "service_type"),
            ("按月份分层 by month", "month"))
 DEFAULT_SEED = 20260101
+SHOW = (("全部 all", "all"), ("有不符合 with a nonconformity", "bad"), ("未复核 not verified", "open"))
 
 
 class CaseRow(widgets.HBox):
@@ -63,6 +64,11 @@ class CaseSampleWidget(BoundWidget):
         self.draw_button = widgets.Button(description="抽样 / draw", button_style="primary", disabled=self.read_only)
         self.draw_button.on_click(lambda _: self.draw())
         self.record = widgets.HTML()
+        self.mark_button = widgets.Button(description="全部标为符合，再标出例外 / mark all conforming",
+                                          disabled=self.read_only, layout=widgets.Layout(width="auto"))
+        self.mark_button.on_click(lambda _: self.mark_all_conforming())
+        self.show = widgets.Dropdown(options=SHOW, description="显示 show", value="all")
+        self.show.observe(lambda _: self.refresh(), names="value")
         self.page = widgets.Dropdown(description="页 page")
         self.page.observe(lambda change: self.show_page(change["new"]) if change["new"] is not None else None,
                           names="value")
@@ -72,7 +78,8 @@ class CaseSampleWidget(BoundWidget):
                   f"样本量 {size.sample_size}）" if size else "尚未导入工单 / no work orders imported")
         self.children = [widgets.HTML(f"<h3>5.1c 服务结果验证：案例抽样复核</h3><p>{sizing}</p>"), self.lock_banner(),
                          widgets.HBox([self.size, self.seed]), widgets.HBox([self.method, self.draw_button]),
-                         self.record, self.page, self.rows_box, self.message, self.summary]
+                         self.record, widgets.HBox([self.show, self.page, self.mark_button]), self.rows_box,
+                         self.message, self.summary]
         self.refresh()
 
     def draw(self) -> None:
@@ -91,13 +98,30 @@ class CaseSampleWidget(BoundWidget):
             self.rows_box.children = ()
             self.page.options = ()
             return
-        s = self.sample
         self._render_record()
-        pages = max(1, -(-len(s.ids) // self.page_size))
+        self.shown_ids = self.filtered_ids()
+        pages = max(1, -(-len(self.shown_ids) // self.page_size))
         self.page.options = [(f"第 {p + 1} 页", p) for p in range(pages)]
         self.page.value = 0
         self.show_page(0)
         self._render_summary()
+
+    def filtered_ids(self) -> list[str]:
+        """The drawn cases to show: all, those with a nonconformity, or those not verified yet."""
+        verified = self.sample.verified
+        if self.show.value == "open":
+            return [i for i in self.sample.ids if i not in verified]
+        if self.show.value == "bad":
+            return [i for i in self.sample.ids if i in verified and any(
+                getattr(verified[i], c.field) == c.nonconforming_value for c in self.scheme.case_checks)]
+        return list(self.sample.ids)
+
+    def mark_all_conforming(self) -> None:
+        if self.sample is None or self.read_only:
+            return
+        if self.write(lambda: self.workbench.mark_conforming(self.sample.id), "未复核的检查项已全部标为符合，请标出例外",
+                      "every open check is marked conforming: now flag the exceptions"):
+            self.refresh()
 
     def _render_record(self) -> None:
         s = self.sample
@@ -106,7 +130,7 @@ class CaseSampleWidget(BoundWidget):
                              f"已复核 verified {len(s.verified)}</p>")
 
     def show_page(self, page: int) -> None:
-        ids = list(self.sample.ids[page * self.page_size:(page + 1) * self.page_size])
+        ids = list(self.shown_ids[page * self.page_size:(page + 1) * self.page_size])
         orders = self.population.set_index("order_id").loc[ids].reset_index()
         self.rows_box.children = [CaseRow(order, self.sample.verified.get(order["order_id"]), self.labels, self._verify,
                                           self.read_only) for order in orders.to_dict("records")]
