@@ -3,8 +3,8 @@ VENV      := .venv
 PYTHON    := $(VENV)/bin/python
 WORKBENCH := $(VENV)/bin/audit-workbench
 STAMP     := $(VENV)/.installed
-# System packages the browser and PDF tests will need (Chromium, CJK fonts).
-APT_PACKAGES := chromium fonts-noto-cjk
+# System packages the browser tests and PDFs need: Chromium, CJK fonts, and colour emoji for the 🔒 marks.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
 
 .PHONY: demo lab test test-fast lint benchmark system-packages clean clean-data
 

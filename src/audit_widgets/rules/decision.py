@@ -84,8 +84,8 @@ def recommend(
     if not score.complete:
         reasons.append(Gate(
             "complete", False, blocking=True,
-            zh=f"尚有 {len(score.unanswered)} 个条目未作答：" + "、".join(score.unanswered[:10]),
-            en=f"{len(score.unanswered)} items are unanswered: " + ", ".join(score.unanswered[:10]),
+            zh=f"尚有 {len(score.unanswered)} 个条目未作答：" + "、".join(score.unanswered),
+            en=f"{len(score.unanswered)} items are unanswered: " + ", ".join(score.unanswered),
         ))
     reasons.append(Gate(
         "level", score.level.certifiable, blocking=True,
