@@ -17,12 +17,12 @@ def team(db_url, scheme, consumer):
     return consumer
 
 
-def test_identity_comes_from_the_notebook_then_jupyterhub_then_the_setting(monkeypatch):
+def test_identity_comes_from_jupyterhub_then_the_notebook_then_the_setting(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_USER", "A01")
     monkeypatch.setenv("AUDIT_WORKBENCH_USER", "A02")
-    assert find_identity("M01") == "M01"
-    assert find_identity(None) == "A01"
+    assert find_identity("M01") == "A01"  # on JupyterHub a notebook parameter cannot change who you are
     monkeypatch.delenv("JUPYTERHUB_USER")
+    assert find_identity("M01") == "M01"
     assert find_identity(None) == "A02"
 
 

@@ -136,3 +136,59 @@ def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url,
         _as(db_url, scheme, "M02").sign_off(application, "decision")  # a member, but did not decide
     committee.sign_off(application, "decision")
     assert committee.stage_result(application, "decision").signed_by == "M01"
+
+
+def test_after_the_report_is_signed_a_row_grade_cannot_change_the_findings(db_url, scheme, audit):
+    applicant, application = audit
+    leader = _as(db_url, scheme, "A02")
+    leader.save_answer(application, "E01", Answer("nonconform"), finding_grade="minor")
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
+        leader.record_stage_result(application, stage, {})
+    leader.sign_off(application, "report")
+    with pytest.raises(ConflictError):
+        leader.save_answer(application, "E02", Answer("nonconform"), finding_grade="major")
+    with pytest.raises(ConflictError):
+        leader.save_answer(application, "E01", Answer("conform"))  # would withdraw E01's finding
+    assert [f.item_id for f in leader.findings(application)] == ["E01"]
+    # … but its corrective action is still recorded on screen, after the report.
+    from audit_widgets.widgets.findings import FindingsWidget
+    widget = FindingsWidget(leader, applicant)
+    assert widget.add_button.disabled and not widget.save_action.disabled
+    widget.plan.value, widget.accepted_on.value = "更新作业指导书", date.today()
+    widget.save_corrective_action()
+    assert leader.findings(application)[0].plan_accepted_on == date.today()
+
+
+def test_sign_off_is_refused_when_answers_changed_after_recording(db_url, scheme, audit):
+    applicant, application = audit
+    leader = _as(db_url, scheme, "A02")
+    for stage in ("application", "planning", "contract"):
+        leader.record_stage_result(application, stage, {})
+    leader.record_stage_result(application, "system_audit", {"missing": []})
+    leader.save_answer(application, "E01", Answer("conform"))
+    with pytest.raises(ConflictError) as caught:
+        leader.sign_off(application, "system_audit")
+    assert "重新记录" in caught.value.zh
+
+
+def test_a_decision_at_another_level_than_recommended_needs_a_justification(db_url, scheme, audit):
+    applicant, application = audit
+    committee = _as(db_url, scheme, "M01")
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
+        committee.record_stage_result(application, stage, {})
+    advice = {"certifiable": True, "level": {"rank": 2}}
+    with pytest.raises(ConflictError):
+        committee.record_decision(application, decided_on=date.today(), certified=True, level_rank=4,
+                                  members=["M01"], reasons="符合", recommendation=advice)
+    committee.record_decision(application, decided_on=date.today(), certified=True, level_rank=4, members=["M01"],
+                              reasons="符合", recommendation=advice, override_reason="现场证据支持更高等级")
+    assert committee.decision(application).overrides_recommendation
+
+
+def test_a_reading_view_is_closed_after_its_block(workbench, consumer):
+    with workbench.reading() as view:
+        view.get_applicant(consumer)
+    with pytest.raises(ConflictError):
+        view.get_applicant(consumer)
+    with pytest.raises(ConflictError):
+        view.open_application(consumer)

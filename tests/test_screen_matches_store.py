@@ -159,3 +159,38 @@ def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_pa
     widget.show.value = "open"
     assert widget.rows_box.children == ()
     assert workbench.case_sample(application).verified[row.order_id].resolved is False
+
+
+def test_the_confirmation_carries_out_what_it_named(demo_db, scheme, tmp_path):
+    import shutil
+
+    from audit_widgets.widgets.certificate import CertificatePanel
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db.removeprefix("sqlite:///"), copy)
+    workbench = Workbench(f"sqlite:///{copy}", scheme, actor="M01")
+    panel = CertificatePanel(workbench, "demo-consumer")
+    panel.to_status.value = "suspended"
+    panel.ask_to_change()
+    panel.to_status.value = "withdrawn"  # edited while the confirmation is open
+    panel._confirmed()
+    assert workbench.certificate_for("demo-consumer").status == "suspended"
+
+
+def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(planned, tmp_path):
+    workbench, applicant, application = planned
+    workbench.import_work_orders(applicant, read_work_orders(write_csv(work_order_log(300, seed=3),
+                                                                       tmp_path / "o.csv")))
+    widget = CaseSampleWidget(workbench, applicant)
+    widget.draw()
+    row = widget.rows_box.children[0]
+    row.fields["resolved"].value = "yes"
+    workbench.verify_case(widget.sample.id, row.order_id, note="电话回访", resolved=True)
+    row.fields["reworked"].value = "yes"  # a later check on screen keeps the note
+    assert workbench.case_sample(application).verified[row.order_id].note == "电话回访"
+    workbench.record_stage_result(application, "application", {})
+    for stage in ("planning", "contract", "characteristic"):
+        workbench.record_stage_result(application, stage, {})
+    workbench.sign_off(application, "characteristic")
+    widget.rows_box.children[0].fields["resolved"].value = "no"
+    assert "只读" in widget.message.value
+    assert widget.rows_box.children[0].fields["resolved"].value == "yes"  # the stored value is back

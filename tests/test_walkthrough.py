@@ -50,6 +50,22 @@ def lab(tmp_path_factory, scheme):
 
 
 @pytest.fixture(scope="module")
+def committee(lab, scheme):
+    """Committee member M01's own JupyterLab: his copies, the same store."""
+    import os
+    work = lab.documents / "work-m01"
+    os.environ["AUDIT_WORKBENCH_WORK"] = str(work)
+    try:
+        from audit_widgets.workspace import prepare_copies
+        prepare_copies(scheme, APPLICANT, auditor="M01", database_url=lab.url)
+    finally:
+        os.environ.pop("AUDIT_WORKBENCH_WORK")
+    server = Lab(work)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
 def page(lab):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
@@ -136,3 +152,117 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     assert workbench.is_signed(application, "planning")
     assert {m.auditor.id: m.role for m in workbench.team(application)} == {"A02": "leader", "A01": "member"}
     assert not lab.offsite, lab.offsite
+
+
+def _answer_every_checklist(page) -> None:
+    """Answer what is still open on every page of every checklist on screen: 符合 for a
+    qualitative item, 10 checked / 0 nonconforming for a sample item without counts."""
+    checklists = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist")
+    for c in range(checklists.count()):
+        checklist = checklists.nth(c)
+        pages = checklist.locator(".aw-checklist-page select")
+        for p in range(pages.locator("option").count()):
+            pages.select_option(index=p)
+            page.wait_for_timeout(400)
+            rows = checklist.locator(".aw-checklist-row")
+            for r in range(rows.count()):
+                row = rows.nth(r)
+                row.scroll_into_view_if_needed()
+                item = row.locator("b").first.inner_text()
+                counts = row.locator(".widget-inline-hbox", has_text="抽查").locator("input")
+                if counts.count():
+                    if counts.input_value() in ("", "0"):
+                        counts.fill("10")
+                        counts.press("Enter")
+                        page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
+                elif "实测" not in row.inner_text():
+                    row.get_by_role("button", name="符合", exact=True).click()
+                    page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
+
+
+def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme, committee):
+    # 04: recording with items unanswered lists them and sign-off is refused.
+    _open_stage(lab, page, "04_characteristic_evaluation", "记录本阶段结果")
+    _button(page, "记录本阶段结果").click()
+    page.wait_for_selector("text=未作答的条目 / unanswered items", timeout=60_000)
+    _button(page, "签署").click()
+    page.wait_for_selector("text=签署前尚需完成", timeout=60_000)
+    _button(page, "抽样 / draw").click()
+    page.wait_for_selector("text=抽样记录", timeout=60_000)
+    _button(page, "全部标为符合").click()
+    page.wait_for_selector("text=请标出例外", timeout=60_000)
+    _answer_every_checklist(page)
+    _button(page, "签署").click()
+    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _shot(page, "04-characteristic")
+
+    # 05: everything answered, and one row graded 严重不符合 (a major nonconformity).
+    _open_stage(lab, page, "05_system_audit", "记录本阶段结果")
+    _answer_every_checklist(page)
+    first = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist-row").first
+    first.scroll_into_view_if_needed()
+    item = first.locator("b").first.inner_text()
+    first.get_by_role("button", name="不符合", exact=True).click()
+    page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
+    first.locator("select").select_option(label="严重不符合")
+    page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
+    _button(page, "记录本阶段结果").click()
+    page.wait_for_selector("text=可以签署", timeout=60_000)
+    _button(page, "签署").click()
+    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _shot(page, "05-system-audit")
+
+    # 06: the major finding from the row blocks the recommendation until it is verified closed.
+    _open_stage(lab, page, "06_audit_report", "审查结果 / audit result")
+    assert page.locator("text=建议不予认证").count() >= 1
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".widget-textarea", has_text="纠正措施").locator("textarea").fill("补发上岗证并培训")
+    pickers = panel.locator(".widget-datepicker input[type=date]")
+    pickers.nth(0).fill(date.today().isoformat())
+    pickers.nth(1).fill(date.today().isoformat())
+    _button(page, "保存纠正措施").click()
+    page.wait_for_selector("text=纠正措施已保存", timeout=30_000)
+    _button(page, "重新计算").click()
+    page.wait_for_selector("text=建议批准认证", timeout=30_000)
+    _button(page, "记录本阶段结果").click()
+    page.wait_for_selector("text=本阶段结果已记录", timeout=60_000)
+    _button(page, "签署").click()
+    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _shot(page, "06-report")
+
+    # 07 and 08 as committee member M01, in his own JupyterLab.
+    _open_stage(committee, page, "07_decision", "记录决定")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    assert "刘洋 M01" in panel.inner_text()
+    panel.locator("select[multiple]").select_option(["M01"])
+    panel.locator(".widget-textarea", has_text="决定理由").locator("textarea").fill("审查结论支持批准")
+    panel.get_by_role("button", name="不予认证", exact=True).click()
+    _button(page, "记录决定").click()
+    page.wait_for_selector("text=须写明理由", timeout=30_000)  # against the recommendation, no justification
+    panel.get_by_role("button", name="批准认证", exact=True).click()
+    _button(page, "记录决定").click()
+    page.wait_for_selector("text=认证决定已记录", timeout=30_000)
+    _button(page, "记录本阶段结果").click()
+    page.wait_for_selector("text=本阶段结果已记录", timeout=60_000)
+    _button(page, "签署").click()
+    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _shot(page, "07-decision")
+
+    _open_stage(committee, page, "08_certificate", "签发证书")
+    _button(page, "签发证书").click()
+    page.wait_for_selector("text=将签发证书", timeout=30_000)
+    _button(page, "确认 / confirm").click()
+    page.wait_for_selector("text=证书已签发", timeout=30_000)
+    _button(page, "记录本阶段结果").click()
+    page.wait_for_selector("text=本阶段结果已记录", timeout=30_000)
+    _shot(page, "08-certificate")
+
+    workbench = Workbench(lab.url, scheme)
+    application = workbench.current_application(APPLICANT)
+    certificate = workbench.certificate_for(APPLICANT)
+    assert certificate.status == "valid"
+    assert workbench.decision(application).members == ("M01",)
+    assert workbench.stage_result(application, "decision").signed_by == "M01"
+    issued = workbench.status_history(certificate.number)[0]
+    assert (issued.decided_by, issued.recorded_by) == ("M01", "M01")
+    assert not lab.offsite and not committee.offsite

@@ -263,7 +263,16 @@ class Decision(Record):
 
     @property
     def overrides_recommendation(self) -> bool:
-        return self.certified != bool(self.recommendation.get("certifiable"))
+        return overrides(self.recommendation, self.certified, self.level_rank)
+
+
+def overrides(recommendation: dict, certified: bool, level_rank: int) -> bool:
+    """Whether a decision departs from the audit team's recommendation: another verdict, or
+    a certificate at another level than the one recommended."""
+    if certified != bool(recommendation.get("certifiable")):
+        return True
+    advised_level = (recommendation.get("level") or {}).get("rank")
+    return certified and advised_level is not None and level_rank != advised_level
 
 
 @dataclass(frozen=True)

@@ -30,14 +30,14 @@ from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 
 MODES = ("interactive", "batch")
 USER_ENV = "AUDIT_WORKBENCH_USER"
-# Where the person at the keyboard is found when the notebook does not say: JupyterHub's login
-# first, then the workbench's own setting, then the operating-system user.
-IDENTITY_ENVS = ("JUPYTERHUB_USER", USER_ENV)
+HUB_USER_ENV = "JUPYTERHUB_USER"
 
 
 def find_identity(explicit: str | None) -> str:
-    """The acting person's id: the notebook's `auditor` parameter, else the environment."""
-    for candidate in (explicit, *(os.environ.get(name) for name in IDENTITY_ENVS)):
+    """The acting person's id. JupyterHub's login comes first: a notebook parameter must not
+    let someone act as another person there. Then the notebook's `auditor` parameter, the
+    workbench's own setting, and the operating-system user."""
+    for candidate in (os.environ.get(HUB_USER_ENV), explicit, os.environ.get(USER_ENV)):
         if candidate and candidate.strip():
             return candidate.strip()
     return getpass.getuser()
@@ -54,8 +54,8 @@ class StageNotebook:
         scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
         self.workbench = Workbench(database_url, scheme, find_identity(auditor))
         self.person = next((a for a in self.workbench.auditors() if a.id == self.workbench.actor), None)
+        self.registered = registry.get(stage_id)  # a plain message for an unknown stage
         self.stage = scheme.procedure_by_id[stage_id]
-        self.registered = registry.get(stage_id)
         self.applicant_id = applicant_id
         self.mode = mode
         self.applicant = self.workbench.get_applicant(applicant_id)

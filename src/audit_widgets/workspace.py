@@ -25,7 +25,9 @@ def _prepare(template: Path, copy: Path, parameters: dict) -> Path:
 
 def prepare_copies(scheme: Scheme, applicant_id: str, *, auditor: str | None = None,
                    database_url: str | None = None, refresh: bool = False) -> list[Path]:
-    """Every stage's copy for one applicant (existing copies are kept unless `refresh`)."""
+    """Every stage's copy for one applicant. Existing copies are kept unless `refresh`, or
+    unless an auditor is named (the copies then carry that person's id)."""
+    refresh = refresh or auditor is not None
     parameters = {"applicant_id": applicant_id, "auditor": auditor, "database_url": database_url}
     copies = []
     for stage in scheme.procedure_stages:

@@ -1,6 +1,7 @@
 """Applications, the result that ends each procedure stage, and the team leader's sign-off."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from ..rules.completeness import Gap, gaps_text
 from ..scheme import ProcedureStage
 from . import models, signing
 from .base import StoreBase
+
+ANSWERS_DIGEST = "answers_digest"  # kept in a recorded result: the stage's answers when it was recorded
 
 
 class ApplicationStore(StoreBase):
@@ -53,6 +56,8 @@ class ApplicationStore(StoreBase):
                     "Prerequisite stages are not done: " + ", ".join(s.id for s in missing),
                 )
             self._refuse_if_stage_signed(session, application_id, stage_id)
+            if stage.modes:  # so that sign-off can tell whether the answers changed since
+                result = {**result, ANSWERS_DIGEST: self._answers_digest(session, application_id, stage_id)}
             row = self._stage_row(session, application_id, stage_id)
             if row is None:
                 session.add(models.StageResult(application_id=application_id, stage=stage_id, result=result))
@@ -86,7 +91,12 @@ class ApplicationStore(StoreBase):
         record = self.stage_result(application_id, stage_id)
         return record is not None and record.signed
 
-    def _stage_payload(self, session: Session, application_id: int, stage_id: str) -> dict:
+    def _answers_digest(self, session: Session, application_id: int, stage_id: str) -> str:
+        return hashlib.sha256(signing.canonical(
+            self._stage_payload(session, application_id, stage_id, with_result=False))).hexdigest()
+
+    def _stage_payload(self, session: Session, application_id: int, stage_id: str,
+                       with_result: bool = True) -> dict:
         """What a signature covers: the stage's result and every answer of its modes."""
         stage = self.scheme.procedure_by_id[stage_id]
         items = {i.id for i in self.scheme.checklist if self.scheme.method_mode[i.method] in stage.modes}
@@ -95,7 +105,7 @@ class ApplicationStore(StoreBase):
         row = self._stage_row(session, application_id, stage_id)
         return {
             "stage": stage_id,
-            "result": row.result if row else None,
+            "result": (row.result if row else None) if with_result else None,
             "answers": {a.item_id: [a.result, a.checked, a.nonconforming, a.measured, a.note, a.finding_grade]
                         for a in answers if a.item_id in items},
         }
@@ -133,6 +143,9 @@ class ApplicationStore(StoreBase):
             if row.redo_reason:
                 raise ConflictError(f"请先重新记录本阶段结果：{row.redo_reason}",
                                     f"Record this stage's result again first: {row.redo_reason}")
+            if stage.modes and row.result.get(ANSWERS_DIGEST) != self._answers_digest(session, application_id, stage_id):
+                raise ConflictError("记录结果之后答案又有改动，请先重新记录本阶段结果",
+                                    "Answers changed after the result was recorded: record it again first")
             gaps = [Gap(**g) for g in row.result.get("missing") or []]
             if gaps:
                 zh, en = gaps_text(gaps)

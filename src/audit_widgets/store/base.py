@@ -20,6 +20,8 @@ from ..scheme import Scheme, load_scheme
 from . import models
 from .database import get_engine, require_current_schema, snapshot, transaction
 
+CLOSED = object()  # the snapshot of a reading view whose with-block has ended
+
 NOT_FOUND_NAMES = {
     models.Applicant: ("申请方", "applicant"),
     models.Application: ("申请", "application"),
@@ -52,10 +54,12 @@ class StoreBase:
             try:
                 yield view
             finally:
-                view._snapshot = None
+                view._snapshot = CLOSED  # a view kept after its block can neither read nor write
 
     @contextmanager
     def _reading_session(self) -> Iterator[Session]:
+        if self._snapshot is CLOSED:
+            raise ConflictError("只读视图已关闭", "This reading view is closed; use it inside its with-block")
         if self._snapshot is not None:
             yield self._snapshot
         else:

@@ -65,7 +65,8 @@ class CaseStore(StoreBase):
             self._trail(session, "mark_conforming", "case_sample", sample_id, {"cases": touched})
             return touched
 
-    def verify_case(self, sample_id: int, order_id: str, note: str = "", **fields: bool | None) -> None:
+    def verify_case(self, sample_id: int, order_id: str, note: str | None = None, **fields: bool | None) -> None:
+        """Record checks of one drawn case; `note=None` keeps the case's note as it is."""
         unknown = set(fields) - set(CASE_FIELDS)
         if unknown:
             raise ConflictError(f"未知的复核项：{', '.join(unknown)}", f"Unknown verification fields: {', '.join(unknown)}")
@@ -81,6 +82,7 @@ class CaseStore(StoreBase):
                 session.add(row)
             for key, value in fields.items():
                 setattr(row, key, value)
-            row.note = note
+            if note is not None:
+                row.note = note
             row.verified_by, row.verified_at = self.actor, models.utcnow()
-            self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": note})
+            self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": row.note})

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..domain import Certificate, Decision, Scope, StatusChange
+from ..domain import Certificate, Decision, Scope, StatusChange, overrides
 from ..errors import ConflictError
 from ..rules.decision import conflicted_members
 from ..rules.lifecycle import certificate_number, certificate_year_prefix, change_status, expiry_date
@@ -38,10 +38,13 @@ class CertificationStore(StoreBase):
         if not reasons.strip():
             raise ConflictError("请填写决定理由", "The reasons for the decision must be recorded")
         advised = bool(recommendation.get("certifiable"))
-        if certified != advised and not override_reason.strip():
+        against = overrides(recommendation, certified, level_rank)
+        if against and not override_reason.strip():
             raise ConflictError(
-                f"决定与审查组的推荐意见（{'建议批准' if advised else '建议不予认证'}）不一致，须写明理由",
-                "The decision goes against the audit team's recommendation: write the justification")
+                f"决定与审查组的推荐意见（{'建议批准' if advised else '建议不予认证'}，等级 "
+                f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
+                "The decision departs from the audit team's recommendation (verdict or level): "
+                "write the justification")
         with self._writing_session() as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "decision")
@@ -58,10 +61,10 @@ class CertificationStore(StoreBase):
             session.add(models.Decision(application_id=application_id, decided_on=decided_on, certified=certified,
                                         level_rank=level_rank, members=members, reasons=reasons,
                                         recommendation=recommendation,
-                                        override_reason=override_reason if certified != advised else ""))
+                                        override_reason=override_reason if against else ""))
             self._trail(session, "decide", "decision", application_id,
                         {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons,
-                         "override_reason": override_reason if certified != advised else ""})
+                         "override_reason": override_reason if against else ""})
 
     def decision(self, application_id: int) -> Decision | None:
         with self._reading_session() as session:

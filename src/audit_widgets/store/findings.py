@@ -75,14 +75,17 @@ class FindingStore(StoreBase):
             models.Finding.withdrawn_on.is_(None)))
         if grade is None:
             if row is not None:
+                self._refuse_if_locked(session, application_id, "findings")
                 row.withdrawn_on, row.withdrawn_reason = date.today(), GRADE_CLEARED
                 self._trail(session, "withdraw", "finding", row.id, {"item_id": item_id, "reason": GRADE_CLEARED})
             return
         item = self.scheme.items_by_id[item_id]
         description = f"{item.text}" + (f"：{note}" if note.strip() else "")
         if row is None:
+            self._refuse_if_locked(session, application_id, "findings")
             self._raise_finding(session, application_id, grade, item_id, description, note, date.today(), item_id)
         elif (row.grade, row.description, row.evidence) != (grade, description, note):
+            self._refuse_if_locked(session, application_id, "findings")
             row.grade, row.description, row.evidence = grade, description, note
             self._set_deadline(row)
             self._trail(session, "update", "finding", row.id, {"grade": grade, "description": description})

@@ -72,6 +72,7 @@ class BoundWidget(widgets.VBox):
         self.applicant_id = applicant_id
         self.application_id = (application_id or workbench.current_application(applicant_id)
                                 or workbench.open_application(applicant_id))
+        self.view_only = read_only  # batch, or an unknown person: nothing at all may be written
         self.read_only = read_only or self.locked
         self.message = widgets.HTML()
 

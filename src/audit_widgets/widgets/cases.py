@@ -136,11 +136,14 @@ class CaseSampleWidget(BoundWidget):
                                           self.read_only) for order in orders.to_dict("records")]
 
     def _verify(self, row: CaseRow) -> None:
-        if self.write(lambda: self.workbench.verify_case(self.sample.id, row.order_id, **row.values()),
-                      f"{row.order_id} 已复核", f"{row.order_id} verified"):
-            self.sample = self.workbench.case_sample(self.application_id)
-            self._render_record()
-            self._render_summary()
+        saved = self.write(lambda: self.workbench.verify_case(self.sample.id, row.order_id, **row.values()),
+                           f"{row.order_id} 已复核", f"{row.order_id} verified")
+        self.sample = self.workbench.case_sample(self.application_id)
+        if not saved:  # show what the store holds, not the refused choice
+            self.show_page(self.page.value or 0)
+            return
+        self._render_record()
+        self._render_summary()
 
     def _render_summary(self) -> None:
         answers = case_answers(self.workbench, self.application_id)

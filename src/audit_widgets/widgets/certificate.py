@@ -45,9 +45,7 @@ class CertificatePanel(BoundWidget):
         self.scope_services = widgets.Text(description="服务", layout=widgets.Layout(width="520px"))
         self.scope_reason = widgets.Text(description="原因", layout=widgets.Layout(width="520px"))
         self.scope_button = widgets.Button(description="缩小认证范围 / reduce scope", layout=widgets.Layout(width="auto"))
-        self.scope_button.on_click(lambda _: self.ask(
-            f"将缩小证书 {self.certificate.number} 的认证范围，原因：{html.escape(self.scope_reason.value) or '（未填写）'} / "
-            "about to reduce the certificate's scope", self.reduce_scope) if self.certificate else None)
+        self.scope_button.on_click(lambda _: self.ask_to_reduce_scope())
         self.form = [self.issue_button, self.to_status, self.reason, self.on, self.decided_by, self.change_button,
                      self.scope_domains, self.scope_goods, self.scope_services, self.scope_reason, self.scope_button]
         for control in self.form:
@@ -126,10 +124,21 @@ class CertificatePanel(BoundWidget):
     def ask_to_change(self) -> None:
         if self.certificate is None:
             return
-        target = self.status_names.get(self.to_status.value, "（未选择 none chosen）")
+        request = self.status_request()  # confirmed as shown: later edits to the form do not count
+        target = self.status_names.get(request[0], "（未选择 none chosen）")
         self.ask(f"将证书 {self.certificate.number} 从「{self.status_names[self.certificate.status]}」变更为"
-                 f"「{target}」，原因 {self.reason.label or '—'}，决定人 {html.escape(self.decided_by.value)} / "
-                 "about to change the certificate's status", self.change)
+                 f"「{target}」，原因 {self.reason.label or '—'}，日期 {request[2]}，"
+                 f"决定人 {html.escape(request[3])} / about to change the certificate's status",
+                 lambda: self.change(request))
+
+    def ask_to_reduce_scope(self) -> None:
+        if self.certificate is None:
+            return
+        request = self.scope_request()
+        domains = "、".join(d.name for d in self.scheme.domains if d.id in request[0].domains)
+        self.ask(f"将证书 {self.certificate.number} 的认证范围缩小为：{domains}；{html.escape(request[0].goods)}；"
+                 f"{html.escape(request[0].services)}，原因：{html.escape(request[1]) or '（未填写）'} / "
+                 "about to reduce the certificate's scope", lambda: self.reduce_scope(request))
 
     def ask(self, text_html: str, action) -> None:
         """Destructive actions are carried out only after a confirmation that says what they do."""
@@ -152,20 +161,30 @@ class CertificatePanel(BoundWidget):
                       "证书已签发", "certificate issued"):
             self.refresh()
 
-    def reduce_scope(self) -> None:
-        if self.certificate is None:
-            return
+    def scope_request(self) -> tuple:
+        """What a scope reduction would record, as the form says now."""
         scope = replace(self.certificate.scope, domains=tuple(self.scope_domains.value),
                         goods=self.scope_goods.value, services=self.scope_services.value)
-        if self.write(lambda: self.workbench.reduce_scope(self.certificate.number, scope, self.scope_reason.value,
-                                                          self.on.value, self.decided_by.value),
+        return scope, self.scope_reason.value, self.on.value, self.decided_by.value
+
+    def status_request(self) -> tuple:
+        """What a status change would record, as the form says now."""
+        return self.to_status.value, self.reason.value, self.on.value, self.decided_by.value
+
+    def reduce_scope(self, request: tuple | None = None) -> None:
+        """Record the scope reduction that was confirmed (or, called directly, the form's)."""
+        if self.certificate is None:
+            return
+        scope, reason, on, decided_by = request or self.scope_request()
+        if self.write(lambda: self.workbench.reduce_scope(self.certificate.number, scope, reason, on, decided_by),
                       "认证范围已缩小", "scope reduced"):
             self.refresh()
 
-    def change(self) -> None:
+    def change(self, request: tuple | None = None) -> None:
+        """Record the status change that was confirmed (or, called directly, the form's)."""
         if self.certificate is None:
             return
+        to_status, reason, on, decided_by = request or self.status_request()
         if self.write(lambda: self.workbench.change_certificate_status(
-                self.certificate.number, self.to_status.value, self.reason.value, self.on.value,
-                self.decided_by.value), "状态已变更", "status changed"):
+                self.certificate.number, to_status, reason, on, decided_by), "状态已变更", "status changed"):
             self.refresh()

@@ -126,6 +126,8 @@ class ChecklistWidget(BoundWidget):
         self.rows_box = widgets.VBox(self.rows)
         method_name = next(m.name for m in self.scheme.methods if m.id == method)
         header = widgets.HTML(f"<h3>{method} {html.escape(method_name)}（{len(self.items)} 项 items）</h3>")
+        self.add_class("aw-checklist")  # for the browser tests
+        self.page.add_class("aw-checklist-page")
         self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.rows_box,
                          widgets.HBox([self.evidence_item, self.upload]), self.message, self.score]
         self.show_page(0)

@@ -34,10 +34,12 @@ class FindingsWidget(BoundWidget):
         self.save_action.on_click(lambda _: self.save_corrective_action())
         self.selected.observe(lambda _: self._load_selected(), names="value")
         self.listing = widgets.HTML()
-        controls = [self.grade, self.clause, self.description, self.evidence, self.add_button, self.selected,
-                    self.plan, self.accepted_on, self.verified_on, self.save_action]
-        for control in controls:
+        for control in (self.grade, self.clause, self.description, self.evidence, self.add_button):
             control.disabled = self.read_only
+        # Corrections are accepted and verified after the report is signed: only batch runs and
+        # unknown people may not record them (the store does not lock them either).
+        for control in (self.selected, self.plan, self.accepted_on, self.verified_on, self.save_action):
+            control.disabled = self.view_only
         self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.listing,
                          widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
                          self.description, self.evidence, self.add_button,
