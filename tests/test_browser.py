@@ -9,11 +9,11 @@ import pytest
 from audit_widgets.store.repository import Workbench
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, Lab
-from .conftest import ROOT, SCRATCH
+from .conftest import ROOT
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 MAX_ROW_HEIGHT = 150
-SCREENSHOTS = SCRATCH / "outputs" / "ui-test"
+SCREENSHOTS = ROOT / "outputs" / "ui-test"  # git-ignored; kept for a person to look at
 
 
 @pytest.fixture(scope="module")

@@ -126,16 +126,17 @@ def test_a_status_change_waits_for_a_confirmation_that_names_it(demo_db, scheme,
     assert workbench.certificate_for("demo-consumer").status == "suspended"
 
 
-def test_the_last_cell_says_where_the_stage_stands_and_what_comes_next(planned, db_url):
+def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_next(planned, db_url):
+    from audit_widgets.widgets.summary import StageSummary
     workbench, applicant, application = planned
     for document in workbench.scheme.application_documents:
         workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
     book = StageNotebook("application", applicant, database_url=db_url, auditor="A02")
-    assert "记录本阶段结果" in book.next_steps_html()
-    run_stage(workbench, "application", applicant)
-    workbench.sign_off(application, "application")
-    shown = book.next_steps_html()
-    assert "A02" in shown and "签署" in shown and 'href="02_review_and_planning.ipynb"' in shown
+    summary = StageSummary(book)
+    assert "尚未记录" in summary.state.value
+    summary.sign()  # records afresh, then signs
+    assert "已由 A02" in summary.state.value and "签名校验通过" in summary.state.value
+    assert 'href="02_review_and_planning.ipynb"' in book.next_steps_html()
 
 
 def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_path):
@@ -194,3 +195,16 @@ def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(plan
     widget.rows_box.children[0].fields["resolved"].value = "no"
     assert "只读" in widget.message.value
     assert widget.rows_box.children[0].fields["resolved"].value == "yes"  # the stored value is back
+
+
+def test_a_refused_applicant_edit_shows_the_stored_data(planned):
+    from audit_widgets.widgets.applicant import ApplicantForm
+    workbench, applicant, application = planned
+    form = ApplicantForm(workbench, applicant)  # opened before the sign-off
+    for document in workbench.scheme.application_documents:
+        workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+    run_stage(workbench, "application", applicant)
+    workbench.sign_off(application, "application")
+    form.fields["personnel"].value = 999
+    assert "只读" in form.message.value
+    assert form.fields["personnel"].value == workbench.get_applicant(applicant).personnel != 999

@@ -15,11 +15,11 @@ from audit_widgets.store.database import get_engine, upgrade
 from audit_widgets.store.repository import Workbench
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, Lab
-from .conftest import APPLICANTS_DIR, SCRATCH
+from .conftest import APPLICANTS_DIR, ROOT
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 APPLICANT = "demo-composite"
-SCREENSHOTS = SCRATCH / "outputs" / "ui-test"
+SCREENSHOTS = ROOT / "outputs" / "ui-test"  # git-ignored; kept for a person to look at
 
 
 @pytest.fixture(scope="module")
@@ -231,10 +231,10 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _shot(page, "06-report")
 
     # 07 and 08 as committee member M01, in his own JupyterLab.
-    _open_stage(committee, page, "07_decision", "记录决定")
+    _open_stage(committee, page, "07_decision", "记录决定 / record decision")
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    assert "刘洋 M01" in panel.inner_text()
-    panel.locator("select[multiple]").select_option(["M01"])
+    assert "刘洋 M01" in page.content()
+    panel.locator("select[multiple]").select_option(label="刘洋（M01）")
     panel.locator(".widget-textarea", has_text="决定理由").locator("textarea").fill("审查结论支持批准")
     panel.get_by_role("button", name="不予认证", exact=True).click()
     _button(page, "记录决定").click()
@@ -248,7 +248,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     page.wait_for_selector("text=签名校验通过", timeout=60_000)
     _shot(page, "07-decision")
 
-    _open_stage(committee, page, "08_certificate", "签发证书")
+    _open_stage(committee, page, "08_certificate", "签发证书 / issue")
     _button(page, "签发证书").click()
     page.wait_for_selector("text=将签发证书", timeout=30_000)
     _button(page, "确认 / confirm").click()

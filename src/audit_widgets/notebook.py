@@ -134,20 +134,12 @@ class StageNotebook:
         return outcome
 
     def next_steps_html(self) -> str:
-        """Where this stage stands, and links to the stages that follow it."""
-        record = self.workbench.stage_result(self.application_id, self.stage.id)
-        if record is None:
-            state = message_html("填写完成后，点击上方「记录本阶段结果」，再由签署人签署。",
-                                 "When done, press 'record result' above; then it is signed off.")
-        elif record.signed:
-            state = message_html(f"本阶段已由 {record.signed_by} 于 {record.signed_at:%Y-%m-%d %H:%M} 签署。",
-                                 f"Signed off by {record.signed_by} at {record.signed_at:%Y-%m-%d %H:%M}.")
-        else:
-            state = message_html("本阶段结果已记录，尚待签署。", "The result is recorded; it awaits sign-off.")
+        """Links to the stages that follow this one. Where the stage stands is shown, live, by
+        the summary above (text written here at run time would go stale after a sign-off)."""
         following = [s for s in self.workbench.scheme.procedure_stages if self.stage.id in s.requires]
         links = "".join(f'<li><a href="{html.escape(s.notebook)}.ipynb">{html.escape(s.notebook[:2])} '
                         f"{html.escape(s.name)}</a></li>" for s in following)
-        return state + (f"<p>下一步 / next:</p><ul>{links}</ul>" if links else "")
+        return f"<p>下一步 / next:</p><ul>{links}</ul>" if links else ""
 
     def write_results(self, outcome: StageOutcome) -> Path:
         scheme = self.workbench.scheme

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from ..imports.applicants import ApplicantData, check_applicant
 from ..rules.application import missing_documents
 from ..rules.uscc import check_uscc
-from .base import ERROR_STYLE, OK_STYLE, BoundWidget
+from .base import ERROR_STYLE, OK_STYLE, BoundWidget, unobserved
 
 FIELD_LABELS = {
     "name": "企业名称 name", "uscc": "统一社会信用代码 USCC", "organisation_type": "组织类型 type",
@@ -84,7 +84,17 @@ class ApplicantForm(BoundWidget):
                                    + "<br>".join(html.escape(line) for line in lines) + "</div>")
             return
         self.problems.value = ""
-        self.write(lambda: self.workbench.update_applicant(data))
+        if not self.write(lambda: self.workbench.update_applicant(data)):
+            self._show_stored()
+
+    def _show_stored(self) -> None:
+        """After a refused write the form shows what the store holds."""
+        stored = self.workbench.get_applicant(self.applicant_id).as_dict()
+        with unobserved(self._changed, *self.fields.values()), self.hold_sync():
+            for key, control in self.fields.items():
+                value = stored[key]
+                control.value = ("\n".join(value) if key == "sites" else tuple(value) if key == "domains" else value)
+        self._render_uscc()
 
     # --- documents ------------------------------------------------------------------------
     def _render_documents(self) -> None:
