@@ -208,3 +208,21 @@ def test_a_refused_applicant_edit_shows_the_stored_data(planned):
     form.fields["personnel"].value = 999
     assert "只读" in form.message.value
     assert form.fields["personnel"].value == workbench.get_applicant(applicant).personnel != 999
+
+
+def test_a_survey_import_updates_the_figures_in_the_stage_checklists(planned, db_url, tmp_path):
+    from audit_widgets.demo_data import Quality, wjx_survey_export, write_xlsx
+    workbench, applicant, application = planned
+    for stage in ("application", "planning", "contract"):
+        workbench.record_stage_result(application, stage, {})
+    book = StageNotebook("characteristic", applicant, database_url=db_url, auditor="A02")
+    shown = book.stage_widgets()
+    survey = next(w for w in shown if type(w).__name__ == "SurveyPanel")
+    checklist = next(w for w in shown if type(w).__name__ == "ChecklistWidget" and w.method == "5.1a")
+    assert checklist.evaluation.survey is None
+    path = write_xlsx(wjx_survey_export(120, seed=4, quality=Quality(satisfaction_mean=3.2)), tmp_path / "s.xlsx")
+    survey._uploaded({"new": ({"name": "s.xlsx", "content": memoryview(path.read_bytes())},)})
+    assert "已导入 120 份" in survey.message.value
+    assert checklist.evaluation.survey is not None and checklist.evaluation.survey.responses == 120
+    row = next(r for r in checklist.rows if r.item.judgement == "measure" and r.item.measure.startswith("csat"))
+    assert row.measured.value.startswith("实测")

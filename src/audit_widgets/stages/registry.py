@@ -66,6 +66,14 @@ class StageView:
         from ..evaluation import evaluate
         return evaluate(self.workbench, self.applicant_id, self.application_id)
 
+    # Widgets that show figures computed from imported data re-read them when an import changes it.
+    data_listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def data_changed(self) -> None:
+        self.__dict__.pop("evaluation", None)
+        for listener in self.data_listeners:
+            listener()
+
 
 class StageRegistry:
     def __init__(self):

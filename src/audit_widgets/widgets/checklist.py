@@ -140,7 +140,17 @@ class ChecklistWidget(BoundWidget):
                       for method in view.workbench.scheme.methods_of(view.stage)]
         for checklist in checklists:
             checklist.peers = checklists
+        if checklists:
+            view.data_listeners.append(checklists[0].reread_data)
         return checklists
+
+    def reread_data(self) -> None:
+        """After an import: measure the KPIs and the survey again, and show the new figures in
+        every checklist of the stage."""
+        evaluation = evaluate(self.workbench, self.applicant_id, self.application_id)
+        for checklist in self.peers:
+            checklist.evaluation = evaluation
+            checklist.show_page(checklist.page.value or 0)
 
     def lock_stage(self):
         return self.scheme.stage_recording_mode(self.scheme.method_mode[self.method])

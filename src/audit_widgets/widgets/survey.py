@@ -3,6 +3,7 @@ own), then the indicator scores with intervals, NPS and whether the sample is ad
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -28,13 +29,16 @@ class SurveyPanel(BoundWidget):
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only)
         self.upload.observe(self._uploaded, names="value")
         self.results = widgets.HTML()
+        self.on_import: Callable[[], None] = lambda: None
         self.children = [widgets.HTML("<h3>5.1a 客户满意度与忠诚度调查</h3>"), self.lock_banner(),
                          widgets.HBox([self.layout_choice, self.upload]), self.message, self.results]
         self.refresh()
 
     @classmethod
     def for_stage(cls, view) -> list[SurveyPanel]:
-        return [cls(view.workbench, view.applicant_id, view.application_id, view.read_only, view.evaluation)]
+        panel = cls(view.workbench, view.applicant_id, view.application_id, view.read_only, view.evaluation)
+        panel.on_import = view.data_changed  # the stage's checklists re-read the survey figures
+        return [panel]
 
     def _uploaded(self, change) -> None:
         if not change["new"] or self.read_only:
@@ -55,6 +59,7 @@ class SurveyPanel(BoundWidget):
         self.upload.value = ()
         self.summary = survey_summary(self.workbench, self.applicant_id)
         self.refresh()
+        self.on_import()
 
     def refresh(self) -> None:
         summary = self.summary
