@@ -56,6 +56,30 @@ def consumer(workbench, scheme) -> str:
     return data.id
 
 
+@pytest.fixture
+def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
+    """demo-consumer with the demo auditors, a team led by A02 and audit dates: ready to audit."""
+    from datetime import date, timedelta
+
+    from audit_widgets.demo import register_auditors
+    from audit_widgets.rules.planning import plan_programme
+    admin = Workbench(db_url, scheme, actor="admin")
+    register_auditors(admin)
+    application = admin.open_application(consumer)
+    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
+    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), 0,
+                                                     date.today() - timedelta(days=3), date.today()))
+    return consumer, application
+
+
+def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, orders: int = 300, seed: int = 3) -> None:
+    """A generated work-order log, imported through the real reader."""
+    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.imports.work_orders import read_work_orders
+    workbench.import_work_orders(applicant_id, read_work_orders(write_csv(work_order_log(orders, seed=seed),
+                                                                          folder / "orders.csv")))
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory, scheme) -> str:
     """One demo store for every test that reads it (tests must not write to it)."""

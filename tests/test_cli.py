@@ -118,60 +118,51 @@ def test_contract_is_validated_by_the_store(command, workbench, consumer, db_pat
     assert workbench.contract(workbench.current_application(consumer)).signed_on.isoformat() == "2026-11-20"
 
 
-def test_migration_0003_moves_recorded_contracts_into_their_table(tmp_path, scheme):
+def _old_database(tmp_path, revision: str, *rows: tuple[str, dict]):
+    """A database at an older revision holding applicant 'x', its application 1 and the given
+    rows (SQL, parameters); returns its engine, ready to be upgraded."""
     from alembic import command as alembic
     from sqlalchemy import text
 
-    from audit_widgets.store.database import alembic_config, get_engine, upgrade
-    from audit_widgets.store.repository import Workbench
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = get_engine(url)
+    from audit_widgets.store.database import alembic_config, get_engine
+    engine = get_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
     config = alembic_config(engine)
+    base = (("INSERT INTO applicants (id, name, uscc, organisation_type, domains, address, personnel, outlets, "
+             "product_categories, goods, services, sites, created_at) VALUES ('x', 'X', '91350100M000100Y43', "
+             "'trader', '[\"b\"]', '', 10, 1, 1, '', '', '[]', '2026-01-01')", {}),
+            ("INSERT INTO applications (id, applicant_id, stage, submitted_on, scheme_version, scheme_fingerprint) "
+             "VALUES (1, 'x', 'initial', '2026-01-01', 'v', 'f')", {}))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        alembic.upgrade(config, "0002")
-        connection.execute(text(
-            "INSERT INTO applicants (id, name, uscc, organisation_type, domains, address, personnel, outlets, "
-            "product_categories, goods, services, sites, created_at) VALUES ('x', 'X', '91350100M000100Y43', "
-            "'trader', '[\"b\"]', '', 10, 1, 1, '', '', '[]', '2026-01-01')"))
-        connection.execute(text("INSERT INTO applications (id, applicant_id, stage, submitted_on, scheme_version, "
-                                "scheme_fingerprint) VALUES (1, 'x', 'initial', '2026-01-01', 'v', 'f')"))
-        connection.execute(text(
-            "INSERT INTO stage_results (application_id, stage, result) VALUES (1, 'contract', "
-            "'{\"contract_no\": \"HT-9\", \"signed_on\": \"2026-02-03\", \"fee\": 1200.0, \"person_days\": 4.5}')"))
+        alembic.upgrade(config, revision)
+        for statement, parameters in (*base, *rows):
+            connection.execute(text(statement), parameters)
+    return engine
+
+
+def test_migration_0003_moves_recorded_contracts_into_their_table(tmp_path, scheme):
+    from audit_widgets.store.database import upgrade
+    from audit_widgets.store.repository import Workbench
+    engine = _old_database(tmp_path, "0002", (
+        "INSERT INTO stage_results (application_id, stage, result) VALUES (1, 'contract', "
+        "'{\"contract_no\": \"HT-9\", \"signed_on\": \"2026-02-03\", \"fee\": 1200.0, \"person_days\": 4.5}')", {}))
     upgrade(engine)
-    contract = Workbench(url, scheme).contract(1)
+    contract = Workbench(str(engine.url), scheme).contract(1)
     assert (contract.contract_no, contract.signed_on.isoformat(), contract.fee, contract.person_days) == (
         "HT-9", "2026-02-03", 1200.0, 4.5)
 
 
 def test_migration_0004_turns_graded_rows_into_findings(tmp_path, scheme):
-    from alembic import command as alembic
-    from sqlalchemy import text
-
-    from audit_widgets.store.database import alembic_config, get_engine, upgrade
+    from audit_widgets.store.database import upgrade
     from audit_widgets.store.repository import Workbench
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = get_engine(url)
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        alembic.upgrade(config, "0003")
-        connection.execute(text(
-            "INSERT INTO applicants (id, name, uscc, organisation_type, domains, address, personnel, outlets, "
-            "product_categories, goods, services, sites, created_at) VALUES ('x', 'X', '91350100M000100Y43', "
-            "'trader', '[\"b\"]', '', 10, 1, 1, '', '', '[]', '2026-01-01')"))
-        connection.execute(text("INSERT INTO applications (id, applicant_id, stage, submitted_on, scheme_version, "
-                                "scheme_fingerprint) VALUES (1, 'x', 'initial', '2026-01-01', 'v', 'f')"))
-        for item, grade in (("B13", "major"), ("E02", "minor")):
-            connection.execute(text(
-                "INSERT INTO checklist_answers (application_id, item_id, result, note, finding_grade, answered_by, "
-                "answered_at, version, scheme_version) VALUES (1, :i, 'nonconform', '缺证', :g, 'A01', "
-                "'2026-03-04 10:00:00', 1, 'v')"), {"i": item, "g": grade})
-        connection.execute(text(
-            "INSERT INTO findings (application_id, grade, clause, description, evidence, raised_on, raised_by) "
-            "VALUES (1, 'major', 'B13', '安装人员无证', '', '2026-03-04', 'A01')"))
+    graded = [("INSERT INTO checklist_answers (application_id, item_id, result, note, finding_grade, answered_by, "
+               "answered_at, version, scheme_version) VALUES (1, :i, 'nonconform', '缺证', :g, 'A01', "
+               "'2026-03-04 10:00:00', 1, 'v')", {"i": item, "g": grade})
+              for item, grade in (("B13", "major"), ("E02", "minor"))]
+    engine = _old_database(tmp_path, "0003", *graded, (
+        "INSERT INTO findings (application_id, grade, clause, description, evidence, raised_on, raised_by) "
+        "VALUES (1, 'major', 'B13', '安装人员无证', '', '2026-03-04', 'A01')", {}))
     upgrade(engine)
-    findings = Workbench(url, scheme).findings(1)
+    findings = Workbench(str(engine.url), scheme).findings(1)
     assert sorted((f.item_id, f.grade, f.description) for f in findings) == [
         ("B13", "major", "安装人员无证"), ("E02", "minor", "E02：缺证")]

@@ -2,19 +2,14 @@
 header; an unknown person can look but not write (issue 7 §4)."""
 import pytest
 
-from audit_widgets.demo import DEMO_AUDITORS
 from audit_widgets.notebook import StageNotebook, find_identity
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
 
 
 @pytest.fixture
-def team(db_url, scheme, consumer):
-    admin = Workbench(db_url, scheme, actor="admin")
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
-    admin.set_team(admin.open_application(consumer), [("A02", "leader"), ("A01", "member")])
-    return consumer
+def team(staffed_audit):
+    return staffed_audit[0]
 
 
 def test_identity_comes_from_jupyterhub_then_the_notebook_then_the_setting(monkeypatch):

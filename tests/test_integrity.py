@@ -1,31 +1,21 @@
 """A stage cannot be signed off incomplete, a graded row is a finding, a signed stage is
 reopened only with a reason, and the committee decides and signs for itself (issue 7 §1)."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from audit_widgets.demo import DEMO_AUDITORS
 from audit_widgets.domain import Answer
 from audit_widgets.errors import ConflictError
 from audit_widgets.evaluation import evaluate, recommendation
 from audit_widgets.notebook import StageNotebook
-from audit_widgets.rules.planning import plan_programme
 from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
 
 
 @pytest.fixture
-def audit(db_url, scheme, consumer):
-    """demo-consumer with auditors, a team led by A02, dates and a contract: ready to evaluate."""
-    admin = Workbench(db_url, scheme, actor="admin")
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
-    application = admin.open_application(consumer)
-    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
-    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), 0,
-                                                     date.today() - timedelta(days=3), date.today()))
-    return consumer, application
+def audit(staffed_audit):
+    return staffed_audit
 
 
 def _as(db_url, scheme, actor):

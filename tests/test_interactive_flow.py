@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.demo import register_auditors
 from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.surveys import read_survey
@@ -22,8 +22,7 @@ APPLICANT = "demo-composite"
 def fresh(db_url, scheme, tmp_path):
     workbench = Workbench(db_url, scheme, actor="admin")
     workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / f"{APPLICANT}.yaml", scheme))
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    register_auditors(workbench)
     workbench.import_work_orders(APPLICANT, read_work_orders(write_csv(work_order_log(3000, seed=8), tmp_path / "o.csv")))
     workbench.import_survey(APPLICANT, read_survey(write_xlsx(wjx_survey_export(400, seed=8), tmp_path / "s.xlsx"),
                                                    scheme))

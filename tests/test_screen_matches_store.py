@@ -4,11 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from audit_widgets.demo import DEMO_AUDITORS
-from audit_widgets.demo_data import work_order_log, write_csv
-from audit_widgets.imports.work_orders import read_work_orders
 from audit_widgets.notebook import StageNotebook
-from audit_widgets.rules.planning import plan_programme
 from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.cases import CaseSampleWidget
@@ -17,17 +13,13 @@ from audit_widgets.widgets.decision import DecisionWidget
 from audit_widgets.widgets.findings import FindingsWidget
 from audit_widgets.widgets.planning import PlanningPanel
 
+from .conftest import import_demo_orders
+
 
 @pytest.fixture
-def planned(db_url, scheme, consumer):
-    admin = Workbench(db_url, scheme, actor="A02")
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
-    application = admin.open_application(consumer)
-    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
-    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), 0,
-                                                     date.today() - timedelta(days=3), date.today()))
-    return admin, consumer, application
+def planned(staffed_audit, db_url, scheme):
+    applicant, application = staffed_audit
+    return Workbench(db_url, scheme, actor="A02"), applicant, application
 
 
 def test_a_refused_team_change_does_not_stay_on_screen(planned):
@@ -82,8 +74,7 @@ def test_every_checklist_of_a_stage_shows_the_same_total(planned, db_url):
 
 def test_the_case_counter_follows_each_verification(planned, tmp_path):
     workbench, applicant, _ = planned
-    workbench.import_work_orders(applicant, read_work_orders(write_csv(work_order_log(300, seed=3),
-                                                                       tmp_path / "o.csv")))
+    import_demo_orders(workbench, applicant, tmp_path)
     widget = CaseSampleWidget(workbench, applicant)
     widget.draw()
     assert "已复核 verified 0" in widget.record.value
@@ -141,8 +132,7 @@ def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_ne
 
 def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_path):
     workbench, applicant, application = planned
-    workbench.import_work_orders(applicant, read_work_orders(write_csv(work_order_log(300, seed=3),
-                                                                       tmp_path / "o.csv")))
+    import_demo_orders(workbench, applicant, tmp_path)
     widget = CaseSampleWidget(workbench, applicant)
     widget.draw()
     widget.mark_all_conforming()
@@ -179,8 +169,7 @@ def test_the_confirmation_carries_out_what_it_named(demo_db, scheme, tmp_path):
 
 def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(planned, tmp_path):
     workbench, applicant, application = planned
-    workbench.import_work_orders(applicant, read_work_orders(write_csv(work_order_log(300, seed=3),
-                                                                       tmp_path / "o.csv")))
+    import_demo_orders(workbench, applicant, tmp_path)
     widget = CaseSampleWidget(workbench, applicant)
     widget.draw()
     row = widget.rows_box.children[0]

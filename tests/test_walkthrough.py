@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.demo import register_auditors
 from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.surveys import read_survey
@@ -28,8 +28,7 @@ def lab(tmp_path_factory, scheme):
     url = f"sqlite:///{folder / 'walk.sqlite'}"
     upgrade(get_engine(url))
     admin = Workbench(url, scheme, actor="admin")
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        admin.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    register_auditors(admin)
     admin.add_applicant(read_applicant_file(APPLICANTS_DIR / f"{APPLICANT}.yaml", scheme))
     admin.import_work_orders(APPLICANT, read_work_orders(write_csv(work_order_log(1200, seed=5), folder / "o.csv")))
     admin.import_survey(APPLICANT, read_survey(write_xlsx(wjx_survey_export(400, seed=5), folder / "s.xlsx"), scheme))
@@ -85,6 +84,16 @@ def _button(page, text: str):
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) button", has_text=text).first
 
 
+def _record(page, expected: str) -> None:
+    _button(page, "记录本阶段结果").click()
+    page.wait_for_selector(f"text={expected}", timeout=60_000)
+
+
+def _sign(page) -> None:
+    _button(page, "签署").click()
+    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+
+
 def _open_stage(lab, page, notebook: str, ready_text: str) -> None:
     lab.open(page, f"{APPLICANT}/{notebook}.ipynb")
     lab.run_all(page, f"text={ready_text}", timeout=60)
@@ -101,8 +110,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     # 01: recording without the documents lists them all; signing off is refused.
     _open_stage(lab, page, "01_application", "记录本阶段结果")
     assert "李娜 A02" in page.content()
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=签署前尚需完成 5 项", timeout=30_000)
+    _record(page, "签署前尚需完成 5 项")
     _button(page, "签署").click()
     page.wait_for_selector("text=签署前尚需完成 5 项", timeout=30_000)
     assert not Workbench(lab.url, scheme).is_signed(Workbench(lab.url, scheme).current_application(APPLICANT),
@@ -114,8 +122,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
             uploads.nth(index).click()
         chooser.value.set_files(str(lab.documents / f"{name}.pdf"))
         page.wait_for_selector(f"text=已保存 {name}.pdf", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=可以签署", timeout=30_000)
+    _record(page, "可以签署")
     _shot(page, "01-application")
 
     # 02: the team and the audit dates, picked on screen.
@@ -130,10 +137,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     dates.nth(1).fill((date.today() - timedelta(days=1)).isoformat())
     page.wait_for_selector("text=审核方案已保存", timeout=30_000)
     page.wait_for_selector("text=team check passed", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=可以签署", timeout=30_000)
-    _button(page, "签署").click()
-    page.wait_for_selector("text=签名校验通过", timeout=30_000)
+    _record(page, "可以签署")
+    _sign(page)
     _shot(page, "02-planning")
 
     # 03: the contract saves as it is typed.
@@ -142,8 +147,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     panel.locator(".widget-text", has_text="合同编号").locator("input").fill("HT-2026-0044")
     panel.locator("input[type=date]").first.fill((date.today() - timedelta(days=2)).isoformat())
     page.wait_for_selector("text=合同已保存", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=本阶段结果已记录", timeout=30_000)
+    _record(page, "本阶段结果已记录")
     _shot(page, "03-contract")
 
     workbench = Workbench(lab.url, scheme)
@@ -183,8 +187,7 @@ def _answer_every_checklist(page) -> None:
 def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme, committee):
     # 04: recording with items unanswered lists them and sign-off is refused.
     _open_stage(lab, page, "04_characteristic_evaluation", "记录本阶段结果")
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=未作答的条目 / unanswered items", timeout=60_000)
+    _record(page, "未作答的条目 / unanswered items")
     _button(page, "签署").click()
     page.wait_for_selector("text=签署前尚需完成", timeout=60_000)
     _button(page, "抽样 / draw").click()
@@ -192,8 +195,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _button(page, "全部标为符合").click()
     page.wait_for_selector("text=请标出例外", timeout=60_000)
     _answer_every_checklist(page)
-    _button(page, "签署").click()
-    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _sign(page)
     _shot(page, "04-characteristic")
 
     # 05: everything answered, and one row graded 严重不符合 (a major nonconformity).
@@ -206,10 +208,8 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
     first.locator("select").select_option(label="严重不符合")
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=可以签署", timeout=60_000)
-    _button(page, "签署").click()
-    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _record(page, "可以签署")
+    _sign(page)
     _shot(page, "05-system-audit")
 
     # 06: the major finding from the row blocks the recommendation until it is verified closed.
@@ -224,10 +224,8 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     page.wait_for_selector("text=纠正措施已保存", timeout=30_000)
     _button(page, "重新计算").click()
     page.wait_for_selector("text=建议批准认证", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=本阶段结果已记录", timeout=60_000)
-    _button(page, "签署").click()
-    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _record(page, "本阶段结果已记录")
+    _sign(page)
     _shot(page, "06-report")
 
     # 07 and 08 as committee member M01, in his own JupyterLab.
@@ -242,10 +240,8 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     panel.get_by_role("button", name="批准认证", exact=True).click()
     _button(page, "记录决定").click()
     page.wait_for_selector("text=认证决定已记录", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=本阶段结果已记录", timeout=60_000)
-    _button(page, "签署").click()
-    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    _record(page, "本阶段结果已记录")
+    _sign(page)
     _shot(page, "07-decision")
 
     _open_stage(committee, page, "08_certificate", "签发证书 / issue")
@@ -253,8 +249,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     page.wait_for_selector("text=将签发证书", timeout=30_000)
     _button(page, "确认 / confirm").click()
     page.wait_for_selector("text=证书已签发", timeout=30_000)
-    _button(page, "记录本阶段结果").click()
-    page.wait_for_selector("text=本阶段结果已记录", timeout=30_000)
+    _record(page, "本阶段结果已记录")
     _shot(page, "08-certificate")
 
     workbench = Workbench(lab.url, scheme)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from audit_widgets.demo import DEMO_AUDITORS
+from audit_widgets.demo import register_auditors
 from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.domain import Answer
 from audit_widgets.imports.work_orders import read_work_orders
@@ -23,8 +23,7 @@ from .conftest import database_digest
 
 @pytest.fixture
 def staffed(workbench, consumer):
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since, is_decision_maker=decides)
+    register_auditors(workbench)
     return consumer
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import outputs_dir, project_root
+from .paths import outputs_dir, workbooks_dir
 from .scheme import Scheme
 
 
@@ -23,7 +23,7 @@ class RunRecord:
 
 
 def workbook_paths(scheme: Scheme) -> list[Path]:
-    folder = project_root() / "workbooks"
+    folder = workbooks_dir()
     return [folder / f"{stage.notebook}.ipynb" for stage in scheme.procedure_stages]
 
 

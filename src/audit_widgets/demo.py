@@ -223,15 +223,23 @@ def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) 
     run_stage(workbench, "certificate", demo.id)
 
 
+def register_auditors(workbench: Workbench) -> list[str]:
+    """Register the demo auditors and committee members not registered yet; return their ids."""
+    existing = {a.id for a in workbench.auditors()}
+    added = []
+    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
+        if auditor_id not in existing:
+            workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since,
+                                  is_decision_maker=decides, competence_evidence="演示：培训与考核记录")
+            added.append(auditor_id)
+    return added
+
+
 def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> list[str]:
     """Register the demo applicants and carry each through the procedure, once."""
     today = today or date.today()
-    existing_auditors = {a.id for a in workbench.auditors()}
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        if auditor_id not in existing_auditors:
-            workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since,
-                                  is_decision_maker=decides, competence_evidence="演示：培训与考核记录")
-    if "A06" not in existing_auditors:
+    added = register_auditors(workbench)
+    if "A06" in added:
         workbench.add_consultancy("A06", "demo-consumer", today - timedelta(days=200))
     existing = {a.id for a in workbench.list_applicants()}
     for demo in (*DEMO_APPLICANTS, FRESH_APPLICANT):

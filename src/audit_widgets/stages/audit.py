@@ -94,13 +94,13 @@ def compute_characteristic(workbench: Workbench, applicant_id: str, application_
                                  "method": sample.method, "seed": sample.seed, "drawn": len(sample.ids),
                                  "verified": len(sample.verified)}
         result["case_answers"] = {k: v.as_dict() for k, v in evaluation.case_answers.items()}
-    return StageOutcome("done", result)
+    return StageOutcome("done", result, evaluation=evaluation)
 
 
 def compute_system_audit(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
     evaluation = evaluate(workbench, applicant_id, application_id)
     modes = tuple(workbench.scheme.procedure_by_id["system_audit"].modes)
-    return StageOutcome("done", {"scores": score_summary(evaluation, modes)})
+    return StageOutcome("done", {"scores": score_summary(evaluation, modes)}, evaluation=evaluation)
 
 
 def compute_report(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..evaluation import case_answers, evaluate, merged_answers
+from ..evaluation import Evaluation, case_answers, evaluate, merged_answers
 from ..rules.completeness import Gap, answer_gaps, audit_date_gaps, document_gaps, sample_count_gaps, team_gaps, uscc_gaps
 from ..rules.team import check_team
 from ..rules.uscc import check_uscc
 from ..store.repository import Workbench
 
 
-def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, application_id: int) -> list[Gap]:
+def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, application_id: int,
+               evaluation: Evaluation | None = None) -> list[Gap]:
+    """What the stage still lacks. `evaluation`: the one the stage just computed, if any."""
     scheme = workbench.scheme
     stage = scheme.procedure_by_id[stage_id]
     checks = set(stage.complete_when)
@@ -34,7 +36,8 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, applicati
                 gaps += audit_date_gaps(programme)
         if checks & {"answers", "sample_counts"}:
             items = [i for m in scheme.methods_of(stage) for i in scheme.items_for(applicant.domains, m)]
-            scores = {s.item_id: s for s in evaluate(view, applicant_id, application_id).score.items}
+            evaluation = evaluation or evaluate(view, applicant_id, application_id)
+            scores = {s.item_id: s for s in evaluation.score.items}
             items = [i for i in items if scores[i.id].status != "not_applicable"]
             if "answers" in checks:
                 gaps += answer_gaps(items, scores)

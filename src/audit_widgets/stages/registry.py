@@ -28,6 +28,8 @@ class StageOutcome:
     zh: str = ""
     en: str = ""
     gaps: list[Gap] = field(default_factory=list)  # what must still be done before sign-off
+    # The evaluation the stage computed, if any: the completeness check reuses it.
+    evaluation: Evaluation | None = field(default=None, repr=False)
 
 
 Compute = Callable[["Workbench", str, int], StageOutcome]

@@ -22,7 +22,7 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str) -> StageOu
                             + ", ".join(s.id for s in missing))
     outcome = stage.compute(workbench, applicant_id, application_id)
     if outcome.status == "done" and workbench.scheme.procedure_by_id[stage_id].complete_when:
-        outcome.gaps = stage_gaps(workbench, stage_id, applicant_id, application_id)
+        outcome.gaps = stage_gaps(workbench, stage_id, applicant_id, application_id, outcome.evaluation)
         outcome.result = {**outcome.result, "missing": [g.as_dict() for g in outcome.gaps]}
     if outcome.status == "done" and not workbench.is_signed(application_id, stage_id):
         workbench.record_stage_result(application_id, stage_id, outcome.result)

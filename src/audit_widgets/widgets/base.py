@@ -76,10 +76,15 @@ class BoundWidget(widgets.VBox):
         self.read_only = read_only or self.locked
         self.message = widgets.HTML()
 
+    # True for widgets built on the stage's evaluation (KPIs, survey): computed once per stage.
+    takes_evaluation = False
+
     @classmethod
     def for_stage(cls, view) -> list[BoundWidget]:
         """The widgets of this class that a stage shows (see stages.Stage.widgets)."""
-        return [cls(view.workbench, view.applicant_id, application_id=view.application_id, read_only=view.read_only)]
+        shared = {"evaluation": view.evaluation} if cls.takes_evaluation else {}
+        return [cls(view.workbench, view.applicant_id, application_id=view.application_id, read_only=view.read_only,
+                    **shared)]
 
     def lock_stage(self) -> ProcedureStage | None:
         return self.scheme.stage_locking(self.edits) if self.edits else None

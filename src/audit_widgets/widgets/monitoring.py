@@ -12,6 +12,7 @@ from .base import BoundWidget, table_html
 
 class MonitoringPanel(BoundWidget):
     edits = "work_orders"
+    takes_evaluation = True
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
                  evaluation=None):
@@ -44,10 +45,6 @@ class MonitoringPanel(BoundWidget):
         self.measure.value = self.measure.options[0][1]
         if not self.chart.value:  # setting the first option may not count as a change
             self.draw(self.measure.value)
-
-    @classmethod
-    def for_stage(cls, view) -> list[MonitoringPanel]:
-        return [cls(view.workbench, view.applicant_id, view.application_id, view.read_only, view.evaluation)]
 
     def draw(self, measure: str | None) -> None:
         if measure is None or self.report is None:

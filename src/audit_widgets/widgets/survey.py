@@ -18,6 +18,7 @@ AUTO = "auto"
 
 class SurveyPanel(BoundWidget):
     edits = "surveys"
+    takes_evaluation = True
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
                  evaluation=None):
@@ -36,7 +37,7 @@ class SurveyPanel(BoundWidget):
 
     @classmethod
     def for_stage(cls, view) -> list[SurveyPanel]:
-        panel = cls(view.workbench, view.applicant_id, view.application_id, view.read_only, view.evaluation)
+        [panel] = super().for_stage(view)
         panel.on_import = view.data_changed  # the stage's checklists re-read the survey figures
         return [panel]
 
