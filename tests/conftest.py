@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from audit_widgets.cli import cli
@@ -78,6 +80,21 @@ def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, or
     from audit_widgets.imports.work_orders import read_work_orders
     workbench.import_work_orders(applicant_id, read_work_orders(write_csv(work_order_log(orders, seed=seed),
                                                                           folder / "orders.csv")))
+
+
+@pytest.fixture
+def scheme_copy(tmp_path) -> Path:
+    """A copy of the default scheme folder, to edit one rule and load it."""
+    folder = tmp_path / "scheme"
+    shutil.copytree(SCHEME_DIR, folder)
+    return folder
+
+
+def edit_scheme_file(folder: Path, filename: str, change) -> None:
+    path = folder / filename
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -128,17 +128,17 @@ def test_fake_xlsx(refused, consumer, tmp_path):
     assert "不是 Excel" in message
 
 
-def test_scheme_with_broken_weights(refused, tmp_path):
+def test_scheme_with_decreasing_level_thresholds(refused, tmp_path):
     folder = tmp_path / "scheme"
     shutil.copytree(SCHEME_DIR, folder)
     path = folder / "scheme.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["dimensions"][0]["weight"] = 0.5
+    data["levels"][2]["min_score"] = 50
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     message = refused("--scheme", folder, "scheme", "validate")
-    assert "scheme.yaml" in message and "dimensions.weight" in message and "1.25" in message
+    assert "scheme.yaml" in message and "levels.min_score" in message
     message = refused("--scheme", folder, "applicant", "add", APPLICANTS_DIR / "demo-consumer.yaml")
-    assert "权重之和应为 1" in message
+    assert "等级分数线应逐级递增" in message
 
 
 def test_unknown_applicant(refused, tmp_path):

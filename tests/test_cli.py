@@ -65,10 +65,10 @@ def test_import_xlsx_writes_nothing_when_invalid(command, tmp_path, scheme):
     workbook = tmp_path / "scheme.xlsx"
     command("scheme", "export-xlsx", workbook)
     book = load_workbook(workbook)
-    book["modes"]["C2"] = "heavy"
+    book["levels"]["D2"] = "heavy"  # first level's min_score
     book.save(workbook)
     result = command("--scheme", folder, "scheme", "import-xlsx", workbook)
-    assert result.exit_code == 1 and "scheme.xlsx!modes" in result.stderr
+    assert result.exit_code == 1 and "scheme.xlsx!levels" in result.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 

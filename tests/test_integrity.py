@@ -131,12 +131,12 @@ def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url,
 def test_after_the_report_is_signed_a_row_grade_cannot_change_the_findings(db_url, scheme, audit):
     applicant, application = audit
     leader = _as(db_url, scheme, "A02")
-    leader.save_answer(application, "E01", Answer("nonconform"), finding_grade="minor")
+    leader.save_answer(application, "E01", Answer("nonconform"), note="手册缺收费标准", finding_grade="minor")
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
         leader.record_stage_result(application, stage, {})
     leader.sign_off(application, "report")
     with pytest.raises(ConflictError):
-        leader.save_answer(application, "E02", Answer("nonconform"), finding_grade="major")
+        leader.save_answer(application, "E02", Answer("nonconform"), note="程序文件缺失", finding_grade="major")
     with pytest.raises(ConflictError):
         leader.save_answer(application, "E01", Answer("conform"))  # would withdraw E01's finding
     assert [f.item_id for f in leader.findings(application)] == ["E01"]

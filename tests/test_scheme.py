@@ -1,28 +1,12 @@
-import shutil
 from collections import Counter
 
 import pytest
-import yaml
 
 from audit_widgets.errors import SchemeError
 from audit_widgets.scheme import SECTION_FILES, Scheme, load_scheme
 from audit_widgets.scheme_xlsx import export_xlsx, import_xlsx
 
-from .conftest import SCHEME_DIR
-
-
-@pytest.fixture
-def scheme_copy(tmp_path):
-    folder = tmp_path / "scheme"
-    shutil.copytree(SCHEME_DIR, folder)
-    return folder
-
-
-def _edit(folder, filename, change):
-    path = folder / filename
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+from .conftest import edit_scheme_file as _edit
 
 
 def test_default_scheme_covers_every_method_and_dimension(scheme):
@@ -34,7 +18,7 @@ def test_default_scheme_covers_every_method_and_dimension(scheme):
     assert scheme.dimension_ids == ("foundation", "process", "perception", "improvement")
     special = [i for i in scheme.checklist if i.domains == ("c",)]
     composite = [i for i in scheme.checklist if i.domains == ("d",)]
-    assert len(special) >= 5 and any(i.veto for i in special) and len(composite) >= 3
+    assert len(special) >= 4 and any(i.veto for i in special) and len(composite) >= 3
     measures = {i.measure for i in scheme.checklist if i.judgement == "measure"}
     assert {"first_time_fix_rate", "rework_rate", "nps", "csat_response_speed"} <= measures
 
@@ -49,12 +33,13 @@ def test_fingerprint_is_stable_and_sensitive(scheme, scheme_copy):
     assert load_scheme(scheme_copy).fingerprint != scheme.fingerprint
 
 
-def test_weights_that_do_not_add_up_are_refused(scheme_copy):
+def test_a_mode_weight_from_the_2026_1_scheme_is_refused(scheme_copy):
+    """Scores are one ratio of points since 2026.2: a weight left in a scheme file is named."""
     _edit(scheme_copy, "scheme.yaml", lambda d: d["modes"][0].update(weight=0.5))
     with pytest.raises(SchemeError) as caught:
         load_scheme(scheme_copy)
     text = caught.value.render()
-    assert "scheme.yaml" in text and "modes.weight" in text and "0.9" in text and "权重" in text
+    assert "scheme.yaml" in text and "modes.weight" in text and "5.1" in text
 
 
 def test_a_malformed_field_names_file_entry_and_field(scheme_copy):
@@ -101,8 +86,8 @@ def test_xlsx_edits_are_validated(scheme, tmp_path):
     from openpyxl import load_workbook
     path = export_xlsx(scheme, tmp_path / "scheme.xlsx")
     book = load_workbook(path)
-    book["dimensions"]["C2"] = 0.9  # first dimension's weight: the sum is now 1.65
+    book["levels"]["D2"] = "seventy"  # first level's min_score
     book.save(path)
     with pytest.raises(SchemeError) as caught:
         import_xlsx(path)
-    assert "scheme.xlsx!dimensions" in caught.value.render()
+    assert "scheme.xlsx!levels" in caught.value.render()

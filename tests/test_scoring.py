@@ -46,15 +46,36 @@ def test_worked_example_full_and_proportional_deduction_and_na(scheme):
     assert [i.item_id for i in result.lost_points()] == ["Q1", "S1"]
 
 
-def test_cells_combine_with_mode_and_dimension_weights(scheme):
-    items = [_item("A", "5.1b", "process", 1), _item("B", "5.2a", "process", 1),
-             _item("C", "5.1b", "foundation", 1)]
+def test_dimension_and_mode_scores_are_the_same_ratio_within_their_items(scheme):
+    items = [_item("A", "5.1b", "process", 1), _item("B", "5.2a", "process", 3),
+             _item("C", "5.1b", "foundation", 2)]
     small = _minimal_scheme(scheme, items)
-    result = score_applicant(small, ["a"], {"A": Answer("conform"), "B": Answer("nonconform"), "C": Answer("partial")})
-    # process: 0.6 × 100 + 0.4 × 0 = 60; foundation: only 5.1 → 50
-    assert result.dimension_scores == {"process": pytest.approx(60), "foundation": pytest.approx(50)}
-    # overall: cells weighted by mode × dimension weight: (0.6·0.25·100 + 0.4·0.25·0 + 0.6·0.25·50) / (0.25)
-    assert result.score == pytest.approx((0.15 * 100 + 0.10 * 0 + 0.15 * 50) / 0.40)
+    result = score_applicant(small, ["a"], {"A": Answer("conform"), "B": Answer("nonconform"), "C": Answer("conform")})
+    assert result.dimension_scores == {"foundation": pytest.approx(100), "process": pytest.approx(25)}
+    assert result.mode_scores == {"5.1": pytest.approx(100), "5.2": pytest.approx(0)}
+    assert (result.earned_points, result.applicable_points) == (3, 6)
+    assert result.score == pytest.approx(50)
+
+
+@pytest.mark.parametrize("domain", ["a", "b", "c", "d"])
+def test_failing_one_item_of_p_points_costs_exactly_100_p_over_P(scheme, domain):
+    """One point is worth the same everywhere: failing an item of p points on an otherwise fully
+    met applicant with P applicable points lowers the score by exactly 100·p/P."""
+    met = _all(scheme, [domain])
+    applicable = sum(item.points for item in scheme.items_for([domain]))
+    for item in scheme.items_for([domain]):
+        answers = {**met, item.id: Answer("nonconform")}
+        result = score_applicant(scheme, [domain], answers)
+        assert result.applicable_points == applicable
+        assert 100 - result.score == pytest.approx(scheme.scoring.scale * item.points / applicable, abs=1e-9), item.id
+
+
+def test_partial_earns_nothing_by_default_and_the_scheme_can_change_it(scheme):
+    item = scheme.items_by_id["E01"]
+    assert score_item(item, Answer("partial"), {}, scheme).earned == 0
+    results = [r.model_dump() | ({"credit": 0.5} if r.id == "partial" else {}) for r in scheme.answer_results]
+    generous = _minimal_scheme(scheme, list(scheme.checklist), answer_results=results)
+    assert score_item(item, Answer("partial"), {}, generous).earned == item.points / 2
 
 
 def test_measured_items_score_linearly_in_both_directions(scheme):
@@ -88,12 +109,12 @@ def test_level_band_edges(scheme, score, label):
 def test_dimension_floor_lowers_the_level_and_says_why(scheme):
     scores = {"foundation": 99, "process": 99, "perception": 75, "improvement": 99}
     assert level_for(scheme, 92, scores).label == "三级"  # 75 is below 四级's floor 80, above 三级's 70
-    items = [_item("F", "5.1b", "foundation", 9), _item("P", "5.1b", "perception", 1)]
+    items = [_item("F", "5.1b", "foundation", 8), _item("P", "5.1b", "perception", 2)]
     small = _minimal_scheme(scheme, items)
-    result = score_applicant(small, ["a"], {"F": Answer("conform"), "P": Answer("partial")})
-    # (0.25·100 + 0.3·50) / 0.55 = 72.7 → 二级 by score; perception 50 < 二级's floor 60 → 一级
-    assert result.score == pytest.approx(40 / 0.55)
-    assert result.score_level.label == "二级" and result.level.label == "一级"
+    result = score_applicant(small, ["a"], {"F": Answer("conform"), "P": Answer("nonconform")})
+    # 8 of 10 points = 80 → 三级 by score; perception 0 < every certifiable floor → 一级
+    assert result.score == pytest.approx(80)
+    assert result.score_level.label == "三级" and result.level.label == "一级"
     floor = next(g for g in result.gates if g.id == "dimension_floor")
     assert not floor.passed and "客户感知" in floor.zh and not result.certifiable
 
@@ -111,7 +132,7 @@ def test_veto_and_open_major_block_certification(scheme):
 
 def test_domain_filter(scheme):
     special_only = {i.id for i in scheme.items_for(["c"])} - {i.id for i in scheme.items_for(["a"])}
-    assert {"B11", "B13", "G10"} <= special_only
+    assert {"B12", "C09", "G10"} <= special_only
     assert "B14" in {i.id for i in scheme.items_for(["d"])} and "B14" not in {i.id for i in scheme.items_for(["c"])}
 
 

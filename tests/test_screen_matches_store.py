@@ -67,6 +67,7 @@ def test_every_checklist_of_a_stage_shows_the_same_total(planned, db_url):
     workbench, applicant, _ = planned
     book = StageNotebook("system_audit", applicant, database_url=db_url, auditor="A02")
     first, second, third = book.stage_widgets()
+    first.rows[0].note.value = "服务手册缺少收费标准"
     first.rows[0].result.value = "nonconform"
     assert first.score.value == second.score.value == third.score.value
     assert first.evaluation is second.evaluation

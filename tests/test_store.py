@@ -47,7 +47,7 @@ def test_applicants_round_trip_and_duplicates_are_refused(workbench, consumer, s
 
 def test_answers_keep_versions_and_the_trail_keeps_history(workbench, consumer):
     application = workbench.open_application(consumer)
-    assert workbench.save_answer(application, "B01", Answer(checked=10, nonconforming=1)) == 1
+    assert workbench.save_answer(application, "B01", Answer(checked=10, nonconforming=1), note="一个网点未登记") == 1
     assert workbench.save_answer(application, "B01", Answer(checked=10, nonconforming=0)) == 2
     assert workbench.answers(application)["B01"] == Answer(None, 10, 0, None)
     history = [t for t in workbench.trail("checklist_answer")]

@@ -55,11 +55,15 @@ def test_checklist_writes_each_change_and_updates_the_score(workbench, consumer)
     assert [row.item.id for row in widget.rows][:3] == ["E01", "E02", "E03"]
     widget.rows[0].result.value = "conform"
     first = widget.evaluation.score.score
-    widget.rows[1].result.value = "nonconform"
+    widget.rows[1].result.value = "nonconform"  # waits on screen for its reason
+    assert "E02" not in workbench.answer_records(widget.application_id)
+    assert "须写明理由" in widget.message.value and "aw-needs-reason" in widget.rows[1].note._dom_classes
+    widget.rows[1].note.value = "程序文件未覆盖退换货"
     widget.rows[1].grade.value = "minor"
     records = workbench.answer_records(widget.application_id)
     assert records["E02"].answer.result == "nonconform" and records["E02"].finding_grade == "minor"
-    assert records["E02"].version == 2  # the result, then the grade
+    assert records["E02"].note == "程序文件未覆盖退换货" and "aw-needs-reason" not in widget.rows[1].note._dom_classes
+    assert records["E02"].version == 2  # the result with its reason, then the grade
     assert widget.evaluation.score.score < first
     assert "E02 已保存" in widget.message.value and "foundation" not in widget.score.value
     assert "服务基础保障" in widget.score.value
@@ -70,6 +74,8 @@ def test_sample_items_take_counts(workbench, consumer):
     row = next(r for r in widget.rows if r.item.id == "B01")
     row.checked.value = 20
     row.nonconforming.value = 5
+    assert workbench.answers(widget.application_id)["B01"] == Answer(None, 20, 0, None)  # waits for the reason
+    row.note.value = "5 个网点未按流程回访"
     assert workbench.answers(widget.application_id)["B01"] == Answer(None, 20, 5, None)
     item = next(i for i in widget.evaluation.score.items if i.item_id == "B01")
     assert item.credit == pytest.approx(0.75)

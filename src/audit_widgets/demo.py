@@ -62,6 +62,7 @@ class DemoApplicant:
     team: tuple[tuple[str, str], ...]
     findings: tuple[DemoFinding, ...] = ()
     failed_items: tuple[str, ...] = ()  # items the auditors found not met whatever the chance
+    not_applicable: tuple[tuple[str, str], ...] = ()  # (item, the auditor's reason) 不适用
     sign_off: bool = False
     certify: bool = field(default=True)
 
@@ -76,14 +77,18 @@ DEMO_APPLICANTS = (
                           detractor_share=0.08), 0.94, (("A02", "leader"), ("A04", "member")),
                   (DemoFinding("good_practice", "B16", "退换货全程线上办理，平均 1.5 天完成"),
                    DemoFinding("minor", "E08", "两份作业指导书为旧版本", "回收旧版并建立受控清单", accepted=True,
-                               verified=True))),
+                               verified=True)),
+                  not_applicable=(("B13", "上门安装仅为即插即用的小家电，无高处、带电或特种设备作业"),)),
     DemoApplicant("demo-special", 33, 21_000, 400,
                   Quality(resolution=0.88, first_visit_fix=0.62, on_time=0.74, rework=0.09, repeat_complaint=0.08,
                           complaint_satisfaction=0.6, satisfaction_mean=3.3, promoter_share=0.25,
                           detractor_share=0.4), 0.75, (("A05", "leader"), ("A03", "member")),
                   (DemoFinding("major", "B13", "3 名影像设备安装人员无有效的设备操作培训证明"),
                    DemoFinding("minor", "E10", "应急预案未规定辐射泄漏处置")),
-                  failed_items=("B13",), certify=False),
+                  failed_items=("B13",), certify=False,
+                  not_applicable=(("G01", "客户均为医院，不涉及生活消费（消法第二条）"),
+                                  ("G03", "医学影像设备不在三包目录内"),
+                                  ("C08", "医学影像设备不在三包目录内，无三包案例"))),
 )
 
 
@@ -111,17 +116,22 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id:
     rng = random.Random(demo.seed)
     case_items = {c.item for c in workbench.scheme.case_checks}
     domains = workbench.get_applicant(demo.id).domains
+    not_applicable = dict(demo.not_applicable)
     for item in workbench.scheme.items_for(domains):
         if item.judgement == "measure" or item.id in case_items:
             continue  # measured from the data, or counted from the case verification
         note = "演示数据 demo"
-        if item.id in demo.failed_items:
+        if item.id in not_applicable:
+            answer, grade, note = Answer("not_applicable"), None, not_applicable[item.id]
+        elif item.id in demo.failed_items:
             answer, grade = Answer("nonconform", 10, 4) if item.judgement == "sample" else Answer("nonconform"), "major"
             note = next((f.description for f in demo.findings if f.clause == item.id), note)
         elif item.judgement == "sample":
             checked = rng.randint(8, 20)
             bad = sum(rng.random() > demo.answer_quality for _ in range(checked))
             answer, grade = Answer(checked=checked, nonconforming=bad), None
+        elif item.veto:
+            answer, grade = Answer("conform"), None  # a failed veto item is a deliberate scenario (failed_items)
         else:
             draw = rng.random()
             result = ("conform" if draw < demo.answer_quality else

@@ -92,3 +92,7 @@ class NotFoundError(WorkbenchError):
 
 class ConflictError(WorkbenchError):
     """A write would break a rule of the store (duplicate, locked, not allowed)."""
+
+
+class ReasonRequired(ConflictError):
+    """The answer is allowed, but only with a written reason (不适用, 不符合, 部分符合)."""

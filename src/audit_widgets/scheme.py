@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
@@ -115,7 +114,6 @@ class LifecycleRules(Record):
 class Mode(Record):
     id: str
     name: str
-    weight: float = Field(ge=0, le=1)
 
 
 class Method(Record):
@@ -127,13 +125,13 @@ class Method(Record):
 class Dimension(Record):
     id: str
     name: str
-    weight: float = Field(ge=0, le=1)
 
 
 class Domain(Record):
     id: str
     name: str
     examples: str
+    composite: bool = False  # the applicant also declares the domains of its goods
 
 
 class OrganisationType(Record):
@@ -146,11 +144,48 @@ class AnswerResult(Record):
     name: str
     credit: float = Field(ge=0, le=1)
     applicable: bool
+    needs_reason: bool = False  # the store refuses the answer without a written reason
 
 
 class SpecialDeductionCause(Record):
     id: str
     name: str
+
+
+class SpecialBonusCause(Record):
+    id: str
+    name: str
+
+
+class VetoExemption(Record):
+    """Where a veto item may be 不适用: for this domain and organisation type, on this basis."""
+
+    item: str
+    domain: str
+    organisation_type: str
+    condition: str
+    basis: str
+
+    def covers(self, domains, organisation_type: str) -> bool:
+        return ((self.domain == ALL_DOMAINS or self.domain in domains)
+                and self.organisation_type in (ALL_DOMAINS, organisation_type))
+
+
+class MeasureBand(Record):
+    """How a measured value scores for a domain: full credit at full_at, none at zero_at."""
+
+    measure: str
+    domain: str
+    full_at: float
+    zero_at: float
+    promise_sets_target: bool
+
+    def credit(self, value: float) -> float:
+        """Linear between zero_at and full_at, clipped to [0, 1]; works for both directions."""
+        return min(1.0, max(0.0, (value - self.zero_at) / (self.full_at - self.zero_at)))
+
+    def better_than_zero(self, value: float) -> bool:
+        return (value - self.zero_at) * (self.full_at - self.zero_at) > 0
 
 
 class Level(Record):
@@ -289,8 +324,6 @@ class ChecklistItem(Record):
     points: PositiveFloat
     judgement: Literal["qualitative", "sample", "measure"]
     measure: str | None = None
-    full_at: float | None = None
-    zero_at: float | None = None
     domains: tuple[str, ...]
     veto: bool
     text: str
@@ -305,7 +338,7 @@ SECTION_FILES: dict[str, str] = {
     "meta": "scheme.yaml", "modes": "scheme.yaml", "methods": "scheme.yaml",
     "dimensions": "scheme.yaml", "domains": "scheme.yaml", "organisation_types": "scheme.yaml",
     "answer_results": "scheme.yaml", "scoring": "scheme.yaml",
-    "special_deduction_causes": "scheme.yaml", "levels": "scheme.yaml",
+    "special_deduction_causes": "scheme.yaml", "special_bonus_causes": "scheme.yaml", "levels": "scheme.yaml",
     "finding_grades": "scheme.yaml", "auditor_grades": "scheme.yaml",
     "team_roles": "scheme.yaml", "impartiality": "scheme.yaml",
     "person_day_table": "person_days.yaml", "person_day_rules": "person_days.yaml",
@@ -313,10 +346,10 @@ SECTION_FILES: dict[str, str] = {
     "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
     "sampling_rules": "sampling.yaml",
     "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
-    "measures": "kpis.yaml", "monitoring_rules": "kpis.yaml",
+    "measures": "kpis.yaml", "measure_bands": "kpis.yaml", "monitoring_rules": "kpis.yaml",
     "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
     "status_reasons": "lifecycle.yaml", "status_transitions": "lifecycle.yaml",
-    "checklist": "checklist.yaml",
+    "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
     "case_checks": "procedure.yaml",
 }
@@ -332,6 +365,7 @@ class Scheme(Record):
     answer_results: tuple[AnswerResult, ...]
     scoring: Scoring
     special_deduction_causes: tuple[SpecialDeductionCause, ...]
+    special_bonus_causes: tuple[SpecialBonusCause, ...]
     levels: tuple[Level, ...]
     finding_grades: tuple[FindingGrade, ...]
     auditor_grades: tuple[AuditorGrade, ...]
@@ -347,12 +381,14 @@ class Scheme(Record):
     survey_scales: tuple[SurveyScale, ...]
     survey_rules: SurveyRules
     measures: tuple[Measure, ...]
+    measure_bands: tuple[MeasureBand, ...]
     monitoring_rules: MonitoringRules
     lifecycle_rules: LifecycleRules
     certificate_statuses: tuple[CertificateStatus, ...]
     status_reasons: tuple[StatusReason, ...]
     status_transitions: tuple[StatusTransition, ...]
     checklist: tuple[ChecklistItem, ...]
+    veto_exemptions: tuple[VetoExemption, ...]
     procedure_stages: tuple[ProcedureStage, ...]
     application_documents: tuple[ApplicationDocument, ...]
     case_checks: tuple[CaseCheck, ...]
@@ -431,6 +467,16 @@ class Scheme(Record):
 
     def case_check_label(self, field: str) -> str:
         return next((c.label for c in self.case_checks if c.field == field), field)
+
+    def measure_band(self, measure: str, domains) -> MeasureBand:
+        """The band of the first of the applicant's domains that has one, else the default."""
+        bands = {b.domain: b for b in self.measure_bands if b.measure == measure}
+        return next((bands[d] for d in domains if d in bands), None) or bands[ALL_DOMAINS]
+
+    def veto_exemption(self, item_id: str, domains, organisation_type: str) -> VetoExemption | None:
+        """The allowance under which a veto item may be 不适用 for this applicant, if any."""
+        return next((e for e in self.veto_exemptions
+                     if e.item == item_id and e.covers(domains, organisation_type)), None)
 
     def items_for(self, domains: list[str] | tuple[str, ...], method: str | None = None) -> list[ChecklistItem]:
         return [
@@ -547,17 +593,6 @@ def load_scheme(folder: str | Path | None = None) -> Scheme:
 
 
 # --- consistency: what a single field's type cannot say ---------------------------------
-def _weights_problem(rows, section: str, source: dict[str, str]) -> list[Problem]:
-    total = sum(row.weight for row in rows)
-    if math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
-        return []
-    return [Problem(
-        zh=f"权重之和应为 1，实为 {total:g}",
-        en=f"weights must add up to 1, they add up to {total:g}",
-        file=source.get(section), column=f"{section}.weight",
-    )]
-
-
 def _duplicate_ids(rows, section: str, source: dict[str, str], key: str = "id") -> list[Problem]:
     seen: set = set()
     problems = []
@@ -586,10 +621,8 @@ def _contiguous_bands(rows, low: str, high: str, section: str, source: dict[str,
 
 
 def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
-    """Cross-references, weight sums and table shapes."""
+    """Cross-references and table shapes."""
     problems: list[Problem] = []
-    problems += _weights_problem(scheme.modes, "modes", source)
-    problems += _weights_problem(scheme.dimensions, "dimensions", source)
     for section in ("modes", "methods", "dimensions", "domains", "answer_results", "levels",
                     "finding_grades", "auditor_grades", "audit_stages", "measures", "checklist",
                     "procedure_stages", "application_documents"):
@@ -658,6 +691,47 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         problems.append(Problem(zh="等级分数线应逐级递增", en="level thresholds must increase with rank",
                                 file=source.get("levels"), column="levels.min_score"))
 
+    fed_by: dict[str, str] = {}
+    for item in scheme.checklist:
+        if item.measure and item.measure in fed_by:
+            problems.append(Problem(
+                zh=f"测量指标「{item.measure}」已用于条目 {fed_by[item.measure]}，同一数据不得计分两次",
+                en=f"measure '{item.measure}' already feeds item {fed_by[item.measure]}; a figure is scored once",
+                file=source.get("checklist"), entry=item.id, column="checklist.measure"))
+        if item.measure:
+            fed_by[item.measure] = item.id
+    fed_by = {}
+    for check in scheme.case_checks:
+        if check.item in fed_by:
+            problems.append(Problem(
+                zh=f"条目 {check.item} 已由案例字段「{fed_by[check.item]}」计分",
+                en=f"item {check.item} is already answered by the case field '{fed_by[check.item]}'",
+                file=source.get("case_checks"), entry=check.field, column="case_checks.item"))
+        fed_by[check.item] = check.field
+    organisation_types = {t.id for t in scheme.organisation_types} | {ALL_DOMAINS}
+    for exemption in scheme.veto_exemptions:
+        item = scheme.items_by_id.get(exemption.item)
+        if item is None or not item.veto:
+            vetoes = {i.id for i in scheme.checklist if i.veto}
+            problems.append(ref_problem("veto_exemptions", exemption.item, "item", exemption.item, vetoes))
+        if exemption.domain not in domains:
+            problems.append(ref_problem("veto_exemptions", exemption.item, "domain", exemption.domain, domains))
+        if exemption.organisation_type not in organisation_types:
+            problems.append(ref_problem("veto_exemptions", exemption.item, "organisation_type",
+                                        exemption.organisation_type, organisation_types))
+    banded = set()
+    for band in scheme.measure_bands:
+        if band.measure not in measures:
+            problems.append(ref_problem("measure_bands", band.measure, "measure", band.measure, measures))
+        if band.domain not in domains:
+            problems.append(ref_problem("measure_bands", band.measure, "domain", band.domain, domains))
+        if band.full_at == band.zero_at:
+            problems.append(Problem(zh="full_at 与 zero_at 不能相同", en="full_at and zero_at must differ",
+                                    file=source.get("measure_bands"), entry=band.measure,
+                                    column="measure_bands.full_at"))
+        if band.domain == ALL_DOMAINS:
+            banded.add(band.measure)
+
     for item in scheme.checklist:
         if item.method not in methods:
             problems.append(ref_problem("checklist", item.id, "method", item.method, methods))
@@ -669,11 +743,11 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         if item.judgement == "measure":
             if item.measure not in measures:
                 problems.append(ref_problem("checklist", item.id, "measure", item.measure, measures))
-            if item.full_at is None or item.zero_at is None or item.full_at == item.zero_at:
+            elif item.measure not in banded:
                 problems.append(Problem(
-                    zh="测量类条目需要不同的 full_at 与 zero_at",
-                    en="a measure item needs distinct full_at and zero_at thresholds",
-                    file=source.get("checklist"), entry=item.id, column="checklist.full_at",
+                    zh=f"测量指标「{item.measure}」缺少 domain: all 的计分区间（measure_bands）",
+                    en=f"measure '{item.measure}' has no default band (domain: all) in measure_bands",
+                    file=source.get("measure_bands"), entry=item.id, column="measure_bands.measure",
                 ))
     return problems
 

@@ -2,17 +2,18 @@
 
 Per item: full deduction when not met, proportional deduction for sample-based items, a
 linear score between two thresholds for measured items; not applicable leaves the
-denominator. Per (mode, dimension) cell: earned ÷ applicable × scale. The dimension, mode
-and overall scores are weighted means of the cells (weights from the scheme, renormalised
-over the cells that have applicable items). Special deductions and the bonus apply to the
-overall score.
+denominator. The score is one ratio, earned ÷ applicable points × scale, so that one point
+is worth the same wherever it sits; a scheme that wants a dimension to weigh more gives its
+items more points. Dimension, mode and (mode, dimension) cell scores are the same ratio
+within their items: they serve the dimension floors and the reports. Special deductions and
+the bonus apply to the overall score.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..domain import Answer
-from ..scheme import ChecklistItem, Level, Scheme
+from ..scheme import ChecklistItem, Level, MeasureBand, Scheme
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class ScoreResult:
     scheme_version: str
     items: list[ItemScore]
     cells: dict[tuple[str, str], float]
+    applicable_points: float
+    earned_points: float
     dimension_scores: dict[str, float]
     mode_scores: dict[str, float]
     base_score: float
@@ -80,6 +83,8 @@ class ScoreResult:
             "scheme_version": self.scheme_version,
             "score": self.score,
             "base_score": self.base_score,
+            "applicable_points": self.applicable_points,
+            "earned_points": self.earned_points,
             "special_deductions": self.special_deductions,
             "special_bonus": self.special_bonus,
             "level": {"rank": self.level.rank, "label": self.level.label, "name": self.level.name},
@@ -95,13 +100,24 @@ class ScoreResult:
         }
 
 
-def measured_credit(item: ChecklistItem, value: float) -> float:
-    """Linear between zero_at (no credit) and full_at (full credit); works for both directions."""
-    credit = (value - item.zero_at) / (item.full_at - item.zero_at)
-    return min(1.0, max(0.0, credit))
+def measure_bands_for(scheme: Scheme, domains, promises: dict[str, float] | None = None) -> dict[str, MeasureBand]:
+    """Each measure's band for this applicant: its domain's band, with full_at set by the
+    applicant's published service promise where the band says so."""
+    promises = promises or {}
+    bands = {}
+    for measure in scheme.measures_by_id:
+        if not any(b.measure == measure for b in scheme.measure_bands):
+            continue
+        band = scheme.measure_band(measure, domains)
+        if band.promise_sets_target and measure in promises:
+            band = band.model_copy(update={"full_at": promises[measure]})
+        bands[measure] = band
+    return bands
 
 
-def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, float], scheme: Scheme) -> ItemScore:
+def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, float], scheme: Scheme,
+               band: MeasureBand | None = None) -> ItemScore:
+    """band: the measure's band for the applicant (the scheme's default band when not given)."""
     mode = scheme.method_mode[item.method]
     answer = answer or Answer()
     result = scheme.results_by_id.get(answer.result) if answer.result else None
@@ -116,7 +132,9 @@ def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, f
     if item.judgement == "measure":
         value = answer.measured if answer.measured is not None else measures.get(item.measure)
         if value is not None:
-            return scored(measured_credit(item, value), f"{scheme.measures_by_id[item.measure].name} = {value:.4g}")
+            band = band or scheme.measure_band(item.measure, ())
+            return scored(band.credit(value), f"{scheme.measures_by_id[item.measure].name} = {value:.4g}"
+                                              f"（满分 {band.full_at:g}，零分 {band.zero_at:g}）")
     if item.judgement == "sample" and answer.checked:
         bad = answer.nonconforming or 0
         return scored(1 - bad / answer.checked, f"{bad}/{answer.checked} 不符合 nonconforming")
@@ -125,12 +143,28 @@ def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, f
     return ItemScore(item.id, mode, item.dimension, item.points, "unanswered", 0.0, 0.0, False, "未作答 unanswered")
 
 
-def _weighted_mean(values: dict, weights: dict) -> float | None:
-    present = [k for k in values if weights.get(k, 0) > 0]
-    total = sum(weights[k] for k in present)
-    if not total:
-        return None
-    return sum(values[k] * weights[k] for k in present) / total
+def _ratios(items: list[ItemScore], key, scale: float) -> dict:
+    """earned ÷ applicable points × scale for each group of scored items."""
+    earned: dict = {}
+    possible: dict = {}
+    for item in items:
+        if item.status == "scored":
+            group = key(item)
+            earned[group] = earned.get(group, 0.0) + item.earned
+            possible[group] = possible.get(group, 0.0) + item.points
+    return {group: earned[group] / possible[group] * scale for group in possible if possible[group]}
+
+
+def method_statement(scheme: Scheme) -> tuple[str, str]:
+    """How the score is computed, in the words the report prints (Chinese, English)."""
+    scale = f"{scheme.scoring.scale:g}"
+    credits_zh = "，".join(f"{r.name}得该条分值的 {r.credit:.0%}" for r in scheme.answer_results if r.applicable)
+    credits_en = ", ".join(f"{r.id} earns {r.credit:.0%} of the item's points" for r in scheme.answer_results
+                           if r.applicable)
+    return (f"得分 = 实得分 ÷ 适用分 × {scale}（每一分同等计算）；{credits_zh}；抽样条目按不符合样本比例扣分；"
+            "不适用的条目不计入适用分。",
+            f"score = earned ÷ applicable points × {scale} (every point counts the same); {credits_en}; "
+            "sample items lose the nonconforming share; not-applicable items leave the applicable points.")
 
 
 def level_for(scheme: Scheme, score: float, dimension_scores: dict[str, float] | None = None) -> Level:
@@ -154,35 +188,24 @@ def score_applicant(
     special_deductions: int = 0,
     special_bonus: int = 0,
     open_major_findings: int = 0,
+    promises: dict[str, float] | None = None,
 ) -> ScoreResult:
+    """promises: the applicant's published service promises, by measure (see measure_bands)."""
     rules = scheme.scoring
     measures = measures or {}
-    items = [score_item(item, answers.get(item.id), measures, scheme) for item in scheme.items_for(domains)]
+    bands = measure_bands_for(scheme, domains, promises)
+    items = [score_item(item, answers.get(item.id), measures, scheme, bands.get(item.measure))
+             for item in scheme.items_for(domains)]
 
-    earned: dict[tuple[str, str], float] = {}
-    possible: dict[tuple[str, str], float] = {}
-    for item in items:
-        if item.status != "scored":
-            continue
-        cell = (item.mode, item.dimension)
-        earned[cell] = earned.get(cell, 0.0) + item.earned
-        possible[cell] = possible.get(cell, 0.0) + item.points
-    cells = {cell: earned[cell] / possible[cell] * rules.scale for cell in possible}
-
-    mode_weights = {m.id: m.weight for m in scheme.modes}
-    dimension_weights = {d.id: d.weight for d in scheme.dimensions}
-    dimension_scores = {}
-    for dim in scheme.dimension_ids:
-        value = _weighted_mean({m: v for (m, d), v in cells.items() if d == dim}, mode_weights)
-        if value is not None:
-            dimension_scores[dim] = value
-    mode_scores = {}
-    for mode in mode_weights:
-        value = _weighted_mean({d: v for (m, d), v in cells.items() if m == mode}, dimension_weights)
-        if value is not None:
-            mode_scores[mode] = value
-    cell_weights = {cell: mode_weights[cell[0]] * dimension_weights[cell[1]] for cell in cells}
-    base = _weighted_mean(cells, cell_weights) or 0.0
+    scored = [i for i in items if i.status == "scored"]
+    applicable_points = sum(i.points for i in scored)
+    earned_points = sum(i.earned for i in scored)
+    base = earned_points / applicable_points * rules.scale if applicable_points else 0.0
+    cells = _ratios(items, lambda i: (i.mode, i.dimension), rules.scale)
+    by_dimension = _ratios(items, lambda i: i.dimension, rules.scale)
+    dimension_scores = {d: by_dimension[d] for d in scheme.dimension_ids if d in by_dimension}
+    by_mode = _ratios(items, lambda i: i.mode, rules.scale)
+    mode_scores = {m.id: by_mode[m.id] for m in scheme.modes if m.id in by_mode}
 
     bonus = min(special_bonus, rules.max_special_bonus)
     final = base - special_deductions * rules.special_deduction_points + bonus * rules.special_bonus_points
@@ -193,6 +216,7 @@ def score_applicant(
     gates = _gates(scheme, items, score_level, level, dimension_scores, open_major_findings)
     return ScoreResult(
         scheme_version=scheme.meta.version, items=items, cells=cells,
+        applicable_points=applicable_points, earned_points=earned_points,
         dimension_scores=dimension_scores, mode_scores=mode_scores, base_score=base,
         special_deductions=special_deductions, special_bonus=bonus, score=final,
         level=level, score_level=score_level, gates=gates,

@@ -8,8 +8,10 @@ from dataclasses import asdict
 from datetime import date
 
 from ..evaluation import Evaluation, evaluate, recommendation
+from ..rules.answers import exclusions
 from ..rules.application import missing_documents
 from ..rules.planning import closed_cases, plan_audit
+from ..rules.scoring import method_statement
 from ..rules.team import check_team
 from ..rules.uscc import check_uscc
 from ..store.repository import Workbench
@@ -109,9 +111,15 @@ def compute_report(workbench: Workbench, applicant_id: str, application_id: int)
         advice = recommendation(view, evaluation, date.today())
         findings = view.findings(application_id)
         adjustments = view.adjustments(application_id)
+        notes = {item_id: record.note for item_id, record in view.answer_records(application_id).items()}
+    applicant = evaluation.applicant
+    method_zh, method_en = method_statement(workbench.scheme)
     result = {
         "scores": score_summary(evaluation),
         "score_result": evaluation.score.as_dict(),
+        "scoring_method": {"zh": method_zh, "en": method_en},
+        "not_applicable": exclusions(workbench.scheme, evaluation.score.items, notes, applicant.domains,
+                                     applicant.organisation_type),
         "findings": [f.as_dict() for f in findings],
         "adjustments": [a.as_dict() for a in adjustments],
         "recommendation": advice.as_dict(),

@@ -6,7 +6,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..domain import Answer, AnswerRecord, EvidenceRef
-from ..errors import ConflictError
+from ..errors import ConflictError, ReasonRequired
+from ..rules.answers import answer_problem
 from . import models
 from .findings import FindingStore
 
@@ -16,16 +17,17 @@ class AnswerStore(FindingStore):
                     finding_grade: str | None = None) -> int:
         """Write one checklist answer; returns its new version number. A finding grade on the
         row raises, updates or (when cleared) withdraws the row's finding in the same write."""
-        if answer.result is not None and answer.result not in self.scheme.results_by_id:
-            raise ConflictError(f"未知的评价结果「{answer.result}」", f"Unknown result '{answer.result}'")
         if finding_grade is not None:
             self._check_grade(finding_grade)
-        if answer.checked is not None and answer.nonconforming is not None and not (
-                0 <= answer.nonconforming <= answer.checked):
-            raise ConflictError("不符合数应在 0 与抽查数之间", "Nonconforming samples must be between 0 and the samples checked")
         with self._writing_session() as session:
-            self._row(session, models.Application, application_id)
+            application = self._row(session, models.Application, application_id)
             self._refuse_if_answers_locked(session, application_id, item_id)
+            applicant = application.applicant
+            problem = answer_problem(self.scheme, item_id, answer, note, applicant.domains,
+                                     applicant.organisation_type)
+            if problem is not None:
+                refusal = ReasonRequired if problem.column == "note" else ConflictError
+                raise refusal(f"{item_id}：{problem.zh}", f"{item_id}: {problem.en}")
             row = session.scalar(select(models.ChecklistAnswer).where(
                 models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
             values = {"result": answer.result, "checked": answer.checked, "nonconforming": answer.nonconforming,

@@ -14,6 +14,7 @@ from ..store.repository import Workbench
 
 OK_STYLE = "color:#2e7d32"
 ERROR_STYLE = "color:#c62828"
+WARNING_STYLE = "color:#e65100"
 LOCKED_STYLE = "background:#fff8e1;border:1px solid #ffcc80;padding:4px 8px;border-radius:4px"
 # The first option of a choice that must not have a default: the user picks.
 CHOOSE = ("— 请选择 choose —", "")

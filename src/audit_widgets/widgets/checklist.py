@@ -11,15 +11,18 @@ import html
 import ipywidgets as widgets
 
 from ..domain import Answer, AnswerRecord
-from ..errors import WorkbenchError
+from ..errors import ReasonRequired, WorkbenchError
 from ..evaluation import evaluate
 from ..scheme import ChecklistItem
-from .base import BoundWidget, error_html, message_html, unobserved
+from .base import WARNING_STYLE, BoundWidget, error_html, message_html, unobserved
 
 # ipywidgets shows a None value as no selection, so "no answer" and "no grade" are "".
 UNANSWERED = ""
 NO_GRADE = ("—", "")
 JUDGEMENT_LABELS = {"qualitative": "定性", "sample": "抽样", "measure": "测量"}
+NOTE_PLACEHOLDER = "证据说明 / note"
+REASON_PLACEHOLDER = "请写明理由 / reason required"
+NEEDS_REASON_CSS = ".aw-needs-reason input { border: 2px solid #c62828 !important; background: #fff5f5; }"
 
 
 class ChecklistRow(widgets.HBox):
@@ -43,7 +46,9 @@ class ChecklistRow(widgets.HBox):
                                                     layout=widgets.Layout(width="130px"),
                                                     style={"description_width": "44px"})
         self.measured = widgets.HTML(layout=widgets.Layout(width="120px"))
-        self.note = widgets.Text(placeholder="证据说明 / note", layout=widgets.Layout(width="160px"))
+        # Saved when the auditor leaves the field, not per keystroke (one version per note).
+        self.note = widgets.Text(placeholder=NOTE_PLACEHOLDER, continuous_update=False,
+                                 layout=widgets.Layout(width="160px"))
         self.grade = widgets.Dropdown(options=[NO_GRADE] + [(g.name, g.id) for g in scheme.finding_grades],
                                       layout=widgets.Layout(width="130px"))
         self.evidence_button = widgets.Button(icon="paperclip", tooltip="证据文件 / evidence files",
@@ -78,11 +83,17 @@ class ChecklistRow(widgets.HBox):
             self.checked.value = answer.checked or 0
             self.nonconforming.value = answer.nonconforming or 0
             self.note.value = record.note if record else ""
+            self.ask_for_reason(False)
             self.grade.value = (record.finding_grade if record else None) or ""
             files = len(record.evidence) if record else 0
             self.evidence_button.description = str(files) if files else ""
             if self.item.judgement == "measure":
                 self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
+
+    def ask_for_reason(self, asked: bool) -> None:
+        """Mark the note as the reason still to write: the answer waits on screen until then."""
+        self.note.placeholder = REASON_PLACEHOLDER if asked else NOTE_PLACEHOLDER
+        (self.note.add_class if asked else self.note.remove_class)("aw-needs-reason")
 
     def answer(self) -> Answer:
         sample = self.item.judgement == "sample" and self.checked.value > 0
@@ -125,7 +136,8 @@ class ChecklistWidget(BoundWidget):
         self.selected_item: str | None = None
         self.rows_box = widgets.VBox(self.rows)
         method_name = next(m.name for m in self.scheme.methods if m.id == method)
-        header = widgets.HTML(f"<h3>{method} {html.escape(method_name)}（{len(self.items)} 项 items）</h3>")
+        header = widgets.HTML(f"<h3>{method} {html.escape(method_name)}（{len(self.items)} 项 items）</h3>"
+                              f"<style>{NEEDS_REASON_CSS}</style>")
         self.add_class("aw-checklist")  # for the browser tests
         self.page.add_class("aw-checklist-page")
         self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.rows_box,
@@ -209,10 +221,17 @@ class ChecklistWidget(BoundWidget):
         try:
             self.workbench.save_answer(self.application_id, row.item.id, row.answer(), note=row.note.value,
                                        finding_grade=row.grade.value or None)
+        except ReasonRequired as exc:
+            # Keep the choice on screen and save it with the reason, rather than lose it.
+            row.ask_for_reason(True)
+            self.message.value = message_html(f"{exc.zh}。写明理由后自动保存。", f"{exc.en}; it is saved once written.",
+                                              style=WARNING_STYLE)
+            return
         except WorkbenchError as exc:
             self.message.value = error_html(exc)
             self._load_row(row)  # show what the store still holds
             return
+        row.ask_for_reason(False)
         self.records = self.workbench.answer_records(self.application_id)
         self.message.value = message_html(f"{row.item.id} 已保存", f"{row.item.id} saved")
         self.refresh_score()
