@@ -64,12 +64,12 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     from datetime import date, timedelta
 
     from audit_widgets.demo import register_auditors
-    from audit_widgets.rules.planning import plan_programme
+    from audit_widgets.rules.planning import CaseLots, plan_programme
     admin = Workbench(db_url, scheme, actor="admin")
     register_auditors(admin)
     application = admin.open_application(consumer)
     admin.set_team(application, [("A02", "leader"), ("A01", "member")])
-    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), 0,
+    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
                                                      date.today() - timedelta(days=3), date.today()))
     return consumer, application
 

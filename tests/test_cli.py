@@ -24,8 +24,8 @@ def test_calc_person_days_json(command):
     assert result["days"] == 5 and result["steps"][0]["days"] == 5
     result = _json(command("calc", "person-days", "--personnel", "45", "--outlets", "9", "--categories", "2",
                            "--stage", "surveillance", "--json"))
-    # 4 + (3 − 1) × 0.5 + 1 × 0.5 = 5.5; ⅓ → 1.83 → 2.0
-    assert result["days"] == 2.0 and len(result["steps"]) == 5
+    # (4 + 1 × 0.5) × ⅓ = 1.5; surveillance's own site sample 1 + ⌈0.6 × √8⌉ = 3, 2 extra × 0.5 → 2.5
+    assert result["days"] == 2.5 and len(result["steps"]) == 5
     result = _json(command("calc", "person-days", "--personnel", "100", "--reduction", "成熟体系=10%", "--json"))
     assert result["days"] == 6.5  # 7 × 0.9 = 6.3 → 6.5
 
@@ -39,10 +39,11 @@ def test_calc_person_days_refuses_bad_values(command):
 
 def test_calc_case_and_site_sample_and_survey_size(command):
     assert _json(command("calc", "case-sample", "--lot", "1200", "--json")) == {
-        "lot_size": 1200, "level": "II", "code_letter": "J", "sample_size": 80, "whole_lot": False}
+        "lot_size": 1200, "level": "S-4", "code_letter": "F", "sample_size": 20, "whole_lot": False}
     assert _json(command("calc", "case-sample", "--lot", "1201", "--level", "II", "--json"))["sample_size"] == 125
-    assert _json(command("calc", "site-sample", "--sites", "50", "--stage", "recertification", "--json"))[
-        "sample_size"] == 6  # 0.8 × √50 = 5.66 → 6
+    site_sample = _json(command("calc", "site-sample", "--sites", "50", "--stage", "recertification", "--json"))
+    assert site_sample["sample_size"] == 7  # the central function + ⌈0.8 × √49⌉ = 1 + 6
+    assert site_sample["sites"] == 50 and site_sample["at_random_min"] == 2
     assert _json(command("calc", "survey-size", "--json"))["sample_size"] == 385
     assert _json(command("calc", "survey-size", "--population", "1000", "--json"))["sample_size"] == 278
 
@@ -166,3 +167,17 @@ def test_migration_0004_turns_graded_rows_into_findings(tmp_path, scheme):
     findings = Workbench(str(engine.url), scheme).findings(1)
     assert sorted((f.item_id, f.grade, f.description) for f in findings) == [
         ("B13", "major", "安装人员无证"), ("E02", "minor", "E02：缺证")]
+
+
+def test_migration_0005_types_the_sites_and_keeps_the_rest(tmp_path, scheme):
+    from audit_widgets.domain import Site
+    from audit_widgets.store.database import upgrade
+    from audit_widgets.store.repository import Workbench
+    engine = _old_database(tmp_path, "0004", (
+        "INSERT INTO applicants (id, name, uscc, organisation_type, domains, address, personnel, outlets, "
+        "product_categories, goods, services, sites, created_at) VALUES ('y', 'Y', '91320500MA1XK3QP56', "
+        "'trader', '[\"b\"]', '', 10, 3, 1, '', '', '[\"总部\", \"网点A\"]', '2026-01-01')", {}))
+    upgrade(engine)
+    applicant = Workbench(str(engine.url), scheme).get_applicant("y")
+    assert applicant.sites == (Site("总部", "central"), Site("网点A", "service_outlet"))
+    assert applicant.outlets == 3 and applicant.service_promises == {}

@@ -1,6 +1,6 @@
 """The demo data goes through the same rules and store methods as an auditor's work."""
 from audit_widgets.evaluation import evaluate
-from audit_widgets.rules.planning import closed_cases, plan_programme
+from audit_widgets.rules.planning import CaseLots, closed_cases, plan_programme
 from audit_widgets.store.repository import Workbench
 
 
@@ -9,9 +9,9 @@ def test_the_demo_records_the_planned_programme_and_the_contract(demo_db, scheme
     for applicant_id in ("demo-industrial", "demo-consumer", "demo-special"):
         application = workbench.current_application(applicant_id)
         programme = workbench.programme(application)
-        lot = len(closed_cases(workbench.work_orders(applicant_id)))
-        planned = plan_programme(scheme, workbench.get_applicant(applicant_id), lot,
-                                 programme.audit_start, programme.audit_end)
+        lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
+        planned = plan_programme(scheme, workbench.get_applicant(applicant_id), lots,
+                                 programme.audit_start, programme.audit_end, site_seed=programme.site_sample.seed)
         assert programme == planned and programme.case_sample_size and len(programme.cycle_plan) >= 5
         assert workbench.contract(application).person_days == programme.person_days
         assert workbench.stage_result(application, "contract").result["contract_no"].startswith("HT-")

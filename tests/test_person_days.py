@@ -25,12 +25,22 @@ def test_surveillance_and_recertification_factors(scheme):
     assert person_days(scheme, 100, stage="recertification").days == 4.5
 
 
-def test_sampled_outlets_and_categories_add_days(scheme):
-    # 30 outlets → √30 = 5.48 → 6 sampled, 5 beyond the base one: +2.5; 3 categories: +1.0
+def test_sampled_sites_and_categories_add_days(scheme):
+    # 30 sites → the central function + ⌈√29⌉ = 1 + 6 = 7 sampled, 6 beyond the base one: +3.0;
+    # 3 categories: +1.0
     result = person_days(scheme, 50, outlets=30, categories=3)
-    assert result.days == 5 + 2.5 + 1.0
+    assert result.days == 5 + 1.0 + 3.0
     assert len(result.steps) == 4
-    assert "6" in result.steps[1].zh and "30" in result.steps[1].zh
+    assert "7" in result.steps[2].zh and "30" in result.steps[2].zh
+
+
+def test_each_audit_stage_counts_its_own_site_sample(scheme):
+    """Surveillance: 100 personnel → 7 × 1/3 = 2.33; 26 sites → 1 + ⌈0.6 × √25⌉ = 4 sampled,
+    3 extra × 0.5 = 1.5 (not scaled by 1/3) → 3.83 → 4.0. Recertification: 7 × 2/3 = 4.67;
+    1 + ⌈0.8 × 5⌉ = 5 sampled, +2.0 → 6.67 → 6.5."""
+    assert person_days(scheme, 100, outlets=26, stage="surveillance").days == 4.0
+    assert person_days(scheme, 100, outlets=26, stage="recertification").days == 6.5
+    assert person_days(scheme, 100, outlets=26).days == 7 + 5 * 0.5  # 1 + √25 = 6 sampled
 
 
 def test_reductions_are_capped_at_30_percent(scheme):

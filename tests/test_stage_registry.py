@@ -13,7 +13,7 @@ import yaml
 
 from audit_widgets.errors import ConflictError, NotFoundError
 from audit_widgets.paths import outputs_dir
-from audit_widgets.rules.planning import plan_programme
+from audit_widgets.rules.planning import CaseLots, plan_programme
 from audit_widgets.scheme import load_scheme
 from audit_widgets.stages import registry, run_stage
 from audit_widgets.store.repository import Workbench
@@ -121,7 +121,7 @@ def test_the_scheme_says_which_stage_locks_a_record(workbench, consumer, scheme)
     application = workbench.open_application(consumer)
     workbench.add_auditor("A01", "张伟", "senior", ["b"], auditor_since=date(2016, 3, 1))
     workbench.set_team(application, [("A01", "leader")])
-    workbench.save_programme(application, plan_programme(scheme, workbench.get_applicant(consumer), 0,
+    workbench.save_programme(application, plan_programme(scheme, workbench.get_applicant(consumer), CaseLots(0, 0),
                                                          date(2026, 12, 1), date(2026, 12, 2)))
     run_stage(workbench, "application", consumer)
     run_stage(workbench, "planning", consumer)

@@ -146,11 +146,14 @@ def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
     orders = write_csv(work_order_log(400, seed=4), tmp_path / "o.csv")
     workbench.import_work_orders(consumer, read_work_orders(orders))
     widget = CaseSampleWidget(workbench, consumer)
-    assert widget.size.value == 50  # lot of ~400 completed cases → code letter H
+    # 352 completed services → S-4 code letter E: 13; the 41 complaints are a lot of their own → C: 5
+    assert (widget.size.value, widget.complaint_size.value) == (13, 5) and "S-4" in widget.children[0].value
     widget.seed.value = 7
     widget.draw()
     sample = workbench.case_sample(widget.application_id)
-    assert sample.seed == 7 and len(sample.ids) == 50 and "种子 7" in widget.record.value
+    assert sample.seed == 7 and len(sample.ids) == 18 and "种子 7" in widget.record.value
+    complaints = set(widget.population[widget.population["is_complaint"]]["order_id"])
+    assert len(complaints & set(sample.ids)) == 5
     row = widget.rows_box.children[0]
     row.fields["resolved"].value = "no"
     row.fields["reworked"].value = "yes"

@@ -149,7 +149,8 @@ def _parse_reduction(_ctx, _param, values):
 
 @calc.command("person-days")
 @click.option("--personnel", type=click.IntRange(min=1), required=True, help="有效售后服务人员数 / effective personnel")
-@click.option("--outlets", type=click.IntRange(min=1), default=1, show_default=True, help="固定服务网点数 / service outlets")
+@click.option("--outlets", type=click.IntRange(min=1), default=1, show_default=True,
+              help="全部场所数，含中心职能 / every site, the central function included")
 @click.option("--categories", type=click.IntRange(min=1), default=1, show_default=True, help="产品类别数 / product categories")
 @click.option("--stage", default="initial", show_default=True, callback=_audit_stage, help=stage_help)
 @click.option("--reduction", multiple=True, callback=_parse_reduction, metavar="REASON=SHARE",
@@ -169,7 +170,7 @@ def calc_person_days(state: State, personnel, outlets, categories, stage, reduct
 @calc.command("case-sample")
 @click.option("--lot", type=int, required=True, help="已完成案例总数（批量）/ completed cases (lot size)")
 @click.option("--level", default=None, callback=_inspection_level,
-              help="检验水平 I/II/III，默认取方案 sampling_rules / inspection level (default: the scheme's)")
+              help="检验水平 S-1…S-4、I、II、III，默认取方案 sampling_rules / inspection level (default: the scheme's)")
 @json_option
 @pass_state
 def calc_case_sample(state: State, lot, level, as_json) -> None:
@@ -182,15 +183,19 @@ def calc_case_sample(state: State, lot, level, as_json) -> None:
 
 
 @calc.command("site-sample")
-@click.option("--sites", type=int, required=True, help="场所（网点）数 / number of sites")
+@click.option("--sites", type=int, required=True,
+              help="全部场所数，含中心职能 / every site, the central function included")
 @click.option("--stage", required=True, callback=_audit_stage, help=stage_help)
 @json_option
 @pass_state
 def calc_site_sample(state: State, sites, stage, as_json) -> None:
-    """按 IAF MD1 计算抽样场所数 / Site sample size by IAF MD1."""
-    from .rules.sampling import site_sample_size
+    """按 IAF MD1 计算抽样场所数（中心职能 + ⌈系数×√其余场所⌉）/ Site sample size by IAF MD1:
+    the central function plus ⌈factor × √(other sites)⌉; sample_size includes the central function."""
+    from .rules.sampling import random_site_minimum, site_sample_size
     size = site_sample_size(state.scheme, sites, stage)
-    emit({"sample_size": size, "sites": sites, "stage": stage}, as_json, f"抽样场所 sample sites: {size}")
+    emit({"sample_size": size, "sites": sites, "stage": stage, "central_function": 1,
+          "at_random_min": random_site_minimum(state.scheme, size)}, as_json,
+         f"抽样场所 sample sites: {size}（含中心职能 central function included）")
 
 
 @calc.command("survey-size")

@@ -21,8 +21,7 @@ from .imports.work_orders import read_work_orders
 from .paths import outputs_dir, project_root
 from .rules.decision import decided_level
 from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
-from .rules.planning import case_sample_for, closed_cases, plan_programme
-from .rules.sampling import draw_sample
+from .rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
 from .stages import run_stage
 from .store.repository import Workbench
 
@@ -145,8 +144,9 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
     scheme = workbench.scheme
     orders = workbench.work_orders(demo.id)
     closed = closed_cases(orders)
-    _, record = draw_sample(closed, case_sample_for(scheme, len(closed)).sample_size, seed=demo.seed,
-                            id_column="order_id", stratify_by="service_type")
+    plan = case_sample_for(scheme, CaseLots.of(closed))
+    record = draw_cases(closed, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed,
+                        stratify_by="service_type")
     sample_id = workbench.save_case_sample(application_id, record)
     reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))
     repeated = repeat_complaint_flags(orders, measure_window(scheme, "repeat_complaint_rate"))
@@ -171,10 +171,10 @@ def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today:
         workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
                                f"{document.id}.pdf")
     workbench.set_team(application_id, list(demo.team))
-    case_lot = len(closed_cases(workbench.work_orders(demo.id)))
+    lots = CaseLots.of(closed_cases(workbench.work_orders(demo.id)))
     workbench.save_programme(application_id, plan_programme(
-        workbench.scheme, applicant, case_lot, audit_start=today - timedelta(days=20),
-        audit_end=today - timedelta(days=18)))
+        workbench.scheme, applicant, lots, audit_start=today - timedelta(days=20),
+        audit_end=today - timedelta(days=18), site_seed=demo.seed))
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:

@@ -55,6 +55,12 @@ class AnswerRecord(Record):
 
 # --- applicants and applications ----------------------------------------------------------
 @dataclass(frozen=True)
+class Site(Record):
+    name: str
+    type: str  # a site_types id: central, service_outlet, call_centre, warehouse
+
+
+@dataclass(frozen=True)
 class Applicant(Record):
     id: str
     name: str
@@ -63,11 +69,16 @@ class Applicant(Record):
     domains: tuple[str, ...]
     address: str
     personnel: int
-    outlets: int
+    outlets: int                     # every site, the central function included (IAF MD1's N)
     product_categories: int
     goods: str
     services: str
-    sites: tuple[str, ...]
+    sites: tuple[Site, ...]
+    service_promises: dict = field(default_factory=dict)  # measure id → the published promise (服务承诺)
+
+    @property
+    def site_names(self) -> tuple[str, ...]:
+        return tuple(site.name for site in self.sites)
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,25 @@ class Programme(Record):
     audit_start: date | None = None
     audit_end: date | None = None
     cycle_plan: tuple[ProgrammeEvent, ...] = ()
+    site_sample: SiteSample | None = None
+
+
+@dataclass(frozen=True)
+class SiteSample(Record):
+    """Which sites the audit visits (IAF MD1): the central function and the auditors' risk-based
+    choices, then the sites drawn at random with the recorded seed (each type covered)."""
+
+    stage: str
+    size: int                 # the MD1 size, raised where needed to cover every site type
+    md1_size: int
+    seed: int
+    chosen: tuple[str, ...]   # the central function and the auditors' choices
+    drawn: tuple[str, ...]    # drawn at random
+    types: dict = field(default_factory=dict)  # site type → the sampled sites of that type
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        return self.chosen + self.drawn
 
 
 @dataclass(frozen=True)
@@ -249,6 +279,7 @@ class Adjustment(Record):
     cause: str
     note: str
     recorded_by: str
+    finding_id: int | None = None  # the finding that needs correction (every deduction has one)
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None
         special_deductions=sum(1 for a in adjustments if a.kind == "deduction"),
         special_bonus=sum(1 for a in adjustments if a.kind == "bonus"),
         open_major_findings=open_major_count(workbench.scheme, findings),
+        promises=applicant.service_promises,
     )
     return Evaluation(applicant, application_id, kpis, survey, from_cases, score)
 

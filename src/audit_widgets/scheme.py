@@ -24,7 +24,9 @@ from .paths import scheme_dir
 
 WEIGHT_TOLERANCE = 1e-9
 ALL_DOMAINS = "all"
-INSPECTION_LEVELS = ("I", "II", "III")
+# GB/T 2828.1 inspection levels: the special levels S-1…S-4 ask fewer cases than the general I…III.
+InspectionLevel = Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"]
+INSPECTION_LEVELS: tuple[str, ...] = get_args(InspectionLevel)
 # What a verified case records (one column each in the store); case_checks map them to items.
 CaseField = Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
 CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
@@ -77,7 +79,7 @@ class PersonDayRules(Record):
 
 
 class SamplingRules(Record):
-    default_inspection_level: Literal["I", "II", "III"]
+    default_inspection_level: InspectionLevel
     min_random_site_share: float = Field(ge=0, le=1)
 
 
@@ -239,9 +241,27 @@ class AuditStage(Record):
 class CodeLetterBand(Record):
     min_lot: int = Field(ge=1)
     max_lot: int | None
+    level_S1: str
+    level_S2: str
+    level_S3: str
+    level_S4: str
     level_I: str
     level_II: str
     level_III: str
+
+    @staticmethod
+    def column(level: str) -> str:
+        return "level_" + level.replace("-", "")
+
+    def letter(self, level: str) -> str:
+        """The code letter of an inspection level (S-1 … S-4, I, II, III) for this lot band."""
+        return getattr(self, self.column(level))
+
+
+class SiteType(Record):
+    id: str
+    name: str
+    central: bool  # the central function: always in the site sample
 
 
 class SampleSize(Record):
@@ -344,7 +364,7 @@ SECTION_FILES: dict[str, str] = {
     "person_day_table": "person_days.yaml", "person_day_rules": "person_days.yaml",
     "audit_stages": "person_days.yaml",
     "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
-    "sampling_rules": "sampling.yaml",
+    "sampling_rules": "sampling.yaml", "site_types": "sampling.yaml",
     "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
     "measures": "kpis.yaml", "measure_bands": "kpis.yaml", "monitoring_rules": "kpis.yaml",
     "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
@@ -377,6 +397,7 @@ class Scheme(Record):
     case_code_letters: tuple[CodeLetterBand, ...]
     case_sample_sizes: tuple[SampleSize, ...]
     sampling_rules: SamplingRules
+    site_types: tuple[SiteType, ...]
     survey_indicators: tuple[SurveyIndicator, ...]
     survey_scales: tuple[SurveyScale, ...]
     survey_rules: SurveyRules
@@ -418,6 +439,10 @@ class Scheme(Record):
     @cached_property
     def stages_by_id(self) -> dict[str, AuditStage]:
         return {s.id: s for s in self.audit_stages}
+
+    @cached_property
+    def site_types_by_id(self) -> dict[str, SiteType]:
+        return {t.id: t for t in self.site_types}
 
     @cached_property
     def measures_by_id(self) -> dict[str, Measure]:
@@ -655,9 +680,13 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
             problems.append(ref_problem("survey_indicators", indicator.id, "dimension", indicator.dimension, dimensions))
     for band in scheme.case_code_letters:
         for level in INSPECTION_LEVELS:
-            letter = getattr(band, f"level_{level}")
+            letter = band.letter(level)
             if letter not in letters:
-                problems.append(ref_problem("case_code_letters", str(band.min_lot), f"level_{level}", letter, letters))
+                problems.append(ref_problem("case_code_letters", str(band.min_lot), band.column(level), letter, letters))
+    if sum(1 for t in scheme.site_types if t.central) != 1:
+        problems.append(Problem(zh="site_types 中应恰有一个中心职能类型（central: true）",
+                                en="site_types needs exactly one central type", file=source.get("site_types"),
+                                column="site_types.central"))
     for row in scheme.status_reasons:
         if row.status not in statuses:
             problems.append(ref_problem("status_reasons", row.id, "status", row.status, statuses))

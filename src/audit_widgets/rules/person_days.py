@@ -75,8 +75,9 @@ def person_days(
     stage: str = "initial",
     reductions: list[Reduction] | tuple[Reduction, ...] = (),
 ) -> PersonDays:
-    """Base from the table, plus sampled outlets and categories, minus capped reductions,
-    times the stage factor, rounded to the scheme's step."""
+    """Base from the table, plus categories, minus capped reductions, times the stage factor;
+    plus the sites of this stage's own site sample; rounded to the scheme's step.
+    `outlets` counts every site, the central function included."""
     rules = scheme.person_day_rules
     stage_row = scheme.stage(stage)
     if outlets < 1 or categories < 1:
@@ -84,16 +85,6 @@ def person_days(
 
     days = base_days(scheme, personnel)
     steps = [Step(f"基础人日：有效人数 {personnel}", f"base from the table for {personnel} personnel", days)]
-
-    sampled = site_sample_size(scheme, outlets, "initial")
-    extra_outlets = max(0, sampled - rules.outlets_in_base)
-    if extra_outlets:
-        days += extra_outlets * rules.days_per_extra_sampled_outlet
-        steps.append(Step(
-            f"抽样网点 {sampled} 个（共 {outlets} 个），额外 {extra_outlets} 个 × {rules.days_per_extra_sampled_outlet} 人日",
-            f"{sampled} of {outlets} outlets sampled; {extra_outlets} extra × {rules.days_per_extra_sampled_outlet} days",
-            days,
-        ))
 
     extra_categories = max(0, categories - rules.categories_in_base)
     if extra_categories:
@@ -123,6 +114,19 @@ def person_days(
         days = float(days * factor)
         steps.append(Step(
             f"{stage_row.name}：× {factor}", f"{stage} stage: × {factor}", days,
+        ))
+
+    # The sites are this stage's own MD1 sample, not the initial one scaled by the factor.
+    sampled = site_sample_size(scheme, outlets, stage)
+    extra_outlets = max(0, sampled - rules.outlets_in_base)
+    if extra_outlets:
+        days += extra_outlets * rules.days_per_extra_sampled_outlet
+        steps.append(Step(
+            f"{stage_row.name}抽样场所 {sampled} 个（共 {outlets} 个，含中心职能），额外 {extra_outlets} 个 × "
+            f"{rules.days_per_extra_sampled_outlet} 人日",
+            f"{sampled} of {outlets} sites sampled for the {stage} audit (central function included); "
+            f"{extra_outlets} extra × {rules.days_per_extra_sampled_outlet} days",
+            days,
         ))
 
     rounded = round_to_step(days, rules.rounding_step)

@@ -4,16 +4,17 @@ The planning panel, the planning stage, the case-sample widget and the demo all 
 these functions, so the numbers they show and record are the same."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
-from ..domain import Applicant, Programme, ProgrammeEvent
+from ..domain import Applicant, DrawRecord, Programme, ProgrammeEvent
 from ..scheme import Scheme
 from .lifecycle import expiry_date, recertification_window, surveillance_due_dates
 from .person_days import PersonDays, person_days
-from .sampling import CaseSampleSize, case_sample_size, site_sample_size
+from .sampling import CaseSampleSize, case_sample_size, draw_sample, draw_sites, population_hash, site_sample_size
 
 
 def closed_cases(orders: pd.DataFrame) -> pd.DataFrame:
@@ -22,28 +23,89 @@ def closed_cases(orders: pd.DataFrame) -> pd.DataFrame:
     return closed.assign(month=closed["opened_at"].dt.strftime("%Y-%m")) if not closed.empty else closed
 
 
-def case_sample_for(scheme: Scheme, case_lot: int) -> CaseSampleSize | None:
-    """The GB/T 2828.1 case sample for the lot; None while no completed case is imported."""
-    return case_sample_size(scheme, case_lot) if case_lot else None
+@dataclass(frozen=True)
+class CaseLots:
+    """The completed cases in two lots: complaints are drawn as a lot of their own, so that the
+    complaint items (C02, C03, C05) rest on enough cases."""
+
+    services: int
+    complaints: int
+
+    @classmethod
+    def of(cls, closed: pd.DataFrame) -> CaseLots:
+        complaints = int(closed["is_complaint"].sum()) if not closed.empty else 0
+        return cls(len(closed) - complaints, complaints)
+
+    @property
+    def total(self) -> int:
+        return self.services + self.complaints
+
+
+@dataclass(frozen=True)
+class CaseSample:
+    """The GB/T 2828.1 sample of each lot (None for an empty lot), at the scheme's level."""
+
+    services: CaseSampleSize | None
+    complaints: CaseSampleSize | None
+
+    @property
+    def sample_size(self) -> int:
+        return sum(lot.sample_size for lot in (self.services, self.complaints) if lot)
+
+    @property
+    def level(self) -> str:
+        return next(lot.level for lot in (self.services, self.complaints) if lot)
+
+    def as_dict(self) -> dict:
+        return {"sample_size": self.sample_size, "level": self.level,
+                "services": self.services.as_dict() if self.services else None,
+                "complaints": self.complaints.as_dict() if self.complaints else None}
+
+    def describe(self) -> str:
+        parts = [f"{name} {lot.lot_size} 个：字码 {lot.code_letter}，抽 {lot.sample_size}"
+                 for name, lot in (("服务", self.services), ("投诉", self.complaints)) if lot]
+        return f"GB/T 2828.1 检验水平 {self.level}；" + "；".join(parts)
+
+
+def case_sample_for(scheme: Scheme, lots: CaseLots, level: str | None = None) -> CaseSample | None:
+    """The case sample of both lots; None while no completed case is imported."""
+    if not lots.total:
+        return None
+    return CaseSample(case_sample_size(scheme, lots.services, level) if lots.services else None,
+                      case_sample_size(scheme, lots.complaints, level) if lots.complaints else None)
+
+
+def draw_cases(closed: pd.DataFrame, services: int, complaints: int, *, seed: int,
+               stratify_by: str | None = None) -> DrawRecord:
+    """Draw each lot with the same seed: services (stratified if asked) and complaints."""
+    parts = []
+    for is_complaint, size, strata in ((False, services, stratify_by), (True, complaints, None)):
+        lot = closed[closed["is_complaint"] == is_complaint]
+        if size and not lot.empty:
+            parts.append(draw_sample(lot, size, seed=seed, id_column="order_id", stratify_by=strata)[1])
+    method = "；".join(f"{'complaints' if i else 'services'}:{p.method}×{p.sample_size}"
+                      for i, p in zip((False, True), parts) if p is not None)
+    ids = [i for p in parts for i in p.ids]
+    return DrawRecord(population_hash(closed["order_id"]), len(closed), f"lots[{method}]", seed, len(ids), ids)
 
 
 @dataclass(frozen=True)
 class AuditPlan:
     person_days: PersonDays
     site_sample_size: int
-    case_lot: int
-    case_sample: CaseSampleSize | None  # None until work orders are imported
+    case_lots: CaseLots
+    case_sample: CaseSample | None  # None until work orders are imported
 
     def as_dict(self) -> dict:
         return {"person_days": self.person_days.as_dict(), "site_sample_size": self.site_sample_size,
-                "case_lot": self.case_lot, "case_sample": self.case_sample.as_dict() if self.case_sample else None}
+                "case_lots": {"services": self.case_lots.services, "complaints": self.case_lots.complaints},
+                "case_sample": self.case_sample.as_dict() if self.case_sample else None}
 
 
-def plan_audit(scheme: Scheme, applicant: Applicant, case_lot: int, stage: str = "initial") -> AuditPlan:
+def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, stage: str = "initial") -> AuditPlan:
     days = person_days(scheme, applicant.personnel, outlets=applicant.outlets,
                        categories=applicant.product_categories, stage=stage)
-    return AuditPlan(days, site_sample_size(scheme, applicant.outlets, stage), case_lot,
-                     case_sample_for(scheme, case_lot))
+    return AuditPlan(days, site_sample_size(scheme, applicant.outlets, stage), lots, case_sample_for(scheme, lots))
 
 
 def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent, ...]:
@@ -62,12 +124,17 @@ def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent
     return tuple(events)
 
 
-def plan_programme(scheme: Scheme, applicant: Applicant, case_lot: int, audit_start: date | None = None,
-                   audit_end: date | None = None, stage: str = "initial") -> Programme:
-    """The programme to record at planning: the plan's numbers with the audit dates and cycle."""
-    plan = plan_audit(scheme, applicant, case_lot, stage)
+def plan_programme(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_start: date | None = None,
+                   audit_end: date | None = None, stage: str = "initial", *, site_seed: int | None = None,
+                   chosen_sites: tuple[str, ...] = ()) -> Programme:
+    """The programme to record at planning: the plan's numbers with the audit dates and cycle,
+    and the site sample drawn with `site_seed` (a fresh random seed when none is given, so that
+    nobody can know the drawn sites before planning; the seed is recorded)."""
+    plan = plan_audit(scheme, applicant, lots, stage)
+    seed = secrets.randbelow(2**31) if site_seed is None else site_seed
+    sites = draw_sites(scheme, applicant.sites, stage, seed, chosen_sites) if applicant.sites else None
     return Programme(
         person_days=plan.person_days.days, justification=tuple(s.as_dict() for s in plan.person_days.steps),
-        site_sample_size=plan.site_sample_size,
+        site_sample_size=sites.size if sites else plan.site_sample_size,
         case_sample_size=plan.case_sample.sample_size if plan.case_sample else None,
-        audit_start=audit_start, audit_end=audit_end, cycle_plan=cycle_events(scheme, audit_end))
+        audit_start=audit_start, audit_end=audit_end, cycle_plan=cycle_events(scheme, audit_end), site_sample=sites)

@@ -1,4 +1,4 @@
-"""Sampling: how many sites and cases, and a reproducible draw of the cases."""
+"""Sampling: how many sites and cases, and reproducible draws of both."""
 from __future__ import annotations
 
 import hashlib
@@ -9,30 +9,68 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..domain import DrawRecord
+from ..domain import DrawRecord, Site, SiteSample
 from ..errors import RuleError
 from ..scheme import INSPECTION_LEVELS, Scheme
 
 
+def _ceil_root(factor: Fraction, n: int) -> int:
+    """⌈factor × √n⌉ exactly: √n is irrational in general, but where n is a square the product
+    is compared in exact arithmetic, so that 0.6 × √25 is 3, not 3.0000000000000004 → 4."""
+    root = math.isqrt(n)
+    if root * root == n:
+        return math.ceil(Fraction(root) * factor)
+    return math.ceil(float(factor) * math.sqrt(n))
+
+
 def site_sample_size(scheme: Scheme, sites: int, stage: str) -> int:
-    """IAF MD1: factor × √sites, rounded up (1, 0.6, 0.8 by stage), never more than the sites."""
+    """IAF MD1 (and EA's FAQ on it): the central function always, plus ⌈factor × √(other sites)⌉
+    (factor 1, 0.6, 0.8 by stage). `sites` counts every site, the central function included."""
     if sites < 1:
-        raise RuleError("场所数应至少为 1", "The number of sites must be at least 1")
-    factor = scheme.stage(stage).site_sample_factor
-    # √n is irrational in general; compare squares in exact arithmetic where n is a square
-    # so that 0.6 × √25 is exactly 3, not 3.0000000000000004 rounded up to 4.
-    root = math.isqrt(sites)
-    if root * root == sites:
-        exact = Fraction(root) * factor
-        size = math.ceil(exact)
-    else:
-        size = math.ceil(float(factor) * math.sqrt(sites))
-    return max(1, min(size, sites))
+        raise RuleError("场所数应至少为 1（含中心职能）", "The number of sites must be at least 1 (the central function)")
+    others = sites - 1
+    return 1 + min(_ceil_root(scheme.stage(stage).site_sample_factor, others), others)
 
 
 def random_site_minimum(scheme: Scheme, sample_size: int) -> int:
     """IAF MD1: at least this many of the sampled sites are chosen at random."""
     return math.ceil(round(sample_size * scheme.sampling_rules.min_random_site_share, 9))
+
+
+def draw_sites(scheme: Scheme, sites: tuple[Site, ...], stage: str, seed: int,
+               chosen: tuple[str, ...] = ()) -> SiteSample:
+    """The site sample: the central function, the auditors' risk-based choices, then sites drawn
+    at random (seeded, from the sites sorted by name, so the list order does not matter): first
+    one of each site type not yet covered, then from all the rest."""
+    central = [s for s in sites if scheme.site_types_by_id[s.type].central]
+    if len(central) != 1:
+        raise RuleError("场所清单应恰有一个中心职能", "The site list needs exactly one central function")
+    by_name = {s.name: s for s in sites}
+    unknown = [name for name in chosen if name not in by_name]
+    if unknown:
+        raise RuleError(f"场所清单中没有：{'、'.join(unknown)}", f"Not in the site list: {', '.join(unknown)}")
+    others = sorted((s for s in sites if s is not central[0]), key=lambda s: s.name)
+    md1_size = site_sample_size(scheme, len(sites), stage)
+    types = [t.id for t in scheme.site_types if any(s.type == t.id for s in others)]
+    size = min(len(sites), max(md1_size, 1 + len(types)))
+    picked = [central[0].name] + [name for name in dict.fromkeys(chosen) if name != central[0].name]
+    if size - len(picked) < random_site_minimum(scheme, size):
+        raise RuleError(
+            f"自选场所过多：{size} 个抽样场所中至少 {random_site_minimum(scheme, size)} 个须随机抽取",
+            f"Too many chosen sites: at least {random_site_minimum(scheme, size)} of {size} must be drawn at random")
+    rng = np.random.default_rng(seed)
+    drawn: list[str] = []
+    for site_type in types:
+        if not any(by_name[name].type == site_type for name in picked + drawn):
+            pool = [s.name for s in others if s.type == site_type and s.name not in picked + drawn]
+            drawn.append(pool[int(rng.integers(len(pool)))])
+    pool = [s.name for s in others if s.name not in picked + drawn]
+    missing = max(0, size - len(picked) - len(drawn))
+    drawn += [pool[i] for i in sorted(rng.choice(len(pool), size=missing, replace=False))]
+    sample = picked + drawn
+    covered = {t.id: [n for n in sample if by_name[n].type == t.id] for t in scheme.site_types}
+    return SiteSample(stage, len(sample), md1_size, seed, tuple(picked), tuple(drawn),
+                      {k: v for k, v in covered.items() if v})
 
 
 @dataclass(frozen=True)
@@ -51,9 +89,9 @@ def case_sample_size(scheme: Scheme, lot_size: int, level: str | None = None) ->
     """GB/T 2828.1: the code letter for the lot size at the inspection level, then its size."""
     level = level or scheme.sampling_rules.default_inspection_level
     if level not in INSPECTION_LEVELS:
-        raise RuleError(
-            f"检验水平应为 I、II 或 III，实为「{level}」", f"Inspection level must be I, II or III, got '{level}'"
-        )
+        options = "、".join(INSPECTION_LEVELS)
+        raise RuleError(f"检验水平应为 {options} 之一，实为「{level}」",
+                        f"The inspection level must be one of {', '.join(INSPECTION_LEVELS)}, got '{level}'")
     if lot_size < 1:
         raise RuleError("批量（案例总数）应至少为 1", "The lot size (number of cases) must be at least 1")
     sizes = {row.code_letter: row.sample_size for row in scheme.case_sample_sizes}
@@ -63,7 +101,7 @@ def case_sample_size(scheme: Scheme, lot_size: int, level: str | None = None) ->
         return CaseSampleSize(lot_size, level, "—", lot_size, True)
     for band in scheme.case_code_letters:
         if band.max_lot is None or lot_size <= band.max_lot:
-            letter = getattr(band, f"level_{level}")
+            letter = band.letter(level)
             size = sizes[letter]
             return CaseSampleSize(lot_size, level, letter, min(size, lot_size), size >= lot_size)
     raise RuleError("批量超出抽样表", f"Lot size {lot_size} is beyond the sampling table")

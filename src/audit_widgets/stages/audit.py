@@ -10,7 +10,7 @@ from datetime import date
 from ..evaluation import Evaluation, evaluate, recommendation
 from ..rules.answers import exclusions
 from ..rules.application import missing_documents
-from ..rules.planning import closed_cases, plan_audit
+from ..rules.planning import CaseLots, closed_cases, plan_audit
 from ..rules.scoring import method_statement
 from ..rules.team import check_team
 from ..rules.uscc import check_uscc
@@ -49,17 +49,19 @@ def compute_planning(workbench: Workbench, applicant_id: str, application_id: in
     scheme = workbench.scheme
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
-        lot = len(closed_cases(view.work_orders(applicant_id)))
+        lots = CaseLots.of(closed_cases(view.work_orders(applicant_id)))
         team = view.team(application_id)
         programme = view.programme(application_id)
         decision_makers = view.decision_makers()
-    plan = plan_audit(scheme, applicant, lot)
+    plan = plan_audit(scheme, applicant, lots)
     audit_date = (programme.audit_start if programme else None) or date.today()
     team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=applicant.domains,
                             audit_date=audit_date, decision_makers=decision_makers)
     result = {
         "person_days": plan.person_days.as_dict(),
         "site_sample_size": plan.site_sample_size,
+        "site_sample": programme.site_sample.as_dict() if programme and programme.site_sample else None,
+        "case_lots": plan.as_dict()["case_lots"],
         "case_sample": plan.case_sample.as_dict() if plan.case_sample else None,
         "team": [{"id": m.auditor.id, "name": m.auditor.name, "grade": m.auditor.grade, "role": m.role}
                  for m in team],

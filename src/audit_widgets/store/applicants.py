@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord
+from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord, Site
 from ..errors import ConflictError
 
 if TYPE_CHECKING:  # the parsed files the importers hand over; the store needs only their shape
@@ -25,7 +25,7 @@ INSERT_BATCH_ROWS = 50_000
 def _applicant(row: models.Applicant) -> Applicant:
     return Applicant(row.id, row.name, row.uscc, row.organisation_type, tuple(row.domains), row.address,
                      row.personnel, row.outlets, row.product_categories, row.goods, row.services,
-                     tuple(row.sites or ()))
+                     tuple(Site(s["name"], s["type"]) for s in row.sites or ()), dict(row.service_promises or {}))
 
 
 def _python_values(column: pd.Series) -> list:

@@ -91,7 +91,8 @@ class CertificationStore(StoreBase):
             issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
                 models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
             number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
-            scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services, tuple(applicant.sites or ()))
+            scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services,
+                          tuple(site["name"] for site in applicant.sites or ()))
             row = models.Certificate(
                 number=number, applicant_id=applicant.id, application_id=application_id,
                 level_rank=decision.level_rank, scope=_scope_data(scope),

@@ -43,7 +43,8 @@ class Applicant(Base):
     product_categories: Mapped[int] = mapped_column(Integer, default=1)
     goods: Mapped[str] = mapped_column(String(300), default="")
     services: Mapped[str] = mapped_column(String(300), default="")
-    sites: Mapped[list] = mapped_column(JSON, default=list)
+    sites: Mapped[list] = mapped_column(JSON, default=list)  # [{name, type}], every site
+    service_promises: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     applications: Mapped[list[Application]] = relationship(back_populates="applicant")
@@ -93,6 +94,7 @@ class AuditProgramme(Base):
     audit_start: Mapped[date | None] = mapped_column(Date)
     audit_end: Mapped[date | None] = mapped_column(Date)
     cycle_plan: Mapped[list] = mapped_column(JSON, default=list)
+    site_sample: Mapped[dict | None] = mapped_column(JSON)  # which sites were chosen, which drawn, the seed
 
 
 class Contract(Base):
@@ -201,6 +203,7 @@ class ScoreAdjustment(Base):
     kind: Mapped[str] = mapped_column(String(16))  # deduction, bonus
     cause: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"))  # a deduction's finding
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..domain import Contract, Programme, ProgrammeEvent
+from ..domain import Contract, Programme, ProgrammeEvent, SiteSample
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
@@ -31,8 +31,12 @@ class PlanningStore(StoreBase):
             if row is None:
                 return None
             events = tuple(ProgrammeEvent(e["event"], date.fromisoformat(str(e["date"]))) for e in row.cycle_plan or ())
+            sites = row.site_sample
+            site_sample = SiteSample(sites["stage"], sites["size"], sites["md1_size"], sites["seed"],
+                                     tuple(sites["chosen"]), tuple(sites["drawn"]),
+                                     {k: list(v) for k, v in sites["types"].items()}) if sites else None
             return Programme(row.person_days, tuple(row.justification), row.site_sample_size, row.case_sample_size,
-                             row.audit_start, row.audit_end, events)
+                             row.audit_start, row.audit_end, events, site_sample)
 
     # --- contract ---------------------------------------------------------------------------
     def save_contract(self, application_id: int, contract_no: str, signed_on: date | None, fee: float) -> Contract:

@@ -14,9 +14,43 @@ from .base import ERROR_STYLE, OK_STYLE, BoundWidget, unobserved
 FIELD_LABELS = {
     "name": "企业名称 name", "uscc": "统一社会信用代码 USCC", "organisation_type": "组织类型 type",
     "domains": "认证领域 domains", "address": "地址 address", "personnel": "有效售后人员 personnel",
-    "outlets": "服务网点 outlets", "product_categories": "产品类别 categories", "goods": "商品 goods",
-    "services": "服务内容 services", "sites": "场所（每行一个）sites",
+    "product_categories": "产品类别 categories", "goods": "商品 goods",
+    "services": "服务内容 services", "sites": "全部场所（每行「类型：名称」）sites",
+    "service_promises": "服务承诺（每行「指标：值」）promises",
 }
+SEPARATOR = "："
+
+
+def sites_text(sites, scheme) -> str:
+    """One line per site, 「类型：名称」, with the type's name from the scheme."""
+    return "\n".join(f"{scheme.site_types_by_id[s.type].name if s.type in scheme.site_types_by_id else s.type}"
+                     f"{SEPARATOR}{s.name}" for s in sites)
+
+
+def parse_sites(text: str, scheme) -> list[dict]:
+    """Lines 「类型：名称」 (the type by its name or id); a line without a type is a service outlet."""
+    by_name = {t.name: t.id for t in scheme.site_types} | {t.id: t.id for t in scheme.site_types}
+    sites = []
+    for line in text.splitlines():
+        kind, found, name = line.replace(":", SEPARATOR).partition(SEPARATOR)
+        if not found:
+            kind, name = "service_outlet", kind
+        if name.strip():
+            sites.append({"name": name.strip(), "type": by_name.get(kind.strip(), kind.strip())})
+    return sites
+
+
+def parse_promises(text: str) -> dict:
+    """Lines 「指标：值」; a value that is not a number is passed on for the validation to name."""
+    promises = {}
+    for line in text.splitlines():
+        measure, _, value = line.replace(":", SEPARATOR).partition(SEPARATOR)
+        if measure.strip():
+            try:
+                promises[measure.strip()] = float(value)
+            except ValueError:
+                promises[measure.strip()] = value.strip()
+    return promises
 
 
 class ApplicantForm(BoundWidget):
@@ -38,11 +72,14 @@ class ApplicantForm(BoundWidget):
                                               value=tuple(data["domains"]), rows=4),
             "address": widgets.Text(data["address"], layout=wide),
             "personnel": widgets.BoundedIntText(data["personnel"], min=0, max=10**6),
-            "outlets": widgets.BoundedIntText(data["outlets"], min=0, max=10**5),
             "product_categories": widgets.BoundedIntText(data["product_categories"], min=0, max=1000),
             "goods": widgets.Text(data["goods"], layout=wide),
             "services": widgets.Text(data["services"], layout=wide),
-            "sites": widgets.Textarea("\n".join(data["sites"]), layout=widgets.Layout(width="560px", height="80px")),
+            "sites": widgets.Textarea(sites_text(workbench.get_applicant(applicant_id).sites, self.scheme),
+                                      layout=widgets.Layout(width="560px", height="120px")),
+            "service_promises": widgets.Textarea(
+                "\n".join(f"{k}{SEPARATOR}{v:g}" for k, v in data["service_promises"].items()),
+                placeholder="mean_time_to_resolve_hours：48", layout=widgets.Layout(width="560px", height="50px")),
         }
         for key, control in self.fields.items():
             control.description = FIELD_LABELS[key]
@@ -61,7 +98,8 @@ class ApplicantForm(BoundWidget):
     def form_values(self) -> dict:
         values = {key: control.value for key, control in self.fields.items()}
         values["domains"] = list(values["domains"])
-        values["sites"] = [line.strip() for line in values["sites"].splitlines() if line.strip()]
+        values["sites"] = parse_sites(values["sites"], self.scheme)
+        values["service_promises"] = parse_promises(values["service_promises"])
         values["uscc"] = values["uscc"].strip().upper()
         return {"id": self.applicant_id, **values}
 
@@ -89,11 +127,14 @@ class ApplicantForm(BoundWidget):
 
     def _show_stored(self) -> None:
         """After a refused write the form shows what the store holds."""
-        stored = self.workbench.get_applicant(self.applicant_id).as_dict()
+        applicant = self.workbench.get_applicant(self.applicant_id)
+        stored = applicant.as_dict()
+        stored["sites"] = sites_text(applicant.sites, self.scheme)
+        stored["service_promises"] = "\n".join(f"{k}{SEPARATOR}{v:g}" for k, v in applicant.service_promises.items())
         with unobserved(self._changed, *self.fields.values()), self.hold_sync():
             for key, control in self.fields.items():
                 value = stored[key]
-                control.value = ("\n".join(value) if key == "sites" else tuple(value) if key == "domains" else value)
+                control.value = tuple(value) if key == "domains" else value
         self._render_uscc()
 
     # --- documents ------------------------------------------------------------------------

@@ -8,8 +8,7 @@ import ipywidgets as widgets
 
 from ..domain import CaseVerification
 from ..evaluation import case_answers
-from ..rules.planning import case_sample_for, closed_cases
-from ..rules.sampling import draw_sample
+from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases
 from ..scheme import CASE_FIELDS
 from .base import BoundWidget, message_html, table_html
 
@@ -55,12 +54,17 @@ class CaseSampleWidget(BoundWidget):
         self.page_size = page_size
         self.population = closed_cases(workbench.work_orders(applicant_id))
         self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
-        size = case_sample_for(self.scheme, len(self.population))
-        self.size = widgets.BoundedIntText(value=size.sample_size if size else 0, min=0, max=max(len(self.population), 1),
-                                           description="样本量", disabled=self.read_only)
+        lots = CaseLots.of(self.population)
+        plan = case_sample_for(self.scheme, lots)
+        self.size = widgets.BoundedIntText(value=plan.services.sample_size if plan and plan.services else 0, min=0,
+                                           max=max(lots.services, 1), description="服务样本", disabled=self.read_only)
+        self.complaint_size = widgets.BoundedIntText(
+            value=plan.complaints.sample_size if plan and plan.complaints else 0, min=0,
+            max=max(lots.complaints, 1), description="投诉样本", disabled=self.read_only)
         self.seed = widgets.IntText(value=DEFAULT_SEED, description="随机种子 seed", disabled=self.read_only,
                                  style={"description_width": "initial"})
-        self.method = widgets.Dropdown(options=METHODS, description="方法", disabled=self.read_only)
+        self.method = widgets.Dropdown(options=METHODS, description="服务批方法", disabled=self.read_only,
+                                       style={"description_width": "initial"})
         self.draw_button = widgets.Button(description="抽样 / draw", button_style="primary", disabled=self.read_only)
         self.draw_button.on_click(lambda _: self.draw())
         self.record = widgets.HTML()
@@ -74,10 +78,11 @@ class CaseSampleWidget(BoundWidget):
                           names="value")
         self.rows_box = widgets.VBox()
         self.summary = widgets.HTML()
-        sizing = (f"已完成案例 {len(self.population)} 个（GB/T 2828.1 一般检验水平 {size.level}：字码 {size.code_letter}，"
-                  f"样本量 {size.sample_size}）" if size else "尚未导入工单 / no work orders imported")
+        sizing = (f"已完成案例 {lots.total} 个，投诉单独成批 / complaints are a lot of their own："
+                  f"{html.escape(plan.describe())}" if plan else "尚未导入工单 / no work orders imported")
         self.children = [widgets.HTML(f"<h3>5.1c 服务结果验证：案例抽样复核</h3><p>{sizing}</p>"), self.lock_banner(),
-                         widgets.HBox([self.size, self.seed]), widgets.HBox([self.method, self.draw_button]),
+                         widgets.HBox([self.size, self.complaint_size, self.seed]),
+                         widgets.HBox([self.method, self.draw_button]),
                          self.record, widgets.HBox([self.show, self.page, self.mark_button]), self.rows_box,
                          self.message, self.summary]
         self.refresh()
@@ -85,8 +90,8 @@ class CaseSampleWidget(BoundWidget):
     def draw(self) -> None:
         if self.read_only or self.population.empty:
             return
-        _, record = draw_sample(self.population, self.size.value, seed=self.seed.value, id_column="order_id",
-                                stratify_by=None if self.method.value == SIMPLE else self.method.value)
+        record = draw_cases(self.population, self.size.value, self.complaint_size.value, seed=self.seed.value,
+                            stratify_by=None if self.method.value == SIMPLE else self.method.value)
         if self.write(lambda: self.workbench.save_case_sample(self.application_id, record),
                       f"已抽取 {record.sample_size} 个案例", f"{record.sample_size} cases drawn"):
             self.refresh()

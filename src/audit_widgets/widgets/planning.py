@@ -8,7 +8,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from ..rules.planning import closed_cases, cycle_events, plan_audit, plan_programme
+from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
 from ..rules.team import check_team
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget, table_html, unobserved
@@ -22,8 +22,8 @@ class PlanningPanel(BoundWidget):
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.applicant = workbench.get_applicant(applicant_id)
-        self.case_lot = len(closed_cases(workbench.work_orders(applicant_id)))
-        self.plan = plan_audit(self.scheme, self.applicant, self.case_lot)
+        self.case_lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
+        self.plan = plan_audit(self.scheme, self.applicant, self.case_lots)
         programme = workbench.programme(self.application_id)
         team = {m.auditor.id: m.role for m in workbench.team(self.application_id)}
         self.decision_makers = workbench.decision_makers()
@@ -52,25 +52,57 @@ class PlanningPanel(BoundWidget):
             picker.style = {"description_width": "100px"}
             picker.observe(self._dates_changed, names="value")
         self.cycle = widgets.HTML()
+        stored_sites = programme.site_sample if programme else None
+        central = {t.id for t in self.scheme.site_types if t.central}
+        self.chosen_sites = widgets.SelectMultiple(
+            options=[s.name for s in self.applicant.sites if s.type not in central],
+            value=tuple(n for n in (stored_sites.chosen if stored_sites else ()) if n in self.applicant.site_names
+                        and n not in {s.name for s in self.applicant.sites if s.type in central}),
+            description="按风险自选 chosen by risk", rows=5, disabled=self.read_only,
+            style={"description_width": "150px"}, layout=widgets.Layout(width="460px"))
+        self.draw_sites_button = widgets.Button(description="抽取场所 / draw the sites", icon="random",
+                                                button_style="primary", disabled=self.read_only,
+                                                layout=widgets.Layout(width="auto"))
+        self.draw_sites_button.on_click(lambda _: self.draw_sites())
+        self.site_sample = widgets.HTML()
         self.children = [
             widgets.HTML("<h3>申请评审和方案策划 / review and programme</h3>"), self.lock_banner(),
             widgets.HTML(self._sizes_html()),
+            widgets.HTML("<h4>抽样场所 / site sample (IAF MD1)</h4>"),
+            widgets.HBox([self.chosen_sites, self.draw_sites_button]), self.site_sample,
             widgets.HTML("<h4>审查组 / audit team</h4>"), *rows, self.team_check,
             widgets.HTML("<h4>审核日期 / audit dates</h4>"), widgets.HBox([self.audit_start, self.audit_end]),
             self.cycle, self.message,
         ]
         self._render_team_check()
         self._render_cycle()
+        self._render_site_sample(stored_sites)
 
     def _sizes_html(self) -> str:
         days, sites, cases = self.plan.person_days, self.plan.site_sample_size, self.plan.case_sample
         steps = table_html([s.as_dict() for s in days.steps], {"days": "人日", "zh": "计算步骤", "en": "step"})
-        case_text = (f"案例批量 {self.case_lot}，字码 {cases.code_letter}，样本量 <b>{cases.sample_size}</b>" if cases
+        case_text = (f"案例样本量 case sample <b>{cases.sample_size}</b>（{html.escape(cases.describe())}）" if cases
                      else "尚未导入工单，无法确定案例样本量 / no work orders imported yet")
         return (f"<p>审核人日 person-days：<b>{days.days:g}</b>（现场至少 on site ≥ "
                 f"{days.on_site_min_days:g}）</p>{steps}"
-                f"<p>抽样网点 site sample：<b>{sites}</b> / {self.applicant.outlets}"
-                f"（其中至少 {random_site_minimum(self.scheme, sites)} 个随机抽取 / at random）；{case_text}</p>")
+                f"<p>抽样场所 site sample：<b>{sites}</b> / {self.applicant.outlets}（中心职能 + ⌈√其余场所⌉；"
+                f"其中至少 {random_site_minimum(self.scheme, sites)} 个随机抽取 / at random）</p><p>{case_text}</p>")
+
+    def _render_site_sample(self, sample) -> None:
+        if sample is None:
+            self.site_sample.value = "<p>尚未抽取场所 / the sites are not drawn yet</p>"
+            return
+        kinds = {s.name: self.scheme.site_types_by_id[s.type].name for s in self.applicant.sites}
+        rows = ([{"site": n, "type": kinds.get(n, ""), "how": "指定 chosen"} for n in sample.chosen]
+                + [{"site": n, "type": kinds.get(n, ""), "how": "随机 drawn"} for n in sample.drawn])
+        grown = (f"；为覆盖每类场所由 {sample.md1_size} 个增至 {sample.size} 个"
+                 if sample.size > sample.md1_size else "")
+        self.site_sample.value = (f"<p>随机种子 seed <b>{sample.seed}</b>，共 {sample.size} 个{grown}</p>"
+                                  + table_html(rows, {"site": "场所", "type": "类型", "how": "选取方式"}))
+
+    def draw_sites(self) -> None:
+        """Draw the sites again with a fresh seed and the auditors' current choices."""
+        self._save_programme(new_seed=True)
 
     def selected_team(self) -> list[tuple[str, str]]:
         return [(auditor_id, picker.value) for auditor_id, picker in self.pickers.items() if picker.value]
@@ -109,12 +141,24 @@ class PlanningPanel(BoundWidget):
         self._render_team_check()
         if self.read_only:
             return
-        programme = plan_programme(self.scheme, self.applicant, self.case_lot, self.audit_start.value,
-                                   self.audit_end.value)
-        if not self.write(lambda: self.workbench.save_programme(self.application_id, programme),
-                          "审核方案已保存", "programme saved"):
+        if not self._save_programme(new_seed=False):
             stored = self.workbench.programme(self.application_id)
             with unobserved(self._dates_changed, self.audit_start, self.audit_end):
                 self.audit_start.value = stored.audit_start if stored else None
                 self.audit_end.value = stored.audit_end if stored else None
             self._render_cycle()
+
+    def _save_programme(self, new_seed: bool) -> bool:
+        """Plan and record the programme; a date change keeps the recorded site draw (its seed)."""
+        if self.read_only:
+            return False
+        stored = self.workbench.programme(self.application_id)
+        seed = None if new_seed or not (stored and stored.site_sample) else stored.site_sample.seed
+
+        def save() -> None:
+            programme = plan_programme(self.scheme, self.applicant, self.case_lots, self.audit_start.value,
+                                       self.audit_end.value, site_seed=seed, chosen_sites=tuple(self.chosen_sites.value))
+            self.workbench.save_programme(self.application_id, programme)
+            self._render_site_sample(programme.site_sample)
+
+        return self.write(save, "审核方案已保存", "programme saved")
