@@ -2,6 +2,9 @@
 import json
 import shutil
 
+import pytest
+import yaml
+
 from audit_widgets.scheme import load_scheme
 
 from .conftest import SCHEME_DIR
@@ -181,3 +184,44 @@ def test_migration_0005_types_the_sites_and_keeps_the_rest(tmp_path, scheme):
     applicant = Workbench(str(engine.url), scheme).get_applicant("y")
     assert applicant.sites == (Site("总部", "central"), Site("网点A", "service_outlet"))
     assert applicant.outlets == 3 and applicant.service_promises == {}
+
+
+def _answers_file(tmp_path, answers: dict):
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_calc_score_answers_a_what_if_with_the_real_scoring(command, tmp_path, scheme):
+    met = {}
+    for item in scheme.items_for(["b"]):
+        band = scheme.measure_band(item.measure, ["b"]) if item.measure else None
+        met[item.id] = band.full_at if band else "conform"
+    report = _json(command("calc", "score", _answers_file(tmp_path, met), "--domains", "b", "--json"))
+    applicable = report["applicable_points"]
+    assert report["score"] == 100 and report["earned_points"] == applicable and not report["unanswered"]["items"]
+    what_if = {**met, "C02": {"result": "nonconform", "reason": "两件投诉未办结"}}
+    report = _json(command("calc", "score", _answers_file(tmp_path, what_if), "--domains", "b", "--json"))
+    assert report["score"] == pytest.approx(100 - 100 * 4 / applicable)  # C02 carries 4 points
+    c02 = next(i for i in report["items"] if i["id"] == "C02")
+    assert c02 == {"id": "C02", "method": "5.1c", "dimension": "process", "points": 4, "judgement": "sample",
+                   "veto": False, "status": "scored", "earned": 0, "basis": "不符合"}
+    assert {g["id"] for g in report["gates"]} == {"dimension_floor", "veto", "open_major"}
+    assert set(report["dimension_scores"]) == set(scheme.dimension_ids) and report["level"]["label"]
+    del what_if["E01"]
+    report = _json(command("calc", "score", _answers_file(tmp_path, what_if), "--domains", "b", "--json"))
+    assert report["unanswered"]["items"] == ["E01"] and "不计入适用分" in report["unanswered"]["treatment"]
+
+
+@pytest.mark.parametrize("answer,named", [
+    ({"E01": "not_applicable"}, "须写明理由"),
+    ({"G01": {"result": "not_applicable", "reason": "不卖给消费者"}}, "否决项"),
+    ({"Z99": "conform"}, "Z99"),
+    ({"E01": "excellent"}, "excellent"),
+    ({"E01": 42}, "不是测量类条目"),
+    ({"B14": "conform"}, "不适用于申请方的认证领域"),
+])
+def test_calc_score_refuses_what_the_store_refuses(command, tmp_path, answer, named):
+    result = command("calc", "score", _answers_file(tmp_path, answer), "--domains", "b", "--type", "trader")
+    assert result.exit_code == 1 and named in result.stderr and "answers.yaml" in result.stderr
+    assert "Traceback" not in result.output

@@ -198,6 +198,40 @@ def calc_site_sample(state: State, sites, stage, as_json) -> None:
          f"抽样场所 sample sites: {size}（含中心职能 central function included）")
 
 
+@calc.command("score")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--domains", required=True, help="认证领域，逗号分隔，如 d,b / domains, comma-separated")
+@click.option("--type", "organisation_type", default=None,
+              help="组织类型（默认方案中的第一个）/ organisation type (default: the scheme's first)")
+@json_option
+@pass_state
+def calc_score(state: State, answers: Path, domains: str, organisation_type, as_json) -> None:
+    """为一组答案评分（不写数据库），用于“如果…会怎样” / Score a set of answers without the store (what-if).
+
+    ANSWERS 为 YAML：条目编号 → 结果编号、{result, reason} 或测量值。
+    ANSWERS is YAML: item id → a result id, {result: ..., reason: ...}, or a measured value."""
+    from .imports.answers import read_answers_file
+    from .rules.scoring import score_applicant, score_report
+    scheme = state.scheme
+    chosen = tuple(d.strip() for d in domains.split(",") if d.strip())
+    known = {d.id for d in scheme.domains}
+    types = [t.id for t in scheme.organisation_types]
+    if not chosen or set(chosen) - known:
+        raise click.BadParameter(f"应为 / expected: {', '.join(sorted(known))}", param_hint="--domains")
+    organisation_type = organisation_type or types[0]
+    if organisation_type not in types:
+        raise click.BadParameter(f"应为 / expected: {', '.join(types)}", param_hint="--type")
+    parsed = read_answers_file(answers, scheme, chosen, organisation_type)
+    result = score_applicant(scheme, chosen, parsed.answers)
+    report = score_report(scheme, result)
+    gates = "；".join(f"{'✓' if g.passed else '✗'} {g.zh}" for g in result.gates)
+    emit(report, as_json,
+         f"得分 score {result.score:.2f}（实得 {result.earned_points:.2f} / 适用 {result.applicable_points:g} 分）"
+         f"，等级 level {result.level.label} {result.level.name}\n{gates}"
+         + (f"\n未作答 unanswered（不计入适用分 / left out）：{', '.join(result.unanswered)}"
+            if result.unanswered else ""))
+
+
 @calc.command("survey-size")
 @click.option("--population", type=int, default=None, help="客户总体数量 / customers served (omit for infinite)")
 @click.option("--margin", type=float, default=None,

@@ -155,6 +155,28 @@ def _ratios(items: list[ItemScore], key, scale: float) -> dict:
     return {group: earned[group] / possible[group] * scale for group in possible if possible[group]}
 
 
+def score_report(scheme: Scheme, result: ScoreResult) -> dict:
+    """Everything a person needs to check a score by hand: totals, dimension and mode scores,
+    gates, one entry per applicable item, and how unanswered items were treated."""
+    items = scheme.items_by_id
+    method_zh, method_en = method_statement(scheme)
+    return {
+        "score": result.score, "base_score": result.base_score,
+        "level": {"rank": result.level.rank, "label": result.level.label, "name": result.level.name},
+        "certifiable": result.certifiable,
+        "applicable_points": result.applicable_points, "earned_points": result.earned_points,
+        "dimension_scores": result.dimension_scores, "mode_scores": result.mode_scores,
+        "gates": [g.__dict__ for g in result.gates],
+        "items": [{"id": i.item_id, "method": items[i.item_id].method, "dimension": i.dimension,
+                   "points": i.points, "judgement": items[i.item_id].judgement, "veto": items[i.item_id].veto,
+                   "status": i.status, "earned": i.earned, "basis": i.basis} for i in result.items],
+        "unanswered": {"items": result.unanswered,
+                       "treatment": "未作答的条目不计入适用分，结果不完整，不能作为认证结论 / unanswered items are left "
+                                    "out of the applicable points; the result is incomplete and cannot certify"},
+        "method": {"zh": method_zh, "en": method_en},
+    }
+
+
 def method_statement(scheme: Scheme) -> tuple[str, str]:
     """How the score is computed, in the words the report prints (Chinese, English)."""
     scale = f"{scheme.scoring.scale:g}"
