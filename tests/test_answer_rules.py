@@ -90,3 +90,4 @@ def test_the_report_lists_every_not_applicable_with_its_reason(demo_db, scheme):
     assert "医院" in listed["G01"]["reason"] and "消费者权益保护法" in listed["G01"]["basis"]
     assert listed["C08"]["basis"] == ""  # not a veto item: the auditor's reason suffices
     assert "0%" in report["scoring_method"]["en"] and "适用分" in report["scoring_method"]["zh"]
+    assert "S-4" in report["sampling_method"]["zh"] and "中心职能" in report["sampling_method"]["zh"]

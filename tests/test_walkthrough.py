@@ -136,6 +136,12 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     dates.nth(0).fill((date.today() - timedelta(days=3)).isoformat())
     dates.nth(1).fill((date.today() - timedelta(days=1)).isoformat())
     page.wait_for_selector("text=审核方案已保存", timeout=30_000)
+    page.wait_for_selector("text=随机种子 seed", timeout=30_000)  # the sites were drawn with the dates
+    panel.locator("select[multiple]").select_option(label="宁波服务网点")  # chosen for its complaints
+    _button(page, "抽取场所").click()
+    page.wait_for_selector("text=指定 chosen", timeout=30_000)
+    page.locator("text=随机种子 seed").first.scroll_into_view_if_needed()
+    _shot(page, "02-site-sample")
     page.wait_for_selector("text=team check passed", timeout=30_000)
     _record(page, "可以签署")
     _sign(page)
@@ -155,6 +161,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     assert workbench.contract(application).contract_no == "HT-2026-0044"
     assert workbench.is_signed(application, "planning")
     assert {m.auditor.id: m.role for m in workbench.team(application)} == {"A02": "leader", "A01": "member"}
+    sites = workbench.programme(application).site_sample
+    assert sites.chosen == ("杭州服务中心", "宁波服务网点") and len(sites.drawn) >= 2
     assert not lab.offsite, lab.offsite
 
 
@@ -205,6 +213,11 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     first.scroll_into_view_if_needed()
     item = first.locator("b").first.inner_text()
     first.get_by_role("button", name="不符合", exact=True).click()
+    page.wait_for_selector("text=写明理由后自动保存", timeout=30_000)  # the choice waits for its reason
+    _shot(page, "05-reason-asked")
+    reason = first.get_by_placeholder("请写明理由 / reason required")
+    reason.fill("服务手册未规定收费标准")
+    reason.press("Enter")
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
     first.locator("select").select_option(label="严重不符合")
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)

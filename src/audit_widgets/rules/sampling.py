@@ -168,3 +168,14 @@ def draw_sample(
         ids=[str(v) for v in picked[id_column]],
     )
     return picked.reset_index(drop=True), record
+
+
+def sampling_statement(scheme: Scheme) -> tuple[str, str]:
+    """How sites and cases were sampled, in the words the report prints (Chinese, English)."""
+    level = scheme.sampling_rules.default_inspection_level
+    share = scheme.sampling_rules.min_random_site_share
+    return (f"场所按 IAF MD1 抽样：中心职能必审，另抽 ⌈系数×√其余场所⌉，覆盖每类场所，至少 {share:.0%} 随机抽取（记录种子）；"
+            f"案例按 GB/T 2828.1 检验水平 {level} 抽样，投诉单独成批。",
+            f"Sites by IAF MD1: the central function plus ⌈factor × √(other sites)⌉, each site type covered, at "
+            f"least {share:.0%} drawn at random (seed recorded); cases by GB/T 2828.1 inspection level {level}, "
+            "complaints as a lot of their own.")

@@ -11,6 +11,7 @@ from ..evaluation import Evaluation, evaluate, recommendation
 from ..rules.answers import exclusions
 from ..rules.application import missing_documents
 from ..rules.planning import CaseLots, closed_cases, plan_audit
+from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
 from ..rules.team import check_team
 from ..rules.uscc import check_uscc
@@ -116,10 +117,12 @@ def compute_report(workbench: Workbench, applicant_id: str, application_id: int)
         notes = {item_id: record.note for item_id, record in view.answer_records(application_id).items()}
     applicant = evaluation.applicant
     method_zh, method_en = method_statement(workbench.scheme)
+    sampling_zh, sampling_en = sampling_statement(workbench.scheme)
     result = {
         "scores": score_summary(evaluation),
         "score_result": evaluation.score.as_dict(),
         "scoring_method": {"zh": method_zh, "en": method_en},
+        "sampling_method": {"zh": sampling_zh, "en": sampling_en},
         "not_applicable": exclusions(workbench.scheme, evaluation.score.items, notes, applicant.domains,
                                      applicant.organisation_type),
         "findings": [f.as_dict() for f in findings],

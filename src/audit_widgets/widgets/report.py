@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..charts import dimension_chart, to_svg
 from ..evaluation import evaluate, recommendation
 from ..rules.answers import exclusions
+from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
 from .base import BoundWidget, table_html
 from .decision import gates_html
@@ -33,10 +34,11 @@ class ReportPanel(BoundWidget):
         score = evaluation.score
         applicant = evaluation.applicant
         notes = {k: r.note for k, r in self.workbench.answer_records(self.application_id).items()}
-        excluded = [{**row, "item": row["item_id"] + (" 否决项" if row["veto"] else "")}
+        excluded = [{**row, "item": row["item_id"] + (" 否决项" if row["veto"] else ""), "points": f"{row['points']:g}"}
                     for row in exclusions(self.scheme, score.items, notes, applicant.domains,
                                           applicant.organisation_type)]
         method_zh, method_en = method_statement(self.scheme)
+        sampling_zh, sampling_en = sampling_statement(self.scheme)
         advice = recommendation(self.workbench, evaluation, date.today())
         names = self.scheme.dimension_names
         modes = {m.id: m.name for m in self.scheme.modes}
@@ -50,7 +52,8 @@ class ReportPanel(BoundWidget):
             f"<p>总分 score <b>{score.score:.1f}</b>（基础分 {score.base_score:.1f}，特别扣分 {score.special_deductions}，"
             f"特别加分 {score.special_bonus}）；等级 level <b>{score.level.label} {score.level.name}</b>；"
             f"实得 {score.earned_points:.2f} / 适用 {score.applicable_points:g} 分 points</p>"
-            f"<p><small>{html.escape(method_zh)}<br>{html.escape(method_en)}</small></p>"
+            f"<p><small>{html.escape(method_zh)}<br>{html.escape(method_en)}<br>{html.escape(sampling_zh)}<br>"
+            f"{html.escape(sampling_en)}</small></p>"
             + table_html(mode_rows, {"mode": "模式", "score": "得分"})
             + f"<h4>{html.escape(verdict)}</h4>" + gates_html(advice.as_dict()["reasons"])
             + "<h4>失分最多的条目 / items that lost the most</h4>"
