@@ -1,5 +1,5 @@
 """The scheme change is visible: the demo applicants' scores under the previous scheme (kept in
-tests/data, computed by the 2026.1 code) beside the scores this scheme gives, and the table in
+tests/scheme_history, computed by the 2026.1 code) beside the scores this scheme gives, and the table in
 parameters/scheme/CHANGES.md checked against them."""
 import json
 import re
@@ -9,7 +9,7 @@ from audit_widgets.store.repository import Workbench
 
 from .conftest import ROOT, SCHEME_DIR
 
-BEFORE = ROOT / "tests" / "data" / "demo_scores_before_2026.1.json"
+BEFORE = ROOT / "tests" / "scheme_history" / "demo_scores_2026.1.json"
 
 
 def test_the_demo_scores_before_and_after_match_the_changes_file(demo_db, scheme, capsys):
