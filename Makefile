@@ -6,7 +6,7 @@ STAMP     := $(VENV)/.installed
 # System packages the browser tests and PDFs need: Chromium, CJK fonts, and colour emoji for the 🔒 marks.
 APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
 
-.PHONY: demo lab test test-fast lint benchmark system-packages clean clean-data
+.PHONY: demo lab dashboard test test-fast lint benchmark system-packages clean clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: $(STAMP)
 	$(WORKBENCH) demo
 	$(WORKBENCH) run
 	@echo "打开工作簿 / open the workbooks: make lab"
+	@echo "认证委员会看板 / committee dashboard: make dashboard  (audit-workbench serve; it prints the URL with its token)"
+
+# The committee's read-only Voila dashboard on 127.0.0.1, with a token printed in the URL.
+dashboard: $(STAMP)
+	$(WORKBENCH) serve
 
 # Auditors work on per-applicant copies in work/ (the templates in workbooks/ stay clean).
 lab: $(STAMP)

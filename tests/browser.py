@@ -22,6 +22,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def block_offsite(page, offsite: list[str]) -> None:
+    """Refuse every request that would leave the machine, and record it in `offsite`."""
+    def route(request_route):
+        host = urlparse(request_route.request.url).hostname
+        if host in ("127.0.0.1", "localhost", None):
+            request_route.continue_()
+        else:
+            offsite.append(request_route.request.url)
+            request_route.abort()
+    page.route("**/*", route)
+
+
 class Lab:
     """A JupyterLab server on a folder, and a way to open a notebook in it and run it all."""
 
@@ -40,14 +52,7 @@ class Lab:
         self.process.wait(timeout=30)
 
     def block_offsite(self, page) -> None:
-        def route(request_route):
-            host = urlparse(request_route.request.url).hostname
-            if host in ("127.0.0.1", "localhost", None):
-                request_route.continue_()
-            else:
-                self.offsite.append(request_route.request.url)
-                request_route.abort()
-        page.route("**/*", route)
+        block_offsite(page, self.offsite)
 
     def open(self, page, notebook: str, timeout: float = 60) -> None:
         deadline = time.time() + timeout

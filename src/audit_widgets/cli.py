@@ -518,6 +518,28 @@ def run(state: State, applicant_ids) -> None:
         sys.exit(1)
 
 
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True, help="端口 / port")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
+@click.option("--token", default=None, help="访问令牌（默认随机生成）/ access token (generated when omitted)")
+@pass_state
+def serve(state: State, port, ip, token) -> None:
+    """以 Voila 提供认证委员会只读看板 / Serve the committee's read-only dashboard with Voila."""
+    import subprocess
+
+    from .dashboard.serve import voila_server
+    from .store.database import get_engine, require_current_schema
+    url = state.database_url
+    require_current_schema(get_engine(url))  # a clear message before Voila starts, not a page error
+    server = voila_server(port=port, ip=ip, token=token, database_url=get_engine(url).url.render_as_string(
+        hide_password=False))
+    click.echo(f"认证委员会看板 / committee dashboard: {server.url}\n（Ctrl-C 停止 / to stop）")
+    try:
+        sys.exit(subprocess.call(server.command, env=server.env))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
 def main() -> None:
     cli(prog_name="audit-workbench")
 

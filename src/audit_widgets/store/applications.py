@@ -91,6 +91,19 @@ class ApplicationStore(StoreBase):
         record = self.stage_result(application_id, stage_id)
         return record is not None and record.signed
 
+    def stale_stages(self, application_id: int) -> list[str]:
+        """The recorded stages whose answers changed after their result was recorded: their
+        figures (and the report built on them) are out of date until recorded again."""
+        with self._reading_session() as session:
+            rows = session.scalars(select(models.StageResult).where(
+                models.StageResult.application_id == application_id)).all()
+            return [row.stage for row in rows if self._answers_changed(session, row)]
+
+    def _answers_changed(self, session: Session, row: models.StageResult) -> bool:
+        stage = self.scheme.procedure_by_id.get(row.stage)
+        return bool(stage and stage.modes) and row.result.get(ANSWERS_DIGEST) != self._answers_digest(
+            session, row.application_id, row.stage)
+
     def _answers_digest(self, session: Session, application_id: int, stage_id: str) -> str:
         return hashlib.sha256(signing.canonical(
             self._stage_payload(session, application_id, stage_id, with_result=False))).hexdigest()
@@ -143,7 +156,7 @@ class ApplicationStore(StoreBase):
             if row.redo_reason:
                 raise ConflictError(f"请先重新记录本阶段结果：{row.redo_reason}",
                                     f"Record this stage's result again first: {row.redo_reason}")
-            if stage.modes and row.result.get(ANSWERS_DIGEST) != self._answers_digest(session, application_id, stage_id):
+            if self._answers_changed(session, row):
                 raise ConflictError("记录结果之后答案又有改动，请先重新记录本阶段结果",
                                     "Answers changed after the result was recorded: record it again first")
             gaps = [Gap(**g) for g in row.result.get("missing") or []]

@@ -37,13 +37,31 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def get_engine(url: str | None = None) -> Engine:
     url = url or default_database_url()
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    read_only = parsed.query.get("mode") == "ro"
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not read_only:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # JSON columns keep dates as ISO text and Chinese as it is.
     engine = create_engine(url, json_serializer=lambda value: json.dumps(value, default=str, ensure_ascii=False))
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
     return engine
+
+
+def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def read_only_url(url: str) -> str:
+    """The same database opened read-only: for SQLite a `mode=ro` URI, so that no page of the
+    dashboard can write to it whatever its code does."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return url
+    path = Path(parsed.database).resolve()
+    return f"sqlite:///file:{path}?mode=ro&uri=true"
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -30,11 +30,14 @@ def error_html(exc: WorkbenchError) -> str:
     return f'<div style="{ERROR_STYLE}">{lines}</div>'
 
 
-def table_html(rows: list[dict], columns: dict[str, str]) -> str:
-    """A plain HTML table; `columns` maps keys to headers."""
+def table_html(rows: list[dict], columns: dict[str, str], *, escape: bool = True) -> str:
+    """A plain HTML table; `columns` maps keys to headers. escape=False: the cells are markup
+    already (links, line breaks), escaped by the caller where they hold data."""
     head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in columns.values())
     def cell(value) -> str:
-        return "—" if value is None or value == "" else html.escape(str(value))
+        if value is None or value == "":
+            return "—"
+        return html.escape(str(value)) if escape else str(value)
     body = "".join(
         "<tr>" + "".join(f"<td style='padding:2px 8px'>{cell(row.get(k))}</td>" for k in columns)
         + "</tr>" for row in rows)

@@ -1,0 +1,105 @@
+"""The dashboard notebook's two steps. `Dashboard.open()` runs before the request (in Voila's
+preheated kernel): it opens the store read-only and reads the portfolio. `show()` runs after
+it: it reads the page's query string and shows the portfolio or one applicant."""
+from __future__ import annotations
+
+import html
+import time
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from ..paths import default_database_url
+from ..scheme import load_scheme
+from ..store.database import read_only_url
+from ..store.repository import Workbench
+from ..widgets.base import table_html
+from .pages import PortfolioPage, applicant_html, pending_decisions_html
+from .portfolio import benchmark, portfolio
+
+# A preheated kernel may wait in Voila's pool for a while: older figures are read again.
+FRESH_SECONDS = 60
+STYLE = """<style>
+.aw-dashboard table { border-collapse: collapse; }
+.aw-dashboard td, .aw-dashboard th { border-bottom: 1px solid #eee; vertical-align: top; }
+.aw-dashboard a, .aw-applicant a { color: #1565c0; text-decoration: underline; }
+</style>"""
+
+
+def query_string() -> str:
+    """The page's query string: Voila's (waiting for the request in a preheated kernel), or
+    empty where the notebook runs elsewhere (JupyterLab, papermill)."""
+    try:
+        from voila.utils import get_query_string
+    except ImportError:
+        return ""
+    return get_query_string() or ""
+
+
+class Dashboard:
+    def __init__(self, workbench: Workbench):
+        self.workbench = workbench
+        self.read()
+
+    @classmethod
+    def open(cls, database_url: str | None = None) -> Dashboard:
+        """The store of $AUDIT_WORKBENCH_DB (or the default), opened read-only."""
+        return cls(Workbench(read_only_url(database_url or default_database_url()), load_scheme(),
+                             actor="dashboard"))
+
+    def read(self) -> None:
+        self.rows = portfolio(self.workbench)
+        self.read_at = time.monotonic()
+
+    def show(self, query: str | None = None) -> None:
+        if time.monotonic() - self.read_at > FRESH_SECONDS:
+            self.read()
+        query = query_string() if query is None else query
+        applicant_id = (parse_qs(query.lstrip("?")).get("applicant") or [""])[0]
+        display(HTML(STYLE))
+        if applicant_id and applicant_id in set(self.rows["applicant_id"]):
+            display(HTML(f"<div class='aw-dashboard aw-applicant'>{applicant_html(self.workbench, applicant_id)}"
+                         f"{self.benchmark_html(applicant_id)}</div>"))
+            return
+        if applicant_id:
+            display(HTML(f"<p style='color:#c62828'>没有申请方「{html.escape(applicant_id)}」/ no such applicant</p>"))
+        display(self.portfolio_view())
+
+    def portfolio_view(self) -> widgets.VBox:
+        """The portfolio with an in-page drill-down: choosing an applicant shows it at once, in
+        the same kernel; the applicant's link (?applicant=ID) is the address to send."""
+        page = PortfolioPage(self.rows)
+        chooser = widgets.Dropdown(options=[("— 选择申请方查看详情 / open an applicant —", "")]
+                                   + [(f"{r.applicant_id} {r.name}", r.applicant_id) for r in self.rows.itertuples()],
+                                   layout=widgets.Layout(width="480px"))
+        chooser.add_class("aw-open")
+        detail = widgets.HTML()
+        detail.add_class("aw-detail")
+        overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows))])
+
+        def chosen(change) -> None:
+            applicant_id = change["new"]
+            detail.value = (f"<div class='aw-applicant'>{applicant_html(self.workbench, applicant_id)}"
+                            f"{self.benchmark_html(applicant_id)}</div>" if applicant_id else "")
+            overview.layout.display = "none" if applicant_id else None
+
+        chooser.observe(chosen, names="value")
+        view = widgets.VBox([widgets.HTML("<h2>认证委员会 / certification committee：申请方总览 portfolio</h2>"),
+                             chooser, detail, overview])
+        view.add_class("aw-dashboard")
+        return view
+
+    def benchmark_html(self, applicant_id: str) -> str:
+        names = self.workbench.scheme.dimension_names
+        table = benchmark(self.rows, applicant_id, self.workbench.scheme.dimension_ids)
+        head = "<h3>与行业标杆的差距 / benchmark（5.2c）</h3>"
+        if table is None or table.empty:
+            return head + "<p>同领域尚无已认证的申请方可比 / no certified peers in this domain yet</p>"
+        rows = [{"measure": names.get(r["measure"], r["measure"]), "mine": f"{r['mine']:.1f}",
+                 "percentile": f"{r['percentile']:.0f}%", "median": f"{r['median']:.1f}", "best": f"{r['best']:.1f}",
+                 "gap": f"{r['best'] - r['mine']:.1f}"} for r in table.to_dict("records")]
+        domain, peers = table.iloc[0]["domain"], int(table.iloc[0]["peers"])
+        return (head + f"<p>对比领域 {domain} 的 {peers} 个已认证申请方 / against {peers} certified in domain {domain}</p>"
+                + table_html(rows, {"measure": "指标", "mine": "本申请方", "percentile": "百分位", "median": "中位数",
+                                    "best": "最佳", "gap": "与最佳差距"}))

@@ -1,0 +1,278 @@
+"""The committee's read-only pages: the portfolio (filters, search, sort, pages), the pending
+decisions, and one applicant's drill-down. Every control only filters what is shown; nothing
+here writes to the store."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..charts import dimension_chart, to_svg
+from ..rules.decision import conflicted_members
+from ..store.repository import Workbench
+from ..widgets.base import table_html
+from ..widgets.decision import gates_html
+from .portfolio import OPEN_GRADES, SCORED_STAGES
+
+ALL = "__all__"
+PAGE_SIZE = 25
+SORTABLE = (("申请方 applicant", "applicant_id"), ("得分 score", "score"), ("等级 level", "level_rank"),
+            ("阶段 stage", "stage"), ("严重不符合 open major", "open_major"), ("下次监督 next surveillance",
+                                                                             "next_surveillance"))
+COLUMNS = {"applicant": "申请方 applicant", "domains": "领域", "stage": "当前阶段 / 负责人", "score": "得分 / 等级",
+           "findings": "未关闭不符合 严重/一般/观察", "decision": "认证决定", "certificate": "证书 / 下次监督"}
+
+
+def applicant_link(applicant_id: str, label: str | None = None) -> str:
+    """A link to the drill-down of one applicant: the same page with ?applicant=ID."""
+    return (f"<a class='aw-drill' href='?applicant={html.escape(applicant_id)}'>"
+            f"{html.escape(label or applicant_id)}</a>")
+
+
+def _choices(values, label_all: str) -> list[tuple[str, str]]:
+    return [(label_all, ALL)] + [(str(v), str(v)) for v in sorted({v for v in values if v})]
+
+
+class PortfolioPage(widgets.VBox):
+    """One row per applicant, filtered, searched, sorted and paged in the kernel: the browser
+    only ever holds one page of HTML rows, however many applicants there are."""
+
+    def __init__(self, rows: pd.DataFrame, page_size: int = PAGE_SIZE):
+        super().__init__()
+        self.rows = rows
+        self.page_size = page_size
+        domains = sorted({d for value in rows["domains"] for d in value.split(",") if d})
+        style = {"description_width": "initial"}
+        self.domain = widgets.Dropdown(options=[("全部领域 all", ALL)] + [(d, d) for d in domains],
+                                       description="领域 domain", style=style)
+        self.stage = widgets.Dropdown(options=_choices(rows["stage"], "全部阶段 all"), description="阶段 stage",
+                                      style=style)
+        self.level = widgets.Dropdown(options=_choices(rows["level"], "全部等级 all"), description="等级 level",
+                                      style=style)
+        self.certificate = widgets.Dropdown(options=_choices(rows["certificate"], "全部 all"),
+                                            description="证书 certificate", style=style)
+        self.search = widgets.Text(placeholder="名称或统一社会信用代码 / name or USCC", description="搜索 search",
+                                   style=style, layout=widgets.Layout(width="360px"))
+        self.sort = widgets.Dropdown(options=SORTABLE, value="applicant_id", description="排序 sort", style=style)
+        self.descending = widgets.ToggleButton(description="降序 descending", value=False)
+        self.page = widgets.Dropdown(description="页 page", style=style)
+        self.count = widgets.HTML()
+        self.table = widgets.HTML()
+        self.table.add_class("aw-portfolio")
+        for control in (self.domain, self.stage, self.level, self.certificate, self.search, self.sort,
+                        self.descending):
+            control.observe(lambda _: self.refresh(), names="value")
+        self.page.observe(lambda _: self.render(), names="value")
+        self.children = [widgets.HBox([self.search, self.domain, self.stage],
+                                      layout=widgets.Layout(flex_flow="row wrap")),
+                         widgets.HBox([self.level, self.certificate, self.sort, self.descending],
+                                      layout=widgets.Layout(flex_flow="row wrap")),
+                         widgets.HBox([self.count, self.page]), self.table]
+        self.refresh()
+
+    def filtered(self) -> pd.DataFrame:
+        rows = self.rows
+        if self.domain.value != ALL:
+            rows = rows[rows["domains"].str.split(",").apply(lambda ds: self.domain.value in ds)]
+        for control, column in ((self.stage, "stage"), (self.level, "level"), (self.certificate, "certificate")):
+            if control.value != ALL:
+                rows = rows[rows[column] == control.value]
+        text = self.search.value.strip().lower()
+        if text:
+            rows = rows[rows["name"].str.lower().str.contains(text, regex=False)
+                        | rows["uscc"].str.lower().str.contains(text, regex=False)
+                        | rows["applicant_id"].str.lower().str.contains(text, regex=False)]
+        return rows.sort_values(self.sort.value, ascending=not self.descending.value, na_position="last",
+                                kind="stable")
+
+    def refresh(self) -> None:
+        self.shown = self.filtered()
+        pages = max(1, -(-len(self.shown) // self.page_size))
+        with self.hold_sync():
+            self.page.options = [(f"{p + 1} / {pages}", p) for p in range(pages)]
+            self.page.value = 0
+        self.count.value = f"<b>{len(self.shown)}</b> / {len(self.rows)} 个申请方 applicants&nbsp;"
+        self.render()
+
+    def render(self) -> None:
+        start = (self.page.value or 0) * self.page_size
+        body = [self._row(row) for row in self.shown.iloc[start:start + self.page_size].to_dict("records")]
+        self.table.value = (table_html(body, COLUMNS, escape=False) if body
+                            else "<p>没有符合条件的申请方 / no applicant matches</p>")
+
+    @staticmethod
+    def _row(row: dict) -> dict:
+        score = "—" if pd.isna(row["score"]) else f"{row['score']:.1f}"
+        flags = []
+        if row["provisional"]:
+            flags.append("<span title='报告尚未记录 report not recorded'>（预评 provisional）</span>")
+        if row["stale"]:
+            flags.append("<b style='color:#e65100' title='答案在记录后又有改动 answers changed since'>⚠ 待更新 stale</b>")
+        due = row["next_surveillance"]
+        return {
+            "applicant": f"{applicant_link(row['applicant_id'])}<br><small>{html.escape(row['name'])}<br>"
+                         f"{html.escape(row['uscc'])}</small>",
+            "domains": html.escape(row["domains"]),
+            "stage": f"{html.escape(row['stage'])}<br><small>{html.escape(row['holder'])}</small>",
+            "score": f"<b>{score}</b> {html.escape(row['level'])}{''.join(flags)}",
+            "findings": " / ".join(str(row[f"open_{g}"]) for g in OPEN_GRADES),
+            "decision": html.escape(row["decision"]),
+            "certificate": f"{html.escape(row['certificate'])}<br><small>{due if due else ''}</small>",
+        }
+
+
+def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
+    """Applications whose report is recorded and whose decision is not: the recommendation,
+    the open major findings, and who may not decide because they were on the team."""
+    pending = []
+    with workbench.reading() as view:
+        makers = view.decision_makers()
+        for applicant_id in rows["applicant_id"]:
+            application = view.current_application(applicant_id)
+            if application is None or view.decision(application) is not None:
+                continue
+            report = view.stage_result(application, "report")
+            if report is None:
+                continue
+            advice = report.result.get("recommendation", {})
+            team = [m.auditor.id for m in view.team(application)]
+            level = advice.get("level", {})
+            pending.append({
+                "applicant": applicant_link(applicant_id),
+                "advice": ("建议批准 " if advice.get("certifiable") else "建议不予认证 ") + html.escape(level.get("label", "")),
+                "major": sum(1 for f in view.findings(application) if f.grade == "major" and f.verified_on is None),
+                "excluded": "、".join(conflicted_members(makers, team)) or "—",
+            })
+    head = "<h3>待决定 / pending decisions</h3>"
+    if not pending:
+        return head + "<p>没有待决定的申请 / none</p>"
+    return head + table_html(pending, {"applicant": "申请方", "advice": "审查建议 recommendation",
+                                       "major": "未关闭严重不符合", "excluded": "回避（曾参加审查组）may not decide"},
+                             escape=False)
+
+
+def _section(title: str, body: str) -> str:
+    return f"<h3>{html.escape(title)}</h3>{body}"
+
+
+def applicant_html(workbench: Workbench, applicant_id: str, today: date | None = None) -> str:
+    """One applicant's drill-down, from its recorded results only."""
+    scheme = workbench.scheme
+    today = today or date.today()
+    with workbench.reading() as view:
+        applicant = view.get_applicant(applicant_id)
+        application = view.current_application(applicant_id)
+        records = view.stage_results(application) if application else {}
+        findings = view.findings(application) if application else []
+        team = view.team(application) if application else []
+        decision = view.decision(application) if application else None
+        certificate = view.certificate_for(applicant_id)
+        history = view.status_history(certificate.number) if certificate else []
+        signatures = {stage: view.verify_sign_off(application, stage) for stage, r in records.items() if r.signed}
+        stale = view.stale_stages(application) if application else []
+        sample = view.case_sample(application) if application else None
+    names = scheme.dimension_names
+    parts = [f"<p><a class='aw-back' href='?'>← 总览 / portfolio</a> · <a href='?applicant={html.escape(applicant_id)}'>"
+             "本页链接 / link to this page</a></p>",
+             f"<h2>{html.escape(applicant.name)}（{html.escape(applicant.id)}）</h2>",
+             f"<p>统一社会信用代码 {html.escape(applicant.uscc)} · 领域 {'、'.join(applicant.domains)} · "
+             f"{html.escape(applicant.goods)}</p>"]
+    if stale:
+        parts.append(f"<p style='color:#e65100'><b>⚠ 待更新 stale</b>：{'、'.join(stale)} 记录后答案又有改动 / answers "
+                     "changed after these results were recorded</p>")
+    scored = next((records[s] for s in SCORED_STAGES if s in records and "scores" in records[s].result), None)
+    if scored is not None:
+        scores = scored.result["scores"]
+        floor = next((lv.dimension_floor for lv in scheme.levels if lv.rank == scores["level"]["rank"]), 0)
+        parts.append(_section("得分 / scores",
+                              f"<p>总分 <b>{scores['score']:.1f}</b>，等级 <b>{scores['level']['label']} "
+                              f"{scores['level']['name']}</b></p>"
+                              + to_svg(dimension_chart(scores["dimension_scores"], names, scheme.scoring.scale, floor))
+                              + table_html([{"mode": m, "score": f"{v:.1f}"} for m, v in scores["mode_scores"].items()],
+                                           {"mode": "模式 mode", "score": "得分"})))
+    report = records.get("report")
+    if report is not None:
+        result = report.result
+        parts.append(_section("等级门槛 / gates", gates_html(result["recommendation"]["reasons"])))
+        lost = result["score_result"]["lost_points"]
+        parts.append(_section("失分条目 / items that lost points", table_html(
+            [{"item": i["item_id"], "text": scheme.items_by_id[i["item_id"]].text
+              if i["item_id"] in scheme.items_by_id else "", "lost": f"{i['lost']:.2f}", "basis": i["basis"]}
+             for i in lost], {"item": "条目", "text": "内容", "lost": "失分", "basis": "依据 why"})))
+        excluded = result.get("not_applicable", [])
+        if excluded:
+            parts.append(_section("不适用 / not applicable", table_html(
+                excluded, {"item_id": "条目", "reason": "理由", "basis": "方案许可与依据"})))
+    characteristic = records.get("characteristic")
+    if characteristic is not None and characteristic.result.get("kpis"):
+        kpis = [{"measure": v["name"],
+                 "value": "—" if v["value"] is None else f"{v['value']:.3g}",
+                 "basis": f"{v['numerator']:g} / {v['denominator']}"}
+                for v in characteristic.result["kpis"].values()]
+        out = characteristic.result.get("out_of_control") or []
+        parts.append(_section("监测指标 / KPIs", table_html(kpis, {"measure": "指标", "value": "值", "basis": "分子/分母"})
+                              + (f"<p style='color:#c62828'>超出控制限 out of control：{len(out)} 个月次</p>" if out
+                                 else "<p>各月均在控制限内 / every month within the control limits</p>")))
+    survey = characteristic.result.get("survey") if characteristic is not None else None
+    if survey:
+        rows = [{"indicator": i["name"], "score": f"{i['score']:.1f}",
+                 "interval": f"{i['score_low']:.1f}–{i['score_high']:.1f}",
+                 "satisfied": f"{i['satisfied_share']:.0%}（{i['satisfied_low']:.0%}–{i['satisfied_high']:.0%}）"}
+                for i in survey["indicators"]]
+        nps = survey.get("nps")
+        nps_text = (f"NPS {nps['nps']:.1f}（95% 区间 {nps['nps_low']:.1f} 至 {nps['nps_high']:.1f}）" if nps else "")
+        parts.append(_section("满意度调查 / survey", f"<p>有效样本 {survey['responses']}"
+                              f"（所需 {survey['required_sample']}）；{nps_text}</p>"
+                              + table_html(rows, {"indicator": "指标", "score": "得分", "interval": "95% 区间",
+                                                  "satisfied": "满意占比（Wilson 区间）"})))
+    if sample is not None:
+        bad = sum(1 for v in sample.verified.values() for c in scheme.case_checks
+                  if getattr(v, c.field) == c.nonconforming_value)
+        parts.append(_section("抽样案例 / sampled cases",
+                              f"<p>{html.escape(sample.method)}：抽取 {len(sample.ids)}，已复核 {len(sample.verified)}，"
+                              f"不符合检查项 {bad}；种子 {sample.seed}</p>"))
+    grades = scheme.finding_grades_by_id
+    parts.append(_section("不符合与纠正措施 / findings", table_html(
+        [{"grade": grades[f.grade].name if f.grade in grades else f.grade, "clause": f.clause,
+          "description": f.description, "due": f.due_on or "",
+          "status": ("已验证关闭 verified" if f.verified_on else "计划已接受 plan accepted" if f.plan_accepted_on
+                     else "未关闭 open")} for f in findings],
+        {"grade": "等级", "clause": "条款", "description": "描述", "due": "期限", "status": "状态"})
+        if findings else "<p>无 / none</p>"))
+    planning = records.get("planning")
+    if planning is not None:
+        steps = planning.result.get("person_days", {}).get("steps", [])
+        sites = planning.result.get("site_sample") or {}
+        parts.append(_section("人日与抽样 / person-days and sampling",
+                              table_html(steps, {"days": "人日", "zh": "计算步骤"})
+                              + (f"<p>抽样场所：指定 {'、'.join(sites.get('chosen', []))}；随机 "
+                                 f"{'、'.join(sites.get('drawn', []))}（种子 {sites.get('seed')}）</p>" if sites else "")))
+        violations = planning.result.get("team_violations", [])
+        parts.append(_section("审查组与公正性 / team and impartiality",
+                              table_html([{"id": m.auditor.id, "name": m.auditor.name, "role": m.role} for m in team],
+                                         {"id": "编号", "name": "姓名", "role": "角色"})
+                              + ("<p style='color:#c62828'>" + "<br>".join(html.escape(str(v.get("zh", v)))
+                                                                       for v in violations) + "</p>"
+                                 if violations else "<p style='color:#2e7d32'>✓ 能力与公正性检查通过</p>")))
+    stage_names = {s.id: s.name for s in scheme.procedure_stages}
+    parts.append(_section("签署 / sign-offs", table_html(
+        [{"stage": stage_names.get(s, s), "by": r.signed_by or "—", "at": f"{r.signed_at:%Y-%m-%d %H:%M}" if r.signed_at
+          else "未签署 not signed",
+          "signature": ("—" if not r.signed else "✓ 有效 valid" if signatures.get(s) else "✗ 签署后有改动 changed")}
+         for s, r in records.items()],
+        {"stage": "阶段", "by": "签署人", "at": "时间", "signature": "签名"})))
+    if decision is not None:
+        level = next((lv for lv in scheme.levels if lv.rank == decision.level_rank), None)
+        parts.append(_section("认证决定 / decision",
+                              f"<p>{decision.decided_on}：{'批准 certified' if decision.certified else '不予认证 refused'}"
+                              f"，{level.label if level else ''}；委员 {'、'.join(decision.members)}；"
+                              f"{html.escape(decision.reasons)}</p>"))
+    if certificate is not None:
+        parts.append(_section("证书 / certificate",
+                              f"<p>{html.escape(certificate.number)}，{certificate.status}，有效期至 {certificate.expires_on}</p>"
+                              + table_html([h.as_dict() for h in history],
+                                           {"on": "日期", "from_status": "原状态", "to_status": "新状态",
+                                            "reason": "原因", "decided_by": "决定人"})))
+    return "".join(parts)

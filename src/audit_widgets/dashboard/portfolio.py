@@ -1,0 +1,142 @@
+"""What the committee's dashboard shows, read from what the store already holds.
+
+Nothing here evaluates an audit: scores come from the recorded stage results (the report's,
+or the evaluation stages' while the report is not recorded), so a page view costs reads only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..domain import Applicant, StageRecord
+from ..rules.lifecycle import surveillance_due_dates
+from ..scheme import Scheme
+from ..store.repository import Workbench
+
+# The recorded results that carry a score, the most complete first.
+SCORED_STAGES = ("report", "system_audit", "characteristic")
+OPEN_GRADES = ("major", "minor", "observation")
+COMMITTEE = "认证委员会 committee"
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    applicant_id: str
+    name: str
+    uscc: str
+    domains: str
+    stage: str            # the stage that is next to do, by its name
+    holder: str           # who holds it
+    score: float | None
+    level: str
+    level_rank: int | None
+    provisional: bool     # the score is not the recorded report's yet
+    findings: dict = field(default_factory=dict)  # open findings by grade
+    decision: str = "—"
+    certificate: str = "—"
+    next_surveillance: date | None = None
+    stale: bool = False   # answers changed after the figures were recorded
+    certified: bool = False
+    dimensions: dict = field(default_factory=dict)  # dimension id → score, as recorded
+
+    def as_record(self) -> dict:
+        record = dict(self.__dict__)
+        for grade in OPEN_GRADES:
+            record[f"open_{grade}"] = self.findings.get(grade, 0)
+        del record["findings"]
+        del record["dimensions"]
+        for dimension, value in self.dimensions.items():
+            record[f"dim_{dimension}"] = value
+        return record
+
+
+def next_stage(scheme: Scheme, records: dict[str, StageRecord]):
+    """The first stage of the procedure with no result yet (or one marked for redo)."""
+    for stage in scheme.procedure_stages:
+        record = records.get(stage.id)
+        if record is None or record.redo_reason:
+            return stage
+    return None
+
+
+def _score(records: dict[str, StageRecord]) -> tuple[float | None, dict | None, bool, dict]:
+    for stage_id in SCORED_STAGES:
+        record = records.get(stage_id)
+        if record is not None and "scores" in record.result:
+            scores = record.result["scores"]
+            return scores["score"], scores["level"], stage_id != "report", scores.get("dimension_scores", {})
+    return None, None, False, {}
+
+
+def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> PortfolioRow:
+    scheme = view.scheme
+    application = view.current_application(applicant.id)
+    records = view.stage_results(application) if application else {}
+    decision = view.decision(application) if application else None
+    refused = decision is not None and not decision.certified
+    stage = None if refused else next_stage(scheme, records)
+    team = view.team(application) if application else []
+    leader = next((m.auditor for m in team if m.role == "leader"), None)
+    if stage is None:
+        holder = "—"
+    elif stage.signed_by == "decision_maker":
+        holder = COMMITTEE
+    else:
+        holder = f"{leader.name} {leader.id}" if leader else "待组建审查组 no team yet"
+    score, level, provisional, dimensions = _score(records)
+    findings: dict[str, int] = {}
+    for finding in view.findings(application) if application else []:
+        if finding.verified_on is None and finding.grade in OPEN_GRADES:
+            findings[finding.grade] = findings.get(finding.grade, 0) + 1
+    levels = {lv.rank: lv for lv in scheme.levels}
+    decided = "—"
+    if decision is not None:
+        decided = f"批准 {levels[decision.level_rank].label}" if decision.certified else "不予认证 refused"
+    certificate = view.certificate_for(applicant.id)
+    statuses = {s.id: s.name for s in scheme.certificate_statuses}
+    due = None
+    if certificate is not None and decision is not None and decision.certified:
+        due = next((d for d in surveillance_due_dates(scheme, decision.decided_on) if d >= today), None)
+    return PortfolioRow(
+        applicant_id=applicant.id, name=applicant.name, uscc=applicant.uscc, domains=",".join(applicant.domains),
+        stage=stage.name if stage else ("已结束（不予认证）closed" if refused else "已完成 complete"), holder=holder,
+        score=score, level=level["label"] if level else "—", level_rank=level["rank"] if level else None,
+        provisional=provisional, findings=findings, decision=decided,
+        certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
+        next_surveillance=due, stale=bool(application and view.stale_stages(application)),
+        certified=bool(decision and decision.certified), dimensions=dimensions,
+    )
+
+
+def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
+    """One row per applicant, read in one snapshot of the store."""
+    today = today or date.today()
+    with workbench.reading() as view:
+        rows = [portfolio_row(view, applicant, today).as_record() for applicant in view.list_applicants()]
+        dimensions = view.scheme.dimension_ids
+    columns = [c for c in PortfolioRow.__dataclass_fields__ if c not in ("findings", "dimensions")]
+    columns += [f"open_{g}" for g in OPEN_GRADES] + [f"dim_{d}" for d in dimensions]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def benchmark(rows: pd.DataFrame, applicant_id: str, dimension_ids) -> pd.DataFrame | None:
+    """5.2c 与行业标杆的差距: this applicant's score and dimension scores against the others
+    certified in its (first) domain: its percentile, the domain median and the best."""
+    me = rows[rows["applicant_id"] == applicant_id]
+    if me.empty or pd.isna(me.iloc[0]["score"]):
+        return None
+    domain = me.iloc[0]["domains"].split(",")[0]
+    peers = rows[rows["certified"] & rows["domains"].str.split(",").str[0].eq(domain)]
+    if peers.empty:
+        return None
+    table = []
+    for column, label in [("score", "总分 score")] + [(f"dim_{d}", d) for d in dimension_ids]:
+        values = peers[column].dropna()
+        mine = me.iloc[0][column]
+        if values.empty or pd.isna(mine):
+            continue
+        table.append({"measure": label, "mine": mine, "percentile": (values <= mine).mean() * 100,
+                      "median": values.median(), "best": values.max(), "peers": len(values), "domain": domain})
+    return pd.DataFrame(table)

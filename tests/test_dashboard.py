@@ -1,0 +1,103 @@
+"""The committee's dashboard reads what the store holds, opened read-only, and filters it in
+the kernel. (The Voila server in Chromium: test_dashboard_browser.py.)"""
+import shutil
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from audit_widgets.dashboard.app import Dashboard
+from audit_widgets.dashboard.pages import PortfolioPage, applicant_html, pending_decisions_html
+from audit_widgets.dashboard.portfolio import benchmark, portfolio
+from audit_widgets.store.database import read_only_url
+from audit_widgets.store.repository import Workbench
+
+from .conftest import database_digest
+
+DEMO = {"demo-industrial", "demo-consumer", "demo-special", "demo-composite"}
+
+
+@pytest.fixture(scope="module")
+def read_only(demo_db, scheme, tmp_path_factory):
+    """A copy of the demo store, opened the way the dashboard opens it."""
+    source = demo_db.removeprefix("sqlite:///")
+    path = tmp_path_factory.mktemp("dash") / "demo.sqlite"
+    shutil.copy(source, path)
+    return path, Workbench(read_only_url(f"sqlite:///{path}"), scheme, actor="dashboard")
+
+
+def test_the_portfolio_has_a_row_per_applicant_from_the_recorded_results(read_only, scheme):
+    path, workbench = read_only
+    before = database_digest(path)
+    rows = portfolio(workbench).set_index("applicant_id")
+    assert set(rows.index) == DEMO
+    special = rows.loc["demo-special"]
+    assert special["open_major"] == 1 and special["decision"].startswith("不予认证") and special["level"] == "一级"
+    consumer = rows.loc["demo-consumer"]
+    assert consumer["certified"] and consumer["certificate"] == "有效" and consumer["next_surveillance"]
+    assert rows.loc["demo-composite"]["stage"] == "认证申请" and rows.loc["demo-composite"]["score"] != rows.loc[
+        "demo-composite"]["score"]  # NaN: nothing recorded yet
+    assert not rows["stale"].any()
+    assert database_digest(path) == before
+
+
+def test_the_store_refuses_any_write_through_the_dashboard(read_only):
+    path, workbench = read_only
+    before = database_digest(path)
+    with pytest.raises(OperationalError):
+        workbench.add_auditor("Z9", "某人", "auditor", ["a"])
+    assert database_digest(path) == before
+
+
+def test_filters_search_sort_and_pages_run_in_the_kernel(read_only):
+    _, workbench = read_only
+    page = PortfolioPage(portfolio(workbench), page_size=2)
+    assert "<b>4</b> / 4" in page.count.value and len(page.page.options) == 2
+    page.domain.value = "c"
+    assert "<b>1</b> / 4" in page.count.value and "demo-special" in page.table.value
+    page.domain.value = "__all__"
+    page.search.value = "91320500"  # demo-industrial's USCC
+    assert "<b>1</b> / 4" in page.count.value and "demo-industrial" in page.table.value
+    page.search.value = ""
+    page.sort.value, page.descending.value = "score", True
+    assert page.table.value.index("demo-consumer") < page.table.value.index("demo-industrial")
+    assert "?applicant=demo-consumer" in page.table.value
+
+
+def test_the_refused_applicant_shows_its_failed_veto_item_and_open_major_finding(read_only):
+    _, workbench = read_only
+    page = applicant_html(workbench, "demo-special")
+    assert "否决项不符合：B13" in page and "严重不符合未关闭" in page and "<svg" in page
+    assert "医院" in page  # the 不适用 reasons of its report
+    assert "签名" in page and "不予认证" in page
+
+
+def test_the_benchmark_sets_an_applicant_against_the_certified_of_its_domain(read_only, scheme):
+    _, workbench = read_only
+    rows = portfolio(workbench)
+    table = benchmark(rows, "demo-consumer", scheme.dimension_ids)
+    total = table.set_index("measure").loc["总分 score"]
+    assert total["peers"] == 1 and total["percentile"] == 100 and total["best"] == total["mine"]
+    assert benchmark(rows, "demo-special", scheme.dimension_ids) is None  # no certified peer in c
+
+
+def test_the_notebook_steps_show_the_portfolio_or_one_applicant(read_only, monkeypatch):
+    path, _ = read_only
+    dashboard = Dashboard.open(f"sqlite:///{path}")
+    view = dashboard.portfolio_view()
+    chooser = next(w for w in view.children if "aw-open" in w._dom_classes)
+    detail = next(w for w in view.children if "aw-detail" in w._dom_classes)
+    chooser.value = "demo-special"
+    assert "B13" in detail.value and view.children[-1].layout.display == "none"
+    assert "与行业标杆的差距" in detail.value
+
+
+def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db_url, scheme):
+    applicant_id, application = staffed_audit
+    workbench = Workbench(db_url, scheme, actor="admin")
+    workbench.set_team(application, [("A02", "leader"), ("M02", "expert")])  # a committee member on the team
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
+        workbench.record_stage_result(application, stage, {})
+    workbench.record_stage_result(application, "report", {
+        "recommendation": {"certifiable": True, "level": {"label": "三级"}}})
+    html = pending_decisions_html(workbench, portfolio(workbench))
+    assert applicant_id in html and "建议批准 三级" in html and "M02" in html
