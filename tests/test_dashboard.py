@@ -101,3 +101,17 @@ def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db
         "recommendation": {"certifiable": True, "level": {"label": "三级"}}})
     html = pending_decisions_html(workbench, portfolio(workbench))
     assert applicant_id in html and "建议批准 三级" in html and "M02" in html
+
+
+def test_demo_portfolio_adds_applicants_scored_through_the_pipeline(workbench, scheme):
+    from audit_widgets.demo_portfolio import create_portfolio
+    added = create_portfolio(workbench, 4, echo=lambda _: None)
+    assert added == ["pf-0001", "pf-0002", "pf-0003", "pf-0004"]
+    rows = portfolio(workbench).set_index("applicant_id")
+    assert set(rows["domains"].str[0]) == {"a", "b", "c", "d"}
+    for applicant_id in added:
+        application = workbench.current_application(applicant_id)
+        report = workbench.stage_result(application, "report").result
+        assert rows.loc[applicant_id, "score"] == report["scores"]["score"] and not rows.loc[applicant_id, "provisional"]
+        assert workbench.decision(application) is not None
+    assert create_portfolio(workbench, 4, echo=lambda _: None) == []  # already there: nothing added twice

@@ -486,11 +486,16 @@ def kpis(state: State, applicant_id, as_json) -> None:
 
 
 @cli.command("demo")
+@click.option("--portfolio", type=click.IntRange(min=0), default=0, show_default=True,
+              help="另加 N 个合成申请方（经完整流程评分）/ add N synthetic applicants, scored through the pipeline")
 @pass_state
-def demo(state: State) -> None:
+def demo(state: State, portfolio) -> None:
     """创建演示申请方并走完认证流程 / Create the demo applicants and carry them through the procedure."""
     from .demo import create_demo
+    from .demo_portfolio import create_portfolio
     workbench = state.workbench()
+    if portfolio:
+        create_portfolio(workbench, portfolio, echo=click.echo)
     for applicant_id in create_demo(workbench, echo=click.echo):
         application_id = workbench.current_application(applicant_id)
         decision = workbench.decision(application_id) if application_id else None

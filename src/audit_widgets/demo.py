@@ -128,6 +128,8 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id:
         elif item.judgement == "sample":
             checked = rng.randint(8, 20)
             bad = sum(rng.random() > demo.answer_quality for _ in range(checked))
+            if item.veto:
+                bad = 0  # a failed veto item is a deliberate scenario (failed_items), not chance
             answer, grade = Answer(checked=checked, nonconforming=bad), None
         elif item.veto:
             answer, grade = Answer("conform"), None  # a failed veto item is a deliberate scenario (failed_items)
