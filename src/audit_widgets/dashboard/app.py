@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from ..charts import dimension_chart, to_svg
 from ..paths import default_database_url
 from ..scheme import load_scheme
 from ..store.database import read_only_url
@@ -45,8 +46,17 @@ class Dashboard:
     @classmethod
     def open(cls, database_url: str | None = None) -> Dashboard:
         """The store of $AUDIT_WORKBENCH_DB (or the default), opened read-only."""
-        return cls(Workbench(read_only_url(database_url or default_database_url()), load_scheme(),
-                             actor="dashboard"))
+        dashboard = cls(Workbench(read_only_url(database_url or default_database_url()), load_scheme(),
+                                  actor="dashboard"))
+        dashboard.warm_up()
+        return dashboard
+
+    def warm_up(self) -> None:
+        """Render one chart before the request: the SVG renderer's first call costs seconds
+        (it loads Vega), which would otherwise fall on the first drill-down."""
+        scheme = self.workbench.scheme
+        to_svg(dimension_chart({d: scheme.scoring.scale for d in scheme.dimension_ids}, scheme.dimension_names,
+                               scheme.scoring.scale, 0))
 
     def read(self) -> None:
         self.rows = portfolio(self.workbench)
