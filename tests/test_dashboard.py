@@ -115,3 +115,14 @@ def test_demo_portfolio_adds_applicants_scored_through_the_pipeline(workbench, s
         assert rows.loc[applicant_id, "score"] == report["scores"]["score"] and not rows.loc[applicant_id, "provisional"]
         assert workbench.decision(application) is not None
     assert create_portfolio(workbench, 4, echo=lambda _: None) == []  # already there: nothing added twice
+
+
+def test_the_portfolio_is_read_again_only_after_a_write(workbench, consumer, tmp_path):
+    from audit_widgets.dashboard.portfolio import cached_portfolio
+    first = cached_portfolio(workbench, tmp_path)
+    assert len(list(tmp_path.glob("portfolio-*.parquet"))) == 1
+    assert cached_portfolio(workbench, tmp_path).equals(first)
+    workbench.open_application(consumer)  # a write: a new trail entry
+    again = cached_portfolio(workbench, tmp_path)
+    assert again.set_index("applicant_id").loc[consumer, "stage"] == "认证申请"
+    assert len(list(tmp_path.glob("portfolio-*.parquet"))) == 1  # the old file is gone

@@ -4,23 +4,20 @@ it: it reads the page's query string and shows the portfolio or one applicant.""
 from __future__ import annotations
 
 import html
-import time
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from ..charts import dimension_chart, to_svg
-from ..paths import default_database_url
+from ..paths import default_database_url, outputs_dir
 from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
 from ..widgets.base import table_html
 from .pages import PortfolioPage, applicant_html, pending_decisions_html
-from .portfolio import benchmark, portfolio
+from .portfolio import benchmark, cached_portfolio
 
-# A preheated kernel may wait in Voila's pool for a while: older figures are read again.
-FRESH_SECONDS = 60
 STYLE = """<style>
 .aw-dashboard table { border-collapse: collapse; }
 .aw-dashboard td, .aw-dashboard th { border-bottom: 1px solid #eee; vertical-align: top; }
@@ -59,12 +56,10 @@ class Dashboard:
                                scheme.scoring.scale, 0))
 
     def read(self) -> None:
-        self.rows = portfolio(self.workbench)
-        self.read_at = time.monotonic()
+        self.rows = cached_portfolio(self.workbench, outputs_dir() / "dashboard")
 
     def show(self, query: str | None = None) -> None:
-        if time.monotonic() - self.read_at > FRESH_SECONDS:
-            self.read()
+        self.read()  # one query and a cached file when nothing changed since the preheat
         query = query_string() if query is None else query
         applicant_id = (parse_qs(query.lstrip("?")).get("applicant") or [""])[0]
         display(HTML(STYLE))

@@ -129,7 +129,8 @@ def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
     pending = []
     with workbench.reading() as view:
         makers = view.decision_makers()
-        for applicant_id in rows["applicant_id"]:
+        candidates = rows[rows["reported"] & (rows["decision"] == "—")]
+        for applicant_id in candidates["applicant_id"]:
             application = view.current_application(applicant_id)
             if application is None or view.decision(application) is not None:
                 continue

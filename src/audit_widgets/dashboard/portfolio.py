@@ -5,8 +5,11 @@ or the evaluation stages' while the report is not recorded), so a page view cost
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,6 +42,7 @@ class PortfolioRow:
     next_surveillance: date | None = None
     stale: bool = False   # answers changed after the figures were recorded
     certified: bool = False
+    reported: bool = False  # the report stage has a recorded result
     dimensions: dict = field(default_factory=dict)  # dimension id → score, as recorded
 
     def as_record(self) -> dict:
@@ -106,7 +110,7 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
         provisional=provisional, findings=findings, decision=decided,
         certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
         next_surveillance=due, stale=bool(application and view.stale_stages(application)),
-        certified=bool(decision and decision.certified), dimensions=dimensions,
+        certified=bool(decision and decision.certified), reported="report" in records, dimensions=dimensions,
     )
 
 
@@ -119,6 +123,29 @@ def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
     columns = [c for c in PortfolioRow.__dataclass_fields__ if c not in ("findings", "dimensions")]
     columns += [f"open_{g}" for g in OPEN_GRADES] + [f"dim_{d}" for d in dimensions]
     return pd.DataFrame(rows, columns=columns)
+
+
+def cached_portfolio(workbench: Workbench, cache_dir: Path, today: date | None = None) -> pd.DataFrame:
+    """The portfolio, read again only when the store changed (a new trail entry), the scheme
+    changed or the day changed; else from a Parquet file in `cache_dir` (never in the store)."""
+    today = today or date.today()
+    # The row's fields are in the key too, so a cache written by another version is not read.
+    fields = hashlib.sha256(",".join(PortfolioRow.__dataclass_fields__).encode()).hexdigest()[:8]
+    key = f"{workbench.trail_head()}-{workbench.scheme.fingerprint[:16]}-{today.isoformat()}-{fields}"
+    path = cache_dir / f"portfolio-{key}.parquet"
+    if path.exists():
+        return pd.read_parquet(path)
+    rows = portfolio(workbench, today)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("portfolio-*.parquet"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    # Voila's pool starts kernels side by side: each writes its own file, then renames it, so
+    # no kernel reads a half-written file and none trips over another's.
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    rows.to_parquet(partial)
+    partial.replace(path)
+    return rows
 
 
 def benchmark(rows: pd.DataFrame, applicant_id: str, dimension_ids) -> pd.DataFrame | None:

@@ -8,7 +8,7 @@ concern into the stores it combines.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain import TrailEntry
 from . import models
@@ -26,6 +26,12 @@ from .team import TeamStore
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
                 CaseStore, AdjustmentStore, CertificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
+
+    def trail_head(self) -> int:
+        """The id of the newest trail entry: every write adds one, so an unchanged head means
+        an unchanged store (what the dashboard's cache is keyed on)."""
+        with self._reading_session() as session:
+            return session.scalar(select(func.max(models.AuditTrail.id))) or 0
 
     def trail(self, entity: str | None = None) -> list[TrailEntry]:
         query = select(models.AuditTrail).order_by(models.AuditTrail.id)
