@@ -89,6 +89,12 @@ def test_the_notebook_steps_show_the_portfolio_or_one_applicant(read_only, monke
     chooser.value = "demo-special"
     assert "B13" in detail.value and view.children[-1].layout.display == "none"
     assert "与行业标杆的差距" in detail.value
+    chooser.value = "demo-consumer"
+    trends = view.children[-2].children[0]  # the KPI trends, drawn only when a measure is chosen
+    measure = trends.children[1]
+    assert "aw-trends" in trends._dom_classes and trends.children[2].value == ""
+    measure.value = measure.options[1][1]
+    assert "<svg" in trends.children[2].value and "控制上限" in trends.children[2].value
 
 
 def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db_url, scheme):

@@ -15,7 +15,7 @@ from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
 from ..widgets.base import table_html
-from .pages import PortfolioPage, applicant_html, pending_decisions_html
+from .pages import PortfolioPage, applicant_html, kpi_trends, pending_decisions_html
 from .portfolio import benchmark, cached_portfolio
 
 STYLE = """<style>
@@ -66,6 +66,9 @@ class Dashboard:
         if applicant_id and applicant_id in set(self.rows["applicant_id"]):
             display(HTML(f"<div class='aw-dashboard aw-applicant'>{applicant_html(self.workbench, applicant_id)}"
                          f"{self.benchmark_html(applicant_id)}</div>"))
+            trends = kpi_trends(self.workbench, applicant_id)
+            if trends is not None:
+                display(trends)
             return
         if applicant_id:
             display(HTML(f"<p style='color:#c62828'>没有申请方「{html.escape(applicant_id)}」/ no such applicant</p>"))
@@ -81,17 +84,20 @@ class Dashboard:
         chooser.add_class("aw-open")
         detail = widgets.HTML()
         detail.add_class("aw-detail")
+        trends = widgets.VBox()
         overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows))])
 
         def chosen(change) -> None:
             applicant_id = change["new"]
             detail.value = (f"<div class='aw-applicant'>{applicant_html(self.workbench, applicant_id)}"
                             f"{self.benchmark_html(applicant_id)}</div>" if applicant_id else "")
+            trend = kpi_trends(self.workbench, applicant_id) if applicant_id else None
+            trends.children = (trend,) if trend is not None else ()
             overview.layout.display = "none" if applicant_id else None
 
         chooser.observe(chosen, names="value")
         view = widgets.VBox([widgets.HTML("<h2>认证委员会 / certification committee：申请方总览 portfolio</h2>"),
-                             chooser, detail, overview])
+                             chooser, detail, trends, overview])
         view.add_class("aw-dashboard")
         return view
 

@@ -9,7 +9,7 @@ from datetime import date
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts import dimension_chart, to_svg
+from ..charts import control_chart, dimension_chart, to_svg
 from ..rules.decision import conflicted_members
 from ..store.repository import Workbench
 from ..widgets.base import table_html
@@ -277,3 +277,37 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
                                            {"on": "日期", "from_status": "原状态", "to_status": "新状态",
                                             "reason": "原因", "decided_by": "决定人"})))
     return "".join(parts)
+
+
+def kpi_trends(workbench: Workbench, applicant_id: str) -> widgets.VBox | None:
+    """The KPI trends with their control limits (as recorded at 04), one measure at a time and
+    drawn only when chosen, so that opening an applicant stays fast."""
+    with workbench.reading() as view:
+        application = view.current_application(applicant_id)
+        record = view.stage_result(application, "characteristic") if application else None
+    series = pd.DataFrame(record.result.get("kpi_monthly") or []) if record else pd.DataFrame()
+    if series.empty:
+        return None
+    measures = workbench.scheme.measures_by_id
+    flagged = set(series.loc[series["out_of_control"].astype(bool), "measure"])
+    options = [("— 选择指标查看月度趋势 / choose a KPI —", "")] + [
+        (f"{measures[m].name if m in measures else m}{' ⚠ 失控' if m in flagged else ''}", m)
+        for m in series["measure"].drop_duplicates()]
+    chooser = widgets.Dropdown(options=options, layout=widgets.Layout(width="420px"))
+    chart = widgets.HTML()
+
+    def draw(change) -> None:
+        measure = change["new"]
+        if not measure:
+            chart.value = ""
+            return
+        unit = measures[measure].unit if measure in measures else "rate"
+        data = series[series["measure"] == measure].astype({"value": float, "centre": float, "lcl": float,
+                                                            "ucl": float, "out_of_control": bool})
+        chart.value = to_svg(control_chart(data, measures[measure].name if measure in measures else measure,
+                                           ".1%" if unit == "rate" else ".1f"))
+
+    chooser.observe(draw, names="value")
+    box = widgets.VBox([widgets.HTML("<h3>监测指标月度趋势与控制限 / KPI trends and control limits</h3>"), chooser, chart])
+    box.add_class("aw-trends")
+    return box

@@ -94,6 +94,9 @@ def compute_characteristic(workbench: Workbench, applicant_id: str, application_
         monthly = evaluation.kpis.monthly
         result["kpis"] = {k: asdict(v) for k, v in evaluation.kpis.overall.items()}
         result["out_of_control"] = monthly[monthly["out_of_control"]][["measure", "month", "value"]].to_dict("records")
+        # The monthly series with their control limits, for the committee's trend charts.
+        series = monthly[["measure", "month", "value", "centre", "lcl", "ucl", "out_of_control"]]
+        result["kpi_monthly"] = series.astype(object).where(series.notna(), None).to_dict("records")
     if sample is not None:
         result["case_sample"] = {"population_hash": sample.population_hash, "population_size": sample.population_size,
                                  "method": sample.method, "seed": sample.seed, "drawn": len(sample.ids),
