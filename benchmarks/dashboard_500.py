@@ -40,11 +40,8 @@ def serve(notebook: Path | None, database: Path):
     from tests.browser import free_port
 
     from audit_widgets.dashboard.serve import voila_server
-    server = voila_server(port=free_port(), token="bench", database_url=f"sqlite:///{database}")
-    command = list(server.command)
-    if notebook is not None:
-        command[3] = str(notebook)
-    process = subprocess.Popen(command, env=server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = voila_server(port=free_port(), token="bench", database_url=f"sqlite:///{database}", notebook=notebook)
+    process = subprocess.Popen(server.command, env=server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(8)  # the server starts and fills its pool of preheated kernels
     return process, server.url
 

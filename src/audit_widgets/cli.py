@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
 from .errors import WorkbenchError
 from .paths import DB_ENV, SCHEME_ENV
 
@@ -524,7 +525,7 @@ def run(state: State, applicant_ids) -> None:
 
 
 @cli.command("serve")
-@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True, help="端口 / port")
+@click.option("--port", type=click.IntRange(1, 65535), default=DASHBOARD_PORT, show_default=True, help="端口 / port")
 @click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
 @click.option("--token", default=None, help="访问令牌（默认随机生成）/ access token (generated when omitted)")
 @pass_state

@@ -720,23 +720,23 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         problems.append(Problem(zh="等级分数线应逐级递增", en="level thresholds must increase with rank",
                                 file=source.get("levels"), column="levels.min_score"))
 
-    fed_by: dict[str, str] = {}
+    item_of_measure: dict[str, str] = {}
     for item in scheme.checklist:
-        if item.measure and item.measure in fed_by:
+        if item.measure and item.measure in item_of_measure:
             problems.append(Problem(
-                zh=f"测量指标「{item.measure}」已用于条目 {fed_by[item.measure]}，同一数据不得计分两次",
-                en=f"measure '{item.measure}' already feeds item {fed_by[item.measure]}; a figure is scored once",
+                zh=f"测量指标「{item.measure}」已用于条目 {item_of_measure[item.measure]}，同一数据不得计分两次",
+                en=f"measure '{item.measure}' already feeds item {item_of_measure[item.measure]}; a figure is scored once",
                 file=source.get("checklist"), entry=item.id, column="checklist.measure"))
         if item.measure:
-            fed_by[item.measure] = item.id
-    fed_by = {}
+            item_of_measure[item.measure] = item.id
+    field_of_item: dict[str, str] = {}
     for check in scheme.case_checks:
-        if check.item in fed_by:
+        if check.item in field_of_item:
             problems.append(Problem(
-                zh=f"条目 {check.item} 已由案例字段「{fed_by[check.item]}」计分",
-                en=f"item {check.item} is already answered by the case field '{fed_by[check.item]}'",
+                zh=f"条目 {check.item} 已由案例字段「{field_of_item[check.item]}」计分",
+                en=f"item {check.item} is already answered by the case field '{field_of_item[check.item]}'",
                 file=source.get("case_checks"), entry=check.field, column="case_checks.item"))
-        fed_by[check.item] = check.field
+        field_of_item[check.item] = check.field
     organisation_types = {t.id for t in scheme.organisation_types} | {ALL_DOMAINS}
     for exemption in scheme.veto_exemptions:
         item = scheme.items_by_id.get(exemption.item)
@@ -760,6 +760,10 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
                                     column="measure_bands.full_at"))
         if band.domain == ALL_DOMAINS:
             banded.add(band.measure)
+    for measure in sorted({b.measure for b in scheme.measure_bands} - banded):
+        problems.append(Problem(
+            zh=f"测量指标「{measure}」缺少 domain: all 的计分区间", en=f"measure '{measure}' has no default band (domain: all)",
+            file=source.get("measure_bands"), entry=measure, column="measure_bands.domain"))
 
     for item in scheme.checklist:
         if item.method not in methods:

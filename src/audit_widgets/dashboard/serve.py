@@ -29,9 +29,11 @@ class Server:
 
 
 def voila_server(port: int = DEFAULT_PORT, ip: str = "127.0.0.1", token: str | None = None,
-                 database_url: str | None = None, preheat: bool = True) -> Server:
+                 database_url: str | None = None, preheat: bool = True, notebook: Path | None = None) -> Server:
+    """`notebook`: the dashboard by default (another, e.g. the benchmark's one-cell baseline,
+    is served with the same options)."""
     token = token or secrets.token_urlsafe(24)
-    notebook = workbooks_dir() / DASHBOARD_NOTEBOOK
+    notebook = notebook or workbooks_dir() / DASHBOARD_NOTEBOOK
     command = [
         sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
         f"--token={token}", "--template=audit", "--strip_sources=True", "--show_tracebacks=False",

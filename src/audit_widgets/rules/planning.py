@@ -78,14 +78,14 @@ def case_sample_for(scheme: Scheme, lots: CaseLots, level: str | None = None) ->
 def draw_cases(closed: pd.DataFrame, services: int, complaints: int, *, seed: int,
                stratify_by: str | None = None) -> DrawRecord:
     """Draw each lot with the same seed: services (stratified if asked) and complaints."""
-    parts = []
-    for is_complaint, size, strata in ((False, services, stratify_by), (True, complaints, None)):
+    parts: dict[str, DrawRecord] = {}  # lot name → its draw; an empty lot draws nothing
+    for name, is_complaint, size, strata in (("services", False, services, stratify_by),
+                                             ("complaints", True, complaints, None)):
         lot = closed[closed["is_complaint"] == is_complaint]
         if size and not lot.empty:
-            parts.append(draw_sample(lot, size, seed=seed, id_column="order_id", stratify_by=strata)[1])
-    method = "；".join(f"{'complaints' if i else 'services'}:{p.method}×{p.sample_size}"
-                      for i, p in zip((False, True), parts) if p is not None)
-    ids = [i for p in parts for i in p.ids]
+            parts[name] = draw_sample(lot, size, seed=seed, id_column="order_id", stratify_by=strata)[1]
+    method = "；".join(f"{name}:{p.method}×{p.sample_size}" for name, p in parts.items())
+    ids = [i for p in parts.values() for i in p.ids]
     return DrawRecord(population_hash(closed["order_id"]), len(closed), f"lots[{method}]", seed, len(ids), ids)
 
 

@@ -105,9 +105,7 @@ def measure_bands_for(scheme: Scheme, domains, promises: dict[str, float] | None
     applicant's published service promise where the band says so."""
     promises = promises or {}
     bands = {}
-    for measure in scheme.measures_by_id:
-        if not any(b.measure == measure for b in scheme.measure_bands):
-            continue
+    for measure in dict.fromkeys(b.measure for b in scheme.measure_bands):
         band = scheme.measure_band(measure, domains)
         if band.promise_sets_target and measure in promises:
             band = band.model_copy(update={"full_at": promises[measure]})

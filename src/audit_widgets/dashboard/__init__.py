@@ -1,0 +1,1 @@
+"""The certification committee's read-only Voila dashboard: read model, pages, server."""
