@@ -3,8 +3,9 @@ VENV      := .venv
 PYTHON    := $(VENV)/bin/python
 WORKBENCH := $(VENV)/bin/audit-workbench
 STAMP     := $(VENV)/.installed
-# System packages the browser tests and PDFs need: Chromium, CJK fonts, and colour emoji for the 🔒 marks.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+# System packages the browser tests and PDFs need: Chromium (also prints the PDFs), CJK fonts, colour
+# emoji for the 🔒 marks, and poppler-utils (pdftotext, pdffonts) for the tests that read the PDFs.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils
 
 .PHONY: demo lab dashboard test test-fast lint benchmark system-packages clean clean-data
 
@@ -21,7 +22,7 @@ system-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) system-packages
 	$(WORKBENCH) db init
 	$(WORKBENCH) scheme validate
 	$(WORKBENCH) demo

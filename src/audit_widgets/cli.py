@@ -505,25 +505,6 @@ def demo(state: State, portfolio) -> None:
             click.echo(f"{applicant_id}: {verdict}，等级 level {decision.level_rank}")
 
 
-@cli.command("run")
-@click.option("--applicant", "applicant_ids", multiple=True, help="申请方编号（可多次；默认全部）/ applicant ids (default: all)")
-@pass_state
-def run(state: State, applicant_ids) -> None:
-    """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill."""
-    from .batch import run_workbooks
-    from .store.database import get_engine
-    workbench = state.workbench()
-    ids = list(applicant_ids) or [a.id for a in workbench.list_applicants()]
-    for applicant_id in ids:
-        workbench.get_applicant(applicant_id)
-    url = get_engine(state.database_url).url.render_as_string(hide_password=False)
-    records = run_workbooks(state.scheme, ids, url, echo=click.echo)
-    failed = [r for r in records if r.error]
-    click.echo(f"完成 {len(records) - len(failed)}/{len(records)} 个工作簿 / workbooks ran cleanly")
-    if failed:
-        sys.exit(1)
-
-
 @cli.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=DASHBOARD_PORT, show_default=True, help="端口 / port")
 @click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
@@ -544,6 +525,10 @@ def serve(state: State, port, ip, token) -> None:
         sys.exit(subprocess.call(server.command, env=server.env))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+# --- command modules: each registers its commands on `cli` ---------------------------------
+from . import cli_batch, cli_documents  # noqa: E402,F401  (run, runs; report, certificate, register)
 
 
 def main() -> None:

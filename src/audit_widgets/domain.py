@@ -347,6 +347,26 @@ class TrailEntry(Record):
     detail: dict
 
 
+@dataclass(frozen=True)
+class NotebookRun(Record):
+    """One row of the batch ledger: a notebook run for an applicant, and what it ran on."""
+    run_id: str
+    applicant_id: str
+    notebook: str
+    started_at: datetime
+    finished_at: datetime
+    status: str  # ok, failed, timeout, died
+    outputs: tuple[str, ...]
+    inputs_hash: str
+    inputs: dict = field(default_factory=dict)
+    failed_cell: int | None = None
+    error: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+
 # The canonical work-order columns: what the importer produces, the store keeps and the KPIs read.
 WORK_ORDER_COLUMNS = (
     "order_id", "customer_id", "product_id", "service_type", "is_complaint", "issue",

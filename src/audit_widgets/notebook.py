@@ -22,6 +22,7 @@ from IPython.display import HTML, display
 
 from . import __version__
 from .errors import WorkbenchError
+from .files import write_atomically
 from .paths import SCHEME_ENV, outputs_dir
 from .scheme import load_scheme
 from .stages import StageOutcome, StageView, registry, run_stage
@@ -72,7 +73,8 @@ class StageNotebook:
 
     def stage_widgets(self) -> list[widgets.Widget]:
         """The registered widgets of the stage, bound to the applicant's current application."""
-        view = StageView(self.workbench, self.applicant_id, self.application_id, self.stage, self.read_only)
+        view = StageView(self.workbench, self.applicant_id, self.application_id, self.stage, self.read_only,
+                         whole=self.mode == "batch")
         return [w for cls in self.registered.widget_classes() for w in cls.for_stage(view)]
 
     def identity_html(self) -> str:
@@ -110,6 +112,9 @@ class StageNotebook:
                 f"This stage cannot start yet: finish {html.escape(ids)} first.</div>")
 
     def show(self) -> None:
+        if self.mode == "batch":
+            self.show_static()
+            return
         from .widgets.summary import StageSummary
         display(self.header())
         if self.blocked:
@@ -118,8 +123,20 @@ class StageNotebook:
         self.widgets = self.stage_widgets()
         for widget in self.widgets:
             display(widget)
-        if self.mode == "interactive":
-            display(StageSummary(self))
+        display(StageSummary(self))
+
+    def show_static(self) -> None:
+        """Batch: the same widgets, built offline and shown as HTML and SVG, so that the
+        executed notebook carries no widget state and reads as a document."""
+        from .widgets.static import offline, static_html
+        with offline():
+            parts = [static_html(self.header())]
+            if self.blocked:
+                parts.append(self.blocked_message())
+            else:
+                self.widgets = self.stage_widgets()
+                parts += [static_html(widget) for widget in self.widgets]
+        display(HTML("".join(parts)))
 
     def finish(self) -> StageOutcome | None:
         """Batch: compute the stage, record its result, write the results file. Interactive:
@@ -144,7 +161,6 @@ class StageNotebook:
     def write_results(self, outcome: StageOutcome) -> Path:
         scheme = self.workbench.scheme
         path = outputs_dir() / self.applicant_id / f"{self.stage.notebook}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "applicant_id": self.applicant_id, "stage": self.stage.id, "notebook": self.stage.notebook,
             "status": outcome.status, "message": {"zh": outcome.zh, "en": outcome.en},
@@ -153,8 +169,7 @@ class StageNotebook:
             "computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "result": outcome.result,
         }
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        return path
+        return write_atomically(path, json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
 
 def outcome_html(outcome: StageOutcome) -> str:

@@ -595,9 +595,28 @@ def problems_from_validation(exc: ValidationError, sections: dict, source: dict[
     return problems
 
 
+# Validated schemes by the digest of their files' bytes. The model is frozen, so one process
+# (a batch kernel forked from a warm parent, say) can share it instead of validating again.
+_validated: dict[str, Scheme] = {}
+
+
+def _files_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def load_scheme(folder: str | Path | None = None) -> Scheme:
     """Load and validate the scheme; any problem raises SchemeError naming file, entry, field."""
     folder = Path(folder) if folder else scheme_dir()
+    key = _files_digest(folder)
+    if key not in _validated:
+        _validated[key] = _validate_scheme(folder)
+    return _validated[key]
+
+
+def _validate_scheme(folder: Path) -> Scheme:
     sections, source = read_sections(folder)
     try:
         scheme = Scheme.model_validate(sections)

@@ -9,11 +9,24 @@ from datetime import date
 import ipywidgets as widgets
 import pandas as pd
 
-from ..charts import control_chart, dimension_chart, to_svg
+from ..result_html import (
+    findings_html,
+    gates_section_html,
+    history_html,
+    kpi_chart_svg,
+    kpi_series,
+    kpis_html,
+    lost_points_html,
+    not_applicable_html,
+    person_days_html,
+    scores_html,
+    section,
+    survey_html,
+    team_html,
+)
 from ..rules.decision import conflicted_members
 from ..store.repository import Workbench
 from ..widgets.base import table_html
-from ..widgets.decision import gates_html
 from .portfolio import OPEN_GRADES, SCORED_STAGES
 
 ALL = "__all__"
@@ -154,10 +167,6 @@ def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
                              escape=False)
 
 
-def _section(title: str, body: str) -> str:
-    return f"<h3>{html.escape(title)}</h3>{body}"
-
-
 def applicant_html(workbench: Workbench, applicant_id: str, today: date | None = None) -> str:
     """One applicant's drill-down, from its recorded results only."""
     scheme = workbench.scheme
@@ -174,7 +183,6 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         signatures = {stage: view.verify_sign_off(application, stage) for stage, r in records.items() if r.signed}
         stale = view.stale_stages(application) if application else []
         sample = view.case_sample(application) if application else None
-    names = scheme.dimension_names
     parts = [f"<p><a class='aw-back' href='?'>← 总览 / portfolio</a> · <a href='?applicant={html.escape(applicant_id)}'>"
              "本页链接 / link to this page</a></p>",
              f"<h2>{html.escape(applicant.name)}（{html.escape(applicant.id)}）</h2>",
@@ -185,80 +193,37 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
                      "changed after these results were recorded</p>")
     scored = next((records[s] for s in SCORED_STAGES if s in records and "scores" in records[s].result), None)
     if scored is not None:
-        scores = scored.result["scores"]
-        floor = next((lv.dimension_floor for lv in scheme.levels if lv.rank == scores["level"]["rank"]), 0)
-        parts.append(_section("得分 / scores",
-                              f"<p>总分 <b>{scores['score']:.1f}</b>，等级 <b>{scores['level']['label']} "
-                              f"{scores['level']['name']}</b></p>"
-                              + to_svg(dimension_chart(scores["dimension_scores"], names, scheme.scoring.scale, floor))
-                              + table_html([{"mode": m, "score": f"{v:.1f}"} for m, v in scores["mode_scores"].items()],
-                                           {"mode": "模式 mode", "score": "得分"})))
+        parts.append(section("得分 / scores", scores_html(scheme, scored.result["scores"])))
     report = records.get("report")
     if report is not None:
         result = report.result
-        parts.append(_section("等级门槛 / gates", gates_html(result["recommendation"]["reasons"])))
-        lost = result["score_result"]["lost_points"]
-        parts.append(_section("失分条目 / items that lost points", table_html(
-            [{"item": i["item_id"], "text": scheme.items_by_id[i["item_id"]].text
-              if i["item_id"] in scheme.items_by_id else "", "lost": f"{i['lost']:.2f}", "basis": i["basis"]}
-             for i in lost], {"item": "条目", "text": "内容", "lost": "失分", "basis": "依据 why"})))
+        parts.append(section("等级门槛 / gates", gates_section_html(result)))
+        parts.append(section("失分条目 / items that lost points",
+                             lost_points_html(scheme, result["score_result"]["lost_points"])))
         excluded = result.get("not_applicable", [])
         if excluded:
-            parts.append(_section("不适用 / not applicable", table_html(
-                excluded, {"item_id": "条目", "reason": "理由", "basis": "方案许可与依据"})))
+            parts.append(section("不适用 / not applicable", not_applicable_html(excluded)))
     characteristic = records.get("characteristic")
     if characteristic is not None and characteristic.result.get("kpis"):
-        kpis = [{"measure": v["name"],
-                 "value": "—" if v["value"] is None else f"{v['value']:.3g}",
-                 "basis": f"{v['numerator']:g} / {v['denominator']}"}
-                for v in characteristic.result["kpis"].values()]
-        out = characteristic.result.get("out_of_control") or []
-        parts.append(_section("监测指标 / KPIs", table_html(kpis, {"measure": "指标", "value": "值", "basis": "分子/分母"})
-                              + (f"<p style='color:#c62828'>超出控制限 out of control：{len(out)} 个月次</p>" if out
-                                 else "<p>各月均在控制限内 / every month within the control limits</p>")))
+        parts.append(section("监测指标 / KPIs", kpis_html(characteristic.result)))
     survey = characteristic.result.get("survey") if characteristic is not None else None
     if survey:
-        rows = [{"indicator": i["name"], "score": f"{i['score']:.1f}",
-                 "interval": f"{i['score_low']:.1f}–{i['score_high']:.1f}",
-                 "satisfied": f"{i['satisfied_share']:.0%}（{i['satisfied_low']:.0%}–{i['satisfied_high']:.0%}）"}
-                for i in survey["indicators"]]
-        nps = survey.get("nps")
-        nps_text = (f"NPS {nps['nps']:.1f}（95% 区间 {nps['nps_low']:.1f} 至 {nps['nps_high']:.1f}）" if nps else "")
-        parts.append(_section("满意度调查 / survey", f"<p>有效样本 {survey['responses']}"
-                              f"（所需 {survey['required_sample']}）；{nps_text}</p>"
-                              + table_html(rows, {"indicator": "指标", "score": "得分", "interval": "95% 区间",
-                                                  "satisfied": "满意占比（Wilson 区间）"})))
+        parts.append(section("满意度调查 / survey", survey_html(survey)))
     if sample is not None:
         bad = sum(1 for v in sample.verified.values() for c in scheme.case_checks
                   if getattr(v, c.field) == c.nonconforming_value)
-        parts.append(_section("抽样案例 / sampled cases",
-                              f"<p>{html.escape(sample.method)}：抽取 {len(sample.ids)}，已复核 {len(sample.verified)}，"
-                              f"不符合检查项 {bad}；种子 {sample.seed}</p>"))
-    grades = scheme.finding_grades_by_id
-    parts.append(_section("不符合与纠正措施 / findings", table_html(
-        [{"grade": grades[f.grade].name if f.grade in grades else f.grade, "clause": f.clause,
-          "description": f.description, "due": f.due_on or "",
-          "status": ("已验证关闭 verified" if f.verified_on else "计划已接受 plan accepted" if f.plan_accepted_on
-                     else "未关闭 open")} for f in findings],
-        {"grade": "等级", "clause": "条款", "description": "描述", "due": "期限", "status": "状态"})
-        if findings else "<p>无 / none</p>"))
+        parts.append(section("抽样案例 / sampled cases",
+                             f"<p>{html.escape(sample.method)}：抽取 {len(sample.ids)}，已复核 {len(sample.verified)}，"
+                             f"不符合检查项 {bad}；种子 {sample.seed}</p>"))
+    parts.append(section("不符合与纠正措施 / findings", findings_html(scheme, [f.as_dict() for f in findings])))
     planning = records.get("planning")
     if planning is not None:
-        steps = planning.result.get("person_days", {}).get("steps", [])
-        sites = planning.result.get("site_sample") or {}
-        parts.append(_section("人日与抽样 / person-days and sampling",
-                              table_html(steps, {"days": "人日", "zh": "计算步骤"})
-                              + (f"<p>抽样场所：指定 {'、'.join(sites.get('chosen', []))}；随机 "
-                                 f"{'、'.join(sites.get('drawn', []))}（种子 {sites.get('seed')}）</p>" if sites else "")))
-        violations = planning.result.get("team_violations", [])
-        parts.append(_section("审查组与公正性 / team and impartiality",
-                              table_html([{"id": m.auditor.id, "name": m.auditor.name, "role": m.role} for m in team],
-                                         {"id": "编号", "name": "姓名", "role": "角色"})
-                              + ("<p style='color:#c62828'>" + "<br>".join(html.escape(str(v.get("zh", v)))
-                                                                       for v in violations) + "</p>"
-                                 if violations else "<p style='color:#2e7d32'>✓ 能力与公正性检查通过</p>")))
+        parts.append(section("人日与抽样 / person-days and sampling", person_days_html(planning.result)))
+        members = [{"id": m.auditor.id, "name": m.auditor.name, "role": m.role} for m in team]
+        parts.append(section("审查组与公正性 / team and impartiality",
+                             team_html(scheme, members, planning.result.get("team_violations", []))))
     stage_names = {s.id: s.name for s in scheme.procedure_stages}
-    parts.append(_section("签署 / sign-offs", table_html(
+    parts.append(section("签署 / sign-offs", table_html(
         [{"stage": stage_names.get(s, s), "by": r.signed_by or "—", "at": f"{r.signed_at:%Y-%m-%d %H:%M}" if r.signed_at
           else "未签署 not signed",
           "signature": ("—" if not r.signed else "✓ 有效 valid" if signatures.get(s) else "✗ 签署后有改动 changed")}
@@ -266,16 +231,14 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         {"stage": "阶段", "by": "签署人", "at": "时间", "signature": "签名"})))
     if decision is not None:
         level = next((lv for lv in scheme.levels if lv.rank == decision.level_rank), None)
-        parts.append(_section("认证决定 / decision",
-                              f"<p>{decision.decided_on}：{'批准 certified' if decision.certified else '不予认证 refused'}"
-                              f"，{level.label if level else ''}；委员 {'、'.join(decision.members)}；"
-                              f"{html.escape(decision.reasons)}</p>"))
+        parts.append(section("认证决定 / decision",
+                             f"<p>{decision.decided_on}：{'批准 certified' if decision.certified else '不予认证 refused'}"
+                             f"，{level.label if level else ''}；委员 {'、'.join(decision.members)}；"
+                             f"{html.escape(decision.reasons)}</p>"))
     if certificate is not None:
-        parts.append(_section("证书 / certificate",
-                              f"<p>{html.escape(certificate.number)}，{certificate.status}，有效期至 {certificate.expires_on}</p>"
-                              + table_html([h.as_dict() for h in history],
-                                           {"on": "日期", "from_status": "原状态", "to_status": "新状态",
-                                            "reason": "原因", "decided_by": "决定人"})))
+        parts.append(section("证书 / certificate",
+                             f"<p>{html.escape(certificate.number)}，{certificate.status}，有效期至 {certificate.expires_on}</p>"
+                             + history_html(scheme, history)))
     return "".join(parts)
 
 
@@ -285,7 +248,7 @@ def kpi_trends(workbench: Workbench, applicant_id: str) -> widgets.VBox | None:
     with workbench.reading() as view:
         application = view.current_application(applicant_id)
         record = view.stage_result(application, "characteristic") if application else None
-    series = pd.DataFrame(record.result.get("kpi_monthly") or []) if record else pd.DataFrame()
+    series = kpi_series(record.result) if record else pd.DataFrame()
     if series.empty:
         return None
     measures = workbench.scheme.measures_by_id
@@ -301,11 +264,7 @@ def kpi_trends(workbench: Workbench, applicant_id: str) -> widgets.VBox | None:
         if not measure:
             chart.value = ""
             return
-        unit = measures[measure].unit if measure in measures else "rate"
-        data = series[series["measure"] == measure].astype({"value": float, "centre": float, "lcl": float,
-                                                            "ucl": float, "out_of_control": bool})
-        chart.value = to_svg(control_chart(data, measures[measure].name if measure in measures else measure,
-                                           ".1%" if unit == "rate" else ".1f"))
+        chart.value = kpi_chart_svg(workbench.scheme, series, measure)
 
     chooser.observe(draw, names="value")
     box = widgets.VBox([widgets.HTML("<h3>监测指标月度趋势与控制限 / KPI trends and control limits</h3>"), chooser, chart])

@@ -32,6 +32,7 @@ class StageOutcome:
     evaluation: Evaluation | None = field(default=None, repr=False)
 
 
+WHOLE_LIST = 10**9  # a page size no list reaches
 Compute = Callable[["Workbench", str, int], StageOutcome]
 
 
@@ -61,6 +62,8 @@ class StageView:
     application_id: int
     stage: ProcedureStage
     read_only: bool
+    # A document (a batch run) shows every row on one page; a screen pages long lists.
+    whole: bool = False
 
     @cached_property
     def evaluation(self) -> Evaluation:
@@ -70,6 +73,10 @@ class StageView:
 
     # Widgets that show figures computed from imported data re-read them when an import changes it.
     data_listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def paging(self) -> dict:
+        """The page size option of a paged widget: everything at once in a document."""
+        return {"page_size": WHOLE_LIST} if self.whole else {}
 
     def data_changed(self) -> None:
         self.__dict__.pop("evaluation", None)

@@ -38,7 +38,7 @@ class AdjustmentStore(StoreBase):
                                                finding_id=finding_id if kind == "deduction" else None,
                                                recorded_by=self.actor))
             self._trail(session, "add", "score_adjustment", application_id,
-                        {"kind": kind, "cause": cause, "note": note, "finding_id": finding_id})
+                        {"kind": kind, "cause": cause, "note": note, "finding_id": finding_id}, application=application_id)
 
     def adjustments(self, application_id: int) -> list[Adjustment]:
         with self._reading_session() as session:

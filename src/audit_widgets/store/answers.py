@@ -43,7 +43,7 @@ class AnswerStore(FindingStore):
                 row.answered_by = self.actor
                 row.answered_at = models.utcnow()
             self._trail(session, "answer", "checklist_answer", f"{application_id}:{item_id}",
-                        {**values, "version": row.version})
+                        {**values, "version": row.version}, application=application_id)
             self._sync_row_finding(session, application_id, item_id, finding_grade, note)
             return row.version
 
@@ -80,5 +80,5 @@ class AnswerStore(FindingStore):
             session.add(models.EvidenceFile(answer_id=row.id, filename=filename, sha256=digest, stored_path=stored,
                                             added_by=self.actor))
             self._trail(session, "attach", "evidence", f"{application_id}:{item_id}",
-                        {"filename": filename, "sha256": digest})
+                        {"filename": filename, "sha256": digest}, application=application_id)
             return digest

@@ -53,7 +53,7 @@ class ApplicantStore(StoreBase):
                                     f"The USCC is already registered for applicant '{same_uscc}'")
             row = models.Applicant(**data.model_dump())
             session.add(row)
-            self._trail(session, "add", "applicant", data.id, data.model_dump())
+            self._trail(session, "add", "applicant", data.id, data.model_dump(), applicant=data.id)
             return _applicant(row)
 
     def list_applicants(self) -> list[Applicant]:
@@ -76,7 +76,7 @@ class ApplicantStore(StoreBase):
             for key, value in changed.items():
                 setattr(row, key, value)
             if changed:
-                self._trail(session, "update", "applicant", data.id, changed)
+                self._trail(session, "update", "applicant", data.id, changed, applicant=data.id)
             return _applicant(row)
 
     # --- imports ------------------------------------------------------------------------
@@ -94,7 +94,8 @@ class ApplicantStore(StoreBase):
         session.add(record)
         session.flush()
         self._trail(session, "import", kind, record.id,
-               {"applicant_id": applicant_id, "file": record.filename, "sha256": record.sha256, "rows": rows})
+               {"applicant_id": applicant_id, "file": record.filename, "sha256": record.sha256, "rows": rows},
+                    applicant=applicant_id)
         return record
 
     def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport) -> dict:

@@ -29,7 +29,8 @@ class ApplicationStore(StoreBase):
             )
             session.add(application)
             session.flush()
-            self._trail(session, "open", "application", application.id, {"applicant_id": applicant_id, "stage": stage})
+            self._trail(session, "open", "application", application.id, {"applicant_id": applicant_id, "stage": stage},
+                        applicant=applicant_id)
             return application.id
 
     def current_application(self, applicant_id: str, audit_stage: str = "initial") -> int | None:
@@ -63,7 +64,8 @@ class ApplicationStore(StoreBase):
                 session.add(models.StageResult(application_id=application_id, stage=stage_id, result=result))
             else:
                 row.result, row.redo_reason = result, None
-            self._trail(session, "record", "stage_result", f"{application_id}:{stage_id}", result)
+            self._trail(session, "record", "stage_result", f"{application_id}:{stage_id}", result,
+                        application=application_id)
 
     def stage_result(self, application_id: int, stage_id: str) -> StageRecord | None:
         with self._reading_session() as session:
@@ -166,7 +168,8 @@ class ApplicationStore(StoreBase):
                                     f"{len(gaps)} things are still missing; sign-off refused:\n{en}")
             row.signed_by, row.signed_at = self.actor, datetime.now().astimezone()
             row.signature = signing.sign(self._stage_payload(session, application_id, stage_id))
-            self._trail(session, "sign_off", "stage_result", f"{application_id}:{stage_id}", {"signature": row.signature})
+            self._trail(session, "sign_off", "stage_result", f"{application_id}:{stage_id}", {"signature": row.signature},
+                        application=application_id)
             return row.signature
 
     def reopen_stage(self, application_id: int, stage_id: str, reason: str) -> list[str]:
@@ -190,8 +193,15 @@ class ApplicationStore(StoreBase):
                     later_row.redo_reason = f"「{stage.name}」已重开 reopened: {reason}"
                     marked.append(later.id)
             self._trail(session, "reopen", "stage_result", f"{application_id}:{stage_id}",
-                        {"previous_signature": old, "reason": reason, "redo": marked})
+                        {"previous_signature": old, "reason": reason, "redo": marked},
+                        application=application_id)
             return marked
+
+    def stage_signature(self, application_id: int, stage_id: str) -> str | None:
+        """The HMAC of a signed-off stage (None when not signed), for the documents that cite it."""
+        with self._reading_session() as session:
+            row = self._stage_row(session, application_id, stage_id)
+            return row.signature if row is not None else None
 
     def verify_sign_off(self, application_id: int, stage_id: str) -> bool:
         """False when the signed-off answers were changed after the signature."""

@@ -74,9 +74,15 @@ class StoreBase:
         with transaction(self.engine) as session:
             yield session
 
-    def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None) -> None:
+    def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None, *,
+               applicant: str | None = None, application: int | None = None) -> None:
+        """Append to the trail. Every entry that concerns an applicant names it (directly, or by
+        its application), so that "the applicant's last change" is one query (the batch
+        ledger's inputs hash, the dashboard's staleness mark)."""
+        if applicant is None and application is not None:
+            applicant = self._row(session, models.Application, application).applicant_id
         session.add(models.AuditTrail(actor=self.actor, action=action, entity=entity, entity_id=str(entity_id),
-                                      detail=detail or {}))
+                                      detail=detail or {}, applicant_id=applicant))
 
     @staticmethod
     def _upsert(session: Session, model: type[models.Base], application_id: int, values: dict) -> None:

@@ -20,7 +20,8 @@ class CaseStore(StoreBase):
                                     drawn_ids=record.ids, drawn_by=self.actor)
             session.add(row)
             session.flush()
-            self._trail(session, "draw", "case_sample", row.id, record.as_dict() | {"ids": len(record.ids)})
+            self._trail(session, "draw", "case_sample", row.id, record.as_dict() | {"ids": len(record.ids)},
+                        application=application_id)
             return row.id
 
     def case_sample(self, application_id: int) -> CaseSample | None:
@@ -62,7 +63,8 @@ class CaseStore(StoreBase):
                 if changed:
                     row.verified_by, row.verified_at = self.actor, models.utcnow()
                     touched += 1
-            self._trail(session, "mark_conforming", "case_sample", sample_id, {"cases": touched})
+            self._trail(session, "mark_conforming", "case_sample", sample_id, {"cases": touched},
+                        application=sample.application_id)
             return touched
 
     def verify_case(self, sample_id: int, order_id: str, note: str | None = None, **fields: bool | None) -> None:
@@ -85,4 +87,5 @@ class CaseStore(StoreBase):
             if note is not None:
                 row.note = note
             row.verified_by, row.verified_at = self.actor, models.utcnow()
-            self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": row.note})
+            self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": row.note},
+                        application=sample.application_id)

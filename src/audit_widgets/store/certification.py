@@ -62,7 +62,7 @@ class CertificationStore(StoreBase):
                                         level_rank=level_rank, members=members, reasons=reasons,
                                         recommendation=recommendation,
                                         override_reason=override_reason if against else ""))
-            self._trail(session, "decide", "decision", application_id,
+            self._trail(session, "decide", "decision", application_id, application=application_id, detail=
                         {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons,
                          "override_reason": override_reason if against else ""})
 
@@ -104,7 +104,8 @@ class CertificationStore(StoreBase):
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=None, to_status="valid",
                                                   reason="初次发证 issued", changed_on=issued_on,
                                                   decided_by="、".join(decision.members), recorded_by=self.actor))
-            self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank})
+            self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank},
+                        applicant=applicant.id)
             return _certificate(row)
 
     def certificate_for(self, applicant_id: str) -> Certificate | None:
@@ -112,6 +113,18 @@ class CertificationStore(StoreBase):
             row = session.scalar(select(models.Certificate).where(models.Certificate.applicant_id == applicant_id)
                                  .order_by(models.Certificate.issued_on.desc()).limit(1))
             return _certificate(row) if row else None
+
+    def find_certificate(self, number: str) -> Certificate | None:
+        """The certificate with this number, or None (a verification of an unknown number)."""
+        with self._reading_session() as session:
+            row = session.get(models.Certificate, number)
+            return _certificate(row) if row else None
+
+    def certificates(self) -> list[Certificate]:
+        """Every certificate ever issued, by number (the register)."""
+        with self._reading_session() as session:
+            return [_certificate(row) for row in session.scalars(select(models.Certificate)
+                                                                 .order_by(models.Certificate.number))]
 
     def change_certificate_status(self, number: str, to_status: str, reason: str, on: date,
                                   decided_by: str) -> None:
@@ -124,7 +137,7 @@ class CertificationStore(StoreBase):
                                                   changed_on=change.on, decided_by=change.decided_by,
                                                   recorded_by=self.actor))
             row.status = to_status
-            self._trail(session, "status", "certificate", number,
+            self._trail(session, "status", "certificate", number, applicant=row.applicant_id, detail=
                         {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
 
     def reduce_scope(self, number: str, scope: Scope, reason: str, on: date, decided_by: str) -> None:
@@ -142,7 +155,7 @@ class CertificationStore(StoreBase):
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
                                                   to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
                                                   changed_on=on, decided_by=decided_by, recorded_by=self.actor))
-            self._trail(session, "rescope", "certificate", number,
+            self._trail(session, "rescope", "certificate", number, applicant=row.applicant_id, detail=
                         {"from": old_scope, "to": row.scope, "reason": reason})
 
     def status_history(self, number: str) -> list[StatusChange]:

@@ -23,7 +23,8 @@ class DocumentStore(StoreBase):
                                                  filename=filename, sha256=digest, stored_path=stored,
                                                  added_by=self.actor))
             self._trail(session, "attach", "document", application_id,
-                        {"document_id": document_id, "filename": filename, "sha256": digest})
+                        {"document_id": document_id, "filename": filename, "sha256": digest},
+                        application=application_id)
             return digest
 
     def documents(self, application_id: int) -> dict[str, list[Document]]:

@@ -43,7 +43,7 @@ class FindingStore(StoreBase):
         session.add(row)
         session.flush()
         self._set_deadline(row)
-        self._trail(session, "raise", "finding", row.id, {"grade": grade, "clause": clause,
+        self._trail(session, "raise", "finding", row.id, application=application_id, detail={"grade": grade, "clause": clause,
                                                           "description": description, "item_id": item_id})
         return row
 
@@ -77,7 +77,8 @@ class FindingStore(StoreBase):
             if row is not None:
                 self._refuse_if_locked(session, application_id, "findings")
                 row.withdrawn_on, row.withdrawn_reason = date.today(), GRADE_CLEARED
-                self._trail(session, "withdraw", "finding", row.id, {"item_id": item_id, "reason": GRADE_CLEARED})
+                self._trail(session, "withdraw", "finding", row.id, {"item_id": item_id, "reason": GRADE_CLEARED},
+                            application=application_id)
             return
         item = self.scheme.items_by_id[item_id]
         description = f"{item.text}" + (f"：{note}" if note.strip() else "")
@@ -88,7 +89,8 @@ class FindingStore(StoreBase):
             self._refuse_if_locked(session, application_id, "findings")
             row.grade, row.description, row.evidence = grade, description, note
             self._set_deadline(row)
-            self._trail(session, "update", "finding", row.id, {"grade": grade, "description": description})
+            self._trail(session, "update", "finding", row.id, {"grade": grade, "description": description},
+                        application=row.application_id)
 
     def save_corrective_action(self, finding_id: int, plan: str, *, accepted_on: date | None = None,
                                verified_on: date | None = None) -> None:
@@ -107,7 +109,7 @@ class FindingStore(StoreBase):
             action.plan, action.plan_accepted_on = plan, accepted_on
             if verified_on != action.verified_on:
                 action.verified_on, action.verified_by = verified_on, self.actor if verified_on else None
-            self._trail(session, "corrective_action", "finding", finding_id,
+            self._trail(session, "corrective_action", "finding", finding_id, application=finding.application_id, detail=
                         {"plan": plan, "accepted_on": str(accepted_on), "verified_on": str(verified_on)})
 
     def findings(self, application_id: int, *, include_withdrawn: bool = False) -> list[Finding]:

@@ -378,6 +378,27 @@ class AuditTrail(Base):
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(128))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The applicant the entry concerns (None for auditors, and for entries before revision 0006).
+    applicant_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class NotebookRun(Base):
+    """The batch ledger: one row per notebook run, with what it ran on (the inputs hash)."""
+
+    __tablename__ = "notebook_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(32), index=True)  # one batch
+    applicant_id: Mapped[str] = mapped_column(String(64), index=True)
+    notebook: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))  # ok, failed, timeout, died
+    outputs: Mapped[list] = mapped_column(JSON, default=list)
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict] = mapped_column(JSON, default=dict)  # what the hash covers, for a reader
+    failed_cell: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text, default="")
 
 
 @event.listens_for(AuditTrail, "before_update")

@@ -22,7 +22,7 @@ class PlanningStore(StoreBase):
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "programme")
             self._upsert(session, models.AuditProgramme, application_id, values)
-            self._trail(session, "save", "programme", application_id, values)
+            self._trail(session, "save", "programme", application_id, values, application=application_id)
 
     def programme(self, application_id: int) -> Programme | None:
         with self._reading_session() as session:
@@ -54,7 +54,7 @@ class PlanningStore(StoreBase):
             values = dict(contract_no=contract_no, signed_on=signed_on, fee=float(fee),
                           person_days=programme.person_days if programme else None, recorded_by=self.actor)
             self._upsert(session, models.Contract, application_id, values)
-            self._trail(session, "sign", "contract", application_id, values)
+            self._trail(session, "sign", "contract", application_id, values, application=application_id)
             return Contract(**values)
 
     def contract(self, application_id: int) -> Contract | None:

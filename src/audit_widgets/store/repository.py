@@ -20,11 +20,12 @@ from .cases import CaseStore
 from .certification import CertificationStore
 from .documents import DocumentStore
 from .planning import PlanningStore
+from .runs import RunStore
 from .team import TeamStore
 
 
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, AdjustmentStore, CertificationStore):
+                CaseStore, AdjustmentStore, CertificationStore, RunStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

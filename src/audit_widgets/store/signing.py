@@ -1,7 +1,9 @@
 """Sign-off signatures: an HMAC-SHA256 over a stage's answers, so that a change made to a
-signed-off stage behind the workbench's back is detected."""
+signed-off stage behind the workbench's back is detected. The same key makes the short codes
+that a person types to check a document (the certificate's verification code)."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -37,3 +39,28 @@ def sign(payload) -> str:
 
 def verify(payload, signature: str) -> bool:
     return hmac.compare_digest(sign(payload), signature)
+
+
+SHORT_CODE_GROUP = 4    # characters between the hyphens of a short code, as people read them aloud
+SHORT_CODE_LENGTH = 16  # base32 characters: 80 bits, beyond guessing, short enough to type
+MISREAD_DIGITS = str.maketrans("01", "OI")
+
+
+def short_code(purpose: str, payload, length: int = SHORT_CODE_LENGTH) -> str:
+    """An HMAC a person can type: `length` base32 characters (A–Z, 2–7) in groups
+    of four, e.g. ABCD-EFGH-JKLM-NPQR. `purpose` keeps codes for different documents apart."""
+    digest = hmac.new(_key(), canonical({"purpose": purpose, "payload": payload}), hashlib.sha256).digest()
+    code = base64.b32encode(digest).decode("ascii")[:length]
+    return "-".join(code[i:i + SHORT_CODE_GROUP] for i in range(0, length, SHORT_CODE_GROUP))
+
+
+def normalise_code(code: str) -> str:
+    """What a person typed, read the way short_code writes it: upper case, spaces and hyphens
+    ignored, and the digits 0 and 1 (never in a code) read as the letters O and I they resemble."""
+    plain = "".join(ch for ch in code.upper() if ch.isalnum()).translate(MISREAD_DIGITS)
+    return "-".join(plain[i:i + SHORT_CODE_GROUP] for i in range(0, len(plain), SHORT_CODE_GROUP))
+
+
+def verify_short_code(purpose: str, payload, code: str, length: int = SHORT_CODE_LENGTH) -> bool:
+    """True only for the whole code (a shortened one never passes)."""
+    return hmac.compare_digest(short_code(purpose, payload, length), normalise_code(code))

@@ -28,7 +28,8 @@ class TeamStore(StoreBase):
     def add_consultancy(self, auditor_id: str, applicant_id: str, last_day: date) -> None:
         with self._writing_session() as session:
             session.add(models.Consultancy(auditor_id=auditor_id, applicant_id=applicant_id, last_day=last_day))
-            self._trail(session, "add", "consultancy", auditor_id, {"applicant_id": applicant_id, "last_day": str(last_day)})
+            self._trail(session, "add", "consultancy", auditor_id, {"applicant_id": applicant_id, "last_day": str(last_day)},
+                        applicant=applicant_id)
 
     def auditors(self) -> list[AuditorProfile]:
         with self._reading_session() as session:
@@ -59,7 +60,7 @@ class TeamStore(StoreBase):
             session.flush()
             for auditor_id, role in members:
                 session.add(models.TeamMember(application_id=application_id, auditor_id=auditor_id, role=role))
-            self._trail(session, "set", "team", application_id, {"members": members})
+            self._trail(session, "set", "team", application_id, {"members": members}, application=application_id)
 
     def team(self, application_id: int) -> list[TeamMember]:
         with self._reading_session() as session:

@@ -82,11 +82,15 @@ class BoundWidget(widgets.VBox):
 
     # True for widgets built on the stage's evaluation (KPIs, survey): computed once per stage.
     takes_evaluation = False
+    # True for widgets that page a long list (they take `page_size`).
+    paged = False
 
     @classmethod
     def for_stage(cls, view) -> list[BoundWidget]:
         """The widgets of this class that a stage shows (see stages.Stage.widgets)."""
         shared = {"evaluation": view.evaluation} if cls.takes_evaluation else {}
+        if cls.paged:
+            shared |= view.paging()
         return [cls(view.workbench, view.applicant_id, application_id=view.application_id, read_only=view.read_only,
                     **shared)]
 

@@ -1,0 +1,247 @@
+"""The batch runner: every applicant's stage notebooks, in procedure order, with papermill.
+
+Applicants run side by side (one thread each, up to `workers`); each notebook runs on a fresh
+kernel forked ahead from a warm process (engine.py). A run writes its notebook to a
+temporary file: on success it replaces `outputs/<applicant>/<notebook>.ipynb` and an HTML
+copy is written beside it; on failure it is kept as `<notebook>.failed.ipynb` and the last
+good outputs stay as they were. Every run, whatever its end, is a row in the ledger.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from ..domain import NotebookRun
+from ..paths import outputs_dir, workbooks_dir
+from ..scheme import ProcedureStage
+from ..store.repository import Workbench
+from .engine import ENGINE_NAME, close_kernel_pool, kernel_pool
+from .html import notebook_html
+from .inputs import inputs_hash, run_inputs
+
+OK, FAILED, TIMEOUT, DIED = "ok", "failed", "timeout", "died"
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    applicant_id: str
+    stage: ProcedureStage
+    path: Path
+    parameters: dict
+    inputs: dict
+    inputs_hash: str
+
+    @property
+    def notebook(self) -> str:
+        return self.stage.notebook
+
+
+@dataclass
+class BatchPlan:
+    """The notebooks to run, per applicant in procedure order, and those skipped as unchanged."""
+    jobs: dict[str, list[NotebookJob]] = field(default_factory=dict)
+    skipped: list[NotebookJob] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(jobs) for jobs in self.jobs.values())
+
+
+@dataclass
+class BatchSummary:
+    run_id: str
+    runs: list[NotebookRun]
+    skipped: list[NotebookJob]
+    seconds: float
+    document_errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        return [r for r in self.runs if r.status != OK]
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.failed and not self.document_errors
+
+    def line(self) -> str:
+        ok = len(self.runs) - len(self.failed)
+        return (f"完成 ok {ok}，失败 failed {len(self.failed)}，跳过 skipped {len(self.skipped)}"
+                f"（{self.seconds:.1f} s）")
+
+
+def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: str,
+               stage_ids: list[str] | None = None, only_changed: bool = False, only_failed: bool = False) -> BatchPlan:
+    """Which notebooks to run. --only-changed skips a notebook whose inputs hash equals that of
+    its last success; --only-failed skips every notebook whose last run did not fail."""
+    stages = [s for s in workbench.scheme.procedure_stages if not stage_ids or s.id in stage_ids]
+    plan = BatchPlan()
+    for applicant_id in applicant_ids:
+        succeeded = workbench.last_success_hashes(applicant_id) if only_changed else {}
+        last = workbench.last_runs(applicant_id) if only_failed else {}
+        plan.jobs[applicant_id] = []
+        for stage in stages:
+            path = workbooks_dir() / f"{stage.notebook}.ipynb"
+            parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": database_url}
+            inputs = run_inputs(workbench, applicant_id, path, parameters)
+            job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
+            unchanged = only_changed and succeeded.get(stage.notebook) == job.inputs_hash
+            not_failed = only_failed and (stage.notebook not in last or last[stage.notebook].status == OK)
+            (plan.skipped if unchanged or not_failed else plan.jobs[applicant_id]).append(job)
+    return plan
+
+
+class BatchRunner:
+    def __init__(self, workbench: Workbench, *, workers: int | None = None, timeout: float | None = None,
+                 echo: Callable[[str], None] = print, progress: bool | None = None,
+                 documents: Callable[[Workbench, str], list[Path]] | None = None):
+        self.workbench = workbench
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.echo = echo
+        self.progress = sys.stderr.isatty() if progress is None else progress
+        self.documents = documents
+        self.run_id = uuid.uuid4().hex[:12]
+        self._lock = threading.Lock()
+
+    def run(self, plan: BatchPlan) -> BatchSummary:
+        started = time.perf_counter()
+        runs: list[NotebookRun] = []
+        document_errors: list[str] = []
+        bar = self._progress_bar(plan.count)
+        pool = kernel_pool()
+        pool.ahead = self.workers  # each worker finds its next kernel started
+        try:
+            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="batch") as executor:
+                futures = [executor.submit(self._run_applicant, applicant_id, jobs, bar)
+                           for applicant_id, jobs in plan.jobs.items() if jobs]
+                for future in futures:
+                    applicant_runs, errors = future.result()
+                    runs += applicant_runs
+                    document_errors += errors
+        finally:
+            if bar is not None:
+                bar.close()
+            close_kernel_pool()
+        return BatchSummary(self.run_id, runs, plan.skipped, time.perf_counter() - started, document_errors)
+
+    def _progress_bar(self, total: int):
+        if not self.progress:
+            return None
+        from tqdm import tqdm
+        return tqdm(total=total, unit="notebook", desc="批量运行 batch", dynamic_ncols=True)
+
+    def _report(self, bar, run: NotebookRun) -> None:
+        mark = "ok" if run.status == OK else f"{run.status}: {run.error.splitlines()[0] if run.error else ''}"
+        line = f"{run.applicant_id} {run.notebook}: {mark} ({run.seconds:.1f} s)"
+        with self._lock:
+            if bar is None:
+                self.echo(line)
+            else:
+                if run.status != OK:
+                    bar.write(line)
+                bar.update(1)
+
+    def _run_applicant(self, applicant_id: str, jobs: list[NotebookJob], bar) -> tuple[list[NotebookRun], list[str]]:
+        """One applicant's notebooks in order. A failed notebook does not stop the next: a
+        stage whose prerequisite has no result says so in its own output."""
+        runs = []
+        for job in jobs:
+            run = self.run_notebook(job)
+            self.workbench.record_run(run)
+            self._report(bar, run)
+            runs.append(run)
+        errors = []
+        if self.documents is not None:
+            try:
+                for path in self.documents(self.workbench, applicant_id):
+                    if bar is None:
+                        self.echo(f"{applicant_id} 文件 document: {path}")
+            except Exception as exc:  # a document that cannot be built must not stop the batch
+                errors.append(f"{applicant_id}: {exc}")
+                self.echo(f"{applicant_id} 文件生成失败 document failed: {exc}")
+        return runs, errors
+
+    def run_notebook(self, job: NotebookJob) -> NotebookRun:
+        import papermill
+
+        folder = outputs_dir() / job.applicant_id
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"{job.notebook}.ipynb"
+        failed_copy = folder / f"{job.notebook}.failed.ipynb"
+        running = folder / f".{job.notebook}.{self.run_id}.running.ipynb"
+        watchdog = NotebookWatchdog(self.timeout)
+        started = datetime.now(timezone.utc)
+        status, failed_cell, error, outputs = OK, None, "", []
+        try:
+            papermill.execute_notebook(
+                str(job.path), str(running), parameters=job.parameters, engine_name=ENGINE_NAME,
+                progress_bar=False, log_output=False, kernel_cwd=str(job.path.parent),
+                execution_timeout=self.timeout, on_kernel=watchdog.watch)
+        except Exception as exc:  # every end of a run is recorded; none stops the batch
+            status, failed_cell, error = classify_failure(exc, watchdog.fired)
+        finally:
+            watchdog.cancel()
+        if status == OK:
+            os.replace(running, final)
+            failed_copy.unlink(missing_ok=True)
+            outputs = [str(final), str(notebook_html(final, final.with_suffix(".html")))]
+            results = folder / f"{job.notebook}.json"
+            if results.exists():
+                outputs.append(str(results))
+        elif running.exists():
+            os.replace(running, failed_copy)
+            outputs = [str(failed_copy)]
+        return NotebookRun(self.run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status,
+                           tuple(outputs), job.inputs_hash, job.inputs, failed_cell, error)
+
+
+class NotebookWatchdog:
+    """Stops a notebook that runs past its timeout as a whole (papermill's own timeout is per
+    cell) by killing its kernel; the run then ends as a dead kernel, reported as a timeout."""
+
+    def __init__(self, timeout: float | None):
+        self.timeout = timeout
+        self.fired = False
+        self._timer: threading.Timer | None = None
+
+    def watch(self, manager) -> None:
+        if self.timeout is None:
+            return
+        pid = manager.provisioner.process.pid
+
+        def stop() -> None:
+            self.fired = True
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._timer = threading.Timer(self.timeout, stop)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def classify_failure(exc: BaseException, timed_out: bool) -> tuple[str, int | None, str]:
+    """(status, failing cell, error) for the ledger."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return FAILED, exc.cell_index, f"{exc.ename}: {exc.evalue}"
+    if timed_out or isinstance(exc, (CellTimeoutError, TimeoutError)):
+        return TIMEOUT, None, f"超时 timed out: {exc}"
+    if isinstance(exc, DeadKernelError):
+        return DIED, None, f"内核意外退出 kernel died: {exc}"
+    return FAILED, None, f"{type(exc).__name__}: {exc}"

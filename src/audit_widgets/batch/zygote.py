@@ -1,0 +1,82 @@
+"""The kernel zygote: a process that imports the workbench once, then forks a fresh kernel
+for each notebook.
+
+Starting a kernel and importing the workbench (pandas, SQLAlchemy, ipywidgets, Altair, the
+validated scheme) costs about 5 s of CPU; a fork of this warm process costs milliseconds, and
+the child shares the parent's memory until it writes. Every child serves one notebook and is
+then killed, so nothing defined in one notebook is visible in the next.
+
+Protocol, one JSON object per line: the parent writes {"connection_file", "cwd", "env"} on
+stdin; the zygote answers {"pid": N} on stdout (or {"error": "..."}). The zygote runs no
+threads and opens no sockets before forking, which is what makes forking it safe.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+
+# Modules a stage notebook imports (the widget modules are imported lazily by the registry).
+WARM_MODULES = (
+    "ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "audit_widgets.evaluation",
+    "audit_widgets.widgets.applicant", "audit_widgets.widgets.cases", "audit_widgets.widgets.certificate",
+    "audit_widgets.widgets.checklist", "audit_widgets.widgets.contract", "audit_widgets.widgets.decision",
+    "audit_widgets.widgets.findings", "audit_widgets.widgets.monitoring", "audit_widgets.widgets.planning",
+    "audit_widgets.widgets.report", "audit_widgets.widgets.summary", "audit_widgets.widgets.surveillance",
+    "audit_widgets.widgets.survey", "audit_widgets.widgets.static", "altair", "vl_convert",
+)
+# Kernels of a batch keep no input history: 200 kernels writing one history.sqlite would
+# queue on its lock, and nobody reads a batch kernel's history.
+KERNEL_ARGS = ("--HistoryManager.enabled=False",)
+
+
+def warm_up() -> None:
+    import importlib
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    from audit_widgets.scheme import load_scheme
+    load_scheme()  # cached by content: a notebook on the same scheme skips validation
+
+
+def serve_kernel(connection_file: str, cwd: str, env: dict[str, str]) -> None:
+    """In the forked child: become an ipykernel on `connection_file`, and never return."""
+    try:
+        os.setsid()  # its own process group: a kill reaches the kernel and anything it started
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # the kernel's own console chatter stays out of the batch's output
+            os.dup2(devnull, fd)
+        os.chdir(cwd)
+        os.environ.update(env)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        from ipykernel.kernelapp import IPKernelApp
+        app = IPKernelApp.instance()
+        app.initialize(["-f", connection_file, *KERNEL_ARGS])
+        app.start()
+    finally:
+        os._exit(0)
+
+
+def main() -> None:
+    protocol = sys.stdout
+    sys.stdout = sys.stderr  # nothing imported may write into the protocol stream
+    warm_up()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
+    protocol.write(json.dumps({"ready": True}) + "\n")
+    protocol.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            protocol.write(json.dumps({"error": str(exc)}) + "\n")
+            protocol.flush()
+            continue
+        if pid == 0:
+            serve_kernel(request["connection_file"], request["cwd"], request.get("env") or {})
+        protocol.write(json.dumps({"pid": pid}) + "\n")
+        protocol.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""`audit-workbench run` and `audit-workbench runs`: the batch runner and its ledger."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cli import State, cli, emit, json_option, pass_state
+from .errors import InputFileError
+
+
+@cli.command("run")
+@click.option("--applicant", "applicant_ids", multiple=True,
+              help="申请方编号（可多次）/ applicant id (repeatable)")
+@click.option("--all", "all_applicants", is_flag=True,
+              help="所有申请方（不给 --applicant 时的默认）/ every applicant (the default)")
+@click.option("--stage", "stage_ids", multiple=True, help="只运行这些阶段（可多次）/ only these stages (repeatable)")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="并行的申请方数（默认 CPU 核数）/ applicants run side by side (default: cores)")
+@click.option("--only-changed", is_flag=True,
+              help="跳过输入未变的工作簿 / skip notebooks whose inputs did not change since their last success")
+@click.option("--only-failed", is_flag=True, help="只重跑上次失败的工作簿 / rerun only the notebooks that failed last time")
+@click.option("--timeout", type=click.FloatRange(min=1), default=None,
+              help="每个单元格及每个工作簿的时限（秒）/ limit per cell and per notebook, seconds")
+@pass_state
+def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_changed, only_failed, timeout) -> None:
+    """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill.
+
+    Each notebook leaves outputs/<applicant>/<notebook>.ipynb, .html and .json, and a row in the
+    ledger (audit-workbench runs). The exit status is 0 only if every notebook succeeded."""
+    from .batch.runner import BatchRunner, plan_batch
+    from .documents.build import build_documents
+    from .store.database import get_engine
+    if only_changed and only_failed:
+        raise InputFileError("--only-changed 与 --only-failed 只能选一个", "Choose one of --only-changed and --only-failed")
+    if all_applicants and applicant_ids:
+        raise InputFileError("--all 与 --applicant 只能选一个", "Choose one of --all and --applicant")
+    workbench = state.workbench()
+    ids = list(applicant_ids) or [a.id for a in workbench.list_applicants()]
+    for applicant_id in ids:
+        workbench.get_applicant(applicant_id)  # a plain message for an unknown id, before anything runs
+    for stage_id in stage_ids:
+        if stage_id not in state.scheme.procedure_by_id:
+            known = ", ".join(state.scheme.procedure_by_id)
+            raise InputFileError(f"没有阶段「{stage_id}」，可选：{known}", f"No stage '{stage_id}'; expected one of: {known}")
+    url = get_engine(state.database_url).url.render_as_string(hide_password=False)
+    plan = plan_batch(workbench, ids, database_url=url, stage_ids=list(stage_ids), only_changed=only_changed,
+                      only_failed=only_failed)
+    runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents)
+    summary = runner.run(plan)
+    click.echo(summary.line())
+    for failed in summary.failed:
+        first_line = failed.error.splitlines()[0] if failed.error else ""
+        click.echo(f"  ✗ {failed.applicant_id} {failed.notebook}: {failed.status} {first_line}")
+    if not summary.succeeded:
+        sys.exit(1)
+
+
+@cli.command("runs")
+@click.option("--applicant", "applicant_id", default=None, help="申请方编号 / applicant id")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="最多显示 / at most")
+@json_option
+@pass_state
+def runs(state: State, applicant_id, limit, as_json) -> None:
+    """批量运行记录（最新在前）/ The batch ledger, newest first."""
+    workbench = state.workbench()
+    if applicant_id is not None:
+        workbench.get_applicant(applicant_id)
+    records = workbench.runs(applicant_id, limit=limit)
+    lines = [f"{r.started_at:%Y-%m-%d %H:%M:%S} {r.run_id} {r.applicant_id} {r.notebook} {r.status} "
+             f"{r.seconds:.1f}s {r.inputs_hash[:12]}" + (f"  {r.error.splitlines()[0]}" if r.error else "")
+             for r in records]
+    emit([{**r.as_dict(), "seconds": r.seconds} for r in records], as_json,
+         "\n".join(lines) or "尚无运行记录 / no runs yet")

@@ -1,0 +1,315 @@
+"""The audit report (审查报告) of one applicant's latest audit with a recorded report stage, by
+ISO/IEC 17021-1 §9.4.8, as one self-contained HTML file (charts inline as SVG) and its PDF.
+
+It reads the recorded results of the planning, characteristic and report stages and never
+re-scores: what it says is what the team recorded."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..domain import Applicant, Application, StageRecord
+from ..files import write_atomically
+from ..paths import outputs_dir
+from ..result_html import (
+    ERROR_COLOUR,
+    findings_html,
+    gates_section_html,
+    kpi_chart_svg,
+    kpi_series,
+    kpis_html,
+    lost_points_html,
+    not_applicable_html,
+    person_days_html,
+    scores_html,
+    survey_html,
+    team_html,
+)
+from ..scheme import Scheme
+from ..store.repository import Workbench
+from ..widgets.base import table_html
+from .page import document, facts_table, heading
+from .pdf import html_to_pdf
+
+REPORT_STAGE = "report"
+FINGERPRINT_CHARS = 16  # of the sign-off's HMAC: enough to match it against the store by eye
+REPORT_FILE = "audit_report"
+
+
+@dataclass(frozen=True)
+class ReportSources:
+    """Everything the report says, read in one snapshot of the store."""
+
+    applicant: Applicant
+    application: Application
+    records: dict[str, StageRecord]
+    stale: list[str]
+    signature: str | None
+    signature_valid: bool
+
+
+def latest_reported_application(workbench: Workbench, applicant_id: str) -> int | None:
+    """The newest application of any audit type (initial, surveillance …) whose report is recorded."""
+    candidates = [workbench.current_application(applicant_id, stage.id) for stage in workbench.scheme.audit_stages]
+    for application_id in sorted((c for c in candidates if c is not None), reverse=True):
+        if workbench.stage_result(application_id, REPORT_STAGE) is not None:
+            return application_id
+    return None
+
+
+def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | None:
+    with workbench.reading() as view:
+        application_id = latest_reported_application(view, applicant_id)
+        if application_id is None:
+            return None
+        return ReportSources(view.get_applicant(applicant_id), view.application(application_id),
+                             view.stage_results(application_id), view.stale_stages(application_id),
+                             view.stage_signature(application_id, REPORT_STAGE),
+                             view.verify_sign_off(application_id, REPORT_STAGE))
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _client(scheme: Scheme, sources: ReportSources) -> str:
+    applicant = sources.applicant
+    types = {t.id: t.name for t in scheme.organisation_types}
+    site_types = {t.id: t.name for t in scheme.site_types}
+    return (heading("一、认证机构与受审核方", "Certification body and client")
+            + facts_table([
+                ("认证机构 certification body", _e(scheme.meta.certification_body)),
+                ("受审核方 client", f"<b>{_e(applicant.name)}</b>"),
+                ("统一社会信用代码 USCC", _e(applicant.uscc)),
+                ("地址 address", _e(applicant.address)),
+                ("组织类型 organisation type", _e(types.get(applicant.organisation_type, applicant.organisation_type))),
+                ("售后服务人员 after-sales personnel", _e(applicant.personnel)),
+            ])
+            + "<h3>场所 <small>sites</small></h3>"
+            + table_html([{"name": s.name, "type": site_types.get(s.type, s.type)} for s in applicant.sites],
+                         {"name": "场所 site", "type": "类型 type"}))
+
+
+def _audit(scheme: Scheme, sources: ReportSources) -> str:
+    applicant, application = sources.applicant, sources.application
+    audit_type = scheme.stage(application.stage)
+    domains = {d.id: d.name for d in scheme.domains}
+    meta = scheme.meta
+    objective_zh = (f"确定{applicant.name}的售后服务是否符合认证依据的要求，评价其售后服务成熟度等级，"
+                    f"为{audit_type.name}的认证决定提供依据。")
+    objective_en = ("To determine whether the client's after-sales service conforms to the audit criteria, to "
+                    f"rate its maturity level, and to give the committee the basis of the {audit_type.id} decision.")
+    return (heading("二、审查类型、目的、依据与范围", "Audit type, objectives, criteria and scope")
+            + facts_table([
+                ("审查类型 audit type", f"{_e(audit_type.name)} <span class='en'>{_e(audit_type.id)}</span>"),
+                ("审查目的 objectives", f"{_e(objective_zh)}<br><span class='en'>{_e(objective_en)}</span>"),
+                ("认证依据 criteria", f"{_e(meta.rule)}（{_e(meta.rule_version)}）<br>{_e(meta.criteria)}"
+                                      f"（{_e(meta.criteria_version)}）"),
+                ("认证方案 scheme", f"{_e(meta.name)}，版本 version {_e(application.scheme_version)}"),
+                ("认证模式 certification mode", _e(" + ".join(m.name for m in scheme.modes))),
+                ("认证领域 domains", _e("、".join(f"{domains.get(d, d)}（{d}）" for d in applicant.domains))),
+                ("范围：商品 goods", _e(applicant.goods)),
+                ("范围：服务 services", _e(applicant.services)),
+                ("申请编号与日期 application", f"{application.id}，{_e(application.submitted_on)}"),
+            ]))
+
+
+def _team(scheme: Scheme, planning: dict) -> str:
+    start, end = planning.get("audit_start"), planning.get("audit_end")
+    return (heading("三、审查组与审查日期", "Audit team and dates")
+            + f"<p>审查日期 audit dates：<b>{_e(start or '—')} 至 {_e(end or '—')}</b></p>"
+            + team_html(scheme, planning.get("team", []), planning.get("team_violations", [])))
+
+
+def _sites(scheme: Scheme, planning: dict, report: dict) -> str:
+    sample = planning.get("site_sample")
+    site_types = {t.id: t.name for t in scheme.site_types}
+    if not sample:
+        body = "<p>未记录场所抽样 / no site sample recorded</p>"
+    else:
+        type_of = {site: kind for kind, sites in (sample.get("types") or {}).items() for site in sites}
+        rows = ([{"site": s, "type": site_types.get(type_of.get(s), type_of.get(s)),
+                  "how": "指定（中心职能或按风险选择）fixed: central function or chosen by risk"} for s in sample["chosen"]]
+                + [{"site": s, "type": site_types.get(type_of.get(s), type_of.get(s)),
+                    "how": f"随机抽取 drawn at random（种子 seed {sample['seed']}）"} for s in sample["drawn"]])
+        body = (f"<p>抽样场所 {sample['size']} 个（IAF MD1 计算 {sample['md1_size']} 个，为覆盖每类场所可增加）/ "
+                f"{sample['size']} sites (IAF MD1 gives {sample['md1_size']}, raised where needed to cover each type)</p>"
+                + table_html(rows, {"site": "场所 site", "type": "类型 type", "how": "如何选定 how chosen"}))
+    method = report.get("sampling_method") or {}
+    return (heading("四、审查场所及其选定方式", "Sites visited and how they were chosen") + body
+            + f"<p class='muted'>{_e(method.get('zh'))}<br>{_e(method.get('en'))}</p>")
+
+
+def _person_days(planning: dict) -> str:
+    days = planning.get("person_days") or {}
+    return (heading("五、审查人日及理由", "Person-days and why")
+            + f"<p>审查人日 person-days <b>{_e(days.get('days'))}</b>"
+              f"（现场至少 on site ≥ {_e(days.get('on_site_min_days'))}）</p>"
+            + person_days_html({"person_days": days}, with_english=True))
+
+
+def _samples(planning: dict, characteristic: dict) -> str:
+    plan = planning.get("case_sample") or {}
+    lots = [{"lot": name, **plan[name]} for name in ("services", "complaints") if isinstance(plan.get(name), dict)]
+    lot_names = {"services": "服务案例 services", "complaints": "投诉案例 complaints"}
+    rows = [{**lot, "lot": lot_names.get(lot["lot"], lot["lot"]),
+             "whole": "全数 every case" if lot.get("whole_lot") else ""} for lot in lots]
+    drawn = characteristic.get("case_sample") or {}
+    survey = characteristic.get("survey") or {}
+    parts = [heading("六、案例与调查抽样及理由", "Case and survey samples and why"),
+             "<h3>案例抽样（GB/T 2828.1）<small>case samples</small></h3>",
+             table_html(rows, {"lot": "批 lot", "lot_size": "批量 lot size", "level": "检验水平 level",
+                               "code_letter": "字码 code letter", "sample_size": "样本量 sample size",
+                               "whole": "说明 note"}) if rows else "<p>未记录 / not recorded</p>"]
+    if drawn:
+        parts.append(facts_table([
+            ("抽样方法 method", _e(drawn.get("method"))), ("随机种子 seed", _e(drawn.get("seed"))),
+            ("总体数量 population", _e(drawn.get("population_size"))),
+            ("总体哈希 population hash (SHA-256)", f"<code>{_e(drawn.get('population_hash'))}</code>"),
+            ("抽取 / 已复核 drawn / verified", f"{_e(drawn.get('drawn'))} / {_e(drawn.get('verified'))}"),
+        ]))
+    if survey:
+        parts += ["<h3>满意度调查样本 <small>survey sample</small></h3>", facts_table([
+            ("客户总体 customers served", _e(survey.get("population"))),
+            ("所需样本量 required (z²p(1−p)/E²，有限总体校正)", _e(survey.get("required_sample"))),
+            ("有效样本 responses", _e(survey.get("responses"))),
+            ("样本充分 adequate", "是 yes" if survey.get("adequate") else f"<b style='color:{ERROR_COLOUR}'>否 no</b>"),
+        ])]
+    return "".join(parts)
+
+
+def _kpis(scheme: Scheme, characteristic: dict) -> str:
+    if not characteristic.get("kpis"):
+        return heading("七、监测指标", "KPIs") + "<p>未记录 / not recorded</p>"
+    series = kpi_series(characteristic)
+    charts = "".join(f"<div class='figure'>{kpi_chart_svg(scheme, series, measure)}</div>"
+                     for measure in (series["measure"].drop_duplicates() if not series.empty else []))
+    return (heading("七、监测指标与控制图", "KPIs and control charts") + kpis_html(characteristic)
+            + "<p class='muted'>月度趋势、中心线与控制限（红点为失控月份）/ monthly trend, centre line and control "
+              "limits (red: out of control)</p>" + charts)
+
+
+def _scores(scheme: Scheme, report: dict) -> str:
+    detail = report["score_result"]
+    method = report.get("scoring_method") or {}
+    return (heading("九、得分、成熟度等级与门槛", "Scores, maturity level and gates")
+            + f"<div class='figure'>{scores_html(scheme, report['scores'])}</div>"
+            + f"<p>基础分 base {detail['base_score']:.1f}；特别扣分 special deductions {detail['special_deductions']}；"
+              f"特别加分 bonus {detail['special_bonus']}；实得 earned {detail['earned_points']:.2f} / 适用 applicable "
+              f"{detail['applicable_points']:g} 分 points</p>"
+            + f"<p class='muted'>{_e(method.get('zh'))}<br>{_e(method.get('en'))}</p>"
+            + "<h3>等级门槛 <small>gates</small></h3>" + gates_section_html(report))
+
+
+def _deviations(sources: ReportSources, planning: dict, characteristic: dict, report: dict) -> list[str]:
+    """What departs from the plan, as the recorded results show it."""
+    notes = []
+    sample = planning.get("site_sample") or {}
+    if sample and sample.get("size", 0) > sample.get("md1_size", 0):
+        notes.append(f"场所样本由 {sample['md1_size']} 增至 {sample['size']} 个以覆盖每类场所 / site sample raised from "
+                     f"{sample['md1_size']} to {sample['size']} to cover every site type")
+    drawn = characteristic.get("case_sample") or {}
+    if drawn and drawn.get("verified", 0) < drawn.get("drawn", 0):
+        notes.append(f"抽取案例 {drawn['drawn']} 个，仅复核 {drawn['verified']} 个 / {drawn['verified']} of "
+                     f"{drawn['drawn']} drawn cases were verified")
+    survey = characteristic.get("survey") or {}
+    if survey and not survey.get("adequate", True):
+        notes.append(f"调查有效样本 {survey['responses']} 少于所需 {survey['required_sample']} / fewer responses "
+                     "than required")
+    unanswered = report["score_result"].get("unanswered") or []
+    if unanswered:
+        notes.append(f"未作答条目 unanswered items：{'、'.join(unanswered)}")
+    for violation in planning.get("team_violations") or []:
+        notes.append(f"审查组 team：{violation.get('zh', violation)}")
+    if sources.stale:
+        notes.append(f"记录结果后答案又有改动的阶段 answers changed after recording：{'、'.join(sources.stale)}")
+    notes += [f"{r.stage}：{r.redo_reason}" for r in sources.records.values() if r.redo_reason]
+    return notes
+
+
+def _open_findings(report: dict) -> list[dict]:
+    return [f for f in report.get("findings", []) if not f.get("verified_on") and not f.get("withdrawn_on")]
+
+
+def _conclusion(scheme: Scheme, sources: ReportSources, planning: dict, characteristic: dict, report: dict) -> str:
+    deviations = _deviations(sources, planning, characteristic, report)
+    advice = report["recommendation"]
+    level = advice.get("level") or {}
+    verdict = ("建议批准认证 / recommend certification" if advice.get("certifiable")
+               else "建议不予认证 / recommend refusal")
+    record = sources.records[REPORT_STAGE]
+    if record.signed:
+        check = "✓ 签名有效 valid" if sources.signature_valid else "✗ 签署后有改动 changed after signing"
+        sign_off = facts_table([
+            ("签署人（审查组长）signed by (team leader)", _e(record.signed_by)),
+            ("签署时间 signed at", _e(f"{record.signed_at:%Y-%m-%d %H:%M}")),
+            ("签名指纹 signature fingerprint (HMAC-SHA256)",
+             f"<code>{_e((sources.signature or '')[:FINGERPRINT_CHARS])}</code> {check}"),
+        ])
+    else:
+        sign_off = "<p><b>本报告阶段尚未签署 / the report stage is not signed off yet</b></p>"
+    return (heading("十三、与计划的偏离及未解决的问题", "Deviations from the plan and unresolved issues")
+            + ("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in deviations) + "</ul>" if deviations
+               else "<p>未记录与审查计划的偏离 / no deviation from the audit plan recorded</p>")
+            + "<h3>未关闭的不符合 <small>open findings</small></h3>" + findings_html(scheme, _open_findings(report))
+            + heading("十四、审查建议", "Recommendation")
+            + f"<p><b>{_e(verdict)}</b>，等级 level {_e(level.get('label', ''))} {_e(level.get('name', ''))}</p>"
+            + heading("十五、声明", "Statement")
+            + "<p>本次审查基于对受审核方场所、案例、调查与记录的抽样，审查结论反映所抽样本的情况，未抽取的部分可能存在"
+              "未发现的不符合。<br><span class='en'>This audit is based on samples of the client's sites, cases, survey "
+              "responses and records; its conclusions reflect what was sampled, and nonconformities may exist in what "
+              "was not.</span></p>"
+            + heading("十六、审查组长签署", "Team leader's sign-off") + sign_off)
+
+
+def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime | None = None) -> str | None:
+    """The report as one HTML document, or None when no audit of the applicant has a recorded report."""
+    sources = read_sources(workbench, applicant_id)
+    if sources is None:
+        return None
+    scheme = workbench.scheme
+    planning = sources.records["planning"].result if "planning" in sources.records else {}
+    characteristic = sources.records["characteristic"].result if "characteristic" in sources.records else {}
+    report = sources.records[REPORT_STAGE].result
+    excluded = report.get("not_applicable") or []
+    generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    body = "".join([
+        "<h1>审查报告 <small class='en'>Audit report</small></h1>",
+        f"<p style='text-align:center'>{_e(scheme.meta.name)}<br>"
+        f"{_e(sources.applicant.name)} · {_e(scheme.stage(sources.application.stage).name)} · 生成于 generated {generated}</p>",
+        _client(scheme, sources),
+        _audit(scheme, sources),
+        _team(scheme, planning),
+        _sites(scheme, planning, report),
+        _person_days(planning),
+        _samples(planning, characteristic),
+        _kpis(scheme, characteristic),
+        heading("八、满意度调查结果", "Survey results")
+        + (survey_html(characteristic["survey"]) if characteristic.get("survey") else "<p>未记录 / not recorded</p>"),
+        _scores(scheme, report),
+        heading("十、失分条目及原因", "Items that lost points, and why")
+        + lost_points_html(scheme, report["score_result"]["lost_points"]),
+        heading("十一、不适用条目及理由", "Items not applicable, with reasons")
+        + (not_applicable_html(excluded) if excluded else "<p>无 / none</p>"),
+        heading("十二、不符合、证据与纠正措施", "Findings, evidence and corrective action")
+        + findings_html(scheme, report.get("findings", []), with_evidence=True),
+        _conclusion(scheme, sources, planning, characteristic, report),
+    ])
+    return document(f"审查报告 {sources.applicant.name}", body)
+
+
+def report_paths(applicant_id: str, folder: Path | None = None) -> tuple[Path, Path]:
+    base = (folder or outputs_dir() / applicant_id) / REPORT_FILE
+    return base.with_suffix(".html"), base.with_suffix(".pdf")
+
+
+def write_report(workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:
+    """Write audit_report.html and .pdf; nothing (an empty list) without a recorded report."""
+    text = report_html(workbench, applicant_id)
+    if text is None:
+        return []
+    html_path, pdf_path = report_paths(applicant_id, folder)
+    write_atomically(html_path, text)
+    return [html_path, html_to_pdf(html_path, pdf_path)]

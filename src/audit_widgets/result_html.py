@@ -1,0 +1,140 @@
+"""HTML sections drawn from recorded stage results, shared by the committee's dashboard
+(dashboard/pages.py) and the audit report (documents/report.py), so that both say the same
+thing in the same words. Nothing here re-scores: every figure comes from a recorded result."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .charts import control_chart, dimension_chart, to_svg
+from .domain import StatusChange
+from .scheme import Scheme
+from .widgets.base import table_html
+from .widgets.decision import gates_html
+
+ERROR_COLOUR = "#c62828"
+OK_COLOUR = "#2e7d32"
+
+
+def section(title: str, body: str) -> str:
+    return f"<h3>{html.escape(title)}</h3>{body}"
+
+
+def scores_html(scheme: Scheme, scores: dict) -> str:
+    """The total, the level, the dimension chart (with the level's floor) and the mode scores."""
+    floor = next((lv.dimension_floor for lv in scheme.levels if lv.rank == scores["level"]["rank"]), 0)
+    modes = {m.id: m.name for m in scheme.modes}
+    return (f"<p>总分 <b>{scores['score']:.1f}</b>，等级 <b>{html.escape(scores['level']['label'])} "
+            f"{html.escape(scores['level']['name'])}</b></p>"
+            + to_svg(dimension_chart(scores["dimension_scores"], scheme.dimension_names, scheme.scoring.scale, floor))
+            + table_html([{"mode": f"{m} {modes.get(m, '')}", "score": f"{v:.1f}"} for m, v in scores["mode_scores"].items()],
+                         {"mode": "模式 mode", "score": "得分 score"}))
+
+
+def gates_section_html(report_result: dict) -> str:
+    return gates_html(report_result["recommendation"]["reasons"])
+
+
+def lost_points_html(scheme: Scheme, lost: list[dict]) -> str:
+    return table_html(
+        [{"item": i["item_id"], "text": scheme.items_by_id[i["item_id"]].text if i["item_id"] in scheme.items_by_id else "",
+          "lost": f"{i['lost']:.2f}", "basis": i["basis"]} for i in lost],
+        {"item": "条目 item", "text": "内容 requirement", "lost": "失分 lost", "basis": "依据 why"})
+
+
+def not_applicable_html(excluded: list[dict]) -> str:
+    return table_html(excluded, {"item_id": "条目 item", "reason": "理由 reason", "basis": "方案许可与依据 allowance"})
+
+
+def kpis_html(characteristic: dict) -> str:
+    """The KPIs with numerator and denominator, and whether any month left the control limits."""
+    kpis = [{"measure": v["name"], "value": "—" if v["value"] is None else f"{v['value']:.3g}",
+             "basis": f"{v['numerator']:g} / {v['denominator']}"} for v in characteristic["kpis"].values()]
+    out = characteristic.get("out_of_control") or []
+    return (table_html(kpis, {"measure": "指标 KPI", "value": "值 value", "basis": "分子/分母 numerator/denominator"})
+            + (f"<p style='color:{ERROR_COLOUR}'>超出控制限 out of control：{len(out)} 个月次 month(s)</p>" if out
+               else "<p>各月均在控制限内 / every month within the control limits</p>"))
+
+
+def kpi_series(characteristic: dict) -> pd.DataFrame:
+    """The recorded monthly series with their control limits (stage 04's `kpi_monthly`)."""
+    series = pd.DataFrame(characteristic.get("kpi_monthly") or [])
+    if series.empty:
+        return series
+    return series.astype({"value": float, "centre": float, "lcl": float, "ucl": float, "out_of_control": bool})
+
+
+def kpi_chart_svg(scheme: Scheme, series: pd.DataFrame, measure: str) -> str:
+    """One measure's control chart as SVG: rates as percentages, other units as numbers."""
+    known = scheme.measures_by_id.get(measure)
+    unit = known.unit if known else "rate"
+    return to_svg(control_chart(series[series["measure"] == measure], known.name if known else measure,
+                                ".1%" if unit == "rate" else ".1f"))
+
+
+def survey_html(survey: dict) -> str:
+    rows = [{"indicator": i["name"], "score": f"{i['score']:.1f}", "interval": f"{i['score_low']:.1f}–{i['score_high']:.1f}",
+             "satisfied": f"{i['satisfied_share']:.0%}（{i['satisfied_low']:.0%}–{i['satisfied_high']:.0%}）"}
+            for i in survey["indicators"]]
+    nps = survey.get("nps")
+    nps_text = f"NPS {nps['nps']:.1f}（95% 区间 interval {nps['nps_low']:.1f} 至 {nps['nps_high']:.1f}）" if nps else ""
+    return (f"<p>有效样本 responses {survey['responses']}（所需 required {survey['required_sample']}）；{nps_text}</p>"
+            + table_html(rows, {"indicator": "指标 indicator", "score": "得分 score", "interval": "95% 区间 interval",
+                                "satisfied": "满意占比（Wilson 区间）satisfied share"}))
+
+
+def finding_status(finding: dict) -> str:
+    if finding.get("withdrawn_on"):
+        return "已撤回 withdrawn"
+    if finding.get("verified_on"):
+        return "已验证关闭 verified"
+    return "计划已接受 plan accepted" if finding.get("plan_accepted_on") else "未关闭 open"
+
+
+def findings_html(scheme: Scheme, findings: list[dict], *, with_evidence: bool = False) -> str:
+    """The findings register; `with_evidence` adds the evidence and the corrective action (the report)."""
+    if not findings:
+        return "<p>无 / none</p>"
+    grades = scheme.finding_grades_by_id
+    columns = {"grade": "等级 grade", "clause": "条款 clause", "description": "描述 description"}
+    if with_evidence:
+        columns |= {"evidence": "证据 evidence", "plan": "纠正措施 corrective action"}
+    columns |= {"due": "期限 due", "status": "状态 status"}
+    return table_html([{**f, "grade": grades[f["grade"]].name if f["grade"] in grades else f["grade"],
+                        "due": f.get("due_on") or "", "status": finding_status(f)} for f in findings], columns)
+
+
+def person_days_html(planning: dict, *, with_english: bool = False) -> str:
+    """The person-days, step by step, and the sites sampled (chosen, then drawn with the seed)."""
+    steps = planning.get("person_days", {}).get("steps", [])
+    columns = {"days": "人日 days", "zh": "计算步骤 step"} | ({"en": "step"} if with_english else {})
+    sites = planning.get("site_sample") or {}
+    return table_html(steps, columns) + (
+        f"<p>抽样场所 sites：指定 chosen {html.escape('、'.join(sites.get('chosen', [])))}；随机 drawn "
+        f"{html.escape('、'.join(sites.get('drawn', [])))}（种子 seed {sites.get('seed')}）</p>" if sites else "")
+
+
+def team_html(scheme: Scheme, team: list[dict], violations: list[dict]) -> str:
+    """The team with their roles (the scheme's names) and the competence and impartiality check."""
+    roles = {r.id: r.name for r in scheme.team_roles}
+    return (table_html([{**m, "role": f"{roles.get(m['role'], m['role'])} {m['role']}"} for m in team],
+                       {"id": "编号 id", "name": "姓名 name", "role": "角色 role"})
+            + (f"<p style='color:{ERROR_COLOUR}'>" + "<br>".join(html.escape(str(v.get("zh", v))) for v in violations)
+               + "</p>" if violations
+               else f"<p style='color:{OK_COLOUR}'>✓ 能力与公正性检查通过 / competence and impartiality check passed</p>"))
+
+
+def status_reason(scheme: Scheme, change: StatusChange) -> str:
+    """A status change's reason in words: a status_reasons id gets its name from the scheme."""
+    names = {r.id: r.name for r in scheme.status_reasons if r.status == change.to_status}
+    return f"{names[change.reason]}（{change.reason}）" if change.reason in names else change.reason
+
+
+def history_html(scheme: Scheme, history: list[StatusChange]) -> str:
+    statuses = {s.id: s.name for s in scheme.certificate_statuses}
+    return table_html([{**h.as_dict(), "from_status": statuses.get(h.from_status, h.from_status),
+                        "to_status": statuses.get(h.to_status, h.to_status), "reason": status_reason(scheme, h)}
+                       for h in history],
+                      {"on": "日期 date", "from_status": "原状态 from", "to_status": "新状态 to", "reason": "原因 reason",
+                       "decided_by": "决定人 decided by"})

@@ -1,0 +1,60 @@
+"""The batch ledger: every notebook run, and the applicant's last change it is compared with."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..domain import NotebookRun
+from . import models
+from .base import StoreBase
+
+
+def _run(row: models.NotebookRun) -> NotebookRun:
+    return NotebookRun(row.run_id, row.applicant_id, row.notebook, row.started_at, row.finished_at, row.status,
+                       tuple(row.outputs), row.inputs_hash, row.inputs or {}, row.failed_cell, row.error or "")
+
+
+class RunStore(StoreBase):
+    def record_run(self, run: NotebookRun) -> None:
+        """Add a run to the ledger. (The ledger records computations, not audit data: it
+        leaves no trail entry, so recording a run never changes an applicant's last change.)"""
+        with self._writing_session() as session:
+            session.add(models.NotebookRun(
+                run_id=run.run_id, applicant_id=run.applicant_id, notebook=run.notebook, started_at=run.started_at,
+                finished_at=run.finished_at, status=run.status, outputs=list(run.outputs),
+                inputs_hash=run.inputs_hash, inputs=run.inputs, failed_cell=run.failed_cell, error=run.error))
+
+    def runs(self, applicant_id: str | None = None, limit: int | None = None) -> list[NotebookRun]:
+        """The ledger, newest first."""
+        query = select(models.NotebookRun).order_by(models.NotebookRun.id.desc())
+        if applicant_id is not None:
+            query = query.where(models.NotebookRun.applicant_id == applicant_id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._reading_session() as session:
+            return [_run(row) for row in session.scalars(query)]
+
+    def last_runs(self, applicant_id: str) -> dict[str, NotebookRun]:
+        """The newest run of each of the applicant's notebooks."""
+        newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id)
+                  .group_by(models.NotebookRun.notebook))
+        with self._reading_session() as session:
+            rows = session.scalars(select(models.NotebookRun).where(models.NotebookRun.id.in_(newest)))
+            return {row.notebook: _run(row) for row in rows}
+
+    def last_success_hashes(self, applicant_id: str) -> dict[str, str]:
+        """The inputs hash of each notebook's newest successful run."""
+        newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id,
+                                                                models.NotebookRun.status == "ok")
+                  .group_by(models.NotebookRun.notebook))
+        with self._reading_session() as session:
+            rows = session.execute(select(models.NotebookRun.notebook, models.NotebookRun.inputs_hash)
+                                   .where(models.NotebookRun.id.in_(newest))).all()
+            return dict(rows)
+
+    def last_change(self, applicant_id: str, *, ignore_actions: tuple[str, ...] = ()) -> int:
+        """The id of the applicant's newest trail entry (0: none), leaving out `ignore_actions`."""
+        query = select(func.max(models.AuditTrail.id)).where(models.AuditTrail.applicant_id == applicant_id)
+        if ignore_actions:
+            query = query.where(models.AuditTrail.action.not_in(ignore_actions))
+        with self._reading_session() as session:
+            return session.scalar(query) or 0

@@ -1,0 +1,207 @@
+"""The batch runner with real papermill runs on real kernels, a real SQLite store and the real
+workbooks: parallel applicants, the ledger, skipping unchanged notebooks, and faults (a
+notebook that raises, one that hangs, a kernel killed mid-run, a missing workbook) that
+stop nothing else and keep the last good outputs."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from audit_widgets.batch.inputs import inputs_hash, run_inputs
+from audit_widgets.batch.runner import DIED, FAILED, OK, TIMEOUT, BatchRunner, NotebookJob, plan_batch
+from audit_widgets.domain import Answer
+from audit_widgets.paths import outputs_dir
+from audit_widgets.scheme import load_scheme
+from audit_widgets.store.database import get_engine
+from audit_widgets.store.repository import Workbench
+
+from .conftest import ROOT, edit_scheme_file
+
+pytestmark = pytest.mark.notebooks
+TWO = ["demo-consumer", "demo-composite"]  # composite: registered, nothing signed, answers can change
+
+
+@pytest.fixture(scope="module")
+def batch_db(demo_db, tmp_path_factory) -> str:
+    """A copy of the demo store that this module's batch runs may write to."""
+    source = Path(get_engine(demo_db).url.database)
+    target = tmp_path_factory.mktemp("batch") / "batch.sqlite"
+    shutil.copy(source, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="module")
+def first_batch(batch_db, scheme):
+    """Every workbook of two applicants, side by side on two workers."""
+    workbench = Workbench(batch_db, scheme, actor="batch")
+    plan = plan_batch(workbench, TWO, database_url=batch_db)
+    return BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(plan)
+
+
+def _notebook(tmp_path: Path, name: str, *sources: str) -> Path:
+    """A notebook with a parameters cell, like the workbooks, and the given code cells."""
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('applicant_id = ""\nmode = "batch"\ndatabase_url = None')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, *(nbformat.v4.new_code_cell(s) for s in sources)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def _job(workbench: Workbench, scheme, applicant_id: str, path: Path, url: str, stage_id: str) -> NotebookJob:
+    parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": url}
+    inputs = run_inputs(workbench, applicant_id, path, parameters)
+    stage = scheme.procedure_by_id[stage_id].model_copy(update={"notebook": path.stem})
+    return NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
+
+
+def test_every_workbook_runs_and_leaves_outputs_html_and_a_ledger_row(first_batch, batch_db, scheme):
+    assert first_batch.succeeded, [(r.notebook, r.error) for r in first_batch.failed]
+    assert len(first_batch.runs) == len(TWO) * len(scheme.procedure_stages)
+    ledger = Workbench(batch_db, scheme).runs()
+    expected = {(a, s.notebook) for a in TWO for s in scheme.procedure_stages}
+    assert {(r.applicant_id, r.notebook) for r in ledger} == expected
+    for run in ledger:
+        assert run.status == OK and run.inputs_hash and run.finished_at >= run.started_at
+        folder = outputs_dir() / run.applicant_id
+        for suffix in (".ipynb", ".html", ".json"):
+            assert str(folder / f"{run.notebook}{suffix}") in run.outputs
+        results = json.loads((folder / f"{run.notebook}.json").read_text(encoding="utf-8"))
+        assert results["status"] in {"done", "pending", "blocked"}
+
+
+def test_applicants_run_side_by_side(first_batch):
+    """With two workers, each applicant's notebooks overlap in time with the other's."""
+    spans = {a: (min(r.started_at for r in first_batch.runs if r.applicant_id == a),
+                 max(r.finished_at for r in first_batch.runs if r.applicant_id == a)) for a in TWO}
+    (start_a, end_a), (start_b, end_b) = spans.values()
+    assert start_a < end_b and start_b < end_a
+
+
+def test_executed_notebooks_are_documents_without_widget_state(first_batch):
+    for applicant_id in TWO:
+        for path in (outputs_dir() / applicant_id).glob("[0-9][0-9]_*.ipynb"):
+            assert path.stat().st_size < 300_000, path
+            notebook = nbformat.read(path, as_version=4)
+            assert "widgets" not in notebook.metadata, path
+            mimetypes = {m for c in notebook.cells for o in c.get("outputs", []) for m in o.get("data", {})}
+            assert "application/vnd.jupyter.widget-view+json" not in mimetypes, path
+    report = (outputs_dir() / "demo-consumer" / "04_characteristic_evaluation.html").read_text(encoding="utf-8")
+    assert "<svg" in report and "applicant_id" not in report  # charts shown, code cells left out
+    assert "https://" not in report.split("<body", 1)[1]
+
+
+def test_only_changed_skips_everything_then_reruns_exactly_the_changed_applicant(first_batch, batch_db, scheme):
+    workbench = Workbench(batch_db, scheme, actor="A01")
+    unchanged = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
+    assert unchanged.count == 0 and len(unchanged.skipped) == len(TWO) * len(scheme.procedure_stages)
+
+    application_id = workbench.current_application("demo-composite")
+    domains = workbench.get_applicant("demo-composite").domains
+    item = next(i for i in scheme.items_for(domains) if i.judgement == "qualitative")
+    workbench.save_answer(application_id, item.id, Answer(result="conform"))
+    changed = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
+    assert not changed.jobs["demo-consumer"]
+    assert [j.notebook for j in changed.jobs["demo-composite"]] == [s.notebook for s in scheme.procedure_stages]
+
+    summary = BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(changed)
+    assert summary.succeeded and len(summary.runs) == len(scheme.procedure_stages)
+    assert plan_batch(workbench, TWO, database_url=batch_db, only_changed=True).count == 0
+
+
+def test_a_scheme_change_reruns_everything(first_batch, batch_db, scheme, scheme_copy):
+    edit_scheme_file(scheme_copy, "scheme.yaml", lambda data: data["meta"].update(version="2026.2-test"))
+    changed_scheme = load_scheme(scheme_copy)
+    assert changed_scheme.fingerprint != scheme.fingerprint
+    plan = plan_batch(Workbench(batch_db, changed_scheme), TWO, database_url=batch_db, only_changed=True)
+    assert plan.count == len(TWO) * len(scheme.procedure_stages) and not plan.skipped
+
+
+def test_faults_stop_nothing_else_and_keep_the_last_good_outputs(first_batch, batch_db, scheme, tmp_path):
+    workbench = Workbench(batch_db, scheme, actor="batch")
+    raising = _notebook(tmp_path, "raises", "raise ValueError('deliberately broken')")
+    hanging = _notebook(tmp_path, "hangs", "import time\ntime.sleep(600)")
+    killed = _notebook(tmp_path, "killed", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    missing = tmp_path / "missing.ipynb"
+    good = ROOT / "workbooks" / "03_contract.ipynb"
+    # The last good output of the notebook that will now raise stays as it was.
+    kept = outputs_dir() / "demo-consumer" / "raises.ipynb"
+    kept.write_text("previous good output", encoding="utf-8")
+
+    jobs = {"demo-consumer": [_job(workbench, scheme, "demo-consumer", p, batch_db, "application")
+                              for p in (raising, hanging, killed, missing)],
+            "demo-composite": [_job(workbench, scheme, "demo-composite", good, batch_db, "contract")]}
+    plan = plan_batch(workbench, [], database_url=batch_db)
+    plan.jobs = jobs
+    summary = BatchRunner(workbench, workers=2, timeout=8, echo=lambda _: None, progress=False).run(plan)
+
+    status = {(r.applicant_id, r.notebook): r for r in summary.runs}
+    assert status[("demo-consumer", "raises")].status == FAILED
+    assert "deliberately broken" in status[("demo-consumer", "raises")].error
+    assert status[("demo-consumer", "raises")].failed_cell is not None
+    assert status[("demo-consumer", "hangs")].status == TIMEOUT
+    assert status[("demo-consumer", "killed")].status == DIED
+    assert status[("demo-consumer", "missing")].status == FAILED
+    assert "FileNotFoundError" in status[("demo-consumer", "missing")].error
+    assert status[("demo-composite", "03_contract")].status == OK
+    assert not summary.succeeded and len(summary.failed) == 4
+
+    assert kept.read_text(encoding="utf-8") == "previous good output"
+    assert (outputs_dir() / "demo-consumer" / "raises.failed.ipynb").exists()
+    assert not list((outputs_dir() / "demo-consumer").glob(".*running*"))
+    ledger = {(r.applicant_id, r.notebook): r.status for r in Workbench(batch_db, scheme).runs(limit=5)}
+    assert ledger[("demo-consumer", "killed")] == DIED
+
+    # --only-failed picks the failed runs of the ledger: here the failed workbook runs, none of the good ones.
+    assert plan_batch(workbench, TWO, database_url=batch_db, only_failed=True).count == 0
+
+
+def test_nothing_defined_in_one_notebook_is_visible_in_the_next(batch_db, scheme, tmp_path):
+    workbench = Workbench(batch_db, scheme, actor="batch")
+    first = _notebook(tmp_path, "defines", "leaked = 42\nimport builtins\nbuiltins.leaked_builtin = 1\n"
+                      "import audit_widgets.paths as p\np.LEAK = 1")
+    second = _notebook(tmp_path, "checks", "import builtins, audit_widgets.paths as p\n"
+                       "assert 'leaked' not in globals()\nassert not hasattr(builtins, 'leaked_builtin')\n"
+                       "assert not hasattr(p, 'LEAK')")
+    plan = plan_batch(workbench, [], database_url=batch_db)
+    plan.jobs = {"demo-special": [_job(workbench, scheme, "demo-special", p, batch_db, "application")
+                                  for p in (first, second)]}
+    summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False).run(plan)
+    assert [r.status for r in summary.runs] == [OK, OK], [r.error for r in summary.runs]
+
+
+def test_the_command_runs_quietly_over_ipc_and_lists_the_ledger(first_batch, batch_db):
+    """The real command in a subprocess: no ipykernel noise, exit 0, and `runs --json`."""
+    command = [str(Path(sys.executable).parent / "audit-workbench"), "--db", batch_db]
+    done = subprocess.run([*command, "run", "--applicant", "demo-special", "--stage", "application",
+                           "--stage", "contract"], capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    for noise in ("TCP", "KeyboardInterrupt", "Traceback"):
+        assert noise not in output
+    assert "完成 ok 2，失败 failed 0" in output
+    ledger = json.loads(subprocess.run([*command, "runs", "--applicant", "demo-special", "--json"],
+                                       capture_output=True, text=True, timeout=60).stdout)
+    assert {r["notebook"] for r in ledger[:2]} == {"01_application", "03_contract"}
+
+
+def test_the_plain_papermill_command_uses_the_engine(tmp_path):
+    """`papermill --engine audit-workbench`: the kernel talks over IPC and finds the workbench
+    imported before its first cell (it was forked from the warm process)."""
+    probe = _notebook(tmp_path, "probe", "import sys\nfrom ipykernel.kernelapp import IPKernelApp\n"
+                      "print(IPKernelApp.instance().transport, 'audit_widgets.notebook' in sys.modules)")
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run([str(Path(sys.executable).parent / "papermill"), "--engine", "audit-workbench",
+                           "--no-progress-bar", str(probe), str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    printed = nbformat.read(out, as_version=4).cells[1].outputs[0].text
+    assert printed.split() == ["ipc", "True"]
+    assert "TCP" not in done.stderr and "KeyboardInterrupt" not in done.stderr

@@ -1,0 +1,244 @@
+"""The documents a certification body hands out, from a real demo store: the audit report
+(HTML and PDF), the certificate (PDF, with a verification code the store checks) and the
+register export. The tests that start Chromium are marked `notebooks` (slow)."""
+import csv
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from audit_widgets.documents import pdf
+from audit_widgets.documents.build import build_documents
+from audit_widgets.documents.certificate import verification_code, verify_certificate
+from audit_widgets.documents.register import COLUMNS, export_register
+from audit_widgets.documents.report import report_html
+from audit_widgets.errors import InputFileError, NotFoundError
+from audit_widgets.imports.applicants import read_applicant_file
+from audit_widgets.store.repository import Workbench
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, block_offsite
+from .conftest import APPLICANTS_DIR, Command, database_digest
+
+CONSUMER, SPECIAL, FRESH = "demo-consumer", "demo-special", "demo-composite"
+
+
+def copy_store(demo_db: str, folder: Path) -> str:
+    path = folder / "demo.sqlite"
+    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def shared(demo_db, scheme, tmp_path_factory) -> Workbench:
+    """A copy of the demo store that these tests only read."""
+    return Workbench(copy_store(demo_db, tmp_path_factory.mktemp("docs")), scheme, actor="reader")
+
+
+@pytest.fixture
+def own(demo_db, scheme, tmp_path) -> Workbench:
+    """A copy of the demo store for a test that writes."""
+    return Workbench(copy_store(demo_db, tmp_path), scheme, actor="admin")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_font_lines(path: Path) -> list[str]:
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return listing.splitlines()[2:]  # below the header and its rule
+
+
+# --- the report ------------------------------------------------------------------------------
+def test_the_report_says_what_the_recorded_results_say_and_needs_nothing_from_the_network(shared, scheme):
+    page = report_html(shared, CONSUMER)
+    applicant = shared.get_applicant(CONSUMER)
+    application = shared.current_application(CONSUMER)
+    planning = shared.stage_result(application, "planning").result
+    characteristic = shared.stage_result(application, "characteristic").result
+    report = shared.stage_result(application, "report").result
+    for expected in (applicant.name, applicant.uscc, applicant.address, scheme.meta.certification_body,
+                     scheme.meta.criteria, "初次认证审查", planning["team"][0]["name"], "审查组长",
+                     str(planning["site_sample"]["seed"]), characteristic["case_sample"]["population_hash"],
+                     planning["case_sample"]["services"]["code_letter"], f"{report['scores']['score']:.1f}",
+                     report["scores"]["level"]["name"], "基于对受审核方场所、案例、调查与记录的抽样",
+                     "建议批准认证", "本报告阶段尚未签署"):
+        assert expected in page, expected
+    for finding in report["findings"]:
+        assert finding["description"] in page
+    measures = {row["measure"] for row in characteristic["kpi_monthly"]}
+    assert page.count("<svg") >= len(measures) + 1  # a control chart per KPI and the dimension chart
+    # Nothing to fetch: no script, stylesheet link, image source or CSS url(); SVG namespaces only.
+    assert not re.search(r"<script|<link|<img|url\(|@import|@font-face", page)
+    assert set(re.findall(r"https?://[^\s\"'<>]+", page)) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert "Noto Sans CJK SC" in page
+
+
+def test_a_refused_applicant_gets_its_open_findings_and_not_applicable_items(shared):
+    page = report_html(shared, SPECIAL)
+    assert "否决项不符合：B13" in page and "建议不予认证" in page and "医院" in page
+    assert "未关闭的不符合" in page and "严重不符合" in page
+
+
+def test_no_report_without_a_recorded_report_stage_and_a_plain_error_for_an_unknown_applicant(shared, tmp_path):
+    assert report_html(shared, FRESH) is None
+    assert build_documents(shared, FRESH, tmp_path) == [] and not any(tmp_path.iterdir())
+    with pytest.raises(NotFoundError):
+        build_documents(shared, "no-such-applicant", tmp_path)
+
+
+def test_the_report_cites_the_leaders_sign_off_by_its_fingerprint(own, scheme):
+    application = own.current_application(CONSUMER)
+    leader = next(m.auditor.id for m in own.team(application) if m.role == "leader")
+    signature = Workbench(own.engine.url.render_as_string(hide_password=False), scheme, actor=leader).sign_off(
+        application, "report")
+    page = report_html(own, CONSUMER)
+    assert signature[:16] in page and "签名有效" in page and leader in page
+
+
+# --- PDFs (Chromium) -------------------------------------------------------------------------
+@pytest.mark.notebooks
+def test_the_pdfs_carry_the_name_and_number_and_embed_their_fonts(shared, tmp_path):
+    before = database_digest(Path(shared.engine.url.database))
+    written = build_documents(shared, CONSUMER, tmp_path)
+    assert [p.name for p in written] == ["audit_report.html", "audit_report.pdf", "certificate.html", "certificate.pdf"]
+    name, number = shared.get_applicant(CONSUMER).name, shared.certificate_for(CONSUMER).number
+    report_text, certificate_text = pdf_text(tmp_path / "audit_report.pdf"), pdf_text(tmp_path / "certificate.pdf")
+    assert name in report_text and "审查报告" in report_text
+    assert name in certificate_text and number in certificate_text and "认证证书" in certificate_text
+    for document in ("audit_report.pdf", "certificate.pdf"):
+        fonts = pdf_font_lines(tmp_path / document)
+        assert fonts, f"{document} lists no fonts"
+        for line in fonts:  # columns: name type encoding emb sub uni object-id generation
+            assert line.split()[-5] == "yes", f"{document}: a font is not embedded: {line}"
+    # The refused applicant has a report and no certificate; reading never changed the store.
+    assert [p.name for p in build_documents(shared, SPECIAL, tmp_path / "special")] == ["audit_report.html",
+                                                                                         "audit_report.pdf"]
+    assert database_digest(Path(shared.engine.url.database)) == before
+
+
+@pytest.mark.notebooks
+def test_the_report_opens_offline_in_chromium_with_its_charts(shared, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (make system-packages)")
+    from playwright.sync_api import sync_playwright
+    html_path = tmp_path / "audit_report.html"
+    html_path.write_text(report_html(shared, CONSUMER), encoding="utf-8")
+    offsite: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            block_offsite(page, offsite)
+            page.goto(html_path.as_uri())
+            page.wait_for_load_state("load")
+            charts = page.locator("svg.marks")
+            assert charts.count() >= 2
+            box = charts.first.bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 100
+            assert page.locator("h1").inner_text().startswith("审查报告")
+        finally:
+            browser.close()
+    assert not offsite, offsite
+
+
+def test_a_failed_print_names_the_file_and_leaves_the_previous_pdf(tmp_path, monkeypatch):
+    source = tmp_path / "page.html"
+    source.write_text("<p>一</p>", encoding="utf-8")
+    target = tmp_path / "page.pdf"
+    target.write_bytes(b"%PDF previous")
+    monkeypatch.setattr(pdf, "CHROMIUM", "/bin/false")  # a browser that fails
+    with pytest.raises(pdf.PdfError) as failed:
+        pdf.html_to_pdf(source, target)
+    assert "page.html" in failed.value.render() and "Chromium" in failed.value.en
+    assert target.read_bytes() == b"%PDF previous" and sorted(p.name for p in tmp_path.iterdir()) == ["page.html",
+                                                                                                     "page.pdf"]
+    monkeypatch.setattr(pdf, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(pdf.PdfError) as missing:
+        pdf.html_to_pdf(source, target)
+    assert "make system-packages" in missing.value.en and "未找到 Chromium" in missing.value.zh
+
+
+# --- verification ----------------------------------------------------------------------------
+def test_the_verification_code_is_checked_against_the_store(own, scheme):
+    certificate = own.certificate_for(CONSUMER)
+    code = verification_code(certificate, own.get_applicant(CONSUMER).uscc)
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", code)
+    check = verify_certificate(own, certificate.number, code)
+    assert check.genuine and check.valid and check.status == "valid"
+    assert verify_certificate(own, certificate.number, code.lower().replace("-", " ")).valid  # as a person types it
+    assert verify_certificate(own, certificate.number, code[:-1] + ("A" if code[-1] != "A" else "B")).outcome == "wrong_code"
+    assert verify_certificate(own, certificate.number, code[:9]).outcome == "wrong_code"  # a shortened code never passes
+    other = own.certificate_for("demo-industrial")
+    assert verify_certificate(own, other.number, code).outcome == "wrong_code"  # another certificate's code
+    assert verify_certificate(own, "XBHT-SM-1999-Z99999", code).outcome == "unknown"
+    reason = next(r.id for r in scheme.status_reasons if r.status == "suspended")
+    own.change_certificate_status(certificate.number, "suspended", reason, certificate.issued_on, "M01")
+    suspended = verify_certificate(own, certificate.number, code)
+    assert suspended.genuine and not suspended.valid and suspended.status_name == "暂停"
+
+
+def test_certificate_verify_on_the_command_line(own):
+    command = Command(own.engine.url.render_as_string(hide_password=False))
+    certificate = own.certificate_for(CONSUMER)
+    code = verification_code(certificate, own.get_applicant(CONSUMER).uscc)
+    ok = command("certificate", "verify", certificate.number, code)
+    assert ok.exit_code == 0 and "真实" in ok.output and "genuine" in ok.output
+    as_json = command("certificate", "verify", certificate.number, code, "--json")
+    assert as_json.exit_code == 0 and '"valid": true' in as_json.output
+    assert command("certificate", "verify", certificate.number, *code.lower().split("-")).exit_code == 0  # typed in groups
+    wrong = command("certificate", "verify", certificate.number, "AAAA-BBBB-CCCC-DDDD")
+    assert wrong.exit_code != 0 and "不符" in wrong.output and "does not match" in wrong.output
+    unknown = command("certificate", "verify", "XBHT-SM-1999-Z99999", code)
+    assert unknown.exit_code != 0 and "没有编号" in unknown.output and "No certificate" in unknown.output
+    assert "Traceback" not in wrong.output + unknown.output
+    nothing = command("report", "--applicant", FRESH)
+    assert nothing.exit_code == 0 and "未生成文件" in nothing.output
+
+
+# --- the register ----------------------------------------------------------------------------
+def rename(workbench: Workbench, scheme, applicant_id: str, name: str) -> None:
+    data = read_applicant_file(APPLICANTS_DIR / f"{applicant_id}.yaml", scheme)
+    workbench.update_applicant(data.model_copy(update={"name": name}))
+
+
+def test_the_register_has_a_row_per_certificate_with_formulas_neutralised(own, scheme, tmp_path):
+    rename(own, scheme, CONSUMER, '=HYPERLINK("http://example.invalid","点我")')
+    rename(own, scheme, "demo-industrial", "+1")
+    numbers = sorted(c.number for c in own.certificates())
+    assert len(numbers) == 2
+    from openpyxl import load_workbook
+    sheet = load_workbook(export_register(own, tmp_path / "register.xlsx")).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == list(COLUMNS.values()) and rows[0][:3] == ["证书编号", "获证组织名称", "统一社会信用代码"]
+    assert sorted(r[0] for r in rows[1:]) == numbers
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    holders = {r[0]: r[1] for r in rows[1:]}
+    assert holders[own.certificate_for(CONSUMER).number] == '\'=HYPERLINK("http://example.invalid","点我")'
+    assert holders[own.certificate_for("demo-industrial").number] == "'+1"
+    raw = (tmp_path / "register.csv")
+    export_register(own, raw)
+    assert raw.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel reads the Chinese
+    with open(raw, encoding="utf-8-sig", newline="") as stream:
+        table = list(csv.reader(stream))
+    assert table[0] == list(COLUMNS.values()) and len(table) == 1 + len(numbers)
+    assert {row[1] for row in table[1:]} == {'\'=HYPERLINK("http://example.invalid","点我")', "'+1"}
+    status = dict(zip(table[0], table[1]))
+    assert status["证书状态"] == "有效" and status["状态变更原因"] == "初次发证 issued"
+    assert status["成熟度等级"].startswith("四级")
+
+
+def test_a_bad_suffix_is_a_clear_error_that_writes_nothing(shared, tmp_path):
+    with pytest.raises(InputFileError) as refused:
+        export_register(shared, tmp_path / "register.pdf")
+    assert ".xlsx" in refused.value.en and ".pdf" in refused.value.zh
+    command = Command(shared.engine.url.render_as_string(hide_password=False))
+    result = command("register", "export", tmp_path / "register.txt")
+    assert result.exit_code != 0 and "登记表只能导出为" in result.output and "Traceback" not in result.output
+    assert not any(tmp_path.iterdir())
+    done = command("register", "export", tmp_path / "out" / "register.xlsx")
+    assert done.exit_code == 0 and (tmp_path / "out" / "register.xlsx").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["register.xlsx"]  # no temporary file left
