@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from audit_widgets.batch.inputs import inputs_hash, run_inputs
+from audit_widgets.batch.inputs import inputs_hash, last_changes, run_inputs
 from audit_widgets.batch.runner import DIED, FAILED, OK, TIMEOUT, BatchRunner, NotebookJob, plan_batch
 from audit_widgets.domain import Answer
 from audit_widgets.paths import outputs_dir
@@ -58,8 +58,8 @@ def _notebook(tmp_path: Path, name: str, *sources: str) -> Path:
 
 def _job(workbench: Workbench, scheme, applicant_id: str, path: Path, url: str, stage_id: str) -> NotebookJob:
     parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": url}
-    inputs = run_inputs(workbench, applicant_id, path, parameters)
     stage = scheme.procedure_by_id[stage_id].model_copy(update={"notebook": path.stem})
+    inputs = run_inputs(workbench, applicant_id, stage, path, parameters, last_changes(workbench, applicant_id))
     return NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
 
 
@@ -99,22 +99,31 @@ def test_executed_notebooks_are_documents_without_widget_state(first_batch):
     assert "https://" not in report.split("<body", 1)[1]
 
 
-def test_only_changed_skips_everything_then_reruns_exactly_the_changed_applicant(first_batch, batch_db, scheme):
+def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebooks(first_batch, batch_db, scheme):
     workbench = Workbench(batch_db, scheme, actor="A01")
     unchanged = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert unchanged.count == 0 and len(unchanged.skipped) == len(TWO) * len(scheme.procedure_stages)
 
+    # A 5.2 answer (stage 05) concerns 05 and the stages that build on it, not 01–04 nor the other applicant.
     application_id = workbench.current_application("demo-composite")
     domains = workbench.get_applicant("demo-composite").domains
-    item = next(i for i in scheme.items_for(domains) if i.judgement == "qualitative")
+    item = next(i for i in scheme.items_for(domains) if i.judgement == "qualitative"
+                and scheme.stage_recording_item(i.id).id == "system_audit")
     workbench.save_answer(application_id, item.id, Answer(result="conform"))
     changed = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert not changed.jobs["demo-consumer"]
-    assert [j.notebook for j in changed.jobs["demo-composite"]] == [s.notebook for s in scheme.procedure_stages]
+    assert [j.notebook for j in changed.jobs["demo-composite"]] == [
+        "05_system_audit", "06_audit_report", "07_decision", "08_certificate", "09_surveillance",
+        "10_recertification_and_status"]
 
     summary = BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(changed)
-    assert summary.succeeded and len(summary.runs) == len(scheme.procedure_stages)
+    assert summary.succeeded and len(summary.runs) == 6
     assert plan_batch(workbench, TWO, database_url=batch_db, only_changed=True).count == 0
+
+    # A new team (stage 02) reaches every stage from 02 on.
+    workbench.set_team(application_id, [("A02", "leader")])
+    assert [j.notebook for j in plan_batch(workbench, ["demo-composite"], database_url=batch_db,
+                                           only_changed=True).jobs["demo-composite"]][0] == "02_review_and_planning"
 
 
 def test_a_scheme_change_reruns_everything(first_batch, batch_db, scheme, scheme_copy):

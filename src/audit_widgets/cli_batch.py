@@ -28,6 +28,10 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
 
     Each notebook leaves outputs/<applicant>/<notebook>.ipynb, .html and .json, and a row in the
     ledger (audit-workbench runs). The exit status is 0 only if every notebook succeeded."""
+    from .batch.lean import skip_iri_grammars
+    skip_iri_grammars()
+    from .batch.kernels import kernel_pool
+    kernel_pool().start()  # the kernels' warm parent imports the workbench while this process does
     from .batch.runner import BatchRunner, plan_batch
     from .documents.build import build_documents
     from .store.database import get_engine

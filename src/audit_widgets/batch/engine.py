@@ -6,43 +6,20 @@ command use it:
 
     papermill --engine audit-workbench 04_characteristic_evaluation.ipynb out.ipynb -p applicant_id X
 
-One process keeps one pool (created on first use, closed at exit). In a single `papermill`
-command the pool's start costs what a kernel start costs; the gain comes with every further
-notebook run by the same process, as the batch runner does.
+Papermill loads this module through the entry point: import papermill, not this module. One
+process keeps one kernel pool (kernels.kernel_pool, created on first use, closed at exit). In a
+single `papermill` command the pool's start costs what a kernel start costs; the gain comes
+with every further notebook run by the same process, as the batch runner does.
 """
 from __future__ import annotations
 
-import atexit
 import os
-import threading
 
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 from papermill.utils import merge_kwargs, remove_args
 
-from .kernels import KernelPool
-
-ENGINE_NAME = "audit-workbench"
-_pool: KernelPool | None = None
-_pool_lock = threading.Lock()
-
-
-def kernel_pool() -> KernelPool:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = KernelPool()
-            atexit.register(_pool.close)
-        return _pool
-
-
-def close_kernel_pool() -> None:
-    global _pool
-    with _pool_lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        atexit.unregister(pool.close)
-        pool.close()
+from .kernels import kernel_pool
 
 
 class AuditEngine(NBClientEngine):

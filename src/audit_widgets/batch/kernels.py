@@ -5,6 +5,7 @@ the workbench imported. A kernel is handed out once and killed after its noteboo
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -71,14 +72,20 @@ class ForkedProvisioner(LocalProvisioner):
 
 
 class Zygote:
-    """The warm parent process (see zygote.py) and the pipe to it."""
+    """The warm parent process (see zygote.py) and the pipe to it. It starts at once and warms
+    up while its caller goes on; the first fork waits until it is ready."""
 
     def __init__(self):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "audit_widgets.batch.zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, bufsize=1, start_new_session=True)
         self.lock = threading.Lock()
-        self._answer()  # {"ready": true} once the workbench is imported
+        self.ready = False
+
+    def _wait_ready(self) -> None:
+        if not self.ready:
+            self._answer()  # {"ready": true} once the workbench is imported
+            self.ready = True
 
     def _answer(self) -> dict:
         line = self.process.stdout.readline()
@@ -89,6 +96,7 @@ class Zygote:
 
     def fork(self, connection_file: str, cwd: str, env: dict[str, str]) -> ForkedProcess:
         with self.lock:
+            self._wait_ready()
             self.process.stdin.write(json.dumps({"connection_file": connection_file, "cwd": cwd, "env": env}) + "\n")
             answer = self._answer()
         if "error" in answer:
@@ -96,9 +104,12 @@ class Zygote:
         return ForkedProcess(answer["pid"])
 
     def close(self) -> None:
+        """Stop the zygote (its kernels are stopped by the pool, one by one)."""
         if self.process.poll() is None:
-            self.process.stdin.close()
+            self.process.kill()
             self.process.wait(timeout=10)
+        self.process.stdin.close()
+        self.process.stdout.close()
 
 
 class KernelPool:
@@ -119,6 +130,10 @@ class KernelPool:
             if self._zygote is None:
                 self._zygote = Zygote()
             return self._zygote
+
+    def start(self) -> None:
+        """Start warming up now (a caller with its own imports to do calls this first)."""
+        self.zygote  # noqa: B018  (the property starts it)
 
     def _fork(self, cwd: str) -> AsyncKernelManager:
         name = f"kernel-{uuid.uuid4().hex[:12]}"
@@ -176,3 +191,26 @@ class KernelPool:
         for leftover in self.runtime.glob("*"):
             leftover.unlink(missing_ok=True)
         self.runtime.rmdir()
+
+
+_pool: KernelPool | None = None
+_pool_lock = threading.Lock()
+
+
+def kernel_pool() -> KernelPool:
+    """The process's pool (papermill's engine and the runner share it)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = KernelPool()
+            atexit.register(_pool.close)
+        return _pool
+
+
+def close_kernel_pool() -> None:
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        atexit.unregister(pool.close)
+        pool.close()

@@ -24,9 +24,11 @@ from ..domain import NotebookRun
 from ..paths import outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
-from .engine import ENGINE_NAME, close_kernel_pool, kernel_pool
 from .html import notebook_html
-from .inputs import inputs_hash, run_inputs
+from .inputs import inputs_hash, last_changes, run_inputs
+from .kernels import close_kernel_pool, kernel_pool
+
+ENGINE_NAME = "audit-workbench"  # batch/engine.py, as papermill's entry point names it
 
 OK, FAILED, TIMEOUT, DIED = "ok", "failed", "timeout", "died"
 
@@ -87,11 +89,12 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
     for applicant_id in applicant_ids:
         succeeded = workbench.last_success_hashes(applicant_id) if only_changed else {}
         last = workbench.last_runs(applicant_id) if only_failed else {}
+        changes = last_changes(workbench, applicant_id)
         plan.jobs[applicant_id] = []
         for stage in stages:
             path = workbooks_dir() / f"{stage.notebook}.ipynb"
             parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": database_url}
-            inputs = run_inputs(workbench, applicant_id, path, parameters)
+            inputs = run_inputs(workbench, applicant_id, stage, path, parameters, changes)
             job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
             unchanged = only_changed and succeeded.get(stage.notebook) == job.inputs_hash
             not_failed = only_failed and (stage.notebook not in last or last[stage.notebook].status == OK)

@@ -17,6 +17,8 @@ import os
 import signal
 import sys
 
+from audit_widgets.batch.lean import skip_iri_grammars
+
 # Modules a stage notebook imports (the widget modules are imported lazily by the registry).
 WARM_MODULES = (
     "ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "audit_widgets.evaluation",
@@ -60,6 +62,7 @@ def serve_kernel(connection_file: str, cwd: str, env: dict[str, str]) -> None:
 def main() -> None:
     protocol = sys.stdout
     sys.stdout = sys.stderr  # nothing imported may write into the protocol stream
+    skip_iri_grammars()
     warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     protocol.write(json.dumps({"ready": True}) + "\n")

@@ -51,10 +51,11 @@ class RunStore(StoreBase):
                                    .where(models.NotebookRun.id.in_(newest))).all()
             return dict(rows)
 
-    def last_change(self, applicant_id: str, *, ignore_actions: tuple[str, ...] = ()) -> int:
-        """The id of the applicant's newest trail entry (0: none), leaving out `ignore_actions`."""
-        query = select(func.max(models.AuditTrail.id)).where(models.AuditTrail.applicant_id == applicant_id)
+    def trail_changes(self, applicant_id: str, *, ignore_actions: tuple[str, ...] = ()) -> list[tuple[int, str, str]]:
+        """(id, entity, entity id) of the applicant's trail entries, leaving out `ignore_actions`."""
+        query = (select(models.AuditTrail.id, models.AuditTrail.entity, models.AuditTrail.entity_id)
+                 .where(models.AuditTrail.applicant_id == applicant_id).order_by(models.AuditTrail.id))
         if ignore_actions:
             query = query.where(models.AuditTrail.action.not_in(ignore_actions))
         with self._reading_session() as session:
-            return session.scalar(query) or 0
+            return [tuple(row) for row in session.execute(query)]
