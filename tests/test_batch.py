@@ -14,7 +14,8 @@ import nbformat
 import pytest
 
 from audit_widgets.batch.inputs import inputs_hash, last_changes, run_inputs
-from audit_widgets.batch.runner import DIED, FAILED, OK, TIMEOUT, BatchRunner, NotebookJob, plan_batch
+from audit_widgets.batch.runner import DIED, DOCUMENTS, FAILED, OK, TIMEOUT, BatchRunner, NotebookJob, plan_batch
+from audit_widgets.documents.build import build_documents
 from audit_widgets.domain import Answer
 from audit_widgets.paths import outputs_dir
 from audit_widgets.scheme import load_scheme
@@ -124,6 +125,19 @@ def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebook
     workbench.set_team(application_id, [("A02", "leader")])
     assert [j.notebook for j in plan_batch(workbench, ["demo-composite"], database_url=batch_db,
                                            only_changed=True).jobs["demo-composite"]][0] == "02_review_and_planning"
+
+
+def test_documents_are_built_once_and_in_the_ledger(first_batch, batch_db, scheme):
+    """The first batch ran without documents: the next run builds them, then skips them."""
+    workbench = Workbench(batch_db, scheme, actor="batch")
+    plan = plan_batch(workbench, ["demo-consumer"], database_url=batch_db, only_changed=True)
+    assert plan.count == 0 and "demo-consumer" in plan.documents
+    summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False, documents=build_documents).run(plan)
+    [run] = summary.runs
+    assert run.notebook == DOCUMENTS and run.status == OK, run.error
+    assert {"audit_report.html", "audit_report.pdf", "certificate.pdf"} <= {Path(p).name for p in run.outputs}
+    assert "文件 documents 1/1" in summary.line()
+    assert not plan_batch(workbench, ["demo-consumer"], database_url=batch_db, only_changed=True).documents
 
 
 def test_a_scheme_change_reruns_everything(first_batch, batch_db, scheme, scheme_copy):

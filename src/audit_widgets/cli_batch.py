@@ -22,8 +22,11 @@ from .errors import InputFileError
 @click.option("--only-failed", is_flag=True, help="只重跑上次失败的工作簿 / rerun only the notebooks that failed last time")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="每个单元格及每个工作簿的时限（秒）/ limit per cell and per notebook, seconds")
+@click.option("--documents/--no-documents", default=True, show_default=True,
+              help="生成审查报告与证书 PDF / build the audit report and certificate PDFs (a later run builds those skipped)")
 @pass_state
-def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_changed, only_failed, timeout) -> None:
+def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_changed, only_failed, timeout,
+        documents) -> None:
     """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill.
 
     Each notebook leaves outputs/<applicant>/<notebook>.ipynb, .html and .json, and a row in the
@@ -50,6 +53,8 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     url = get_engine(state.database_url).url.render_as_string(hide_password=False)
     plan = plan_batch(workbench, ids, database_url=url, stage_ids=list(stage_ids), only_changed=only_changed,
                       only_failed=only_failed)
+    if not documents:
+        plan.documents.clear()
     runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents)
     summary = runner.run(plan)
     click.echo(summary.line())

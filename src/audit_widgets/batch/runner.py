@@ -31,6 +31,7 @@ from .kernels import close_kernel_pool, kernel_pool
 ENGINE_NAME = "audit-workbench"  # batch/engine.py, as papermill's entry point names it
 
 OK, FAILED, TIMEOUT, DIED = "ok", "failed", "timeout", "died"
+DOCUMENTS = "documents"  # the ledger's name for building an applicant's report and certificate
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class BatchPlan:
     """The notebooks to run, per applicant in procedure order, and those skipped as unchanged."""
     jobs: dict[str, list[NotebookJob]] = field(default_factory=dict)
     skipped: list[NotebookJob] = field(default_factory=list)
+    # Applicants whose documents are to be built, with what they are built on: the inputs
+    # hashes of all their notebooks (the documents read what the notebooks recorded).
+    documents: dict[str, str] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -64,7 +68,6 @@ class BatchSummary:
     runs: list[NotebookRun]
     skipped: list[NotebookJob]
     seconds: float
-    document_errors: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[NotebookRun]:
@@ -72,12 +75,17 @@ class BatchSummary:
 
     @property
     def succeeded(self) -> bool:
-        return not self.failed and not self.document_errors
+        return not self.failed
 
     def line(self) -> str:
-        ok = len(self.runs) - len(self.failed)
-        return (f"完成 ok {ok}，失败 failed {len(self.failed)}，跳过 skipped {len(self.skipped)}"
-                f"（{self.seconds:.1f} s）")
+        notebooks = [r for r in self.runs if r.notebook != DOCUMENTS]
+        failed = sum(1 for r in notebooks if r.status != OK)
+        documents = [r for r in self.runs if r.notebook == DOCUMENTS]
+        built = sum(1 for r in documents if r.status == OK)
+        line = f"完成 ok {len(notebooks) - failed}，失败 failed {failed}，跳过 skipped {len(self.skipped)}"
+        if documents:
+            line += f"；文件 documents {built}/{len(documents)}"
+        return line + f"（{self.seconds:.1f} s）"
 
 
 def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: str,
@@ -89,6 +97,7 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
     for applicant_id in applicant_ids:
         succeeded = workbench.last_success_hashes(applicant_id) if only_changed else {}
         last = workbench.last_runs(applicant_id) if only_failed else {}
+        hashes = {}
         changes = last_changes(workbench, applicant_id)
         plan.jobs[applicant_id] = []
         for stage in stages:
@@ -96,9 +105,16 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
             parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": database_url}
             inputs = run_inputs(workbench, applicant_id, stage, path, parameters, changes)
             job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
+            hashes[stage.notebook] = job.inputs_hash
             unchanged = only_changed and succeeded.get(stage.notebook) == job.inputs_hash
             not_failed = only_failed and (stage.notebook not in last or last[stage.notebook].status == OK)
             (plan.skipped if unchanged or not_failed else plan.jobs[applicant_id]).append(job)
+        if not stage_ids:  # documents come with a whole run, not with a chosen stage
+            documents_hash = inputs_hash({"documents": hashes})
+            unchanged = only_changed and succeeded.get(DOCUMENTS) == documents_hash
+            not_failed = only_failed and (DOCUMENTS not in last or last[DOCUMENTS].status == OK)
+            if not (unchanged or not_failed):
+                plan.documents[applicant_id] = documents_hash
     return plan
 
 
@@ -118,23 +134,21 @@ class BatchRunner:
     def run(self, plan: BatchPlan) -> BatchSummary:
         started = time.perf_counter()
         runs: list[NotebookRun] = []
-        document_errors: list[str] = []
         bar = self._progress_bar(plan.count)
         pool = kernel_pool()
         pool.ahead = self.workers  # each worker finds its next kernel started
         try:
             with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="batch") as executor:
-                futures = [executor.submit(self._run_applicant, applicant_id, jobs, bar)
-                           for applicant_id, jobs in plan.jobs.items() if jobs]
+                futures = [executor.submit(self._run_applicant, applicant_id, jobs,
+                                           plan.documents.get(applicant_id), bar)
+                           for applicant_id, jobs in plan.jobs.items() if jobs or applicant_id in plan.documents]
                 for future in futures:
-                    applicant_runs, errors = future.result()
-                    runs += applicant_runs
-                    document_errors += errors
+                    runs += future.result()
         finally:
             if bar is not None:
                 bar.close()
             close_kernel_pool()
-        return BatchSummary(self.run_id, runs, plan.skipped, time.perf_counter() - started, document_errors)
+        return BatchSummary(self.run_id, runs, plan.skipped, time.perf_counter() - started)
 
     def _progress_bar(self, total: int):
         if not self.progress:
@@ -153,25 +167,40 @@ class BatchRunner:
                     bar.write(line)
                 bar.update(1)
 
-    def _run_applicant(self, applicant_id: str, jobs: list[NotebookJob], bar) -> tuple[list[NotebookRun], list[str]]:
-        """One applicant's notebooks in order. A failed notebook does not stop the next: a
-        stage whose prerequisite has no result says so in its own output."""
+    def _run_applicant(self, applicant_id: str, jobs: list[NotebookJob], documents_hash: str | None,
+                       bar) -> list[NotebookRun]:
+        """One applicant's notebooks in order, then its documents. A failed notebook does not
+        stop the next: a stage whose prerequisite has no result says so in its own output."""
         runs = []
         for job in jobs:
             run = self.run_notebook(job)
             self.workbench.record_run(run)
             self._report(bar, run)
             runs.append(run)
-        errors = []
-        if self.documents is not None:
+        if self.documents is not None and documents_hash is not None:
+            run = self.build_documents(applicant_id, documents_hash, [r for r in runs if r.status != OK])
+            self.workbench.record_run(run)
+            if run.status != OK or bar is None:
+                self.echo(f"{applicant_id} 文件 documents: " + (", ".join(Path(p).name for p in run.outputs)
+                                                                 if run.status == OK else run.error))
+            runs.append(run)
+        return runs
+
+    def build_documents(self, applicant_id: str, documents_hash: str, failed: list[NotebookRun]) -> NotebookRun:
+        """The report and certificate, as a ledger row of their own. Not built over a failed
+        notebook: they would show the results before it (the next run builds them)."""
+        started = datetime.now(timezone.utc)
+        status, error, outputs = OK, "", ()
+        if failed:
+            status = FAILED
+            error = ("未生成：工作簿运行失败 not built: a notebook failed: " + ", ".join(r.notebook for r in failed))
+        else:
             try:
-                for path in self.documents(self.workbench, applicant_id):
-                    if bar is None:
-                        self.echo(f"{applicant_id} 文件 document: {path}")
+                outputs = tuple(str(p) for p in self.documents(self.workbench, applicant_id))
             except Exception as exc:  # a document that cannot be built must not stop the batch
-                errors.append(f"{applicant_id}: {exc}")
-                self.echo(f"{applicant_id} 文件生成失败 document failed: {exc}")
-        return runs, errors
+                status, error = FAILED, f"{type(exc).__name__}: {exc}"
+        return NotebookRun(self.run_id, applicant_id, DOCUMENTS, started, datetime.now(timezone.utc), status,
+                           outputs, documents_hash, {"documents": documents_hash}, None, error)
 
     def run_notebook(self, job: NotebookJob) -> NotebookRun:
         import papermill
