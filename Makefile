@@ -26,9 +26,11 @@ demo: $(STAMP) system-packages
 	$(WORKBENCH) db init
 	$(WORKBENCH) scheme validate
 	$(WORKBENCH) demo
-	$(WORKBENCH) run
+	$(WORKBENCH) run --all
+	@echo "审查报告与证书 / reports and certificates: outputs/<applicant>/audit_report.pdf, certificate.pdf"
 	@echo "打开工作簿 / open the workbooks: make lab"
-	@echo "认证委员会看板 / committee dashboard: make dashboard  (audit-workbench serve; it prints the URL with its token)"
+	@echo "认证委员会看板（Ctrl-C 停止）/ the committee dashboard follows (Ctrl-C stops it; make dashboard serves it again):"
+	$(WORKBENCH) serve
 
 # The committee's read-only Voila dashboard on 127.0.0.1, with a token printed in the URL.
 dashboard: $(STAMP)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,8 +41,10 @@ def store() -> Path:
 
 
 def copy_of(path: Path, folder: Path) -> str:
+    """A copy through SQLite's backup API (a file copy could miss what is still in the WAL)."""
     target = folder / "store.sqlite"
-    shutil.copy(path, target)
+    with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
     return f"sqlite:///{target}"
 
 

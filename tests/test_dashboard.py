@@ -132,3 +132,49 @@ def test_the_portfolio_is_read_again_only_after_a_write(workbench, consumer, tmp
     again = cached_portfolio(workbench, tmp_path)
     assert again.set_index("applicant_id").loc[consumer, "stage"] == "认证申请"
     assert len(list(tmp_path.glob("portfolio-*.parquet"))) == 1  # the old file is gone
+
+
+def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
+    """An applicant whose last successful batch run started before its last change is marked
+    stale; its own writes (computed results) do not count."""
+    from datetime import datetime, timedelta, timezone
+
+    from audit_widgets.domain import Answer, NotebookRun
+    path = tmp_path / "ledger.sqlite"
+    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
+    workbench = Workbench(f"sqlite:///{path}", scheme, actor="A01")
+    assert workbench.batch_stale() == {}  # no runs: nothing to be stale
+    now = datetime.now(timezone.utc)
+    workbench.record_run(NotebookRun("r1", "demo-composite", "05_system_audit", now, now + timedelta(seconds=1), "ok",
+                                     (), "hash"))
+    assert workbench.batch_stale() == {"demo-composite": False}
+    application_id = workbench.open_application("demo-composite")  # what a batch's first run writes
+    workbench.record_stage_result(application_id, "application", {"computed": True})  # and its results
+    assert workbench.batch_stale() == {"demo-composite": False}
+    item = next(i for i in scheme.items_for(workbench.get_applicant("demo-composite").domains)
+                if i.judgement == "qualitative")
+    workbench.save_answer(application_id, item.id, Answer(result="conform"))
+    assert workbench.batch_stale() == {"demo-composite": True}
+    rows = portfolio(Workbench(read_only_url(f"sqlite:///{path}"), scheme)).set_index("applicant_id")
+    assert rows.loc["demo-composite", "batch_stale"] and not rows.loc["demo-consumer", "batch_stale"]
+    assert "批量待重跑 batch stale" in applicant_html(workbench, "demo-composite")
+
+
+def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(scheme):
+    import base64
+
+    from audit_widgets.dashboard.documents import DocumentLinks
+    from audit_widgets.paths import outputs_dir
+    folder = outputs_dir() / "demo-special"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "audit_report.pdf").write_bytes(b"%PDF-1.4 report")
+    (folder / "secret.sqlite").write_bytes(b"not offered")
+    links = DocumentLinks(scheme, "demo-special")
+    rows = links.children[1:]
+    labels = [row.children[0].description for row in rows]
+    assert len(rows) == len(labels) and any("审查报告 audit report (PDF)" in label for label in labels)
+    assert not any("secret" in label for label in labels)
+    button, link = rows[0].children
+    button.click()
+    assert f"data:application/pdf;base64,{base64.b64encode(b'%PDF-1.4 report').decode()}" in link.value
+    assert "download='audit_report.pdf'" in link.value

@@ -174,8 +174,9 @@ def _answer_every_checklist(page) -> None:
         checklist = checklists.nth(c)
         pages = checklist.locator(".aw-checklist-page select")
         for p in range(pages.locator("option").count()):
-            pages.select_option(index=p)
-            page.wait_for_timeout(400)
+            if pages.is_visible():  # a one-page checklist shows no pager
+                pages.select_option(index=p)
+                page.wait_for_timeout(400)
             rows = checklist.locator(".aw-checklist-row")
             for r in range(rows.count()):
                 row = rows.nth(r)

@@ -21,8 +21,8 @@ from pathlib import Path
 from .. import __version__
 from ..scheme import ProcedureStage, Scheme
 from ..store.repository import Workbench
+from ..store.runs import BATCH_OWN_WRITES
 
-OWN_WRITES = ("record", "open")
 # Trail entity → the record kind that procedure_stages.locks names.
 LOCKED_RECORDS = {
     "applicant": "applicant", "document": "documents", "programme": "programme", "team": "team",
@@ -54,7 +54,7 @@ def _upstream(scheme: Scheme, stage_id: str) -> set[str]:
 def last_changes(workbench: Workbench, applicant_id: str) -> dict[str | None, int]:
     """The newest relevant trail entry of the applicant, per owning stage."""
     newest: dict[str | None, int] = {}
-    for entry_id, entity, entity_id in workbench.trail_changes(applicant_id, ignore_actions=OWN_WRITES):
+    for entry_id, entity, entity_id in workbench.trail_changes(applicant_id, ignore_actions=BATCH_OWN_WRITES):
         owner = owning_stage(workbench.scheme, entity, entity_id)
         newest[owner] = max(entry_id, newest.get(owner, 0))
     return newest

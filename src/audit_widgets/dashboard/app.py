@@ -15,6 +15,7 @@ from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
 from ..widgets.base import table_html
+from .documents import DocumentLinks
 from .pages import PortfolioPage, applicant_html, kpi_trends, pending_decisions_html
 from .portfolio import benchmark, cached_portfolio
 
@@ -69,6 +70,7 @@ class Dashboard:
             trends = kpi_trends(self.workbench, applicant_id)
             if trends is not None:
                 display(trends)
+            display(DocumentLinks(self.workbench.scheme, applicant_id))
             return
         if applicant_id:
             display(HTML(f"<p style='color:#c62828'>没有申请方「{html.escape(applicant_id)}」/ no such applicant</p>"))
@@ -92,7 +94,8 @@ class Dashboard:
             detail.value = (f"<div class='aw-applicant'>{applicant_html(self.workbench, applicant_id)}"
                             f"{self.benchmark_html(applicant_id)}</div>" if applicant_id else "")
             trend = kpi_trends(self.workbench, applicant_id) if applicant_id else None
-            trends.children = (trend,) if trend is not None else ()
+            trends.children = ((trend,) if trend is not None else ()) + (
+                (DocumentLinks(self.workbench.scheme, applicant_id),) if applicant_id else ())
             overview.layout.display = "none" if applicant_id else None
 
         chooser.observe(chosen, names="value")

@@ -123,6 +123,9 @@ class PortfolioPage(widgets.VBox):
             flags.append("<span title='报告尚未记录 report not recorded'>（预评 provisional）</span>")
         if row["stale"]:
             flags.append("<b style='color:#e65100' title='答案在记录后又有改动 answers changed since'>⚠ 待更新 stale</b>")
+        if row.get("batch_stale"):
+            flags.append("<b style='color:#e65100' title='上次批量运行后又有改动 changed since the last batch run'>"
+                         "⚠ 批量待重跑 batch stale</b>")
         due = row["next_surveillance"]
         return {
             "applicant": f"{applicant_link(row['applicant_id'])}<br><small>{html.escape(row['name'])}<br>"
@@ -183,6 +186,8 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         signatures = {stage: view.verify_sign_off(application, stage) for stage, r in records.items() if r.signed}
         stale = view.stale_stages(application) if application else []
         sample = view.case_sample(application) if application else None
+        runs = view.last_runs(applicant_id)
+        batch_stale = view.batch_stale().get(applicant_id, False)
     parts = [f"<p><a class='aw-back' href='?'>← 总览 / portfolio</a> · <a href='?applicant={html.escape(applicant_id)}'>"
              "本页链接 / link to this page</a></p>",
              f"<h2>{html.escape(applicant.name)}（{html.escape(applicant.id)}）</h2>",
@@ -191,6 +196,9 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     if stale:
         parts.append(f"<p style='color:#e65100'><b>⚠ 待更新 stale</b>：{'、'.join(stale)} 记录后答案又有改动 / answers "
                      "changed after these results were recorded</p>")
+    if batch_stale:
+        parts.append("<p style='color:#e65100'><b>⚠ 批量待重跑 batch stale</b>：上次批量运行后又有改动 / changed since "
+                     "the last batch run (audit-workbench run --only-changed)</p>")
     scored = next((records[s] for s in SCORED_STAGES if s in records and "scores" in records[s].result), None)
     if scored is not None:
         parts.append(section("得分 / scores", scores_html(scheme, scored.result["scores"])))
@@ -239,6 +247,13 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         parts.append(section("证书 / certificate",
                              f"<p>{html.escape(certificate.number)}，{certificate.status}，有效期至 {certificate.expires_on}</p>"
                              + history_html(scheme, history)))
+    if runs:
+        notebooks = {s.notebook: s for s in scheme.procedure_stages}
+        parts.append(section("批量运行 / batch runs", table_html(
+            [{"notebook": name, "status": "✓ ok" if run.status == "ok" else f"✗ {run.status}",
+              "at": f"{run.finished_at:%Y-%m-%d %H:%M}", "error": (run.error.splitlines() or [""])[0]}
+             for name, run in sorted(runs.items(), key=lambda item: (item[0] not in notebooks, item[0]))],
+            {"notebook": "工作簿 notebook", "status": "结果 status", "at": "完成时间 finished", "error": "错误 error"})))
     return "".join(parts)
 
 

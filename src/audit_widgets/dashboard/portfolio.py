@@ -41,6 +41,7 @@ class PortfolioRow:
     certificate: str = "—"
     next_surveillance: date | None = None
     stale: bool = False   # answers changed after the figures were recorded
+    batch_stale: bool = False  # something changed after the applicant's last batch run (the ledger)
     certified: bool = False
     reported: bool = False  # the report stage has a recorded result
     dimensions: dict = field(default_factory=dict)  # dimension id → score, as recorded
@@ -74,7 +75,7 @@ def _score(records: dict[str, StageRecord]) -> tuple[float | None, dict | None, 
     return None, None, False, {}
 
 
-def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> PortfolioRow:
+def portfolio_row(view: Workbench, applicant: Applicant, today: date, batch_stale: bool = False) -> PortfolioRow:
     scheme = view.scheme
     application = view.current_application(applicant.id)
     records = view.stage_results(application) if application else {}
@@ -109,7 +110,7 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
         score=score, level=level["label"] if level else "—", level_rank=level["rank"] if level else None,
         provisional=provisional, findings=findings, decision=decided,
         certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
-        next_surveillance=due, stale=bool(application and view.stale_stages(application)),
+        next_surveillance=due, stale=bool(application and view.stale_stages(application)), batch_stale=batch_stale,
         certified=bool(decision and decision.certified), reported="report" in records, dimensions=dimensions,
     )
 
@@ -118,7 +119,9 @@ def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
     """One row per applicant, read in one snapshot of the store."""
     today = today or date.today()
     with workbench.reading() as view:
-        rows = [portfolio_row(view, applicant, today).as_record() for applicant in view.list_applicants()]
+        batch_stale = view.batch_stale()
+        rows = [portfolio_row(view, applicant, today, batch_stale.get(applicant.id, False)).as_record()
+                for applicant in view.list_applicants()]
         dimensions = view.scheme.dimension_ids
     columns = [c for c in PortfolioRow.__dataclass_fields__ if c not in ("findings", "dimensions")]
     columns += [f"open_{g}" for g in OPEN_GRADES] + [f"dim_{d}" for d in dimensions]
@@ -126,12 +129,13 @@ def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
 
 
 def cached_portfolio(workbench: Workbench, cache_dir: Path, today: date | None = None) -> pd.DataFrame:
-    """The portfolio, read again only when the store changed (a new trail entry), the scheme
-    changed or the day changed; else from a Parquet file in `cache_dir` (never in the store)."""
+    """The portfolio, read again only when the store changed (a new trail entry or ledger row),
+    the scheme changed or the day changed; else from a Parquet file in `cache_dir` (never in the store)."""
     today = today or date.today()
     # The row's fields are in the key too, so a cache written by another version is not read.
     fields = hashlib.sha256(",".join(PortfolioRow.__dataclass_fields__).encode()).hexdigest()[:8]
-    key = f"{workbench.trail_head()}-{workbench.scheme.fingerprint[:16]}-{today.isoformat()}-{fields}"
+    key = (f"{workbench.trail_head()}-{workbench.ledger_head()}-{workbench.scheme.fingerprint[:16]}-"
+           f"{today.isoformat()}-{fields}")
     path = cache_dir / f"portfolio-{key}.parquet"
     if path.exists():
         return pd.read_parquet(path)

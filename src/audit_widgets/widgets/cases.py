@@ -108,6 +108,7 @@ class CaseSampleWidget(BoundWidget):
         self.shown_ids = self.filtered_ids()
         pages = max(1, -(-len(self.shown_ids) // self.page_size))
         self.page.options = [(f"第 {p + 1} 页", p) for p in range(pages)]
+        self.page.layout.display = None if pages > 1 else "none"  # one page needs no pager
         self.page.value = 0
         self.show_page(0)
         self._render_summary()

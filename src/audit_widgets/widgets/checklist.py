@@ -128,6 +128,8 @@ class ChecklistWidget(BoundWidget):
                      for p in range(pages)],
             description="页 page", layout=widgets.Layout(width="260px"))
         self.page.observe(lambda change: self.show_page(change["new"]), names="value")
+        if pages == 1:
+            self.page.layout.display = "none"  # one page needs no pager
         self.progress = widgets.HTML()
         self.score = widgets.HTML()
         self.evidence_item = widgets.HTML()

@@ -1,0 +1,59 @@
+"""An applicant's files from the batch (the audit report, the certificate, the executed
+notebooks as HTML) as downloads from the dashboard.
+
+Voila serves no file here (its allowlist is empty: the store and parameters must not be
+reachable), so a file goes through the kernel, on request: its button puts a `data:` link on
+the page. Only the fixed file names below, in the applicant's own outputs folder, are offered.
+"""
+from __future__ import annotations
+
+import base64
+import html
+from functools import partial
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from ..paths import outputs_dir
+from ..scheme import Scheme
+
+DOCUMENTS = (("audit_report.pdf", "审查报告 audit report (PDF)"), ("certificate.pdf", "证书 certificate (PDF)"),
+             ("audit_report.html", "审查报告 audit report (HTML)"))
+MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html"}
+
+
+def applicant_files(scheme: Scheme, applicant_id: str) -> list[tuple[Path, str]]:
+    """(path, label) of the applicant's files that exist: documents, then executed notebooks."""
+    folder = outputs_dir() / applicant_id
+    offered = [*DOCUMENTS, *((f"{s.notebook}.html", f"{s.notebook[:2]} {s.name}（已运行工作簿 executed notebook）")
+                             for s in scheme.procedure_stages)]
+    return [(folder / name, label) for name, label in offered if (folder / name).is_file()]
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+class DocumentLinks(widgets.VBox):
+    def __init__(self, scheme: Scheme, applicant_id: str):
+        super().__init__()
+        files = applicant_files(scheme, applicant_id)
+        rows = []
+        for path, label in files:
+            button = widgets.Button(description=f"{label} · {_size(path)}", icon="download",
+                                    layout=widgets.Layout(width="auto"))
+            link = widgets.HTML()
+            button.on_click(partial(self._offer, path, link))
+            rows.append(widgets.HBox([button, link]))
+        note = ("<p><small>点击后出现保存链接 / click, then save the link that appears</small></p>" if files
+                else "<p>尚无批量输出（audit-workbench run）/ no batch outputs yet</p>")
+        self.children = [widgets.HTML(f"<h3>文件 / documents</h3>{note}"), *rows]
+        self.add_class("aw-documents")
+
+    @staticmethod
+    def _offer(path: Path, link: widgets.HTML, _button) -> None:
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        name = html.escape(path.name)
+        link.value = (f"<a download='{name}' href='data:{MEDIA_TYPES[path.suffix]};base64,{data}'>"
+                      f"保存 / save {name}</a>")
