@@ -211,6 +211,9 @@ def test_the_command_runs_quietly_over_ipc_and_lists_the_ledger(first_batch, bat
     for noise in ("TCP", "KeyboardInterrupt", "Traceback"):
         assert noise not in output
     assert "完成 ok 2，失败 failed 0" in output
+    # Not a terminal: one plain line per notebook, no progress bar.
+    assert "demo-special 01_application: ok" in output and "demo-special 03_contract: ok" in output
+    assert "notebook/s" not in output and "\r" not in output
     ledger = json.loads(subprocess.run([*command, "runs", "--applicant", "demo-special", "--json"],
                                        capture_output=True, text=True, timeout=60).stdout)
     assert {r["notebook"] for r in ledger[:2]} == {"01_application", "03_contract"}

@@ -2,6 +2,7 @@
 the kernel. (The Voila server in Chromium: test_dashboard_browser.py.)"""
 import shutil
 
+import pandas as pd
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -74,10 +75,26 @@ def test_the_refused_applicant_shows_its_failed_veto_item_and_open_major_finding
 def test_the_benchmark_sets_an_applicant_against_the_certified_of_its_domain(read_only, scheme):
     _, workbench = read_only
     rows = portfolio(workbench)
-    table = benchmark(rows, "demo-consumer", scheme.dimension_ids)
-    total = table.set_index("measure").loc["总分 score"]
+    table = benchmark(rows, "demo-consumer", scheme).set_index("measure")
+    total = table.loc["总分 score"]
     assert total["peers"] == 1 and total["percentile"] == 100 and total["best"] == total["mine"]
-    assert benchmark(rows, "demo-special", scheme.dimension_ids) is None  # no certified peer in c
+    assert {"服务返工率", "首次修复率", "综合满意度"} <= set(table.index)  # its KPIs too, from the recorded 04 result
+    assert benchmark(rows, "demo-special", scheme) is None  # no certified peer in c
+
+
+def test_the_benchmark_knows_which_way_each_kpi_is_better(read_only, scheme):
+    """Three certified peers in b: a rework rate of 5 % beats one peer of three (lower is
+    better), a first-time-fix rate of 90 % two of three (higher is better)."""
+    _, workbench = read_only
+    rows = portfolio(workbench)
+    peer = rows[rows["applicant_id"] == "demo-consumer"].iloc[0]
+    crafted = pd.DataFrame([{**peer.to_dict(), "applicant_id": f"p{i}", "kpi_rework_rate": rework,
+                             "kpi_first_time_fix_rate": fix} for i, (rework, fix) in
+                            enumerate([(0.02, 0.95), (0.05, 0.90), (0.08, 0.85)])])
+    table = benchmark(crafted, "p1", scheme).set_index("measure")
+    assert table.loc["服务返工率", "percentile"] == pytest.approx(200 / 3)  # as good as or better than 2 of 3
+    assert table.loc["服务返工率", "best"] == 0.02 and table.loc["首次修复率", "best"] == 0.95
+    assert table.loc["首次修复率", "percentile"] == pytest.approx(200 / 3)
 
 
 def test_the_notebook_steps_show_the_portfolio_or_one_applicant(read_only, monkeypatch):

@@ -68,13 +68,21 @@ def run_inputs(workbench: Workbench, applicant_id: str, stage: ProcedureStage, n
     return {
         "notebook": notebook.name,
         "notebook_sha256": notebook_sha,
-        "parameters": {k: v for k, v in sorted(parameters.items())},
+        "parameters": {k: _without_password(k, v) for k, v in sorted(parameters.items())},
         "scheme_fingerprint": workbench.scheme.fingerprint,
         "package_version": __version__,
         "imported_files": sorted(r.sha256 for r in workbench.imports(applicant_id)),
         "last_change": max((i for owner, i in changes.items() if owner is EVERY_STAGE or owner in upstream),
                            default=0),
     }
+
+
+def _without_password(name: str, value):
+    """The ledger keeps what a run depended on, never a database password."""
+    if name == "database_url" and value:
+        from sqlalchemy.engine import make_url
+        return make_url(value).render_as_string(hide_password=True)
+    return value
 
 
 def inputs_hash(inputs: dict) -> str:

@@ -105,15 +105,20 @@ class Dashboard:
         return view
 
     def benchmark_html(self, applicant_id: str) -> str:
-        names = self.workbench.scheme.dimension_names
-        table = benchmark(self.rows, applicant_id, self.workbench.scheme.dimension_ids)
+        table = benchmark(self.rows, applicant_id, self.workbench.scheme)
         head = "<h3>与行业标杆的差距 / benchmark（5.2c）</h3>"
         if table is None or table.empty:
             return head + "<p>同领域尚无已认证的申请方可比 / no certified peers in this domain yet</p>"
-        rows = [{"measure": names.get(r["measure"], r["measure"]), "mine": f"{r['mine']:.1f}",
-                 "percentile": f"{r['percentile']:.0f}%", "median": f"{r['median']:.1f}", "best": f"{r['best']:.1f}",
-                 "gap": f"{r['best'] - r['mine']:.1f}"} for r in table.to_dict("records")]
+
+        def shown(value: float, unit: str) -> str:
+            return f"{value:.1%}" if unit == "rate" else f"{value:.1f}"
+
+        rows = [{"measure": r["measure"] + (" ↓" if r["direction"] == "lower" else ""),
+                 "mine": shown(r["mine"], r["unit"]), "percentile": f"{r['percentile']:.0f}%",
+                 "median": shown(r["median"], r["unit"]), "best": shown(r["best"], r["unit"]),
+                 "gap": shown(abs(r["best"] - r["mine"]), r["unit"])} for r in table.to_dict("records")]
         domain, peers = table.iloc[0]["domain"], int(table.iloc[0]["peers"])
-        return (head + f"<p>对比领域 {domain} 的 {peers} 个已认证申请方 / against {peers} certified in domain {domain}</p>"
+        return (head + f"<p>对比领域 {domain} 的 {peers} 个已认证申请方（↓ 越低越好）/ against {peers} certified in "
+                f"domain {domain} (↓ lower is better)</p>"
                 + table_html(rows, {"measure": "指标", "mine": "本申请方", "percentile": "百分位", "median": "中位数",
                                     "best": "最佳", "gap": "与最佳差距"}))

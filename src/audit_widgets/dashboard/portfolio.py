@@ -45,6 +45,7 @@ class PortfolioRow:
     certified: bool = False
     reported: bool = False  # the report stage has a recorded result
     dimensions: dict = field(default_factory=dict)  # dimension id → score, as recorded
+    kpis: dict = field(default_factory=dict)  # measure id → value, as the characteristic stage recorded it
 
     def as_record(self) -> dict:
         record = dict(self.__dict__)
@@ -52,8 +53,11 @@ class PortfolioRow:
             record[f"open_{grade}"] = self.findings.get(grade, 0)
         del record["findings"]
         del record["dimensions"]
+        del record["kpis"]
         for dimension, value in self.dimensions.items():
             record[f"dim_{dimension}"] = value
+        for measure, value in self.kpis.items():
+            record[f"kpi_{measure}"] = value
         return record
 
 
@@ -112,7 +116,23 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date, batch_stal
         certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
         next_surveillance=due, stale=bool(application and view.stale_stages(application)), batch_stale=batch_stale,
         certified=bool(decision and decision.certified), reported="report" in records, dimensions=dimensions,
+        kpis=recorded_kpis(records),
     )
+
+
+def recorded_kpis(records: dict[str, StageRecord]) -> dict[str, float]:
+    """The measured values the characteristic stage recorded: the work-order KPIs, overall
+    satisfaction and NPS (by the measure ids of kpis.yaml)."""
+    record = records.get("characteristic")
+    if record is None:
+        return {}
+    values = {m: k["value"] for m, k in record.result.get("kpis", {}).items() if k.get("value") is not None}
+    survey = record.result.get("survey") or {}
+    if survey.get("csat") is not None:
+        values["csat_overall"] = survey["csat"]
+    if (survey.get("nps") or {}).get("nps") is not None:
+        values["nps"] = survey["nps"]["nps"]
+    return values
 
 
 def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
@@ -123,8 +143,9 @@ def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
         rows = [portfolio_row(view, applicant, today, batch_stale.get(applicant.id, False)).as_record()
                 for applicant in view.list_applicants()]
         dimensions = view.scheme.dimension_ids
-    columns = [c for c in PortfolioRow.__dataclass_fields__ if c not in ("findings", "dimensions")]
+    columns = [c for c in PortfolioRow.__dataclass_fields__ if c not in ("findings", "dimensions", "kpis")]
     columns += [f"open_{g}" for g in OPEN_GRADES] + [f"dim_{d}" for d in dimensions]
+    columns += [f"kpi_{m.id}" for m in workbench.scheme.measures]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -152,9 +173,11 @@ def cached_portfolio(workbench: Workbench, cache_dir: Path, today: date | None =
     return rows
 
 
-def benchmark(rows: pd.DataFrame, applicant_id: str, dimension_ids) -> pd.DataFrame | None:
-    """5.2c 与行业标杆的差距: this applicant's score and dimension scores against the others
-    certified in its (first) domain: its percentile, the domain median and the best."""
+def benchmark(rows: pd.DataFrame, applicant_id: str, scheme: Scheme) -> pd.DataFrame | None:
+    """5.2c 与行业标杆的差距: this applicant's score, dimension scores and KPIs against the
+    others certified in its (first) domain: its percentile, the domain median and the best.
+    For a measure where lower is better (kpis.yaml direction), the best is the lowest and the
+    percentile counts the peers it does at least as well as."""
     me = rows[rows["applicant_id"] == applicant_id]
     if me.empty or pd.isna(me.iloc[0]["score"]):
         return None
@@ -162,12 +185,21 @@ def benchmark(rows: pd.DataFrame, applicant_id: str, dimension_ids) -> pd.DataFr
     peers = rows[rows["certified"] & rows["domains"].str.split(",").str[0].eq(domain)]
     if peers.empty:
         return None
+    names = scheme.dimension_names
+    compared = [("score", "总分 score", "higher", "score")]
+    compared += [(f"dim_{d}", names.get(d, d), "higher", "score") for d in scheme.dimension_ids]
+    compared += [(f"kpi_{m.id}", m.name, m.direction, m.unit) for m in scheme.measures]
     table = []
-    for column, label in [("score", "总分 score")] + [(f"dim_{d}", d) for d in dimension_ids]:
+    for column, label, direction, unit in compared:
+        if column not in peers:
+            continue
         values = peers[column].dropna()
         mine = me.iloc[0][column]
         if values.empty or pd.isna(mine):
             continue
-        table.append({"measure": label, "mine": mine, "percentile": (values <= mine).mean() * 100,
-                      "median": values.median(), "best": values.max(), "peers": len(values), "domain": domain})
+        lower = direction == "lower"
+        table.append({"measure": label, "mine": mine, "direction": direction, "unit": unit,
+                      "percentile": ((values >= mine) if lower else (values <= mine)).mean() * 100,
+                      "median": values.median(), "best": values.min() if lower else values.max(),
+                      "peers": len(values), "domain": domain})
     return pd.DataFrame(table)
