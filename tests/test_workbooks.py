@@ -31,9 +31,10 @@ def test_workbooks_are_thin_and_committed_clean(scheme):
 
 def _run(path: Path, url: str, applicant_id: str, tmp_path: Path) -> nbformat.NotebookNode:
     out = tmp_path / f"{applicant_id}-{path.name}"
+    # On the batch engine's forked kernels (test_batch.py shows they are fresh per notebook).
     papermill.execute_notebook(str(path), str(out), parameters={
         "applicant_id": applicant_id, "mode": "batch", "database_url": url}, cwd=str(ROOT / "workbooks"),
-        progress_bar=False)
+        progress_bar=False, engine_name="audit-workbench")
     return nbformat.read(out, as_version=4)
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Callable
 
 from .domain import Answer, Applicant
+from .measures_cache import cache_key, kept_kpis, kept_survey
 from .rules.decision import Recommendation, open_major_count, recommend
 from .rules.kpis import KpiReport, compute_kpis
 from .rules.scoring import ScoreResult, score_applicant
@@ -42,18 +43,20 @@ def combined_measures(kpis: KpiReport | None, survey: SurveySummary | None) -> d
     return values
 
 
-# KPIs and survey figures change only with an import, and reading 10k work orders costs a
-# third of a second: a process measures each imported file once. Keyed on the files' SHA-256
-# (not only the import ids, which a recreated database reuses) and the scheme.
+# KPIs and survey figures change only with an import, and reading 30k work orders costs most
+# of a second: a process measures each imported file once (here), and processes share what
+# they measured (measures_cache). Keyed on the files' SHA-256, layout and rows (not only the
+# import ids, which a recreated database reuses) and the scheme.
 _measured: OrderedDict[tuple, object] = OrderedDict()
 MEASURED_KEPT = 16
 
 
-def _measured_once(workbench: Workbench, applicant_id: str, what: str, measure: Callable[[], object]):
-    imports = tuple((r.id, r.kind, r.sha256, r.rows) for r in workbench.imports(applicant_id))
+def _measured_once(workbench: Workbench, applicant_id: str, what: str, measure: Callable[[], object],
+                   kept: Callable[[str, Callable[[], object]], object]):
+    imports = tuple((r.kind, r.sha256, r.layout, r.rows) for r in workbench.imports(applicant_id))
     key = (what, workbench.engine.url.render_as_string(), applicant_id, workbench.scheme.fingerprint, imports)
     if key not in _measured:
-        _measured[key] = measure()
+        _measured[key] = kept(cache_key(*key[:1], *key[2:]), measure) if imports else measure()
         while len(_measured) > MEASURED_KEPT:
             _measured.popitem(last=False)
     return _measured[key]
@@ -63,7 +66,7 @@ def kpi_report(workbench: Workbench, applicant_id: str) -> KpiReport | None:
     def measure() -> KpiReport | None:
         orders = workbench.work_orders(applicant_id)
         return None if orders.empty else compute_kpis(orders, workbench.scheme)
-    return _measured_once(workbench, applicant_id, "kpis", measure)
+    return _measured_once(workbench, applicant_id, "kpis", measure, kept_kpis)
 
 
 def survey_summary(workbench: Workbench, applicant_id: str, population: int | None = None) -> SurveySummary | None:
@@ -78,7 +81,7 @@ def survey_summary(workbench: Workbench, applicant_id: str, population: int | No
             orders = workbench.work_orders(applicant_id)
             size = int(orders["customer_id"].nunique()) if not orders.empty else None
         return summarise_survey(answers, workbench.scheme, scale_id=scale, population=size)
-    return _measured_once(workbench, applicant_id, f"survey:{population}", measure)
+    return _measured_once(workbench, applicant_id, f"survey:{population}", measure, kept_survey)
 
 
 def case_answers(workbench: Workbench, application_id: int) -> dict[str, Answer]:

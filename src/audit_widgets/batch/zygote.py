@@ -12,21 +12,26 @@ threads and opens no sockets before forking, which is what makes forking it safe
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import select
 import signal
 import sys
 
 from audit_widgets.batch.lean import skip_iri_grammars
 
-# Modules a stage notebook imports (the widget modules are imported lazily by the registry).
-WARM_MODULES = (
-    "ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "audit_widgets.evaluation",
-    "audit_widgets.widgets.applicant", "audit_widgets.widgets.cases", "audit_widgets.widgets.certificate",
-    "audit_widgets.widgets.checklist", "audit_widgets.widgets.contract", "audit_widgets.widgets.decision",
-    "audit_widgets.widgets.findings", "audit_widgets.widgets.monitoring", "audit_widgets.widgets.planning",
-    "audit_widgets.widgets.report", "audit_widgets.widgets.summary", "audit_widgets.widgets.surveillance",
-    "audit_widgets.widgets.survey", "audit_widgets.widgets.static", "altair", "vl_convert",
+# What every stage notebook imports: the zygote says it is ready once these are in.
+CORE_MODULES = ("ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "audit_widgets.evaluation")
+# What some stages import (the widget modules, imported lazily by the registry, and the chart
+# renderer): imported while no fork is asked for. A kernel forked before one of them is in
+# imports it itself.
+LATER_MODULES = (
+    "audit_widgets.widgets.static", "audit_widgets.widgets.summary", "audit_widgets.widgets.applicant",
+    "audit_widgets.widgets.planning", "audit_widgets.widgets.contract", "audit_widgets.widgets.checklist",
+    "audit_widgets.widgets.findings", "audit_widgets.widgets.report", "audit_widgets.widgets.decision",
+    "audit_widgets.widgets.certificate", "audit_widgets.widgets.surveillance", "audit_widgets.widgets.cases",
+    "audit_widgets.widgets.monitoring", "audit_widgets.widgets.survey", "altair", "vl_convert",
 )
 # Kernels of a batch keep no input history: 200 kernels writing one history.sqlite would
 # queue on its lock, and nobody reads a batch kernel's history.
@@ -34,8 +39,7 @@ KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
 def warm_up() -> None:
-    import importlib
-    for name in WARM_MODULES:
+    for name in CORE_MODULES:
         importlib.import_module(name)
     from audit_widgets.scheme import load_scheme
     load_scheme()  # cached by content: a notebook on the same scheme skips validation
@@ -67,7 +71,14 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     protocol.write(json.dumps({"ready": True}) + "\n")
     protocol.flush()
-    for line in sys.stdin:
+    later = list(LATER_MODULES)
+    while True:
+        if later and not select.select([sys.stdin], [], [], 0)[0]:
+            importlib.import_module(later.pop(0))  # one at a time, between requests
+            continue
+        line = sys.stdin.readline()
+        if not line:
+            break
         request = json.loads(line)
         try:
             pid = os.fork()

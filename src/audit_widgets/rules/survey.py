@@ -111,6 +111,15 @@ class SurveySummary:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> SurveySummary:
+        """The inverse of as_dict (a summary kept as JSON between processes)."""
+        nps = data["nps"]
+        if nps is not None:
+            nps = NpsResult(**{**nps, "promoters_interval": Interval(**nps["promoters_interval"]),
+                               "detractors_interval": Interval(**nps["detractors_interval"])})
+        return cls(**{**data, "indicators": [IndicatorScore(**i) for i in data["indicators"]], "nps": nps})
+
 
 def nps_result(scores: pd.Series, scheme: Scheme) -> NpsResult:
     rules = scheme.survey_rules
