@@ -231,3 +231,27 @@ def test_the_plain_papermill_command_uses_the_engine(tmp_path):
     printed = nbformat.read(out, as_version=4).cells[1].outputs[0].text
     assert printed.split() == ["ipc", "True"]
     assert "TCP" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+def test_the_html_copy_of_an_executed_notebook_opens_offline_with_its_charts(first_batch):
+    """04's HTML copy from file:// in Chromium, every request leaving the machine refused: the
+    charts show, the code does not, and nothing tried to leave."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS, block_offsite
+    path = outputs_dir() / "demo-consumer" / "04_characteristic_evaluation.html"
+    offsite: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            block_offsite(page, offsite)
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            chart = page.locator("svg.marks").first
+            assert chart.is_visible() and chart.bounding_box()["width"] > 200
+            assert page.get_by_text("5.1a").first.is_visible()
+            assert page.locator("text=open_stage(").count() == 0  # the code cells are left out
+        finally:
+            browser.close()
+    assert offsite == []
