@@ -58,9 +58,9 @@ def _notebook(tmp_path: Path, name: str, *sources: str) -> Path:
 
 
 def _job(workbench: Workbench, scheme, applicant_id: str, path: Path, url: str, stage_id: str) -> NotebookJob:
-    parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": url}
+    parameters = {"applicant_id": applicant_id, "mode": "batch"}
     stage = scheme.procedure_by_id[stage_id].model_copy(update={"notebook": path.stem})
-    inputs = run_inputs(workbench, applicant_id, stage, path, parameters, last_changes(workbench, applicant_id))
+    inputs = run_inputs(workbench, applicant_id, stage, path, parameters, last_changes(workbench, applicant_id), url, {})
     return NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
 
 
@@ -138,6 +138,91 @@ def test_documents_are_built_once_and_in_the_ledger(first_batch, batch_db, schem
     assert {"audit_report.html", "audit_report.pdf", "certificate.pdf"} <= {Path(p).name for p in run.outputs}
     assert "文件 documents 1/1" in summary.line()
     assert not plan_batch(workbench, ["demo-consumer"], database_url=batch_db, only_changed=True).documents
+
+
+def test_a_new_day_reruns_the_dated_stages_and_what_builds_on_them(first_batch, batch_db, scheme):
+    """06 weighs finding deadlines and 10 computes due status changes as of the day: a later
+    day reruns them, and 07–10 after 06 (their inputs include 06's hash); 01–05 stay."""
+    from datetime import date, timedelta
+    workbench = Workbench(batch_db, scheme)
+    later = plan_batch(workbench, ["demo-consumer"], database_url=batch_db, only_changed=True,
+                       today=date.today() + timedelta(days=1))
+    assert [j.notebook for j in later.jobs["demo-consumer"]] == [
+        "06_audit_report", "07_decision", "08_certificate", "09_surveillance", "10_recertification_and_status"]
+
+
+def test_the_kernels_get_the_database_and_the_scheme_but_the_notebooks_keep_no_database_url(
+        first_batch, batch_db, scheme, scheme_copy):
+    for path in (outputs_dir() / "demo-consumer").glob("[0-9][0-9]_*.ipynb"):
+        assert "batch.sqlite" not in path.read_text(encoding="utf-8"), path  # not a parameter: a password would show
+    edit_scheme_file(scheme_copy, "scheme.yaml", lambda data: data["meta"].update(version="2026.2-test"))
+    workbench = Workbench(batch_db, load_scheme(scheme_copy))
+    plan = plan_batch(workbench, ["demo-special"], database_url=batch_db, stage_ids=["contract"])
+    summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False, scheme_dir=str(scheme_copy)).run(plan)
+    assert summary.succeeded, [r.error for r in summary.runs]
+    results = json.loads((outputs_dir() / "demo-special" / "03_contract.json").read_text(encoding="utf-8"))
+    assert results["scheme"]["version"] == "2026.2-test"  # the kernel scored on the scheme given
+
+
+def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, scheme, tmp_path):
+    """SIGINT to a running batch: it ends within seconds, the running notebook is recorded as
+    interrupted, and no kernel or zygote of it is left."""
+    import signal
+    import time
+    hanging = _notebook(tmp_path, "hangs_forever", "import time\ntime.sleep(600)")
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from audit_widgets.batch.inputs import last_changes, run_inputs\n"
+        "from audit_widgets.batch.runner import BatchRunner, NotebookJob, plan_batch\n"
+        "from audit_widgets.scheme import load_scheme\n"
+        "from audit_widgets.store.repository import Workbench\n"
+        f"url, path = {batch_db!r}, Path({str(hanging)!r})\n"
+        "scheme = load_scheme()\n"
+        "workbench = Workbench(url, scheme, actor='batch')\n"
+        "stage = scheme.procedure_by_id['application'].model_copy(update={'notebook': path.stem})\n"
+        "parameters = {'applicant_id': 'demo-special', 'mode': 'batch'}\n"
+        "inputs = run_inputs(workbench, 'demo-special', stage, path, parameters, {}, url, {})\n"
+        "plan = plan_batch(workbench, [], database_url=url)\n"
+        "plan.jobs = {'demo-special': [NotebookJob('demo-special', stage, path, parameters, inputs, 'h')] * 3}\n"
+        "BatchRunner(workbench, workers=1, echo=print, progress=False).run(plan)\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while not _kernels_of(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    kernels = _kernels_of(process.pid)
+    assert kernels, process.communicate(timeout=30)[0] if process.poll() is not None else "no kernel started"
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+    time.sleep(1)
+    assert not [pid for pid in kernels if _alive(pid)]
+    [run] = [r for r in Workbench(batch_db, scheme).runs(limit=1)]
+    assert run.notebook == "hangs_forever" and run.status == "interrupted"
+
+
+def _kernels_of(pid: int) -> list[int]:
+    """The processes started below `pid` (its zygote and the zygote's kernels)."""
+    children, found = {pid}, []
+    for _ in range(3):
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in children:
+                try:
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if parent in children:
+                    children.add(int(entry.name))
+                    found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_a_scheme_change_reruns_everything(first_batch, batch_db, scheme, scheme_copy):

@@ -152,29 +152,38 @@ def test_the_portfolio_is_read_again_only_after_a_write(workbench, consumer, tmp
 
 
 def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
-    """An applicant whose last successful batch run started before its last change is marked
-    stale; its own writes (computed results) do not count."""
-    from datetime import datetime, timedelta, timezone
+    """An applicant is batch-stale when a notebook's newest successful run saw an older
+    relevant change than there is now; its own writes (computed results) do not count."""
+    from datetime import datetime, timezone
 
+    from audit_widgets.batch.inputs import batch_stale
+    from audit_widgets.batch.runner import plan_batch
     from audit_widgets.domain import Answer, NotebookRun
     path = tmp_path / "ledger.sqlite"
     shutil.copy(demo_db.removeprefix("sqlite:///"), path)
-    workbench = Workbench(f"sqlite:///{path}", scheme, actor="A01")
-    assert workbench.batch_stale() == {}  # no runs: nothing to be stale
-    now = datetime.now(timezone.utc)
-    workbench.record_run(NotebookRun("r1", "demo-composite", "05_system_audit", now, now + timedelta(seconds=1), "ok",
-                                     (), "hash"))
-    assert workbench.batch_stale() == {"demo-composite": False}
+    url = f"sqlite:///{path}"
+    workbench = Workbench(url, scheme, actor="A01")
+    assert not batch_stale(workbench, "demo-composite")  # never run in batch: no batch results to be stale
     application_id = workbench.open_application("demo-composite")  # what a batch's first run writes
+
+    def record_a_clean_batch() -> None:
+        now = datetime.now(timezone.utc)
+        for job in plan_batch(workbench, ["demo-composite"], database_url=url).jobs["demo-composite"]:
+            workbench.record_run(NotebookRun("r", "demo-composite", job.notebook, now, now, "ok", (),
+                                             job.inputs_hash, job.inputs))
+    record_a_clean_batch()
+    assert not batch_stale(workbench, "demo-composite")
     workbench.record_stage_result(application_id, "application", {"computed": True})  # and its results
-    assert workbench.batch_stale() == {"demo-composite": False}
+    assert not batch_stale(workbench, "demo-composite")
     item = next(i for i in scheme.items_for(workbench.get_applicant("demo-composite").domains)
                 if i.judgement == "qualitative")
     workbench.save_answer(application_id, item.id, Answer(result="conform"))
-    assert workbench.batch_stale() == {"demo-composite": True}
-    rows = portfolio(Workbench(read_only_url(f"sqlite:///{path}"), scheme)).set_index("applicant_id")
+    assert batch_stale(workbench, "demo-composite")
+    rows = portfolio(Workbench(read_only_url(url), scheme)).set_index("applicant_id")
     assert rows.loc["demo-composite", "batch_stale"] and not rows.loc["demo-consumer", "batch_stale"]
     assert "批量待重跑 batch stale" in applicant_html(workbench, "demo-composite")
+    record_a_clean_batch()  # the rerun
+    assert not batch_stale(workbench, "demo-composite")
 
 
 def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(scheme):

@@ -1,6 +1,7 @@
 """`audit-workbench run` and `audit-workbench runs`: the batch runner and its ledger."""
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -33,8 +34,10 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     ledger (audit-workbench runs). The exit status is 0 only if every notebook succeeded."""
     from .batch.lean import skip_iri_grammars
     skip_iri_grammars()
-    from .batch.kernels import kernel_pool
-    kernel_pool().start()  # the kernels' warm parent imports the workbench while this process does
+    from .batch.kernels import KernelPool
+    pool = KernelPool()
+    pool.start()  # the kernels' warm parent imports the workbench while this process does
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the batch as Ctrl-C does
     from .batch.runner import BatchRunner, plan_batch
     from .documents.build import build_documents
     from .store.database import get_engine
@@ -55,7 +58,8 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
                       only_failed=only_failed)
     if not documents:
         plan.documents.clear()
-    runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents)
+    runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents,
+                         pool=pool, scheme_dir=state.scheme_folder)
     summary = runner.run(plan)
     click.echo(summary.line())
     for failed in summary.failed:
@@ -76,7 +80,7 @@ def runs(state: State, applicant_id, limit, as_json) -> None:
     if applicant_id is not None:
         workbench.get_applicant(applicant_id)
     records = workbench.runs(applicant_id, limit=limit)
-    lines = [f"{r.started_at:%Y-%m-%d %H:%M:%S} {r.run_id} {r.applicant_id} {r.notebook} {r.status} "
+    lines = [f"{r.started_at.astimezone():%Y-%m-%d %H:%M:%S} {r.run_id} {r.applicant_id} {r.notebook} {r.status} "
              f"{r.seconds:.1f}s {r.inputs_hash[:12]}" + (f"  {r.error.splitlines()[0]}" if r.error else "")
              for r in records]
     emit([{**r.as_dict(), "seconds": r.seconds} for r in records], as_json,

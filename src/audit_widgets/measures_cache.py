@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -50,10 +52,16 @@ def kept_kpis(key: str, measure: Callable[[], KpiReport | None]) -> KpiReport | 
     report = measure()
     try:
         if report is not None:
-            path = _folder() / f".{key}.parquet"  # renamed into place: readers never see half a table
-            path.parent.mkdir(parents=True, exist_ok=True)
-            report.monthly.to_parquet(path)
-            path.replace(table)
+            table.parent.mkdir(parents=True, exist_ok=True)
+            # A name of this writer's own (a dashboard and a batch may write the same key), renamed
+            # into place: readers never see half a table.
+            handle, partial = tempfile.mkstemp(prefix=f".{key}-", suffix=".parquet", dir=table.parent)
+            os.close(handle)
+            try:
+                report.monthly.to_parquet(partial)
+                os.replace(partial, table)
+            finally:
+                Path(partial).unlink(missing_ok=True)
         overall = None if report is None else {m: v.__dict__ for m, v in report.overall.items()}
         write_atomically(head, json.dumps(overall))  # written last: it says the table is there
     except OSError:

@@ -318,6 +318,7 @@ class ProcedureStage(Record):
     locks: tuple[LockableRecord, ...] = ()
     complete_when: tuple[CompletenessCheck, ...] = ()
     signed_by: Signer = "team_leader"
+    dated: bool = False  # its result depends on the day it is computed (due dates, deadlines)
 
 
 class ApplicationDocument(Record):

@@ -31,13 +31,13 @@ class AuditEngine(NBClientEngine):
         # papermill changes the process's directory to `cwd`; the runner, whose threads share
         # one directory, names the kernel's directory instead.
         cwd = kwargs.pop("kernel_cwd", None) or os.getcwd()
-        pool = kernel_pool()
-        manager = pool.take(cwd)
+        pool = kwargs.pop("kernel_pool", None) or kernel_pool()  # the runner brings its own
         watcher = kwargs.pop("on_kernel", None)
-        if watcher is not None:
-            watcher(manager)  # the runner's notebook timeout needs the kernel to stop it
+        manager = pool.take(cwd)
         client = None
         try:
+            if watcher is not None:
+                watcher(manager)  # the runner's notebook timeout needs the kernel to stop it
             options = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                    kernel_name=kernel_name, log=_logger(), log_output=log_output,
                                    stdout_file=stdout_file, stderr_file=stderr_file)

@@ -1,7 +1,9 @@
 """What a notebook run depends on, as one hash: equal hashes mean an equal run is not needed.
 
-The hash covers the notebook file, the parameters, the scheme fingerprint, the package
-version, the SHA-256 of every file imported for the applicant, and the id of the applicant's
+The hash covers the notebook file, the parameters and the database, the scheme fingerprint,
+the package version, the SHA-256 of every file imported for the applicant, the hashes of the
+stages the notebook's stage requires, the day for a stage whose result depends on it
+(procedure_stages: dated), and the id of the applicant's
 last trail entry that the notebook's stage depends on: an entry about a record of the stage
 itself or of a stage it requires (directly or not). The scheme says which stage owns which
 record (procedure_stages: modes for answers, locks for the other records), so a changed 5.2
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
 from .. import __version__
@@ -61,29 +64,55 @@ def last_changes(workbench: Workbench, applicant_id: str) -> dict[str | None, in
 
 
 def run_inputs(workbench: Workbench, applicant_id: str, stage: ProcedureStage, notebook: Path, parameters: dict,
-               changes: dict[str | None, int]) -> dict:
-    """What the run of `notebook` (the workbook of `stage`) for the applicant depends on."""
+               changes: dict[str | None, int], database_url: str, upstream_hashes: dict[str, str],
+               today: date | None = None) -> dict:
+    """What the run of `notebook` (the workbook of `stage`) for the applicant depends on.
+    `upstream_hashes`: the inputs hashes of the stages it requires (what they record, it reads)."""
     notebook_sha = hashlib.sha256(notebook.read_bytes()).hexdigest() if notebook.exists() else None
     upstream = _upstream(workbench.scheme, stage.id)
-    return {
+    inputs = {
         "notebook": notebook.name,
         "notebook_sha256": notebook_sha,
-        "parameters": {k: _without_password(k, v) for k, v in sorted(parameters.items())},
+        "parameters": dict(sorted(parameters.items())),
+        "database": _without_password(database_url),
         "scheme_fingerprint": workbench.scheme.fingerprint,
         "package_version": __version__,
         "imported_files": sorted(r.sha256 for r in workbench.imports(applicant_id)),
         "last_change": max((i for owner, i in changes.items() if owner is EVERY_STAGE or owner in upstream),
                            default=0),
+        "upstream": upstream_hashes,
     }
+    if stage.dated:  # its result depends on the day (due dates, deadlines): a new day is a new input
+        inputs["as_of"] = (today or date.today()).isoformat()
+    return inputs
 
 
-def _without_password(name: str, value):
+def _without_password(database_url: str) -> str:
     """The ledger keeps what a run depended on, never a database password."""
-    if name == "database_url" and value:
-        from sqlalchemy.engine import make_url
-        return make_url(value).render_as_string(hide_password=True)
-    return value
+    from sqlalchemy.engine import make_url
+    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def inputs_hash(inputs: dict) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def batch_stale(workbench: Workbench, applicant_id: str) -> bool:
+    """Whether the applicant's batch results are older than its data: a notebook's newest
+    successful run saw an older relevant change, other imported files or another scheme than
+    there are now (the same test as --only-changed, from what the ledger recorded). An
+    applicant never run in batch is not stale: it has no batch results."""
+    runs = workbench.last_successes(applicant_id)
+    if not runs:
+        return False
+    scheme = workbench.scheme
+    changes = last_changes(workbench, applicant_id)
+    imported = sorted(r.sha256 for r in workbench.imports(applicant_id))
+    for stage in scheme.procedure_stages:
+        run = runs.get(stage.notebook)
+        upstream = _upstream(scheme, stage.id)
+        newest = max((i for owner, i in changes.items() if owner is EVERY_STAGE or owner in upstream), default=0)
+        if run is None or (run.inputs.get("last_change"), run.inputs.get("imported_files"),
+                           run.inputs.get("scheme_fingerprint")) != (newest, imported, scheme.fingerprint):
+            return True
+    return False

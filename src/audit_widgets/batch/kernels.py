@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +25,19 @@ from jupyter_client.provisioning import LocalProvisioner
 from ..errors import WorkbenchError
 
 KERNEL_NAME = "python3"
+# Libraries that start helper threads at import (OpenBLAS's workers, pyarrow's jemalloc
+# background thread) would make forking the zygote unsafe; one kernel per core needs neither.
+FORK_SAFE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
 ZYGOTE_START_SECONDS = 120
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan that nobody reaps still answers kill(pid, 0))."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
 
 
 class ForkedProcess:
@@ -37,11 +50,8 @@ class ForkedProcess:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -signal.SIGKILL  # gone; its exit status went to the zygote
+        if self.returncode is None and not _running(self.pid):
+            self.returncode = -signal.SIGKILL  # gone; its exit status went to its parent
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -78,7 +88,7 @@ class Zygote:
     def __init__(self):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "audit_widgets.batch.zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True, bufsize=1, start_new_session=True)
+            text=True, bufsize=1, start_new_session=True, env={**os.environ, **FORK_SAFE_ENV})
         self.lock = threading.Lock()
         self.ready = False
 
@@ -122,11 +132,15 @@ class KernelPool:
         self.runtime = Path(tempfile.mkdtemp(prefix="aw-kernels-"))  # IPC sockets and connection files
         self._zygote: Zygote | None = None
         self._ready: dict[str, deque[AsyncKernelManager]] = {}
+        self._in_use: set[AsyncKernelManager] = set()
+        self.closed = False
         self.lock = threading.Lock()
 
     @property
     def zygote(self) -> Zygote:
         with self.lock:
+            if self.closed:
+                raise WorkbenchError("批量运行已停止", "The batch was stopped: no more kernels are started")
             if self._zygote is None:
                 self._zygote = Zygote()
             return self._zygote
@@ -152,6 +166,8 @@ class KernelPool:
             waiting = self._ready.setdefault(cwd, deque())
             manager = waiting.popleft() if waiting else None
         manager = manager or self._fork(cwd)
+        with self.lock:
+            self._in_use.add(manager)
         self._refill(cwd)
         return manager
 
@@ -164,10 +180,11 @@ class KernelPool:
             with self.lock:
                 self._ready[cwd].append(manager)
 
-    @staticmethod
-    def release(manager: AsyncKernelManager) -> None:
+    def release(self, manager: AsyncKernelManager) -> None:
         """Kill the kernel and remove its connection file and sockets. (Not a polite shutdown:
         its notebook is finished, and jupyter_client's shutdown would first interrupt it.)"""
+        with self.lock:
+            self._in_use.discard(manager)
         process = manager.provisioner.process if manager.provisioner else None
         if process is not None and process.poll() is None:
             try:
@@ -180,17 +197,18 @@ class KernelPool:
             manager.context.destroy(linger=0)
 
     def close(self) -> None:
+        """Kill every kernel, waiting or in use (an interrupted batch), and the zygote; a closed
+        pool starts no more kernels."""
         with self.lock:
-            waiting = [m for queue in self._ready.values() for m in queue]
+            self.closed = True
+            kernels = [m for queue in self._ready.values() for m in queue] + list(self._in_use)
             self._ready.clear()
             zygote, self._zygote = self._zygote, None
-        for manager in waiting:
+        for manager in kernels:
             self.release(manager)
         if zygote is not None:
             zygote.close()
-        for leftover in self.runtime.glob("*"):
-            leftover.unlink(missing_ok=True)
-        self.runtime.rmdir()
+        shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 _pool: KernelPool | None = None
@@ -205,12 +223,3 @@ def kernel_pool() -> KernelPool:
             _pool = KernelPool()
             atexit.register(_pool.close)
         return _pool
-
-
-def close_kernel_pool() -> None:
-    global _pool
-    with _pool_lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        atexit.unregister(pool.close)
-        pool.close()

@@ -16,21 +16,21 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from ..domain import NotebookRun
-from ..paths import outputs_dir, workbooks_dir
+from ..paths import DB_ENV, SCHEME_ENV, outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
 from .html import notebook_html
 from .inputs import inputs_hash, last_changes, run_inputs
-from .kernels import close_kernel_pool, kernel_pool
+from .kernels import KernelPool
 
 ENGINE_NAME = "audit-workbench"  # batch/engine.py, as papermill's entry point names it
 
-OK, FAILED, TIMEOUT, DIED = "ok", "failed", "timeout", "died"
+OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
 DOCUMENTS = "documents"  # the ledger's name for building an applicant's report and certificate
 
 
@@ -89,23 +89,29 @@ class BatchSummary:
 
 
 def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: str,
-               stage_ids: list[str] | None = None, only_changed: bool = False, only_failed: bool = False) -> BatchPlan:
+               stage_ids: list[str] | None = None, only_changed: bool = False, only_failed: bool = False,
+               today: date | None = None) -> BatchPlan:
     """Which notebooks to run. --only-changed skips a notebook whose inputs hash equals that of
-    its last success; --only-failed skips every notebook whose last run did not fail."""
-    stages = [s for s in workbench.scheme.procedure_stages if not stage_ids or s.id in stage_ids]
+    its last success; --only-failed skips every notebook whose last run did not fail.
+
+    A notebook's inputs include the hashes of the stages it requires (computed for every stage,
+    chosen or not): what an upstream stage recorded is an input of the stages after it."""
     plan = BatchPlan()
     for applicant_id in applicant_ids:
         succeeded = workbench.last_success_hashes(applicant_id) if only_changed else {}
         last = workbench.last_runs(applicant_id) if only_failed else {}
-        hashes = {}
+        hashes: dict[str, str] = {}
         changes = last_changes(workbench, applicant_id)
         plan.jobs[applicant_id] = []
-        for stage in stages:
+        for stage in workbench.scheme.procedure_stages:  # procedure order: requirements come first
             path = workbooks_dir() / f"{stage.notebook}.ipynb"
-            parameters = {"applicant_id": applicant_id, "mode": "batch", "database_url": database_url}
-            inputs = run_inputs(workbench, applicant_id, stage, path, parameters, changes)
+            parameters = {"applicant_id": applicant_id, "mode": "batch"}
+            upstream = {required: hashes[required] for required in stage.requires}
+            inputs = run_inputs(workbench, applicant_id, stage, path, parameters, changes, database_url, upstream, today)
             job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
-            hashes[stage.notebook] = job.inputs_hash
+            hashes[stage.id] = job.inputs_hash
+            if stage_ids and stage.id not in stage_ids:
+                continue
             unchanged = only_changed and succeeded.get(stage.notebook) == job.inputs_hash
             not_failed = only_failed and (stage.notebook not in last or last[stage.notebook].status == OK)
             (plan.skipped if unchanged or not_failed else plan.jobs[applicant_id]).append(job)
@@ -119,35 +125,49 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
 
 
 class BatchRunner:
+    """Runs a plan. The kernels get the database and the scheme through their environment
+    (not as notebook parameters: the executed notebooks would carry a database password)."""
+
     def __init__(self, workbench: Workbench, *, workers: int | None = None, timeout: float | None = None,
                  echo: Callable[[str], None] = print, progress: bool | None = None,
-                 documents: Callable[[Workbench, str], list[Path]] | None = None):
+                 documents: Callable[[Workbench, str], list[Path]] | None = None, pool: KernelPool | None = None,
+                 scheme_dir: str | None = None):
         self.workbench = workbench
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.timeout = timeout
         self.echo = echo
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.documents = documents
+        self.pool = pool or KernelPool()
+        self.pool.ahead = self.workers  # each worker finds its next kernel started
+        self.pool.env = {DB_ENV: workbench.engine.url.render_as_string(hide_password=False),
+                         **({SCHEME_ENV: str(Path(scheme_dir).resolve())} if scheme_dir else {})}
         self.run_id = uuid.uuid4().hex[:12]
+        self.stop = threading.Event()
         self._lock = threading.Lock()
 
     def run(self, plan: BatchPlan) -> BatchSummary:
+        """Run the plan. Interrupted (Ctrl-C, SIGTERM as SystemExit): no further notebook
+        starts, the running kernels are killed, and the runs so far stay in the ledger."""
         started = time.perf_counter()
         runs: list[NotebookRun] = []
         bar = self._progress_bar(plan.count)
-        pool = kernel_pool()
-        pool.ahead = self.workers  # each worker finds its next kernel started
+        executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="batch")
         try:
-            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="batch") as executor:
-                futures = [executor.submit(self._run_applicant, applicant_id, jobs,
-                                           plan.documents.get(applicant_id), bar)
-                           for applicant_id, jobs in plan.jobs.items() if jobs or applicant_id in plan.documents]
-                for future in futures:
-                    runs += future.result()
+            futures = [executor.submit(self._run_applicant, applicant_id, jobs, plan.documents.get(applicant_id), bar)
+                       for applicant_id, jobs in plan.jobs.items() if jobs or applicant_id in plan.documents]
+            for future in futures:
+                runs += future.result()
+        except BaseException:
+            self.stop.set()
+            executor.shutdown(wait=False, cancel_futures=True)
+            self.pool.close()  # the notebooks running now end at once, as interrupted
+            raise
         finally:
+            executor.shutdown(wait=True)
             if bar is not None:
                 bar.close()
-            close_kernel_pool()
+            self.pool.close()
         return BatchSummary(self.run_id, runs, plan.skipped, time.perf_counter() - started)
 
     def _progress_bar(self, total: int):
@@ -173,18 +193,28 @@ class BatchRunner:
         stop the next: a stage whose prerequisite has no result says so in its own output."""
         runs = []
         for job in jobs:
+            if self.stop.is_set():
+                return runs
             run = self.run_notebook(job)
-            self.workbench.record_run(run)
+            self._record(run)
             self._report(bar, run)
             runs.append(run)
-        if self.documents is not None and documents_hash is not None:
+        if self.documents is not None and documents_hash is not None and not self.stop.is_set():
             run = self.build_documents(applicant_id, documents_hash, [r for r in runs if r.status != OK])
-            self.workbench.record_run(run)
+            self._record(run)
             if run.status != OK or bar is None:
                 self.echo(f"{applicant_id} 文件 documents: " + (", ".join(Path(p).name for p in run.outputs)
                                                                  if run.status == OK else run.error))
             runs.append(run)
         return runs
+
+    def _record(self, run: NotebookRun) -> None:
+        """Into the ledger; a ledger that cannot be written is reported, and the batch goes on
+        (the run is then simply not skipped next time)."""
+        try:
+            self.workbench.record_run(run)
+        except Exception as exc:
+            self.echo(f"{run.applicant_id} {run.notebook}: 运行记录未能写入 ledger not written: {exc}")
 
     def build_documents(self, applicant_id: str, documents_hash: str, failed: list[NotebookRun]) -> NotebookRun:
         """The report and certificate, as a ledger row of their own. Not built over a failed
@@ -209,6 +239,8 @@ class BatchRunner:
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{job.notebook}.ipynb"
         failed_copy = folder / f"{job.notebook}.failed.ipynb"
+        for leftover in folder.glob(f".{job.notebook}.*.running.ipynb"):  # of a batch that was killed
+            leftover.unlink(missing_ok=True)
         running = folder / f".{job.notebook}.{self.run_id}.running.ipynb"
         watchdog = NotebookWatchdog(self.timeout)
         started = datetime.now(timezone.utc)
@@ -216,20 +248,21 @@ class BatchRunner:
         try:
             papermill.execute_notebook(
                 str(job.path), str(running), parameters=job.parameters, engine_name=ENGINE_NAME,
-                progress_bar=False, log_output=False, kernel_cwd=str(job.path.parent),
+                progress_bar=False, log_output=False, kernel_cwd=str(job.path.parent), kernel_pool=self.pool,
                 execution_timeout=self.timeout, on_kernel=watchdog.watch)
-        except Exception as exc:  # every end of a run is recorded; none stops the batch
-            status, failed_cell, error = classify_failure(exc, watchdog.fired)
-        finally:
-            watchdog.cancel()
-        if status == OK:
             os.replace(running, final)
             failed_copy.unlink(missing_ok=True)
             outputs = [str(final), str(notebook_html(final, final.with_suffix(".html")))]
             results = folder / f"{job.notebook}.json"
             if results.exists():
                 outputs.append(str(results))
-        elif running.exists():
+        except Exception as exc:  # every end of a run is recorded; none stops the batch
+            status, failed_cell, error = classify_failure(exc, watchdog.fired)
+            if self.stop.is_set():
+                status = INTERRUPTED
+        finally:
+            watchdog.cancel()
+        if status != OK and running.exists():
             os.replace(running, failed_copy)
             outputs = [str(failed_copy)]
         return NotebookRun(self.run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status,

@@ -7,8 +7,10 @@ the child shares the parent's memory until it writes. Every child serves one not
 then killed, so nothing defined in one notebook is visible in the next.
 
 Protocol, one JSON object per line: the parent writes {"connection_file", "cwd", "env"} on
-stdin; the zygote answers {"pid": N} on stdout (or {"error": "..."}). The zygote runs no
-threads and opens no sockets before forking, which is what makes forking it safe.
+stdin; the zygote answers {"pid": N} on stdout (or {"error": "..."}). The zygote opens no
+sockets and no database before forking, and is started with the libraries' helper threads
+turned off (kernels.FORK_SAFE_ENV), which is what makes forking it safe. Its kernels die with
+it (PR_SET_PDEATHSIG), and it kills them when its pipe closes.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ LATER_MODULES = (
     "audit_widgets.widgets.certificate", "audit_widgets.widgets.surveillance", "audit_widgets.widgets.cases",
     "audit_widgets.widgets.monitoring", "audit_widgets.widgets.survey", "altair", "vl_convert",
 )
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # Kernels of a batch keep no input history: 200 kernels writing one history.sqlite would
 # queue on its lock, and nobody reads a batch kernel's history.
 KERNEL_ARGS = ("--HistoryManager.enabled=False",)
@@ -45,9 +48,19 @@ def warm_up() -> None:
     load_scheme()  # cached by content: a notebook on the same scheme skips validation
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel is killed when the zygote ends, however it ends (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the zygote's own cleanup still kills its kernels
+
+
 def serve_kernel(connection_file: str, cwd: str, env: dict[str, str]) -> None:
     """In the forked child: become an ipykernel on `connection_file`, and never return."""
     try:
+        _die_with_parent()
         os.setsid()  # its own process group: a kill reaches the kernel and anything it started
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # the kernel's own console chatter stays out of the batch's output
@@ -68,10 +81,14 @@ def main() -> None:
     sys.stdout = sys.stderr  # nothing imported may write into the protocol stream
     skip_iri_grammars()
     warm_up()
+    threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+    if threads != 1:  # a thread started at import would make every fork below unsafe
+        raise SystemExit(f"the kernel zygote has {threads} threads after its imports; it must have one")
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     protocol.write(json.dumps({"ready": True}) + "\n")
     protocol.flush()
     later = list(LATER_MODULES)
+    children: list[int] = []
     while True:
         if later and not select.select([sys.stdin], [], [], 0)[0]:
             importlib.import_module(later.pop(0))  # one at a time, between requests
@@ -88,8 +105,14 @@ def main() -> None:
             continue
         if pid == 0:
             serve_kernel(request["connection_file"], request["cwd"], request.get("env") or {})
+        children.append(pid)
         protocol.write(json.dumps({"pid": pid}) + "\n")
         protocol.flush()
+    for pid in children:  # the batch is over or its runner is gone: no kernel outlives it
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 if __name__ == "__main__":

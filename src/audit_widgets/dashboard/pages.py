@@ -9,6 +9,7 @@ from datetime import date
 import ipywidgets as widgets
 import pandas as pd
 
+from ..batch.inputs import batch_stale
 from ..result_html import (
     findings_html,
     gates_section_html,
@@ -187,7 +188,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         stale = view.stale_stages(application) if application else []
         sample = view.case_sample(application) if application else None
         runs = view.last_runs(applicant_id)
-        batch_stale = view.batch_stale().get(applicant_id, False)
+        stale_batch = batch_stale(view, applicant_id)
     parts = [f"<p><a class='aw-back' href='?'>← 总览 / portfolio</a> · <a href='?applicant={html.escape(applicant_id)}'>"
              "本页链接 / link to this page</a></p>",
              f"<h2>{html.escape(applicant.name)}（{html.escape(applicant.id)}）</h2>",
@@ -196,7 +197,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     if stale:
         parts.append(f"<p style='color:#e65100'><b>⚠ 待更新 stale</b>：{'、'.join(stale)} 记录后答案又有改动 / answers "
                      "changed after these results were recorded</p>")
-    if batch_stale:
+    if stale_batch:
         parts.append("<p style='color:#e65100'><b>⚠ 批量待重跑 batch stale</b>：上次批量运行后又有改动 / changed since "
                      "the last batch run (audit-workbench run --only-changed)</p>")
     scored = next((records[s] for s in SCORED_STAGES if s in records and "scores" in records[s].result), None)
@@ -251,7 +252,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         notebooks = {s.notebook: s for s in scheme.procedure_stages}
         parts.append(section("批量运行 / batch runs", table_html(
             [{"notebook": name, "status": "✓ ok" if run.status == "ok" else f"✗ {run.status}",
-              "at": f"{run.finished_at:%Y-%m-%d %H:%M}", "error": (run.error.splitlines() or [""])[0]}
+              "at": f"{run.finished_at.astimezone():%Y-%m-%d %H:%M}", "error": (run.error.splitlines() or [""])[0]}
              for name, run in sorted(runs.items(), key=lambda item: (item[0] not in notebooks, item[0]))],
             {"notebook": "工作簿 notebook", "status": "结果 status", "at": "完成时间 finished", "error": "错误 error"})))
     return "".join(parts)

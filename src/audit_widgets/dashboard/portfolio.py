@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..batch.inputs import batch_stale
 from ..domain import Applicant, StageRecord
 from ..rules.lifecycle import surveillance_due_dates
 from ..scheme import Scheme
@@ -79,7 +80,7 @@ def _score(records: dict[str, StageRecord]) -> tuple[float | None, dict | None, 
     return None, None, False, {}
 
 
-def portfolio_row(view: Workbench, applicant: Applicant, today: date, batch_stale: bool = False) -> PortfolioRow:
+def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> PortfolioRow:
     scheme = view.scheme
     application = view.current_application(applicant.id)
     records = view.stage_results(application) if application else {}
@@ -114,7 +115,8 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date, batch_stal
         score=score, level=level["label"] if level else "—", level_rank=level["rank"] if level else None,
         provisional=provisional, findings=findings, decision=decided,
         certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
-        next_surveillance=due, stale=bool(application and view.stale_stages(application)), batch_stale=batch_stale,
+        next_surveillance=due, stale=bool(application and view.stale_stages(application)),
+        batch_stale=batch_stale(view, applicant.id),
         certified=bool(decision and decision.certified), reported="report" in records, dimensions=dimensions,
         kpis=recorded_kpis(records),
     )
@@ -139,9 +141,7 @@ def portfolio(workbench: Workbench, today: date | None = None) -> pd.DataFrame:
     """One row per applicant, read in one snapshot of the store."""
     today = today or date.today()
     with workbench.reading() as view:
-        batch_stale = view.batch_stale()
-        rows = [portfolio_row(view, applicant, today, batch_stale.get(applicant.id, False)).as_record()
-                for applicant in view.list_applicants()]
+        rows = [portfolio_row(view, applicant, today).as_record() for applicant in view.list_applicants()]
         dimensions = view.scheme.dimension_ids
     columns = [c for c in PortfolioRow.__dataclass_fields__ if c not in ("findings", "dimensions", "kpis")]
     columns += [f"open_{g}" for g in OPEN_GRADES] + [f"dim_{d}" for d in dimensions]

@@ -10,19 +10,19 @@ from . import models
 from .base import StoreBase
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite keeps no zone: a naive time read back is the UTC it was written in."""
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
 def _run(row: models.NotebookRun) -> NotebookRun:
-    return NotebookRun(row.run_id, row.applicant_id, row.notebook, row.started_at, row.finished_at, row.status,
+    return NotebookRun(row.run_id, row.applicant_id, row.notebook, _utc(row.started_at), _utc(row.finished_at), row.status,
                        tuple(row.outputs), row.inputs_hash, row.inputs or {}, row.failed_cell, row.error or "")
 
 
 # Trail actions a batch notebook writes itself (a computed stage result; an application opened on
 # its first run): outputs of a run, not changes it has to catch up with.
 BATCH_OWN_WRITES = ("record", "open")
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """SQLite keeps no zone: a naive time read back is the UTC it was written in."""
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 class RunStore(StoreBase):
@@ -53,6 +53,15 @@ class RunStore(StoreBase):
             rows = session.scalars(select(models.NotebookRun).where(models.NotebookRun.id.in_(newest)))
             return {row.notebook: _run(row) for row in rows}
 
+    def last_successes(self, applicant_id: str) -> dict[str, NotebookRun]:
+        """The newest successful run of each of the applicant's notebooks."""
+        newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id,
+                                                                models.NotebookRun.status == "ok")
+                  .group_by(models.NotebookRun.notebook))
+        with self._reading_session() as session:
+            rows = session.scalars(select(models.NotebookRun).where(models.NotebookRun.id.in_(newest)))
+            return {row.notebook: _run(row) for row in rows}
+
     def last_success_hashes(self, applicant_id: str) -> dict[str, str]:
         """The inputs hash of each notebook's newest successful run."""
         newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id,
@@ -76,17 +85,3 @@ class RunStore(StoreBase):
         """The id of the newest ledger row: a cache of what the ledger shows is keyed on it."""
         with self._reading_session() as session:
             return session.scalar(select(func.max(models.NotebookRun.id))) or 0
-
-    def batch_stale(self) -> dict[str, bool]:
-        """Per applicant with runs: whether something changed after its newest successful
-        notebook run started (its own writes left out), i.e. its batch results are stale."""
-        with self._reading_session() as session:
-            changes = dict(session.execute(
-                select(models.AuditTrail.applicant_id, func.max(models.AuditTrail.at))
-                .where(models.AuditTrail.applicant_id.is_not(None), models.AuditTrail.action.not_in(BATCH_OWN_WRITES))
-                .group_by(models.AuditTrail.applicant_id)).all())
-            runs = dict(session.execute(
-                select(models.NotebookRun.applicant_id, func.max(models.NotebookRun.started_at))
-                .where(models.NotebookRun.status == "ok").group_by(models.NotebookRun.applicant_id)).all())
-        return {applicant: _utc(changes.get(applicant)) is not None and _utc(changes[applicant]) > _utc(started)
-                for applicant, started in runs.items()}

@@ -9,9 +9,13 @@ import hmac
 import json
 import os
 import secrets
+import time
 from pathlib import Path
 
+from ..errors import WorkbenchError
 from ..paths import data_dir
+
+KEY_READ_TRIES = 40
 
 SECRET_ENV = "AUDIT_WORKBENCH_SECRET"
 
@@ -22,11 +26,20 @@ def _key() -> bytes:
     if configured:
         return configured.encode("utf-8")
     path = data_dir() / "signing.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="ascii")
-        path.chmod(0o600)
-    return Path(path).read_text(encoding="ascii").strip().encode("ascii")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # created private and whole, by exactly one process: the others read what it wrote
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
+            key_file.write(secrets.token_hex(32))
+    for _ in range(KEY_READ_TRIES):  # a key being written by another process is empty for an instant
+        key = Path(path).read_text(encoding="ascii").strip()
+        if key:
+            return key.encode("ascii")
+        time.sleep(0.05)
+    raise WorkbenchError(f"签名密钥文件为空：{path}", f"The signing key file is empty: {path}")
 
 
 def canonical(payload) -> bytes:
