@@ -172,6 +172,8 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
     hanging = _notebook(tmp_path, "hangs_forever", "import time\ntime.sleep(600)")
     script = tmp_path / "batch.py"
     script.write_text(
+        # A shell's background job (CI may be one) starts with SIGINT ignored: take it back.
+        "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from pathlib import Path\n"
         "from audit_widgets.batch.inputs import last_changes, run_inputs\n"
         "from audit_widgets.batch.runner import BatchRunner, NotebookJob, plan_batch\n"
