@@ -23,16 +23,18 @@ LOADS = 5
 
 
 def store() -> Path:
+    """Built in place, with a `.ready` marker written last (renaming a SQLite file whose WAL
+    files are still beside it would lose what the WAL holds)."""
     path = DATA / f"portfolio-{APPLICANTS}.sqlite"
-    if not path.exists():
+    ready = path.with_suffix(".ready")
+    if not ready.exists():
         DATA.mkdir(parents=True, exist_ok=True)
-        building = path.with_suffix(".building")
-        building.unlink(missing_ok=True)
-        url = f"sqlite:///{building}"
-        workbench = [sys.executable, "-m", "audit_widgets.cli", "--db", url]
+        for leftover in DATA.glob(f"portfolio-{APPLICANTS}.*"):
+            leftover.unlink()
+        workbench = [str(Path(sys.executable).parent / "audit-workbench"), "--db", f"sqlite:///{path}"]
         subprocess.run([*workbench, "db", "init"], check=True, capture_output=True)
         subprocess.run([*workbench, "demo", "--portfolio", str(APPLICANTS - 4)], check=True, capture_output=True)
-        building.rename(path)
+        ready.touch()
     return path
 
 

@@ -129,8 +129,12 @@ class StageNotebook:
         """Batch: the same widgets, built offline and shown as HTML and SVG, so that the
         executed notebook carries no widget state and reads as a document."""
         from .widgets.static import offline, static_html
+        produced = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+        banner = (f'<p style="{LOCKED_STYLE}">批量运行生成的只读文件（{produced}）：上方的操作说明适用于在 JupyterLab 中填写。'
+                  f"<br>A read-only document produced by a batch run ({produced}); the instructions above are for "
+                  "filling the workbook in JupyterLab.</p>")
         with offline():
-            parts = [static_html(self.header())]
+            parts = [static_html(self.header()), banner]
             if self.blocked:
                 parts.append(self.blocked_message())
             else:
