@@ -8,7 +8,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlparse
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +34,23 @@ def block_offsite(page, offsite: list[str]) -> None:
             offsite.append(request_route.request.url)
             request_route.abort()
     page.route("**/*", route)
+
+
+@contextmanager
+def offline_file(path: Path, offsite: list[str], width: int = 1000) -> Iterator:
+    """A page of headless Chromium showing a local file, every request that would leave the
+    machine refused and recorded in `offsite`."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            block_offsite(page, offsite)
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            yield page
+        finally:
+            browser.close()
 
 
 class Lab:

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from audit_widgets.batch.inputs import inputs_hash, last_changes, run_inputs
+from audit_widgets.batch.inputs import applicant_state, inputs_hash, run_inputs
 from audit_widgets.batch.runner import DIED, DOCUMENTS, FAILED, OK, TIMEOUT, BatchRunner, NotebookJob, plan_batch
 from audit_widgets.documents.build import build_documents
 from audit_widgets.domain import Answer
@@ -60,7 +60,7 @@ def _notebook(tmp_path: Path, name: str, *sources: str) -> Path:
 def _job(workbench: Workbench, scheme, applicant_id: str, path: Path, url: str, stage_id: str) -> NotebookJob:
     parameters = {"applicant_id": applicant_id, "mode": "batch"}
     stage = scheme.procedure_by_id[stage_id].model_copy(update={"notebook": path.stem})
-    inputs = run_inputs(workbench, applicant_id, stage, path, parameters, last_changes(workbench, applicant_id), url, {})
+    inputs = run_inputs(workbench, stage, path, parameters, applicant_state(workbench, applicant_id), url, {})
     return NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
 
 
@@ -175,7 +175,7 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
         # A shell's background job (CI may be one) starts with SIGINT ignored: take it back.
         "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from pathlib import Path\n"
-        "from audit_widgets.batch.inputs import last_changes, run_inputs\n"
+        "from audit_widgets.batch.inputs import applicant_state, run_inputs\n"
         "from audit_widgets.batch.runner import BatchRunner, NotebookJob, plan_batch\n"
         "from audit_widgets.scheme import load_scheme\n"
         "from audit_widgets.store.repository import Workbench\n"
@@ -184,7 +184,7 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
         "workbench = Workbench(url, scheme, actor='batch')\n"
         "stage = scheme.procedure_by_id['application'].model_copy(update={'notebook': path.stem})\n"
         "parameters = {'applicant_id': 'demo-special', 'mode': 'batch'}\n"
-        "inputs = run_inputs(workbench, 'demo-special', stage, path, parameters, {}, url, {})\n"
+        "inputs = run_inputs(workbench, stage, path, parameters, applicant_state(workbench, 'demo-special'), url, {})\n"
         "plan = plan_batch(workbench, [], database_url=url)\n"
         "plan.jobs = {'demo-special': [NotebookJob('demo-special', stage, path, parameters, inputs, 'h')] * 3}\n"
         "BatchRunner(workbench, workers=1, echo=print, progress=False).run(plan)\n", encoding="utf-8")
@@ -323,22 +323,12 @@ def test_the_plain_papermill_command_uses_the_engine(tmp_path):
 def test_the_html_copy_of_an_executed_notebook_opens_offline_with_its_charts(first_batch):
     """04's HTML copy from file:// in Chromium, every request leaving the machine refused: the
     charts show, the code does not, and nothing tried to leave."""
-    from playwright.sync_api import sync_playwright
-
-    from .browser import CHROMIUM, CHROMIUM_ARGS, block_offsite
+    from .browser import offline_file
     path = outputs_dir() / "demo-consumer" / "04_characteristic_evaluation.html"
     offsite: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            block_offsite(page, offsite)
-            page.goto(path.as_uri())
-            page.wait_for_load_state("load")
-            chart = page.locator("svg.marks").first
-            assert chart.is_visible() and chart.bounding_box()["width"] > 200
-            assert page.get_by_text("5.1a").first.is_visible()
-            assert page.locator("text=open_stage(").count() == 0  # the code cells are left out
-        finally:
-            browser.close()
+    with offline_file(path, offsite, width=1100) as page:
+        chart = page.locator("svg.marks").first
+        assert chart.is_visible() and chart.bounding_box()["width"] > 200
+        assert page.get_by_text("5.1a").first.is_visible()
+        assert page.locator("text=open_stage(").count() == 0  # the code cells are left out
     assert offsite == []

@@ -18,7 +18,7 @@ from audit_widgets.errors import InputFileError, NotFoundError
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.store.repository import Workbench
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, block_offsite
+from .browser import CHROMIUM, offline_file
 from .conftest import APPLICANTS_DIR, Command, database_digest
 
 CONSUMER, SPECIAL, FRESH = "demo-consumer", "demo-special", "demo-composite"
@@ -123,24 +123,15 @@ def test_the_pdfs_carry_the_name_and_number_and_embed_their_fonts(shared, tmp_pa
 def test_the_report_opens_offline_in_chromium_with_its_charts(shared, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs it (make system-packages)")
-    from playwright.sync_api import sync_playwright
     html_path = tmp_path / "audit_report.html"
     html_path.write_text(report_html(shared, CONSUMER), encoding="utf-8")
     offsite: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            block_offsite(page, offsite)
-            page.goto(html_path.as_uri())
-            page.wait_for_load_state("load")
-            charts = page.locator("svg.marks")
-            assert charts.count() >= 2
-            box = charts.first.bounding_box()
-            assert box and box["width"] > 100 and box["height"] > 100
-            assert page.locator("h1").inner_text().startswith("审查报告")
-        finally:
-            browser.close()
+    with offline_file(html_path, offsite) as page:
+        charts = page.locator("svg.marks")
+        assert charts.count() >= 2
+        box = charts.first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100
+        assert page.locator("h1").inner_text().startswith("审查报告")
     assert not offsite, offsite
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -31,9 +30,14 @@ RULES_SOURCES = (Path(kpi_rules.__file__), Path(survey_rules.__file__))
 
 def cache_key(*parts) -> str:
     digest = hashlib.sha256(json.dumps([__version__, *parts], default=str).encode("utf-8"))
-    for source in RULES_SOURCES:
-        digest.update(source.read_bytes())
+    digest.update(_rules_digest().encode("ascii"))
     return digest.hexdigest()
+
+
+@cache
+def _rules_digest() -> str:
+    """The measuring code's digest, read once per process (it is asked on every evaluation)."""
+    return hashlib.sha256(b"".join(source.read_bytes() for source in RULES_SOURCES)).hexdigest()
 
 
 def _folder() -> Path:
@@ -52,16 +56,7 @@ def kept_kpis(key: str, measure: Callable[[], KpiReport | None]) -> KpiReport | 
     report = measure()
     try:
         if report is not None:
-            table.parent.mkdir(parents=True, exist_ok=True)
-            # A name of this writer's own (a dashboard and a batch may write the same key), renamed
-            # into place: readers never see half a table.
-            handle, partial = tempfile.mkstemp(prefix=f".{key}-", suffix=".parquet", dir=table.parent)
-            os.close(handle)
-            try:
-                report.monthly.to_parquet(partial)
-                os.replace(partial, table)
-            finally:
-                Path(partial).unlink(missing_ok=True)
+            write_atomically(table, report.monthly.to_parquet())  # to_parquet() with no path: the bytes
         overall = None if report is None else {m: v.__dict__ for m, v in report.overall.items()}
         write_atomically(head, json.dumps(overall))  # written last: it says the table is there
     except OSError:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
@@ -54,32 +56,47 @@ def _upstream(scheme: Scheme, stage_id: str) -> set[str]:
     return {stage_id}.union(*(_upstream(scheme, r) for r in scheme.procedure_by_id[stage_id].requires))
 
 
-def last_changes(workbench: Workbench, applicant_id: str) -> dict[str | None, int]:
-    """The newest relevant trail entry of the applicant, per owning stage."""
-    newest: dict[str | None, int] = {}
+@dataclass(frozen=True)
+class ApplicantState:
+    """What every notebook of one applicant depends on alike, read once per applicant."""
+    changes: dict[str | None, int]  # the newest relevant trail entry per owning stage
+    imported_files: list[str]       # the SHA-256 of every imported file, sorted
+
+    def last_change(self, scheme: Scheme, stage_id: str) -> int:
+        """The newest entry that the stage depends on: its own records' or an upstream stage's."""
+        upstream = _upstream(scheme, stage_id)
+        return max((i for owner, i in self.changes.items() if owner is EVERY_STAGE or owner in upstream), default=0)
+
+
+def applicant_state(workbench: Workbench, applicant_id: str) -> ApplicantState:
+    changes: dict[str | None, int] = {}
     for entry_id, entity, entity_id in workbench.trail_changes(applicant_id, ignore_actions=BATCH_OWN_WRITES):
         owner = owning_stage(workbench.scheme, entity, entity_id)
-        newest[owner] = max(entry_id, newest.get(owner, 0))
-    return newest
+        changes[owner] = max(entry_id, changes.get(owner, 0))
+    return ApplicantState(changes, sorted(r.sha256 for r in workbench.imports(applicant_id)))
 
 
-def run_inputs(workbench: Workbench, applicant_id: str, stage: ProcedureStage, notebook: Path, parameters: dict,
-               changes: dict[str | None, int], database_url: str, upstream_hashes: dict[str, str],
+@lru_cache(maxsize=64)
+def _file_sha256(path: Path, _mtime_ns: int, _size: int) -> str:
+    """Keyed on the file's time and size too: an edited workbook is read again."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_inputs(workbench: Workbench, stage: ProcedureStage, notebook: Path, parameters: dict,
+               state: ApplicantState, database_url: str, upstream_hashes: dict[str, str],
                today: date | None = None) -> dict:
-    """What the run of `notebook` (the workbook of `stage`) for the applicant depends on.
+    """What the run of `notebook` (the workbook of `stage`) for an applicant depends on.
     `upstream_hashes`: the inputs hashes of the stages it requires (what they record, it reads)."""
-    notebook_sha = hashlib.sha256(notebook.read_bytes()).hexdigest() if notebook.exists() else None
-    upstream = _upstream(workbench.scheme, stage.id)
+    stat = notebook.stat() if notebook.exists() else None
     inputs = {
         "notebook": notebook.name,
-        "notebook_sha256": notebook_sha,
+        "notebook_sha256": _file_sha256(notebook, stat.st_mtime_ns, stat.st_size) if stat else None,
         "parameters": dict(sorted(parameters.items())),
         "database": _without_password(database_url),
         "scheme_fingerprint": workbench.scheme.fingerprint,
         "package_version": __version__,
-        "imported_files": sorted(r.sha256 for r in workbench.imports(applicant_id)),
-        "last_change": max((i for owner, i in changes.items() if owner is EVERY_STAGE or owner in upstream),
-                           default=0),
+        "imported_files": state.imported_files,
+        "last_change": state.last_change(workbench.scheme, stage.id),
         "upstream": upstream_hashes,
     }
     if stage.dated:  # its result depends on the day (due dates, deadlines): a new day is a new input
@@ -106,13 +123,11 @@ def batch_stale(workbench: Workbench, applicant_id: str) -> bool:
     if not runs:
         return False
     scheme = workbench.scheme
-    changes = last_changes(workbench, applicant_id)
-    imported = sorted(r.sha256 for r in workbench.imports(applicant_id))
+    state = applicant_state(workbench, applicant_id)
     for stage in scheme.procedure_stages:
         run = runs.get(stage.notebook)
-        upstream = _upstream(scheme, stage.id)
-        newest = max((i for owner, i in changes.items() if owner is EVERY_STAGE or owner in upstream), default=0)
         if run is None or (run.inputs.get("last_change"), run.inputs.get("imported_files"),
-                           run.inputs.get("scheme_fingerprint")) != (newest, imported, scheme.fingerprint):
+                           run.inputs.get("scheme_fingerprint")) != (
+                state.last_change(scheme, stage.id), state.imported_files, scheme.fingerprint):
             return True
     return False

@@ -25,7 +25,7 @@ from ..paths import DB_ENV, SCHEME_ENV, outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
 from .html import notebook_html
-from .inputs import inputs_hash, last_changes, run_inputs
+from .inputs import applicant_state, inputs_hash, run_inputs
 from .kernels import KernelPool
 
 ENGINE_NAME = "audit-workbench"  # batch/engine.py, as papermill's entry point names it
@@ -98,16 +98,17 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
     chosen or not): what an upstream stage recorded is an input of the stages after it."""
     plan = BatchPlan()
     for applicant_id in applicant_ids:
-        succeeded = workbench.last_success_hashes(applicant_id) if only_changed else {}
+        succeeded = ({n: r.inputs_hash for n, r in workbench.last_successes(applicant_id).items()}
+                     if only_changed else {})
         last = workbench.last_runs(applicant_id) if only_failed else {}
         hashes: dict[str, str] = {}
-        changes = last_changes(workbench, applicant_id)
+        state = applicant_state(workbench, applicant_id)
         plan.jobs[applicant_id] = []
         for stage in workbench.scheme.procedure_stages:  # procedure order: requirements come first
             path = workbooks_dir() / f"{stage.notebook}.ipynb"
             parameters = {"applicant_id": applicant_id, "mode": "batch"}
             upstream = {required: hashes[required] for required in stage.requires}
-            inputs = run_inputs(workbench, applicant_id, stage, path, parameters, changes, database_url, upstream, today)
+            inputs = run_inputs(workbench, stage, path, parameters, state, database_url, upstream, today)
             job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
             hashes[stage.id] = job.inputs_hash
             if stage_ids and stage.id not in stage_ids:

@@ -6,7 +6,6 @@ or the evaluation stages' while the report is not recorded), so a page view cost
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ import pandas as pd
 
 from ..batch.inputs import batch_stale
 from ..domain import Applicant, StageRecord
+from ..files import write_atomically
 from ..rules.lifecycle import surveillance_due_dates
 from ..scheme import Scheme
 from ..store.repository import Workbench
@@ -167,9 +167,7 @@ def cached_portfolio(workbench: Workbench, cache_dir: Path, today: date | None =
             old.unlink(missing_ok=True)
     # Voila's pool starts kernels side by side: each writes its own file, then renames it, so
     # no kernel reads a half-written file and none trips over another's.
-    partial = path.with_suffix(f".{os.getpid()}.partial")
-    rows.to_parquet(partial)
-    partial.replace(path)
+    write_atomically(path, rows.to_parquet())
     return rows
 
 

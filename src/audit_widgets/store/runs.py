@@ -47,30 +47,17 @@ class RunStore(StoreBase):
 
     def last_runs(self, applicant_id: str) -> dict[str, NotebookRun]:
         """The newest run of each of the applicant's notebooks."""
-        newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id)
-                  .group_by(models.NotebookRun.notebook))
-        with self._reading_session() as session:
-            rows = session.scalars(select(models.NotebookRun).where(models.NotebookRun.id.in_(newest)))
-            return {row.notebook: _run(row) for row in rows}
+        return self._newest_runs(models.NotebookRun.applicant_id == applicant_id)
 
     def last_successes(self, applicant_id: str) -> dict[str, NotebookRun]:
         """The newest successful run of each of the applicant's notebooks."""
-        newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id,
-                                                                models.NotebookRun.status == "ok")
-                  .group_by(models.NotebookRun.notebook))
+        return self._newest_runs(models.NotebookRun.applicant_id == applicant_id, models.NotebookRun.status == "ok")
+
+    def _newest_runs(self, *conditions) -> dict[str, NotebookRun]:
+        newest = select(func.max(models.NotebookRun.id)).where(*conditions).group_by(models.NotebookRun.notebook)
         with self._reading_session() as session:
             rows = session.scalars(select(models.NotebookRun).where(models.NotebookRun.id.in_(newest)))
             return {row.notebook: _run(row) for row in rows}
-
-    def last_success_hashes(self, applicant_id: str) -> dict[str, str]:
-        """The inputs hash of each notebook's newest successful run."""
-        newest = (select(func.max(models.NotebookRun.id)).where(models.NotebookRun.applicant_id == applicant_id,
-                                                                models.NotebookRun.status == "ok")
-                  .group_by(models.NotebookRun.notebook))
-        with self._reading_session() as session:
-            rows = session.execute(select(models.NotebookRun.notebook, models.NotebookRun.inputs_hash)
-                                   .where(models.NotebookRun.id.in_(newest))).all()
-            return dict(rows)
 
     def trail_changes(self, applicant_id: str, *, ignore_actions: tuple[str, ...] = ()) -> list[tuple[int, str, str]]:
         """(id, entity, entity id) of the applicant's trail entries, leaving out `ignore_actions`."""
