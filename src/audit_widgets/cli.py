@@ -528,7 +528,7 @@ def serve(state: State, port, ip, token) -> None:
 
 
 # --- command modules: each registers its commands on `cli` ---------------------------------
-from . import cli_batch, cli_documents  # noqa: E402,F401  (run, runs; report, certificate, register)
+from . import cli_batch, cli_cycle, cli_documents  # noqa: E402,F401  (run, runs; audits, audit; report, certificate, register)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from .imports.applicants import read_applicant_file
 from .imports.surveys import read_survey
 from .imports.work_orders import read_work_orders
 from .paths import outputs_dir, project_root
-from .rules.decision import decided_level
+from .rules.cycle import outcome_level, suggested_outcome
 from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
 from .rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
 from .stages import run_stage
@@ -169,14 +169,16 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
 
 def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
     applicant = workbench.get_applicant(demo.id)
-    for document in workbench.scheme.application_documents:
-        workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
-                               f"{document.id}.pdf")
+    audit_type = workbench.application(application_id).audit_type
+    if workbench.scheme.procedure_by_id["application"].applies_to(audit_type):
+        for document in workbench.scheme.application_documents:
+            workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
+                                   f"{document.id}.pdf")
     workbench.set_team(application_id, list(demo.team))
     lots = CaseLots.of(closed_cases(workbench.work_orders(demo.id)))
     workbench.save_programme(application_id, plan_programme(
         workbench.scheme, applicant, lots, audit_start=today - timedelta(days=20),
-        audit_end=today - timedelta(days=18), site_seed=demo.seed))
+        audit_end=today - timedelta(days=18), stage=audit_type, site_seed=demo.seed))
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
@@ -198,41 +200,62 @@ def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, to
                                              verified_on=today - timedelta(days=5) if finding.verified else None)
 
 
-def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> None:
-    """Application → planning → contract → audit → report → decision → certificate."""
+def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> int:
+    """The initial audit: application → planning → contract → audit → report → decision →
+    certificate, decided on `today`. Returns the audit's id."""
     application_id = workbench.open_application(demo.id, submitted_on=today - timedelta(days=60))
+    run_audit(workbench, demo, application_id, echo, today)
+    return application_id
+
+
+def run_audit(workbench: Workbench, demo: DemoApplicant, application_id: int, echo, today: date,
+              outcome: str | None = None, **decision) -> None:
+    """Carry an opened audit through its stages to the committee's decision on `today` and
+    carry that out on the certificate. The decision follows the audit team's recommendation;
+    an `outcome` that departs from it comes with its `override_reason`."""
+    scheme = workbench.scheme
+    audit_type = workbench.application(application_id).audit_type
     _plan(workbench, demo, application_id, today)
     for stage in ("application", "planning"):
-        run_stage(workbench, stage, demo.id)
-    workbench.save_contract(application_id, f"HT-{today.year}-{demo.seed:04d}", today - timedelta(days=40),
-                            DEMO_CONTRACT_FEE)
-    run_stage(workbench, "contract", demo.id)
+        run_stage(workbench, stage, demo.id, application_id)
+    workbench.save_contract(application_id, f"HT-{today.year}-{demo.seed:04d}-{application_id}",
+                            today - timedelta(days=40), DEMO_CONTRACT_FEE)
+    run_stage(workbench, "contract", demo.id, application_id)
     _answer_checklist(workbench, demo, application_id)
     _verify_cases(workbench, demo, application_id)
     for stage in ("characteristic", "system_audit"):
-        run_stage(workbench, stage, demo.id)
+        run_stage(workbench, stage, demo.id, application_id)
     leader = next(auditor for auditor, role in demo.team if role == "leader")
     if demo.sign_off:
         as_leader = Workbench(database_url=workbench.engine.url.render_as_string(hide_password=False),
-                              scheme=workbench.scheme, actor=leader)
+                              scheme=scheme, actor=leader)
         for stage in ("characteristic", "system_audit"):
             as_leader.sign_off(application_id, stage)
     _findings(workbench, demo, application_id, today)
-    report = run_stage(workbench, "report", demo.id).result
+    report = run_stage(workbench, "report", demo.id, application_id).result
+    run_stage(workbench, "surveillance", demo.id, application_id)
     advice = report["recommendation"]
-    certified = advice["certifiable"] and demo.certify
+    certificate = workbench.certificate_for(demo.id)
+    suggested = suggested_outcome(scheme, audit_type, certifiable=advice["certifiable"] and demo.certify,
+                                  advised_rank=advice["level"]["rank"], certificate=certificate)
+    if outcome is not None and outcome != suggested and not decision.get("override_reason"):
+        raise ValueError(f"{demo.id} {audit_type}: the recommendation suggests {suggested}, not {outcome}")
+    suggested = outcome or suggested
     reasons = ("；".join(g["zh"] for g in advice["reasons"] if not g["passed"] and g["blocking"])
                or "审查结论与推荐意见一致，符合认证要求")
-    workbench.record_decision(application_id, decided_on=today, certified=certified,
-                              level_rank=decided_level(workbench.scheme, certified, advice["level"]["rank"]),
-                              members=COMMITTEE, reasons=reasons, recommendation=advice)
-    run_stage(workbench, "decision", demo.id)
-    if certified:
-        number = workbench.issue_certificate(application_id, today).number
-        echo(f"  证书 certificate: {number}（{advice['level']['label']} {advice['level']['name']}）")
+    workbench.record_decision(application_id, decided_on=today, outcome=suggested, members=COMMITTEE,
+                              level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
+                              reasons=reasons, recommendation=advice, **decision)
+    run_stage(workbench, "decision", demo.id, application_id)
+    name = scheme.outcomes_by_id[suggested].name
+    if scheme.outcomes_by_id[suggested].certificate != "none":
+        certificate = workbench.issue_certificate(application_id, today)
+        level = next(level for level in scheme.levels if level.rank == certificate.level_rank)
+        echo(f"  {scheme.stage(audit_type).name} {today}：{name}，证书 certificate {certificate.number}"
+             f"（{level.label} {level.name}，{certificate.status}）")
     else:
-        echo(f"  不予认证 not certified：{reasons}")
-    run_stage(workbench, "certificate", demo.id)
+        echo(f"  {scheme.stage(audit_type).name} {today}：{name} not certified：{reasons}")
+    run_stage(workbench, "certificate", demo.id, application_id)
 
 
 def register_auditors(workbench: Workbench) -> list[str]:
@@ -249,6 +272,7 @@ def register_auditors(workbench: Workbench) -> list[str]:
 
 def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> list[str]:
     """Register the demo applicants and carry each through the procedure, once."""
+    from .demo_cycle import HISTORIES  # the histories build on this module's audit flow
     today = today or date.today()
     added = register_auditors(workbench)
     if "A06" in added:
@@ -266,5 +290,5 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
             workbench.open_application(demo.id, submitted_on=today)
             echo("  待审查：请在 JupyterLab 中从 01_application 开始 / ready for you: start at 01_application")
         else:
-            carry_through(workbench, demo, echo, today)
+            HISTORIES[demo.id](workbench, demo, echo, today)
     return [d.id for d in (*DEMO_APPLICANTS, FRESH_APPLICANT)]

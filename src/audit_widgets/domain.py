@@ -85,9 +85,14 @@ class Applicant(Record):
 class Application(Record):
     id: int
     applicant_id: str
-    stage: str                # an audit_stages id: initial, surveillance, recertification
+    stage: str                # an audit_stages id: initial, surveillance, recertification, special
     submitted_on: date
     scheme_version: str
+    reason: str = ""          # why a special audit was opened
+
+    @property
+    def audit_type(self) -> str:
+        return self.stage
 
 
 @dataclass(frozen=True)
@@ -291,6 +296,9 @@ class Decision(Record):
     reasons: str
     recommendation: dict
     override_reason: str = ""  # why the committee decided against the recommendation
+    outcome: str = ""          # a decision_outcomes id: certify, refuse, maintain, raise, …
+    status_reason: str | None = None  # a suspension's or withdrawal's status reason
+    deadline: date | None = None      # a suspension's: to be corrected by then
 
     @property
     def overrides_recommendation(self) -> bool:
@@ -325,6 +333,7 @@ class Certificate(Record):
     expires_on: date
     status: str
     scheme_version: str
+    replaces: str | None = None  # the number of the certificate this one replaced
 
 
 @dataclass(frozen=True)
@@ -335,6 +344,48 @@ class StatusChange(Record):
     on: date
     decided_by: str
     recorded_by: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintRecord(Record):
+    id: int
+    received_on: date
+    complainant: str
+    complainant_kind: str        # client, third_party
+    about: str                   # certification_body, holder
+    applicant_id: str | None
+    subject: str
+    acknowledged_on: date | None
+    investigator: str | None
+    outcome: str | None          # a complaint_outcomes id; None while open
+    findings: str
+    action: str | None           # a complaint_actions id
+    audit_id: int | None         # the special audit it led to
+    replied_on: date | None
+    reply: str
+
+    @property
+    def open(self) -> bool:
+        return self.outcome is None
+
+
+@dataclass(frozen=True)
+class AppealRecord(Record):
+    id: int
+    application_id: int          # the audit whose decision is appealed
+    received_on: date
+    appellant: str
+    grounds: str
+    acknowledged_on: date | None
+    handler: str | None
+    outcome: str | None          # upheld, rejected; None while open
+    reasons: str
+    decided_on: date | None
+    replied_on: date | None
+
+    @property
+    def open(self) -> bool:
+        return self.outcome is None
 
 
 @dataclass(frozen=True)

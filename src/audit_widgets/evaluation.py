@@ -121,12 +121,14 @@ def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None
         recorded = view.answers(application_id) if application_id else {}
         adjustments = view.adjustments(application_id) if application_id else []
         findings = view.finding_states(application_id) if application_id else []
+        audit_type = view.application(application_id).stage if application_id else None
     score = score_applicant(
         workbench.scheme, applicant.domains, merged_answers(recorded, from_cases), combined_measures(kpis, survey),
         special_deductions=sum(1 for a in adjustments if a.kind == "deduction"),
         special_bonus=sum(1 for a in adjustments if a.kind == "bonus"),
         open_major_findings=open_major_count(workbench.scheme, findings),
         promises=applicant.service_promises,
+        methods=workbench.scheme.audit_methods(audit_type) if audit_type else None,
     )
     return Evaluation(applicant, application_id, kpis, survey, from_cases, score)
 

@@ -1,7 +1,7 @@
 """What a stage notebook calls: open the stage, show its widgets, finish it.
 
 ```python
-stage = open_stage("characteristic", applicant_id, mode=mode, database_url=database_url)
+stage = open_stage("characteristic", applicant_id, audit=audit, mode=mode, database_url=database_url)
 stage.show()    # interactive: editable widgets; batch: the same widgets, read-only
 stage.finish()  # batch: compute, record the stage result, write outputs/<applicant>/<notebook>.json
 ```
@@ -23,7 +23,7 @@ from IPython.display import HTML, display
 from . import __version__
 from .errors import WorkbenchError
 from .files import write_atomically
-from .paths import SCHEME_ENV, outputs_dir
+from .paths import SCHEME_ENV, audit_key, audit_outputs_dir
 from .scheme import load_scheme
 from .stages import StageOutcome, StageView, registry, run_stage
 from .store.repository import Workbench
@@ -47,7 +47,7 @@ def find_identity(explicit: str | None) -> str:
 class StageNotebook:
     """One procedure stage of one applicant, as its notebook shows it."""
 
-    def __init__(self, stage_id: str, applicant_id: str, *, mode: str = "interactive",
+    def __init__(self, stage_id: str, applicant_id: str, *, audit: int | None = None, mode: str = "interactive",
                  database_url: str | None = None, scheme_dir: str | None = None, auditor: str | None = None):
         if mode not in MODES:
             raise WorkbenchError(f"mode 应为 interactive 或 batch，实为「{mode}」",
@@ -60,12 +60,28 @@ class StageNotebook:
         self.applicant_id = applicant_id
         self.mode = mode
         self.applicant = self.workbench.get_applicant(applicant_id)
-        self.application_id = (self.workbench.current_application(applicant_id)
-                               or self.workbench.open_application(applicant_id))
+        current = self.workbench.current_application(applicant_id)
+        self.application_id = (self._audit_of_applicant(audit) if audit is not None
+                               else current or self.workbench.open_application(applicant_id))
+        self.audit = self.workbench.application(self.application_id)
+        self.is_current_audit = current is None or self.application_id == current
         self.missing = self.workbench.missing_prerequisites(self.application_id, stage_id)
         # An unknown person may look but not write: every write must be traceable to someone.
         self.read_only = mode == "batch" or self.person is None
         self.outcome: StageOutcome | None = None
+
+    def _audit_of_applicant(self, audit) -> int:
+        """The `audit` parameter, checked: an audit id of this applicant."""
+        known = {a.id: a for a in self.workbench.audits(self.applicant_id)}
+        try:
+            audit_id = int(audit)
+        except (TypeError, ValueError):
+            audit_id = None
+        if audit_id not in known:
+            listed = "、".join(f"{a.id}（{a.audit_type}）" for a in known.values()) or "无 none"
+            raise WorkbenchError(f"审核编号「{audit}」不是 {self.applicant_id} 的审核；其审核有：{listed}",
+                                 f"Audit '{audit}' is not one of {self.applicant_id}'s audits; they are: {listed}")
+        return audit_id
 
     @property
     def blocked(self) -> bool:
@@ -101,8 +117,12 @@ class StageNotebook:
         signed = self.workbench.stage_result(self.application_id, self.stage.id)
         state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed.signed_by)}</span>'
                  if signed and signed.signed else "")
+        audit_name = self.workbench.scheme.stage(self.audit.audit_type).name
+        earlier = "" if self.is_current_audit else "（较早的审核，只读参考 an earlier audit）"
         return widgets.HTML(f"<h2>{self.stage.notebook[:2]} {html.escape(self.stage.name)} — "
                             f"{html.escape(self.applicant.name)}（{html.escape(self.applicant_id)}）</h2>"
+                            f"<p>审核 audit {self.application_id}：{html.escape(audit_name)} "
+                            f"{self.audit.audit_type}，{self.audit.submitted_on}{earlier}</p>"
                             f"{self.identity_html()}{state}")
 
     def blocked_message(self) -> str:
@@ -148,7 +168,7 @@ class StageNotebook:
         if self.mode == "interactive":
             display(HTML(self.next_steps_html()))
             return None
-        outcome = run_stage(self.workbench, self.stage.id, self.applicant_id)
+        outcome = run_stage(self.workbench, self.stage.id, self.applicant_id, self.application_id)
         self.outcome = outcome
         path = self.write_results(outcome)
         display(HTML(outcome_html(outcome) + f"<p><small>结果文件 results: {html.escape(str(path))}</small></p>"))
@@ -164,9 +184,11 @@ class StageNotebook:
 
     def write_results(self, outcome: StageOutcome) -> Path:
         scheme = self.workbench.scheme
-        path = outputs_dir() / self.applicant_id / f"{self.stage.notebook}.json"
+        earlier = None if self.is_current_audit else audit_key(self.application_id, self.audit.audit_type)
+        path = audit_outputs_dir(self.applicant_id, earlier) / f"{self.stage.notebook}.json"
         payload = {
-            "applicant_id": self.applicant_id, "stage": self.stage.id, "notebook": self.stage.notebook,
+            "applicant_id": self.applicant_id, "audit": {"id": self.application_id, "type": self.audit.audit_type},
+            "stage": self.stage.id, "notebook": self.stage.notebook,
             "status": outcome.status, "message": {"zh": outcome.zh, "en": outcome.en},
             "scheme": {"name": scheme.meta.name, "version": scheme.meta.version, "fingerprint": scheme.fingerprint},
             "package_version": __version__,
@@ -179,6 +201,8 @@ class StageNotebook:
 def outcome_html(outcome: StageOutcome) -> str:
     if outcome.status == "done":
         return message_html("本阶段结果已记录", "the stage result is recorded")
+    if outcome.status == "skipped":
+        return message_html(outcome.zh, outcome.en)
     return f'<div style="{ERROR_STYLE}">{html.escape(outcome.zh)}<br><small>{html.escape(outcome.en)}</small></div>'
 
 

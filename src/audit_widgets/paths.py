@@ -39,6 +39,19 @@ def outputs_dir() -> Path:
     return Path(configured) if configured else project_root() / "outputs"
 
 
+def audit_outputs_dir(applicant_id: str, earlier_audit: str | None = None) -> Path:
+    """Where a batch run writes an applicant's executed notebooks and results:
+    outputs/<applicant>/ for its current audit, outputs/<applicant>/audits/<earlier_audit>/
+    (e.g. "3-surveillance") for an earlier one."""
+    folder = outputs_dir() / applicant_id
+    return folder / "audits" / earlier_audit if earlier_audit else folder
+
+
+def audit_key(audit_id: int, audit_type: str) -> str:
+    """An audit's name in file paths and the batch ledger: "3-surveillance"."""
+    return f"{audit_id}-{audit_type}"
+
+
 def workbooks_dir() -> Path:
     """The template notebooks: never edited by use (auditors work on copies in work_dir())."""
     return project_root() / "workbooks"

@@ -109,7 +109,8 @@ class LifecycleRules(Record):
     record_retention_cycles: int = Field(ge=1)
     planned_decision_days_after_audit: int = Field(ge=0)
     surveillance_comparison_months: int = Field(ge=1)
-    surveillance_methods: tuple[str, ...]
+    late_recertification_restore_months: int = Field(ge=0)
+    overdue_major_finding_suspends: bool
 
 
 # --- table records ----------------------------------------------------------------------
@@ -232,10 +233,32 @@ class PersonDayBand(Record):
 
 
 class AuditStage(Record):
+    """An audit type: initial, surveillance, recertification or special."""
     id: str
     name: str
     person_day_factor: Fraction
     site_sample_factor: Fraction
+    methods: tuple[str, ...] = ()    # the checklist methods it covers; empty: every method
+    decisions: tuple[str, ...] = ()  # the decision_outcomes the committee may choose after it
+
+
+class CaseRules(Record):
+    acknowledge_within_days: int = Field(ge=1)
+    reply_within_days: int = Field(ge=1)
+
+
+class Choice(Record):
+    """An id and its name: a complaint's or an appeal's outcome, a complaint's action."""
+    id: str
+    name: str
+
+
+class DecisionOutcome(Record):
+    id: str
+    name: str
+    certified: bool
+    certificate: Literal["issue", "none", "keep", "reissue", "suspend", "withdraw", "reinstate"]
+    level: Literal["same", "higher", "lower", "any"]
 
 
 class CodeLetterBand(Record):
@@ -319,6 +342,10 @@ class ProcedureStage(Record):
     complete_when: tuple[CompletenessCheck, ...] = ()
     signed_by: Signer = "team_leader"
     dated: bool = False  # its result depends on the day it is computed (due dates, deadlines)
+    audit_types: tuple[str, ...] = ()  # the audit types that go through it; empty: every type
+
+    def applies_to(self, audit_type: str) -> bool:
+        return not self.audit_types or audit_type in self.audit_types
 
 
 class ApplicationDocument(Record):
@@ -370,6 +397,8 @@ SECTION_FILES: dict[str, str] = {
     "measures": "kpis.yaml", "measure_bands": "kpis.yaml", "monitoring_rules": "kpis.yaml",
     "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
     "status_reasons": "lifecycle.yaml", "status_transitions": "lifecycle.yaml",
+    "decision_outcomes": "lifecycle.yaml", "case_rules": "lifecycle.yaml", "complaint_outcomes": "lifecycle.yaml",
+    "complaint_actions": "lifecycle.yaml", "appeal_outcomes": "lifecycle.yaml",
     "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
     "case_checks": "procedure.yaml",
@@ -409,6 +438,11 @@ class Scheme(Record):
     certificate_statuses: tuple[CertificateStatus, ...]
     status_reasons: tuple[StatusReason, ...]
     status_transitions: tuple[StatusTransition, ...]
+    decision_outcomes: tuple[DecisionOutcome, ...]
+    case_rules: CaseRules
+    complaint_outcomes: tuple[Choice, ...]
+    complaint_actions: tuple[Choice, ...]
+    appeal_outcomes: tuple[Choice, ...]
     checklist: tuple[ChecklistItem, ...]
     veto_exemptions: tuple[VetoExemption, ...]
     procedure_stages: tuple[ProcedureStage, ...]
@@ -487,9 +521,19 @@ class Scheme(Record):
                 after.append(stage)
         return after
 
-    def methods_of(self, stage: ProcedureStage) -> list[str]:
-        """The checklist methods (5.1a …) whose answers a procedure stage records."""
-        return [m.id for m in self.methods if m.mode in stage.modes]
+    def methods_of(self, stage: ProcedureStage, audit_type: str | None = None) -> list[str]:
+        """The checklist methods (5.1a …) whose answers a procedure stage records; for an audit
+        type, only those the audit covers."""
+        covered = self.audit_methods(audit_type) if audit_type else None
+        return [m.id for m in self.methods if m.mode in stage.modes and (covered is None or m.id in covered)]
+
+    def audit_methods(self, audit_type: str) -> tuple[str, ...]:
+        """The checklist methods an audit of this type covers (audit_stages.methods; empty: all)."""
+        return self.stage(audit_type).methods or tuple(m.id for m in self.methods)
+
+    @cached_property
+    def outcomes_by_id(self) -> dict[str, DecisionOutcome]:
+        return {o.id: o for o in self.decision_outcomes}
 
     def case_check_label(self, field: str) -> str:
         return next((c.label for c in self.case_checks if c.field == field), field)
@@ -722,9 +766,19 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         for mode in stage.modes:
             if mode not in modes:
                 problems.append(ref_problem("procedure_stages", stage.id, "modes", mode, modes))
-    for method in scheme.lifecycle_rules.surveillance_methods:
-        if method not in methods:
-            problems.append(ref_problem("lifecycle_rules", "surveillance_methods", "surveillance_methods", method, methods))
+    audit_types = {s.id for s in scheme.audit_stages}
+    outcomes = {o.id for o in scheme.decision_outcomes}
+    for audit_type in scheme.audit_stages:
+        for method in audit_type.methods:
+            if method not in methods:
+                problems.append(ref_problem("audit_stages", audit_type.id, "methods", method, methods))
+        for outcome in audit_type.decisions:
+            if outcome not in outcomes:
+                problems.append(ref_problem("audit_stages", audit_type.id, "decisions", outcome, outcomes))
+    for stage in scheme.procedure_stages:
+        for audit_type in stage.audit_types:
+            if audit_type not in audit_types:
+                problems.append(ref_problem("procedure_stages", stage.id, "audit_types", audit_type, audit_types))
     for record in LockableRecord.__args__:
         locking = [s.id for s in scheme.procedure_stages if record in s.locks]
         if len(locking) > 1:

@@ -90,11 +90,15 @@ def due_status_change(
     today: date,
     surveillances_done: list[date] | tuple[date, ...] = (),
     suspended_on: date | None = None,
+    expires_on: date | None = None,
+    overdue_major_findings: int = 0,
 ) -> DueChange | None:
-    """What the rules say must happen to the certificate by `today`, if anything."""
+    """What the rules say must happen to the certificate by `today`, if anything.
+    decision_date: the decision that began the certificate's cycle; expires_on: the
+    certificate's expiry when it is not the cycle's own (a recertified certificate's)."""
     if status in {s.id for s in scheme.certificate_statuses if s.terminal}:
         return None
-    expiry = expiry_date(scheme, decision_date)
+    expiry = expires_on or expiry_date(scheme, decision_date)
     if today > expiry:
         return DueChange("expired", "validity_ended", expiry)
     if status == "suspended" and suspended_on is not None:
@@ -107,6 +111,8 @@ def due_status_change(
         for index, due in enumerate(surveillance_due_dates(scheme, decision_date, done)):
             if index >= len(done) and today > due:
                 return DueChange("suspended", "missed_surveillance", due)
+        if overdue_major_findings and scheme.lifecycle_rules.overdue_major_finding_suspends:
+            return DueChange("suspended", "persistent_nonconformity", today)
     return None
 
 

@@ -108,6 +108,9 @@ def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, stage: str 
     return AuditPlan(days, site_sample_size(scheme, applicant.outlets, stage), lots, case_sample_for(scheme, lots))
 
 
+CYCLE_STARTS = ("initial", "recertification")  # the audit types whose decision starts a certificate's cycle
+
+
 def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent, ...]:
     """The 3-year programme from the planned audit: decision, surveillances, recertification."""
     if audit_end is None:
@@ -137,4 +140,6 @@ def plan_programme(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_s
         person_days=plan.person_days.days, justification=tuple(s.as_dict() for s in plan.person_days.steps),
         site_sample_size=sites.size if sites else plan.site_sample_size,
         case_sample_size=plan.case_sample.sample_size if plan.case_sample else None,
-        audit_start=audit_start, audit_end=audit_end, cycle_plan=cycle_events(scheme, audit_end), site_sample=sites)
+        audit_start=audit_start, audit_end=audit_end, site_sample=sites,
+        # An audit that starts a cycle plans the cycle; a surveillance or special audit is within one.
+        cycle_plan=cycle_events(scheme, audit_end) if stage in CYCLE_STARTS else ())

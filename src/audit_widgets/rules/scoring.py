@@ -209,13 +209,15 @@ def score_applicant(
     special_bonus: int = 0,
     open_major_findings: int = 0,
     promises: dict[str, float] | None = None,
+    methods: tuple[str, ...] | None = None,
 ) -> ScoreResult:
-    """promises: the applicant's published service promises, by measure (see measure_bands)."""
+    """promises: the applicant's published service promises, by measure (see measure_bands).
+    methods: the checklist methods the audit covers (a surveillance covers fewer); None: all."""
     rules = scheme.scoring
     measures = measures or {}
     bands = measure_bands_for(scheme, domains, promises)
     items = [score_item(item, answers.get(item.id), measures, scheme, bands.get(item.measure))
-             for item in scheme.items_for(domains)]
+             for item in scheme.items_for(domains) if methods is None or item.method in methods]
 
     scored = [i for i in items if i.status == "scored"]
     applicable_points = sum(i.points for i in scored)

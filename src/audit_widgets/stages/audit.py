@@ -54,11 +54,13 @@ def compute_planning(workbench: Workbench, applicant_id: str, application_id: in
         team = view.team(application_id)
         programme = view.programme(application_id)
         decision_makers = view.decision_makers()
-    plan = plan_audit(scheme, applicant, lots)
+        audit_type = view.application(application_id).audit_type
+    plan = plan_audit(scheme, applicant, lots, audit_type)
     audit_date = (programme.audit_start if programme else None) or date.today()
     team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=applicant.domains,
                             audit_date=audit_date, decision_makers=decision_makers)
     result = {
+        "audit_type": audit_type,
         "person_days": plan.person_days.as_dict(),
         "site_sample_size": plan.site_sample_size,
         "site_sample": programme.site_sample.as_dict() if programme and programme.site_sample else None,

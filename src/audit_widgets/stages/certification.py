@@ -6,7 +6,7 @@ from datetime import date
 
 from ..evaluation import evaluate
 from ..rules.kpis import KpiReport
-from ..rules.lifecycle import due_status_change, recertification_window, surveillance_due_dates
+from ..rules.lifecycle import due_status_change, recertification_window
 from ..store.repository import Workbench
 from .registry import StageOutcome
 
@@ -23,16 +23,24 @@ def compute_decision(workbench: Workbench, applicant_id: str, application_id: in
 
 
 def compute_certificate(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    """What the audit's decision did to the certificate: issued, reissued at a new level,
+    suspended, withdrawn, reinstated or kept."""
     with workbench.reading() as view:
         decision = view.decision(application_id)
+        carried_out = view.decision_carried_out(application_id)
         certificate = view.certificate_for(applicant_id)
+        chain = view.certificate_chain(applicant_id)
         history = view.status_history(certificate.number) if certificate else []
-    if decision is not None and not decision.certified:
-        return StageOutcome("done", {"certified": False, "reasons": decision.reasons},
+    outcome = workbench.scheme.outcomes_by_id[decision.outcome]
+    if outcome.certificate == "none":
+        return StageOutcome("done", {"certified": False, "outcome": outcome.id, "reasons": decision.reasons},
                             "认证决定为不予认证，不发证书", "The decision was not to certify; no certificate")
-    if certificate is None:
-        return StageOutcome("pending", {}, "证书尚未签发", "The certificate has not been issued yet")
-    return StageOutcome("done", {"certified": True, "certificate": certificate.as_dict(),
+    if not carried_out:
+        return StageOutcome("pending", {"outcome": outcome.id}, f"认证决定（{outcome.name}）尚未执行",
+                            f"The decision ({outcome.id}) has not been carried out on the certificate yet")
+    return StageOutcome("done", {"certified": outcome.certified, "outcome": outcome.id,
+                                 "certificate": certificate.as_dict(),
+                                 "numbers": [c.number for c in chain],
                                  "history": [h.as_dict() for h in history]})
 
 
@@ -50,49 +58,120 @@ def kpi_comparison(kpis: KpiReport, months: int) -> dict[str, dict]:
             for measure, rows in kpis.monthly.groupby("measure")}
 
 
+def recorded_scores(workbench: Workbench, application_id: int) -> dict | None:
+    """An audit's scores as its stages recorded them (never recomputed: an earlier audit is
+    compared as it was decided): the report's overall and dimension scores, and the item
+    scores of its characteristic and system audit stages."""
+    results = workbench.stage_results(application_id)
+    report = results.get("report")
+    if report is None:
+        return None
+    items = {}
+    for stage_id in ("characteristic", "system_audit"):
+        if stage_id in results:
+            items.update(results[stage_id].result.get("scores", {}).get("items", {}))
+    scores = report.result["scores"]
+    return {"score": scores["score"], "level": scores["level"], "dimension_scores": scores["dimension_scores"],
+            "items": items}
+
+
+def audit_comparison(previous: dict, current: dict, scheme) -> dict:
+    """This audit against the one before, dimension by dimension and item by item (the items
+    both audits scored)."""
+    dimensions = {d: {"previous": previous["dimension_scores"].get(d), "current": current["dimension_scores"].get(d)}
+                  for d in scheme.dimension_ids}
+    items = {}
+    for item_id in sorted(set(previous["items"]) & set(current["items"])):
+        before, now = previous["items"][item_id], current["items"][item_id]
+        if before["status"] == "scored" and now["status"] == "scored":
+            items[item_id] = {"previous": before["credit"], "current": now["credit"],
+                              "change": now["credit"] - before["credit"]}
+    return {"dimensions": dimensions, "items": items,
+            "worse": [i for i, v in items.items() if v["change"] < 0],
+            "better": [i for i, v in items.items() if v["change"] > 0]}
+
+
 def compute_surveillance(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+    """A surveillance (or special) audit compared with the audit before it, from what each
+    recorded; and the monitoring data of the last months against the months before."""
     with workbench.reading() as view:
-        certificate = view.certificate_for(applicant_id)
-        if certificate is None:
-            return StageOutcome("pending", {}, "没有有效证书，无需监督审核", "No certificate: no surveillance is due")
-        decision = view.decision(application_id)
-        initial = evaluate(view, applicant_id, application_id)
-        surveillance_id = view.current_application(applicant_id, SURVEILLANCE)
-        current = evaluate(view, applicant_id, surveillance_id, reuse=initial) if surveillance_id else None
+        previous = view.previous_audit(application_id)
+        current_eval = evaluate(view, applicant_id, application_id)
+        before = recorded_scores(view, previous.id) if previous else None
+    current = {"score": current_eval.score.score, "dimension_scores": current_eval.score.dimension_scores,
+               "level": {"rank": current_eval.score.level.rank, "label": current_eval.score.level.label},
+               "items": {i.item_id: {"status": i.status, "credit": i.credit} for i in current_eval.score.items}}
     months = workbench.scheme.lifecycle_rules.surveillance_comparison_months
-    result = {"certificate": certificate.number,
-              "due_dates": surveillance_due_dates(workbench.scheme, decision.decided_on),
-              "initial": {"score": initial.score.score, "dimension_scores": initial.score.dimension_scores},
-              "comparison_months": months}
-    if initial.kpis is not None:
-        result["kpi_comparison"] = kpi_comparison(initial.kpis, months)
-    if current is not None:
-        result["surveillance"] = {"application_id": surveillance_id, "score": current.score.score,
-                                  "dimension_scores": current.score.dimension_scores,
-                                  "level": current.score.level.label,
-                                  "change": current.score.score - initial.score.score}
+    result = {"current": {k: v for k, v in current.items() if k != "items"}, "comparison_months": months,
+              "previous_audit": previous.as_dict() if previous else None}
+    if before is not None:
+        result["previous"] = {k: v for k, v in before.items() if k != "items"}
+        result["change"] = current["score"] - before["score"]
+        result["comparison"] = audit_comparison(before, current, workbench.scheme)
+    if current_eval.kpis is not None:
+        result["kpi_comparison"] = kpi_comparison(current_eval.kpis, months)
     return StageOutcome("done", result)
 
 
 def compute_recertification(workbench: Workbench, applicant_id: str, application_id: int,
                             today: date | None = None) -> StageOutcome:
+    """The certificate's status as of today: what the rules say is due (a missed surveillance,
+    an overdue major finding, an expired suspension or validity) and the recertification window."""
     today = today or date.today()
     with workbench.reading() as view:
         certificate = view.certificate_for(applicant_id)
         if certificate is None:
             return StageOutcome("pending", {}, "没有证书", "No certificate")
-        decision = view.decision(application_id)
         history = view.status_history(certificate.number)
-        surveillance_id = view.current_application(applicant_id, SURVEILLANCE)
-        done = [view.application(surveillance_id).submitted_on] if surveillance_id is not None else []
+        cycle_start = view.decision(certificate.application_id).decided_on
+        done = surveillances_done(view, applicant_id, since=cycle_start)
+        overdue = overdue_major_findings(view, applicant_id, today)
     suspended_on = next((h.on for h in reversed(history) if h.to_status == "suspended"), None)
-    due = due_status_change(workbench.scheme, status=certificate.status, decision_date=decision.decided_on,
-                            today=today, surveillances_done=done, suspended_on=suspended_on)
+    due = due_status_change(workbench.scheme, status=certificate.status, decision_date=cycle_start,
+                            today=today, surveillances_done=done, suspended_on=suspended_on,
+                            expires_on=certificate.expires_on, overdue_major_findings=overdue)
     apply_from, finish_by = recertification_window(workbench.scheme, certificate.expires_on)
     return StageOutcome("done", {
         "certificate": certificate.as_dict(), "history": [h.as_dict() for h in history],
+        "surveillances_done": done, "overdue_major_findings": overdue,
         "due_change": due.__dict__ if due else None,
         "recertification_window": {"apply_from": apply_from, "finish_by": finish_by,
                                    "open": apply_from <= today <= finish_by},
         "as_of": today,
     })
+
+
+def surveillances_done(workbench: Workbench, applicant_id: str, since: date) -> list[date]:
+    """The days the surveillance audits of the cycle that began on `since` were decided."""
+    done = []
+    for audit in workbench.audits(applicant_id):
+        decision = workbench.decision(audit.id) if audit.audit_type == SURVEILLANCE else None
+        if decision is not None and decision.decided_on >= since:
+            done.append(decision.decided_on)
+    return done
+
+
+def overdue_major_findings(workbench: Workbench, applicant_id: str, today: date) -> int:
+    """Findings that must be verified before the certificate holds (a major nonconformity)
+    whose corrective action is past its deadline and not verified, in any of the audits."""
+    grades = {g.id for g in workbench.scheme.finding_grades if g.blocks_until == "verified"}
+    count = 0
+    for audit in workbench.audits(applicant_id):
+        count += sum(1 for f in workbench.findings(audit.id)
+                     if f.grade in grades and f.active and f.verified_on is None
+                     and f.due_on is not None and f.due_on < today)
+    return count
+
+
+def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None = None):
+    """Record the status change the rules say is due (a missed surveillance or an overdue major
+    finding suspends; an expired suspension withdraws; the end of validity expires), on the
+    day it fell due. Returns the change made, or None when nothing is due."""
+    outcome = compute_recertification(workbench, applicant_id, 0, today)
+    due = outcome.result.get("due_change") if outcome.status == "done" else None
+    if due is None:
+        return None
+    number = outcome.result["certificate"]["number"]
+    workbench.change_certificate_status(number, due["to_status"], due["reason"], max(due["since"], date.min),
+                                        f"按规则 by rule: {due['reason']}")
+    return due

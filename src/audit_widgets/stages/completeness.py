@@ -35,7 +35,8 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, applicati
             if "audit_dates" in checks:
                 gaps += audit_date_gaps(programme)
         if checks & {"answers", "sample_counts"}:
-            items = [i for m in scheme.methods_of(stage) for i in scheme.items_for(applicant.domains, m)]
+            audit_type = view.application(application_id).audit_type
+            items = [i for m in scheme.methods_of(stage, audit_type) for i in scheme.items_for(applicant.domains, m)]
             evaluation = evaluation or evaluate(view, applicant_id, application_id)
             scores = {s.item_id: s for s in evaluation.score.items}
             items = [i for i in items if scores[i.id].status != "not_applicable"]

@@ -66,6 +66,11 @@ class StageView:
     whole: bool = False
 
     @cached_property
+    def audit_type(self) -> str:
+        """initial, surveillance, recertification or special: what the audit covers."""
+        return self.workbench.application(self.application_id).audit_type
+
+    @cached_property
     def evaluation(self) -> Evaluation:
         """One evaluation for the whole stage: the KPIs and the survey are computed once."""
         from ..evaluation import evaluate

@@ -6,14 +6,19 @@ from .completeness import stage_gaps
 from .registry import StageOutcome, registry
 
 
-def run_stage(workbench: Workbench, stage_id: str, applicant_id: str) -> StageOutcome:
-    """Compute a stage and, when it is done and not signed off, record its result. A stage
-    with completeness checks records what is still missing with it (`result["missing"]`);
-    sign-off is refused until that list is empty."""
+def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, application_id: int | None = None) -> StageOutcome:
+    """Compute a stage of an audit (the applicant's current one unless given) and, when it is
+    done and not signed off, record its result. A stage with completeness checks records what
+    is still missing with it (`result["missing"]`); sign-off is refused until that list is
+    empty. A stage the audit's type does not go through is skipped."""
     stage = registry.get(stage_id)
-    application_id = workbench.current_application(applicant_id)
     if application_id is None:
-        application_id = workbench.open_application(applicant_id)
+        application_id = workbench.current_application(applicant_id) or workbench.open_application(applicant_id)
+    audit_type = workbench.application(application_id).audit_type
+    if not workbench.scheme.procedure_by_id[stage_id].applies_to(audit_type):
+        name = workbench.scheme.stage(audit_type).name
+        return StageOutcome("skipped", {"audit_type": audit_type}, f"{name}不经过本阶段",
+                            f"A {audit_type} audit does not go through this stage")
     missing = workbench.missing_prerequisites(application_id, stage_id)
     if missing:
         names = "、".join(s.name for s in missing)

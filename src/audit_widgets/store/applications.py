@@ -10,30 +10,56 @@ from sqlalchemy.orm import Session
 from ..domain import Application, StageRecord
 from ..errors import ConflictError
 from ..rules.completeness import Gap, gaps_text
+from ..rules.cycle import check_new_audit
 from ..scheme import ProcedureStage
 from . import models, signing
 from .base import StoreBase
+from .certification import certificate_record
 
-ANSWERS_DIGEST = "answers_digest"  # kept in a recorded result: the stage's answers when it was recorded
+ANSWERS_DIGEST = "answers_digest"
+
+
+def _certificate_or_none(row: models.Certificate | None):
+    return certificate_record(row) if row is not None else None
+
+
+def _application(row: models.Application) -> Application:
+    return Application(row.id, row.applicant_id, row.stage, row.submitted_on, row.scheme_version, row.reason or "")
+  # kept in a recorded result: the stage's answers when it was recorded
 
 
 class ApplicationStore(StoreBase):
     # --- applications ---------------------------------------------------------------------
-    def open_application(self, applicant_id: str, stage: str = "initial", submitted_on: date | None = None) -> int:
+    def open_application(self, applicant_id: str, stage: str = "initial", submitted_on: date | None = None,
+                         reason: str = "") -> int:
+        """Open an audit of a type (an audit_stages id). The cycle's rules refuse an audit that
+        cannot follow now: a second one before the current one is decided, an initial audit
+        while a certificate is in force, a surveillance without one, a recertification before
+        its window, a special audit without its reason."""
         self.scheme.stage(stage)
         with self._writing_session() as session:
-            self._row(session, models.Applicant, applicant_id)
-            application = models.Application(
-                applicant_id=applicant_id, stage=stage, submitted_on=submitted_on or date.today(),
-                scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
-            )
-            session.add(application)
-            session.flush()
-            self._trail(session, "open", "application", application.id, {"applicant_id": applicant_id, "stage": stage},
-                        applicant=applicant_id)
-            return application.id
+            return self._open_audit(session, applicant_id, stage, submitted_on or date.today(), reason)
 
-    def current_application(self, applicant_id: str, audit_stage: str = "initial") -> int | None:
+    def _open_audit(self, session: Session, applicant_id: str, stage: str, submitted_on: date, reason: str) -> int:
+        self._row(session, models.Applicant, applicant_id)
+        current = self._latest_application(session, applicant_id)
+        undecided = current is not None and session.scalar(select(models.Decision.id).where(
+            models.Decision.application_id == current.id)) is None
+        certificate = _certificate_or_none(self._current_certificate(session, applicant_id))
+        check_new_audit(self.scheme, stage, certificate=certificate,
+                        current_undecided=current.stage if undecided else None, today=submitted_on, reason=reason)
+        application = models.Application(
+            applicant_id=applicant_id, stage=stage, submitted_on=submitted_on, reason=reason,
+            scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
+        )
+        session.add(application)
+        session.flush()
+        self._trail(session, "open", "application", application.id,
+                    {"applicant_id": applicant_id, "stage": stage, "reason": reason}, applicant=applicant_id)
+        return application.id
+
+    def current_application(self, applicant_id: str, audit_stage: str | None = None) -> int | None:
+        """The applicant's newest audit (of a type, when given): the one its workbooks open."""
         with self._reading_session() as session:
             self._row(session, models.Applicant, applicant_id)
             row = self._latest_application(session, applicant_id, audit_stage)
@@ -41,8 +67,23 @@ class ApplicationStore(StoreBase):
 
     def application(self, application_id: int) -> Application:
         with self._reading_session() as session:
+            return _application(self._row(session, models.Application, application_id))
+
+    def audits(self, applicant_id: str) -> list[Application]:
+        """Every audit of the applicant, oldest first: its certification history."""
+        with self._reading_session() as session:
+            self._row(session, models.Applicant, applicant_id)
+            return [_application(row) for row in session.scalars(select(models.Application).where(
+                models.Application.applicant_id == applicant_id).order_by(models.Application.id))]
+
+    def previous_audit(self, application_id: int) -> Application | None:
+        """The applicant's audit before this one (what a surveillance is compared with)."""
+        with self._reading_session() as session:
             row = self._row(session, models.Application, application_id)
-            return Application(row.id, row.applicant_id, row.stage, row.submitted_on, row.scheme_version)
+            before = session.scalar(select(models.Application).where(
+                models.Application.applicant_id == row.applicant_id, models.Application.id < row.id)
+                .order_by(models.Application.id.desc()).limit(1))
+            return _application(before) if before is not None else None
 
     # --- stage results and sign-off -------------------------------------------------------
     def record_stage_result(self, application_id: int, stage_id: str, result: dict) -> None:
@@ -82,8 +123,12 @@ class ApplicationStore(StoreBase):
             return {r.stage: StageRecord(r.stage, r.result, r.signed_by, r.signed_at, r.redo_reason) for r in rows}
 
     def _missing(self, session: Session, application_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
-        return [self.scheme.procedure_by_id[r] for r in stage.requires
-                if self._stage_row(session, application_id, r) is None]
+        """The required stages without a result; a stage the audit's type does not go through
+        (a surveillance has no application stage) is not required."""
+        audit_type = self._row(session, models.Application, application_id).stage
+        required = [self.scheme.procedure_by_id[r] for r in stage.requires]
+        return [r for r in required
+                if r.applies_to(audit_type) and self._stage_row(session, application_id, r.id) is None]
 
     def missing_prerequisites(self, application_id: int, stage_id: str) -> list[ProcedureStage]:
         with self._reading_session() as session:

@@ -119,12 +119,20 @@ class StoreBase:
 
     # --- stage locks: which stage locks a record is scheme data (procedure_stages.locks) ---
     @staticmethod
-    def _latest_application(session: Session, applicant_id: str, audit_stage: str = "initial"):
-        return session.scalar(
-            select(models.Application)
-            .where(models.Application.applicant_id == applicant_id, models.Application.stage == audit_stage)
-            .order_by(models.Application.id.desc()).limit(1)
-        )
+    def _latest_application(session: Session, applicant_id: str, audit_stage: str | None = None):
+        """The applicant's newest audit, of a type when given."""
+        query = select(models.Application).where(models.Application.applicant_id == applicant_id)
+        if audit_stage is not None:
+            query = query.where(models.Application.stage == audit_stage)
+        return session.scalar(query.order_by(models.Application.id.desc()).limit(1))
+
+    @staticmethod
+    def _current_certificate(session: Session, applicant_id: str) -> models.Certificate | None:
+        """The applicant's newest certificate: the one no other replaced (None if never certified)."""
+        replaced = select(models.Certificate.replaces).where(models.Certificate.replaces.is_not(None))
+        return session.scalar(select(models.Certificate).where(
+            models.Certificate.applicant_id == applicant_id, models.Certificate.number.not_in(replaced))
+            .order_by(models.Certificate.issued_on.desc(), models.Certificate.number.desc()).limit(1))
 
     @staticmethod
     def _stage_row(session: Session, application_id: int, stage_id: str) -> models.StageResult | None:

@@ -10,17 +10,24 @@ from sqlalchemy import func, select
 
 from ..domain import Certificate, Decision, Scope, StatusChange, overrides
 from ..errors import ConflictError
+from ..rules.cycle import IN_FORCE, check_decision, recertified_dates
 from ..rules.decision import conflicted_members
 from ..rules.lifecycle import certificate_number, certificate_year_prefix, change_status, expiry_date
 from . import models
 from .base import StoreBase
 
 
-def _certificate(row: models.Certificate) -> Certificate:
+def certificate_record(row: models.Certificate) -> Certificate:
     scope = Scope(tuple(row.scope["domains"]), row.scope.get("goods", ""), row.scope.get("services", ""),
                   tuple(row.scope.get("sites", ())))
     return Certificate(row.number, row.applicant_id, row.application_id, row.level_rank, scope, row.issued_on,
-                       row.expires_on, row.status, row.scheme_version)
+                       row.expires_on, row.status, row.scheme_version, row.replaces)
+
+
+def decision_record(row: models.Decision) -> Decision:
+    return Decision(row.decided_on, row.certified, row.level_rank, tuple(row.members), row.reasons,
+                    row.recommendation, row.override_reason or "", row.outcome or "", row.status_reason,
+                    row.deadline)
 
 
 def _scope_data(scope: Scope) -> dict:
@@ -29,10 +36,21 @@ def _scope_data(scope: Scope) -> dict:
 
 
 class CertificationStore(StoreBase):
-    def record_decision(self, application_id: int, *, decided_on: date, certified: bool, level_rank: int,
-                        members: list[str], reasons: str, recommendation: dict, override_reason: str = "") -> None:
-        """Record the committee's decision. A member who was on the audit team is refused; a
+    def record_decision(self, application_id: int, *, decided_on: date, level_rank: int, members: list[str],
+                        reasons: str, recommendation: dict, override_reason: str = "", certified: bool | None = None,
+                        outcome: str | None = None, status_reason: str | None = None,
+                        deadline: date | None = None) -> None:
+        """Record the committee's decision after an audit. `outcome` is a decision_outcomes id
+        that the audit's type allows (certify or refuse after an initial audit; maintain, raise,
+        lower, suspend, withdraw or reinstate after a surveillance …); `certified` alone is the
+        initial decision's certify or refuse. A member who was on the audit team is refused; a
         decision against the audit team's recommendation needs a written justification."""
+        if outcome is None:
+            outcome = "certify" if certified else "refuse"
+        known = self.scheme.outcomes_by_id.get(outcome)
+        if known is None:
+            raise ConflictError(f"未知的决定「{outcome}」", f"Unknown decision outcome '{outcome}'")
+        certified = known.certified
         if not members:
             raise ConflictError("请填写参加决定的委员", "The deciding committee members must be recorded")
         if not reasons.strip():
@@ -58,87 +76,154 @@ class CertificationStore(StoreBase):
                 )
             if session.scalar(select(models.Decision).where(models.Decision.application_id == application_id)):
                 raise ConflictError("本申请已有认证决定", "This application already has a decision")
+            application = self._row(session, models.Application, application_id)
+            check_decision(self.scheme, application.stage, outcome, level_rank=level_rank, decided_on=decided_on,
+                           certificate=self._certificate_before(session, application),
+                           status_reason=status_reason, deadline=deadline)
             session.add(models.Decision(application_id=application_id, decided_on=decided_on, certified=certified,
                                         level_rank=level_rank, members=members, reasons=reasons,
                                         recommendation=recommendation,
-                                        override_reason=override_reason if against else ""))
+                                        override_reason=override_reason if against else "", outcome=outcome,
+                                        status_reason=status_reason, deadline=deadline))
             self._trail(session, "decide", "decision", application_id, application=application_id, detail=
-                        {"certified": certified, "level_rank": level_rank, "members": members, "reasons": reasons,
-                         "override_reason": override_reason if against else ""})
+                        {"outcome": outcome, "certified": certified, "level_rank": level_rank, "members": members,
+                         "reasons": reasons, "override_reason": override_reason if against else "",
+                         "status_reason": status_reason, "deadline": deadline.isoformat() if deadline else None})
 
     def decision(self, application_id: int) -> Decision | None:
         with self._reading_session() as session:
             row = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
-            if row is None:
-                return None
-            return Decision(row.decided_on, row.certified, row.level_rank, tuple(row.members), row.reasons,
-                            row.recommendation, row.override_reason or "")
+            return decision_record(row) if row is not None else None
 
-    def issue_certificate(self, application_id: int, issued_on: date) -> Certificate:
-        """Issue the certificate of a positive decision, numbered in sequence for the year."""
+    def _certificate_before(self, session, application: models.Application) -> Certificate | None:
+        """The certificate an audit's decision acts on: the applicant's current one, unless this
+        audit issued it (a decision is carried out once)."""
+        row = self._current_certificate(session, application.applicant_id)
+        return certificate_record(row) if row is not None else None
+
+    def issue_certificate(self, application_id: int, issued_on: date) -> Certificate | None:
+        """Carry out the decision on the certificate: issue a new one (numbered in sequence for
+        the year), reissue it at a new level, suspend, withdraw or reinstate it, or keep it.
+        Returns the applicant's certificate afterwards. Carried out once: a second call
+        changes nothing."""
         with self._writing_session() as session:
             application = self._row(session, models.Application, application_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
-            if decision is None or not decision.certified:
+            if decision is None:
+                raise ConflictError("尚无认证决定，不能处理证书", "There is no decision to carry out")
+            outcome = self.scheme.outcomes_by_id[decision.outcome or ("certify" if decision.certified else "refuse")]
+            if outcome.certificate == "none":
                 raise ConflictError("没有批准认证的决定，不能发证", "There is no positive decision to certify")
-            existing = session.scalar(select(models.Certificate).where(
-                models.Certificate.application_id == application_id))
-            if existing is not None:
-                return _certificate(existing)
+            current = self._current_certificate(session, application.applicant_id)
+            if self._decision_carried_out(session, application_id, current):
+                return certificate_record(current)
             self._refuse_if_locked(session, application_id, "certificate")
-            applicant = application.applicant
-            year = decision.decided_on.year
-            issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
-                models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
-            number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
-            scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services,
-                          tuple(site["name"] for site in applicant.sites or ()))
-            row = models.Certificate(
-                number=number, applicant_id=applicant.id, application_id=application_id,
-                level_rank=decision.level_rank, scope=_scope_data(scope),
-                issued_on=issued_on, expires_on=expiry_date(self.scheme, decision.decided_on), status="valid",
-                scheme_version=self.scheme.meta.version,
-            )
-            session.add(row)
-            # Who decided (the committee) and who issued (the person acting) are both kept.
-            session.add(models.StatusChangeRecord(certificate_number=number, from_status=None, to_status="valid",
-                                                  reason="初次发证 issued", changed_on=issued_on,
-                                                  decided_by="、".join(decision.members), recorded_by=self.actor))
-            self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank},
-                        applicant=applicant.id)
-            return _certificate(row)
+            members = "、".join(decision.members)
+            if outcome.certificate in ("issue", "reissue"):
+                row = self._new_certificate(session, application, decision, current, outcome.certificate, issued_on)
+                return certificate_record(row)
+            if outcome.certificate != "keep":
+                status, reason = {"suspend": ("suspended", decision.status_reason),
+                                  "withdraw": ("withdrawn", decision.status_reason),
+                                  "reinstate": ("valid", "suspension_lifted")}[outcome.certificate]
+                self._change_status(session, current, status, reason, decision.decided_on, members)
+            self._trail(session, "carry_out", "decision", application_id, {"outcome": outcome.id},
+                        application=application_id)
+            return certificate_record(current)
+
+    def decision_carried_out(self, application_id: int) -> bool:
+        """Whether the audit's decision has been carried out on the certificate (stage 08)."""
+        with self._reading_session() as session:
+            application = self._row(session, models.Application, application_id)
+            return self._decision_carried_out(session, application_id,
+                                              self._current_certificate(session, application.applicant_id))
+
+    def _decision_carried_out(self, session, application_id: int, current: models.Certificate | None) -> bool:
+        if current is not None and current.application_id == application_id:
+            return True
+        return session.scalar(select(models.AuditTrail.id).where(
+            models.AuditTrail.action == "carry_out", models.AuditTrail.entity == "decision",
+            models.AuditTrail.entity_id == str(application_id))) is not None
+
+    def _new_certificate(self, session, application: models.Application, decision: models.Decision,
+                         current: models.Certificate | None, kind: str, issued_on: date) -> models.Certificate:
+        """A first certificate, a recertified one, or one reissued at a new level; the one it
+        replaces is marked superseded, and the new one names it (the number history)."""
+        applicant = application.applicant
+        year = decision.decided_on.year
+        issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
+            models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
+        number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
+        scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services,
+                      tuple(site["name"] for site in applicant.sites or ()))
+        replaces, expires_on, reason = None, expiry_date(self.scheme, decision.decided_on), "初次发证 issued"
+        if kind == "reissue":  # a new level within the cycle: the cycle's dates stay
+            replaces, expires_on, reason = current.number, current.expires_on, "level_changed"
+        elif application.stage == "recertification" and current is not None:
+            effect = check_decision(self.scheme, application.stage, decision.outcome, level_rank=decision.level_rank,
+                                    certificate=certificate_record(current), decided_on=decision.decided_on)
+            _, expires_on = recertified_dates(self.scheme, certificate_record(current), decision.decided_on,
+                                              effect.continuous)
+            replaces, reason = current.number, "recertified"
+        if replaces is not None and current.status in IN_FORCE:
+            self._change_status(session, current, "superseded", reason, issued_on, "、".join(decision.members))
+        row = models.Certificate(
+            number=number, applicant_id=applicant.id, application_id=application.id,
+            level_rank=decision.level_rank, scope=_scope_data(scope), issued_on=issued_on, expires_on=expires_on,
+            status="valid", scheme_version=self.scheme.meta.version, replaces=replaces)
+        session.add(row)
+        # Who decided (the committee) and who issued (the person acting) are both kept.
+        session.add(models.StatusChangeRecord(
+            certificate_number=number, from_status=None, to_status="valid",
+            reason=f"换发 replaces {replaces}" if replaces else "初次发证 issued", changed_on=issued_on,
+            decided_by="、".join(decision.members), recorded_by=self.actor))
+        self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank, "replaces": replaces},
+                    applicant=applicant.id)
+        session.flush()
+        return row
 
     def certificate_for(self, applicant_id: str) -> Certificate | None:
+        """The applicant's current certificate (the newest, which no other replaced)."""
         with self._reading_session() as session:
-            row = session.scalar(select(models.Certificate).where(models.Certificate.applicant_id == applicant_id)
-                                 .order_by(models.Certificate.issued_on.desc()).limit(1))
-            return _certificate(row) if row else None
+            row = self._current_certificate(session, applicant_id)
+            return certificate_record(row) if row else None
+
+    def certificate_chain(self, applicant_id: str) -> list[Certificate]:
+        """Every certificate the applicant ever held, oldest first (the number history)."""
+        with self._reading_session() as session:
+            return [certificate_record(row) for row in session.scalars(select(models.Certificate).where(
+                models.Certificate.applicant_id == applicant_id).order_by(models.Certificate.issued_on,
+                                                                          models.Certificate.number))]
 
     def find_certificate(self, number: str) -> Certificate | None:
         """The certificate with this number, or None (a verification of an unknown number)."""
         with self._reading_session() as session:
             row = session.get(models.Certificate, number)
-            return _certificate(row) if row else None
+            return certificate_record(row) if row else None
 
     def certificates(self) -> list[Certificate]:
         """Every certificate ever issued, by number (the register)."""
         with self._reading_session() as session:
-            return [_certificate(row) for row in session.scalars(select(models.Certificate)
+            return [certificate_record(row) for row in session.scalars(select(models.Certificate)
                                                                  .order_by(models.Certificate.number))]
 
     def change_certificate_status(self, number: str, to_status: str, reason: str, on: date,
                                   decided_by: str) -> None:
         """Suspend, withdraw, cancel, restore or expire a certificate, by the lifecycle rules."""
         with self._writing_session() as session:
-            row = self._row(session, models.Certificate, number)
-            change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
-            session.add(models.StatusChangeRecord(certificate_number=number, from_status=change.from_status,
-                                                  to_status=change.to_status, reason=change.reason,
-                                                  changed_on=change.on, decided_by=change.decided_by,
-                                                  recorded_by=self.actor))
-            row.status = to_status
-            self._trail(session, "status", "certificate", number, applicant=row.applicant_id, detail=
-                        {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
+            self._change_status(session, self._row(session, models.Certificate, number), to_status, reason, on,
+                                decided_by)
+
+    def _change_status(self, session, row: models.Certificate, to_status: str, reason: str, on: date,
+                       decided_by: str) -> None:
+        change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
+        session.add(models.StatusChangeRecord(certificate_number=row.number, from_status=change.from_status,
+                                              to_status=change.to_status, reason=change.reason,
+                                              changed_on=change.on, decided_by=change.decided_by,
+                                              recorded_by=self.actor))
+        row.status = to_status
+        self._trail(session, "status", "certificate", row.number, applicant=row.applicant_id, detail=
+                    {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
 
     def reduce_scope(self, number: str, scope: Scope, reason: str, on: date, decided_by: str) -> None:
         """Narrow the scope (缩小范围) for the parts that keep failing; the reason is kept."""

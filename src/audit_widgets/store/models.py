@@ -57,8 +57,9 @@ class Application(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
-    stage: Mapped[str] = mapped_column(String(32), default="initial")  # an audit_stages id
+    stage: Mapped[str] = mapped_column(String(32), default="initial")  # an audit_stages id: the audit type
     submitted_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why a special audit (a complaint, a suspension …)
     scheme_version: Mapped[str] = mapped_column(String(64))
     scheme_fingerprint: Mapped[str] = mapped_column(String(64))
 
@@ -337,6 +338,9 @@ class Decision(Base):
     recommendation: Mapped[dict] = mapped_column(JSON)
     # Why the committee decided against the audit team's recommendation (required then).
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(32), default="")  # a decision_outcomes id
+    status_reason: Mapped[str | None] = mapped_column(String(64))  # a suspension's or withdrawal's status reason
+    deadline: Mapped[date | None] = mapped_column(Date)  # a suspension's: correct by then
 
 
 class Certificate(Base):
@@ -351,6 +355,7 @@ class Certificate(Base):
     expires_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(32))
     scheme_version: Mapped[str] = mapped_column(String(64))
+    replaces: Mapped[str | None] = mapped_column(String(64))  # the number of the certificate it replaced
 
 
 class StatusChangeRecord(Base):
@@ -364,6 +369,48 @@ class StatusChangeRecord(Base):
     changed_on: Mapped[date] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(64))
     recorded_by: Mapped[str] = mapped_column(String(64), default="")  # who entered it (e.g. who issued)
+
+
+class Complaint(Base):
+    """A complaint about the certification body or a certified holder (ISO/IEC 17065 §7.13)."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    complainant: Mapped[str] = mapped_column(String(200))
+    complainant_kind: Mapped[str] = mapped_column(String(32))  # client, third_party
+    about: Mapped[str] = mapped_column(String(32))  # certification_body, holder
+    applicant_id: Mapped[str | None] = mapped_column(ForeignKey("applicants.id"), index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    investigator: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(32))  # a complaint_outcomes id
+    findings: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str | None] = mapped_column(String(32))  # none, special_audit, suspension
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))  # the special audit it led to
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class Appeal(Base):
+    """An appeal against a decision (ISO/IEC 17021-1 §9.7)."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)  # the decided audit
+    received_on: Mapped[date] = mapped_column(Date)
+    appellant: Mapped[str] = mapped_column(String(200))
+    grounds: Mapped[str] = mapped_column(Text)
+    acknowledged_on: Mapped[date | None] = mapped_column(Date)
+    handler: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(32))  # upheld, rejected
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
 
 
 class AuditTrail(Base):

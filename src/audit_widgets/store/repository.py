@@ -18,6 +18,7 @@ from .applicants import ApplicantStore
 from .applications import ApplicationStore
 from .cases import CaseStore
 from .certification import CertificationStore
+from .complaints import ComplaintStore
 from .documents import DocumentStore
 from .planning import PlanningStore
 from .runs import RunStore
@@ -25,7 +26,7 @@ from .team import TeamStore
 
 
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, AdjustmentStore, CertificationStore, RunStore):
+                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, RunStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

@@ -148,10 +148,11 @@ class ChecklistWidget(BoundWidget):
 
     @classmethod
     def for_stage(cls, view) -> list[ChecklistWidget]:
-        """One checklist per method of the stage's modes, sharing the stage's evaluation."""
+        """One checklist per method of the stage's modes that the audit covers, sharing the stage's
+        evaluation."""
         checklists = [cls(view.workbench, view.applicant_id, method, application_id=view.application_id,
                           read_only=view.read_only, evaluation=view.evaluation, **view.paging())
-                      for method in view.workbench.scheme.methods_of(view.stage)]
+                      for method in view.workbench.scheme.methods_of(view.stage, view.audit_type)]
         for checklist in checklists:
             checklist.peers = checklists
         if checklists:

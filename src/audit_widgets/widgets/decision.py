@@ -1,5 +1,7 @@
 """DecisionWidget (for the committee): the recommendation and its gates, then the decision
-with its members and reasons. A member who was on the audit team is refused."""
+with its members and reasons. The decisions offered are those the audit's type allows
+(certify or refuse after an initial audit; maintain, raise, lower, suspend, withdraw or
+reinstate after a surveillance). A member who was on the audit team is refused."""
 from __future__ import annotations
 
 import html
@@ -8,7 +10,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..evaluation import evaluate, recommendation
-from ..rules.decision import decided_level
+from ..rules.cycle import outcome_level, suggested_outcome
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget
 
 
@@ -36,10 +38,21 @@ class DecisionWidget(BoundWidget):
         self.members = widgets.SelectMultiple(
             options=[(f"{auditors.get(m, m)}（{m}）", m) for m in workbench.decision_makers()],
             description="决定人员", rows=4)
-        self.certified = widgets.ToggleButtons(options=[("批准认证", True), ("不予认证", False)],
-                                               value=advice.certifiable)
+        self.audit = workbench.application(self.application_id)
+        self.certificate = workbench.certificate_for(applicant_id)
+        if self.certificate is not None and self.certificate.application_id == self.application_id:
+            self.certificate = None  # issued on this audit's decision: the decision acted on none
+        outcomes = self.scheme.outcomes_by_id
+        self.outcome = widgets.ToggleButtons(
+            options=[(outcomes[o].name, o) for o in self.scheme.stage(self.audit.audit_type).decisions],
+            value=suggested_outcome(self.scheme, self.audit.audit_type, certifiable=advice.certifiable,
+                                    advised_rank=advice.level_rank, certificate=self.certificate),
+            description="决定")
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")
+        self.status_reason = widgets.Dropdown(description="暂停/撤销原因")
+        self.deadline = widgets.DatePicker(description="整改期限")
+        self.outcome.observe(lambda _: self._outcome_changed(), names="value")
         self.reasons = widgets.Textarea(description="决定理由", layout=widgets.Layout(width="560px"))
         self.override_reason = widgets.Textarea(
             description="推翻理由", placeholder="决定与推荐意见不一致时必填 / required when deciding against the recommendation",
@@ -49,10 +62,19 @@ class DecisionWidget(BoundWidget):
                                             layout=widgets.Layout(width="auto"))
         self.record_button.on_click(lambda _: self.record())
         self.recorded = widgets.HTML()
-        self.form = [self.members, self.certified, self.level, self.reasons, self.override_reason, self.decided_on,
-                     self.record_button]
+        self.form = [self.members, self.outcome, self.level, self.status_reason, self.deadline, self.reasons,
+                     self.override_reason, self.decided_on, self.record_button]
         self.children = [head, self.lock_banner(), *self.form, self.message, self.recorded]
+        self._outcome_changed()
         self.refresh()
+
+    def _outcome_changed(self) -> None:
+        """A suspension or withdrawal asks for its status reason (and a suspension its deadline)."""
+        action = self.scheme.outcomes_by_id[self.outcome.value].certificate
+        status = {"suspend": "suspended", "withdraw": "withdrawn"}.get(action)
+        self.status_reason.options = [(r.name, r.id) for r in self.scheme.status_reasons if r.status == status]
+        self.status_reason.layout.display = None if status else "none"
+        self.deadline.layout.display = None if action == "suspend" else "none"
 
     def refresh(self) -> None:
         decision = self.workbench.decision(self.application_id)
@@ -61,12 +83,13 @@ class DecisionWidget(BoundWidget):
         if decision:
             with self.hold_sync():  # the form shows what was decided, never something else
                 self.members.value = tuple(m for m in decision.members if m in dict(self.members.options).values())
-                self.certified.value = decision.certified
+                self.outcome.value = decision.outcome
                 self.level.value = decision.level_rank
                 self.reasons.value = decision.reasons
                 self.override_reason.value = decision.override_reason
                 self.decided_on.value = decision.decided_on
-            verdict = "批准认证 certified" if decision.certified else "不予认证 not certified"
+            outcome = self.scheme.outcomes_by_id.get(decision.outcome)
+            verdict = f"{outcome.name} {outcome.id}" if outcome else decision.outcome
             override = (f"<br><b style='color:#c62828'>与推荐意见不一致 / against the recommendation</b>："
                         f"{html.escape(decision.override_reason)}" if decision.overrides_recommendation else "")
             self.recorded.value = (f"<p><b>已决定 decided</b> {decision.decided_on}：{verdict}，等级 {decision.level_rank}；"
@@ -74,10 +97,13 @@ class DecisionWidget(BoundWidget):
                                    f"{override}</p>")
 
     def record(self) -> None:
+        action = self.scheme.outcomes_by_id[self.outcome.value].certificate
         if self.write(lambda: self.workbench.record_decision(
-                self.application_id, decided_on=self.decided_on.value, certified=self.certified.value,
-                level_rank=decided_level(self.scheme, self.certified.value, self.level.value),
+                self.application_id, decided_on=self.decided_on.value, outcome=self.outcome.value,
+                level_rank=outcome_level(self.scheme, self.outcome.value, self.level.value, self.certificate),
                 members=list(self.members.value), reasons=self.reasons.value,
-                recommendation=self.recommendation.as_dict(), override_reason=self.override_reason.value),
+                recommendation=self.recommendation.as_dict(), override_reason=self.override_reason.value,
+                status_reason=self.status_reason.value if action in ("suspend", "withdraw") else None,
+                deadline=self.deadline.value if action == "suspend" else None),
                 "认证决定已记录", "decision recorded"):
             self.refresh()

@@ -23,7 +23,8 @@ class PlanningPanel(BoundWidget):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.applicant = workbench.get_applicant(applicant_id)
         self.case_lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
-        self.plan = plan_audit(self.scheme, self.applicant, self.case_lots)
+        self.audit_type = workbench.application(self.application_id).audit_type  # each audit is sized by its type
+        self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type)
         programme = workbench.programme(self.application_id)
         team = {m.auditor.id: m.role for m in workbench.team(self.application_id)}
         self.decision_makers = workbench.decision_makers()
@@ -157,7 +158,8 @@ class PlanningPanel(BoundWidget):
 
         def save() -> None:
             programme = plan_programme(self.scheme, self.applicant, self.case_lots, self.audit_start.value,
-                                       self.audit_end.value, site_seed=seed, chosen_sites=tuple(self.chosen_sites.value))
+                                       self.audit_end.value, self.audit_type, site_seed=seed,
+                                       chosen_sites=tuple(self.chosen_sites.value))
             self.workbench.save_programme(self.application_id, programme)
             self._render_site_sample(programme.site_sample)
 

@@ -1,0 +1,153 @@
+"""The certification cycle's state machine: which audit may be opened, and which decision may
+follow an audit, given the certificate as it stands. The audit types, their decisions and
+what each decision does to the certificate are scheme data (audit_stages, decision_outcomes)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from ..domain import Certificate
+from ..errors import RuleError
+from ..scheme import DecisionOutcome, Scheme
+from .lifecycle import expiry_date, recertification_window
+
+IN_FORCE = ("valid", "suspended")  # a certificate that audits of its cycle still follow
+
+
+def certificate_in_force(certificate: Certificate | None) -> bool:
+    return certificate is not None and certificate.status in IN_FORCE
+
+
+def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate | None,
+                    current_undecided: str | None, today: date, reason: str = "") -> None:
+    """Refuse an audit the cycle does not allow now. current_undecided: the type of the
+    applicant's audit that has no decision yet, if any (one audit at a time)."""
+    names = {s.id: s.name for s in scheme.audit_stages}
+    if audit_type not in names:
+        raise RuleError(f"未知的审核类型「{audit_type}」，可选：{'、'.join(names)}",
+                        f"Unknown audit type '{audit_type}'; known: {', '.join(names)}")
+    name = names[audit_type]
+    if current_undecided is not None:
+        raise RuleError(f"上一次审核（{names.get(current_undecided, current_undecided)}）尚未作出认证决定，不能开始{name}",
+                        f"The previous audit ({current_undecided}) has no decision yet; a {audit_type} audit cannot start")
+    if audit_type == "initial":
+        if certificate_in_force(certificate):
+            raise RuleError(f"已持有有效或暂停中的证书 {certificate.number}，不能再申请初次认证",
+                            f"Certificate {certificate.number} is in force: no new initial audit")
+        return
+    if not certificate_in_force(certificate):
+        raise RuleError(f"没有有效或暂停中的证书，不能开始{name}",
+                        f"No certificate in force: a {audit_type} audit cannot start")
+    if audit_type == "special" and not reason.strip():
+        raise RuleError("特殊审核须写明原因（投诉、范围扩大、暂停后的验证……）",
+                        "A special audit needs its reason (a complaint, a scope extension, a suspension …)")
+    if audit_type == "recertification":
+        apply_from, _ = recertification_window(scheme, certificate.expires_on)
+        if today < apply_from:
+            raise RuleError(f"再认证自 {apply_from} 起方可申请（证书 {certificate.expires_on} 到期）",
+                            f"Recertification may be applied for from {apply_from} (expiry {certificate.expires_on})")
+
+
+@dataclass(frozen=True)
+class DecisionEffect:
+    outcome: DecisionOutcome
+    continuous: bool = False  # a recertification decided before expiry: the new cycle follows the old
+
+
+def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_rank: int,
+                   certificate: Certificate | None, decided_on: date, status_reason: str | None = None,
+                   deadline: date | None = None) -> DecisionEffect:
+    """The decision's effect, or a RuleError naming why this decision cannot follow this audit."""
+    allowed = scheme.stage(audit_type).decisions
+    outcome = scheme.outcomes_by_id.get(outcome_id)
+    names = {o.id: o.name for o in scheme.decision_outcomes}
+    if outcome is None or outcome_id not in allowed:
+        options = "、".join(f"{names[o]}（{o}）" for o in allowed)
+        raise RuleError(f"{scheme.stage(audit_type).name}之后的决定应为：{options}",
+                        f"After a {audit_type} audit the decision must be one of: {', '.join(allowed)}")
+    if level_rank not in {level.rank for level in scheme.levels}:
+        raise RuleError(f"方案中没有等级 {level_rank}", f"The scheme has no level {level_rank}")
+    if outcome.certified and not next(level for level in scheme.levels if level.rank == level_rank).certifiable:
+        raise RuleError(f"等级 {level_rank} 不能获证", f"Level {level_rank} cannot be certified")
+    effect = DecisionEffect(outcome)
+    if outcome.certificate in ("issue", "none"):
+        if audit_type == "recertification" and outcome.certificate == "issue":
+            return DecisionEffect(outcome, continuous=_recertification_in_time(scheme, certificate, decided_on))
+        return effect
+    if certificate is None:
+        raise RuleError("没有证书，不能作出此决定", "There is no certificate for this decision to act on")
+    required = {"keep": "valid", "reissue": "valid", "suspend": "valid", "reinstate": "suspended",
+                "withdraw": None}[outcome.certificate]
+    status_names = {s.id: s.name for s in scheme.certificate_statuses}
+    if required and certificate.status != required or certificate.status not in IN_FORCE:
+        raise RuleError(f"证书 {certificate.number} 当前状态为「{status_names.get(certificate.status)}」，不能「{outcome.name}」",
+                        f"Certificate {certificate.number} is {certificate.status}: '{outcome_id}' is not possible")
+    rank = certificate.level_rank
+    wrong_level = {"same": level_rank != rank, "higher": level_rank <= rank, "lower": level_rank >= rank,
+                   "any": False}[outcome.level]
+    if wrong_level:
+        raise RuleError(f"「{outcome.name}」与等级不符：证书为 {rank} 级，决定为 {level_rank} 级",
+                        f"'{outcome_id}' does not fit the levels: certificate {rank}, decision {level_rank}")
+    if outcome.certificate in ("suspend", "withdraw"):
+        status = "suspended" if outcome.certificate == "suspend" else "withdrawn"
+        reasons = [r.id for r in scheme.status_reasons if r.status == status]
+        if status_reason not in reasons:
+            raise RuleError(f"「{outcome.name}」须选择原因：{'、'.join(reasons)}",
+                            f"'{outcome_id}' needs a reason, one of: {', '.join(reasons)}")
+        if outcome.certificate == "suspend" and (deadline is None or deadline <= decided_on):
+            raise RuleError("暂停须给出整改期限（晚于决定日期）", "A suspension needs a deadline after the decision")
+    return effect
+
+
+def _recertification_in_time(scheme: Scheme, certificate: Certificate | None, decided_on: date) -> bool:
+    """True: decided before expiry, the new certificate continues the cycle. False: late but
+    within the scheme's restoration months. Later than that the applicant starts again."""
+    if certificate is None:
+        raise RuleError("没有可再认证的证书", "There is no certificate to recertify")
+    if decided_on <= certificate.expires_on:
+        return True
+    months = scheme.lifecycle_rules.late_recertification_restore_months
+    if decided_on > certificate.expires_on + relativedelta(months=months):
+        raise RuleError(f"证书已于 {certificate.expires_on} 到期，再认证决定过晚，须重新申请初次认证",
+                        f"The certificate expired on {certificate.expires_on}; too late to recertify: "
+                        "apply for an initial certification")
+    return False
+
+
+def recertified_dates(scheme: Scheme, old: Certificate, decided_on: date, continuous: bool) -> tuple[date, date]:
+    """(issued on, expires on) of a recertified certificate: continuing the old cycle when
+    decided in time, else a new cycle from the decision."""
+    if continuous:
+        return decided_on, expiry_date(scheme, old.expires_on + relativedelta(days=1))
+    return decided_on, expiry_date(scheme, decided_on)
+
+
+def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, advised_rank: int,
+                      certificate: Certificate | None) -> str:
+    """The decision that follows the audit team's recommendation, among those the audit's type
+    allows: the committee starts from it and may decide otherwise, with its reason."""
+    allowed = scheme.stage(audit_type).decisions
+    if certificate is None or "certify" in allowed:
+        wanted = "certify" if certifiable else "refuse"
+    elif not certifiable:
+        wanted = "suspend" if certificate.status == "valid" else "withdraw"
+    elif certificate.status == "suspended":
+        wanted = "reinstate"
+    elif advised_rank > certificate.level_rank:
+        wanted = "raise"
+    elif advised_rank < certificate.level_rank:
+        wanted = "lower"
+    else:
+        wanted = "maintain"
+    return wanted if wanted in allowed else allowed[0]
+
+
+def outcome_level(scheme: Scheme, outcome_id: str, proposed_rank: int, certificate: Certificate | None) -> int:
+    """The level a decision records: the certificate's own for a decision that keeps it (maintain,
+    suspend, withdraw, reinstate), the lowest on refusal, else the proposed one."""
+    outcome = scheme.outcomes_by_id[outcome_id]
+    if outcome.level == "same" and certificate is not None:
+        return certificate.level_rank
+    return proposed_rank if outcome.certified else scheme.levels[0].rank

@@ -1,0 +1,218 @@
+"""Complaints and appeals (ISO/IEC 17065 §7.13; 17021-1 §9.7–9.8).
+
+Whoever investigates a complaint or handles an appeal must not have been involved in the
+matter: not on an audit team of the applicant concerned, not among the committee members who
+decided on it. The store refuses such a person, with the reason."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import AppealRecord, ComplaintRecord
+from ..errors import ConflictError, NotFoundError
+from . import models
+from .base import StoreBase
+
+COMPLAINANT_KINDS = {"client": "认证委托人/持证方 client", "third_party": "第三方 third party"}
+COMPLAINT_ABOUT = {"certification_body": "认证机构 certification body", "holder": "持证方 certified holder"}
+
+
+def _complaint(row: models.Complaint) -> ComplaintRecord:
+    return ComplaintRecord(row.id, row.received_on, row.complainant, row.complainant_kind, row.about,
+                           row.applicant_id, row.subject, row.acknowledged_on, row.investigator, row.outcome,
+                           row.findings or "", row.action, row.audit_id, row.replied_on, row.reply or "")
+
+
+def _appeal(row: models.Appeal) -> AppealRecord:
+    return AppealRecord(row.id, row.application_id, row.received_on, row.appellant, row.grounds,
+                        row.acknowledged_on, row.handler, row.outcome, row.reasons or "", row.decided_on,
+                        row.replied_on)
+
+
+class ComplaintStore(StoreBase):
+    # --- who was involved ------------------------------------------------------------------
+    @staticmethod
+    def _involved(session: Session, applicant_id: str | None, application_id: int | None = None) -> set[str]:
+        """Everyone on an audit team of the applicant or among the members who decided on it
+        (of one audit when given)."""
+        if applicant_id is None:
+            return set()
+        audits = select(models.Application.id).where(models.Application.applicant_id == applicant_id)
+        if application_id is not None:
+            audits = audits.where(models.Application.id == application_id)
+        team = set(session.scalars(select(models.TeamMember.auditor_id).where(
+            models.TeamMember.application_id.in_(audits))))
+        for members in session.scalars(select(models.Decision.members).where(
+                models.Decision.application_id.in_(audits))):
+            team.update(members)
+        return team
+
+    def _refuse_involved(self, session: Session, person: str, involved: set[str], what_zh: str, what_en: str) -> None:
+        self._row(session, models.Auditor, person)  # a registered person
+        if person in involved:
+            raise ConflictError(f"{person} 参与过该事项（审查组成员或决定人员），不能{what_zh}",
+                                f"{person} was involved in the matter (audit team or decision) and may not {what_en}")
+
+    # --- complaints --------------------------------------------------------------------------
+    def record_complaint(self, *, received_on: date, complainant: str, complainant_kind: str, about: str,
+                         subject: str, applicant_id: str | None = None) -> int:
+        if complainant_kind not in COMPLAINANT_KINDS or about not in COMPLAINT_ABOUT:
+            raise ConflictError("投诉人类型应为 client 或 third_party，对象应为 certification_body 或 holder",
+                                "complainant_kind must be client or third_party; about, certification_body or holder")
+        if not complainant.strip() or not subject.strip():
+            raise ConflictError("请填写投诉人和投诉内容", "The complainant and the subject must be recorded")
+        if about == "holder" and applicant_id is None:
+            raise ConflictError("针对持证方的投诉须指明持证方", "A complaint about a holder must name the holder")
+        with self._writing_session() as session:
+            if applicant_id is not None:
+                self._row(session, models.Applicant, applicant_id)
+            row = models.Complaint(received_on=received_on, complainant=complainant,
+                                   complainant_kind=complainant_kind, about=about, applicant_id=applicant_id,
+                                   subject=subject, recorded_by=self.actor)
+            session.add(row)
+            session.flush()
+            self._trail(session, "record", "complaint", row.id, {"about": about, "subject": subject},
+                        applicant=applicant_id)
+            return row.id
+
+    def _complaint_row(self, session: Session, complaint_id: int) -> models.Complaint:
+        row = session.get(models.Complaint, complaint_id)
+        if row is None:
+            raise NotFoundError(f"没有编号为「{complaint_id}」的投诉", f"No complaint with id '{complaint_id}'")
+        return row
+
+    def acknowledge_complaint(self, complaint_id: int, on: date) -> None:
+        with self._writing_session() as session:
+            row = self._complaint_row(session, complaint_id)
+            if on < row.received_on:
+                raise ConflictError("确认日期早于收到日期", "Acknowledged before it was received")
+            row.acknowledged_on = on
+            self._trail(session, "acknowledge", "complaint", complaint_id, {"on": on.isoformat()},
+                        applicant=row.applicant_id)
+
+    def assign_complaint(self, complaint_id: int, investigator: str) -> None:
+        """Name who investigates: never someone involved with the holder concerned."""
+        with self._writing_session() as session:
+            row = self._complaint_row(session, complaint_id)
+            self._refuse_involved(session, investigator, self._involved(session, row.applicant_id),
+                                  "调查此投诉", "investigate this complaint")
+            row.investigator = investigator
+            self._trail(session, "assign", "complaint", complaint_id, {"investigator": investigator},
+                        applicant=row.applicant_id)
+
+    def close_complaint(self, complaint_id: int, *, outcome: str, findings: str, action: str, replied_on: date,
+                        reply: str, special_audit_on: date | None = None) -> int | None:
+        """Record the investigation's outcome, what it triggers and the reply. A special audit
+        of the holder is opened here (its id is returned); a suspension is decided by the
+        committee and recorded on the certificate."""
+        if outcome not in {o.id for o in self.scheme.complaint_outcomes}:
+            raise ConflictError(f"未知的投诉结论「{outcome}」", f"Unknown complaint outcome '{outcome}'")
+        if action not in {a.id for a in self.scheme.complaint_actions}:
+            raise ConflictError(f"未知的后续措施「{action}」", f"Unknown complaint action '{action}'")
+        if not findings.strip() or not reply.strip():
+            raise ConflictError("请填写调查结果和答复", "The findings and the reply must be recorded")
+        with self._writing_session() as session:
+            row = self._complaint_row(session, complaint_id)
+            if row.investigator is None:
+                raise ConflictError("尚未指定调查人", "Nobody has been named to investigate")
+            if row.outcome is not None:
+                raise ConflictError("该投诉已处理完毕", "This complaint is already closed")
+            if action != "none" and row.about != "holder":
+                raise ConflictError("只有针对持证方的投诉可导致特殊审核或暂停",
+                                    "Only a complaint about a holder can lead to a special audit or a suspension")
+            row.outcome, row.findings, row.action, row.replied_on, row.reply = outcome, findings, action, replied_on, reply
+            if action == "special_audit":  # in the same transaction: no closed complaint without its audit
+                row.audit_id = self._open_audit(session, row.applicant_id, "special", special_audit_on or replied_on,
+                                                f"投诉 complaint {complaint_id}: {row.subject}")
+            self._trail(session, "close", "complaint", complaint_id,
+                        {"outcome": outcome, "action": action, "replied_on": replied_on.isoformat(),
+                         "audit_id": row.audit_id}, applicant=row.applicant_id)
+            return row.audit_id
+
+    def complaints(self, applicant_id: str | None = None) -> list[ComplaintRecord]:
+        query = select(models.Complaint).order_by(models.Complaint.id)
+        if applicant_id is not None:
+            query = query.where(models.Complaint.applicant_id == applicant_id)
+        with self._reading_session() as session:
+            return [_complaint(row) for row in session.scalars(query)]
+
+    # --- appeals -----------------------------------------------------------------------------
+    def record_appeal(self, application_id: int, *, received_on: date, appellant: str, grounds: str) -> int:
+        if not appellant.strip() or not grounds.strip():
+            raise ConflictError("请填写申诉人和申诉理由", "The appellant and the grounds must be recorded")
+        with self._writing_session() as session:
+            self._row(session, models.Application, application_id)
+            decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+            if decision is None:
+                raise ConflictError("该审核尚无认证决定，无可申诉", "This audit has no decision to appeal against")
+            row = models.Appeal(application_id=application_id, received_on=received_on, appellant=appellant,
+                                grounds=grounds, recorded_by=self.actor)
+            session.add(row)
+            session.flush()
+            self._trail(session, "record", "appeal", row.id, {"grounds": grounds}, application=application_id)
+            return row.id
+
+    def _appeal_row(self, session: Session, appeal_id: int) -> models.Appeal:
+        row = session.get(models.Appeal, appeal_id)
+        if row is None:
+            raise NotFoundError(f"没有编号为「{appeal_id}」的申诉", f"No appeal with id '{appeal_id}'")
+        return row
+
+    def acknowledge_appeal(self, appeal_id: int, on: date) -> None:
+        with self._writing_session() as session:
+            row = self._appeal_row(session, appeal_id)
+            if on < row.received_on:
+                raise ConflictError("确认日期早于收到日期", "Acknowledged before it was received")
+            row.acknowledged_on = on
+            self._trail(session, "acknowledge", "appeal", appeal_id, {"on": on.isoformat()},
+                        application=row.application_id)
+
+    def assign_appeal(self, appeal_id: int, handler: str) -> None:
+        """Name who handles the appeal: nobody involved in the decision appealed or its audit."""
+        with self._writing_session() as session:
+            row = self._appeal_row(session, appeal_id)
+            applicant = self._row(session, models.Application, row.application_id).applicant_id
+            self._refuse_involved(session, handler, self._involved(session, applicant, row.application_id),
+                                  "处理此申诉", "handle this appeal")
+            row.handler = handler
+            self._trail(session, "assign", "appeal", appeal_id, {"handler": handler}, application=row.application_id)
+
+    def decide_appeal(self, appeal_id: int, *, outcome: str, reasons: str, decided_on: date, replied_on: date) -> None:
+        """Record the appeal's outcome. An upheld appeal reopens the decision: the decision
+        appealed is removed from force (the trail keeps it whole) and the committee decides again."""
+        if outcome not in {o.id for o in self.scheme.appeal_outcomes}:
+            raise ConflictError(f"未知的申诉结论「{outcome}」", f"Unknown appeal outcome '{outcome}'")
+        if not reasons.strip():
+            raise ConflictError("请填写申诉处理理由", "The reasons must be recorded")
+        with self._writing_session() as session:
+            row = self._appeal_row(session, appeal_id)
+            if row.handler is None:
+                raise ConflictError("尚未指定申诉处理人", "Nobody has been named to handle the appeal")
+            if row.outcome is not None:
+                raise ConflictError("该申诉已处理完毕", "This appeal is already decided")
+            row.outcome, row.reasons, row.decided_on, row.replied_on = outcome, reasons, decided_on, replied_on
+            detail = {"outcome": outcome, "reasons": reasons, "decided_on": decided_on.isoformat()}
+            if outcome == "upheld":
+                detail["reopened_decision"] = self._reopen_decision(session, row.application_id)
+            self._trail(session, "decide", "appeal", appeal_id, detail, application=row.application_id)
+
+    def _reopen_decision(self, session: Session, application_id: int) -> dict:
+        decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+        kept = {"outcome": decision.outcome, "level_rank": decision.level_rank, "members": decision.members,
+                "decided_on": decision.decided_on.isoformat(), "reasons": decision.reasons}
+        session.delete(decision)
+        for stage_id in ("decision", "certificate"):
+            stage_row = self._stage_row(session, application_id, stage_id)
+            if stage_row is not None:
+                stage_row.signed_by = stage_row.signed_at = stage_row.signature = None
+                stage_row.redo_reason = "申诉成立，认证决定已重开 an upheld appeal reopened the decision"
+        return kept
+
+    def appeals(self, applicant_id: str | None = None) -> list[AppealRecord]:
+        query = select(models.Appeal).order_by(models.Appeal.id)
+        if applicant_id is not None:
+            query = query.join(models.Application).where(models.Application.applicant_id == applicant_id)
+        with self._reading_session() as session:
+            return [_appeal(row) for row in session.scalars(query)]
