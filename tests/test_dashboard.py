@@ -164,7 +164,7 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
     url = f"sqlite:///{path}"
     workbench = Workbench(url, scheme, actor="A01")
     assert not batch_stale(workbench, "demo-composite")  # never run in batch: no batch results to be stale
-    application_id = workbench.open_application("demo-composite")  # what a batch's first run writes
+    application_id = workbench.current_application("demo-composite")  # opened by the demo, left for a person
 
     def record_a_clean_batch() -> None:
         now = datetime.now(timezone.utc)

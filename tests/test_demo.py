@@ -1,36 +1,49 @@
 """The demo data goes through the same rules and store methods as an auditor's work."""
 from audit_widgets.evaluation import evaluate
-from audit_widgets.rules.planning import CaseLots, closed_cases, plan_programme
+from audit_widgets.rules.planning import CYCLE_STARTS, CaseLots, closed_cases, plan_programme
 from audit_widgets.store.repository import Workbench
 
 
-def test_the_demo_records_the_planned_programme_and_the_contract(demo_db, scheme):
+def initial_audit(workbench: Workbench, applicant_id: str) -> int:
+    return workbench.audits(applicant_id)[0].id
+
+
+def test_every_demo_audit_records_its_own_planned_programme_and_contract(demo_db, scheme):
+    """Each audit is planned for its type: a surveillance takes a third of the person-days and
+    plans no new cycle; an initial audit or a recertification plans the 3-year cycle."""
     workbench = Workbench(demo_db, scheme)
+    days = {}
     for applicant_id in ("demo-industrial", "demo-consumer", "demo-special"):
-        application = workbench.current_application(applicant_id)
-        programme = workbench.programme(application)
         lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
-        planned = plan_programme(scheme, workbench.get_applicant(applicant_id), lots,
-                                 programme.audit_start, programme.audit_end, site_seed=programme.site_sample.seed)
-        assert programme == planned and programme.case_sample_size and len(programme.cycle_plan) >= 5
-        assert workbench.contract(application).person_days == programme.person_days
-        assert workbench.stage_result(application, "contract").result["contract_no"].startswith("HT-")
+        for audit in workbench.audits(applicant_id):
+            programme = workbench.programme(audit.id)
+            planned = plan_programme(scheme, workbench.get_applicant(applicant_id), lots, programme.audit_start,
+                                     programme.audit_end, audit.audit_type, site_seed=programme.site_sample.seed)
+            assert programme == planned and programme.case_sample_size
+            assert (len(programme.cycle_plan) >= 5) == (audit.audit_type in CYCLE_STARTS)
+            assert workbench.contract(audit.id).person_days == programme.person_days
+            assert workbench.stage_result(audit.id, "contract").result["contract_no"].startswith("HT-")
+            days[applicant_id, audit.audit_type] = programme.person_days
+    assert days["demo-industrial", "surveillance"] < days["demo-industrial", "recertification"] < days[
+        "demo-industrial", "initial"]
 
 
 def test_the_demo_decisions_follow_the_recommendation(demo_db, scheme):
     workbench = Workbench(demo_db, scheme)
     levels = {}
     for applicant_id in ("demo-industrial", "demo-consumer", "demo-special"):
-        decision = workbench.decision(workbench.current_application(applicant_id))
+        initial = initial_audit(workbench, applicant_id)
+        decision = workbench.decision(initial)
         levels[applicant_id] = (decision.certified, decision.level_rank)
-        assert evaluate(workbench, applicant_id).score.level.rank == decision.level_rank or not decision.certified
+        assert (evaluate(workbench, applicant_id, initial).score.level.rank == decision.level_rank
+                or not decision.certified)
     assert levels["demo-special"] == (False, scheme.levels[0].rank)  # refused: the lowest level is recorded
     assert levels["demo-industrial"][0] and levels["demo-consumer"][0]
 
 
 def test_a_corrective_action_is_one_write(demo_db, scheme):
     workbench = Workbench(demo_db, scheme)
-    verified = [f for f in workbench.findings(workbench.current_application("demo-consumer")) if f.verified_on]
+    verified = [f for f in workbench.findings(initial_audit(workbench, "demo-consumer")) if f.verified_on]
     assert verified and verified[0].plan_accepted_on and verified[0].verified_by == "demo"
     entries = [t for t in workbench.trail("finding") if t.entity_id == str(verified[0].id)]
     assert [t.action for t in entries] == ["raise", "corrective_action"]

@@ -60,7 +60,8 @@ def test_the_report_says_what_the_recorded_results_say_and_needs_nothing_from_th
     characteristic = shared.stage_result(application, "characteristic").result
     report = shared.stage_result(application, "report").result
     for expected in (applicant.name, applicant.uscc, applicant.address, scheme.meta.certification_body,
-                     scheme.meta.criteria, "初次认证审查", planning["team"][0]["name"], "审查组长",
+                     scheme.meta.criteria, scheme.stage(shared.application(application).audit_type).name,
+                     planning["team"][0]["name"], "审查组长",
                      str(planning["site_sample"]["seed"]), characteristic["case_sample"]["population_hash"],
                      planning["case_sample"]["services"]["code_letter"], f"{report['scores']['score']:.1f}",
                      report["scores"]["level"]["name"], "基于对受审核方场所、案例、调查与记录的抽样",
@@ -200,7 +201,8 @@ def test_the_register_has_a_row_per_certificate_with_formulas_neutralised(own, s
     rename(own, scheme, CONSUMER, '=HYPERLINK("http://example.invalid","点我")')
     rename(own, scheme, "demo-industrial", "+1")
     numbers = sorted(c.number for c in own.certificates())
-    assert len(numbers) == 2
+    # Every certificate ever issued: demo-industrial's reissued and recertified ones too.
+    assert len(numbers) == len(own.certificate_chain(CONSUMER)) + len(own.certificate_chain("demo-industrial")) == 4
     from openpyxl import load_workbook
     sheet = load_workbook(export_register(own, tmp_path / "register.xlsx")).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -217,9 +219,12 @@ def test_the_register_has_a_row_per_certificate_with_formulas_neutralised(own, s
         table = list(csv.reader(stream))
     assert table[0] == list(COLUMNS.values()) and len(table) == 1 + len(numbers)
     assert {row[1] for row in table[1:]} == {'\'=HYPERLINK("http://example.invalid","点我")', "'+1"}
-    status = dict(zip(table[0], table[1]))
-    assert status["证书状态"] == "有效" and status["状态变更原因"] == "初次发证 issued"
-    assert status["成熟度等级"].startswith("四级")
+    rows_by_number = {row[0]: dict(zip(table[0], row)) for row in table[1:]}
+    consumer = rows_by_number[own.certificate_for(CONSUMER).number]
+    assert consumer["证书状态"] == "有效" and consumer["状态变更原因"] == "整改完成，恢复有效（suspension_lifted）"
+    assert consumer["成熟度等级"].startswith("四级")
+    first = rows_by_number[own.certificate_chain("demo-industrial")[0].number]
+    assert first["证书状态"] == "换发" and first["状态变更原因"] == "认证等级变更，换发证书（level_changed）"
 
 
 def test_a_bad_suffix_is_a_clear_error_that_writes_nothing(shared, tmp_path):

@@ -58,7 +58,7 @@ def test_the_decision_form_shows_the_recorded_decision(planned, db_url, scheme):
                               members=["M01", "M02"], reasons="符合", recommendation={"certifiable": False},
                               override_reason="委员会认定现场证据充分")
     form = DecisionWidget(committee, applicant)
-    assert form.certified.value is True and form.level.value == 3
+    assert form.outcome.value == "certify" and form.level.value == 3
     assert form.members.value == ("M01", "M02") and form.override_reason.value == "委员会认定现场证据充分"
     assert form.decided_on.value == date(2026, 11, 25)
 

@@ -197,7 +197,7 @@ def test_findings_decision_and_certificate(workbench, staffed):
     decision.record()
     assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.application_id) is None
     decision.members.value = ("M01",)
-    decision.certified.value = True  # against the recommendation (items are unanswered)
+    decision.outcome.value = "certify"  # against the recommendation (items are unanswered)
     decision.record()
     assert "推荐意见" in decision.message.value and workbench.decision(decision.application_id) is None
     decision.override_reason.value = "委员会复核了现场记录，认定未答条目不影响结论"
@@ -205,7 +205,7 @@ def test_findings_decision_and_certificate(workbench, staffed):
     recorded = workbench.decision(decision.application_id)
     assert recorded.members == ("M01",) and recorded.overrides_recommendation
     assert "与推荐意见不一致" in decision.recorded.value and "委员会复核" in decision.recorded.value
-    assert all(c.disabled for c in decision.form) and decision.certified.value is True
+    assert all(c.disabled for c in decision.form) and decision.outcome.value == "certify"
 
     panel = CertificatePanel(workbench, staffed)
     panel.ask_to_issue()

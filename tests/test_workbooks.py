@@ -16,15 +16,16 @@ from .conftest import ROOT
 
 WORKBOOKS = sorted(p for p in (ROOT / "workbooks").glob("[0-9][0-9]_*.ipynb") if p.stem != "00_overview")
 DEMO = ("demo-industrial", "demo-consumer", "demo-special")
+CASES = ROOT / "workbooks" / "11_complaints_and_appeals.ipynb"  # not a stage of one applicant
 
 
 def test_workbooks_are_thin_and_committed_clean(scheme):
-    assert [p.stem for p in WORKBOOKS] == [s.notebook for s in scheme.procedure_stages]
+    assert [p.stem for p in WORKBOOKS] == [s.notebook for s in scheme.procedure_stages] + [CASES.stem]
     for path in WORKBOOKS:
         notebook = nbformat.read(path, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code"]
         assert "parameters" in code[0].metadata.get("tags", [])
-        assert "applicant_id" in code[0].source and "mode" in code[0].source
+        assert ("applicant_id" in code[0].source and "audit" in code[0].source or path == CASES) and "mode" in code[0].source
         assert all(not c.outputs and c.execution_count is None for c in code)
         assert sum(len(c.source.splitlines()) for c in code[1:]) <= 6  # only calls into the package
 
@@ -42,33 +43,58 @@ def _results(applicant_id: str, path: Path) -> dict:
     return json.loads((outputs_dir() / applicant_id / f"{path.stem}.json").read_text(encoding="utf-8"))
 
 
+def _stage_results(workbench: Workbench, applicant_id: str) -> dict:
+    return {(a.id, stage): record.result for a in workbench.audits(applicant_id)
+            for stage, record in workbench.stage_results(a.id).items()}
+
+
 @pytest.mark.notebooks
 @pytest.mark.parametrize("applicant_id", DEMO)
-def test_every_workbook_runs_in_batch_for_each_demo_applicant(demo_db, applicant_id, tmp_path, scheme):
-    for path in WORKBOOKS:
-        executed = _run(path, demo_db, applicant_id, tmp_path)
-        outputs = [o for c in executed.cells for o in c.get("outputs", [])]
-        assert not [o for o in outputs if o.output_type == "error"], path.name
-        result = _results(applicant_id, path)
-        assert result["scheme"]["fingerprint"] == scheme.fingerprint
-        expected = "done"
-        if applicant_id == "demo-special" and path.stem.startswith(("09", "10")):
-            expected = "pending"  # not certified: no certificate to survey
-        assert result["status"] == expected, (path.name, result["message"])
+def test_every_workbook_runs_in_batch_for_every_audit_of_each_demo_applicant(demo_db, applicant_id, scheme):
+    """Through papermill, in batch mode, each audit of the demo histories: the initial audit,
+    the surveillances, the recertification, the special audit. Earlier audits come out as
+    they were decided: running their workbooks again changes none of their results."""
+    from audit_widgets.batch.runner import OK, BatchRunner, plan_batch
+    from audit_widgets.paths import audit_key, audit_outputs_dir
+    workbench = Workbench(demo_db, scheme)
+    audits = workbench.audits(applicant_id)
+    decided = {a.id for a in audits if workbench.decision(a.id) is not None}
+    before = _stage_results(workbench, applicant_id)
+    plan = plan_batch(workbench, [applicant_id], database_url=demo_db, every_audit=True)
+    expected_runs = sum(1 for a in audits for s in scheme.procedure_stages if s.applies_to(a.audit_type))
+    assert plan.count == expected_runs
+    summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False).run(plan)
+    assert summary.succeeded, [(r.notebook, r.error) for r in summary.failed]
+    assert all(r.status == OK for r in summary.runs)
+    for audit in audits:
+        earlier = None if audit is audits[-1] else audit_key(audit.id, audit.audit_type)
+        for stage in scheme.procedure_stages:
+            if not stage.applies_to(audit.audit_type):
+                continue
+            result = json.loads((audit_outputs_dir(applicant_id, earlier) / f"{stage.notebook}.json").read_text())
+            assert result["audit"] == {"id": audit.id, "type": audit.audit_type}
+            assert result["scheme"]["fingerprint"] == scheme.fingerprint
+            expected = "done"
+            if applicant_id == "demo-special" and stage.id in ("certificate", "recertification"):
+                expected = "done" if stage.id == "certificate" else "pending"  # refused: no certificate
+            assert result["status"] == expected, (audit.audit_type, stage.notebook, result["message"])
+    after = _stage_results(workbench, applicant_id)
+    for (audit_id, stage_id), result in before.items():
+        if audit_id in decided and stage_id in scheme.stages_before("decision"):
+            assert after[audit_id, stage_id] == result, (audit_id, stage_id)  # earlier audits untouched
 
     # The batch numbers are the numbers the widgets show: both call evaluate().
-    workbench = Workbench(demo_db, scheme)
-    evaluation = evaluate(workbench, applicant_id)
+    current = audits[-1].id
+    evaluation = evaluate(workbench, applicant_id, current)
     report = _results(applicant_id, ROOT / "workbooks" / "06_audit_report.ipynb")["result"]
     assert report["scores"]["score"] == pytest.approx(evaluation.score.score)
     assert report["scores"]["dimension_scores"] == pytest.approx(evaluation.score.dimension_scores)
     assert report["recommendation"]["certifiable"] == (applicant_id != "demo-special")
     # … and what the auditor sees in JupyterLab: the report widget over the same store.
     from audit_widgets.widgets.report import ReportPanel
-    panel = ReportPanel(workbench, applicant_id)
+    panel = ReportPanel(workbench, applicant_id, current)
     assert f"总分 score <b>{report['scores']['score']:.1f}</b>" in panel.body.value
     characteristic = _results(applicant_id, ROOT / "workbooks" / "04_characteristic_evaluation.ipynb")["result"]
-    assert characteristic["survey"]["csat"] == pytest.approx(evaluation.survey.csat)
     assert characteristic["kpis"]["rework_rate"]["value"] == pytest.approx(evaluation.kpis.overall["rework_rate"].value)
 
 
@@ -127,3 +153,13 @@ def test_the_overview_notebook_lists_the_demo_applicants(demo_db, tmp_path):
     shown = out.read_text(encoding="utf-8")
     assert all(applicant in shown for applicant in (*DEMO, "demo-composite"))
     assert "demo-industrial/06_audit_report.ipynb" in shown
+
+
+@pytest.mark.notebooks
+def test_the_complaints_and_appeals_workbook_lists_them(demo_db, tmp_path):
+    out = tmp_path / "cases.ipynb"
+    papermill.execute_notebook(str(CASES), str(out), cwd=str(ROOT / "workbooks"), progress_bar=False,
+                               parameters={"database_url": demo_db, "mode": "batch"}, engine_name="audit-workbench")
+    shown = out.read_text(encoding="utf-8")
+    assert "未结投诉 open complaints" in shown and "demo-consumer" in shown and "A05" in shown
+    assert "申诉不成立" in shown and "Traceback" not in shown

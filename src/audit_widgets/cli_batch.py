@@ -23,15 +23,19 @@ from .errors import InputFileError
 @click.option("--only-failed", is_flag=True, help="只重跑上次失败的工作簿 / rerun only the notebooks that failed last time")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="每个单元格及每个工作簿的时限（秒）/ limit per cell and per notebook, seconds")
+@click.option("--every-audit", is_flag=True,
+              help="也运行较早的审核（写入 outputs/<申请方>/audits/）/ also each earlier audit (to outputs/<applicant>/audits/)")
 @click.option("--documents/--no-documents", default=True, show_default=True,
               help="生成审查报告与证书 PDF / build the audit report and certificate PDFs (a later run builds those skipped)")
 @pass_state
 def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_changed, only_failed, timeout,
-        documents) -> None:
+        every_audit, documents) -> None:
     """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill.
 
-    Each notebook leaves outputs/<applicant>/<notebook>.ipynb, .html and .json, and a row in the
-    ledger (audit-workbench runs). The exit status is 0 only if every notebook succeeded."""
+    Each notebook of the applicant's current audit leaves outputs/<applicant>/<notebook>.ipynb,
+    .html and .json (an earlier audit's, with --every-audit, go to
+    outputs/<applicant>/audits/<id>-<type>/), and a row in the ledger (audit-workbench runs).
+    The exit status is 0 only if every notebook succeeded."""
     from .batch.lean import skip_iri_grammars
     skip_iri_grammars()
     from .batch.kernels import KernelPool
@@ -55,7 +59,7 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
             raise InputFileError(f"没有阶段「{stage_id}」，可选：{known}", f"No stage '{stage_id}'; expected one of: {known}")
     url = get_engine(state.database_url).url.render_as_string(hide_password=False)
     plan = plan_batch(workbench, ids, database_url=url, stage_ids=list(stage_ids), only_changed=only_changed,
-                      only_failed=only_failed)
+                      only_failed=only_failed, every_audit=every_audit)
     if not documents:
         plan.documents.clear()
     runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents,

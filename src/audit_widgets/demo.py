@@ -116,7 +116,10 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id:
     case_items = {c.item for c in workbench.scheme.case_checks}
     domains = workbench.get_applicant(demo.id).domains
     not_applicable = dict(demo.not_applicable)
+    covered = workbench.scheme.audit_methods(workbench.application(application_id).audit_type)
     for item in workbench.scheme.items_for(domains):
+        if item.method not in covered:
+            continue  # a surveillance covers fewer methods
         if item.judgement == "measure" or item.id in case_items:
             continue  # measured from the data, or counted from the case verification
         note = "演示数据 demo"

@@ -228,3 +228,20 @@ def show_overview(*, database_url: str | None = None, scheme_dir: str | None = N
     scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
     workbench = Workbench(database_url, scheme, find_identity(auditor))
     display(OverviewTable(workbench, workbench.actor))
+
+
+def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str | None = None,
+                                scheme_dir: str | None = None, auditor: str | None = None) -> None:
+    """11_complaints_and_appeals: every complaint and appeal, and the forms to handle them.
+    Batch: the same lists as a read-only document."""
+    from .widgets.complaints import ComplaintsAndAppeals
+    scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
+    workbench = Workbench(database_url, scheme, find_identity(auditor))
+    known = workbench.actor in {a.id for a in workbench.auditors()}
+    panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch" or not known)
+    if mode == "batch":
+        from .widgets.static import offline, static_html
+        with offline():
+            display(HTML(static_html(panel)))
+    else:
+        display(panel)

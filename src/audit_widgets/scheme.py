@@ -521,6 +521,11 @@ class Scheme(Record):
                 after.append(stage)
         return after
 
+    def stages_before(self, stage_id: str) -> set[str]:
+        """The stages this one requires, directly or through others."""
+        required = set(self.procedure_by_id[stage_id].requires)
+        return required.union(*(self.stages_before(r) for r in required))
+
     def methods_of(self, stage: ProcedureStage, audit_type: str | None = None) -> list[str]:
         """The checklist methods (5.1a …) whose answers a procedure stage records; for an audit
         type, only those the audit covers."""

@@ -124,7 +124,11 @@ def batch_stale(workbench: Workbench, applicant_id: str) -> bool:
         return False
     scheme = workbench.scheme
     state = applicant_state(workbench, applicant_id)
+    current = workbench.current_application(applicant_id)
+    audit_type = workbench.application(current).audit_type if current else None
     for stage in scheme.procedure_stages:
+        if audit_type is not None and not stage.applies_to(audit_type):
+            continue  # a stage the current audit does not go through has no run
         run = runs.get(stage.notebook)
         if run is None or (run.inputs.get("last_change"), run.inputs.get("imported_files"),
                            run.inputs.get("scheme_fingerprint")) != (

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..domain import NotebookRun
-from ..paths import DB_ENV, SCHEME_ENV, outputs_dir, workbooks_dir
+from ..paths import DB_ENV, SCHEME_ENV, audit_key, audit_outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
 from .html import notebook_html
@@ -42,10 +42,17 @@ class NotebookJob:
     parameters: dict
     inputs: dict
     inputs_hash: str
+    # An earlier audit's key ("3-surveillance"); None for the applicant's current audit.
+    earlier_audit: str | None = None
 
     @property
     def notebook(self) -> str:
-        return self.stage.notebook
+        """The run's name in the ledger: the notebook, under its audit's key for an earlier audit."""
+        return f"{self.earlier_audit}/{self.stage.notebook}" if self.earlier_audit else self.stage.notebook
+
+    @property
+    def folder(self) -> Path:
+        return audit_outputs_dir(self.applicant_id, self.earlier_audit)
 
 
 @dataclass
@@ -90,9 +97,11 @@ class BatchSummary:
 
 def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: str,
                stage_ids: list[str] | None = None, only_changed: bool = False, only_failed: bool = False,
-               today: date | None = None) -> BatchPlan:
-    """Which notebooks to run. --only-changed skips a notebook whose inputs hash equals that of
-    its last success; --only-failed skips every notebook whose last run did not fail.
+               today: date | None = None, every_audit: bool = False) -> BatchPlan:
+    """Which notebooks to run: those of each applicant's current audit (with every_audit, of
+    each of its audits, oldest first), the stages its type goes through. --only-changed skips
+    a notebook whose inputs hash equals that of its last success; --only-failed skips every
+    notebook whose last run did not fail.
 
     A notebook's inputs include the hashes of the stages it requires (computed for every stage,
     chosen or not): what an upstream stage recorded is an input of the stages after it."""
@@ -101,21 +110,28 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
         succeeded = ({n: r.inputs_hash for n, r in workbench.last_successes(applicant_id).items()}
                      if only_changed else {})
         last = workbench.last_runs(applicant_id) if only_failed else {}
-        hashes: dict[str, str] = {}
         state = applicant_state(workbench, applicant_id)
         plan.jobs[applicant_id] = []
-        for stage in workbench.scheme.procedure_stages:  # procedure order: requirements come first
-            path = workbooks_dir() / f"{stage.notebook}.ipynb"
-            parameters = {"applicant_id": applicant_id, "mode": "batch"}
-            upstream = {required: hashes[required] for required in stage.requires}
-            inputs = run_inputs(workbench, stage, path, parameters, state, database_url, upstream, today)
-            job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs))
-            hashes[stage.id] = job.inputs_hash
-            if stage_ids and stage.id not in stage_ids:
-                continue
-            unchanged = only_changed and succeeded.get(stage.notebook) == job.inputs_hash
-            not_failed = only_failed and (stage.notebook not in last or last[stage.notebook].status == OK)
-            (plan.skipped if unchanged or not_failed else plan.jobs[applicant_id]).append(job)
+        audits = workbench.audits(applicant_id)
+        current = audits[-1] if audits else None
+        hashes: dict[str, str] = {}
+        for audit in (audits if every_audit else [current]):
+            earlier = audit_key(audit.id, audit.audit_type) if audit is not current else None
+            hashes = {}
+            for stage in workbench.scheme.procedure_stages:  # procedure order: requirements come first
+                if audit is not None and not stage.applies_to(audit.audit_type):
+                    continue
+                path = workbooks_dir() / f"{stage.notebook}.ipynb"
+                parameters = {"applicant_id": applicant_id, "audit": audit.id if audit else None, "mode": "batch"}
+                upstream = {required: hashes[required] for required in stage.requires if required in hashes}
+                inputs = run_inputs(workbench, stage, path, parameters, state, database_url, upstream, today)
+                job = NotebookJob(applicant_id, stage, path, parameters, inputs, inputs_hash(inputs), earlier)
+                hashes[stage.id] = job.inputs_hash
+                if stage_ids and stage.id not in stage_ids:
+                    continue
+                unchanged = only_changed and succeeded.get(job.notebook) == job.inputs_hash
+                not_failed = only_failed and (job.notebook not in last or last[job.notebook].status == OK)
+                (plan.skipped if unchanged or not_failed else plan.jobs[applicant_id]).append(job)
         if not stage_ids:  # documents come with a whole run, not with a chosen stage
             documents_hash = inputs_hash({"documents": hashes})
             unchanged = only_changed and succeeded.get(DOCUMENTS) == documents_hash
@@ -236,13 +252,14 @@ class BatchRunner:
     def run_notebook(self, job: NotebookJob) -> NotebookRun:
         import papermill
 
-        folder = outputs_dir() / job.applicant_id
+        folder = job.folder
         folder.mkdir(parents=True, exist_ok=True)
-        final = folder / f"{job.notebook}.ipynb"
-        failed_copy = folder / f"{job.notebook}.failed.ipynb"
-        for leftover in folder.glob(f".{job.notebook}.*.running.ipynb"):  # of a batch that was killed
+        name = job.stage.notebook
+        final = folder / f"{name}.ipynb"
+        failed_copy = folder / f"{name}.failed.ipynb"
+        for leftover in folder.glob(f".{name}.*.running.ipynb"):  # of a batch that was killed
             leftover.unlink(missing_ok=True)
-        running = folder / f".{job.notebook}.{self.run_id}.running.ipynb"
+        running = folder / f".{name}.{self.run_id}.running.ipynb"
         watchdog = NotebookWatchdog(self.timeout)
         started = datetime.now(timezone.utc)
         status, failed_cell, error, outputs = OK, None, "", []
@@ -254,7 +271,7 @@ class BatchRunner:
             os.replace(running, final)
             failed_copy.unlink(missing_ok=True)
             outputs = [str(final), str(notebook_html(final, final.with_suffix(".html")))]
-            results = folder / f"{job.notebook}.json"
+            results = folder / f"{name}.json"
             if results.exists():
                 outputs.append(str(results))
         except Exception as exc:  # every end of a run is recorded; none stops the batch

@@ -51,11 +51,10 @@ class ReportSources:
 
 
 def latest_reported_application(workbench: Workbench, applicant_id: str) -> int | None:
-    """The newest application of any audit type (initial, surveillance …) whose report is recorded."""
-    candidates = [workbench.current_application(applicant_id, stage.id) for stage in workbench.scheme.audit_stages]
-    for application_id in sorted((c for c in candidates if c is not None), reverse=True):
-        if workbench.stage_result(application_id, REPORT_STAGE) is not None:
-            return application_id
+    """The applicant's newest audit (initial, surveillance …) whose report is recorded."""
+    for audit in reversed(workbench.audits(applicant_id)):
+        if workbench.stage_result(audit.id, REPORT_STAGE) is not None:
+            return audit.id
     return None
 
 

@@ -19,6 +19,7 @@ for stage in (
     Stage("decision", certification.compute_decision, (f"{WIDGETS}.decision:DecisionWidget",)),
     Stage("certificate", certification.compute_certificate, (f"{WIDGETS}.certificate:CertificatePanel",)),
     Stage("surveillance", certification.compute_surveillance, (f"{WIDGETS}.surveillance:SurveillancePanel",)),
-    Stage("recertification", certification.compute_recertification, (f"{WIDGETS}.certificate:CertificatePanel",)),
+    Stage("recertification", certification.compute_recertification,
+          (f"{WIDGETS}.certificate:CertificatePanel", f"{WIDGETS}.cycle:CyclePanel")),
 ):
     registry.register(stage)

@@ -5,6 +5,8 @@ from ..store.repository import Workbench
 from .completeness import stage_gaps
 from .registry import StageOutcome, registry
 
+DECISION = "decision"  # the stage after which an audit's earlier results are final
+
 
 def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, application_id: int | None = None) -> StageOutcome:
     """Compute a stage of an audit (the applicant's current one unless given) and, when it is
@@ -19,6 +21,11 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, applicatio
         name = workbench.scheme.stage(audit_type).name
         return StageOutcome("skipped", {"audit_type": audit_type}, f"{name}不经过本阶段",
                             f"A {audit_type} audit does not go through this stage")
+    if stage_id in workbench.scheme.stages_before(DECISION) and workbench.decision(application_id) is not None:
+        recorded = workbench.stage_result(application_id, stage_id)
+        if recorded is not None:  # what the decision was taken on stays as it was recorded
+            return StageOutcome("done", recorded.result, "已作出认证决定：本阶段结果为决定时所记录的结果",
+                                "The decision is taken: this stage's result is the one recorded then")
     missing = workbench.missing_prerequisites(application_id, stage_id)
     if missing:
         names = "、".join(s.name for s in missing)

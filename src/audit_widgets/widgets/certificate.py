@@ -11,6 +11,8 @@ import ipywidgets as widgets
 from ..rules.lifecycle import allowed_status_changes
 from .base import CHOOSE, ERROR_STYLE, LOCKED_STYLE, BoundWidget, message_html, table_html
 
+ISSUING = ("issue", "reissue")  # decisions that put a new certificate in the holder's hands
+
 
 class CertificatePanel(BoundWidget):
     edits = "certificate"
@@ -63,9 +65,21 @@ class CertificatePanel(BoundWidget):
         self.reason.options = [(r.name, r.id) for r in self.scheme.status_reasons if r.status == self.to_status.value]
         self.reason.value = self.reason.options[0][1] if self.reason.options else None
 
+    def pending_decision(self):
+        """The audit's decision while it is still to be carried out on the certificate, else None."""
+        decision = self.workbench.decision(self.application_id)
+        if decision is None or self.scheme.outcomes_by_id[decision.outcome].certificate == "none":
+            return None
+        return None if self.workbench.decision_carried_out(self.application_id) else decision
+
     def refresh(self) -> None:
         self.certificate = self.workbench.certificate_for(self.applicant_id)
-        self.issue_button.layout.display = "none" if self.certificate else None
+        pending = self.pending_decision()
+        self.issue_button.layout.display = None if pending else "none"
+        if pending is not None:
+            outcome = self.scheme.outcomes_by_id[pending.outcome]
+            self.issue_button.description = ("签发证书 / issue" if outcome.certificate in ISSUING
+                                             else f"执行决定：{outcome.name} / carry out")
         if self.certificate is None:
             self.details.value = "<p>尚未签发 / not issued</p>"
             self.history.value = ""
@@ -107,16 +121,18 @@ class CertificatePanel(BoundWidget):
 
     def ask_to_issue(self) -> None:
         """Issuing cannot be undone: say exactly what will be issued, on whose decision, first."""
-        decision = self.workbench.decision(self.application_id)
-        if decision is None or not decision.certified:
-            self.message.value = message_html("没有批准认证的决定，不能发证", "There is no positive decision to certify",
-                                              ERROR_STYLE)
+        decision = self.pending_decision()
+        if decision is None:
+            self.message.value = message_html("没有待执行的认证决定", "There is no decision to carry out", ERROR_STYLE)
             return
         applicant = self.workbench.get_applicant(self.applicant_id)
         level = next(l for l in self.scheme.levels if l.rank == decision.level_rank)
         domains = "、".join(d.name for d in self.scheme.domains if d.id in applicant.domains)
+        outcome = self.scheme.outcomes_by_id[decision.outcome]
         self.ask(
-            f"<b>将签发证书 / about to issue</b>：{html.escape(applicant.name)}"
+            ("<b>将签发证书 / about to issue</b>：" if outcome.certificate in ISSUING else
+             f"<b>将执行认证决定「{html.escape(outcome.name)}」/ about to carry out '{outcome.id}'</b>：")
+            + f"{html.escape(applicant.name)}"
             f"（{html.escape(applicant.uscc)}），成熟度等级 <b>{level.label} {level.name}</b>，范围 scope：{domains}；"
             f"依据 {decision.decided_on} 的认证决定（决定人员 {'、'.join(decision.members)}）；"
             f"签发人 issued by：{html.escape(self.workbench.actor)}。签发后不可撤回 / this cannot be undone.", self.issue)
@@ -157,8 +173,10 @@ class CertificatePanel(BoundWidget):
 
     def issue(self) -> None:
         self._hide_confirmation()
-        if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()),
-                      "证书已签发", "certificate issued"):
+        issuing = (self.pending_decision() is not None
+                   and self.scheme.outcomes_by_id[self.pending_decision().outcome].certificate in ISSUING)
+        done = ("证书已签发", "certificate issued") if issuing else ("认证决定已执行", "decision carried out")
+        if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()), *done):
             self.refresh()
 
     def scope_request(self) -> tuple:

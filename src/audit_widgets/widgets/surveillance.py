@@ -1,57 +1,52 @@
-"""SurveillancePanel: the reduced surveillance audit (its own application and checklist) and
-its comparison with the previous audit."""
+"""SurveillancePanel (09): this audit against the audit before it, dimension by dimension and
+item by item, from what each recorded; and the monitoring data of the last months against
+the months before. The audit's own checklist is in 04 and 05, which cover the methods the
+scheme sets for its type."""
 from __future__ import annotations
-
-from datetime import date
 
 import ipywidgets as widgets
 
-from ..stages.certification import SURVEILLANCE, compute_surveillance
+from ..stages.certification import compute_surveillance
 from .base import BoundWidget, message_html, table_html
-from .checklist import ChecklistWidget
+
+
+def _value(number, digits: str = ".1f") -> str:
+    return "—" if number is None else format(number, digits)
 
 
 class SurveillancePanel(BoundWidget):
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.comparison = widgets.HTML()
-        self.open_button = widgets.Button(description="开始监督审核 / start surveillance", button_style="primary",
-                                          disabled=self.read_only)
-        self.open_button.on_click(lambda _: self.start())
-        self.checklists = widgets.VBox()
-        self.children = [widgets.HTML("<h3>监督审核 / surveillance</h3>"), self.comparison, self.open_button,
-                         self.message, self.checklists]
+        self.children = [widgets.HTML("<h3>与上次审核对比 / compared with the previous audit</h3>"), self.comparison]
         self.refresh()
 
     def refresh(self) -> None:
-        outcome = compute_surveillance(self.workbench, self.applicant_id, self.application_id)
-        result = outcome.result
-        if outcome.status != "done":
-            self.comparison.value = message_html(outcome.zh, outcome.en)
-            self.open_button.layout.display = "none"
+        result = compute_surveillance(self.workbench, self.applicant_id, self.application_id).result
+        previous = result.get("previous")
+        if previous is None:
+            self.comparison.value = message_html("没有可对比的上次审核结果（上次审核尚无审查报告）",
+                                                 "No previous audit with a recorded report to compare with")
             return
-        due = "、".join(str(d) for d in result["due_dates"])
-        rows = [{"measure": self.scheme.measures_by_id[m].name,
-                 "before": "—" if v["previous"] is None else f"{v['previous']:.4g}",
-                 "after": "—" if v["last"] is None else f"{v['last']:.4g}"}
-                for m, v in result.get("kpi_comparison", {}).items()]
+        audit = result["previous_audit"]
+        names = self.scheme.dimension_names
+        head = (f"<p>上次审核 previous: 审核 {audit['id']}（{audit['stage']}）得分 {previous['score']:.1f}，"
+                f"{previous['level']['label']}；本次 this audit: {result['current']['score']:.1f}，"
+                f"{result['current']['level']['label']}（{result['change']:+.1f}）</p>")
+        comparison = result["comparison"]
+        dimensions = [{"dimension": names[d], "previous": _value(v["previous"]), "current": _value(v["current"])}
+                      for d, v in comparison["dimensions"].items()]
+        changed = [{"item": i, "text": self.scheme.items_by_id[i].text[:40], "previous": f"{v['previous']:.0%}",
+                    "current": f"{v['current']:.0%}"}
+                   for i, v in comparison["items"].items() if v["change"]]
         months = result["comparison_months"]
-        scores = f"<p>初次审查得分 initial score {result['initial']['score']:.1f}"
-        if "surveillance" in result:
-            s = result["surveillance"]
-            scores += f"；本次监督得分 surveillance score {s['score']:.1f}（{s['change']:+.1f}），等级 {s['level']}"
-        self.comparison.value = (f"<p>证书 {result['certificate']}，监督审核最迟日期 due by：{due}</p>{scores}</p>"
-                                 + table_html(rows, {"measure": "指标", "before": f"前 {months} 个月",
-                                                     "after": f"近 {months} 个月"}))
-        surveillance_id = self.workbench.current_application(self.applicant_id, SURVEILLANCE)
-        self.open_button.layout.display = "none" if surveillance_id else None
-        if surveillance_id and not self.checklists.children:
-            self.checklists.children = [
-                ChecklistWidget(self.workbench, self.applicant_id, method, application_id=surveillance_id,
-                                read_only=self.read_only)
-                for method in self.scheme.lifecycle_rules.surveillance_methods]
-
-    def start(self) -> None:
-        if self.write(lambda: self.workbench.open_application(self.applicant_id, SURVEILLANCE, date.today()),
-                      "已开始监督审核", "surveillance started"):
-            self.refresh()
+        measures = [{"measure": self.scheme.measures_by_id[m].name, "before": _value(v["previous"], ".4g"),
+                     "after": _value(v["last"], ".4g")} for m, v in result.get("kpi_comparison", {}).items()]
+        self.comparison.value = (
+            head + "<h4>按维度 by dimension</h4>"
+            + table_html(dimensions, {"dimension": "维度", "previous": "上次", "current": "本次"})
+            + f"<h4>得分变化的条目 items whose credit changed（{len(changed)} / {len(comparison['items'])}）</h4>"
+            + (table_html(changed, {"item": "条目", "text": "内容", "previous": "上次", "current": "本次"})
+               if changed else "<p>两次都评价的条目得分均未变化 / no item both audits scored changed</p>")
+            + "<h4>监测数据 monitoring data</h4>"
+            + table_html(measures, {"measure": "指标", "before": f"前 {months} 个月", "after": f"近 {months} 个月"}))

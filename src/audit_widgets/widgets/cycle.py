@@ -1,0 +1,66 @@
+"""CyclePanel (10): the applicant's history as a timeline, what the rules say is due to its
+certificate (recorded with one click, on the day it fell due), and the start of its next
+audit (surveillance, recertification or special, with the reason)."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as widgets
+
+from ..stages.certification import apply_due_change, compute_recertification
+from ..timeline import applicant_timeline
+from .base import LOCKED_STYLE, BoundWidget, message_html
+
+
+class CyclePanel(BoundWidget):
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        self.timeline = widgets.HTML()
+        self.due = widgets.HTML()
+        self.apply_button = widgets.Button(description="按规则记录 / record as due", button_style="warning",
+                                           layout=widgets.Layout(width="auto"), disabled=self.read_only)
+        self.apply_button.on_click(lambda _: self.apply_due())
+        self.audit_type = widgets.Dropdown(
+            options=[(s.name, s.id) for s in self.scheme.audit_stages if s.id != "initial"], description="审核类型")
+        self.opened_on = widgets.DatePicker(description="开始日期", value=date.today())
+        self.reason = widgets.Text(description="原因", placeholder="特殊审核必填 / required for a special audit",
+                                   layout=widgets.Layout(width="520px"))
+        self.open_button = widgets.Button(description="开始下一次审核 / start the next audit", button_style="primary",
+                                          layout=widgets.Layout(width="auto"), disabled=self.read_only)
+        self.open_button.on_click(lambda _: self.open_audit())
+        for control in (self.audit_type, self.opened_on, self.reason):
+            control.disabled = self.read_only
+        self.children = [widgets.HTML("<h3>认证历史 / certification history</h3>"), self.timeline,
+                         widgets.HTML("<h4>按规则应变更 / due by rule</h4>"), self.due, self.apply_button,
+                         widgets.HTML("<h4>下一次审核 / next audit</h4>"),
+                         widgets.HBox([self.audit_type, self.opened_on]), self.reason, self.open_button, self.message]
+        self.refresh()
+
+    def refresh(self) -> None:
+        lines = applicant_timeline(self.workbench, self.applicant_id).lines()
+        self.timeline.value = "<table>" + "".join(
+            f"<tr><td style='padding:2px 8px;white-space:nowrap'>{day}</td><td>{html.escape(text)}</td></tr>"
+            for day, text in lines) + "</table>"
+        status = compute_recertification(self.workbench, self.applicant_id, self.application_id)
+        due = status.result.get("due_change") if status.status == "done" else None
+        self.apply_button.layout.display = None if due else "none"
+        if due is None:
+            self.due.value = message_html("证书状态无须变更", "Nothing is due to the certificate")
+        else:
+            reasons = {(r.status, r.id): r.name for r in self.scheme.status_reasons}
+            self.due.value = (f"<div style='{LOCKED_STYLE}'>自 {due['since']} 起应变更为「{due['to_status']}」："
+                              f"{html.escape(reasons.get((due['to_status'], due['reason']), due['reason']))} / "
+                              f"due since {due['since']}: {due['to_status']} ({due['reason']})</div>")
+
+    def apply_due(self) -> None:
+        if self.write(lambda: apply_due_change(self.workbench, self.applicant_id), "状态已按规则变更",
+                      "status changed by rule"):
+            self.refresh()
+
+    def open_audit(self) -> None:
+        if self.write(lambda: self.workbench.open_application(self.applicant_id, self.audit_type.value,
+                                                              self.opened_on.value, reason=self.reason.value),
+                      "已开始下一次审核：工作簿 02–10 现在打开它（重新运行工作簿）",
+                      "the next audit has started: workbooks 02–10 now open it (run them again)"):
+            self.refresh()

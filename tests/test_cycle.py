@@ -1,0 +1,178 @@
+"""The whole certification cycle on a copy of the demo store: the audits of each demo history,
+the decisions after every audit, the state machine's refusals, complaints and appeals with
+their independence rule, and earlier audits left untouched by later ones."""
+import json
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from audit_widgets.cli import cli
+from audit_widgets.errors import WorkbenchError
+from audit_widgets.store.repository import Workbench
+from audit_widgets.timeline import applicant_timeline
+
+from .conftest import database_digest
+
+
+@pytest.fixture
+def cycle_db(demo_db, tmp_path) -> str:
+    path = tmp_path / "cycle.sqlite"
+    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+def audits_of(workbench, applicant_id):
+    return {a.audit_type: a for a in workbench.audits(applicant_id)}
+
+
+def test_demo_industrial_goes_through_its_whole_cycle(demo_db, scheme):
+    workbench = Workbench(demo_db, scheme)
+    timeline = applicant_timeline(workbench, "demo-industrial").as_dict()
+    assert [(a["type"], a["decision"]) for a in timeline["audits"]] == [
+        ("initial", "certify"), ("surveillance", "maintain"), ("surveillance", "raise"), ("recertification", "certify")]
+    levels = [a["level_rank"] for a in timeline["audits"]]
+    assert levels[1] == levels[0] and levels[2] == levels[0] + 1 and levels[3] == levels[2]
+    chain = workbench.certificate_chain("demo-industrial")
+    assert [c.status for c in chain] == ["superseded", "superseded", "valid"]
+    assert chain[1].replaces == chain[0].number and chain[2].replaces == chain[1].number  # the number history
+    assert chain[1].expires_on == chain[0].expires_on  # a reissue at a new level keeps the cycle's dates
+    # Recertified before expiry: the new cycle follows the old one without a gap.
+    assert chain[2].expires_on == chain[1].expires_on.replace(year=chain[1].expires_on.year + 3)
+    # Each surveillance was within 12 months of the decision before it.
+    decided = [a["decided_on"] for a in timeline["audits"]]
+    assert all((later - earlier).days <= 366 for earlier, later in zip(decided, decided[1:3]))
+
+
+def test_demo_consumer_is_suspended_reinstated_and_audited_after_a_complaint(demo_db, scheme):
+    workbench = Workbench(demo_db, scheme)
+    timeline = applicant_timeline(workbench, "demo-consumer").as_dict()
+    statuses = [(e["status"], e["reason"]) for e in timeline["certificate_events"]]
+    assert statuses[1:] == [("suspended", "missed_surveillance"), ("valid", "suspension_lifted")]
+    assert [(a["type"], a["decision"]) for a in timeline["audits"]] == [
+        ("initial", "certify"), ("surveillance", "reinstate"), ("special", "maintain")]
+    [complaint] = [c for c in timeline["cases"] if c["kind"] == "complaint"]
+    assert complaint["outcome"] == "upheld" and complaint["audit_id"] == timeline["audits"][2]["id"]
+    assert "complaint" in timeline["audits"][2]["reason"]
+
+
+def test_demo_special_appeal_is_handled_and_rejected(demo_db, scheme):
+    workbench = Workbench(demo_db, scheme)
+    [appeal] = workbench.appeals("demo-special")
+    assert appeal.outcome == "rejected" and appeal.handler == "A01"
+    assert workbench.decision(appeal.application_id).outcome == "refuse"  # a rejected appeal leaves it standing
+
+
+def test_the_audits_command_prints_the_timeline_as_json(demo_db):
+    result = CliRunner().invoke(cli, ["--db", demo_db, "audits", "--applicant", "demo-industrial", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"audits", "certificate_events", "cases"}
+    assert {"type", "started_on", "score", "level_rank", "decision"} <= set(data["audits"][0])
+    assert {"status", "reason", "on"} <= set(data["certificate_events"][0])
+    text = CliRunner().invoke(cli, ["--db", demo_db, "audits", "--applicant", "demo-consumer"]).output
+    assert "suspended" in text and "reinstate" in text and "complaint" in text
+
+
+def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, scheme):
+    """Each refused transition leaves the store as it was, with a plain reason."""
+    workbench = Workbench(cycle_db, scheme, actor="demo")
+    path = cycle_db.removeprefix("sqlite:///")
+    today = date.today()
+    refused = [
+        lambda: workbench.open_application("demo-industrial", "initial"),   # a certificate is in force
+        lambda: workbench.open_application("demo-special", "surveillance"),  # never certified
+        lambda: workbench.open_application("demo-industrial", "special"),   # a special audit needs its reason
+        lambda: workbench.open_application("demo-industrial", "recertification"),  # long before the window
+        lambda: workbench.open_application("demo-composite", "initial"),    # its first audit is not decided yet
+        lambda: workbench.open_application("demo-industrial", "annual"),    # not an audit type
+    ]
+    before = database_digest(path)
+    for attempt in refused:
+        with pytest.raises(WorkbenchError) as caught:
+            attempt()
+        assert caught.value.zh and caught.value.en
+    assert database_digest(path) == before
+
+    surveillance = workbench.open_application("demo-industrial", "surveillance", today)
+    certificate = workbench.certificate_for("demo-industrial")
+    base = dict(decided_on=today, members=["M01", "M02"], reasons="r", recommendation={"certifiable": True,
+                "level": {"rank": certificate.level_rank}}, override_reason="tested")
+    decisions = [
+        dict(outcome="certify", level_rank=certificate.level_rank),        # not after a surveillance
+        dict(outcome="raise", level_rank=certificate.level_rank),          # raise to the same level
+        dict(outcome="lower", level_rank=certificate.level_rank + 1),      # lower to a higher level
+        dict(outcome="reinstate", level_rank=certificate.level_rank),      # it is not suspended
+        dict(outcome="suspend", level_rank=certificate.level_rank),        # no reason, no deadline
+        dict(outcome="suspend", level_rank=certificate.level_rank, status_reason="missed_surveillance",
+             deadline=today),                                              # a deadline that is not after the decision
+        dict(outcome="maintain", level_rank=99),                           # no such level
+        dict(outcome="maintain", level_rank=certificate.level_rank, members=["A01"]),  # on the audit team
+    ]
+    before = database_digest(path)
+    for decision in decisions:
+        with pytest.raises(WorkbenchError):
+            workbench.record_decision(surveillance, **{**base, **decision})
+    assert database_digest(path) == before
+    workbench.record_decision(surveillance, **base, outcome="suspend", level_rank=certificate.level_rank,
+                              status_reason="persistent_nonconformity", deadline=today + timedelta(days=90))
+    workbench.issue_certificate(surveillance, today)
+    assert workbench.certificate_for("demo-industrial").status == "suspended"
+    workbench.issue_certificate(surveillance, today)  # carried out once: a second call changes nothing
+    assert [h.to_status for h in workbench.status_history(certificate.number)][-2:] == ["valid", "suspended"]
+    with pytest.raises(WorkbenchError):  # a certificate in force cannot be "certified" anew
+        workbench.open_application("demo-industrial", "initial")
+
+
+def test_earlier_audits_are_untouched_by_later_ones(demo_db, scheme):
+    """Each audit keeps its own answers, results and sign-offs; the initial audit's report still
+    holds the score it was decided on."""
+    workbench = Workbench(demo_db, scheme)
+    audits = workbench.audits("demo-industrial")
+    initial, recert = audits[0], audits[-1]
+    assert workbench.stage_result(initial.id, "report").result["scores"]["score"] == pytest.approx(90.23, abs=0.01)
+    assert workbench.is_signed(initial.id, "characteristic") and workbench.verify_sign_off(initial.id, "characteristic")
+    assert workbench.answers(initial.id) and workbench.answers(recert.id)
+    assert set(workbench.answers(audits[1].id)) < set(workbench.answers(initial.id))  # the reduced surveillance
+    covered = set(scheme.audit_methods("surveillance"))
+    assert {scheme.items_by_id[i].method for i in workbench.answers(audits[1].id)} <= covered
+
+
+def test_complaint_investigators_and_appeal_handlers_must_not_have_been_involved(cycle_db, scheme):
+    workbench = Workbench(cycle_db, scheme, actor="demo")
+    today = date.today()
+    complaint = workbench.record_complaint(received_on=today, complainant="客户", complainant_kind="client",
+                                           about="holder", applicant_id="demo-industrial", subject="服务承诺未兑现")
+    for involved in ("A01", "A04", "M01"):  # the industrial audit team and its deciding committee
+        with pytest.raises(WorkbenchError) as caught:
+            workbench.assign_complaint(complaint, involved)
+        assert "involved" in caught.value.en
+    with pytest.raises(WorkbenchError):
+        workbench.close_complaint(complaint, outcome="upheld", findings="f", action="none", replied_on=today,
+                                  reply="r")  # nobody investigates yet
+    workbench.assign_complaint(complaint, "A03")
+    initial = workbench.audits("demo-industrial")[0].id
+    appeal = workbench.record_appeal(initial, received_on=today, appellant="x", grounds="g")
+    with pytest.raises(WorkbenchError):
+        workbench.assign_appeal(appeal, "M02")  # decided it
+    workbench.assign_appeal(appeal, "A06")
+    with pytest.raises(WorkbenchError):
+        workbench.record_appeal(workbench.current_application("demo-composite"), received_on=today, appellant="x",
+                                grounds="g")  # no decision to appeal
+
+
+def test_an_upheld_appeal_reopens_the_decision(cycle_db, scheme):
+    workbench = Workbench(cycle_db, scheme, actor="demo")
+    audit = workbench.audits("demo-special")[0].id
+    old = workbench.decision(audit)
+    [first] = workbench.appeals("demo-special")
+    appeal = workbench.record_appeal(audit, received_on=date.today(), appellant="x", grounds="新证据")
+    workbench.assign_appeal(appeal, "A02")
+    workbench.decide_appeal(appeal, outcome="upheld", reasons="新证据成立", decided_on=date.today(),
+                            replied_on=date.today())
+    assert workbench.decision(audit) is None  # the committee decides again
+    entry = [t for t in workbench.trail("appeal") if t.entity_id == str(appeal) and t.action == "decide"][-1]
+    assert entry.detail["reopened_decision"]["outcome"] == old.outcome  # the old decision stays in the trail
+    assert workbench.stage_result(audit, "decision").redo_reason
+    assert first.outcome == "rejected"
