@@ -16,7 +16,7 @@ from ..store.database import read_only_url
 from ..store.repository import Workbench
 from ..widgets.base import table_html
 from .documents import DocumentLinks
-from .pages import PortfolioPage, applicant_html, kpi_trends, pending_decisions_html
+from .pages import PortfolioPage, applicant_html, kpi_trends, open_cases_html, pending_decisions_html
 from .portfolio import benchmark, cached_portfolio
 
 STYLE = """<style>
@@ -87,7 +87,8 @@ class Dashboard:
         detail = widgets.HTML()
         detail.add_class("aw-detail")
         trends = widgets.VBox()
-        overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows))])
+        overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows)),
+                                 widgets.HTML(open_cases_html(self.workbench))])
 
         def chosen(change) -> None:
             applicant_id = change["new"]

@@ -140,6 +140,31 @@ class PortfolioPage(widgets.VBox):
         }
 
 
+def cycle_history_html(workbench: Workbench, applicant_id: str) -> str:
+    """The applicant's audits, certificate status changes, complaints and appeals, by date."""
+    from ..timeline import applicant_timeline
+    lines = applicant_timeline(workbench, applicant_id).lines()
+    return table_html([{"on": day, "event": html.escape(text)} for day, text in lines], {"on": "日期", "event": "事项"},
+                      escape=False)
+
+
+def open_cases_html(workbench: Workbench) -> str:
+    """The open complaints and appeals, counted and listed, with their deadlines' state."""
+    with workbench.reading() as view:
+        complaints = [c for c in view.complaints() if c.open]
+        appeals = [a for a in view.appeals() if a.open]
+    rows = [{"kind": "投诉 complaint", "id": c.id, "about": html.escape(c.applicant_id or "认证机构"),
+             "received_on": c.received_on, "who": html.escape(c.investigator or "未指定 none")} for c in complaints]
+    rows += [{"kind": "申诉 appeal", "id": a.id, "about": f"审核 audit {a.application_id}",
+              "received_on": a.received_on, "who": html.escape(a.handler or "未指定 none")} for a in appeals]
+    head = (f"<h3>投诉与申诉 / complaints and appeals</h3><p class='aw-open-cases'>未结投诉 open complaints "
+            f"<b>{len(complaints)}</b>，未结申诉 open appeals <b>{len(appeals)}</b>（11_complaints_and_appeals）</p>")
+    if not rows:
+        return head
+    return head + table_html(rows, {"kind": "类别", "id": "编号", "about": "对象", "received_on": "收到",
+                                    "who": "调查/处理人"}, escape=False)
+
+
 def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
     """Applications whose report is recorded and whose decision is not: the recommendation,
     the open major findings, and who may not decide because they were on the team."""
@@ -231,6 +256,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         members = [{"id": m.auditor.id, "name": m.auditor.name, "role": m.role} for m in team]
         parts.append(section("审查组与公正性 / team and impartiality",
                              team_html(scheme, members, planning.result.get("team_violations", []))))
+    parts.append(section("认证历史 / certification history", cycle_history_html(workbench, applicant_id)))
     stage_names = {s.id: s.name for s in scheme.procedure_stages}
     parts.append(section("签署 / sign-offs", table_html(
         [{"stage": stage_names.get(s, s), "by": r.signed_by or "—", "at": f"{r.signed_at:%Y-%m-%d %H:%M}" if r.signed_at
