@@ -2,7 +2,7 @@
 the decisions after every audit, the state machine's refusals, complaints and appeals with
 their independence rule, and earlier audits left untouched by later ones."""
 import json
-import shutil
+import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -18,8 +18,11 @@ from .conftest import database_digest
 
 @pytest.fixture
 def cycle_db(demo_db, tmp_path) -> str:
+    """A copy of the demo store to write to, through SQLite's backup (the demo's newest writes
+    may still be in its WAL file, which a plain file copy would miss)."""
     path = tmp_path / "cycle.sqlite"
-    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
+    with sqlite3.connect(demo_db.removeprefix("sqlite:///")) as source, sqlite3.connect(path) as target:
+        source.backup(target)
     return f"sqlite:///{path}"
 
 
@@ -96,6 +99,7 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     assert database_digest(path) == before
 
     surveillance = workbench.open_application("demo-industrial", "surveillance", today)
+    workbench.set_team(surveillance, [("A01", "leader")])
     certificate = workbench.certificate_for("demo-industrial")
     base = dict(decided_on=today, members=["M01", "M02"], reasons="r", recommendation={"certifiable": True,
                 "level": {"rank": certificate.level_rank}}, override_reason="tested")

@@ -198,6 +198,7 @@ def test_findings_decision_and_certificate(workbench, staffed):
     assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.application_id) is None
     decision.members.value = ("M01",)
     decision.outcome.value = "certify"  # against the recommendation (items are unanswered)
+    decision.level.value = 3  # a level that can be certified (the recommended one, 一级, cannot)
     decision.record()
     assert "推荐意见" in decision.message.value and workbench.decision(decision.application_id) is None
     decision.override_reason.value = "委员会复核了现场记录，认定未答条目不影响结论"
