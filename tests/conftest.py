@@ -69,8 +69,11 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     register_auditors(admin)
     application = admin.open_application(consumer)
     admin.set_team(application, [("A02", "leader"), ("A01", "member")])
+    start = date.today() - timedelta(days=3)
+    for member in ("A02", "A01"):  # each declares about the client for the audit's year
+        admin.declare_impartiality(member, consumer, start.year, start)
     admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
-                                                     date.today() - timedelta(days=3), date.today()))
+                                                     start, date.today()))
     return consumer, application
 
 

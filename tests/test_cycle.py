@@ -180,3 +180,14 @@ def test_an_upheld_appeal_reopens_the_decision(cycle_db, scheme):
     assert entry.detail["reopened_decision"]["outcome"] == old.outcome  # the old decision stays in the trail
     assert workbench.stage_result(audit, "decision").redo_reason
     assert first.outcome == "rejected"
+
+
+def test_the_dashboard_counts_open_complaints_and_appeals_and_shows_the_history(cycle_db, scheme):
+    from audit_widgets.dashboard.pages import applicant_html, open_cases_html
+    workbench = Workbench(cycle_db, scheme, actor="demo")
+    assert "未结投诉 open complaints <b>0</b>，未结申诉 open appeals <b>0</b>" in open_cases_html(workbench)
+    workbench.record_complaint(received_on=date.today(), complainant="第三方", complainant_kind="third_party",
+                               about="certification_body", subject="审查员迟到")
+    assert "未结投诉 open complaints <b>1</b>" in open_cases_html(workbench)
+    page = applicant_html(workbench, "demo-consumer")
+    assert "认证历史 / certification history" in page and "missed_surveillance" in page

@@ -44,3 +44,35 @@ def audit_open(state: State, applicant_id, audit_type, on, reason, as_json) -> N
     audit_id = workbench.open_application(applicant_id, audit_type, on.date() if on else date.today(), reason=reason)
     emit({"audit": audit_id, "type": audit_type}, as_json,
          f"已开始审核 audit {audit_id}（{audit_type}）；工作簿 02–10 现在打开这次审核 / the workbooks now open it")
+
+
+@cli.group(cls=WorkbenchGroup)
+def auditors() -> None:
+    """人员能力记录 / Competence records of auditors, technical experts and committee members."""
+
+
+@auditors.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@json_option
+@pass_state
+def auditors_import(state: State, file, as_json) -> None:
+    """导入人员、能力证据与公正性声明（模板见 parameters/auditors_template.xlsx）/ Load people, their
+    evidence per domain and their impartiality declarations; the whole file or nothing."""
+    from .imports.auditors import read_competence_file
+    workbench = state.workbench()
+    records = read_competence_file(file, state.scheme, known_people={a.id for a in workbench.auditors()})
+    counts = workbench.import_people(records["people"], records["evidence"], records["declarations"])
+    emit(counts, as_json, f"已导入 imported: 人员 people {counts['people']}，能力证据 evidence {counts['evidence']}，"
+                          f"公正性声明 declarations {counts['declarations']}")
+
+
+@auditors.command("list")
+@json_option
+@pass_state
+def auditors_list(state: State, as_json) -> None:
+    """人员及其注册、能力证据与声明 / People with their registration, evidence and declarations."""
+    people = state.workbench().auditors()
+    lines = [f"{a.id} {a.name} {a.grade} 注册 {a.registration_no or '—'} 至 {a.registration_expires or '—'}；"
+             f"有证据的领域 evidenced {','.join(sorted(a.evidenced_domains())) or '—'}；声明 declarations {len(a.declarations)}"
+             for a in people]
+    emit(people, as_json, "\n".join(lines))

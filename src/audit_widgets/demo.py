@@ -16,9 +16,10 @@ from datetime import date, timedelta
 from .demo_data import Quality, wjx_survey_export, work_order_log, write_csv, write_xlsx
 from .domain import Answer
 from .imports.applicants import read_applicant_file
+from .imports.auditors import read_competence_file
 from .imports.surveys import read_survey
 from .imports.work_orders import read_work_orders
-from .paths import outputs_dir, project_root
+from .paths import competence_template, outputs_dir, project_root
 from .rules.cycle import outcome_level, suggested_outcome
 from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
 from .rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
@@ -37,6 +38,7 @@ DEMO_AUDITORS = (
     ("M02", "周静", "senior", ("a", "b", "c", "d"), date(2013, 2, 1), True),
 )
 COMMITTEE = ["M01", "M02"]
+DEMO_REGISTRATION_EXPIRES = date(2029, 12, 31)
 DEMO_CONTRACT_FEE = 30000.0
 
 
@@ -170,6 +172,22 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
         )
 
 
+DEMO_LICENCES = {"demo-special": {"medical_device": {"held": True, "reference": "沪浦食药监械经营许 20210033 号"},
+                                   "special_equipment": {"held": False, "reference": "不安装特种设备，不需要"},
+                                   "vehicle_repair": {"held": False, "reference": "不从事机动车维修，不需要"}}}
+DOMAIN_REASONS = {"a": "主营工业机械设备，属工业商品类", "b": "主营家用电器，属消费商品类",
+                  "c": "主营医学影像设备（医疗器械），属特殊商品类", "d": "成套智能家居产品，属复合商品类"}
+
+
+def _review(workbench: Workbench, demo: DemoApplicant, application_id: int, on: date) -> None:
+    """The application review, as a reviewer records it: accepted (the demo applicants qualify)."""
+    domains = workbench.get_applicant(demo.id).domains
+    workbench.record_review(application_id, licences=DEMO_LICENCES.get(demo.id, {}), credit_clear=True,
+                            credit_evidence=f"信用中国查询结果 {on}（演示）", domain_reason="；".join(
+                                DOMAIN_REASONS[d] for d in domains), accepted=True,
+                            reason="具备独立法人资格，资质齐全，无严重失信记录，本机构有该领域的审查员", reviewed_on=on)
+
+
 def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
     applicant = workbench.get_applicant(demo.id)
     audit_type = workbench.application(application_id).audit_type
@@ -177,11 +195,23 @@ def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today:
         for document in workbench.scheme.application_documents:
             workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
                                    f"{document.id}.pdf")
+        _review(workbench, demo, application_id, today - timedelta(days=50))
     workbench.set_team(application_id, list(demo.team))
+    audit_start = today - timedelta(days=20)
+    for auditor_id, _ in demo.team:  # each member declares about this client for the audit's year
+        workbench.declare_impartiality(auditor_id, demo.id, audit_start.year, audit_start - timedelta(days=7))
     lots = CaseLots.of(closed_cases(workbench.work_orders(demo.id)))
-    workbench.save_programme(application_id, plan_programme(
-        workbench.scheme, applicant, lots, audit_start=today - timedelta(days=20),
-        audit_end=today - timedelta(days=18), stage=audit_type, site_seed=demo.seed))
+    programme = plan_programme(workbench.scheme, applicant, lots, audit_start=audit_start,
+                               audit_end=today - timedelta(days=18), stage=audit_type, site_seed=demo.seed)
+    workbench.save_programme(application_id, programme)
+    team = [auditor_id for auditor_id, _ in demo.team]
+    sites = [*programme.site_sample.chosen, *programme.site_sample.drawn] if programme.site_sample else []
+    activities = ("首次会议、文件审核、服务过程测评", "现场测评、案例复核、末次会议")
+    agenda = [{"day": audit_start + timedelta(days=index), "site": site, "activity": activity, "auditors": team}
+              for index, (site, activity) in enumerate(zip(sites, activities))]
+    workbench.save_audit_plan(application_id, team_sent_on=audit_start - timedelta(days=10), agenda=agenda,
+                              objections=[] if demo.id != "demo-consumer" or audit_type != "initial" else [
+                                  {"member": "A06", "reason": "A06 曾为本公司提供咨询", "resolution": "A06 不参加本次审查组"}])
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
@@ -261,16 +291,31 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, application_id: int, ec
     run_stage(workbench, "certificate", demo.id, application_id)
 
 
+def competence_template_rows() -> tuple[list[dict], list[dict]]:
+    """The demo people and their evidence, as parameters/auditors_template.xlsx holds them."""
+    people, evidence = [], []
+    for number, (auditor_id, name, grade, domains, since, decides) in enumerate(DEMO_AUDITORS, start=1):
+        people.append({"id": auditor_id, "name": name, "grade": grade, "domains": list(domains),
+                       "auditor_since": since, "is_decision_maker": decides,
+                       "registration_no": f"CCAA-SM-{(since or date(2025, 1, 1)).year}-{number:04d}",
+                       "registration_expires": DEMO_REGISTRATION_EXPIRES})
+        evidence += [{"auditor_id": auditor_id, "domain": domain, "kind": "training",
+                      "reference": f"商品售后服务认证审查员培训及考核（{domain} 类）", "on": since or date(2025, 1, 1)}
+                     for domain in domains]
+    return people, evidence
+
+
 def register_auditors(workbench: Workbench) -> list[str]:
-    """Register the demo auditors and committee members not registered yet; return their ids."""
+    """Register the demo auditors and committee members not registered yet, with their
+    competence records, from parameters/auditors_template.xlsx (the file `audit-workbench
+    auditors import` reads); return their ids."""
     existing = {a.id for a in workbench.auditors()}
-    added = []
-    for auditor_id, name, grade, domains, since, decides in DEMO_AUDITORS:
-        if auditor_id not in existing:
-            workbench.add_auditor(auditor_id, name, grade, list(domains), auditor_since=since,
-                                  is_decision_maker=decides, competence_evidence="演示：培训与考核记录")
-            added.append(auditor_id)
-    return added
+    records = read_competence_file(competence_template(), workbench.scheme)
+    new = [p for p in records["people"] if p["id"] not in existing]
+    ids = {p["id"] for p in new}
+    if new:
+        workbench.import_people(new, [e for e in records["evidence"] if e["auditor_id"] in ids], [])
+    return [p["id"] for p in new]
 
 
 def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> list[str]:

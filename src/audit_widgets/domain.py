@@ -144,6 +144,32 @@ class AuditorProfile(Record):
     domains: tuple[str, ...]
     auditor_since: date | None = None  # when the auditor first qualified as 审查员
     consultancies: tuple[Consultancy, ...] = ()
+    registration_no: str = ""
+    registration_expires: date | None = None
+    evidence: tuple[CompetenceRecord, ...] = ()        # why they may audit each domain
+    declarations: tuple[Declaration, ...] = ()          # impartiality, per client and year
+
+    def evidenced_domains(self) -> set[str]:
+        return {e.domain for e in self.evidence}
+
+    def declaration(self, applicant_id: str, year: int) -> Declaration | None:
+        return next((d for d in self.declarations if d.applicant_id == applicant_id and d.year == year), None)
+
+
+@dataclass(frozen=True)
+class CompetenceRecord(Record):
+    domain: str
+    kind: str          # training, experience, witnessed
+    reference: str
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class Declaration(Record):
+    applicant_id: str
+    year: int
+    declared_on: date
+    conflicts: str = ""  # empty: no conflict declared
 
 
 @dataclass(frozen=True)
@@ -344,6 +370,28 @@ class StatusChange(Record):
     on: date
     decided_by: str
     recorded_by: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewRecord(Record):
+    application_id: int
+    licences: dict            # licence id -> {held, reference}
+    credit_clear: bool
+    credit_evidence: str
+    parent_authorisation: str
+    domain_reason: str
+    assessment: dict          # the rules' findings: problems, branch, licences_needed, competent
+    accepted: bool
+    reason: str
+    reviewed_by: str
+    reviewed_on: date
+
+
+@dataclass(frozen=True)
+class AuditPlanRecord(Record):
+    team_sent_on: date | None
+    objections: tuple[dict, ...]   # {member, reason, resolution}
+    agenda: tuple[dict, ...]       # {day, site, activity, auditors}
 
 
 @dataclass(frozen=True)

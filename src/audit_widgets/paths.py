@@ -30,6 +30,11 @@ def scheme_dir() -> Path:
     return Path(configured) if configured else project_root() / "parameters" / "scheme"
 
 
+def competence_template() -> Path:
+    """The competence records template (auditors, evidence, declarations), with the demo people."""
+    return project_root() / "parameters" / "auditors_template.xlsx"
+
+
 def mappings_dir() -> Path:
     return project_root() / "parameters" / "mappings"
 

@@ -31,12 +31,12 @@ INSPECTION_LEVELS: tuple[str, ...] = get_args(InspectionLevel)
 CaseField = Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
 CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
 # What a procedure stage must have before it may be signed off (procedure_stages.complete_when).
-CompletenessCheck = Literal["documents", "uscc", "team", "audit_dates", "answers", "sample_counts"]
+CompletenessCheck = Literal["documents", "uscc", "review", "team", "audit_dates", "answers", "sample_counts"]
 # Who signs a stage off: the audit team's leader, or a committee member who took the decision.
 Signer = Literal["team_leader", "decision_maker"]
 # The records a procedure stage can lock at sign-off (procedure_stages.locks).
-LockableRecord = Literal["applicant", "documents", "programme", "team", "contract", "case_sample", "surveys",
-                         "work_orders", "findings", "adjustments", "decision", "certificate"]
+LockableRecord = Literal["applicant", "documents", "review", "programme", "team", "audit_plan", "contract", "case_sample",
+                         "surveys", "work_orders", "findings", "adjustments", "decision", "certificate"]
 
 
 class Record(BaseModel):
@@ -253,6 +253,24 @@ class Choice(Record):
     name: str
 
 
+class RegistrationType(Record):
+    code: str = Field(pattern=r"^[0-9A-Z]{2}$")  # the USCC's first two characters
+    name: str
+
+
+class ApplicationReviewRules(Record):
+    eligible_registration_types: tuple[RegistrationType, ...]
+    refused_registration_types: tuple[RegistrationType, ...]
+    branch_markers: tuple[str, ...]
+
+
+class DomainLicence(Record):
+    domain: str
+    id: str
+    name: str
+    needed_when: str
+
+
 class DecisionOutcome(Record):
     id: str
     name: str
@@ -401,7 +419,7 @@ SECTION_FILES: dict[str, str] = {
     "complaint_actions": "lifecycle.yaml", "appeal_outcomes": "lifecycle.yaml",
     "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
-    "case_checks": "procedure.yaml",
+    "case_checks": "procedure.yaml", "application_review": "procedure.yaml", "domain_licences": "procedure.yaml",
 }
 
 
@@ -448,6 +466,8 @@ class Scheme(Record):
     procedure_stages: tuple[ProcedureStage, ...]
     application_documents: tuple[ApplicationDocument, ...]
     case_checks: tuple[CaseCheck, ...]
+    application_review: ApplicationReviewRules
+    domain_licences: tuple[DomainLicence, ...]
 
     # --- lookups (computed once; the model is frozen) -----------------------------------
     @cached_property

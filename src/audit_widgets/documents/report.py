@@ -119,7 +119,22 @@ def _team(scheme: Scheme, planning: dict) -> str:
     start, end = planning.get("audit_start"), planning.get("audit_end")
     return (heading("三、审查组与审查日期", "Audit team and dates")
             + f"<p>审查日期 audit dates：<b>{_e(start or '—')} 至 {_e(end or '—')}</b></p>"
-            + team_html(scheme, planning.get("team", []), planning.get("team_violations", [])))
+            + team_html(scheme, planning.get("team", []), planning.get("team_violations", []))
+            + _audit_plan(planning.get("audit_plan")))
+
+
+def _audit_plan(plan: dict | None) -> str:
+    """The plan sent to the client (17021-1 §9.2.3): the team's names, objections, the agenda."""
+    if not plan:
+        return "<p>未记录审核计划 / no audit plan recorded</p>"
+    objections = plan.get("objections") or []
+    agenda = [{**line, "auditors": "、".join(line.get("auditors", []))} for line in plan.get("agenda") or []]
+    return (heading("审核计划", "Audit plan", 3)
+            + f"<p>审查组名单发送受审核方 team sent to the client：{_e(plan.get('team_sent_on') or '—')}</p>"
+            + (table_html(objections, {"member": "成员 member", "reason": "异议 objection", "resolution": "处理 resolution"})
+               if objections else "<p>受审核方未对审查组成员提出异议 / no objection to a team member</p>")
+            + table_html(agenda, {"day": "日期 day", "site": "场所 site", "activity": "活动 activity",
+                                  "auditors": "审查员 auditors"}))
 
 
 def _sites(scheme: Scheme, planning: dict, report: dict) -> str:

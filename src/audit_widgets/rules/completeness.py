@@ -45,6 +45,15 @@ def team_gaps(team_check: TeamCheck, team_size: int) -> list[Gap]:
     return [Gap("team", v.auditor_id or v.code, v.zh, v.en) for v in team_check.violations]
 
 
+def review_gaps(review_accepted: bool | None) -> list[Gap]:
+    """None: no review recorded; False: refused (the application ends there)."""
+    if review_accepted is None:
+        return [Gap("review", "review", "尚未完成申请评审", "the application review is not recorded")]
+    if not review_accepted:
+        return [Gap("review", "review", "申请评审结论为不予受理", "the application was refused at review")]
+    return []
+
+
 def audit_date_gaps(programme: Programme | None) -> list[Gap]:
     if programme is None or programme.audit_start is None or programme.audit_end is None:
         return [Gap("audit_dates", "audit_dates", "尚未填写现场审核日期", "the on-site audit dates are not set")]

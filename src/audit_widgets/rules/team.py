@@ -1,5 +1,7 @@
-"""Audit team check (§8): leader, domain competence, impartiality. Every violation is
-returned, not only the first, so the reviewer can fix the team in one go."""
+"""Audit team check (§8; ISO/IEC 17021-1 §7.1–7.2, 7.4): leader, registration, domain
+competence with its evidence, impartiality (consultancy, the declaration for the client and
+year). Every violation is returned, not only the first, so the reviewer can fix the team in
+one go."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,6 +91,22 @@ def check_team(
                     f"{scheme.impartiality.consulting_lookback_years} years",
                     auditor.id,
                 ))
+        if role.counts_for_person_days and (auditor.registration_expires is None
+                                            or auditor.registration_expires < audit_date):
+            expired = f"已于 {auditor.registration_expires} 过期" if auditor.registration_expires else "无注册记录"
+            violations.append(Violation(
+                "registration", f"{who} 的审查员注册{expired}",
+                f"{auditor.id}: registration " + (f"expired on {auditor.registration_expires}"
+                                                  if auditor.registration_expires else "not on record"), auditor.id))
+        declaration = auditor.declaration(applicant_id, audit_date.year)
+        if declaration is None:
+            violations.append(Violation(
+                "no_declaration", f"{who} 尚未就该申请方作出 {audit_date.year} 年度公正性声明",
+                f"{auditor.id} has no impartiality declaration about this client for {audit_date.year}", auditor.id))
+        elif declaration.conflicts.strip():
+            violations.append(Violation(
+                "declared_conflict", f"{who} 声明存在利益冲突：{declaration.conflicts}",
+                f"{auditor.id} declared a conflict of interest: {declaration.conflicts}", auditor.id))
         if auditor.id in decision_makers:
             violations.append(Violation(
                 "decision_maker_on_team", f"{who} 是认证决定人员，不得参加审查组",
@@ -96,7 +114,15 @@ def check_team(
             ))
         if grade.counts_for_person_days and role.counts_for_person_days:
             counted.append(auditor.id)
-            covered.update(auditor.domains)
+            evidenced = auditor.evidenced_domains()
+            covered.update(set(auditor.domains) & evidenced)
+            unproven = [d for d in applicant_domains if d in auditor.domains and d not in evidenced]
+            if unproven:
+                violations.append(Violation(
+                    "domain_without_evidence",
+                    f"{who} 在领域 {'、'.join(domain_names.get(d, d) for d in unproven)} 没有能力证据（培训、经历或见证审核）",
+                    f"{auditor.id} has no competence evidence (training, experience, witnessed audit) for: "
+                    + ", ".join(unproven), auditor.id))
 
     missing = [d for d in applicant_domains if d not in covered]
     if missing:

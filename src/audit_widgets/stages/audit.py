@@ -55,6 +55,8 @@ def compute_planning(workbench: Workbench, applicant_id: str, application_id: in
         programme = view.programme(application_id)
         decision_makers = view.decision_makers()
         audit_type = view.application(application_id).audit_type
+        review = view.review(application_id)
+        audit_plan = view.audit_plan(application_id)
     plan = plan_audit(scheme, applicant, lots, audit_type)
     audit_date = (programme.audit_start if programme else None) or date.today()
     team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=applicant.domains,
@@ -72,7 +74,11 @@ def compute_planning(workbench: Workbench, applicant_id: str, application_id: in
         "audit_start": programme.audit_start if programme else None,
         "audit_end": programme.audit_end if programme else None,
         "cycle_plan": [e.as_dict() for e in programme.cycle_plan] if programme else [],
+        "review": review.as_dict() if review else None,
+        "audit_plan": audit_plan.as_dict() if audit_plan else None,
     }
+    if review is not None and not review.accepted:
+        return StageOutcome("done", result, f"不予受理：{review.reason}", f"Refused at review: {review.reason}")
     if not team:
         return StageOutcome("pending", result, "尚未组建审查组", "The audit team has not been set")
     return StageOutcome("done", result)

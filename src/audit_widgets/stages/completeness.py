@@ -4,7 +4,16 @@ from __future__ import annotations
 from datetime import date
 
 from ..evaluation import Evaluation, case_answers, evaluate, merged_answers
-from ..rules.completeness import Gap, answer_gaps, audit_date_gaps, document_gaps, sample_count_gaps, team_gaps, uscc_gaps
+from ..rules.completeness import (
+    Gap,
+    answer_gaps,
+    audit_date_gaps,
+    document_gaps,
+    review_gaps,
+    sample_count_gaps,
+    team_gaps,
+    uscc_gaps,
+)
 from ..rules.team import check_team
 from ..rules.uscc import check_uscc
 from ..store.repository import Workbench
@@ -24,6 +33,11 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, applicati
         if "uscc" in checks:
             uscc = check_uscc(applicant.uscc)
             gaps += uscc_gaps(uscc.valid, uscc.zh)
+        # An application is reviewed once, at the audits that go through the application stage.
+        if "review" in checks and scheme.procedure_by_id["application"].applies_to(
+                view.application(application_id).audit_type):
+            review = view.review(application_id)
+            gaps += review_gaps(review.accepted if review else None)
         if checks & {"team", "audit_dates"}:
             programme = view.programme(application_id)
             if "team" in checks:

@@ -9,7 +9,8 @@ WIDGETS = "audit_widgets.widgets"
 
 for stage in (
     Stage("application", audit.compute_application, (f"{WIDGETS}.applicant:ApplicantForm",)),
-    Stage("planning", audit.compute_planning, (f"{WIDGETS}.planning:PlanningPanel",)),
+    Stage("planning", audit.compute_planning, (f"{WIDGETS}.review:ReviewForm", f"{WIDGETS}.planning:PlanningPanel",
+                                               f"{WIDGETS}.audit_plan:AuditPlanForm")),
     Stage("contract", audit.compute_contract, (f"{WIDGETS}.contract:ContractForm",)),
     Stage("characteristic", audit.compute_characteristic,
           (f"{WIDGETS}.survey:SurveyPanel", f"{WIDGETS}.monitoring:MonitoringPanel",

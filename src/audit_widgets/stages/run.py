@@ -6,6 +6,7 @@ from .completeness import stage_gaps
 from .registry import StageOutcome, registry
 
 DECISION = "decision"  # the stage after which an audit's earlier results are final
+REVIEWED_BEFORE = ("application", "planning")  # the stages up to the review, which a refusal ends
 
 
 def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, application_id: int | None = None) -> StageOutcome:
@@ -26,6 +27,10 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, applicatio
         if recorded is not None:  # what the decision was taken on stays as it was recorded
             return StageOutcome("done", recorded.result, "已作出认证决定：本阶段结果为决定时所记录的结果",
                                 "The decision is taken: this stage's result is the one recorded then")
+    review = workbench.review(application_id)
+    if review is not None and not review.accepted and stage_id not in REVIEWED_BEFORE:
+        return StageOutcome("blocked", {"refused": review.reason}, f"申请评审不予受理，申请已终止：{review.reason}",
+                            f"The application was refused at review and has ended: {review.reason}")
     missing = workbench.missing_prerequisites(application_id, stage_id)
     if missing:
         names = "、".join(s.name for s in missing)

@@ -43,8 +43,11 @@ class ApplicationStore(StoreBase):
     def _open_audit(self, session: Session, applicant_id: str, stage: str, submitted_on: date, reason: str) -> int:
         self._row(session, models.Applicant, applicant_id)
         current = self._latest_application(session, applicant_id)
+        # The current audit is open until its decision, or until a refusal at review ends it.
         undecided = current is not None and session.scalar(select(models.Decision.id).where(
-            models.Decision.application_id == current.id)) is None
+            models.Decision.application_id == current.id)) is None and session.scalar(
+            select(models.ApplicationReview.id).where(models.ApplicationReview.application_id == current.id,
+                                                      models.ApplicationReview.accepted.is_(False))) is None
         certificate = _certificate_or_none(self._current_certificate(session, applicant_id))
         check_new_audit(self.scheme, stage, certificate=certificate,
                         current_undecided=current.stage if undecided else None, today=submitted_on, reason=reason)

@@ -98,6 +98,38 @@ class AuditProgramme(Base):
     site_sample: Mapped[dict | None] = mapped_column(JSON)  # which sites were chosen, which drawn, the seed
 
 
+class ApplicationReview(Base):
+    """The explicit review of an application before it is accepted (ISO/IEC 17065 §7.3)."""
+
+    __tablename__ = "application_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    licences: Mapped[dict] = mapped_column(JSON)  # licence id -> {held, reference}
+    credit_clear: Mapped[bool] = mapped_column(Boolean)
+    credit_evidence: Mapped[str] = mapped_column(String(300))
+    parent_authorisation: Mapped[str] = mapped_column(String(300))  # a branch's authorisation document
+    domain_reason: Mapped[str] = mapped_column(Text)
+    assessment: Mapped[dict] = mapped_column(JSON)  # what the rules found: problems, branch, competent auditors
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(64))
+    reviewed_on: Mapped[date] = mapped_column(Date)
+
+
+class AuditPlan(Base):
+    """The plan sent to the client (17021-1 §9.2.3): the team's names, objections, the agenda."""
+
+    __tablename__ = "audit_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    team_sent_on: Mapped[date | None] = mapped_column(Date)
+    objections: Mapped[list] = mapped_column(JSON)  # [{member, reason, resolution}]
+    agenda: Mapped[list] = mapped_column(JSON)  # [{day, site, activity, auditors}]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
 class Contract(Base):
     """The certification contract signed after the review (stage 3)."""
 
@@ -123,6 +155,35 @@ class Auditor(Base):
     auditor_since: Mapped[date | None] = mapped_column(Date)
     competence_evidence: Mapped[str] = mapped_column(Text, default="")
     is_decision_maker: Mapped[bool] = mapped_column(Boolean, default=False)
+    registration_no: Mapped[str] = mapped_column(String(64), default="")  # 注册证书编号
+    registration_expires: Mapped[date | None] = mapped_column(Date)
+
+
+class CompetenceEvidence(Base):
+    """Why a person may audit a domain: training, experience or a witnessed audit (17021-1 §7.1–7.2)."""
+
+    __tablename__ = "competence_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("auditors.id"), index=True)
+    domain: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(32))  # training, experience, witnessed
+    reference: Mapped[str] = mapped_column(String(300))
+    on: Mapped[date | None] = mapped_column(Date)
+
+
+class ImpartialityDeclaration(Base):
+    """A person's declaration about one client for one year (17021-1 §5.2, §7.4)."""
+
+    __tablename__ = "impartiality_declarations"
+    __table_args__ = (UniqueConstraint("auditor_id", "applicant_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("auditors.id"))
+    applicant_id: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    declared_on: Mapped[date] = mapped_column(Date)
+    conflicts: Mapped[str] = mapped_column(Text, default="")  # empty: none declared
 
 
 class Consultancy(Base):

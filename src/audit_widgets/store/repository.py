@@ -21,12 +21,13 @@ from .certification import CertificationStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
 from .planning import PlanningStore
+from .review import ReviewStore
 from .runs import RunStore
 from .team import TeamStore
 
 
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, RunStore):
+                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RunStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

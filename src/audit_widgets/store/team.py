@@ -1,11 +1,13 @@
-"""Auditors, their consultancies (for impartiality) and the audit team of an application."""
+"""Auditors and committee members with their competence records (registration, evidence per
+domain, impartiality declarations per client and year), their consultancies, and the audit
+team of an application."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import select
 
-from ..domain import AuditorProfile, Consultancy, TeamMember
+from ..domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, TeamMember
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
@@ -14,7 +16,8 @@ from .base import StoreBase
 class TeamStore(StoreBase):
     def add_auditor(self, auditor_id: str, name: str, grade: str, domains: list[str], *,
                     auditor_since: date | None = None, is_decision_maker: bool = False,
-                    competence_evidence: str = "") -> None:
+                    competence_evidence: str = "", registration_no: str = "",
+                    registration_expires: date | None = None) -> None:
         if grade not in self.scheme.grades_by_id:
             raise ConflictError(f"未知的审查员等级「{grade}」", f"Unknown auditor grade '{grade}'")
         with self._writing_session() as session:
@@ -22,8 +25,50 @@ class TeamStore(StoreBase):
                 raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists")
             session.add(models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
                                        auditor_since=auditor_since, is_decision_maker=is_decision_maker,
-                                       competence_evidence=competence_evidence))
+                                       competence_evidence=competence_evidence, registration_no=registration_no,
+                                       registration_expires=registration_expires))
             self._trail(session, "add", "auditor", auditor_id, {"grade": grade, "domains": list(domains)})
+
+    def import_people(self, people: list[dict], evidence: list[dict], declarations: list[dict]) -> dict:
+        """Load competence records (validated by imports.auditors) in one transaction: each
+        person is added or updated, their evidence replaced by the file's, their declarations
+        added (or replaced for the same client and year)."""
+        with self._writing_session() as session:
+            for person in people:
+                row = session.get(models.Auditor, person["id"])
+                if row is None:
+                    session.add(models.Auditor(**person))
+                else:
+                    for key, value in person.items():
+                        setattr(row, key, value)
+            session.flush()
+            listed = {p["id"] for p in people} | {e["auditor_id"] for e in evidence}
+            for row in session.scalars(select(models.CompetenceEvidence).where(
+                    models.CompetenceEvidence.auditor_id.in_(listed))):
+                session.delete(row)
+            session.flush()
+            for record in evidence:
+                self._row(session, models.Auditor, record["auditor_id"])
+                session.add(models.CompetenceEvidence(**record))
+            for record in declarations:
+                self._row(session, models.Auditor, record["auditor_id"])
+                old = session.scalar(select(models.ImpartialityDeclaration).where(
+                    models.ImpartialityDeclaration.auditor_id == record["auditor_id"],
+                    models.ImpartialityDeclaration.applicant_id == record["applicant_id"],
+                    models.ImpartialityDeclaration.year == record["year"]))
+                if old is not None:
+                    session.delete(old)
+                    session.flush()
+                session.add(models.ImpartialityDeclaration(**record))
+            counts = {"people": len(people), "evidence": len(evidence), "declarations": len(declarations)}
+            self._trail(session, "import", "auditors", ",".join(sorted(listed))[:128], counts)
+            return counts
+
+    def declare_impartiality(self, auditor_id: str, applicant_id: str, year: int, declared_on: date,
+                             conflicts: str = "") -> None:
+        """A person's declaration about a client for a year; a declared conflict keeps them off its teams."""
+        self.import_people([], [], [{"auditor_id": auditor_id, "applicant_id": applicant_id, "year": year,
+                                     "declared_on": declared_on, "conflicts": conflicts}])
 
     def add_consultancy(self, auditor_id: str, applicant_id: str, last_day: date) -> None:
         with self._writing_session() as session:
@@ -36,8 +81,17 @@ class TeamStore(StoreBase):
             consultancies: dict[str, list[Consultancy]] = {}
             for c in session.scalars(select(models.Consultancy)):
                 consultancies.setdefault(c.auditor_id, []).append(Consultancy(c.applicant_id, c.last_day))
+            evidence: dict[str, list[CompetenceRecord]] = {}
+            for e in session.scalars(select(models.CompetenceEvidence).order_by(models.CompetenceEvidence.id)):
+                evidence.setdefault(e.auditor_id, []).append(CompetenceRecord(e.domain, e.kind, e.reference, e.on))
+            declared: dict[str, list[Declaration]] = {}
+            for d in session.scalars(select(models.ImpartialityDeclaration)):
+                declared.setdefault(d.auditor_id, []).append(Declaration(d.applicant_id, d.year, d.declared_on,
+                                                                         d.conflicts or ""))
             return [AuditorProfile(a.id, a.name, a.grade, tuple(a.domains), a.auditor_since,
-                                   tuple(consultancies.get(a.id, ())))
+                                   tuple(consultancies.get(a.id, ())), a.registration_no or "",
+                                   a.registration_expires, tuple(evidence.get(a.id, ())),
+                                   tuple(declared.get(a.id, ())))
                     for a in session.scalars(select(models.Auditor).order_by(models.Auditor.id))]
 
     def decision_makers(self) -> list[str]:

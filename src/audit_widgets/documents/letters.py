@@ -1,0 +1,42 @@
+"""The letter that tells an applicant its application was refused at review, with the
+reasons (ISO/IEC 17065 §7.3: a refusal is recorded and communicated)."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from ..files import write_atomically
+from ..paths import audit_outputs_dir
+from ..store.repository import Workbench
+from .page import document, facts_table, heading
+
+REFUSAL_FILE = "refusal_letter.html"
+
+
+def refusal_letter_html(workbench: Workbench, application_id: int) -> str:
+    review = workbench.review(application_id)
+    if review is None or review.accepted:
+        raise ValueError("the application was not refused at review")
+    application = workbench.application(application_id)
+    applicant = workbench.get_applicant(application.applicant_id)
+    meta = workbench.scheme.meta
+    problems = "".join(f"<li>{html.escape(p['zh'])}<br><span class='en'>{html.escape(p['en'])}</span></li>"
+                       for p in review.assessment.get("problems", []))
+    body = ("<h1>不予受理通知书</h1><p class='muted' style='text-align:center'>Notice of refusal of the application</p>"
+            + facts_table([("申请方 applicant", html.escape(applicant.name)),
+                           ("统一社会信用代码 USCC", html.escape(applicant.uscc)),
+                           ("申请日期 applied on", str(application.submitted_on)),
+                           ("评审日期 reviewed on", str(review.reviewed_on)),
+                           ("评审人 reviewer", html.escape(review.reviewed_by))])
+            + heading("不予受理的理由", "Reasons")
+            + f"<p>{html.escape(review.reason)}</p>" + (f"<ul>{problems}</ul>" if problems else "")
+            + f"<p>贵单位如对本决定有异议，可自收到本通知之日起向{html.escape(meta.certification_body)}提出申诉。"
+              "<br><span class='en'>You may appeal against this decision to the certification body.</span></p>"
+            + f"<p style='text-align:right'>{html.escape(meta.certification_body)}<br>{review.reviewed_on}</p>")
+    return document(f"不予受理通知书 {applicant.name}", body)
+
+
+def write_refusal_letter(workbench: Workbench, application_id: int) -> Path:
+    applicant_id = workbench.application(application_id).applicant_id
+    return write_atomically(audit_outputs_dir(applicant_id) / REFUSAL_FILE,
+                            refusal_letter_html(workbench, application_id))

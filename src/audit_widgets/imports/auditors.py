@@ -1,0 +1,214 @@
+"""The competence records file (`audit-workbench auditors import FILE.xlsx`; template in
+parameters/auditors_template.xlsx): three sheets, the people (auditors, technical experts and
+committee members with their registration), the evidence for each domain they audit, and their
+impartiality declarations per client and year. Read streaming; every problem is listed with its
+sheet, row and field, and nothing is written unless the whole file is valid."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InputFileError, Problem
+from ..scheme import Scheme
+
+EVIDENCE_KINDS = {"training": "培训", "experience": "经历", "witnessed": "见证审核"}
+SHEETS = {
+    "people": ("人员 people", {"编号 id": "id", "姓名 name": "name", "资格等级 grade": "grade",
+                               "专业领域 domains": "domains", "任审查员起始 auditor_since": "auditor_since",
+                               "认证决定人员 decision_maker": "is_decision_maker",
+                               "注册编号 registration_no": "registration_no",
+                               "注册有效期至 registration_expires": "registration_expires"}),
+    "evidence": ("能力证据 evidence", {"人员编号 auditor_id": "auditor_id", "领域 domain": "domain",
+                                       "证据类别 kind": "kind", "证据说明 reference": "reference", "日期 on": "on"}),
+    "declarations": ("公正性声明 declarations", {"人员编号 auditor_id": "auditor_id",
+                                                 "申请方编号 applicant_id": "applicant_id", "年度 year": "year",
+                                                 "声明日期 declared_on": "declared_on", "利益冲突 conflicts": "conflicts"}),
+}
+MAX_PROBLEMS = 200  # stop reading once the list is this long: the file needs fixing anyway
+
+
+def _day(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+class PersonRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    name: str = Field(min_length=1, max_length=100)
+    grade: str
+    domains: list[str]
+    auditor_since: date | None = None
+    is_decision_maker: bool = False
+    registration_no: str = ""
+    registration_expires: date | None = None
+
+    @field_validator("domains", mode="before")
+    @classmethod
+    def _split(cls, value):
+        return [d.strip() for d in str(value or "").replace("，", ",").split(",") if d.strip()]
+
+    @field_validator("auditor_since", "registration_expires", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return _day(value)
+
+    @field_validator("is_decision_maker", mode="before")
+    @classmethod
+    def _yes(cls, value):
+        return str(value or "").strip().lower() in ("1", "true", "yes", "是", "y")
+
+    @field_validator("registration_no", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return "" if value is None else str(value).strip()
+
+
+class EvidenceRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    auditor_id: str
+    domain: str
+    kind: str
+    reference: str = Field(min_length=1, max_length=300)
+    on: date | None = None
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return _day(value)
+
+
+class DeclarationRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    auditor_id: str
+    applicant_id: str
+    year: int = Field(ge=2000, le=2100)
+    declared_on: date
+    conflicts: str = ""
+
+    @field_validator("declared_on", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return _day(value)
+
+    @field_validator("conflicts", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return "" if value is None else str(value).strip()
+
+
+MODELS = {"people": PersonRow, "evidence": EvidenceRow, "declarations": DeclarationRow}
+
+
+def read_competence_file(path: str | Path, scheme: Scheme, known_people: set[str] = frozenset()) -> dict:
+    """{"people": [...], "evidence": [...], "declarations": [...]} as the store takes them, or an
+    InputFileError listing every problem (sheet, row, field)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError("找不到文件", "File not found", file=path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InputFileError("不是可读的 XLSX 文件", f"Not a readable XLSX file: {exc}", file=path) from None
+    problems: list[Problem] = []
+    records: dict[str, list[dict]] = {}
+    try:
+        for key, (title, columns) in SHEETS.items():
+            records[key] = _read_sheet(book, title, columns, MODELS[key], problems)
+    finally:
+        book.close()
+    people = {p["id"] for p in records["people"]} | set(known_people)
+    grades, domains = set(scheme.grades_by_id), {d.id for d in scheme.domains}
+    for row, person in enumerate(records["people"], start=2):
+        if person["grade"] not in grades:
+            problems.append(Problem(zh=f"未知的资格等级「{person['grade']}」", en=f"unknown grade '{person['grade']}'",
+                                    row=row, column=f"{SHEETS['people'][0]}.资格等级 grade"))
+        for domain in person["domains"]:
+            if domain not in domains:
+                problems.append(Problem(zh=f"未知的领域「{domain}」", en=f"unknown domain '{domain}'", row=row,
+                                        column=f"{SHEETS['people'][0]}.专业领域 domains"))
+    for key in ("evidence", "declarations"):
+        for row, record in enumerate(records[key], start=2):
+            if record["auditor_id"] not in people:
+                problems.append(Problem(zh=f"人员「{record['auditor_id']}」不在人员表中，也未登记",
+                                        en=f"person '{record['auditor_id']}' is neither in the people sheet nor registered",
+                                        row=row, column=f"{SHEETS[key][0]}.人员编号 auditor_id"))
+    for row, record in enumerate(records["evidence"], start=2):
+        if record["domain"] not in domains:
+            problems.append(Problem(zh=f"未知的领域「{record['domain']}」", en=f"unknown domain '{record['domain']}'",
+                                    row=row, column=f"{SHEETS['evidence'][0]}.领域 domain"))
+        if record["kind"] not in EVIDENCE_KINDS:
+            problems.append(Problem(zh=f"证据类别应为 {'、'.join(EVIDENCE_KINDS)}", en="kind must be one of: "
+                                    + ", ".join(EVIDENCE_KINDS), row=row, column=f"{SHEETS['evidence'][0]}.证据类别 kind"))
+    if problems:
+        raise InputFileError(f"人员能力记录有 {len(problems)} 处问题，未导入任何内容",
+                             f"{len(problems)} problems in the competence records; nothing was imported",
+                             file=path, problems=problems[:MAX_PROBLEMS])
+    return records
+
+
+def _read_sheet(book, title: str, columns: dict[str, str], model: type[BaseModel], problems: list[Problem]) -> list[dict]:
+    if title not in book.sheetnames:
+        problems.append(Problem(zh=f"缺少工作表「{title}」", en=f"sheet '{title}' is missing", entry=title))
+        return []
+    rows = book[title].iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        problems.append(Problem(zh="缺少列：" + "、".join(missing), en="missing columns: " + ", ".join(missing),
+                                entry=title, row=1))
+        return []
+    index = {columns[h]: i for i, h in enumerate(header) if h in columns}
+    records = []
+    for number, values in enumerate(rows, start=2):
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if not any(v not in (None, "") for v in values):
+            continue
+        raw = {field: values[i] if i < len(values) else None for field, i in index.items()}
+        try:
+            records.append(model(**raw).model_dump())
+        except (ValidationError, ValueError) as exc:
+            errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": ("",), "msg": str(exc)}]
+            for error in errors:
+                field = str(error["loc"][0]) if error["loc"] else ""
+                header_name = next((h for h, f in columns.items() if f == field), field)
+                problems.append(Problem(zh=f"取值无效：{error['msg']}", en=f"invalid value: {error['msg']}",
+                                        row=number, column=f"{title}.{header_name}"))
+    return records
+
+
+def write_competence_file(path: str | Path, people: list[dict], evidence: list[dict],
+                          declarations: list[dict] = ()) -> Path:
+    """Write a competence records file in the layout read_competence_file reads (the template)."""
+    from openpyxl import Workbook
+    book = Workbook()
+    book.remove(book.active)
+    for key, rows in (("people", people), ("evidence", evidence), ("declarations", declarations)):
+        title, columns = SHEETS[key]
+        sheet = book.create_sheet(title)
+        sheet.append(list(columns))
+        for row in rows:
+            values = []
+            for field in columns.values():
+                value = row.get(field)
+                if isinstance(value, (list, tuple)):
+                    value = ",".join(value)
+                elif isinstance(value, bool):
+                    value = "是" if value else ""
+                elif isinstance(value, date):
+                    value = value.isoformat()
+                values.append(value)
+            sheet.append(values)
+    path = Path(path)
+    book.save(path)
+    return path

@@ -1,0 +1,76 @@
+"""AuditPlanForm (02): the audit plan sent to the client (ISO/IEC 17021-1 §9.2.3): when the
+team's names went out, each objection to a member and how it was resolved, and the agenda per
+site and day. One line per entry, fields separated by |; the plan is part of the report."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as widgets
+
+from ..errors import ConflictError
+from .base import BoundWidget, table_html
+
+WIDE = widgets.Layout(width="640px", height="90px")
+
+
+def _lines(text: str, fields: int) -> list[list[str]]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != fields:
+            raise ConflictError(f"第 {number} 行应有 {fields} 段，以 | 分隔",
+                                f"Line {number} needs {fields} fields separated by |")
+        rows.append(parts)
+    return rows
+
+
+class AuditPlanForm(BoundWidget):
+    edits = "audit_plan"
+
+    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, application_id, read_only)
+        plan = workbench.audit_plan(self.application_id)
+        self.team_sent_on = widgets.DatePicker(description="名单发送日", value=plan.team_sent_on if plan else None)
+        self.objections = widgets.Textarea(
+            layout=WIDE, placeholder="成员编号 | 异议理由 | 处理结果 / member | reason | resolution",
+            value="\n".join(f"{o['member']} | {o['reason']} | {o['resolution']}" for o in plan.objections) if plan else "")
+        self.agenda = widgets.Textarea(
+            layout=WIDE, placeholder="YYYY-MM-DD | 场所 | 活动 | 审查员编号,… / day | site | activity | auditors",
+            value="\n".join(f"{a['day']} | {a['site']} | {a['activity']} | {','.join(a['auditors'])}"
+                            for a in plan.agenda) if plan else "")
+        self.save_button = widgets.Button(description="保存审核计划 / save plan", layout=widgets.Layout(width="auto"))
+        self.save_button.on_click(lambda _: self.save())
+        self.shown = widgets.HTML()
+        for control in (self.team_sent_on, self.objections, self.agenda, self.save_button):
+            control.disabled = self.read_only
+        self.children = [widgets.HTML("<h3>审核计划 / audit plan</h3>"), self.lock_banner(), self.team_sent_on,
+                         widgets.HTML("<small>对审查组成员的异议 objections to a member</small>"), self.objections,
+                         widgets.HTML("<small>日程 agenda（每个场所每天一行 one line per site and day）</small>"), self.agenda,
+                         self.save_button, self.message, self.shown]
+        self.show(plan)
+
+    def show(self, plan) -> None:
+        if plan is None:
+            self.shown.value = ""
+            return
+        self.shown.value = table_html([{**a, "auditors": "、".join(a["auditors"])} for a in plan.agenda],
+                                      {"day": "日期", "site": "场所", "activity": "活动", "auditors": "审查员"})
+
+    def save(self) -> None:
+        def write() -> None:
+            objections = [dict(zip(("member", "reason", "resolution"), row)) for row in _lines(self.objections.value, 3)]
+            agenda = []
+            for day, site, activity, auditors in _lines(self.agenda.value, 4):
+                try:
+                    when = date.fromisoformat(day)
+                except ValueError:
+                    raise ConflictError(f"日期「{html.escape(day)}」应为 YYYY-MM-DD", f"Day '{day}' must be YYYY-MM-DD") from None
+                agenda.append({"day": when, "site": site, "activity": activity,
+                               "auditors": [a.strip() for a in auditors.split(",") if a.strip()]})
+            self.workbench.save_audit_plan(self.application_id, team_sent_on=self.team_sent_on.value,
+                                           objections=objections, agenda=agenda)
+        if self.write(write, "审核计划已保存", "audit plan saved"):
+            self.show(self.workbench.audit_plan(self.application_id))
