@@ -191,3 +191,46 @@ def test_the_dashboard_counts_open_complaints_and_appeals_and_shows_the_history(
     assert "未结投诉 open complaints <b>1</b>" in open_cases_html(workbench)
     page = applicant_html(workbench, "demo-consumer")
     assert "认证历史 / certification history" in page and "missed_surveillance" in page
+
+
+def test_a_change_of_the_holders_name_is_recorded_and_reissues_the_certificate(cycle_db, scheme):
+    workbench = Workbench(cycle_db, scheme, actor="M01")
+    old = workbench.certificate_for("demo-industrial")
+    new = workbench.change_holder_details("demo-industrial", name="苏州恒远精密装备有限公司", on=date.today(),
+                                          reason="营业执照变更（演示）")
+    assert new.replaces == old.number and new.number != old.number
+    assert (new.level_rank, new.expires_on, new.status) == (old.level_rank, old.expires_on, "valid")
+    assert workbench.find_certificate(old.number).status == "superseded"
+    assert workbench.status_history(old.number)[-1].reason == "holder_details_changed"
+    assert workbench.get_applicant("demo-industrial").name == "苏州恒远精密装备有限公司"
+    entry = [t for t in workbench.trail("applicant") if t.action == "change_details"][-1]
+    assert entry.detail["from"]["name"] == "苏州恒远精密机械有限公司"
+
+
+def test_the_contract_keeps_the_holders_duty_to_notify_changes(demo_db, scheme):
+    workbench = Workbench(demo_db, scheme)
+    contract = workbench.contract(workbench.audits("demo-consumer")[0].id)
+    assert any("30 日内书面通知" in clause for clause in contract.obligations)
+
+
+def test_records_past_their_retention_are_listed_and_disposed_of_only_on_request(cycle_db, scheme):
+    workbench = Workbench(cycle_db, scheme, actor="admin")
+    path = cycle_db.removeprefix("sqlite:///")
+    assert workbench.records_due_for_disposal(date.today()) == []  # the demo's cycles are all kept
+    later = date.today().replace(year=date.today().year + 7)
+    due = {(r.applicant_id, r.audit_type) for r, _ in workbench.records_due_for_disposal(later)}
+    # demo-industrial's first cycle (initial and its surveillances) and demo-special's refusal; not
+    # the running cycles.
+    assert due == {("demo-industrial", "initial"), ("demo-industrial", "surveillance"), ("demo-special", "initial")}
+    recert = workbench.audits("demo-industrial")[-1].id
+    before = database_digest(path)
+    with pytest.raises(WorkbenchError):
+        workbench.dispose_of_audit(recert, later, "期满")  # its cycle is running
+    assert database_digest(path) == before
+    result = CliRunner().invoke(cli, ["--db", cycle_db, "records", "dispose", "--audit", "1", "--reason", "期满"])
+    assert result.exit_code == 1 and "--yes" in result.output  # nothing without the confirmation
+    first = workbench.audits("demo-industrial")[0].id
+    counts = workbench.dispose_of_audit(first, later, "保存期满（两个认证周期）")
+    assert counts["checklist_answers"] and counts["stage_results"]
+    assert first not in {a.id for a in workbench.audits("demo-industrial")}
+    assert [t for t in workbench.trail("application") if t.action == "dispose"][-1].detail["deleted"]

@@ -76,3 +76,41 @@ def auditors_list(state: State, as_json) -> None:
              f"有证据的领域 evidenced {','.join(sorted(a.evidenced_domains())) or '—'}；声明 declarations {len(a.declarations)}"
              for a in people]
     emit(people, as_json, "\n".join(lines))
+
+
+@cli.group(cls=WorkbenchGroup)
+def records() -> None:
+    """记录保存与处置 / Record retention and disposal (record_retention_cycles)."""
+
+
+@records.command("due-for-disposal")
+@click.option("--on", "on", type=DAY, default=None, help="按该日计算（默认今天）/ as of this day (default today)")
+@json_option
+@pass_state
+def records_due(state: State, on, as_json) -> None:
+    """列出保存期已满、可以处置的审核记录（不删除任何内容）/ List the audits whose records are past
+    their retention; nothing is deleted."""
+    day = on.date() if on else date.today()
+    due = state.workbench().records_due_for_disposal(day)
+    rows = [{**record.__dict__, "kept_until": kept} for record, kept in due]
+    text = "\n".join(f"{r['applicant_id']} 审核 audit {r['audit_id']} {r['audit_type']}：周期结束 cycle ended "
+                     f"{r['cycle_ended']}，保存至 kept until {r['kept_until']}" for r in rows)
+    emit(rows, as_json, text or f"没有到期的记录 / nothing is due on {day}")
+
+
+@records.command("dispose")
+@click.option("--audit", "audit_id", type=int, required=True, help="审核编号 / audit id")
+@click.option("--reason", required=True, help="处置依据 / the basis of the disposal")
+@click.option("--on", "on", type=DAY, default=None, help="处置日期（默认今天）/ day (default today)")
+@click.option("--yes", is_flag=True, help="确认删除 / confirm the deletion")
+@json_option
+@pass_state
+def records_dispose(state: State, audit_id, reason, on, yes, as_json) -> None:
+    """删除一次保存期已满的审核的全部记录（须 --yes；审计追踪保留处置记录）/ Delete every record of an
+    audit past its retention (needs --yes; the trail keeps what was disposed of)."""
+    from .errors import InputFileError
+    if not yes:
+        raise InputFileError("删除不可恢复：确认请加 --yes", "Deletion cannot be undone: add --yes to confirm")
+    counts = state.workbench().dispose_of_audit(audit_id, on.date() if on else date.today(), reason)
+    emit(counts, as_json, f"已处置审核 {audit_id} 的记录 / disposed of audit {audit_id}'s records：" + "，".join(
+        f"{table} {n}" for table, n in counts.items() if n))

@@ -223,6 +223,7 @@ class Contract(Record):
     fee: float
     person_days: float | None = None
     recorded_by: str = ""
+    obligations: tuple[str, ...] = ()  # the holder's obligations the contract states (notify changes …)
 
 
 # --- case samples -------------------------------------------------------------------------

@@ -271,6 +271,11 @@ class DomainLicence(Record):
     needed_when: str
 
 
+class ContractObligation(Record):
+    id: str
+    text: str
+
+
 class DecisionOutcome(Record):
     id: str
     name: str
@@ -420,6 +425,7 @@ SECTION_FILES: dict[str, str] = {
     "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
     "case_checks": "procedure.yaml", "application_review": "procedure.yaml", "domain_licences": "procedure.yaml",
+    "contract_obligations": "procedure.yaml",
 }
 
 
@@ -468,6 +474,7 @@ class Scheme(Record):
     case_checks: tuple[CaseCheck, ...]
     application_review: ApplicationReviewRules
     domain_licences: tuple[DomainLicence, ...]
+    contract_obligations: tuple[ContractObligation, ...]
 
     # --- lookups (computed once; the model is frozen) -----------------------------------
     @cached_property

@@ -149,38 +149,69 @@ class CertificationStore(StoreBase):
                          current: models.Certificate | None, kind: str, issued_on: date) -> models.Certificate:
         """A first certificate, a recertified one, or one reissued at a new level; the one it
         replaces is marked superseded, and the new one names it (the number history)."""
-        applicant = application.applicant
-        year = decision.decided_on.year
-        issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
-            models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
-        number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
-        scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services,
-                      tuple(site["name"] for site in applicant.sites or ()))
-        replaces, expires_on, reason = None, expiry_date(self.scheme, decision.decided_on), "初次发证 issued"
+        replaces, expires_on, reason = None, expiry_date(self.scheme, decision.decided_on), None
         if kind == "reissue":  # a new level within the cycle: the cycle's dates stay
-            replaces, expires_on, reason = current.number, current.expires_on, "level_changed"
+            replaces, expires_on, reason = current, current.expires_on, "level_changed"
         elif application.stage == "recertification" and current is not None:
             effect = check_decision(self.scheme, application.stage, decision.outcome, level_rank=decision.level_rank,
                                     certificate=certificate_record(current), decided_on=decision.decided_on)
             _, expires_on = recertified_dates(self.scheme, certificate_record(current), decision.decided_on,
                                               effect.continuous)
-            replaces, reason = current.number, "recertified"
-        if replaces is not None and current.status in IN_FORCE:
-            self._change_status(session, current, "superseded", reason, issued_on, "、".join(decision.members))
+            replaces, reason = current, "recertified"
+        return self._issue(session, application.applicant, application.id, level_rank=decision.level_rank,
+                           year=decision.decided_on.year, issued_on=issued_on, expires_on=expires_on,
+                           replaces=replaces, reason=reason, decided_by="、".join(decision.members))
+
+    def _issue(self, session, applicant: models.Applicant, application_id: int, *, level_rank: int, year: int,
+               issued_on: date, expires_on: date, replaces: models.Certificate | None, reason: str | None,
+               decided_by: str) -> models.Certificate:
+        """Number and issue a certificate with the applicant's details and scope as they are now;
+        the certificate it replaces (if any) becomes superseded for `reason`."""
+        issued_this_year = session.scalar(select(func.count()).select_from(models.Certificate).where(
+            models.Certificate.number.like(f"{certificate_year_prefix(self.scheme, year)}%")))
+        number = certificate_number(self.scheme, year, "".join(applicant.domains), issued_this_year + 1)
+        scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services,
+                      tuple(site["name"] for site in applicant.sites or ()))
+        if replaces is not None and replaces.status in IN_FORCE:
+            self._change_status(session, replaces, "superseded", reason, issued_on, decided_by)
         row = models.Certificate(
-            number=number, applicant_id=applicant.id, application_id=application.id,
-            level_rank=decision.level_rank, scope=_scope_data(scope), issued_on=issued_on, expires_on=expires_on,
-            status="valid", scheme_version=self.scheme.meta.version, replaces=replaces)
+            number=number, applicant_id=applicant.id, application_id=application_id,
+            level_rank=level_rank, scope=_scope_data(scope), issued_on=issued_on, expires_on=expires_on,
+            status="valid", scheme_version=self.scheme.meta.version,
+            replaces=replaces.number if replaces is not None else None)
         session.add(row)
         # Who decided (the committee) and who issued (the person acting) are both kept.
         session.add(models.StatusChangeRecord(
             certificate_number=number, from_status=None, to_status="valid",
-            reason=f"换发 replaces {replaces}" if replaces else "初次发证 issued", changed_on=issued_on,
-            decided_by="、".join(decision.members), recorded_by=self.actor))
-        self._trail(session, "issue", "certificate", number, {"level_rank": decision.level_rank, "replaces": replaces},
-                    applicant=applicant.id)
+            reason=f"换发 replaces {replaces.number}" if replaces is not None else "初次发证 issued",
+            changed_on=issued_on, decided_by=decided_by, recorded_by=self.actor))
+        self._trail(session, "issue", "certificate", number,
+                    {"level_rank": level_rank, "replaces": row.replaces}, applicant=applicant.id)
         session.flush()
         return row
+
+    def change_holder_details(self, applicant_id: str, *, on: date, reason: str, name: str | None = None,
+                              address: str | None = None) -> Certificate | None:
+        """Record a change of the holder's name or address (which the contract obliges it to
+        notify) and reissue its valid certificate under a new number with the new details, the
+        same level and expiry. Returns the new certificate, or None when none was in force."""
+        if not reason.strip() or not ((name or "").strip() or (address or "").strip()):
+            raise ConflictError("请填写新的名称或地址，以及变更依据", "Give the new name or address, and the basis of the change")
+        with self._writing_session() as session:
+            applicant = self._row(session, models.Applicant, applicant_id)
+            before = {"name": applicant.name, "address": applicant.address}
+            applicant.name = (name or "").strip() or applicant.name
+            applicant.address = (address or "").strip() or applicant.address
+            self._trail(session, "change_details", "applicant", applicant_id,
+                        {"from": before, "to": {"name": applicant.name, "address": applicant.address},
+                         "reason": reason, "on": on.isoformat()}, applicant=applicant_id)
+            current = self._current_certificate(session, applicant_id)
+            if current is None or current.status != "valid":
+                return None
+            row = self._issue(session, applicant, current.application_id, level_rank=current.level_rank,
+                              year=on.year, issued_on=on, expires_on=current.expires_on, replaces=current,
+                              reason="holder_details_changed", decided_by=self.actor)
+            return certificate_record(row)
 
     def certificate_for(self, applicant_id: str) -> Certificate | None:
         """The applicant's current certificate (the newest, which no other replaced)."""

@@ -143,6 +143,8 @@ class Contract(Base):
     person_days: Mapped[float | None] = mapped_column(Float)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The holder's obligations as the contract states them (the duty to notify changes …).
+    obligations: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class Auditor(Base):

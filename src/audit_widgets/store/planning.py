@@ -52,14 +52,16 @@ class PlanningStore(StoreBase):
             programme = session.scalar(select(models.AuditProgramme).where(
                 models.AuditProgramme.application_id == application_id))
             values = dict(contract_no=contract_no, signed_on=signed_on, fee=float(fee),
-                          person_days=programme.person_days if programme else None, recorded_by=self.actor)
+                          person_days=programme.person_days if programme else None, recorded_by=self.actor,
+                          obligations=[o.text for o in self.scheme.contract_obligations])
             self._upsert(session, models.Contract, application_id, values)
             self._trail(session, "sign", "contract", application_id, values, application=application_id)
-            return Contract(**values)
+            return Contract(**{**values, "obligations": tuple(values["obligations"])})
 
     def contract(self, application_id: int) -> Contract | None:
         with self._reading_session() as session:
             row = session.scalar(select(models.Contract).where(models.Contract.application_id == application_id))
             if row is None:
                 return None
-            return Contract(row.contract_no, row.signed_on, row.fee, row.person_days, row.recorded_by)
+            return Contract(row.contract_no, row.signed_on, row.fee, row.person_days, row.recorded_by,
+                            tuple(row.obligations or ()))

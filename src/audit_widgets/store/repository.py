@@ -21,13 +21,14 @@ from .certification import CertificationStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
 from .planning import PlanningStore
+from .retention import RetentionStore
 from .review import ReviewStore
 from .runs import RunStore
 from .team import TeamStore
 
 
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RunStore):
+                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RetentionStore, RunStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

@@ -2,6 +2,8 @@
 other form it saves as you type, once the number and the signing date are there."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 
 from .base import LOCKED_STYLE, BoundWidget, message_html, unobserved
@@ -24,8 +26,13 @@ class ContractForm(BoundWidget):
         for control in self.controls:
             control.disabled = self.read_only
             control.observe(self._changed, names="value")
+        contract = workbench.contract(self.application_id)
+        clauses = contract.obligations if contract and contract.obligations else tuple(
+            o.text for o in self.scheme.contract_obligations)
+        self.obligations = widgets.HTML("<p>持证方义务（合同条款）/ the holder's obligations in the contract：</p><ol>"
+                                        + "".join(f"<li>{html.escape(c)}</li>" for c in clauses) + "</ol>")
         self.children = [widgets.HTML("<h3>认证合同 / certification contract</h3>"), self.lock_banner(),
-                         *self.controls, self.person_days, self.message]
+                         *self.controls, self.person_days, self.obligations, self.message]
 
     def _show_stored(self) -> None:
         contract = self.workbench.contract(self.application_id)

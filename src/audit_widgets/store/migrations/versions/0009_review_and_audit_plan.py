@@ -1,4 +1,5 @@
-"""the application review and the audit plan, records of their own
+"""the application review and the audit plan, records of their own; the holder's obligations
+kept with the contract; an applicant's changes of name or address
 
 Revision ID: 0009
 Revises: 0008
@@ -40,6 +41,10 @@ def upgrade() -> None:
     )
 
 
+    op.add_column('contracts', sa.Column('obligations', sa.JSON(), nullable=False, server_default='[]'))
+
+
 def downgrade() -> None:
+    op.drop_column('contracts', 'obligations')
     op.drop_table('audit_plans')
     op.drop_table('application_reviews')
