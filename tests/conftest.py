@@ -63,15 +63,15 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     """demo-consumer with the demo auditors, a team led by A02 and audit dates: ready to audit."""
     from datetime import date, timedelta
 
-    from audit_widgets.demo import register_auditors
+    from audit_widgets.demo import accept_review, declare_team, register_auditors
     from audit_widgets.rules.planning import CaseLots, plan_programme
     admin = Workbench(db_url, scheme, actor="admin")
     register_auditors(admin)
     application = admin.open_application(consumer)
-    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
     start = date.today() - timedelta(days=3)
-    for member in ("A02", "A01"):  # each declares about the client for the audit's year
-        admin.declare_impartiality(member, consumer, start.year, start)
+    accept_review(admin, application, start)
+    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
+    declare_team(admin, consumer, ["A02", "A01"], start)
     admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
                                                      start, date.today()))
     return consumer, application

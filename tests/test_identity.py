@@ -35,8 +35,9 @@ def test_an_unknown_person_can_look_but_not_write(team, db_url, monkeypatch):
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     book = StageNotebook("planning", team, database_url=db_url, auditor="nobody")
     assert book.read_only and "未能识别" in book.header().value and "AUDIT_WORKBENCH_USER" in book.header().value
-    [panel] = book.stage_widgets()
+    review, panel, plan = book.stage_widgets()
     assert panel.read_only and all(picker.disabled for picker in panel.pickers.values())
+    assert review.read_only and plan.read_only and review.record_button.disabled and plan.save_button.disabled
     summary = StageSummary(book)
     assert summary.record_button.disabled and summary.sign_button.disabled
 

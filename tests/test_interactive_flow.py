@@ -51,9 +51,20 @@ def test_application_to_certificate_by_widgets(fresh):
     _record(book)
 
     book, shown = _open("planning", fresh)
+    review = shown["ReviewForm"]
+    assert "可以受理" not in review.findings.value  # the credit search and the domain's reason are missing
+    review.credit_clear.value = True
+    review.credit_evidence.value = "信用中国查询截图.png"
+    review.domain_reason.value = "智能家居成套产品，属复合商品类"
+    assert "可以受理" in review.findings.value
+    review.reason.value = "资质齐全，无严重失信记录"
+    review.record()
+    assert "评审结论已记录" in review.message.value
     panel = shown["PlanningPanel"]
     panel.pickers["A02"].value = "leader"
     panel.pickers["A01"].value = "member"
+    assert "公正性声明" in panel.team_check.value  # not declared yet
+    panel.record_declarations()
     assert "✓" in panel.team_check.value
     panel.audit_start.value = date.today() - timedelta(days=3)
     panel.audit_end.value = date.today() - timedelta(days=1)

@@ -119,7 +119,13 @@ def test_the_scheme_says_which_stage_locks_a_record(workbench, consumer, scheme)
     assert scheme.stage_locking("programme").id == "planning"
     assert scheme.stage_recording_mode("5.1").id == "characteristic"
     application = workbench.open_application(consumer)
-    workbench.add_auditor("A01", "张伟", "senior", ["b"], auditor_since=date(2016, 3, 1))
+    workbench.add_auditor("A01", "张伟", "senior", ["b"], auditor_since=date(2016, 3, 1), registration_no="CCAA-1",
+                          registration_expires=date(2029, 12, 31))
+    workbench.import_people([], [{"auditor_id": "A01", "domain": "b", "kind": "witnessed", "reference": "见证审核",
+                                  "on": date(2020, 5, 1)}], [])
+    from audit_widgets.demo import accept_review, declare_team
+    accept_review(workbench, application, date(2026, 11, 1))
+    declare_team(workbench, consumer, ["A01"], date(2026, 11, 20))
     workbench.set_team(application, [("A01", "leader")])
     workbench.save_programme(application, plan_programme(scheme, workbench.get_applicant(consumer), CaseLots(0, 0),
                                                          date(2026, 12, 1), date(2026, 12, 2)))

@@ -1,13 +1,18 @@
 from datetime import date
 
-from audit_widgets.domain import AuditorProfile, Consultancy, TeamMember
+from audit_widgets.domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, TeamMember
 from audit_widgets.rules.team import check_team
 
 AUDIT = date(2026, 6, 1)
 
 
 def _auditor(auditor_id, grade="auditor", domains=("b",), since=date(2020, 1, 1), consultancies=()):
-    return AuditorProfile(auditor_id, f"审查员{auditor_id}", grade, tuple(domains), since, tuple(consultancies))
+    """Registered, with evidence for each domain and the year's declaration about demo-consumer:
+    the competence records test (test_competence.py) takes each of these away."""
+    return AuditorProfile(auditor_id, f"审查员{auditor_id}", grade, tuple(domains), since, tuple(consultancies),
+                          f"REG-{auditor_id}", date(2029, 12, 31),
+                          tuple(CompetenceRecord(d, "training", "培训") for d in domains),
+                          (Declaration("demo-consumer", AUDIT.year, date(2026, 1, 5)),))
 
 
 def _check(scheme, members, domains=("b",), decision_makers=()):

@@ -131,6 +131,8 @@ def test_planning_panel_checks_the_team_live(workbench, staffed):
     assert "不能担任组长" in panel.team_check.value
     panel.pickers["A04"].value = "member"
     panel.pickers["A06"].value = "leader"
+    assert "公正性声明" in panel.team_check.value  # the members have not declared yet
+    panel.record_declarations()
     assert "✓" in panel.team_check.value
     panel.pickers["M01"].value = "member"
     assert "决定人员" in panel.team_check.value

@@ -172,20 +172,29 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
         )
 
 
-DEMO_LICENCES = {"demo-special": {"medical_device": {"held": True, "reference": "沪浦食药监械经营许 20210033 号"},
-                                   "special_equipment": {"held": False, "reference": "不安装特种设备，不需要"},
-                                   "vehicle_repair": {"held": False, "reference": "不从事机动车维修，不需要"}}}
+# What the demo reviewers record for the licences of domain c (the other domains need none).
+DEMO_LICENCES = {"medical_device": {"held": True, "reference": "沪浦食药监械经营许 20210033 号"},
+                 "special_equipment": {"held": False, "reference": "不安装特种设备，不需要"},
+                 "vehicle_repair": {"held": False, "reference": "不从事机动车维修，不需要"}}
 DOMAIN_REASONS = {"a": "主营工业机械设备，属工业商品类", "b": "主营家用电器，属消费商品类",
                   "c": "主营医学影像设备（医疗器械），属特殊商品类", "d": "成套智能家居产品，属复合商品类"}
 
 
-def _review(workbench: Workbench, demo: DemoApplicant, application_id: int, on: date) -> None:
+def accept_review(workbench: Workbench, application_id: int, on: date) -> None:
     """The application review, as a reviewer records it: accepted (the demo applicants qualify)."""
-    domains = workbench.get_applicant(demo.id).domains
-    workbench.record_review(application_id, licences=DEMO_LICENCES.get(demo.id, {}), credit_clear=True,
+    domains = workbench.get_applicant(workbench.application(application_id).applicant_id).domains
+    needed = {lic.id for lic in workbench.scheme.domain_licences if lic.domain in domains}
+    workbench.record_review(application_id, licences={k: v for k, v in DEMO_LICENCES.items() if k in needed},
+                            credit_clear=True,
                             credit_evidence=f"信用中国查询结果 {on}（演示）", domain_reason="；".join(
                                 DOMAIN_REASONS[d] for d in domains), accepted=True,
                             reason="具备独立法人资格，资质齐全，无严重失信记录，本机构有该领域的审查员", reviewed_on=on)
+
+
+def declare_team(workbench: Workbench, applicant_id: str, members: list[str], on: date) -> None:
+    """Each team member declares, for the year, no conflict of interest with the client."""
+    for auditor_id in members:
+        workbench.declare_impartiality(auditor_id, applicant_id, on.year, on)
 
 
 def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
@@ -195,11 +204,10 @@ def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today:
         for document in workbench.scheme.application_documents:
             workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
                                    f"{document.id}.pdf")
-        _review(workbench, demo, application_id, today - timedelta(days=50))
+        accept_review(workbench, application_id, today - timedelta(days=50))
     workbench.set_team(application_id, list(demo.team))
     audit_start = today - timedelta(days=20)
-    for auditor_id, _ in demo.team:  # each member declares about this client for the audit's year
-        workbench.declare_impartiality(auditor_id, demo.id, audit_start.year, audit_start - timedelta(days=7))
+    declare_team(workbench, demo.id, [auditor_id for auditor_id, _ in demo.team], audit_start - timedelta(days=7))
     lots = CaseLots.of(closed_cases(workbench.work_orders(demo.id)))
     programme = plan_programme(workbench.scheme, applicant, lots, audit_start=audit_start,
                                audit_end=today - timedelta(days=18), stage=audit_type, site_seed=demo.seed)

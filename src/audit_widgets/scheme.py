@@ -256,11 +256,10 @@ class Choice(Record):
 class RegistrationType(Record):
     code: str = Field(pattern=r"^[0-9A-Z]{2}$")  # the USCC's first two characters
     name: str
+    eligible: bool
 
 
 class ApplicationReviewRules(Record):
-    eligible_registration_types: tuple[RegistrationType, ...]
-    refused_registration_types: tuple[RegistrationType, ...]
     branch_markers: tuple[str, ...]
 
 
@@ -424,7 +423,8 @@ SECTION_FILES: dict[str, str] = {
     "complaint_actions": "lifecycle.yaml", "appeal_outcomes": "lifecycle.yaml",
     "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
-    "case_checks": "procedure.yaml", "application_review": "procedure.yaml", "domain_licences": "procedure.yaml",
+    "case_checks": "procedure.yaml", "application_review": "procedure.yaml",
+    "registration_types": "procedure.yaml", "domain_licences": "procedure.yaml",
     "contract_obligations": "procedure.yaml",
 }
 
@@ -472,6 +472,7 @@ class Scheme(Record):
     procedure_stages: tuple[ProcedureStage, ...]
     application_documents: tuple[ApplicationDocument, ...]
     case_checks: tuple[CaseCheck, ...]
+    registration_types: tuple[RegistrationType, ...]
     application_review: ApplicationReviewRules
     domain_licences: tuple[DomainLicence, ...]
     contract_obligations: tuple[ContractObligation, ...]

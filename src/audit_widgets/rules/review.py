@@ -49,8 +49,8 @@ def review_application(scheme: Scheme, applicant: Applicant, *, licences: dict[s
     rules = scheme.application_review
     problems: list[ReviewProblem] = []
     prefix = applicant.uscc[:2]
-    eligible = {t.code: t.name for t in rules.eligible_registration_types}
-    refused = {t.code: t.name for t in rules.refused_registration_types}
+    eligible = {t.code: t.name for t in scheme.registration_types if t.eligible}
+    refused = {t.code: t.name for t in scheme.registration_types if not t.eligible}
     if prefix in refused:
         problems.append(ReviewProblem("not_a_legal_person", f"统一社会信用代码 {prefix}… 为{refused[prefix]}，不具备独立法人资格",
                                       f"USCC {prefix}… is a {refused[prefix]}: not an independent legal person"))

@@ -66,12 +66,16 @@ class PlanningPanel(BoundWidget):
                                                 layout=widgets.Layout(width="auto"))
         self.draw_sites_button.on_click(lambda _: self.draw_sites())
         self.site_sample = widgets.HTML()
+        self.declare_button = widgets.Button(
+            description="记录成员的公正性声明（无利益冲突）/ record the members' declarations (no conflict)",
+            disabled=self.read_only, layout=widgets.Layout(width="auto"))
+        self.declare_button.on_click(lambda _: self.record_declarations())
         self.children = [
             widgets.HTML("<h3>申请评审和方案策划 / review and programme</h3>"), self.lock_banner(),
             widgets.HTML(self._sizes_html()),
             widgets.HTML("<h4>抽样场所 / site sample (IAF MD1)</h4>"),
             widgets.HBox([self.chosen_sites, self.draw_sites_button]), self.site_sample,
-            widgets.HTML("<h4>审查组 / audit team</h4>"), *rows, self.team_check,
+            widgets.HTML("<h4>审查组 / audit team</h4>"), *rows, self.team_check, self.declare_button,
             widgets.HTML("<h4>审核日期 / audit dates</h4>"), widgets.HBox([self.audit_start, self.audit_end]),
             self.cycle, self.message,
         ]
@@ -100,6 +104,17 @@ class PlanningPanel(BoundWidget):
                  if sample.size > sample.md1_size else "")
         self.site_sample.value = (f"<p>随机种子 seed <b>{sample.seed}</b>，共 {sample.size} 个{grown}</p>"
                                   + table_html(rows, {"site": "场所", "type": "类型", "how": "选取方式"}))
+
+    def record_declarations(self) -> None:
+        """Record, for the audit's year, each chosen member's signed declaration of no conflict
+        with this client (a member who declares a conflict is recorded with `auditors import`)."""
+        year_of = self.audit_start.value or date.today()
+
+        def declare() -> None:
+            for auditor_id, _ in self.selected_team():
+                self.workbench.declare_impartiality(auditor_id, self.applicant_id, year_of.year, date.today())
+        self.write(declare, "公正性声明已记录", "declarations recorded")
+        self._render_team_check()
 
     def draw_sites(self) -> None:
         """Draw the sites again with a fresh seed and the auditors' current choices."""
