@@ -234,3 +234,13 @@ def test_records_past_their_retention_are_listed_and_disposed_of_only_on_request
     assert counts["checklist_answers"] and counts["stage_results"]
     assert first not in {a.id for a in workbench.audits("demo-industrial")}
     assert [t for t in workbench.trail("application") if t.action == "dispose"][-1].detail["deleted"]
+
+
+def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, scheme):
+    workbench = Workbench(cycle_db, scheme, actor="M01")
+    certificate = workbench.certificate_for("demo-industrial")
+    workbench.change_certificate_status(certificate.number, "suspended", "holder_request", date.today(), "M01")
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.change_certificate_status(certificate.number, "valid", "suspension_lifted", date.today(), "M01")
+    assert "reinstate" in caught.value.en
+    assert workbench.certificate_for("demo-industrial").status == "suspended"

@@ -46,7 +46,7 @@ def test_acceptance_is_refused_while_a_problem_remains_and_a_refusal_ends_the_ap
         workbench.record_review(application, **{**GOOD, "credit_clear": False}, accepted=True, reason="受理",
                                 reviewed_on=date.today())
     assert "失信" in caught.value.zh
-    assert workbench.review(application) is None
+    assert workbench.review(application).credit_clear  # the fixture's accepted review stands unchanged
     workbench.record_review(application, **{**GOOD, "credit_clear": False}, accepted=False,
                             reason="存在严重失信记录", reviewed_on=date.today())
     from audit_widgets.documents.letters import write_refusal_letter

@@ -240,7 +240,13 @@ class CertificationStore(StoreBase):
 
     def change_certificate_status(self, number: str, to_status: str, reason: str, on: date,
                                   decided_by: str) -> None:
-        """Suspend, withdraw, cancel, restore or expire a certificate, by the lifecycle rules."""
+        """Suspend, withdraw, cancel or expire a certificate, by the lifecycle rules. A suspended
+        certificate becomes valid again only by the committee's decision after an audit
+        (`reinstate`), never by a status change alone."""
+        if to_status == "valid":
+            raise ConflictError("恢复证书须由认证委员会在监督或特殊审核后作出“恢复证书”的决定",
+                                "Reinstating a certificate needs the committee's 'reinstate' decision after a "
+                                "surveillance or special audit")
         with self._writing_session() as session:
             self._change_status(session, self._row(session, models.Certificate, number), to_status, reason, on,
                                 decided_by)

@@ -85,7 +85,8 @@ class CertificatePanel(BoundWidget):
             self.history.value = ""
             return
         c = self.certificate
-        allowed = allowed_status_changes(self.scheme, c.status)
+        # Reinstatement is the committee's decision after an audit (07), not a status change here.
+        allowed = [s for s in allowed_status_changes(self.scheme, c.status) if s != "valid"]
         # No default: suspending or withdrawing is chosen, never preselected.
         self.to_status.options = [CHOOSE] + [(self.status_names[s], s) for s in allowed]
         self.to_status.value = ""
