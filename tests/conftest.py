@@ -110,6 +110,14 @@ def demo_db(tmp_path_factory, scheme) -> str:
     return url
 
 
+def copy_database(url: str, path: Path) -> Path:
+    """A copy of a store to write to, through SQLite's backup: the newest writes may still be in
+    the WAL file, which a plain file copy would miss."""
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    return path
+
+
 def database_digest(path: Path) -> str:
     """A hash of every row of every table: equal digests mean the database did not change."""
     connection = sqlite3.connect(path)

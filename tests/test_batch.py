@@ -5,7 +5,6 @@ stop nothing else and keep the last good outputs."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,22 +18,30 @@ from audit_widgets.documents.build import build_documents
 from audit_widgets.domain import Answer
 from audit_widgets.paths import outputs_dir
 from audit_widgets.scheme import load_scheme
-from audit_widgets.store.database import get_engine
 from audit_widgets.store.repository import Workbench
 
-from .conftest import ROOT, edit_scheme_file
+from .conftest import ROOT, copy_database, edit_scheme_file
 
 pytestmark = pytest.mark.notebooks
 TWO = ["demo-consumer", "demo-composite"]  # composite: registered, nothing signed, answers can change
 
 
+def stages_of(batch_db: str, scheme, applicant_id: str) -> list:
+    """The stages the applicant's current audit goes through (a special audit has no 01; only a
+    surveillance or special audit has 09): the notebooks a batch runs for it."""
+    workbench = Workbench(batch_db, scheme)
+    audit_type = workbench.application(workbench.current_application(applicant_id)).audit_type
+    return [s for s in scheme.procedure_stages if s.applies_to(audit_type)]
+
+
+def notebooks_of(batch_db: str, scheme) -> int:
+    return sum(len(stages_of(batch_db, scheme, a)) for a in TWO)
+
+
 @pytest.fixture(scope="module")
 def batch_db(demo_db, tmp_path_factory) -> str:
     """A copy of the demo store that this module's batch runs may write to."""
-    source = Path(get_engine(demo_db).url.database)
-    target = tmp_path_factory.mktemp("batch") / "batch.sqlite"
-    shutil.copy(source, target)
-    return f"sqlite:///{target}"
+    return f"sqlite:///{copy_database(demo_db, tmp_path_factory.mktemp('batch') / 'batch.sqlite')}"
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +73,9 @@ def _job(workbench: Workbench, scheme, applicant_id: str, path: Path, url: str, 
 
 def test_every_workbook_runs_and_leaves_outputs_html_and_a_ledger_row(first_batch, batch_db, scheme):
     assert first_batch.succeeded, [(r.notebook, r.error) for r in first_batch.failed]
-    assert len(first_batch.runs) == len(TWO) * len(scheme.procedure_stages)
+    assert len(first_batch.runs) == notebooks_of(batch_db, scheme)
     ledger = Workbench(batch_db, scheme).runs()
-    expected = {(a, s.notebook) for a in TWO for s in scheme.procedure_stages}
+    expected = {(a, s.notebook) for a in TWO for s in stages_of(batch_db, scheme, a)}
     assert {(r.applicant_id, r.notebook) for r in ledger} == expected
     for run in ledger:
         assert run.status == OK and run.inputs_hash and run.finished_at >= run.started_at
@@ -103,7 +110,7 @@ def test_executed_notebooks_are_documents_without_widget_state(first_batch):
 def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebooks(first_batch, batch_db, scheme):
     workbench = Workbench(batch_db, scheme, actor="A01")
     unchanged = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
-    assert unchanged.count == 0 and len(unchanged.skipped) == len(TWO) * len(scheme.procedure_stages)
+    assert unchanged.count == 0 and len(unchanged.skipped) == notebooks_of(batch_db, scheme)
 
     # A 5.2 answer (stage 05) concerns 05 and the stages that build on it, not 01–04 nor the other applicant.
     application_id = workbench.current_application("demo-composite")
@@ -114,11 +121,10 @@ def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebook
     changed = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert not changed.jobs["demo-consumer"]
     assert [j.notebook for j in changed.jobs["demo-composite"]] == [
-        "05_system_audit", "06_audit_report", "07_decision", "08_certificate", "09_surveillance",
-        "10_recertification_and_status"]
+        "05_system_audit", "06_audit_report", "07_decision", "08_certificate"]  # 09 and 10 need no 05
 
     summary = BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(changed)
-    assert summary.succeeded and len(summary.runs) == 6
+    assert summary.succeeded and len(summary.runs) == 4
     assert plan_batch(workbench, TWO, database_url=batch_db, only_changed=True).count == 0
 
     # A new team (stage 02) reaches every stage from 02 on.
@@ -142,13 +148,13 @@ def test_documents_are_built_once_and_in_the_ledger(first_batch, batch_db, schem
 
 def test_a_new_day_reruns_the_dated_stages_and_what_builds_on_them(first_batch, batch_db, scheme):
     """06 weighs finding deadlines and 10 computes due status changes as of the day: a later
-    day reruns them, and 07–10 after 06 (their inputs include 06's hash); 01–05 stay."""
+    day reruns them, and 07–08 after 06 (their inputs include 06's hash); 02–05 and 09 stay."""
     from datetime import date, timedelta
     workbench = Workbench(batch_db, scheme)
     later = plan_batch(workbench, ["demo-consumer"], database_url=batch_db, only_changed=True,
                        today=date.today() + timedelta(days=1))
     assert [j.notebook for j in later.jobs["demo-consumer"]] == [
-        "06_audit_report", "07_decision", "08_certificate", "09_surveillance", "10_recertification_and_status"]
+        "06_audit_report", "07_decision", "08_certificate", "10_recertification_and_status"]
 
 
 def test_the_kernels_get_the_database_and_the_scheme_but_the_notebooks_keep_no_database_url(
@@ -232,7 +238,7 @@ def test_a_scheme_change_reruns_everything(first_batch, batch_db, scheme, scheme
     changed_scheme = load_scheme(scheme_copy)
     assert changed_scheme.fingerprint != scheme.fingerprint
     plan = plan_batch(Workbench(batch_db, changed_scheme), TWO, database_url=batch_db, only_changed=True)
-    assert plan.count == len(TWO) * len(scheme.procedure_stages) and not plan.skipped
+    assert plan.count == notebooks_of(batch_db, scheme) and not plan.skipped
 
 
 def test_faults_stop_nothing_else_and_keep_the_last_good_outputs(first_batch, batch_db, scheme, tmp_path):

@@ -2,7 +2,6 @@
 the decisions after every audit, the state machine's refusals, complaints and appeals with
 their independence rule, and earlier audits left untouched by later ones."""
 import json
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -13,17 +12,13 @@ from audit_widgets.errors import WorkbenchError
 from audit_widgets.store.repository import Workbench
 from audit_widgets.timeline import applicant_timeline
 
-from .conftest import database_digest
+from .conftest import copy_database, database_digest
 
 
 @pytest.fixture
 def cycle_db(demo_db, tmp_path) -> str:
-    """A copy of the demo store to write to, through SQLite's backup (the demo's newest writes
-    may still be in its WAL file, which a plain file copy would miss)."""
-    path = tmp_path / "cycle.sqlite"
-    with sqlite3.connect(demo_db.removeprefix("sqlite:///")) as source, sqlite3.connect(path) as target:
-        source.backup(target)
-    return f"sqlite:///{path}"
+    """A copy of the demo store to write to."""
+    return f"sqlite:///{copy_database(demo_db, tmp_path / 'cycle.sqlite')}"
 
 
 def audits_of(workbench, applicant_id):

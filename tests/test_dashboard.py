@@ -1,6 +1,5 @@
 """The committee's dashboard reads what the store holds, opened read-only, and filters it in
 the kernel. (The Voila server in Chromium: test_dashboard_browser.py.)"""
-import shutil
 
 import pandas as pd
 import pytest
@@ -12,7 +11,7 @@ from audit_widgets.dashboard.portfolio import benchmark, portfolio
 from audit_widgets.store.database import read_only_url
 from audit_widgets.store.repository import Workbench
 
-from .conftest import database_digest
+from .conftest import copy_database, database_digest
 
 DEMO = {"demo-industrial", "demo-consumer", "demo-special", "demo-composite"}
 
@@ -20,9 +19,7 @@ DEMO = {"demo-industrial", "demo-consumer", "demo-special", "demo-composite"}
 @pytest.fixture(scope="module")
 def read_only(demo_db, scheme, tmp_path_factory):
     """A copy of the demo store, opened the way the dashboard opens it."""
-    source = demo_db.removeprefix("sqlite:///")
-    path = tmp_path_factory.mktemp("dash") / "demo.sqlite"
-    shutil.copy(source, path)
+    path = copy_database(demo_db, tmp_path_factory.mktemp("dash") / "demo.sqlite")
     return path, Workbench(read_only_url(f"sqlite:///{path}"), scheme, actor="dashboard")
 
 
@@ -159,8 +156,7 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
     from audit_widgets.batch.inputs import batch_stale
     from audit_widgets.batch.runner import plan_batch
     from audit_widgets.domain import Answer, NotebookRun
-    path = tmp_path / "ledger.sqlite"
-    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
+    path = copy_database(demo_db, tmp_path / "ledger.sqlite")
     url = f"sqlite:///{path}"
     workbench = Workbench(url, scheme, actor="A01")
     assert not batch_stale(workbench, "demo-composite")  # never run in batch: no batch results to be stale

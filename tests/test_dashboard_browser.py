@@ -1,7 +1,6 @@
 """The committee's dashboard as `audit-workbench serve` starts it: the real Voila server, in
 headless Chromium with every off-site request refused, on a copy of the demo store that must
 stay byte-identical; and plain HTTP requests for what must not be served."""
-import shutil
 import subprocess
 import time
 import urllib.error
@@ -13,7 +12,7 @@ import pytest
 from audit_widgets.dashboard.serve import voila_server
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, block_offsite, free_port
-from .conftest import ROOT, database_digest
+from .conftest import ROOT, copy_database, database_digest
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 SCREENSHOTS = ROOT / "outputs" / "ui-test"
@@ -38,8 +37,7 @@ def http_status(url: str) -> tuple[int, bytes]:
 
 @pytest.fixture(scope="module")
 def dashboard(demo_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("dashboard") / "demo.sqlite"
-    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
+    path = copy_database(demo_db, tmp_path_factory.mktemp("dashboard") / "demo.sqlite")
     before = database_digest(path)
     port = free_port()
     server = voila_server(port=port, token=TOKEN, database_url=f"sqlite:///{path}")

@@ -3,7 +3,6 @@
 register export. The tests that start Chromium are marked `notebooks` (slow)."""
 import csv
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,15 +18,13 @@ from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.store.repository import Workbench
 
 from .browser import CHROMIUM, offline_file
-from .conftest import APPLICANTS_DIR, Command, database_digest
+from .conftest import APPLICANTS_DIR, Command, copy_database, database_digest
 
 CONSUMER, SPECIAL, FRESH = "demo-consumer", "demo-special", "demo-composite"
 
 
 def copy_store(demo_db: str, folder: Path) -> str:
-    path = folder / "demo.sqlite"
-    shutil.copy(demo_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{copy_database(demo_db, folder / 'demo.sqlite')}"
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 takes a fresh applicant from the overview through application, planning and contract using
 only what is on the screen, and the mistakes on the way are refused with a message
 (issue 7 §5; the later stages follow in the next step of that issue)."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -125,9 +126,17 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _record(page, "可以签署")
     _shot(page, "01-application")
 
-    # 02: the team and the audit dates, picked on screen.
+    # 02: the application review, then the team and the audit dates, on screen.
     _open_stage(lab, page, "02_review_and_planning", "审查组 / audit team")
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".widget-checkbox", has_text="无严重失信记录").locator("input").check()
+    panel.locator(".widget-text", has_text="查询证据").locator("input").fill("信用中国查询截图.png")
+    panel.locator(".widget-textarea", has_text="领域理由").locator("textarea").fill("智能家居成套产品，属复合商品类")
+    page.wait_for_selector("text=可以受理", timeout=30_000)
+    panel.locator(".widget-textarea", has=page.locator("label", has_text=re.compile("^理由$"))).locator(
+        "textarea").fill("资质齐全，无严重失信记录")
+    _button(page, "记录评审结论").click()
+    page.wait_for_selector("text=评审结论已记录", timeout=30_000)
     rows = panel.locator(".widget-hbox", has=page.locator("select"))
     rows.filter(has_text="李娜").locator("select").select_option(label="审查组长")
     page.wait_for_selector("text=审查组已保存", timeout=30_000)
@@ -142,6 +151,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     page.wait_for_selector("text=指定 chosen", timeout=30_000)
     page.locator("text=随机种子 seed").first.scroll_into_view_if_needed()
     _shot(page, "02-site-sample")
+    page.wait_for_selector("text=公正性声明", timeout=30_000)  # the members have not declared yet
+    _button(page, "记录成员的公正性声明").click()
     page.wait_for_selector("text=team check passed", timeout=30_000)
     _record(page, "可以签署")
     _sign(page)

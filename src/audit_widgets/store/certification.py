@@ -139,7 +139,10 @@ class CertificationStore(StoreBase):
                                               self._current_certificate(session, application.applicant_id))
 
     def _decision_carried_out(self, session, application_id: int, current: models.Certificate | None) -> bool:
-        if current is not None and current.application_id == application_id:
+        """Issued (a certificate came of it, though a later one may have replaced it), or carried out
+        on the certificate (a trail entry)."""
+        if session.scalar(select(models.Certificate.number).where(
+                models.Certificate.application_id == application_id).limit(1)) is not None:
             return True
         return session.scalar(select(models.AuditTrail.id).where(
             models.AuditTrail.action == "carry_out", models.AuditTrail.entity == "decision",
