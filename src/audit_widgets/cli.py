@@ -423,7 +423,7 @@ def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, r
     The templates in workbooks/ stay untouched; JupyterLab (make lab) opens the copies."""
     from .errors import InputFileError
     from .paths import work_dir
-    from .workspace import prepare_copies, prepare_overview
+    from .workspace import CASES, prepare_copies, prepare_overview
     workbench = state.workbench()
     if all_applicants:
         ids = [a.id for a in workbench.list_applicants()]
@@ -442,7 +442,9 @@ def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, r
         for copy in shown:
             click.echo(f"{copy}  →  http://127.0.0.1:8888/lab/tree/{copy.relative_to(work_dir()).as_posix()}")
     overview = prepare_overview(auditor=auditor, database_url=state.database_url)
-    click.echo(f"总览 overview: {overview}（make lab 打开 work/ / make lab opens work/）")
+    cases = overview.with_name(f"{CASES}.ipynb")
+    click.echo(f"总览 overview: {overview}；投诉与申诉 complaints and appeals: {cases}"
+               "（make lab 打开 work/ / make lab opens work/）")
 
 
 # --- contract -----------------------------------------------------------------------------

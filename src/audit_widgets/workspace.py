@@ -3,6 +3,7 @@ parameters filled in and nothing run (papermill's prepare_only), so that Jupyter
 autosave never writes into the git-tracked templates in workbooks/.
 
     work/00_overview.ipynb
+    work/11_complaints_and_appeals.ipynb
     work/<applicant>/<NN_stage>.ipynb
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .paths import work_dir, workbooks_dir
 from .scheme import Scheme
 
 OVERVIEW = "00_overview"
+CASES = "11_complaints_and_appeals"  # the body's complaints and appeals: one copy for everyone
 
 
 def _prepare(template: Path, copy: Path, parameters: dict) -> Path:
@@ -39,6 +41,8 @@ def prepare_copies(scheme: Scheme, applicant_id: str, *, auditor: str | None = N
 
 
 def prepare_overview(*, auditor: str | None = None, database_url: str | None = None) -> Path:
-    """The overview that lists the applicants and links to their copies (always refreshed)."""
-    return _prepare(workbooks_dir() / f"{OVERVIEW}.ipynb", work_dir() / f"{OVERVIEW}.ipynb",
-                    {"auditor": auditor, "database_url": database_url})
+    """The overview that lists the applicants and links to their copies, and the complaints and
+    appeals workbook (both always refreshed)."""
+    parameters = {"auditor": auditor, "database_url": database_url}
+    _prepare(workbooks_dir() / f"{CASES}.ipynb", work_dir() / f"{CASES}.ipynb", parameters)
+    return _prepare(workbooks_dir() / f"{OVERVIEW}.ipynb", work_dir() / f"{OVERVIEW}.ipynb", parameters)

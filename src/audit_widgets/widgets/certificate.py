@@ -52,9 +52,11 @@ class CertificatePanel(BoundWidget):
                      self.scope_domains, self.scope_goods, self.scope_services, self.scope_reason, self.scope_button]
         for control in self.form:
             control.disabled = self.read_only
+        status_head = widgets.HTML("<h4>暂停、撤销、注销 / status change</h4><p><small>恢复证书须在监督或特殊审核后由"
+                                   "认证委员会决定（07）/ reinstatement is the committee's decision after an audit (07)"
+                                   "</small></p>")
         self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.issue_button, self.confirmation,
-                         self.details,
-                         self.history, widgets.HTML("<h4>暂停、撤销、注销、恢复 / status change</h4>"),
+                         self.details, self.history, status_head,
                          widgets.HBox([self.to_status, self.reason]), widgets.HBox([self.on, self.decided_by]),
                          self.change_button, widgets.HTML("<h4>缩小范围 / scope reduction</h4>"), self.scope_domains,
                          self.scope_goods, self.scope_services, self.scope_reason, self.scope_button, self.message]
