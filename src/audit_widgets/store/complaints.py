@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import AppealRecord, ComplaintRecord
-from ..errors import ConflictError, NotFoundError
+from ..errors import ConflictError
 from . import models
 from .base import StoreBase
 
@@ -77,25 +77,29 @@ class ComplaintStore(StoreBase):
                         applicant=applicant_id)
             return row.id
 
-    def _complaint_row(self, session: Session, complaint_id: int) -> models.Complaint:
-        row = session.get(models.Complaint, complaint_id)
-        if row is None:
-            raise NotFoundError(f"没有编号为「{complaint_id}」的投诉", f"No complaint with id '{complaint_id}'")
-        return row
+    @staticmethod
+    def _concerns(row: models.Complaint | models.Appeal) -> dict:
+        """What a case's trail entries concern: a complaint its holder, an appeal its audit."""
+        if isinstance(row, models.Complaint):
+            return {"applicant": row.applicant_id}
+        return {"application": row.application_id}
 
-    def acknowledge_complaint(self, complaint_id: int, on: date) -> None:
+    def _acknowledge(self, model: type[models.Complaint] | type[models.Appeal], case_id: int, on: date) -> None:
         with self._writing_session() as session:
-            row = self._complaint_row(session, complaint_id)
+            row = self._row(session, model, case_id)
             if on < row.received_on:
                 raise ConflictError("确认日期早于收到日期", "Acknowledged before it was received")
             row.acknowledged_on = on
-            self._trail(session, "acknowledge", "complaint", complaint_id, {"on": on.isoformat()},
-                        applicant=row.applicant_id)
+            self._trail(session, "acknowledge", model.__tablename__.removesuffix("s"), case_id,
+                        {"on": on.isoformat()}, **self._concerns(row))
+
+    def acknowledge_complaint(self, complaint_id: int, on: date) -> None:
+        self._acknowledge(models.Complaint, complaint_id, on)
 
     def assign_complaint(self, complaint_id: int, investigator: str) -> None:
         """Name who investigates: never someone involved with the holder concerned."""
         with self._writing_session() as session:
-            row = self._complaint_row(session, complaint_id)
+            row = self._row(session, models.Complaint, complaint_id)
             self._refuse_involved(session, investigator, self._involved(session, row.applicant_id),
                                   "调查此投诉", "investigate this complaint")
             row.investigator = investigator
@@ -114,7 +118,7 @@ class ComplaintStore(StoreBase):
         if not findings.strip() or not reply.strip():
             raise ConflictError("请填写调查结果和答复", "The findings and the reply must be recorded")
         with self._writing_session() as session:
-            row = self._complaint_row(session, complaint_id)
+            row = self._row(session, models.Complaint, complaint_id)
             if row.investigator is None:
                 raise ConflictError("尚未指定调查人", "Nobody has been named to investigate")
             if row.outcome is not None:
@@ -154,25 +158,13 @@ class ComplaintStore(StoreBase):
             self._trail(session, "record", "appeal", row.id, {"grounds": grounds}, application=application_id)
             return row.id
 
-    def _appeal_row(self, session: Session, appeal_id: int) -> models.Appeal:
-        row = session.get(models.Appeal, appeal_id)
-        if row is None:
-            raise NotFoundError(f"没有编号为「{appeal_id}」的申诉", f"No appeal with id '{appeal_id}'")
-        return row
-
     def acknowledge_appeal(self, appeal_id: int, on: date) -> None:
-        with self._writing_session() as session:
-            row = self._appeal_row(session, appeal_id)
-            if on < row.received_on:
-                raise ConflictError("确认日期早于收到日期", "Acknowledged before it was received")
-            row.acknowledged_on = on
-            self._trail(session, "acknowledge", "appeal", appeal_id, {"on": on.isoformat()},
-                        application=row.application_id)
+        self._acknowledge(models.Appeal, appeal_id, on)
 
     def assign_appeal(self, appeal_id: int, handler: str) -> None:
         """Name who handles the appeal: nobody involved in the decision appealed or its audit."""
         with self._writing_session() as session:
-            row = self._appeal_row(session, appeal_id)
+            row = self._row(session, models.Appeal, appeal_id)
             applicant = self._row(session, models.Application, row.application_id).applicant_id
             self._refuse_involved(session, handler, self._involved(session, applicant, row.application_id),
                                   "处理此申诉", "handle this appeal")
@@ -187,7 +179,7 @@ class ComplaintStore(StoreBase):
         if not reasons.strip():
             raise ConflictError("请填写申诉处理理由", "The reasons must be recorded")
         with self._writing_session() as session:
-            row = self._appeal_row(session, appeal_id)
+            row = self._row(session, models.Appeal, appeal_id)
             if row.handler is None:
                 raise ConflictError("尚未指定申诉处理人", "Nobody has been named to handle the appeal")
             if row.outcome is not None:
