@@ -239,3 +239,48 @@ def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, sche
         workbench.change_certificate_status(certificate.number, "valid", "suspension_lifted", date.today(), "M01")
     assert "reinstate" in caught.value.en
     assert workbench.certificate_for("demo-industrial").status == "suspended"
+
+
+def test_a_scope_extension_is_a_special_audit_whose_decision_reissues_the_certificate(cycle_db, scheme):
+    from audit_widgets.demo import DEMO_APPLICANTS, run_audit
+    workbench = Workbench(cycle_db, scheme, actor="demo")
+    industrial = next(d for d in DEMO_APPLICANTS if d.id == "demo-industrial")
+    old = workbench.certificate_for("demo-industrial")
+    result = CliRunner().invoke(cli, ["--db", cycle_db, "audit", "extend-scope", "--applicant", "demo-industrial",
+                                      "--domain", "b", "--goods", "工业机械设备、家用空气净化器",
+                                      "--reason", "新增消费品业务", "--json"])
+    assert result.exit_code == 0, result.output
+    audit_id = json.loads(result.output)["audit"]
+    assert workbench.audit_domains(audit_id) == ("a", "b")  # the audit covers the new domain's items
+    assert workbench.get_applicant("demo-industrial").domains == ("a",)  # not extended before the decision
+    run_audit(workbench, industrial, audit_id, lambda _: None, date.today(), "extend_scope",
+              override_reason="范围扩大的特殊审核只评价新增领域，等级沿用原证书")
+    new = workbench.certificate_for("demo-industrial")
+    assert new.replaces == old.number and new.scope.domains == ("a", "b") and new.level_rank == old.level_rank
+    assert "家用空气净化器" in new.scope.goods and new.expires_on == old.expires_on
+    assert workbench.status_history(old.number)[-1].reason == "scope_extended"
+    assert workbench.get_applicant("demo-industrial").domains == ("a", "b")
+    answered = {scheme.items_by_id[i].domains for i in workbench.answers(audit_id)}
+    assert any("b" in domains for domains in answered)  # the new domain's items were audited
+    # extend_scope after an audit not opened for one is refused
+    surveillance = workbench.open_application("demo-consumer", "surveillance", date.today())
+    with pytest.raises(WorkbenchError):
+        workbench.record_decision(surveillance, decided_on=date.today(), outcome="extend_scope", level_rank=4,
+                                  members=["M01"], reasons="r", recommendation={"certifiable": True,
+                                                                                "level": {"rank": 4}})
+
+
+def test_the_cycle_panel_shows_the_history_and_starts_the_next_audit(cycle_db, scheme):
+    from audit_widgets.widgets.cycle import CyclePanel
+    workbench = Workbench(cycle_db, scheme, actor="A02")
+    panel = CyclePanel(workbench, "demo-industrial")
+    assert "superseded" in panel.timeline.value and "证书状态无须变更" in panel.due.value
+    panel.audit_type.value = "special"
+    panel.open_audit()  # a special audit without its reason is refused, with the reason shown
+    assert "reason" in panel.message.value and len(workbench.audits("demo-industrial")) == 4
+    panel.reason.value = "新增消费品业务"
+    panel.extend_domains.value = ("b",)
+    panel.open_audit()
+    audit = workbench.audits("demo-industrial")[-1]
+    assert audit.audit_type == "special" and audit.requested_scope["domains"] == ["a", "b"]
+    assert "已开始下一次审核" in panel.message.value and f"audit {audit.id} special" in panel.timeline.value

@@ -114,3 +114,25 @@ def records_dispose(state: State, audit_id, reason, on, yes, as_json) -> None:
     counts = state.workbench().dispose_of_audit(audit_id, on.date() if on else date.today(), reason)
     emit(counts, as_json, f"已处置审核 {audit_id} 的记录 / disposed of audit {audit_id}'s records：" + "，".join(
         f"{table} {n}" for table, n in counts.items() if n))
+
+
+@audit.command("extend-scope")
+@applicant_option
+@click.option("--domain", "domains", multiple=True, required=True, help="新增的领域（可多次）/ a domain to add (repeatable)")
+@click.option("--goods", default=None, help="扩大后的商品范围 / the goods after the extension")
+@click.option("--services", default=None, help="扩大后的服务范围 / the services after the extension")
+@click.option("--reason", required=True, help="申请理由 / why")
+@click.option("--on", "on", type=DAY, default=None, help="开始日期（默认今天）/ start day (default today)")
+@json_option
+@pass_state
+def audit_extend_scope(state: State, applicant_id, domains, goods, services, reason, on, as_json) -> None:
+    """申请扩大认证范围：开始一次特殊审核 / Ask for a scope extension: opens the special audit that
+    covers the new domains; the committee's extend_scope decision reissues the certificate."""
+    workbench = state.workbench()
+    applicant = workbench.get_applicant(applicant_id)
+    audit_id = workbench.request_scope_extension(
+        applicant_id, domains=list(domains), goods=goods if goods is not None else applicant.goods,
+        services=services if services is not None else applicant.services,
+        on=on.date() if on else date.today(), reason=reason)
+    emit({"audit": audit_id, "type": "special"}, as_json,
+         f"已开始范围扩大的特殊审核 audit {audit_id} / the scope extension's special audit has started")

@@ -116,7 +116,7 @@ def _import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
 def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
     rng = random.Random(demo.seed)
     case_items = {c.item for c in workbench.scheme.case_checks}
-    domains = workbench.get_applicant(demo.id).domains
+    domains = workbench.audit_domains(application_id)
     not_applicable = dict(demo.not_applicable)
     covered = workbench.scheme.audit_methods(workbench.application(application_id).audit_type)
     for item in workbench.scheme.items_for(domains):
@@ -278,7 +278,8 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, application_id: int, ec
     advice = report["recommendation"]
     certificate = workbench.certificate_for(demo.id)
     suggested = suggested_outcome(scheme, audit_type, certifiable=advice["certifiable"] and demo.certify,
-                                  advised_rank=advice["level"]["rank"], certificate=certificate)
+                                  advised_rank=advice["level"]["rank"], certificate=certificate,
+                                  scope_extension=bool(workbench.application(application_id).requested_scope))
     if outcome is not None and outcome != suggested and not decision.get("override_reason"):
         raise ValueError(f"{demo.id} {audit_type}: the recommendation suggests {suggested}, not {outcome}")
     suggested = outcome or suggested

@@ -89,10 +89,16 @@ class Application(Record):
     submitted_on: date
     scheme_version: str
     reason: str = ""          # why a special audit was opened
+    requested_scope: dict | None = None  # a scope extension's: {domains, goods, services}
 
     @property
     def audit_type(self) -> str:
         return self.stage
+
+    def audited_domains(self, applicant_domains) -> tuple[str, ...]:
+        """The domains this audit covers: the applicant's, and those a scope extension asks for."""
+        asked = (self.requested_scope or {}).get("domains", ())
+        return tuple(dict.fromkeys([*applicant_domains, *asked]))
 
 
 @dataclass(frozen=True)

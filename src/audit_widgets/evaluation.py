@@ -121,9 +121,11 @@ def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None
         recorded = view.answers(application_id) if application_id else {}
         adjustments = view.adjustments(application_id) if application_id else []
         findings = view.finding_states(application_id) if application_id else []
-        audit_type = view.application(application_id).stage if application_id else None
+        audit = view.application(application_id) if application_id else None
+    audit_type = audit.audit_type if audit else None
+    domains = audit.audited_domains(applicant.domains) if audit else applicant.domains
     score = score_applicant(
-        workbench.scheme, applicant.domains, merged_answers(recorded, from_cases), combined_measures(kpis, survey),
+        workbench.scheme, domains, merged_answers(recorded, from_cases), combined_measures(kpis, survey),
         special_deductions=sum(1 for a in adjustments if a.kind == "deduction"),
         special_bonus=sum(1 for a in adjustments if a.kind == "bonus"),
         open_major_findings=open_major_count(workbench.scheme, findings),

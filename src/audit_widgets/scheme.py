@@ -279,7 +279,7 @@ class DecisionOutcome(Record):
     id: str
     name: str
     certified: bool
-    certificate: Literal["issue", "none", "keep", "reissue", "suspend", "withdraw", "reinstate"]
+    certificate: Literal["issue", "none", "keep", "reissue", "suspend", "withdraw", "reinstate", "extend"]
     level: Literal["same", "higher", "lower", "any"]
 
 

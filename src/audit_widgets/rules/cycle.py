@@ -78,7 +78,7 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         return effect
     if certificate is None:
         raise RuleError("没有证书，不能作出此决定", "There is no certificate for this decision to act on")
-    required = {"keep": "valid", "reissue": "valid", "suspend": "valid", "reinstate": "suspended",
+    required = {"keep": "valid", "reissue": "valid", "extend": "valid", "suspend": "valid", "reinstate": "suspended",
                 "withdraw": None}[outcome.certificate]
     status_names = {s.id: s.name for s in scheme.certificate_statuses}
     if required and certificate.status != required or certificate.status not in IN_FORCE:
@@ -125,11 +125,14 @@ def recertified_dates(scheme: Scheme, old: Certificate, decided_on: date, contin
 
 
 def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, advised_rank: int,
-                      certificate: Certificate | None) -> str:
+                      certificate: Certificate | None, scope_extension: bool = False) -> str:
     """The decision that follows the audit team's recommendation, among those the audit's type
-    allows: the committee starts from it and may decide otherwise, with its reason."""
+    allows: the committee starts from it and may decide otherwise, with its reason. A scope
+    extension's audit that can certify suggests extending the scope at the certificate's level."""
     allowed = scheme.stage(audit_type).decisions
-    if certificate is None or "certify" in allowed:
+    if scope_extension and certifiable and certificate is not None and certificate.status == "valid":
+        wanted = "extend_scope"
+    elif certificate is None or "certify" in allowed:
         wanted = "certify" if certifiable else "refuse"
     elif not certifiable:
         wanted = "suspend" if certificate.status == "valid" else "withdraw"

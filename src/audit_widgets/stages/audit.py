@@ -57,9 +57,10 @@ def compute_planning(workbench: Workbench, applicant_id: str, application_id: in
         audit_type = view.application(application_id).audit_type
         review = view.review(application_id)
         audit_plan = view.audit_plan(application_id)
+        domains = view.audit_domains(application_id)
     plan = plan_audit(scheme, applicant, lots, audit_type)
     audit_date = (programme.audit_start if programme else None) or date.today()
-    team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=applicant.domains,
+    team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=domains,
                             audit_date=audit_date, decision_makers=decision_makers)
     result = {
         "audit_type": audit_type,

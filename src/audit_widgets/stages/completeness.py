@@ -28,6 +28,7 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, applicati
     gaps: list[Gap] = []
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
+        domains = view.audit_domains(application_id)  # a scope extension's audit covers the new domains
         if "documents" in checks:
             gaps += document_gaps(scheme, view.documents(application_id))
         if "uscc" in checks:
@@ -44,13 +45,13 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, applicati
                 team = view.team(application_id)
                 audit_date = (programme.audit_start if programme else None) or date.today()
                 gaps += team_gaps(check_team(scheme, team, applicant_id=applicant_id,
-                                             applicant_domains=applicant.domains, audit_date=audit_date,
+                                             applicant_domains=domains, audit_date=audit_date,
                                              decision_makers=view.decision_makers()), len(team))
             if "audit_dates" in checks:
                 gaps += audit_date_gaps(programme)
         if checks & {"answers", "sample_counts"}:
             audit_type = view.application(application_id).audit_type
-            items = [i for m in scheme.methods_of(stage, audit_type) for i in scheme.items_for(applicant.domains, m)]
+            items = [i for m in scheme.methods_of(stage, audit_type) for i in scheme.items_for(domains, m)]
             evaluation = evaluation or evaluate(view, applicant_id, application_id)
             scores = {s.item_id: s for s in evaluation.score.items}
             items = [i for i in items if scores[i.id].status != "not_applicable"]

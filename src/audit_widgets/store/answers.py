@@ -9,6 +9,7 @@ from ..domain import Answer, AnswerRecord, EvidenceRef
 from ..errors import ConflictError, ReasonRequired
 from ..rules.answers import answer_problem
 from . import models
+from .applications import application_record
 from .findings import FindingStore
 
 
@@ -23,8 +24,8 @@ class AnswerStore(FindingStore):
             application = self._row(session, models.Application, application_id)
             self._refuse_if_answers_locked(session, application_id, item_id)
             applicant = application.applicant
-            problem = answer_problem(self.scheme, item_id, answer, note, applicant.domains,
-                                     applicant.organisation_type)
+            domains = application_record(application).audited_domains(applicant.domains)  # a scope extension's too
+            problem = answer_problem(self.scheme, item_id, answer, note, domains, applicant.organisation_type)
             if problem is not None:
                 refusal = ReasonRequired if problem.column == "note" else ConflictError
                 raise refusal(f"{item_id}：{problem.zh}", f"{item_id}: {problem.en}")

@@ -23,8 +23,9 @@ def _certificate_or_none(row: models.Certificate | None):
     return certificate_record(row) if row is not None else None
 
 
-def _application(row: models.Application) -> Application:
-    return Application(row.id, row.applicant_id, row.stage, row.submitted_on, row.scheme_version, row.reason or "")
+def application_record(row: models.Application) -> Application:
+    return Application(row.id, row.applicant_id, row.stage, row.submitted_on, row.scheme_version, row.reason or "",
+                       row.requested_scope)
   # kept in a recorded result: the stage's answers when it was recorded
 
 
@@ -39,6 +40,33 @@ class ApplicationStore(StoreBase):
         self.scheme.stage(stage)
         with self._writing_session() as session:
             return self._open_audit(session, applicant_id, stage, submitted_on or date.today(), reason)
+
+    def request_scope_extension(self, applicant_id: str, *, domains: list[str], goods: str, services: str,
+                                on: date, reason: str) -> int:
+        """Open the special audit that a scope extension needs (the audit covers the new domains'
+        items too); the committee's `extend_scope` decision then reissues the certificate with
+        the new scope. Returns the audit's id."""
+        known = {d.id for d in self.scheme.domains}
+        unknown = [d for d in domains if d not in known]
+        if unknown or not domains:
+            raise ConflictError(f"未知的领域：{'、'.join(unknown) or '（未填写）'}",
+                                f"Unknown domains: {unknown or 'none given'}")
+        with self._writing_session() as session:
+            applicant = self._row(session, models.Applicant, applicant_id)
+            if set(domains) <= set(applicant.domains) and (goods, services) == (applicant.goods, applicant.services):
+                raise ConflictError("申请的范围与现有范围相同", "The scope asked for is the scope already held")
+            audit_id = self._open_audit(session, applicant_id, "special", on,
+                                        f"范围扩大 scope extension: {reason}".strip())
+            row = self._row(session, models.Application, audit_id)
+            row.requested_scope = {"domains": list(dict.fromkeys([*applicant.domains, *domains])), "goods": goods,
+                                   "services": services}
+            self._trail(session, "request_scope", "application", audit_id, row.requested_scope, applicant=applicant_id)
+            return audit_id
+
+    def audit_domains(self, application_id: int) -> tuple[str, ...]:
+        """The domains an audit covers: its applicant's, and those its scope extension asks for."""
+        application = self.application(application_id)
+        return application.audited_domains(self.get_applicant(application.applicant_id).domains)
 
     def _open_audit(self, session: Session, applicant_id: str, stage: str, submitted_on: date, reason: str) -> int:
         self._row(session, models.Applicant, applicant_id)
@@ -70,13 +98,13 @@ class ApplicationStore(StoreBase):
 
     def application(self, application_id: int) -> Application:
         with self._reading_session() as session:
-            return _application(self._row(session, models.Application, application_id))
+            return application_record(self._row(session, models.Application, application_id))
 
     def audits(self, applicant_id: str) -> list[Application]:
         """Every audit of the applicant, oldest first: its certification history."""
         with self._reading_session() as session:
             self._row(session, models.Applicant, applicant_id)
-            return [_application(row) for row in session.scalars(select(models.Application).where(
+            return [application_record(row) for row in session.scalars(select(models.Application).where(
                 models.Application.applicant_id == applicant_id).order_by(models.Application.id))]
 
     def previous_audit(self, application_id: int) -> Application | None:
@@ -86,7 +114,7 @@ class ApplicationStore(StoreBase):
             before = session.scalar(select(models.Application).where(
                 models.Application.applicant_id == row.applicant_id, models.Application.id < row.id)
                 .order_by(models.Application.id.desc()).limit(1))
-            return _application(before) if before is not None else None
+            return application_record(before) if before is not None else None
 
     # --- stage results and sign-off -------------------------------------------------------
     def record_stage_result(self, application_id: int, stage_id: str, result: dict) -> None:

@@ -77,6 +77,9 @@ class CertificationStore(StoreBase):
             if session.scalar(select(models.Decision).where(models.Decision.application_id == application_id)):
                 raise ConflictError("本申请已有认证决定", "This application already has a decision")
             application = self._row(session, models.Application, application_id)
+            if known.certificate == "extend" and not application.requested_scope:
+                raise ConflictError("本次特殊审核不是为扩大范围而开始的，不能作出“扩大认证范围”的决定",
+                                    "This special audit was not opened for a scope extension: 'extend_scope' is not possible")
             check_decision(self.scheme, application.stage, outcome, level_rank=level_rank, decided_on=decided_on,
                            certificate=self._certificate_before(session, application),
                            status_reason=status_reason, deadline=deadline)
@@ -121,6 +124,15 @@ class CertificationStore(StoreBase):
             members = "、".join(decision.members)
             if outcome.certificate in ("issue", "reissue"):
                 row = self._new_certificate(session, application, decision, current, outcome.certificate, issued_on)
+                return certificate_record(row)
+            if outcome.certificate == "extend":  # the holder's scope becomes the one audited
+                applicant = application.applicant
+                scope = application.requested_scope
+                applicant.domains, applicant.goods, applicant.services = (
+                    list(scope["domains"]), scope["goods"], scope["services"])
+                row = self._issue(session, applicant, application_id, level_rank=current.level_rank,
+                                  year=decision.decided_on.year, issued_on=issued_on, expires_on=current.expires_on,
+                                  replaces=current, reason="scope_extended", decided_by=members)
                 return certificate_record(row)
             if outcome.certificate != "keep":
                 status, reason = {"suspend": ("suspended", decision.status_reason),

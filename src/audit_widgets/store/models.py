@@ -60,6 +60,8 @@ class Application(Base):
     stage: Mapped[str] = mapped_column(String(32), default="initial")  # an audit_stages id: the audit type
     submitted_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")  # why a special audit (a complaint, a suspension …)
+    # A scope extension's special audit: the scope asked for {domains, goods, services}.
+    requested_scope: Mapped[dict | None] = mapped_column(JSON)
     scheme_version: Mapped[str] = mapped_column(String(64))
     scheme_fingerprint: Mapped[str] = mapped_column(String(64))
 

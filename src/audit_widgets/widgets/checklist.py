@@ -113,7 +113,7 @@ class ChecklistWidget(BoundWidget):
                  evaluation=None):
         self.method = method
         super().__init__(workbench, applicant_id, application_id, read_only)
-        domains = workbench.get_applicant(applicant_id).domains
+        domains = workbench.audit_domains(self.application_id)  # a scope extension adds domains
         self.items = items if items is not None else self.scheme.items_for(domains, method)
         self.page_size = page_size
         # KPIs and survey figures change only on an import: reuse the stage's evaluation when given.

@@ -1,6 +1,7 @@
 """CyclePanel (10): the applicant's history as a timeline, what the rules say is due to its
 certificate (recorded with one click, on the day it fell due), and the start of its next
-audit (surveillance, recertification or special, with the reason)."""
+audit (surveillance, recertification or special, with the reason; a special audit for a scope
+extension names the domains to add)."""
 from __future__ import annotations
 
 import html
@@ -26,15 +27,21 @@ class CyclePanel(BoundWidget):
         self.opened_on = widgets.DatePicker(description="开始日期", value=date.today())
         self.reason = widgets.Text(description="原因", placeholder="特殊审核必填 / required for a special audit",
                                    layout=widgets.Layout(width="520px"))
+        self.extend_domains = widgets.SelectMultiple(
+            options=[(d.name, d.id) for d in self.scheme.domains], rows=4, description="扩大到领域",
+            layout=widgets.Layout(width="360px"))
         self.open_button = widgets.Button(description="开始下一次审核 / start the next audit", button_style="primary",
                                           layout=widgets.Layout(width="auto"), disabled=self.read_only)
         self.open_button.on_click(lambda _: self.open_audit())
-        for control in (self.audit_type, self.opened_on, self.reason):
+        for control in (self.audit_type, self.opened_on, self.reason, self.extend_domains):
             control.disabled = self.read_only
         self.children = [widgets.HTML("<h3>认证历史 / certification history</h3>"), self.timeline,
                          widgets.HTML("<h4>按规则应变更 / due by rule</h4>"), self.due, self.apply_button,
                          widgets.HTML("<h4>下一次审核 / next audit</h4>"),
-                         widgets.HBox([self.audit_type, self.opened_on]), self.reason, self.open_button, self.message]
+                         widgets.HBox([self.audit_type, self.opened_on]), self.reason,
+                         widgets.HTML("<small>特殊审核用于扩大范围时，选择新增的领域 / for a scope extension, "
+                                      "choose the domains to add</small>"), self.extend_domains,
+                         self.open_button, self.message]
         self.refresh()
 
     def refresh(self) -> None:
@@ -59,8 +66,16 @@ class CyclePanel(BoundWidget):
             self.refresh()
 
     def open_audit(self) -> None:
-        if self.write(lambda: self.workbench.open_application(self.applicant_id, self.audit_type.value,
-                                                              self.opened_on.value, reason=self.reason.value),
+        def start() -> None:
+            if self.audit_type.value == "special" and self.extend_domains.value:
+                applicant = self.workbench.get_applicant(self.applicant_id)
+                self.workbench.request_scope_extension(
+                    self.applicant_id, domains=list(self.extend_domains.value), goods=applicant.goods,
+                    services=applicant.services, on=self.opened_on.value, reason=self.reason.value)
+            else:
+                self.workbench.open_application(self.applicant_id, self.audit_type.value, self.opened_on.value,
+                                                reason=self.reason.value)
+        if self.write(start,
                       "已开始下一次审核：工作簿 02–10 现在打开它（重新运行工作簿）",
                       "the next audit has started: workbooks 02–10 now open it (run them again)"):
             self.refresh()

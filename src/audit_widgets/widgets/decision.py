@@ -46,7 +46,8 @@ class DecisionWidget(BoundWidget):
         self.outcome = widgets.ToggleButtons(
             options=[(outcomes[o].name, o) for o in self.scheme.stage(self.audit.audit_type).decisions],
             value=suggested_outcome(self.scheme, self.audit.audit_type, certifiable=advice.certifiable,
-                                    advised_rank=advice.level_rank, certificate=self.certificate),
+                                    advised_rank=advice.level_rank, certificate=self.certificate,
+                                    scope_extension=bool(self.audit.requested_scope)),
             description="决定")
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")

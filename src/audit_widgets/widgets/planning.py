@@ -139,7 +139,7 @@ class PlanningPanel(BoundWidget):
 
     def _render_team_check(self) -> None:
         result = check_team(self.scheme, self.workbench.team(self.application_id), applicant_id=self.applicant_id,
-                            applicant_domains=self.applicant.domains,
+                            applicant_domains=self.workbench.audit_domains(self.application_id),
                             audit_date=self.audit_start.value or date.today(), decision_makers=self.decision_makers)
         if result.ok:
             self.team_check.value = f'<div style="{OK_STYLE}">✓ 审查组满足能力与公正性要求 / team check passed</div>'
