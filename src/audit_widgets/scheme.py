@@ -629,6 +629,9 @@ def read_sections(folder: Path) -> tuple[dict, dict[str, str]]:
             content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise SchemeError("方案文件无法解析", f"The scheme file cannot be parsed: {exc}", file=path) from None
+        except RecursionError:  # thousands of nested brackets: no real scheme file nests like that
+            raise SchemeError("方案文件的嵌套层次过深，无法读取", "The scheme file is nested too deeply to read",
+                              file=path) from None
         if not isinstance(content, dict):
             raise SchemeError("方案文件顶层应为键值对", "A scheme file must be a mapping at the top", file=path)
         for key, value in content.items():

@@ -5,6 +5,7 @@ impartiality declarations per client and year. Read streaming; every problem is 
 sheet, row and field, and nothing is written unless the whole file is valid."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -115,8 +116,10 @@ def read_competence_file(path: str | Path, scheme: Scheme, known_people: set[str
     path = Path(path)
     if not path.is_file():
         raise InputFileError("找不到文件", "File not found", file=path)
+    from .reading import read_within_limits
+    data = read_within_limits(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise InputFileError("不是可读的 XLSX 文件", f"Not a readable XLSX file: {exc}", file=path) from None
     problems: list[Problem] = []

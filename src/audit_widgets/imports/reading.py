@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from ..errors import InputFileError
+from .limits import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV, MB, ImportLimits
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Encodings tried in order. GB18030 is a superset of GBK and GB2312.
@@ -69,6 +70,35 @@ def _sniff_delimiter(text: str) -> str:
         return ","
 
 
+def _check_unpacked_size(path: Path, data: bytes, limits: ImportLimits) -> None:
+    """A workbook's parts, unpacked, within the limit: read from the zip directory, before parsing."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise _refuse(path, "Excel 文件已损坏或无法读取", f"The Excel file is damaged or unreadable ({exc})") from None
+    if unpacked > limits.max_uncompressed_bytes:
+        raise _refuse(path, f"Excel 文件解压后为 {unpacked / MB:.0f} MB，超过上限 {limits.max_uncompressed_bytes / MB:.0f} MB"
+                            f"（{MAX_UNCOMPRESSED_ENV}）",
+                      f"The Excel file unpacks to {unpacked / MB:.0f} MB, over the limit of "
+                      f"{limits.max_uncompressed_bytes / MB:.0f} MB ({MAX_UNCOMPRESSED_ENV})")
+
+
+def read_within_limits(path: Path, limits: ImportLimits | None = None) -> bytes:
+    """The file's bytes, if it is within the import limits: its size, and for a workbook its
+    parts unpacked (both checked before anything is parsed)."""
+    limits = limits or ImportLimits.from_environment()
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise _refuse(path, f"文件为 {size / MB:.0f} MB，超过导入上限 {limits.max_bytes / MB:.0f} MB（{MAX_BYTES_ENV}）",
+                      f"The file is {size / MB:.0f} MB, over the import limit of {limits.max_bytes / MB:.0f} MB "
+                      f"({MAX_BYTES_ENV})")
+    data = path.read_bytes()
+    if data.startswith(XLSX_MAGIC):
+        _check_unpacked_size(path, data, limits)
+    return data
+
+
 def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
     try:
         return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
@@ -93,7 +123,8 @@ def read_table(path: str | Path) -> RawTable:
     path = Path(path)
     if not path.is_file():
         raise _refuse(path, "文件不存在", "The file does not exist")
-    data = path.read_bytes()
+    limits = ImportLimits.from_environment()
+    data = read_within_limits(path, limits)
     if not data.strip():
         raise _refuse(path, "文件为空", "The file is empty")
     digest = hashlib.sha256(data).hexdigest()
@@ -102,6 +133,11 @@ def read_table(path: str | Path) -> RawTable:
     elif path.suffix.lower() in {".xlsx", ".xlsm"}:
         raise _refuse(path, "扩展名为 .xlsx，但内容不是 Excel 文件", "The name ends in .xlsx but the file is not Excel")
     else:
+        lines = data.count(b"\n")
+        if lines > limits.max_rows + 1:  # counted before parsing: the header and a last newline aside
+            raise _refuse(path, f"文件有约 {lines} 行，超过导入上限 {limits.max_rows} 行（{MAX_ROWS_ENV}）",
+                          f"The file has about {lines} rows, over the import limit of {limits.max_rows} "
+                          f"({MAX_ROWS_ENV})")
         text, encoding = _decode(path, data)
         delimiter = _sniff_delimiter(text)
         utf8 = data if encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") else text.encode("utf-8")
@@ -143,6 +179,9 @@ def read_yaml_mapping(path: str | Path, what_zh: str, what_en: str, loader=None)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{what_zh}无法解析（应为 UTF-8 编码的 YAML）",
                              f"The {what_en} cannot be parsed as UTF-8 YAML: {exc}", file=path) from None
+    except RecursionError:  # thousands of nested brackets: no real file nests like that
+        raise InputFileError(f"{what_zh}的嵌套层次过深，无法读取", f"The {what_en} is nested too deeply to read",
+                             file=path) from None
     if not isinstance(content, dict):
         raise InputFileError(f"{what_zh}应为键值对", f"The {what_en} must be a mapping of keys", file=path)
     return content

@@ -21,6 +21,10 @@ from . import models
 from .database import get_engine, require_current_schema, snapshot, transaction
 
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
+# The evidence tables hold names of up to 300 characters; a stored file is named by its hash and
+# extension, and file systems allow 255 bytes per name.
+MAX_FILENAME = 200
+MAX_SUFFIX = 12
 
 NOT_FOUND_NAMES = {
     models.Applicant: ("申请方", "applicant"),
@@ -107,7 +111,14 @@ class StoreBase:
 
     @staticmethod
     def keep_file(source: Path | bytes, filename: str) -> tuple[str, str]:
-        """Keep an evidence file under data/evidence by its SHA-256; return (sha256, path)."""
+        """Keep an evidence file under data/evidence by its SHA-256; return (sha256, path).
+        The name is kept as the record's label; a name too long to store is refused."""
+        suffix = Path(filename).suffix
+        if not filename.strip() or len(filename) > MAX_FILENAME or len(suffix) > MAX_SUFFIX:
+            raise ConflictError(
+                f"文件名应为 1–{MAX_FILENAME} 个字符、扩展名不超过 {MAX_SUFFIX - 1} 个字符，实为 {len(filename)} 个字符",
+                f"A file name must have 1–{MAX_FILENAME} characters and an extension of at most "
+                f"{MAX_SUFFIX - 1}; this one has {len(filename)}")
         content = source if isinstance(source, bytes) else Path(source).read_bytes()
         digest = hashlib.sha256(content).hexdigest()
         target = data_dir() / "evidence" / digest[:2] / f"{digest}{Path(filename).suffix.lower()}"

@@ -1,0 +1,69 @@
+"""Inputs beyond what any real file holds get a plain message and exit 1, and change nothing
+(issue 12 §4: deep nesting, over-long names)."""
+import pytest
+
+from audit_widgets.errors import WorkbenchError
+
+from .conftest import database_digest
+
+DEEP = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+def test_a_deeply_nested_applicant_file_is_refused_plainly(command, db_path, tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text(DEEP, encoding="utf-8")
+    before = database_digest(db_path)
+    result = command("applicant", "add", path)
+    assert result.exit_code == 1 and "嵌套层次过深" in result.output and "nested too deeply" in result.output
+    assert "Traceback" not in result.output and "Internal error" not in result.output
+    assert database_digest(db_path) == before
+
+
+def test_a_deeply_nested_scheme_file_is_refused_plainly(command, scheme_copy):
+    (scheme_copy / "extra.yaml").write_text(DEEP, encoding="utf-8")
+    result = command("--scheme", scheme_copy, "scheme", "validate")
+    assert result.exit_code == 1 and "nested too deeply" in result.output and "extra.yaml" in result.output
+
+
+@pytest.mark.parametrize("name", ["x." + "a" * 300, "证据" * 150 + ".pdf", "  "])
+def test_an_evidence_file_name_that_cannot_be_stored_is_refused_and_nothing_is_written(
+        staffed_audit, db_url, db_path, scheme, name):
+    from audit_widgets.store.repository import Workbench
+    _, application = staffed_audit
+    workbench = Workbench(db_url, scheme, actor="A02")
+    before = database_digest(db_path)
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.add_evidence(application, "F03", b"%PDF", name)
+    assert "文件名" in caught.value.zh and "file name" in caught.value.en
+    with pytest.raises(WorkbenchError):
+        workbench.add_document(application, "licence", b"%PDF", name)
+    assert database_digest(db_path) == before
+
+
+def test_an_import_over_the_size_or_row_limit_is_refused_before_parsing(command, consumer, db_path, tmp_path,
+                                                                       monkeypatch):
+    from audit_widgets.demo_data import work_order_log, write_csv
+    orders = write_csv(work_order_log(2000, seed=5), tmp_path / "orders.csv")
+    before = database_digest(db_path)
+    monkeypatch.setenv("AUDIT_WORKBENCH_MAX_IMPORT_MB", "0.05")
+    result = command("import", "work-orders", "--applicant", consumer, orders)
+    assert result.exit_code == 1 and "AUDIT_WORKBENCH_MAX_IMPORT_MB" in result.output and "over the import limit" in result.output
+    monkeypatch.delenv("AUDIT_WORKBENCH_MAX_IMPORT_MB")
+    monkeypatch.setenv("AUDIT_WORKBENCH_MAX_IMPORT_ROWS", "500")
+    result = command("import", "work-orders", "--applicant", consumer, orders)
+    assert result.exit_code == 1 and "AUDIT_WORKBENCH_MAX_IMPORT_ROWS" in result.output
+    assert database_digest(db_path) == before
+
+
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_unopened(command, consumer, db_path, tmp_path, monkeypatch):
+    import zipfile
+    bomb = tmp_path / "survey.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:  # 20 MB of one repeated row, packed small
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<row><c><v>1</v></c></row>" * 800_000)
+    assert bomb.stat().st_size < 1024 * 1024
+    monkeypatch.setenv("AUDIT_WORKBENCH_MAX_XLSX_UNCOMPRESSED_MB", "10")
+    before = database_digest(db_path)
+    result = command("import", "surveys", "--applicant", consumer, bomb)
+    assert result.exit_code == 1 and "unpacks to 20 MB" in result.output and "Traceback" not in result.output
+    assert database_digest(db_path) == before
