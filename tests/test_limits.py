@@ -67,3 +67,44 @@ def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_unopened(command, cons
     result = command("import", "surveys", "--applicant", consumer, bomb)
     assert result.exit_code == 1 and "unpacks to 20 MB" in result.output and "Traceback" not in result.output
     assert database_digest(db_path) == before
+
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+def test_a_scheme_text_that_starts_like_a_formula_is_exported_as_text_and_reads_back_unchanged(scheme, tmp_path):
+    from openpyxl import load_workbook
+
+    from audit_widgets.scheme_xlsx import export_xlsx, import_xlsx
+    changed = scheme.model_copy(update={"meta": scheme.meta.model_copy(update={"name": '=HYPERLINK("x","点我")'})})
+    path = export_xlsx(changed, tmp_path / "scheme.xlsx")
+    sheet = load_workbook(path)["meta"]
+    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "name")
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x","点我")'  # text, never a formula
+    assert import_xlsx(path).meta.name == '=HYPERLINK("x","点我")'
+
+
+def test_a_member_id_with_markup_is_shown_as_text(cycle_db_for_markup):
+    workbench, application = cycle_db_for_markup
+    from audit_widgets.dashboard.pages import applicant_html
+    from audit_widgets.widgets.decision import DecisionWidget
+    widget = DecisionWidget(workbench, "demo-composite", application)
+    for shown in (widget.recorded.value, applicant_html(workbench, "demo-composite")):
+        assert PAYLOAD not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+@pytest.fixture
+def cycle_db_for_markup(demo_db, tmp_path, scheme):
+    """demo-composite decided by a committee member whose id carries markup."""
+    from datetime import date
+
+    from audit_widgets.store.repository import Workbench
+
+    from .conftest import copy_database
+    url = f"sqlite:///{copy_database(demo_db, tmp_path / 'markup.sqlite')}"
+    workbench = Workbench(url, scheme, actor="admin")
+    workbench.add_auditor(PAYLOAD, "某委员", "senior", ["b"], is_decision_maker=True)
+    application = workbench.current_application("demo-composite")
+    workbench.record_decision(application, decided_on=date.today(), outcome="refuse", level_rank=1,
+                              members=[PAYLOAD], reasons="测试", recommendation={"certifiable": False})
+    return workbench, application

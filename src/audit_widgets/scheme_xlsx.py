@@ -23,6 +23,7 @@ from .scheme import (
     problems_from_validation,
     record_type,
 )
+from .spreadsheets import keep_as_text
 
 LIST_SEPARATOR = ","
 SETTINGS_HEADER = ("key", "value")
@@ -58,6 +59,7 @@ def export_xlsx(scheme: Scheme, path: str | Path) -> Path:
             sheet.append(fields)
             for row in value:
                 sheet.append([_cell(getattr(row, f)) for f in fields])
+        keep_as_text(sheet)  # scheme text that starts like a formula stays text
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"

@@ -268,7 +268,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         level = next((lv for lv in scheme.levels if lv.rank == decision.level_rank), None)
         parts.append(section("认证决定 / decision",
                              f"<p>{decision.decided_on}：{'批准 certified' if decision.certified else '不予认证 refused'}"
-                             f"，{level.label if level else ''}；委员 {'、'.join(decision.members)}；"
+                             f"，{level.label if level else ''}；委员 {html.escape('、'.join(decision.members))}；"
                              f"{html.escape(decision.reasons)}</p>"))
     if certificate is not None:
         parts.append(section("证书 / certificate",

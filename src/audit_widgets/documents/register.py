@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import InputFileError
 from ..files import write_atomically
 from ..result_html import status_reason
+from ..spreadsheets import neutralise
 from ..store.repository import Workbench
 from .certificate import level_text
 
@@ -32,15 +33,7 @@ COLUMNS = {
     "certification_body": "认证机构",
 }
 SUFFIXES = (".xlsx", ".csv")
-# Excel runs a cell that starts with one of these as a formula (CSV injection); tab and CR too.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "证书信息"
-
-
-def neutralise(value) -> str:
-    """A cell as text that Excel shows and never runs: a leading ' makes it plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def register_rows(workbench: Workbench) -> list[dict]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import InputFileError, Problem
 from ..scheme import Scheme
+from ..spreadsheets import keep_as_text
 
 EVIDENCE_KINDS = {"training": "培训", "experience": "经历", "witnessed": "见证审核"}
 SHEETS = {
@@ -212,6 +213,7 @@ def write_competence_file(path: str | Path, people: list[dict], evidence: list[d
                     value = value.isoformat()
                 values.append(value)
             sheet.append(values)
+        keep_as_text(sheet)
     path = Path(path)
     book.save(path)
     return path

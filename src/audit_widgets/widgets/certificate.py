@@ -137,7 +137,7 @@ class CertificatePanel(BoundWidget):
              f"<b>将执行认证决定「{html.escape(outcome.name)}」/ about to carry out '{outcome.id}'</b>：")
             + f"{html.escape(applicant.name)}"
             f"（{html.escape(applicant.uscc)}），成熟度等级 <b>{level.label} {level.name}</b>，范围 scope：{domains}；"
-            f"依据 {decision.decided_on} 的认证决定（决定人员 {'、'.join(decision.members)}）；"
+            f"依据 {decision.decided_on} 的认证决定（决定人员 {html.escape('、'.join(decision.members))}）；"
             f"签发人 issued by：{html.escape(self.workbench.actor)}。签发后不可撤回 / this cannot be undone.", self.issue)
 
     def ask_to_change(self) -> None:

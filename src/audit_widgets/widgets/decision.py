@@ -94,7 +94,7 @@ class DecisionWidget(BoundWidget):
             override = (f"<br><b style='color:#c62828'>与推荐意见不一致 / against the recommendation</b>："
                         f"{html.escape(decision.override_reason)}" if decision.overrides_recommendation else "")
             self.recorded.value = (f"<p><b>已决定 decided</b> {decision.decided_on}：{verdict}，等级 {decision.level_rank}；"
-                                   f"决定人员 {'、'.join(decision.members)}；理由：{html.escape(decision.reasons)}"
+                                   f"决定人员 {html.escape('、'.join(decision.members))}；理由：{html.escape(decision.reasons)}"
                                    f"{override}</p>")
 
     def record(self) -> None:
