@@ -42,6 +42,11 @@ def _key() -> bytes:
     raise WorkbenchError(f"签名密钥文件为空：{path}", f"The signing key file is empty: {path}")
 
 
+def key_id() -> str:
+    """The signing key's id: a fingerprint that names the key without giving it away."""
+    return hashlib.sha256(b"audit-workbench key id:" + _key()).hexdigest()[:16]
+
+
 def canonical(payload) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
 

@@ -1,0 +1,147 @@
+"""Backup and restore of the audit data (issue 12 §6): one archive made while the workbench is in
+use, with the database taken through SQLite's online backup (a copy of the file would miss what
+is still in its WAL), the evidence files, the signing key's id (never the key) and a manifest of
+hashes. A restore goes only into an empty database and checks every hash before it says done.
+
+    archive.zip
+      manifest.json           created, package, key id, tables' row counts, every file's SHA-256
+      workbench.sqlite
+      evidence/<ab>/<sha256>.<ext>
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from . import __version__
+from .errors import InputFileError, WorkbenchError
+from .files import write_atomically
+from .paths import data_dir
+from .store.signing import key_id
+
+DATABASE = "workbench.sqlite"
+MANIFEST = "manifest.json"
+EVIDENCE_TABLES = ("evidence_files", "submitted_documents")
+EVIDENCE_NAME = re.compile(r"^evidence/[0-9a-f]{2}/[0-9a-f]{64}(\.[A-Za-z0-9]{1,11})?$")  # as keep_file names them
+
+
+def _sqlite_path(url: str) -> Path:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        raise WorkbenchError("备份与恢复只支持 SQLite 数据库", "Backup and restore work on an SQLite database only")
+    return Path(parsed.database)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
+    tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _evidence(connection: sqlite3.Connection) -> dict[str, str]:
+    """Each kept file's archive name → its SHA-256, from the backed-up database's records."""
+    files = {}
+    for table in EVIDENCE_TABLES:
+        for sha256, stored in connection.execute(f"SELECT sha256, stored_path FROM {table}"):
+            files[f"evidence/{sha256[:2]}/{Path(stored).name}"] = sha256
+    return files
+
+
+def backup(database_url: str, archive: Path) -> dict:
+    """Write the archive; returns its manifest."""
+    source = _sqlite_path(database_url)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / DATABASE
+        with sqlite3.connect(source) as reading, sqlite3.connect(copy) as writing:
+            reading.backup(writing)  # one consistent snapshot, WAL included, while others write
+        with sqlite3.connect(copy) as snapshot:
+            tables = _row_counts(snapshot)
+            evidence = _evidence(snapshot)
+        missing = [name for name in evidence if not (data_dir() / name).is_file()]
+        if missing:
+            raise WorkbenchError(f"有 {len(missing)} 个证据文件不在 {data_dir() / 'evidence'}，未备份",
+                                 f"{len(missing)} evidence files are missing from {data_dir() / 'evidence'}; "
+                                 "no backup was written")
+        manifest = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "package_version": __version__, "key_id": key_id(), "tables": tables,
+                    "files": {DATABASE: _sha256(copy), **evidence}}
+        bundle = Path(folder) / "archive.zip"
+        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+            out.write(copy, DATABASE)
+            for name in evidence:
+                out.write(data_dir() / name, name)
+        write_atomically(archive, bundle.read_bytes())
+    return manifest
+
+
+def _refuse_unless_empty(target: Path) -> None:
+    if target.exists() and target.stat().st_size:
+        with sqlite3.connect(target) as connection:
+            rows = sum(_row_counts(connection).values())
+        if rows:
+            raise WorkbenchError(f"目标数据库不为空（{target}），恢复只写入空数据库",
+                                 f"The target database is not empty ({target}); a restore writes only into an "
+                                 "empty one")
+
+
+def restore(database_url: str, archive: Path) -> dict:
+    """Restore an archive into an empty database and the evidence folder, then check every
+    hash and every table's row count. Returns what it found, with whether the signing key is
+    the one the backup was made with."""
+    target = _sqlite_path(database_url)
+    _refuse_unless_empty(target)
+    try:
+        bundle = zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputFileError("不是可读的备份文件", f"Not a readable backup archive: {exc}", file=archive) from None
+    with bundle, tempfile.TemporaryDirectory() as folder:
+        manifest = json.loads(bundle.read(MANIFEST))
+        names = set(manifest["files"])
+        if names - set(bundle.namelist()):
+            raise InputFileError("备份文件不完整", "The backup archive is incomplete", file=archive)
+        strange = [n for n in names if n != DATABASE and not EVIDENCE_NAME.match(n)]
+        if strange:  # a name like ../../x would write outside the evidence folder
+            raise InputFileError(f"备份中有不应有的文件：{strange[0]}", f"The backup holds an unexpected file: {strange[0]}",
+                                 file=archive)
+        for name in names:  # every hash checked before anything is written
+            if _sha256(Path(bundle.extract(name, folder))) != manifest["files"][name]:
+                raise InputFileError(f"备份中的 {name} 校验不符", f"{name} in the backup does not match its hash",
+                                     file=archive)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(Path(folder) / DATABASE) as reading, sqlite3.connect(target) as writing:
+            reading.backup(writing)
+        for name in names - {DATABASE}:
+            destination = data_dir() / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if not destination.exists():
+                destination.write_bytes((Path(folder) / name).read_bytes())
+    with sqlite3.connect(target) as restored:
+        for table in EVIDENCE_TABLES:  # the records say where their files are on this machine now
+            for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
+                local = data_dir() / "evidence" / Path(stored).parent.name / Path(stored).name
+                restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (str(local), row_id))
+        counts = _row_counts(restored)
+    if counts != manifest["tables"]:
+        raise WorkbenchError("恢复后的数据与备份清单不符", "The restored data does not match the backup's manifest")
+    bad = [n for n in names - {DATABASE} if _sha256(data_dir() / n) != manifest["files"][n]]
+    if bad:
+        raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
+    return {"tables": counts, "files": len(names) - 1, "key_id": manifest["key_id"],
+            "same_key": manifest["key_id"] == key_id()}
+
