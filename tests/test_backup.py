@@ -1,6 +1,7 @@
 """Backup and restore (issue 12 §6): an archive made while another process writes holds every
 answer committed before it began (a file copy missed those still in the WAL), and a restore
 into an empty database gives back every table and every evidence file."""
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +30,7 @@ def _tables(path: Path) -> dict:
 
 
 def test_a_backup_while_another_process_writes_restores_whole(staffed_audit, db_url, db_path, scheme, command,
-                                                               tmp_path):
+                                                               tmp_path, monkeypatch):
     from audit_widgets.store.repository import Workbench
     _, application = staffed_audit
     Workbench(db_url, scheme, actor="A02").add_evidence(application, "F03", b"%PDF evidence", "worksheet.pdf")
@@ -43,8 +44,11 @@ def test_a_backup_while_another_process_writes_restores_whole(staffed_audit, db_
     writer.wait(timeout=120)
     assert result.exit_code == 0, result.output
     restored_path = tmp_path / "restored.sqlite"
+    monkeypatch.setenv("AUDIT_WORKBENCH_DATA", str(tmp_path / "other-machine"))  # its evidence folder and key
+    monkeypatch.delenv("AUDIT_WORKBENCH_SECRET", raising=False)
     result = command("--db", f"sqlite:///{restored_path}", "restore", archive)
     assert result.exit_code == 0 and "restored and checked" in result.output, result.output
+    assert "signing key missing or different" in result.output  # the key was not moved: said, not hidden
     with sqlite3.connect(restored_path) as restored:
         saved = restored.execute("SELECT COUNT(*) FROM audit_trail WHERE entity = 'checklist_answer'").fetchone()[0]
     assert saved >= committed + 1  # nothing committed before the backup is lost
@@ -55,8 +59,11 @@ def test_a_backup_while_another_process_writes_restores_whole(staffed_audit, db_
     for table in snapshot:
         if table not in ("evidence_files", "submitted_documents"):  # their paths are this machine's now
             assert restored_tables[table] == snapshot[table], table
-    stored = next(data_dir().glob("evidence/*/*.pdf"))
-    assert stored.read_bytes() == b"%PDF evidence"
+    digest = hashlib.sha256(b"%PDF evidence").hexdigest()
+    restored_file = tmp_path / "other-machine" / "evidence" / digest[:2] / f"{digest}.pdf"
+    assert data_dir() == tmp_path / "other-machine" and restored_file.read_bytes() == b"%PDF evidence"
+    with sqlite3.connect(restored_path) as restored:  # the records point at this machine's copy
+        assert str(restored_file) in {r[0] for r in restored.execute("SELECT stored_path FROM evidence_files")}
     # A restore never writes over data.
     again = command("--db", f"sqlite:///{restored_path}", "restore", archive)
     assert again.exit_code == 1 and "not empty" in again.output
