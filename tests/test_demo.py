@@ -1,6 +1,6 @@
 """The demo data goes through the same rules and store methods as an auditor's work."""
 from audit_widgets.evaluation import evaluate
-from audit_widgets.rules.planning import CYCLE_STARTS, CaseLots, closed_cases, plan_programme
+from audit_widgets.rules.planning import CaseLots, closed_cases, plan_programme
 from audit_widgets.store.repository import Workbench
 
 
@@ -20,7 +20,7 @@ def test_every_demo_audit_records_its_own_planned_programme_and_contract(demo_db
             planned = plan_programme(scheme, workbench.get_applicant(applicant_id), lots, programme.audit_start,
                                      programme.audit_end, audit.audit_type, site_seed=programme.site_sample.seed)
             assert programme == planned and programme.case_sample_size
-            assert (len(programme.cycle_plan) >= 5) == (audit.audit_type in CYCLE_STARTS)
+            assert (len(programme.cycle_plan) >= 5) == scheme.starts_cycle(audit.audit_type)
             assert workbench.contract(audit.id).person_days == programme.person_days
             assert workbench.stage_result(audit.id, "contract").result["contract_no"].startswith("HT-")
             days[applicant_id, audit.audit_type] = programme.person_days

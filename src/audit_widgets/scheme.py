@@ -560,6 +560,11 @@ class Scheme(Record):
         covered = self.audit_methods(audit_type) if audit_type else None
         return [m.id for m in self.methods if m.mode in stage.modes and (covered is None or m.id in covered)]
 
+    def starts_cycle(self, audit_type: str) -> bool:
+        """Whether an audit of this type can issue a certificate, and so begin a certification cycle
+        (its decisions include one that issues: initial audits and recertifications)."""
+        return any(self.outcomes_by_id[o].certificate == "issue" for o in self.stage(audit_type).decisions)
+
     def audit_methods(self, audit_type: str) -> tuple[str, ...]:
         """The checklist methods an audit of this type covers (audit_stages.methods; empty: all)."""
         return self.stage(audit_type).methods or tuple(m.id for m in self.methods)

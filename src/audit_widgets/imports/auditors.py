@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import InputFileError, Problem
 from ..scheme import Scheme
@@ -41,36 +42,31 @@ def _day(value):
     return date.fromisoformat(str(value).strip())
 
 
+# A spreadsheet cell as a day (a date cell or YYYY-MM-DD text) and as trimmed text (empty: "").
+Day = Annotated[date | None, BeforeValidator(_day)]
+Text = Annotated[str, BeforeValidator(lambda value: "" if value is None else str(value).strip())]
+
+
 class PersonRow(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     name: str = Field(min_length=1, max_length=100)
     grade: str
     domains: list[str]
-    auditor_since: date | None = None
+    auditor_since: Day = None
     is_decision_maker: bool = False
-    registration_no: str = ""
-    registration_expires: date | None = None
+    registration_no: Text = ""
+    registration_expires: Day = None
 
     @field_validator("domains", mode="before")
     @classmethod
     def _split(cls, value):
         return [d.strip() for d in str(value or "").replace("，", ",").split(",") if d.strip()]
 
-    @field_validator("auditor_since", "registration_expires", mode="before")
-    @classmethod
-    def _dates(cls, value):
-        return _day(value)
-
     @field_validator("is_decision_maker", mode="before")
     @classmethod
     def _yes(cls, value):
         return str(value or "").strip().lower() in ("1", "true", "yes", "是", "y")
-
-    @field_validator("registration_no", mode="before")
-    @classmethod
-    def _text(cls, value):
-        return "" if value is None else str(value).strip()
 
 
 class EvidenceRow(BaseModel):
@@ -79,12 +75,7 @@ class EvidenceRow(BaseModel):
     domain: str
     kind: str
     reference: str = Field(min_length=1, max_length=300)
-    on: date | None = None
-
-    @field_validator("on", mode="before")
-    @classmethod
-    def _dates(cls, value):
-        return _day(value)
+    on: Day = None
 
 
 class DeclarationRow(BaseModel):
@@ -92,18 +83,8 @@ class DeclarationRow(BaseModel):
     auditor_id: str
     applicant_id: str
     year: int = Field(ge=2000, le=2100)
-    declared_on: date
-    conflicts: str = ""
-
-    @field_validator("declared_on", mode="before")
-    @classmethod
-    def _dates(cls, value):
-        return _day(value)
-
-    @field_validator("conflicts", mode="before")
-    @classmethod
-    def _text(cls, value):
-        return "" if value is None else str(value).strip()
+    declared_on: Annotated[date, BeforeValidator(_day)]
+    conflicts: Text = ""
 
 
 MODELS = {"people": PersonRow, "evidence": EvidenceRow, "declarations": DeclarationRow}

@@ -31,11 +31,6 @@ def conflicted_members(members: Iterable[str], audit_team: Iterable[str]) -> lis
     return sorted(set(members) & set(audit_team))
 
 
-def decided_level(scheme: Scheme, certified: bool, proposed_rank: int) -> int:
-    """The level a decision records: the proposed one when certified, the lowest on refusal."""
-    return proposed_rank if certified else scheme.levels[0].rank
-
-
 def open_major_count(scheme: Scheme, findings: list[FindingState]) -> int:
     needs_verification = {g.id for g in scheme.finding_grades if g.blocks_until == "verified"}
     return sum(1 for f in findings if f.grade in needs_verification and not f.closed)

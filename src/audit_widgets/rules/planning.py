@@ -108,9 +108,6 @@ def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, stage: str 
     return AuditPlan(days, site_sample_size(scheme, applicant.outlets, stage), lots, case_sample_for(scheme, lots))
 
 
-CYCLE_STARTS = ("initial", "recertification")  # the audit types whose decision starts a certificate's cycle
-
-
 def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent, ...]:
     """The 3-year programme from the planned audit: decision, surveillances, recertification."""
     if audit_end is None:
@@ -142,4 +139,4 @@ def plan_programme(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_s
         case_sample_size=plan.case_sample.sample_size if plan.case_sample else None,
         audit_start=audit_start, audit_end=audit_end, site_sample=sites,
         # An audit that starts a cycle plans the cycle; a surveillance or special audit is within one.
-        cycle_plan=cycle_events(scheme, audit_end) if stage in CYCLE_STARTS else ())
+        cycle_plan=cycle_events(scheme, audit_end) if scheme.starts_cycle(stage) else ())

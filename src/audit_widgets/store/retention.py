@@ -9,7 +9,6 @@ from sqlalchemy import delete, select, update
 
 from ..errors import ConflictError
 from ..rules.cycle import IN_FORCE
-from ..rules.planning import CYCLE_STARTS
 from ..rules.retention import AuditRecords, due_for_disposal
 from . import models
 from .base import StoreBase
@@ -30,7 +29,7 @@ class RetentionStore(StoreBase):
             for applicant, audits in by_applicant.items():
                 cycles: list[list[models.Application]] = []
                 for audit in audits:
-                    if audit.stage in CYCLE_STARTS or not cycles:
+                    if self.scheme.starts_cycle(audit.stage) or not cycles:
                         cycles.append([])
                     cycles[-1].append(audit)
                 current = self._current_certificate(session, applicant)
