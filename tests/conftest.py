@@ -25,6 +25,12 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="audit-workbench-tests-"))
 os.environ["AUDIT_WORKBENCH_OUTPUTS"] = str(SCRATCH / "outputs")
 os.environ["AUDIT_WORKBENCH_DATA"] = str(SCRATCH / "data")
 os.environ.pop("AUDIT_WORKBENCH_DB", None)
+# Every write is checked against the people records: the tests (the command line and the
+# kernels they start included) act as the demo's programme manager, also its administrator,
+# unless a test says otherwise.
+PROGRAMME_MANAGER = "P01"
+os.environ["AUDIT_WORKBENCH_USER"] = PROGRAMME_MANAGER
+os.environ.pop("JUPYTERHUB_USER", None)
 SCHEME_DIR = ROOT / "parameters" / "scheme"
 APPLICANTS_DIR = ROOT / "parameters" / "applicants"
 
@@ -48,7 +54,11 @@ def db_url(db_path) -> str:
 
 @pytest.fixture
 def workbench(db_url, scheme) -> Workbench:
-    return Workbench(db_url, scheme, actor="tester")
+    """A store with the demo people registered, acting as their programme manager."""
+    from audit_widgets.demo import register_auditors
+    workbench = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
+    register_auditors(workbench)
+    return workbench
 
 
 @pytest.fixture
@@ -65,7 +75,7 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
 
     from audit_widgets.demo import accept_review, declare_team, register_auditors
     from audit_widgets.rules.planning import CaseLots, plan_programme
-    admin = Workbench(db_url, scheme, actor="admin")
+    admin = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
     register_auditors(admin)
     application = admin.open_application(consumer)
     start = date.today() - timedelta(days=3)
@@ -75,6 +85,12 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
                                                      start, date.today()))
     return consumer, application
+
+
+@pytest.fixture
+def auditor(staffed_audit, workbench) -> Workbench:
+    """The store as A02, who leads demo-consumer's staffed audit (team work is the team's)."""
+    return workbench.acting_as("A02")
 
 
 def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, orders: int = 300, seed: int = 3) -> None:
@@ -106,7 +122,7 @@ def demo_db(tmp_path_factory, scheme) -> str:
     from audit_widgets.demo import create_demo
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
     upgrade(get_engine(url))
-    create_demo(Workbench(url, scheme, actor="demo"), echo=lambda _: None)
+    create_demo(Workbench(url, scheme, actor="P01"), echo=lambda _: None)
     return url
 
 

@@ -47,7 +47,7 @@ def batch_db(demo_db, tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def first_batch(batch_db, scheme):
     """Every workbook of two applicants, side by side on two workers."""
-    workbench = Workbench(batch_db, scheme, actor="batch")
+    workbench = Workbench(batch_db, scheme, actor="P01")
     plan = plan_batch(workbench, TWO, database_url=batch_db)
     return BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(plan)
 
@@ -135,7 +135,7 @@ def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebook
 
 def test_documents_are_built_once_and_in_the_ledger(first_batch, batch_db, scheme):
     """The first batch ran without documents: the next run builds them, then skips them."""
-    workbench = Workbench(batch_db, scheme, actor="batch")
+    workbench = Workbench(batch_db, scheme, actor="P01")
     plan = plan_batch(workbench, ["demo-consumer"], database_url=batch_db, only_changed=True)
     assert plan.count == 0 and "demo-consumer" in plan.documents
     summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False, documents=build_documents).run(plan)
@@ -187,7 +187,7 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
         "from audit_widgets.store.repository import Workbench\n"
         f"url, path = {batch_db!r}, Path({str(hanging)!r})\n"
         "scheme = load_scheme()\n"
-        "workbench = Workbench(url, scheme, actor='batch')\n"
+        "workbench = Workbench(url, scheme, actor='P01')\n"
         "stage = scheme.procedure_by_id['application'].model_copy(update={'notebook': path.stem})\n"
         "parameters = {'applicant_id': 'demo-special', 'mode': 'batch'}\n"
         "inputs = run_inputs(workbench, stage, path, parameters, applicant_state(workbench, 'demo-special'), url, {})\n"
@@ -242,7 +242,7 @@ def test_a_scheme_change_reruns_everything(first_batch, batch_db, scheme, scheme
 
 
 def test_faults_stop_nothing_else_and_keep_the_last_good_outputs(first_batch, batch_db, scheme, tmp_path):
-    workbench = Workbench(batch_db, scheme, actor="batch")
+    workbench = Workbench(batch_db, scheme, actor="P01")
     raising = _notebook(tmp_path, "raises", "raise ValueError('deliberately broken')")
     hanging = _notebook(tmp_path, "hangs", "import time\ntime.sleep(600)")
     killed = _notebook(tmp_path, "killed", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
@@ -281,7 +281,7 @@ def test_faults_stop_nothing_else_and_keep_the_last_good_outputs(first_batch, ba
 
 
 def test_nothing_defined_in_one_notebook_is_visible_in_the_next(batch_db, scheme, tmp_path):
-    workbench = Workbench(batch_db, scheme, actor="batch")
+    workbench = Workbench(batch_db, scheme, actor="P01")
     first = _notebook(tmp_path, "defines", "leaked = 42\nimport builtins\nbuiltins.leaked_builtin = 1\n"
                       "import audit_widgets.paths as p\np.LEAK = 1")
     second = _notebook(tmp_path, "checks", "import builtins, audit_widgets.paths as p\n"

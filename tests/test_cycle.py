@@ -75,7 +75,7 @@ def test_the_audits_command_prints_the_timeline_as_json(demo_db):
 
 def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, scheme):
     """Each refused transition leaves the store as it was, with a plain reason."""
-    workbench = Workbench(cycle_db, scheme, actor="demo")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     path = cycle_db.removeprefix("sqlite:///")
     today = date.today()
     refused = [
@@ -139,7 +139,7 @@ def test_earlier_audits_are_untouched_by_later_ones(demo_db, scheme):
 
 
 def test_complaint_investigators_and_appeal_handlers_must_not_have_been_involved(cycle_db, scheme):
-    workbench = Workbench(cycle_db, scheme, actor="demo")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     today = date.today()
     complaint = workbench.record_complaint(received_on=today, complainant="客户", complainant_kind="client",
                                            about="holder", applicant_id="demo-industrial", subject="服务承诺未兑现")
@@ -162,7 +162,7 @@ def test_complaint_investigators_and_appeal_handlers_must_not_have_been_involved
 
 
 def test_an_upheld_appeal_reopens_the_decision(cycle_db, scheme):
-    workbench = Workbench(cycle_db, scheme, actor="demo")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     audit = workbench.audits("demo-special")[0].id
     old = workbench.decision(audit)
     [first] = workbench.appeals("demo-special")
@@ -179,7 +179,7 @@ def test_an_upheld_appeal_reopens_the_decision(cycle_db, scheme):
 
 def test_the_dashboard_counts_open_complaints_and_appeals_and_shows_the_history(cycle_db, scheme):
     from audit_widgets.dashboard.pages import applicant_html, open_cases_html
-    workbench = Workbench(cycle_db, scheme, actor="demo")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     assert "未结投诉 open complaints <b>0</b>，未结申诉 open appeals <b>0</b>" in open_cases_html(workbench)
     workbench.record_complaint(received_on=date.today(), complainant="第三方", complainant_kind="third_party",
                                about="certification_body", subject="审查员迟到")
@@ -209,7 +209,7 @@ def test_the_contract_keeps_the_holders_duty_to_notify_changes(demo_db, scheme):
 
 
 def test_records_past_their_retention_are_listed_and_disposed_of_only_on_request(cycle_db, scheme):
-    workbench = Workbench(cycle_db, scheme, actor="admin")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     path = cycle_db.removeprefix("sqlite:///")
     assert workbench.records_due_for_disposal(date.today()) == []  # the demo's cycles are all kept
     later = date.today().replace(year=date.today().year + 7)
@@ -243,7 +243,7 @@ def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, sche
 
 def test_a_scope_extension_is_a_special_audit_whose_decision_reissues_the_certificate(cycle_db, scheme):
     from audit_widgets.demo import DEMO_APPLICANTS, run_audit
-    workbench = Workbench(cycle_db, scheme, actor="demo")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     industrial = next(d for d in DEMO_APPLICANTS if d.id == "demo-industrial")
     old = workbench.certificate_for("demo-industrial")
     result = CliRunner().invoke(cli, ["--db", cycle_db, "audit", "extend-scope", "--applicant", "demo-industrial",

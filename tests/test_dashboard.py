@@ -113,7 +113,7 @@ def test_the_notebook_steps_show_the_portfolio_or_one_applicant(read_only, monke
 
 def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db_url, scheme):
     applicant_id, application = staffed_audit
-    workbench = Workbench(db_url, scheme, actor="admin")
+    workbench = Workbench(db_url, scheme, actor="P01")
     workbench.set_team(application, [("A02", "leader"), ("M02", "expert")])  # a committee member on the team
     for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
         workbench.record_stage_result(application, stage, {})

@@ -36,7 +36,7 @@ def shared(demo_db, scheme, tmp_path_factory) -> Workbench:
 @pytest.fixture
 def own(demo_db, scheme, tmp_path) -> Workbench:
     """A copy of the demo store for a test that writes."""
-    return Workbench(copy_store(demo_db, tmp_path), scheme, actor="admin")
+    return Workbench(copy_store(demo_db, tmp_path), scheme, actor="P01")
 
 
 def pdf_text(path: Path) -> str:

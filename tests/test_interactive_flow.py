@@ -20,7 +20,7 @@ APPLICANT = "demo-composite"
 
 @pytest.fixture
 def fresh(db_url, scheme, tmp_path):
-    workbench = Workbench(db_url, scheme, actor="admin")
+    workbench = Workbench(db_url, scheme, actor="P01")
     workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / f"{APPLICANT}.yaml", scheme))
     register_auditors(workbench)
     workbench.import_work_orders(APPLICANT, read_work_orders(write_csv(work_order_log(3000, seed=8), tmp_path / "o.csv")))

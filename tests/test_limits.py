@@ -102,7 +102,7 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
 
     from .conftest import copy_database
     url = f"sqlite:///{copy_database(demo_db, tmp_path / 'markup.sqlite')}"
-    workbench = Workbench(url, scheme, actor="admin")
+    workbench = Workbench(url, scheme, actor="P01")
     workbench.add_auditor(PAYLOAD, "某委员", "senior", ["b"], is_decision_maker=True)
     application = workbench.current_application("demo-composite")
     workbench.record_decision(application, decided_on=date.today(), outcome="refuse", level_rank=1,

@@ -28,7 +28,7 @@ def lab(tmp_path_factory, scheme):
     folder = tmp_path_factory.mktemp("walkthrough")
     url = f"sqlite:///{folder / 'walk.sqlite'}"
     upgrade(get_engine(url))
-    admin = Workbench(url, scheme, actor="admin")
+    admin = Workbench(url, scheme, actor="P01")
     register_auditors(admin)
     admin.add_applicant(read_applicant_file(APPLICANTS_DIR / f"{APPLICANT}.yaml", scheme))
     admin.import_work_orders(APPLICANT, read_work_orders(write_csv(work_order_log(1200, seed=5), folder / "o.csv")))

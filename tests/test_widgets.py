@@ -50,17 +50,17 @@ def test_applicant_documents_are_kept_with_their_hash(workbench, consumer):
     assert len(stored.sha256) == 64 and stored.filename == "营业执照.pdf"
 
 
-def test_checklist_writes_each_change_and_updates_the_score(workbench, consumer):
-    widget = ChecklistWidget(workbench, consumer, "5.2a")
+def test_checklist_writes_each_change_and_updates_the_score(auditor, consumer):
+    widget = ChecklistWidget(auditor, consumer, "5.2a")
     assert [row.item.id for row in widget.rows][:3] == ["E01", "E02", "E03"]
     widget.rows[0].result.value = "conform"
     first = widget.evaluation.score.score
     widget.rows[1].result.value = "nonconform"  # waits on screen for its reason
-    assert "E02" not in workbench.answer_records(widget.application_id)
+    assert "E02" not in auditor.answer_records(widget.application_id)
     assert "须写明理由" in widget.message.value and "aw-needs-reason" in widget.rows[1].note._dom_classes
     widget.rows[1].note.value = "程序文件未覆盖退换货"
     widget.rows[1].grade.value = "minor"
-    records = workbench.answer_records(widget.application_id)
+    records = auditor.answer_records(widget.application_id)
     assert records["E02"].answer.result == "nonconform" and records["E02"].finding_grade == "minor"
     assert records["E02"].note == "程序文件未覆盖退换货" and "aw-needs-reason" not in widget.rows[1].note._dom_classes
     assert records["E02"].version == 2  # the result with its reason, then the grade
@@ -69,19 +69,19 @@ def test_checklist_writes_each_change_and_updates_the_score(workbench, consumer)
     assert "服务基础保障" in widget.score.value
 
 
-def test_sample_items_take_counts(workbench, consumer):
-    widget = ChecklistWidget(workbench, consumer, "5.1b")
+def test_sample_items_take_counts(auditor, consumer):
+    widget = ChecklistWidget(auditor, consumer, "5.1b")
     row = next(r for r in widget.rows if r.item.id == "B01")
     row.checked.value = 20
     row.nonconforming.value = 5
-    assert workbench.answers(widget.application_id)["B01"] == Answer(None, 20, 0, None)  # waits for the reason
+    assert auditor.answers(widget.application_id)["B01"] == Answer(None, 20, 0, None)  # waits for the reason
     row.note.value = "5 个网点未按流程回访"
-    assert workbench.answers(widget.application_id)["B01"] == Answer(None, 20, 5, None)
+    assert auditor.answers(widget.application_id)["B01"] == Answer(None, 20, 5, None)
     item = next(i for i in widget.evaluation.score.items if i.item_id == "B01")
     assert item.credit == pytest.approx(0.75)
     row.nonconforming.value = 25  # more nonconforming than checked: refused, shown, not stored
     assert "不符合数应在" in widget.message.value
-    assert workbench.answers(widget.application_id)["B01"].nonconforming == 5
+    assert auditor.answers(widget.application_id)["B01"].nonconforming == 5
 
 
 def test_a_checklist_of_150_items_is_paged(workbench, consumer, scheme):
@@ -98,13 +98,13 @@ def test_edits_are_refused_after_sign_off(workbench, staffed, db_path, scheme):
     workbench.record_stage_result(application, "application", {})
     workbench.record_stage_result(application, "planning", {})
     workbench.record_stage_result(application, "contract", {"signed_on": "2026-11-01"})
-    widget = ChecklistWidget(workbench, staffed, "5.2a", application_id=application)
+    leader = workbench.acting_as("A02")
+    widget = ChecklistWidget(leader, staffed, "5.2a", application_id=application)
     widget.rows[0].result.value = "conform"
     workbench.record_stage_result(application, "system_audit", {"done": True})
     with pytest.raises(Exception) as not_leader:
         workbench.sign_off(application, "system_audit")
     assert "组长" in str(not_leader.value)
-    leader = Workbench(workbench.engine.url.render_as_string(hide_password=False), scheme, actor="A02")
     leader.sign_off(application, "system_audit")
     assert leader.verify_sign_off(application, "system_audit")
 
@@ -113,7 +113,7 @@ def test_edits_are_refused_after_sign_off(workbench, staffed, db_path, scheme):
     assert "已由 A02" in widget.message.value and "read-only" in widget.message.value
     assert widget.rows[0].result.value == "conform"  # it shows the stored answer again
     assert database_digest(db_path) == before
-    reopened = ChecklistWidget(workbench, staffed, "5.2a", application_id=application)
+    reopened = ChecklistWidget(leader, staffed, "5.2a", application_id=application)
     assert reopened.read_only and all(c.disabled for c in reopened.rows[0].controls())
     assert "已签署" in reopened.children[1].value
 
@@ -144,25 +144,25 @@ def test_planning_panel_checks_the_team_live(workbench, staffed):
     assert any("监督" in event.event for event in programme.cycle_plan)
 
 
-def test_case_sample_draw_and_verification(workbench, consumer, tmp_path):
+def test_case_sample_draw_and_verification(auditor, consumer, tmp_path):
     orders = write_csv(work_order_log(400, seed=4), tmp_path / "o.csv")
-    workbench.import_work_orders(consumer, read_work_orders(orders))
-    widget = CaseSampleWidget(workbench, consumer)
+    auditor.import_work_orders(consumer, read_work_orders(orders))
+    widget = CaseSampleWidget(auditor, consumer)
     # 352 completed services → S-4 code letter E: 13; the 41 complaints are a lot of their own → C: 5
     assert (widget.size.value, widget.complaint_size.value) == (13, 5) and "S-4" in widget.children[0].value
     widget.seed.value = 7
     widget.draw()
-    sample = workbench.case_sample(widget.application_id)
+    sample = auditor.case_sample(widget.application_id)
     assert sample.seed == 7 and len(sample.ids) == 18 and "种子 7" in widget.record.value
     complaints = set(widget.population[widget.population["is_complaint"]]["order_id"])
     assert len(complaints & set(sample.ids)) == 5
     row = widget.rows_box.children[0]
     row.fields["resolved"].value = "no"
     row.fields["reworked"].value = "yes"
-    verified = workbench.case_sample(widget.application_id).verified[row.order_id]
+    verified = auditor.case_sample(widget.application_id).verified[row.order_id]
     assert verified.resolved is False and verified.reworked is True
     assert "C01" in widget.summary.value
-    checklist = ChecklistWidget(workbench, consumer, "5.1c")
+    checklist = ChecklistWidget(auditor, consumer, "5.1c")
     c01 = next(r for r in checklist.rows if r.item.id == "C01")
     assert (c01.checked.value, c01.nonconforming.value) == (1, 1)  # what the score counts for C01
 
@@ -179,7 +179,10 @@ def test_survey_panel_imports_an_upload(workbench, consumer, tmp_path):
 
 
 def test_findings_decision_and_certificate(workbench, staffed):
-    findings = FindingsWidget(workbench, staffed)
+    application = workbench.open_application(staffed)
+    workbench.set_team(application, [("A02", "leader")])
+    leader, committee = workbench.acting_as("A02"), workbench.acting_as("M01")
+    findings = FindingsWidget(leader, staffed)
     findings.grade.value = "minor"
     findings.clause.value = "E08"
     findings.description.value = "作业指导书版本过期"
@@ -191,11 +194,16 @@ def test_findings_decision_and_certificate(workbench, staffed):
     findings.save_corrective_action()
     assert workbench.findings(findings.application_id)[0].plan_accepted_on == date(2026, 11, 20)
 
-    workbench.set_team(findings.application_id, [("A02", "leader")])
-    decision = DecisionWidget(workbench, staffed)
+    decision = DecisionWidget(committee, staffed)
     decision.members.options = [("李娜", "A02"), ("刘洋", "M01")]
-    decision.members.value = ("A02", "M01")
+    decision.members.value = ("M01",)
     decision.reasons.value = "符合要求"
+    decision.record()
+    assert "尚未由审查组长签署" in decision.message.value and workbench.decision(application) is None
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
+        workbench.record_stage_result(application, stage, {})
+    leader.sign_off(application, "report")  # the committee decides on a signed report
+    decision.members.value = ("A02", "M01")
     decision.record()
     assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.application_id) is None
     decision.members.value = ("M01",)
@@ -219,7 +227,7 @@ def test_findings_decision_and_certificate(workbench, staffed):
     certificate = workbench.certificate_for(staffed)
     assert certificate.status == "valid" and certificate.number in panel.details.value
     issued = workbench.status_history(certificate.number)[0]
-    assert (issued.decided_by, issued.recorded_by) == ("M01", "tester")
+    assert (issued.decided_by, issued.recorded_by) == ("M01", "P01")
     panel.scope_services.value = "退换货、维修"
     panel.scope_reason.value = "咨询服务持续不符合"
     panel.reduce_scope()

@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
 from .errors import WorkbenchError
+from .identity import USER_ENV, find_identity
 from .paths import DB_ENV, SCHEME_ENV
 
 DEBUG_ENV = "AUDIT_WORKBENCH_DEBUG"
@@ -48,9 +49,10 @@ class WorkbenchGroup(click.Group):
 class State:
     """What the subcommands share; the scheme and database open only when first needed."""
 
-    def __init__(self, database_url: str | None, scheme_folder: str | None):
+    def __init__(self, database_url: str | None, scheme_folder: str | None, actor: str | None = None):
         self.database_url = database_url
         self.scheme_folder = scheme_folder
+        self.actor = actor
         self._scheme = None
 
     @property
@@ -62,7 +64,7 @@ class State:
 
     def workbench(self):
         from .store.repository import Workbench
-        return Workbench(self.database_url, self.scheme)
+        return Workbench(self.database_url, self.scheme, find_identity(self.actor))
 
 
 pass_state = click.make_pass_decorator(State)
@@ -110,11 +112,13 @@ stage_help = "审核阶段，取自方案 audit_stages（如 initial）/ audit s
               help=f"数据库 SQLAlchemy URL（默认 data/workbench.sqlite）/ database URL (env {DB_ENV})")
 @click.option("--scheme", "scheme_folder", envvar=SCHEME_ENV, metavar="DIR",
               help="方案目录（默认 parameters/scheme）/ scheme folder")
+@click.option("--as", "actor", metavar="ID",
+              help=f"以此人员编号操作（默认环境变量 {USER_ENV}）/ act as this person id (default env {USER_ENV})")
 @click.version_option(__version__, prog_name="audit-workbench")
 @click.pass_context
-def cli(ctx: click.Context, database_url: str | None, scheme_folder: str | None) -> None:
+def cli(ctx: click.Context, database_url: str | None, scheme_folder: str | None, actor: str | None) -> None:
     """商品售后服务成熟度认证工作台 / After-sales service maturity certification workbench."""
-    ctx.obj = State(database_url, scheme_folder)
+    ctx.obj = State(database_url, scheme_folder, actor)
 
 
 # --- calc ---------------------------------------------------------------------------------

@@ -51,8 +51,9 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
         raise InputFileError("--all 与 --applicant 只能选一个", "Choose one of --all and --applicant")
     workbench = state.workbench()
     ids = list(applicant_ids) or [a.id for a in workbench.list_applicants()]
-    for applicant_id in ids:
-        workbench.get_applicant(applicant_id)  # a plain message for an unknown id, before anything runs
+    for applicant_id in ids:  # plain messages for an unknown id or person, before anything runs
+        workbench.get_applicant(applicant_id)
+        workbench.require("stage_result", workbench.current_application(applicant_id))
     for stage_id in stage_ids:
         if stage_id not in state.scheme.procedure_by_id:
             known = ", ".join(state.scheme.procedure_by_id)

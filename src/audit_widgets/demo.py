@@ -36,7 +36,11 @@ DEMO_AUDITORS = (
     ("A06", "孙磊", "auditor", ("b",), date(2019, 4, 1), False),
     ("M01", "刘洋", "senior", ("a", "b", "c", "d"), date(2012, 6, 1), True),
     ("M02", "周静", "senior", ("a", "b", "c", "d"), date(2013, 2, 1), True),
+    ("P01", "吴芳", "senior", ("a", "b", "c", "d"), date(2014, 9, 1), False),
 )
+# The roles the people file assigns (scheme roles): P01 runs the programme and the system.
+DEMO_ROLES = {"P01": ["programme_manager", "administrator"]}
+PROGRAMME_MANAGER = "P01"
 COMMITTEE = ["M01", "M02"]
 DEMO_REGISTRATION_EXPIRES = date(2029, 12, 31)
 DEMO_CONTRACT_FEE = 30000.0
@@ -262,18 +266,17 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, application_id: int, ec
     workbench.save_contract(application_id, f"HT-{today.year}-{demo.seed:04d}-{application_id}",
                             today - timedelta(days=40), DEMO_CONTRACT_FEE)
     run_stage(workbench, "contract", demo.id, application_id)
-    _answer_checklist(workbench, demo, application_id)
-    _verify_cases(workbench, demo, application_id)
+    leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
+    _answer_checklist(leader, demo, application_id)
+    _verify_cases(leader, demo, application_id)
     for stage in ("characteristic", "system_audit"):
         run_stage(workbench, stage, demo.id, application_id)
-    leader = next(auditor for auditor, role in demo.team if role == "leader")
     if demo.sign_off:
-        as_leader = Workbench(database_url=workbench.engine.url.render_as_string(hide_password=False),
-                              scheme=scheme, actor=leader)
         for stage in ("characteristic", "system_audit"):
-            as_leader.sign_off(application_id, stage)
-    _findings(workbench, demo, application_id, today)
+            leader.sign_off(application_id, stage)
+    _findings(leader, demo, application_id, today)
     report = run_stage(workbench, "report", demo.id, application_id).result
+    leader.sign_off(application_id, "report")  # the committee decides on a signed report only
     run_stage(workbench, "surveillance", demo.id, application_id)
     advice = report["recommendation"]
     certificate = workbench.certificate_for(demo.id)
@@ -285,9 +288,10 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, application_id: int, ec
     suggested = outcome or suggested
     reasons = ("；".join(g["zh"] for g in advice["reasons"] if not g["passed"] and g["blocking"])
                or "审查结论与推荐意见一致，符合认证要求")
-    workbench.record_decision(application_id, decided_on=today, outcome=suggested, members=COMMITTEE,
-                              level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
-                              reasons=reasons, recommendation=advice, **decision)
+    workbench.acting_as(COMMITTEE[0]).record_decision(
+        application_id, decided_on=today, outcome=suggested, members=COMMITTEE,
+        level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
+        reasons=reasons, recommendation=advice, **decision)
     run_stage(workbench, "decision", demo.id, application_id)
     name = scheme.outcomes_by_id[suggested].name
     if scheme.outcomes_by_id[suggested].certificate != "none":
@@ -307,7 +311,7 @@ def competence_template_rows() -> tuple[list[dict], list[dict]]:
         people.append({"id": auditor_id, "name": name, "grade": grade, "domains": list(domains),
                        "auditor_since": since, "is_decision_maker": decides,
                        "registration_no": f"CCAA-SM-{(since or date(2025, 1, 1)).year}-{number:04d}",
-                       "registration_expires": DEMO_REGISTRATION_EXPIRES})
+                       "registration_expires": DEMO_REGISTRATION_EXPIRES, "roles": DEMO_ROLES.get(auditor_id, [])})
         evidence += [{"auditor_id": auditor_id, "domain": domain, "kind": "training",
                       "reference": f"商品售后服务认证审查员培训及考核（{domain} 类）", "on": since or date(2025, 1, 1)}
                      for domain in domains]
@@ -331,6 +335,9 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
     """Register the demo applicants and carry each through the procedure, once."""
     from .demo_cycle import HISTORIES  # the histories build on this module's audit flow
     today = today or date.today()
+    # The demo acts as its people: the programme manager (also the administrator) registers,
+    # plans and issues; each audit's leader evaluates; a committee member decides.
+    workbench = workbench.acting_as(PROGRAMME_MANAGER)
     added = register_auditors(workbench)
     if "A06" in added:
         workbench.add_consultancy("A06", "demo-consumer", today - timedelta(days=200))

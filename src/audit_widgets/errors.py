@@ -94,5 +94,9 @@ class ConflictError(WorkbenchError):
     """A write would break a rule of the store (duplicate, locked, not allowed)."""
 
 
+class PermissionDenied(ConflictError):
+    """The person acting does not hold the role the write needs (or is unknown)."""
+
+
 class ReasonRequired(ConflictError):
     """The answer is allowed, but only with a written reason (不适用, 不符合, 部分符合)."""

@@ -10,7 +10,6 @@ widgets a stage shows and what it computes is the stage registry's (`audit_widge
 """
 from __future__ import annotations
 
-import getpass
 import html
 import json
 import os
@@ -23,6 +22,7 @@ from IPython.display import HTML, display
 from . import __version__
 from .errors import WorkbenchError
 from .files import write_atomically
+from .identity import USER_ENV, find_identity
 from .paths import SCHEME_ENV, audit_key, audit_outputs_dir
 from .scheme import load_scheme
 from .stages import StageOutcome, StageView, registry, run_stage
@@ -30,18 +30,6 @@ from .store.repository import Workbench
 from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 
 MODES = ("interactive", "batch")
-USER_ENV = "AUDIT_WORKBENCH_USER"
-HUB_USER_ENV = "JUPYTERHUB_USER"
-
-
-def find_identity(explicit: str | None) -> str:
-    """The acting person's id. JupyterHub's login comes first: a notebook parameter must not
-    let someone act as another person there. Then the notebook's `auditor` parameter, the
-    workbench's own setting, and the operating-system user."""
-    for candidate in (os.environ.get(HUB_USER_ENV), explicit, os.environ.get(USER_ENV)):
-        if candidate and candidate.strip():
-            return candidate.strip()
-    return getpass.getuser()
 
 
 class StageNotebook:

@@ -275,6 +275,26 @@ class ContractObligation(Record):
     text: str
 
 
+# The roles the workbench derives from its records rather than from the people file's roles
+# column: the scheme must name them, and may not let the file assign them.
+DERIVED_ROLES = ("committee_member", "team_leader", "team_member")
+
+
+class Role(Record):
+    """Who someone is to the workbench. `assigned`: given in the people file's roles column
+    (administrator, programme manager); otherwise derived from the records (DERIVED_ROLES)."""
+    id: str
+    name: str
+    assigned: bool
+
+
+class Permission(Record):
+    """Which roles may take an action of the workbench (every write names its action)."""
+    action: str
+    name: str
+    roles: tuple[str, ...]
+
+
 class DecisionOutcome(Record):
     id: str
     name: str
@@ -425,7 +445,7 @@ SECTION_FILES: dict[str, str] = {
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
     "case_checks": "procedure.yaml", "application_review": "procedure.yaml",
     "registration_types": "procedure.yaml", "domain_licences": "procedure.yaml",
-    "contract_obligations": "procedure.yaml",
+    "contract_obligations": "procedure.yaml", "roles": "procedure.yaml", "permissions": "procedure.yaml",
 }
 
 
@@ -476,6 +496,8 @@ class Scheme(Record):
     application_review: ApplicationReviewRules
     domain_licences: tuple[DomainLicence, ...]
     contract_obligations: tuple[ContractObligation, ...]
+    roles: tuple[Role, ...]
+    permissions: tuple[Permission, ...]
 
     # --- lookups (computed once; the model is frozen) -----------------------------------
     @cached_property
@@ -529,6 +551,17 @@ class Scheme(Record):
         were computed under exactly the same rules."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def roles_by_id(self) -> dict[str, Role]:
+        return {r.id: r for r in self.roles}
+
+    def roles_for(self, action: str) -> tuple[str, ...]:
+        """The roles that may take an action; an action the scheme does not list is nobody's."""
+        permission = next((p for p in self.permissions if p.action == action), None)
+        if permission is None:
+            raise SchemeError(f"方案 permissions 中没有操作「{action}」", f"The scheme's permissions list no action '{action}'")
+        return permission.roles
 
     def stage_locking(self, record: str) -> ProcedureStage | None:
         """The procedure stage whose sign-off makes this kind of record read-only."""
@@ -827,6 +860,22 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
                 zh=f"记录「{record}」被多个阶段锁定：{', '.join(locking)}",
                 en=f"record '{record}' is locked by more than one stage: {', '.join(locking)}",
                 file=source.get("procedure_stages"), entry=locking[1], column="procedure_stages.locks"))
+    role_ids = {r.id for r in scheme.roles}
+    for role in DERIVED_ROLES:
+        if role not in role_ids:
+            problems.append(Problem(zh=f"roles 中缺少由记录得出的角色「{role}」",
+                                    en=f"roles must include the derived role '{role}'", file=source.get("roles"),
+                                    column="roles.id"))
+    for role in scheme.roles:
+        if role.assigned and role.id in DERIVED_ROLES:
+            problems.append(Problem(zh=f"角色「{role.id}」由记录得出，不能在人员表中指定",
+                                    en=f"role '{role.id}' is derived from the records and cannot be assigned",
+                                    file=source.get("roles"), entry=role.id, column="roles.assigned"))
+    problems += _duplicate_ids(scheme.permissions, "permissions", source, "action")
+    for permission in scheme.permissions:
+        for role in permission.roles:
+            if role not in role_ids:
+                problems.append(ref_problem("permissions", permission.action, "roles", role, role_ids))
     for check in scheme.case_checks:
         if check.item not in scheme.items_by_id:
             problems.append(ref_problem("case_checks", check.field, "item", check.item, set(scheme.items_by_id)))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..domain import NotebookRun
+from ..identity import USER_ENV
 from ..paths import DB_ENV, SCHEME_ENV, audit_key, audit_outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
@@ -157,7 +158,7 @@ class BatchRunner:
         self.documents = documents
         self.pool = pool or KernelPool()
         self.pool.ahead = self.workers  # each worker finds its next kernel started
-        self.pool.env = {DB_ENV: workbench.engine.url.render_as_string(hide_password=False),
+        self.pool.env = {DB_ENV: workbench.engine.url.render_as_string(hide_password=False), USER_ENV: workbench.actor,
                          **({SCHEME_ENV: str(Path(scheme_dir).resolve())} if scheme_dir else {})}
         self.run_id = uuid.uuid4().hex[:12]
         self.stop = threading.Event()

@@ -22,13 +22,16 @@ SHEETS = {
                                "专业领域 domains": "domains", "任审查员起始 auditor_since": "auditor_since",
                                "认证决定人员 decision_maker": "is_decision_maker",
                                "注册编号 registration_no": "registration_no",
-                               "注册有效期至 registration_expires": "registration_expires"}),
+                               "注册有效期至 registration_expires": "registration_expires",
+                               "角色 roles": "roles"}),
     "evidence": ("能力证据 evidence", {"人员编号 auditor_id": "auditor_id", "领域 domain": "domain",
                                        "证据类别 kind": "kind", "证据说明 reference": "reference", "日期 on": "on"}),
     "declarations": ("公正性声明 declarations", {"人员编号 auditor_id": "auditor_id",
                                                  "申请方编号 applicant_id": "applicant_id", "年度 year": "year",
                                                  "声明日期 declared_on": "declared_on", "利益冲突 conflicts": "conflicts"}),
 }
+# Columns a file written before they existed may lack (the people's roles came in scheme 2026.4).
+OPTIONAL_COLUMNS = {"角色 roles"}
 MAX_PROBLEMS = 200  # stop reading once the list is this long: the file needs fixing anyway
 
 
@@ -57,8 +60,9 @@ class PersonRow(BaseModel):
     is_decision_maker: bool = False
     registration_no: Text = ""
     registration_expires: Day = None
+    roles: list[str] = []
 
-    @field_validator("domains", mode="before")
+    @field_validator("domains", "roles", mode="before")
     @classmethod
     def _split(cls, value):
         return [d.strip() for d in str(value or "").replace("，", ",").split(",") if d.strip()]
@@ -113,10 +117,16 @@ def read_competence_file(path: str | Path, scheme: Scheme, known_people: set[str
         book.close()
     people = {p["id"] for p in records["people"]} | set(known_people)
     grades, domains = set(scheme.grades_by_id), {d.id for d in scheme.domains}
+    assignable = {r.id for r in scheme.roles if r.assigned}
     for row, person in enumerate(records["people"], start=2):
         if person["grade"] not in grades:
             problems.append(Problem(zh=f"未知的资格等级「{person['grade']}」", en=f"unknown grade '{person['grade']}'",
                                     row=row, column=f"{SHEETS['people'][0]}.资格等级 grade"))
+        for role in person["roles"]:
+            if role not in assignable:
+                problems.append(Problem(zh=f"未知的角色「{role}」，可选：{'、'.join(sorted(assignable))}",
+                                        en=f"unknown role '{role}'; expected one of: {', '.join(sorted(assignable))}",
+                                        row=row, column=f"{SHEETS['people'][0]}.角色 roles"))
         for domain in person["domains"]:
             if domain not in domains:
                 problems.append(Problem(zh=f"未知的领域「{domain}」", en=f"unknown domain '{domain}'", row=row,
@@ -147,7 +157,7 @@ def _read_sheet(book, title: str, columns: dict[str, str], model: type[BaseModel
         return []
     rows = book[title].iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in OPTIONAL_COLUMNS]
     if missing:
         problems.append(Problem(zh="缺少列：" + "、".join(missing), en="missing columns: " + ", ".join(missing),
                                 entry=title, row=1))

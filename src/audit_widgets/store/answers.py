@@ -20,7 +20,7 @@ class AnswerStore(FindingStore):
         row raises, updates or (when cleared) withdraws the row's finding in the same write."""
         if finding_grade is not None:
             self._check_grade(finding_grade)
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=application_id) as session:
             application = self._row(session, models.Application, application_id)
             self._refuse_if_answers_locked(session, application_id, item_id)
             applicant = application.applicant
@@ -68,7 +68,7 @@ class AnswerStore(FindingStore):
 
     def add_evidence(self, application_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
         """Attach an evidence file to an item's answer (created empty if needed); returns its SHA-256."""
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=application_id) as session:
             self._refuse_if_answers_locked(session, application_id, item_id)
             digest, stored = self.keep_file(source, filename)
             row = session.scalar(select(models.ChecklistAnswer).where(

@@ -44,7 +44,7 @@ def _records(frame: pd.DataFrame, **constants) -> list[dict]:
 class ApplicantStore(StoreBase):
     # --- applicants ---------------------------------------------------------------------
     def add_applicant(self, data: ApplicantData) -> Applicant:
-        with self._writing_session() as session:
+        with self._writing_session("applicant") as session:
             if session.get(models.Applicant, data.id) is not None:
                 raise ConflictError(f"申请方编号「{data.id}」已存在", f"Applicant id '{data.id}' already exists")
             same_uscc = session.scalar(select(models.Applicant.id).where(models.Applicant.uscc == data.uscc))
@@ -67,7 +67,7 @@ class ApplicantStore(StoreBase):
 
     def update_applicant(self, data: ApplicantData) -> Applicant:
         """Replace an applicant's details (the id stays); refused once the application is signed off."""
-        with self._writing_session() as session:
+        with self._writing_session("applicant", applicant=data.id) as session:
             row = self._row(session, models.Applicant, data.id)
             application = self._latest_application(session, data.id)
             if application is not None:
@@ -101,7 +101,7 @@ class ApplicantStore(StoreBase):
     def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport) -> dict:
         """Replace the applicant's work orders with the parsed file, all or nothing."""
         orders = parsed.orders
-        with self._writing_session() as session:
+        with self._writing_session("imports", applicant=applicant_id) as session:
             record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders",
                                          len(orders), {"columns": parsed.source_columns})
             session.execute(delete(models.WorkOrder).where(models.WorkOrder.applicant_id == applicant_id))
@@ -114,7 +114,7 @@ class ApplicantStore(StoreBase):
         """Replace the applicant's survey responses with the parsed file, all or nothing."""
         answers = parsed.answers
         keys = [c for c in answers.columns if c not in ("respondent", "submitted_at")]
-        with self._writing_session() as session:
+        with self._writing_session("imports", applicant=applicant_id) as session:
             record = self._record_import(session, applicant_id, "surveys", parsed.table, parsed.layout.id,
                                          len(answers), {"columns": parsed.source_columns, "scale": parsed.scale})
             session.execute(delete(models.SurveyResponse).where(models.SurveyResponse.applicant_id == applicant_id))

@@ -38,7 +38,7 @@ class ApplicationStore(StoreBase):
         while a certificate is in force, a surveillance without one, a recertification before
         its window, a special audit without its reason."""
         self.scheme.stage(stage)
-        with self._writing_session() as session:
+        with self._writing_session("applicant", applicant=applicant_id) as session:
             return self._open_audit(session, applicant_id, stage, submitted_on or date.today(), reason)
 
     def request_scope_extension(self, applicant_id: str, *, domains: list[str], goods: str, services: str,
@@ -51,7 +51,7 @@ class ApplicationStore(StoreBase):
         if unknown or not domains:
             raise ConflictError(f"未知的领域：{'、'.join(unknown) or '（未填写）'}",
                                 f"Unknown domains: {unknown or 'none given'}")
-        with self._writing_session() as session:
+        with self._writing_session("applicant", applicant=applicant_id) as session:
             applicant = self._row(session, models.Applicant, applicant_id)
             if set(domains) <= set(applicant.domains) and (goods, services) == (applicant.goods, applicant.services):
                 raise ConflictError("申请的范围与现有范围相同", "The scope asked for is the scope already held")
@@ -120,7 +120,7 @@ class ApplicationStore(StoreBase):
     def record_stage_result(self, application_id: int, stage_id: str, result: dict) -> None:
         """Record (or replace) the result that ends a stage; refused after sign-off."""
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session() as session:
+        with self._writing_session("stage_result", application=application_id) as session:
             self._row(session, models.Application, application_id)
             missing = self._missing(session, application_id, stage)
             if missing:
@@ -224,7 +224,7 @@ class ApplicationStore(StoreBase):
         """Sign a stage off; its answers and locked records become read-only. Refused while the
         recorded result lists anything missing, or while the stage must be recorded again."""
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session() as session:
+        with self._writing_session("sign_off", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_unless_signer(session, application_id, stage)
             row = self._stage_row(session, application_id, stage_id)
@@ -254,7 +254,7 @@ class ApplicationStore(StoreBase):
         if not reason.strip():
             raise ConflictError("重开已签署的阶段须写明原因", "Reopening a signed-off stage needs a written reason")
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session() as session:
+        with self._writing_session("sign_off", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_unless_signer(session, application_id, stage)
             row = self._stage_row(session, application_id, stage_id)

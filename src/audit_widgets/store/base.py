@@ -4,7 +4,6 @@ and the evidence folder."""
 from __future__ import annotations
 
 import copy
-import getpass
 import hashlib
 import shutil
 from contextlib import contextmanager
@@ -15,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError
+from ..identity import find_identity
 from ..paths import data_dir
 from ..scheme import Scheme, load_scheme
 from . import models
+from .authorisation import authorise
 from .database import get_engine, require_current_schema, snapshot, transaction
 
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
@@ -42,7 +43,7 @@ class StoreBase:
     def __init__(self, database_url: str | None = None, scheme: Scheme | None = None, actor: str | None = None):
         self.engine = get_engine(database_url)
         self.scheme = scheme or load_scheme()
-        self.actor = actor or getpass.getuser()
+        self.actor = actor or find_identity()
         self._snapshot: Session | None = None
         require_current_schema(self.engine)
 
@@ -72,12 +73,30 @@ class StoreBase:
             with transaction(self.engine) as session:
                 yield session
 
+    def acting_as(self, person_id: str) -> StoreBase:
+        """The same workbench with another person acting (the demo, a test, a hand-over)."""
+        other = copy.copy(self)
+        other.actor = person_id
+        return other
+
+    def require(self, action: str, application: int | None = None) -> None:
+        """Refuse now, before any work, what the actor could not write (a batch run, a form)."""
+        with self._reading_session() as session:
+            authorise(session, self.scheme, self.actor, action, application)
+
     @contextmanager
-    def _writing_session(self) -> Iterator[Session]:
-        """One write: committed whole, or rolled back whole on any error."""
+    def _writing_session(self, action: str, *, application: int | None = None,
+                         applicant: str | None = None) -> Iterator[Session]:
+        """One write of a scheme `permissions` action, by someone who holds one of its roles on
+        the audit (for an applicant's write, on its newest audit): committed whole, or rolled
+        back whole on any error."""
         if self._snapshot is not None:
             raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench")
         with transaction(self.engine) as session:
+            if application is None and applicant is not None:
+                latest = self._latest_application(session, applicant)
+                application = latest.id if latest is not None else None
+            authorise(session, self.scheme, self.actor, action, application)
             yield session
 
     def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None, *,
@@ -108,6 +127,11 @@ class StoreBase:
             zh, en = NOT_FOUND_NAMES[model]
             raise NotFoundError(f"没有编号为「{key}」的{zh}", f"No {en} with id '{key}'")
         return row
+
+    def _application_of(self, model: type[models.Base], key) -> int:
+        """The audit a record (a case sample, a finding) belongs to: whose team may write it."""
+        with self._reading_session() as session:
+            return self._row(session, model, key).application_id
 
     @staticmethod
     def keep_file(source: Path | bytes, filename: str) -> tuple[str, str]:
@@ -160,6 +184,13 @@ class StoreBase:
                 f"「{name}」已由 {row.signed_by} 于 {row.signed_at:%Y-%m-%d %H:%M} 签署，内容只读，不能修改",
                 f"Stage '{stage_id}' was signed off by {row.signed_by}; it is read-only and cannot be changed",
             )
+
+    def _refuse_if_stage_unsigned(self, session: Session, application_id: int, stage_id: str) -> None:
+        row = self._stage_row(session, application_id, stage_id)
+        if row is None or row.signed_at is None:
+            name = self.scheme.procedure_by_id[stage_id].name
+            raise ConflictError(f"「{name}」尚未由审查组长签署，不能继续",
+                                f"Stage '{stage_id}' has not been signed off by the team leader yet")
 
     def _refuse_if_locked(self, session: Session, application_id: int, record: str) -> None:
         """Refuse a write to a record whose locking stage has been signed off."""

@@ -12,7 +12,7 @@ from .base import StoreBase
 
 class CaseStore(StoreBase):
     def save_case_sample(self, application_id: int, record: DrawRecord) -> int:
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "case_sample")
             row = models.CaseSample(application_id=application_id, population_hash=record.population_hash,
@@ -40,7 +40,7 @@ class CaseStore(StoreBase):
     def mark_conforming(self, sample_id: int) -> int:
         """Mark every check that applies to a drawn case, and is still open, as conforming, in
         one write; the auditor then flags the exceptions. Returns the number of cases touched."""
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=self._application_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
             self._refuse_if_locked(session, sample.application_id, "case_sample")
             application = self._row(session, models.Application, sample.application_id)
@@ -72,7 +72,7 @@ class CaseStore(StoreBase):
         unknown = set(fields) - set(CASE_FIELDS)
         if unknown:
             raise ConflictError(f"未知的复核项：{', '.join(unknown)}", f"Unknown verification fields: {', '.join(unknown)}")
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=self._application_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
             if order_id not in sample.drawn_ids:
                 raise ConflictError(f"工单 {order_id} 不在本次抽样中", f"Work order {order_id} is not in this sample")

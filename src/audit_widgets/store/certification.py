@@ -63,11 +63,13 @@ class CertificationStore(StoreBase):
                 f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
                 "The decision departs from the audit team's recommendation (verdict or level): "
                 "write the justification")
-        with self._writing_session() as session:
+        with self._writing_session("decision", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "decision")
             team = session.scalars(select(models.TeamMember.auditor_id).where(
                 models.TeamMember.application_id == application_id)).all()
+            self._refuse_unless_committee(session, members)
+            self._refuse_if_stage_unsigned(session, application_id, "report")
             conflicted = conflicted_members(members, team)
             if conflicted:
                 raise ConflictError(
@@ -93,6 +95,19 @@ class CertificationStore(StoreBase):
                          "reasons": reasons, "override_reason": override_reason if against else "",
                          "status_reason": status_reason, "deadline": deadline.isoformat() if deadline else None})
 
+    def _refuse_unless_committee(self, session, members: list[str]) -> None:
+        """Every deciding member is a registered committee member, and the person recording
+        the decision is one of them: nobody records a decision in others' names."""
+        committee = set(session.scalars(select(models.Auditor.id).where(models.Auditor.is_decision_maker)))
+        strangers = [m for m in members if m not in committee]
+        if strangers:
+            raise ConflictError("以下人员不是登记的认证决定人员，不能参与认证决定：" + "、".join(strangers),
+                                "These are not registered committee members and may not decide: " + ", ".join(strangers))
+        if self.actor not in members:
+            raise ConflictError(f"认证决定须由参与决定的委员本人记录；{self.actor} 不在决定人员（{'、'.join(members)}）之中",
+                                f"A decision is recorded by one of the members who took it; {self.actor} is not among "
+                                f"them ({', '.join(members)})")
+
     def decision(self, application_id: int) -> Decision | None:
         with self._reading_session() as session:
             row = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
@@ -109,7 +124,7 @@ class CertificationStore(StoreBase):
         the year), reissue it at a new level, suspend, withdraw or reinstate it, or keep it.
         Returns the applicant's certificate afterwards. Carried out once: a second call
         changes nothing."""
-        with self._writing_session() as session:
+        with self._writing_session("certificate", application=application_id) as session:
             application = self._row(session, models.Application, application_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
             if decision is None:
@@ -212,7 +227,7 @@ class CertificationStore(StoreBase):
         same level and expiry. Returns the new certificate, or None when none was in force."""
         if not reason.strip() or not ((name or "").strip() or (address or "").strip()):
             raise ConflictError("请填写新的名称或地址，以及变更依据", "Give the new name or address, and the basis of the change")
-        with self._writing_session() as session:
+        with self._writing_session("certificate", applicant=applicant_id) as session:
             applicant = self._row(session, models.Applicant, applicant_id)
             before = {"name": applicant.name, "address": applicant.address}
             applicant.name = (name or "").strip() or applicant.name
@@ -262,7 +277,7 @@ class CertificationStore(StoreBase):
             raise ConflictError("恢复证书须由认证委员会在监督或特殊审核后作出“恢复证书”的决定",
                                 "Reinstating a certificate needs the committee's 'reinstate' decision after a "
                                 "surveillance or special audit")
-        with self._writing_session() as session:
+        with self._writing_session("certificate") as session:
             self._change_status(session, self._row(session, models.Certificate, number), to_status, reason, on,
                                 decided_by)
 
@@ -281,7 +296,7 @@ class CertificationStore(StoreBase):
         """Narrow the scope (缩小范围) for the parts that keep failing; the reason is kept."""
         if not reason.strip() or not decided_by.strip():
             raise ConflictError("缩小范围须记录原因和决定人", "A scope reduction needs a reason and who decided it")
-        with self._writing_session() as session:
+        with self._writing_session("certificate") as session:
             row = self._row(session, models.Certificate, number)
             if row.status != "valid":
                 raise ConflictError("只有有效证书可以缩小范围", "Only a valid certificate's scope can be reduced")

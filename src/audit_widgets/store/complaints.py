@@ -65,7 +65,7 @@ class ComplaintStore(StoreBase):
             raise ConflictError("请填写投诉人和投诉内容", "The complainant and the subject must be recorded")
         if about == "holder" and applicant_id is None:
             raise ConflictError("针对持证方的投诉须指明持证方", "A complaint about a holder must name the holder")
-        with self._writing_session() as session:
+        with self._writing_session("complaints") as session:
             if applicant_id is not None:
                 self._row(session, models.Applicant, applicant_id)
             row = models.Complaint(received_on=received_on, complainant=complainant,
@@ -85,7 +85,7 @@ class ComplaintStore(StoreBase):
         return {"application": row.application_id}
 
     def _acknowledge(self, model: type[models.Complaint] | type[models.Appeal], case_id: int, on: date) -> None:
-        with self._writing_session() as session:
+        with self._writing_session("complaints") as session:
             row = self._row(session, model, case_id)
             if on < row.received_on:
                 raise ConflictError("确认日期早于收到日期", "Acknowledged before it was received")
@@ -98,7 +98,7 @@ class ComplaintStore(StoreBase):
 
     def assign_complaint(self, complaint_id: int, investigator: str) -> None:
         """Name who investigates: never someone involved with the holder concerned."""
-        with self._writing_session() as session:
+        with self._writing_session("complaints") as session:
             row = self._row(session, models.Complaint, complaint_id)
             self._refuse_involved(session, investigator, self._involved(session, row.applicant_id),
                                   "调查此投诉", "investigate this complaint")
@@ -117,7 +117,7 @@ class ComplaintStore(StoreBase):
             raise ConflictError(f"未知的后续措施「{action}」", f"Unknown complaint action '{action}'")
         if not findings.strip() or not reply.strip():
             raise ConflictError("请填写调查结果和答复", "The findings and the reply must be recorded")
-        with self._writing_session() as session:
+        with self._writing_session("complaints") as session:
             row = self._row(session, models.Complaint, complaint_id)
             if row.investigator is None:
                 raise ConflictError("尚未指定调查人", "Nobody has been named to investigate")
@@ -146,7 +146,7 @@ class ComplaintStore(StoreBase):
     def record_appeal(self, application_id: int, *, received_on: date, appellant: str, grounds: str) -> int:
         if not appellant.strip() or not grounds.strip():
             raise ConflictError("请填写申诉人和申诉理由", "The appellant and the grounds must be recorded")
-        with self._writing_session() as session:
+        with self._writing_session("complaints", application=application_id) as session:
             self._row(session, models.Application, application_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
             if decision is None:
@@ -163,7 +163,7 @@ class ComplaintStore(StoreBase):
 
     def assign_appeal(self, appeal_id: int, handler: str) -> None:
         """Name who handles the appeal: nobody involved in the decision appealed or its audit."""
-        with self._writing_session() as session:
+        with self._writing_session("complaints") as session:
             row = self._row(session, models.Appeal, appeal_id)
             applicant = self._row(session, models.Application, row.application_id).applicant_id
             self._refuse_involved(session, handler, self._involved(session, applicant, row.application_id),
@@ -178,7 +178,7 @@ class ComplaintStore(StoreBase):
             raise ConflictError(f"未知的申诉结论「{outcome}」", f"Unknown appeal outcome '{outcome}'")
         if not reasons.strip():
             raise ConflictError("请填写申诉处理理由", "The reasons must be recorded")
-        with self._writing_session() as session:
+        with self._writing_session("complaints") as session:
             row = self._row(session, models.Appeal, appeal_id)
             if row.handler is None:
                 raise ConflictError("尚未指定申诉处理人", "Nobody has been named to handle the appeal")

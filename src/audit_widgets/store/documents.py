@@ -15,7 +15,7 @@ class DocumentStore(StoreBase):
     def add_document(self, application_id: int, document_id: str, source: Path | bytes, filename: str) -> str:
         if document_id not in {d.id for d in self.scheme.application_documents}:
             raise NotFoundError(f"未知的申请文件类型「{document_id}」", f"Unknown application document '{document_id}'")
-        with self._writing_session() as session:
+        with self._writing_session("applicant", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "documents")
             digest, stored = self.keep_file(source, filename)

@@ -61,7 +61,7 @@ class FindingStore(StoreBase):
         self._check_grade(grade)
         if not description.strip():
             raise ConflictError("请填写发现的描述", "A finding needs a description")
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "findings")
             return self._raise_finding(session, application_id, grade, clause, description, evidence,
@@ -98,7 +98,7 @@ class FindingStore(StoreBase):
         the correction was verified, written together."""
         if (accepted_on or verified_on) and not plan.strip():
             raise ConflictError("尚无纠正措施计划，不能接受或验证", "There is no corrective action plan to accept or verify")
-        with self._writing_session() as session:
+        with self._writing_session("evaluation", application=self._application_of(models.Finding, finding_id)) as session:
             # Not locked by the report's sign-off: corrections are verified after the report.
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:

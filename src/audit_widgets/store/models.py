@@ -161,6 +161,7 @@ class Auditor(Base):
     is_decision_maker: Mapped[bool] = mapped_column(Boolean, default=False)
     registration_no: Mapped[str] = mapped_column(String(64), default="")  # 注册证书编号
     registration_expires: Mapped[date | None] = mapped_column(Date)
+    roles: Mapped[list] = mapped_column(JSON, default=list)  # assigned roles (scheme roles): administrator …
 
 
 class CompetenceEvidence(Base):

@@ -18,7 +18,7 @@ class PlanningStore(StoreBase):
         values = programme.as_dict()
         values["justification"] = list(programme.justification)
         values["cycle_plan"] = [{"event": e.event, "date": e.date.isoformat()} for e in programme.cycle_plan]
-        with self._writing_session() as session:
+        with self._writing_session("review", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "programme")
             self._upsert(session, models.AuditProgramme, application_id, values)
@@ -46,7 +46,7 @@ class PlanningStore(StoreBase):
             raise ConflictError("请填写合同编号和签订日期", "The contract number and the signing date are required")
         if fee is None or fee < 0:
             raise ConflictError("认证费用不能为负数", "The certification fee cannot be negative")
-        with self._writing_session() as session:
+        with self._writing_session("review", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "contract")
             programme = session.scalar(select(models.AuditProgramme).where(

@@ -66,7 +66,7 @@ class RetentionStore(StoreBase):
             raise ConflictError(f"审核 {audit_id} 的记录尚在保存期内，不能处置",
                                 f"Audit {audit_id}'s records are still within their retention period")
         counts = {}
-        with self._writing_session() as session:
+        with self._writing_session("records", application=audit_id) as session:
             answers = select(models.ChecklistAnswer.id).where(models.ChecklistAnswer.application_id == audit_id)
             samples = select(models.CaseSample.id).where(models.CaseSample.application_id == audit_id)
             findings = select(models.Finding.id).where(models.Finding.application_id == audit_id)

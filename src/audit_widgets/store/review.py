@@ -32,7 +32,7 @@ class ReviewStore(StoreBase):
                                    credit_evidence=credit_evidence, parent_authorisation=parent_authorisation,
                                    domain_reason=domain_reason, auditors=self.auditors(), on=reviewed_on,
                                    decision_makers=set(self.decision_makers()))
-        with self._writing_session() as session:
+        with self._writing_session("review", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "review")
             if accepted and not check.acceptable:
@@ -62,7 +62,7 @@ class ReviewStore(StoreBase):
                         agenda: list[dict]) -> None:
         """The plan sent to the client: when the team's names went out, each objection to a
         member with how it was resolved, and the agenda by day and site."""
-        with self._writing_session() as session:
+        with self._writing_session("audit_plan", application=application_id) as session:
             application = self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "audit_plan")
             team = set(session.scalars(select(models.TeamMember.auditor_id).where(

@@ -29,7 +29,7 @@ class RunStore(StoreBase):
     def record_run(self, run: NotebookRun) -> None:
         """Add a run to the ledger. (The ledger records computations, not audit data: it
         leaves no trail entry, so recording a run never changes an applicant's last change.)"""
-        with self._writing_session() as session:
+        with self._writing_session("stage_result", applicant=run.applicant_id) as session:
             session.add(models.NotebookRun(
                 run_id=run.run_id, applicant_id=run.applicant_id, notebook=run.notebook, started_at=run.started_at,
                 finished_at=run.finished_at, status=run.status, outputs=list(run.outputs),

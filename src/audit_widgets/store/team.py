@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, TeamMember
 from ..errors import ConflictError
 from . import models
+from .authorisation import TEAM_LEADER_ROLE
 from .base import StoreBase
 
 
@@ -20,7 +21,7 @@ class TeamStore(StoreBase):
                     registration_expires: date | None = None) -> None:
         if grade not in self.scheme.grades_by_id:
             raise ConflictError(f"未知的审查员等级「{grade}」", f"Unknown auditor grade '{grade}'")
-        with self._writing_session() as session:
+        with self._writing_session("people") as session:
             if session.get(models.Auditor, auditor_id) is not None:
                 raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists")
             session.add(models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
@@ -33,7 +34,10 @@ class TeamStore(StoreBase):
         """Load competence records (validated by imports.auditors) in one transaction: each
         person is added or updated, their evidence replaced by the file's, their declarations
         added (or replaced for the same client and year)."""
-        with self._writing_session() as session:
+        return self._load_people(people, evidence, declarations, action="people")
+
+    def _load_people(self, people: list[dict], evidence: list[dict], declarations: list[dict], *, action: str) -> dict:
+        with self._writing_session(action) as session:
             for person in people:
                 row = session.get(models.Auditor, person["id"])
                 if row is None:
@@ -67,11 +71,12 @@ class TeamStore(StoreBase):
     def declare_impartiality(self, auditor_id: str, applicant_id: str, year: int, declared_on: date,
                              conflicts: str = "") -> None:
         """A person's declaration about a client for a year; a declared conflict keeps them off its teams."""
-        self.import_people([], [], [{"auditor_id": auditor_id, "applicant_id": applicant_id, "year": year,
-                                     "declared_on": declared_on, "conflicts": conflicts}])
+        self._load_people([], [], [{"auditor_id": auditor_id, "applicant_id": applicant_id, "year": year,
+                                     "declared_on": declared_on, "conflicts": conflicts}],
+                          action="declarations")
 
     def add_consultancy(self, auditor_id: str, applicant_id: str, last_day: date) -> None:
-        with self._writing_session() as session:
+        with self._writing_session("people") as session:
             session.add(models.Consultancy(auditor_id=auditor_id, applicant_id=applicant_id, last_day=last_day))
             self._trail(session, "add", "consultancy", auditor_id, {"applicant_id": applicant_id, "last_day": str(last_day)},
                         applicant=applicant_id)
@@ -101,9 +106,13 @@ class TeamStore(StoreBase):
     def set_team(self, application_id: int, members: list[tuple[str, str]]) -> None:
         """Replace the audit team: (auditor id, role) pairs. The check is the rule's, not here."""
         roles = {r.id for r in self.scheme.team_roles}
-        with self._writing_session() as session:
+        with self._writing_session("team", application=application_id) as session:
             self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "team")
+            if (self.actor, TEAM_LEADER_ROLE) in [tuple(m) for m in members]:
+                raise ConflictError(f"不能任命自己为审查组长（{self.actor}）；请由其他方案管理人员指定",
+                                    f"Nobody appoints themselves team leader ({self.actor}); another programme "
+                                    "manager must set this team")
             for auditor_id, role in members:
                 if role not in roles:
                     raise ConflictError(f"未知的组内角色「{role}」", f"Unknown team role '{role}'")
