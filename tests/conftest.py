@@ -93,6 +93,18 @@ def auditor(staffed_audit, workbench) -> Workbench:
     return workbench.acting_as("A02")
 
 
+def sign_report(workbench: Workbench, application: int, leader: str) -> None:
+    """Bare stage results up to the report, the report computed and signed by the leader: what
+    a decision needs, for tests about the decision and what follows it."""
+    from audit_widgets.stages import run_stage
+    scheme, audit = workbench.scheme, workbench.application(application)
+    for stage in scheme.procedure_stages:
+        if stage.id in scheme.stages_before("report") and stage.applies_to(audit.audit_type):
+            workbench.record_stage_result(application, stage.id, {})
+    run_stage(workbench, "report", audit.applicant_id, application)
+    workbench.acting_as(leader).sign_off(application, "report")
+
+
 def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, orders: int = 300, seed: int = 3) -> None:
     """A generated work-order log, imported through the real reader."""
     from audit_widgets.demo_data import work_order_log, write_csv

@@ -108,16 +108,19 @@ def test_executed_notebooks_are_documents_without_widget_state(first_batch):
 
 
 def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebooks(first_batch, batch_db, scheme):
-    workbench = Workbench(batch_db, scheme, actor="A01")
+    workbench = Workbench(batch_db, scheme, actor="P01")
     unchanged = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert unchanged.count == 0 and len(unchanged.skipped) == notebooks_of(batch_db, scheme)
+    application_id = workbench.current_application("demo-composite")
+    workbench.set_team(application_id, [("A01", "leader")])  # the team's answers are the team's
+    BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(
+        plan_batch(workbench, TWO, database_url=batch_db, only_changed=True))
 
     # A 5.2 answer (stage 05) concerns 05 and the stages that build on it, not 01–04 nor the other applicant.
-    application_id = workbench.current_application("demo-composite")
     domains = workbench.get_applicant("demo-composite").domains
     item = next(i for i in scheme.items_for(domains) if i.judgement == "qualitative"
                 and scheme.stage_recording_item(i.id).id == "system_audit")
-    workbench.save_answer(application_id, item.id, Answer(result="conform"))
+    workbench.acting_as("A01").save_answer(application_id, item.id, Answer(result="conform"))
     changed = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert not changed.jobs["demo-consumer"]
     assert [j.notebook for j in changed.jobs["demo-composite"]] == [

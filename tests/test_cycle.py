@@ -12,7 +12,7 @@ from audit_widgets.errors import WorkbenchError
 from audit_widgets.store.repository import Workbench
 from audit_widgets.timeline import applicant_timeline
 
-from .conftest import copy_database, database_digest
+from .conftest import copy_database, database_digest, sign_report
 
 
 @pytest.fixture
@@ -95,6 +95,8 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
 
     surveillance = workbench.open_application("demo-industrial", "surveillance", today)
     workbench.set_team(surveillance, [("A01", "leader")])
+    sign_report(workbench, surveillance, "A01")
+    committee = workbench.acting_as("M01")
     certificate = workbench.certificate_for("demo-industrial")
     base = dict(decided_on=today, members=["M01", "M02"], reasons="r", recommendation={"certifiable": True,
                 "level": {"rank": certificate.level_rank}}, override_reason="tested")
@@ -112,9 +114,9 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     before = database_digest(path)
     for decision in decisions:
         with pytest.raises(WorkbenchError):
-            workbench.record_decision(surveillance, **{**base, **decision})
+            committee.record_decision(surveillance, **{**base, **decision})
     assert database_digest(path) == before
-    workbench.record_decision(surveillance, **base, outcome="suspend", level_rank=certificate.level_rank,
+    committee.record_decision(surveillance, **base, outcome="suspend", level_rank=certificate.level_rank,
                               status_reason="persistent_nonconformity", deadline=today + timedelta(days=90))
     workbench.issue_certificate(surveillance, today)
     assert workbench.certificate_for("demo-industrial").status == "suspended"
@@ -264,15 +266,17 @@ def test_a_scope_extension_is_a_special_audit_whose_decision_reissues_the_certif
     assert any("b" in domains for domains in answered)  # the new domain's items were audited
     # extend_scope after an audit not opened for one is refused
     surveillance = workbench.open_application("demo-consumer", "surveillance", date.today())
-    with pytest.raises(WorkbenchError):
-        workbench.record_decision(surveillance, decided_on=date.today(), outcome="extend_scope", level_rank=4,
+    workbench.set_team(surveillance, [("A02", "leader")])
+    sign_report(workbench, surveillance, "A02")
+    with pytest.raises(WorkbenchError, match="extend_scope"):
+        workbench.acting_as("M01").record_decision(surveillance, decided_on=date.today(), outcome="extend_scope", level_rank=4,
                                   members=["M01"], reasons="r", recommendation={"certifiable": True,
                                                                                 "level": {"rank": 4}})
 
 
 def test_the_cycle_panel_shows_the_history_and_starts_the_next_audit(cycle_db, scheme):
     from audit_widgets.widgets.cycle import CyclePanel
-    workbench = Workbench(cycle_db, scheme, actor="A02")
+    workbench = Workbench(cycle_db, scheme, actor="P01")
     panel = CyclePanel(workbench, "demo-industrial")
     assert "superseded" in panel.timeline.value and "证书状态无须变更" in panel.due.value
     panel.audit_type.value = "special"

@@ -41,8 +41,8 @@ def test_the_portfolio_has_a_row_per_applicant_from_the_recorded_results(read_on
 def test_the_store_refuses_any_write_through_the_dashboard(read_only):
     path, workbench = read_only
     before = database_digest(path)
-    with pytest.raises(OperationalError):
-        workbench.add_auditor("Z9", "某人", "auditor", ["a"])
+    with pytest.raises(OperationalError):  # even as the administrator: the connection itself is read-only
+        workbench.acting_as("P01").add_auditor("Z9", "某人", "auditor", ["a"])
     assert database_digest(path) == before
 
 
@@ -158,9 +158,10 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
     from audit_widgets.domain import Answer, NotebookRun
     path = copy_database(demo_db, tmp_path / "ledger.sqlite")
     url = f"sqlite:///{path}"
-    workbench = Workbench(url, scheme, actor="A01")
+    workbench = Workbench(url, scheme, actor="P01")
     assert not batch_stale(workbench, "demo-composite")  # never run in batch: no batch results to be stale
     application_id = workbench.current_application("demo-composite")  # opened by the demo, left for a person
+    workbench.set_team(application_id, [("A02", "leader")])
 
     def record_a_clean_batch() -> None:
         now = datetime.now(timezone.utc)
@@ -173,7 +174,7 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
     assert not batch_stale(workbench, "demo-composite")
     item = next(i for i in scheme.items_for(workbench.get_applicant("demo-composite").domains)
                 if i.judgement == "qualitative")
-    workbench.save_answer(application_id, item.id, Answer(result="conform"))
+    workbench.acting_as("A02").save_answer(application_id, item.id, Answer(result="conform"))
     assert batch_stale(workbench, "demo-composite")
     rows = portfolio(Workbench(read_only_url(url), scheme)).set_index("applicant_id")
     assert rows.loc["demo-composite", "batch_stale"] and not rows.loc["demo-consumer", "batch_stale"]

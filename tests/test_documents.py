@@ -62,7 +62,7 @@ def test_the_report_says_what_the_recorded_results_say_and_needs_nothing_from_th
                      str(planning["site_sample"]["seed"]), characteristic["case_sample"]["population_hash"],
                      planning["case_sample"]["services"]["code_letter"], f"{report['scores']['score']:.1f}",
                      report["scores"]["level"]["name"], "基于对受审核方场所、案例、调查与记录的抽样",
-                     "建议批准认证", "本报告阶段尚未签署"):
+                     "建议批准认证", "签名有效"):
         assert expected in page, expected
     for finding in report["findings"]:
         assert finding["description"] in page
@@ -90,10 +90,11 @@ def test_no_report_without_a_recorded_report_stage_and_a_plain_error_for_an_unkn
 def test_the_report_cites_the_leaders_sign_off_by_its_fingerprint(own, scheme):
     application = own.current_application(CONSUMER)
     leader = next(m.auditor.id for m in own.team(application) if m.role == "leader")
-    signature = Workbench(own.engine.url.render_as_string(hide_password=False), scheme, actor=leader).sign_off(
-        application, "report")
+    signature = own.stage_signature(application, "report")
     page = report_html(own, CONSUMER)
     assert signature[:16] in page and "签名有效" in page and leader in page
+    own.acting_as(leader).reopen_stage(application, "report", "复核发现描述")
+    assert "本报告阶段尚未签署" in report_html(own, CONSUMER)
 
 
 # --- PDFs (Chromium) -------------------------------------------------------------------------

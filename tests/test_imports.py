@@ -79,7 +79,7 @@ def test_kobo_semicolon_csv_and_limesurvey_csv(command, consumer, workbench, tmp
     assert list(answers["nps"]) == [9, 0]  # the new import replaced the Kobo answers
 
 
-def test_applicant_commands(command, tmp_path):
+def test_applicant_commands(command, workbench, tmp_path):
     from .conftest import APPLICANTS_DIR
     assert command("applicant", "add", APPLICANTS_DIR / "demo-special.yaml").exit_code == 0
     listed = json.loads(command("applicant", "list", "--json").stdout)

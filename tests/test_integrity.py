@@ -45,7 +45,7 @@ def test_every_unanswered_item_is_listed_not_the_first_ten(db_url, scheme, audit
     wb = _as(db_url, scheme, "A02")
     for stage in ("application", "planning"):
         run_stage(wb, stage, applicant)
-    wb.save_contract(application, "HT-1", date.today(), 100)
+    _as(db_url, scheme, "P01").save_contract(application, "HT-1", date.today(), 100)
     run_stage(wb, "contract", applicant)
     wb.save_answer(application, "E01", Answer("conform"))
     wb.save_answer(application, "F03", Answer("conform"))  # a sample item judged without counts
@@ -84,9 +84,9 @@ def test_a_grade_on_a_row_is_a_finding_that_gates_the_decision(db_url, scheme, a
 
 def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redone(db_url, scheme, audit):
     applicant, application = audit
-    leader = _as(db_url, scheme, "A02")
+    leader, manager = _as(db_url, scheme, "A02"), _as(db_url, scheme, "P01")
     for document in scheme.application_documents:
-        leader.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        manager.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(leader, "application", applicant)
     run_stage(leader, "planning", applicant)
     signature = leader.sign_off(application, "planning")
@@ -94,7 +94,7 @@ def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redo
         _as(db_url, scheme, "A01").reopen_stage(application, "planning", "日期有误")  # not the leader
     with pytest.raises(ConflictError):
         leader.reopen_stage(application, "planning", "  ")
-    leader.save_contract(application, "HT-1", date.today(), 100)
+    manager.save_contract(application, "HT-1", date.today(), 100)
     run_stage(leader, "contract", applicant)
     assert leader.reopen_stage(application, "planning", "现场审核日期有误") == ["contract"]
     entry = [t for t in leader.trail("stage_result") if t.action == "reopen"][-1]
@@ -115,6 +115,7 @@ def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url,
     for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
         committee.record_stage_result(application, stage, {})
     run_stage(committee, "report", applicant)
+    _as(db_url, scheme, "A02").sign_off(application, "report")
     advice = committee.stage_result(application, "report").result["recommendation"]
     committee.record_decision(application, decided_on=date.today(), certified=False, level_rank=1,
                               members=["M01"], reasons="未完成审查", recommendation=advice)
@@ -166,6 +167,7 @@ def test_a_decision_at_another_level_than_recommended_needs_a_justification(db_u
     committee = _as(db_url, scheme, "M01")
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
         committee.record_stage_result(application, stage, {})
+    _as(db_url, scheme, "A02").sign_off(application, "report")
     advice = {"certifiable": True, "level": {"rank": 2}}
     with pytest.raises(ConflictError):
         committee.record_decision(application, decided_on=date.today(), certified=True, level_rank=4,

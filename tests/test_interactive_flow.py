@@ -21,8 +21,8 @@ APPLICANT = "demo-composite"
 @pytest.fixture
 def fresh(db_url, scheme, tmp_path):
     workbench = Workbench(db_url, scheme, actor="P01")
-    workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / f"{APPLICANT}.yaml", scheme))
     register_auditors(workbench)
+    workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / f"{APPLICANT}.yaml", scheme))
     workbench.import_work_orders(APPLICANT, read_work_orders(write_csv(work_order_log(3000, seed=8), tmp_path / "o.csv")))
     workbench.import_survey(APPLICANT, read_survey(write_xlsx(wjx_survey_export(400, seed=8), tmp_path / "s.xlsx"),
                                                    scheme))
@@ -41,16 +41,16 @@ def _record(book) -> None:
 
 
 def test_application_to_certificate_by_widgets(fresh):
-    book, shown = _open("report", fresh)
+    book, shown = _open("report", fresh, auditor="P01")  # opening the first workbook opens the audit
     assert book.blocked and [s.id for s in book.missing] == ["characteristic", "system_audit"]
 
-    book, shown = _open("application", fresh)
+    book, shown = _open("application", fresh, auditor="P01")  # the programme manager's stages
     form = shown["ApplicantForm"]
     for document in book.workbench.scheme.application_documents:
         form._uploaded(document.id, {"new": ({"name": f"{document.id}.pdf", "content": memoryview(b"%PDF")},)})
     _record(book)
 
-    book, shown = _open("planning", fresh)
+    book, shown = _open("planning", fresh, auditor="P01")  # the programme manager's stages
     review = shown["ReviewForm"]
     assert "可以受理" not in review.findings.value  # the credit search and the domain's reason are missing
     review.credit_clear.value = True
@@ -70,7 +70,7 @@ def test_application_to_certificate_by_widgets(fresh):
     panel.audit_end.value = date.today() - timedelta(days=1)
     _record(book)
 
-    book, shown = _open("contract", fresh)
+    book, shown = _open("contract", fresh, auditor="P01")  # the programme manager's stages
     contract = shown["ContractForm"]
     contract.number.value = "HT-2026-0099"
     contract.signed_on.value = date.today() - timedelta(days=5)
@@ -116,6 +116,7 @@ def test_application_to_certificate_by_widgets(fresh):
     findings.description.value = "系统联动配置记录可更完整"
     findings.add()
     _record(book)
+    StageSummary(book).sign()  # the committee decides on a report its leader signed
 
     book, shown = _open("decision", fresh, auditor="M01")
     decision = shown["DecisionWidget"]

@@ -100,11 +100,13 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
 
     from audit_widgets.store.repository import Workbench
 
-    from .conftest import copy_database
+    from .conftest import copy_database, sign_report
     url = f"sqlite:///{copy_database(demo_db, tmp_path / 'markup.sqlite')}"
     workbench = Workbench(url, scheme, actor="P01")
     workbench.add_auditor(PAYLOAD, "某委员", "senior", ["b"], is_decision_maker=True)
     application = workbench.current_application("demo-composite")
-    workbench.record_decision(application, decided_on=date.today(), outcome="refuse", level_rank=1,
+    workbench.set_team(application, [("A02", "leader")])
+    sign_report(workbench, application, "A02")
+    workbench.acting_as(PAYLOAD).record_decision(application, decided_on=date.today(), outcome="refuse", level_rank=1,
                               members=[PAYLOAD], reasons="测试", recommendation={"certifiable": False})
     return workbench, application

@@ -41,7 +41,7 @@ def test_the_rules_refuse_an_individual_business_and_flag_a_branch(workbench, co
 def test_acceptance_is_refused_while_a_problem_remains_and_a_refusal_ends_the_application(staffed_audit, db_url,
                                                                                         scheme):
     applicant_id, application = staffed_audit
-    workbench = Workbench(db_url, scheme, actor="A02")
+    workbench = Workbench(db_url, scheme, actor="P01")  # the programme manager reviews
     with pytest.raises(WorkbenchError) as caught:
         workbench.record_review(application, **{**GOOD, "credit_clear": False}, accepted=True, reason="受理",
                                 reviewed_on=date.today())

@@ -24,9 +24,10 @@ def planned(staffed_audit, db_url, scheme):
 
 def test_a_refused_team_change_does_not_stay_on_screen(planned):
     workbench, applicant, application = planned
-    panel = PlanningPanel(workbench, applicant)  # opened before the sign-off, so still editable
+    manager = workbench.acting_as("P01")
+    panel = PlanningPanel(manager, applicant)  # opened before the sign-off, so still editable
     for document in workbench.scheme.application_documents:
-        workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        manager.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(workbench, "application", applicant)
     run_stage(workbench, "planning", applicant)
     workbench.sign_off(application, "planning")
@@ -39,7 +40,7 @@ def test_a_refused_team_change_does_not_stay_on_screen(planned):
 
 def test_the_contract_saves_as_you_type(planned):
     workbench, applicant, application = planned
-    form = ContractForm(workbench, applicant)
+    form = ContractForm(workbench.acting_as("P01"), applicant)
     assert not any(getattr(c, "description", "").startswith("保存合同") for c in form.children)
     form.number.value = "HT-7"
     assert workbench.contract(application) is None and "自动保存" in form.message.value
@@ -52,8 +53,9 @@ def test_the_contract_saves_as_you_type(planned):
 def test_the_decision_form_shows_the_recorded_decision(planned, db_url, scheme):
     workbench, applicant, application = planned
     committee = Workbench(db_url, scheme, actor="M01")
-    for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
         committee.record_stage_result(application, stage, {})
+    workbench.sign_off(application, "report")
     committee.record_decision(application, decided_on=date(2026, 11, 25), certified=True, level_rank=3,
                               members=["M01", "M02"], reasons="符合", recommendation={"certifiable": False},
                               override_reason="委员会认定现场证据充分")
@@ -122,7 +124,7 @@ def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_ne
     from audit_widgets.widgets.summary import StageSummary
     workbench, applicant, application = planned
     for document in workbench.scheme.application_documents:
-        workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        workbench.acting_as("P01").add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
     book = StageNotebook("application", applicant, database_url=db_url, auditor="A02")
     summary = StageSummary(book)
     assert "尚未记录" in summary.state.value
@@ -190,9 +192,9 @@ def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(plan
 def test_a_refused_applicant_edit_shows_the_stored_data(planned):
     from audit_widgets.widgets.applicant import ApplicantForm
     workbench, applicant, application = planned
-    form = ApplicantForm(workbench, applicant)  # opened before the sign-off
+    form = ApplicantForm(workbench.acting_as("P01"), applicant)  # opened before the sign-off
     for document in workbench.scheme.application_documents:
-        workbench.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        workbench.acting_as("P01").add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(workbench, "application", applicant)
     workbench.sign_off(application, "application")
     form.fields["personnel"].value = 999

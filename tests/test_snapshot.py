@@ -17,7 +17,7 @@ def test_reads_return_typed_records(workbench, consumer):
 
 
 def test_a_reading_view_sees_one_snapshot(db_url, scheme, consumer):
-    reader, writer = Workbench(db_url, scheme, actor="reader"), Workbench(db_url, scheme, actor="writer")
+    reader, writer = Workbench(db_url, scheme, actor="reader"), Workbench(db_url, scheme, actor="P01")
     before = reader.get_applicant(consumer).personnel
     with reader.reading() as view:
         assert view.get_applicant(consumer).personnel == before

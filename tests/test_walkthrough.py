@@ -20,6 +20,7 @@ from .conftest import APPLICANTS_DIR, ROOT
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 APPLICANT = "demo-composite"
+MANAGER_FOLDER = "programme-manager"  # P01's copies: 01–03 are the programme manager's stages
 SCREENSHOTS = ROOT / "outputs" / "ui-test"  # git-ignored; kept for a person to look at
 
 
@@ -39,6 +40,9 @@ def lab(tmp_path_factory, scheme):
         from audit_widgets.workspace import prepare_copies, prepare_overview
         prepare_copies(scheme, APPLICANT, auditor="A02", database_url=url)
         prepare_overview(auditor="A02", database_url=url)
+        # The programme manager's own copies, beside the leader's in the same JupyterLab.
+        os.environ["AUDIT_WORKBENCH_WORK"] = str(folder / "work" / MANAGER_FOLDER)
+        prepare_copies(scheme, APPLICANT, auditor="P01", database_url=url)
     finally:
         os.environ.pop("AUDIT_WORKBENCH_WORK")
     server = Lab(folder / "work")
@@ -95,8 +99,8 @@ def _sign(page) -> None:
     page.wait_for_selector("text=签名校验通过", timeout=60_000)
 
 
-def _open_stage(lab, page, notebook: str, ready_text: str) -> None:
-    lab.open(page, f"{APPLICANT}/{notebook}.ipynb")
+def _open_stage(lab, page, notebook: str, ready_text: str, *, as_manager: bool = False) -> None:
+    lab.open(page, f"{MANAGER_FOLDER + '/' if as_manager else ''}{APPLICANT}/{notebook}.ipynb")
     lab.run_all(page, f"text={ready_text}", timeout=60)
     page.wait_for_timeout(500)
 
@@ -109,8 +113,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _shot(page, "00-overview")
 
     # 01: recording without the documents lists them all; signing off is refused.
-    _open_stage(lab, page, "01_application", "记录本阶段结果")
-    assert "李娜 A02" in page.content()
+    _open_stage(lab, page, "01_application", "记录本阶段结果", as_manager=True)
+    assert "吴芳 P01" in page.content()
     _record(page, "签署前尚需完成 5 项")
     _button(page, "签署").click()
     page.wait_for_selector("text=签署前尚需完成 5 项", timeout=30_000)
@@ -127,7 +131,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _shot(page, "01-application")
 
     # 02: the application review, then the team and the audit dates, on screen.
-    _open_stage(lab, page, "02_review_and_planning", "审查组 / audit team")
+    _open_stage(lab, page, "02_review_and_planning", "审查组 / audit team", as_manager=True)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".widget-checkbox", has_text="无严重失信记录").locator("input").check()
     panel.locator(".widget-text", has_text="查询证据").locator("input").fill("信用中国查询截图.png")
@@ -155,11 +159,12 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _button(page, "记录成员的公正性声明").click()
     page.wait_for_selector("text=team check passed", timeout=30_000)
     _record(page, "可以签署")
-    _sign(page)
     _shot(page, "02-planning")
+    _open_stage(lab, page, "02_review_and_planning", "审查组 / audit team")  # the leader signs the plan off
+    _sign(page)
 
     # 03: the contract saves as it is typed.
-    _open_stage(lab, page, "03_contract", "认证合同 / certification contract")
+    _open_stage(lab, page, "03_contract", "认证合同 / certification contract", as_manager=True)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".widget-text", has_text="合同编号").locator("input").fill("HT-2026-0044")
     panel.locator("input[type=date]").first.fill((date.today() - timedelta(days=2)).isoformat())

@@ -8,7 +8,6 @@ from audit_widgets.demo import register_auditors
 from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.domain import Answer
 from audit_widgets.imports.work_orders import read_work_orders
-from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.applicant import ApplicantForm
 from audit_widgets.widgets.cases import CaseSampleWidget
 from audit_widgets.widgets.certificate import CertificatePanel

@@ -124,10 +124,11 @@ def _execute(client, code: str) -> str:
 
 
 @pytest.mark.notebooks
-def test_answers_survive_a_kernel_restart(db_url, consumer):
+def test_answers_survive_a_kernel_restart(db_url, staffed_audit):
+    consumer = staffed_audit[0]  # audited by A02's team
     setup = (f"from audit_widgets.store.repository import Workbench\n"
              f"from audit_widgets.widgets.checklist import ChecklistWidget\n"
-             f"widget = ChecklistWidget(Workbench({db_url!r}, actor='A01'), {consumer!r}, '5.2b')\n"
+             f"widget = ChecklistWidget(Workbench({db_url!r}, actor='A02'), {consumer!r}, '5.2b')\n"
              f"row = next(r for r in widget.rows if r.item.id == 'F03')\n")
     manager, client = start_new_kernel(kernel_name="python3")
     try:
