@@ -534,7 +534,7 @@ def serve(state: State, port, ip, token) -> None:
 
 
 # --- command modules: each registers its commands on `cli` ---------------------------------
-from . import cli_batch, cli_cycle, cli_documents  # noqa: E402,F401  (run, runs; audits, audit; report, certificate, register)
+from . import cli_batch, cli_cycle, cli_documents, cli_integrity  # noqa: E402,F401  (run, runs; audits, audit; report, certificate, register; verify, key, backup, restore)
 
 
 def main() -> None:

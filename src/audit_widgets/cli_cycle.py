@@ -136,38 +136,3 @@ def audit_extend_scope(state: State, applicant_id, domains, goods, services, rea
         on=on.date() if on else date.today(), reason=reason)
     emit({"audit": audit_id, "type": "special"}, as_json,
          f"已开始范围扩大的特殊审核 audit {audit_id} / the scope extension's special audit has started")
-
-
-@cli.command("backup")
-@click.argument("archive", type=click.Path(dir_okay=False))
-@json_option
-@pass_state
-def backup_command(state: State, archive, as_json) -> None:
-    """备份数据库与证据文件（可在使用中进行）/ Back up the database and the evidence files into one
-    archive, while the workbench is in use (SQLite's online backup, a manifest of hashes, the key's id)."""
-    from pathlib import Path
-
-    from .backup import backup
-    from .store.database import get_engine
-    manifest = backup(get_engine(state.database_url).url.render_as_string(hide_password=False), Path(archive))
-    emit(manifest, as_json, f"已备份 backed up：{archive}（{sum(manifest['tables'].values())} 行 rows，"
-                            f"{len(manifest['files']) - 1} 个证据文件 evidence files，密钥 key id {manifest['key_id']}）")
-
-
-@cli.command("restore")
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@json_option
-@pass_state
-def restore_command(state: State, archive, as_json) -> None:
-    """恢复备份到空数据库并校验 / Restore an archive into an empty database (--db), then check every
-    hash and table. The signing key is not in the archive: move data/signing.key (or
-    $AUDIT_WORKBENCH_SECRET) with it."""
-    from pathlib import Path
-
-    from .backup import restore
-    from .store.database import get_engine
-    result = restore(get_engine(state.database_url).url.render_as_string(hide_password=False), Path(archive))
-    key = ("签名密钥一致 / the signing key is the backup's" if result["same_key"] else
-           f"签名密钥缺失或不符 / signing key missing or different (id {result['key_id']})：请一并迁移 data/signing.key")
-    emit(result, as_json, f"已恢复并校验 restored and checked：{sum(result['tables'].values())} 行 rows，"
-                          f"{result['files']} 个证据文件 evidence files；{key}")

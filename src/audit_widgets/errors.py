@@ -98,5 +98,9 @@ class PermissionDenied(ConflictError):
     """The person acting does not hold the role the write needs (or is unknown)."""
 
 
+class TamperedError(WorkbenchError):
+    """A signed record no longer matches its signature: changed behind the workbench's back."""
+
+
 class ReasonRequired(ConflictError):
     """The answer is allowed, but only with a written reason (不适用, 不符合, 部分符合)."""

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from . import __version__
-from .errors import WorkbenchError
+from .errors import TamperedError, WorkbenchError
 from .files import write_atomically
 from .identity import USER_ENV, find_identity
 from .paths import SCHEME_ENV, audit_key, audit_outputs_dir
@@ -160,6 +160,8 @@ class StageNotebook:
         self.outcome = outcome
         path = self.write_results(outcome)
         display(HTML(outcome_html(outcome) + f"<p><small>结果文件 results: {html.escape(str(path))}</small></p>"))
+        if outcome.status == "tampered":  # the batch must not count this run as done
+            raise TamperedError(outcome.zh, outcome.en)
         return outcome
 
     def next_steps_html(self) -> str:

@@ -8,6 +8,7 @@ good outputs stay as they were. Every run, whatever its end, is a row in the led
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -32,6 +33,7 @@ from .kernels import KernelPool
 ENGINE_NAME = "audit-workbench"  # batch/engine.py, as papermill's entry point names it
 
 OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
+TAMPERED = "tampered"  # a signed stage no longer matches its signature (TamperedError in the notebook)
 DOCUMENTS = "documents"  # the ledger's name for building an applicant's report and certificate
 
 
@@ -277,6 +279,9 @@ class BatchRunner:
                 outputs.append(str(results))
         except Exception as exc:  # every end of a run is recorded; none stops the batch
             status, failed_cell, error = classify_failure(exc, watchdog.fired)
+            declared = declared_outcome(folder / f"{name}.json", started)
+            if declared.get("status") == TAMPERED:  # a WorkbenchError leaves no error output to name it
+                status, error = TAMPERED, f"TamperedError: {declared['message']['en']}"
             if self.stop.is_set():
                 status = INTERRUPTED
         finally:
@@ -315,6 +320,16 @@ class NotebookWatchdog:
     def cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
+
+
+def declared_outcome(results: Path, since: datetime) -> dict:
+    """What the notebook itself wrote of its stage's outcome in this run ({} if nothing)."""
+    try:
+        if results.stat().st_mtime < since.timestamp():
+            return {}
+        return json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def classify_failure(exc: BaseException, timed_out: bool) -> tuple[str, int | None, str]:

@@ -27,6 +27,7 @@ from ..result_html import (
 )
 from ..rules.decision import conflicted_members
 from ..store.repository import Workbench
+from ..store.signing import SIGNATURE_LABELS
 from ..widgets.base import table_html
 from .portfolio import OPEN_GRADES, SCORED_STAGES
 
@@ -209,7 +210,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         decision = view.decision(application) if application else None
         certificate = view.certificate_for(applicant_id)
         history = view.status_history(certificate.number) if certificate else []
-        signatures = {stage: view.verify_sign_off(application, stage) for stage, r in records.items() if r.signed}
+        signatures = {stage: view.signature_state(application, stage) for stage, r in records.items() if r.signed}
         stale = view.stale_stages(application) if application else []
         sample = view.case_sample(application) if application else None
         runs = view.last_runs(applicant_id)
@@ -261,7 +262,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     parts.append(section("签署 / sign-offs", table_html(
         [{"stage": stage_names.get(s, s), "by": r.signed_by or "—", "at": f"{r.signed_at:%Y-%m-%d %H:%M}" if r.signed_at
           else "未签署 not signed",
-          "signature": ("—" if not r.signed else "✓ 有效 valid" if signatures.get(s) else "✗ 签署后有改动 changed")}
+          "signature": SIGNATURE_LABELS[signatures[s]] if r.signed else "—"}
          for s, r in records.items()],
         {"stage": "阶段", "by": "签署人", "at": "时间", "signature": "签名"})))
     if decision is not None:

@@ -29,6 +29,7 @@ from ..result_html import (
 )
 from ..scheme import Scheme
 from ..store.repository import Workbench
+from ..store.signing import SIGNATURE_LABELS
 from ..widgets.base import table_html
 from .page import document, facts_table, heading
 from .pdf import html_to_pdf
@@ -47,7 +48,7 @@ class ReportSources:
     records: dict[str, StageRecord]
     stale: list[str]
     signature: str | None
-    signature_valid: bool
+    signature_state: str | None  # valid, tampered, key_different (store.signing.SIGNATURE_LABELS)
 
 
 def latest_reported_application(workbench: Workbench, applicant_id: str) -> int | None:
@@ -66,7 +67,7 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
         return ReportSources(view.get_applicant(applicant_id), view.application(application_id),
                              view.stage_results(application_id), view.stale_stages(application_id),
                              view.stage_signature(application_id, REPORT_STAGE),
-                             view.verify_sign_off(application_id, REPORT_STAGE))
+                             view.signature_state(application_id, REPORT_STAGE))
 
 
 def _e(value) -> str:
@@ -255,7 +256,7 @@ def _conclusion(scheme: Scheme, sources: ReportSources, planning: dict, characte
                else "建议不予认证 / recommend refusal")
     record = sources.records[REPORT_STAGE]
     if record.signed:
-        check = "✓ 签名有效 valid" if sources.signature_valid else "✗ 签署后有改动 changed after signing"
+        check = SIGNATURE_LABELS[sources.signature_state]
         sign_off = facts_table([
             ("签署人（审查组长）signed by (team leader)", _e(record.signed_by)),
             ("签署时间 signed at", _e(f"{record.signed_at:%Y-%m-%d %H:%M}")),

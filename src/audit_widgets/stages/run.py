@@ -22,6 +22,10 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, applicatio
         name = workbench.scheme.stage(audit_type).name
         return StageOutcome("skipped", {"audit_type": audit_type}, f"{name}不经过本阶段",
                             f"A {audit_type} audit does not go through this stage")
+    if workbench.is_signed(application_id, stage_id) and not workbench.verify_sign_off(application_id, stage_id):
+        return StageOutcome("tampered", {}, "本阶段签署后被改动（签名与内容不符），结果不可采信；请运行 audit-workbench verify",
+                            "This stage was changed after sign-off (its signature does not match): its result "
+                            "cannot be relied on; run audit-workbench verify")
     if stage_id in workbench.scheme.stages_before(DECISION) and workbench.decision(application_id) is not None:
         recorded = workbench.stage_result(application_id, stage_id)
         if recorded is not None:  # what the decision was taken on stays as it was recorded

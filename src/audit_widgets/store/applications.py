@@ -15,6 +15,11 @@ from ..scheme import ProcedureStage
 from . import models, signing
 from .base import StoreBase
 from .certification import certificate_record
+from .trail_chain import instant
+
+# The imported files a stage's signature covers when its sign-off locks them (ImportRecord.kind,
+# the same names as the scheme's lockable records): the newest of each kind at sign-off.
+IMPORT_KINDS = ("work_orders", "surveys")
 
 ANSWERS_DIGEST = "answers_digest"
 
@@ -201,6 +206,46 @@ class ApplicationStore(StoreBase):
                         for a in answers if a.item_id in items},
         }
 
+    def _signed_payload(self, session: Session, row: models.StageResult) -> dict:
+        """What a signature covers: the stage's result and answers and, for signatures since
+        revision 0012 (those with a key id), who signed and when, the hashes of the evidence
+        files on its items and of the imported files it locks. A change to any of them, or an
+        import the lock was dodged for, no longer verifies."""
+        payload = self._stage_payload(session, row.application_id, row.stage)
+        if row.key_id is None:
+            return payload
+        evidence = session.execute(
+            select(models.ChecklistAnswer.item_id, models.EvidenceFile.sha256)
+            .join(models.EvidenceFile, models.EvidenceFile.answer_id == models.ChecklistAnswer.id)
+            .where(models.ChecklistAnswer.application_id == row.application_id)).all()
+        imports = {kind: [import_id, session.scalar(select(models.ImportRecord.sha256).where(
+            models.ImportRecord.id == import_id))] for kind, import_id in (row.signed_imports or {}).items()}
+        return {**payload, "signed_by": row.signed_by, "signed_at": instant(row.signed_at), "key_id": row.key_id,
+                "evidence": sorted([item, sha] for item, sha in evidence if item in payload["answers"]),
+                "imports": imports}
+
+    def _imports_in_force(self, session: Session, application_id: int, stage: ProcedureStage) -> dict[str, int]:
+        """The applicant's newest import of each kind the stage locks: what its figures came from.
+        A later audit's import leaves it in the store, so the signature still verifies then."""
+        applicant = self._row(session, models.Application, application_id).applicant_id
+        newest = {kind: session.scalar(select(models.ImportRecord.id).where(
+            models.ImportRecord.applicant_id == applicant, models.ImportRecord.kind == kind)
+            .order_by(models.ImportRecord.id.desc()).limit(1)) for kind in IMPORT_KINDS if kind in stage.locks}
+        return {kind: import_id for kind, import_id in newest.items() if import_id is not None}
+
+    def _refuse_if_signed_in_trail(self, session: Session, application_id: int, stage_id: str) -> None:
+        """A stage the trail says is signed, whose signature columns are empty, was unsigned
+        behind the workbench's back: signing it again would launder the change."""
+        last = session.scalar(select(models.AuditTrail.action).where(
+            models.AuditTrail.entity == "stage_result", models.AuditTrail.entity_id == f"{application_id}:{stage_id}",
+            models.AuditTrail.action.in_(("sign_off", "reopen"))).order_by(models.AuditTrail.id.desc()).limit(1))
+        if last == "sign_off":
+            raise ConflictError("审计轨迹记载本阶段已签署，但签名栏被清除：记录可能被篡改，不能再次签署；"
+                                "请运行 audit-workbench verify",
+                                "The trail records this stage as signed off, but its signature was cleared: the "
+                                "record may have been tampered with and cannot be signed again; "
+                                "run audit-workbench verify")
+
     def _refuse_unless_signer(self, session: Session, application_id: int, stage: ProcedureStage) -> None:
         """The team leader signs the audit's stages; a deciding committee member signs the decision."""
         if stage.signed_by == "decision_maker":
@@ -231,6 +276,7 @@ class ApplicationStore(StoreBase):
             if row is None:
                 raise ConflictError("该阶段尚无结果，不能签署", f"Stage '{stage_id}' has no result to sign off")
             self._refuse_if_stage_signed(session, application_id, stage_id)
+            self._refuse_if_signed_in_trail(session, application_id, stage_id)
             if row.redo_reason:
                 raise ConflictError(f"请先重新记录本阶段结果：{row.redo_reason}",
                                     f"Record this stage's result again first: {row.redo_reason}")
@@ -242,8 +288,11 @@ class ApplicationStore(StoreBase):
                 zh, en = gaps_text(gaps)
                 raise ConflictError(f"尚有 {len(gaps)} 项未完成，不能签署：\n{zh}",
                                     f"{len(gaps)} things are still missing; sign-off refused:\n{en}")
-            row.signed_by, row.signed_at = self.actor, datetime.now().astimezone()
-            row.signature = signing.sign(self._stage_payload(session, application_id, stage_id))
+            row.signed_by, row.signed_at, row.key_id = self.actor, datetime.now().astimezone(), signing.key_id()
+            row.signed_imports = self._imports_in_force(session, application_id, stage)
+            session.flush()
+            session.refresh(row)  # sign the time as the database gives it back, so that it verifies
+            row.signature = signing.sign(self._signed_payload(session, row))
             self._trail(session, "sign_off", "stage_result", f"{application_id}:{stage_id}", {"signature": row.signature},
                         application=application_id)
             return row.signature
@@ -261,7 +310,7 @@ class ApplicationStore(StoreBase):
             if row is None or row.signed_at is None:
                 raise ConflictError("该阶段尚未签署，无需重开", f"Stage '{stage_id}' is not signed off")
             old = {"signed_by": row.signed_by, "signed_at": row.signed_at.isoformat(), "signature": row.signature}
-            row.signed_by = row.signed_at = row.signature = None
+            row.signed_by = row.signed_at = row.signature = row.key_id = row.signed_imports = None
             marked = []
             for later in self.scheme.stages_after(stage_id):
                 later_row = self._stage_row(session, application_id, later.id)
@@ -279,10 +328,23 @@ class ApplicationStore(StoreBase):
             row = self._stage_row(session, application_id, stage_id)
             return row.signature if row is not None else None
 
+    def signature_state(self, application_id: int, stage_id: str) -> str | None:
+        """None when not signed; "valid"; "tampered"; or "key_different" when this machine's
+        key is not the one the stage was signed with (nothing can be said then, and nothing is
+        alleged)."""
+        with self._reading_session() as session:
+            row = self._stage_row(session, application_id, stage_id)
+            if row is None or row.signature is None:
+                return None
+            current = signing.key_id()
+            if (row.key_id or self._recorded_key_id(session) or current) != current:
+                return "key_different"
+            return "valid" if signing.verify(self._signed_payload(session, row), row.signature) else "tampered"
+
     def verify_sign_off(self, application_id: int, stage_id: str) -> bool:
         """False when the signed-off answers were changed after the signature."""
         with self._reading_session() as session:
             row = self._stage_row(session, application_id, stage_id)
             if row is None or row.signature is None:
                 return False
-            return signing.verify(self._stage_payload(session, application_id, stage_id), row.signature)
+            return signing.verify(self._signed_payload(session, row), row.signature)

@@ -17,10 +17,13 @@ from ..errors import ConflictError, NotFoundError
 from ..identity import find_identity
 from ..paths import data_dir
 from ..scheme import Scheme, load_scheme
-from . import models
+from . import models, signing
 from .authorisation import authorise
-from .database import get_engine, require_current_schema, snapshot, transaction
+from .database import get_engine, require_current_schema, snapshot, transaction, write_transaction
+from .models import utcnow
+from .trail_chain import last_link, link
 
+SIGNING_KEY_SETTING = "signing_key_id"
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
 # The evidence tables hold names of up to 300 characters; a stored file is named by its hash and
 # extension, and file systems allow 255 bytes per name.
@@ -92,12 +95,29 @@ class StoreBase:
         back whole on any error."""
         if self._snapshot is not None:
             raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench")
-        with transaction(self.engine) as session:
+        with write_transaction(self.engine) as session:
+            self._refuse_under_another_key(session)
             if application is None and applicant is not None:
                 latest = self._latest_application(session, applicant)
                 application = latest.id if latest is not None else None
+            if application is not None:
+                self._row(session, models.Application, application)  # an unknown audit is "not found"
             authorise(session, self.scheme, self.actor, action, application)
             yield session
+
+    @staticmethod
+    def _recorded_key_id(session: Session) -> str | None:
+        setting = session.get(models.WorkbenchSetting, SIGNING_KEY_SETTING)
+        return setting.value if setting is not None else None
+
+    def _refuse_under_another_key(self, session: Session) -> None:
+        """Every write extends the trail's chain and may sign: under the store's own key only.
+        The first write records which key that is."""
+        recorded, current = self._recorded_key_id(session), signing.key_id()
+        if recorded is None:
+            session.add(models.WorkbenchSetting(name=SIGNING_KEY_SETTING, value=current))
+        elif recorded != current:
+            raise ConflictError(*signing.key_mismatch_message(recorded, current))
 
     def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None, *,
                applicant: str | None = None, application: int | None = None) -> None:
@@ -106,8 +126,10 @@ class StoreBase:
         ledger's inputs hash, the dashboard's staleness mark)."""
         if applicant is None and application is not None:
             applicant = self._row(session, models.Application, application).applicant_id
-        session.add(models.AuditTrail(actor=self.actor, action=action, entity=entity, entity_id=str(entity_id),
-                                      detail=detail or {}, applicant_id=applicant))
+        entry = models.AuditTrail(at=utcnow(), actor=self.actor, action=action, entity=entity,
+                                  entity_id=str(entity_id), detail=detail or {}, applicant_id=applicant)
+        entry.chain = link(last_link(session), entry)  # the query flushes this write's earlier entries first
+        session.add(entry)
 
     @staticmethod
     def _upsert(session: Session, model: type[models.Base], application_id: int, values: dict) -> None:

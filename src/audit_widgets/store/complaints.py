@@ -198,7 +198,13 @@ class ComplaintStore(StoreBase):
         for stage_id in ("decision", "certificate"):
             stage_row = self._stage_row(session, application_id, stage_id)
             if stage_row is not None:
-                stage_row.signed_by = stage_row.signed_at = stage_row.signature = None
+                if stage_row.signature is not None:  # the trail keeps the signature it lifts
+                    self._trail(session, "reopen", "stage_result", f"{application_id}:{stage_id}",
+                                {"previous_signature": {"signed_by": stage_row.signed_by,
+                                                        "signature": stage_row.signature},
+                                 "reason": "appeal upheld"}, application=application_id)
+                stage_row.signed_by = stage_row.signed_at = stage_row.signature = stage_row.key_id = None
+                stage_row.signed_imports = None
                 stage_row.redo_reason = "申诉成立，认证决定已重开 an upheld appeal reopened the decision"
         return kept
 

@@ -15,8 +15,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import WorkbenchError
@@ -73,10 +74,12 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> str:
     """Create or upgrade the schema to the newest revision; return that revision."""
+    from .protection import restore_triggers
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        restore_triggers(connection)  # protection someone dropped comes back with the schema
     return current_revision(engine)
 
 
@@ -108,6 +111,33 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed whole, or rolled back whole on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+WRITE_LOCK_ID = 170211  # PostgreSQL advisory lock that serialises writes, as SQLite's BEGIN IMMEDIATE does
+BUSY_MESSAGE = ("数据库正忙（另一项写入尚未结束），本次修改未保存；请稍后重试",
+                "The database is busy (another write is still running); nothing was saved: try again shortly")
+
+
+class DatabaseBusy(WorkbenchError):
+    """Another write held the database longer than the busy timeout; nothing was written."""
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Session]:
+    """One write, serialised with every other from its first statement, so that what it reads
+    (the next version number, the trail's last link) is still true when it writes. Waiting
+    longer than the busy timeout gives DatabaseBusy, a plain message, and writes nothing."""
+    try:
+        with session_factory(engine)() as session, session.begin():
+            if engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            elif engine.dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
+            yield session
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise DatabaseBusy(*BUSY_MESSAGE) from None
+        raise
 
 
 @contextmanager

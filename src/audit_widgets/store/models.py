@@ -81,6 +81,8 @@ class StageResult(Base):
     signed_by: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     signature: Mapped[str | None] = mapped_column(String(64))  # HMAC over the signed-off answers
+    key_id: Mapped[str | None] = mapped_column(String(16))  # the key signed with; None: a signature before 0012
+    signed_imports: Mapped[dict | None] = mapped_column(JSON)  # {kind: import id} the signature covers
     # Set when a stage this one depends on was reopened: the result must be recorded again.
     redo_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -493,6 +495,16 @@ class AuditTrail(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     # The applicant the entry concerns (None for auditors, and for entries before revision 0006).
     applicant_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    chain: Mapped[str | None] = mapped_column(String(64))  # its link in the hash chain (trail_chain)
+
+
+class WorkbenchSetting(Base):
+    """What the store knows about itself: the id of the key its signatures and chain use."""
+
+    __tablename__ = "workbench_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class NotebookRun(Base):

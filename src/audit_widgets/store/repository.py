@@ -25,10 +25,12 @@ from .retention import RetentionStore
 from .review import ReviewStore
 from .runs import RunStore
 from .team import TeamStore
+from .verification import VerificationStore
 
 
 class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RetentionStore, RunStore):
+                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RetentionStore, RunStore,
+                VerificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

@@ -47,6 +47,24 @@ def key_id() -> str:
     return hashlib.sha256(b"audit-workbench key id:" + _key()).hexdigest()[:16]
 
 
+def key_location() -> str:
+    """Where the key comes from, for a person who must move it."""
+    return f"${SECRET_ENV}" if os.environ.get(SECRET_ENV) else str(data_dir() / "signing.key")
+
+
+def key_mismatch_message(recorded: str, current: str) -> tuple[str, str]:
+    return (f"签名密钥缺失或不符：本库由密钥 {recorded} 签署，当前密钥为 {current}（{key_location()}）。"
+            f"请把原机器的 data/signing.key 复制到本机（或设置 {SECRET_ENV}），见 audit-workbench key",
+            f"signing key missing or different (id {recorded}; this machine has {current} at {key_location()}): "
+            f"copy data/signing.key from the original machine (or set {SECRET_ENV}); see audit-workbench key")
+
+
+# How a signed record's check reads, for every screen and document that shows it.
+SIGNATURE_LABELS = {"valid": "✓ 签名有效 valid",
+                    "tampered": "✗ 签署后有改动 changed after sign-off",
+                    "key_different": "? 签名密钥缺失或不符 signing key missing or different (not checked)"}
+
+
 def canonical(payload) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
 

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from ..errors import WorkbenchError
 from ..rules.completeness import GROUPS, Gap, grouped
 from ..stages import run_stage
+from ..store.signing import SIGNATURE_LABELS
 from .base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 
 SIGNERS = {"team_leader": ("审查组长", "the team leader"), "decision_maker": ("参与决定的委员", "a deciding committee member")}
@@ -61,11 +62,11 @@ class StageSummary(widgets.VBox):
             self.state.value = (f'<div style="{ERROR_STYLE}">须重新记录 / record again: '
                                 f"{html.escape(record.redo_reason)}</div>")
         elif signed:
-            intact = wb.verify_sign_off(application, stage.id)
+            state = wb.signature_state(application, stage.id)
             when = f"{record.signed_at:%Y-%m-%d %H:%M}"
             self.state.value = message_html(f"已由 {record.signed_by} 于 {when} 签署，签名校验通过",
                                             f"signed off by {record.signed_by} at {when}; signature verified") \
-                if intact else f'<div style="{ERROR_STYLE}">签署后的内容被改动过！/ changed after sign-off!</div>'
+                if state == "valid" else f'<div style="{ERROR_STYLE}">{html.escape(SIGNATURE_LABELS[state])}</div>'
         else:
             self.state.value = message_html("结果已记录，尚未签署", "recorded, not signed off yet", LOCKED_STYLE)
 

@@ -1,0 +1,100 @@
+"""The records' integrity on the command line: `verify` (is every signed record still what was
+signed, is the trail's chain whole, are its triggers there), `key` (which key signs, where it
+lives, how to move it), `backup` and `restore`. Registered on `cli` when cli.py imports this
+module."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cli import State, cli, emit, json_option, pass_state
+
+
+@cli.command("verify")
+@click.option("--applicant", "applicant_id", metavar="ID", help="只查此申请方的签名 / only this applicant's signatures")
+@json_option
+@pass_state
+def verify_command(state: State, applicant_id, as_json) -> None:
+    """校验签名、审计轨迹哈希链和保护触发器 / Check every signature (against its content and the
+    trail), the trail's hash chain and its protective triggers; exits 1 naming each broken record."""
+    from .store import signing
+    workbench = state.workbench()
+    if applicant_id:
+        workbench.get_applicant(applicant_id)
+    report = workbench.verify(applicant_id)
+    lines = []
+    if not report.key["matches"]:
+        lines.append(f"签名密钥缺失或不符 / signing key missing or different (id {report.key['recorded']})："
+                     f"本机密钥 this machine's key {report.key['current']}（{signing.key_location()}）；"
+                     "见 see audit-workbench key")
+    lines += [f"✗ {problem.text()}" for problem in report.problems]
+    if report.broken_links:
+        lines.append(f"✗ 审计轨迹哈希链在以下条目处断开（条目被改动、删除或插入）/ the trail's hash chain breaks at entries "
+                     f"(changed, removed or inserted): {', '.join(map(str, report.broken_links))}")
+    if report.missing_triggers:
+        lines.append(f"✗ 审计轨迹的保护触发器缺失 / the trail's protective triggers are missing: "
+                     f"{', '.join(report.missing_triggers)}（audit-workbench db upgrade 可恢复 / restores them）")
+    if report.ok:
+        lines.append(f"✓ 全部通过 / all verified：{report.signatures_checked} 个签名 signatures，"
+                     f"{report.trail_entries} 条轨迹 trail entries，密钥 key id {report.key['current']}")
+    emit(report.as_dict(), as_json, "\n".join(lines))
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("key")
+@json_option
+@pass_state
+def key_command(state: State, as_json) -> None:
+    """签名密钥的编号、位置及迁移方法 / The signing key's id, where it lives and how to move it."""
+    from .store import signing
+    recorded = state.workbench().verify_key()
+    current = signing.key_id()
+    info = {"key_id": current, "location": signing.key_location(), "store_key_id": recorded,
+            "matches": recorded in (None, current)}
+    state_text = ("与数据库一致 / matches the store" if info["matches"] else
+                  f"与数据库不符：数据库由 {recorded} 签署 / the store was signed with {recorded}")
+    emit(info, as_json, f"签名密钥 signing key id: {current}（{state_text}）\n"
+                        f"位置 location: {info['location']}\n"
+                        "签署的阶段、审计轨迹的哈希链和证书验证码都用此密钥；密钥不在备份中。迁移数据时请把 "
+                        "data/signing.key 单独、安全地复制到新机器的数据目录（或在两边设置同一个 "
+                        f"{signing.SECRET_ENV}）。\n"
+                        "Signed stages, the trail's hash chain and certificate codes use this key; backups do not "
+                        "hold it. When moving the data, copy data/signing.key separately and safely to the new "
+                        f"machine's data folder (or set the same {signing.SECRET_ENV} on both).")
+
+
+@cli.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@json_option
+@pass_state
+def backup_command(state: State, archive, as_json) -> None:
+    """备份数据库与证据文件（可在使用中进行）/ Back up the database and the evidence files into one
+    archive, while the workbench is in use (SQLite's online backup, a manifest of hashes, the key's id)."""
+    from pathlib import Path
+
+    from .backup import backup
+    from .store.database import get_engine
+    manifest = backup(get_engine(state.database_url).url.render_as_string(hide_password=False), Path(archive))
+    emit(manifest, as_json, f"已备份 backed up：{archive}（{sum(manifest['tables'].values())} 行 rows，"
+                            f"{len(manifest['files']) - 1} 个证据文件 evidence files，密钥 key id {manifest['key_id']}）")
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@pass_state
+def restore_command(state: State, archive, as_json) -> None:
+    """恢复备份到空数据库并校验 / Restore an archive into an empty database (--db), then check every
+    hash and table. The signing key is not in the archive: move data/signing.key (or
+    $AUDIT_WORKBENCH_SECRET) with it."""
+    from pathlib import Path
+
+    from .backup import restore
+    from .store.database import get_engine
+    result = restore(get_engine(state.database_url).url.render_as_string(hide_password=False), Path(archive))
+    key = ("签名密钥一致 / the signing key is the backup's" if result["same_key"] else
+           f"签名密钥缺失或不符 / signing key missing or different (id {result['key_id']})：请一并迁移 data/signing.key")
+    emit(result, as_json, f"已恢复并校验 restored and checked：{sum(result['tables'].values())} 行 rows，"
+                          f"{result['files']} 个证据文件 evidence files；{key}")

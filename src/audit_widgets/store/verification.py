@@ -1,0 +1,109 @@
+"""`audit-workbench verify`: is every record still what the workbench wrote? Each signed stage
+against its signature and against the trail's sign-off, the trail's hash chain, and the
+database's protective triggers; under the key the store was signed with, or a plain
+"key missing or different" instead of false alarms."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+
+from . import models, signing
+from .base import StoreBase
+from .protection import missing_triggers
+from .trail_chain import broken_links
+
+SIGN_ACTIONS = ("sign_off", "reopen")  # the trail entries that set or clear a stage's signature
+PROBLEMS = {
+    "tampered": ("签署后被改动（签名与内容不符）", "changed after sign-off (the signature does not match)"),
+    "unsigned_behind_the_trail": ("轨迹记载已签署，但签名栏被清除或替换", "the trail records a sign-off, "
+                                  "but the signature columns were cleared or replaced"),
+    "removed_behind_the_trail": ("轨迹记载已签署，但阶段结果已被删除", "the trail records a sign-off, "
+                                 "but the stage result was deleted"),
+}
+
+
+@dataclass
+class StageProblem:
+    applicant_id: str
+    audit: int
+    stage: str
+    problem: str
+    signed_by: str | None
+
+    def text(self) -> str:
+        zh, en = PROBLEMS[self.problem]
+        return f"{self.applicant_id} 审核 audit {self.audit} 阶段 stage {self.stage}：{zh} / {en}"
+
+
+@dataclass
+class VerifyReport:
+    key: dict
+    signatures_checked: int = 0
+    problems: list[StageProblem] = field(default_factory=list)
+    trail_entries: int = 0
+    broken_links: list[int] = field(default_factory=list)
+    missing_triggers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.key["matches"] and not (self.problems or self.broken_links or self.missing_triggers)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ok": self.ok,
+                "problems": [{**asdict(p), "text": p.text()} for p in self.problems]}
+
+
+class VerificationStore(StoreBase):
+    def verify_key(self) -> str | None:
+        """The id of the key the store was signed with (None: nothing written yet)."""
+        with self._reading_session() as session:
+            return self._recorded_key_id(session)
+
+    def verify(self, applicant_id: str | None = None) -> VerifyReport:
+        with self._reading_session() as session:
+            recorded = self._recorded_key_id(session)
+            current = signing.key_id()
+            report = VerifyReport(key={"current": current, "recorded": recorded,
+                                       "matches": recorded in (None, current)})
+            report.missing_triggers = missing_triggers(session.connection())
+            if not report.key["matches"]:
+                return report  # under another key every check would fail: say that, accuse nothing
+            query = select(models.StageResult, models.Application.applicant_id).join(
+                models.Application, models.Application.id == models.StageResult.application_id)
+            if applicant_id is not None:
+                query = query.where(models.Application.applicant_id == applicant_id)
+            signed_in_trail = self._signatures_in_trail(session, applicant_id)
+            seen = set()
+            for row, applicant in session.execute(query):
+                seen.add(f"{row.application_id}:{row.stage}")
+                key = f"{row.application_id}:{row.stage}"
+                if row.signature is not None:
+                    report.signatures_checked += 1
+                    if not signing.verify(self._signed_payload(session, row), row.signature):
+                        report.problems.append(StageProblem(applicant, row.application_id, row.stage, "tampered",
+                                                            row.signed_by))
+                        continue
+                if signed_in_trail.get(key, (applicant, row.signature))[1] != row.signature:
+                    report.problems.append(StageProblem(applicant, row.application_id, row.stage,
+                                                        "unsigned_behind_the_trail", row.signed_by))
+            audits = dict(session.execute(select(models.Application.id, models.Application.applicant_id)).all())
+            for key, (applicant, signature) in signed_in_trail.items():
+                audit, stage = key.split(":", 1)
+                if signature is not None and key not in seen and int(audit) in audits:  # disposed audits are gone
+                    report.problems.append(StageProblem(applicant, int(audit), stage, "removed_behind_the_trail", None))
+            if applicant_id is None:
+                report.trail_entries, report.broken_links = broken_links(session)
+            return report
+
+    def _signatures_in_trail(self, session, applicant_id: str | None) -> dict[str, tuple[str, str | None]]:
+        """What the trail says each stage's signature is now, by "audit:stage": (applicant, the
+        newest sign-off's signature, or None after a reopening)."""
+        query = select(models.AuditTrail.action, models.AuditTrail.entity_id, models.AuditTrail.detail,
+                       models.AuditTrail.applicant_id).where(
+            models.AuditTrail.entity == "stage_result", models.AuditTrail.action.in_(SIGN_ACTIONS)
+        ).order_by(models.AuditTrail.id)
+        if applicant_id is not None:
+            query = query.where(models.AuditTrail.applicant_id == applicant_id)
+        return {entity_id: (applicant, detail.get("signature") if action == "sign_off" else None)
+                for action, entity_id, detail, applicant in session.execute(query)}
