@@ -26,7 +26,7 @@ demo: $(STAMP) system-packages
 	$(WORKBENCH) db init
 	$(WORKBENCH) scheme validate
 	$(WORKBENCH) demo
-	$(WORKBENCH) run --all
+	$(WORKBENCH) --as P01 run --all  # as the demo's administrator (P01 in parameters/auditors_template.xlsx)
 	@echo "审查报告与证书 / reports and certificates: outputs/<applicant>/audit_report.pdf, certificate.pdf"
 	@echo "打开工作簿 / open the workbooks: make lab"
 	@echo "认证委员会看板（Ctrl-C 停止）/ the committee dashboard follows (Ctrl-C stops it; make dashboard serves it again):"

@@ -98,6 +98,15 @@ class PermissionDenied(ConflictError):
     """The person acting does not hold the role the write needs (or is unknown)."""
 
 
+class DatabaseBusy(WorkbenchError):
+    """Another write held the database longer than the busy timeout; nothing was written."""
+
+
+class StaleWriteError(ConflictError):
+    """Someone saved this record after the writer last read it: the write would overwrite
+    their change unseen, so it is refused."""
+
+
 class TamperedError(WorkbenchError):
     """A signed record no longer matches its signature: changed behind the workbench's back."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..domain import Answer, AnswerRecord, EvidenceRef
-from ..errors import ConflictError, ReasonRequired
+from ..errors import ConflictError, ReasonRequired, StaleWriteError
 from ..rules.answers import answer_problem
 from . import models
 from .applications import application_record
@@ -15,9 +15,11 @@ from .findings import FindingStore
 
 class AnswerStore(FindingStore):
     def save_answer(self, application_id: int, item_id: str, answer: Answer, note: str = "",
-                    finding_grade: str | None = None) -> int:
+                    finding_grade: str | None = None, expected_version: int | None = None) -> int:
         """Write one checklist answer; returns its new version number. A finding grade on the
-        row raises, updates or (when cleared) withdraws the row's finding in the same write."""
+        row raises, updates or (when cleared) withdraws the row's finding in the same write.
+        `expected_version`: the version the writer last read (0: none yet); if someone saved
+        since, the write is refused (StaleWriteError names who, when and what)."""
         if finding_grade is not None:
             self._check_grade(finding_grade)
         with self._writing_session("evaluation", application=application_id) as session:
@@ -31,6 +33,8 @@ class AnswerStore(FindingStore):
                 raise refusal(f"{item_id}：{problem.zh}", f"{item_id}: {problem.en}")
             row = session.scalar(select(models.ChecklistAnswer).where(
                 models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
+            if expected_version is not None and (row.version if row else 0) != expected_version:
+                raise self._stale(row)
             values = {"result": answer.result, "checked": answer.checked, "nonconforming": answer.nonconforming,
                       "measured": answer.measured, "note": note, "finding_grade": finding_grade}
             if row is None:
@@ -47,6 +51,17 @@ class AnswerStore(FindingStore):
                         {**values, "version": row.version}, application=application_id)
             self._sync_row_finding(session, application_id, item_id, finding_grade, note)
             return row.version
+
+    def _stale(self, row: models.ChecklistAnswer) -> StaleWriteError:
+        results = {r.id: r.name for r in self.scheme.answer_results}
+        shown = results.get(row.result, "") if row.result else (
+            f"{row.checked}/{row.nonconforming}" if row.checked is not None else "未答")
+        when = f"{row.answered_at:%Y-%m-%d %H:%M}"
+        return StaleWriteError(
+            f"{row.item_id} 已由 {row.answered_by} 于 {when} 改为「{shown}」（第 {row.version} 版），您看到的是旧版本："
+            "您的修改未保存，屏幕已显示当前内容，请核对后再改",
+            f"{row.item_id} was changed by {row.answered_by} at {when} to '{row.result or shown}' (version "
+            f"{row.version}) after you read it: your change was not saved; the screen shows the current answer")
 
     def answers(self, application_id: int) -> dict[str, Answer]:
         return {item_id: record.answer for item_id, record in self.answer_records(application_id).items()}

@@ -1,6 +1,8 @@
 """Applicants and the files imported for them (work orders, survey responses)."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:  # the parsed files the importers hand over; the store needs o
 from . import models
 from .base import StoreBase
 
-INSERT_BATCH_ROWS = 50_000
+INSERT_BATCH_ROWS = 100_000  # rows per write transaction: about a second of lock each
 
 
 def _applicant(row: models.Applicant) -> Applicant:
@@ -28,17 +30,28 @@ def _applicant(row: models.Applicant) -> Applicant:
                      tuple(Site(s["name"], s["type"]) for s in row.sites or ()), dict(row.service_promises or {}))
 
 
-def _python_values(column: pd.Series) -> list:
-    """Plain Python values with None for missing ones, as the database driver wants."""
+def _driver_column(column: pd.Series, dialect: str) -> list:
+    """A column as the database driver takes it, converted whole rather than value by value."""
     if pd.api.types.is_datetime64_any_dtype(column):
-        return [None if pd.isna(v) else v.to_pydatetime() for v in column]
-    return [None if pd.isna(v) else (bool(v) if isinstance(v, (bool, np.bool_)) else v) for v in column]
+        if dialect != "sqlite":
+            return [None if pd.isna(v) else v.to_pydatetime() for v in column]
+        # numpy writes ISO text in C; SQLite's DateTime wants a space where ISO has a T
+        text = np.datetime_as_string(column.to_numpy(dtype="datetime64[us]"), unit="us").tolist()
+        return [None if value == "NaT" else value.replace("T", " ", 1) for value in text]
+    if not column.hasnans:
+        return column.tolist()
+    return column.astype(object).where(column.notna(), None).tolist()
 
 
-def _records(frame: pd.DataFrame, **constants) -> list[dict]:
-    names = list(frame.columns)
-    columns = [_python_values(frame[name]) for name in names]
-    return [{**constants, **dict(zip(names, values))} for values in zip(*columns)]
+def _driver_rows(table, frame: pd.DataFrame, dialect, **constants) -> tuple[str, list[tuple]]:
+    """An INSERT of a frame's rows (and the same `constants` in each) and its rows, as one
+    executemany of the driver takes them: the ORM's per-row work would dominate a
+    million-row import."""
+    names = [*constants, *frame.columns]
+    columns = [[value] * len(frame) for value in constants.values()]
+    columns += [_driver_column(frame[name], dialect.name) for name in frame.columns]
+    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", list(zip(*columns))
 
 
 class ApplicantStore(StoreBase):
@@ -81,34 +94,90 @@ class ApplicantStore(StoreBase):
 
     # --- imports ------------------------------------------------------------------------
     def _record_import(self, session: Session, applicant_id: str, kind: str, table, layout: str, rows: int,
-                       details: dict) -> models.ImportRecord:
+                       details: dict, complete: bool = True) -> models.ImportRecord:
         """Record an import; refused once the stage that evaluated the data is signed off."""
         self._row(session, models.Applicant, applicant_id)
-        application = self._latest_application(session, applicant_id)
-        if application is not None:
-            self._refuse_if_locked(session, application.id, kind)
+        self._refuse_import_if_locked(session, applicant_id, kind)
         record = models.ImportRecord(
             applicant_id=applicant_id, kind=kind, filename=Path(table.path).name, sha256=table.sha256,
             layout=layout, encoding=table.encoding, rows=rows, details=details, imported_by=self.actor,
-        )
+            complete=complete)
         session.add(record)
         session.flush()
-        self._trail(session, "import", kind, record.id,
-               {"applicant_id": applicant_id, "file": record.filename, "sha256": record.sha256, "rows": rows},
-                    applicant=applicant_id)
+        if complete:
+            self._trail_import(session, record)
         return record
 
+    def _refuse_import_if_locked(self, session: Session, applicant_id: str, kind: str) -> None:
+        application = self._latest_application(session, applicant_id)
+        if application is not None:
+            self._refuse_if_locked(session, application.id, kind)
+
+    def _trail_import(self, session: Session, record: models.ImportRecord) -> None:
+        self._trail(session, "import", record.kind, record.id,
+                    {"applicant_id": record.applicant_id, "file": record.filename, "sha256": record.sha256,
+                     "rows": record.rows}, applicant=record.applicant_id)
+
     def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport) -> dict:
-        """Replace the applicant's work orders with the parsed file, all or nothing."""
+        """Replace the applicant's work orders with the parsed file, all or nothing. Written in
+        steps of INSERT_BATCH_ROWS rows, each its own short transaction, so that nobody else's
+        write waits long; the rows count only once the last step marks the import complete
+        (readers see the old rows until then, and a failed or killed import never counts)."""
         orders = parsed.orders
+        self._clear_unfinished_imports(applicant_id)
         with self._writing_session("imports", applicant=applicant_id) as session:
             record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders",
-                                         len(orders), {"columns": parsed.source_columns})
-            session.execute(delete(models.WorkOrder).where(models.WorkOrder.applicant_id == applicant_id))
-            rows = _records(orders, import_id=record.id, applicant_id=applicant_id)
-            for start in range(0, len(rows), INSERT_BATCH_ROWS):
-                session.execute(insert(models.WorkOrder), rows[start:start + INSERT_BATCH_ROWS])
-            return {"import_id": record.id, "rows": len(orders), "sha256": record.sha256}
+                                         len(orders), {"columns": parsed.source_columns}, complete=False)
+            import_id, sha256 = record.id, record.sha256
+        try:
+            # The next step's rows are converted in a thread while SQLite writes this step's
+            # (the driver lets go of the GIL while it writes).
+            chunks = [orders.iloc[start:start + INSERT_BATCH_ROWS] for start in range(0, len(orders), INSERT_BATCH_ROWS)]
+            prepare = partial(_driver_rows, models.WorkOrder.__table__, dialect=self.engine.dialect,
+                              import_id=import_id)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as converter:
+                pending = [converter.submit(prepare, chunk) for chunk in chunks[:1]]
+                for index in range(len(chunks)):
+                    statement, rows = pending.pop().result()
+                    if index + 1 < len(chunks):
+                        pending.append(converter.submit(prepare, chunks[index + 1]))
+                    with self._writing_session("imports", applicant=applicant_id) as session:
+                        session.connection().exec_driver_sql(statement, rows)
+            with self._writing_session("imports", applicant=applicant_id) as session:
+                record = self._row(session, models.ImportRecord, import_id)
+                self._refuse_import_if_locked(session, applicant_id, "work_orders")  # a sign-off meanwhile
+                record.complete = True
+                self._trail_import(session, record)
+        except BaseException:
+            self._clear_unfinished_imports(applicant_id)
+            raise
+        self._clear_replaced_imports(applicant_id, "work_orders")
+        return {"import_id": import_id, "rows": len(orders), "sha256": sha256}
+
+    def _clear_unfinished_imports(self, applicant_id: str) -> None:
+        """Remove the rows of the applicant's imports that never completed (failed, or killed)."""
+        with self._reading_session() as session:
+            unfinished = list(session.scalars(select(models.ImportRecord.id).where(
+                models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.complete.is_(False))))
+        self._delete_work_orders_of(applicant_id, unfinished)
+
+    def _clear_replaced_imports(self, applicant_id: str, kind: str) -> None:
+        """Remove the rows of the imports the newest complete one replaced (their records stay)."""
+        with self._reading_session() as session:
+            current = self._current_import_id(session, applicant_id, kind)
+            older = list(session.scalars(select(models.ImportRecord.id).where(
+                models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == kind,
+                models.ImportRecord.id != current)))
+        self._delete_work_orders_of(applicant_id, older)
+
+    def _delete_work_orders_of(self, applicant_id: str, import_ids: list[int]) -> None:
+        for import_id in import_ids:
+            while True:  # in steps, so that no write lock is held long
+                with self._writing_session("imports", applicant=applicant_id) as session:
+                    batch = select(models.WorkOrder.id).where(models.WorkOrder.import_id == import_id).limit(
+                        INSERT_BATCH_ROWS)
+                    if not session.execute(delete(models.WorkOrder).where(models.WorkOrder.id.in_(batch))).rowcount:
+                        break
 
     def import_survey(self, applicant_id: str, parsed: SurveyImport) -> dict:
         """Replace the applicant's survey responses with the parsed file, all or nothing."""
@@ -133,9 +202,10 @@ class ApplicantStore(StoreBase):
 
     def work_orders(self, applicant_id: str) -> pd.DataFrame:
         """The applicant's work orders in the canonical columns the KPIs use."""
-        query = select(*(getattr(models.WorkOrder, c) for c in WORK_ORDER_COLUMNS)).where(
-            models.WorkOrder.applicant_id == applicant_id).order_by(models.WorkOrder.id)
         with self._reading_session() as session:
+            query = select(*(getattr(models.WorkOrder, c) for c in WORK_ORDER_COLUMNS)).where(
+                models.WorkOrder.import_id == self._current_import_id(session, applicant_id, "work_orders")
+            ).order_by(models.WorkOrder.id)
             frame = pd.read_sql(query, session.connection())
         for column in ("opened_at", "closed_at", "due_at"):
             frame[column] = pd.to_datetime(frame[column])
@@ -158,7 +228,8 @@ class ApplicantStore(StoreBase):
 
     def imports(self, applicant_id: str) -> list[ImportRecord]:
         with self._reading_session() as session:
-            rows = session.scalars(select(models.ImportRecord).where(models.ImportRecord.applicant_id == applicant_id)
-                                   .order_by(models.ImportRecord.id)).all()
+            rows = session.scalars(select(models.ImportRecord).where(
+                models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.complete.is_(True))
+                .order_by(models.ImportRecord.id)).all()
             return [ImportRecord(r.id, r.kind, r.filename, r.sha256, r.rows, r.layout, r.encoding, r.imported_at)
                     for r in rows]

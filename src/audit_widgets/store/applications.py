@@ -228,9 +228,7 @@ class ApplicationStore(StoreBase):
         """The applicant's newest import of each kind the stage locks: what its figures came from.
         A later audit's import leaves it in the store, so the signature still verifies then."""
         applicant = self._row(session, models.Application, application_id).applicant_id
-        newest = {kind: session.scalar(select(models.ImportRecord.id).where(
-            models.ImportRecord.applicant_id == applicant, models.ImportRecord.kind == kind)
-            .order_by(models.ImportRecord.id.desc()).limit(1)) for kind in IMPORT_KINDS if kind in stage.locks}
+        newest = {kind: self._current_import_id(session, applicant, kind) for kind in IMPORT_KINDS if kind in stage.locks}
         return {kind: import_id for kind, import_id in newest.items() if import_id is not None}
 
     def _refuse_if_signed_in_trail(self, session: Session, application_id: int, stage_id: str) -> None:

@@ -186,6 +186,13 @@ class StoreBase:
         return session.scalar(query.order_by(models.Application.id.desc()).limit(1))
 
     @staticmethod
+    def _current_import_id(session: Session, applicant_id: str, kind: str) -> int | None:
+        """The applicant's data of a kind: its newest complete import."""
+        return session.scalar(select(models.ImportRecord.id).where(
+            models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == kind,
+            models.ImportRecord.complete.is_(True)).order_by(models.ImportRecord.id.desc()).limit(1))
+
+    @staticmethod
     def _current_certificate(session: Session, applicant_id: str) -> models.Certificate | None:
         """The applicant's newest certificate: the one no other replaced (None if never certified)."""
         replaced = select(models.Certificate.replaces).where(models.Certificate.replaces.is_not(None))

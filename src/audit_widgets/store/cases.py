@@ -44,9 +44,9 @@ class CaseStore(StoreBase):
             sample = self._row(session, models.CaseSample, sample_id)
             self._refuse_if_locked(session, sample.application_id, "case_sample")
             application = self._row(session, models.Application, sample.application_id)
+            orders = self._current_import_id(session, application.applicant_id, "work_orders")
             complaint = dict(session.execute(select(models.WorkOrder.order_id, models.WorkOrder.is_complaint).where(
-                models.WorkOrder.applicant_id == application.applicant_id,
-                models.WorkOrder.order_id.in_(sample.drawn_ids))).all())
+                models.WorkOrder.import_id == orders, models.WorkOrder.order_id.in_(sample.drawn_ids))).all())
             existing = {v.order_id: v for v in session.scalars(select(models.CaseVerification).where(
                 models.CaseVerification.sample_id == sample_id))}
             touched = 0

@@ -6,6 +6,7 @@ auditors can share a PostgreSQL database. The schema is created and upgraded by 
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -20,17 +21,25 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import WorkbenchError
+from ..errors import DatabaseBusy, WorkbenchError
 from ..paths import default_database_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+BUSY_ENV = "AUDIT_WORKBENCH_BUSY_SECONDS"
+DEFAULT_BUSY_SECONDS = 10  # how long a write waits for another to finish before "database busy"
+
+
+def busy_timeout_ms() -> int:
+    return int(float(os.environ.get(BUSY_ENV) or DEFAULT_BUSY_SECONDS) * 1000)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
 
 
@@ -51,7 +60,7 @@ def get_engine(url: str | None = None) -> Engine:
 def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA query_only=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
 
 
@@ -118,10 +127,6 @@ BUSY_MESSAGE = ("数据库正忙（另一项写入尚未结束），本次修改
                 "The database is busy (another write is still running); nothing was saved: try again shortly")
 
 
-class DatabaseBusy(WorkbenchError):
-    """Another write held the database longer than the busy timeout; nothing was written."""
-
-
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Session]:
     """One write, serialised with every other from its first statement, so that what it reads
@@ -130,6 +135,7 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
     try:
         with session_factory(engine)() as session, session.begin():
             if engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             elif engine.dialect.name == "postgresql":
                 session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})

@@ -278,7 +278,8 @@ class ScoreAdjustment(Base):
 
 
 class ImportRecord(Base):
-    """One imported file. A new import of the same kind replaces the applicant's rows."""
+    """One imported file. The applicant's newest complete import of a kind is its data; a
+    work-order import is written in steps and is complete (in force) only after the last."""
 
     __tablename__ = "imports"
 
@@ -293,15 +294,16 @@ class ImportRecord(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     imported_by: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    complete: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class WorkOrder(Base):
     __tablename__ = "work_orders"
-    __table_args__ = (UniqueConstraint("applicant_id", "order_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
-    applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"), index=True)
+    # A work order belongs to its import, whose applicant it is; reads select one import, and
+    # an order id is unique within it (the importer refuses duplicates, naming their rows).
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
     order_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[str] = mapped_column(String(64))
     product_id: Mapped[str] = mapped_column(String(64))

@@ -25,7 +25,13 @@ def message_html(zh: str, en: str = "", style: str = OK_STYLE) -> str:
     return f'<div style="{style}">{text}</div>'
 
 
-def error_html(exc: WorkbenchError) -> str:
+def error_html(exc: BaseException) -> str:
+    """An error as a person reads it: a WorkbenchError's two sentences, or for anything else
+    (a bug, a lost connection) a plain "not saved" with the error's name, never a traceback."""
+    if not isinstance(exc, WorkbenchError):
+        exc = WorkbenchError(f"未能保存，请重试；如仍失败请联系管理员（{type(exc).__name__}: {str(exc)[:200]}）",
+                             f"Not saved; try again, and tell the administrator if it keeps failing "
+                             f"({type(exc).__name__}: {str(exc)[:200]})")
     lines = "<br>".join(html.escape(line) for line in exc.render().splitlines())
     return f'<div style="{ERROR_STYLE}">{lines}</div>'
 
@@ -111,7 +117,7 @@ class BoundWidget(widgets.VBox):
     def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
         try:
             action()
-        except WorkbenchError as exc:
+        except Exception as exc:  # every failure of a write reaches the person, none is lost in a log
             self.message.value = error_html(exc)
             return False
         self.message.value = message_html(done_zh, done_en)

@@ -11,7 +11,7 @@ import html
 import ipywidgets as widgets
 
 from ..domain import Answer, AnswerRecord
-from ..errors import ReasonRequired, WorkbenchError
+from ..errors import DatabaseBusy, ReasonRequired, StaleWriteError, WorkbenchError
 from ..evaluation import evaluate
 from ..scheme import ChecklistItem
 from .base import WARNING_STYLE, BoundWidget, error_html, message_html, unobserved
@@ -142,8 +142,13 @@ class ChecklistWidget(BoundWidget):
                               f"<style>{NEEDS_REASON_CSS}</style>")
         self.add_class("aw-checklist")  # for the browser tests
         self.page.add_class("aw-checklist-page")
+        self.pending_row: ChecklistRow | None = None  # a change kept on screen, not saved yet
+        self.retry = widgets.Button(description="重试保存 / retry", icon="refresh",
+                                    layout=widgets.Layout(display="none"))
+        self.retry.on_click(lambda _: self.save_row(self.pending_row))
         self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.rows_box,
-                         widgets.HBox([self.evidence_item, self.upload]), self.message, self.score]
+                         widgets.HBox([self.evidence_item, self.upload]), widgets.HBox([self.message, self.retry]),
+                         self.score]
         self.show_page(0)
 
     @classmethod
@@ -221,23 +226,43 @@ class ChecklistWidget(BoundWidget):
     def save_row(self, row: ChecklistRow) -> None:
         if self.read_only:
             return
+        self.retry.layout.display = "none"
+        record = self.records.get(row.item.id)
         try:
             self.workbench.save_answer(self.application_id, row.item.id, row.answer(), note=row.note.value,
-                                       finding_grade=row.grade.value or None)
+                                       finding_grade=row.grade.value or None,
+                                       expected_version=record.version if record else 0)
         except ReasonRequired as exc:
             # Keep the choice on screen and save it with the reason, rather than lose it.
             row.ask_for_reason(True)
             self.message.value = message_html(f"{exc.zh}。写明理由后自动保存。", f"{exc.en}; it is saved once written.",
                                               style=WARNING_STYLE)
             return
-        except WorkbenchError as exc:
+        except StaleWriteError as exc:  # someone saved since: show theirs, never overwrite it unseen
             self.message.value = error_html(exc)
-            self._load_row(row)  # show what the store still holds
+            self.records = self.workbench.answer_records(self.application_id)
+            self._load_row(row)
+            return
+        except WorkbenchError as exc:
+            if not isinstance(exc, DatabaseBusy):
+                self.message.value = error_html(exc)
+                self._load_row(row)  # a refused change: show what the store still holds
+                return
+            self._keep_for_retry(row, exc)
+            return
+        except Exception as exc:  # noqa: BLE001  (a lost connection, a bug: the value stays for a retry)
+            self._keep_for_retry(row, exc)
             return
         row.ask_for_reason(False)
         self.records = self.workbench.answer_records(self.application_id)
         self.message.value = message_html(f"{row.item.id} 已保存", f"{row.item.id} saved")
         self.refresh_score()
+
+    def _keep_for_retry(self, row: ChecklistRow, exc: BaseException) -> None:
+        """Not saved for a reason that may pass (a busy database): the value stays on screen."""
+        self.message.value = error_html(exc)
+        self.pending_row = row
+        self.retry.layout.display = None
 
     def select_for_evidence(self, item_id: str) -> None:
         self.selected_item = item_id

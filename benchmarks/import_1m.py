@@ -1,0 +1,98 @@
+"""Importing a 1,000,000-row work-order CSV into the store (issue 12 §4).
+
+Targets: at most 20 s and 1 GB peak memory end to end (read, check every value, write), and
+the write lock held for a few seconds at most (every write transaction is timed; the longest
+counts). The
+baseline beside it is the floor for the same rows: Python's csv module into sqlite3's
+executemany, with no checking at all."""
+from __future__ import annotations
+
+import sys
+import tempfile
+
+from _common import DATA, measure, report
+from kpis_1m import ROWS, csv_path
+
+ROOT = DATA.parent.parent
+LOCK_TARGET_S = 5.0
+
+SETUP = f"""
+import os, tempfile, time
+folder = tempfile.mkdtemp()
+os.environ["AUDIT_WORKBENCH_DATA"] = folder
+from audit_widgets.demo import register_auditors
+from audit_widgets.imports.applicants import read_applicant_file
+from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.scheme import load_scheme
+from audit_widgets.store.database import get_engine, upgrade
+from audit_widgets.store.repository import Workbench
+url = f"sqlite:///{{folder}}/bench.sqlite"
+upgrade(get_engine(url))
+scheme = load_scheme({str(ROOT / 'parameters' / 'scheme')!r})
+workbench = Workbench(url, scheme, actor="P01")
+register_auditors(workbench)
+workbench.add_applicant(read_applicant_file({str(ROOT / 'parameters' / 'applicants' / 'demo-consumer.yaml')!r}, scheme))
+# Time every write transaction: the longest is how long anyone else's write could wait.
+import contextlib
+from audit_widgets.store import base
+held = []
+plain_transaction = base.write_transaction
+@contextlib.contextmanager
+def timed_transaction(engine):
+    begun = time.perf_counter()
+    with plain_transaction(engine) as session:
+        yield session
+    held.append(time.perf_counter() - begun)
+base.write_transaction = timed_transaction
+"""
+BODY = f"""
+parsed = read_work_orders({{path!r}})
+held.clear()
+summary = workbench.import_work_orders("demo-consumer", parsed)
+result = [summary["rows"], max(held), len(held)]
+"""
+# The same file again: it replaces the million rows now in force (the old ones are removed in steps).
+AGAIN = """
+started = time.perf_counter()
+held.clear()
+summary = workbench.import_work_orders("demo-consumer", parsed)
+result += [time.perf_counter() - started, max(held), len(workbench.work_orders("demo-consumer"))]
+"""
+BASELINE = """
+import csv, sqlite3, tempfile
+connection = sqlite3.connect(tempfile.mkdtemp() + "/floor.sqlite")
+"""
+BASELINE_BODY = """
+with open({path!r}, newline="", encoding="utf-8") as handle:
+    rows = csv.reader(handle)
+    header = next(rows)
+    connection.execute("CREATE TABLE orders (" + ", ".join(f'"{{c}}" TEXT' for c in header) + ")")
+    connection.executemany("INSERT INTO orders VALUES (" + ", ".join("?" * len(header)) + ")", rows)
+connection.commit()
+result = connection.execute("SELECT count(*) FROM orders").fetchone()[0]
+"""
+
+
+def main() -> bool:
+    path = csv_path()
+    print(f"file: {path.name}, {path.stat().st_size / 2**20:.0f} MiB")
+    floor = measure(BASELINE, BASELINE_BODY.format(path=str(path)))
+    ours = measure(SETUP, BODY.format(path=str(path)))
+    again = measure(SETUP, BODY.format(path=str(path)) + AGAIN)
+    rows, lock_seconds, transactions = ours["result"]
+    _, _, _, replace_seconds, replace_lock, rows_after = again["result"]
+    assert rows_after == rows  # the old rows went, the new ones are in force
+    assert rows == floor["result"], (rows, floor["result"])  # every row of the file, none lost
+    report("floor: csv module + sqlite3 executemany, no checks", floor["seconds"], "s")
+    ok = report("import: read, check every value, write (end to end)", ours["seconds"], "s", 20.0)
+    ok &= report("peak memory of the import", ours["peak_mib"], "MiB", 1024)
+    ok &= report(f"longest write lock held (of {transactions} write transactions)", lock_seconds, "s",
+                 LOCK_TARGET_S)
+    report("write of the same file again, replacing the rows in force", replace_seconds, "s")
+    ok &= report("longest write lock held while replacing", replace_lock, "s", LOCK_TARGET_S)
+    return ok
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = None
+    sys.exit(0 if main() else 1)

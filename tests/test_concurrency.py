@@ -1,0 +1,151 @@
+"""Concurrent edits lose nothing and fail loudly (issue 12 §3): real processes writing one
+SQLite file, two widgets on one applicant, and a write while another holds the database."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from audit_widgets.domain import Answer
+from audit_widgets.store.repository import Workbench
+from audit_widgets.widgets.checklist import ChecklistWidget
+
+from .conftest import database_digest
+
+ITEM = "E01"
+WRITES = 200
+
+
+def _writer(db_url: str, application: int, name: str) -> subprocess.Popen:
+    code = textwrap.dedent(f"""
+        from audit_widgets.domain import Answer
+        from audit_widgets.store.repository import Workbench
+        workbench = Workbench({db_url!r}, actor="A02")
+        for i in range({WRITES}):
+            workbench.save_answer({application}, {ITEM!r}, Answer("conform"), note="{name}-%d" % i)
+        print("done")
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_writing_one_item_get_every_version_once(staffed_audit, db_url, scheme):
+    _, application = staffed_audit
+    writers = [_writer(db_url, application, name) for name in ("first", "second")]
+    for writer in writers:
+        out, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0 and out.strip() == "done", err
+    workbench = Workbench(db_url, scheme)
+    versions = [e.detail["version"] for e in workbench.trail("checklist_answer") if e.entity_id.endswith(ITEM)]
+    assert sorted(versions) == list(range(1, 2 * WRITES + 1))  # 400 writes, 400 versions, none twice
+    assert workbench.answer_records(application)[ITEM].version == 2 * WRITES
+    assert workbench.verify().ok  # and the trail's chain is whole
+
+
+def test_a_stale_widget_cannot_overwrite_anothers_answer(staffed_audit, db_url, scheme):
+    applicant, application = staffed_audit
+    leader = ChecklistWidget(Workbench(db_url, scheme, actor="A02"), applicant, "5.2a")
+    member = ChecklistWidget(Workbench(db_url, scheme, actor="A01"), applicant, "5.2a")  # open before the change
+    leader.rows[0].note.value = "收费标准缺失"
+    leader.rows[0].result.value = "nonconform"
+    member.rows[0].note.value = "已核对"  # A01 edits only the note, on a screen that still shows 未答
+    assert "A02" in member.message.value and "not saved" in member.message.value
+    assert member.rows[0].result.value == "nonconform" and member.rows[0].note.value == "收费标准缺失"
+    stored = Workbench(db_url, scheme).answer_records(application)[ITEM]
+    assert (stored.answer.result, stored.note, stored.answered_by) == ("nonconform", "收费标准缺失", "A02")
+    member.rows[0].note.value = "已核对，同意"  # now current, the edit is saved
+    assert Workbench(db_url, scheme).answer_records(application)[ITEM].note == "已核对，同意"
+
+
+@pytest.fixture
+def held_database(db_path, monkeypatch):
+    """Another process holds the write lock for a few seconds; writes here wait one second."""
+    monkeypatch.setenv("AUDIT_WORKBENCH_BUSY_SECONDS", "1")
+    code = (f"import sqlite3, time\nc = sqlite3.connect({str(db_path)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\ntime.sleep(4)\nc.execute('COMMIT')\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    yield holder
+    holder.wait(timeout=30)
+
+
+@pytest.fixture
+def open_widget(staffed_audit, db_url, scheme):
+    return ChecklistWidget(Workbench(db_url, scheme, actor="A02"), staffed_audit[0], "5.2a")
+
+
+def test_a_busy_database_is_a_plain_message_and_the_value_waits_for_a_retry(open_widget, held_database, db_path,
+                                                                            command, db_url, scheme):
+    from .conftest import APPLICANTS_DIR
+    before = database_digest(db_path)
+    result = command("applicant", "add", APPLICANTS_DIR / "demo-special.yaml")
+    assert result.exit_code == 1 and "数据库正忙" in result.output and "busy" in result.output
+    assert "Traceback" not in result.output and "Internal error" not in result.output
+    open_widget.rows[0].result.value = "conform"
+    assert "数据库正忙" in open_widget.message.value and open_widget.retry.layout.display is None
+    assert open_widget.rows[0].result.value == "conform"  # kept on screen, not saved
+    held_database.wait(timeout=30)
+    assert database_digest(db_path) == before  # nothing was half-written
+    open_widget.retry.click()
+    assert "已保存" in open_widget.message.value and open_widget.retry.layout.display == "none"
+    assert Workbench(db_url, scheme).answers(open_widget.application_id)[ITEM].result == "conform"
+
+
+def _import_in_a_process(db_url: str, csv: str, *, step_rows: int, die_after_steps: int | None = None):
+    """`audit-workbench import work-orders` as a separate process, in steps of `step_rows`;
+    with `die_after_steps`, it is killed (os._exit, as kill -9 would) after that many steps."""
+    code = textwrap.dedent(f"""
+        import os
+        from audit_widgets.imports.work_orders import read_work_orders
+        from audit_widgets.store import applicants
+        from audit_widgets.store.repository import Workbench
+        applicants.INSERT_BATCH_ROWS = {step_rows}
+        steps, plain = [], applicants._driver_rows
+        def counted(*args, **kwargs):
+            if {die_after_steps!r} is not None and len(steps) == {die_after_steps!r}:
+                os._exit(9)
+            steps.append(1)
+            return plain(*args, **kwargs)
+        applicants._driver_rows = counted
+        print(Workbench({db_url!r}, actor="P01").import_work_orders("demo-consumer", read_work_orders({csv!r}))["rows"])
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_rows(staffed_audit, db_url, db_path,
+                                                                                  scheme, tmp_path):
+    import sqlite3
+
+    from audit_widgets.demo_data import work_order_log, write_csv
+
+    from .conftest import import_demo_orders
+    workbench = Workbench(db_url, scheme, actor="P01")
+    import_demo_orders(workbench, "demo-consumer", tmp_path, orders=300)
+    before = workbench.work_orders("demo-consumer")
+    big = write_csv(work_order_log(2000, seed=9), tmp_path / "big.csv")
+    killed = _import_in_a_process(db_url, str(big), step_rows=300, die_after_steps=3)
+    killed.communicate(timeout=120)
+    assert killed.returncode == 9
+    assert workbench.work_orders("demo-consumer").equals(before)  # the killed import never counted
+    assert [i.rows for i in workbench.imports("demo-consumer") if i.kind == "work_orders"] == [len(before)]
+    finished = _import_in_a_process(db_url, str(big), step_rows=300)
+    out, err = finished.communicate(timeout=120)
+    assert finished.returncode == 0, err
+    rows = len(workbench.work_orders("demo-consumer"))
+    assert rows == int(out) > len(before)
+    with sqlite3.connect(db_path) as connection:  # neither the killed import's rows nor the replaced ones stay
+        assert connection.execute("SELECT count(*) FROM work_orders").fetchone()[0] == rows
+
+
+def test_other_writes_go_through_while_a_large_import_runs(staffed_audit, db_url, scheme, tmp_path, monkeypatch):
+    from audit_widgets.demo_data import work_order_log, write_csv
+    monkeypatch.setenv("AUDIT_WORKBENCH_BUSY_SECONDS", "5")
+    big = write_csv(work_order_log(60_000, seed=10), tmp_path / "big.csv")
+    importing = _import_in_a_process(db_url, str(big), step_rows=5_000)
+    leader = Workbench(db_url, scheme, actor="A02")
+    written = 0
+    while importing.poll() is None:  # each of these waits at most one step of the import
+        leader.save_answer(staffed_audit[1], ITEM, Answer("conform"), note=f"写入 {written}")
+        written += 1
+    out, err = importing.communicate(timeout=60)
+    assert importing.returncode == 0, err
+    assert written >= 3 and leader.answer_records(staffed_audit[1])[ITEM].version == written
