@@ -149,3 +149,13 @@ def test_other_writes_go_through_while_a_large_import_runs(staffed_audit, db_url
     out, err = importing.communicate(timeout=60)
     assert importing.returncode == 0, err
     assert written >= 3 and leader.answer_records(staffed_audit[1])[ITEM].version == written
+
+
+def test_the_store_refuses_a_version_issued_twice(auditor, consumer, db_path):
+    import sqlite3
+    application = auditor.current_application(consumer)
+    auditor.save_answer(application, ITEM, Answer("conform"))
+    with sqlite3.connect(db_path) as connection, pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        connection.execute("INSERT INTO audit_trail (at, actor, action, entity, entity_id, detail) "
+                           "VALUES ('2026-01-01', 'A02', 'answer', 'checklist_answer', ?, '{\"version\": 1}')",
+                           (f"{application}:{ITEM}",))

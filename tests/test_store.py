@@ -14,6 +14,8 @@ from audit_widgets.store.repository import Workbench
 from .conftest import database_digest
 
 
+# The one index the models cannot state (an expression over the trail's JSON, migration 0014).
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index ux_answer_versions")
 def test_migrations_build_exactly_the_models(workbench):
     with workbench.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), models.Base.metadata)

@@ -146,3 +146,17 @@ def test_the_batch_reports_a_tampered_stage_as_tampered_never_done(store):
     [run] = [r for r in summary.runs if r.notebook == "05_system_audit"]
     assert run.status == TAMPERED and "TamperedError" in run.error and "verify" in run.error
     assert not summary.succeeded
+
+
+def test_a_later_audits_new_import_raises_no_alarm_over_the_earlier_signatures(store, tmp_path):
+    """Each signature names the imports it was signed on; a new audit's data replaces them in
+    force, and the earlier audits still verify."""
+    from datetime import date
+
+    from .conftest import import_demo_orders
+    path, url, command, workbench = store
+    workbench.open_application("demo-industrial", "special", date.today(), reason="投诉 complaint")
+    import_demo_orders(workbench, "demo-industrial", tmp_path, orders=500)
+    assert len(workbench.work_orders("demo-industrial")) == 500
+    code, report = _verify(command)
+    assert code == 0 and report["ok"] and report["signatures_checked"] >= 10
