@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 from _common import DATA, measure, report
-from kpis_1m import ROWS, csv_path
+from kpis_1m import csv_path
 
 ROOT = DATA.parent.parent
 LOCK_TARGET_S = 5.0
@@ -45,8 +45,8 @@ def timed_transaction(engine):
     held.append(time.perf_counter() - begun)
 base.write_transaction = timed_transaction
 """
-BODY = f"""
-parsed = read_work_orders({{path!r}})
+BODY = """
+parsed = read_work_orders({path!r})
 held.clear()
 summary = workbench.import_work_orders("demo-consumer", parsed)
 result = [summary["rows"], max(held), len(held)]
