@@ -99,6 +99,17 @@ def _sign(page) -> None:
     page.wait_for_selector("text=签名校验通过", timeout=60_000)
 
 
+def _scroll_to(page, selector: str) -> None:
+    """Scroll to a text for a screenshot; a widget may redraw it meanwhile, so try again."""
+    from playwright.sync_api import Error
+    for _ in range(5):
+        try:
+            page.locator(selector).first.scroll_into_view_if_needed(timeout=5_000)
+            return
+        except Error:
+            page.wait_for_timeout(500)
+
+
 def _open_stage(lab, page, notebook: str, ready_text: str, *, as_manager: bool = False) -> None:
     lab.open(page, f"{MANAGER_FOLDER + '/' if as_manager else ''}{APPLICANT}/{notebook}.ipynb")
     lab.run_all(page, f"text={ready_text}", timeout=60)
@@ -153,7 +164,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     panel.locator("select[multiple]").select_option(label="宁波服务网点")  # chosen for its complaints
     _button(page, "抽取场所").click()
     page.wait_for_selector("text=指定 chosen", timeout=30_000)
-    page.locator("text=随机种子 seed").first.scroll_into_view_if_needed()
+    _scroll_to(page, "text=随机种子 seed")
     _shot(page, "02-site-sample")
     page.wait_for_selector("text=公正性声明", timeout=30_000)  # the members have not declared yet
     _button(page, "记录成员的公正性声明").click()
