@@ -17,8 +17,9 @@ ROOT = DATA.parent.parent
 LOCK_TARGET_S = 5.0
 
 SETUP = f"""
-import os, tempfile, time
+import atexit, os, shutil, tempfile, time
 folder = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, folder, True)  # a million-row store per run: not left behind
 os.environ["AUDIT_WORKBENCH_DATA"] = folder
 from audit_widgets.demo import register_auditors
 from audit_widgets.imports.applicants import read_applicant_file
@@ -59,8 +60,10 @@ summary = workbench.import_work_orders("demo-consumer", parsed)
 result += [time.perf_counter() - started, max(held), len(workbench.work_orders("demo-consumer"))]
 """
 BASELINE = """
-import csv, sqlite3, tempfile
-connection = sqlite3.connect(tempfile.mkdtemp() + "/floor.sqlite")
+import atexit, csv, shutil, sqlite3, tempfile
+folder = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, folder, True)
+connection = sqlite3.connect(folder + "/floor.sqlite")
 """
 BASELINE_BODY = """
 with open({path!r}, newline="", encoding="utf-8") as handle:

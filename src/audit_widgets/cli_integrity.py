@@ -49,10 +49,10 @@ def verify_command(state: State, applicant_id, as_json) -> None:
 def key_command(state: State, as_json) -> None:
     """签名密钥的编号、位置及迁移方法 / The signing key's id, where it lives and how to move it."""
     from .store import signing
-    recorded = state.workbench().verify_key()
-    current = signing.key_id()
+    key = state.workbench().key_status()
+    recorded, current = key["recorded"], key["current"]
     info = {"key_id": current, "location": signing.key_location(), "store_key_id": recorded,
-            "matches": recorded in (None, current)}
+            "matches": key["matches"]}
     state_text = ("与数据库一致 / matches the store" if info["matches"] else
                   f"与数据库不符：数据库由 {recorded} 签署 / the store was signed with {recorded}")
     emit(info, as_json, f"签名密钥 signing key id: {current}（{state_text}）\n"

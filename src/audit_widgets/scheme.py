@@ -556,12 +556,13 @@ class Scheme(Record):
     def roles_by_id(self) -> dict[str, Role]:
         return {r.id: r for r in self.roles}
 
-    def roles_for(self, action: str) -> tuple[str, ...]:
-        """The roles that may take an action; an action the scheme does not list is nobody's."""
+    def permission(self, action: str) -> Permission:
+        """Who may take an action (its roles) and what it is called; an action the scheme does
+        not list is nobody's."""
         permission = next((p for p in self.permissions if p.action == action), None)
         if permission is None:
             raise SchemeError(f"方案 permissions 中没有操作「{action}」", f"The scheme's permissions list no action '{action}'")
-        return permission.roles
+        return permission
 
     def stage_locking(self, record: str) -> ProcedureStage | None:
         """The procedure stage whose sign-off makes this kind of record read-only."""

@@ -22,7 +22,7 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, applicatio
         name = workbench.scheme.stage(audit_type).name
         return StageOutcome("skipped", {"audit_type": audit_type}, f"{name}不经过本阶段",
                             f"A {audit_type} audit does not go through this stage")
-    if workbench.is_signed(application_id, stage_id) and not workbench.verify_sign_off(application_id, stage_id):
+    if workbench.signature_state(application_id, stage_id) == "tampered":
         return StageOutcome("tampered", {}, "本阶段签署后被改动（签名与内容不符），结果不可采信；请运行 audit-workbench verify",
                             "This stage was changed after sign-off (its signature does not match): its result "
                             "cannot be relied on; run audit-workbench verify")

@@ -25,7 +25,6 @@ class AdjustmentStore(StoreBase):
             raise ConflictError(f"{'特别扣分' if kind == 'deduction' else '特别加分'}须注明原因：{listed}",
                                 f"A special {kind} needs a cause from: {', '.join(causes)}")
         with self._writing_session("evaluation", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "adjustments")
             if kind == "deduction":
                 finding = session.get(models.Finding, finding_id) if finding_id is not None else None

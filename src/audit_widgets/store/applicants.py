@@ -130,19 +130,7 @@ class ApplicantStore(StoreBase):
                                          len(orders), {"columns": parsed.source_columns}, complete=False)
             import_id, sha256 = record.id, record.sha256
         try:
-            # The next step's rows are converted in a thread while SQLite writes this step's
-            # (the driver lets go of the GIL while it writes).
-            chunks = [orders.iloc[start:start + INSERT_BATCH_ROWS] for start in range(0, len(orders), INSERT_BATCH_ROWS)]
-            prepare = partial(_driver_rows, models.WorkOrder.__table__, dialect=self.engine.dialect,
-                              import_id=import_id)
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as converter:
-                pending = [converter.submit(prepare, chunk) for chunk in chunks[:1]]
-                for index in range(len(chunks)):
-                    statement, rows = pending.pop().result()
-                    if index + 1 < len(chunks):
-                        pending.append(converter.submit(prepare, chunks[index + 1]))
-                    with self._writing_session("imports", applicant=applicant_id) as session:
-                        session.connection().exec_driver_sql(statement, rows)
+            self._write_in_steps(applicant_id, orders, import_id)
             with self._writing_session("imports", applicant=applicant_id) as session:
                 record = self._row(session, models.ImportRecord, import_id)
                 self._refuse_import_if_locked(session, applicant_id, "work_orders")  # a sign-off meanwhile
@@ -154,23 +142,39 @@ class ApplicantStore(StoreBase):
         self._clear_replaced_imports(applicant_id, "work_orders")
         return {"import_id": import_id, "rows": len(orders), "sha256": sha256}
 
+    def _write_in_steps(self, applicant_id: str, orders: pd.DataFrame, import_id: int) -> None:
+        """Each step of INSERT_BATCH_ROWS rows its own write. The next step's rows are converted
+        in a thread while SQLite writes this step's (the driver lets go of the GIL meanwhile)."""
+        chunks = [orders.iloc[start:start + INSERT_BATCH_ROWS] for start in range(0, len(orders), INSERT_BATCH_ROWS)]
+        prepare = partial(_driver_rows, models.WorkOrder.__table__, dialect=self.engine.dialect, import_id=import_id)
+        if not chunks:
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as converter:
+            pending = converter.submit(prepare, chunks[0])
+            for following in [*chunks[1:], None]:  # one step ahead, never more: memory stays flat
+                statement, rows = pending.result()
+                if following is not None:
+                    pending = converter.submit(prepare, following)
+                with self._writing_session("imports", applicant=applicant_id) as session:
+                    session.connection().exec_driver_sql(statement, rows)
+
     def _clear_unfinished_imports(self, applicant_id: str) -> None:
         """Remove the rows of the applicant's imports that never completed (failed, or killed)."""
-        with self._reading_session() as session:
-            unfinished = list(session.scalars(select(models.ImportRecord.id).where(
-                models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.complete.is_(False))))
-        self._delete_work_orders_of(applicant_id, unfinished)
+        self._delete_work_orders_of(applicant_id, models.ImportRecord.complete.is_(False))
 
     def _clear_replaced_imports(self, applicant_id: str, kind: str) -> None:
         """Remove the rows of the imports the newest complete one replaced (their records stay)."""
         with self._reading_session() as session:
             current = self._current_import_id(session, applicant_id, kind)
-            older = list(session.scalars(select(models.ImportRecord.id).where(
-                models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == kind,
-                models.ImportRecord.id != current)))
-        self._delete_work_orders_of(applicant_id, older)
+        self._delete_work_orders_of(applicant_id, models.ImportRecord.kind == kind, models.ImportRecord.id != current)
 
-    def _delete_work_orders_of(self, applicant_id: str, import_ids: list[int]) -> None:
+    def _delete_work_orders_of(self, applicant_id: str, *which) -> None:
+        """Delete, in steps, the work orders of the applicant's imports that match `which`:
+        only imports that still have rows are visited, however long the import history."""
+        with self._reading_session() as session:
+            has_rows = select(models.WorkOrder.id).where(models.WorkOrder.import_id == models.ImportRecord.id).exists()
+            import_ids = list(session.scalars(select(models.ImportRecord.id).where(
+                models.ImportRecord.applicant_id == applicant_id, has_rows, *which)))
         for import_id in import_ids:
             while True:  # in steps, so that no write lock is held long
                 with self._writing_session("imports", applicant=applicant_id) as session:

@@ -20,6 +20,7 @@ from .trail_chain import instant
 # The imported files a stage's signature covers when its sign-off locks them (ImportRecord.kind,
 # the same names as the scheme's lockable records): the newest of each kind at sign-off.
 IMPORT_KINDS = ("work_orders", "surveys")
+SIGN_ACTIONS = ("sign_off", "reopen")  # the trail entries that set or clear a stage's signature
 
 ANSWERS_DIGEST = "answers_digest"
 
@@ -126,7 +127,6 @@ class ApplicationStore(StoreBase):
         """Record (or replace) the result that ends a stage; refused after sign-off."""
         stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session("stage_result", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             missing = self._missing(session, application_id, stage)
             if missing:
                 raise ConflictError(
@@ -231,13 +231,37 @@ class ApplicationStore(StoreBase):
         newest = {kind: self._current_import_id(session, applicant, kind) for kind in IMPORT_KINDS if kind in stage.locks}
         return {kind: import_id for kind, import_id in newest.items() if import_id is not None}
 
+    def _signatures_in_trail(self, session: Session, *, applicant_id: str | None = None,
+                             stage_key: str | None = None) -> dict[str, tuple[str, str | None]]:
+        """What the trail says each stage's signature is now, by "audit:stage": (applicant, the
+        newest sign-off's signature, or None after a reopening)."""
+        query = select(models.AuditTrail.action, models.AuditTrail.entity_id, models.AuditTrail.detail,
+                       models.AuditTrail.applicant_id).where(
+            models.AuditTrail.entity == "stage_result", models.AuditTrail.action.in_(SIGN_ACTIONS)
+        ).order_by(models.AuditTrail.id)
+        if applicant_id is not None:
+            query = query.where(models.AuditTrail.applicant_id == applicant_id)
+        if stage_key is not None:
+            query = query.where(models.AuditTrail.entity_id == stage_key)
+        return {entity_id: (applicant, detail.get("signature") if action == "sign_off" else None)
+                for action, entity_id, detail, applicant in session.execute(query)}
+
+    def _signature_state(self, session: Session, row: models.StageResult) -> str | None:
+        """None when not signed; "valid"; "tampered"; or "key_different" when this machine's
+        key is not the one the stage was signed with (nothing can be said then, and nothing is
+        alleged)."""
+        if row.signature is None:
+            return None
+        current = signing.key_id()
+        if (row.key_id or self._recorded_key_id(session) or current) != current:
+            return "key_different"
+        return "valid" if signing.verify(self._signed_payload(session, row), row.signature) else "tampered"
+
     def _refuse_if_signed_in_trail(self, session: Session, application_id: int, stage_id: str) -> None:
         """A stage the trail says is signed, whose signature columns are empty, was unsigned
         behind the workbench's back: signing it again would launder the change."""
-        last = session.scalar(select(models.AuditTrail.action).where(
-            models.AuditTrail.entity == "stage_result", models.AuditTrail.entity_id == f"{application_id}:{stage_id}",
-            models.AuditTrail.action.in_(("sign_off", "reopen"))).order_by(models.AuditTrail.id.desc()).limit(1))
-        if last == "sign_off":
+        key = f"{application_id}:{stage_id}"
+        if self._signatures_in_trail(session, stage_key=key).get(key, (None, None))[1] is not None:
             raise ConflictError("审计轨迹记载本阶段已签署，但签名栏被清除：记录可能被篡改，不能再次签署；"
                                 "请运行 audit-workbench verify",
                                 "The trail records this stage as signed off, but its signature was cleared: the "
@@ -268,7 +292,6 @@ class ApplicationStore(StoreBase):
         recorded result lists anything missing, or while the stage must be recorded again."""
         stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session("sign_off", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_unless_signer(session, application_id, stage)
             row = self._stage_row(session, application_id, stage_id)
             if row is None:
@@ -302,7 +325,6 @@ class ApplicationStore(StoreBase):
             raise ConflictError("重开已签署的阶段须写明原因", "Reopening a signed-off stage needs a written reason")
         stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session("sign_off", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_unless_signer(session, application_id, stage)
             row = self._stage_row(session, application_id, stage_id)
             if row is None or row.signed_at is None:
@@ -327,22 +349,11 @@ class ApplicationStore(StoreBase):
             return row.signature if row is not None else None
 
     def signature_state(self, application_id: int, stage_id: str) -> str | None:
-        """None when not signed; "valid"; "tampered"; or "key_different" when this machine's
-        key is not the one the stage was signed with (nothing can be said then, and nothing is
-        alleged)."""
+        """None when not signed; "valid"; "tampered"; or "key_different" (see _signature_state)."""
         with self._reading_session() as session:
             row = self._stage_row(session, application_id, stage_id)
-            if row is None or row.signature is None:
-                return None
-            current = signing.key_id()
-            if (row.key_id or self._recorded_key_id(session) or current) != current:
-                return "key_different"
-            return "valid" if signing.verify(self._signed_payload(session, row), row.signature) else "tampered"
+            return self._signature_state(session, row) if row is not None else None
 
     def verify_sign_off(self, application_id: int, stage_id: str) -> bool:
         """False when the signed-off answers were changed after the signature."""
-        with self._reading_session() as session:
-            row = self._stage_row(session, application_id, stage_id)
-            if row is None or row.signature is None:
-                return False
-            return signing.verify(self._signed_payload(session, row), row.signature)
+        return self.signature_state(application_id, stage_id) == "valid"

@@ -35,12 +35,12 @@ def roles_of(session: Session, person_id: str, application_id: int | None) -> se
 def authorise(session: Session, scheme: Scheme, actor: str, action: str, application_id: int | None) -> None:
     """Refuse, with a plain message, an actor who holds none of the action's roles. The first
     people import of an empty store is everyone's: someone must register the administrator."""
-    allowed = scheme.roles_for(action)
+    permission = scheme.permission(action)
+    allowed, what = permission.roles, permission.name
     if action == "people" and session.scalar(select(models.Auditor.id).limit(1)) is None:
         return
     held = roles_of(session, actor, application_id)
     names = scheme.roles_by_id
-    what = next(p.name for p in scheme.permissions if p.action == action)
     if held is None:
         raise PermissionDenied(f"未能识别您的身份：「{actor}」不在人员记录中，不能{what}。{HOW_TO_SAY_WHO[0]}",
                                f"Unknown identity: '{actor}' is not in the people records and may not "

@@ -13,7 +13,6 @@ from .base import StoreBase
 class CaseStore(StoreBase):
     def save_case_sample(self, application_id: int, record: DrawRecord) -> int:
         with self._writing_session("evaluation", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "case_sample")
             row = models.CaseSample(application_id=application_id, population_hash=record.population_hash,
                                     population_size=record.population_size, method=record.method, seed=record.seed,

@@ -64,7 +64,6 @@ class CertificationStore(StoreBase):
                 "The decision departs from the audit team's recommendation (verdict or level): "
                 "write the justification")
         with self._writing_session("decision", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "decision")
             team = session.scalars(select(models.TeamMember.auditor_id).where(
                 models.TeamMember.application_id == application_id)).all()

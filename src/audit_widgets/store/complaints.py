@@ -147,7 +147,6 @@ class ComplaintStore(StoreBase):
         if not appellant.strip() or not grounds.strip():
             raise ConflictError("请填写申诉人和申诉理由", "The appellant and the grounds must be recorded")
         with self._writing_session("complaints", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
             if decision is None:
                 raise ConflictError("该审核尚无认证决定，无可申诉", "This audit has no decision to appeal against")

@@ -16,7 +16,6 @@ class DocumentStore(StoreBase):
         if document_id not in {d.id for d in self.scheme.application_documents}:
             raise NotFoundError(f"未知的申请文件类型「{document_id}」", f"Unknown application document '{document_id}'")
         with self._writing_session("applicant", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "documents")
             digest, stored = self.keep_file(source, filename)
             session.add(models.SubmittedDocument(application_id=application_id, document_id=document_id,

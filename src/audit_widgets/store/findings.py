@@ -62,7 +62,6 @@ class FindingStore(StoreBase):
         if not description.strip():
             raise ConflictError("请填写发现的描述", "A finding needs a description")
         with self._writing_session("evaluation", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "findings")
             return self._raise_finding(session, application_id, grade, clause, description, evidence,
                                        raised_on or date.today()).id

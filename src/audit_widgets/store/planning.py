@@ -19,7 +19,6 @@ class PlanningStore(StoreBase):
         values["justification"] = list(programme.justification)
         values["cycle_plan"] = [{"event": e.event, "date": e.date.isoformat()} for e in programme.cycle_plan]
         with self._writing_session("review", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "programme")
             self._upsert(session, models.AuditProgramme, application_id, values)
             self._trail(session, "save", "programme", application_id, values, application=application_id)
@@ -47,7 +46,6 @@ class PlanningStore(StoreBase):
         if fee is None or fee < 0:
             raise ConflictError("认证费用不能为负数", "The certification fee cannot be negative")
         with self._writing_session("review", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "contract")
             programme = session.scalar(select(models.AuditProgramme).where(
                 models.AuditProgramme.application_id == application_id))

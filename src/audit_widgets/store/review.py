@@ -33,7 +33,6 @@ class ReviewStore(StoreBase):
                                    domain_reason=domain_reason, auditors=self.auditors(), on=reviewed_on,
                                    decision_makers=set(self.decision_makers()))
         with self._writing_session("review", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "review")
             if accepted and not check.acceptable:
                 raise ConflictError("评审发现以下问题，不能受理：\n" + "\n".join(p.zh for p in check.problems),

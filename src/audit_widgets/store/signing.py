@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import WorkbenchError
@@ -25,7 +26,13 @@ def _key() -> bytes:
     configured = os.environ.get(SECRET_ENV)
     if configured:
         return configured.encode("utf-8")
-    path = data_dir() / "signing.key"
+    return _key_file(data_dir() / "signing.key")
+
+
+@lru_cache(maxsize=8)
+def _key_file(path: Path) -> bytes:
+    """The key kept in a file, created on first use; read once per file (every write signs its
+    trail entry, and must not read the file for it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:  # created private and whole, by exactly one process: the others read what it wrote
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

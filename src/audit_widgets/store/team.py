@@ -107,7 +107,6 @@ class TeamStore(StoreBase):
         """Replace the audit team: (auditor id, role) pairs. The check is the rule's, not here."""
         roles = {r.id for r in self.scheme.team_roles}
         with self._writing_session("team", application=application_id) as session:
-            self._row(session, models.Application, application_id)
             self._refuse_if_locked(session, application_id, "team")
             if (self.actor, TEAM_LEADER_ROLE) in [tuple(m) for m in members]:
                 raise ConflictError(f"不能任命自己为审查组长（{self.actor}）；请由其他方案管理人员指定",

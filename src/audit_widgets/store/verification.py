@@ -13,7 +13,6 @@ from .base import StoreBase
 from .protection import missing_triggers
 from .trail_chain import broken_links
 
-SIGN_ACTIONS = ("sign_off", "reopen")  # the trail entries that set or clear a stage's signature
 PROBLEMS = {
     "tampered": ("签署后被改动（签名与内容不符）", "changed after sign-off (the signature does not match)"),
     "unsigned_behind_the_trail": ("轨迹记载已签署，但签名栏被清除或替换", "the trail records a sign-off, "
@@ -55,17 +54,18 @@ class VerifyReport:
 
 
 class VerificationStore(StoreBase):
-    def verify_key(self) -> str | None:
-        """The id of the key the store was signed with (None: nothing written yet)."""
+    """Reads through the stage signatures of ApplicationStore, which Workbench combines with it."""
+
+    def key_status(self) -> dict:
+        """This machine's key id, the one the store was signed with (None: nothing written yet),
+        and whether they match."""
         with self._reading_session() as session:
-            return self._recorded_key_id(session)
+            recorded, current = self._recorded_key_id(session), signing.key_id()
+        return {"current": current, "recorded": recorded, "matches": recorded in (None, current)}
 
     def verify(self, applicant_id: str | None = None) -> VerifyReport:
+        report = VerifyReport(key=self.key_status())
         with self._reading_session() as session:
-            recorded = self._recorded_key_id(session)
-            current = signing.key_id()
-            report = VerifyReport(key={"current": current, "recorded": recorded,
-                                       "matches": recorded in (None, current)})
             report.missing_triggers = missing_triggers(session.connection())
             if not report.key["matches"]:
                 return report  # under another key every check would fail: say that, accuse nothing
@@ -73,14 +73,14 @@ class VerificationStore(StoreBase):
                 models.Application, models.Application.id == models.StageResult.application_id)
             if applicant_id is not None:
                 query = query.where(models.Application.applicant_id == applicant_id)
-            signed_in_trail = self._signatures_in_trail(session, applicant_id)
+            signed_in_trail = self._signatures_in_trail(session, applicant_id=applicant_id)
             seen = set()
             for row, applicant in session.execute(query):
-                seen.add(f"{row.application_id}:{row.stage}")
                 key = f"{row.application_id}:{row.stage}"
+                seen.add(key)
                 if row.signature is not None:
                     report.signatures_checked += 1
-                    if not signing.verify(self._signed_payload(session, row), row.signature):
+                    if self._signature_state(session, row) == "tampered":
                         report.problems.append(StageProblem(applicant, row.application_id, row.stage, "tampered",
                                                             row.signed_by))
                         continue
@@ -95,15 +95,3 @@ class VerificationStore(StoreBase):
             if applicant_id is None:
                 report.trail_entries, report.broken_links = broken_links(session)
             return report
-
-    def _signatures_in_trail(self, session, applicant_id: str | None) -> dict[str, tuple[str, str | None]]:
-        """What the trail says each stage's signature is now, by "audit:stage": (applicant, the
-        newest sign-off's signature, or None after a reopening)."""
-        query = select(models.AuditTrail.action, models.AuditTrail.entity_id, models.AuditTrail.detail,
-                       models.AuditTrail.applicant_id).where(
-            models.AuditTrail.entity == "stage_result", models.AuditTrail.action.in_(SIGN_ACTIONS)
-        ).order_by(models.AuditTrail.id)
-        if applicant_id is not None:
-            query = query.where(models.AuditTrail.applicant_id == applicant_id)
-        return {entity_id: (applicant, detail.get("signature") if action == "sign_off" else None)
-                for action, entity_id, detail, applicant in session.execute(query)}

@@ -11,7 +11,7 @@ import html
 import ipywidgets as widgets
 
 from ..domain import Answer, AnswerRecord
-from ..errors import DatabaseBusy, ReasonRequired, StaleWriteError, WorkbenchError
+from ..errors import DatabaseBusy, ReasonRequired, WorkbenchError
 from ..evaluation import evaluate
 from ..scheme import ChecklistItem
 from .base import WARNING_STYLE, BoundWidget, error_html, message_html, unobserved
@@ -238,17 +238,13 @@ class ChecklistWidget(BoundWidget):
             self.message.value = message_html(f"{exc.zh}。写明理由后自动保存。", f"{exc.en}; it is saved once written.",
                                               style=WARNING_STYLE)
             return
-        except StaleWriteError as exc:  # someone saved since: show theirs, never overwrite it unseen
+        except DatabaseBusy as exc:
+            self._keep_for_retry(row, exc)
+            return
+        except WorkbenchError as exc:  # refused (or stale: someone saved since): show what the store holds
             self.message.value = error_html(exc)
             self.records = self.workbench.answer_records(self.application_id)
             self._load_row(row)
-            return
-        except WorkbenchError as exc:
-            if not isinstance(exc, DatabaseBusy):
-                self.message.value = error_html(exc)
-                self._load_row(row)  # a refused change: show what the store still holds
-                return
-            self._keep_for_retry(row, exc)
             return
         except Exception as exc:  # noqa: BLE001  (a lost connection, a bug: the value stays for a retry)
             self._keep_for_retry(row, exc)
