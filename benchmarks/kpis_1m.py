@@ -29,7 +29,7 @@ def main() -> bool:
         "from audit_widgets.rules.kpis import compute_kpis\n"
         "from audit_widgets.scheme import load_scheme\n"
         f"scheme = load_scheme({str(DATA.parent.parent / 'parameters' / 'scheme')!r})",
-        f"orders = read_work_orders({str(path)!r}).orders\n"
+        f"orders = read_work_orders({str(path)!r}).read_all()\n"
         "kpis = compute_kpis(orders, scheme)\n"
         "result = [len(orders), len(kpis.monthly), int(kpis.monthly['out_of_control'].sum())]",
     )

@@ -160,3 +160,66 @@ def test_a_real_process_prints_no_traceback(db_url, tmp_path):
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert "没有编号为「x」的申请方" in completed.stderr and "No applicant with id 'x'" in completed.stderr
+
+
+# --- files read a block at a time (issue 12 §4) -------------------------------------------------
+@pytest.fixture
+def small_steps(monkeypatch):
+    """Imports read and write 50 rows a step, so that a 200-row file spans four blocks."""
+    from audit_widgets.store import applicants
+    monkeypatch.setattr(applicants, "INSERT_BATCH_ROWS", 50)
+
+
+def test_a_bad_row_in_a_late_block_leaves_nothing_of_the_blocks_written_before(refused, small_steps, consumer,
+                                                                               workbench, tmp_path):
+    from .conftest import import_demo_orders
+    import_demo_orders(workbench, consumer, tmp_path, orders=120)
+    before = workbench.work_orders(consumer)
+    orders = work_order_log(200, seed=9)
+    orders.loc[180, "受理时间"] = "明天"  # in the fourth block: three blocks are written first
+    message = _import_orders(refused, consumer, orders, tmp_path)
+    assert "第 182 行 row 182" in message and "日期时间无法识别" in message
+    assert workbench.work_orders(consumer).equals(before)  # the data in force stays
+    assert [i.rows for i in workbench.imports(consumer) if i.kind == "work_orders"] == [len(before)]
+
+
+def test_duplicates_in_different_blocks_are_named(refused, small_steps, consumer, orders, tmp_path):
+    orders.loc[170, "工单号"] = orders.loc[12, "工单号"]  # the first and the fourth block
+    message = _import_orders(refused, consumer, orders, tmp_path)
+    assert "第 14 行 row 14" in message and "第 172 行 row 172" in message and "工单号重复" in message
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_named_and_later_rows_keep_their_numbers(refused, consumer,
+                                                                                         orders, tmp_path):
+    orders.loc[29, "受理时间"] = "明年"  # a bad date further down, on file row 31
+    path = write_csv(orders, tmp_path / "orders.csv")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = lines[5].rstrip("\n") + ",多出的字段\n"  # file row 6 has one field too many
+    lines[8] = lines[8].split(",", 1)[0] + "\n"  # file row 9 has only one
+    path.write_text("".join(lines), encoding="utf-8")
+    message = refused("import", "work-orders", "--applicant", consumer, path)
+    assert "第 6 行 row 6" in message and "字段" in message and "the header has 12" in message
+    assert "第 9 行 row 9" in message
+    assert "第 31 行 row 31" in message and "日期时间无法识别" in message
+
+
+def test_reading_stops_once_the_problem_list_is_full(refused, small_steps, consumer, tmp_path):
+    from audit_widgets.imports.checks import MAX_PROBLEMS_COLLECTED
+    orders = work_order_log(3000, seed=4)
+    orders["受理时间"] = "不详"  # every row is wrong
+    message = _import_orders(refused, consumer, orders, tmp_path)
+    assert f"至少有 {MAX_PROBLEMS_COLLECTED} 处错误" in message and "checking stopped at row" in message
+    stopped_at = int(message.split("checking stopped at row ")[1].split(")")[0])
+    assert stopped_at < 3000  # the rest of the file was not read
+
+
+def test_a_workbook_with_blank_rows_names_rows_as_the_sheet_numbers_them(refused, consumer, orders, tmp_path):
+    import openpyxl
+    path = write_xlsx(orders.head(20), tmp_path / "orders.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    sheet.insert_rows(5, amount=3)  # sheet rows 5-7 blank: the data row on row 12 moves to row 15
+    sheet.cell(row=15, column=7).value = "昨天"
+    workbook.save(path)
+    message = refused("import", "work-orders", "--applicant", consumer, path)
+    assert "第 15 行 row 15" in message and "「受理时间」" in message

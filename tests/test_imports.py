@@ -86,3 +86,15 @@ def test_applicant_commands(command, workbench, tmp_path):
     assert listed == [{**listed[0], "id": "demo-special", "name": "上海康程医疗设备服务有限公司"}]
     shown = command("applicant", "show", "demo-special", "--json")
     assert json.loads(shown.stdout)["domains"] == ["c"]
+
+
+def test_a_file_read_in_blocks_gives_the_rows_read_whole(orders_frame, tmp_path):
+    from audit_widgets.imports.work_orders import read_work_orders
+    orders_frame.loc[3, "问题类别"] = "第一行\n第二行"  # a quoted line break inside a cell
+    parsed = read_work_orders(write_csv(orders_frame, tmp_path / "o.csv"))
+    whole = parsed.read_all()
+    blocks = list(parsed.blocks(rows=70))
+    assert [len(b) for b in blocks] == [70] * 8 + [40]
+    pd.testing.assert_frame_equal(pd.concat(blocks, ignore_index=True), whole)
+    assert whole.loc[3, "issue"] == "第一行\n第二行" and len(whole) == 600
+    assert list(whole["order_id"]) == list(orders_frame["工单号"])

@@ -107,7 +107,7 @@ def test_the_readers_use_a_given_mapping(tmp_path, scheme):
     data["columns"]["order_id"] = ["单号"]
     orders = work_order_log(20, seed=2).rename(columns={"工单号": "单号"})
     parsed = read_work_orders(write_csv(orders, tmp_path / "o.csv"), load_mapping(_write(tmp_path, "m.yaml", data)))
-    assert parsed.source_columns["order_id"] == "单号" and len(parsed.orders) == 20
+    assert parsed.source_columns["order_id"] == "单号" and len(parsed.read_all()) == 20
 
     layout = _shipped("surveys/wjx.yaml")
     layout["scale"] = "seven_point"

@@ -1,6 +1,7 @@
-"""How big an imported file may be, checked before it is parsed (issue 12 §4). The defaults fit
-the machine: an import holds the whole table in memory, about 15 times the CSV's size, so a
-file may take at most a sixteenth of the memory. Each limit can be set in the environment."""
+"""How big an imported file may be, checked before it is parsed (issue 12 §4). Imports read a
+block at a time, so memory follows the block, not the file; the limits keep a file to what an
+audit needs and an import finishes in minutes. The defaults fit the machine (a sixteenth of
+its memory for a file, three million rows). Each limit can be set in the environment."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 MAX_BYTES_ENV = "AUDIT_WORKBENCH_MAX_IMPORT_MB"
 MAX_UNCOMPRESSED_ENV = "AUDIT_WORKBENCH_MAX_XLSX_UNCOMPRESSED_MB"
 MAX_ROWS_ENV = "AUDIT_WORKBENCH_MAX_IMPORT_ROWS"
-MEMORY_SHARE = 16       # a file may take 1/16 of the memory (it grows about 15-fold in pandas)
+MEMORY_SHARE = 16       # a file may take 1/16 of the memory
 DEFAULT_MAX_ROWS = 3_000_000
 MB = 1024 * 1024
 

@@ -1,12 +1,14 @@
-"""Reading an uploaded table (CSV or XLSX, UTF-8 or GBK) into text columns, with clear
-errors for files that cannot be read. Every value stays text here; the importers decide
-what each column means and report bad values by file row."""
+"""Opening an uploaded table (CSV or XLSX, UTF-8 or GBK), with clear errors for files that
+cannot be read; its rows are then read a block at a time. Every value stays text here; the
+importers decide what each column means and report bad values by file row."""
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,66 +16,65 @@ import pandas as pd
 import yaml
 
 from ..errors import InputFileError
+from .blocks import csv_blocks, csv_headers, xlsx_blocks, xlsx_headers
+from .checks import ProblemList
 from .limits import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV, MB, ImportLimits
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Encodings tried in order. GB18030 is a superset of GBK and GB2312.
-TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+TEXT_ENCODINGS = ("utf-8", "gb18030")
+UTF8_BOM = b"\xef\xbb\xbf"
 CONTROL_CHARS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
 SNIFF_BYTES = 64 * 1024
-HEADER_ROW = 1  # rows are numbered as a spreadsheet shows them: the header is row 1
-# Bad rows reported per check: enough to see the pattern, not a whole file's worth.
-MAX_PROBLEMS_COLLECTED = 200
+PIECE_BYTES = 1024 * 1024  # the file is hashed and its encoding checked this much at a time
+XLSX = "xlsx"  # a workbook's "encoding"
+BLOCK_ROWS = 100_000  # rows a block holds: memory follows the block, not the file
 
 
 @dataclass(frozen=True)
-class RawTable:
+class TableFile:
+    """An uploaded table (CSV or XLSX), checked and opened but not read: its header now, its
+    data rows a block at a time (`blocks`), so that memory does not grow with the file."""
     path: Path
-    frame: pd.DataFrame   # every column as text, empty cells as <NA>
     sha256: str
     encoding: str         # "xlsx" for workbooks
     delimiter: str | None
+    headers: list[str]
 
-    def file_row(self, index: int) -> int:
-        """The row number a person sees in the file for the frame's positional index."""
-        return index + HEADER_ROW + 1
+    def blocks(self, rows: int = BLOCK_ROWS, columns: list[str] | None = None,
+               problems: ProblemList | None = None) -> Iterator[pd.DataFrame]:
+        """Frames of about `rows` data rows, every column as text (or only `columns`); a
+        block's index is its rows' place under the header. A CSV row with the wrong number of
+        fields is left out and added to `problems`. A file with no data rows is refused."""
+        if self.encoding == XLSX:
+            reader = xlsx_blocks(self.path, self.headers, rows, columns)
+        else:
+            reader = csv_blocks(self.path, self.headers, self.encoding, self.delimiter, rows, columns, problems)
+        empty = True
+        for block in reader:
+            empty = False
+            yield block
+        if empty and not (problems and problems.problems):
+            raise _refuse(self.path, "文件只有表头，没有数据行", "The file has a header but no data rows")
 
 
 def _refuse(path: Path, zh: str, en: str) -> InputFileError:
     return InputFileError(zh, en, file=path)
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:SNIFF_BYTES]:
-        raise _refuse(path, "这是二进制文件，不是 CSV 或 Excel 表格", "This is a binary file, not a CSV or Excel table")
-    for encoding in TEXT_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        sample = text[:SNIFF_BYTES]
-        if sum(ch in CONTROL_CHARS for ch in sample) > len(sample) / 100:
-            break
-        return text, "utf-8" if encoding == "utf-8-sig" else encoding
-    raise _refuse(
-        path,
-        "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel（.xlsx）",
-        "Unknown text encoding: save the file as CSV in UTF-8 or GBK, or as Excel (.xlsx)",
-    )
+def _check_size(path: Path, limits: ImportLimits) -> int:
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise _refuse(path, f"文件为 {size / MB:.0f} MB，超过导入上限 {limits.max_bytes / MB:.0f} MB（{MAX_BYTES_ENV}）",
+                      f"The file is {size / MB:.0f} MB, over the import limit of {limits.max_bytes / MB:.0f} MB "
+                      f"({MAX_BYTES_ENV})")
+    return size
 
 
-def _sniff_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
-
-
-def _check_unpacked_size(path: Path, data: bytes, limits: ImportLimits) -> None:
+def _check_unpacked_size(path: Path, source, limits: ImportLimits) -> None:
     """A workbook's parts, unpacked, within the limit: read from the zip directory, before parsing."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(source) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise _refuse(path, "Excel 文件已损坏或无法读取", f"The Excel file is damaged or unreadable ({exc})") from None
@@ -85,68 +86,130 @@ def _check_unpacked_size(path: Path, data: bytes, limits: ImportLimits) -> None:
 
 
 def read_within_limits(path: Path, limits: ImportLimits | None = None) -> bytes:
-    """The file's bytes, if it is within the import limits: its size, and for a workbook its
-    parts unpacked (both checked before anything is parsed)."""
+    """A small file's bytes (the people file), if within the import limits: its size, and for
+    a workbook its parts unpacked (both checked before anything is parsed)."""
     limits = limits or ImportLimits.from_environment()
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise _refuse(path, f"文件为 {size / MB:.0f} MB，超过导入上限 {limits.max_bytes / MB:.0f} MB（{MAX_BYTES_ENV}）",
-                      f"The file is {size / MB:.0f} MB, over the import limit of {limits.max_bytes / MB:.0f} MB "
-                      f"({MAX_BYTES_ENV})")
+    _check_size(path, limits)
     data = path.read_bytes()
     if data.startswith(XLSX_MAGIC):
-        _check_unpacked_size(path, data, limits)
+        _check_unpacked_size(path, io.BytesIO(data), limits)
     return data
 
 
-def _read_xlsx(path: Path, data: bytes) -> pd.DataFrame:
-    try:
-        return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _refuse(path, "Excel 文件已损坏或无法读取", f"The Excel file is damaged or unreadable ({exc})") from None
+@dataclass
+class _TextScan:
+    """What one pass over a text file finds: its hash, its lines, and the encoding that reads it."""
+    sha256: str
+    lines: int
+    blank: bool
+    encoding: str | None
+    sample: str
 
 
-def _read_csv(path: Path, text_utf8: bytes, delimiter: str) -> pd.DataFrame:
+def _scan_text(path: Path) -> _TextScan:
+    """Hash the file, count its lines and try each encoding on it, a piece at a time."""
+    digest, lines, blank = hashlib.sha256(), 0, True
+    decoders = {name: codecs.getincrementaldecoder(name)() for name in TEXT_ENCODINGS}
+    samples = dict.fromkeys(TEXT_ENCODINGS, "")
+    with open(path, "rb") as handle:
+        first = True
+        while piece := handle.read(PIECE_BYTES):
+            if first and b"\x00" in piece[:SNIFF_BYTES]:
+                raise _refuse(path, "这是二进制文件，不是 CSV 或 Excel 表格",
+                              "This is a binary file, not a CSV or Excel table")
+            if first and piece.startswith(UTF8_BOM):
+                piece_for_text = piece[len(UTF8_BOM):]
+            else:
+                piece_for_text = piece
+            first = False
+            digest.update(piece)
+            lines += piece.count(b"\n")
+            blank = blank and not piece.strip()
+            for name in list(decoders):
+                try:
+                    text = decoders[name].decode(piece_for_text)
+                except UnicodeDecodeError:
+                    del decoders[name]
+                    continue
+                if len(samples[name]) < SNIFF_BYTES:
+                    samples[name] += text[:SNIFF_BYTES]
+    for name in TEXT_ENCODINGS:  # the first that reads the whole file, and reads it as text
+        if name in decoders:
+            try:
+                decoders[name].decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            sample = samples[name][:SNIFF_BYTES]
+            if sum(ch in CONTROL_CHARS for ch in sample) <= len(sample) / 100:
+                return _TextScan(digest.hexdigest(), lines, blank, name, sample)
+            break
+    return _TextScan(digest.hexdigest(), lines, blank, None, "")
+
+
+def _sniff_delimiter(sample: str) -> str:
+    first_line = sample.split("\n", 1)[0]
     try:
-        return pd.read_csv(
-            io.BytesIO(text_utf8), dtype=str, sep=delimiter, engine="pyarrow", keep_default_na=False,
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while piece := handle.read(PIECE_BYTES):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def _open_xlsx(path: Path, limits: ImportLimits) -> TableFile:
+    _check_unpacked_size(path, path, limits)
+    return TableFile(path=path, sha256=_file_sha256(path), encoding=XLSX, delimiter=None, headers=xlsx_headers(path))
+
+
+def _open_csv(path: Path, limits: ImportLimits) -> TableFile:
+    scan = _scan_text(path)
+    if scan.blank:
+        raise _refuse(path, "文件为空", "The file is empty")
+    if scan.lines > limits.max_rows + 1:  # counted before parsing: the header and a last newline aside
+        raise _refuse(path, f"文件有约 {scan.lines} 行，超过导入上限 {limits.max_rows} 行（{MAX_ROWS_ENV}）",
+                      f"The file has about {scan.lines} rows, over the import limit of {limits.max_rows} "
+                      f"({MAX_ROWS_ENV})")
+    if scan.encoding is None:
+        raise _refuse(
+            path,
+            "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel（.xlsx）",
+            "Unknown text encoding: save the file as CSV in UTF-8 or GBK, or as Excel (.xlsx)",
         )
-    except Exception:  # pyarrow refuses ragged rows and odd quoting; the C parser says where
-        try:
-            return pd.read_csv(io.BytesIO(text_utf8), dtype=str, sep=delimiter, keep_default_na=False)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise _refuse(path, "CSV 文件格式错误，无法解析", f"The CSV file is malformed: {exc}") from None
+    delimiter = _sniff_delimiter(scan.sample)
+    try:
+        headers = csv_headers(path, scan.encoding, delimiter)
+    except csv.Error as exc:
+        raise _refuse(path, "CSV 文件格式错误，无法解析", f"The CSV file is malformed: {exc}") from None
+    return TableFile(path=path, sha256=scan.sha256, encoding=scan.encoding, delimiter=delimiter, headers=headers)
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Read a CSV or XLSX file as text columns; refuse empty, binary or undecodable files."""
+def open_table(path: str | Path) -> TableFile:
+    """Check and open a CSV or XLSX file: within the limits, not empty, binary or undecodable,
+    with a header. Its rows are read later, a block at a time (TableFile.blocks)."""
     path = Path(path)
     if not path.is_file():
         raise _refuse(path, "文件不存在", "The file does not exist")
     limits = ImportLimits.from_environment()
-    data = read_within_limits(path, limits)
-    if not data.strip():
+    if _check_size(path, limits) == 0:
         raise _refuse(path, "文件为空", "The file is empty")
-    digest = hashlib.sha256(data).hexdigest()
-    if data.startswith(XLSX_MAGIC):
-        frame, encoding, delimiter = _read_xlsx(path, data), "xlsx", None
-    elif path.suffix.lower() in {".xlsx", ".xlsm"}:
+    with open(path, "rb") as handle:
+        magic = handle.read(len(XLSX_MAGIC))
+    if magic == XLSX_MAGIC:
+        return _open_xlsx(path, limits)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
         raise _refuse(path, "扩展名为 .xlsx，但内容不是 Excel 文件", "The name ends in .xlsx but the file is not Excel")
-    else:
-        lines = data.count(b"\n")
-        if lines > limits.max_rows + 1:  # counted before parsing: the header and a last newline aside
-            raise _refuse(path, f"文件有约 {lines} 行，超过导入上限 {limits.max_rows} 行（{MAX_ROWS_ENV}）",
-                          f"The file has about {lines} rows, over the import limit of {limits.max_rows} "
-                          f"({MAX_ROWS_ENV})")
-        text, encoding = _decode(path, data)
-        delimiter = _sniff_delimiter(text)
-        utf8 = data if encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") else text.encode("utf-8")
-        frame = _read_csv(path, utf8, delimiter)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.replace("", pd.NA) if len(frame) else frame
-    if frame.empty:
-        raise _refuse(path, "文件只有表头，没有数据行", "The file has a header but no data rows")
-    return RawTable(path=path, frame=frame, sha256=digest, encoding=encoding, delimiter=delimiter)
+    return _open_csv(path, limits)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A small table read whole (every column as text): a convenience over open_table."""
+    return pd.concat(list(open_table(path).blocks()))
 
 
 def parse_dates(values: pd.Series) -> pd.Series:

@@ -1,7 +1,9 @@
-"""Work-order logs (服务工单): map the columns, convert and check every value, and return
-the canonical table the KPIs use — or refuse the whole file, naming rows and columns."""
+"""Work-order logs (服务工单): map the columns, convert and check every value, and give the
+canonical table the KPIs use, a block at a time — or refuse the whole file, naming rows and
+columns."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +12,9 @@ import pandas as pd
 from ..domain import WORK_ORDER_COLUMNS
 from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
+from .checks import DuplicateFinder, ProblemList
 from .mappings import WorkOrderMapping, load_mapping_file
-from .reading import MAX_PROBLEMS_COLLECTED, RawTable, find_column, parse_dates, read_table
+from .reading import BLOCK_ROWS, TableFile, find_column, open_table, parse_dates
 
 DATE_FIELDS = ("opened_at", "closed_at", "due_at")
 BOOLEAN_FIELDS = ("is_complaint", "resolved", "first_visit_fix", "complaint_satisfied")
@@ -22,15 +25,24 @@ def load_mapping(path: Path | None = None) -> WorkOrderMapping:
     return load_mapping_file(path or mappings_dir() / "work_orders.yaml", WorkOrderMapping)
 
 
-@dataclass(frozen=True)
-class WorkOrderImport:
-    table: RawTable
-    orders: pd.DataFrame   # canonical columns (WORK_ORDER_COLUMNS)
-    source_columns: dict[str, str]
-
-
-def _bad_rows(raw: RawTable, mask: pd.Series) -> list[int]:
-    return [raw.file_row(i) for i in mask.to_numpy().nonzero()[0][:MAX_PROBLEMS_COLLECTED]]
+def _source_columns(table: TableFile, mapping: WorkOrderMapping) -> dict[str, str]:
+    """Each field's column in the file; refused if a required field has none."""
+    source: dict[str, str] = {}
+    missing = []
+    for field_name, names in mapping.columns.items():
+        column = find_column(table.headers, names)
+        if column is not None:
+            source[field_name] = column
+        elif field_name in mapping.required:
+            missing.append(Problem(
+                zh=f"缺少必需的列（可用列名：{'、'.join(names)}）",
+                en=f"required column missing (accepted headers: {', '.join(names)})",
+                row=1, column=names[0],
+            ))
+    if missing:
+        raise InputFileError("工单文件缺少必需的列，未导入", "The work-order file lacks required columns; nothing was imported",
+                             file=table.path, problems=missing)
+    return source
 
 
 def _to_boolean(values: pd.Series, mapping: WorkOrderMapping) -> tuple[pd.Series, pd.Series]:
@@ -42,29 +54,9 @@ def _to_boolean(values: pd.Series, mapping: WorkOrderMapping) -> tuple[pd.Series
     return result, bad
 
 
-def read_work_orders(path: str | Path, mapping: WorkOrderMapping | None = None) -> WorkOrderImport:
-    mapping = mapping or load_mapping()
-    raw = read_table(path)
-    frame = raw.frame
-    headers = list(frame.columns)
-
-    source: dict[str, str] = {}
-    missing = []
-    for field_name, names in mapping.columns.items():
-        column = find_column(headers, names)
-        if column is not None:
-            source[field_name] = column
-        elif field_name in mapping.required:
-            missing.append(Problem(
-                zh=f"缺少必需的列（可用列名：{'、'.join(names)}）",
-                en=f"required column missing (accepted headers: {', '.join(names)})",
-                row=1, column=names[0],
-            ))
-    if missing:
-        raise InputFileError("工单文件缺少必需的列，未导入", "The work-order file lacks required columns; nothing was imported",
-                             file=raw.path, problems=missing)
-
-    problems: list[Problem] = []
+def _convert(frame: pd.DataFrame, mapping: WorkOrderMapping, source: dict[str, str],
+             problems: ProblemList) -> pd.DataFrame:
+    """One block of the file in the canonical columns, each value converted and checked."""
     orders = pd.DataFrame(index=frame.index)
     for field_name in TEXT_FIELDS:
         if field_name in source:
@@ -77,39 +69,60 @@ def read_work_orders(path: str | Path, mapping: WorkOrderMapping | None = None) 
             continue
         text = frame[source[field_name]]
         parsed = parse_dates(text)
-        bad = text.notna() & parsed.isna()
-        for row in _bad_rows(raw, bad):
-            problems.append(Problem(zh="日期时间无法识别", en="date/time cannot be read", row=row, column=source[field_name]))
+        problems.rows(text.notna() & parsed.isna(), "日期时间无法识别", "date/time cannot be read", source[field_name])
         orders[field_name] = parsed
     for field_name in BOOLEAN_FIELDS:
         if field_name not in source:
             orders[field_name] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
             continue
         values, bad = _to_boolean(frame[source[field_name]], mapping)
-        for row in _bad_rows(raw, bad):
-            problems.append(Problem(zh="应为 是/否", en="expected yes/no (是/否)", row=row, column=source[field_name]))
+        problems.rows(bad, "应为 是/否", "expected yes/no (是/否)", source[field_name])
         orders[field_name] = values
-
     for field_name in mapping.required:
-        for row in _bad_rows(raw, frame[source[field_name]].isna()):
-            problems.append(Problem(zh="必填项为空", en="required value is empty", row=row, column=source[field_name]))
-
-    duplicated = orders["order_id"].duplicated(keep=False) & orders["order_id"].notna()
-    for row in _bad_rows(raw, duplicated):
-        problems.append(Problem(zh="工单号重复", en="duplicate work-order id", row=row, column=source["order_id"]))
-
+        problems.rows(frame[source[field_name]].isna(), "必填项为空", "required value is empty", source[field_name])
     before_open = orders["closed_at"].notna() & orders["opened_at"].notna() & (orders["closed_at"] < orders["opened_at"])
-    for row in _bad_rows(raw, before_open):
-        problems.append(Problem(zh="完成时间早于受理时间", en="closed before it was opened",
-                                row=row, column=source.get("closed_at")))
-
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-        raise InputFileError(
-            f"工单文件有 {len(problems)} 处错误，未导入任何数据",
-            f"The work-order file has {len(problems)} errors; nothing was imported",
-            file=raw.path, problems=problems,
-        )
+    problems.rows(before_open, "完成时间早于受理时间", "closed before it was opened", source.get("closed_at"))
     for field_name in ("is_complaint", "resolved", "first_visit_fix"):
-        orders[field_name] = orders[field_name].astype(bool)
-    return WorkOrderImport(table=raw, orders=orders[list(WORK_ORDER_COLUMNS)], source_columns=source)
+        orders[field_name] = orders[field_name].fillna(False).astype(bool)
+    return orders[list(WORK_ORDER_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class WorkOrderImport:
+    """A work-order log, opened and its columns found. Its orders are read, converted and
+    checked a block at a time (`blocks`): an import of any size holds a block, not the file."""
+    table: TableFile
+    mapping: WorkOrderMapping
+    source_columns: dict[str, str]
+
+    def blocks(self, rows: int = BLOCK_ROWS) -> Iterator[pd.DataFrame]:
+        """The orders in canonical columns (WORK_ORDER_COLUMNS), block by block, while every
+        value so far is good. At the first problem nothing more is yielded: the file is read
+        on to name every problem (up to a full list), then refused with InputFileError."""
+        problems = ProblemList(self.table.path, "工单文件", "work-order file")
+        duplicates = DuplicateFinder()
+        for frame in self.table.blocks(rows, problems=problems):
+            problems.read(frame)
+            orders = _convert(frame, self.mapping, self.source_columns, problems)
+            duplicates.add(orders["order_id"])
+            if problems.full:
+                break
+            if not problems.problems:
+                yield orders
+        if not problems.full:
+            id_column = self.source_columns["order_id"]
+            ids_again = (block[id_column].str.strip() for block in self.table.blocks(rows, columns=[id_column]))
+            problems.rows(pd.Series(True, index=duplicates.rows(ids_again)), "工单号重复", "duplicate work-order id",
+                          id_column)
+        problems.raise_if_any()
+
+    def read_all(self) -> pd.DataFrame:
+        """Every order in one frame: for files small enough to hold, and for the KPIs."""
+        return pd.concat(list(self.blocks()), ignore_index=True)
+
+
+def read_work_orders(path: str | Path, mapping: WorkOrderMapping | None = None) -> WorkOrderImport:
+    """Open a work-order log and find its columns; its rows are read when imported."""
+    mapping = mapping or load_mapping()
+    table = open_table(path)
+    return WorkOrderImport(table=table, mapping=mapping, source_columns=_source_columns(table, mapping))

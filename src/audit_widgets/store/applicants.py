@@ -1,6 +1,7 @@
 """Applicants and the files imported for them (work orders, survey responses)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -43,15 +44,16 @@ def _driver_column(column: pd.Series, dialect: str) -> list:
     return column.astype(object).where(column.notna(), None).tolist()
 
 
-def _driver_rows(table, frame: pd.DataFrame, dialect, **constants) -> tuple[str, list[tuple]]:
+def _driver_rows(table, frame: pd.DataFrame, dialect, **constants) -> tuple[str, Iterator[tuple]]:
     """An INSERT of a frame's rows (and the same `constants` in each) and its rows, as one
     executemany of the driver takes them: the ORM's per-row work would dominate a
-    million-row import."""
+    million-row import. The rows are made one by one as the driver takes them: a step's
+    100,000 tuples alive at once cost the garbage collector seconds."""
     names = [*constants, *frame.columns]
     columns = [[value] * len(frame) for value in constants.values()]
     columns += [_driver_column(frame[name], dialect.name) for name in frame.columns]
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", list(zip(*columns))
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", zip(*columns)
 
 
 class ApplicantStore(StoreBase):
@@ -119,48 +121,59 @@ class ApplicantStore(StoreBase):
                      "rows": record.rows}, applicant=record.applicant_id)
 
     def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport) -> dict:
-        """Replace the applicant's work orders with the parsed file, all or nothing. Written in
-        steps of INSERT_BATCH_ROWS rows, each its own short transaction, so that nobody else's
-        write waits long; the rows count only once the last step marks the import complete
-        (readers see the old rows until then, and a failed or killed import never counts)."""
-        orders = parsed.orders
+        """Replace the applicant's work orders with the parsed file, all or nothing. The file is
+        read, checked and written a step of INSERT_BATCH_ROWS rows at a time, each step its own
+        short transaction, so that memory follows the step, not the file, and nobody else's
+        write waits long. The rows count only once the last step marks the import complete
+        (readers see the old rows until then); a bad, failed or killed import never counts, and
+        its rows and record are removed."""
         self._clear_unfinished_imports(applicant_id)
         with self._writing_session("imports", applicant=applicant_id) as session:
-            record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders",
-                                         len(orders), {"columns": parsed.source_columns}, complete=False)
+            record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders", 0,
+                                         {"columns": parsed.source_columns}, complete=False)
             import_id, sha256 = record.id, record.sha256
         try:
-            self._write_in_steps(applicant_id, orders, import_id)
+            rows = self._write_in_steps(applicant_id, parsed.blocks(INSERT_BATCH_ROWS), import_id)
             with self._writing_session("imports", applicant=applicant_id) as session:
                 record = self._row(session, models.ImportRecord, import_id)
                 self._refuse_import_if_locked(session, applicant_id, "work_orders")  # a sign-off meanwhile
-                record.complete = True
+                record.rows, record.complete = rows, True
                 self._trail_import(session, record)
         except BaseException:
             self._clear_unfinished_imports(applicant_id)
             raise
         self._clear_replaced_imports(applicant_id, "work_orders")
-        return {"import_id": import_id, "rows": len(orders), "sha256": sha256}
+        return {"import_id": import_id, "rows": rows, "sha256": sha256}
 
-    def _write_in_steps(self, applicant_id: str, orders: pd.DataFrame, import_id: int) -> None:
-        """Each step of INSERT_BATCH_ROWS rows its own write. The next step's rows are converted
-        in a thread while SQLite writes this step's (the driver lets go of the GIL meanwhile)."""
-        chunks = [orders.iloc[start:start + INSERT_BATCH_ROWS] for start in range(0, len(orders), INSERT_BATCH_ROWS)]
+    def _write_in_steps(self, applicant_id: str, blocks: Iterator[pd.DataFrame], import_id: int) -> int:
+        """Each block its own write; returns the rows written. The next block is read, checked
+        and converted in a thread while SQLite writes this one (the driver lets go of the GIL
+        meanwhile); one block ahead, never more, so memory stays flat."""
         prepare = partial(_driver_rows, models.WorkOrder.__table__, dialect=self.engine.dialect, import_id=import_id)
-        if not chunks:
-            return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as converter:
-            pending = converter.submit(prepare, chunks[0])
-            for following in [*chunks[1:], None]:  # one step ahead, never more: memory stays flat
-                statement, rows = pending.result()
-                if following is not None:
-                    pending = converter.submit(prepare, following)
+
+        def next_step() -> tuple[int, str, Iterator[tuple]] | None:
+            block = next(blocks, None)
+            return None if block is None else (len(block), *prepare(block))
+
+        written = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as reader:
+            pending = reader.submit(next_step)
+            while (step := pending.result()) is not None:
+                pending = reader.submit(next_step)
+                count, statement, rows = step
                 with self._writing_session("imports", applicant=applicant_id) as session:
-                    session.connection().exec_driver_sql(statement, rows)
+                    # the driver's own cursor: SQLAlchemy would want the rows as a list first
+                    session.connection().connection.driver_connection.cursor().executemany(statement, rows)
+                written += count
+        return written
 
     def _clear_unfinished_imports(self, applicant_id: str) -> None:
-        """Remove the rows of the applicant's imports that never completed (failed, or killed)."""
+        """Remove the imports of the applicant that never completed (refused, failed or killed):
+        their rows, then their records, which no trail entry names."""
         self._delete_work_orders_of(applicant_id, models.ImportRecord.complete.is_(False))
+        with self._writing_session("imports", applicant=applicant_id) as session:
+            session.execute(delete(models.ImportRecord).where(models.ImportRecord.applicant_id == applicant_id,
+                                                              models.ImportRecord.complete.is_(False)))
 
     def _clear_replaced_imports(self, applicant_id: str, kind: str) -> None:
         """Remove the rows of the imports the newest complete one replaced (their records stay)."""
