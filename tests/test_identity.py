@@ -71,3 +71,31 @@ def test_the_overview_shows_each_stage_and_links_to_the_copies(team, db_url, sch
     assert row["mine"] and row["statuses"]["application"] == "recorded"
     assert row["statuses"]["planning"] == "ready" and row["statuses"]["contract"] == "waiting"
     assert f"href='{team}/02_review_and_planning.ipynb'" in table.table.value and "★" in table.table.value
+
+
+def _banners(widget) -> str:
+    import html
+    return html.unescape(" ".join(c.value for c in widget.children if isinstance(getattr(c, "value", None), str)))
+
+
+def test_a_form_the_person_may_not_write_is_read_only_and_says_why(team, db_url):
+    """A new auditor sees at once what is not theirs to do, instead of learning it from a
+    refusal after filling the form in (issue 12 §1)."""
+    member = StageNotebook("planning", team, database_url=db_url, auditor="A01")  # on the team, not its leader
+    review, panel, plan = member.stage_widgets()
+    assert review.read_only and review.record_button.disabled and plan.read_only and plan.save_button.disabled
+    assert "只读：A01" in _banners(review) and "may not 'review'" in _banners(review)
+    assert all(picker.disabled for picker in panel.pickers.values())
+    leader = StageNotebook("planning", team, database_url=db_url, auditor="A02")
+    review, panel, plan = leader.stage_widgets()
+    assert review.read_only and not plan.read_only  # the leader plans the audit, the programme is the manager's
+
+    manager = StageNotebook("system_audit", team, database_url=db_url, auditor="P01")
+    assert all(checklist.read_only for checklist in manager.stage_widgets())  # answers are the team's
+    assert not StageSummary(manager).may_sign
+    for person, signs in (("A01", False), ("A02", True)):
+        book = StageNotebook("system_audit", team, database_url=db_url, auditor=person)
+        checklists = book.stage_widgets()
+        assert checklists and not any(checklist.read_only for checklist in checklists)
+        summary = StageSummary(book)
+        assert summary.may_record and summary.may_sign == signs

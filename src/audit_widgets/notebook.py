@@ -224,11 +224,13 @@ def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str 
                                 scheme_dir: str | None = None, auditor: str | None = None) -> None:
     """11_complaints_and_appeals: every complaint and appeal, and the forms to handle them.
     Batch: the same lists as a read-only document."""
+    from .widgets.base import permission_refusal
     from .widgets.complaints import ComplaintsAndAppeals
     scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
     workbench = Workbench(database_url, scheme, find_identity(auditor))
-    known = workbench.actor in {a.id for a in workbench.auditors()}
-    panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch" or not known)
+    # an unknown person, or one who may not handle complaints, may look but not write
+    panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch"
+                                 or permission_refusal(workbench, "complaints", None) is not None)
     if mode == "batch":
         from .widgets.static import offline, static_html
         with offline():

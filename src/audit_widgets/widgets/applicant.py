@@ -57,6 +57,7 @@ class ApplicantForm(BoundWidget):
     """Edits are checked as they are typed; only a complete, valid form is written."""
 
     edits = "applicant"
+    writes = "applicant"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

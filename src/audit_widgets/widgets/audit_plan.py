@@ -29,6 +29,7 @@ def _lines(text: str, fields: int) -> list[list[str]]:
 
 class AuditPlanForm(BoundWidget):
     edits = "audit_plan"
+    writes = "audit_plan"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

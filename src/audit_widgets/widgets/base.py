@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 import ipywidgets as widgets
 
-from ..errors import WorkbenchError
+from ..errors import PermissionDenied, WorkbenchError
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
 
@@ -63,6 +63,17 @@ def unobserved(handler: Callable, *controls: widgets.ValueWidget) -> Iterator[No
             control.observe(handler, names="value")
 
 
+def permission_refusal(workbench: Workbench, action: str | None, application_id: int | None) -> PermissionDenied | None:
+    """Why the acting person may not write `action` on the audit; None if they may (or it writes nothing)."""
+    if action is None:
+        return None
+    try:
+        workbench.require(action, application_id)
+    except PermissionDenied as exc:
+        return exc
+    return None
+
+
 class BoundWidget(widgets.VBox):
     """A widget bound to one applicant's application in the store.
 
@@ -73,6 +84,9 @@ class BoundWidget(widgets.VBox):
     # The kind of record this widget edits (a procedure_stages.locks entry): the scheme says
     # which stage's sign-off makes it read-only. None: the widget edits nothing lockable.
     edits: str | None = None
+    # The scheme `permissions` action its writes need: a person without it sees the form
+    # read-only, and why, before filling anything in. None: the widget writes nothing.
+    writes: str | None = None
 
     def __init__(self, workbench: Workbench, applicant_id: str, application_id: int | None = None,
                  read_only: bool = False, **kwargs):
@@ -83,7 +97,8 @@ class BoundWidget(widgets.VBox):
         self.application_id = (application_id or workbench.current_application(applicant_id)
                                 or workbench.open_application(applicant_id))
         self.view_only = read_only  # batch, or an unknown person: nothing at all may be written
-        self.read_only = read_only or self.locked
+        self.not_permitted = None if read_only else permission_refusal(workbench, self.writes, self.application_id)
+        self.read_only = read_only or self.locked or self.not_permitted is not None
         self.message = widgets.HTML()
 
     # True for widgets built on the stage's evaluation (KPIs, survey): computed once per stage.
@@ -109,10 +124,15 @@ class BoundWidget(widgets.VBox):
         return stage is not None and self.workbench.is_signed(self.application_id, stage.id)
 
     def lock_banner(self) -> widgets.HTML:
-        if not self.locked:
-            return widgets.HTML()
-        name = self.lock_stage().name
-        return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 「{name}」已签署，只读 / signed off, read-only</div>')
+        """Why the widget is read-only, if it is: its stage is signed off, or the person may not write it."""
+        if self.locked:
+            name = self.lock_stage().name
+            return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 「{name}」已签署，只读 / signed off, read-only</div>')
+        if self.not_permitted is not None:
+            refusal = self.not_permitted
+            return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 只读：{html.escape(refusal.zh)}<br>'
+                                f"read-only: {html.escape(refusal.en)}</div>")
+        return widgets.HTML()
 
     def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
         try:

@@ -47,6 +47,7 @@ class CaseRow(widgets.HBox):
 
 class CaseSampleWidget(BoundWidget):
     edits = "case_sample"
+    writes = "evaluation"
     paged = True
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,

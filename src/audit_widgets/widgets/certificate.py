@@ -16,6 +16,7 @@ ISSUING = ("issue", "reissue")  # decisions that put a new certificate in the ho
 
 class CertificatePanel(BoundWidget):
     edits = "certificate"
+    writes = "certificate"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
@@ -55,8 +56,8 @@ class CertificatePanel(BoundWidget):
         status_head = widgets.HTML("<h4>暂停、撤销、注销 / status change</h4><p><small>恢复证书须在监督或特殊审核后由"
                                    "认证委员会决定（07）/ reinstatement is the committee's decision after an audit (07)"
                                    "</small></p>")
-        self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.issue_button, self.confirmation,
-                         self.details, self.history, status_head,
+        self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.lock_banner(), self.issue_button,
+                         self.confirmation, self.details, self.history, status_head,
                          widgets.HBox([self.to_status, self.reason]), widgets.HBox([self.on, self.decided_by]),
                          self.change_button, widgets.HTML("<h4>缩小范围 / scope reduction</h4>"), self.scope_domains,
                          self.scope_goods, self.scope_services, self.scope_reason, self.scope_button, self.message]

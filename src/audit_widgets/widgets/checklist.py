@@ -107,6 +107,7 @@ class ChecklistRow(widgets.HBox):
 
 class ChecklistWidget(BoundWidget):
     """The checklist of one method (5.1a … 5.2c) for one application."""
+    writes = "evaluation"
 
     def __init__(self, workbench, applicant_id: str, method: str, *, application_id: int | None = None,
                  read_only: bool = False, page_size: int = 20, items: list[ChecklistItem] | None = None,

@@ -11,6 +11,7 @@ from .base import LOCKED_STYLE, BoundWidget, message_html, unobserved
 
 class ContractForm(BoundWidget):
     edits = "contract"
+    writes = "review"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

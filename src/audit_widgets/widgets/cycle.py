@@ -15,6 +15,8 @@ from .base import LOCKED_STYLE, BoundWidget, message_html
 
 
 class CyclePanel(BoundWidget):
+    writes = "applicant"
+
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)
         self.timeline = widgets.HTML()
@@ -35,7 +37,7 @@ class CyclePanel(BoundWidget):
         self.open_button.on_click(lambda _: self.open_audit())
         for control in (self.audit_type, self.opened_on, self.reason, self.extend_domains):
             control.disabled = self.read_only
-        self.children = [widgets.HTML("<h3>认证历史 / certification history</h3>"), self.timeline,
+        self.children = [widgets.HTML("<h3>认证历史 / certification history</h3>"), self.lock_banner(), self.timeline,
                          widgets.HTML("<h4>按规则应变更 / due by rule</h4>"), self.due, self.apply_button,
                          widgets.HTML("<h4>下一次审核 / next audit</h4>"),
                          widgets.HBox([self.audit_type, self.opened_on]), self.reason,

@@ -23,6 +23,7 @@ def gates_html(reasons: list) -> str:
 
 class DecisionWidget(BoundWidget):
     edits = "decision"
+    writes = "decision"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

@@ -11,6 +11,7 @@ from .base import CHOOSE, ERROR_STYLE, BoundWidget, message_html, table_html
 
 class FindingsWidget(BoundWidget):
     edits = "findings"
+    writes = "evaluation"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

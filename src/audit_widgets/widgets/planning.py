@@ -18,6 +18,7 @@ NOT_ON_TEAM = ("不参加", "")
 
 class PlanningPanel(BoundWidget):
     edits = "programme"
+    writes = "review"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

@@ -16,6 +16,7 @@ WIDE = widgets.Layout(width="560px")
 
 class ReviewForm(BoundWidget):
     edits = "review"
+    writes = "review"
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, application_id, read_only)

@@ -10,7 +10,7 @@ from ..errors import WorkbenchError
 from ..rules.completeness import GROUPS, Gap, grouped
 from ..stages import run_stage
 from ..store.signing import SIGNATURE_LABELS
-from .base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
+from .base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html, permission_refusal
 
 SIGNERS = {"team_leader": ("审查组长", "the team leader"), "decision_maker": ("参与决定的委员", "a deciding committee member")}
 
@@ -30,6 +30,11 @@ class StageSummary(widgets.VBox):
     def __init__(self, book):
         super().__init__()
         self.book = book
+        # Who may record and sign is shown on the buttons (the button names the signer), not
+        # learnt from a refusal.
+        self.may_record = not book.read_only and permission_refusal(
+            book.workbench, "stage_result", book.application_id) is None
+        self.may_sign = not book.read_only and permission_refusal(book.workbench, "sign_off", book.application_id) is None
         signer = SIGNERS[book.stage.signed_by]
         self.record_button = widgets.Button(description="记录本阶段结果 / record result", button_style="primary",
                                             layout=widgets.Layout(width="260px"))
@@ -53,9 +58,9 @@ class StageSummary(widgets.VBox):
         wb, application, stage = self.book.workbench, self.book.application_id, self.book.stage
         record = wb.stage_result(application, stage.id)
         signed = record is not None and record.signed
-        self.record_button.disabled = signed or self.book.read_only
-        self.sign_button.disabled = signed or record is None or self.book.read_only
-        self.reopen_box.layout.display = None if signed and not self.book.read_only else "none"
+        self.record_button.disabled = signed or not self.may_record
+        self.sign_button.disabled = signed or record is None or not self.may_sign
+        self.reopen_box.layout.display = None if signed and self.may_sign else "none"
         if record is None:
             self.state.value = message_html("本阶段尚未记录结果", "no result recorded yet", LOCKED_STYLE)
         elif record.redo_reason:

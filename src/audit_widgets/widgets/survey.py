@@ -18,6 +18,7 @@ AUTO = "auto"
 
 class SurveyPanel(BoundWidget):
     edits = "surveys"
+    writes = "imports"
     takes_evaluation = True
 
     def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
