@@ -107,6 +107,15 @@ def test_empty_file(refused, consumer, tmp_path):
     assert "empty.csv" in message and "文件为空" in message and "The file is empty" in message
 
 
+def test_a_header_without_rows(refused, consumer, orders, tmp_path):
+    header = ",".join(orders.columns)
+    for name, content in (("header.csv", header), ("header-newline.csv", header + "\n")):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        message = refused("import", "work-orders", "--applicant", consumer, path)
+        assert "没有数据行" in message and "no data rows" in message
+
+
 def test_binary_file(refused, consumer, tmp_path):
     path = tmp_path / "photo.csv"
     path.write_bytes(bytes(range(256)) * 10)
@@ -223,3 +232,28 @@ def test_a_workbook_with_blank_rows_names_rows_as_the_sheet_numbers_them(refused
     workbook.save(path)
     message = refused("import", "work-orders", "--applicant", consumer, path)
     assert "第 15 行 row 15" in message and "「受理时间」" in message
+
+
+def test_a_file_of_malformed_rows_is_named_up_to_the_full_list_and_not_read_on(refused, consumer, tmp_path):
+    from audit_widgets.imports.checks import MAX_PROBLEMS_COLLECTED
+    good = write_csv(work_order_log(50, seed=2), tmp_path / "good.csv").read_text(encoding="utf-8")
+    header, first = good.splitlines()[:2]
+    path = tmp_path / "trailing-commas.csv"  # every row has one field too many
+    path.write_text(header + "\n" + "".join(f"{first},\n" for _ in range(200_000)), encoding="utf-8")
+    message = refused("import", "work-orders", "--applicant", consumer, path)
+    assert f"至少有 {MAX_PROBLEMS_COLLECTED} 处错误" in message and "the header has 12" in message
+    stopped_at = int(message.split("checking stopped at row ")[1].split(")")[0])
+    assert MAX_PROBLEMS_COLLECTED < stopped_at < 200_000
+
+
+def test_a_file_changed_after_it_was_opened_is_not_imported(consumer, workbench, orders, tmp_path):
+    """The recorded hash is of the rows imported: a file rewritten between opening (and hashing)
+    and reading its rows is refused, and nothing of it stays."""
+    from audit_widgets.errors import InputFileError
+    from audit_widgets.imports.work_orders import read_work_orders
+    path = write_csv(orders, tmp_path / "orders.csv")
+    parsed = read_work_orders(path)
+    write_csv(orders.head(100), path)  # someone saves another version meanwhile
+    with pytest.raises(InputFileError, match="changed while it was being read"):
+        workbench.import_work_orders(consumer, parsed)
+    assert workbench.imports(consumer) == [] and workbench.work_orders(consumer).empty

@@ -38,7 +38,10 @@ def test_gbk_and_xlsx_give_the_same_rows_as_utf8(command, consumer, workbench, o
     xlsx = write_xlsx(orders_frame, tmp_path / "w.xlsx")
     assert command("import", "work-orders", "--applicant", consumer, xlsx).exit_code == 0
     pd.testing.assert_frame_equal(workbench.work_orders(consumer), utf8)
-    assert [i.encoding for i in workbench.imports(consumer)] == ["utf-8", "gb18030", "xlsx"]
+    excel_utf8 = write_csv(orders_frame, tmp_path / "bom.csv", encoding="utf-8-sig")  # Excel's "CSV UTF-8"
+    assert command("import", "work-orders", "--applicant", consumer, excel_utf8).exit_code == 0
+    pd.testing.assert_frame_equal(workbench.work_orders(consumer), utf8)
+    assert [i.encoding for i in workbench.imports(consumer)] == ["utf-8", "gb18030", "xlsx", "utf-8"]
 
 
 def test_wjx_xlsx_survey_import(command, consumer, workbench, scheme, tmp_path):
@@ -91,6 +94,7 @@ def test_applicant_commands(command, workbench, tmp_path):
 def test_a_file_read_in_blocks_gives_the_rows_read_whole(orders_frame, tmp_path):
     from audit_widgets.imports.work_orders import read_work_orders
     orders_frame.loc[3, "问题类别"] = "第一行\n第二行"  # a quoted line break inside a cell
+    orders_frame["备注\n（内部）"] = "—"  # and one inside a header
     parsed = read_work_orders(write_csv(orders_frame, tmp_path / "o.csv"))
     whole = parsed.read_all()
     blocks = list(parsed.blocks(rows=70))
@@ -98,3 +102,12 @@ def test_a_file_read_in_blocks_gives_the_rows_read_whole(orders_frame, tmp_path)
     pd.testing.assert_frame_equal(pd.concat(blocks, ignore_index=True), whole)
     assert whole.loc[3, "issue"] == "第一行\n第二行" and len(whole) == 600
     assert list(whole["order_id"]) == list(orders_frame["工单号"])
+
+
+def test_a_workbook_cell_that_means_no_value_is_empty(orders_frame, tmp_path):
+    """#N/A from a lookup, or N/A typed into an optional column, is an empty cell (as pandas read it)."""
+    from audit_widgets.imports.work_orders import read_work_orders
+    orders_frame.loc[2, "投诉处理满意"] = "#N/A"
+    orders_frame.loc[5, "投诉处理满意"] = "N/A"
+    orders = read_work_orders(write_xlsx(orders_frame, tmp_path / "o.xlsx")).read_all()
+    assert orders.loc[[2, 5], "complaint_satisfied"].isna().all()

@@ -5,8 +5,11 @@ errors name the row a person sees, even after a skipped row)."""
 from __future__ import annotations
 
 import csv
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import openpyxl
@@ -19,6 +22,12 @@ from .checks import HEADER_ROW, ProblemList
 
 CSV_READ_BYTES = 4 * 1024 * 1024  # pyarrow parses this much at a time
 FIRST_DATA_ROW = HEADER_ROW + 1
+# Workbook cells that mean "no value", as pandas' read_excel took them: a lookup's #N/A, or
+# N/A typed in an optional column, is an empty cell, not a bad value.
+XLSX_EMPTY_MARKERS = frozenset({
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
+    "NULL", "NaN", "None", "n/a", "nan", "null",
+})
 
 
 def unique_headers(names: list) -> list[str]:
@@ -37,7 +46,8 @@ def unique_headers(names: list) -> list[str]:
 
 # --- CSV ---------------------------------------------------------------------------------------
 def csv_headers(path: Path, encoding: str, delimiter: str) -> list[str]:
-    with open(path, encoding=encoding, newline="") as handle:
+    # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark, which is not part of a name
+    with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as handle:
         return unique_headers(next(csv.reader(handle, delimiter=delimiter), []))
 
 
@@ -49,14 +59,16 @@ def csv_blocks(path: Path, headers: list[str], encoding: str, delimiter: str, ro
 
     def skip_malformed(row) -> str:
         malformed.append(row.number)
-        if problems is not None:
+        if problems is not None and not problems.full:
+            problems.last_row_read = row.number
             problems.add(Problem(zh=f"该行有 {row.actual_columns} 个字段，表头有 {row.expected_columns} 列",
                                  en=f"the row has {row.actual_columns} fields, the header has "
                                     f"{row.expected_columns}", row=row.number))
         return "skip"
 
     options = dict(
-        read_options=pa_csv.ReadOptions(column_names=headers, skip_rows=1, block_size=CSV_READ_BYTES,
+        # the header is skipped as a CSV row (a quoted name may hold a line break), not a line
+        read_options=pa_csv.ReadOptions(column_names=headers, skip_rows_after_names=1, block_size=CSV_READ_BYTES,
                                         use_threads=False, encoding=encoding),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                           invalid_row_handler=skip_malformed),
@@ -74,6 +86,8 @@ def csv_blocks(path: Path, headers: list[str], encoding: str, delimiter: str, ro
                     yield _arrow_block(pending.slice(0, rows), position, malformed)
                     position += rows
                     pending = pending.slice(rows)
+                if problems is not None and problems.full:
+                    return  # a file of malformed rows: enough are named
         except pa.ArrowInvalid as exc:
             raise InputFileError("CSV 文件格式错误，无法解析", f"The CSV file is malformed: {exc}", file=path) from None
     if pending.num_rows:
@@ -120,30 +134,38 @@ def _cell_text(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
-    return text if text else None
+    return None if not text or text in XLSX_EMPTY_MARKERS else text
 
 
 def xlsx_blocks(path: Path, headers: list[str], rows: int, columns: list[str] | None) -> Iterator[pd.DataFrame]:
     """The first sheet's rows in blocks of `rows`. Blank rows are skipped, but the rows keep
     their sheet numbers; cells right of the last header are not read."""
-    width = len(headers)
     workbook, sheet = _open_sheet(path)
     try:
-        values: list[list[str | None]] = []
-        indexes: list[int] = []
-        for number, row in enumerate(sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True), FIRST_DATA_ROW):
-            cells = [_cell_text(v) for v in row[:width]]
-            if not any(c is not None for c in cells):
-                continue
-            values.append(cells + [None] * (width - len(cells)))
-            indexes.append(number - FIRST_DATA_ROW)
-            if len(values) >= rows:
-                yield _text_block(values, indexes, headers, columns)
-                values, indexes = [], []
-        if values:
-            yield _text_block(values, indexes, headers, columns)
+        yield from _sheet_blocks(sheet, headers, rows, columns)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ElementTree.ParseError) as exc:
+        # damage further into the file than opening it reads
+        raise InputFileError("Excel 文件已损坏或无法读取", f"The Excel file is damaged or unreadable ({exc})",
+                             file=path) from None
     finally:
         workbook.close()
+
+
+def _sheet_blocks(sheet, headers: list[str], rows: int, columns: list[str] | None) -> Iterator[pd.DataFrame]:
+    width = len(headers)
+    values: list[list[str | None]] = []
+    indexes: list[int] = []
+    for number, row in enumerate(sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True), FIRST_DATA_ROW):
+        cells = [_cell_text(v) for v in row[:width]]
+        if not any(c is not None for c in cells):
+            continue
+        values.append(cells + [None] * (width - len(cells)))
+        indexes.append(number - FIRST_DATA_ROW)
+        if len(values) >= rows:
+            yield _text_block(values, indexes, headers, columns)
+            values, indexes = [], []
+    if values:
+        yield _text_block(values, indexes, headers, columns)
 
 
 def _text_block(values: list[list], indexes: list[int], headers: list[str], columns: list[str] | None) -> pd.DataFrame:

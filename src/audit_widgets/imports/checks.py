@@ -45,7 +45,7 @@ class ProblemList:
     def read(self, block: pd.DataFrame) -> None:
         """Note how far the file has been read (for the refusal, if reading stops early)."""
         if len(block):
-            self.last_row_read = file_row(block.index[-1])
+            self.last_row_read = max(self.last_row_read, file_row(block.index[-1]))
 
     def raise_if_any(self) -> None:
         if not self.problems:

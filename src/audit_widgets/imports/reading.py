@@ -43,6 +43,7 @@ class TableFile:
     encoding: str         # "xlsx" for workbooks
     delimiter: str | None
     headers: list[str]
+    stamp: tuple[int, int]  # size and modification time when opened (and hashed)
 
     def blocks(self, rows: int = BLOCK_ROWS, columns: list[str] | None = None,
                problems: ProblemList | None = None) -> Iterator[pd.DataFrame]:
@@ -59,6 +60,14 @@ class TableFile:
             yield block
         if empty and not (problems and problems.problems):
             raise _refuse(self.path, "文件只有表头，没有数据行", "The file has a header but no data rows")
+        if _stamp(self.path) != self.stamp:  # the rows read must be the file whose hash is recorded
+            raise _refuse(self.path, "文件在读取过程中被修改，未导入；请重新导入",
+                          "The file changed while it was being read; nothing was imported. Import it again")
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 def _refuse(path: Path, zh: str, en: str) -> InputFileError:
@@ -166,11 +175,14 @@ def _file_sha256(path: Path) -> str:
 
 
 def _open_xlsx(path: Path, limits: ImportLimits) -> TableFile:
+    stamp = _stamp(path)
     _check_unpacked_size(path, path, limits)
-    return TableFile(path=path, sha256=_file_sha256(path), encoding=XLSX, delimiter=None, headers=xlsx_headers(path))
+    return TableFile(path=path, sha256=_file_sha256(path), encoding=XLSX, delimiter=None, headers=xlsx_headers(path),
+                     stamp=stamp)
 
 
 def _open_csv(path: Path, limits: ImportLimits) -> TableFile:
+    stamp = _stamp(path)
     scan = _scan_text(path)
     if scan.blank:
         raise _refuse(path, "文件为空", "The file is empty")
@@ -184,12 +196,15 @@ def _open_csv(path: Path, limits: ImportLimits) -> TableFile:
             "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel（.xlsx）",
             "Unknown text encoding: save the file as CSV in UTF-8 or GBK, or as Excel (.xlsx)",
         )
+    if scan.lines == 0:  # one line, with no line break after it: a header at most
+        raise _refuse(path, "文件只有表头，没有数据行", "The file has a header but no data rows")
     delimiter = _sniff_delimiter(scan.sample)
     try:
         headers = csv_headers(path, scan.encoding, delimiter)
     except csv.Error as exc:
         raise _refuse(path, "CSV 文件格式错误，无法解析", f"The CSV file is malformed: {exc}") from None
-    return TableFile(path=path, sha256=scan.sha256, encoding=scan.encoding, delimiter=delimiter, headers=headers)
+    return TableFile(path=path, sha256=scan.sha256, encoding=scan.encoding, delimiter=delimiter, headers=headers,
+                     stamp=stamp)
 
 
 def open_table(path: str | Path) -> TableFile:

@@ -1,7 +1,7 @@
 """Applicants and the files imported for them (work orders, survey responses)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -145,7 +145,7 @@ class ApplicantStore(StoreBase):
         self._clear_replaced_imports(applicant_id, "work_orders")
         return {"import_id": import_id, "rows": rows, "sha256": sha256}
 
-    def _write_in_steps(self, applicant_id: str, blocks: Iterator[pd.DataFrame], import_id: int) -> int:
+    def _write_in_steps(self, applicant_id: str, blocks: Generator[pd.DataFrame, None, None], import_id: int) -> int:
         """Each block its own write; returns the rows written. The next block is read, checked
         and converted in a thread while SQLite writes this one (the driver lets go of the GIL
         meanwhile); one block ahead, never more, so memory stays flat."""
@@ -156,15 +156,18 @@ class ApplicantStore(StoreBase):
             return None if block is None else (len(block), *prepare(block))
 
         written = 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as reader:
-            pending = reader.submit(next_step)
-            while (step := pending.result()) is not None:
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as reader:
                 pending = reader.submit(next_step)
-                count, statement, rows = step
-                with self._writing_session("imports", applicant=applicant_id) as session:
-                    # the driver's own cursor: SQLAlchemy would want the rows as a list first
-                    session.connection().connection.driver_connection.cursor().executemany(statement, rows)
-                written += count
+                while (step := pending.result()) is not None:
+                    pending = reader.submit(next_step)
+                    count, statement, rows = step
+                    with self._writing_session("imports", applicant=applicant_id) as session:
+                        # the driver's own cursor: SQLAlchemy would want the rows as a list first
+                        session.connection().connection.driver_connection.cursor().executemany(statement, rows)
+                    written += count
+        finally:
+            blocks.close()  # the file is closed now, even after a failure, not when collected
         return written
 
     def _clear_unfinished_imports(self, applicant_id: str) -> None:
