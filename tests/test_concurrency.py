@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from audit_widgets.domain import Answer
+from audit_widgets.errors import ConflictError
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.checklist import ChecklistWidget
 
@@ -90,11 +91,13 @@ def test_a_busy_database_is_a_plain_message_and_the_value_waits_for_a_retry(open
     assert Workbench(db_url, scheme).answers(open_widget.application_id)[ITEM].result == "conform"
 
 
-def _import_in_a_process(db_url: str, csv: str, *, step_rows: int, die_after_steps: int | None = None):
+def _import_in_a_process(db_url: str, csv: str, *, step_rows: int, die_after_steps: int | None = None,
+                         pause_seconds: float = 0):
     """`audit-workbench import work-orders` as a separate process, in steps of `step_rows`;
-    with `die_after_steps`, it is killed (os._exit, as kill -9 would) after that many steps."""
+    with `die_after_steps`, it is killed (os._exit, as kill -9 would) after that many steps;
+    with `pause_seconds`, each step is that much slower (a large file on a slow machine)."""
     code = textwrap.dedent(f"""
-        import os
+        import os, time
         from audit_widgets.imports.work_orders import read_work_orders
         from audit_widgets.store import applicants
         from audit_widgets.store.repository import Workbench
@@ -104,6 +107,7 @@ def _import_in_a_process(db_url: str, csv: str, *, step_rows: int, die_after_ste
             if {die_after_steps!r} is not None and len(steps) == {die_after_steps!r}:
                 os._exit(9)
             steps.append(1)
+            time.sleep({pause_seconds!r})
             return plain(*args, **kwargs)
         applicants._driver_rows = counted
         print(Workbench({db_url!r}, actor="P01").import_work_orders("demo-consumer", read_work_orders({csv!r}))["rows"])
@@ -161,3 +165,31 @@ def test_the_store_refuses_a_version_issued_twice(auditor, consumer, db_path):
         connection.execute("INSERT INTO audit_trail (at, actor, action, entity, entity_id, detail) "
                            "VALUES ('2026-01-01', 'A02', 'answer', 'checklist_answer', ?, '{\"version\": 1}')",
                            (f"{application}:{ITEM}",))
+
+
+def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_url, db_path, scheme, tmp_path):
+    """Two people import the same applicant's work orders at once: the second is told plainly
+    that the first is running, and the first completes with every row."""
+    import time
+
+    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.imports.work_orders import read_work_orders
+    big = write_csv(work_order_log(3000, seed=11), tmp_path / "big.csv")
+    first = _import_in_a_process(db_url, str(big), step_rows=300, pause_seconds=0.5)
+    reader = Workbench(db_url, scheme, actor="P01")
+    while not _unfinished_imports(db_path):  # the first has begun writing
+        assert first.poll() is None, first.communicate()
+        time.sleep(0.1)
+    with pytest.raises(ConflictError, match="正在为「demo-consumer」导入工单") as refused:
+        reader.import_work_orders("demo-consumer", read_work_orders(write_csv(work_order_log(50, seed=1),
+                                                                               tmp_path / "small.csv")))
+    assert "import again once it has finished" in refused.value.render()
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert len(reader.work_orders("demo-consumer")) == int(out) and _unfinished_imports(db_path) == 0
+
+
+def _unfinished_imports(db_path) -> int:
+    import sqlite3
+    with sqlite3.connect(db_path) as connection:
+        return connection.execute("SELECT count(*) FROM imports WHERE NOT complete").fetchone()[0]

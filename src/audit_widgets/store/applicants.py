@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord, Site
@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the parsed files the importers hand over; the store needs o
     from ..imports.work_orders import WorkOrderImport
 from . import models
 from .base import StoreBase
+from .models import utcnow
+from .running_imports import PROCESS_KEY, still_running, this_process
 
 INSERT_BATCH_ROWS = 100_000  # rows per write transaction: about a second of lock each
 
@@ -126,24 +128,43 @@ class ApplicantStore(StoreBase):
         short transaction, so that memory follows the step, not the file, and nobody else's
         write waits long. The rows count only once the last step marks the import complete
         (readers see the old rows until then); a bad, failed or killed import never counts, and
-        its rows and record are removed."""
-        self._clear_unfinished_imports(applicant_id)
+        its rows and record are removed. While one import for the applicant is being written,
+        another is refused (running_imports)."""
         with self._writing_session("imports", applicant=applicant_id) as session:
+            self._refuse_while_importing(session, applicant_id)
             record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders", 0,
-                                         {"columns": parsed.source_columns}, complete=False)
+                                         {"columns": parsed.source_columns, PROCESS_KEY: this_process()},
+                                         complete=False)
             import_id, sha256 = record.id, record.sha256
+        this_import = models.ImportRecord.id == import_id
+        self._delete_imports(applicant_id, ~this_import)  # what killed imports left
         try:
             rows = self._write_in_steps(applicant_id, parsed.blocks(INSERT_BATCH_ROWS), import_id)
             with self._writing_session("imports", applicant=applicant_id) as session:
                 record = self._row(session, models.ImportRecord, import_id)
                 self._refuse_import_if_locked(session, applicant_id, "work_orders")  # a sign-off meanwhile
-                record.rows, record.complete = rows, True
+                record.rows, record.complete, record.imported_at = rows, True, utcnow()
+                record.details = {k: v for k, v in record.details.items() if k != PROCESS_KEY}
                 self._trail_import(session, record)
         except BaseException:
-            self._clear_unfinished_imports(applicant_id)
+            self._delete_imports(applicant_id, this_import)
             raise
         self._clear_replaced_imports(applicant_id, "work_orders")
         return {"import_id": import_id, "rows": rows, "sha256": sha256}
+
+    def _refuse_while_importing(self, session: Session, applicant_id: str) -> None:
+        """Another work-order import for the applicant is being written: this one waits its turn."""
+        unfinished = session.scalars(select(models.ImportRecord).where(
+            models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == "work_orders",
+            models.ImportRecord.complete.is_(False)))
+        running = next((r for r in unfinished if still_running(r, utcnow())), None)
+        if running is not None:
+            when = f"{running.imported_at:%H:%M:%S}"
+            raise ConflictError(
+                f"{running.imported_by} 正在为「{applicant_id}」导入工单（{running.filename}，最近一步 {when} UTC），"
+                "请待其完成后再导入",
+                f"{running.imported_by} is importing work orders for '{applicant_id}' ({running.filename}, last step "
+                f"{when} UTC); import again once it has finished")
 
     def _write_in_steps(self, applicant_id: str, blocks: Generator[pd.DataFrame, None, None], import_id: int) -> int:
         """Each block its own write; returns the rows written. The next block is read, checked
@@ -165,18 +186,20 @@ class ApplicantStore(StoreBase):
                     with self._writing_session("imports", applicant=applicant_id) as session:
                         # the driver's own cursor: SQLAlchemy would want the rows as a list first
                         session.connection().connection.driver_connection.cursor().executemany(statement, rows)
+                        session.execute(update(models.ImportRecord).where(models.ImportRecord.id == import_id)
+                                        .values(imported_at=utcnow()))  # still running (running_imports)
                     written += count
         finally:
             blocks.close()  # the file is closed now, even after a failure, not when collected
         return written
 
-    def _clear_unfinished_imports(self, applicant_id: str) -> None:
-        """Remove the imports of the applicant that never completed (refused, failed or killed):
-        their rows, then their records, which no trail entry names."""
-        self._delete_work_orders_of(applicant_id, models.ImportRecord.complete.is_(False))
+    def _delete_imports(self, applicant_id: str, *which) -> None:
+        """Remove the applicant's unfinished imports that match `which` (refused, failed or
+        killed): their rows, then their records, which no trail entry names."""
+        self._delete_work_orders_of(applicant_id, models.ImportRecord.complete.is_(False), *which)
         with self._writing_session("imports", applicant=applicant_id) as session:
             session.execute(delete(models.ImportRecord).where(models.ImportRecord.applicant_id == applicant_id,
-                                                              models.ImportRecord.complete.is_(False)))
+                                                              models.ImportRecord.complete.is_(False), *which))
 
     def _clear_replaced_imports(self, applicant_id: str, kind: str) -> None:
         """Remove the rows of the imports the newest complete one replaced (their records stay)."""
