@@ -10,7 +10,6 @@ hashes. A restore goes only into an empty database and checks every hash before 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -23,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from . import __version__
 from .errors import InputFileError, WorkbenchError
-from .files import write_atomically
+from .files import sha256_of, write_atomically
 from .paths import data_dir
 from .store.signing import key_id
 
@@ -38,14 +37,6 @@ def _sqlite_path(url: str) -> Path:
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         raise WorkbenchError("备份与恢复只支持 SQLite 数据库", "Backup and restore work on an SQLite database only")
     return Path(parsed.database)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
@@ -79,7 +70,7 @@ def backup(database_url: str, archive: Path) -> dict:
                                  "no backup was written")
         manifest = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "package_version": __version__, "key_id": key_id(), "tables": tables,
-                    "files": {DATABASE: _sha256(copy), **evidence}}
+                    "files": {DATABASE: sha256_of(copy), **evidence}}
         bundle = Path(folder) / "archive.zip"
         with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as out:
             out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -120,7 +111,7 @@ def restore(database_url: str, archive: Path) -> dict:
             raise InputFileError(f"备份中有不应有的文件：{strange[0]}", f"The backup holds an unexpected file: {strange[0]}",
                                  file=archive)
         for name in names:  # every hash checked before anything is written
-            if _sha256(Path(bundle.extract(name, folder))) != manifest["files"][name]:
+            if sha256_of(Path(bundle.extract(name, folder))) != manifest["files"][name]:
                 raise InputFileError(f"备份中的 {name} 校验不符", f"{name} in the backup does not match its hash",
                                      file=archive)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -139,7 +130,7 @@ def restore(database_url: str, archive: Path) -> dict:
         counts = _row_counts(restored)
     if counts != manifest["tables"]:
         raise WorkbenchError("恢复后的数据与备份清单不符", "The restored data does not match the backup's manifest")
-    bad = [n for n in names - {DATABASE} if _sha256(data_dir() / n) != manifest["files"][n]]
+    bad = [n for n in names - {DATABASE} if sha256_of(data_dir() / n) != manifest["files"][n]]
     if bad:
         raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
     return {"tables": counts, "files": len(names) - 1, "key_id": manifest["key_id"],

@@ -1,6 +1,8 @@
-"""Writing output files so that a reader never sees half of one, and a failure keeps the old."""
+"""Files: writing outputs so that a reader never sees half of one (a failure keeps the old),
+and a file's SHA-256, read a piece at a time."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -24,3 +26,9 @@ def write_atomically(path: Path, data: str | bytes) -> Path:
     finally:
         Path(temporary).unlink(missing_ok=True)
     return path
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in pieces: a large file is never held in memory."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
+from ..files import sha256_of
 from ..scheme import ProcedureStage, Scheme
 from ..store.repository import Workbench
 from ..store.runs import BATCH_OWN_WRITES
@@ -79,7 +80,7 @@ def applicant_state(workbench: Workbench, applicant_id: str) -> ApplicantState:
 @lru_cache(maxsize=64)
 def _file_sha256(path: Path, _mtime_ns: int, _size: int) -> str:
     """Keyed on the file's time and size too: an edited workbook is read again."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path)
 
 
 def run_inputs(workbench: Workbench, stage: ProcedureStage, notebook: Path, parameters: dict,

@@ -39,7 +39,11 @@ class ProblemList:
 
     def rows(self, mask: pd.Series, zh: str, en: str, column: str | None) -> None:
         """One problem for each row where `mask` holds (the mask carries the block's index)."""
-        for index in mask.index[mask.to_numpy(dtype=bool)][:MAX_PROBLEMS_COLLECTED]:
+        self.at(mask.index[mask.to_numpy(dtype=bool)], zh, en, column)
+
+    def at(self, indexes, zh: str, en: str, column: str | None) -> None:
+        """One problem for each of these rows (block indexes)."""
+        for index in list(indexes)[:MAX_PROBLEMS_COLLECTED]:
             self.add(Problem(zh=zh, en=en, row=file_row(index), column=column))
 
     def read(self, block: pd.DataFrame) -> None:

@@ -16,14 +16,15 @@ import pandas as pd
 import yaml
 
 from ..errors import InputFileError
+from ..files import sha256_of
 from .blocks import csv_blocks, csv_headers, xlsx_blocks, xlsx_headers
 from .checks import ProblemList
 from .limits import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV, MB, ImportLimits
 
 XLSX_MAGIC = b"PK\x03\x04"
-# Encodings tried in order. GB18030 is a superset of GBK and GB2312.
-TEXT_ENCODINGS = ("utf-8", "gb18030")
-UTF8_BOM = b"\xef\xbb\xbf"
+# A text file is UTF-8 (with or without Excel's byte-order mark), else GB18030, a superset of
+# GBK and GB2312.
+UTF8_READER = "utf-8-sig"
 CONTROL_CHARS = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
 SNIFF_BYTES = 64 * 1024
 PIECE_BYTES = 1024 * 1024  # the file is hashed and its encoding checked this much at a time
@@ -118,44 +119,51 @@ class _TextScan:
     sample: str
 
 
+def _reads_as(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes in this encoding (a piece at a time)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as handle:
+            while piece := handle.read(PIECE_BYTES):
+                decoder.decode(piece)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _scan_text(path: Path) -> _TextScan:
-    """Hash the file, count its lines and try each encoding on it, a piece at a time."""
-    digest, lines, blank = hashlib.sha256(), 0, True
-    decoders = {name: codecs.getincrementaldecoder(name)() for name in TEXT_ENCODINGS}
-    samples = dict.fromkeys(TEXT_ENCODINGS, "")
+    """Hash the file, count its lines and check that it is UTF-8, in one pass a piece at a
+    time; only a file that is not is read again, as GB18030."""
+    digest, lines, blank, start = hashlib.sha256(), 0, True, b""
+    utf8 = codecs.getincrementaldecoder(UTF8_READER)()
     with open(path, "rb") as handle:
-        first = True
         while piece := handle.read(PIECE_BYTES):
-            if first and b"\x00" in piece[:SNIFF_BYTES]:
-                raise _refuse(path, "这是二进制文件，不是 CSV 或 Excel 表格",
-                              "This is a binary file, not a CSV or Excel table")
-            if first and piece.startswith(UTF8_BOM):
-                piece_for_text = piece[len(UTF8_BOM):]
-            else:
-                piece_for_text = piece
-            first = False
+            if not start:
+                start = piece[:SNIFF_BYTES]
+                if b"\x00" in start:
+                    raise _refuse(path, "这是二进制文件，不是 CSV 或 Excel 表格",
+                                  "This is a binary file, not a CSV or Excel table")
             digest.update(piece)
             lines += piece.count(b"\n")
             blank = blank and not piece.strip()
-            for name in list(decoders):
+            if utf8 is not None:
                 try:
-                    text = decoders[name].decode(piece_for_text)
+                    utf8.decode(piece)
                 except UnicodeDecodeError:
-                    del decoders[name]
-                    continue
-                if len(samples[name]) < SNIFF_BYTES:
-                    samples[name] += text[:SNIFF_BYTES]
-    for name in TEXT_ENCODINGS:  # the first that reads the whole file, and reads it as text
-        if name in decoders:
-            try:
-                decoders[name].decode(b"", final=True)
-            except UnicodeDecodeError:
-                continue
-            sample = samples[name][:SNIFF_BYTES]
-            if sum(ch in CONTROL_CHARS for ch in sample) <= len(sample) / 100:
-                return _TextScan(digest.hexdigest(), lines, blank, name, sample)
-            break
-    return _TextScan(digest.hexdigest(), lines, blank, None, "")
+                    utf8 = None
+    if utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)  # a character cut off at the end
+        except UnicodeDecodeError:
+            utf8 = None
+    encoding = "utf-8" if utf8 is not None else "gb18030" if _reads_as(path, "gb18030") else None
+    if encoding is None:
+        return _TextScan(digest.hexdigest(), lines, blank, None, "")
+    sample = start.decode(UTF8_READER if encoding == "utf-8" else encoding, errors="ignore")
+    if sum(ch in CONTROL_CHARS for ch in sample) > len(sample) / 100:
+        encoding = None  # it decodes, but as control characters: not a text table
+    return _TextScan(digest.hexdigest(), lines, blank, encoding, sample)
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -166,18 +174,10 @@ def _sniff_delimiter(sample: str) -> str:
         return ","
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while piece := handle.read(PIECE_BYTES):
-            digest.update(piece)
-    return digest.hexdigest()
-
-
 def _open_xlsx(path: Path, limits: ImportLimits) -> TableFile:
     stamp = _stamp(path)
     _check_unpacked_size(path, path, limits)
-    return TableFile(path=path, sha256=_file_sha256(path), encoding=XLSX, delimiter=None, headers=xlsx_headers(path),
+    return TableFile(path=path, sha256=sha256_of(path), encoding=XLSX, delimiter=None, headers=xlsx_headers(path),
                      stamp=stamp)
 
 
@@ -223,11 +223,6 @@ def open_table(path: str | Path) -> TableFile:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         raise _refuse(path, "扩展名为 .xlsx，但内容不是 Excel 文件", "The name ends in .xlsx but the file is not Excel")
     return _open_csv(path, limits)
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A small table read whole (every column as text): a convenience over open_table."""
-    return pd.concat(list(open_table(path).blocks()))
 
 
 def parse_dates(values: pd.Series) -> pd.Series:

@@ -59,12 +59,12 @@ class SurveyImport:
     source_columns: dict[str, str]
 
 
-def _answers(frame: pd.DataFrame, layout: SurveyLayout, source: dict[str, str], scales: dict,
-             problems: ProblemList) -> pd.DataFrame:
-    """One block of responses: the respondent, when, and each question's answer checked against its scale."""
+def _answers(frame: pd.DataFrame, layout: SurveyLayout, respondent: str, submitted: str | None,
+             source: dict[str, str], scales: dict, problems: ProblemList) -> pd.DataFrame:
+    """One block of responses: the respondent (column `respondent`), when (`submitted`), and
+    each question's answer (`source`) checked against its scale."""
     answers = pd.DataFrame(index=frame.index)
-    answers["respondent"] = frame[find_column(list(frame.columns), [layout.respondent])].astype("string")
-    submitted = find_column(list(frame.columns), [layout.submitted_at])
+    answers["respondent"] = frame[respondent].astype("string")
     answers["submitted_at"] = parse_dates(frame[submitted]) if submitted else pd.NaT
     labels = layout.value_labels
     for key, column in source.items():
@@ -111,7 +111,8 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
             missing.append(Problem(zh="缺少该题目对应的列", en=f"no column for question '{key}'", row=1, column=wanted))
         else:
             source[key] = found
-    if find_column(headers, [layout.respondent]) is None:
+    respondent, submitted = find_column(headers, [layout.respondent]), find_column(headers, [layout.submitted_at])
+    if respondent is None:
         missing.append(Problem(zh="缺少答卷编号列", en="respondent id column missing", row=1, column=layout.respondent))
     if missing:
         raise InputFileError(f"问卷文件（{layout.name}）缺少必需的列，未导入",
@@ -122,7 +123,7 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
     blocks = []
     for frame in table.blocks(problems=problems):
         problems.read(frame)
-        blocks.append(_answers(frame, layout, source, scales, problems))
+        blocks.append(_answers(frame, layout, respondent, submitted, source, scales, problems))
         if problems.full:
             break
     if not blocks:  # every row was malformed

@@ -112,8 +112,7 @@ class WorkOrderImport:
         if not problems.full:
             id_column = self.source_columns["order_id"]
             ids_again = (block[id_column].str.strip() for block in self.table.blocks(rows, columns=[id_column]))
-            problems.rows(pd.Series(True, index=duplicates.rows(ids_again)), "工单号重复", "duplicate work-order id",
-                          id_column)
+            problems.at(duplicates.rows(ids_again), "工单号重复", "duplicate work-order id", id_column)
         problems.raise_if_any()
 
     def read_all(self) -> pd.DataFrame:
