@@ -81,6 +81,8 @@ def test_the_portfolio_filters_and_drills_down_offline(dashboard, page):
     page.screenshot(path=str(SCREENSHOTS / "dashboard-portfolio.png"), full_page=True)
     page.locator(".aw-dashboard select").nth(1).select_option(label="c")  # the domain filter
     page.wait_for_selector("text=1 / 4", timeout=30_000)
+    # the count and the table are two widgets: the table's redraw may arrive a moment later
+    page.wait_for_selector(".aw-portfolio >> text=demo-industrial", state="detached", timeout=30_000)
     assert table.locator("text=demo-industrial").count() == 0 and table.locator("text=demo-special").count() == 1
     label = next(t for t in page.locator(".aw-open option").all_inner_texts() if t.startswith("demo-special"))
     page.locator(".aw-open select").select_option(label=label)  # the in-page drill-down
