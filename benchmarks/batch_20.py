@@ -89,11 +89,11 @@ def change_one_answer(url: str) -> None:
     """A 5.2 answer of one applicant is confirmed with a new note: 05 and the stages after it rerun."""
     from audit_widgets.store.repository import Workbench
     workbench = Workbench(url, actor="A01")
-    application_id = workbench.current_application(CHANGED)
-    records = workbench.answer_records(application_id)
+    audit_id = workbench.current_audit(CHANGED)
+    records = workbench.answer_records(audit_id)
     item_id = next(i for i, r in records.items() if r.answer.result == "conform"
                    and workbench.scheme.stage_recording_item(i).id == "system_audit")
-    workbench.save_answer(application_id, item_id, records[item_id].answer, note=f"复核 rechecked {time.time():.0f}")
+    workbench.save_answer(audit_id, item_id, records[item_id].answer, note=f"复核 rechecked {time.time():.0f}")
 
 
 def main() -> bool:

@@ -77,14 +77,14 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     from audit_widgets.rules.planning import CaseLots, plan_programme
     admin = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
     register_auditors(admin)
-    application = admin.open_application(consumer)
+    audit = admin.open_audit(consumer)
     start = date.today() - timedelta(days=3)
-    accept_review(admin, application, start)
-    admin.set_team(application, [("A02", "leader"), ("A01", "member")])
+    accept_review(admin, audit, start)
+    admin.set_team(audit, [("A02", "leader"), ("A01", "member")])
     declare_team(admin, consumer, ["A02", "A01"], start)
-    admin.save_programme(application, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
+    admin.save_programme(audit, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
                                                      start, date.today()))
-    return consumer, application
+    return consumer, audit
 
 
 @pytest.fixture
@@ -93,16 +93,16 @@ def auditor(staffed_audit, workbench) -> Workbench:
     return workbench.acting_as("A02")
 
 
-def sign_report(workbench: Workbench, application: int, leader: str) -> None:
+def sign_report(workbench: Workbench, audit_id: int, leader: str) -> None:
     """Bare stage results up to the report, the report computed and signed by the leader: what
     a decision needs, for tests about the decision and what follows it."""
     from audit_widgets.stages import run_stage
-    scheme, audit = workbench.scheme, workbench.application(application)
+    scheme, audit = workbench.scheme, workbench.audit(audit_id)
     for stage in scheme.procedure_stages:
         if stage.id in scheme.stages_before("report") and stage.applies_to(audit.audit_type):
-            workbench.record_stage_result(application, stage.id, {})
-    run_stage(workbench, "report", audit.applicant_id, application)
-    workbench.acting_as(leader).sign_off(application, "report")
+            workbench.record_stage_result(audit_id, stage.id, {})
+    run_stage(workbench, "report", audit.applicant_id, audit_id)
+    workbench.acting_as(leader).sign_off(audit_id, "report")
 
 
 def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, orders: int = 300, seed: int = 3) -> None:

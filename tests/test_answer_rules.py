@@ -15,38 +15,38 @@ from .conftest import edit_scheme_file as _edit
 @pytest.mark.parametrize("result", ["not_applicable", "nonconform", "partial"])
 def test_the_store_refuses_an_answer_without_its_reason_and_changes_nothing(staffed_audit, db_url, db_path,
                                                                            scheme, result):
-    _, application = staffed_audit
+    _, audit = staffed_audit
     auditor = Workbench(db_url, scheme, actor="A02")
     before = database_digest(db_path)
     with pytest.raises(ReasonRequired) as refused:
-        auditor.save_answer(application, "E01", Answer(result), note="  ")
+        auditor.save_answer(audit, "E01", Answer(result), note="  ")
     assert "理由" in refused.value.zh and "E01" in refused.value.zh
     assert database_digest(db_path) == before
-    auditor.save_answer(application, "E01", Answer(result), note="服务手册未规定收费标准")
-    assert auditor.answer_records(application)["E01"].note == "服务手册未规定收费标准"
+    auditor.save_answer(audit, "E01", Answer(result), note="服务手册未规定收费标准")
+    assert auditor.answer_records(audit)["E01"].note == "服务手册未规定收费标准"
 
 
 def test_nonconforming_samples_need_a_reason_too(staffed_audit, db_url, scheme):
-    _, application = staffed_audit
+    _, audit = staffed_audit
     auditor = Workbench(db_url, scheme, actor="A02")
-    auditor.save_answer(application, "B01", Answer(checked=10, nonconforming=0))  # all conform: no reason
+    auditor.save_answer(audit, "B01", Answer(checked=10, nonconforming=0))  # all conform: no reason
     with pytest.raises(ReasonRequired):
-        auditor.save_answer(application, "B01", Answer(checked=10, nonconforming=2))
+        auditor.save_answer(audit, "B01", Answer(checked=10, nonconforming=2))
 
 
 def test_a_veto_item_is_not_applicable_only_where_the_scheme_allows_it(staffed_audit, db_url, db_path, scheme):
-    applicant_id, application = staffed_audit  # demo-consumer: domain b, a trader
+    applicant_id, audit = staffed_audit  # demo-consumer: domain b, a trader
     auditor = Workbench(db_url, scheme, actor="A02")
     before = database_digest(db_path)
     for veto_item in ("G01", "G02"):  # consumer law and product quality law bind a consumer-goods trader
         with pytest.raises(ConflictError) as refused:
-            auditor.save_answer(application, veto_item, Answer("not_applicable"), note="我们认为不适用")
+            auditor.save_answer(audit, veto_item, Answer("not_applicable"), note="我们认为不适用")
         assert "否决项" in refused.value.zh and not isinstance(refused.value, ReasonRequired)
     assert database_digest(db_path) == before
     # 三包 for goods outside the catalogue, and safety credentials where no such work is done, are allowed
-    auditor.save_answer(application, "G03", Answer("not_applicable"), note="仅销售服装，不在三包目录内")
-    auditor.save_answer(application, "B13", Answer("not_applicable"), note="无高处、带电或特种设备作业")
-    assert {"G03", "B13"} <= set(auditor.answers(application))
+    auditor.save_answer(audit, "G03", Answer("not_applicable"), note="仅销售服装，不在三包目录内")
+    auditor.save_answer(audit, "B13", Answer("not_applicable"), note="无高处、带电或特种设备作业")
+    assert {"G03", "B13"} <= set(auditor.answers(audit))
 
 
 def test_each_allowance_is_data_with_its_legal_basis(scheme):
@@ -84,7 +84,7 @@ def test_no_measure_and_no_case_check_feeds_two_items(scheme, scheme_copy):
 
 def test_the_report_lists_every_not_applicable_with_its_reason(demo_db, scheme):
     workbench = Workbench(demo_db, scheme)
-    report = workbench.stage_result(workbench.current_application("demo-special"), "report").result
+    report = workbench.stage_result(workbench.current_audit("demo-special"), "report").result
     listed = {row["item_id"]: row for row in report["not_applicable"]}
     assert set(listed) == {"G01", "G03", "C08"}
     assert "医院" in listed["G01"]["reason"] and "消费者权益保护法" in listed["G01"]["basis"]

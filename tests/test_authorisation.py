@@ -27,7 +27,7 @@ def _decision(**overrides) -> dict:
 
 def test_an_unknown_person_certifies_nothing(demo_copy, scheme):
     """The attack of the issue: a made-up actor decides level 5 for an applicant never audited."""
-    never_audited = Workbench(demo_copy, scheme, actor="P01").current_application("demo-composite")
+    never_audited = Workbench(demo_copy, scheme, actor="P01").current_audit("demo-composite")
     intruder = Workbench(demo_copy, scheme, actor="x")
     with pytest.raises(PermissionDenied) as caught:
         intruder.record_decision(never_audited, members=["NOBODY"], **_decision())
@@ -142,6 +142,6 @@ def test_a_competence_file_written_before_roles_existed_still_reads(scheme, tmp_
 
 
 def test_a_batch_by_someone_without_a_role_is_refused_before_any_kernel_starts(command, workbench, consumer):
-    workbench.open_application(consumer, submitted_on=TODAY - timedelta(days=1))
+    workbench.open_audit(consumer, submitted_on=TODAY - timedelta(days=1))
     result = command("--as", "nobody", "run", "--applicant", consumer)
     assert result.exit_code == 1 and "nobody" in result.output and "Traceback" not in result.output

@@ -32,9 +32,9 @@ def _tables(path: Path) -> dict:
 def test_a_backup_while_another_process_writes_restores_whole(staffed_audit, db_url, db_path, scheme, command,
                                                                tmp_path, monkeypatch):
     from audit_widgets.store.repository import Workbench
-    _, application = staffed_audit
-    Workbench(db_url, scheme, actor="A02").add_evidence(application, "F03", b"%PDF evidence", "worksheet.pdf")
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, db_url, str(application), "400"],
+    _, audit = staffed_audit
+    Workbench(db_url, scheme, actor="A02").add_evidence(audit, "F03", b"%PDF evidence", "worksheet.pdf")
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, db_url, str(audit), "400"],
                               stdout=subprocess.PIPE, text=True)
     committed = -1
     while committed < 30:  # 30 answers committed before the backup begins

@@ -30,7 +30,7 @@ def stages_of(batch_db: str, scheme, applicant_id: str) -> list:
     """The stages the applicant's current audit goes through (a special audit has no 01; only a
     surveillance or special audit has 09): the notebooks a batch runs for it."""
     workbench = Workbench(batch_db, scheme)
-    audit_type = workbench.application(workbench.current_application(applicant_id)).audit_type
+    audit_type = workbench.audit(workbench.current_audit(applicant_id)).audit_type
     return [s for s in scheme.procedure_stages if s.applies_to(audit_type)]
 
 
@@ -111,8 +111,8 @@ def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebook
     workbench = Workbench(batch_db, scheme, actor="P01")
     unchanged = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert unchanged.count == 0 and len(unchanged.skipped) == notebooks_of(batch_db, scheme)
-    application_id = workbench.current_application("demo-composite")
-    workbench.set_team(application_id, [("A01", "leader")])  # the team's answers are the team's
+    audit_id = workbench.current_audit("demo-composite")
+    workbench.set_team(audit_id, [("A01", "leader")])  # the team's answers are the team's
     BatchRunner(workbench, workers=2, echo=lambda _: None, progress=False).run(
         plan_batch(workbench, TWO, database_url=batch_db, only_changed=True))
 
@@ -120,7 +120,7 @@ def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebook
     domains = workbench.get_applicant("demo-composite").domains
     item = next(i for i in scheme.items_for(domains) if i.judgement == "qualitative"
                 and scheme.stage_recording_item(i.id).id == "system_audit")
-    workbench.acting_as("A01").save_answer(application_id, item.id, Answer(result="conform"))
+    workbench.acting_as("A01").save_answer(audit_id, item.id, Answer(result="conform"))
     changed = plan_batch(workbench, TWO, database_url=batch_db, only_changed=True)
     assert not changed.jobs["demo-consumer"]
     assert [j.notebook for j in changed.jobs["demo-composite"]] == [
@@ -131,7 +131,7 @@ def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebook
     assert plan_batch(workbench, TWO, database_url=batch_db, only_changed=True).count == 0
 
     # A new team (stage 02) reaches every stage from 02 on.
-    workbench.set_team(application_id, [("A02", "leader")])
+    workbench.set_team(audit_id, [("A02", "leader")])
     assert [j.notebook for j in plan_batch(workbench, ["demo-composite"], database_url=batch_db,
                                            only_changed=True).jobs["demo-composite"]][0] == "02_review_and_planning"
 

@@ -26,7 +26,7 @@ def test_calc_person_days_json(command):
     result = _json(command("calc", "person-days", "--personnel", "46", "--json"))
     assert result["days"] == 5 and result["steps"][0]["days"] == 5
     result = _json(command("calc", "person-days", "--personnel", "45", "--outlets", "9", "--categories", "2",
-                           "--stage", "surveillance", "--json"))
+                           "--audit-type", "surveillance", "--json"))
     # (4 + 1 × 0.5) × ⅓ = 1.5; surveillance's own site sample 1 + ⌈0.6 × √8⌉ = 3, 2 extra × 0.5 → 2.5
     assert result["days"] == 2.5 and len(result["steps"]) == 5
     result = _json(command("calc", "person-days", "--personnel", "100", "--reduction", "成熟体系=10%", "--json"))
@@ -44,7 +44,7 @@ def test_calc_case_and_site_sample_and_survey_size(command):
     assert _json(command("calc", "case-sample", "--lot", "1200", "--json")) == {
         "lot_size": 1200, "level": "S-4", "code_letter": "F", "sample_size": 20, "whole_lot": False}
     assert _json(command("calc", "case-sample", "--lot", "1201", "--level", "II", "--json"))["sample_size"] == 125
-    site_sample = _json(command("calc", "site-sample", "--sites", "50", "--stage", "recertification", "--json"))
+    site_sample = _json(command("calc", "site-sample", "--sites", "50", "--audit-type", "recertification", "--json"))
     assert site_sample["sample_size"] == 7  # the central function + ⌈0.8 × √49⌉ = 1 + 6
     assert site_sample["sites"] == 50 and site_sample["at_random_min"] == 2
     assert _json(command("calc", "survey-size", "--json"))["sample_size"] == 385
@@ -98,32 +98,44 @@ def test_db_upgrade_moves_an_old_database_to_the_newest_schema(tmp_path, scheme)
     assert result.exit_code == 0 and f"0001 → {head_revision()}" in result.stdout
 
 
+@pytest.mark.parametrize("old, new, args", [
+    ("--stage", "--audit-type", ("calc", "site-sample", "--sites", "9")),
+    ("--stage", "--audit-type", ("calc", "person-days", "--personnel", "45")),
+])
+def test_an_old_option_name_works_for_one_release_with_a_warning(command, old, new, args):
+    renamed = command(*args, old, "surveillance", "--json")
+    assert renamed.exit_code == 0 and f"{old} is now {new}" in renamed.stderr
+    assert _json(renamed) == _json(command(*args, new, "surveillance", "--json"))
+    assert f"{old} is now" not in command(*args, new, "surveillance").stderr
+    assert old not in command(*args[:2], "--help").stdout
+
+
 def test_help_is_bilingual(command):
     result = command("--help")
     assert "申请方" in result.stdout and "Applicants" in result.stdout
     assert "审核人日" in command("calc", "person-days", "--help").stdout
 
 
-def test_stage_and_level_choices_come_from_the_scheme(command):
-    result = command("calc", "site-sample", "--sites", "9", "--stage", "nonsense")
+def test_audit_type_and_level_choices_come_from_the_scheme(command):
+    result = command("calc", "site-sample", "--sites", "9", "--audit-type", "nonsense")
     assert result.exit_code != 0 and "initial" in result.output and "Traceback" not in result.output
     assert command("calc", "case-sample", "--lot", "100", "--level", "IV").exit_code == 2
 
 
 def test_contract_is_validated_by_the_store(command, workbench, consumer, db_path):
     from .conftest import database_digest
-    workbench.open_application(consumer)
+    workbench.open_audit(consumer)
     before = database_digest(db_path)
     refused = command("contract", "--applicant", consumer, "--number", "  ", "--signed-on", "2026-11-20")
     assert refused.exit_code == 1 and "合同编号" in refused.stderr and database_digest(db_path) == before
     saved = _json(command("contract", "--applicant", consumer, "--number", "HT-1", "--signed-on", "2026-11-20",
                           "--fee", "30000", "--json"))
     assert saved["contract_no"] == "HT-1" and saved["fee"] == 30000.0
-    assert workbench.contract(workbench.current_application(consumer)).signed_on.isoformat() == "2026-11-20"
+    assert workbench.contract(workbench.current_audit(consumer)).signed_on.isoformat() == "2026-11-20"
 
 
 def _old_database(tmp_path, revision: str, *rows: tuple[str, dict]):
-    """A database at an older revision holding applicant 'x', its application 1 and the given
+    """A database at an older revision holding applicant 'x', its audit 1 and the given
     rows (SQL, parameters); returns its engine, ready to be upgraded."""
     from alembic import command as alembic
     from sqlalchemy import text
@@ -186,6 +198,24 @@ def test_migration_0005_types_the_sites_and_keeps_the_rest(tmp_path, scheme):
     assert applicant.outlets == 3 and applicant.service_promises == {}
 
 
+def test_migration_0015_renames_applications_to_audits_and_keeps_the_data(tmp_path, scheme):
+    from audit_widgets.store.database import upgrade
+    from audit_widgets.store.repository import Workbench
+    sample = '{"stage": "initial", "size": 1, "md1_size": 1, "seed": 7, "chosen": ["总部"], "drawn": [], "types": {}}'
+    engine = _old_database(tmp_path, "0014", (
+        "INSERT INTO audit_programmes (application_id, person_days, justification, site_sample_size, cycle_plan, "
+        "site_sample) VALUES (1, 4.5, '[]', 1, '[]', :s)", {"s": sample}), (
+        "INSERT INTO appeals (application_id, received_on, appellant, grounds, reasons, recorded_by) "
+        "VALUES (1, '2026-02-01', 'X', '不服', '', 'P01')", {}))
+    upgrade(engine)
+    workbench = Workbench(str(engine.url), scheme)
+    audit = workbench.audit(1)
+    assert (audit.applicant_id, audit.audit_type) == ("x", "initial")
+    programme = workbench.programme(1)
+    assert programme.person_days == 4.5 and programme.site_sample.audit_type == "initial"
+    assert [a.audit_id for a in workbench.appeals("x")] == [1]
+
+
 def _answers_file(tmp_path, answers: dict):
     path = tmp_path / "answers.yaml"
     path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
@@ -222,6 +252,6 @@ def test_calc_score_answers_a_what_if_with_the_real_scoring(command, tmp_path, s
     ({"B14": "conform"}, "不适用于申请方的认证领域"),
 ])
 def test_calc_score_refuses_what_the_store_refuses(command, tmp_path, answer, named):
-    result = command("calc", "score", _answers_file(tmp_path, answer), "--domains", "b", "--type", "trader")
+    result = command("calc", "score", _answers_file(tmp_path, answer), "--domains", "b", "--org-type", "trader")
     assert result.exit_code == 1 and named in result.stderr and "answers.yaml" in result.stderr
     assert "Traceback" not in result.output

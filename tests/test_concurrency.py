@@ -17,33 +17,33 @@ ITEM = "E01"
 WRITES = 200
 
 
-def _writer(db_url: str, application: int, name: str) -> subprocess.Popen:
+def _writer(db_url: str, audit: int, name: str) -> subprocess.Popen:
     code = textwrap.dedent(f"""
         from audit_widgets.domain import Answer
         from audit_widgets.store.repository import Workbench
         workbench = Workbench({db_url!r}, actor="A02")
         for i in range({WRITES}):
-            workbench.save_answer({application}, {ITEM!r}, Answer("conform"), note="{name}-%d" % i)
+            workbench.save_answer({audit}, {ITEM!r}, Answer("conform"), note="{name}-%d" % i)
         print("done")
     """)
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_two_processes_writing_one_item_get_every_version_once(staffed_audit, db_url, scheme):
-    _, application = staffed_audit
-    writers = [_writer(db_url, application, name) for name in ("first", "second")]
+    _, audit = staffed_audit
+    writers = [_writer(db_url, audit, name) for name in ("first", "second")]
     for writer in writers:
         out, err = writer.communicate(timeout=300)
         assert writer.returncode == 0 and out.strip() == "done", err
     workbench = Workbench(db_url, scheme)
     versions = [e.detail["version"] for e in workbench.trail("checklist_answer") if e.entity_id.endswith(ITEM)]
     assert sorted(versions) == list(range(1, 2 * WRITES + 1))  # 400 writes, 400 versions, none twice
-    assert workbench.answer_records(application)[ITEM].version == 2 * WRITES
+    assert workbench.answer_records(audit)[ITEM].version == 2 * WRITES
     assert workbench.verify().ok  # and the trail's chain is whole
 
 
 def test_a_stale_widget_cannot_overwrite_anothers_answer(staffed_audit, db_url, scheme):
-    applicant, application = staffed_audit
+    applicant, audit = staffed_audit
     leader = ChecklistWidget(Workbench(db_url, scheme, actor="A02"), applicant, "5.2a")
     member = ChecklistWidget(Workbench(db_url, scheme, actor="A01"), applicant, "5.2a")  # open before the change
     leader.rows[0].note.value = "收费标准缺失"
@@ -51,10 +51,10 @@ def test_a_stale_widget_cannot_overwrite_anothers_answer(staffed_audit, db_url, 
     member.rows[0].note.value = "已核对"  # A01 edits only the note, on a screen that still shows 未答
     assert "A02" in member.message.value and "not saved" in member.message.value
     assert member.rows[0].result.value == "nonconform" and member.rows[0].note.value == "收费标准缺失"
-    stored = Workbench(db_url, scheme).answer_records(application)[ITEM]
+    stored = Workbench(db_url, scheme).answer_records(audit)[ITEM]
     assert (stored.answer.result, stored.note, stored.answered_by) == ("nonconform", "收费标准缺失", "A02")
     member.rows[0].note.value = "已核对，同意"  # now current, the edit is saved
-    assert Workbench(db_url, scheme).answer_records(application)[ITEM].note == "已核对，同意"
+    assert Workbench(db_url, scheme).answer_records(audit)[ITEM].note == "已核对，同意"
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_a_busy_database_is_a_plain_message_and_the_value_waits_for_a_retry(open
     assert database_digest(db_path) == before  # nothing was half-written
     open_widget.retry.click()
     assert "已保存" in open_widget.message.value and open_widget.retry.layout.display == "none"
-    assert Workbench(db_url, scheme).answers(open_widget.application_id)[ITEM].result == "conform"
+    assert Workbench(db_url, scheme).answers(open_widget.audit_id)[ITEM].result == "conform"
 
 
 def _import_in_a_process(db_url: str, csv: str, *, step_rows: int, die_after_steps: int | None = None,
@@ -159,12 +159,12 @@ def test_other_writes_go_through_while_a_large_import_runs(staffed_audit, db_url
 
 def test_the_store_refuses_a_version_issued_twice(auditor, consumer, db_path):
     import sqlite3
-    application = auditor.current_application(consumer)
-    auditor.save_answer(application, ITEM, Answer("conform"))
+    audit = auditor.current_audit(consumer)
+    auditor.save_answer(audit, ITEM, Answer("conform"))
     with sqlite3.connect(db_path) as connection, pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         connection.execute("INSERT INTO audit_trail (at, actor, action, entity, entity_id, detail) "
                            "VALUES ('2026-01-01', 'A02', 'answer', 'checklist_answer', ?, '{\"version\": 1}')",
-                           (f"{application}:{ITEM}",))
+                           (f"{audit}:{ITEM}",))
 
 
 def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_url, db_path, scheme, tmp_path):

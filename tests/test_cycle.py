@@ -59,7 +59,7 @@ def test_demo_special_appeal_is_handled_and_rejected(demo_db, scheme):
     workbench = Workbench(demo_db, scheme)
     [appeal] = workbench.appeals("demo-special")
     assert appeal.outcome == "rejected" and appeal.handler == "A01"
-    assert workbench.decision(appeal.application_id).outcome == "refuse"  # a rejected appeal leaves it standing
+    assert workbench.decision(appeal.audit_id).outcome == "refuse"  # a rejected appeal leaves it standing
 
 
 def test_the_audits_command_prints_the_timeline_as_json(demo_db):
@@ -79,12 +79,12 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     path = cycle_db.removeprefix("sqlite:///")
     today = date.today()
     refused = [
-        lambda: workbench.open_application("demo-industrial", "initial"),   # a certificate is in force
-        lambda: workbench.open_application("demo-special", "surveillance"),  # never certified
-        lambda: workbench.open_application("demo-industrial", "special"),   # a special audit needs its reason
-        lambda: workbench.open_application("demo-industrial", "recertification"),  # long before the window
-        lambda: workbench.open_application("demo-composite", "initial"),    # its first audit is not decided yet
-        lambda: workbench.open_application("demo-industrial", "annual"),    # not an audit type
+        lambda: workbench.open_audit("demo-industrial", "initial"),   # a certificate is in force
+        lambda: workbench.open_audit("demo-special", "surveillance"),  # never certified
+        lambda: workbench.open_audit("demo-industrial", "special"),   # a special audit needs its reason
+        lambda: workbench.open_audit("demo-industrial", "recertification"),  # long before the window
+        lambda: workbench.open_audit("demo-composite", "initial"),    # its first audit is not decided yet
+        lambda: workbench.open_audit("demo-industrial", "annual"),    # not an audit type
     ]
     before = database_digest(path)
     for attempt in refused:
@@ -93,7 +93,7 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
         assert caught.value.zh and caught.value.en
     assert database_digest(path) == before
 
-    surveillance = workbench.open_application("demo-industrial", "surveillance", today)
+    surveillance = workbench.open_audit("demo-industrial", "surveillance", today)
     workbench.set_team(surveillance, [("A01", "leader")])
     sign_report(workbench, surveillance, "A01")
     committee = workbench.acting_as("M01")
@@ -123,7 +123,7 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     workbench.issue_certificate(surveillance, today)  # carried out once: a second call changes nothing
     assert [h.to_status for h in workbench.status_history(certificate.number)][-2:] == ["valid", "suspended"]
     with pytest.raises(WorkbenchError):  # a certificate in force cannot be "certified" anew
-        workbench.open_application("demo-industrial", "initial")
+        workbench.open_audit("demo-industrial", "initial")
 
 
 def test_earlier_audits_are_untouched_by_later_ones(demo_db, scheme):
@@ -159,7 +159,7 @@ def test_complaint_investigators_and_appeal_handlers_must_not_have_been_involved
         workbench.assign_appeal(appeal, "M02")  # decided it
     workbench.assign_appeal(appeal, "A06")
     with pytest.raises(WorkbenchError):
-        workbench.record_appeal(workbench.current_application("demo-composite"), received_on=today, appellant="x",
+        workbench.record_appeal(workbench.current_audit("demo-composite"), received_on=today, appellant="x",
                                 grounds="g")  # no decision to appeal
 
 
@@ -230,7 +230,7 @@ def test_records_past_their_retention_are_listed_and_disposed_of_only_on_request
     counts = workbench.dispose_of_audit(first, later, "保存期满（两个认证周期）")
     assert counts["checklist_answers"] and counts["stage_results"]
     assert first not in {a.id for a in workbench.audits("demo-industrial")}
-    assert [t for t in workbench.trail("application") if t.action == "dispose"][-1].detail["deleted"]
+    assert [t for t in workbench.trail("audit") if t.action == "dispose"][-1].detail["deleted"]
 
 
 def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, scheme):
@@ -265,7 +265,7 @@ def test_a_scope_extension_is_a_special_audit_whose_decision_reissues_the_certif
     answered = {scheme.items_by_id[i].domains for i in workbench.answers(audit_id)}
     assert any("b" in domains for domains in answered)  # the new domain's items were audited
     # extend_scope after an audit not opened for one is refused
-    surveillance = workbench.open_application("demo-consumer", "surveillance", date.today())
+    surveillance = workbench.open_audit("demo-consumer", "surveillance", date.today())
     workbench.set_team(surveillance, [("A02", "leader")])
     sign_report(workbench, surveillance, "A02")
     with pytest.raises(WorkbenchError, match="extend_scope"):

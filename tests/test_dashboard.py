@@ -112,12 +112,12 @@ def test_the_notebook_steps_show_the_portfolio_or_one_applicant(read_only, monke
 
 
 def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db_url, scheme):
-    applicant_id, application = staffed_audit
+    applicant_id, audit = staffed_audit
     workbench = Workbench(db_url, scheme, actor="P01")
-    workbench.set_team(application, [("A02", "leader"), ("M02", "expert")])  # a committee member on the team
+    workbench.set_team(audit, [("A02", "leader"), ("M02", "expert")])  # a committee member on the team
     for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
-        workbench.record_stage_result(application, stage, {})
-    workbench.record_stage_result(application, "report", {
+        workbench.record_stage_result(audit, stage, {})
+    workbench.record_stage_result(audit, "report", {
         "recommendation": {"certifiable": True, "level": {"label": "三级"}}})
     html = pending_decisions_html(workbench, portfolio(workbench))
     assert applicant_id in html and "建议批准 三级" in html and "M02" in html
@@ -130,10 +130,10 @@ def test_demo_portfolio_adds_applicants_scored_through_the_pipeline(workbench, s
     rows = portfolio(workbench).set_index("applicant_id")
     assert set(rows["domains"].str[0]) == {"a", "b", "c", "d"}
     for applicant_id in added:
-        application = workbench.current_application(applicant_id)
-        report = workbench.stage_result(application, "report").result
+        audit = workbench.current_audit(applicant_id)
+        report = workbench.stage_result(audit, "report").result
         assert rows.loc[applicant_id, "score"] == report["scores"]["score"] and not rows.loc[applicant_id, "provisional"]
-        assert workbench.decision(application) is not None
+        assert workbench.decision(audit) is not None
     assert create_portfolio(workbench, 4, echo=lambda _: None) == []  # already there: nothing added twice
 
 
@@ -142,7 +142,7 @@ def test_the_portfolio_is_read_again_only_after_a_write(workbench, consumer, tmp
     first = cached_portfolio(workbench, tmp_path)
     assert len(list(tmp_path.glob("portfolio-*.parquet"))) == 1
     assert cached_portfolio(workbench, tmp_path).equals(first)
-    workbench.open_application(consumer)  # a write: a new trail entry
+    workbench.open_audit(consumer)  # a write: a new trail entry
     again = cached_portfolio(workbench, tmp_path)
     assert again.set_index("applicant_id").loc[consumer, "stage"] == "认证申请"
     assert len(list(tmp_path.glob("portfolio-*.parquet"))) == 1  # the old file is gone
@@ -160,8 +160,8 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
     url = f"sqlite:///{path}"
     workbench = Workbench(url, scheme, actor="P01")
     assert not batch_stale(workbench, "demo-composite")  # never run in batch: no batch results to be stale
-    application_id = workbench.current_application("demo-composite")  # opened by the demo, left for a person
-    workbench.set_team(application_id, [("A02", "leader")])
+    audit_id = workbench.current_audit("demo-composite")  # opened by the demo, left for a person
+    workbench.set_team(audit_id, [("A02", "leader")])
 
     def record_a_clean_batch() -> None:
         now = datetime.now(timezone.utc)
@@ -170,11 +170,11 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
                                              job.inputs_hash, job.inputs))
     record_a_clean_batch()
     assert not batch_stale(workbench, "demo-composite")
-    workbench.record_stage_result(application_id, "application", {"computed": True})  # and its results
+    workbench.record_stage_result(audit_id, "application", {"computed": True})  # and its results
     assert not batch_stale(workbench, "demo-composite")
     item = next(i for i in scheme.items_for(workbench.get_applicant("demo-composite").domains)
                 if i.judgement == "qualitative")
-    workbench.acting_as("A02").save_answer(application_id, item.id, Answer(result="conform"))
+    workbench.acting_as("A02").save_answer(audit_id, item.id, Answer(result="conform"))
     assert batch_stale(workbench, "demo-composite")
     rows = portfolio(Workbench(read_only_url(url), scheme)).set_index("applicant_id")
     assert rows.loc["demo-composite", "batch_stale"] and not rows.loc["demo-consumer", "batch_stale"]

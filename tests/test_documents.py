@@ -52,12 +52,12 @@ def pdf_font_lines(path: Path) -> list[str]:
 def test_the_report_says_what_the_recorded_results_say_and_needs_nothing_from_the_network(shared, scheme):
     page = report_html(shared, CONSUMER)
     applicant = shared.get_applicant(CONSUMER)
-    application = shared.current_application(CONSUMER)
-    planning = shared.stage_result(application, "planning").result
-    characteristic = shared.stage_result(application, "characteristic").result
-    report = shared.stage_result(application, "report").result
+    audit = shared.current_audit(CONSUMER)
+    planning = shared.stage_result(audit, "planning").result
+    characteristic = shared.stage_result(audit, "characteristic").result
+    report = shared.stage_result(audit, "report").result
     for expected in (applicant.name, applicant.uscc, applicant.address, scheme.meta.certification_body,
-                     scheme.meta.criteria, scheme.stage(shared.application(application).audit_type).name,
+                     scheme.meta.criteria, scheme.audit_type(shared.audit(audit).audit_type).name,
                      planning["team"][0]["name"], "审查组长",
                      str(planning["site_sample"]["seed"]), characteristic["case_sample"]["population_hash"],
                      planning["case_sample"]["services"]["code_letter"], f"{report['scores']['score']:.1f}",
@@ -88,12 +88,12 @@ def test_no_report_without_a_recorded_report_stage_and_a_plain_error_for_an_unkn
 
 
 def test_the_report_cites_the_leaders_sign_off_by_its_fingerprint(own, scheme):
-    application = own.current_application(CONSUMER)
-    leader = next(m.auditor.id for m in own.team(application) if m.role == "leader")
-    signature = own.stage_signature(application, "report")
+    audit = own.current_audit(CONSUMER)
+    leader = next(m.auditor.id for m in own.team(audit) if m.role == "leader")
+    signature = own.stage_signature(audit, "report")
     page = report_html(own, CONSUMER)
     assert signature[:16] in page and "签名有效" in page and leader in page
-    own.acting_as(leader).reopen_stage(application, "report", "复核发现描述")
+    own.acting_as(leader).reopen_stage(audit, "report", "复核发现描述")
     assert "本报告阶段尚未签署" in report_html(own, CONSUMER)
 
 

@@ -22,7 +22,7 @@ ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 FREE_TEXT = {
     "applicants": ("name", "address", "goods", "services"),
     "auditors": ("name",),
-    "applications": ("reason",),
+    "audits": ("reason",),
     "imports": ("filename",),
     "checklist_answers": ("note",),
     "decisions": ("reasons", "override_reason"),
@@ -87,7 +87,7 @@ def test_the_payload_is_in_the_store_and_shown_only_as_text(marked_store, scheme
         certificate = workbench.certificate_for(applicant)
         if certificate:
             html = certificate_html(scheme, certificate, workbench.get_applicant(applicant),
-                                    workbench.decision(certificate.application_id),
+                                    workbench.decision(certificate.audit_id),
                                     workbench.status_history(certificate.number))
             _assert_escaped([html], f"certificate of {applicant}")
 
@@ -95,7 +95,7 @@ def test_the_payload_is_in_the_store_and_shown_only_as_text(marked_store, scheme
 @pytest.mark.parametrize("applicant", APPLICANTS)
 def test_every_stage_widget_shows_the_payload_as_text(marked_store, scheme, applicant):
     workbench = Workbench(marked_store, scheme)
-    audit = workbench.current_application(applicant)
+    audit = workbench.current_audit(applicant)
     leader = next((m.auditor.id for m in workbench.team(audit) if m.role == "leader"), "P01")
     escaped = 0
     for stage in scheme.procedure_stages:  # as the audit's leader (the widgets read the same for anyone)

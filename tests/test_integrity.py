@@ -13,11 +13,6 @@ from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
 
 
-@pytest.fixture
-def audit(staffed_audit):
-    return staffed_audit
-
-
 def _as(db_url, scheme, actor):
     return Workbench(db_url, scheme, actor=actor)
 
@@ -26,29 +21,29 @@ def _summary(db_url, stage, applicant, actor="A02"):
     return StageSummary(StageNotebook(stage, applicant, mode="interactive", database_url=db_url, auditor=actor))
 
 
-def test_recording_lists_every_missing_document_and_sign_off_is_refused(db_url, scheme, audit):
-    applicant, application = audit
+def test_recording_lists_every_missing_document_and_sign_off_is_refused(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     summary = _summary(db_url, "application", applicant)
     summary.record()
     required = [d for d in scheme.application_documents if d.required]
     assert "已记录" in summary.status.value and f"（{len(required)}）" in summary.status.value
     assert all(d.name in summary.status.value for d in required)
     summary.sign()
-    assert not _as(db_url, scheme, "A02").is_signed(application, "application")
+    assert not _as(db_url, scheme, "A02").is_signed(audit, "application")
     with pytest.raises(ConflictError) as caught:
-        _as(db_url, scheme, "A02").sign_off(application, "application")
+        _as(db_url, scheme, "A02").sign_off(audit, "application")
     assert all(d.name in caught.value.zh for d in required)
 
 
-def test_every_unanswered_item_is_listed_not_the_first_ten(db_url, scheme, audit):
-    applicant, application = audit
+def test_every_unanswered_item_is_listed_not_the_first_ten(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     wb = _as(db_url, scheme, "A02")
     for stage in ("application", "planning"):
         run_stage(wb, stage, applicant)
-    _as(db_url, scheme, "P01").save_contract(application, "HT-1", date.today(), 100)
+    _as(db_url, scheme, "P01").save_contract(audit, "HT-1", date.today(), 100)
     run_stage(wb, "contract", applicant)
-    wb.save_answer(application, "E01", Answer("conform"))
-    wb.save_answer(application, "F03", Answer("conform"))  # a sample item judged without counts
+    wb.save_answer(audit, "E01", Answer("conform"))
+    wb.save_answer(audit, "F03", Answer("conform"))  # a sample item judged without counts
     outcome = run_stage(wb, "system_audit", applicant)
     unanswered = [g for g in outcome.gaps if g.group == "answers"]
     items = [i for i in scheme.items_for(("b",)) if scheme.method_mode[i.method] == "5.2"]
@@ -58,123 +53,123 @@ def test_every_unanswered_item_is_listed_not_the_first_ten(db_url, scheme, audit
     summary.record()
     assert all(g.item in summary.status.value for g in unanswered)
     with pytest.raises(ConflictError):
-        wb.sign_off(application, "system_audit")
+        wb.sign_off(audit, "system_audit")
 
 
-def test_a_grade_on_a_row_is_a_finding_that_gates_the_decision(db_url, scheme, audit):
-    applicant, application = audit
+def test_a_grade_on_a_row_is_a_finding_that_gates_the_decision(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     wb = _as(db_url, scheme, "A02")
-    wb.save_answer(application, "B13", Answer("nonconform"), note="两名安装人员无上岗证", finding_grade="major")
-    [finding] = wb.findings(application)
+    wb.save_answer(audit, "B13", Answer("nonconform"), note="两名安装人员无上岗证", finding_grade="major")
+    [finding] = wb.findings(audit)
     assert (finding.grade, finding.clause, finding.item_id) == ("major", "B13", "B13")
     assert "两名安装人员无上岗证" in finding.description and finding.due_on
-    advice = recommendation(wb, evaluate(wb, applicant, application), date.today())
+    advice = recommendation(wb, evaluate(wb, applicant, audit), date.today())
     assert any(g.id.startswith("finding:") and not g.passed for g in advice.reasons)
     assert not advice.certifiable
 
-    wb.save_answer(application, "B13", Answer("nonconform"), note="两名安装人员无上岗证", finding_grade="minor")
-    assert [f.grade for f in wb.findings(application)] == ["minor"]  # updated, not duplicated
-    wb.save_answer(application, "B13", Answer("conform"), note="已补证")
-    assert wb.findings(application) == []
-    [withdrawn] = wb.findings(application, include_withdrawn=True)
+    wb.save_answer(audit, "B13", Answer("nonconform"), note="两名安装人员无上岗证", finding_grade="minor")
+    assert [f.grade for f in wb.findings(audit)] == ["minor"]  # updated, not duplicated
+    wb.save_answer(audit, "B13", Answer("conform"), note="已补证")
+    assert wb.findings(audit) == []
+    [withdrawn] = wb.findings(audit, include_withdrawn=True)
     assert withdrawn.withdrawn_on == date.today() and "cleared" in withdrawn.withdrawn_reason
     actions = [t.action for t in wb.trail("finding")]
     assert actions == ["raise", "update", "withdraw"]
 
 
-def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redone(db_url, scheme, audit):
-    applicant, application = audit
+def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redone(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     leader, manager = _as(db_url, scheme, "A02"), _as(db_url, scheme, "P01")
     for document in scheme.application_documents:
-        manager.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        manager.add_document(audit, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(leader, "application", applicant)
     run_stage(leader, "planning", applicant)
-    signature = leader.sign_off(application, "planning")
+    signature = leader.sign_off(audit, "planning")
     with pytest.raises(ConflictError):
-        _as(db_url, scheme, "A01").reopen_stage(application, "planning", "日期有误")  # not the leader
+        _as(db_url, scheme, "A01").reopen_stage(audit, "planning", "日期有误")  # not the leader
     with pytest.raises(ConflictError):
-        leader.reopen_stage(application, "planning", "  ")
-    manager.save_contract(application, "HT-1", date.today(), 100)
+        leader.reopen_stage(audit, "planning", "  ")
+    manager.save_contract(audit, "HT-1", date.today(), 100)
     run_stage(leader, "contract", applicant)
-    assert leader.reopen_stage(application, "planning", "现场审核日期有误") == ["contract"]
+    assert leader.reopen_stage(audit, "planning", "现场审核日期有误") == ["contract"]
     entry = [t for t in leader.trail("stage_result") if t.action == "reopen"][-1]
     assert entry.detail["previous_signature"]["signature"] == signature and entry.detail["reason"] == "现场审核日期有误"
-    assert not leader.is_signed(application, "planning")
-    assert "现场审核日期有误" in leader.stage_result(application, "contract").redo_reason
+    assert not leader.is_signed(audit, "planning")
+    assert "现场审核日期有误" in leader.stage_result(audit, "contract").redo_reason
     with pytest.raises(ConflictError) as caught:
-        leader.sign_off(application, "contract")
+        leader.sign_off(audit, "contract")
     assert "重新记录" in caught.value.zh
     run_stage(leader, "contract", applicant)  # recorded again: the mark goes
-    assert leader.stage_result(application, "contract").redo_reason is None
-    leader.sign_off(application, "contract")
+    assert leader.stage_result(audit, "contract").redo_reason is None
+    leader.sign_off(audit, "contract")
 
 
-def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url, scheme, audit):
-    applicant, application = audit
+def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     committee = _as(db_url, scheme, "M01")
     for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
-        committee.record_stage_result(application, stage, {})
+        committee.record_stage_result(audit, stage, {})
     run_stage(committee, "report", applicant)
-    _as(db_url, scheme, "A02").sign_off(application, "report")
-    advice = committee.stage_result(application, "report").result["recommendation"]
-    committee.record_decision(application, decided_on=date.today(), certified=False, level_rank=1,
+    _as(db_url, scheme, "A02").sign_off(audit, "report")
+    advice = committee.stage_result(audit, "report").result["recommendation"]
+    committee.record_decision(audit, decided_on=date.today(), certified=False, level_rank=1,
                               members=["M01"], reasons="未完成审查", recommendation=advice)
     run_stage(committee, "decision", applicant)
     with pytest.raises(ConflictError) as caught:
-        _as(db_url, scheme, "A02").sign_off(application, "decision")
+        _as(db_url, scheme, "A02").sign_off(audit, "decision")
     assert "委员" in caught.value.zh
     with pytest.raises(ConflictError):
-        _as(db_url, scheme, "M02").sign_off(application, "decision")  # a member, but did not decide
-    committee.sign_off(application, "decision")
-    assert committee.stage_result(application, "decision").signed_by == "M01"
+        _as(db_url, scheme, "M02").sign_off(audit, "decision")  # a member, but did not decide
+    committee.sign_off(audit, "decision")
+    assert committee.stage_result(audit, "decision").signed_by == "M01"
 
 
-def test_after_the_report_is_signed_a_row_grade_cannot_change_the_findings(db_url, scheme, audit):
-    applicant, application = audit
+def test_after_the_report_is_signed_a_row_grade_cannot_change_the_findings(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     leader = _as(db_url, scheme, "A02")
-    leader.save_answer(application, "E01", Answer("nonconform"), note="手册缺收费标准", finding_grade="minor")
+    leader.save_answer(audit, "E01", Answer("nonconform"), note="手册缺收费标准", finding_grade="minor")
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
-        leader.record_stage_result(application, stage, {})
-    leader.sign_off(application, "report")
+        leader.record_stage_result(audit, stage, {})
+    leader.sign_off(audit, "report")
     with pytest.raises(ConflictError):
-        leader.save_answer(application, "E02", Answer("nonconform"), note="程序文件缺失", finding_grade="major")
+        leader.save_answer(audit, "E02", Answer("nonconform"), note="程序文件缺失", finding_grade="major")
     with pytest.raises(ConflictError):
-        leader.save_answer(application, "E01", Answer("conform"))  # would withdraw E01's finding
-    assert [f.item_id for f in leader.findings(application)] == ["E01"]
+        leader.save_answer(audit, "E01", Answer("conform"))  # would withdraw E01's finding
+    assert [f.item_id for f in leader.findings(audit)] == ["E01"]
     # … but its corrective action is still recorded on screen, after the report.
     from audit_widgets.widgets.findings import FindingsWidget
     widget = FindingsWidget(leader, applicant)
     assert widget.add_button.disabled and not widget.save_action.disabled
     widget.plan.value, widget.accepted_on.value = "更新作业指导书", date.today()
     widget.save_corrective_action()
-    assert leader.findings(application)[0].plan_accepted_on == date.today()
+    assert leader.findings(audit)[0].plan_accepted_on == date.today()
 
 
-def test_sign_off_is_refused_when_answers_changed_after_recording(db_url, scheme, audit):
-    applicant, application = audit
+def test_sign_off_is_refused_when_answers_changed_after_recording(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     leader = _as(db_url, scheme, "A02")
     for stage in ("application", "planning", "contract"):
-        leader.record_stage_result(application, stage, {})
-    leader.record_stage_result(application, "system_audit", {"missing": []})
-    leader.save_answer(application, "E01", Answer("conform"))
+        leader.record_stage_result(audit, stage, {})
+    leader.record_stage_result(audit, "system_audit", {"missing": []})
+    leader.save_answer(audit, "E01", Answer("conform"))
     with pytest.raises(ConflictError) as caught:
-        leader.sign_off(application, "system_audit")
+        leader.sign_off(audit, "system_audit")
     assert "重新记录" in caught.value.zh
 
 
-def test_a_decision_at_another_level_than_recommended_needs_a_justification(db_url, scheme, audit):
-    applicant, application = audit
+def test_a_decision_at_another_level_than_recommended_needs_a_justification(db_url, scheme, staffed_audit):
+    applicant, audit = staffed_audit
     committee = _as(db_url, scheme, "M01")
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
-        committee.record_stage_result(application, stage, {})
-    _as(db_url, scheme, "A02").sign_off(application, "report")
+        committee.record_stage_result(audit, stage, {})
+    _as(db_url, scheme, "A02").sign_off(audit, "report")
     advice = {"certifiable": True, "level": {"rank": 2}}
     with pytest.raises(ConflictError):
-        committee.record_decision(application, decided_on=date.today(), certified=True, level_rank=4,
+        committee.record_decision(audit, decided_on=date.today(), certified=True, level_rank=4,
                                   members=["M01"], reasons="符合", recommendation=advice)
-    committee.record_decision(application, decided_on=date.today(), certified=True, level_rank=4, members=["M01"],
+    committee.record_decision(audit, decided_on=date.today(), certified=True, level_rank=4, members=["M01"],
                               reasons="符合", recommendation=advice, override_reason="现场证据支持更高等级")
-    assert committee.decision(application).overrides_recommendation
+    assert committee.decision(audit).overrides_recommendation
 
 
 def test_a_reading_view_is_closed_after_its_block(workbench, consumer):
@@ -183,4 +178,4 @@ def test_a_reading_view_is_closed_after_its_block(workbench, consumer):
     with pytest.raises(ConflictError):
         view.get_applicant(consumer)
     with pytest.raises(ConflictError):
-        view.open_application(consumer)
+        view.open_audit(consumer)

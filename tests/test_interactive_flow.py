@@ -95,7 +95,7 @@ def test_application_to_certificate_by_widgets(fresh):
     _record(book)
     leader_book, _ = _open("characteristic", fresh, auditor="A02")
     StageSummary(leader_book).sign()
-    assert book.workbench.is_signed(book.application_id, "characteristic")
+    assert book.workbench.is_signed(book.audit_id, "characteristic")
 
     book, shown = _open("system_audit", fresh)
     for checklist in book.stage_widgets():

@@ -29,14 +29,14 @@ def test_a_deeply_nested_scheme_file_is_refused_plainly(command, scheme_copy):
 def test_an_evidence_file_name_that_cannot_be_stored_is_refused_and_nothing_is_written(
         staffed_audit, db_url, db_path, scheme, name):
     from audit_widgets.store.repository import Workbench
-    _, application = staffed_audit
+    _, audit = staffed_audit
     workbench = Workbench(db_url, scheme, actor="A02")
     before = database_digest(db_path)
     with pytest.raises(WorkbenchError) as caught:
-        workbench.add_evidence(application, "F03", b"%PDF", name)
+        workbench.add_evidence(audit, "F03", b"%PDF", name)
     assert "文件名" in caught.value.zh and "file name" in caught.value.en
     with pytest.raises(WorkbenchError):
-        workbench.add_document(application, "licence", b"%PDF", name)
+        workbench.add_document(audit, "licence", b"%PDF", name)
     assert database_digest(db_path) == before
 
 
@@ -85,10 +85,10 @@ def test_a_scheme_text_that_starts_like_a_formula_is_exported_as_text_and_reads_
 
 
 def test_a_member_id_with_markup_is_shown_as_text(cycle_db_for_markup):
-    workbench, application = cycle_db_for_markup
+    workbench, audit = cycle_db_for_markup
     from audit_widgets.dashboard.pages import applicant_html
     from audit_widgets.widgets.decision import DecisionWidget
-    widget = DecisionWidget(workbench, "demo-composite", application)
+    widget = DecisionWidget(workbench, "demo-composite", audit)
     for shown in (widget.recorded.value, applicant_html(workbench, "demo-composite")):
         assert PAYLOAD not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
 
@@ -104,9 +104,9 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
     url = f"sqlite:///{copy_database(demo_db, tmp_path / 'markup.sqlite')}"
     workbench = Workbench(url, scheme, actor="P01")
     workbench.add_auditor(PAYLOAD, "某委员", "senior", ["b"], is_decision_maker=True)
-    application = workbench.current_application("demo-composite")
-    workbench.set_team(application, [("A02", "leader")])
-    sign_report(workbench, application, "A02")
-    workbench.acting_as(PAYLOAD).record_decision(application, decided_on=date.today(), outcome="refuse", level_rank=1,
+    audit = workbench.current_audit("demo-composite")
+    workbench.set_team(audit, [("A02", "leader")])
+    sign_report(workbench, audit, "A02")
+    workbench.acting_as(PAYLOAD).record_decision(audit, decided_on=date.today(), outcome="refuse", level_rank=1,
                               members=[PAYLOAD], reasons="测试", recommendation={"certifiable": False})
-    return workbench, application
+    return workbench, audit

@@ -21,8 +21,8 @@ def test_table_band_edges(scheme, low, high, days):
 
 def test_surveillance_and_recertification_factors(scheme):
     # 7 days initial → 7/3 = 2.33 → 2.5; 7 × 2/3 = 4.67 → 4.5
-    assert person_days(scheme, 100, stage="surveillance").days == 2.5
-    assert person_days(scheme, 100, stage="recertification").days == 4.5
+    assert person_days(scheme, 100, audit_type="surveillance").days == 2.5
+    assert person_days(scheme, 100, audit_type="recertification").days == 4.5
 
 
 def test_sampled_sites_and_categories_add_days(scheme):
@@ -38,8 +38,8 @@ def test_each_audit_stage_counts_its_own_site_sample(scheme):
     """Surveillance: 100 personnel → 7 × 1/3 = 2.33; 26 sites → 1 + ⌈0.6 × √25⌉ = 4 sampled,
     3 extra × 0.5 = 1.5 (not scaled by 1/3) → 3.83 → 4.0. Recertification: 7 × 2/3 = 4.67;
     1 + ⌈0.8 × 5⌉ = 5 sampled, +2.0 → 6.67 → 6.5."""
-    assert person_days(scheme, 100, outlets=26, stage="surveillance").days == 4.0
-    assert person_days(scheme, 100, outlets=26, stage="recertification").days == 6.5
+    assert person_days(scheme, 100, outlets=26, audit_type="surveillance").days == 4.0
+    assert person_days(scheme, 100, outlets=26, audit_type="recertification").days == 6.5
     assert person_days(scheme, 100, outlets=26).days == 7 + 5 * 0.5  # 1 + √25 = 6 sampled
 
 

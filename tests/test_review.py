@@ -40,39 +40,39 @@ def test_the_rules_refuse_an_individual_business_and_flag_a_branch(workbench, co
 
 def test_acceptance_is_refused_while_a_problem_remains_and_a_refusal_ends_the_application(staffed_audit, db_url,
                                                                                         scheme):
-    applicant_id, application = staffed_audit
+    applicant_id, audit = staffed_audit
     workbench = Workbench(db_url, scheme, actor="P01")  # the programme manager reviews
     with pytest.raises(WorkbenchError) as caught:
-        workbench.record_review(application, **{**GOOD, "credit_clear": False}, accepted=True, reason="受理",
+        workbench.record_review(audit, **{**GOOD, "credit_clear": False}, accepted=True, reason="受理",
                                 reviewed_on=date.today())
     assert "失信" in caught.value.zh
-    assert workbench.review(application).credit_clear  # the fixture's accepted review stands unchanged
-    workbench.record_review(application, **{**GOOD, "credit_clear": False}, accepted=False,
+    assert workbench.review(audit).credit_clear  # the fixture's accepted review stands unchanged
+    workbench.record_review(audit, **{**GOOD, "credit_clear": False}, accepted=False,
                             reason="存在严重失信记录", reviewed_on=date.today())
     from audit_widgets.documents.letters import write_refusal_letter
-    letter = write_refusal_letter(workbench, application).read_text(encoding="utf-8")
+    letter = write_refusal_letter(workbench, audit).read_text(encoding="utf-8")
     assert "不予受理通知书" in letter and "存在严重失信记录" in letter and "申诉" in letter
     from audit_widgets.stages import run_stage
-    assert run_stage(workbench, "contract", applicant_id, application).status == "blocked"
+    assert run_stage(workbench, "contract", applicant_id, audit).status == "blocked"
     # The refused application has ended: the applicant may apply again.
-    assert workbench.open_application(applicant_id) != application
+    assert workbench.open_audit(applicant_id) != audit
 
 
 def test_the_audit_plan_is_checked_and_shown_in_the_report(staffed_audit, db_url, scheme):
-    applicant_id, application = staffed_audit
+    applicant_id, audit = staffed_audit
     workbench = Workbench(db_url, scheme, actor="A02")
     site = workbench.get_applicant(applicant_id).sites[0].name
     agenda = [{"day": date(2026, 11, 20), "site": site, "activity": "首次会议", "auditors": ["A02", "A01"]}]
     for bad in ([{**agenda[0], "site": "不存在的场所"}], [{**agenda[0], "auditors": ["A05"]}]):
         with pytest.raises(WorkbenchError):
-            workbench.save_audit_plan(application, team_sent_on=date(2026, 11, 10), objections=[], agenda=bad)
+            workbench.save_audit_plan(audit, team_sent_on=date(2026, 11, 10), objections=[], agenda=bad)
     with pytest.raises(WorkbenchError):
-        workbench.save_audit_plan(application, team_sent_on=None, agenda=agenda,
+        workbench.save_audit_plan(audit, team_sent_on=None, agenda=agenda,
                                   objections=[{"member": "A01", "reason": "曾任职", "resolution": ""}])
-    workbench.save_audit_plan(application, team_sent_on=date(2026, 11, 10), agenda=agenda,
+    workbench.save_audit_plan(audit, team_sent_on=date(2026, 11, 10), agenda=agenda,
                               objections=[{"member": "A06", "reason": "曾提供咨询", "resolution": "A06 退出审查组"}])
     from audit_widgets.documents.report import _audit_plan
     from audit_widgets.stages.audit import compute_planning
-    plan = compute_planning(workbench, applicant_id, application).result["audit_plan"]
+    plan = compute_planning(workbench, applicant_id, audit).result["audit_plan"]
     shown = _audit_plan(plan)
     assert "曾提供咨询" in shown and "A06 退出审查组" in shown and site in shown and "2026-11-10" in shown

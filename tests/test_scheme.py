@@ -68,6 +68,13 @@ def test_a_section_in_two_files_is_refused(scheme_copy):
     assert "scoring" in caught.value.zh
 
 
+def test_a_section_under_its_old_name_is_told_the_new_one(scheme_copy):
+    _edit(scheme_copy, "person_days.yaml", lambda d: d.update(audit_stages=d.pop("audit_types")))
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(scheme_copy)
+    assert "audit_types" in caught.value.en and "person_days.yaml" in caught.value.render()
+
+
 def test_gaps_in_the_person_day_table_are_refused(scheme_copy):
     _edit(scheme_copy, "person_days.yaml", lambda d: d["person_day_table"][1].update(min_personnel=7))
     with pytest.raises(SchemeError) as caught:

@@ -60,25 +60,25 @@ def test_the_site_count_is_the_listed_sites(scheme):
 
 def test_the_demo_programme_records_which_sites_were_chosen_and_which_drawn(demo_db, scheme):
     workbench = Workbench(demo_db, scheme)
-    programme = workbench.programme(workbench.current_application("demo-industrial"))
+    programme = workbench.programme(workbench.current_audit("demo-industrial"))
     sample = programme.site_sample  # 16 sites: 1 + ⌈√15⌉ = 5
     assert sample.size == programme.site_sample_size == 5 and sample.chosen == ("苏州总部服务中心",)
     assert len(sample.drawn) == 4 and set(sample.types) == {"central", "call_centre", "warehouse", "service_outlet"}
 
 
 def test_a_special_deduction_rests_on_a_finding_that_needs_correction(staffed_audit, db_url, scheme):
-    _, application = staffed_audit
+    _, audit = staffed_audit
     workbench = Workbench(db_url, scheme, actor="A02")
     with pytest.raises(ConflictError) as refused:
-        workbench.add_adjustment(application, "deduction", "system_impact", "工单系统停机两周")
+        workbench.add_adjustment(audit, "deduction", "system_impact", "工单系统停机两周")
     assert "不符合" in refused.value.zh
-    observation = workbench.add_finding(application, "observation", "D09", "导出字段不全")
+    observation = workbench.add_finding(audit, "observation", "D09", "导出字段不全")
     with pytest.raises(ConflictError):
-        workbench.add_adjustment(application, "deduction", "system_impact", finding_id=observation)
-    finding = workbench.add_finding(application, "minor", "D09", "工单系统停机两周，期间工单缺失")
-    workbench.add_adjustment(application, "deduction", "system_impact", "工单缺失", finding_id=finding)
+        workbench.add_adjustment(audit, "deduction", "system_impact", finding_id=observation)
+    finding = workbench.add_finding(audit, "minor", "D09", "工单系统停机两周，期间工单缺失")
+    workbench.add_adjustment(audit, "deduction", "system_impact", "工单缺失", finding_id=finding)
     with pytest.raises(ConflictError):
-        workbench.add_adjustment(application, "bonus", "patents")
-    workbench.add_adjustment(application, "bonus", "innovation", "远程诊断获省级服务创新奖")
-    kinds = [(a.kind, a.cause, a.finding_id) for a in workbench.adjustments(application)]
+        workbench.add_adjustment(audit, "bonus", "patents")
+    workbench.add_adjustment(audit, "bonus", "innovation", "远程诊断获省级服务创新奖")
+    kinds = [(a.kind, a.cause, a.finding_id) for a in workbench.adjustments(audit)]
     assert kinds == [("deduction", "system_impact", finding), ("bonus", "innovation", None)]

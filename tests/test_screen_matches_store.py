@@ -18,45 +18,45 @@ from .conftest import import_demo_orders
 
 @pytest.fixture
 def planned(staffed_audit, db_url, scheme):
-    applicant, application = staffed_audit
-    return Workbench(db_url, scheme, actor="A02"), applicant, application
+    applicant, audit = staffed_audit
+    return Workbench(db_url, scheme, actor="A02"), applicant, audit
 
 
 def test_a_refused_team_change_does_not_stay_on_screen(planned):
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     manager = workbench.acting_as("P01")
     panel = PlanningPanel(manager, applicant)  # opened before the sign-off, so still editable
     for document in workbench.scheme.application_documents:
-        manager.add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        manager.add_document(audit, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(workbench, "application", applicant)
     run_stage(workbench, "planning", applicant)
-    workbench.sign_off(application, "planning")
+    workbench.sign_off(audit, "planning")
     panel.pickers["A01"].value = ""
     assert "只读" in panel.message.value
     assert panel.pickers["A01"].value == "member"  # what the store holds
     panel.audit_end.value = date.today() + timedelta(days=9)
-    assert panel.audit_end.value == workbench.programme(application).audit_end
+    assert panel.audit_end.value == workbench.programme(audit).audit_end
 
 
 def test_the_contract_saves_as_you_type(planned):
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     form = ContractForm(workbench.acting_as("P01"), applicant)
     assert not any(getattr(c, "description", "").startswith("保存合同") for c in form.children)
     form.number.value = "HT-7"
-    assert workbench.contract(application) is None and "自动保存" in form.message.value
+    assert workbench.contract(audit) is None and "自动保存" in form.message.value
     form.signed_on.value = date(2026, 11, 20)
-    assert workbench.contract(application).contract_no == "HT-7" and "合同已保存" in form.message.value
+    assert workbench.contract(audit).contract_no == "HT-7" and "合同已保存" in form.message.value
     form.fee.value = 12000
-    assert workbench.contract(application).fee == 12000
+    assert workbench.contract(audit).fee == 12000
 
 
 def test_the_decision_form_shows_the_recorded_decision(planned, db_url, scheme):
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     committee = Workbench(db_url, scheme, actor="M01")
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
-        committee.record_stage_result(application, stage, {})
-    workbench.sign_off(application, "report")
-    committee.record_decision(application, decided_on=date(2026, 11, 25), certified=True, level_rank=3,
+        committee.record_stage_result(audit, stage, {})
+    workbench.sign_off(audit, "report")
+    committee.record_decision(audit, decided_on=date(2026, 11, 25), certified=True, level_rank=3,
                               members=["M01", "M02"], reasons="符合", recommendation={"certifiable": False},
                               override_reason="委员会认定现场证据充分")
     form = DecisionWidget(committee, applicant)
@@ -87,19 +87,19 @@ def test_the_case_counter_follows_each_verification(planned, tmp_path):
 
 
 def test_the_corrective_action_form_starts_on_a_finding_and_never_fails_silently(planned):
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     widget = FindingsWidget(workbench, applicant)
     widget.save_corrective_action()
     assert "请先登记或选择" in widget.message.value
     assert widget.grade.value == ""  # no default grade
     widget.add()
-    assert "请选择发现等级" in widget.message.value and workbench.findings(application) == []
+    assert "请选择发现等级" in widget.message.value and workbench.findings(audit) == []
     widget.grade.value, widget.description.value = "minor", "记录缺失"
     widget.add()
-    assert widget.selected.value == workbench.findings(application)[0].id
+    assert widget.selected.value == workbench.findings(audit)[0].id
     widget.plan.value, widget.accepted_on.value = "补记录", date(2026, 11, 21)
     widget.save_corrective_action()
-    assert workbench.findings(application)[0].plan_accepted_on == date(2026, 11, 21)
+    assert workbench.findings(audit)[0].plan_accepted_on == date(2026, 11, 21)
 
 
 def test_a_status_change_waits_for_a_confirmation_that_names_it(demo_db, scheme, tmp_path):
@@ -122,9 +122,9 @@ def test_a_status_change_waits_for_a_confirmation_that_names_it(demo_db, scheme,
 
 def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_next(planned, db_url):
     from audit_widgets.widgets.summary import StageSummary
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     for document in workbench.scheme.application_documents:
-        workbench.acting_as("P01").add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        workbench.acting_as("P01").add_document(audit, document.id, b"%PDF", f"{document.id}.pdf")
     book = StageNotebook("application", applicant, database_url=db_url, auditor="A02")
     summary = StageSummary(book)
     assert "尚未记录" in summary.state.value
@@ -134,12 +134,12 @@ def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_ne
 
 
 def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_path):
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     import_demo_orders(workbench, applicant, tmp_path)
     widget = CaseSampleWidget(workbench, applicant)
     widget.draw()
     widget.mark_all_conforming()
-    sample = workbench.case_sample(application)
+    sample = workbench.case_sample(audit)
     assert len(sample.verified) == len(sample.ids) and "已复核 verified" in widget.record.value
     orders = workbench.work_orders(applicant).set_index("order_id")
     for order_id, verification in sample.verified.items():
@@ -152,7 +152,7 @@ def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_pa
     assert [r.order_id for r in widget.rows_box.children] == [row.order_id]
     widget.show.value = "open"
     assert widget.rows_box.children == ()
-    assert workbench.case_sample(application).verified[row.order_id].resolved is False
+    assert workbench.case_sample(audit).verified[row.order_id].resolved is False
 
 
 def test_the_confirmation_carries_out_what_it_named(demo_db, scheme, tmp_path):
@@ -171,7 +171,7 @@ def test_the_confirmation_carries_out_what_it_named(demo_db, scheme, tmp_path):
 
 
 def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(planned, tmp_path):
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     import_demo_orders(workbench, applicant, tmp_path)
     widget = CaseSampleWidget(workbench, applicant)
     widget.draw()
@@ -179,11 +179,11 @@ def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(plan
     row.fields["resolved"].value = "yes"
     workbench.verify_case(widget.sample.id, row.order_id, note="电话回访", resolved=True)
     row.fields["reworked"].value = "yes"  # a later check on screen keeps the note
-    assert workbench.case_sample(application).verified[row.order_id].note == "电话回访"
-    workbench.record_stage_result(application, "application", {})
+    assert workbench.case_sample(audit).verified[row.order_id].note == "电话回访"
+    workbench.record_stage_result(audit, "application", {})
     for stage in ("planning", "contract", "characteristic"):
-        workbench.record_stage_result(application, stage, {})
-    workbench.sign_off(application, "characteristic")
+        workbench.record_stage_result(audit, stage, {})
+    workbench.sign_off(audit, "characteristic")
     widget.rows_box.children[0].fields["resolved"].value = "no"
     assert "只读" in widget.message.value
     assert widget.rows_box.children[0].fields["resolved"].value == "yes"  # the stored value is back
@@ -191,12 +191,12 @@ def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(plan
 
 def test_a_refused_applicant_edit_shows_the_stored_data(planned):
     from audit_widgets.widgets.applicant import ApplicantForm
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     form = ApplicantForm(workbench.acting_as("P01"), applicant)  # opened before the sign-off
     for document in workbench.scheme.application_documents:
-        workbench.acting_as("P01").add_document(application, document.id, b"%PDF", f"{document.id}.pdf")
+        workbench.acting_as("P01").add_document(audit, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(workbench, "application", applicant)
-    workbench.sign_off(application, "application")
+    workbench.sign_off(audit, "application")
     form.fields["personnel"].value = 999
     assert "只读" in form.message.value
     assert form.fields["personnel"].value == workbench.get_applicant(applicant).personnel != 999
@@ -204,9 +204,9 @@ def test_a_refused_applicant_edit_shows_the_stored_data(planned):
 
 def test_a_survey_import_updates_the_figures_in_the_stage_checklists(planned, db_url, tmp_path):
     from audit_widgets.demo_data import Quality, wjx_survey_export, write_xlsx
-    workbench, applicant, application = planned
+    workbench, applicant, audit = planned
     for stage in ("application", "planning", "contract"):
-        workbench.record_stage_result(application, stage, {})
+        workbench.record_stage_result(audit, stage, {})
     book = StageNotebook("characteristic", applicant, database_url=db_url, auditor="A02")
     shown = book.stage_widgets()
     survey = next(w for w in shown if type(w).__name__ == "SurveyPanel")

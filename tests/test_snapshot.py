@@ -31,13 +31,13 @@ def test_a_reading_view_sees_one_snapshot(db_url, scheme, consumer):
 def test_a_reading_view_cannot_write(workbench, consumer):
     with workbench.reading() as view:
         with pytest.raises(ConflictError) as caught:
-            view.open_application(consumer)
+            view.open_audit(consumer)
     assert "只读" in caught.value.zh
-    assert workbench.current_application(consumer) is None
+    assert workbench.current_audit(consumer) is None
 
 
 def test_evaluate_reads_in_one_transaction(workbench, consumer):
-    workbench.open_application(consumer)
+    workbench.open_audit(consumer)
     begins = []
     listener = lambda connection: begins.append(connection)  # noqa: E731
     event.listen(workbench.engine, "begin", listener)

@@ -28,16 +28,16 @@ from audit_widgets.stages import Stage, StageOutcome, registry
 from audit_widgets.widgets.base import BoundWidget
 
 
-def compute_toy(workbench, applicant_id, application_id):
-    documents = workbench.documents(application_id)
+def compute_toy(workbench, applicant_id, audit_id):
+    documents = workbench.documents(audit_id)
     return StageOutcome("done", {"documents": sum(len(files) for files in documents.values())})
 
 
 class ToyWidget(BoundWidget):
     edits = "documents"
 
-    def __init__(self, workbench, applicant_id, application_id=None, read_only=False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id, audit_id=None, read_only=False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.children = [widgets.HTML("<b>toy stage widget</b>"), self.lock_banner()]
 
 
@@ -83,18 +83,18 @@ def test_a_new_stage_is_one_registration_and_its_procedure_entry(toy, db_url, co
     scheme, _, _ = toy
     workbench = Workbench(db_url, scheme, actor="P01")
     assert run_stage(workbench, "toy", consumer).status == "blocked"  # requires the application stage
-    application = workbench.current_application(consumer)
-    workbench.add_document(application, "licence", b"%PDF", "licence.pdf")
+    audit = workbench.current_audit(consumer)
+    workbench.add_document(audit, "licence", b"%PDF", "licence.pdf")
     run_stage(workbench, "application", consumer)
     outcome = run_stage(workbench, "toy", consumer)
     assert outcome.status == "done" and outcome.result == {"documents": 1}
-    assert workbench.stage_result(application, "toy").result == {"documents": 1}
+    assert workbench.stage_result(audit, "toy").result == {"documents": 1}
 
 
 @pytest.mark.notebooks
 def test_a_new_stage_runs_in_its_own_notebook(toy, db_url, consumer):
     scheme, scheme_dir, code_dir = toy
-    Workbench(db_url, scheme).open_application(consumer)
+    Workbench(db_url, scheme).open_audit(consumer)
     run_stage(Workbench(db_url, scheme), "application", consumer)
     notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                                   "language": "python"}}, cells=[
@@ -118,20 +118,20 @@ def test_a_new_stage_runs_in_its_own_notebook(toy, db_url, consumer):
 def test_the_scheme_says_which_stage_locks_a_record(workbench, consumer, scheme):
     assert scheme.stage_locking("programme").id == "planning"
     assert scheme.stage_recording_mode("5.1").id == "characteristic"
-    application = workbench.open_application(consumer)
+    audit = workbench.open_audit(consumer)
     from audit_widgets.demo import accept_review, declare_team
-    accept_review(workbench, application, date(2026, 11, 1))
+    accept_review(workbench, audit, date(2026, 11, 1))
     declare_team(workbench, consumer, ["A01"], date(2026, 11, 20))
-    workbench.set_team(application, [("A01", "leader")])
-    workbench.save_programme(application, plan_programme(scheme, workbench.get_applicant(consumer), CaseLots(0, 0),
+    workbench.set_team(audit, [("A01", "leader")])
+    workbench.save_programme(audit, plan_programme(scheme, workbench.get_applicant(consumer), CaseLots(0, 0),
                                                          date(2026, 12, 1), date(2026, 12, 2)))
     run_stage(workbench, "application", consumer)
     run_stage(workbench, "planning", consumer)
-    workbench.acting_as("A01").sign_off(application, "planning")
+    workbench.acting_as("A01").sign_off(audit, "planning")
     with pytest.raises(ConflictError) as caught:
-        workbench.set_team(application, [("A01", "member")])
+        workbench.set_team(audit, [("A01", "member")])
     assert "申请评审和方案策划" in caught.value.zh and "read-only" in caught.value.en
-    workbench.add_document(application, "licence", b"%PDF", "licence.pdf")  # not locked by planning
+    workbench.add_document(audit, "licence", b"%PDF", "licence.pdf")  # not locked by planning
 
 
 def test_a_record_locked_by_two_stages_is_refused_by_the_scheme(tmp_path):

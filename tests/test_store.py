@@ -48,22 +48,22 @@ def test_applicants_round_trip_and_duplicates_are_refused(workbench, consumer, s
 
 
 def test_answers_keep_versions_and_the_trail_keeps_history(auditor, consumer):
-    application = auditor.current_application(consumer)
-    assert auditor.save_answer(application, "B01", Answer(checked=10, nonconforming=1), note="一个网点未登记") == 1
-    assert auditor.save_answer(application, "B01", Answer(checked=10, nonconforming=0)) == 2
-    assert auditor.answers(application)["B01"] == Answer(None, 10, 0, None)
+    audit = auditor.current_audit(consumer)
+    assert auditor.save_answer(audit, "B01", Answer(checked=10, nonconforming=1), note="一个网点未登记") == 1
+    assert auditor.save_answer(audit, "B01", Answer(checked=10, nonconforming=0)) == 2
+    assert auditor.answers(audit)["B01"] == Answer(None, 10, 0, None)
     history = [t for t in auditor.trail("checklist_answer")]
     assert [h.detail["nonconforming"] for h in history] == [1, 0]
     assert all(h.actor == "A02" for h in history)
 
 
 def test_a_failed_write_changes_nothing(auditor, consumer, db_path):
-    application = auditor.current_application(consumer)
+    audit = auditor.current_audit(consumer)
     before = database_digest(db_path)
     with pytest.raises(NotFoundError):
-        auditor.save_answer(application, "NO-SUCH-ITEM", Answer("conform"))
+        auditor.save_answer(audit, "NO-SUCH-ITEM", Answer("conform"))
     with pytest.raises(NotFoundError):
-        auditor.save_answer(application + 99, "B01", Answer("conform"))
+        auditor.save_answer(audit + 99, "B01", Answer("conform"))
     assert database_digest(db_path) == before
 
 

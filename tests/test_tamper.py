@@ -48,8 +48,8 @@ def test_the_untouched_demo_store_verifies_with_no_false_alarm(demo_db):
 def test_a_changed_answer_of_a_signed_stage_is_named_and_the_batch_calls_it_tampered(store):
     path, url, command, workbench = store
     audit = _industrial_initial(workbench)
-    _sql(path, "UPDATE checklist_answers SET result = 'nonconform' WHERE application_id = ? AND item_id = "
-               "(SELECT item_id FROM checklist_answers WHERE application_id = ? AND result = 'conform' LIMIT 1)",
+    _sql(path, "UPDATE checklist_answers SET result = 'nonconform' WHERE audit_id = ? AND item_id = "
+               "(SELECT item_id FROM checklist_answers WHERE audit_id = ? AND result = 'conform' LIMIT 1)",
          audit, audit)
     code, report = _verify(command, "--applicant", "demo-industrial")
     assert code == 1 and not report["ok"]
@@ -61,15 +61,15 @@ def test_a_changed_answer_of_a_signed_stage_is_named_and_the_batch_calls_it_tamp
 
 
 ATTACKS = {
-    "signer": ("UPDATE stage_results SET signed_by = 'A04' WHERE application_id = :audit AND stage = 'characteristic'",
+    "signer": ("UPDATE stage_results SET signed_by = 'A04' WHERE audit_id = :audit AND stage = 'characteristic'",
                "characteristic"),
     "time": ("UPDATE stage_results SET signed_at = '2020-01-01 00:00:00.000000' "
-             "WHERE application_id = :audit AND stage = 'system_audit'", "system_audit"),
+             "WHERE audit_id = :audit AND stage = 'system_audit'", "system_audit"),
     "imported file": ("UPDATE imports SET sha256 = 'forged' WHERE applicant_id = 'demo-industrial' "
                       "AND kind = 'surveys' AND :audit > 0", "characteristic"),
     "evidence slipped in": ("INSERT INTO evidence_files (answer_id, filename, sha256, stored_path, added_by, added_at) "
                             "SELECT id, 'x.pdf', 'forged', 'x', 'A01', '2020-01-01' FROM checklist_answers "
-                            "WHERE application_id = :audit AND item_id LIKE 'E%' LIMIT 1", "system_audit"),
+                            "WHERE audit_id = :audit AND item_id LIKE 'E%' LIMIT 1", "system_audit"),
 }
 
 
@@ -89,17 +89,17 @@ def test_the_signature_covers_signer_time_evidence_and_imported_files(store, att
 def test_an_import_that_would_change_a_signed_stage_is_refused(store, tmp_path):
     from .conftest import import_demo_orders
     path, url, command, workbench = store
-    before = workbench.stage_result(workbench.current_application("demo-industrial"), "report").result["scores"]
+    before = workbench.stage_result(workbench.current_audit("demo-industrial"), "report").result["scores"]
     with pytest.raises(ConflictError, match="read-only"):
         import_demo_orders(workbench.acting_as("A01"), "demo-industrial", tmp_path)
-    assert workbench.stage_result(workbench.current_application("demo-industrial"), "report").result["scores"] == before
+    assert workbench.stage_result(workbench.current_audit("demo-industrial"), "report").result["scores"] == before
 
 
 def test_clearing_the_signature_columns_and_signing_again_is_refused(store):
     path, url, command, workbench = store
     audit = _industrial_initial(workbench)
     _sql(path, "UPDATE stage_results SET signed_by = NULL, signed_at = NULL, signature = NULL "
-               "WHERE application_id = ? AND stage = 'characteristic'", audit)
+               "WHERE audit_id = ? AND stage = 'characteristic'", audit)
     with pytest.raises(ConflictError, match="trail"):
         workbench.acting_as("A01").sign_off(audit, CHARACTERISTIC)
     problems = _verify(command, "--applicant", "demo-industrial")[1]["problems"]
@@ -139,8 +139,8 @@ def test_a_store_moved_without_its_key_says_so_and_accuses_nothing(store, tmp_pa
 def test_the_batch_reports_a_tampered_stage_as_tampered_never_done(store):
     from audit_widgets.batch.runner import TAMPERED, BatchRunner, plan_batch
     path, url, command, workbench = store
-    audit = workbench.current_application("demo-industrial")
-    _sql(path, "UPDATE checklist_answers SET note = 'rewritten' WHERE application_id = ? AND item_id LIKE 'E%'", audit)
+    audit = workbench.current_audit("demo-industrial")
+    _sql(path, "UPDATE checklist_answers SET note = 'rewritten' WHERE audit_id = ? AND item_id LIKE 'E%'", audit)
     plan = plan_batch(workbench, ["demo-industrial"], database_url=url, stage_ids=["system_audit"])
     summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False).run(plan)
     [run] = [r for r in summary.runs if r.notebook == "05_system_audit"]
@@ -155,7 +155,7 @@ def test_a_later_audits_new_import_raises_no_alarm_over_the_earlier_signatures(s
 
     from .conftest import import_demo_orders
     path, url, command, workbench = store
-    workbench.open_application("demo-industrial", "special", date.today(), reason="投诉 complaint")
+    workbench.open_audit("demo-industrial", "special", date.today(), reason="投诉 complaint")
     import_demo_orders(workbench, "demo-industrial", tmp_path, orders=500)
     assert len(workbench.work_orders("demo-industrial")) == 500
     code, report = _verify(command)

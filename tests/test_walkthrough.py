@@ -128,7 +128,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     assert "吴芳 P01" in page.content()
     _record(page, "签署前尚需完成 5 项")
     assert _button(page, "签署").is_disabled()
-    assert not Workbench(lab.url, scheme).is_signed(Workbench(lab.url, scheme).current_application(APPLICANT),
+    assert not Workbench(lab.url, scheme).is_signed(Workbench(lab.url, scheme).current_audit(APPLICANT),
                                                     "application")
     # ipywidgets' FileUpload keeps its <input type=file> out of the page: use the file chooser.
     uploads = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) button", has_text="上传 upload")
@@ -183,11 +183,11 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _shot(page, "03-contract")
 
     workbench = Workbench(lab.url, scheme)
-    application = workbench.current_application(APPLICANT)
-    assert workbench.contract(application).contract_no == "HT-2026-0044"
-    assert workbench.is_signed(application, "planning")
-    assert {m.auditor.id: m.role for m in workbench.team(application)} == {"A02": "leader", "A01": "member"}
-    sites = workbench.programme(application).site_sample
+    audit = workbench.current_audit(APPLICANT)
+    assert workbench.contract(audit).contract_no == "HT-2026-0044"
+    assert workbench.is_signed(audit, "planning")
+    assert {m.auditor.id: m.role for m in workbench.team(audit)} == {"A02": "leader", "A01": "member"}
+    sites = workbench.programme(audit).site_sample
     assert sites.chosen == ("杭州服务中心", "宁波服务网点") and len(sites.drawn) >= 2
     assert not lab.offsite, lab.offsite
 
@@ -293,11 +293,11 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _shot(page, "08-certificate")
 
     workbench = Workbench(lab.url, scheme)
-    application = workbench.current_application(APPLICANT)
+    audit = workbench.current_audit(APPLICANT)
     certificate = workbench.certificate_for(APPLICANT)
     assert certificate.status == "valid"
-    assert workbench.decision(application).members == ("M01",)
-    assert workbench.stage_result(application, "decision").signed_by == "M01"
+    assert workbench.decision(audit).members == ("M01",)
+    assert workbench.stage_result(audit, "decision").signed_by == "M01"
     issued = workbench.status_history(certificate.number)[0]
     assert (issued.decided_by, issued.recorded_by) == ("M01", "M01")
     assert not lab.offsite and not committee.offsite

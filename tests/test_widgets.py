@@ -45,7 +45,7 @@ def test_applicant_documents_are_kept_with_their_hash(workbench, consumer):
     assert "licence" in form.missing_documents()
     form._uploaded("licence", {"new": ({"name": "营业执照.pdf", "content": memoryview(b"%PDF licence")},)})
     assert "licence" not in form.missing_documents()
-    stored = workbench.documents(form.application_id)["licence"][0]
+    stored = workbench.documents(form.audit_id)["licence"][0]
     assert len(stored.sha256) == 64 and stored.filename == "营业执照.pdf"
 
 
@@ -55,11 +55,11 @@ def test_checklist_writes_each_change_and_updates_the_score(auditor, consumer):
     widget.rows[0].result.value = "conform"
     first = widget.evaluation.score.score
     widget.rows[1].result.value = "nonconform"  # waits on screen for its reason
-    assert "E02" not in auditor.answer_records(widget.application_id)
+    assert "E02" not in auditor.answer_records(widget.audit_id)
     assert "须写明理由" in widget.message.value and "aw-needs-reason" in widget.rows[1].note._dom_classes
     widget.rows[1].note.value = "程序文件未覆盖退换货"
     widget.rows[1].grade.value = "minor"
-    records = auditor.answer_records(widget.application_id)
+    records = auditor.answer_records(widget.audit_id)
     assert records["E02"].answer.result == "nonconform" and records["E02"].finding_grade == "minor"
     assert records["E02"].note == "程序文件未覆盖退换货" and "aw-needs-reason" not in widget.rows[1].note._dom_classes
     assert records["E02"].version == 2  # the result with its reason, then the grade
@@ -73,14 +73,14 @@ def test_sample_items_take_counts(auditor, consumer):
     row = next(r for r in widget.rows if r.item.id == "B01")
     row.checked.value = 20
     row.nonconforming.value = 5
-    assert auditor.answers(widget.application_id)["B01"] == Answer(None, 20, 0, None)  # waits for the reason
+    assert auditor.answers(widget.audit_id)["B01"] == Answer(None, 20, 0, None)  # waits for the reason
     row.note.value = "5 个网点未按流程回访"
-    assert auditor.answers(widget.application_id)["B01"] == Answer(None, 20, 5, None)
+    assert auditor.answers(widget.audit_id)["B01"] == Answer(None, 20, 5, None)
     item = next(i for i in widget.evaluation.score.items if i.item_id == "B01")
     assert item.credit == pytest.approx(0.75)
     row.nonconforming.value = 25  # more nonconforming than checked: refused, shown, not stored
     assert "不符合数应在" in widget.message.value
-    assert auditor.answers(widget.application_id)["B01"].nonconforming == 5
+    assert auditor.answers(widget.audit_id)["B01"].nonconforming == 5
 
 
 def test_a_checklist_of_150_items_is_paged(workbench, consumer, scheme):
@@ -92,27 +92,27 @@ def test_a_checklist_of_150_items_is_paged(workbench, consumer, scheme):
 
 
 def test_edits_are_refused_after_sign_off(workbench, staffed, db_path, scheme):
-    application = workbench.open_application(staffed)
-    workbench.set_team(application, [("A02", "leader")])
-    workbench.record_stage_result(application, "application", {})
-    workbench.record_stage_result(application, "planning", {})
-    workbench.record_stage_result(application, "contract", {"signed_on": "2026-11-01"})
+    audit = workbench.open_audit(staffed)
+    workbench.set_team(audit, [("A02", "leader")])
+    workbench.record_stage_result(audit, "application", {})
+    workbench.record_stage_result(audit, "planning", {})
+    workbench.record_stage_result(audit, "contract", {"signed_on": "2026-11-01"})
     leader = workbench.acting_as("A02")
-    widget = ChecklistWidget(leader, staffed, "5.2a", application_id=application)
+    widget = ChecklistWidget(leader, staffed, "5.2a", audit_id=audit)
     widget.rows[0].result.value = "conform"
-    workbench.record_stage_result(application, "system_audit", {"done": True})
+    workbench.record_stage_result(audit, "system_audit", {"done": True})
     with pytest.raises(Exception) as not_leader:
-        workbench.sign_off(application, "system_audit")
+        workbench.sign_off(audit, "system_audit")
     assert "组长" in str(not_leader.value)
-    leader.sign_off(application, "system_audit")
-    assert leader.verify_sign_off(application, "system_audit")
+    leader.sign_off(audit, "system_audit")
+    assert leader.verify_sign_off(audit, "system_audit")
 
     before = database_digest(db_path)
     widget.rows[0].result.value = "nonconform"  # the widget was open before the sign-off
     assert "已由 A02" in widget.message.value and "read-only" in widget.message.value
     assert widget.rows[0].result.value == "conform"  # it shows the stored answer again
     assert database_digest(db_path) == before
-    reopened = ChecklistWidget(leader, staffed, "5.2a", application_id=application)
+    reopened = ChecklistWidget(leader, staffed, "5.2a", audit_id=audit)
     assert reopened.read_only and all(c.disabled for c in reopened.rows[0].controls())
     assert "已签署" in reopened.children[1].value
 
@@ -121,7 +121,7 @@ def test_edits_are_refused_after_sign_off(workbench, staffed, db_path, scheme):
     connection = sqlite3.connect(db_path)
     connection.execute("UPDATE checklist_answers SET result = 'nonconform' WHERE item_id = 'E01'")
     connection.commit()
-    assert not leader.verify_sign_off(application, "system_audit")
+    assert not leader.verify_sign_off(audit, "system_audit")
 
 
 def test_planning_panel_checks_the_team_live(workbench, staffed):
@@ -135,10 +135,10 @@ def test_planning_panel_checks_the_team_live(workbench, staffed):
     assert "✓" in panel.team_check.value
     panel.pickers["M01"].value = "member"
     assert "决定人员" in panel.team_check.value
-    assert {m.auditor.id for m in workbench.team(panel.application_id)} == {"A04", "A06", "M01"}
+    assert {m.auditor.id for m in workbench.team(panel.audit_id)} == {"A04", "A06", "M01"}
     panel.audit_start.value = date(2026, 12, 1)
     panel.audit_end.value = date(2026, 12, 3)
-    programme = workbench.programme(panel.application_id)
+    programme = workbench.programme(panel.audit_id)
     assert programme.audit_end == date(2026, 12, 3) and programme.person_days == panel.plan.person_days.days
     assert any("监督" in event.event for event in programme.cycle_plan)
 
@@ -151,14 +151,14 @@ def test_case_sample_draw_and_verification(auditor, consumer, tmp_path):
     assert (widget.size.value, widget.complaint_size.value) == (13, 5) and "S-4" in widget.children[0].value
     widget.seed.value = 7
     widget.draw()
-    sample = auditor.case_sample(widget.application_id)
+    sample = auditor.case_sample(widget.audit_id)
     assert sample.seed == 7 and len(sample.ids) == 18 and "种子 7" in widget.record.value
     complaints = set(widget.population[widget.population["is_complaint"]]["order_id"])
     assert len(complaints & set(sample.ids)) == 5
     row = widget.rows_box.children[0]
     row.fields["resolved"].value = "no"
     row.fields["reworked"].value = "yes"
-    verified = auditor.case_sample(widget.application_id).verified[row.order_id]
+    verified = auditor.case_sample(widget.audit_id).verified[row.order_id]
     assert verified.resolved is False and verified.reworked is True
     assert "C01" in widget.summary.value
     checklist = ChecklistWidget(auditor, consumer, "5.1c")
@@ -178,41 +178,41 @@ def test_survey_panel_imports_an_upload(workbench, consumer, tmp_path):
 
 
 def test_findings_decision_and_certificate(workbench, staffed):
-    application = workbench.open_application(staffed)
-    workbench.set_team(application, [("A02", "leader")])
+    audit = workbench.open_audit(staffed)
+    workbench.set_team(audit, [("A02", "leader")])
     leader, committee = workbench.acting_as("A02"), workbench.acting_as("M01")
     findings = FindingsWidget(leader, staffed)
     findings.grade.value = "minor"
     findings.clause.value = "E08"
     findings.description.value = "作业指导书版本过期"
     findings.add()
-    assert len(workbench.findings(findings.application_id)) == 1
-    findings.selected.value = workbench.findings(findings.application_id)[0].id
+    assert len(workbench.findings(findings.audit_id)) == 1
+    findings.selected.value = workbench.findings(findings.audit_id)[0].id
     findings.plan.value = "回收旧版"
     findings.accepted_on.value = date(2026, 11, 20)
     findings.save_corrective_action()
-    assert workbench.findings(findings.application_id)[0].plan_accepted_on == date(2026, 11, 20)
+    assert workbench.findings(findings.audit_id)[0].plan_accepted_on == date(2026, 11, 20)
 
     decision = DecisionWidget(committee, staffed)
     decision.members.options = [("李娜", "A02"), ("刘洋", "M01")]
     decision.members.value = ("M01",)
     decision.reasons.value = "符合要求"
     decision.record()
-    assert "尚未由审查组长签署" in decision.message.value and workbench.decision(application) is None
+    assert "尚未由审查组长签署" in decision.message.value and workbench.decision(audit) is None
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
-        workbench.record_stage_result(application, stage, {})
-    leader.sign_off(application, "report")  # the committee decides on a signed report
+        workbench.record_stage_result(audit, stage, {})
+    leader.sign_off(audit, "report")  # the committee decides on a signed report
     decision.members.value = ("A02", "M01")
     decision.record()
-    assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.application_id) is None
+    assert "不能参与认证决定" in decision.message.value and workbench.decision(decision.audit_id) is None
     decision.members.value = ("M01",)
     decision.outcome.value = "certify"  # against the recommendation (items are unanswered)
     decision.level.value = 3  # a level that can be certified (the recommended one, 一级, cannot)
     decision.record()
-    assert "推荐意见" in decision.message.value and workbench.decision(decision.application_id) is None
+    assert "推荐意见" in decision.message.value and workbench.decision(decision.audit_id) is None
     decision.override_reason.value = "委员会复核了现场记录，认定未答条目不影响结论"
     decision.record()
-    recorded = workbench.decision(decision.application_id)
+    recorded = workbench.decision(decision.audit_id)
     assert recorded.members == ("M01",) and recorded.overrides_recommendation
     assert "与推荐意见不一致" in decision.recorded.value and "委员会复核" in decision.recorded.value
     assert all(c.disabled for c in decision.form) and decision.outcome.value == "certify"

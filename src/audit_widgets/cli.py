@@ -91,10 +91,25 @@ def emit(data, as_json: bool, text: str) -> None:
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 / print JSON")
 
 
-def _audit_stage(ctx: click.Context, _param, value: str) -> str:
-    """An audit_stages id of the scheme (initial, surveillance, recertification …)."""
-    ctx.find_object(State).scheme.stage(value)  # raises a bilingual error naming the choices
+def _audit_type(ctx: click.Context, _param, value: str) -> str:
+    """An audit_types id of the scheme (initial, surveillance, recertification …)."""
+    ctx.find_object(State).scheme.audit_type(value)  # raises a bilingual error naming the choices
     return value
+
+
+def renamed_options(**renames: str) -> dict:
+    """Context settings under which an option's old name still works, with a warning, for one
+    release: renamed_options(stage="audit-type") reads `--stage` as `--audit-type`."""
+    old_to_new = {old.replace("_", "-"): new for old, new in renames.items()}
+
+    def normalise(name: str) -> str:  # click passes option names without their dashes
+        new = old_to_new.get(name)
+        if new is None:
+            return name
+        click.echo(f"提示：--{name} 已更名为 --{new}，旧名称将在下一版本移除 / "
+                   f"warning: --{name} is now --{new}; the old name goes in the next release", err=True)
+        return new
+    return {"token_normalize_func": normalise}
 
 
 def _inspection_level(ctx: click.Context, _param, value: str | None) -> str | None:
@@ -104,7 +119,7 @@ def _inspection_level(ctx: click.Context, _param, value: str | None) -> str | No
     return value
 
 
-stage_help = "审核阶段，取自方案 audit_stages（如 initial）/ audit stage, an audit_stages id of the scheme"
+audit_type_help = "审核类型，取自方案 audit_types（如 initial）/ audit type, an audit_types id of the scheme"
 
 
 @click.group(cls=WorkbenchGroup, context_settings=CONTEXT)
@@ -152,20 +167,20 @@ def _parse_reduction(_ctx, _param, values):
     return parsed
 
 
-@calc.command("person-days")
+@calc.command("person-days", context_settings=renamed_options(stage="audit-type"))
 @click.option("--personnel", type=click.IntRange(min=1), required=True, help="有效售后服务人员数 / effective personnel")
 @click.option("--outlets", type=click.IntRange(min=1), default=1, show_default=True,
               help="全部场所数，含中心职能 / every site, the central function included")
 @click.option("--categories", type=click.IntRange(min=1), default=1, show_default=True, help="产品类别数 / product categories")
-@click.option("--stage", default="initial", show_default=True, callback=_audit_stage, help=stage_help)
+@click.option("--audit-type", default="initial", show_default=True, callback=_audit_type, help=audit_type_help)
 @click.option("--reduction", multiple=True, callback=_parse_reduction, metavar="REASON=SHARE",
               help="减少人日的原因和比例（可多次）/ a reduction and its share, repeatable")
 @json_option
 @pass_state
-def calc_person_days(state: State, personnel, outlets, categories, stage, reduction, as_json) -> None:
+def calc_person_days(state: State, personnel, outlets, categories, audit_type, reduction, as_json) -> None:
     """计算审核人日及理由 / Audit person-days with the justification of every step."""
     from .rules.person_days import person_days
-    result = person_days(state.scheme, personnel, outlets=outlets, categories=categories, stage=stage,
+    result = person_days(state.scheme, personnel, outlets=outlets, categories=categories, audit_type=audit_type,
                          reductions=reduction)
     lines = [f"{s.days:g}\t{s.zh} / {s.en}" for s in result.steps]
     emit(result.as_dict(), as_json,
@@ -187,26 +202,26 @@ def calc_case_sample(state: State, lot, level, as_json) -> None:
          + ("（全数检查 / every case）" if result.whole_lot else ""))
 
 
-@calc.command("site-sample")
+@calc.command("site-sample", context_settings=renamed_options(stage="audit-type"))
 @click.option("--sites", type=int, required=True,
               help="全部场所数，含中心职能 / every site, the central function included")
-@click.option("--stage", required=True, callback=_audit_stage, help=stage_help)
+@click.option("--audit-type", required=True, callback=_audit_type, help=audit_type_help)
 @json_option
 @pass_state
-def calc_site_sample(state: State, sites, stage, as_json) -> None:
+def calc_site_sample(state: State, sites, audit_type, as_json) -> None:
     """按 IAF MD1 计算抽样场所数（中心职能 + ⌈系数×√其余场所⌉）/ Site sample size by IAF MD1:
     the central function plus ⌈factor × √(other sites)⌉; sample_size includes the central function."""
     from .rules.sampling import random_site_minimum, site_sample_size
-    size = site_sample_size(state.scheme, sites, stage)
-    emit({"sample_size": size, "sites": sites, "stage": stage, "central_function": 1,
+    size = site_sample_size(state.scheme, sites, audit_type)
+    emit({"sample_size": size, "sites": sites, "audit_type": audit_type, "central_function": 1,
           "at_random_min": random_site_minimum(state.scheme, size)}, as_json,
          f"抽样场所 sample sites: {size}（含中心职能 central function included）")
 
 
-@calc.command("score")
+@calc.command("score", context_settings=renamed_options(type="org-type"))
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--domains", required=True, help="认证领域，逗号分隔，如 d,b / domains, comma-separated")
-@click.option("--type", "organisation_type", default=None,
+@click.option("--org-type", "organisation_type", default=None,
               help="组织类型（默认方案中的第一个）/ organisation type (default: the scheme's first)")
 @json_option
 @pass_state
@@ -225,7 +240,7 @@ def calc_score(state: State, answers: Path, domains: str, organisation_type, as_
         raise click.BadParameter(f"应为 / expected: {', '.join(sorted(known))}", param_hint="--domains")
     organisation_type = organisation_type or types[0]
     if organisation_type not in types:
-        raise click.BadParameter(f"应为 / expected: {', '.join(types)}", param_hint="--type")
+        raise click.BadParameter(f"应为 / expected: {', '.join(types)}", param_hint="--org-type")
     parsed = read_answers_file(answers, scheme, chosen, organisation_type)
     result = score_applicant(scheme, chosen, parsed.answers)
     report = score_report(scheme, result)
@@ -461,13 +476,13 @@ def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, r
 @json_option
 @pass_state
 def contract(state: State, applicant_id, contract_no, signed_on, fee, as_json) -> None:
-    """记录签订的认证合同 / Record the signed certification contract of the current application."""
+    """记录签订的认证合同 / Record the signed certification contract of the current audit."""
     from .errors import NotFoundError
     workbench = state.workbench()
-    application_id = workbench.current_application(applicant_id)
-    if application_id is None:
-        raise NotFoundError(f"申请方「{applicant_id}」尚无申请", f"Applicant '{applicant_id}' has no application yet")
-    saved = workbench.save_contract(application_id, contract_no, signed_on.date(), fee)
+    audit_id = workbench.current_audit(applicant_id)
+    if audit_id is None:
+        raise NotFoundError(f"申请方「{applicant_id}」尚无审核", f"Applicant '{applicant_id}' has no audit yet")
+    saved = workbench.save_contract(audit_id, contract_no, signed_on.date(), fee)
     emit(saved, as_json, f"合同已保存 / contract saved: {saved.contract_no}（{saved.signed_on}）")
 
 
@@ -504,8 +519,8 @@ def demo(state: State, portfolio) -> None:
     if portfolio:
         create_portfolio(workbench, portfolio, echo=click.echo)
     for applicant_id in create_demo(workbench, echo=click.echo):
-        application_id = workbench.current_application(applicant_id)
-        decision = workbench.decision(application_id) if application_id else None
+        audit_id = workbench.current_audit(applicant_id)
+        decision = workbench.decision(audit_id) if audit_id else None
         if decision:
             verdict = "批准认证 certified" if decision.certified else "不予认证 not certified"
             click.echo(f"{applicant_id}: {verdict}，等级 level {decision.level_rank}")

@@ -53,7 +53,7 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     ids = list(applicant_ids) or [a.id for a in workbench.list_applicants()]
     for applicant_id in ids:  # plain messages for an unknown id or person, before anything runs
         workbench.get_applicant(applicant_id)
-        workbench.require("stage_result", workbench.current_application(applicant_id))
+        workbench.require("stage_result", workbench.current_audit(applicant_id))
     for stage_id in stage_ids:
         if stage_id not in state.scheme.procedure_by_id:
             known = ", ".join(state.scheme.procedure_by_id)

@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from .cli import State, WorkbenchGroup, applicant_option, cli, emit, json_option, pass_state
+from .cli import State, WorkbenchGroup, applicant_option, cli, emit, json_option, pass_state, renamed_options
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -30,10 +30,10 @@ def audit() -> None:
     """审核 / Audits of the certification cycle."""
 
 
-@audit.command("open")
+@audit.command("open", context_settings=renamed_options(type="audit-type"))
 @applicant_option
-@click.option("--type", "audit_type", required=True,
-              help="审核类型，取自方案 audit_stages（initial、surveillance、recertification、special）/ audit type")
+@click.option("--audit-type", "audit_type", required=True,
+              help="审核类型，取自方案 audit_types（initial、surveillance、recertification、special）/ audit type")
 @click.option("--on", "on", type=DAY, default=None, help="开始日期 YYYY-MM-DD（默认今天）/ start day (default today)")
 @click.option("--reason", default="", help="特殊审核的原因 / a special audit's reason")
 @json_option
@@ -41,7 +41,7 @@ def audit() -> None:
 def audit_open(state: State, applicant_id, audit_type, on, reason, as_json) -> None:
     """开始申请方的下一次审核 / Start the applicant's next audit; its workbooks then open it."""
     workbench = state.workbench()
-    audit_id = workbench.open_application(applicant_id, audit_type, on.date() if on else date.today(), reason=reason)
+    audit_id = workbench.open_audit(applicant_id, audit_type, on.date() if on else date.today(), reason=reason)
     emit({"audit": audit_id, "type": audit_type}, as_json,
          f"已开始审核 audit {audit_id}（{audit_type}）；工作簿 02–10 现在打开这次审核 / the workbooks now open it")
 

@@ -117,12 +117,12 @@ def _import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
     echo(f"  问卷 survey responses: {survey['rows']}（{survey_file}）")
 
 
-def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
+def _answer_checklist(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> None:
     rng = random.Random(demo.seed)
     case_items = {c.item for c in workbench.scheme.case_checks}
-    domains = workbench.audit_domains(application_id)
+    domains = workbench.audit_domains(audit_id)
     not_applicable = dict(demo.not_applicable)
-    covered = workbench.scheme.audit_methods(workbench.application(application_id).audit_type)
+    covered = workbench.scheme.audit_methods(workbench.audit(audit_id).audit_type)
     for item in workbench.scheme.items_for(domains):
         if item.method not in covered:
             continue  # a surveillance covers fewer methods
@@ -147,10 +147,10 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, application_id:
             result = ("conform" if draw < demo.answer_quality else
                       "partial" if draw < (1 + demo.answer_quality) / 2 else "nonconform")
             answer, grade = Answer(result), ("minor" if result == "nonconform" else None)
-        workbench.save_answer(application_id, item.id, answer, note=note, finding_grade=grade)
+        workbench.save_answer(audit_id, item.id, answer, note=note, finding_grade=grade)
 
 
-def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int) -> None:
+def _verify_cases(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> None:
     """Re-check each sampled case against the work-order log, as an auditor would by phone."""
     scheme = workbench.scheme
     orders = workbench.work_orders(demo.id)
@@ -158,7 +158,7 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, application_id: int
     plan = case_sample_for(scheme, CaseLots.of(closed))
     record = draw_cases(closed, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed,
                         stratify_by="service_type")
-    sample_id = workbench.save_case_sample(application_id, record)
+    sample_id = workbench.save_case_sample(audit_id, record)
     reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))
     repeated = repeat_complaint_flags(orders, measure_window(scheme, "repeat_complaint_rate"))
     by_id = orders.assign(reworked=reworked, repeated=repeated).set_index("order_id")
@@ -184,11 +184,11 @@ DOMAIN_REASONS = {"a": "主营工业机械设备，属工业商品类", "b": "�
                   "c": "主营医学影像设备（医疗器械），属特殊商品类", "d": "成套智能家居产品，属复合商品类"}
 
 
-def accept_review(workbench: Workbench, application_id: int, on: date) -> None:
+def accept_review(workbench: Workbench, audit_id: int, on: date) -> None:
     """The application review, as a reviewer records it: accepted (the demo applicants qualify)."""
-    domains = workbench.get_applicant(workbench.application(application_id).applicant_id).domains
+    domains = workbench.get_applicant(workbench.audit(audit_id).applicant_id).domains
     needed = {lic.id for lic in workbench.scheme.domain_licences if lic.domain in domains}
-    workbench.record_review(application_id, licences={k: v for k, v in DEMO_LICENCES.items() if k in needed},
+    workbench.record_review(audit_id, licences={k: v for k, v in DEMO_LICENCES.items() if k in needed},
                             credit_clear=True,
                             credit_evidence=f"信用中国查询结果 {on}（演示）", domain_reason="；".join(
                                 DOMAIN_REASONS[d] for d in domains), accepted=True,
@@ -201,43 +201,43 @@ def declare_team(workbench: Workbench, applicant_id: str, members: list[str], on
         workbench.declare_impartiality(auditor_id, applicant_id, on.year, on)
 
 
-def _plan(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
+def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:
     applicant = workbench.get_applicant(demo.id)
-    audit_type = workbench.application(application_id).audit_type
+    audit_type = workbench.audit(audit_id).audit_type
     if workbench.scheme.procedure_by_id["application"].applies_to(audit_type):
         for document in workbench.scheme.application_documents:
-            workbench.add_document(application_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
+            workbench.add_document(audit_id, document.id, f"{demo.id} {document.name}（演示）".encode("utf-8"),
                                    f"{document.id}.pdf")
-        accept_review(workbench, application_id, today - timedelta(days=50))
-    workbench.set_team(application_id, list(demo.team))
+        accept_review(workbench, audit_id, today - timedelta(days=50))
+    workbench.set_team(audit_id, list(demo.team))
     audit_start = today - timedelta(days=20)
     declare_team(workbench, demo.id, [auditor_id for auditor_id, _ in demo.team], audit_start - timedelta(days=7))
     lots = CaseLots.of(closed_cases(workbench.work_orders(demo.id)))
     programme = plan_programme(workbench.scheme, applicant, lots, audit_start=audit_start,
-                               audit_end=today - timedelta(days=18), stage=audit_type, site_seed=demo.seed)
-    workbench.save_programme(application_id, programme)
+                               audit_end=today - timedelta(days=18), audit_type=audit_type, site_seed=demo.seed)
+    workbench.save_programme(audit_id, programme)
     team = [auditor_id for auditor_id, _ in demo.team]
     sites = [*programme.site_sample.chosen, *programme.site_sample.drawn] if programme.site_sample else []
     activities = ("首次会议、文件审核、服务过程测评", "现场测评、案例复核、末次会议")
     agenda = [{"day": audit_start + timedelta(days=index), "site": site, "activity": activity, "auditors": team}
               for index, (site, activity) in enumerate(zip(sites, activities))]
-    workbench.save_audit_plan(application_id, team_sent_on=audit_start - timedelta(days=10), agenda=agenda,
+    workbench.save_audit_plan(audit_id, team_sent_on=audit_start - timedelta(days=10), agenda=agenda,
                               objections=[] if demo.id != "demo-consumer" or audit_type != "initial" else [
                                   {"member": "A06", "reason": "A06 曾为本公司提供咨询", "resolution": "A06 不参加本次审查组"}])
 
 
-def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, today: date) -> None:
+def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:
     """The findings raised at the report, and the applicant's accepted plans for the minor
     nonconformities that the auditors graded on checklist rows."""
     grades = workbench.scheme.finding_grades_by_id
-    for row_finding in workbench.findings(application_id):
+    for row_finding in workbench.findings(audit_id):
         if grades[row_finding.grade].blocks_until == "plan_accepted":
             workbench.save_corrective_action(row_finding.id, "演示：整改计划已提交 corrective plan submitted",
                                              accepted_on=today - timedelta(days=10))
     for finding in demo.findings:
         if finding.clause in demo.failed_items:
             continue  # raised by the grade on its checklist row
-        finding_id = workbench.add_finding(application_id, finding.grade, finding.clause, finding.description,
+        finding_id = workbench.add_finding(audit_id, finding.grade, finding.clause, finding.description,
                                            raised_on=today - timedelta(days=18))
         if finding.plan:
             workbench.save_corrective_action(finding_id, finding.plan,
@@ -248,60 +248,60 @@ def _findings(workbench: Workbench, demo: DemoApplicant, application_id: int, to
 def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> int:
     """The initial audit: application → planning → contract → audit → report → decision →
     certificate, decided on `today`. Returns the audit's id."""
-    application_id = workbench.open_application(demo.id, submitted_on=today - timedelta(days=60))
-    run_audit(workbench, demo, application_id, echo, today)
-    return application_id
+    audit_id = workbench.open_audit(demo.id, submitted_on=today - timedelta(days=60))
+    run_audit(workbench, demo, audit_id, echo, today)
+    return audit_id
 
 
-def run_audit(workbench: Workbench, demo: DemoApplicant, application_id: int, echo, today: date,
+def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, today: date,
               outcome: str | None = None, **decision) -> None:
     """Carry an opened audit through its stages to the committee's decision on `today` and
     carry that out on the certificate. The decision follows the audit team's recommendation;
     an `outcome` that departs from it comes with its `override_reason`."""
     scheme = workbench.scheme
-    audit_type = workbench.application(application_id).audit_type
-    _plan(workbench, demo, application_id, today)
+    audit_type = workbench.audit(audit_id).audit_type
+    _plan(workbench, demo, audit_id, today)
     for stage in ("application", "planning"):
-        run_stage(workbench, stage, demo.id, application_id)
-    workbench.save_contract(application_id, f"HT-{today.year}-{demo.seed:04d}-{application_id}",
+        run_stage(workbench, stage, demo.id, audit_id)
+    workbench.save_contract(audit_id, f"HT-{today.year}-{demo.seed:04d}-{audit_id}",
                             today - timedelta(days=40), DEMO_CONTRACT_FEE)
-    run_stage(workbench, "contract", demo.id, application_id)
+    run_stage(workbench, "contract", demo.id, audit_id)
     leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
-    _answer_checklist(leader, demo, application_id)
-    _verify_cases(leader, demo, application_id)
+    _answer_checklist(leader, demo, audit_id)
+    _verify_cases(leader, demo, audit_id)
     for stage in ("characteristic", "system_audit"):
-        run_stage(workbench, stage, demo.id, application_id)
+        run_stage(workbench, stage, demo.id, audit_id)
     if demo.sign_off:
         for stage in ("characteristic", "system_audit"):
-            leader.sign_off(application_id, stage)
-    _findings(leader, demo, application_id, today)
-    report = run_stage(workbench, "report", demo.id, application_id).result
-    leader.sign_off(application_id, "report")  # the committee decides on a signed report only
-    run_stage(workbench, "surveillance", demo.id, application_id)
+            leader.sign_off(audit_id, stage)
+    _findings(leader, demo, audit_id, today)
+    report = run_stage(workbench, "report", demo.id, audit_id).result
+    leader.sign_off(audit_id, "report")  # the committee decides on a signed report only
+    run_stage(workbench, "surveillance", demo.id, audit_id)
     advice = report["recommendation"]
     certificate = workbench.certificate_for(demo.id)
     suggested = suggested_outcome(scheme, audit_type, certifiable=advice["certifiable"] and demo.certify,
                                   advised_rank=advice["level"]["rank"], certificate=certificate,
-                                  scope_extension=bool(workbench.application(application_id).requested_scope))
+                                  scope_extension=bool(workbench.audit(audit_id).requested_scope))
     if outcome is not None and outcome != suggested and not decision.get("override_reason"):
         raise ValueError(f"{demo.id} {audit_type}: the recommendation suggests {suggested}, not {outcome}")
     suggested = outcome or suggested
     reasons = ("；".join(g["zh"] for g in advice["reasons"] if not g["passed"] and g["blocking"])
                or "审查结论与推荐意见一致，符合认证要求")
     workbench.acting_as(COMMITTEE[0]).record_decision(
-        application_id, decided_on=today, outcome=suggested, members=COMMITTEE,
+        audit_id, decided_on=today, outcome=suggested, members=COMMITTEE,
         level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
         reasons=reasons, recommendation=advice, **decision)
-    run_stage(workbench, "decision", demo.id, application_id)
+    run_stage(workbench, "decision", demo.id, audit_id)
     name = scheme.outcomes_by_id[suggested].name
     if scheme.outcomes_by_id[suggested].certificate != "none":
-        certificate = workbench.issue_certificate(application_id, today)
+        certificate = workbench.issue_certificate(audit_id, today)
         level = next(level for level in scheme.levels if level.rank == certificate.level_rank)
-        echo(f"  {scheme.stage(audit_type).name} {today}：{name}，证书 certificate {certificate.number}"
+        echo(f"  {scheme.audit_type(audit_type).name} {today}：{name}，证书 certificate {certificate.number}"
              f"（{level.label} {level.name}，{certificate.status}）")
     else:
-        echo(f"  {scheme.stage(audit_type).name} {today}：{name} not certified：{reasons}")
-    run_stage(workbench, "certificate", demo.id, application_id)
+        echo(f"  {scheme.audit_type(audit_type).name} {today}：{name} not certified：{reasons}")
+    run_stage(workbench, "certificate", demo.id, audit_id)
 
 
 def competence_template_rows() -> tuple[list[dict], list[dict]]:
@@ -351,7 +351,7 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
         echo(f"登记申请方 applicant added: {demo.id} {data.name}")
         _import_files(workbench, demo, echo)
         if demo is FRESH_APPLICANT:
-            workbench.open_application(demo.id, submitted_on=today)
+            workbench.open_audit(demo.id, submitted_on=today)
             echo("  待审查：请在 JupyterLab 中从 01_application 开始 / ready for you: start at 01_application")
         else:
             HISTORIES[demo.id](workbench, demo, echo, today)

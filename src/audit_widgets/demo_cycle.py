@@ -27,7 +27,7 @@ APPEAL_HANDLER = "A01"           # not on demo-special's team, not on the commit
 
 def _audit(workbench: Workbench, demo: DemoApplicant, echo, audit_type: str, decided_on: date,
            outcome: str, **decision) -> int:
-    audit_id = workbench.open_application(demo.id, audit_type, decided_on - timedelta(days=OPENED_DAYS_BEFORE_DECISION))
+    audit_id = workbench.open_audit(demo.id, audit_type, decided_on - timedelta(days=OPENED_DAYS_BEFORE_DECISION))
     run_audit(workbench, demo, audit_id, echo, decided_on, outcome, **decision)
     return audit_id
 
@@ -68,7 +68,7 @@ def consumer_cycle(workbench: Workbench, demo: DemoApplicant, echo, today: date)
 
 def special_appeal(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> None:
     carry_through(workbench, demo, echo, today - timedelta(days=30))
-    initial = workbench.current_application(demo.id)
+    initial = workbench.current_audit(demo.id)
     appeal = workbench.record_appeal(initial, received_on=today - timedelta(days=20), appellant="demo-special 法定代表人",
                                      grounds="B13 人员培训证明已补齐，不应一票否决")
     workbench.acknowledge_appeal(appeal, today - timedelta(days=18))

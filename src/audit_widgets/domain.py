@@ -53,7 +53,7 @@ class AnswerRecord(Record):
     evidence: tuple[EvidenceRef, ...] = ()
 
 
-# --- applicants and applications ----------------------------------------------------------
+# --- applicants and audits ----------------------------------------------------------
 @dataclass(frozen=True)
 class Site(Record):
     name: str
@@ -82,18 +82,14 @@ class Applicant(Record):
 
 
 @dataclass(frozen=True)
-class Application(Record):
+class Audit(Record):
     id: int
     applicant_id: str
-    stage: str                # an audit_stages id: initial, surveillance, recertification, special
+    audit_type: str           # an audit_types id: initial, surveillance, recertification, special
     submitted_on: date
     scheme_version: str
     reason: str = ""          # why a special audit was opened
     requested_scope: dict | None = None  # a scope extension's: {domains, goods, services}
-
-    @property
-    def audit_type(self) -> str:
-        return self.stage
 
     def audited_domains(self, applicant_domains) -> tuple[str, ...]:
         """The domains this audit covers: the applicant's, and those a scope extension asks for."""
@@ -209,7 +205,7 @@ class SiteSample(Record):
     """Which sites the audit visits (IAF MD1): the central function and the auditors' risk-based
     choices, then the sites drawn at random with the recorded seed (each type covered)."""
 
-    stage: str
+    audit_type: str
     size: int                 # the MD1 size, raised where needed to cover every site type
     md1_size: int
     seed: int
@@ -359,7 +355,7 @@ class Scope(Record):
 class Certificate(Record):
     number: str
     applicant_id: str
-    application_id: int
+    audit_id: int
     level_rank: int
     scope: Scope
     issued_on: date
@@ -381,7 +377,7 @@ class StatusChange(Record):
 
 @dataclass(frozen=True)
 class ReviewRecord(Record):
-    application_id: int
+    audit_id: int
     licences: dict            # licence id -> {held, reference}
     credit_clear: bool
     credit_evidence: str
@@ -427,7 +423,7 @@ class ComplaintRecord(Record):
 @dataclass(frozen=True)
 class AppealRecord(Record):
     id: int
-    application_id: int          # the audit whose decision is appealed
+    audit_id: int          # the audit whose decision is appealed
     received_on: date
     appellant: str
     grounds: str

@@ -23,7 +23,7 @@ from .store.repository import Workbench
 @dataclass
 class Evaluation:
     applicant: Applicant
-    application_id: int
+    audit_id: int
     kpis: KpiReport | None
     survey: SurveySummary | None
     case_answers: dict[str, Answer]
@@ -84,9 +84,9 @@ def survey_summary(workbench: Workbench, applicant_id: str, population: int | No
     return _measured_once(workbench, applicant_id, f"survey:{population}", measure, kept_survey)
 
 
-def case_answers(workbench: Workbench, application_id: int) -> dict[str, Answer]:
+def case_answers(workbench: Workbench, audit_id: int) -> dict[str, Answer]:
     """Sample-based answers for the items the case verification checks (scheme: case_checks)."""
-    sample = workbench.case_sample(application_id)
+    sample = workbench.case_sample(audit_id)
     if sample is None:
         return {}
     answers = {}
@@ -107,21 +107,21 @@ def merged_answers(recorded: dict[str, Answer], from_cases: dict[str, Answer]) -
     return merged
 
 
-def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None = None,
+def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = None,
              reuse: Evaluation | None = None) -> Evaluation:
-    """Score the application from one snapshot of the store. `reuse` keeps an earlier
+    """Score the audit from one snapshot of the store. `reuse` keeps an earlier
     evaluation's KPIs and survey figures (they change only on a new import) so a widget can
     rescore per answer."""
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
-        application_id = application_id or view.current_application(applicant_id)
+        audit_id = view.resolve_audit(applicant_id, audit_id)
         kpis = reuse.kpis if reuse else kpi_report(view, applicant_id)
         survey = reuse.survey if reuse else survey_summary(view, applicant_id)
-        from_cases = case_answers(view, application_id) if application_id else {}
-        recorded = view.answers(application_id) if application_id else {}
-        adjustments = view.adjustments(application_id) if application_id else []
-        findings = view.finding_states(application_id) if application_id else []
-        audit = view.application(application_id) if application_id else None
+        from_cases = case_answers(view, audit_id) if audit_id else {}
+        recorded = view.answers(audit_id) if audit_id else {}
+        adjustments = view.adjustments(audit_id) if audit_id else []
+        findings = view.finding_states(audit_id) if audit_id else []
+        audit = view.audit(audit_id) if audit_id else None
     audit_type = audit.audit_type if audit else None
     domains = audit.audited_domains(applicant.domains) if audit else applicant.domains
     score = score_applicant(
@@ -132,14 +132,14 @@ def evaluate(workbench: Workbench, applicant_id: str, application_id: int | None
         promises=applicant.service_promises,
         methods=workbench.scheme.audit_methods(audit_type) if audit_type else None,
     )
-    return Evaluation(applicant, application_id, kpis, survey, from_cases, score)
+    return Evaluation(applicant, audit_id, kpis, survey, from_cases, score)
 
 
 def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: date) -> Recommendation:
     """The audit team's recommendation to the committee, with every gate and its reason."""
     with workbench.reading() as view:
-        team = [m.auditor.id for m in view.team(evaluation.application_id)]
-        findings = view.finding_states(evaluation.application_id)
+        team = [m.auditor.id for m in view.team(evaluation.audit_id)]
+        findings = view.finding_states(evaluation.audit_id)
         decision_makers = view.decision_makers()
     return recommend(workbench.scheme, evaluation.score, findings, decision_date=decision_date,
                      decision_makers=decision_makers, audit_team=team)

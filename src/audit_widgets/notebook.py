@@ -48,36 +48,22 @@ class StageNotebook:
         self.applicant_id = applicant_id
         self.mode = mode
         self.applicant = self.workbench.get_applicant(applicant_id)
-        current = self.workbench.current_application(applicant_id)
-        self.application_id = (self._audit_of_applicant(audit) if audit is not None
-                               else current or self.workbench.open_application(applicant_id))
-        self.audit = self.workbench.application(self.application_id)
-        self.is_current_audit = current is None or self.application_id == current
-        self.missing = self.workbench.missing_prerequisites(self.application_id, stage_id)
+        current = self.workbench.current_audit(applicant_id)
+        self.audit_id = self.workbench.resolve_audit(applicant_id, audit, open_if_none=True)
+        self.audit = self.workbench.audit(self.audit_id)
+        self.is_current_audit = current is None or self.audit_id == current
+        self.missing = self.workbench.missing_prerequisites(self.audit_id, stage_id)
         # An unknown person may look but not write: every write must be traceable to someone.
         self.read_only = mode == "batch" or self.person is None
         self.outcome: StageOutcome | None = None
-
-    def _audit_of_applicant(self, audit) -> int:
-        """The `audit` parameter, checked: an audit id of this applicant."""
-        known = {a.id: a for a in self.workbench.audits(self.applicant_id)}
-        try:
-            audit_id = int(audit)
-        except (TypeError, ValueError):
-            audit_id = None
-        if audit_id not in known:
-            listed = "、".join(f"{a.id}（{a.audit_type}）" for a in known.values()) or "无 none"
-            raise WorkbenchError(f"审核编号「{audit}」不是 {self.applicant_id} 的审核；其审核有：{listed}",
-                                 f"Audit '{audit}' is not one of {self.applicant_id}'s audits; they are: {listed}")
-        return audit_id
 
     @property
     def blocked(self) -> bool:
         return bool(self.missing)
 
     def stage_widgets(self) -> list[widgets.Widget]:
-        """The registered widgets of the stage, bound to the applicant's current application."""
-        view = StageView(self.workbench, self.applicant_id, self.application_id, self.stage, self.read_only,
+        """The registered widgets of the stage, bound to the audit the notebook opened."""
+        view = StageView(self.workbench, self.applicant_id, self.audit_id, self.stage, self.read_only,
                          whole=self.mode == "batch")
         return [w for cls in self.registered.widget_classes() for w in cls.for_stage(view)]
 
@@ -93,7 +79,7 @@ class StageNotebook:
                     f"committee member): this page is read-only. Set <code>auditor = \"YOUR ID\"</code> in the "
                     f"parameters cell, or the environment variable <code>{USER_ENV}</code>.</div>")
         roles = {r.id: r.name for r in self.workbench.scheme.team_roles}
-        role = next((roles.get(m.role, m.role) for m in self.workbench.team(self.application_id)
+        role = next((roles.get(m.role, m.role) for m in self.workbench.team(self.audit_id)
                      if m.auditor.id == self.person.id), None)
         if role is None:
             role = ("认证决定人员 committee member" if self.person.id in self.workbench.decision_makers()
@@ -102,14 +88,14 @@ class StageNotebook:
                 f"{html.escape(role)}</p>")
 
     def header(self) -> widgets.HTML:
-        signed = self.workbench.stage_result(self.application_id, self.stage.id)
+        signed = self.workbench.stage_result(self.audit_id, self.stage.id)
         state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed.signed_by)}</span>'
                  if signed and signed.signed else "")
-        audit_name = self.workbench.scheme.stage(self.audit.audit_type).name
+        audit_name = self.workbench.scheme.audit_type(self.audit.audit_type).name
         earlier = "" if self.is_current_audit else "（较早的审核，只读参考 an earlier audit）"
         return widgets.HTML(f"<h2>{self.stage.notebook[:2]} {html.escape(self.stage.name)} — "
                             f"{html.escape(self.applicant.name)}（{html.escape(self.applicant_id)}）</h2>"
-                            f"<p>审核 audit {self.application_id}：{html.escape(audit_name)} "
+                            f"<p>审核 audit {self.audit_id}：{html.escape(audit_name)} "
                             f"{self.audit.audit_type}，{self.audit.submitted_on}{earlier}</p>"
                             f"{self.identity_html()}{state}")
 
@@ -156,7 +142,7 @@ class StageNotebook:
         if self.mode == "interactive":
             display(HTML(self.next_steps_html()))
             return None
-        outcome = run_stage(self.workbench, self.stage.id, self.applicant_id, self.application_id)
+        outcome = run_stage(self.workbench, self.stage.id, self.applicant_id, self.audit_id)
         self.outcome = outcome
         path = self.write_results(outcome)
         display(HTML(outcome_html(outcome) + f"<p><small>结果文件 results: {html.escape(str(path))}</small></p>"))
@@ -174,10 +160,10 @@ class StageNotebook:
 
     def write_results(self, outcome: StageOutcome) -> Path:
         scheme = self.workbench.scheme
-        earlier = None if self.is_current_audit else audit_key(self.application_id, self.audit.audit_type)
+        earlier = None if self.is_current_audit else audit_key(self.audit_id, self.audit.audit_type)
         path = audit_outputs_dir(self.applicant_id, earlier) / f"{self.stage.notebook}.json"
         payload = {
-            "applicant_id": self.applicant_id, "audit": {"id": self.application_id, "type": self.audit.audit_type},
+            "applicant_id": self.applicant_id, "audit": {"id": self.audit_id, "type": self.audit.audit_type},
             "stage": self.stage.id, "notebook": self.stage.notebook,
             "status": outcome.status, "message": {"zh": outcome.zh, "en": outcome.en},
             "scheme": {"name": scheme.meta.name, "version": scheme.meta.version, "fingerprint": scheme.fingerprint},

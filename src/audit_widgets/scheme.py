@@ -232,7 +232,7 @@ class PersonDayBand(Record):
     days: PositiveFloat
 
 
-class AuditStage(Record):
+class AuditType(Record):
     """An audit type: initial, surveillance, recertification or special."""
     id: str
     name: str
@@ -432,7 +432,7 @@ SECTION_FILES: dict[str, str] = {
     "finding_grades": "scheme.yaml", "auditor_grades": "scheme.yaml",
     "team_roles": "scheme.yaml", "impartiality": "scheme.yaml",
     "person_day_table": "person_days.yaml", "person_day_rules": "person_days.yaml",
-    "audit_stages": "person_days.yaml",
+    "audit_types": "person_days.yaml",
     "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
     "sampling_rules": "sampling.yaml", "site_types": "sampling.yaml",
     "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
@@ -467,7 +467,7 @@ class Scheme(Record):
     impartiality: Impartiality
     person_day_table: tuple[PersonDayBand, ...]
     person_day_rules: PersonDayRules
-    audit_stages: tuple[AuditStage, ...]
+    audit_types: tuple[AuditType, ...]
     case_code_letters: tuple[CodeLetterBand, ...]
     case_sample_sizes: tuple[SampleSize, ...]
     sampling_rules: SamplingRules
@@ -522,8 +522,8 @@ class Scheme(Record):
         return {r.id: r for r in self.answer_results}
 
     @cached_property
-    def stages_by_id(self) -> dict[str, AuditStage]:
-        return {s.id: s for s in self.audit_stages}
+    def audit_types_by_id(self) -> dict[str, AuditType]:
+        return {s.id: s for s in self.audit_types}
 
     @cached_property
     def site_types_by_id(self) -> dict[str, SiteType]:
@@ -597,11 +597,11 @@ class Scheme(Record):
     def starts_cycle(self, audit_type: str) -> bool:
         """Whether an audit of this type can issue a certificate, and so begin a certification cycle
         (its decisions include one that issues: initial audits and recertifications)."""
-        return any(self.outcomes_by_id[o].certificate == "issue" for o in self.stage(audit_type).decisions)
+        return any(self.outcomes_by_id[o].certificate == "issue" for o in self.audit_type(audit_type).decisions)
 
     def audit_methods(self, audit_type: str) -> tuple[str, ...]:
-        """The checklist methods an audit of this type covers (audit_stages.methods; empty: all)."""
-        return self.stage(audit_type).methods or tuple(m.id for m in self.methods)
+        """The checklist methods an audit of this type covers (audit_types.methods; empty: all)."""
+        return self.audit_type(audit_type).methods or tuple(m.id for m in self.methods)
 
     @cached_property
     def outcomes_by_id(self) -> dict[str, DecisionOutcome]:
@@ -626,14 +626,14 @@ class Scheme(Record):
             if item.applies_to(domains) and (method is None or item.method == method)
         ]
 
-    def stage(self, stage_id: str) -> AuditStage:
+    def audit_type(self, audit_type_id: str) -> AuditType:
         try:
-            return self.stages_by_id[stage_id]
+            return self.audit_types_by_id[audit_type_id]
         except KeyError:
-            known = ", ".join(self.stages_by_id)
+            known = ", ".join(self.audit_types_by_id)
             raise SchemeError(
-                f"未知的审核阶段「{stage_id}」，可选：{known}",
-                f"Unknown audit stage '{stage_id}'; expected one of: {known}",
+                f"未知的审核类型「{audit_type_id}」，可选：{known}",
+                f"Unknown audit type '{audit_type_id}'; expected one of: {known}",
             ) from None
 
 
@@ -653,6 +653,10 @@ def record_type(section: str) -> type[Record]:
 
 
 # --- loading ----------------------------------------------------------------------------
+# Sections renamed in a scheme version (CHANGES.md): an old folder is told the new name.
+RENAMED_SECTIONS = {"audit_stages": "audit_types"}  # 2026.5
+
+
 def read_sections(folder: Path) -> tuple[dict, dict[str, str]]:
     """Read every YAML file in `folder`; return the sections and the file each came from."""
     sections: dict = {}
@@ -674,6 +678,9 @@ def read_sections(folder: Path) -> tuple[dict, dict[str, str]]:
         if not isinstance(content, dict):
             raise SchemeError("方案文件顶层应为键值对", "A scheme file must be a mapping at the top", file=path)
         for key, value in content.items():
+            if key in RENAMED_SECTIONS:
+                raise SchemeError(f"节「{key}」已更名为「{RENAMED_SECTIONS[key]}」，请改用新名称",
+                                  f"Section '{key}' is now called '{RENAMED_SECTIONS[key]}'; rename it", file=path)
             if key in sections:
                 raise SchemeError(
                     f"节「{key}」同时出现在 {source[key]} 和 {path.name}",
@@ -788,7 +795,7 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     """Cross-references and table shapes."""
     problems: list[Problem] = []
     for section in ("modes", "methods", "dimensions", "domains", "answer_results", "levels",
-                    "finding_grades", "auditor_grades", "audit_stages", "measures", "checklist",
+                    "finding_grades", "auditor_grades", "audit_types", "measures", "checklist",
                     "procedure_stages", "application_documents"):
         key = "rank" if section == "levels" else "id"
         problems += _duplicate_ids(getattr(scheme, section), section, source, key)
@@ -841,15 +848,15 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         for mode in stage.modes:
             if mode not in modes:
                 problems.append(ref_problem("procedure_stages", stage.id, "modes", mode, modes))
-    audit_types = {s.id for s in scheme.audit_stages}
+    audit_types = {s.id for s in scheme.audit_types}
     outcomes = {o.id for o in scheme.decision_outcomes}
-    for audit_type in scheme.audit_stages:
+    for audit_type in scheme.audit_types:
         for method in audit_type.methods:
             if method not in methods:
-                problems.append(ref_problem("audit_stages", audit_type.id, "methods", method, methods))
+                problems.append(ref_problem("audit_types", audit_type.id, "methods", method, methods))
         for outcome in audit_type.decisions:
             if outcome not in outcomes:
-                problems.append(ref_problem("audit_stages", audit_type.id, "decisions", outcome, outcomes))
+                problems.append(ref_problem("audit_types", audit_type.id, "decisions", outcome, outcomes))
     for stage in scheme.procedure_stages:
         for audit_type in stage.audit_types:
             if audit_type not in audit_types:

@@ -57,7 +57,7 @@ def applicant_timeline(workbench: Workbench, applicant_id: str) -> Timeline:
                   "action": c.action, "audit_id": c.audit_id, "subject": c.subject}
                  for c in view.complaints(applicant_id)]
         cases += [{"kind": "appeal", "id": a.id, "received_on": a.received_on, "outcome": a.outcome,
-                   "audit_id": a.application_id, "subject": a.grounds}
+                   "audit_id": a.audit_id, "subject": a.grounds}
                   for a in view.appeals(applicant_id)]
     return Timeline(audits, sorted(events, key=lambda e: e["on"]), sorted(cases, key=lambda c: c["received_on"]))
 

@@ -10,7 +10,7 @@ record (procedure_stages: modes for answers, locks for the other records), so a 
 answer reruns 05 and the stages after it, not 01–04. An entry whose record no stage owns
 counts for every stage.
 
-Entries that batch notebooks write themselves (a computed stage result, an application
+Entries that batch notebooks write themselves (a computed stage result, an audit
 opened on first run) are left out: they are outputs, not inputs, and counting them would
 make every run invalidate the next.
 """
@@ -125,8 +125,8 @@ def batch_stale(workbench: Workbench, applicant_id: str) -> bool:
         return False
     scheme = workbench.scheme
     state = applicant_state(workbench, applicant_id)
-    current = workbench.current_application(applicant_id)
-    audit_type = workbench.application(current).audit_type if current else None
+    current = workbench.current_audit(applicant_id)
+    audit_type = workbench.audit(current).audit_type if current else None
     for stage in scheme.procedure_stages:
         if audit_type is not None and not stage.applies_to(audit_type):
             continue  # a stage the current audit does not go through has no run

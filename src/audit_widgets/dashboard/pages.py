@@ -156,7 +156,7 @@ def open_cases_html(workbench: Workbench) -> str:
         appeals = [a for a in view.appeals() if a.open]
     rows = [{"kind": "投诉 complaint", "id": c.id, "about": html.escape(c.applicant_id or "认证机构"),
              "received_on": c.received_on, "who": html.escape(c.investigator or "未指定 none")} for c in complaints]
-    rows += [{"kind": "申诉 appeal", "id": a.id, "about": f"审核 audit {a.application_id}",
+    rows += [{"kind": "申诉 appeal", "id": a.id, "about": f"审核 audit {a.audit_id}",
               "received_on": a.received_on, "who": html.escape(a.handler or "未指定 none")} for a in appeals]
     head = (f"<h3>投诉与申诉 / complaints and appeals</h3><p class='aw-open-cases'>未结投诉 open complaints "
             f"<b>{len(complaints)}</b>，未结申诉 open appeals <b>{len(appeals)}</b>（11_complaints_and_appeals）</p>")
@@ -174,19 +174,19 @@ def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
         makers = view.decision_makers()
         candidates = rows[rows["reported"] & (rows["decision"] == "—")]
         for applicant_id in candidates["applicant_id"]:
-            application = view.current_application(applicant_id)
-            if application is None or view.decision(application) is not None:
+            audit = view.current_audit(applicant_id)
+            if audit is None or view.decision(audit) is not None:
                 continue
-            report = view.stage_result(application, "report")
+            report = view.stage_result(audit, "report")
             if report is None:
                 continue
             advice = report.result.get("recommendation", {})
-            team = [m.auditor.id for m in view.team(application)]
+            team = [m.auditor.id for m in view.team(audit)]
             level = advice.get("level", {})
             pending.append({
                 "applicant": applicant_link(applicant_id),
                 "advice": ("建议批准 " if advice.get("certifiable") else "建议不予认证 ") + html.escape(level.get("label", "")),
-                "major": sum(1 for f in view.findings(application) if f.grade == "major" and f.verified_on is None),
+                "major": sum(1 for f in view.findings(audit) if f.grade == "major" and f.verified_on is None),
                 "excluded": "、".join(conflicted_members(makers, team)) or "—",
             })
     head = "<h3>待决定 / pending decisions</h3>"
@@ -203,16 +203,16 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     today = today or date.today()
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
-        application = view.current_application(applicant_id)
-        records = view.stage_results(application) if application else {}
-        findings = view.findings(application) if application else []
-        team = view.team(application) if application else []
-        decision = view.decision(application) if application else None
+        audit = view.current_audit(applicant_id)
+        records = view.stage_results(audit) if audit else {}
+        findings = view.findings(audit) if audit else []
+        team = view.team(audit) if audit else []
+        decision = view.decision(audit) if audit else None
         certificate = view.certificate_for(applicant_id)
         history = view.status_history(certificate.number) if certificate else []
-        signatures = {stage: view.signature_state(application, stage) for stage, r in records.items() if r.signed}
-        stale = view.stale_stages(application) if application else []
-        sample = view.case_sample(application) if application else None
+        signatures = {stage: view.signature_state(audit, stage) for stage, r in records.items() if r.signed}
+        stale = view.stale_stages(audit) if audit else []
+        sample = view.case_sample(audit) if audit else None
         runs = view.last_runs(applicant_id)
         stale_batch = batch_stale(view, applicant_id)
     parts = [f"<p><a class='aw-back' href='?'>← 总览 / portfolio</a> · <a href='?applicant={html.escape(applicant_id)}'>"
@@ -289,8 +289,8 @@ def kpi_trends(workbench: Workbench, applicant_id: str) -> widgets.VBox | None:
     """The KPI trends with their control limits (as recorded at 04), one measure at a time and
     drawn only when chosen, so that opening an applicant stays fast."""
     with workbench.reading() as view:
-        application = view.current_application(applicant_id)
-        record = view.stage_result(application, "characteristic") if application else None
+        audit = view.current_audit(applicant_id)
+        record = view.stage_result(audit, "characteristic") if audit else None
     series = kpi_series(record.result) if record else pd.DataFrame()
     if series.empty:
         return None

@@ -82,12 +82,12 @@ def _score(records: dict[str, StageRecord]) -> tuple[float | None, dict | None, 
 
 def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> PortfolioRow:
     scheme = view.scheme
-    application = view.current_application(applicant.id)
-    records = view.stage_results(application) if application else {}
-    decision = view.decision(application) if application else None
+    audit = view.current_audit(applicant.id)
+    records = view.stage_results(audit) if audit else {}
+    decision = view.decision(audit) if audit else None
     refused = decision is not None and not decision.certified
     stage = None if refused else next_stage(scheme, records)
-    team = view.team(application) if application else []
+    team = view.team(audit) if audit else []
     leader = next((m.auditor for m in team if m.role == "leader"), None)
     if stage is None:
         holder = "—"
@@ -97,7 +97,7 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
         holder = f"{leader.name} {leader.id}" if leader else "待组建审查组 no team yet"
     score, level, provisional, dimensions = _score(records)
     findings: dict[str, int] = {}
-    for finding in view.findings(application) if application else []:
+    for finding in view.findings(audit) if audit else []:
         if finding.verified_on is None and finding.grade in OPEN_GRADES:
             findings[finding.grade] = findings.get(finding.grade, 0) + 1
     levels = {lv.rank: lv for lv in scheme.levels}
@@ -115,7 +115,7 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
         score=score, level=level["label"] if level else "—", level_rank=level["rank"] if level else None,
         provisional=provisional, findings=findings, decision=decided,
         certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
-        next_surveillance=due, stale=bool(application and view.stale_stages(application)),
+        next_surveillance=due, stale=bool(audit and view.stale_stages(audit)),
         batch_stale=batch_stale(view, applicant.id),
         certified=bool(decision and decision.certified), reported="report" in records, dimensions=dimensions,
         kpis=recorded_kpis(records),

@@ -180,7 +180,7 @@ def write_certificate(workbench: Workbench, applicant_id: str, folder: Path | No
         if certificate is None:
             return []
         holder = view.get_applicant(applicant_id)
-        decision = view.decision(certificate.application_id)
+        decision = view.decision(certificate.audit_id)
         history = view.status_history(certificate.number)
     base = (folder or outputs_dir() / applicant_id) / CERTIFICATE_FILE
     html_path = write_atomically(base.with_suffix(".html"),

@@ -13,19 +13,19 @@ from .page import document, facts_table, heading
 REFUSAL_FILE = "refusal_letter.html"
 
 
-def refusal_letter_html(workbench: Workbench, application_id: int) -> str:
-    review = workbench.review(application_id)
+def refusal_letter_html(workbench: Workbench, audit_id: int) -> str:
+    review = workbench.review(audit_id)
     if review is None or review.accepted:
         raise ValueError("the application was not refused at review")
-    application = workbench.application(application_id)
-    applicant = workbench.get_applicant(application.applicant_id)
+    audit = workbench.audit(audit_id)
+    applicant = workbench.get_applicant(audit.applicant_id)
     meta = workbench.scheme.meta
     problems = "".join(f"<li>{html.escape(p['zh'])}<br><span class='en'>{html.escape(p['en'])}</span></li>"
                        for p in review.assessment.get("problems", []))
     body = ("<h1>不予受理通知书</h1><p class='muted' style='text-align:center'>Notice of refusal of the application</p>"
             + facts_table([("申请方 applicant", html.escape(applicant.name)),
                            ("统一社会信用代码 USCC", html.escape(applicant.uscc)),
-                           ("申请日期 applied on", str(application.submitted_on)),
+                           ("申请日期 applied on", str(audit.submitted_on)),
                            ("评审日期 reviewed on", str(review.reviewed_on)),
                            ("评审人 reviewer", html.escape(review.reviewed_by))])
             + heading("不予受理的理由", "Reasons")
@@ -36,7 +36,7 @@ def refusal_letter_html(workbench: Workbench, application_id: int) -> str:
     return document(f"不予受理通知书 {applicant.name}", body)
 
 
-def write_refusal_letter(workbench: Workbench, application_id: int) -> Path:
-    applicant_id = workbench.application(application_id).applicant_id
+def write_refusal_letter(workbench: Workbench, audit_id: int) -> Path:
+    applicant_id = workbench.audit(audit_id).applicant_id
     return write_atomically(audit_outputs_dir(applicant_id) / REFUSAL_FILE,
-                            refusal_letter_html(workbench, application_id))
+                            refusal_letter_html(workbench, audit_id))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..domain import Applicant, Application, StageRecord
+from ..domain import Applicant, Audit, StageRecord
 from ..files import write_atomically
 from ..paths import outputs_dir
 from ..result_html import (
@@ -44,14 +44,14 @@ class ReportSources:
     """Everything the report says, read in one snapshot of the store."""
 
     applicant: Applicant
-    application: Application
+    audit: Audit
     records: dict[str, StageRecord]
     stale: list[str]
     signature: str | None
     signature_state: str | None  # valid, tampered, key_different (store.signing.SIGNATURE_LABELS)
 
 
-def latest_reported_application(workbench: Workbench, applicant_id: str) -> int | None:
+def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
     """The applicant's newest audit (initial, surveillance …) whose report is recorded."""
     for audit in reversed(workbench.audits(applicant_id)):
         if workbench.stage_result(audit.id, REPORT_STAGE) is not None:
@@ -61,13 +61,13 @@ def latest_reported_application(workbench: Workbench, applicant_id: str) -> int 
 
 def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | None:
     with workbench.reading() as view:
-        application_id = latest_reported_application(view, applicant_id)
-        if application_id is None:
+        audit_id = latest_reported_audit(view, applicant_id)
+        if audit_id is None:
             return None
-        return ReportSources(view.get_applicant(applicant_id), view.application(application_id),
-                             view.stage_results(application_id), view.stale_stages(application_id),
-                             view.stage_signature(application_id, REPORT_STAGE),
-                             view.signature_state(application_id, REPORT_STAGE))
+        return ReportSources(view.get_applicant(applicant_id), view.audit(audit_id),
+                             view.stage_results(audit_id), view.stale_stages(audit_id),
+                             view.stage_signature(audit_id, REPORT_STAGE),
+                             view.signature_state(audit_id, REPORT_STAGE))
 
 
 def _e(value) -> str:
@@ -93,8 +93,8 @@ def _client(scheme: Scheme, sources: ReportSources) -> str:
 
 
 def _audit(scheme: Scheme, sources: ReportSources) -> str:
-    applicant, application = sources.applicant, sources.application
-    audit_type = scheme.stage(application.stage)
+    applicant, audit = sources.applicant, sources.audit
+    audit_type = scheme.audit_type(audit.audit_type)
     domains = {d.id: d.name for d in scheme.domains}
     meta = scheme.meta
     objective_zh = (f"确定{applicant.name}的售后服务是否符合认证依据的要求，评价其售后服务成熟度等级，"
@@ -107,12 +107,12 @@ def _audit(scheme: Scheme, sources: ReportSources) -> str:
                 ("审查目的 objectives", f"{_e(objective_zh)}<br><span class='en'>{_e(objective_en)}</span>"),
                 ("认证依据 criteria", f"{_e(meta.rule)}（{_e(meta.rule_version)}）<br>{_e(meta.criteria)}"
                                       f"（{_e(meta.criteria_version)}）"),
-                ("认证方案 scheme", f"{_e(meta.name)}，版本 version {_e(application.scheme_version)}"),
+                ("认证方案 scheme", f"{_e(meta.name)}，版本 version {_e(audit.scheme_version)}"),
                 ("认证模式 certification mode", _e(" + ".join(m.name for m in scheme.modes))),
                 ("认证领域 domains", _e("、".join(f"{domains.get(d, d)}（{d}）" for d in applicant.domains))),
                 ("范围：商品 goods", _e(applicant.goods)),
                 ("范围：服务 services", _e(applicant.services)),
-                ("申请编号与日期 application", f"{application.id}，{_e(application.submitted_on)}"),
+                ("审核编号与申请日期 audit, applied on", f"{audit.id}，{_e(audit.submitted_on)}"),
             ]))
 
 
@@ -293,7 +293,8 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
     body = "".join([
         "<h1>审查报告 <small class='en'>Audit report</small></h1>",
         f"<p style='text-align:center'>{_e(scheme.meta.name)}<br>"
-        f"{_e(sources.applicant.name)} · {_e(scheme.stage(sources.application.stage).name)} · 生成于 generated {generated}</p>",
+        f"{_e(sources.applicant.name)} · {_e(scheme.audit_type(sources.audit.audit_type).name)} · "
+        f"生成于 generated {generated}</p>",
         _client(scheme, sources),
         _audit(scheme, sources),
         _team(scheme, planning),

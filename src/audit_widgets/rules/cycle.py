@@ -1,6 +1,6 @@
 """The certification cycle's state machine: which audit may be opened, and which decision may
 follow an audit, given the certificate as it stands. The audit types, their decisions and
-what each decision does to the certificate are scheme data (audit_stages, decision_outcomes)."""
+what each decision does to the certificate are scheme data (audit_types, decision_outcomes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate
                     current_undecided: str | None, today: date, reason: str = "") -> None:
     """Refuse an audit the cycle does not allow now. current_undecided: the type of the
     applicant's audit that has no decision yet, if any (one audit at a time)."""
-    names = {s.id: s.name for s in scheme.audit_stages}
+    names = {s.id: s.name for s in scheme.audit_types}
     if audit_type not in names:
         raise RuleError(f"未知的审核类型「{audit_type}」，可选：{'、'.join(names)}",
                         f"Unknown audit type '{audit_type}'; known: {', '.join(names)}")
@@ -60,12 +60,12 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
                    certificate: Certificate | None, decided_on: date, status_reason: str | None = None,
                    deadline: date | None = None) -> DecisionEffect:
     """The decision's effect, or a RuleError naming why this decision cannot follow this audit."""
-    allowed = scheme.stage(audit_type).decisions
+    allowed = scheme.audit_type(audit_type).decisions
     outcome = scheme.outcomes_by_id.get(outcome_id)
     names = {o.id: o.name for o in scheme.decision_outcomes}
     if outcome is None or outcome_id not in allowed:
         options = "、".join(f"{names[o]}（{o}）" for o in allowed)
-        raise RuleError(f"{scheme.stage(audit_type).name}之后的决定应为：{options}",
+        raise RuleError(f"{scheme.audit_type(audit_type).name}之后的决定应为：{options}",
                         f"After a {audit_type} audit the decision must be one of: {', '.join(allowed)}")
     if level_rank not in {level.rank for level in scheme.levels}:
         raise RuleError(f"方案中没有等级 {level_rank}", f"The scheme has no level {level_rank}")
@@ -129,7 +129,7 @@ def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, adv
     """The decision that follows the audit team's recommendation, among those the audit's type
     allows: the committee starts from it and may decide otherwise, with its reason. A scope
     extension's audit that can certify suggests extending the scope at the certificate's level."""
-    allowed = scheme.stage(audit_type).decisions
+    allowed = scheme.audit_type(audit_type).decisions
     if scope_extension and certifiable and certificate is not None and certificate.status == "valid":
         wanted = "extend_scope"
     elif certificate is None or "certify" in allowed:

@@ -29,14 +29,14 @@ class Step:
 class PersonDays:
     days: float
     on_site_min_days: float
-    stage: str
+    audit_type: str
     steps: list[Step] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "days": self.days,
             "on_site_min_days": self.on_site_min_days,
-            "stage": self.stage,
+            "audit_type": self.audit_type,
             "steps": [s.as_dict() for s in self.steps],
         }
 
@@ -72,14 +72,14 @@ def person_days(
     *,
     outlets: int = 1,
     categories: int = 1,
-    stage: str = "initial",
+    audit_type: str = "initial",
     reductions: list[Reduction] | tuple[Reduction, ...] = (),
 ) -> PersonDays:
-    """Base from the table, plus categories, minus capped reductions, times the stage factor;
-    plus the sites of this stage's own site sample; rounded to the scheme's step.
+    """Base from the table, plus categories, minus capped reductions, times the audit type's factor;
+    plus the sites of this audit's own site sample; rounded to the scheme's step.
     `outlets` counts every site, the central function included."""
     rules = scheme.person_day_rules
-    stage_row = scheme.stage(stage)
+    audit_row = scheme.audit_type(audit_type)
     if outlets < 1 or categories < 1:
         raise RuleError("服务网点数与产品类别数应至少为 1", "Outlets and product categories must be at least 1")
 
@@ -109,22 +109,22 @@ def person_days(
             days,
         ))
 
-    factor = stage_row.person_day_factor
+    factor = audit_row.person_day_factor
     if factor != 1:
         days = float(days * factor)
         steps.append(Step(
-            f"{stage_row.name}：× {factor}", f"{stage} stage: × {factor}", days,
+            f"{audit_row.name}：× {factor}", f"{audit_type} audit: × {factor}", days,
         ))
 
-    # The sites are this stage's own MD1 sample, not the initial one scaled by the factor.
-    sampled = site_sample_size(scheme, outlets, stage)
+    # The sites are this audit's own MD1 sample, not the initial one scaled by the factor.
+    sampled = site_sample_size(scheme, outlets, audit_type)
     extra_outlets = max(0, sampled - rules.outlets_in_base)
     if extra_outlets:
         days += extra_outlets * rules.days_per_extra_sampled_outlet
         steps.append(Step(
-            f"{stage_row.name}抽样场所 {sampled} 个（共 {outlets} 个，含中心职能），额外 {extra_outlets} 个 × "
+            f"{audit_row.name}抽样场所 {sampled} 个（共 {outlets} 个，含中心职能），额外 {extra_outlets} 个 × "
             f"{rules.days_per_extra_sampled_outlet} 人日",
-            f"{sampled} of {outlets} sites sampled for the {stage} audit (central function included); "
+            f"{sampled} of {outlets} sites sampled for the {audit_type} audit (central function included); "
             f"{extra_outlets} extra × {rules.days_per_extra_sampled_outlet} days",
             days,
         ))
@@ -134,4 +134,4 @@ def person_days(
         f"按 {rules.rounding_step} 人日取整", f"rounded to the nearest {rules.rounding_step} day", rounded,
     ))
     on_site = ceil_to_step(rounded * rules.min_on_site_share, rules.rounding_step)
-    return PersonDays(days=rounded, on_site_min_days=on_site, stage=stage, steps=steps)
+    return PersonDays(days=rounded, on_site_min_days=on_site, audit_type=audit_type, steps=steps)

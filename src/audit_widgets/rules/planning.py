@@ -102,10 +102,10 @@ class AuditPlan:
                 "case_sample": self.case_sample.as_dict() if self.case_sample else None}
 
 
-def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, stage: str = "initial") -> AuditPlan:
+def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_type: str = "initial") -> AuditPlan:
     days = person_days(scheme, applicant.personnel, outlets=applicant.outlets,
-                       categories=applicant.product_categories, stage=stage)
-    return AuditPlan(days, site_sample_size(scheme, applicant.outlets, stage), lots, case_sample_for(scheme, lots))
+                       categories=applicant.product_categories, audit_type=audit_type)
+    return AuditPlan(days, site_sample_size(scheme, applicant.outlets, audit_type), lots, case_sample_for(scheme, lots))
 
 
 def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent, ...]:
@@ -125,18 +125,18 @@ def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent
 
 
 def plan_programme(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_start: date | None = None,
-                   audit_end: date | None = None, stage: str = "initial", *, site_seed: int | None = None,
+                   audit_end: date | None = None, audit_type: str = "initial", *, site_seed: int | None = None,
                    chosen_sites: tuple[str, ...] = ()) -> Programme:
     """The programme to record at planning: the plan's numbers with the audit dates and cycle,
     and the site sample drawn with `site_seed` (a fresh random seed when none is given, so that
     nobody can know the drawn sites before planning; the seed is recorded)."""
-    plan = plan_audit(scheme, applicant, lots, stage)
+    plan = plan_audit(scheme, applicant, lots, audit_type)
     seed = secrets.randbelow(2**31) if site_seed is None else site_seed
-    sites = draw_sites(scheme, applicant.sites, stage, seed, chosen_sites) if applicant.sites else None
+    sites = draw_sites(scheme, applicant.sites, audit_type, seed, chosen_sites) if applicant.sites else None
     return Programme(
         person_days=plan.person_days.days, justification=tuple(s.as_dict() for s in plan.person_days.steps),
         site_sample_size=sites.size if sites else plan.site_sample_size,
         case_sample_size=plan.case_sample.sample_size if plan.case_sample else None,
         audit_start=audit_start, audit_end=audit_end, site_sample=sites,
         # An audit that starts a cycle plans the cycle; a surveillance or special audit is within one.
-        cycle_plan=cycle_events(scheme, audit_end) if scheme.starts_cycle(stage) else ())
+        cycle_plan=cycle_events(scheme, audit_end) if scheme.starts_cycle(audit_type) else ())

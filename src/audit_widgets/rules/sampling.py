@@ -23,13 +23,13 @@ def _ceil_root(factor: Fraction, n: int) -> int:
     return math.ceil(float(factor) * math.sqrt(n))
 
 
-def site_sample_size(scheme: Scheme, sites: int, stage: str) -> int:
+def site_sample_size(scheme: Scheme, sites: int, audit_type: str) -> int:
     """IAF MD1 (and EA's FAQ on it): the central function always, plus ⌈factor × √(other sites)⌉
-    (factor 1, 0.6, 0.8 by stage). `sites` counts every site, the central function included."""
+    (factor 1, 0.6, 0.8 by audit type). `sites` counts every site, the central function included."""
     if sites < 1:
         raise RuleError("场所数应至少为 1（含中心职能）", "The number of sites must be at least 1 (the central function)")
     others = sites - 1
-    return 1 + min(_ceil_root(scheme.stage(stage).site_sample_factor, others), others)
+    return 1 + min(_ceil_root(scheme.audit_type(audit_type).site_sample_factor, others), others)
 
 
 def random_site_minimum(scheme: Scheme, sample_size: int) -> int:
@@ -37,7 +37,7 @@ def random_site_minimum(scheme: Scheme, sample_size: int) -> int:
     return math.ceil(round(sample_size * scheme.sampling_rules.min_random_site_share, 9))
 
 
-def draw_sites(scheme: Scheme, sites: tuple[Site, ...], stage: str, seed: int,
+def draw_sites(scheme: Scheme, sites: tuple[Site, ...], audit_type: str, seed: int,
                chosen: tuple[str, ...] = ()) -> SiteSample:
     """The site sample: the central function, the auditors' risk-based choices, then sites drawn
     at random (seeded, from the sites sorted by name, so the list order does not matter): first
@@ -50,7 +50,7 @@ def draw_sites(scheme: Scheme, sites: tuple[Site, ...], stage: str, seed: int,
     if unknown:
         raise RuleError(f"场所清单中没有：{'、'.join(unknown)}", f"Not in the site list: {', '.join(unknown)}")
     others = sorted((s for s in sites if s is not central[0]), key=lambda s: s.name)
-    md1_size = site_sample_size(scheme, len(sites), stage)
+    md1_size = site_sample_size(scheme, len(sites), audit_type)
     types = [t.id for t in scheme.site_types if any(s.type == t.id for s in others)]
     size = min(len(sites), max(md1_size, 1 + len(types)))
     picked = [central[0].name] + [name for name in dict.fromkeys(chosen) if name != central[0].name]
@@ -69,8 +69,8 @@ def draw_sites(scheme: Scheme, sites: tuple[Site, ...], stage: str, seed: int,
     drawn += [pool[i] for i in sorted(rng.choice(len(pool), size=missing, replace=False))]
     sample = picked + drawn
     covered = {t.id: [n for n in sample if by_name[n].type == t.id] for t in scheme.site_types}
-    return SiteSample(stage, len(sample), md1_size, seed, tuple(picked), tuple(drawn),
-                      {k: v for k, v in covered.items() if v})
+    return SiteSample(audit_type=audit_type, size=len(sample), md1_size=md1_size, seed=seed, chosen=tuple(picked),
+                      drawn=tuple(drawn), types={k: v for k, v in covered.items() if v})
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,10 @@ def score_summary(evaluation: Evaluation, modes: tuple[str, ...] | None = None) 
     }
 
 
-def compute_application(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+def compute_application(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
-        documents = view.documents(application_id)
+        documents = view.documents(audit_id)
     missing = missing_documents(workbench.scheme, documents)
     uscc = check_uscc(applicant.uscc)
     result = {"applicant": applicant.as_dict(),
@@ -46,18 +46,18 @@ def compute_application(workbench: Workbench, applicant_id: str, application_id:
     return StageOutcome("done", result)
 
 
-def compute_planning(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+def compute_planning(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     scheme = workbench.scheme
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
         lots = CaseLots.of(closed_cases(view.work_orders(applicant_id)))
-        team = view.team(application_id)
-        programme = view.programme(application_id)
+        team = view.team(audit_id)
+        programme = view.programme(audit_id)
         decision_makers = view.decision_makers()
-        audit_type = view.application(application_id).audit_type
-        review = view.review(application_id)
-        audit_plan = view.audit_plan(application_id)
-        domains = view.audit_domains(application_id)
+        audit_type = view.audit(audit_id).audit_type
+        review = view.review(audit_id)
+        audit_plan = view.audit_plan(audit_id)
+        domains = view.audit_domains(audit_id)
     plan = plan_audit(scheme, applicant, lots, audit_type)
     audit_date = (programme.audit_start if programme else None) or date.today()
     team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=domains,
@@ -85,17 +85,17 @@ def compute_planning(workbench: Workbench, applicant_id: str, application_id: in
     return StageOutcome("done", result)
 
 
-def compute_contract(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
-    contract = workbench.contract(application_id)
+def compute_contract(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
+    contract = workbench.contract(audit_id)
     if contract is None:
         return StageOutcome("pending", {}, "认证合同尚未签订", "The certification contract is not signed yet")
     return StageOutcome("done", contract.as_dict())
 
 
-def compute_characteristic(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+def compute_characteristic(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     with workbench.reading() as view:
-        evaluation = evaluate(view, applicant_id, application_id)
-        sample = view.case_sample(application_id)
+        evaluation = evaluate(view, applicant_id, audit_id)
+        sample = view.case_sample(audit_id)
     result = {"scores": score_summary(evaluation, tuple(workbench.scheme.procedure_by_id["characteristic"].modes))}
     if evaluation.survey is not None:
         result["survey"] = evaluation.survey.as_dict()
@@ -114,19 +114,19 @@ def compute_characteristic(workbench: Workbench, applicant_id: str, application_
     return StageOutcome("done", result, evaluation=evaluation)
 
 
-def compute_system_audit(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
-    evaluation = evaluate(workbench, applicant_id, application_id)
+def compute_system_audit(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
+    evaluation = evaluate(workbench, applicant_id, audit_id)
     modes = tuple(workbench.scheme.procedure_by_id["system_audit"].modes)
     return StageOutcome("done", {"scores": score_summary(evaluation, modes)}, evaluation=evaluation)
 
 
-def compute_report(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+def compute_report(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     with workbench.reading() as view:
-        evaluation = evaluate(view, applicant_id, application_id)
+        evaluation = evaluate(view, applicant_id, audit_id)
         advice = recommendation(view, evaluation, date.today())
-        findings = view.findings(application_id)
-        adjustments = view.adjustments(application_id)
-        notes = {item_id: record.note for item_id, record in view.answer_records(application_id).items()}
+        findings = view.findings(audit_id)
+        adjustments = view.adjustments(audit_id)
+        notes = {item_id: record.note for item_id, record in view.answer_records(audit_id).items()}
     applicant = evaluation.applicant
     method_zh, method_en = method_statement(workbench.scheme)
     sampling_zh, sampling_en = sampling_statement(workbench.scheme)

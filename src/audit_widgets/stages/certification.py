@@ -13,21 +13,21 @@ from .registry import StageOutcome
 SURVEILLANCE = "surveillance"
 
 
-def compute_decision(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
-    decision = workbench.decision(application_id)
+def compute_decision(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
+    decision = workbench.decision(audit_id)
     if decision is None:
-        report = workbench.stage_result(application_id, "report")
+        report = workbench.stage_result(audit_id, "report")
         return StageOutcome("pending", {"recommendation": report.result["recommendation"] if report else None},
                             "认证决定尚未作出", "The committee has not decided yet")
     return StageOutcome("done", decision.as_dict())
 
 
-def compute_certificate(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+def compute_certificate(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     """What the audit's decision did to the certificate: issued, reissued at a new level,
     suspended, withdrawn, reinstated or kept."""
     with workbench.reading() as view:
-        decision = view.decision(application_id)
-        carried_out = view.decision_carried_out(application_id)
+        decision = view.decision(audit_id)
+        carried_out = view.decision_carried_out(audit_id)
         certificate = view.certificate_for(applicant_id)
         chain = view.certificate_chain(applicant_id)
         history = view.status_history(certificate.number) if certificate else []
@@ -58,11 +58,11 @@ def kpi_comparison(kpis: KpiReport, months: int) -> dict[str, dict]:
             for measure, rows in kpis.monthly.groupby("measure")}
 
 
-def recorded_scores(workbench: Workbench, application_id: int) -> dict | None:
+def recorded_scores(workbench: Workbench, audit_id: int) -> dict | None:
     """An audit's scores as its stages recorded them (never recomputed: an earlier audit is
     compared as it was decided): the report's overall and dimension scores, and the item
     scores of its characteristic and system audit stages."""
-    results = workbench.stage_results(application_id)
+    results = workbench.stage_results(audit_id)
     report = results.get("report")
     if report is None:
         return None
@@ -91,12 +91,12 @@ def audit_comparison(previous: dict, current: dict, scheme) -> dict:
             "better": [i for i, v in items.items() if v["change"] > 0]}
 
 
-def compute_surveillance(workbench: Workbench, applicant_id: str, application_id: int) -> StageOutcome:
+def compute_surveillance(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     """A surveillance (or special) audit compared with the audit before it, from what each
     recorded; and the monitoring data of the last months against the months before."""
     with workbench.reading() as view:
-        previous = view.previous_audit(application_id)
-        current_eval = evaluate(view, applicant_id, application_id)
+        previous = view.previous_audit(audit_id)
+        current_eval = evaluate(view, applicant_id, audit_id)
         before = recorded_scores(view, previous.id) if previous else None
     current = {"score": current_eval.score.score, "dimension_scores": current_eval.score.dimension_scores,
                "level": {"rank": current_eval.score.level.rank, "label": current_eval.score.level.label},
@@ -113,7 +113,7 @@ def compute_surveillance(workbench: Workbench, applicant_id: str, application_id
     return StageOutcome("done", result)
 
 
-def compute_recertification(workbench: Workbench, applicant_id: str, application_id: int,
+def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: int,
                             today: date | None = None) -> StageOutcome:
     """The certificate's status as of today: what the rules say is due (a missed surveillance,
     an overdue major finding, an expired suspension or validity) and the recertification window."""
@@ -123,7 +123,7 @@ def compute_recertification(workbench: Workbench, applicant_id: str, application
         if certificate is None:
             return StageOutcome("pending", {}, "没有证书", "No certificate")
         history = view.status_history(certificate.number)
-        cycle_start = view.decision(certificate.application_id).decided_on
+        cycle_start = view.decision(certificate.audit_id).decided_on
         done = surveillances_done(view, applicant_id, since=cycle_start)
         overdue = overdue_major_findings(view, applicant_id, today)
     suspended_on = next((h.on for h in reversed(history) if h.to_status == "suspended"), None)

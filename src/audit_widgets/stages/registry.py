@@ -55,11 +55,11 @@ class Stage:
 
 @dataclass
 class StageView:
-    """One stage of one application as a notebook shows it: what the widgets are built from."""
+    """One stage of one audit as a notebook shows it: what the widgets are built from."""
 
     workbench: Workbench
     applicant_id: str
-    application_id: int
+    audit_id: int
     stage: ProcedureStage
     read_only: bool
     # A document (a batch run) shows every row on one page; a screen pages long lists.
@@ -68,13 +68,13 @@ class StageView:
     @cached_property
     def audit_type(self) -> str:
         """initial, surveillance, recertification or special: what the audit covers."""
-        return self.workbench.application(self.application_id).audit_type
+        return self.workbench.audit(self.audit_id).audit_type
 
     @cached_property
     def evaluation(self) -> Evaluation:
         """One evaluation for the whole stage: the KPIs and the survey are computed once."""
         from ..evaluation import evaluate
-        return evaluate(self.workbench, self.applicant_id, self.application_id)
+        return evaluate(self.workbench, self.applicant_id, self.audit_id)
 
     # Widgets that show figures computed from imported data re-read them when an import changes it.
     data_listeners: list[Callable[[], None]] = field(default_factory=list)

@@ -12,7 +12,7 @@ ADJUSTMENT_KINDS = ("deduction", "bonus")
 
 
 class AdjustmentStore(StoreBase):
-    def add_adjustment(self, application_id: int, kind: str, cause: str, note: str = "",
+    def add_adjustment(self, audit_id: int, kind: str, cause: str, note: str = "",
                        finding_id: int | None = None) -> None:
         """A special deduction names one of the scheme's causes and the finding (needing
         correction) it rests on; the bonus names one of the scheme's bonus causes."""
@@ -24,23 +24,23 @@ class AdjustmentStore(StoreBase):
             listed = "、".join(f"{k}（{v}）" for k, v in causes.items())
             raise ConflictError(f"{'特别扣分' if kind == 'deduction' else '特别加分'}须注明原因：{listed}",
                                 f"A special {kind} needs a cause from: {', '.join(causes)}")
-        with self._writing_session("evaluation", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "adjustments")
+        with self._writing_session("evaluation", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "adjustments")
             if kind == "deduction":
                 finding = session.get(models.Finding, finding_id) if finding_id is not None else None
                 grade = self.scheme.finding_grades_by_id.get(finding.grade) if finding else None
-                if finding is None or finding.application_id != application_id or grade.blocks_until == "none":
+                if finding is None or finding.audit_id != audit_id or grade.blocks_until == "none":
                     raise ConflictError("特别扣分须对应本申请中一项需要整改的不符合",
-                                        "A special deduction must name a finding of this application that "
+                                        "A special deduction must name a finding of this audit that "
                                         "needs correction")
-            session.add(models.ScoreAdjustment(application_id=application_id, kind=kind, cause=cause, note=note,
+            session.add(models.ScoreAdjustment(audit_id=audit_id, kind=kind, cause=cause, note=note,
                                                finding_id=finding_id if kind == "deduction" else None,
                                                recorded_by=self.actor))
-            self._trail(session, "add", "score_adjustment", application_id,
-                        {"kind": kind, "cause": cause, "note": note, "finding_id": finding_id}, application=application_id)
+            self._trail(session, "add", "score_adjustment", audit_id,
+                        {"kind": kind, "cause": cause, "note": note, "finding_id": finding_id}, audit=audit_id)
 
-    def adjustments(self, application_id: int) -> list[Adjustment]:
+    def adjustments(self, audit_id: int) -> list[Adjustment]:
         with self._reading_session() as session:
             return [Adjustment(r.kind, r.cause, r.note, r.recorded_by, r.finding_id)
                     for r in session.scalars(select(models.ScoreAdjustment).where(
-                        models.ScoreAdjustment.application_id == application_id).order_by(models.ScoreAdjustment.id))]
+                        models.ScoreAdjustment.audit_id == audit_id).order_by(models.ScoreAdjustment.id))]

@@ -9,12 +9,12 @@ from ..domain import Answer, AnswerRecord, EvidenceRef
 from ..errors import ConflictError, ReasonRequired, StaleWriteError
 from ..rules.answers import answer_problem
 from . import models
-from .applications import application_record
+from .audits import audit_record
 from .findings import FindingStore
 
 
 class AnswerStore(FindingStore):
-    def save_answer(self, application_id: int, item_id: str, answer: Answer, note: str = "",
+    def save_answer(self, audit_id: int, item_id: str, answer: Answer, note: str = "",
                     finding_grade: str | None = None, expected_version: int | None = None) -> int:
         """Write one checklist answer; returns its new version number. A finding grade on the
         row raises, updates or (when cleared) withdraws the row's finding in the same write.
@@ -22,23 +22,23 @@ class AnswerStore(FindingStore):
         since, the write is refused (StaleWriteError names who, when and what)."""
         if finding_grade is not None:
             self._check_grade(finding_grade)
-        with self._writing_session("evaluation", application=application_id) as session:
-            application = self._row(session, models.Application, application_id)
-            self._refuse_if_answers_locked(session, application_id, item_id)
-            applicant = application.applicant
-            domains = application_record(application).audited_domains(applicant.domains)  # a scope extension's too
+        with self._writing_session("evaluation", audit=audit_id) as session:
+            audit = self._row(session, models.Audit, audit_id)
+            self._refuse_if_answers_locked(session, audit_id, item_id)
+            applicant = audit.applicant
+            domains = audit_record(audit).audited_domains(applicant.domains)  # a scope extension's too
             problem = answer_problem(self.scheme, item_id, answer, note, domains, applicant.organisation_type)
             if problem is not None:
                 refusal = ReasonRequired if problem.column == "note" else ConflictError
                 raise refusal(f"{item_id}：{problem.zh}", f"{item_id}: {problem.en}")
             row = session.scalar(select(models.ChecklistAnswer).where(
-                models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
+                models.ChecklistAnswer.audit_id == audit_id, models.ChecklistAnswer.item_id == item_id))
             if expected_version is not None and (row.version if row else 0) != expected_version:
                 raise self._stale(row)
             values = {"result": answer.result, "checked": answer.checked, "nonconforming": answer.nonconforming,
                       "measured": answer.measured, "note": note, "finding_grade": finding_grade}
             if row is None:
-                row = models.ChecklistAnswer(application_id=application_id, item_id=item_id, answered_by=self.actor,
+                row = models.ChecklistAnswer(audit_id=audit_id, item_id=item_id, answered_by=self.actor,
                                              scheme_version=self.scheme.meta.version, version=1, **values)
                 session.add(row)
             else:
@@ -47,9 +47,9 @@ class AnswerStore(FindingStore):
                 row.version += 1
                 row.answered_by = self.actor
                 row.answered_at = models.utcnow()
-            self._trail(session, "answer", "checklist_answer", f"{application_id}:{item_id}",
-                        {**values, "version": row.version}, application=application_id)
-            self._sync_row_finding(session, application_id, item_id, finding_grade, note)
+            self._trail(session, "answer", "checklist_answer", f"{audit_id}:{item_id}",
+                        {**values, "version": row.version}, audit=audit_id)
+            self._sync_row_finding(session, audit_id, item_id, finding_grade, note)
             return row.version
 
     def _stale(self, row: models.ChecklistAnswer) -> StaleWriteError:
@@ -63,14 +63,14 @@ class AnswerStore(FindingStore):
             f"{row.item_id} was changed by {row.answered_by} at {when} to '{row.result or shown}' (version "
             f"{row.version}) after you read it: your change was not saved; the screen shows the current answer")
 
-    def answers(self, application_id: int) -> dict[str, Answer]:
-        return {item_id: record.answer for item_id, record in self.answer_records(application_id).items()}
+    def answers(self, audit_id: int) -> dict[str, Answer]:
+        return {item_id: record.answer for item_id, record in self.answer_records(audit_id).items()}
 
-    def answer_records(self, application_id: int) -> dict[str, AnswerRecord]:
+    def answer_records(self, audit_id: int) -> dict[str, AnswerRecord]:
         """Every answer with its note, finding grade, version, who and when, and evidence."""
         with self._reading_session() as session:
             rows = session.scalars(select(models.ChecklistAnswer)
-                                   .where(models.ChecklistAnswer.application_id == application_id)).all()
+                                   .where(models.ChecklistAnswer.audit_id == audit_id)).all()
             evidence: dict[int, list[EvidenceRef]] = {}
             if rows:
                 for e in session.scalars(select(models.EvidenceFile).where(
@@ -81,20 +81,20 @@ class AnswerStore(FindingStore):
                 r.version, r.answered_by, r.answered_at, tuple(evidence.get(r.id, ())),
             ) for r in rows}
 
-    def add_evidence(self, application_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
+    def add_evidence(self, audit_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
         """Attach an evidence file to an item's answer (created empty if needed); returns its SHA-256."""
-        with self._writing_session("evaluation", application=application_id) as session:
-            self._refuse_if_answers_locked(session, application_id, item_id)
+        with self._writing_session("evaluation", audit=audit_id) as session:
+            self._refuse_if_answers_locked(session, audit_id, item_id)
             digest, stored = self.keep_file(source, filename)
             row = session.scalar(select(models.ChecklistAnswer).where(
-                models.ChecklistAnswer.application_id == application_id, models.ChecklistAnswer.item_id == item_id))
+                models.ChecklistAnswer.audit_id == audit_id, models.ChecklistAnswer.item_id == item_id))
             if row is None:
-                row = models.ChecklistAnswer(application_id=application_id, item_id=item_id, answered_by=self.actor,
+                row = models.ChecklistAnswer(audit_id=audit_id, item_id=item_id, answered_by=self.actor,
                                              scheme_version=self.scheme.meta.version, version=1)
                 session.add(row)
                 session.flush()
             session.add(models.EvidenceFile(answer_id=row.id, filename=filename, sha256=digest, stored_path=stored,
                                             added_by=self.actor))
-            self._trail(session, "attach", "evidence", f"{application_id}:{item_id}",
-                        {"filename": filename, "sha256": digest}, application=application_id)
+            self._trail(session, "attach", "evidence", f"{audit_id}:{item_id}",
+                        {"filename": filename, "sha256": digest}, audit=audit_id)
             return digest

@@ -86,9 +86,9 @@ class ApplicantStore(StoreBase):
         """Replace an applicant's details (the id stays); refused once the application is signed off."""
         with self._writing_session("applicant", applicant=data.id) as session:
             row = self._row(session, models.Applicant, data.id)
-            application = self._latest_application(session, data.id)
-            if application is not None:
-                self._refuse_if_locked(session, application.id, "applicant")
+            audit = self._latest_audit(session, data.id)
+            if audit is not None:
+                self._refuse_if_locked(session, audit.id, "applicant")
             changed = {k: v for k, v in data.model_dump().items() if getattr(row, k) != v}
             for key, value in changed.items():
                 setattr(row, key, value)
@@ -113,9 +113,9 @@ class ApplicantStore(StoreBase):
         return record
 
     def _refuse_import_if_locked(self, session: Session, applicant_id: str, kind: str) -> None:
-        application = self._latest_application(session, applicant_id)
-        if application is not None:
-            self._refuse_if_locked(session, application.id, kind)
+        audit = self._latest_audit(session, applicant_id)
+        if audit is not None:
+            self._refuse_if_locked(session, audit.id, kind)
 
     def _trail_import(self, session: Session, record: models.ImportRecord) -> None:
         self._trail(session, "import", record.kind, record.id,

@@ -14,7 +14,7 @@ from . import models
 TEAM_LEADER_ROLE = "leader"  # the team_roles id whose holder is the audit's team_leader
 
 
-def roles_of(session: Session, person_id: str, application_id: int | None) -> set[str] | None:
+def roles_of(session: Session, person_id: str, audit_id: int | None) -> set[str] | None:
     """The roles a person holds on an audit (None: not in the people records)."""
     person = session.get(models.Auditor, person_id)
     if person is None:
@@ -22,9 +22,9 @@ def roles_of(session: Session, person_id: str, application_id: int | None) -> se
     roles = set(person.roles or ())
     if person.is_decision_maker:
         roles.add("committee_member")
-    if application_id is not None:
+    if audit_id is not None:
         team_role = session.scalar(select(models.TeamMember.role).where(
-            models.TeamMember.application_id == application_id, models.TeamMember.auditor_id == person_id))
+            models.TeamMember.audit_id == audit_id, models.TeamMember.auditor_id == person_id))
         if team_role is not None:
             roles.add("team_member")
             if team_role == TEAM_LEADER_ROLE:
@@ -32,14 +32,14 @@ def roles_of(session: Session, person_id: str, application_id: int | None) -> se
     return roles
 
 
-def authorise(session: Session, scheme: Scheme, actor: str, action: str, application_id: int | None) -> None:
+def authorise(session: Session, scheme: Scheme, actor: str, action: str, audit_id: int | None) -> None:
     """Refuse, with a plain message, an actor who holds none of the action's roles. The first
     people import of an empty store is everyone's: someone must register the administrator."""
     permission = scheme.permission(action)
     allowed, what = permission.roles, permission.name
     if action == "people" and session.scalar(select(models.Auditor.id).limit(1)) is None:
         return
-    held = roles_of(session, actor, application_id)
+    held = roles_of(session, actor, audit_id)
     names = scheme.roles_by_id
     if held is None:
         raise PermissionDenied(f"未能识别您的身份：「{actor}」不在人员记录中，不能{what}。{HOW_TO_SAY_WHO[0]}",

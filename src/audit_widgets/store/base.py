@@ -32,7 +32,7 @@ MAX_SUFFIX = 12
 
 NOT_FOUND_NAMES = {
     models.Applicant: ("申请方", "applicant"),
-    models.Application: ("申请", "application"),
+    models.Audit: ("审核", "audit"),
     models.Certificate: ("证书", "certificate"),
     models.Finding: ("发现", "finding"),
     models.CaseSample: ("抽样", "case sample"),
@@ -82,13 +82,13 @@ class StoreBase:
         other.actor = person_id
         return other
 
-    def require(self, action: str, application: int | None = None) -> None:
+    def require(self, action: str, audit: int | None = None) -> None:
         """Refuse now, before any work, what the actor could not write (a batch run, a form)."""
         with self._reading_session() as session:
-            authorise(session, self.scheme, self.actor, action, application)
+            authorise(session, self.scheme, self.actor, action, audit)
 
     @contextmanager
-    def _writing_session(self, action: str, *, application: int | None = None,
+    def _writing_session(self, action: str, *, audit: int | None = None,
                          applicant: str | None = None) -> Iterator[Session]:
         """One write of a scheme `permissions` action, by someone who holds one of its roles on
         the audit (for an applicant's write, on its newest audit): committed whole, or rolled
@@ -97,12 +97,12 @@ class StoreBase:
             raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench")
         with write_transaction(self.engine) as session:
             self._refuse_under_another_key(session)
-            if application is None and applicant is not None:
-                latest = self._latest_application(session, applicant)
-                application = latest.id if latest is not None else None
-            if application is not None:
-                self._row(session, models.Application, application)  # an unknown audit is "not found"
-            authorise(session, self.scheme, self.actor, action, application)
+            if audit is None and applicant is not None:
+                latest = self._latest_audit(session, applicant)
+                audit = latest.id if latest is not None else None
+            if audit is not None:
+                self._row(session, models.Audit, audit)  # an unknown audit is "not found"
+            authorise(session, self.scheme, self.actor, action, audit)
             yield session
 
     @staticmethod
@@ -120,23 +120,23 @@ class StoreBase:
             raise ConflictError(*signing.key_mismatch_message(recorded, current))
 
     def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None, *,
-               applicant: str | None = None, application: int | None = None) -> None:
+               applicant: str | None = None, audit: int | None = None) -> None:
         """Append to the trail. Every entry that concerns an applicant names it (directly, or by
-        its application), so that "the applicant's last change" is one query (the batch
+        its audit), so that "the applicant's last change" is one query (the batch
         ledger's inputs hash, the dashboard's staleness mark)."""
-        if applicant is None and application is not None:
-            applicant = self._row(session, models.Application, application).applicant_id
+        if applicant is None and audit is not None:
+            applicant = self._row(session, models.Audit, audit).applicant_id
         entry = models.AuditTrail(at=utcnow(), actor=self.actor, action=action, entity=entity,
                                   entity_id=str(entity_id), detail=detail or {}, applicant_id=applicant)
         entry.chain = link(last_link(session), entry)  # the query flushes this write's earlier entries first
         session.add(entry)
 
     @staticmethod
-    def _upsert(session: Session, model: type[models.Base], application_id: int, values: dict) -> None:
-        """Create or replace the one record of `model` that an application has."""
-        row = session.scalar(select(model).where(model.application_id == application_id))
+    def _upsert(session: Session, model: type[models.Base], audit_id: int, values: dict) -> None:
+        """Create or replace the one record of `model` that an audit has."""
+        row = session.scalar(select(model).where(model.audit_id == audit_id))
         if row is None:
-            session.add(model(application_id=application_id, **values))
+            session.add(model(audit_id=audit_id, **values))
         else:
             for key, value in values.items():
                 setattr(row, key, value)
@@ -150,10 +150,10 @@ class StoreBase:
             raise NotFoundError(f"没有编号为「{key}」的{zh}", f"No {en} with id '{key}'")
         return row
 
-    def _application_of(self, model: type[models.Base], key) -> int:
+    def _audit_of(self, model: type[models.Base], key) -> int:
         """The audit a record (a case sample, a finding) belongs to: whose team may write it."""
         with self._reading_session() as session:
-            return self._row(session, model, key).application_id
+            return self._row(session, model, key).audit_id
 
     @staticmethod
     def keep_file(source: Path | bytes, filename: str) -> tuple[str, str]:
@@ -178,12 +178,12 @@ class StoreBase:
 
     # --- stage locks: which stage locks a record is scheme data (procedure_stages.locks) ---
     @staticmethod
-    def _latest_application(session: Session, applicant_id: str, audit_stage: str | None = None):
+    def _latest_audit(session: Session, applicant_id: str, audit_type: str | None = None):
         """The applicant's newest audit, of a type when given."""
-        query = select(models.Application).where(models.Application.applicant_id == applicant_id)
-        if audit_stage is not None:
-            query = query.where(models.Application.stage == audit_stage)
-        return session.scalar(query.order_by(models.Application.id.desc()).limit(1))
+        query = select(models.Audit).where(models.Audit.applicant_id == applicant_id)
+        if audit_type is not None:
+            query = query.where(models.Audit.audit_type == audit_type)
+        return session.scalar(query.order_by(models.Audit.id.desc()).limit(1))
 
     @staticmethod
     def _current_import_id(session: Session, applicant_id: str, kind: str) -> int | None:
@@ -201,12 +201,12 @@ class StoreBase:
             .order_by(models.Certificate.issued_on.desc(), models.Certificate.number.desc()).limit(1))
 
     @staticmethod
-    def _stage_row(session: Session, application_id: int, stage_id: str) -> models.StageResult | None:
+    def _stage_row(session: Session, audit_id: int, stage_id: str) -> models.StageResult | None:
         return session.scalar(select(models.StageResult).where(
-            models.StageResult.application_id == application_id, models.StageResult.stage == stage_id))
+            models.StageResult.audit_id == audit_id, models.StageResult.stage == stage_id))
 
-    def _refuse_if_stage_signed(self, session: Session, application_id: int, stage_id: str) -> None:
-        row = self._stage_row(session, application_id, stage_id)
+    def _refuse_if_stage_signed(self, session: Session, audit_id: int, stage_id: str) -> None:
+        row = self._stage_row(session, audit_id, stage_id)
         if row is not None and row.signed_at is not None:
             name = self.scheme.procedure_by_id[stage_id].name
             raise ConflictError(
@@ -214,22 +214,22 @@ class StoreBase:
                 f"Stage '{stage_id}' was signed off by {row.signed_by}; it is read-only and cannot be changed",
             )
 
-    def _refuse_if_stage_unsigned(self, session: Session, application_id: int, stage_id: str) -> None:
-        row = self._stage_row(session, application_id, stage_id)
+    def _refuse_if_stage_unsigned(self, session: Session, audit_id: int, stage_id: str) -> None:
+        row = self._stage_row(session, audit_id, stage_id)
         if row is None or row.signed_at is None:
             name = self.scheme.procedure_by_id[stage_id].name
             raise ConflictError(f"「{name}」尚未由审查组长签署，不能继续",
                                 f"Stage '{stage_id}' has not been signed off by the team leader yet")
 
-    def _refuse_if_locked(self, session: Session, application_id: int, record: str) -> None:
+    def _refuse_if_locked(self, session: Session, audit_id: int, record: str) -> None:
         """Refuse a write to a record whose locking stage has been signed off."""
         stage = self.scheme.stage_locking(record)
         if stage is not None:
-            self._refuse_if_stage_signed(session, application_id, stage.id)
+            self._refuse_if_stage_signed(session, audit_id, stage.id)
 
-    def _refuse_if_answers_locked(self, session: Session, application_id: int, item_id: str) -> None:
+    def _refuse_if_answers_locked(self, session: Session, audit_id: int, item_id: str) -> None:
         if item_id not in self.scheme.items_by_id:
             raise NotFoundError(f"方案中没有条目「{item_id}」", f"The scheme has no checklist item '{item_id}'")
         stage = self.scheme.stage_recording_item(item_id)
         if stage is not None:
-            self._refuse_if_stage_signed(session, application_id, stage.id)
+            self._refuse_if_stage_signed(session, audit_id, stage.id)

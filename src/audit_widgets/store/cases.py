@@ -11,22 +11,22 @@ from .base import StoreBase
 
 
 class CaseStore(StoreBase):
-    def save_case_sample(self, application_id: int, record: DrawRecord) -> int:
-        with self._writing_session("evaluation", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "case_sample")
-            row = models.CaseSample(application_id=application_id, population_hash=record.population_hash,
+    def save_case_sample(self, audit_id: int, record: DrawRecord) -> int:
+        with self._writing_session("evaluation", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "case_sample")
+            row = models.CaseSample(audit_id=audit_id, population_hash=record.population_hash,
                                     population_size=record.population_size, method=record.method, seed=record.seed,
                                     drawn_ids=record.ids, drawn_by=self.actor)
             session.add(row)
             session.flush()
             self._trail(session, "draw", "case_sample", row.id, record.as_dict() | {"ids": len(record.ids)},
-                        application=application_id)
+                        audit=audit_id)
             return row.id
 
-    def case_sample(self, application_id: int) -> CaseSample | None:
-        """The latest draw for the application, with its verifications by order id."""
+    def case_sample(self, audit_id: int) -> CaseSample | None:
+        """The latest draw for the audit, with its verifications by order id."""
         with self._reading_session() as session:
-            row = session.scalar(select(models.CaseSample).where(models.CaseSample.application_id == application_id)
+            row = session.scalar(select(models.CaseSample).where(models.CaseSample.audit_id == audit_id)
                                  .order_by(models.CaseSample.id.desc()).limit(1))
             if row is None:
                 return None
@@ -39,11 +39,11 @@ class CaseStore(StoreBase):
     def mark_conforming(self, sample_id: int) -> int:
         """Mark every check that applies to a drawn case, and is still open, as conforming, in
         one write; the auditor then flags the exceptions. Returns the number of cases touched."""
-        with self._writing_session("evaluation", application=self._application_of(models.CaseSample, sample_id)) as session:
+        with self._writing_session("evaluation", audit=self._audit_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
-            self._refuse_if_locked(session, sample.application_id, "case_sample")
-            application = self._row(session, models.Application, sample.application_id)
-            orders = self._current_import_id(session, application.applicant_id, "work_orders")
+            self._refuse_if_locked(session, sample.audit_id, "case_sample")
+            audit = self._row(session, models.Audit, sample.audit_id)
+            orders = self._current_import_id(session, audit.applicant_id, "work_orders")
             complaint = dict(session.execute(select(models.WorkOrder.order_id, models.WorkOrder.is_complaint).where(
                 models.WorkOrder.import_id == orders, models.WorkOrder.order_id.in_(sample.drawn_ids))).all())
             existing = {v.order_id: v for v in session.scalars(select(models.CaseVerification).where(
@@ -63,7 +63,7 @@ class CaseStore(StoreBase):
                     row.verified_by, row.verified_at = self.actor, models.utcnow()
                     touched += 1
             self._trail(session, "mark_conforming", "case_sample", sample_id, {"cases": touched},
-                        application=sample.application_id)
+                        audit=sample.audit_id)
             return touched
 
     def verify_case(self, sample_id: int, order_id: str, note: str | None = None, **fields: bool | None) -> None:
@@ -71,11 +71,11 @@ class CaseStore(StoreBase):
         unknown = set(fields) - set(CASE_FIELDS)
         if unknown:
             raise ConflictError(f"未知的复核项：{', '.join(unknown)}", f"Unknown verification fields: {', '.join(unknown)}")
-        with self._writing_session("evaluation", application=self._application_of(models.CaseSample, sample_id)) as session:
+        with self._writing_session("evaluation", audit=self._audit_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
             if order_id not in sample.drawn_ids:
                 raise ConflictError(f"工单 {order_id} 不在本次抽样中", f"Work order {order_id} is not in this sample")
-            self._refuse_if_locked(session, sample.application_id, "case_sample")
+            self._refuse_if_locked(session, sample.audit_id, "case_sample")
             row = session.scalar(select(models.CaseVerification).where(
                 models.CaseVerification.sample_id == sample_id, models.CaseVerification.order_id == order_id))
             if row is None:
@@ -87,4 +87,4 @@ class CaseStore(StoreBase):
                 row.note = note
             row.verified_by, row.verified_at = self.actor, models.utcnow()
             self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": row.note},
-                        application=sample.application_id)
+                        audit=sample.audit_id)

@@ -20,7 +20,7 @@ from .base import StoreBase
 def certificate_record(row: models.Certificate) -> Certificate:
     scope = Scope(tuple(row.scope["domains"]), row.scope.get("goods", ""), row.scope.get("services", ""),
                   tuple(row.scope.get("sites", ())))
-    return Certificate(row.number, row.applicant_id, row.application_id, row.level_rank, scope, row.issued_on,
+    return Certificate(row.number, row.applicant_id, row.audit_id, row.level_rank, scope, row.issued_on,
                        row.expires_on, row.status, row.scheme_version, row.replaces)
 
 
@@ -36,7 +36,7 @@ def _scope_data(scope: Scope) -> dict:
 
 
 class CertificationStore(StoreBase):
-    def record_decision(self, application_id: int, *, decided_on: date, level_rank: int, members: list[str],
+    def record_decision(self, audit_id: int, *, decided_on: date, level_rank: int, members: list[str],
                         reasons: str, recommendation: dict, override_reason: str = "", certified: bool | None = None,
                         outcome: str | None = None, status_reason: str | None = None,
                         deadline: date | None = None) -> None:
@@ -63,33 +63,33 @@ class CertificationStore(StoreBase):
                 f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
                 "The decision departs from the audit team's recommendation (verdict or level): "
                 "write the justification")
-        with self._writing_session("decision", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "decision")
+        with self._writing_session("decision", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "decision")
             team = session.scalars(select(models.TeamMember.auditor_id).where(
-                models.TeamMember.application_id == application_id)).all()
+                models.TeamMember.audit_id == audit_id)).all()
             self._refuse_unless_committee(session, members)
-            self._refuse_if_stage_unsigned(session, application_id, "report")
+            self._refuse_if_stage_unsigned(session, audit_id, "report")
             conflicted = conflicted_members(members, team)
             if conflicted:
                 raise ConflictError(
                     "以下人员参加过本次审查，不能参与认证决定：" + "、".join(conflicted),
                     "These members were on the audit team and may not decide: " + ", ".join(conflicted),
                 )
-            if session.scalar(select(models.Decision).where(models.Decision.application_id == application_id)):
-                raise ConflictError("本申请已有认证决定", "This application already has a decision")
-            application = self._row(session, models.Application, application_id)
-            if known.certificate == "extend" and not application.requested_scope:
+            if session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id)):
+                raise ConflictError("本次审核已有认证决定", "This audit already has a decision")
+            audit = self._row(session, models.Audit, audit_id)
+            if known.certificate == "extend" and not audit.requested_scope:
                 raise ConflictError("本次特殊审核不是为扩大范围而开始的，不能作出“扩大认证范围”的决定",
                                     "This special audit was not opened for a scope extension: 'extend_scope' is not possible")
-            check_decision(self.scheme, application.stage, outcome, level_rank=level_rank, decided_on=decided_on,
-                           certificate=self._certificate_before(session, application),
+            check_decision(self.scheme, audit.audit_type, outcome, level_rank=level_rank, decided_on=decided_on,
+                           certificate=self._certificate_before(session, audit),
                            status_reason=status_reason, deadline=deadline)
-            session.add(models.Decision(application_id=application_id, decided_on=decided_on, certified=certified,
+            session.add(models.Decision(audit_id=audit_id, decided_on=decided_on, certified=certified,
                                         level_rank=level_rank, members=members, reasons=reasons,
                                         recommendation=recommendation,
                                         override_reason=override_reason if against else "", outcome=outcome,
                                         status_reason=status_reason, deadline=deadline))
-            self._trail(session, "decide", "decision", application_id, application=application_id, detail=
+            self._trail(session, "decide", "decision", audit_id, audit=audit_id, detail=
                         {"outcome": outcome, "certified": certified, "level_rank": level_rank, "members": members,
                          "reasons": reasons, "override_reason": override_reason if against else "",
                          "status_reason": status_reason, "deadline": deadline.isoformat() if deadline else None})
@@ -107,44 +107,44 @@ class CertificationStore(StoreBase):
                                 f"A decision is recorded by one of the members who took it; {self.actor} is not among "
                                 f"them ({', '.join(members)})")
 
-    def decision(self, application_id: int) -> Decision | None:
+    def decision(self, audit_id: int) -> Decision | None:
         with self._reading_session() as session:
-            row = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+            row = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             return decision_record(row) if row is not None else None
 
-    def _certificate_before(self, session, application: models.Application) -> Certificate | None:
+    def _certificate_before(self, session, audit: models.Audit) -> Certificate | None:
         """The certificate an audit's decision acts on: the applicant's current one, unless this
         audit issued it (a decision is carried out once)."""
-        row = self._current_certificate(session, application.applicant_id)
+        row = self._current_certificate(session, audit.applicant_id)
         return certificate_record(row) if row is not None else None
 
-    def issue_certificate(self, application_id: int, issued_on: date) -> Certificate | None:
+    def issue_certificate(self, audit_id: int, issued_on: date) -> Certificate | None:
         """Carry out the decision on the certificate: issue a new one (numbered in sequence for
         the year), reissue it at a new level, suspend, withdraw or reinstate it, or keep it.
         Returns the applicant's certificate afterwards. Carried out once: a second call
         changes nothing."""
-        with self._writing_session("certificate", application=application_id) as session:
-            application = self._row(session, models.Application, application_id)
-            decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+        with self._writing_session("certificate", audit=audit_id) as session:
+            audit = self._row(session, models.Audit, audit_id)
+            decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             if decision is None:
                 raise ConflictError("尚无认证决定，不能处理证书", "There is no decision to carry out")
             outcome = self.scheme.outcomes_by_id[decision.outcome or ("certify" if decision.certified else "refuse")]
             if outcome.certificate == "none":
                 raise ConflictError("没有批准认证的决定，不能发证", "There is no positive decision to certify")
-            current = self._current_certificate(session, application.applicant_id)
-            if self._decision_carried_out(session, application_id, current):
+            current = self._current_certificate(session, audit.applicant_id)
+            if self._decision_carried_out(session, audit_id, current):
                 return certificate_record(current)
-            self._refuse_if_locked(session, application_id, "certificate")
+            self._refuse_if_locked(session, audit_id, "certificate")
             members = "、".join(decision.members)
             if outcome.certificate in ("issue", "reissue"):
-                row = self._new_certificate(session, application, decision, current, outcome.certificate, issued_on)
+                row = self._new_certificate(session, audit, decision, current, outcome.certificate, issued_on)
                 return certificate_record(row)
             if outcome.certificate == "extend":  # the holder's scope becomes the one audited
-                applicant = application.applicant
-                scope = application.requested_scope
+                applicant = audit.applicant
+                scope = audit.requested_scope
                 applicant.domains, applicant.goods, applicant.services = (
                     list(scope["domains"]), scope["goods"], scope["services"])
-                row = self._issue(session, applicant, application_id, level_rank=current.level_rank,
+                row = self._issue(session, applicant, audit_id, level_rank=current.level_rank,
                                   year=decision.decided_on.year, issued_on=issued_on, expires_on=current.expires_on,
                                   replaces=current, reason="scope_extended", decided_by=members)
                 return certificate_record(row)
@@ -153,45 +153,45 @@ class CertificationStore(StoreBase):
                                   "withdraw": ("withdrawn", decision.status_reason),
                                   "reinstate": ("valid", "suspension_lifted")}[outcome.certificate]
                 self._change_status(session, current, status, reason, decision.decided_on, members)
-            self._trail(session, "carry_out", "decision", application_id, {"outcome": outcome.id},
-                        application=application_id)
+            self._trail(session, "carry_out", "decision", audit_id, {"outcome": outcome.id},
+                        audit=audit_id)
             return certificate_record(current)
 
-    def decision_carried_out(self, application_id: int) -> bool:
+    def decision_carried_out(self, audit_id: int) -> bool:
         """Whether the audit's decision has been carried out on the certificate (stage 08)."""
         with self._reading_session() as session:
-            application = self._row(session, models.Application, application_id)
-            return self._decision_carried_out(session, application_id,
-                                              self._current_certificate(session, application.applicant_id))
+            audit = self._row(session, models.Audit, audit_id)
+            return self._decision_carried_out(session, audit_id,
+                                              self._current_certificate(session, audit.applicant_id))
 
-    def _decision_carried_out(self, session, application_id: int, current: models.Certificate | None) -> bool:
+    def _decision_carried_out(self, session, audit_id: int, current: models.Certificate | None) -> bool:
         """Issued (a certificate came of it, though a later one may have replaced it), or carried out
         on the certificate (a trail entry)."""
         if session.scalar(select(models.Certificate.number).where(
-                models.Certificate.application_id == application_id).limit(1)) is not None:
+                models.Certificate.audit_id == audit_id).limit(1)) is not None:
             return True
         return session.scalar(select(models.AuditTrail.id).where(
             models.AuditTrail.action == "carry_out", models.AuditTrail.entity == "decision",
-            models.AuditTrail.entity_id == str(application_id))) is not None
+            models.AuditTrail.entity_id == str(audit_id))) is not None
 
-    def _new_certificate(self, session, application: models.Application, decision: models.Decision,
+    def _new_certificate(self, session, audit: models.Audit, decision: models.Decision,
                          current: models.Certificate | None, kind: str, issued_on: date) -> models.Certificate:
         """A first certificate, a recertified one, or one reissued at a new level; the one it
         replaces is marked superseded, and the new one names it (the number history)."""
         replaces, expires_on, reason = None, expiry_date(self.scheme, decision.decided_on), None
         if kind == "reissue":  # a new level within the cycle: the cycle's dates stay
             replaces, expires_on, reason = current, current.expires_on, "level_changed"
-        elif application.stage == "recertification" and current is not None:
-            effect = check_decision(self.scheme, application.stage, decision.outcome, level_rank=decision.level_rank,
+        elif audit.audit_type == "recertification" and current is not None:
+            effect = check_decision(self.scheme, audit.audit_type, decision.outcome, level_rank=decision.level_rank,
                                     certificate=certificate_record(current), decided_on=decision.decided_on)
             _, expires_on = recertified_dates(self.scheme, certificate_record(current), decision.decided_on,
                                               effect.continuous)
             replaces, reason = current, "recertified"
-        return self._issue(session, application.applicant, application.id, level_rank=decision.level_rank,
+        return self._issue(session, audit.applicant, audit.id, level_rank=decision.level_rank,
                            year=decision.decided_on.year, issued_on=issued_on, expires_on=expires_on,
                            replaces=replaces, reason=reason, decided_by="、".join(decision.members))
 
-    def _issue(self, session, applicant: models.Applicant, application_id: int, *, level_rank: int, year: int,
+    def _issue(self, session, applicant: models.Applicant, audit_id: int, *, level_rank: int, year: int,
                issued_on: date, expires_on: date, replaces: models.Certificate | None, reason: str | None,
                decided_by: str) -> models.Certificate:
         """Number and issue a certificate with the applicant's details and scope as they are now;
@@ -204,7 +204,7 @@ class CertificationStore(StoreBase):
         if replaces is not None and replaces.status in IN_FORCE:
             self._change_status(session, replaces, "superseded", reason, issued_on, decided_by)
         row = models.Certificate(
-            number=number, applicant_id=applicant.id, application_id=application_id,
+            number=number, applicant_id=applicant.id, audit_id=audit_id,
             level_rank=level_rank, scope=_scope_data(scope), issued_on=issued_on, expires_on=expires_on,
             status="valid", scheme_version=self.scheme.meta.version,
             replaces=replaces.number if replaces is not None else None)
@@ -237,7 +237,7 @@ class CertificationStore(StoreBase):
             current = self._current_certificate(session, applicant_id)
             if current is None or current.status != "valid":
                 return None
-            row = self._issue(session, applicant, current.application_id, level_rank=current.level_rank,
+            row = self._issue(session, applicant, current.audit_id, level_rank=current.level_rank,
                               year=on.year, issued_on=on, expires_on=current.expires_on, replaces=current,
                               reason="holder_details_changed", decided_by=self.actor)
             return certificate_record(row)

@@ -26,7 +26,7 @@ def _complaint(row: models.Complaint) -> ComplaintRecord:
 
 
 def _appeal(row: models.Appeal) -> AppealRecord:
-    return AppealRecord(row.id, row.application_id, row.received_on, row.appellant, row.grounds,
+    return AppealRecord(row.id, row.audit_id, row.received_on, row.appellant, row.grounds,
                         row.acknowledged_on, row.handler, row.outcome, row.reasons or "", row.decided_on,
                         row.replied_on)
 
@@ -34,18 +34,18 @@ def _appeal(row: models.Appeal) -> AppealRecord:
 class ComplaintStore(StoreBase):
     # --- who was involved ------------------------------------------------------------------
     @staticmethod
-    def _involved(session: Session, applicant_id: str | None, application_id: int | None = None) -> set[str]:
+    def _involved(session: Session, applicant_id: str | None, audit_id: int | None = None) -> set[str]:
         """Everyone on an audit team of the applicant or among the members who decided on it
         (of one audit when given)."""
         if applicant_id is None:
             return set()
-        audits = select(models.Application.id).where(models.Application.applicant_id == applicant_id)
-        if application_id is not None:
-            audits = audits.where(models.Application.id == application_id)
+        audits = select(models.Audit.id).where(models.Audit.applicant_id == applicant_id)
+        if audit_id is not None:
+            audits = audits.where(models.Audit.id == audit_id)
         team = set(session.scalars(select(models.TeamMember.auditor_id).where(
-            models.TeamMember.application_id.in_(audits))))
+            models.TeamMember.audit_id.in_(audits))))
         for members in session.scalars(select(models.Decision.members).where(
-                models.Decision.application_id.in_(audits))):
+                models.Decision.audit_id.in_(audits))):
             team.update(members)
         return team
 
@@ -82,7 +82,7 @@ class ComplaintStore(StoreBase):
         """What a case's trail entries concern: a complaint its holder, an appeal its audit."""
         if isinstance(row, models.Complaint):
             return {"applicant": row.applicant_id}
-        return {"application": row.application_id}
+        return {"audit": row.audit_id}
 
     def _acknowledge(self, model: type[models.Complaint] | type[models.Appeal], case_id: int, on: date) -> None:
         with self._writing_session("complaints") as session:
@@ -143,18 +143,18 @@ class ComplaintStore(StoreBase):
             return [_complaint(row) for row in session.scalars(query)]
 
     # --- appeals -----------------------------------------------------------------------------
-    def record_appeal(self, application_id: int, *, received_on: date, appellant: str, grounds: str) -> int:
+    def record_appeal(self, audit_id: int, *, received_on: date, appellant: str, grounds: str) -> int:
         if not appellant.strip() or not grounds.strip():
             raise ConflictError("请填写申诉人和申诉理由", "The appellant and the grounds must be recorded")
-        with self._writing_session("complaints", application=application_id) as session:
-            decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+        with self._writing_session("complaints", audit=audit_id) as session:
+            decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             if decision is None:
                 raise ConflictError("该审核尚无认证决定，无可申诉", "This audit has no decision to appeal against")
-            row = models.Appeal(application_id=application_id, received_on=received_on, appellant=appellant,
+            row = models.Appeal(audit_id=audit_id, received_on=received_on, appellant=appellant,
                                 grounds=grounds, recorded_by=self.actor)
             session.add(row)
             session.flush()
-            self._trail(session, "record", "appeal", row.id, {"grounds": grounds}, application=application_id)
+            self._trail(session, "record", "appeal", row.id, {"grounds": grounds}, audit=audit_id)
             return row.id
 
     def acknowledge_appeal(self, appeal_id: int, on: date) -> None:
@@ -164,11 +164,11 @@ class ComplaintStore(StoreBase):
         """Name who handles the appeal: nobody involved in the decision appealed or its audit."""
         with self._writing_session("complaints") as session:
             row = self._row(session, models.Appeal, appeal_id)
-            applicant = self._row(session, models.Application, row.application_id).applicant_id
-            self._refuse_involved(session, handler, self._involved(session, applicant, row.application_id),
+            applicant = self._row(session, models.Audit, row.audit_id).applicant_id
+            self._refuse_involved(session, handler, self._involved(session, applicant, row.audit_id),
                                   "处理此申诉", "handle this appeal")
             row.handler = handler
-            self._trail(session, "assign", "appeal", appeal_id, {"handler": handler}, application=row.application_id)
+            self._trail(session, "assign", "appeal", appeal_id, {"handler": handler}, audit=row.audit_id)
 
     def decide_appeal(self, appeal_id: int, *, outcome: str, reasons: str, decided_on: date, replied_on: date) -> None:
         """Record the appeal's outcome. An upheld appeal reopens the decision: the decision
@@ -186,22 +186,22 @@ class ComplaintStore(StoreBase):
             row.outcome, row.reasons, row.decided_on, row.replied_on = outcome, reasons, decided_on, replied_on
             detail = {"outcome": outcome, "reasons": reasons, "decided_on": decided_on.isoformat()}
             if outcome == "upheld":
-                detail["reopened_decision"] = self._reopen_decision(session, row.application_id)
-            self._trail(session, "decide", "appeal", appeal_id, detail, application=row.application_id)
+                detail["reopened_decision"] = self._reopen_decision(session, row.audit_id)
+            self._trail(session, "decide", "appeal", appeal_id, detail, audit=row.audit_id)
 
-    def _reopen_decision(self, session: Session, application_id: int) -> dict:
-        decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+    def _reopen_decision(self, session: Session, audit_id: int) -> dict:
+        decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
         kept = {"outcome": decision.outcome, "level_rank": decision.level_rank, "members": decision.members,
                 "decided_on": decision.decided_on.isoformat(), "reasons": decision.reasons}
         session.delete(decision)
         for stage_id in ("decision", "certificate"):
-            stage_row = self._stage_row(session, application_id, stage_id)
+            stage_row = self._stage_row(session, audit_id, stage_id)
             if stage_row is not None:
                 if stage_row.signature is not None:  # the trail keeps the signature it lifts
-                    self._trail(session, "reopen", "stage_result", f"{application_id}:{stage_id}",
+                    self._trail(session, "reopen", "stage_result", f"{audit_id}:{stage_id}",
                                 {"previous_signature": {"signed_by": stage_row.signed_by,
                                                         "signature": stage_row.signature},
-                                 "reason": "appeal upheld"}, application=application_id)
+                                 "reason": "appeal upheld"}, audit=audit_id)
                 stage_row.signed_by = stage_row.signed_at = stage_row.signature = stage_row.key_id = None
                 stage_row.signed_imports = None
                 stage_row.redo_reason = "申诉成立，认证决定已重开 an upheld appeal reopened the decision"
@@ -210,6 +210,6 @@ class ComplaintStore(StoreBase):
     def appeals(self, applicant_id: str | None = None) -> list[AppealRecord]:
         query = select(models.Appeal).order_by(models.Appeal.id)
         if applicant_id is not None:
-            query = query.join(models.Application).where(models.Application.applicant_id == applicant_id)
+            query = query.join(models.Audit).where(models.Audit.applicant_id == applicant_id)
         with self._reading_session() as session:
             return [_appeal(row) for row in session.scalars(query)]

@@ -12,25 +12,25 @@ from .base import StoreBase
 
 
 class DocumentStore(StoreBase):
-    def add_document(self, application_id: int, document_id: str, source: Path | bytes, filename: str) -> str:
+    def add_document(self, audit_id: int, document_id: str, source: Path | bytes, filename: str) -> str:
         if document_id not in {d.id for d in self.scheme.application_documents}:
             raise NotFoundError(f"未知的申请文件类型「{document_id}」", f"Unknown application document '{document_id}'")
-        with self._writing_session("applicant", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "documents")
+        with self._writing_session("applicant", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "documents")
             digest, stored = self.keep_file(source, filename)
-            session.add(models.SubmittedDocument(application_id=application_id, document_id=document_id,
+            session.add(models.SubmittedDocument(audit_id=audit_id, document_id=document_id,
                                                  filename=filename, sha256=digest, stored_path=stored,
                                                  added_by=self.actor))
-            self._trail(session, "attach", "document", application_id,
+            self._trail(session, "attach", "document", audit_id,
                         {"document_id": document_id, "filename": filename, "sha256": digest},
-                        application=application_id)
+                        audit=audit_id)
             return digest
 
-    def documents(self, application_id: int) -> dict[str, list[Document]]:
+    def documents(self, audit_id: int) -> dict[str, list[Document]]:
         """The submitted files by application_documents id."""
         with self._reading_session() as session:
             found: dict[str, list[Document]] = {}
             for row in session.scalars(select(models.SubmittedDocument).where(
-                    models.SubmittedDocument.application_id == application_id).order_by(models.SubmittedDocument.id)):
+                    models.SubmittedDocument.audit_id == audit_id).order_by(models.SubmittedDocument.id)):
                 found.setdefault(row.document_id, []).append(Document(row.document_id, row.filename, row.sha256))
             return found

@@ -36,14 +36,14 @@ class FindingStore(StoreBase):
         if grade not in self.scheme.finding_grades_by_id:
             raise ConflictError(f"未知的发现等级「{grade}」", f"Unknown finding grade '{grade}'")
 
-    def _raise_finding(self, session: Session, application_id: int, grade: str, clause: str, description: str,
+    def _raise_finding(self, session: Session, audit_id: int, grade: str, clause: str, description: str,
                        evidence: str, raised_on: date, item_id: str | None = None) -> models.Finding:
-        row = models.Finding(application_id=application_id, grade=grade, clause=clause, description=description,
+        row = models.Finding(audit_id=audit_id, grade=grade, clause=clause, description=description,
                              evidence=evidence, raised_on=raised_on, raised_by=self.actor, item_id=item_id)
         session.add(row)
         session.flush()
         self._set_deadline(row)
-        self._trail(session, "raise", "finding", row.id, application=application_id, detail={"grade": grade, "clause": clause,
+        self._trail(session, "raise", "finding", row.id, audit=audit_id, detail={"grade": grade, "clause": clause,
                                                           "description": description, "item_id": item_id})
         return row
 
@@ -56,40 +56,40 @@ class FindingStore(StoreBase):
             row.corrective_action = models.CorrectiveAction(finding_id=row.id, plan="")
         row.corrective_action.due_on = grade.deadline(row.raised_on)
 
-    def add_finding(self, application_id: int, grade: str, clause: str, description: str, *,
+    def add_finding(self, audit_id: int, grade: str, clause: str, description: str, *,
                     evidence: str = "", raised_on: date | None = None) -> int:
         self._check_grade(grade)
         if not description.strip():
             raise ConflictError("请填写发现的描述", "A finding needs a description")
-        with self._writing_session("evaluation", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "findings")
-            return self._raise_finding(session, application_id, grade, clause, description, evidence,
+        with self._writing_session("evaluation", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "findings")
+            return self._raise_finding(session, audit_id, grade, clause, description, evidence,
                                        raised_on or date.today()).id
 
-    def _sync_row_finding(self, session: Session, application_id: int, item_id: str, grade: str | None,
+    def _sync_row_finding(self, session: Session, audit_id: int, item_id: str, grade: str | None,
                           note: str) -> None:
         """Make the row's finding match the row's grade: raise, update or withdraw it."""
         row = session.scalar(select(models.Finding).where(
-            models.Finding.application_id == application_id, models.Finding.item_id == item_id,
+            models.Finding.audit_id == audit_id, models.Finding.item_id == item_id,
             models.Finding.withdrawn_on.is_(None)))
         if grade is None:
             if row is not None:
-                self._refuse_if_locked(session, application_id, "findings")
+                self._refuse_if_locked(session, audit_id, "findings")
                 row.withdrawn_on, row.withdrawn_reason = date.today(), GRADE_CLEARED
                 self._trail(session, "withdraw", "finding", row.id, {"item_id": item_id, "reason": GRADE_CLEARED},
-                            application=application_id)
+                            audit=audit_id)
             return
         item = self.scheme.items_by_id[item_id]
         description = f"{item.text}" + (f"：{note}" if note.strip() else "")
         if row is None:
-            self._refuse_if_locked(session, application_id, "findings")
-            self._raise_finding(session, application_id, grade, item_id, description, note, date.today(), item_id)
+            self._refuse_if_locked(session, audit_id, "findings")
+            self._raise_finding(session, audit_id, grade, item_id, description, note, date.today(), item_id)
         elif (row.grade, row.description, row.evidence) != (grade, description, note):
-            self._refuse_if_locked(session, application_id, "findings")
+            self._refuse_if_locked(session, audit_id, "findings")
             row.grade, row.description, row.evidence = grade, description, note
             self._set_deadline(row)
             self._trail(session, "update", "finding", row.id, {"grade": grade, "description": description},
-                        application=row.application_id)
+                        audit=row.audit_id)
 
     def save_corrective_action(self, finding_id: int, plan: str, *, accepted_on: date | None = None,
                                verified_on: date | None = None) -> None:
@@ -97,7 +97,7 @@ class FindingStore(StoreBase):
         the correction was verified, written together."""
         if (accepted_on or verified_on) and not plan.strip():
             raise ConflictError("尚无纠正措施计划，不能接受或验证", "There is no corrective action plan to accept or verify")
-        with self._writing_session("evaluation", application=self._application_of(models.Finding, finding_id)) as session:
+        with self._writing_session("evaluation", audit=self._audit_of(models.Finding, finding_id)) as session:
             # Not locked by the report's sign-off: corrections are verified after the report.
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:
@@ -108,16 +108,16 @@ class FindingStore(StoreBase):
             action.plan, action.plan_accepted_on = plan, accepted_on
             if verified_on != action.verified_on:
                 action.verified_on, action.verified_by = verified_on, self.actor if verified_on else None
-            self._trail(session, "corrective_action", "finding", finding_id, application=finding.application_id, detail=
+            self._trail(session, "corrective_action", "finding", finding_id, audit=finding.audit_id, detail=
                         {"plan": plan, "accepted_on": str(accepted_on), "verified_on": str(verified_on)})
 
-    def findings(self, application_id: int, *, include_withdrawn: bool = False) -> list[Finding]:
-        """The application's findings; withdrawn ones only when asked (for the record)."""
+    def findings(self, audit_id: int, *, include_withdrawn: bool = False) -> list[Finding]:
+        """The audit's findings; withdrawn ones only when asked (for the record)."""
         with self._reading_session() as session:
-            query = select(models.Finding).where(models.Finding.application_id == application_id)
+            query = select(models.Finding).where(models.Finding.audit_id == audit_id)
             if not include_withdrawn:
                 query = query.where(models.Finding.withdrawn_on.is_(None))
             return [_finding(r) for r in session.scalars(query.order_by(models.Finding.id))]
 
-    def finding_states(self, application_id: int) -> list[FindingState]:
-        return [f.state() for f in self.findings(application_id)]
+    def finding_states(self, audit_id: int) -> list[FindingState]:
+        return [f.state() for f in self.findings(audit_id)]

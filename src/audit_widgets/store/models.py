@@ -47,17 +47,17 @@ class Applicant(Base):
     service_promises: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    applications: Mapped[list[Application]] = relationship(back_populates="applicant")
+    audits: Mapped[list[Audit]] = relationship(back_populates="applicant")
 
 
-class Application(Base):
+class Audit(Base):
     """One pass through the procedure: an initial audit, a surveillance or a recertification."""
 
-    __tablename__ = "applications"
+    __tablename__ = "audits"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
-    stage: Mapped[str] = mapped_column(String(32), default="initial")  # an audit_stages id: the audit type
+    audit_type: Mapped[str] = mapped_column(String(32), default="initial")  # an audit_types id
     submitted_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")  # why a special audit (a complaint, a suspension …)
     # A scope extension's special audit: the scope asked for {domains, goods, services}.
@@ -65,17 +65,17 @@ class Application(Base):
     scheme_version: Mapped[str] = mapped_column(String(64))
     scheme_fingerprint: Mapped[str] = mapped_column(String(64))
 
-    applicant: Mapped[Applicant] = relationship(back_populates="applications")
+    applicant: Mapped[Applicant] = relationship(back_populates="audits")
 
 
 class StageResult(Base):
     """The recorded result that ends a procedure stage; later stages depend on it."""
 
     __tablename__ = "stage_results"
-    __table_args__ = (UniqueConstraint("application_id", "stage"),)
+    __table_args__ = (UniqueConstraint("audit_id", "stage"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     stage: Mapped[str] = mapped_column(String(64))
     result: Mapped[dict] = mapped_column(JSON)
     signed_by: Mapped[str | None] = mapped_column(String(64))
@@ -91,7 +91,7 @@ class AuditProgramme(Base):
     __tablename__ = "audit_programmes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
     person_days: Mapped[float] = mapped_column(Float)
     justification: Mapped[list] = mapped_column(JSON)
     site_sample_size: Mapped[int] = mapped_column(Integer)
@@ -108,7 +108,7 @@ class ApplicationReview(Base):
     __tablename__ = "application_reviews"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
     licences: Mapped[dict] = mapped_column(JSON)  # licence id -> {held, reference}
     credit_clear: Mapped[bool] = mapped_column(Boolean)
     credit_evidence: Mapped[str] = mapped_column(String(300))
@@ -127,7 +127,7 @@ class AuditPlan(Base):
     __tablename__ = "audit_plans"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
     team_sent_on: Mapped[date | None] = mapped_column(Date)
     objections: Mapped[list] = mapped_column(JSON)  # [{member, reason, resolution}]
     agenda: Mapped[list] = mapped_column(JSON)  # [{day, site, activity, auditors}]
@@ -140,7 +140,7 @@ class Contract(Base):
     __tablename__ = "contracts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
     contract_no: Mapped[str] = mapped_column(String(64))
     signed_on: Mapped[date] = mapped_column(Date)
     fee: Mapped[float] = mapped_column(Float)
@@ -206,10 +206,10 @@ class Consultancy(Base):
 
 class TeamMember(Base):
     __tablename__ = "team_members"
-    __table_args__ = (UniqueConstraint("application_id", "auditor_id"),)
+    __table_args__ = (UniqueConstraint("audit_id", "auditor_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     auditor_id: Mapped[str] = mapped_column(ForeignKey("auditors.id"))
     role: Mapped[str] = mapped_column(String(32))
 
@@ -218,10 +218,10 @@ class ChecklistAnswer(Base):
     """The current answer to one checklist item; every earlier version is in the audit trail."""
 
     __tablename__ = "checklist_answers"
-    __table_args__ = (UniqueConstraint("application_id", "item_id"),)
+    __table_args__ = (UniqueConstraint("audit_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     item_id: Mapped[str] = mapped_column(String(32))
     result: Mapped[str | None] = mapped_column(String(32))
     checked: Mapped[int | None] = mapped_column(Integer)
@@ -253,7 +253,7 @@ class SubmittedDocument(Base):
     __tablename__ = "submitted_documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     document_id: Mapped[str] = mapped_column(String(64))  # an application_documents id
     filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
@@ -268,7 +268,7 @@ class ScoreAdjustment(Base):
     __tablename__ = "score_adjustments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     kind: Mapped[str] = mapped_column(String(16))  # deduction, bonus
     cause: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -334,7 +334,7 @@ class CaseSample(Base):
     __tablename__ = "case_samples"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     population_hash: Mapped[str] = mapped_column(String(64))
     population_size: Mapped[int] = mapped_column(Integer)
     method: Mapped[str] = mapped_column(String(64))
@@ -365,7 +365,7 @@ class Finding(Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     grade: Mapped[str] = mapped_column(String(32))
     clause: Mapped[str] = mapped_column(String(64))  # a checklist item id or a clause of the rule
     description: Mapped[str] = mapped_column(Text)
@@ -399,7 +399,7 @@ class Decision(Base):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
     decided_on: Mapped[date] = mapped_column(Date)
     certified: Mapped[bool] = mapped_column(Boolean)
     level_rank: Mapped[int] = mapped_column(Integer)
@@ -418,7 +418,7 @@ class Certificate(Base):
 
     number: Mapped[str] = mapped_column(String(64), primary_key=True)
     applicant_id: Mapped[str] = mapped_column(ForeignKey("applicants.id"))
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     level_rank: Mapped[int] = mapped_column(Integer)
     scope: Mapped[dict] = mapped_column(JSON)
     issued_on: Mapped[date] = mapped_column(Date)
@@ -458,7 +458,7 @@ class Complaint(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))  # a complaint_outcomes id
     findings: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str | None] = mapped_column(String(32))  # none, special_audit, suspension
-    audit_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))  # the special audit it led to
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))  # the special audit it led to
     replied_on: Mapped[date | None] = mapped_column(Date)
     reply: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(64))
@@ -470,7 +470,7 @@ class Appeal(Base):
     __tablename__ = "appeals"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)  # the decided audit
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)  # the decided audit
     received_on: Mapped[date] = mapped_column(Date)
     appellant: Mapped[str] = mapped_column(String(200))
     grounds: Mapped[str] = mapped_column(Text)

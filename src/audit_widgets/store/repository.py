@@ -15,7 +15,7 @@ from . import models
 from .adjustments import AdjustmentStore
 from .answers import AnswerStore
 from .applicants import ApplicantStore
-from .applications import ApplicationStore
+from .audits import AuditStore
 from .cases import CaseStore
 from .certification import CertificationStore
 from .complaints import ComplaintStore
@@ -28,7 +28,7 @@ from .team import TeamStore
 from .verification import VerificationStore
 
 
-class Workbench(ApplicantStore, ApplicationStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
+class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
                 CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RetentionStore, RunStore,
                 VerificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""

@@ -17,19 +17,19 @@ from .base import StoreBase
 class RetentionStore(StoreBase):
     def audit_records(self, applicant_id: str | None = None) -> list[AuditRecords]:
         """Every audit with the day its certification cycle ended (None while it runs)."""
-        query = select(models.Application).order_by(models.Application.applicant_id, models.Application.id)
+        query = select(models.Audit).order_by(models.Audit.applicant_id, models.Audit.id)
         if applicant_id is not None:
-            query = query.where(models.Application.applicant_id == applicant_id)
+            query = query.where(models.Audit.applicant_id == applicant_id)
         records = []
         with self._reading_session() as session:
-            decided = {d.application_id: d.decided_on for d in session.scalars(select(models.Decision))}
-            by_applicant: dict[str, list[models.Application]] = {}
+            decided = {d.audit_id: d.decided_on for d in session.scalars(select(models.Decision))}
+            by_applicant: dict[str, list[models.Audit]] = {}
             for audit in session.scalars(query):
                 by_applicant.setdefault(audit.applicant_id, []).append(audit)
             for applicant, audits in by_applicant.items():
-                cycles: list[list[models.Application]] = []
+                cycles: list[list[models.Audit]] = []
                 for audit in audits:
-                    if self.scheme.starts_cycle(audit.stage) or not cycles:
+                    if self.scheme.starts_cycle(audit.audit_type) or not cycles:
                         cycles.append([])
                     cycles[-1].append(audit)
                 current = self._current_certificate(session, applicant)
@@ -38,7 +38,7 @@ class RetentionStore(StoreBase):
                     ended_by_status = session.scalar(select(models.StatusChangeRecord.changed_on).where(
                         models.StatusChangeRecord.certificate_number == current.number)
                         .order_by(models.StatusChangeRecord.id.desc()).limit(1))
-                certified = set(session.scalars(select(models.Certificate.application_id).where(
+                certified = set(session.scalars(select(models.Certificate.audit_id).where(
                     models.Certificate.applicant_id == applicant)))
                 for index, cycle in enumerate(cycles):
                     start = cycle[0]
@@ -50,7 +50,7 @@ class RetentionStore(StoreBase):
                         ended = decided[start.id]  # refused: no certificate came of it
                     else:
                         ended = ended_by_status  # None while the certificate is in force
-                    records += [AuditRecords(applicant, a.id, a.stage, ended) for a in cycle]
+                    records += [AuditRecords(applicant, a.id, a.audit_type, ended) for a in cycle]
         return records
 
     def records_due_for_disposal(self, on: date, applicant_id: str | None = None):
@@ -60,36 +60,36 @@ class RetentionStore(StoreBase):
         """Delete every record of an audit whose retention has ended. Refused for any other."""
         if not reason.strip():
             raise ConflictError("处置记录须写明依据", "Disposing of records needs its basis written")
-        application = self.application(audit_id)
-        due = {r.audit_id for r, _ in self.records_due_for_disposal(on, application.applicant_id)}
+        audit = self.audit(audit_id)
+        due = {r.audit_id for r, _ in self.records_due_for_disposal(on, audit.applicant_id)}
         if audit_id not in due:
             raise ConflictError(f"审核 {audit_id} 的记录尚在保存期内，不能处置",
                                 f"Audit {audit_id}'s records are still within their retention period")
         counts = {}
-        with self._writing_session("records", application=audit_id) as session:
-            answers = select(models.ChecklistAnswer.id).where(models.ChecklistAnswer.application_id == audit_id)
-            samples = select(models.CaseSample.id).where(models.CaseSample.application_id == audit_id)
-            findings = select(models.Finding.id).where(models.Finding.application_id == audit_id)
-            certificates = select(models.Certificate.number).where(models.Certificate.application_id == audit_id)
+        with self._writing_session("records", audit=audit_id) as session:
+            answers = select(models.ChecklistAnswer.id).where(models.ChecklistAnswer.audit_id == audit_id)
+            samples = select(models.CaseSample.id).where(models.CaseSample.audit_id == audit_id)
+            findings = select(models.Finding.id).where(models.Finding.audit_id == audit_id)
+            certificates = select(models.Certificate.number).where(models.Certificate.audit_id == audit_id)
             steps = [
                 delete(models.EvidenceFile).where(models.EvidenceFile.answer_id.in_(answers)),
-                delete(models.ChecklistAnswer).where(models.ChecklistAnswer.application_id == audit_id),
+                delete(models.ChecklistAnswer).where(models.ChecklistAnswer.audit_id == audit_id),
                 delete(models.CaseVerification).where(models.CaseVerification.sample_id.in_(samples)),
-                delete(models.CaseSample).where(models.CaseSample.application_id == audit_id),
-                delete(models.ScoreAdjustment).where(models.ScoreAdjustment.application_id == audit_id),
+                delete(models.CaseSample).where(models.CaseSample.audit_id == audit_id),
+                delete(models.ScoreAdjustment).where(models.ScoreAdjustment.audit_id == audit_id),
                 delete(models.CorrectiveAction).where(models.CorrectiveAction.finding_id.in_(findings)),
-                delete(models.Finding).where(models.Finding.application_id == audit_id),
+                delete(models.Finding).where(models.Finding.audit_id == audit_id),
                 delete(models.StatusChangeRecord).where(models.StatusChangeRecord.certificate_number.in_(certificates)),
-                delete(models.Certificate).where(models.Certificate.application_id == audit_id),
+                delete(models.Certificate).where(models.Certificate.audit_id == audit_id),
             ]
-            steps += [delete(model).where(model.application_id == audit_id) for model in (
+            steps += [delete(model).where(model.audit_id == audit_id) for model in (
                 models.SubmittedDocument, models.StageResult, models.AuditProgramme, models.Contract,
                 models.TeamMember, models.ApplicationReview, models.AuditPlan, models.Appeal, models.Decision)]
             for step in steps:
                 counts[step.table.name] = session.execute(step).rowcount
             session.execute(update(models.Complaint).where(models.Complaint.audit_id == audit_id).values(audit_id=None))
-            session.execute(delete(models.Application).where(models.Application.id == audit_id))
-            self._trail(session, "dispose", "application", audit_id,
+            session.execute(delete(models.Audit).where(models.Audit.id == audit_id))
+            self._trail(session, "dispose", "audit", audit_id,
                         {"reason": reason, "on": on.isoformat(), "deleted": {k: v for k, v in counts.items() if v}},
-                        applicant=application.applicant_id)
+                        applicant=audit.applicant_id)
         return counts

@@ -14,26 +14,26 @@ from .base import StoreBase
 
 
 def _review(row: models.ApplicationReview) -> ReviewRecord:
-    return ReviewRecord(row.application_id, dict(row.licences), row.credit_clear, row.credit_evidence,
+    return ReviewRecord(row.audit_id, dict(row.licences), row.credit_clear, row.credit_evidence,
                         row.parent_authorisation, row.domain_reason, dict(row.assessment), row.accepted, row.reason,
                         row.reviewed_by, row.reviewed_on)
 
 
 class ReviewStore(StoreBase):
-    def record_review(self, application_id: int, *, licences: dict[str, dict], credit_clear: bool,
+    def record_review(self, audit_id: int, *, licences: dict[str, dict], credit_clear: bool,
                       credit_evidence: str, parent_authorisation: str = "", domain_reason: str, accepted: bool,
                       reason: str, reviewed_on: date) -> ReviewRecord:
         """Record the review. Acceptance is refused while the rules find any problem; a refusal
         needs its reason and ends the application (its letter: documents.letters)."""
         if not reason.strip():
             raise ConflictError("请写明受理或不予受理的理由", "Write the reason for accepting or refusing")
-        applicant = self.get_applicant(self.application(application_id).applicant_id)
+        applicant = self.get_applicant(self.audit(audit_id).applicant_id)
         check = review_application(self.scheme, applicant, licences=licences, credit_clear=credit_clear,
                                    credit_evidence=credit_evidence, parent_authorisation=parent_authorisation,
                                    domain_reason=domain_reason, auditors=self.auditors(), on=reviewed_on,
                                    decision_makers=set(self.decision_makers()))
-        with self._writing_session("review", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "review")
+        with self._writing_session("review", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "review")
             if accepted and not check.acceptable:
                 raise ConflictError("评审发现以下问题，不能受理：\n" + "\n".join(p.zh for p in check.problems),
                                     "The review found problems; the application cannot be accepted:\n"
@@ -43,30 +43,30 @@ class ReviewStore(StoreBase):
                       "assessment": {"problems": [asdict(p) for p in check.problems], "branch": check.branch,
                                      "licences_needed": check.licences_needed, "competent": check.competent},
                       "accepted": accepted, "reason": reason, "reviewed_by": self.actor, "reviewed_on": reviewed_on}
-            self._upsert(session, models.ApplicationReview, application_id, values)
-            self._trail(session, "review", "review", application_id,
+            self._upsert(session, models.ApplicationReview, audit_id, values)
+            self._trail(session, "review", "review", audit_id,
                         {"accepted": accepted, "reason": reason, "problems": len(check.problems)},
-                        application=application_id)
+                        audit=audit_id)
             session.flush()
             return _review(session.scalar(select(models.ApplicationReview).where(
-                models.ApplicationReview.application_id == application_id)))
+                models.ApplicationReview.audit_id == audit_id)))
 
-    def review(self, application_id: int) -> ReviewRecord | None:
+    def review(self, audit_id: int) -> ReviewRecord | None:
         with self._reading_session() as session:
             row = session.scalar(select(models.ApplicationReview).where(
-                models.ApplicationReview.application_id == application_id))
+                models.ApplicationReview.audit_id == audit_id))
             return _review(row) if row is not None else None
 
-    def save_audit_plan(self, application_id: int, *, team_sent_on: date | None, objections: list[dict],
+    def save_audit_plan(self, audit_id: int, *, team_sent_on: date | None, objections: list[dict],
                         agenda: list[dict]) -> None:
         """The plan sent to the client: when the team's names went out, each objection to a
         member with how it was resolved, and the agenda by day and site."""
-        with self._writing_session("audit_plan", application=application_id) as session:
-            application = self._row(session, models.Application, application_id)
-            self._refuse_if_locked(session, application_id, "audit_plan")
+        with self._writing_session("audit_plan", audit=audit_id) as session:
+            audit = self._row(session, models.Audit, audit_id)
+            self._refuse_if_locked(session, audit_id, "audit_plan")
             team = set(session.scalars(select(models.TeamMember.auditor_id).where(
-                models.TeamMember.application_id == application_id)))
-            sites = {site["name"] for site in application.applicant.sites or ()}
+                models.TeamMember.audit_id == audit_id)))
+            sites = {site["name"] for site in audit.applicant.sites or ()}
             for number, objection in enumerate(objections, start=1):
                 if not all(str(objection.get(k, "")).strip() for k in ("member", "reason", "resolution")):
                     raise ConflictError(f"第 {number} 条异议须写明成员、理由和处理结果",
@@ -80,12 +80,12 @@ class ReviewStore(StoreBase):
                         "and the activity written")
             values = {"team_sent_on": team_sent_on, "objections": objections,
                       "agenda": [{**line, "day": str(line["day"])} for line in agenda], "recorded_by": self.actor}
-            self._upsert(session, models.AuditPlan, application_id, values)
-            self._trail(session, "save", "audit_plan", application_id, values, application=application_id)
+            self._upsert(session, models.AuditPlan, audit_id, values)
+            self._trail(session, "save", "audit_plan", audit_id, values, audit=audit_id)
 
-    def audit_plan(self, application_id: int) -> AuditPlanRecord | None:
+    def audit_plan(self, audit_id: int) -> AuditPlanRecord | None:
         with self._reading_session() as session:
-            row = session.scalar(select(models.AuditPlan).where(models.AuditPlan.application_id == application_id))
+            row = session.scalar(select(models.AuditPlan).where(models.AuditPlan.audit_id == audit_id))
             if row is None:
                 return None
             return AuditPlanRecord(row.team_sent_on, tuple(row.objections), tuple(row.agenda))

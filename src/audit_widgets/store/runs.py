@@ -20,7 +20,7 @@ def _run(row: models.NotebookRun) -> NotebookRun:
                        tuple(row.outputs), row.inputs_hash, row.inputs or {}, row.failed_cell, row.error or "")
 
 
-# Trail actions a batch notebook writes itself (a computed stage result; an application opened on
+# Trail actions a batch notebook writes itself (a computed stage result; an audit opened on
 # its first run): outputs of a run, not changes it has to catch up with.
 BATCH_OWN_WRITES = ("record", "open")
 

@@ -1,6 +1,6 @@
 """Auditors and committee members with their competence records (registration, evidence per
 domain, impartiality declarations per client and year), their consultancies, and the audit
-team of an application."""
+team of an audit."""
 from __future__ import annotations
 
 from datetime import date
@@ -103,11 +103,11 @@ class TeamStore(StoreBase):
         with self._reading_session() as session:
             return list(session.scalars(select(models.Auditor.id).where(models.Auditor.is_decision_maker)))
 
-    def set_team(self, application_id: int, members: list[tuple[str, str]]) -> None:
+    def set_team(self, audit_id: int, members: list[tuple[str, str]]) -> None:
         """Replace the audit team: (auditor id, role) pairs. The check is the rule's, not here."""
         roles = {r.id for r in self.scheme.team_roles}
-        with self._writing_session("team", application=application_id) as session:
-            self._refuse_if_locked(session, application_id, "team")
+        with self._writing_session("team", audit=audit_id) as session:
+            self._refuse_if_locked(session, audit_id, "team")
             if (self.actor, TEAM_LEADER_ROLE) in [tuple(m) for m in members]:
                 raise ConflictError(f"不能任命自己为审查组长（{self.actor}）；请由其他方案管理人员指定",
                                     f"Nobody appoints themselves team leader ({self.actor}); another programme "
@@ -117,16 +117,16 @@ class TeamStore(StoreBase):
                     raise ConflictError(f"未知的组内角色「{role}」", f"Unknown team role '{role}'")
                 self._row(session, models.Auditor, auditor_id)
             for row in session.scalars(select(models.TeamMember).where(
-                    models.TeamMember.application_id == application_id)):
+                    models.TeamMember.audit_id == audit_id)):
                 session.delete(row)
             session.flush()
             for auditor_id, role in members:
-                session.add(models.TeamMember(application_id=application_id, auditor_id=auditor_id, role=role))
-            self._trail(session, "set", "team", application_id, {"members": members}, application=application_id)
+                session.add(models.TeamMember(audit_id=audit_id, auditor_id=auditor_id, role=role))
+            self._trail(session, "set", "team", audit_id, {"members": members}, audit=audit_id)
 
-    def team(self, application_id: int) -> list[TeamMember]:
+    def team(self, audit_id: int) -> list[TeamMember]:
         with self._reading_session() as session:
             profiles = {a.id: a for a in self.auditors()}
             rows = session.scalars(select(models.TeamMember).where(
-                models.TeamMember.application_id == application_id).order_by(models.TeamMember.id)).all()
+                models.TeamMember.audit_id == audit_id).order_by(models.TeamMember.id)).all()
             return [TeamMember(profiles[r.auditor_id], r.role) for r in rows]

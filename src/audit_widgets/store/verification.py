@@ -69,25 +69,25 @@ class VerificationStore(StoreBase):
             report.missing_triggers = missing_triggers(session.connection())
             if not report.key["matches"]:
                 return report  # under another key every check would fail: say that, accuse nothing
-            query = select(models.StageResult, models.Application.applicant_id).join(
-                models.Application, models.Application.id == models.StageResult.application_id)
+            query = select(models.StageResult, models.Audit.applicant_id).join(
+                models.Audit, models.Audit.id == models.StageResult.audit_id)
             if applicant_id is not None:
-                query = query.where(models.Application.applicant_id == applicant_id)
+                query = query.where(models.Audit.applicant_id == applicant_id)
             signed_in_trail = self._signatures_in_trail(session, applicant_id=applicant_id)
             seen = set()
             for row, applicant in session.execute(query):
-                key = f"{row.application_id}:{row.stage}"
+                key = f"{row.audit_id}:{row.stage}"
                 seen.add(key)
                 if row.signature is not None:
                     report.signatures_checked += 1
                     if self._signature_state(session, row) == "tampered":
-                        report.problems.append(StageProblem(applicant, row.application_id, row.stage, "tampered",
+                        report.problems.append(StageProblem(applicant, row.audit_id, row.stage, "tampered",
                                                             row.signed_by))
                         continue
                 if signed_in_trail.get(key, (applicant, row.signature))[1] != row.signature:
-                    report.problems.append(StageProblem(applicant, row.application_id, row.stage,
+                    report.problems.append(StageProblem(applicant, row.audit_id, row.stage,
                                                         "unsigned_behind_the_trail", row.signed_by))
-            audits = dict(session.execute(select(models.Application.id, models.Application.applicant_id)).all())
+            audits = dict(session.execute(select(models.Audit.id, models.Audit.applicant_id)).all())
             for key, (applicant, signature) in signed_in_trail.items():
                 audit, stage = key.split(":", 1)
                 if signature is not None and key not in seen and int(audit) in audits:  # disposed audits are gone

@@ -59,8 +59,8 @@ class ApplicantForm(BoundWidget):
     edits = "applicant"
     writes = "applicant"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         data = workbench.get_applicant(applicant_id).as_dict()
         style = {"description_width": "190px"}
         wide = widgets.Layout(width="560px")
@@ -140,7 +140,7 @@ class ApplicantForm(BoundWidget):
 
     # --- documents ------------------------------------------------------------------------
     def _render_documents(self) -> None:
-        submitted = self.workbench.documents(self.application_id)
+        submitted = self.workbench.documents(self.audit_id)
         rows = []
         for document in self.scheme.application_documents:
             files = submitted.get(document.id, [])
@@ -156,9 +156,9 @@ class ApplicantForm(BoundWidget):
     def _uploaded(self, document_id: str, change) -> None:
         for upload in change["new"] or ():
             content = bytes(upload["content"])
-            self.write(lambda: self.workbench.add_document(self.application_id, document_id, content, upload["name"]),
+            self.write(lambda: self.workbench.add_document(self.audit_id, document_id, content, upload["name"]),
                        f"已保存 {upload['name']}", f"{upload['name']} kept")
         self._render_documents()
 
     def missing_documents(self) -> list[str]:
-        return missing_documents(self.scheme, self.workbench.documents(self.application_id))
+        return missing_documents(self.scheme, self.workbench.documents(self.audit_id))

@@ -31,9 +31,9 @@ class AuditPlanForm(BoundWidget):
     edits = "audit_plan"
     writes = "audit_plan"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
-        plan = workbench.audit_plan(self.application_id)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
+        plan = workbench.audit_plan(self.audit_id)
         self.team_sent_on = widgets.DatePicker(description="名单发送日", value=plan.team_sent_on if plan else None)
         self.objections = widgets.Textarea(
             layout=WIDE, placeholder="成员编号 | 异议理由 | 处理结果 / member | reason | resolution",
@@ -71,7 +71,7 @@ class AuditPlanForm(BoundWidget):
                     raise ConflictError(f"日期「{html.escape(day)}」应为 YYYY-MM-DD", f"Day '{day}' must be YYYY-MM-DD") from None
                 agenda.append({"day": when, "site": site, "activity": activity,
                                "auditors": [a.strip() for a in auditors.split(",") if a.strip()]})
-            self.workbench.save_audit_plan(self.application_id, team_sent_on=self.team_sent_on.value,
+            self.workbench.save_audit_plan(self.audit_id, team_sent_on=self.team_sent_on.value,
                                            objections=objections, agenda=agenda)
         if self.write(write, "审核计划已保存", "audit plan saved"):
-            self.show(self.workbench.audit_plan(self.application_id))
+            self.show(self.workbench.audit_plan(self.audit_id))

@@ -63,19 +63,19 @@ def unobserved(handler: Callable, *controls: widgets.ValueWidget) -> Iterator[No
             control.observe(handler, names="value")
 
 
-def permission_refusal(workbench: Workbench, action: str | None, application_id: int | None) -> PermissionDenied | None:
+def permission_refusal(workbench: Workbench, action: str | None, audit_id: int | None) -> PermissionDenied | None:
     """Why the acting person may not write `action` on the audit; None if they may (or it writes nothing)."""
     if action is None:
         return None
     try:
-        workbench.require(action, application_id)
+        workbench.require(action, audit_id)
     except PermissionDenied as exc:
         return exc
     return None
 
 
 class BoundWidget(widgets.VBox):
-    """A widget bound to one applicant's application in the store.
+    """A widget bound to one audit of an applicant in the store.
 
     Every change is written through `self.write`, in one transaction; a refused write (a
     locked stage, a bad value) leaves the store as it was and shows why in `self.message`.
@@ -88,16 +88,15 @@ class BoundWidget(widgets.VBox):
     # read-only, and why, before filling anything in. None: the widget writes nothing.
     writes: str | None = None
 
-    def __init__(self, workbench: Workbench, applicant_id: str, application_id: int | None = None,
+    def __init__(self, workbench: Workbench, applicant_id: str, audit_id: int | None = None,
                  read_only: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.workbench = workbench
         self.scheme = workbench.scheme
         self.applicant_id = applicant_id
-        self.application_id = (application_id or workbench.current_application(applicant_id)
-                                or workbench.open_application(applicant_id))
+        self.audit_id = workbench.resolve_audit(applicant_id, audit_id, open_if_none=True)
         self.view_only = read_only  # batch, or an unknown person: nothing at all may be written
-        self.not_permitted = None if read_only else permission_refusal(workbench, self.writes, self.application_id)
+        self.not_permitted = None if read_only else permission_refusal(workbench, self.writes, self.audit_id)
         self.read_only = read_only or self.locked or self.not_permitted is not None
         self.message = widgets.HTML()
 
@@ -112,7 +111,7 @@ class BoundWidget(widgets.VBox):
         shared = {"evaluation": view.evaluation} if cls.takes_evaluation else {}
         if cls.paged:
             shared |= view.paging()
-        return [cls(view.workbench, view.applicant_id, application_id=view.application_id, read_only=view.read_only,
+        return [cls(view.workbench, view.applicant_id, audit_id=view.audit_id, read_only=view.read_only,
                     **shared)]
 
     def lock_stage(self) -> ProcedureStage | None:
@@ -121,7 +120,7 @@ class BoundWidget(widgets.VBox):
     @property
     def locked(self) -> bool:
         stage = self.lock_stage()
-        return stage is not None and self.workbench.is_signed(self.application_id, stage.id)
+        return stage is not None and self.workbench.is_signed(self.audit_id, stage.id)
 
     def lock_banner(self) -> widgets.HTML:
         """Why the widget is read-only, if it is: its stage is signed off, or the person may not write it."""

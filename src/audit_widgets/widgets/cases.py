@@ -50,9 +50,9 @@ class CaseSampleWidget(BoundWidget):
     writes = "evaluation"
     paged = True
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  page_size: int = 20):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.page_size = page_size
         self.population = closed_cases(workbench.work_orders(applicant_id))
         self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
@@ -94,12 +94,12 @@ class CaseSampleWidget(BoundWidget):
             return
         record = draw_cases(self.population, self.size.value, self.complaint_size.value, seed=self.seed.value,
                             stratify_by=None if self.method.value == SIMPLE else self.method.value)
-        if self.write(lambda: self.workbench.save_case_sample(self.application_id, record),
+        if self.write(lambda: self.workbench.save_case_sample(self.audit_id, record),
                       f"已抽取 {record.sample_size} 个案例", f"{record.sample_size} cases drawn"):
             self.refresh()
 
     def refresh(self) -> None:
-        self.sample = self.workbench.case_sample(self.application_id)
+        self.sample = self.workbench.case_sample(self.audit_id)
         if self.sample is None:
             self.record.value = "<p>尚未抽样 / no sample drawn yet</p>"
             self.rows_box.children = ()
@@ -146,7 +146,7 @@ class CaseSampleWidget(BoundWidget):
     def _verify(self, row: CaseRow) -> None:
         saved = self.write(lambda: self.workbench.verify_case(self.sample.id, row.order_id, **row.values()),
                            f"{row.order_id} 已复核", f"{row.order_id} verified")
-        self.sample = self.workbench.case_sample(self.application_id)
+        self.sample = self.workbench.case_sample(self.audit_id)
         if not saved:  # show what the store holds, not the refused choice
             self.show_page(self.page.value or 0)
             return
@@ -154,7 +154,7 @@ class CaseSampleWidget(BoundWidget):
         self._render_summary()
 
     def _render_summary(self) -> None:
-        answers = case_answers(self.workbench, self.application_id)
+        answers = case_answers(self.workbench, self.audit_id)
         rows = [{"item": c.item, "label": c.label, "checked": answers[c.item].checked,
                  "bad": answers[c.item].nonconforming} for c in self.scheme.case_checks if c.item in answers]
         self.summary.value = ("<h4>计入 5.1c 条目 / counted for the 5.1c items</h4>"

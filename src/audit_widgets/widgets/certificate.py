@@ -18,8 +18,8 @@ class CertificatePanel(BoundWidget):
     edits = "certificate"
     writes = "certificate"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         statuses = {s.id: s.name for s in self.scheme.certificate_statuses}
         self.status_names = statuses
         self.issue_button = widgets.Button(description="签发证书 / issue", button_style="success",
@@ -70,10 +70,10 @@ class CertificatePanel(BoundWidget):
 
     def pending_decision(self):
         """The audit's decision while it is still to be carried out on the certificate, else None."""
-        decision = self.workbench.decision(self.application_id)
+        decision = self.workbench.decision(self.audit_id)
         if decision is None or self.scheme.outcomes_by_id[decision.outcome].certificate == "none":
             return None
-        return None if self.workbench.decision_carried_out(self.application_id) else decision
+        return None if self.workbench.decision_carried_out(self.audit_id) else decision
 
     def refresh(self) -> None:
         self.certificate = self.workbench.certificate_for(self.applicant_id)
@@ -180,7 +180,7 @@ class CertificatePanel(BoundWidget):
         issuing = (self.pending_decision() is not None
                    and self.scheme.outcomes_by_id[self.pending_decision().outcome].certificate in ISSUING)
         done = ("证书已签发", "certificate issued") if issuing else ("认证决定已执行", "decision carried out")
-        if self.write(lambda: self.workbench.issue_certificate(self.application_id, date.today()), *done):
+        if self.write(lambda: self.workbench.issue_certificate(self.audit_id, date.today()), *done):
             self.refresh()
 
     def scope_request(self) -> tuple:

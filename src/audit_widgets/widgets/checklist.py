@@ -106,21 +106,21 @@ class ChecklistRow(widgets.HBox):
 
 
 class ChecklistWidget(BoundWidget):
-    """The checklist of one method (5.1a … 5.2c) for one application."""
+    """The checklist of one method (5.1a … 5.2c) for one audit."""
     writes = "evaluation"
 
-    def __init__(self, workbench, applicant_id: str, method: str, *, application_id: int | None = None,
+    def __init__(self, workbench, applicant_id: str, method: str, *, audit_id: int | None = None,
                  read_only: bool = False, page_size: int = 20, items: list[ChecklistItem] | None = None,
                  evaluation=None):
         self.method = method
-        super().__init__(workbench, applicant_id, application_id, read_only)
-        domains = workbench.audit_domains(self.application_id)  # a scope extension adds domains
+        super().__init__(workbench, applicant_id, audit_id, read_only)
+        domains = workbench.audit_domains(self.audit_id)  # a scope extension adds domains
         self.items = items if items is not None else self.scheme.items_for(domains, method)
         self.page_size = page_size
         # KPIs and survey figures change only on an import: reuse the stage's evaluation when given.
-        self.evaluation = evaluate(workbench, applicant_id, self.application_id, reuse=evaluation)
+        self.evaluation = evaluate(workbench, applicant_id, self.audit_id, reuse=evaluation)
         self.peers: list[ChecklistWidget] = [self]  # the checklists of the same stage share one score
-        self.records = workbench.answer_records(self.application_id)
+        self.records = workbench.answer_records(self.audit_id)
         self.rows = [ChecklistRow(item, self) for item in self.items[:page_size]]
 
         pages = max(1, -(-len(self.items) // page_size))
@@ -156,7 +156,7 @@ class ChecklistWidget(BoundWidget):
     def for_stage(cls, view) -> list[ChecklistWidget]:
         """One checklist per method of the stage's modes that the audit covers, sharing the stage's
         evaluation."""
-        checklists = [cls(view.workbench, view.applicant_id, method, application_id=view.application_id,
+        checklists = [cls(view.workbench, view.applicant_id, method, audit_id=view.audit_id,
                           read_only=view.read_only, evaluation=view.evaluation, **view.paging())
                       for method in view.workbench.scheme.methods_of(view.stage, view.audit_type)]
         for checklist in checklists:
@@ -168,7 +168,7 @@ class ChecklistWidget(BoundWidget):
     def reread_data(self) -> None:
         """After an import: measure the KPIs and the survey again, and show the new figures in
         every checklist of the stage."""
-        evaluation = evaluate(self.workbench, self.applicant_id, self.application_id)
+        evaluation = evaluate(self.workbench, self.applicant_id, self.audit_id)
         for checklist in self.peers:
             checklist.evaluation = evaluation
             checklist.show_page(checklist.page.value or 0)
@@ -207,7 +207,7 @@ class ChecklistWidget(BoundWidget):
     def refresh_score(self) -> None:
         """Rescore once and show it in this checklist and in every other checklist of the stage,
         so no section shows a stale total."""
-        evaluation = evaluate(self.workbench, self.applicant_id, self.application_id, reuse=self.evaluation)
+        evaluation = evaluate(self.workbench, self.applicant_id, self.audit_id, reuse=self.evaluation)
         for checklist in self.peers:
             checklist.evaluation = evaluation
             checklist.render_score()
@@ -230,7 +230,7 @@ class ChecklistWidget(BoundWidget):
         self.retry.layout.display = "none"
         record = self.records.get(row.item.id)
         try:
-            self.workbench.save_answer(self.application_id, row.item.id, row.answer(), note=row.note.value,
+            self.workbench.save_answer(self.audit_id, row.item.id, row.answer(), note=row.note.value,
                                        finding_grade=row.grade.value or None,
                                        expected_version=record.version if record else 0)
         except ReasonRequired as exc:
@@ -244,14 +244,14 @@ class ChecklistWidget(BoundWidget):
             return
         except WorkbenchError as exc:  # refused (or stale: someone saved since): show what the store holds
             self.message.value = error_html(exc)
-            self.records = self.workbench.answer_records(self.application_id)
+            self.records = self.workbench.answer_records(self.audit_id)
             self._load_row(row)
             return
         except Exception as exc:  # noqa: BLE001  (a lost connection, a bug: the value stays for a retry)
             self._keep_for_retry(row, exc)
             return
         row.ask_for_reason(False)
-        self.records = self.workbench.answer_records(self.application_id)
+        self.records = self.workbench.answer_records(self.audit_id)
         self.message.value = message_html(f"{row.item.id} 已保存", f"{row.item.id} saved")
         self.refresh_score()
 
@@ -277,11 +277,11 @@ class ChecklistWidget(BoundWidget):
             return
         for upload in change["new"]:
             content = bytes(upload["content"])
-            if not self.write(lambda: self.workbench.add_evidence(self.application_id, self.selected_item, content,
+            if not self.write(lambda: self.workbench.add_evidence(self.audit_id, self.selected_item, content,
                                                                   upload["name"]),
                               f"已保存证据 {upload['name']}", f"evidence {upload['name']} kept"):
                 break
         self.upload.value = ()
-        self.records = self.workbench.answer_records(self.application_id)
+        self.records = self.workbench.answer_records(self.audit_id)
         self.select_for_evidence(self.selected_item)
         self.show_page(self.page.value)

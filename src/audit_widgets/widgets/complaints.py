@@ -110,7 +110,7 @@ class ComplaintsAndAppeals(widgets.VBox):
                                    + (f"，特殊审核 {c.audit_id}" if c.audit_id else "")),
             "late": self._deadline(c.received_on, c.acknowledged_on, not c.open)} for c in complaints]
         appeal_rows = [{
-            "id": a.id, "received_on": a.received_on, "who": html.escape(a.appellant), "audit": a.application_id,
+            "id": a.id, "received_on": a.received_on, "who": html.escape(a.appellant), "audit": a.audit_id,
             "grounds": html.escape(a.grounds[:40]), "handler": a.handler or "—",
             "outcome": html.escape(appeal_outcomes.get(a.outcome, "处理中 open")),
             "late": self._deadline(a.received_on, a.acknowledged_on, not a.open)} for a in appeals]

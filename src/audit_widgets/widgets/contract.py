@@ -13,9 +13,9 @@ class ContractForm(BoundWidget):
     edits = "contract"
     writes = "review"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
-        programme = workbench.programme(self.application_id)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
+        programme = workbench.programme(self.audit_id)
         style = {"description_width": "160px"}
         self.number = widgets.Text(description="合同编号 contract no.", style=style)
         self.signed_on = widgets.DatePicker(description="签订日期 signed on", style=style)
@@ -27,7 +27,7 @@ class ContractForm(BoundWidget):
         for control in self.controls:
             control.disabled = self.read_only
             control.observe(self._changed, names="value")
-        contract = workbench.contract(self.application_id)
+        contract = workbench.contract(self.audit_id)
         clauses = contract.obligations if contract and contract.obligations else tuple(
             o.text for o in self.scheme.contract_obligations)
         self.obligations = widgets.HTML("<p>持证方义务（合同条款）/ the holder's obligations in the contract：</p><ol>"
@@ -36,7 +36,7 @@ class ContractForm(BoundWidget):
                          *self.controls, self.person_days, self.obligations, self.message]
 
     def _show_stored(self) -> None:
-        contract = self.workbench.contract(self.application_id)
+        contract = self.workbench.contract(self.audit_id)
         with self.hold_sync():
             self.number.value = contract.contract_no if contract else ""
             self.signed_on.value = contract.signed_on if contract else None
@@ -53,7 +53,7 @@ class ContractForm(BoundWidget):
         self.save()
 
     def save(self) -> None:
-        if not self.write(lambda: self.workbench.save_contract(self.application_id, self.number.value,
+        if not self.write(lambda: self.workbench.save_contract(self.audit_id, self.number.value,
                                                                self.signed_on.value, self.fee.value),
                           "合同已保存", "contract saved"):
             with unobserved(self._changed, *self.controls):

@@ -17,15 +17,15 @@ from .base import LOCKED_STYLE, BoundWidget, message_html
 class CyclePanel(BoundWidget):
     writes = "applicant"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.timeline = widgets.HTML()
         self.due = widgets.HTML()
         self.apply_button = widgets.Button(description="按规则记录 / record as due", button_style="warning",
                                            layout=widgets.Layout(width="auto"), disabled=self.read_only)
         self.apply_button.on_click(lambda _: self.apply_due())
         self.audit_type = widgets.Dropdown(
-            options=[(s.name, s.id) for s in self.scheme.audit_stages if s.id != "initial"], description="审核类型")
+            options=[(s.name, s.id) for s in self.scheme.audit_types if s.id != "initial"], description="审核类型")
         self.opened_on = widgets.DatePicker(description="开始日期", value=date.today())
         self.reason = widgets.Text(description="原因", placeholder="特殊审核必填 / required for a special audit",
                                    layout=widgets.Layout(width="520px"))
@@ -51,7 +51,7 @@ class CyclePanel(BoundWidget):
         self.timeline.value = "<table>" + "".join(
             f"<tr><td style='padding:2px 8px;white-space:nowrap'>{day}</td><td>{html.escape(text)}</td></tr>"
             for day, text in lines) + "</table>"
-        status = compute_recertification(self.workbench, self.applicant_id, self.application_id)
+        status = compute_recertification(self.workbench, self.applicant_id, self.audit_id)
         due = status.result.get("due_change") if status.status == "done" else None
         self.apply_button.layout.display = None if due else "none"
         if due is None:
@@ -75,7 +75,7 @@ class CyclePanel(BoundWidget):
                     self.applicant_id, domains=list(self.extend_domains.value), goods=applicant.goods,
                     services=applicant.services, on=self.opened_on.value, reason=self.reason.value)
             else:
-                self.workbench.open_application(self.applicant_id, self.audit_type.value, self.opened_on.value,
+                self.workbench.open_audit(self.applicant_id, self.audit_type.value, self.opened_on.value,
                                                 reason=self.reason.value)
         if self.write(start,
                       "已开始下一次审核：工作簿 02–10 现在打开它（重新运行工作簿）",

@@ -25,9 +25,9 @@ class DecisionWidget(BoundWidget):
     edits = "decision"
     writes = "decision"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
-        evaluation = evaluate(workbench, applicant_id, self.application_id)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
+        evaluation = evaluate(workbench, applicant_id, self.audit_id)
         self.recommendation = recommendation(workbench, evaluation, date.today())
         advice = self.recommendation
         verdict = "建议批准认证 / recommend certification" if advice.certifiable else "建议不予认证 / recommend refusal"
@@ -39,13 +39,13 @@ class DecisionWidget(BoundWidget):
         self.members = widgets.SelectMultiple(
             options=[(f"{auditors.get(m, m)}（{m}）", m) for m in workbench.decision_makers()],
             description="决定人员", rows=4)
-        self.audit = workbench.application(self.application_id)
+        self.audit = workbench.audit(self.audit_id)
         self.certificate = workbench.certificate_for(applicant_id)
-        if self.certificate is not None and self.certificate.application_id == self.application_id:
+        if self.certificate is not None and self.certificate.audit_id == self.audit_id:
             self.certificate = None  # issued on this audit's decision: the decision acted on none
         outcomes = self.scheme.outcomes_by_id
         self.outcome = widgets.ToggleButtons(
-            options=[(outcomes[o].name, o) for o in self.scheme.stage(self.audit.audit_type).decisions],
+            options=[(outcomes[o].name, o) for o in self.scheme.audit_type(self.audit.audit_type).decisions],
             value=suggested_outcome(self.scheme, self.audit.audit_type, certifiable=advice.certifiable,
                                     advised_rank=advice.level_rank, certificate=self.certificate,
                                     scope_extension=bool(self.audit.requested_scope)),
@@ -79,7 +79,7 @@ class DecisionWidget(BoundWidget):
         self.deadline.layout.display = None if action == "suspend" else "none"
 
     def refresh(self) -> None:
-        decision = self.workbench.decision(self.application_id)
+        decision = self.workbench.decision(self.audit_id)
         for control in self.form:
             control.disabled = self.read_only or decision is not None
         if decision:
@@ -101,7 +101,7 @@ class DecisionWidget(BoundWidget):
     def record(self) -> None:
         action = self.scheme.outcomes_by_id[self.outcome.value].certificate
         if self.write(lambda: self.workbench.record_decision(
-                self.application_id, decided_on=self.decided_on.value, outcome=self.outcome.value,
+                self.audit_id, decided_on=self.decided_on.value, outcome=self.outcome.value,
                 level_rank=outcome_level(self.scheme, self.outcome.value, self.level.value, self.certificate),
                 members=list(self.members.value), reasons=self.reasons.value,
                 recommendation=self.recommendation.as_dict(), override_reason=self.override_reason.value,

@@ -13,8 +13,8 @@ class FindingsWidget(BoundWidget):
     edits = "findings"
     writes = "evaluation"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         # No default grade: the auditor chooses (a default of 严重不符合 was too easy to keep by mistake).
         grades = [CHOOSE] + [(g.name, g.id) for g in self.scheme.finding_grades]
         domains = workbench.get_applicant(applicant_id).domains
@@ -49,7 +49,7 @@ class FindingsWidget(BoundWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.findings = self.workbench.findings(self.application_id)
+        self.findings = self.workbench.findings(self.audit_id)
         names = {g.id: g.name for g in self.scheme.finding_grades}
         rows = [{**f.as_dict(), "grade": names[f.grade], "state": "已验证" if f.verified_on else
                  ("计划已接受" if f.plan_accepted_on else ("待纠正" if f.due_on else "—"))}
@@ -64,7 +64,7 @@ class FindingsWidget(BoundWidget):
 
     def add(self) -> None:
         if self.write(lambda: self.workbench.add_finding(
-                self.application_id, self.grade.value, self.clause.value, self.description.value,
+                self.audit_id, self.grade.value, self.clause.value, self.description.value,
                 evidence=self.evidence.value, raised_on=date.today()), "已登记发现", "finding added"):
             self.description.value = ""
             self.evidence.value = ""

@@ -14,9 +14,9 @@ class MonitoringPanel(BoundWidget):
     edits = "work_orders"
     takes_evaluation = True
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.report = evaluation.kpis if evaluation else kpi_report(workbench, applicant_id)
         self.table = widgets.HTML()
         self.measure = widgets.Dropdown(description="趋势 trend")

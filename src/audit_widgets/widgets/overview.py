@@ -38,14 +38,14 @@ class OverviewTable(widgets.VBox):
         self.refresh()
 
     def rows(self) -> list[dict]:
-        """One row per applicant: its current application and each stage's status."""
+        """One row per applicant: its current audit and each stage's status."""
         stages = self.workbench.scheme.procedure_stages
         rows = []
         with self.workbench.reading() as view:
             for applicant in view.list_applicants():
-                application = view.current_application(applicant.id)
-                records = view.stage_results(application) if application else {}
-                team = [m.auditor.id for m in view.team(application)] if application else []
+                audit = view.current_audit(applicant.id)
+                records = view.stage_results(audit) if audit else {}
+                team = [m.auditor.id for m in view.team(audit)] if audit else []
                 statuses = {s.id: stage_status(records.get(s.id), all(r in records for r in s.requires))
                             for s in stages}
                 rows.append({"applicant": applicant, "mine": self.person_id in team, "statuses": statuses})

@@ -20,14 +20,14 @@ class PlanningPanel(BoundWidget):
     edits = "programme"
     writes = "review"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.applicant = workbench.get_applicant(applicant_id)
         self.case_lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
-        self.audit_type = workbench.application(self.application_id).audit_type  # each audit is sized by its type
+        self.audit_type = workbench.audit(self.audit_id).audit_type  # each audit is sized by its type
         self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type)
-        programme = workbench.programme(self.application_id)
-        team = {m.auditor.id: m.role for m in workbench.team(self.application_id)}
+        programme = workbench.programme(self.audit_id)
+        team = {m.auditor.id: m.role for m in workbench.team(self.audit_id)}
         self.decision_makers = workbench.decision_makers()
 
         roles = [NOT_ON_TEAM] + [(r.name, r.id) for r in self.scheme.team_roles]
@@ -127,20 +127,20 @@ class PlanningPanel(BoundWidget):
     def _team_changed(self, _change) -> None:
         if self.read_only:
             return
-        if not self.write(lambda: self.workbench.set_team(self.application_id, self.selected_team()),
+        if not self.write(lambda: self.workbench.set_team(self.audit_id, self.selected_team()),
                           "审查组已保存", "team saved"):
             self._show_stored_team()  # a refused change does not stay on screen
         self._render_team_check()
 
     def _show_stored_team(self) -> None:
-        stored = {m.auditor.id: m.role for m in self.workbench.team(self.application_id)}
+        stored = {m.auditor.id: m.role for m in self.workbench.team(self.audit_id)}
         with unobserved(self._team_changed, *self.pickers.values()):
             for auditor_id, picker in self.pickers.items():
                 picker.value = stored.get(auditor_id, "")
 
     def _render_team_check(self) -> None:
-        result = check_team(self.scheme, self.workbench.team(self.application_id), applicant_id=self.applicant_id,
-                            applicant_domains=self.workbench.audit_domains(self.application_id),
+        result = check_team(self.scheme, self.workbench.team(self.audit_id), applicant_id=self.applicant_id,
+                            applicant_domains=self.workbench.audit_domains(self.audit_id),
                             audit_date=self.audit_start.value or date.today(), decision_makers=self.decision_makers)
         if result.ok:
             self.team_check.value = f'<div style="{OK_STYLE}">✓ 审查组满足能力与公正性要求 / team check passed</div>'
@@ -159,7 +159,7 @@ class PlanningPanel(BoundWidget):
         if self.read_only:
             return
         if not self._save_programme(new_seed=False):
-            stored = self.workbench.programme(self.application_id)
+            stored = self.workbench.programme(self.audit_id)
             with unobserved(self._dates_changed, self.audit_start, self.audit_end):
                 self.audit_start.value = stored.audit_start if stored else None
                 self.audit_end.value = stored.audit_end if stored else None
@@ -169,14 +169,14 @@ class PlanningPanel(BoundWidget):
         """Plan and record the programme; a date change keeps the recorded site draw (its seed)."""
         if self.read_only:
             return False
-        stored = self.workbench.programme(self.application_id)
+        stored = self.workbench.programme(self.audit_id)
         seed = None if new_seed or not (stored and stored.site_sample) else stored.site_sample.seed
 
         def save() -> None:
             programme = plan_programme(self.scheme, self.applicant, self.case_lots, self.audit_start.value,
                                        self.audit_end.value, self.audit_type, site_seed=seed,
                                        chosen_sites=tuple(self.chosen_sites.value))
-            self.workbench.save_programme(self.application_id, programme)
+            self.workbench.save_programme(self.audit_id, programme)
             self._render_site_sample(programme.site_sample)
 
         return self.write(save, "审核方案已保存", "programme saved")

@@ -19,8 +19,8 @@ TOP_LOSSES = 10
 
 
 class ReportPanel(BoundWidget):
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.body = widgets.HTML()
         self.chart = widgets.HTML()
         self.refresh_button = widgets.Button(description="重新计算 / recompute", icon="refresh",
@@ -30,10 +30,10 @@ class ReportPanel(BoundWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        evaluation = evaluate(self.workbench, self.applicant_id, self.application_id)
+        evaluation = evaluate(self.workbench, self.applicant_id, self.audit_id)
         score = evaluation.score
         applicant = evaluation.applicant
-        notes = {k: r.note for k, r in self.workbench.answer_records(self.application_id).items()}
+        notes = {k: r.note for k, r in self.workbench.answer_records(self.audit_id).items()}
         excluded = [{**row, "item": row["item_id"] + (" 否决项" if row["veto"] else ""), "points": f"{row['points']:g}"}
                     for row in exclusions(self.scheme, score.items, notes, applicant.domains,
                                           applicant.organisation_type)]

@@ -18,10 +18,10 @@ class ReviewForm(BoundWidget):
     edits = "review"
     writes = "review"
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.applicant = workbench.get_applicant(applicant_id)
-        recorded = workbench.review(self.application_id)
+        recorded = workbench.review(self.audit_id)
         held = recorded.licences if recorded else {}
         self.licences = {}
         rows = []
@@ -87,11 +87,11 @@ class ReviewForm(BoundWidget):
 
     def record(self) -> None:
         def save() -> None:
-            self.workbench.record_review(self.application_id, accepted=self.accepted.value, reason=self.reason.value,
+            self.workbench.record_review(self.audit_id, accepted=self.accepted.value, reason=self.reason.value,
                                          reviewed_on=date.today(), **self.values())
             if not self.accepted.value:
                 from ..documents.letters import write_refusal_letter
-                self.letter = write_refusal_letter(self.workbench, self.application_id)
+                self.letter = write_refusal_letter(self.workbench, self.audit_id)
         done = ("评审结论已记录", "review recorded") if self.accepted.value else (
             "已记录不予受理，并生成通知书", "refusal recorded; the letter is written")
         self.write(save, *done)

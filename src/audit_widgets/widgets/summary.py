@@ -33,8 +33,8 @@ class StageSummary(widgets.VBox):
         # Who may record and sign is shown on the buttons (the button names the signer), not
         # learnt from a refusal.
         self.may_record = not book.read_only and permission_refusal(
-            book.workbench, "stage_result", book.application_id) is None
-        self.may_sign = not book.read_only and permission_refusal(book.workbench, "sign_off", book.application_id) is None
+            book.workbench, "stage_result", book.audit_id) is None
+        self.may_sign = not book.read_only and permission_refusal(book.workbench, "sign_off", book.audit_id) is None
         signer = SIGNERS[book.stage.signed_by]
         self.record_button = widgets.Button(description="记录本阶段结果 / record result", button_style="primary",
                                             layout=widgets.Layout(width="260px"))
@@ -55,8 +55,8 @@ class StageSummary(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        wb, application, stage = self.book.workbench, self.book.application_id, self.book.stage
-        record = wb.stage_result(application, stage.id)
+        wb, audit, stage = self.book.workbench, self.book.audit_id, self.book.stage
+        record = wb.stage_result(audit, stage.id)
         signed = record is not None and record.signed
         self.record_button.disabled = signed or not self.may_record
         self.sign_button.disabled = signed or record is None or not self.may_sign
@@ -67,7 +67,7 @@ class StageSummary(widgets.VBox):
             self.state.value = (f'<div style="{ERROR_STYLE}">须重新记录 / record again: '
                                 f"{html.escape(record.redo_reason)}</div>")
         elif signed:
-            state = wb.signature_state(application, stage.id)
+            state = wb.signature_state(audit, stage.id)
             when = f"{record.signed_at:%Y-%m-%d %H:%M}"
             self.state.value = message_html(f"已由 {record.signed_by} 于 {when} 签署，签名校验通过",
                                             f"signed off by {record.signed_by} at {when}; signature verified") \
@@ -96,7 +96,7 @@ class StageSummary(widgets.VBox):
             if outcome.gaps:
                 self.status.value = gaps_html(outcome.gaps)
                 return
-            self.book.workbench.sign_off(self.book.application_id, self.book.stage.id)
+            self.book.workbench.sign_off(self.book.audit_id, self.book.stage.id)
         except WorkbenchError as exc:
             self.status.value = error_html(exc)
             return
@@ -105,7 +105,7 @@ class StageSummary(widgets.VBox):
 
     def reopen(self) -> None:
         try:
-            marked = self.book.workbench.reopen_stage(self.book.application_id, self.book.stage.id,
+            marked = self.book.workbench.reopen_stage(self.book.audit_id, self.book.stage.id,
                                                       self.reopen_reason.value)
         except WorkbenchError as exc:
             self.status.value = error_html(exc)

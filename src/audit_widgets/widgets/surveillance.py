@@ -15,14 +15,14 @@ def _value(number, digits: str = ".1f") -> str:
 
 
 class SurveillancePanel(BoundWidget):
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.comparison = widgets.HTML()
         self.children = [widgets.HTML("<h3>与上次审核对比 / compared with the previous audit</h3>"), self.comparison]
         self.refresh()
 
     def refresh(self) -> None:
-        result = compute_surveillance(self.workbench, self.applicant_id, self.application_id).result
+        result = compute_surveillance(self.workbench, self.applicant_id, self.audit_id).result
         previous = result.get("previous")
         if previous is None:
             self.comparison.value = message_html("没有可对比的上次审核结果（上次审核尚无审查报告）",
@@ -30,7 +30,7 @@ class SurveillancePanel(BoundWidget):
             return
         audit = result["previous_audit"]
         names = self.scheme.dimension_names
-        head = (f"<p>上次审核 previous: 审核 {audit['id']}（{audit['stage']}）得分 {previous['score']:.1f}，"
+        head = (f"<p>上次审核 previous: 审核 {audit['id']}（{audit['audit_type']}）得分 {previous['score']:.1f}，"
                 f"{previous['level']['label']}；本次 this audit: {result['current']['score']:.1f}，"
                 f"{result['current']['level']['label']}（{result['change']:+.1f}）</p>")
         comparison = result["comparison"]

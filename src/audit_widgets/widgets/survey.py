@@ -21,9 +21,9 @@ class SurveyPanel(BoundWidget):
     writes = "imports"
     takes_evaluation = True
 
-    def __init__(self, workbench, applicant_id: str, application_id: int | None = None, read_only: bool = False,
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
-        super().__init__(workbench, applicant_id, application_id, read_only)
+        super().__init__(workbench, applicant_id, audit_id, read_only)
         self.summary = evaluation.survey if evaluation else survey_summary(workbench, applicant_id)
         self.layouts = load_layouts()
         choices = [("自动识别 auto-detect", AUTO)] + [(layout.name, key) for key, layout in self.layouts.items()]

@@ -1,4 +1,4 @@
-"""Applications, the result that ends each procedure stage, and the team leader's sign-off."""
+"""Audits, the result that ends each procedure stage, and the team leader's sign-off."""
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import Application, StageRecord
-from ..errors import ConflictError
+from ..domain import Audit, StageRecord
+from ..errors import ConflictError, NotFoundError
 from ..rules.completeness import Gap, gaps_text
 from ..rules.cycle import check_new_audit
 from ..scheme import ProcedureStage
@@ -29,23 +29,23 @@ def _certificate_or_none(row: models.Certificate | None):
     return certificate_record(row) if row is not None else None
 
 
-def application_record(row: models.Application) -> Application:
-    return Application(row.id, row.applicant_id, row.stage, row.submitted_on, row.scheme_version, row.reason or "",
-                       row.requested_scope)
+def audit_record(row: models.Audit) -> Audit:
+    return Audit(id=row.id, applicant_id=row.applicant_id, audit_type=row.audit_type, submitted_on=row.submitted_on,
+                 scheme_version=row.scheme_version, reason=row.reason or "", requested_scope=row.requested_scope)
   # kept in a recorded result: the stage's answers when it was recorded
 
 
-class ApplicationStore(StoreBase):
-    # --- applications ---------------------------------------------------------------------
-    def open_application(self, applicant_id: str, stage: str = "initial", submitted_on: date | None = None,
-                         reason: str = "") -> int:
-        """Open an audit of a type (an audit_stages id). The cycle's rules refuse an audit that
+class AuditStore(StoreBase):
+    # --- audits ---------------------------------------------------------------------------
+    def open_audit(self, applicant_id: str, audit_type: str = "initial", submitted_on: date | None = None,
+                   reason: str = "") -> int:
+        """Open an audit of a type (an audit_types id). The cycle's rules refuse an audit that
         cannot follow now: a second one before the current one is decided, an initial audit
         while a certificate is in force, a surveillance without one, a recertification before
         its window, a special audit without its reason."""
-        self.scheme.stage(stage)
+        self.scheme.audit_type(audit_type)
         with self._writing_session("applicant", applicant=applicant_id) as session:
-            return self._open_audit(session, applicant_id, stage, submitted_on or date.today(), reason)
+            return self._open_audit(session, applicant_id, audit_type, submitted_on or date.today(), reason)
 
     def request_scope_extension(self, applicant_id: str, *, domains: list[str], goods: str, services: str,
                                 on: date, reason: str) -> int:
@@ -63,142 +63,161 @@ class ApplicationStore(StoreBase):
                 raise ConflictError("申请的范围与现有范围相同", "The scope asked for is the scope already held")
             audit_id = self._open_audit(session, applicant_id, "special", on,
                                         f"范围扩大 scope extension: {reason}".strip())
-            row = self._row(session, models.Application, audit_id)
+            row = self._row(session, models.Audit, audit_id)
             row.requested_scope = {"domains": list(dict.fromkeys([*applicant.domains, *domains])), "goods": goods,
                                    "services": services}
-            self._trail(session, "request_scope", "application", audit_id, row.requested_scope, applicant=applicant_id)
+            self._trail(session, "request_scope", "audit", audit_id, row.requested_scope, applicant=applicant_id)
             return audit_id
 
-    def audit_domains(self, application_id: int) -> tuple[str, ...]:
+    def audit_domains(self, audit_id: int) -> tuple[str, ...]:
         """The domains an audit covers: its applicant's, and those its scope extension asks for."""
-        application = self.application(application_id)
-        return application.audited_domains(self.get_applicant(application.applicant_id).domains)
+        audit = self.audit(audit_id)
+        return audit.audited_domains(self.get_applicant(audit.applicant_id).domains)
 
-    def _open_audit(self, session: Session, applicant_id: str, stage: str, submitted_on: date, reason: str) -> int:
+    def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date, reason: str) -> int:
         self._row(session, models.Applicant, applicant_id)
-        current = self._latest_application(session, applicant_id)
+        current = self._latest_audit(session, applicant_id)
         # The current audit is open until its decision, or until a refusal at review ends it.
         undecided = current is not None and session.scalar(select(models.Decision.id).where(
-            models.Decision.application_id == current.id)) is None and session.scalar(
-            select(models.ApplicationReview.id).where(models.ApplicationReview.application_id == current.id,
+            models.Decision.audit_id == current.id)) is None and session.scalar(
+            select(models.ApplicationReview.id).where(models.ApplicationReview.audit_id == current.id,
                                                       models.ApplicationReview.accepted.is_(False))) is None
         certificate = _certificate_or_none(self._current_certificate(session, applicant_id))
-        check_new_audit(self.scheme, stage, certificate=certificate,
-                        current_undecided=current.stage if undecided else None, today=submitted_on, reason=reason)
-        application = models.Application(
-            applicant_id=applicant_id, stage=stage, submitted_on=submitted_on, reason=reason,
+        check_new_audit(self.scheme, audit_type, certificate=certificate,
+                        current_undecided=current.audit_type if undecided else None, today=submitted_on, reason=reason)
+        audit = models.Audit(
+            applicant_id=applicant_id, audit_type=audit_type, submitted_on=submitted_on, reason=reason,
             scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
         )
-        session.add(application)
+        session.add(audit)
         session.flush()
-        self._trail(session, "open", "application", application.id,
-                    {"applicant_id": applicant_id, "stage": stage, "reason": reason}, applicant=applicant_id)
-        return application.id
+        self._trail(session, "open", "audit", audit.id,
+                    {"applicant_id": applicant_id, "audit_type": audit_type, "reason": reason}, applicant=applicant_id)
+        return audit.id
 
-    def current_application(self, applicant_id: str, audit_stage: str | None = None) -> int | None:
+    def current_audit(self, applicant_id: str, audit_type: str | None = None) -> int | None:
         """The applicant's newest audit (of a type, when given): the one its workbooks open."""
         with self._reading_session() as session:
             self._row(session, models.Applicant, applicant_id)
-            row = self._latest_application(session, applicant_id, audit_stage)
+            row = self._latest_audit(session, applicant_id, audit_type)
             return row.id if row else None
 
-    def application(self, application_id: int) -> Application:
-        with self._reading_session() as session:
-            return application_record(self._row(session, models.Application, application_id))
+    def resolve_audit(self, applicant_id: str, audit: int | str | None = None, *, open_if_none: bool = False) -> int | None:
+        """The one way from an applicant (and an optional audit) to the audit meant: `audit`
+        checked to be one of the applicant's, else its current audit, else (with
+        `open_if_none`) a new initial audit, else None. Notebooks, widgets, the stage runner
+        and the evaluation all resolve through here."""
+        if audit is None:
+            current = self.current_audit(applicant_id)
+            return current if current is not None or not open_if_none else self.open_audit(applicant_id)
+        known = {a.id: a for a in self.audits(applicant_id)}
+        try:
+            audit_id = int(audit)
+        except (TypeError, ValueError):
+            audit_id = None
+        if audit_id not in known:
+            listed = "、".join(f"{a.id}（{a.audit_type}）" for a in known.values()) or "无 none"
+            raise NotFoundError(f"审核编号「{audit}」不是 {applicant_id} 的审核；其审核有：{listed}",
+                                f"Audit '{audit}' is not one of {applicant_id}'s audits; they are: {listed}")
+        return audit_id
 
-    def audits(self, applicant_id: str) -> list[Application]:
+    def audit(self, audit_id: int) -> Audit:
+        with self._reading_session() as session:
+            return audit_record(self._row(session, models.Audit, audit_id))
+
+    def audits(self, applicant_id: str) -> list[Audit]:
         """Every audit of the applicant, oldest first: its certification history."""
         with self._reading_session() as session:
             self._row(session, models.Applicant, applicant_id)
-            return [application_record(row) for row in session.scalars(select(models.Application).where(
-                models.Application.applicant_id == applicant_id).order_by(models.Application.id))]
+            return [audit_record(row) for row in session.scalars(select(models.Audit).where(
+                models.Audit.applicant_id == applicant_id).order_by(models.Audit.id))]
 
-    def previous_audit(self, application_id: int) -> Application | None:
+    def previous_audit(self, audit_id: int) -> Audit | None:
         """The applicant's audit before this one (what a surveillance is compared with)."""
         with self._reading_session() as session:
-            row = self._row(session, models.Application, application_id)
-            before = session.scalar(select(models.Application).where(
-                models.Application.applicant_id == row.applicant_id, models.Application.id < row.id)
-                .order_by(models.Application.id.desc()).limit(1))
-            return application_record(before) if before is not None else None
+            row = self._row(session, models.Audit, audit_id)
+            before = session.scalar(select(models.Audit).where(
+                models.Audit.applicant_id == row.applicant_id, models.Audit.id < row.id)
+                .order_by(models.Audit.id.desc()).limit(1))
+            return audit_record(before) if before is not None else None
 
     # --- stage results and sign-off -------------------------------------------------------
-    def record_stage_result(self, application_id: int, stage_id: str, result: dict) -> None:
+    def record_stage_result(self, audit_id: int, stage_id: str, result: dict) -> None:
         """Record (or replace) the result that ends a stage; refused after sign-off."""
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session("stage_result", application=application_id) as session:
-            missing = self._missing(session, application_id, stage)
+        with self._writing_session("stage_result", audit=audit_id) as session:
+            missing = self._missing(session, audit_id, stage)
             if missing:
                 raise ConflictError(
                     "前置阶段尚未完成：" + "、".join(s.name for s in missing),
                     "Prerequisite stages are not done: " + ", ".join(s.id for s in missing),
                 )
-            self._refuse_if_stage_signed(session, application_id, stage_id)
+            self._refuse_if_stage_signed(session, audit_id, stage_id)
             if stage.modes:  # so that sign-off can tell whether the answers changed since
-                result = {**result, ANSWERS_DIGEST: self._answers_digest(session, application_id, stage_id)}
-            row = self._stage_row(session, application_id, stage_id)
+                result = {**result, ANSWERS_DIGEST: self._answers_digest(session, audit_id, stage_id)}
+            row = self._stage_row(session, audit_id, stage_id)
             if row is None:
-                session.add(models.StageResult(application_id=application_id, stage=stage_id, result=result))
+                session.add(models.StageResult(audit_id=audit_id, stage=stage_id, result=result))
             else:
                 row.result, row.redo_reason = result, None
-            self._trail(session, "record", "stage_result", f"{application_id}:{stage_id}", result,
-                        application=application_id)
+            self._trail(session, "record", "stage_result", f"{audit_id}:{stage_id}", result,
+                        audit=audit_id)
 
-    def stage_result(self, application_id: int, stage_id: str) -> StageRecord | None:
+    def stage_result(self, audit_id: int, stage_id: str) -> StageRecord | None:
         with self._reading_session() as session:
-            row = self._stage_row(session, application_id, stage_id)
+            row = self._stage_row(session, audit_id, stage_id)
             if row is None:
                 return None
             return StageRecord(stage_id, row.result, row.signed_by, row.signed_at, row.redo_reason)
 
-    def stage_results(self, application_id: int) -> dict[str, StageRecord]:
-        """Every recorded stage of an application, by stage id."""
+    def stage_results(self, audit_id: int) -> dict[str, StageRecord]:
+        """Every recorded stage of an audit, by stage id."""
         with self._reading_session() as session:
             rows = session.scalars(select(models.StageResult).where(
-                models.StageResult.application_id == application_id)).all()
+                models.StageResult.audit_id == audit_id)).all()
             return {r.stage: StageRecord(r.stage, r.result, r.signed_by, r.signed_at, r.redo_reason) for r in rows}
 
-    def _missing(self, session: Session, application_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
+    def _missing(self, session: Session, audit_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
         """The required stages without a result; a stage the audit's type does not go through
         (a surveillance has no application stage) is not required."""
-        audit_type = self._row(session, models.Application, application_id).stage
+        audit_type = self._row(session, models.Audit, audit_id).audit_type
         required = [self.scheme.procedure_by_id[r] for r in stage.requires]
         return [r for r in required
-                if r.applies_to(audit_type) and self._stage_row(session, application_id, r.id) is None]
+                if r.applies_to(audit_type) and self._stage_row(session, audit_id, r.id) is None]
 
-    def missing_prerequisites(self, application_id: int, stage_id: str) -> list[ProcedureStage]:
+    def missing_prerequisites(self, audit_id: int, stage_id: str) -> list[ProcedureStage]:
         with self._reading_session() as session:
-            return self._missing(session, application_id, self.scheme.procedure_by_id[stage_id])
+            return self._missing(session, audit_id, self.scheme.procedure_by_id[stage_id])
 
-    def is_signed(self, application_id: int, stage_id: str) -> bool:
-        record = self.stage_result(application_id, stage_id)
+    def is_signed(self, audit_id: int, stage_id: str) -> bool:
+        record = self.stage_result(audit_id, stage_id)
         return record is not None and record.signed
 
-    def stale_stages(self, application_id: int) -> list[str]:
+    def stale_stages(self, audit_id: int) -> list[str]:
         """The recorded stages whose answers changed after their result was recorded: their
         figures (and the report built on them) are out of date until recorded again."""
         with self._reading_session() as session:
             rows = session.scalars(select(models.StageResult).where(
-                models.StageResult.application_id == application_id)).all()
+                models.StageResult.audit_id == audit_id)).all()
             return [row.stage for row in rows if self._answers_changed(session, row)]
 
     def _answers_changed(self, session: Session, row: models.StageResult) -> bool:
         stage = self.scheme.procedure_by_id.get(row.stage)
         return bool(stage and stage.modes) and row.result.get(ANSWERS_DIGEST) != self._answers_digest(
-            session, row.application_id, row.stage)
+            session, row.audit_id, row.stage)
 
-    def _answers_digest(self, session: Session, application_id: int, stage_id: str) -> str:
+    def _answers_digest(self, session: Session, audit_id: int, stage_id: str) -> str:
         return hashlib.sha256(signing.canonical(
-            self._stage_payload(session, application_id, stage_id, with_result=False))).hexdigest()
+            self._stage_payload(session, audit_id, stage_id, with_result=False))).hexdigest()
 
-    def _stage_payload(self, session: Session, application_id: int, stage_id: str,
+    def _stage_payload(self, session: Session, audit_id: int, stage_id: str,
                        with_result: bool = True) -> dict:
         """What a signature covers: the stage's result and every answer of its modes."""
         stage = self.scheme.procedure_by_id[stage_id]
         items = {i.id for i in self.scheme.checklist if self.scheme.method_mode[i.method] in stage.modes}
         answers = session.scalars(select(models.ChecklistAnswer).where(
-            models.ChecklistAnswer.application_id == application_id)).all()
-        row = self._stage_row(session, application_id, stage_id)
+            models.ChecklistAnswer.audit_id == audit_id)).all()
+        row = self._stage_row(session, audit_id, stage_id)
         return {
             "stage": stage_id,
             "result": (row.result if row else None) if with_result else None,
@@ -211,23 +230,23 @@ class ApplicationStore(StoreBase):
         revision 0012 (those with a key id), who signed and when, the hashes of the evidence
         files on its items and of the imported files it locks. A change to any of them, or an
         import the lock was dodged for, no longer verifies."""
-        payload = self._stage_payload(session, row.application_id, row.stage)
+        payload = self._stage_payload(session, row.audit_id, row.stage)
         if row.key_id is None:
             return payload
         evidence = session.execute(
             select(models.ChecklistAnswer.item_id, models.EvidenceFile.sha256)
             .join(models.EvidenceFile, models.EvidenceFile.answer_id == models.ChecklistAnswer.id)
-            .where(models.ChecklistAnswer.application_id == row.application_id)).all()
+            .where(models.ChecklistAnswer.audit_id == row.audit_id)).all()
         imports = {kind: [import_id, session.scalar(select(models.ImportRecord.sha256).where(
             models.ImportRecord.id == import_id))] for kind, import_id in (row.signed_imports or {}).items()}
         return {**payload, "signed_by": row.signed_by, "signed_at": instant(row.signed_at), "key_id": row.key_id,
                 "evidence": sorted([item, sha] for item, sha in evidence if item in payload["answers"]),
                 "imports": imports}
 
-    def _imports_in_force(self, session: Session, application_id: int, stage: ProcedureStage) -> dict[str, int]:
+    def _imports_in_force(self, session: Session, audit_id: int, stage: ProcedureStage) -> dict[str, int]:
         """The applicant's newest import of each kind the stage locks: what its figures came from.
         A later audit's import leaves it in the store, so the signature still verifies then."""
-        applicant = self._row(session, models.Application, application_id).applicant_id
+        applicant = self._row(session, models.Audit, audit_id).applicant_id
         newest = {kind: self._current_import_id(session, applicant, kind) for kind in IMPORT_KINDS if kind in stage.locks}
         return {kind: import_id for kind, import_id in newest.items() if import_id is not None}
 
@@ -257,10 +276,10 @@ class ApplicationStore(StoreBase):
             return "key_different"
         return "valid" if signing.verify(self._signed_payload(session, row), row.signature) else "tampered"
 
-    def _refuse_if_signed_in_trail(self, session: Session, application_id: int, stage_id: str) -> None:
+    def _refuse_if_signed_in_trail(self, session: Session, audit_id: int, stage_id: str) -> None:
         """A stage the trail says is signed, whose signature columns are empty, was unsigned
         behind the workbench's back: signing it again would launder the change."""
-        key = f"{application_id}:{stage_id}"
+        key = f"{audit_id}:{stage_id}"
         if self._signatures_in_trail(session, stage_key=key).get(key, (None, None))[1] is not None:
             raise ConflictError("审计轨迹记载本阶段已签署，但签名栏被清除：记录可能被篡改，不能再次签署；"
                                 "请运行 audit-workbench verify",
@@ -268,10 +287,10 @@ class ApplicationStore(StoreBase):
                                 "record may have been tampered with and cannot be signed again; "
                                 "run audit-workbench verify")
 
-    def _refuse_unless_signer(self, session: Session, application_id: int, stage: ProcedureStage) -> None:
+    def _refuse_unless_signer(self, session: Session, audit_id: int, stage: ProcedureStage) -> None:
         """The team leader signs the audit's stages; a deciding committee member signs the decision."""
         if stage.signed_by == "decision_maker":
-            decision = session.scalar(select(models.Decision).where(models.Decision.application_id == application_id))
+            decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             members = list(decision.members) if decision else []
             if self.actor not in members:
                 raise ConflictError(
@@ -280,24 +299,24 @@ class ApplicationStore(StoreBase):
                     f"may sign it; you are {self.actor}")
             return
         leader = session.scalar(select(models.TeamMember.auditor_id).where(
-            models.TeamMember.application_id == application_id, models.TeamMember.role == "leader"))
+            models.TeamMember.audit_id == audit_id, models.TeamMember.role == "leader"))
         if leader != self.actor:
             raise ConflictError(
                 f"只有审查组长（{leader or '未指定'}）可以签署，当前用户为 {self.actor}",
                 f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
             )
 
-    def sign_off(self, application_id: int, stage_id: str) -> str:
+    def sign_off(self, audit_id: int, stage_id: str) -> str:
         """Sign a stage off; its answers and locked records become read-only. Refused while the
         recorded result lists anything missing, or while the stage must be recorded again."""
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session("sign_off", application=application_id) as session:
-            self._refuse_unless_signer(session, application_id, stage)
-            row = self._stage_row(session, application_id, stage_id)
+        with self._writing_session("sign_off", audit=audit_id) as session:
+            self._refuse_unless_signer(session, audit_id, stage)
+            row = self._stage_row(session, audit_id, stage_id)
             if row is None:
                 raise ConflictError("该阶段尚无结果，不能签署", f"Stage '{stage_id}' has no result to sign off")
-            self._refuse_if_stage_signed(session, application_id, stage_id)
-            self._refuse_if_signed_in_trail(session, application_id, stage_id)
+            self._refuse_if_stage_signed(session, audit_id, stage_id)
+            self._refuse_if_signed_in_trail(session, audit_id, stage_id)
             if row.redo_reason:
                 raise ConflictError(f"请先重新记录本阶段结果：{row.redo_reason}",
                                     f"Record this stage's result again first: {row.redo_reason}")
@@ -310,50 +329,50 @@ class ApplicationStore(StoreBase):
                 raise ConflictError(f"尚有 {len(gaps)} 项未完成，不能签署：\n{zh}",
                                     f"{len(gaps)} things are still missing; sign-off refused:\n{en}")
             row.signed_by, row.signed_at, row.key_id = self.actor, datetime.now().astimezone(), signing.key_id()
-            row.signed_imports = self._imports_in_force(session, application_id, stage)
+            row.signed_imports = self._imports_in_force(session, audit_id, stage)
             session.flush()
             session.refresh(row)  # sign the time as the database gives it back, so that it verifies
             row.signature = signing.sign(self._signed_payload(session, row))
-            self._trail(session, "sign_off", "stage_result", f"{application_id}:{stage_id}", {"signature": row.signature},
-                        application=application_id)
+            self._trail(session, "sign_off", "stage_result", f"{audit_id}:{stage_id}", {"signature": row.signature},
+                        audit=audit_id)
             return row.signature
 
-    def reopen_stage(self, application_id: int, stage_id: str, reason: str) -> list[str]:
+    def reopen_stage(self, audit_id: int, stage_id: str, reason: str) -> list[str]:
         """Reopen a signed-off stage, with a written reason. The trail keeps the old signature;
         the later stages that depend on it are marked to be recorded again. Returns their ids."""
         if not reason.strip():
             raise ConflictError("重开已签署的阶段须写明原因", "Reopening a signed-off stage needs a written reason")
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session("sign_off", application=application_id) as session:
-            self._refuse_unless_signer(session, application_id, stage)
-            row = self._stage_row(session, application_id, stage_id)
+        with self._writing_session("sign_off", audit=audit_id) as session:
+            self._refuse_unless_signer(session, audit_id, stage)
+            row = self._stage_row(session, audit_id, stage_id)
             if row is None or row.signed_at is None:
                 raise ConflictError("该阶段尚未签署，无需重开", f"Stage '{stage_id}' is not signed off")
             old = {"signed_by": row.signed_by, "signed_at": row.signed_at.isoformat(), "signature": row.signature}
             row.signed_by = row.signed_at = row.signature = row.key_id = row.signed_imports = None
             marked = []
             for later in self.scheme.stages_after(stage_id):
-                later_row = self._stage_row(session, application_id, later.id)
+                later_row = self._stage_row(session, audit_id, later.id)
                 if later_row is not None:
                     later_row.redo_reason = f"「{stage.name}」已重开 reopened: {reason}"
                     marked.append(later.id)
-            self._trail(session, "reopen", "stage_result", f"{application_id}:{stage_id}",
+            self._trail(session, "reopen", "stage_result", f"{audit_id}:{stage_id}",
                         {"previous_signature": old, "reason": reason, "redo": marked},
-                        application=application_id)
+                        audit=audit_id)
             return marked
 
-    def stage_signature(self, application_id: int, stage_id: str) -> str | None:
+    def stage_signature(self, audit_id: int, stage_id: str) -> str | None:
         """The HMAC of a signed-off stage (None when not signed), for the documents that cite it."""
         with self._reading_session() as session:
-            row = self._stage_row(session, application_id, stage_id)
+            row = self._stage_row(session, audit_id, stage_id)
             return row.signature if row is not None else None
 
-    def signature_state(self, application_id: int, stage_id: str) -> str | None:
+    def signature_state(self, audit_id: int, stage_id: str) -> str | None:
         """None when not signed; "valid"; "tampered"; or "key_different" (see _signature_state)."""
         with self._reading_session() as session:
-            row = self._stage_row(session, application_id, stage_id)
+            row = self._stage_row(session, audit_id, stage_id)
             return self._signature_state(session, row) if row is not None else None
 
-    def verify_sign_off(self, application_id: int, stage_id: str) -> bool:
+    def verify_sign_off(self, audit_id: int, stage_id: str) -> bool:
         """False when the signed-off answers were changed after the signature."""
-        return self.signature_state(application_id, stage_id) == "valid"
+        return self.signature_state(audit_id, stage_id) == "valid"
