@@ -7,6 +7,7 @@ import sys
 import click
 
 from .cli import State, cli, emit, json_option, pass_state
+from .contract import Action
 from .errors import InputFileError
 
 
@@ -53,7 +54,7 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     ids = list(applicant_ids) or [a.id for a in workbench.list_applicants()]
     for applicant_id in ids:  # plain messages for an unknown id or person, before anything runs
         workbench.get_applicant(applicant_id)
-        workbench.require("stage_result", workbench.current_audit(applicant_id))
+        workbench.require(Action.STAGE_RESULT, workbench.current_audit(applicant_id))
     for stage_id in stage_ids:
         if stage_id not in state.scheme.procedure_by_id:
             known = ", ".join(state.scheme.procedure_by_id)

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from . import __version__
+from .contract import Action
 from .errors import TamperedError, WorkbenchError
 from .files import write_atomically
 from .identity import USER_ENV, find_identity
@@ -216,7 +217,7 @@ def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str 
     workbench = Workbench(database_url, scheme, find_identity(auditor))
     # an unknown person, or one who may not handle complaints, may look but not write
     panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch"
-                                 or permission_refusal(workbench, "complaints", None) is not None)
+                                 or permission_refusal(workbench, Action.COMPLAINTS, None) is not None)
     if mode == "batch":
         from .widgets.static import offline, static_html
         with offline():

@@ -19,6 +19,7 @@ import yaml
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, ValidationError
 
+from .contract import DERIVED_ROLES, REASON_STATUS, REQUIRED_IDS
 from .errors import Problem, SchemeError
 from .paths import scheme_dir
 
@@ -273,11 +274,6 @@ class DomainLicence(Record):
 class ContractObligation(Record):
     id: str
     text: str
-
-
-# The roles the workbench derives from its records rather than from the people file's roles
-# column: the scheme must name them, and may not let the file assign them.
-DERIVED_ROLES = ("committee_member", "team_leader", "team_member")
 
 
 class Role(Record):
@@ -791,6 +787,28 @@ def _contiguous_bands(rows, low: str, high: str, section: str, source: dict[str,
     return problems
 
 
+def contract_problems(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
+    """Every id the code names (contract.py) is in its section: a scheme that renamed or
+    dropped one would otherwise break the workbench at run time."""
+    problems = []
+    for section, field, required in REQUIRED_IDS:
+        present = {getattr(row, field) for row in getattr(scheme, section)}
+        for missing in (i for i in required if i not in present):
+            problems.append(Problem(
+                zh=f"{section} 中缺少程序所依赖的编号「{missing}」",
+                en=f"{section} must include the {field} '{missing}', which the workbench relies on",
+                file=source.get(section), entry=str(missing), column=f"{section}.{field}"))
+    reasons = {(r.status, r.id) for r in scheme.status_reasons}
+    for reason, status in REASON_STATUS.items():
+        if (status, reason) not in reasons:
+            problems.append(Problem(
+                zh=f"status_reasons 中缺少程序所依赖的「{status}」状态原因「{reason}」",
+                en=f"status_reasons must include the reason '{reason}' for status '{status}', which the "
+                   f"workbench applies by rule", file=source.get("status_reasons"), entry=str(reason),
+                column="status_reasons.id"))
+    return problems
+
+
 def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     """Cross-references and table shapes."""
     problems: list[Problem] = []
@@ -868,12 +886,8 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
                 zh=f"记录「{record}」被多个阶段锁定：{', '.join(locking)}",
                 en=f"record '{record}' is locked by more than one stage: {', '.join(locking)}",
                 file=source.get("procedure_stages"), entry=locking[1], column="procedure_stages.locks"))
+    problems += contract_problems(scheme, source)
     role_ids = {r.id for r in scheme.roles}
-    for role in DERIVED_ROLES:
-        if role not in role_ids:
-            problems.append(Problem(zh=f"roles 中缺少由记录得出的角色「{role}」",
-                                    en=f"roles must include the derived role '{role}'", file=source.get("roles"),
-                                    column="roles.id"))
     for role in scheme.roles:
         if role.assigned and role.id in DERIVED_ROLES:
             problems.append(Problem(zh=f"角色「{role.id}」由记录得出，不能在人员表中指定",

@@ -24,30 +24,24 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
+from ..contract import ENTITIES_BY_ITEM, ENTITIES_BY_STAGE, ENTITY_RECORDS
 from ..files import sha256_of
 from ..scheme import ProcedureStage, Scheme
 from ..store.repository import Workbench
 from ..store.runs import BATCH_OWN_WRITES
 
-# Trail entity → the record kind that procedure_stages.locks names.
-LOCKED_RECORDS = {
-    "applicant": "applicant", "document": "documents", "programme": "programme", "team": "team",
-    "contract": "contract", "case_sample": "case_sample", "case": "case_sample", "surveys": "surveys",
-    "work_orders": "work_orders", "finding": "findings", "score_adjustment": "adjustments",
-    "decision": "decision", "certificate": "certificate",
-}
 EVERY_STAGE = None  # the owner of an entry whose record no stage owns
 
 
 def owning_stage(scheme: Scheme, entity: str, entity_id: str) -> str | None:
     """The stage whose record a trail entry changed (None: not known, so every stage)."""
-    if entity in ("checklist_answer", "evidence"):
+    if entity in ENTITIES_BY_ITEM:
         item_id = entity_id.partition(":")[2]
         stage = scheme.stage_recording_item(item_id) if item_id in scheme.items_by_id else None
-    elif entity == "stage_result":  # a sign-off or a reopening
+    elif entity in ENTITIES_BY_STAGE:  # a sign-off or a reopening
         stage = scheme.procedure_by_id.get(entity_id.partition(":")[2])
     else:
-        record = LOCKED_RECORDS.get(entity)
+        record = ENTITY_RECORDS.get(entity)  # an entry written under an older name: no record
         stage = scheme.stage_locking(record) if record else None
     return stage.id if stage else EVERY_STAGE
 

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..batch.inputs import batch_stale
+from ..contract import Grade
 from ..result_html import (
     findings_html,
     gates_section_html,
@@ -186,7 +187,7 @@ def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
             pending.append({
                 "applicant": applicant_link(applicant_id),
                 "advice": ("建议批准 " if advice.get("certifiable") else "建议不予认证 ") + html.escape(level.get("label", "")),
-                "major": sum(1 for f in view.findings(audit) if f.grade == "major" and f.verified_on is None),
+                "major": sum(1 for f in view.findings(audit) if f.grade == Grade.MAJOR and f.verified_on is None),
                 "excluded": "、".join(conflicted_members(makers, team)) or "—",
             })
     head = "<h3>待决定 / pending decisions</h3>"

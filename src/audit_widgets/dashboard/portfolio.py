@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..batch.inputs import batch_stale
+from ..contract import Grade, StageId, TeamRole
 from ..domain import Applicant, StageRecord
 from ..files import write_atomically
 from ..rules.lifecycle import surveillance_due_dates
@@ -20,8 +21,8 @@ from ..scheme import Scheme
 from ..store.repository import Workbench
 
 # The recorded results that carry a score, the most complete first.
-SCORED_STAGES = ("report", "system_audit", "characteristic")
-OPEN_GRADES = ("major", "minor", "observation")
+SCORED_STAGES = (StageId.REPORT, StageId.SYSTEM_AUDIT, StageId.CHARACTERISTIC)
+OPEN_GRADES = (Grade.MAJOR, Grade.MINOR, Grade.OBSERVATION)
 COMMITTEE = "认证委员会 committee"
 
 
@@ -88,7 +89,7 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
     refused = decision is not None and not decision.certified
     stage = None if refused else next_stage(scheme, records)
     team = view.team(audit) if audit else []
-    leader = next((m.auditor for m in team if m.role == "leader"), None)
+    leader = next((m.auditor for m in team if m.role == TeamRole.LEADER), None)
     if stage is None:
         holder = "—"
     elif stage.signed_by == "decision_maker":

@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..contract import Status
 from ..domain import Applicant, Certificate, Decision, StatusChange
 from ..files import write_atomically
 from ..paths import outputs_dir
@@ -21,7 +22,6 @@ from .page import document, facts_table, heading
 from .pdf import html_to_pdf
 
 CODE_PURPOSE = "certificate"  # keeps certificate codes apart from any other short code of the key
-VALID_STATUS = "valid"        # the status a certificate is issued with (store.certification)
 CERTIFICATE_FILE = "certificate"
 QR_SCALE = 3
 QR_BORDER = 2
@@ -71,7 +71,7 @@ class CertificateCheck:
     @property
     def valid(self) -> bool:
         """Genuine and in force (not suspended, withdrawn, cancelled or expired)."""
-        return self.genuine and self.status == VALID_STATUS
+        return self.genuine and self.status == Status.VALID
 
     def message(self) -> tuple[str, str]:
         if self.outcome == "unknown":
@@ -133,7 +133,7 @@ def certificate_html(scheme: Scheme, certificate: Certificate, holder: Applicant
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
     code = verification_code(certificate, holder.uscc)
     meta = scheme.meta
-    warning = ("" if certificate.status == VALID_STATUS else
+    warning = ("" if certificate.status == Status.VALID else
                f"<p class='status-warning'>当前状态：{e(statuses.get(certificate.status, certificate.status))} "
                f"/ current status: {e(certificate.status)}</p>")
     facts = facts_table([

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..contract import StageId
 from ..domain import Applicant, Audit, StageRecord
 from ..files import write_atomically
 from ..paths import outputs_dir
@@ -34,7 +35,7 @@ from ..widgets.base import table_html
 from .page import document, facts_table, heading
 from .pdf import html_to_pdf
 
-REPORT_STAGE = "report"
+REPORT_STAGE = StageId.REPORT
 FINGERPRINT_CHARS = 16  # of the sign-off's HMAC: enough to match it against the store by eye
 REPORT_FILE = "audit_report"
 

@@ -8,12 +8,11 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Outcome, Status
 from ..domain import Certificate
 from ..errors import RuleError
 from ..scheme import DecisionOutcome, Scheme
 from .lifecycle import expiry_date, recertification_window
-
-IN_FORCE = ("valid", "suspended")  # a certificate that audits of its cycle still follow
 
 
 def certificate_in_force(certificate: Certificate | None) -> bool:
@@ -78,8 +77,7 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         return effect
     if certificate is None:
         raise RuleError("没有证书，不能作出此决定", "There is no certificate for this decision to act on")
-    required = {"keep": "valid", "reissue": "valid", "extend": "valid", "suspend": "valid", "reinstate": "suspended",
-                "withdraw": None}[outcome.certificate]
+    required = EFFECT_NEEDS[outcome.certificate]
     status_names = {s.id: s.name for s in scheme.certificate_statuses}
     if required and certificate.status != required or certificate.status not in IN_FORCE:
         raise RuleError(f"证书 {certificate.number} 当前状态为「{status_names.get(certificate.status)}」，不能「{outcome.name}」",
@@ -91,7 +89,7 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         raise RuleError(f"「{outcome.name}」与等级不符：证书为 {rank} 级，决定为 {level_rank} 级",
                         f"'{outcome_id}' does not fit the levels: certificate {rank}, decision {level_rank}")
     if outcome.certificate in ("suspend", "withdraw"):
-        status = "suspended" if outcome.certificate == "suspend" else "withdrawn"
+        status = EFFECT_STATUS[outcome.certificate]
         reasons = [r.id for r in scheme.status_reasons if r.status == status]
         if status_reason not in reasons:
             raise RuleError(f"「{outcome.name}」须选择原因：{'、'.join(reasons)}",
@@ -130,21 +128,21 @@ def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, adv
     allows: the committee starts from it and may decide otherwise, with its reason. A scope
     extension's audit that can certify suggests extending the scope at the certificate's level."""
     allowed = scheme.audit_type(audit_type).decisions
-    if scope_extension and certifiable and certificate is not None and certificate.status == "valid":
-        wanted = "extend_scope"
-    elif certificate is None or "certify" in allowed:
-        wanted = "certify" if certifiable else "refuse"
+    if scope_extension and certifiable and certificate is not None and certificate.status == Status.VALID:
+        wanted = Outcome.EXTEND_SCOPE
+    elif certificate is None or Outcome.CERTIFY in allowed:
+        wanted = Outcome.CERTIFY if certifiable else Outcome.REFUSE
     elif not certifiable:
-        wanted = "suspend" if certificate.status == "valid" else "withdraw"
-    elif certificate.status == "suspended":
-        wanted = "reinstate"
+        wanted = Outcome.SUSPEND if certificate.status == Status.VALID else Outcome.WITHDRAW
+    elif certificate.status == Status.SUSPENDED:
+        wanted = Outcome.REINSTATE
     elif advised_rank > certificate.level_rank:
-        wanted = "raise"
+        wanted = Outcome.RAISE
     elif advised_rank < certificate.level_rank:
-        wanted = "lower"
+        wanted = Outcome.LOWER
     else:
-        wanted = "maintain"
-    return wanted if wanted in allowed else allowed[0]
+        wanted = Outcome.MAINTAIN
+    return wanted.value if wanted in allowed else allowed[0]
 
 
 def outcome_level(scheme: Scheme, outcome_id: str, proposed_rank: int, certificate: Certificate | None) -> int:

@@ -7,6 +7,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from ..contract import DECIDED_ONLY, Reason, Status
 from ..domain import StatusChange
 from ..errors import RuleError
 from ..scheme import Scheme
@@ -48,6 +49,19 @@ def suspension_ends(scheme: Scheme, suspended_on: date) -> date:
 def allowed_status_changes(scheme: Scheme, current: str) -> list[str]:
     """The statuses a certificate may go to from its current status."""
     return [t.to_status for t in scheme.status_transitions if t.from_status == current]
+
+
+def status_changes_by_hand(scheme: Scheme, current: str) -> list[str]:
+    """The statuses a status change may set (suspend, withdraw, cancel, expire …): not valid
+    again, which only the committee's `reinstate` decision after an audit does."""
+    return [s for s in allowed_status_changes(scheme, current) if s not in DECIDED_ONLY]
+
+
+def check_status_change_by_hand(target: str) -> None:
+    if target in DECIDED_ONLY:
+        raise RuleError("恢复证书须由认证委员会在监督或特殊审核后作出“恢复证书”的决定",
+                        "Reinstating a certificate needs the committee's 'reinstate' decision after a "
+                        "surveillance or special audit")
 
 
 def change_status(scheme: Scheme, current: str, target: str, reason: str, on: date, decided_by: str) -> StatusChange:
@@ -100,19 +114,19 @@ def due_status_change(
         return None
     expiry = expires_on or expiry_date(scheme, decision_date)
     if today > expiry:
-        return DueChange("expired", "validity_ended", expiry)
-    if status == "suspended" and suspended_on is not None:
+        return DueChange(Status.EXPIRED, Reason.VALIDITY_ENDED, expiry)
+    if status == Status.SUSPENDED and suspended_on is not None:
         end = suspension_ends(scheme, suspended_on)
         if today > end:
-            return DueChange("withdrawn", "suspension_expired", end)
+            return DueChange(Status.WITHDRAWN, Reason.SUSPENSION_EXPIRED, end)
         return None
-    if status == "valid":
+    if status == Status.VALID:
         done = sorted(surveillances_done)
         for index, due in enumerate(surveillance_due_dates(scheme, decision_date, done)):
             if index >= len(done) and today > due:
-                return DueChange("suspended", "missed_surveillance", due)
+                return DueChange(Status.SUSPENDED, Reason.MISSED_SURVEILLANCE, due)
         if overdue_major_findings and scheme.lifecycle_rules.overdue_major_finding_suspends:
-            return DueChange("suspended", "persistent_nonconformity", today)
+            return DueChange(Status.SUSPENDED, Reason.PERSISTENT_NONCONFORMITY, today)
     return None
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from ..contract import TeamRole
 from ..domain import TeamMember
 from ..scheme import Scheme
 
@@ -51,7 +52,7 @@ def check_team(
     counted: list[str] = []
     covered: set[str] = set()
 
-    leaders = [m for m in members if m.role == "leader"]
+    leaders = [m for m in members if m.role == TeamRole.LEADER]
     if not leaders:
         violations.append(Violation("no_leader", "审查组没有组长", "the team has no leader"))
     if len(leaders) > 1:
@@ -68,7 +69,7 @@ def check_team(
                 auditor.id,
             ))
             continue
-        if member.role == "leader" and not grade.can_lead:
+        if member.role == TeamRole.LEADER and not grade.can_lead:
             violations.append(Violation(
                 "leader_grade", f"{who} 为{grade.name}，不能担任组长", f"{auditor.id} is {grade.id} and cannot lead",
                 auditor.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..contract import Status
 from ..evaluation import evaluate
 from ..rules.kpis import KpiReport
 from ..rules.lifecycle import due_status_change, recertification_window
@@ -126,7 +127,7 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
         cycle_start = view.decision(certificate.audit_id).decided_on
         done = surveillances_done(view, applicant_id, since=cycle_start)
         overdue = overdue_major_findings(view, applicant_id, today)
-    suspended_on = next((h.on for h in reversed(history) if h.to_status == "suspended"), None)
+    suspended_on = next((h.on for h in reversed(history) if h.to_status == Status.SUSPENDED), None)
     due = due_status_change(workbench.scheme, status=certificate.status, decision_date=cycle_start,
                             today=today, surveillances_done=done, suspended_on=suspended_on,
                             expires_on=certificate.expires_on, overdue_major_findings=overdue)

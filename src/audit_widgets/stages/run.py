@@ -1,12 +1,13 @@
 """Run one stage for an applicant: compute it, list what it still lacks, record its result."""
 from __future__ import annotations
 
+from ..contract import StageId
 from ..store.repository import Workbench
 from .completeness import stage_gaps
 from .registry import StageOutcome, registry
 
-DECISION = "decision"  # the stage after which an audit's earlier results are final
-REVIEWED_BEFORE = ("application", "planning")  # the stages up to the review, which a refusal ends
+DECISION = StageId.DECISION  # the stage after which an audit's earlier results are final
+REVIEWED_BEFORE = (StageId.APPLICATION, StageId.PLANNING)  # the stages up to the review, which a refusal ends
 
 
 def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, audit_id: int | None = None) -> StageOutcome:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity
 from ..domain import Adjustment
 from ..errors import ConflictError
 from . import models
@@ -24,7 +25,7 @@ class AdjustmentStore(StoreBase):
             listed = "、".join(f"{k}（{v}）" for k, v in causes.items())
             raise ConflictError(f"{'特别扣分' if kind == 'deduction' else '特别加分'}须注明原因：{listed}",
                                 f"A special {kind} needs a cause from: {', '.join(causes)}")
-        with self._writing_session("evaluation", audit=audit_id) as session:
+        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "adjustments")
             if kind == "deduction":
                 finding = session.get(models.Finding, finding_id) if finding_id is not None else None
@@ -36,7 +37,7 @@ class AdjustmentStore(StoreBase):
             session.add(models.ScoreAdjustment(audit_id=audit_id, kind=kind, cause=cause, note=note,
                                                finding_id=finding_id if kind == "deduction" else None,
                                                recorded_by=self.actor))
-            self._trail(session, "add", "score_adjustment", audit_id,
+            self._trail(session, "add", Entity.SCORE_ADJUSTMENT, audit_id,
                         {"kind": kind, "cause": cause, "note": note, "finding_id": finding_id}, audit=audit_id)
 
     def adjustments(self, audit_id: int) -> list[Adjustment]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity
 from ..domain import Answer, AnswerRecord, EvidenceRef
 from ..errors import ConflictError, ReasonRequired, StaleWriteError
 from ..rules.answers import answer_problem
@@ -22,7 +23,7 @@ class AnswerStore(FindingStore):
         since, the write is refused (StaleWriteError names who, when and what)."""
         if finding_grade is not None:
             self._check_grade(finding_grade)
-        with self._writing_session("evaluation", audit=audit_id) as session:
+        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             audit = self._row(session, models.Audit, audit_id)
             self._refuse_if_answers_locked(session, audit_id, item_id)
             applicant = audit.applicant
@@ -47,7 +48,7 @@ class AnswerStore(FindingStore):
                 row.version += 1
                 row.answered_by = self.actor
                 row.answered_at = models.utcnow()
-            self._trail(session, "answer", "checklist_answer", f"{audit_id}:{item_id}",
+            self._trail(session, "answer", Entity.CHECKLIST_ANSWER, f"{audit_id}:{item_id}",
                         {**values, "version": row.version}, audit=audit_id)
             self._sync_row_finding(session, audit_id, item_id, finding_grade, note)
             return row.version
@@ -83,7 +84,7 @@ class AnswerStore(FindingStore):
 
     def add_evidence(self, audit_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
         """Attach an evidence file to an item's answer (created empty if needed); returns its SHA-256."""
-        with self._writing_session("evaluation", audit=audit_id) as session:
+        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             self._refuse_if_answers_locked(session, audit_id, item_id)
             digest, stored = self.keep_file(source, filename)
             row = session.scalar(select(models.ChecklistAnswer).where(
@@ -95,6 +96,6 @@ class AnswerStore(FindingStore):
                 session.flush()
             session.add(models.EvidenceFile(answer_id=row.id, filename=filename, sha256=digest, stored_path=stored,
                                             added_by=self.actor))
-            self._trail(session, "attach", "evidence", f"{audit_id}:{item_id}",
+            self._trail(session, "attach", Entity.EVIDENCE, f"{audit_id}:{item_id}",
                         {"filename": filename, "sha256": digest}, audit=audit_id)
             return digest

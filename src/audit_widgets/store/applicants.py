@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..contract import Action, Entity
 from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord, Site
 from ..errors import ConflictError
 
@@ -61,7 +62,7 @@ def _driver_rows(table, frame: pd.DataFrame, dialect, **constants) -> tuple[str,
 class ApplicantStore(StoreBase):
     # --- applicants ---------------------------------------------------------------------
     def add_applicant(self, data: ApplicantData) -> Applicant:
-        with self._writing_session("applicant") as session:
+        with self._writing_session(Action.APPLICANT) as session:
             if session.get(models.Applicant, data.id) is not None:
                 raise ConflictError(f"申请方编号「{data.id}」已存在", f"Applicant id '{data.id}' already exists")
             same_uscc = session.scalar(select(models.Applicant.id).where(models.Applicant.uscc == data.uscc))
@@ -70,7 +71,7 @@ class ApplicantStore(StoreBase):
                                     f"The USCC is already registered for applicant '{same_uscc}'")
             row = models.Applicant(**data.model_dump())
             session.add(row)
-            self._trail(session, "add", "applicant", data.id, data.model_dump(), applicant=data.id)
+            self._trail(session, "add", Entity.APPLICANT, data.id, data.model_dump(), applicant=data.id)
             return _applicant(row)
 
     def list_applicants(self) -> list[Applicant]:
@@ -84,7 +85,7 @@ class ApplicantStore(StoreBase):
 
     def update_applicant(self, data: ApplicantData) -> Applicant:
         """Replace an applicant's details (the id stays); refused once the application is signed off."""
-        with self._writing_session("applicant", applicant=data.id) as session:
+        with self._writing_session(Action.APPLICANT, applicant=data.id) as session:
             row = self._row(session, models.Applicant, data.id)
             audit = self._latest_audit(session, data.id)
             if audit is not None:
@@ -93,7 +94,7 @@ class ApplicantStore(StoreBase):
             for key, value in changed.items():
                 setattr(row, key, value)
             if changed:
-                self._trail(session, "update", "applicant", data.id, changed, applicant=data.id)
+                self._trail(session, "update", Entity.APPLICANT, data.id, changed, applicant=data.id)
             return _applicant(row)
 
     # --- imports ------------------------------------------------------------------------
@@ -130,7 +131,7 @@ class ApplicantStore(StoreBase):
         (readers see the old rows until then); a bad, failed or killed import never counts, and
         its rows and record are removed. While one import for the applicant is being written,
         another is refused (running_imports)."""
-        with self._writing_session("imports", applicant=applicant_id) as session:
+        with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
             self._refuse_while_importing(session, applicant_id)
             record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders", 0,
                                          {"columns": parsed.source_columns, PROCESS_KEY: this_process()},
@@ -140,7 +141,7 @@ class ApplicantStore(StoreBase):
         self._delete_imports(applicant_id, ~this_import)  # what killed imports left
         try:
             rows = self._write_in_steps(applicant_id, parsed.blocks(INSERT_BATCH_ROWS), import_id)
-            with self._writing_session("imports", applicant=applicant_id) as session:
+            with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
                 record = self._row(session, models.ImportRecord, import_id)
                 self._refuse_import_if_locked(session, applicant_id, "work_orders")  # a sign-off meanwhile
                 record.rows, record.complete, record.imported_at = rows, True, utcnow()
@@ -183,7 +184,7 @@ class ApplicantStore(StoreBase):
                 while (step := pending.result()) is not None:
                     pending = reader.submit(next_step)
                     count, statement, rows = step
-                    with self._writing_session("imports", applicant=applicant_id) as session:
+                    with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
                         # the driver's own cursor: SQLAlchemy would want the rows as a list first
                         session.connection().connection.driver_connection.cursor().executemany(statement, rows)
                         session.execute(update(models.ImportRecord).where(models.ImportRecord.id == import_id)
@@ -197,7 +198,7 @@ class ApplicantStore(StoreBase):
         """Remove the applicant's unfinished imports that match `which` (refused, failed or
         killed): their rows, then their records, which no trail entry names."""
         self._delete_work_orders_of(applicant_id, models.ImportRecord.complete.is_(False), *which)
-        with self._writing_session("imports", applicant=applicant_id) as session:
+        with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
             session.execute(delete(models.ImportRecord).where(models.ImportRecord.applicant_id == applicant_id,
                                                               models.ImportRecord.complete.is_(False), *which))
 
@@ -216,7 +217,7 @@ class ApplicantStore(StoreBase):
                 models.ImportRecord.applicant_id == applicant_id, has_rows, *which)))
         for import_id in import_ids:
             while True:  # in steps, so that no write lock is held long
-                with self._writing_session("imports", applicant=applicant_id) as session:
+                with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
                     batch = select(models.WorkOrder.id).where(models.WorkOrder.import_id == import_id).limit(
                         INSERT_BATCH_ROWS)
                     if not session.execute(delete(models.WorkOrder).where(models.WorkOrder.id.in_(batch))).rowcount:
@@ -226,7 +227,7 @@ class ApplicantStore(StoreBase):
         """Replace the applicant's survey responses with the parsed file, all or nothing."""
         answers = parsed.answers
         keys = [c for c in answers.columns if c not in ("respondent", "submitted_at")]
-        with self._writing_session("imports", applicant=applicant_id) as session:
+        with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
             record = self._record_import(session, applicant_id, "surveys", parsed.table, parsed.layout.id,
                                          len(answers), {"columns": parsed.source_columns, "scale": parsed.scale})
             session.execute(delete(models.SurveyResponse).where(models.SurveyResponse.applicant_id == applicant_id))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..contract import Action, Entity, TeamRole
 from ..domain import Audit, StageRecord
 from ..errors import ConflictError, NotFoundError
 from ..rules.completeness import Gap, gaps_text
@@ -44,7 +45,7 @@ class AuditStore(StoreBase):
         while a certificate is in force, a surveillance without one, a recertification before
         its window, a special audit without its reason."""
         self.scheme.audit_type(audit_type)
-        with self._writing_session("applicant", applicant=applicant_id) as session:
+        with self._writing_session(Action.APPLICANT, applicant=applicant_id) as session:
             return self._open_audit(session, applicant_id, audit_type, submitted_on or date.today(), reason)
 
     def request_scope_extension(self, applicant_id: str, *, domains: list[str], goods: str, services: str,
@@ -57,7 +58,7 @@ class AuditStore(StoreBase):
         if unknown or not domains:
             raise ConflictError(f"未知的领域：{'、'.join(unknown) or '（未填写）'}",
                                 f"Unknown domains: {unknown or 'none given'}")
-        with self._writing_session("applicant", applicant=applicant_id) as session:
+        with self._writing_session(Action.APPLICANT, applicant=applicant_id) as session:
             applicant = self._row(session, models.Applicant, applicant_id)
             if set(domains) <= set(applicant.domains) and (goods, services) == (applicant.goods, applicant.services):
                 raise ConflictError("申请的范围与现有范围相同", "The scope asked for is the scope already held")
@@ -66,7 +67,7 @@ class AuditStore(StoreBase):
             row = self._row(session, models.Audit, audit_id)
             row.requested_scope = {"domains": list(dict.fromkeys([*applicant.domains, *domains])), "goods": goods,
                                    "services": services}
-            self._trail(session, "request_scope", "audit", audit_id, row.requested_scope, applicant=applicant_id)
+            self._trail(session, "request_scope", Entity.AUDIT, audit_id, row.requested_scope, applicant=applicant_id)
             return audit_id
 
     def audit_domains(self, audit_id: int) -> tuple[str, ...]:
@@ -91,7 +92,7 @@ class AuditStore(StoreBase):
         )
         session.add(audit)
         session.flush()
-        self._trail(session, "open", "audit", audit.id,
+        self._trail(session, "open", Entity.AUDIT, audit.id,
                     {"applicant_id": applicant_id, "audit_type": audit_type, "reason": reason}, applicant=applicant_id)
         return audit.id
 
@@ -145,7 +146,7 @@ class AuditStore(StoreBase):
     def record_stage_result(self, audit_id: int, stage_id: str, result: dict) -> None:
         """Record (or replace) the result that ends a stage; refused after sign-off."""
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session("stage_result", audit=audit_id) as session:
+        with self._writing_session(Action.STAGE_RESULT, audit=audit_id) as session:
             missing = self._missing(session, audit_id, stage)
             if missing:
                 raise ConflictError(
@@ -160,7 +161,7 @@ class AuditStore(StoreBase):
                 session.add(models.StageResult(audit_id=audit_id, stage=stage_id, result=result))
             else:
                 row.result, row.redo_reason = result, None
-            self._trail(session, "record", "stage_result", f"{audit_id}:{stage_id}", result,
+            self._trail(session, "record", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}", result,
                         audit=audit_id)
 
     def stage_result(self, audit_id: int, stage_id: str) -> StageRecord | None:
@@ -299,7 +300,7 @@ class AuditStore(StoreBase):
                     f"may sign it; you are {self.actor}")
             return
         leader = session.scalar(select(models.TeamMember.auditor_id).where(
-            models.TeamMember.audit_id == audit_id, models.TeamMember.role == "leader"))
+            models.TeamMember.audit_id == audit_id, models.TeamMember.role == TeamRole.LEADER))
         if leader != self.actor:
             raise ConflictError(
                 f"只有审查组长（{leader or '未指定'}）可以签署，当前用户为 {self.actor}",
@@ -310,7 +311,7 @@ class AuditStore(StoreBase):
         """Sign a stage off; its answers and locked records become read-only. Refused while the
         recorded result lists anything missing, or while the stage must be recorded again."""
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session("sign_off", audit=audit_id) as session:
+        with self._writing_session(Action.SIGN_OFF, audit=audit_id) as session:
             self._refuse_unless_signer(session, audit_id, stage)
             row = self._stage_row(session, audit_id, stage_id)
             if row is None:
@@ -333,7 +334,7 @@ class AuditStore(StoreBase):
             session.flush()
             session.refresh(row)  # sign the time as the database gives it back, so that it verifies
             row.signature = signing.sign(self._signed_payload(session, row))
-            self._trail(session, "sign_off", "stage_result", f"{audit_id}:{stage_id}", {"signature": row.signature},
+            self._trail(session, "sign_off", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}", {"signature": row.signature},
                         audit=audit_id)
             return row.signature
 
@@ -343,7 +344,7 @@ class AuditStore(StoreBase):
         if not reason.strip():
             raise ConflictError("重开已签署的阶段须写明原因", "Reopening a signed-off stage needs a written reason")
         stage = self.scheme.procedure_by_id[stage_id]
-        with self._writing_session("sign_off", audit=audit_id) as session:
+        with self._writing_session(Action.SIGN_OFF, audit=audit_id) as session:
             self._refuse_unless_signer(session, audit_id, stage)
             row = self._stage_row(session, audit_id, stage_id)
             if row is None or row.signed_at is None:
@@ -356,7 +357,7 @@ class AuditStore(StoreBase):
                 if later_row is not None:
                     later_row.redo_reason = f"「{stage.name}」已重开 reopened: {reason}"
                     marked.append(later.id)
-            self._trail(session, "reopen", "stage_result", f"{audit_id}:{stage_id}",
+            self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}",
                         {"previous_signature": old, "reason": reason, "redo": marked},
                         audit=audit_id)
             return marked

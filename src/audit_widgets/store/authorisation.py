@@ -6,12 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..contract import Action, Role, TeamRole
 from ..errors import PermissionDenied
 from ..identity import HOW_TO_SAY_WHO
 from ..scheme import Scheme
 from . import models
-
-TEAM_LEADER_ROLE = "leader"  # the team_roles id whose holder is the audit's team_leader
 
 
 def roles_of(session: Session, person_id: str, audit_id: int | None) -> set[str] | None:
@@ -21,23 +20,23 @@ def roles_of(session: Session, person_id: str, audit_id: int | None) -> set[str]
         return None
     roles = set(person.roles or ())
     if person.is_decision_maker:
-        roles.add("committee_member")
+        roles.add(Role.COMMITTEE_MEMBER)
     if audit_id is not None:
         team_role = session.scalar(select(models.TeamMember.role).where(
             models.TeamMember.audit_id == audit_id, models.TeamMember.auditor_id == person_id))
         if team_role is not None:
-            roles.add("team_member")
-            if team_role == TEAM_LEADER_ROLE:
-                roles.add("team_leader")
+            roles.add(Role.TEAM_MEMBER)
+            if team_role == TeamRole.LEADER:
+                roles.add(Role.TEAM_LEADER)
     return roles
 
 
-def authorise(session: Session, scheme: Scheme, actor: str, action: str, audit_id: int | None) -> None:
+def authorise(session: Session, scheme: Scheme, actor: str, action: Action, audit_id: int | None) -> None:
     """Refuse, with a plain message, an actor who holds none of the action's roles. The first
     people import of an empty store is everyone's: someone must register the administrator."""
     permission = scheme.permission(action)
     allowed, what = permission.roles, permission.name
-    if action == "people" and session.scalar(select(models.Auditor.id).limit(1)) is None:
+    if action == Action.PEOPLE and session.scalar(select(models.Auditor.id).limit(1)) is None:
         return
     held = roles_of(session, actor, audit_id)
     names = scheme.roles_by_id

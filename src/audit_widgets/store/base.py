@@ -13,6 +13,7 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..contract import Action, Entity
 from ..errors import ConflictError, NotFoundError
 from ..identity import find_identity
 from ..paths import data_dir
@@ -82,13 +83,13 @@ class StoreBase:
         other.actor = person_id
         return other
 
-    def require(self, action: str, audit: int | None = None) -> None:
+    def require(self, action: Action, audit: int | None = None) -> None:
         """Refuse now, before any work, what the actor could not write (a batch run, a form)."""
         with self._reading_session() as session:
             authorise(session, self.scheme, self.actor, action, audit)
 
     @contextmanager
-    def _writing_session(self, action: str, *, audit: int | None = None,
+    def _writing_session(self, action: Action, *, audit: int | None = None,
                          applicant: str | None = None) -> Iterator[Session]:
         """One write of a scheme `permissions` action, by someone who holds one of its roles on
         the audit (for an applicant's write, on its newest audit): committed whole, or rolled
@@ -119,14 +120,14 @@ class StoreBase:
         elif recorded != current:
             raise ConflictError(*signing.key_mismatch_message(recorded, current))
 
-    def _trail(self, session: Session, action: str, entity: str, entity_id, detail: dict | None = None, *,
+    def _trail(self, session: Session, action: str, entity: Entity, entity_id, detail: dict | None = None, *,
                applicant: str | None = None, audit: int | None = None) -> None:
         """Append to the trail. Every entry that concerns an applicant names it (directly, or by
         its audit), so that "the applicant's last change" is one query (the batch
         ledger's inputs hash, the dashboard's staleness mark)."""
         if applicant is None and audit is not None:
             applicant = self._row(session, models.Audit, audit).applicant_id
-        entry = models.AuditTrail(at=utcnow(), actor=self.actor, action=action, entity=entity,
+        entry = models.AuditTrail(at=utcnow(), actor=self.actor, action=action, entity=Entity(entity).value,
                                   entity_id=str(entity_id), detail=detail or {}, applicant_id=applicant)
         entry.chain = link(last_link(session), entry)  # the query flushes this write's earlier entries first
         session.add(entry)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity
 from ..domain import CaseSample, CaseVerification, DrawRecord
 from ..errors import ConflictError
 from ..scheme import CASE_FIELDS
@@ -12,14 +13,14 @@ from .base import StoreBase
 
 class CaseStore(StoreBase):
     def save_case_sample(self, audit_id: int, record: DrawRecord) -> int:
-        with self._writing_session("evaluation", audit=audit_id) as session:
+        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "case_sample")
             row = models.CaseSample(audit_id=audit_id, population_hash=record.population_hash,
                                     population_size=record.population_size, method=record.method, seed=record.seed,
                                     drawn_ids=record.ids, drawn_by=self.actor)
             session.add(row)
             session.flush()
-            self._trail(session, "draw", "case_sample", row.id, record.as_dict() | {"ids": len(record.ids)},
+            self._trail(session, "draw", Entity.CASE_SAMPLE, row.id, record.as_dict() | {"ids": len(record.ids)},
                         audit=audit_id)
             return row.id
 
@@ -39,7 +40,7 @@ class CaseStore(StoreBase):
     def mark_conforming(self, sample_id: int) -> int:
         """Mark every check that applies to a drawn case, and is still open, as conforming, in
         one write; the auditor then flags the exceptions. Returns the number of cases touched."""
-        with self._writing_session("evaluation", audit=self._audit_of(models.CaseSample, sample_id)) as session:
+        with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
             self._refuse_if_locked(session, sample.audit_id, "case_sample")
             audit = self._row(session, models.Audit, sample.audit_id)
@@ -62,7 +63,7 @@ class CaseStore(StoreBase):
                 if changed:
                     row.verified_by, row.verified_at = self.actor, models.utcnow()
                     touched += 1
-            self._trail(session, "mark_conforming", "case_sample", sample_id, {"cases": touched},
+            self._trail(session, "mark_conforming", Entity.CASE_SAMPLE, sample_id, {"cases": touched},
                         audit=sample.audit_id)
             return touched
 
@@ -71,7 +72,7 @@ class CaseStore(StoreBase):
         unknown = set(fields) - set(CASE_FIELDS)
         if unknown:
             raise ConflictError(f"未知的复核项：{', '.join(unknown)}", f"Unknown verification fields: {', '.join(unknown)}")
-        with self._writing_session("evaluation", audit=self._audit_of(models.CaseSample, sample_id)) as session:
+        with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
             if order_id not in sample.drawn_ids:
                 raise ConflictError(f"工单 {order_id} 不在本次抽样中", f"Work order {order_id} is not in this sample")
@@ -86,5 +87,5 @@ class CaseStore(StoreBase):
             if note is not None:
                 row.note = note
             row.verified_by, row.verified_at = self.actor, models.utcnow()
-            self._trail(session, "verify", "case", f"{sample_id}:{order_id}", {**fields, "note": row.note},
+            self._trail(session, "verify", Entity.CASE, f"{sample_id}:{order_id}", {**fields, "note": row.note},
                         audit=sample.audit_id)

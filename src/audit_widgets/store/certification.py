@@ -8,11 +8,18 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ..contract import EFFECT_STATUS, IN_FORCE, Action, Entity, Reason, Status
 from ..domain import Certificate, Decision, Scope, StatusChange, overrides
 from ..errors import ConflictError
-from ..rules.cycle import IN_FORCE, check_decision, recertified_dates
+from ..rules.cycle import check_decision, recertified_dates
 from ..rules.decision import conflicted_members
-from ..rules.lifecycle import certificate_number, certificate_year_prefix, change_status, expiry_date
+from ..rules.lifecycle import (
+    certificate_number,
+    certificate_year_prefix,
+    change_status,
+    check_status_change_by_hand,
+    expiry_date,
+)
 from . import models
 from .base import StoreBase
 
@@ -63,7 +70,7 @@ class CertificationStore(StoreBase):
                 f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
                 "The decision departs from the audit team's recommendation (verdict or level): "
                 "write the justification")
-        with self._writing_session("decision", audit=audit_id) as session:
+        with self._writing_session(Action.DECISION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "decision")
             team = session.scalars(select(models.TeamMember.auditor_id).where(
                 models.TeamMember.audit_id == audit_id)).all()
@@ -89,7 +96,7 @@ class CertificationStore(StoreBase):
                                         recommendation=recommendation,
                                         override_reason=override_reason if against else "", outcome=outcome,
                                         status_reason=status_reason, deadline=deadline))
-            self._trail(session, "decide", "decision", audit_id, audit=audit_id, detail=
+            self._trail(session, "decide", Entity.DECISION, audit_id, audit=audit_id, detail=
                         {"outcome": outcome, "certified": certified, "level_rank": level_rank, "members": members,
                          "reasons": reasons, "override_reason": override_reason if against else "",
                          "status_reason": status_reason, "deadline": deadline.isoformat() if deadline else None})
@@ -123,7 +130,7 @@ class CertificationStore(StoreBase):
         the year), reissue it at a new level, suspend, withdraw or reinstate it, or keep it.
         Returns the applicant's certificate afterwards. Carried out once: a second call
         changes nothing."""
-        with self._writing_session("certificate", audit=audit_id) as session:
+        with self._writing_session(Action.CERTIFICATE, audit=audit_id) as session:
             audit = self._row(session, models.Audit, audit_id)
             decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             if decision is None:
@@ -146,14 +153,13 @@ class CertificationStore(StoreBase):
                     list(scope["domains"]), scope["goods"], scope["services"])
                 row = self._issue(session, applicant, audit_id, level_rank=current.level_rank,
                                   year=decision.decided_on.year, issued_on=issued_on, expires_on=current.expires_on,
-                                  replaces=current, reason="scope_extended", decided_by=members)
+                                  replaces=current, reason=Reason.SCOPE_EXTENDED, decided_by=members)
                 return certificate_record(row)
             if outcome.certificate != "keep":
-                status, reason = {"suspend": ("suspended", decision.status_reason),
-                                  "withdraw": ("withdrawn", decision.status_reason),
-                                  "reinstate": ("valid", "suspension_lifted")}[outcome.certificate]
+                status = EFFECT_STATUS[outcome.certificate]
+                reason = Reason.SUSPENSION_LIFTED if status == Status.VALID else decision.status_reason
                 self._change_status(session, current, status, reason, decision.decided_on, members)
-            self._trail(session, "carry_out", "decision", audit_id, {"outcome": outcome.id},
+            self._trail(session, "carry_out", Entity.DECISION, audit_id, {"outcome": outcome.id},
                         audit=audit_id)
             return certificate_record(current)
 
@@ -202,19 +208,19 @@ class CertificationStore(StoreBase):
         scope = Scope(tuple(applicant.domains), applicant.goods, applicant.services,
                       tuple(site["name"] for site in applicant.sites or ()))
         if replaces is not None and replaces.status in IN_FORCE:
-            self._change_status(session, replaces, "superseded", reason, issued_on, decided_by)
+            self._change_status(session, replaces, Status.SUPERSEDED, reason, issued_on, decided_by)
         row = models.Certificate(
             number=number, applicant_id=applicant.id, audit_id=audit_id,
             level_rank=level_rank, scope=_scope_data(scope), issued_on=issued_on, expires_on=expires_on,
-            status="valid", scheme_version=self.scheme.meta.version,
+            status=Status.VALID, scheme_version=self.scheme.meta.version,
             replaces=replaces.number if replaces is not None else None)
         session.add(row)
         # Who decided (the committee) and who issued (the person acting) are both kept.
         session.add(models.StatusChangeRecord(
-            certificate_number=number, from_status=None, to_status="valid",
+            certificate_number=number, from_status=None, to_status=Status.VALID,
             reason=f"换发 replaces {replaces.number}" if replaces is not None else "初次发证 issued",
             changed_on=issued_on, decided_by=decided_by, recorded_by=self.actor))
-        self._trail(session, "issue", "certificate", number,
+        self._trail(session, "issue", Entity.CERTIFICATE, number,
                     {"level_rank": level_rank, "replaces": row.replaces}, applicant=applicant.id)
         session.flush()
         return row
@@ -226,20 +232,20 @@ class CertificationStore(StoreBase):
         same level and expiry. Returns the new certificate, or None when none was in force."""
         if not reason.strip() or not ((name or "").strip() or (address or "").strip()):
             raise ConflictError("请填写新的名称或地址，以及变更依据", "Give the new name or address, and the basis of the change")
-        with self._writing_session("certificate", applicant=applicant_id) as session:
+        with self._writing_session(Action.CERTIFICATE, applicant=applicant_id) as session:
             applicant = self._row(session, models.Applicant, applicant_id)
             before = {"name": applicant.name, "address": applicant.address}
             applicant.name = (name or "").strip() or applicant.name
             applicant.address = (address or "").strip() or applicant.address
-            self._trail(session, "change_details", "applicant", applicant_id,
+            self._trail(session, "change_details", Entity.APPLICANT, applicant_id,
                         {"from": before, "to": {"name": applicant.name, "address": applicant.address},
                          "reason": reason, "on": on.isoformat()}, applicant=applicant_id)
             current = self._current_certificate(session, applicant_id)
-            if current is None or current.status != "valid":
+            if current is None or current.status != Status.VALID:
                 return None
             row = self._issue(session, applicant, current.audit_id, level_rank=current.level_rank,
                               year=on.year, issued_on=on, expires_on=current.expires_on, replaces=current,
-                              reason="holder_details_changed", decided_by=self.actor)
+                              reason=Reason.HOLDER_DETAILS_CHANGED, decided_by=self.actor)
             return certificate_record(row)
 
     def certificate_for(self, applicant_id: str) -> Certificate | None:
@@ -272,11 +278,8 @@ class CertificationStore(StoreBase):
         """Suspend, withdraw, cancel or expire a certificate, by the lifecycle rules. A suspended
         certificate becomes valid again only by the committee's decision after an audit
         (`reinstate`), never by a status change alone."""
-        if to_status == "valid":
-            raise ConflictError("恢复证书须由认证委员会在监督或特殊审核后作出“恢复证书”的决定",
-                                "Reinstating a certificate needs the committee's 'reinstate' decision after a "
-                                "surveillance or special audit")
-        with self._writing_session("certificate") as session:
+        check_status_change_by_hand(to_status)
+        with self._writing_session(Action.CERTIFICATE) as session:
             self._change_status(session, self._row(session, models.Certificate, number), to_status, reason, on,
                                 decided_by)
 
@@ -288,16 +291,16 @@ class CertificationStore(StoreBase):
                                               changed_on=change.on, decided_by=change.decided_by,
                                               recorded_by=self.actor))
         row.status = to_status
-        self._trail(session, "status", "certificate", row.number, applicant=row.applicant_id, detail=
+        self._trail(session, "status", Entity.CERTIFICATE, row.number, applicant=row.applicant_id, detail=
                     {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
 
     def reduce_scope(self, number: str, scope: Scope, reason: str, on: date, decided_by: str) -> None:
         """Narrow the scope (缩小范围) for the parts that keep failing; the reason is kept."""
         if not reason.strip() or not decided_by.strip():
             raise ConflictError("缩小范围须记录原因和决定人", "A scope reduction needs a reason and who decided it")
-        with self._writing_session("certificate") as session:
+        with self._writing_session(Action.CERTIFICATE) as session:
             row = self._row(session, models.Certificate, number)
-            if row.status != "valid":
+            if row.status != Status.VALID:
                 raise ConflictError("只有有效证书可以缩小范围", "Only a valid certificate's scope can be reduced")
             widened = set(scope.domains) - set(row.scope.get("domains", []))
             if widened or not scope.domains:
@@ -306,7 +309,7 @@ class CertificationStore(StoreBase):
             session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
                                                   to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
                                                   changed_on=on, decided_by=decided_by, recorded_by=self.actor))
-            self._trail(session, "rescope", "certificate", number, applicant=row.applicant_id, detail=
+            self._trail(session, "rescope", Entity.CERTIFICATE, number, applicant=row.applicant_id, detail=
                         {"from": old_scope, "to": row.scope, "reason": reason})
 
     def status_history(self, number: str) -> list[StatusChange]:

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..contract import Action, Entity
 from ..domain import AppealRecord, ComplaintRecord
 from ..errors import ConflictError
 from . import models
@@ -65,7 +66,7 @@ class ComplaintStore(StoreBase):
             raise ConflictError("请填写投诉人和投诉内容", "The complainant and the subject must be recorded")
         if about == "holder" and applicant_id is None:
             raise ConflictError("针对持证方的投诉须指明持证方", "A complaint about a holder must name the holder")
-        with self._writing_session("complaints") as session:
+        with self._writing_session(Action.COMPLAINTS) as session:
             if applicant_id is not None:
                 self._row(session, models.Applicant, applicant_id)
             row = models.Complaint(received_on=received_on, complainant=complainant,
@@ -73,7 +74,7 @@ class ComplaintStore(StoreBase):
                                    subject=subject, recorded_by=self.actor)
             session.add(row)
             session.flush()
-            self._trail(session, "record", "complaint", row.id, {"about": about, "subject": subject},
+            self._trail(session, "record", Entity.COMPLAINT, row.id, {"about": about, "subject": subject},
                         applicant=applicant_id)
             return row.id
 
@@ -85,7 +86,7 @@ class ComplaintStore(StoreBase):
         return {"audit": row.audit_id}
 
     def _acknowledge(self, model: type[models.Complaint] | type[models.Appeal], case_id: int, on: date) -> None:
-        with self._writing_session("complaints") as session:
+        with self._writing_session(Action.COMPLAINTS) as session:
             row = self._row(session, model, case_id)
             if on < row.received_on:
                 raise ConflictError("确认日期早于收到日期", "Acknowledged before it was received")
@@ -98,12 +99,12 @@ class ComplaintStore(StoreBase):
 
     def assign_complaint(self, complaint_id: int, investigator: str) -> None:
         """Name who investigates: never someone involved with the holder concerned."""
-        with self._writing_session("complaints") as session:
+        with self._writing_session(Action.COMPLAINTS) as session:
             row = self._row(session, models.Complaint, complaint_id)
             self._refuse_involved(session, investigator, self._involved(session, row.applicant_id),
                                   "调查此投诉", "investigate this complaint")
             row.investigator = investigator
-            self._trail(session, "assign", "complaint", complaint_id, {"investigator": investigator},
+            self._trail(session, "assign", Entity.COMPLAINT, complaint_id, {"investigator": investigator},
                         applicant=row.applicant_id)
 
     def close_complaint(self, complaint_id: int, *, outcome: str, findings: str, action: str, replied_on: date,
@@ -117,7 +118,7 @@ class ComplaintStore(StoreBase):
             raise ConflictError(f"未知的后续措施「{action}」", f"Unknown complaint action '{action}'")
         if not findings.strip() or not reply.strip():
             raise ConflictError("请填写调查结果和答复", "The findings and the reply must be recorded")
-        with self._writing_session("complaints") as session:
+        with self._writing_session(Action.COMPLAINTS) as session:
             row = self._row(session, models.Complaint, complaint_id)
             if row.investigator is None:
                 raise ConflictError("尚未指定调查人", "Nobody has been named to investigate")
@@ -130,7 +131,7 @@ class ComplaintStore(StoreBase):
             if action == "special_audit":  # in the same transaction: no closed complaint without its audit
                 row.audit_id = self._open_audit(session, row.applicant_id, "special", special_audit_on or replied_on,
                                                 f"投诉 complaint {complaint_id}: {row.subject}")
-            self._trail(session, "close", "complaint", complaint_id,
+            self._trail(session, "close", Entity.COMPLAINT, complaint_id,
                         {"outcome": outcome, "action": action, "replied_on": replied_on.isoformat(),
                          "audit_id": row.audit_id}, applicant=row.applicant_id)
             return row.audit_id
@@ -146,7 +147,7 @@ class ComplaintStore(StoreBase):
     def record_appeal(self, audit_id: int, *, received_on: date, appellant: str, grounds: str) -> int:
         if not appellant.strip() or not grounds.strip():
             raise ConflictError("请填写申诉人和申诉理由", "The appellant and the grounds must be recorded")
-        with self._writing_session("complaints", audit=audit_id) as session:
+        with self._writing_session(Action.COMPLAINTS, audit=audit_id) as session:
             decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             if decision is None:
                 raise ConflictError("该审核尚无认证决定，无可申诉", "This audit has no decision to appeal against")
@@ -154,7 +155,7 @@ class ComplaintStore(StoreBase):
                                 grounds=grounds, recorded_by=self.actor)
             session.add(row)
             session.flush()
-            self._trail(session, "record", "appeal", row.id, {"grounds": grounds}, audit=audit_id)
+            self._trail(session, "record", Entity.APPEAL, row.id, {"grounds": grounds}, audit=audit_id)
             return row.id
 
     def acknowledge_appeal(self, appeal_id: int, on: date) -> None:
@@ -162,13 +163,13 @@ class ComplaintStore(StoreBase):
 
     def assign_appeal(self, appeal_id: int, handler: str) -> None:
         """Name who handles the appeal: nobody involved in the decision appealed or its audit."""
-        with self._writing_session("complaints") as session:
+        with self._writing_session(Action.COMPLAINTS) as session:
             row = self._row(session, models.Appeal, appeal_id)
             applicant = self._row(session, models.Audit, row.audit_id).applicant_id
             self._refuse_involved(session, handler, self._involved(session, applicant, row.audit_id),
                                   "处理此申诉", "handle this appeal")
             row.handler = handler
-            self._trail(session, "assign", "appeal", appeal_id, {"handler": handler}, audit=row.audit_id)
+            self._trail(session, "assign", Entity.APPEAL, appeal_id, {"handler": handler}, audit=row.audit_id)
 
     def decide_appeal(self, appeal_id: int, *, outcome: str, reasons: str, decided_on: date, replied_on: date) -> None:
         """Record the appeal's outcome. An upheld appeal reopens the decision: the decision
@@ -177,7 +178,7 @@ class ComplaintStore(StoreBase):
             raise ConflictError(f"未知的申诉结论「{outcome}」", f"Unknown appeal outcome '{outcome}'")
         if not reasons.strip():
             raise ConflictError("请填写申诉处理理由", "The reasons must be recorded")
-        with self._writing_session("complaints") as session:
+        with self._writing_session(Action.COMPLAINTS) as session:
             row = self._row(session, models.Appeal, appeal_id)
             if row.handler is None:
                 raise ConflictError("尚未指定申诉处理人", "Nobody has been named to handle the appeal")
@@ -187,7 +188,7 @@ class ComplaintStore(StoreBase):
             detail = {"outcome": outcome, "reasons": reasons, "decided_on": decided_on.isoformat()}
             if outcome == "upheld":
                 detail["reopened_decision"] = self._reopen_decision(session, row.audit_id)
-            self._trail(session, "decide", "appeal", appeal_id, detail, audit=row.audit_id)
+            self._trail(session, "decide", Entity.APPEAL, appeal_id, detail, audit=row.audit_id)
 
     def _reopen_decision(self, session: Session, audit_id: int) -> dict:
         decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
@@ -198,7 +199,7 @@ class ComplaintStore(StoreBase):
             stage_row = self._stage_row(session, audit_id, stage_id)
             if stage_row is not None:
                 if stage_row.signature is not None:  # the trail keeps the signature it lifts
-                    self._trail(session, "reopen", "stage_result", f"{audit_id}:{stage_id}",
+                    self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}",
                                 {"previous_signature": {"signed_by": stage_row.signed_by,
                                                         "signature": stage_row.signature},
                                  "reason": "appeal upheld"}, audit=audit_id)

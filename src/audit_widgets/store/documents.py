@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity
 from ..domain import Document
 from ..errors import NotFoundError
 from . import models
@@ -15,13 +16,13 @@ class DocumentStore(StoreBase):
     def add_document(self, audit_id: int, document_id: str, source: Path | bytes, filename: str) -> str:
         if document_id not in {d.id for d in self.scheme.application_documents}:
             raise NotFoundError(f"未知的申请文件类型「{document_id}」", f"Unknown application document '{document_id}'")
-        with self._writing_session("applicant", audit=audit_id) as session:
+        with self._writing_session(Action.APPLICANT, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "documents")
             digest, stored = self.keep_file(source, filename)
             session.add(models.SubmittedDocument(audit_id=audit_id, document_id=document_id,
                                                  filename=filename, sha256=digest, stored_path=stored,
                                                  added_by=self.actor))
-            self._trail(session, "attach", "document", audit_id,
+            self._trail(session, "attach", Entity.DOCUMENT, audit_id,
                         {"document_id": document_id, "filename": filename, "sha256": digest},
                         audit=audit_id)
             return digest

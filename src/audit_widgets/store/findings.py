@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..contract import Action, Entity
 from ..domain import Finding, FindingState
 from ..errors import ConflictError
 from . import models
@@ -43,7 +44,7 @@ class FindingStore(StoreBase):
         session.add(row)
         session.flush()
         self._set_deadline(row)
-        self._trail(session, "raise", "finding", row.id, audit=audit_id, detail={"grade": grade, "clause": clause,
+        self._trail(session, "raise", Entity.FINDING, row.id, audit=audit_id, detail={"grade": grade, "clause": clause,
                                                           "description": description, "item_id": item_id})
         return row
 
@@ -61,7 +62,7 @@ class FindingStore(StoreBase):
         self._check_grade(grade)
         if not description.strip():
             raise ConflictError("请填写发现的描述", "A finding needs a description")
-        with self._writing_session("evaluation", audit=audit_id) as session:
+        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "findings")
             return self._raise_finding(session, audit_id, grade, clause, description, evidence,
                                        raised_on or date.today()).id
@@ -76,7 +77,7 @@ class FindingStore(StoreBase):
             if row is not None:
                 self._refuse_if_locked(session, audit_id, "findings")
                 row.withdrawn_on, row.withdrawn_reason = date.today(), GRADE_CLEARED
-                self._trail(session, "withdraw", "finding", row.id, {"item_id": item_id, "reason": GRADE_CLEARED},
+                self._trail(session, "withdraw", Entity.FINDING, row.id, {"item_id": item_id, "reason": GRADE_CLEARED},
                             audit=audit_id)
             return
         item = self.scheme.items_by_id[item_id]
@@ -88,7 +89,7 @@ class FindingStore(StoreBase):
             self._refuse_if_locked(session, audit_id, "findings")
             row.grade, row.description, row.evidence = grade, description, note
             self._set_deadline(row)
-            self._trail(session, "update", "finding", row.id, {"grade": grade, "description": description},
+            self._trail(session, "update", Entity.FINDING, row.id, {"grade": grade, "description": description},
                         audit=row.audit_id)
 
     def save_corrective_action(self, finding_id: int, plan: str, *, accepted_on: date | None = None,
@@ -97,7 +98,7 @@ class FindingStore(StoreBase):
         the correction was verified, written together."""
         if (accepted_on or verified_on) and not plan.strip():
             raise ConflictError("尚无纠正措施计划，不能接受或验证", "There is no corrective action plan to accept or verify")
-        with self._writing_session("evaluation", audit=self._audit_of(models.Finding, finding_id)) as session:
+        with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.Finding, finding_id)) as session:
             # Not locked by the report's sign-off: corrections are verified after the report.
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:
@@ -108,7 +109,7 @@ class FindingStore(StoreBase):
             action.plan, action.plan_accepted_on = plan, accepted_on
             if verified_on != action.verified_on:
                 action.verified_on, action.verified_by = verified_on, self.actor if verified_on else None
-            self._trail(session, "corrective_action", "finding", finding_id, audit=finding.audit_id, detail=
+            self._trail(session, "corrective_action", Entity.FINDING, finding_id, audit=finding.audit_id, detail=
                         {"plan": plan, "accepted_on": str(accepted_on), "verified_on": str(verified_on)})
 
     def findings(self, audit_id: int, *, include_withdrawn: bool = False) -> list[Finding]:

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity
 from ..domain import Contract, Programme, ProgrammeEvent, SiteSample
 from ..errors import ConflictError
 from . import models
@@ -18,10 +19,10 @@ class PlanningStore(StoreBase):
         values = programme.as_dict()
         values["justification"] = list(programme.justification)
         values["cycle_plan"] = [{"event": e.event, "date": e.date.isoformat()} for e in programme.cycle_plan]
-        with self._writing_session("review", audit=audit_id) as session:
+        with self._writing_session(Action.REVIEW, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "programme")
             self._upsert(session, models.AuditProgramme, audit_id, values)
-            self._trail(session, "save", "programme", audit_id, values, audit=audit_id)
+            self._trail(session, "save", Entity.PROGRAMME, audit_id, values, audit=audit_id)
 
     def programme(self, audit_id: int) -> Programme | None:
         with self._reading_session() as session:
@@ -45,7 +46,7 @@ class PlanningStore(StoreBase):
             raise ConflictError("请填写合同编号和签订日期", "The contract number and the signing date are required")
         if fee is None or fee < 0:
             raise ConflictError("认证费用不能为负数", "The certification fee cannot be negative")
-        with self._writing_session("review", audit=audit_id) as session:
+        with self._writing_session(Action.REVIEW, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "contract")
             programme = session.scalar(select(models.AuditProgramme).where(
                 models.AuditProgramme.audit_id == audit_id))
@@ -53,7 +54,7 @@ class PlanningStore(StoreBase):
                           person_days=programme.person_days if programme else None, recorded_by=self.actor,
                           obligations=[o.text for o in self.scheme.contract_obligations])
             self._upsert(session, models.Contract, audit_id, values)
-            self._trail(session, "sign", "contract", audit_id, values, audit=audit_id)
+            self._trail(session, "sign", Entity.CONTRACT, audit_id, values, audit=audit_id)
             return Contract(**{**values, "obligations": tuple(values["obligations"])})
 
     def contract(self, audit_id: int) -> Contract | None:

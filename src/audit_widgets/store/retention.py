@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import delete, select, update
 
+from ..contract import IN_FORCE, Action, Entity
 from ..errors import ConflictError
-from ..rules.cycle import IN_FORCE
 from ..rules.retention import AuditRecords, due_for_disposal
 from . import models
 from .base import StoreBase
@@ -66,7 +66,7 @@ class RetentionStore(StoreBase):
             raise ConflictError(f"审核 {audit_id} 的记录尚在保存期内，不能处置",
                                 f"Audit {audit_id}'s records are still within their retention period")
         counts = {}
-        with self._writing_session("records", audit=audit_id) as session:
+        with self._writing_session(Action.RECORDS, audit=audit_id) as session:
             answers = select(models.ChecklistAnswer.id).where(models.ChecklistAnswer.audit_id == audit_id)
             samples = select(models.CaseSample.id).where(models.CaseSample.audit_id == audit_id)
             findings = select(models.Finding.id).where(models.Finding.audit_id == audit_id)
@@ -89,7 +89,7 @@ class RetentionStore(StoreBase):
                 counts[step.table.name] = session.execute(step).rowcount
             session.execute(update(models.Complaint).where(models.Complaint.audit_id == audit_id).values(audit_id=None))
             session.execute(delete(models.Audit).where(models.Audit.id == audit_id))
-            self._trail(session, "dispose", "audit", audit_id,
+            self._trail(session, "dispose", Entity.AUDIT, audit_id,
                         {"reason": reason, "on": on.isoformat(), "deleted": {k: v for k, v in counts.items() if v}},
                         applicant=audit.applicant_id)
         return counts

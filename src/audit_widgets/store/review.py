@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity
 from ..domain import AuditPlanRecord, ReviewRecord
 from ..errors import ConflictError
 from ..rules.review import review_application
@@ -32,7 +33,7 @@ class ReviewStore(StoreBase):
                                    credit_evidence=credit_evidence, parent_authorisation=parent_authorisation,
                                    domain_reason=domain_reason, auditors=self.auditors(), on=reviewed_on,
                                    decision_makers=set(self.decision_makers()))
-        with self._writing_session("review", audit=audit_id) as session:
+        with self._writing_session(Action.REVIEW, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "review")
             if accepted and not check.acceptable:
                 raise ConflictError("评审发现以下问题，不能受理：\n" + "\n".join(p.zh for p in check.problems),
@@ -44,7 +45,7 @@ class ReviewStore(StoreBase):
                                      "licences_needed": check.licences_needed, "competent": check.competent},
                       "accepted": accepted, "reason": reason, "reviewed_by": self.actor, "reviewed_on": reviewed_on}
             self._upsert(session, models.ApplicationReview, audit_id, values)
-            self._trail(session, "review", "review", audit_id,
+            self._trail(session, "review", Entity.REVIEW, audit_id,
                         {"accepted": accepted, "reason": reason, "problems": len(check.problems)},
                         audit=audit_id)
             session.flush()
@@ -61,7 +62,7 @@ class ReviewStore(StoreBase):
                         agenda: list[dict]) -> None:
         """The plan sent to the client: when the team's names went out, each objection to a
         member with how it was resolved, and the agenda by day and site."""
-        with self._writing_session("audit_plan", audit=audit_id) as session:
+        with self._writing_session(Action.AUDIT_PLAN, audit=audit_id) as session:
             audit = self._row(session, models.Audit, audit_id)
             self._refuse_if_locked(session, audit_id, "audit_plan")
             team = set(session.scalars(select(models.TeamMember.auditor_id).where(
@@ -81,7 +82,7 @@ class ReviewStore(StoreBase):
             values = {"team_sent_on": team_sent_on, "objections": objections,
                       "agenda": [{**line, "day": str(line["day"])} for line in agenda], "recorded_by": self.actor}
             self._upsert(session, models.AuditPlan, audit_id, values)
-            self._trail(session, "save", "audit_plan", audit_id, values, audit=audit_id)
+            self._trail(session, "save", Entity.AUDIT_PLAN, audit_id, values, audit=audit_id)
 
     def audit_plan(self, audit_id: int) -> AuditPlanRecord | None:
         with self._reading_session() as session:

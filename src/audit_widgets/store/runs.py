@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
+from ..contract import Action
 from ..domain import NotebookRun
 from . import models
 from .base import StoreBase
@@ -29,7 +30,7 @@ class RunStore(StoreBase):
     def record_run(self, run: NotebookRun) -> None:
         """Add a run to the ledger. (The ledger records computations, not audit data: it
         leaves no trail entry, so recording a run never changes an applicant's last change.)"""
-        with self._writing_session("stage_result", applicant=run.applicant_id) as session:
+        with self._writing_session(Action.STAGE_RESULT, applicant=run.applicant_id) as session:
             session.add(models.NotebookRun(
                 run_id=run.run_id, applicant_id=run.applicant_id, notebook=run.notebook, started_at=run.started_at,
                 finished_at=run.finished_at, status=run.status, outputs=list(run.outputs),

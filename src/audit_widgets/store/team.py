@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..contract import Action, Entity, TeamRole
 from ..domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, TeamMember
 from ..errors import ConflictError
 from . import models
-from .authorisation import TEAM_LEADER_ROLE
 from .base import StoreBase
 
 
@@ -21,22 +21,22 @@ class TeamStore(StoreBase):
                     registration_expires: date | None = None) -> None:
         if grade not in self.scheme.grades_by_id:
             raise ConflictError(f"未知的审查员等级「{grade}」", f"Unknown auditor grade '{grade}'")
-        with self._writing_session("people") as session:
+        with self._writing_session(Action.PEOPLE) as session:
             if session.get(models.Auditor, auditor_id) is not None:
                 raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists")
             session.add(models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
                                        auditor_since=auditor_since, is_decision_maker=is_decision_maker,
                                        competence_evidence=competence_evidence, registration_no=registration_no,
                                        registration_expires=registration_expires))
-            self._trail(session, "add", "auditor", auditor_id, {"grade": grade, "domains": list(domains)})
+            self._trail(session, "add", Entity.AUDITOR, auditor_id, {"grade": grade, "domains": list(domains)})
 
     def import_people(self, people: list[dict], evidence: list[dict], declarations: list[dict]) -> dict:
         """Load competence records (validated by imports.auditors) in one transaction: each
         person is added or updated, their evidence replaced by the file's, their declarations
         added (or replaced for the same client and year)."""
-        return self._load_people(people, evidence, declarations, action="people")
+        return self._load_people(people, evidence, declarations, action=Action.PEOPLE)
 
-    def _load_people(self, people: list[dict], evidence: list[dict], declarations: list[dict], *, action: str) -> dict:
+    def _load_people(self, people: list[dict], evidence: list[dict], declarations: list[dict], *, action: Action) -> dict:
         with self._writing_session(action) as session:
             for person in people:
                 row = session.get(models.Auditor, person["id"])
@@ -65,7 +65,7 @@ class TeamStore(StoreBase):
                     session.flush()
                 session.add(models.ImpartialityDeclaration(**record))
             counts = {"people": len(people), "evidence": len(evidence), "declarations": len(declarations)}
-            self._trail(session, "import", "auditors", ",".join(sorted(listed))[:128], counts)
+            self._trail(session, "import", Entity.AUDITORS, ",".join(sorted(listed))[:128], counts)
             return counts
 
     def declare_impartiality(self, auditor_id: str, applicant_id: str, year: int, declared_on: date,
@@ -73,12 +73,12 @@ class TeamStore(StoreBase):
         """A person's declaration about a client for a year; a declared conflict keeps them off its teams."""
         self._load_people([], [], [{"auditor_id": auditor_id, "applicant_id": applicant_id, "year": year,
                                      "declared_on": declared_on, "conflicts": conflicts}],
-                          action="declarations")
+                          action=Action.DECLARATIONS)
 
     def add_consultancy(self, auditor_id: str, applicant_id: str, last_day: date) -> None:
-        with self._writing_session("people") as session:
+        with self._writing_session(Action.PEOPLE) as session:
             session.add(models.Consultancy(auditor_id=auditor_id, applicant_id=applicant_id, last_day=last_day))
-            self._trail(session, "add", "consultancy", auditor_id, {"applicant_id": applicant_id, "last_day": str(last_day)},
+            self._trail(session, "add", Entity.CONSULTANCY, auditor_id, {"applicant_id": applicant_id, "last_day": str(last_day)},
                         applicant=applicant_id)
 
     def auditors(self) -> list[AuditorProfile]:
@@ -106,9 +106,9 @@ class TeamStore(StoreBase):
     def set_team(self, audit_id: int, members: list[tuple[str, str]]) -> None:
         """Replace the audit team: (auditor id, role) pairs. The check is the rule's, not here."""
         roles = {r.id for r in self.scheme.team_roles}
-        with self._writing_session("team", audit=audit_id) as session:
+        with self._writing_session(Action.TEAM, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "team")
-            if (self.actor, TEAM_LEADER_ROLE) in [tuple(m) for m in members]:
+            if (self.actor, TeamRole.LEADER) in [tuple(m) for m in members]:
                 raise ConflictError(f"不能任命自己为审查组长（{self.actor}）；请由其他方案管理人员指定",
                                     f"Nobody appoints themselves team leader ({self.actor}); another programme "
                                     "manager must set this team")
@@ -122,7 +122,7 @@ class TeamStore(StoreBase):
             session.flush()
             for auditor_id, role in members:
                 session.add(models.TeamMember(audit_id=audit_id, auditor_id=auditor_id, role=role))
-            self._trail(session, "set", "team", audit_id, {"members": members}, audit=audit_id)
+            self._trail(session, "set", Entity.TEAM, audit_id, {"members": members}, audit=audit_id)
 
     def team(self, audit_id: int) -> list[TeamMember]:
         with self._reading_session() as session:

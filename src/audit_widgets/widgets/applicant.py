@@ -6,6 +6,7 @@ import html
 import ipywidgets as widgets
 from pydantic import ValidationError
 
+from ..contract import Action
 from ..imports.applicants import ApplicantData, check_applicant
 from ..rules.application import missing_documents
 from ..rules.uscc import check_uscc
@@ -57,7 +58,7 @@ class ApplicantForm(BoundWidget):
     """Edits are checked as they are typed; only a complete, valid form is written."""
 
     edits = "applicant"
-    writes = "applicant"
+    writes = Action.APPLICANT
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

@@ -8,6 +8,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..errors import ConflictError
 from .base import BoundWidget, table_html
 
@@ -29,7 +30,7 @@ def _lines(text: str, fields: int) -> list[list[str]]:
 
 class AuditPlanForm(BoundWidget):
     edits = "audit_plan"
-    writes = "audit_plan"
+    writes = Action.AUDIT_PLAN
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

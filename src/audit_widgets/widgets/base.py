@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..errors import PermissionDenied, WorkbenchError
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
@@ -63,7 +64,7 @@ def unobserved(handler: Callable, *controls: widgets.ValueWidget) -> Iterator[No
             control.observe(handler, names="value")
 
 
-def permission_refusal(workbench: Workbench, action: str | None, audit_id: int | None) -> PermissionDenied | None:
+def permission_refusal(workbench: Workbench, action: Action | None, audit_id: int | None) -> PermissionDenied | None:
     """Why the acting person may not write `action` on the audit; None if they may (or it writes nothing)."""
     if action is None:
         return None
@@ -86,7 +87,7 @@ class BoundWidget(widgets.VBox):
     edits: str | None = None
     # The scheme `permissions` action its writes need: a person without it sees the form
     # read-only, and why, before filling anything in. None: the widget writes nothing.
-    writes: str | None = None
+    writes: Action | None = None
 
     def __init__(self, workbench: Workbench, applicant_id: str, audit_id: int | None = None,
                  read_only: bool = False, **kwargs):

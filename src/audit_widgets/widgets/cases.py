@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..domain import CaseVerification
 from ..evaluation import case_answers
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases
@@ -47,7 +48,7 @@ class CaseRow(widgets.HBox):
 
 class CaseSampleWidget(BoundWidget):
     edits = "case_sample"
-    writes = "evaluation"
+    writes = Action.EVALUATION
     paged = True
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,

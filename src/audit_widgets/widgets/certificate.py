@@ -8,7 +8,8 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from ..rules.lifecycle import allowed_status_changes
+from ..contract import Action
+from ..rules.lifecycle import status_changes_by_hand
 from .base import CHOOSE, ERROR_STYLE, LOCKED_STYLE, BoundWidget, message_html, table_html
 
 ISSUING = ("issue", "reissue")  # decisions that put a new certificate in the holder's hands
@@ -16,7 +17,7 @@ ISSUING = ("issue", "reissue")  # decisions that put a new certificate in the ho
 
 class CertificatePanel(BoundWidget):
     edits = "certificate"
-    writes = "certificate"
+    writes = Action.CERTIFICATE
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)
@@ -88,8 +89,7 @@ class CertificatePanel(BoundWidget):
             self.history.value = ""
             return
         c = self.certificate
-        # Reinstatement is the committee's decision after an audit (07), not a status change here.
-        allowed = [s for s in allowed_status_changes(self.scheme, c.status) if s != "valid"]
+        allowed = status_changes_by_hand(self.scheme, c.status)  # reinstatement is a decision (07)
         # No default: suspending or withdrawing is chosen, never preselected.
         self.to_status.options = [CHOOSE] + [(self.status_names[s], s) for s in allowed]
         self.to_status.value = ""

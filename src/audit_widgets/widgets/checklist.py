@@ -10,6 +10,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..domain import Answer, AnswerRecord
 from ..errors import DatabaseBusy, ReasonRequired, WorkbenchError
 from ..evaluation import evaluate
@@ -107,7 +108,7 @@ class ChecklistRow(widgets.HBox):
 
 class ChecklistWidget(BoundWidget):
     """The checklist of one method (5.1a … 5.2c) for one audit."""
-    writes = "evaluation"
+    writes = Action.EVALUATION
 
     def __init__(self, workbench, applicant_id: str, method: str, *, audit_id: int | None = None,
                  read_only: bool = False, page_size: int = 20, items: list[ChecklistItem] | None = None,

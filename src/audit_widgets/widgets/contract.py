@@ -6,12 +6,13 @@ import html
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from .base import LOCKED_STYLE, BoundWidget, message_html, unobserved
 
 
 class ContractForm(BoundWidget):
     edits = "contract"
-    writes = "review"
+    writes = Action.REVIEW
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

@@ -9,13 +9,14 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..stages.certification import apply_due_change, compute_recertification
 from ..timeline import applicant_timeline
 from .base import LOCKED_STYLE, BoundWidget, message_html
 
 
 class CyclePanel(BoundWidget):
-    writes = "applicant"
+    writes = Action.APPLICANT
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

@@ -9,6 +9,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..contract import EFFECT_STATUS, Action
 from ..evaluation import evaluate, recommendation
 from ..rules.cycle import outcome_level, suggested_outcome
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget
@@ -23,7 +24,7 @@ def gates_html(reasons: list) -> str:
 
 class DecisionWidget(BoundWidget):
     edits = "decision"
-    writes = "decision"
+    writes = Action.DECISION
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)
@@ -73,7 +74,7 @@ class DecisionWidget(BoundWidget):
     def _outcome_changed(self) -> None:
         """A suspension or withdrawal asks for its status reason (and a suspension its deadline)."""
         action = self.scheme.outcomes_by_id[self.outcome.value].certificate
-        status = {"suspend": "suspended", "withdraw": "withdrawn"}.get(action)
+        status = EFFECT_STATUS.get(action) if action in ("suspend", "withdraw") else None
         self.status_reason.options = [(r.name, r.id) for r in self.scheme.status_reasons if r.status == status]
         self.status_reason.layout.display = None if status else "none"
         self.deadline.layout.display = None if action == "suspend" else "none"

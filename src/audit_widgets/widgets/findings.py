@@ -6,12 +6,13 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from .base import CHOOSE, ERROR_STYLE, BoundWidget, message_html, table_html
 
 
 class FindingsWidget(BoundWidget):
     edits = "findings"
-    writes = "evaluation"
+    writes = Action.EVALUATION
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

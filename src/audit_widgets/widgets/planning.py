@@ -8,6 +8,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
 from ..rules.team import check_team
@@ -18,7 +19,7 @@ NOT_ON_TEAM = ("不参加", "")
 
 class PlanningPanel(BoundWidget):
     edits = "programme"
-    writes = "review"
+    writes = Action.REVIEW
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

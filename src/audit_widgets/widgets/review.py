@@ -8,6 +8,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..rules.review import review_application
 from .base import ERROR_STYLE, OK_STYLE, BoundWidget
 
@@ -16,7 +17,7 @@ WIDE = widgets.Layout(width="560px")
 
 class ReviewForm(BoundWidget):
     edits = "review"
-    writes = "review"
+    writes = Action.REVIEW
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..errors import WorkbenchError
 from ..rules.completeness import GROUPS, Gap, grouped
 from ..stages import run_stage
@@ -33,8 +34,8 @@ class StageSummary(widgets.VBox):
         # Who may record and sign is shown on the buttons (the button names the signer), not
         # learnt from a refusal.
         self.may_record = not book.read_only and permission_refusal(
-            book.workbench, "stage_result", book.audit_id) is None
-        self.may_sign = not book.read_only and permission_refusal(book.workbench, "sign_off", book.audit_id) is None
+            book.workbench, Action.STAGE_RESULT, book.audit_id) is None
+        self.may_sign = not book.read_only and permission_refusal(book.workbench, Action.SIGN_OFF, book.audit_id) is None
         signer = SIGNERS[book.stage.signed_by]
         self.record_button = widgets.Button(description="记录本阶段结果 / record result", button_style="primary",
                                             layout=widgets.Layout(width="260px"))

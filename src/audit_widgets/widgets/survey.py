@@ -8,6 +8,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from ..contract import Action
 from ..errors import WorkbenchError
 from ..evaluation import survey_summary
 from ..imports.surveys import load_layouts, read_survey
@@ -18,7 +19,7 @@ AUTO = "auto"
 
 class SurveyPanel(BoundWidget):
     edits = "surveys"
-    writes = "imports"
+    writes = Action.IMPORTS
     takes_evaluation = True
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
