@@ -8,7 +8,6 @@ the traceback). Each command imports what it needs when it runs, so that `--help
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -18,10 +17,9 @@ import click
 from . import __version__
 from .dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
 from .errors import WorkbenchError
-from .identity import USER_ENV, find_identity
-from .paths import DB_ENV, SCHEME_ENV
+from .identity import find_identity
+from .settings import DB_ENV, DEBUG_ENV, SCHEME_ENV, USER_ENV, current
 
-DEBUG_ENV = "AUDIT_WORKBENCH_DEBUG"
 INTERNAL_ERROR_EXIT = 3
 MAX_INTERNAL_MESSAGE = 300
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -39,11 +37,18 @@ class WorkbenchGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # the last line of defence: never a bare traceback
-            if os.environ.get(DEBUG_ENV):
+            if _debugging():
                 raise
             click.echo(f"内部错误 / Internal error: {type(exc).__name__}: {str(exc)[:MAX_INTERNAL_MESSAGE]}\n"
                        f"（设置 {DEBUG_ENV}=1 可查看详情 / set {DEBUG_ENV}=1 for details）", err=True)
             ctx.exit(INTERNAL_ERROR_EXIT)
+
+
+def _debugging() -> bool:
+    try:
+        return current().debug
+    except WorkbenchError:  # a bad setting is reported where it is read, not here
+        return False
 
 
 class State:
@@ -134,6 +139,17 @@ audit_type_help = "审核类型，取自方案 audit_types（如 initial）/ aud
 def cli(ctx: click.Context, database_url: str | None, scheme_folder: str | None, actor: str | None) -> None:
     """商品售后服务成熟度认证工作台 / After-sales service maturity certification workbench."""
     ctx.obj = State(database_url, scheme_folder, actor)
+
+
+@cli.command("config")
+@json_option
+def config(as_json: bool) -> None:
+    """当前生效的设置及其来源 / The settings in force (AUDIT_WORKBENCH_*) and where each came from."""
+    from .settings import described
+    rows = described()
+    emit(rows, as_json, "\n".join(f"{r['variable']} = {'' if r['value'] is None else r['value']}  "
+                                 f"（{'环境变量 environment' if r['source'] == 'environment' else '默认 default'}）"
+                                 f"\n    {r['help']}" for r in rows))
 
 
 # --- calc ---------------------------------------------------------------------------------

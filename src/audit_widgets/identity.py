@@ -7,7 +7,8 @@ from __future__ import annotations
 import getpass
 import os
 
-USER_ENV = "AUDIT_WORKBENCH_USER"
+from .settings import USER_ENV, current
+
 HUB_USER_ENV = "JUPYTERHUB_USER"
 HOW_TO_SAY_WHO = (f"请设置环境变量 {USER_ENV}=您的人员编号（命令行可用 --as 编号，笔记本可在参数单元格设 auditor = \"编号\"）",
                   f"set {USER_ENV}=YOUR-ID (on the command line --as ID; in a notebook, auditor = \"ID\" in the "
@@ -15,7 +16,7 @@ HOW_TO_SAY_WHO = (f"请设置环境变量 {USER_ENV}=您的人员编号（命令
 
 
 def find_identity(explicit: str | None = None) -> str:
-    for candidate in (os.environ.get(HUB_USER_ENV), explicit, os.environ.get(USER_ENV)):
+    for candidate in (os.environ.get(HUB_USER_ENV), explicit, current().user):
         if candidate and candidate.strip():
             return candidate.strip()
     return getpass.getuser()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,9 +22,10 @@ from . import __version__
 from .contract import Action
 from .errors import TamperedError, WorkbenchError
 from .files import write_atomically
-from .identity import USER_ENV, find_identity
-from .paths import SCHEME_ENV, audit_key, audit_outputs_dir
+from .identity import find_identity
+from .paths import audit_key, audit_outputs_dir
 from .scheme import load_scheme
+from .settings import USER_ENV
 from .stages import StageOutcome, StageView, registry, run_stage
 from .store.repository import Workbench
 from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
@@ -41,7 +41,7 @@ class StageNotebook:
         if mode not in MODES:
             raise WorkbenchError(f"mode 应为 interactive 或 batch，实为「{mode}」",
                                  f"mode must be 'interactive' or 'batch', got '{mode}'")
-        scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
+        scheme = load_scheme(scheme_dir)
         self.workbench = Workbench(database_url, scheme, find_identity(auditor))
         self.person = next((a for a in self.workbench.auditors() if a.id == self.workbench.actor), None)
         self.registered = registry.get(stage_id)  # a plain message for an unknown stage
@@ -202,7 +202,7 @@ def show_overview(*, database_url: str | None = None, scheme_dir: str | None = N
                   auditor: str | None = None) -> None:
     """00_overview: every applicant's stages, with links to the per-applicant copies."""
     from .widgets.overview import OverviewTable
-    scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
+    scheme = load_scheme(scheme_dir)
     workbench = Workbench(database_url, scheme, find_identity(auditor))
     display(OverviewTable(workbench, workbench.actor))
 
@@ -213,7 +213,7 @@ def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str 
     Batch: the same lists as a read-only document."""
     from .widgets.base import permission_refusal
     from .widgets.complaints import ComplaintsAndAppeals
-    scheme = load_scheme(scheme_dir or os.environ.get(SCHEME_ENV))
+    scheme = load_scheme(scheme_dir)
     workbench = Workbench(database_url, scheme, find_identity(auditor))
     # an unknown person, or one who may not handle complaints, may look but not write
     panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch"

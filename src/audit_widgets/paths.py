@@ -6,14 +6,9 @@ The workbench is run from the repository (the command line) and from `workbooks/
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-DB_ENV = "AUDIT_WORKBENCH_DB"
-SCHEME_ENV = "AUDIT_WORKBENCH_SCHEME"
-OUTPUTS_ENV = "AUDIT_WORKBENCH_OUTPUTS"
-DATA_ENV = "AUDIT_WORKBENCH_DATA"
-WORK_ENV = "AUDIT_WORKBENCH_WORK"
+from .settings import current
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -26,8 +21,7 @@ def project_root(start: Path | None = None) -> Path:
 
 
 def scheme_dir() -> Path:
-    configured = os.environ.get(SCHEME_ENV)
-    return Path(configured) if configured else project_root() / "parameters" / "scheme"
+    return current().scheme or project_root() / "parameters" / "scheme"
 
 
 def competence_template() -> Path:
@@ -40,8 +34,7 @@ def mappings_dir() -> Path:
 
 
 def outputs_dir() -> Path:
-    configured = os.environ.get(OUTPUTS_ENV)
-    return Path(configured) if configured else project_root() / "outputs"
+    return current().outputs or project_root() / "outputs"
 
 
 def audit_outputs_dir(applicant_id: str, earlier_audit: str | None = None) -> Path:
@@ -64,19 +57,17 @@ def workbooks_dir() -> Path:
 
 def work_dir() -> Path:
     """The auditors' per-applicant copies of the templates (git-ignored)."""
-    configured = os.environ.get(WORK_ENV)
-    return Path(configured) if configured else project_root() / "work"
+    return current().work or project_root() / "work"
 
 
 def data_dir() -> Path:
     """Private working data: the default database, evidence files, the signing key."""
-    configured = os.environ.get(DATA_ENV)
-    return Path(configured) if configured else project_root() / "data"
+    return current().data or project_root() / "data"
 
 
 def default_database_url() -> str:
     """The database: $AUDIT_WORKBENCH_DB, else SQLite in <root>/data (outside outputs/)."""
-    configured = os.environ.get(DB_ENV)
+    configured = current().db
     if configured:
         return configured
     path = data_dir() / "workbench.sqlite"

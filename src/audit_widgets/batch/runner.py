@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..domain import NotebookRun
-from ..identity import USER_ENV
-from ..paths import DB_ENV, SCHEME_ENV, audit_key, audit_outputs_dir, workbooks_dir
+from ..paths import audit_key, audit_outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
+from ..settings import DB_ENV, SCHEME_ENV, USER_ENV
 from ..store.repository import Workbench
 from .html import notebook_html
 from .inputs import applicant_state, inputs_hash, run_inputs

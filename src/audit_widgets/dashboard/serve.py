@@ -14,7 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import DB_ENV, default_database_url, workbooks_dir
+from ..paths import default_database_url, workbooks_dir
+from ..settings import DB_ENV
 
 DASHBOARD_NOTEBOOK = "dashboard.ipynb"
 TEMPLATES = Path(__file__).parent / "jupyter"  # holds voila/templates/audit

@@ -7,11 +7,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-MAX_BYTES_ENV = "AUDIT_WORKBENCH_MAX_IMPORT_MB"
-MAX_UNCOMPRESSED_ENV = "AUDIT_WORKBENCH_MAX_XLSX_UNCOMPRESSED_MB"
-MAX_ROWS_ENV = "AUDIT_WORKBENCH_MAX_IMPORT_ROWS"
+from ..settings import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV, current  # noqa: F401  (named in messages)
+
 MEMORY_SHARE = 16       # a file may take 1/16 of the memory
-DEFAULT_MAX_ROWS = 3_000_000
 MB = 1024 * 1024
 
 
@@ -22,14 +20,6 @@ def _memory_bytes() -> int:
         return 8 * 1024 * MB
 
 
-def _setting(name: str, default: int, scale: int = 1) -> int:
-    value = os.environ.get(name, "").strip()
-    try:
-        return int(float(value) * scale) if value else default
-    except ValueError:
-        return default
-
-
 @dataclass(frozen=True)
 class ImportLimits:
     max_bytes: int              # the file as uploaded
@@ -38,7 +28,7 @@ class ImportLimits:
 
     @classmethod
     def from_environment(cls) -> ImportLimits:
-        default = _memory_bytes() // MEMORY_SHARE
-        max_bytes = _setting(MAX_BYTES_ENV, default, MB)
-        return cls(max_bytes, _setting(MAX_UNCOMPRESSED_ENV, 4 * max_bytes, MB),
-                   _setting(MAX_ROWS_ENV, DEFAULT_MAX_ROWS))
+        settings = current()
+        max_bytes = int(settings.max_import_mb * MB) if settings.max_import_mb else _memory_bytes() // MEMORY_SHARE
+        unpacked = settings.max_xlsx_uncompressed_mb
+        return cls(max_bytes, int(unpacked * MB) if unpacked else 4 * max_bytes, settings.max_import_rows)

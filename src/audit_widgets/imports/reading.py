@@ -17,9 +17,10 @@ import yaml
 
 from ..errors import InputFileError
 from ..files import sha256_of
+from ..settings import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV
 from .blocks import csv_blocks, csv_headers, xlsx_blocks, xlsx_headers
 from .checks import ProblemList
-from .limits import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV, MB, ImportLimits
+from .limits import MB, ImportLimits
 
 XLSX_MAGIC = b"PK\x03\x04"
 # A text file is UTF-8 (with or without Excel's byte-order mark), else GB18030, a superset of

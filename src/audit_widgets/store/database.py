@@ -6,7 +6,6 @@ auditors can share a PostgreSQL database. The schema is created and upgraded by 
 from __future__ import annotations
 
 import json
-import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -23,16 +22,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseBusy, WorkbenchError
 from ..paths import default_database_url
+from ..settings import current
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-BUSY_ENV = "AUDIT_WORKBENCH_BUSY_SECONDS"
-DEFAULT_BUSY_SECONDS = 10  # how long a write waits for another to finish before "database busy"
-
-
 def busy_timeout_ms() -> int:
-    return int(float(os.environ.get(BUSY_ENV) or DEFAULT_BUSY_SECONDS) * 1000)
+    """How long a write waits for another to finish before "database busy"."""
+    return int(current().busy_seconds * 1000)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -15,17 +15,17 @@ from pathlib import Path
 
 from ..errors import WorkbenchError
 from ..paths import data_dir
+from ..settings import SECRET_ENV, current
 
 KEY_READ_TRIES = 40
 
-SECRET_ENV = "AUDIT_WORKBENCH_SECRET"
 
 
 def _key() -> bytes:
     """The key from $AUDIT_WORKBENCH_SECRET, else a random key kept in data/signing.key."""
-    configured = os.environ.get(SECRET_ENV)
-    if configured:
-        return configured.encode("utf-8")
+    configured = current().secret
+    if configured and configured.get_secret_value():
+        return configured.get_secret_value().encode("utf-8")
     return _key_file(data_dir() / "signing.key")
 
 
@@ -56,7 +56,8 @@ def key_id() -> str:
 
 def key_location() -> str:
     """Where the key comes from, for a person who must move it."""
-    return f"${SECRET_ENV}" if os.environ.get(SECRET_ENV) else str(data_dir() / "signing.key")
+    secret = current().secret
+    return f"${SECRET_ENV}" if secret and secret.get_secret_value() else str(data_dir() / "signing.key")
 
 
 def key_mismatch_message(recorded: str, current: str) -> tuple[str, str]:
