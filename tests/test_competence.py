@@ -83,3 +83,17 @@ def test_the_team_check_refuses_an_expired_registration_a_domain_without_evidenc
                            audit_date=audit_day)
         assert code in {v.code for v in check.violations}, code
         assert all(v.zh and v.en for v in check.violations)
+
+
+def test_a_teams_declarations_are_one_write_and_an_unknown_member_leaves_none(workbench, consumer, db_path):
+    from audit_widgets.errors import NotFoundError
+    admin = workbench.acting_as("P01")
+    before = database_digest(db_path)
+    with pytest.raises(NotFoundError):
+        admin.declare_impartiality(["A01", "A99"], consumer, 2026, date(2026, 11, 2))
+    assert database_digest(db_path) == before
+    entries = len(admin.trail())
+    admin.declare_impartiality(["A01", "A02"], consumer, 2026, date(2026, 11, 2))
+    assert len(admin.trail()) == entries + 1
+    declared = {a.id: a.declarations for a in admin.auditors()}
+    assert all(any(d.applicant_id == consumer and d.year == 2026 for d in declared[p]) for p in ("A01", "A02"))

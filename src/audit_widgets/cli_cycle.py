@@ -1,6 +1,7 @@
-"""`audit-workbench audits` (an applicant's history as a timeline) and `audit-workbench audit
-open` (start its next audit): the certification cycle on the command line. Registered on `cli`
-when cli.py imports this module."""
+"""The certification cycle on the command line: `audits` (an applicant's history as a
+timeline), `audit open` and `audit extend-scope` (start its next audit), `auditors` (the
+competence records) and `records` (retention and disposal). Registered on `cli` when cli.py
+imports this module."""
 from __future__ import annotations
 
 from datetime import date

@@ -197,8 +197,7 @@ def accept_review(workbench: Workbench, audit_id: int, on: date) -> None:
 
 def declare_team(workbench: Workbench, applicant_id: str, members: list[str], on: date) -> None:
     """Each team member declares, for the year, no conflict of interest with the client."""
-    for auditor_id in members:
-        workbench.declare_impartiality(auditor_id, applicant_id, on.year, on)
+    workbench.declare_impartiality(members, applicant_id, on.year, on)
 
 
 def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:

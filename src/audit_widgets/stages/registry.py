@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class StageOutcome:
-    status: str  # done, pending, blocked
+    status: str  # done, pending, blocked, skipped (not this audit type's stage), tampered
     result: dict = field(default_factory=dict)
     zh: str = ""
     en: str = ""

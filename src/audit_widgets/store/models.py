@@ -51,7 +51,8 @@ class Applicant(Base):
 
 
 class Audit(Base):
-    """One pass through the procedure: an initial audit, a surveillance or a recertification."""
+    """An audit: one pass through the procedure, of an audit type (initial, surveillance,
+    recertification or special)."""
 
     __tablename__ = "audits"
 

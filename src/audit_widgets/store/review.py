@@ -25,7 +25,7 @@ class ReviewStore(StoreBase):
                       credit_evidence: str, parent_authorisation: str = "", domain_reason: str, accepted: bool,
                       reason: str, reviewed_on: date) -> ReviewRecord:
         """Record the review. Acceptance is refused while the rules find any problem; a refusal
-        needs its reason and ends the application (its letter: documents.letters)."""
+        needs its reason and ends the audit at review (its letter: documents.letters)."""
         if not reason.strip():
             raise ConflictError("请写明受理或不予受理的理由", "Write the reason for accepting or refusing")
         applicant = self.get_applicant(self.audit(audit_id).applicant_id)

@@ -68,11 +68,13 @@ class TeamStore(StoreBase):
             self._trail(session, "import", Entity.AUDITORS, ",".join(sorted(listed))[:128], counts)
             return counts
 
-    def declare_impartiality(self, auditor_id: str, applicant_id: str, year: int, declared_on: date,
+    def declare_impartiality(self, auditor_ids: str | list[str], applicant_id: str, year: int, declared_on: date,
                              conflicts: str = "") -> None:
-        """A person's declaration about a client for a year; a declared conflict keeps them off its teams."""
+        """The declarations of one or several people about a client for a year, in one write; a
+        declared conflict keeps them off its teams."""
+        people = [auditor_ids] if isinstance(auditor_ids, str) else auditor_ids
         self._load_people([], [], [{"auditor_id": auditor_id, "applicant_id": applicant_id, "year": year,
-                                     "declared_on": declared_on, "conflicts": conflicts}],
+                                     "declared_on": declared_on, "conflicts": conflicts} for auditor_id in people],
                           action=Action.DECLARATIONS)
 
     def add_consultancy(self, auditor_id: str, applicant_id: str, last_day: date) -> None:

@@ -112,9 +112,9 @@ class PlanningPanel(BoundWidget):
         with this client (a member who declares a conflict is recorded with `auditors import`)."""
         year_of = self.audit_start.value or date.today()
 
-        def declare() -> None:
-            for auditor_id, _ in self.selected_team():
-                self.workbench.declare_impartiality(auditor_id, self.applicant_id, year_of.year, date.today())
+        def declare() -> None:  # the whole team in one transaction: all recorded, or none
+            self.workbench.declare_impartiality([auditor_id for auditor_id, _ in self.selected_team()],
+                                                self.applicant_id, year_of.year, date.today())
         self.write(declare, "公正性声明已记录", "declarations recorded")
         self._render_team_check()
 
