@@ -2,11 +2,12 @@
 (`AUDIT_WORKBENCH_*`). `audit-workbench config` prints the effective values and where each
 came from; the README's table of settings is checked against this module by a test.
 
-The settings are read afresh on each `current()` call, not once at import: the command line,
-a notebook's kernel and the tests set them at run time, and reading is cheap."""
+The settings follow the environment on each `current()` call, not once at import: the command
+line, a notebook's kernel and the tests set them at run time."""
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError
@@ -47,6 +48,12 @@ def variable(field: str) -> str:
 
 def current() -> Settings:
     """The settings now in force; a value that is not valid is a plain message naming it."""
+    return _settings(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(PREFIX))))
+
+
+@lru_cache(maxsize=8)
+def _settings(_environment: tuple) -> Settings:
+    """Validated once per distinct environment (validation costs about half a millisecond)."""
     try:
         return Settings()
     except ValidationError as exc:
