@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..settings import MAX_BYTES_ENV, MAX_ROWS_ENV, MAX_UNCOMPRESSED_ENV, current  # noqa: F401  (named in messages)
+from ..settings import current
 
 MEMORY_SHARE = 16       # a file may take 1/16 of the memory
 MB = 1024 * 1024

@@ -23,8 +23,7 @@ AUDIT_COLUMNS = ("stage_results", "audit_programmes", "application_reviews", "au
                  "findings", "decisions", "certificates", "appeals")
 
 
-def _rename(old_table: str, new_table: str, old_type: str, new_type: str, old_id: str, new_id: str,
-            old_key: str, new_key: str) -> None:
+def _rename(old_table: str, new_table: str, old_type: str, new_type: str, old_id: str, new_id: str) -> None:
     op.drop_index(f"ix_appeals_{old_id}", table_name="appeals")
     op.execute(f"ALTER TABLE {old_table} RENAME TO {new_table}")  # references follow the table
     op.execute(f"ALTER TABLE {new_table} RENAME COLUMN {old_type} TO {new_type}")
@@ -32,20 +31,20 @@ def _rename(old_table: str, new_table: str, old_type: str, new_type: str, old_id
         op.execute(f"ALTER TABLE {table} RENAME COLUMN {old_id} TO {new_id}")
     op.create_index(f"ix_appeals_{new_id}", "appeals", [new_id])
     bind = op.get_bind()
-    # The programme's site sample is not covered by a signature (stage results are), so its key
-    # can follow the name.
+    # The programme's site sample names its audit type under the column's name. It is not
+    # covered by a signature (stage results are), so its key can follow.
     for row_id, sample in bind.execute(sa.text(
             "SELECT id, site_sample FROM audit_programmes WHERE site_sample IS NOT NULL")).all():
         sample = json.loads(sample) if isinstance(sample, str) else dict(sample)
-        if old_key in sample:
-            sample[new_key] = sample.pop(old_key)
+        if old_type in sample:
+            sample[new_type] = sample.pop(old_type)
             bind.execute(sa.text("UPDATE audit_programmes SET site_sample = :s WHERE id = :i"),
                          {"s": json.dumps(sample, ensure_ascii=False), "i": row_id})
 
 
 def upgrade() -> None:
-    _rename("applications", "audits", "stage", "audit_type", "application_id", "audit_id", "stage", "audit_type")
+    _rename("applications", "audits", "stage", "audit_type", "application_id", "audit_id")
 
 
 def downgrade() -> None:
-    _rename("audits", "applications", "audit_type", "stage", "audit_id", "application_id", "audit_type", "stage")
+    _rename("audits", "applications", "audit_type", "stage", "audit_id", "application_id")
