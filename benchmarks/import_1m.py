@@ -26,7 +26,7 @@ import atexit, os, shutil, tempfile, time
 folder = tempfile.mkdtemp()
 atexit.register(shutil.rmtree, folder, True)  # a million-row store per run: not left behind
 os.environ["AUDIT_WORKBENCH_DATA"] = folder
-from audit_widgets.demo import register_auditors
+from audit_widgets.demo.audits import register_auditors
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.work_orders import read_work_orders
 from audit_widgets.scheme import load_scheme

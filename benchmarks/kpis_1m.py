@@ -14,7 +14,7 @@ ROWS = 1_000_000
 def csv_path():
     path = DATA / f"work_orders_{ROWS}.csv"
     if not path.exists():
-        from audit_widgets.demo_data import work_order_log, write_csv
+        from audit_widgets.demo.data import work_order_log, write_csv
         write_csv(work_order_log(ROWS, seed=2026), path)
     return path
 

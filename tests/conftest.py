@@ -55,7 +55,7 @@ def db_url(db_path) -> str:
 @pytest.fixture
 def workbench(db_url, scheme) -> Workbench:
     """A store with the demo people registered, acting as their programme manager."""
-    from audit_widgets.demo import register_auditors
+    from audit_widgets.demo.audits import register_auditors
     workbench = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
     register_auditors(workbench)
     return workbench
@@ -73,7 +73,7 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     """demo-consumer with the demo auditors, a team led by A02 and audit dates: ready to audit."""
     from datetime import date, timedelta
 
-    from audit_widgets.demo import accept_review, declare_team, register_auditors
+    from audit_widgets.demo.audits import accept_review, declare_team, register_auditors
     from audit_widgets.rules.planning import CaseLots, plan_programme
     admin = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
     register_auditors(admin)
@@ -107,7 +107,7 @@ def sign_report(workbench: Workbench, audit_id: int, leader: str) -> None:
 
 def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, orders: int = 300, seed: int = 3) -> None:
     """A generated work-order log, imported through the real reader."""
-    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.demo.data import work_order_log, write_csv
     from audit_widgets.imports.work_orders import read_work_orders
     workbench.import_work_orders(applicant_id, read_work_orders(write_csv(work_order_log(orders, seed=seed),
                                                                           folder / "orders.csv")))

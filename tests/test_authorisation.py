@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from audit_widgets.demo import COMMITTEE
+from audit_widgets.demo.audits import COMMITTEE
 from audit_widgets.errors import ConflictError, PermissionDenied, SchemeError
 from audit_widgets.scheme import load_scheme
 from audit_widgets.store.repository import Workbench
@@ -117,7 +117,7 @@ def test_the_scheme_names_a_role_for_every_action_and_only_known_roles(scheme_co
 
 
 def test_the_people_file_assigns_only_assignable_roles(scheme, tmp_path):
-    from audit_widgets.demo import competence_template_rows
+    from audit_widgets.demo.audits import competence_template_rows
     from audit_widgets.errors import InputFileError
     from audit_widgets.imports.auditors import read_competence_file, write_competence_file
     people, evidence = competence_template_rows()
@@ -131,7 +131,7 @@ def test_the_people_file_assigns_only_assignable_roles(scheme, tmp_path):
 def test_a_competence_file_written_before_roles_existed_still_reads(scheme, tmp_path):
     from openpyxl import load_workbook
 
-    from audit_widgets.demo import competence_template_rows
+    from audit_widgets.demo.audits import competence_template_rows
     from audit_widgets.imports.auditors import read_competence_file, write_competence_file
     people, evidence = competence_template_rows()
     path = write_competence_file(tmp_path / "people.xlsx", people, evidence)

@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 
 from .conftest import APPLICANTS_DIR, ROOT, SCHEME_DIR, database_digest
 

@@ -2,7 +2,7 @@ import re
 
 import pandas as pd
 
-from audit_widgets.charts import control_chart, dimension_chart, to_svg
+from audit_widgets.render.charts import control_chart, dimension_chart, to_svg
 
 
 def test_dimension_chart_keeps_the_scheme_order_and_chinese_labels(scheme):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from audit_widgets.cli import cli
-from audit_widgets.demo import competence_template_rows
+from audit_widgets.demo.audits import competence_template_rows
 from audit_widgets.domain import CompetenceRecord, Declaration, TeamMember
 from audit_widgets.errors import InputFileError
 from audit_widgets.imports.auditors import read_competence_file, write_competence_file

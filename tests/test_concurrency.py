@@ -119,7 +119,7 @@ def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_ro
                                                                                   scheme, tmp_path):
     import sqlite3
 
-    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.demo.data import work_order_log, write_csv
 
     from .conftest import import_demo_orders
     workbench = Workbench(db_url, scheme, actor="P01")
@@ -143,7 +143,7 @@ def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_ro
 def test_other_writes_go_through_while_a_large_import_runs(staffed_audit, db_url, scheme, tmp_path):
     import time
 
-    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.demo.data import work_order_log, write_csv
     big = write_csv(work_order_log(60_000, seed=10), tmp_path / "big.csv")
     importing = _import_in_a_process(db_url, str(big), step_rows=5_000)
     leader = Workbench(db_url, scheme, actor="A02")
@@ -172,7 +172,7 @@ def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_u
     that the first is running, and the first completes with every row."""
     import time
 
-    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.demo.data import work_order_log, write_csv
     from audit_widgets.imports.work_orders import read_work_orders
     big = write_csv(work_order_log(3000, seed=11), tmp_path / "big.csv")
     first = _import_in_a_process(db_url, str(big), step_rows=300, pause_seconds=0.5)

@@ -244,7 +244,7 @@ def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, sche
 
 
 def test_a_scope_extension_is_a_special_audit_whose_decision_reissues_the_certificate(cycle_db, scheme):
-    from audit_widgets.demo import DEMO_APPLICANTS, run_audit
+    from audit_widgets.demo.audits import DEMO_APPLICANTS, run_audit
     workbench = Workbench(cycle_db, scheme, actor="P01")
     industrial = next(d for d in DEMO_APPLICANTS if d.id == "demo-industrial")
     old = workbench.certificate_for("demo-industrial")

@@ -124,7 +124,7 @@ def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db
 
 
 def test_demo_portfolio_adds_applicants_scored_through_the_pipeline(workbench, scheme):
-    from audit_widgets.demo_portfolio import create_portfolio
+    from audit_widgets.demo.portfolio import create_portfolio
     added = create_portfolio(workbench, 4, echo=lambda _: None)
     assert added == ["pf-0001", "pf-0002", "pf-0003", "pf-0004"]
     rows = portfolio(workbench).set_index("applicant_id")

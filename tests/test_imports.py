@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.rules.kpis import compute_kpis
 from audit_widgets.rules.survey import summarise_survey
 

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from audit_widgets.demo import register_auditors
-from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.demo.audits import register_auditors
+from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.surveys import read_survey
 from audit_widgets.imports.work_orders import read_work_orders

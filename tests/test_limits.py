@@ -42,7 +42,7 @@ def test_an_evidence_file_name_that_cannot_be_stored_is_refused_and_nothing_is_w
 
 def test_an_import_over_the_size_or_row_limit_is_refused_before_parsing(command, consumer, db_path, tmp_path,
                                                                        monkeypatch):
-    from audit_widgets.demo_data import work_order_log, write_csv
+    from audit_widgets.demo.data import work_order_log, write_csv
     orders = write_csv(work_order_log(2000, seed=5), tmp_path / "orders.csv")
     before = database_digest(db_path)
     monkeypatch.setenv("AUDIT_WORKBENCH_MAX_IMPORT_MB", "0.05")

@@ -3,7 +3,7 @@ refused with a bilingual message naming the file and the key — never a KeyErro
 import pytest
 import yaml
 
-from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.errors import InputFileError
 from audit_widgets.imports.surveys import load_layout_file, load_layouts, read_survey
 from audit_widgets.imports.work_orders import load_mapping, read_work_orders

@@ -203,7 +203,7 @@ def test_a_refused_applicant_edit_shows_the_stored_data(planned):
 
 
 def test_a_survey_import_updates_the_figures_in_the_stage_checklists(planned, db_url, tmp_path):
-    from audit_widgets.demo_data import Quality, wjx_survey_export, write_xlsx
+    from audit_widgets.demo.data import Quality, wjx_survey_export, write_xlsx
     workbench, applicant, audit = planned
     for stage in ("application", "planning", "contract"):
         workbench.record_stage_result(audit, stage, {})
@@ -214,7 +214,7 @@ def test_a_survey_import_updates_the_figures_in_the_stage_checklists(planned, db
     assert checklist.evaluation.survey is None
     path = write_xlsx(wjx_survey_export(120, seed=4, quality=Quality(satisfaction_mean=3.2)), tmp_path / "s.xlsx")
     survey._uploaded({"new": ({"name": "s.xlsx", "content": memoryview(path.read_bytes())},)})
-    assert "已导入 120 份" in survey.message.value
+    assert "已导入问卷 120 份" in survey.message.value
     assert checklist.evaluation.survey is not None and checklist.evaluation.survey.responses == 120
     row = next(r for r in checklist.rows if r.item.judgement == "measure" and r.item.measure.startswith("csat"))
     assert row.measured.value.startswith("实测")

@@ -63,7 +63,7 @@ def toy(tmp_path, monkeypatch):
     import toy_stage  # noqa: F401  (registers the stage)
     yield load_scheme(scheme_dir), scheme_dir, code_dir
     sys.modules.pop("toy_stage", None)
-    registry._stages.pop("toy", None)
+    registry.unregister("toy")
 
 
 def test_every_procedure_stage_is_registered_with_widgets_that_import(scheme):
@@ -119,7 +119,7 @@ def test_the_scheme_says_which_stage_locks_a_record(workbench, consumer, scheme)
     assert scheme.stage_locking("programme").id == "planning"
     assert scheme.stage_recording_mode("5.1").id == "characteristic"
     audit = workbench.open_audit(consumer)
-    from audit_widgets.demo import accept_review, declare_team
+    from audit_widgets.demo.audits import accept_review, declare_team
     accept_review(workbench, audit, date(2026, 11, 1))
     declare_team(workbench, consumer, ["A01"], date(2026, 11, 20))
     workbench.set_team(audit, [("A01", "leader")])

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from audit_widgets.demo import register_auditors
-from audit_widgets.demo_data import wjx_survey_export, work_order_log, write_csv, write_xlsx
+from audit_widgets.demo.audits import register_auditors
+from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.domain import Answer
 from audit_widgets.imports.work_orders import read_work_orders
 from audit_widgets.widgets.applicant import ApplicantForm
@@ -170,7 +170,7 @@ def test_survey_panel_imports_an_upload(workbench, consumer, tmp_path):
     panel = SurveyPanel(workbench, consumer)
     path = write_xlsx(wjx_survey_export(60, seed=2), tmp_path / "wjx.xlsx")
     panel._uploaded({"new": ({"name": "wjx.xlsx", "content": memoryview(path.read_bytes())},)})
-    assert "已导入 60 份" in panel.message.value and "NPS" in panel.results.value
+    assert "已导入问卷 60 份" in panel.message.value and "NPS" in panel.results.value
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
     panel._uploaded({"new": ({"name": "bad.csv", "content": memoryview(b"")},)})

@@ -24,11 +24,11 @@ from .errors import TamperedError, WorkbenchError
 from .files import write_atomically
 from .identity import find_identity
 from .paths import audit_key, audit_outputs_dir
+from .render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 from .scheme import load_scheme
 from .settings import USER_ENV
 from .stages import StageOutcome, StageView, registry, run_stage
 from .store.repository import Workbench
-from .widgets.base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 
 MODES = ("interactive", "batch")
 

@@ -1,21 +1,17 @@
 """The batch runner: every applicant's stage notebooks, in procedure order, with papermill.
 
-Applicants run side by side (one thread each, up to `workers`); each notebook runs on a fresh
-kernel forked ahead from a warm process (engine.py). A run writes its notebook to a
-temporary file: on success it replaces `outputs/<applicant>/<notebook>.ipynb` and an HTML
-copy is written beside it; on failure it is kept as `<notebook>.failed.ipynb` and the last
-good outputs stay as they were. Every run, whatever its end, is a row in the ledger.
+The runner plans what runs (plan_batch: skipping what did not change), hands the applicants to
+an executor (executors.py: by default `local`, kernels forked on this machine), builds each
+applicant's documents after its notebooks, and records every run, whatever its end, as a row
+in the ledger.
 """
 from __future__ import annotations
 
-import json
 import os
-import signal
 import sys
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -26,14 +22,11 @@ from ..paths import audit_key, audit_outputs_dir, workbooks_dir
 from ..scheme import ProcedureStage
 from ..settings import DB_ENV, SCHEME_ENV, USER_ENV
 from ..store.repository import Workbench
-from .html import notebook_html
+from .executors import DEFAULT_EXECUTOR, DIED, FAILED, INTERRUPTED, OK, TAMPERED, TIMEOUT, Executor, executors
 from .inputs import applicant_state, inputs_hash, run_inputs
-from .kernels import KernelPool
 
-ENGINE_NAME = "audit-workbench"  # batch/engine.py, as papermill's entry point names it
+__all__ = ["DIED", "FAILED", "INTERRUPTED", "OK", "TAMPERED", "TIMEOUT", "BatchRunner", "NotebookJob", "plan_batch"]
 
-OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
-TAMPERED = "tampered"  # a signed stage no longer matches its signature (TamperedError in the notebook)
 DOCUMENTS = "documents"  # the ledger's name for building an applicant's report and certificate
 
 
@@ -150,18 +143,17 @@ class BatchRunner:
 
     def __init__(self, workbench: Workbench, *, workers: int | None = None, timeout: float | None = None,
                  echo: Callable[[str], None] = print, progress: bool | None = None,
-                 documents: Callable[[Workbench, str], list[Path]] | None = None, pool: KernelPool | None = None,
-                 scheme_dir: str | None = None):
+                 documents: Callable[[Workbench, str], list[Path]] | None = None,
+                 executor: Executor | str = DEFAULT_EXECUTOR, scheme_dir: str | None = None):
         self.workbench = workbench
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.timeout = timeout
         self.echo = echo
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.documents = documents
-        self.pool = pool or KernelPool()
-        self.pool.ahead = self.workers  # each worker finds its next kernel started
-        self.pool.env = {DB_ENV: workbench.engine.url.render_as_string(hide_password=False), USER_ENV: workbench.actor,
-                         **({SCHEME_ENV: str(Path(scheme_dir).resolve())} if scheme_dir else {})}
+        self.executor = executors.get(executor).create() if isinstance(executor, str) else executor
+        self.env = {DB_ENV: workbench.engine.url.render_as_string(hide_password=False), USER_ENV: workbench.actor,
+                    **({SCHEME_ENV: str(Path(scheme_dir).resolve())} if scheme_dir else {})}
         self.run_id = uuid.uuid4().hex[:12]
         self.stop = threading.Event()
         self._lock = threading.Lock()
@@ -172,22 +164,20 @@ class BatchRunner:
         started = time.perf_counter()
         runs: list[NotebookRun] = []
         bar = self._progress_bar(plan.count)
-        executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="batch")
+        applicants = [(applicant_id, jobs) for applicant_id, jobs in plan.jobs.items()
+                      if jobs or applicant_id in plan.documents]
+        self.executor.open(self.env, self.workers)
         try:
-            futures = [executor.submit(self._run_applicant, applicant_id, jobs, plan.documents.get(applicant_id), bar)
-                       for applicant_id, jobs in plan.jobs.items() if jobs or applicant_id in plan.documents]
-            for future in futures:
-                runs += future.result()
+            for applicant_runs in self.executor.map(
+                    lambda item: self._run_applicant(item[0], item[1], plan.documents.get(item[0]), bar), applicants):
+                runs += applicant_runs
         except BaseException:
             self.stop.set()
-            executor.shutdown(wait=False, cancel_futures=True)
-            self.pool.close()  # the notebooks running now end at once, as interrupted
             raise
         finally:
-            executor.shutdown(wait=True)
+            self.executor.close()
             if bar is not None:
                 bar.close()
-            self.pool.close()
         return BatchSummary(self.run_id, runs, plan.skipped, time.perf_counter() - started)
 
     def _progress_bar(self, total: int):
@@ -215,7 +205,7 @@ class BatchRunner:
         for job in jobs:
             if self.stop.is_set():
                 return runs
-            run = self.run_notebook(job)
+            run = self.executor.execute(job, self.run_id, self.timeout, self.stop)
             self._record(run)
             self._report(bar, run)
             runs.append(run)
@@ -251,96 +241,3 @@ class BatchRunner:
                 status, error = FAILED, f"{type(exc).__name__}: {exc}"
         return NotebookRun(self.run_id, applicant_id, DOCUMENTS, started, datetime.now(timezone.utc), status,
                            outputs, documents_hash, {"documents": documents_hash}, None, error)
-
-    def run_notebook(self, job: NotebookJob) -> NotebookRun:
-        import papermill
-
-        folder = job.folder
-        folder.mkdir(parents=True, exist_ok=True)
-        name = job.stage.notebook
-        final = folder / f"{name}.ipynb"
-        failed_copy = folder / f"{name}.failed.ipynb"
-        for leftover in folder.glob(f".{name}.*.running.ipynb"):  # of a batch that was killed
-            leftover.unlink(missing_ok=True)
-        running = folder / f".{name}.{self.run_id}.running.ipynb"
-        watchdog = NotebookWatchdog(self.timeout)
-        started = datetime.now(timezone.utc)
-        status, failed_cell, error, outputs = OK, None, "", []
-        try:
-            papermill.execute_notebook(
-                str(job.path), str(running), parameters=job.parameters, engine_name=ENGINE_NAME,
-                progress_bar=False, log_output=False, kernel_cwd=str(job.path.parent), kernel_pool=self.pool,
-                execution_timeout=self.timeout, on_kernel=watchdog.watch)
-            os.replace(running, final)
-            failed_copy.unlink(missing_ok=True)
-            outputs = [str(final), str(notebook_html(final, final.with_suffix(".html")))]
-            results = folder / f"{name}.json"
-            if results.exists():
-                outputs.append(str(results))
-        except Exception as exc:  # every end of a run is recorded; none stops the batch
-            status, failed_cell, error = classify_failure(exc, watchdog.fired)
-            declared = declared_outcome(folder / f"{name}.json", started)
-            if declared.get("status") == TAMPERED:  # a WorkbenchError leaves no error output to name it
-                status, error = TAMPERED, f"TamperedError: {declared['message']['en']}"
-            if self.stop.is_set():
-                status = INTERRUPTED
-        finally:
-            watchdog.cancel()
-        if status != OK and running.exists():
-            os.replace(running, failed_copy)
-            outputs = [str(failed_copy)]
-        return NotebookRun(self.run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status,
-                           tuple(outputs), job.inputs_hash, job.inputs, failed_cell, error)
-
-
-class NotebookWatchdog:
-    """Stops a notebook that runs past its timeout as a whole (papermill's own timeout is per
-    cell) by killing its kernel; the run then ends as a dead kernel, reported as a timeout."""
-
-    def __init__(self, timeout: float | None):
-        self.timeout = timeout
-        self.fired = False
-        self._timer: threading.Timer | None = None
-
-    def watch(self, manager) -> None:
-        if self.timeout is None:
-            return
-        pid = manager.provisioner.process.pid
-
-        def stop() -> None:
-            self.fired = True
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self._timer = threading.Timer(self.timeout, stop)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-
-def declared_outcome(results: Path, since: datetime) -> dict:
-    """What the notebook itself wrote of its stage's outcome in this run ({} if nothing)."""
-    try:
-        if results.stat().st_mtime < since.timestamp():
-            return {}
-        return json.loads(results.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def classify_failure(exc: BaseException, timed_out: bool) -> tuple[str, int | None, str]:
-    """(status, failing cell, error) for the ledger."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        return FAILED, exc.cell_index, f"{exc.ename}: {exc.evalue}"
-    if timed_out or isinstance(exc, (CellTimeoutError, TimeoutError)):
-        return TIMEOUT, None, f"超时 timed out: {exc}"
-    if isinstance(exc, DeadKernelError):
-        return DIED, None, f"内核意外退出 kernel died: {exc}"
-    return FAILED, None, f"{type(exc).__name__}: {exc}"

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
-from ..charts import dimension_chart, to_svg
 from ..paths import default_database_url, outputs_dir
+from ..render.charts import dimension_chart, to_svg
+from ..render.html import ERROR_STYLE, table_html
 from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
-from ..widgets.base import table_html
 from .documents import DocumentLinks
 from .pages import PortfolioPage, applicant_html, kpi_trends, open_cases_html, pending_decisions_html
 from .portfolio import benchmark, cached_portfolio
@@ -73,7 +73,7 @@ class Dashboard:
             display(DocumentLinks(self.workbench.scheme, applicant_id))
             return
         if applicant_id:
-            display(HTML(f"<p style='color:#c62828'>没有申请方「{html.escape(applicant_id)}」/ no such applicant</p>"))
+            display(HTML(f"<p style='{ERROR_STYLE}'>没有申请方「{html.escape(applicant_id)}」/ no such applicant</p>"))
         display(self.portfolio_view())
 
     def portfolio_view(self) -> widgets.VBox:

@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..batch.inputs import batch_stale
 from ..contract import Grade
-from ..result_html import (
+from ..render.html import WARNING_STYLE, table_html
+from ..render.results import (
     findings_html,
     gates_section_html,
     history_html,
@@ -29,7 +30,6 @@ from ..result_html import (
 from ..rules.decision import conflicted_members
 from ..store.repository import Workbench
 from ..store.signing import SIGNATURE_LABELS
-from ..widgets.base import table_html
 from .portfolio import OPEN_GRADES, SCORED_STAGES
 
 ALL = "__all__"
@@ -125,9 +125,9 @@ class PortfolioPage(widgets.VBox):
         if row["provisional"]:
             flags.append("<span title='报告尚未记录 report not recorded'>（预评 provisional）</span>")
         if row["stale"]:
-            flags.append("<b style='color:#e65100' title='答案在记录后又有改动 answers changed since'>⚠ 待更新 stale</b>")
+            flags.append(f"<b style='{WARNING_STYLE}' title='答案在记录后又有改动 answers changed since'>⚠ 待更新 stale</b>")
         if row.get("batch_stale"):
-            flags.append("<b style='color:#e65100' title='上次批量运行后又有改动 changed since the last batch run'>"
+            flags.append(f"<b style='{WARNING_STYLE}' title='上次批量运行后又有改动 changed since the last batch run'>"
                          "⚠ 批量待重跑 batch stale</b>")
         due = row["next_surveillance"]
         return {
@@ -222,10 +222,10 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
              f"<p>统一社会信用代码 {html.escape(applicant.uscc)} · 领域 {'、'.join(applicant.domains)} · "
              f"{html.escape(applicant.goods)}</p>"]
     if stale:
-        parts.append(f"<p style='color:#e65100'><b>⚠ 待更新 stale</b>：{'、'.join(stale)} 记录后答案又有改动 / answers "
+        parts.append(f"<p style='{WARNING_STYLE}'><b>⚠ 待更新 stale</b>：{'、'.join(stale)} 记录后答案又有改动 / answers "
                      "changed after these results were recorded</p>")
     if stale_batch:
-        parts.append("<p style='color:#e65100'><b>⚠ 批量待重跑 batch stale</b>：上次批量运行后又有改动 / changed since "
+        parts.append(f"<p style='{WARNING_STYLE}'><b>⚠ 批量待重跑 batch stale</b>：上次批量运行后又有改动 / changed since "
                      "the last batch run (audit-workbench run --only-changed)</p>")
     scored = next((records[s] for s in SCORED_STAGES if s in records and "scores" in records[s].result), None)
     if scored is not None:

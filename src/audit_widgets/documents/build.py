@@ -1,13 +1,12 @@
-"""Every document of one applicant, as far as its audit has gone: the report once the report
-stage is recorded, the certificate once one is issued (the batch runner calls this)."""
+"""Every document of one applicant, as far as its audit has gone (the batch runner and
+`audit-workbench report` call this): each registered document writes what there is to write."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..store.repository import Workbench
-from .certificate import write_certificate
-from .report import write_report
+from .registry import documents
 
 
 def build_documents(workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:
@@ -15,6 +14,5 @@ def build_documents(workbench: Workbench, applicant_id: str, folder: Path | None
     workbench.get_applicant(applicant_id)  # an unknown applicant is a plain NotFoundError, not an empty list
     # Side by side: each waits mostly on its own Chromium print.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="documents") as pool:
-        report = pool.submit(write_report, workbench, applicant_id, folder)
-        certificate = pool.submit(write_certificate, workbench, applicant_id, folder)
-        return report.result() + certificate.result()
+        futures = [pool.submit(document.write, workbench, applicant_id, folder) for document in documents]
+        return [path for future in futures for path in future.result()]

@@ -13,7 +13,8 @@ from ..contract import Status
 from ..domain import Applicant, Certificate, Decision, StatusChange
 from ..files import write_atomically
 from ..paths import outputs_dir
-from ..result_html import history_html
+from ..render.html import ERROR_COLOUR
+from ..render.results import history_html
 from ..rules.lifecycle import surveillance_due_dates
 from ..scheme import Scheme
 from ..store.repository import Workbench
@@ -26,14 +27,14 @@ CERTIFICATE_FILE = "certificate"
 QR_SCALE = 3
 QR_BORDER = 2
 
-CERTIFICATE_STYLE = """
-.certificate { border: 3px double #1f4e79; padding: 8mm 10mm; }
-.certificate h1 { font-size: 22pt; letter-spacing: 0.2em; }
-.certificate .holder { font-size: 15pt; text-align: center; margin: 3mm 0; font-weight: bold; }
-.verify { display: flex; gap: 6mm; align-items: center; break-inside: avoid; }
-.verify code { font-size: 12pt; letter-spacing: 0.05em; }
-.verify .muted code { font-size: 8.5pt; letter-spacing: 0; }
-.status-warning { color: #c62828; font-weight: bold; text-align: center; font-size: 12pt; }
+CERTIFICATE_STYLE = f"""
+.certificate {{ border: 3px double #1f4e79; padding: 8mm 10mm; }}
+.certificate h1 {{ font-size: 22pt; letter-spacing: 0.2em; }}
+.certificate .holder {{ font-size: 15pt; text-align: center; margin: 3mm 0; font-weight: bold; }}
+.verify {{ display: flex; gap: 6mm; align-items: center; break-inside: avoid; }}
+.verify code {{ font-size: 12pt; letter-spacing: 0.05em; }}
+.verify .muted code {{ font-size: 8.5pt; letter-spacing: 0; }}
+.status-warning {{ color: {ERROR_COLOUR}; font-weight: bold; text-align: center; font-size: 12pt; }}
 """
 
 

@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 from ..files import write_atomically
-from ..paths import audit_outputs_dir
+from ..paths import outputs_dir
 from ..store.repository import Workbench
 from .page import document, facts_table, heading
 
@@ -36,7 +36,20 @@ def refusal_letter_html(workbench: Workbench, audit_id: int) -> str:
     return document(f"不予受理通知书 {applicant.name}", body)
 
 
-def write_refusal_letter(workbench: Workbench, audit_id: int) -> Path:
-    applicant_id = workbench.audit(audit_id).applicant_id
-    return write_atomically(audit_outputs_dir(applicant_id) / REFUSAL_FILE,
-                            refusal_letter_html(workbench, audit_id))
+def refused_audit(workbench: Workbench, applicant_id: str) -> int | None:
+    """The applicant's last reviewed audit if its review refused it (a refused application has
+    ended, so the applicant's current audit is a later one)."""
+    for audit in reversed(workbench.audits(applicant_id)):
+        review = workbench.review(audit.id)
+        if review is not None:
+            return None if review.accepted else audit.id
+    return None
+
+
+def write_refusal_letter(workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:
+    """refusal_letter.html when the applicant's last review refused it; nothing otherwise."""
+    audit_id = refused_audit(workbench, applicant_id)
+    if audit_id is None:
+        return []
+    return [write_atomically((folder or outputs_dir() / applicant_id) / REFUSAL_FILE,
+                             refusal_letter_html(workbench, audit_id))]

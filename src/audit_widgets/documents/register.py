@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from ..files import write_atomically
-from ..result_html import status_reason
+from ..render.results import status_reason
 from ..spreadsheets import neutralise
 from ..store.repository import Workbench
 from .certificate import level_text

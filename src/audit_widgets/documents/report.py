@@ -14,7 +14,8 @@ from ..contract import StageId
 from ..domain import Applicant, Audit, StageRecord
 from ..files import write_atomically
 from ..paths import outputs_dir
-from ..result_html import (
+from ..render.html import table_html
+from ..render.results import (
     ERROR_COLOUR,
     findings_html,
     gates_section_html,
@@ -31,7 +32,6 @@ from ..result_html import (
 from ..scheme import Scheme
 from ..store.repository import Workbench
 from ..store.signing import SIGNATURE_LABELS
-from ..widgets.base import table_html
 from .page import document, facts_table, heading
 from .pdf import html_to_pdf
 

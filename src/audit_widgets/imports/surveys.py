@@ -23,8 +23,13 @@ def load_layout_file(path: Path) -> SurveyLayout:
     return load_mapping_file(path, SurveyLayout, id=Path(path).stem)
 
 
+def layouts_dir() -> Path:
+    """The survey layouts, one file each (parameters/mappings/surveys/<id>.yaml)."""
+    return mappings_dir() / "surveys"
+
+
 def load_layouts(folder: Path | None = None) -> dict[str, SurveyLayout]:
-    folder = folder or mappings_dir() / "surveys"
+    folder = folder or layouts_dir()
     return {path.stem: load_layout_file(path) for path in sorted(folder.glob("*.yaml"))}
 
 

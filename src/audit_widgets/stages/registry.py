@@ -3,7 +3,7 @@
 Modelled on papermill's engine registry. The stage's data (its name, notebook, prerequisites,
 the checklist modes it records and the records it locks) is in parameters/scheme/procedure.yaml;
 its code is one `Stage` registered here under the same id. A new stage is one `register` call
-plus its entry in procedure.yaml.
+(or an `audit_workbench.stages` entry point) plus its entry in procedure.yaml.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
-from ..errors import NotFoundError
+from ..plugins import Registry
 from ..rules.completeness import Gap
 from ..scheme import ProcedureStage
 
@@ -89,24 +89,9 @@ class StageView:
             listener()
 
 
-class StageRegistry:
+class StageRegistry(Registry[Stage]):
     def __init__(self):
-        self._stages: dict[str, Stage] = {}
-
-    def register(self, stage: Stage) -> Stage:
-        self._stages[stage.id] = stage
-        return stage
-
-    def get(self, stage_id: str) -> Stage:
-        stage = self._stages.get(stage_id)
-        if stage is None:
-            known = ", ".join(self._stages)
-            raise NotFoundError(f"没有登记编号为「{stage_id}」的阶段，可选：{known}",
-                                f"No stage '{stage_id}' is registered; known: {known}")
-        return stage
-
-    def __contains__(self, stage_id: str) -> bool:
-        return stage_id in self._stages
+        super().__init__("阶段", "stage", group="audit_workbench.stages")
 
 
 registry = StageRegistry()

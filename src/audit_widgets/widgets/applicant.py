@@ -8,9 +8,10 @@ from pydantic import ValidationError
 
 from ..contract import Action
 from ..imports.applicants import ApplicantData, check_applicant
+from ..render.html import ERROR_STYLE, OK_STYLE
 from ..rules.application import missing_documents
 from ..rules.uscc import check_uscc
-from .base import ERROR_STYLE, OK_STYLE, BoundWidget, unobserved
+from .base import BoundWidget, unobserved
 
 FIELD_LABELS = {
     "name": "企业名称 name", "uscc": "统一社会信用代码 USCC", "organisation_type": "组织类型 type",

@@ -10,7 +10,8 @@ import ipywidgets as widgets
 
 from ..contract import Action
 from ..errors import ConflictError
-from .base import BoundWidget, table_html
+from ..render.html import table_html
+from .base import BoundWidget
 
 WIDE = widgets.Layout(width="640px", height="90px")
 

@@ -9,46 +9,13 @@ from typing import Callable, Iterator
 import ipywidgets as widgets
 
 from ..contract import Action
-from ..errors import PermissionDenied, WorkbenchError
+from ..errors import PermissionDenied
+from ..render.html import LOCKED_STYLE, error_html, message_html
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
 
-OK_STYLE = "color:#2e7d32"
-ERROR_STYLE = "color:#c62828"
-WARNING_STYLE = "color:#e65100"
-LOCKED_STYLE = "background:#fff8e1;border:1px solid #ffcc80;padding:4px 8px;border-radius:4px"
 # The first option of a choice that must not have a default: the user picks.
 CHOOSE = ("— 请选择 choose —", "")
-
-
-def message_html(zh: str, en: str = "", style: str = OK_STYLE) -> str:
-    text = html.escape(zh) + (f"<br><small>{html.escape(en)}</small>" if en else "")
-    return f'<div style="{style}">{text}</div>'
-
-
-def error_html(exc: BaseException) -> str:
-    """An error as a person reads it: a WorkbenchError's two sentences, or for anything else
-    (a bug, a lost connection) a plain "not saved" with the error's name, never a traceback."""
-    if not isinstance(exc, WorkbenchError):
-        exc = WorkbenchError(f"未能保存，请重试；如仍失败请联系管理员（{type(exc).__name__}: {str(exc)[:200]}）",
-                             f"Not saved; try again, and tell the administrator if it keeps failing "
-                             f"({type(exc).__name__}: {str(exc)[:200]})")
-    lines = "<br>".join(html.escape(line) for line in exc.render().splitlines())
-    return f'<div style="{ERROR_STYLE}">{lines}</div>'
-
-
-def table_html(rows: list[dict], columns: dict[str, str], *, escape: bool = True) -> str:
-    """A plain HTML table; `columns` maps keys to headers. escape=False: the cells are markup
-    already (links, line breaks), escaped by the caller where they hold data."""
-    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in columns.values())
-    def cell(value) -> str:
-        if value is None or value == "":
-            return "—"
-        return html.escape(str(value)) if escape else str(value)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 8px'>{cell(row.get(k))}</td>" for k in columns)
-        + "</tr>" for row in rows)
-    return f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 @contextmanager
@@ -100,6 +67,7 @@ class BoundWidget(widgets.VBox):
         self.not_permitted = None if read_only else permission_refusal(workbench, self.writes, self.audit_id)
         self.read_only = read_only or self.locked or self.not_permitted is not None
         self.message = widgets.HTML()
+        self.written: list = []  # the documents the last write wrote (documents that follow the record)
 
     # True for widgets built on the stage's evaluation (KPIs, survey): computed once per stage.
     takes_evaluation = False
@@ -135,10 +103,16 @@ class BoundWidget(widgets.VBox):
         return widgets.HTML()
 
     def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
+        """Run the write; then write the documents that follow the record this widget edits
+        (documents/registry.py: a refusal at review writes the letter), and name them."""
+        from ..documents.registry import write_following
         try:
             action()
+            self.written = write_following(self.workbench, self.applicant_id, self.edits)
         except Exception as exc:  # every failure of a write reaches the person, none is lost in a log
             self.message.value = error_html(exc)
             return False
-        self.message.value = message_html(done_zh, done_en)
+        written = "、".join(path.name for path in self.written)
+        self.message.value = message_html(done_zh + (f"；已生成 {written}" if written else ""),
+                                          done_en + (f"; written: {written}" if written else ""))
         return True

@@ -9,9 +9,10 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..domain import CaseVerification
 from ..evaluation import case_answers
+from ..render.html import message_html, table_html
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases
 from ..scheme import CASE_FIELDS
-from .base import BoundWidget, message_html, table_html
+from .base import BoundWidget
 
 # ipywidgets shows a None value as no selection, so the choices use text values.
 TRI_STATE = (("—", "unknown"), ("是", "yes"), ("否", "no"))

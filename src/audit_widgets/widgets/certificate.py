@@ -9,8 +9,9 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..render.html import ERROR_STYLE, LOCKED_STYLE, message_html, table_html
 from ..rules.lifecycle import status_changes_by_hand
-from .base import CHOOSE, ERROR_STYLE, LOCKED_STYLE, BoundWidget, message_html, table_html
+from .base import CHOOSE, BoundWidget
 
 ISSUING = ("issue", "reissue")  # decisions that put a new certificate in the holder's hands
 

@@ -14,8 +14,9 @@ from ..contract import Action
 from ..domain import Answer, AnswerRecord
 from ..errors import DatabaseBusy, ReasonRequired, WorkbenchError
 from ..evaluation import evaluate
+from ..render.html import ERROR_COLOUR, ERROR_STYLE, WARNING_STYLE, error_html, message_html
 from ..scheme import ChecklistItem
-from .base import WARNING_STYLE, BoundWidget, error_html, message_html, unobserved
+from .base import BoundWidget, unobserved
 
 # ipywidgets shows a None value as no selection, so "no answer" and "no grade" are "".
 UNANSWERED = ""
@@ -23,7 +24,7 @@ NO_GRADE = ("—", "")
 JUDGEMENT_LABELS = {"qualitative": "定性", "sample": "抽样", "measure": "测量"}
 NOTE_PLACEHOLDER = "证据说明 / note"
 REASON_PLACEHOLDER = "请写明理由 / reason required"
-NEEDS_REASON_CSS = ".aw-needs-reason input { border: 2px solid #c62828 !important; background: #fff5f5; }"
+NEEDS_REASON_CSS = f".aw-needs-reason input {{ border: 2px solid {ERROR_COLOUR} !important; background: #fff5f5; }}"
 
 
 class ChecklistRow(widgets.HBox):
@@ -33,7 +34,7 @@ class ChecklistRow(widgets.HBox):
         self.item = item
         self.checklist = checklist
         scheme = checklist.scheme
-        veto = " <b style='color:#c62828'>否决项</b>" if item.veto else ""
+        veto = f" <b style='{ERROR_STYLE}'>否决项</b>" if item.veto else ""
         self.label = widgets.HTML(
             f"<b>{item.id}</b> {html.escape(item.text)}{veto}<br><small>{scheme.dimension_names[item.dimension]} · "
             f"{item.points:g} 分 · {JUDGEMENT_LABELS[item.judgement]} · 证据：{html.escape(item.evidence)}</small>",

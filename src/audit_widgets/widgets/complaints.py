@@ -11,8 +11,9 @@ from datetime import date, timedelta
 import ipywidgets as widgets
 
 from ..errors import WorkbenchError
+from ..render.html import ERROR_STYLE, WARNING_STYLE, error_html, message_html, table_html
 from ..store.complaints import COMPLAINANT_KINDS, COMPLAINT_ABOUT
-from .base import CHOOSE, ERROR_STYLE, WARNING_STYLE, error_html, message_html, table_html
+from .base import CHOOSE
 
 WIDE = widgets.Layout(width="560px")
 

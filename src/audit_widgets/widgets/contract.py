@@ -7,7 +7,8 @@ import html
 import ipywidgets as widgets
 
 from ..contract import Action
-from .base import LOCKED_STYLE, BoundWidget, message_html, unobserved
+from ..render.html import LOCKED_STYLE, message_html
+from .base import BoundWidget, unobserved
 
 
 class ContractForm(BoundWidget):

@@ -10,9 +10,10 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..render.html import LOCKED_STYLE, message_html
 from ..stages.certification import apply_due_change, compute_recertification
 from ..timeline import applicant_timeline
-from .base import LOCKED_STYLE, BoundWidget, message_html
+from .base import BoundWidget
 
 
 class CyclePanel(BoundWidget):

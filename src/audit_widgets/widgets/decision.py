@@ -11,15 +11,9 @@ import ipywidgets as widgets
 
 from ..contract import EFFECT_STATUS, Action
 from ..evaluation import evaluate, recommendation
+from ..render.html import ERROR_STYLE, gates_html
 from ..rules.cycle import outcome_level, suggested_outcome
-from .base import ERROR_STYLE, OK_STYLE, BoundWidget
-
-
-def gates_html(reasons: list) -> str:
-    items = "".join(
-        f"<li style='{OK_STYLE if g['passed'] else ERROR_STYLE}'>{'✓' if g['passed'] else '✗'} "
-        f"{html.escape(g['zh'])}<br><small>{html.escape(g['en'])}</small></li>" for g in reasons)
-    return f"<ul>{items}</ul>"
+from .base import BoundWidget
 
 
 class DecisionWidget(BoundWidget):
@@ -93,7 +87,7 @@ class DecisionWidget(BoundWidget):
                 self.decided_on.value = decision.decided_on
             outcome = self.scheme.outcomes_by_id.get(decision.outcome)
             verdict = f"{outcome.name} {outcome.id}" if outcome else decision.outcome
-            override = (f"<br><b style='color:#c62828'>与推荐意见不一致 / against the recommendation</b>："
+            override = (f"<br><b style='{ERROR_STYLE}'>与推荐意见不一致 / against the recommendation</b>："
                         f"{html.escape(decision.override_reason)}" if decision.overrides_recommendation else "")
             self.recorded.value = (f"<p><b>已决定 decided</b> {decision.decided_on}：{verdict}，等级 {decision.level_rank}；"
                                    f"决定人员 {html.escape('、'.join(decision.members))}；理由：{html.escape(decision.reasons)}"

@@ -7,7 +7,8 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
-from .base import CHOOSE, ERROR_STYLE, BoundWidget, message_html, table_html
+from ..render.html import ERROR_STYLE, message_html, table_html
+from .base import CHOOSE, BoundWidget
 
 
 class FindingsWidget(BoundWidget):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..charts import control_chart, to_svg
 from ..evaluation import kpi_report
+from ..render.charts import control_chart, to_svg
+from ..render.html import ERROR_STYLE, table_html
 from ..rules.kpis import HOURS_MEASURE
-from .base import BoundWidget, table_html
+from .base import BoundWidget
 
 
 class MonitoringPanel(BoundWidget):
@@ -37,7 +38,7 @@ class MonitoringPanel(BoundWidget):
                          "flagged": "、".join(flagged) or "—"})
         months = self.report.monthly["month"].nunique()
         needed = self.scheme.monitoring_rules.min_months_for_trend
-        warning = (f"<p style='color:#c62828'>仅有 {months} 个月的数据，判断趋势至少需要 {needed} 个月 / "
+        warning = (f"<p style='{ERROR_STYLE}'>仅有 {months} 个月的数据，判断趋势至少需要 {needed} 个月 / "
                    f"only {months} months of data; a trend needs {needed}</p>" if months < needed else "")
         self.table.value = warning + table_html(rows, {"name": "指标", "value": "数值", "basis": "分子/分母",
                                                        "flagged": "失控月份"})

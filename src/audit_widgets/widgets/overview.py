@@ -7,11 +7,12 @@ import html
 import ipywidgets as widgets
 
 from ..domain import StageRecord
+from ..render.html import ERROR_COLOUR, OK_COLOUR
 from ..store.repository import Workbench
 
 STATUS = {
-    "signed": ("✓ 已签署", "signed", "#2e7d32"),
-    "redo": ("↺ 须重做", "redo", "#c62828"),
+    "signed": ("✓ 已签署", "signed", OK_COLOUR),
+    "redo": ("↺ 须重做", "redo", ERROR_COLOUR),
     "recorded": ("● 已记录", "recorded", "#1565c0"),
     "ready": ("○ 可开始", "ready", "#555"),
     "waiting": ("— 未开始", "not started", "#999"),

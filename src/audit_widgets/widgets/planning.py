@@ -9,10 +9,11 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..render.html import ERROR_STYLE, OK_STYLE, table_html
 from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
 from ..rules.team import check_team
-from .base import ERROR_STYLE, OK_STYLE, BoundWidget, table_html, unobserved
+from .base import BoundWidget, unobserved
 
 NOT_ON_TEAM = ("不参加", "")
 

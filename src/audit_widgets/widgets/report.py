@@ -7,13 +7,13 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from ..charts import dimension_chart, to_svg
 from ..evaluation import evaluate, recommendation
+from ..render.charts import dimension_chart, to_svg
+from ..render.html import gates_html, table_html
 from ..rules.answers import exclusions
 from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
-from .base import BoundWidget, table_html
-from .decision import gates_html
+from .base import BoundWidget
 
 TOP_LOSSES = 10
 

@@ -1,6 +1,7 @@
 """ReviewForm (02): the application review before anything is planned. The rules' findings
 (registration type, branch, licences, credit record, competent auditors) show as the reviewer
-fills the form; the store refuses to accept while any remains. A refusal writes the letter."""
+fills the form; the store refuses to accept while any remains. A refusal writes the letter
+(the document registry's refusal_letter follows the review)."""
 from __future__ import annotations
 
 import html
@@ -9,8 +10,9 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..render.html import ERROR_STYLE, OK_STYLE
 from ..rules.review import review_application
-from .base import ERROR_STYLE, OK_STYLE, BoundWidget
+from .base import BoundWidget
 
 WIDE = widgets.Layout(width="560px")
 
@@ -87,12 +89,7 @@ class ReviewForm(BoundWidget):
                                f"可审查该领域的审查员 competent auditors：{html.escape(competent)}</p>{state}")
 
     def record(self) -> None:
-        def save() -> None:
-            self.workbench.record_review(self.audit_id, accepted=self.accepted.value, reason=self.reason.value,
-                                         reviewed_on=date.today(), **self.values())
-            if not self.accepted.value:
-                from ..documents.letters import write_refusal_letter
-                self.letter = write_refusal_letter(self.workbench, self.audit_id)
-        done = ("评审结论已记录", "review recorded") if self.accepted.value else (
-            "已记录不予受理，并生成通知书", "refusal recorded; the letter is written")
-        self.write(save, *done)
+        done = ("评审结论已记录", "review recorded") if self.accepted.value else ("已记录不予受理", "refusal recorded")
+        self.write(lambda: self.workbench.record_review(self.audit_id, accepted=self.accepted.value,
+                                                        reason=self.reason.value, reviewed_on=date.today(),
+                                                        **self.values()), *done)

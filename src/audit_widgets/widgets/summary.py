@@ -8,10 +8,11 @@ import ipywidgets as widgets
 
 from ..contract import Action
 from ..errors import WorkbenchError
+from ..render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 from ..rules.completeness import GROUPS, Gap, grouped
 from ..stages import run_stage
 from ..store.signing import SIGNATURE_LABELS
-from .base import ERROR_STYLE, LOCKED_STYLE, error_html, message_html, permission_refusal
+from .base import permission_refusal
 
 SIGNERS = {"team_leader": ("审查组长", "the team leader"), "decision_maker": ("参与决定的委员", "a deciding committee member")}
 

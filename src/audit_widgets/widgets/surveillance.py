@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..render.html import message_html, table_html
 from ..stages.certification import compute_surveillance
-from .base import BoundWidget, message_html, table_html
+from .base import BoundWidget
 
 
 def _value(number, digits: str = ".1f") -> str:

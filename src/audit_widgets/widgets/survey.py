@@ -11,8 +11,10 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..errors import WorkbenchError
 from ..evaluation import survey_summary
-from ..imports.surveys import load_layouts, read_survey
-from .base import BoundWidget, error_html, message_html, table_html
+from ..imports.registry import importers
+from ..imports.surveys import layouts_dir, load_layouts
+from ..render.html import error_html, message_html, table_html
+from .base import BoundWidget
 
 AUTO = "auto"
 
@@ -50,15 +52,14 @@ class SurveyPanel(BoundWidget):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / upload["name"]
             path.write_bytes(bytes(upload["content"]))
-            layout = None if self.layout_choice.value == AUTO else self.layouts[self.layout_choice.value]
+            choice = self.layout_choice.value
+            layout = None if choice == AUTO else layouts_dir() / f"{choice}.yaml"
             try:
-                parsed = read_survey(path, self.scheme, layout)
-                result = self.workbench.import_survey(self.applicant_id, parsed)
+                done = importers.get("surveys").run(self.workbench, path, self.applicant_id, layout)
             except WorkbenchError as exc:
                 self.message.value = error_html(exc)
             else:
-                self.message.value = message_html(f"已导入 {result['rows']} 份问卷（{parsed.layout.name}）",
-                                                  f"{result['rows']} responses imported")
+                self.message.value = message_html(done.zh, done.en)
         self.upload.value = ()
         self.summary = survey_summary(self.workbench, self.applicant_id)
         self.refresh()

@@ -1,14 +1,14 @@
-"""The records' integrity on the command line: `verify` (is every signed record still what was
-signed, is the trail's chain whole, are its triggers there), `key` (which key signs, where it
-lives, how to move it), `backup` and `restore`. Registered on `cli` when cli.py imports this
-module."""
+"""The records themselves: `verify` (is every signed record still what was signed, is the trail's
+chain whole, are its triggers there), `key`, `backup`, `restore`, and `records` (retention and disposal)."""
 from __future__ import annotations
 
 import sys
+from datetime import date
+from pathlib import Path
 
 import click
 
-from .cli import State, cli, emit, json_option, pass_state
+from .root import DAY, State, WorkbenchGroup, cli, emit, json_option, pass_state
 
 
 @cli.command("verify")
@@ -18,7 +18,7 @@ from .cli import State, cli, emit, json_option, pass_state
 def verify_command(state: State, applicant_id, as_json) -> None:
     """校验签名、审计轨迹哈希链和保护触发器 / Check every signature (against its content and the
     trail), the trail's hash chain and its protective triggers; exits 1 naming each broken record."""
-    from .store import signing
+    from ..store import signing
     workbench = state.workbench()
     if applicant_id:
         workbench.get_applicant(applicant_id)
@@ -48,7 +48,7 @@ def verify_command(state: State, applicant_id, as_json) -> None:
 @pass_state
 def key_command(state: State, as_json) -> None:
     """签名密钥的编号、位置及迁移方法 / The signing key's id, where it lives and how to move it."""
-    from .store import signing
+    from ..store import signing
     key = state.workbench().key_status()
     recorded, current = key["recorded"], key["current"]
     info = {"key_id": current, "location": signing.key_location(), "store_key_id": recorded,
@@ -72,10 +72,9 @@ def key_command(state: State, as_json) -> None:
 def backup_command(state: State, archive, as_json) -> None:
     """备份数据库与证据文件（可在使用中进行）/ Back up the database and the evidence files into one
     archive, while the workbench is in use (SQLite's online backup, a manifest of hashes, the key's id)."""
-    from pathlib import Path
 
-    from .backup import backup
-    from .store.database import get_engine
+    from ..backup import backup
+    from ..store.database import get_engine
     manifest = backup(get_engine(state.database_url).url.render_as_string(hide_password=False), Path(archive))
     emit(manifest, as_json, f"已备份 backed up：{archive}（{sum(manifest['tables'].values())} 行 rows，"
                             f"{len(manifest['files']) - 1} 个证据文件 evidence files，密钥 key id {manifest['key_id']}）")
@@ -89,12 +88,49 @@ def restore_command(state: State, archive, as_json) -> None:
     """恢复备份到空数据库并校验 / Restore an archive into an empty database (--db), then check every
     hash and table. The signing key is not in the archive: move data/signing.key (or
     $AUDIT_WORKBENCH_SECRET) with it."""
-    from pathlib import Path
 
-    from .backup import restore
-    from .store.database import get_engine
+    from ..backup import restore
+    from ..store.database import get_engine
     result = restore(get_engine(state.database_url).url.render_as_string(hide_password=False), Path(archive))
     key = ("签名密钥一致 / the signing key is the backup's" if result["same_key"] else
            f"签名密钥缺失或不符 / signing key missing or different (id {result['key_id']})：请一并迁移 data/signing.key")
     emit(result, as_json, f"已恢复并校验 restored and checked：{sum(result['tables'].values())} 行 rows，"
                           f"{result['files']} 个证据文件 evidence files；{key}")
+
+
+@cli.group(cls=WorkbenchGroup)
+def records() -> None:
+    """记录保存与处置 / Record retention and disposal (record_retention_cycles)."""
+
+
+@records.command("due-for-disposal")
+@click.option("--on", "on", type=DAY, default=None, help="按该日计算（默认今天）/ as of this day (default today)")
+@json_option
+@pass_state
+def records_due(state: State, on, as_json) -> None:
+    """列出保存期已满、可以处置的审核记录（不删除任何内容）/ List the audits whose records are past
+    their retention; nothing is deleted."""
+    day = on.date() if on else date.today()
+    due = state.workbench().records_due_for_disposal(day)
+    rows = [{**record.__dict__, "kept_until": kept} for record, kept in due]
+    text = "\n".join(f"{r['applicant_id']} 审核 audit {r['audit_id']} {r['audit_type']}：周期结束 cycle ended "
+                     f"{r['cycle_ended']}，保存至 kept until {r['kept_until']}" for r in rows)
+    emit(rows, as_json, text or f"没有到期的记录 / nothing is due on {day}")
+
+
+@records.command("dispose")
+@click.option("--audit", "audit_id", type=int, required=True, help="审核编号 / audit id")
+@click.option("--reason", required=True, help="处置依据 / the basis of the disposal")
+@click.option("--on", "on", type=DAY, default=None, help="处置日期（默认今天）/ day (default today)")
+@click.option("--yes", is_flag=True, help="确认删除 / confirm the deletion")
+@json_option
+@pass_state
+def records_dispose(state: State, audit_id, reason, on, yes, as_json) -> None:
+    """删除一次保存期已满的审核的全部记录（须 --yes；审计追踪保留处置记录）/ Delete every record of an
+    audit past its retention (needs --yes; the trail keeps what was disposed of)."""
+    from ..errors import InputFileError
+    if not yes:
+        raise InputFileError("删除不可恢复：确认请加 --yes", "Deletion cannot be undone: add --yes to confirm")
+    counts = state.workbench().dispose_of_audit(audit_id, on.date() if on else date.today(), reason)
+    emit(counts, as_json, f"已处置审核 {audit_id} 的记录 / disposed of audit {audit_id}'s records：" + "，".join(
+        f"{table} {n}" for table, n in counts.items() if n))

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .demo import DemoApplicant, carry_through, run_audit
-from .stages.certification import apply_due_change
-from .store.repository import Workbench
+from ..stages.certification import apply_due_change
+from ..store.repository import Workbench
+from .audits import DemoApplicant, carry_through, run_audit
 
 OPENED_DAYS_BEFORE_DECISION = 60
 COMPLAINT_INVESTIGATOR = "A05"   # not on demo-consumer's team, not on the committee

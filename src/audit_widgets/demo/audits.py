@@ -1,30 +1,21 @@
-"""`audit-workbench demo`: three demo applicants, one per domain, carried from application to
-decision through the same API the widgets use, and a fourth (composite goods) left at the
-start for an auditor to take through the workbooks by hand.
-
-Everything is generated from fixed seeds: the input files (a work-order log and a 问卷星
-survey export), the auditors and teams, the checklist answers, the case verification and the
-findings. demo-special fails a gate (a veto item and an open major nonconformity), so the
-'not certified' path runs too.
-"""
+"""The demo applicants and the audit flow that carries one through the procedure, through the
+same API the widgets use (create_demo in __init__.py runs them)."""
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .demo_data import Quality, wjx_survey_export, work_order_log, write_csv, write_xlsx
-from .domain import Answer
-from .imports.applicants import read_applicant_file
-from .imports.auditors import read_competence_file
-from .imports.surveys import read_survey
-from .imports.work_orders import read_work_orders
-from .paths import competence_template, outputs_dir, project_root
-from .rules.cycle import outcome_level, suggested_outcome
-from .rules.kpis import measure_window, repeat_complaint_flags, rework_flags
-from .rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
-from .stages import run_stage
-from .store.repository import Workbench
+from ..domain import Answer
+from ..imports.auditors import read_competence_file
+from ..imports.registry import importers
+from ..paths import competence_template, outputs_dir
+from ..rules.cycle import outcome_level, suggested_outcome
+from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
+from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
+from ..stages import run_stage
+from ..store.repository import Workbench
+from .data import Quality, wjx_survey_export, work_order_log, write_csv, write_xlsx
 
 DEMO_AUDITORS = (
     # id, name, grade, domains, auditor since, decision maker
@@ -105,14 +96,14 @@ def demo_inputs_dir():
     return outputs_dir() / "demo-inputs"
 
 
-def _import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
+def import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
     folder = demo_inputs_dir() / demo.id
     orders_file = write_csv(work_order_log(demo.work_orders, seed=demo.seed, quality=demo.quality),
                             folder / "work_orders.csv")
     survey_file = write_xlsx(wjx_survey_export(demo.responses, seed=demo.seed, quality=demo.quality),
                              folder / "survey_wjx.xlsx")
-    orders = workbench.import_work_orders(demo.id, read_work_orders(orders_file))
-    survey = workbench.import_survey(demo.id, read_survey(survey_file, workbench.scheme))
+    orders = importers.get("work-orders").run(workbench, orders_file, demo.id).counts
+    survey = importers.get("surveys").run(workbench, survey_file, demo.id).counts
     echo(f"  工单 work orders: {orders['rows']}（{orders_file}）")
     echo(f"  问卷 survey responses: {survey['rows']}（{survey_file}）")
 
@@ -328,30 +319,3 @@ def register_auditors(workbench: Workbench) -> list[str]:
     if new:
         workbench.import_people(new, [e for e in records["evidence"] if e["auditor_id"] in ids], [])
     return [p["id"] for p in new]
-
-
-def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> list[str]:
-    """Register the demo applicants and carry each through the procedure, once."""
-    from .demo_cycle import HISTORIES  # the histories build on this module's audit flow
-    today = today or date.today()
-    # The demo acts as its people: the programme manager (also the administrator) registers,
-    # plans and issues; each audit's leader evaluates; a committee member decides.
-    workbench = workbench.acting_as(PROGRAMME_MANAGER)
-    added = register_auditors(workbench)
-    if "A06" in added:
-        workbench.add_consultancy("A06", "demo-consumer", today - timedelta(days=200))
-    existing = {a.id for a in workbench.list_applicants()}
-    for demo in (*DEMO_APPLICANTS, FRESH_APPLICANT):
-        if demo.id in existing:
-            echo(f"已存在，跳过 already there, skipped: {demo.id}")
-            continue
-        data = read_applicant_file(project_root() / "parameters" / "applicants" / f"{demo.id}.yaml", workbench.scheme)
-        workbench.add_applicant(data)
-        echo(f"登记申请方 applicant added: {demo.id} {data.name}")
-        _import_files(workbench, demo, echo)
-        if demo is FRESH_APPLICANT:
-            workbench.open_audit(demo.id, submitted_on=today)
-            echo("  待审查：请在 JupyterLab 中从 01_application 开始 / ready for you: start at 01_application")
-        else:
-            HISTORIES[demo.id](workbench, demo, echo, today)
-    return [d.id for d in (*DEMO_APPLICANTS, FRESH_APPLICANT)]

@@ -9,11 +9,11 @@ import random
 from dataclasses import replace
 from datetime import date
 
-from .demo import DemoApplicant, _import_files, carry_through, register_auditors
-from .demo_data import Quality
-from .imports.applicants import ApplicantData, check_applicant
-from .rules.uscc import check_character
-from .store.repository import Workbench
+from ..imports.applicants import ApplicantData, check_applicant
+from ..rules.uscc import check_character
+from ..store.repository import Workbench
+from .audits import DemoApplicant, carry_through, import_files, register_auditors
+from .data import Quality
 
 # The demo auditors competent for each domain: (leader, member).
 TEAMS = {"a": (("A01", "leader"), ("A04", "member")), "b": (("A02", "leader"), ("A06", "member")),
@@ -64,7 +64,7 @@ def create_portfolio(workbench: Workbench, count: int, echo=print, today: date |
         if problems:
             raise ValueError(f"synthetic applicant {data.id} is invalid: {problems}")
         workbench.add_applicant(data)
-        _import_files(workbench, demo, lambda _: None)
+        import_files(workbench, demo, lambda _: None)
         carry_through(workbench, demo, lambda _: None, today)
         added.append(data.id)
         echo(f"  组合 portfolio {index}/{count}: {data.id} {data.name}")

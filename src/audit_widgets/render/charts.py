@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .files import write_atomically
-from .paths import outputs_dir
+from ..files import write_atomically
+from ..paths import outputs_dir
+from .html import ERROR_COLOUR
 
 if TYPE_CHECKING:  # Altair takes 1.5 s to import: only the functions that draw import it
     import altair as alt
@@ -23,7 +24,7 @@ OUT_OF_CONTROL_COLOUR = "#d62728"
 
 
 LINE_ORDER = ["数值", "中心线", "控制上限", "控制下限"]
-LINE_COLOURS = ["#1f77b4", "#777777", "#c62828", "#c62828"]
+LINE_COLOURS = ["#1f77b4", "#777777", ERROR_COLOUR, ERROR_COLOUR]
 LINE_DASHES = [[1, 0], [4, 3], [2, 2], [2, 2]]
 
 

@@ -1,6 +1,5 @@
 """`audit-workbench report`, `certificate verify` and `register export`: the documents a
-certification body hands out (audit_widgets.documents). Registered on `cli` when cli.py imports
-this module; errors go through WorkbenchGroup like every other command."""
+certification body hands out (audit_widgets.documents)."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import State, WorkbenchGroup, cli, emit, json_option, pass_state
+from .root import State, WorkbenchGroup, cli, emit, json_option, pass_state
 
 NOT_VALID_EXIT = 1  # the code is wrong, the number unknown, or the certificate not in force
 
@@ -21,7 +20,7 @@ def report(state: State, applicant_id: str) -> None:
 
     Written to outputs/<applicant>/: the report once the report stage is recorded, the
     certificate once one is issued."""
-    from .documents.build import build_documents
+    from ..documents.build import build_documents
     written = build_documents(state.workbench(), applicant_id)
     if not written:
         click.echo(f"申请方「{applicant_id}」尚无已记录的审查报告或证书，未生成文件 / "
@@ -46,7 +45,7 @@ def certificate_verify(state: State, number: str, code: tuple[str, ...], as_json
 
     CODE may be typed in groups with spaces (ABCD EFGH …). Exit 0 only for a genuine
     certificate that is in force (有效)."""
-    from .documents.certificate import verify_certificate
+    from ..documents.certificate import verify_certificate
     check = verify_certificate(state.workbench(), number, "".join(code))
     zh, en = check.message()
     emit(check.as_dict(), as_json, f"{zh}\n{en}")
@@ -64,6 +63,6 @@ def register() -> None:
 @pass_state
 def register_export(state: State, out: Path) -> None:
     """导出证书登记表（.xlsx 或 .csv）/ Export the register of certificates (.xlsx or .csv)."""
-    from .documents.register import export_register
+    from ..documents.register import export_register
     written = export_register(state.workbench(), out)
     click.echo(f"已导出证书登记表 / register exported: {written}")

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from .cli import State, cli, emit, json_option, pass_state
-from .contract import Action
-from .errors import InputFileError
+from ..contract import Action
+from ..errors import InputFileError
+from .root import State, cli, emit, json_option, pass_state
 
 
 @cli.command("run")
@@ -28,24 +28,26 @@ from .errors import InputFileError
               help="也运行较早的审核（写入 outputs/<申请方>/audits/）/ also each earlier audit (to outputs/<applicant>/audits/)")
 @click.option("--documents/--no-documents", default=True, show_default=True,
               help="生成审查报告与证书 PDF / build the audit report and certificate PDFs (a later run builds those skipped)")
+@click.option("--executor", default="local", show_default=True, metavar="NAME",
+              help="执行器（batch/executors.py 中登记）/ executor, as registered (batch/executors.py)")
 @pass_state
 def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_changed, only_failed, timeout,
-        every_audit, documents) -> None:
+        every_audit, documents, executor) -> None:
     """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill.
 
     Each notebook of the applicant's current audit leaves outputs/<applicant>/<notebook>.ipynb,
     .html and .json (an earlier audit's, with --every-audit, go to
     outputs/<applicant>/audits/<id>-<type>/), and a row in the ledger (audit-workbench runs).
     The exit status is 0 only if every notebook succeeded."""
-    from .batch.lean import skip_iri_grammars
+    from ..batch.lean import skip_iri_grammars
     skip_iri_grammars()
-    from .batch.kernels import KernelPool
-    pool = KernelPool()
-    pool.start()  # the kernels' warm parent imports the workbench while this process does
+    from ..batch.executors import executors
+    runner_executor = executors.get(executor).create()
+    runner_executor.warm()  # the local kernels' warm parent imports the workbench while this process plans
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the batch as Ctrl-C does
-    from .batch.runner import BatchRunner, plan_batch
-    from .documents.build import build_documents
-    from .store.database import get_engine
+    from ..batch.runner import BatchRunner, plan_batch
+    from ..documents.build import build_documents
+    from ..store.database import get_engine
     if only_changed and only_failed:
         raise InputFileError("--only-changed 与 --only-failed 只能选一个", "Choose one of --only-changed and --only-failed")
     if all_applicants and applicant_ids:
@@ -65,7 +67,7 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     if not documents:
         plan.documents.clear()
     runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents,
-                         pool=pool, scheme_dir=state.scheme_folder)
+                         executor=runner_executor, scheme_dir=state.scheme_folder)
     summary = runner.run(plan)
     click.echo(summary.line())
     for failed in summary.failed:

@@ -7,14 +7,10 @@ import html
 
 import pandas as pd
 
+from ..domain import StatusChange
+from ..scheme import Scheme
 from .charts import control_chart, dimension_chart, to_svg
-from .domain import StatusChange
-from .scheme import Scheme
-from .widgets.base import table_html
-from .widgets.decision import gates_html
-
-ERROR_COLOUR = "#c62828"
-OK_COLOUR = "#2e7d32"
+from .html import ERROR_COLOUR, OK_COLOUR, gates_html, table_html
 
 
 def section(title: str, body: str) -> str:

@@ -1,0 +1,64 @@
+"""The batch executor: how a batch's notebooks are executed, chosen by name (`run --executor`).
+
+The runner (runner.py) decides what runs, keeps the ledger and builds the documents; an
+executor only executes. It runs a function over the batch's applicants side by side (`map`),
+and one notebook with papermill on a kernel it provides (`execute`), returning the run as the
+ledger records it. The default, `local`, forks kernels on this machine (local.py). Another
+executor (a Dask cluster, say) is one module with a class like it and one `register` call, or
+an `audit_workbench.executors` entry point naming an `ExecutorKind`.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, TypeVar
+
+from ..plugins import Registry
+
+if TYPE_CHECKING:
+    from ..domain import NotebookRun
+    from .runner import NotebookJob
+
+# A run's status in the ledger.
+OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
+TAMPERED = "tampered"  # a signed stage no longer matches its signature (TamperedError in the notebook)
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Executor(Protocol):
+    def warm(self) -> None:
+        """Start what takes long to start (a warm kernel parent, a cluster's workers) while the
+        caller goes on planning; may do nothing."""
+
+    def open(self, env: dict[str, str], workers: int) -> None:
+        """Get ready to run `workers` applicants at once, on kernels whose environment holds
+        `env` (the database, the scheme folder, the acting person: never notebook parameters)."""
+
+    def map(self, work: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        """`work` over the items, side by side, the results in the items' order."""
+
+    def execute(self, job: NotebookJob, run_id: str, timeout: float | None, stop: threading.Event) -> NotebookRun:
+        """Run one notebook to its outputs (job.folder) and say how it ended; never raises for a
+        failed notebook. `stop` set: the batch was interrupted."""
+
+    def close(self) -> None:
+        """Stop at once: the notebooks running now end as interrupted, and nothing more starts."""
+
+
+@dataclass(frozen=True)
+class ExecutorKind:
+    id: str
+    name: str  # "本机内核 / forked kernels on this machine"
+    create: Callable[[], Executor]
+
+
+def _local() -> Executor:
+    from .local import LocalExecutor
+    return LocalExecutor()
+
+
+executors: Registry[ExecutorKind] = Registry("执行器", "executor", group="audit_workbench.executors")
+executors.register(ExecutorKind("local", "本机内核（预先派生）/ kernels forked ahead on this machine", _local))
+DEFAULT_EXECUTOR = "local"

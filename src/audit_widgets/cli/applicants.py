@@ -1,0 +1,104 @@
+"""Applicants and people: `applicant`, `import` (one command per registered importer) and `auditors`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..imports.registry import importers
+from .root import State, WorkbenchGroup, cli, emit, json_option, pass_state, plain
+
+
+# --- applicants ---------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def applicant() -> None:
+    """申请方 / Applicants."""
+
+
+@applicant.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@pass_state
+def applicant_add(state: State, file: Path, as_json) -> None:
+    """从 YAML 文件登记申请方 / Register an applicant from a YAML file (the same as import applicant)."""
+    done = importers.get("applicant").run(state.workbench(), file)
+    emit(done.counts, as_json, f"{done.zh} / {done.en}")
+
+
+@applicant.command("list")
+@json_option
+@pass_state
+def applicant_list(state: State, as_json) -> None:
+    """列出申请方 / List applicants."""
+    rows = state.workbench().list_applicants()
+    emit(rows, as_json, "\n".join(f"{r.id}\t{r.name}\t{','.join(r.domains)}" for r in rows)
+         or "（没有申请方 / no applicants）")
+
+
+@applicant.command("show")
+@click.argument("applicant_id")
+@json_option
+@pass_state
+def applicant_show(state: State, applicant_id: str, as_json) -> None:
+    """显示申请方 / Show one applicant."""
+    workbench = state.workbench()
+    row = workbench.get_applicant(applicant_id).as_dict()
+    row["imports"] = plain(workbench.imports(applicant_id))
+    emit(row, as_json, "\n".join(f"{k}: {v}" for k, v in row.items()))
+
+
+# --- imports ------------------------------------------------------------------------------
+@cli.group("import", cls=WorkbenchGroup)
+def import_() -> None:
+    """导入文件（工单、问卷、人员、申请方）/ Import files: work orders, surveys, people, applicants."""
+
+
+def import_command(importer) -> click.Command:
+    """`audit-workbench import <id>` for one registered importer (imports/registry.py)."""
+    @json_option
+    @pass_state
+    def command(state: State, file: Path, as_json, applicant_id=None, mapping=None) -> None:
+        done = importer.run(state.workbench(), file, applicant_id, mapping)
+        emit(done.counts, as_json, f"{done.zh} / {done.en}")
+    command.__doc__ = importer.help
+    command = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))(command)
+    if importer.mapping_help is not None:
+        command = click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                               default=None, help=importer.mapping_help)(command)
+    if importer.per_applicant:
+        command = click.option("--applicant", "applicant_id", required=True, help="申请方编号 / applicant id")(command)
+    return import_.command(importer.id)(command)
+
+
+for _importer in importers:
+    import_command(_importer)
+
+
+@cli.group(cls=WorkbenchGroup)
+def auditors() -> None:
+    """人员能力记录 / Competence records of auditors, technical experts and committee members."""
+
+
+@auditors.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@json_option
+@pass_state
+def auditors_import(state: State, file, as_json) -> None:
+    """导入人员、能力证据与公正性声明（模板见 parameters/auditors_template.xlsx）/ Load people, their
+    evidence per domain and their impartiality declarations; the whole file or nothing (the same as
+    import people)."""
+    from ..imports.registry import importers
+    done = importers.get("people").run(state.workbench(), file)
+    emit(done.counts, as_json, f"{done.zh} / {done.en}")
+
+
+@auditors.command("list")
+@json_option
+@pass_state
+def auditors_list(state: State, as_json) -> None:
+    """人员及其注册、能力证据与声明 / People with their registration, evidence and declarations."""
+    people = state.workbench().auditors()
+    lines = [f"{a.id} {a.name} {a.grade} 注册 {a.registration_no or '—'} 至 {a.registration_expires or '—'}；"
+             f"有证据的领域 evidenced {','.join(sorted(a.evidenced_domains())) or '—'}；声明 declarations {len(a.declarations)}"
+             for a in people]
+    emit(people, as_json, "\n".join(lines))

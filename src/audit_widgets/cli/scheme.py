@@ -1,0 +1,85 @@
+"""`audit-workbench scheme` (the scheme files and their Excel round trip) and `db` (the schema)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .root import State, WorkbenchGroup, cli, emit, json_option, pass_state
+
+
+# --- scheme -------------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def scheme() -> None:
+    """认证方案 / The certification scheme."""
+
+
+@scheme.command("validate")
+@json_option
+@pass_state
+def scheme_validate(state: State, as_json) -> None:
+    """校验方案文件 / Validate the scheme files."""
+    s = state.scheme
+    summary = {"name": s.meta.name, "version": s.meta.version, "fingerprint": s.fingerprint,
+               "checklist_items": len(s.checklist)}
+    emit(summary, as_json, f"方案有效 / scheme valid: {s.meta.name} {s.meta.version}，"
+                           f"{len(s.checklist)} 个条目 items，指纹 fingerprint {s.fingerprint[:12]}")
+
+
+@scheme.command("export-xlsx")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def scheme_export(state: State, out: Path) -> None:
+    """导出为 Excel，每个表一个工作表 / Export to Excel, one sheet per table."""
+    from ..scheme_xlsx import export_xlsx
+    export_xlsx(state.scheme, out)
+    click.echo(f"已导出 exported: {out}")
+
+
+@scheme.command("import-xlsx")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="写入的方案目录（默认当前方案目录）/ folder to write (default: the scheme folder)")
+@pass_state
+def scheme_import(state: State, source: Path, out: Path | None) -> None:
+    """从 Excel 导入并校验，写回 YAML / Import from Excel, validate, write the YAML files."""
+    from ..paths import scheme_dir
+    from ..scheme import write_scheme
+    from ..scheme_xlsx import import_xlsx
+    imported = import_xlsx(source)  # raises before anything is written
+    folder = out or Path(state.scheme_folder or scheme_dir())
+    written = write_scheme(imported, folder)
+    click.echo(f"已导入 imported {imported.meta.name} {imported.meta.version} → "
+               + ", ".join(str(p) for p in written))
+
+
+# --- db -----------------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def db() -> None:
+    """数据库 / The database."""
+
+
+def _upgrade(state: State) -> None:
+    from ..store.database import current_revision, get_engine, upgrade
+    engine = get_engine(state.database_url)
+    before = current_revision(engine)
+    after = upgrade(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"数据库已是最新 / database is up to date ({after}): {where}")
+    else:
+        click.echo(f"数据库已升级 / database upgraded {before or '(empty)'} → {after}: {where}")
+
+
+@db.command("init")
+@pass_state
+def db_init(state: State) -> None:
+    """创建数据库 / Create the database (safe to repeat)."""
+    _upgrade(state)
+
+
+@db.command("upgrade")
+@pass_state
+def db_upgrade(state: State) -> None:
+    """升级数据库结构 / Upgrade the database schema."""
+    _upgrade(state)

@@ -1,0 +1,89 @@
+"""Where people work: `open` (the auditors' copies of the workbooks), `demo`, and `serve` (the
+committee's dashboard)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
+from .root import State, cli, pass_state
+
+
+# --- working copies -------------------------------------------------------------------------
+@cli.command("open")
+@click.argument("applicant_id", required=False)
+@click.argument("stage_id", required=False)
+@click.option("--all", "all_applicants", is_flag=True, help="为所有申请方准备 / for every applicant")
+@click.option("--auditor", default=None, help="写入副本的审查员编号 / your auditor id, written into the copies")
+@click.option("--refresh", is_flag=True, help="重新生成已有副本 / make existing copies again")
+@pass_state
+def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, refresh) -> None:
+    """准备申请方的工作簿副本（work/）/ Prepare an applicant's own copies of the stage notebooks (work/).
+
+    The templates in workbooks/ stay untouched; JupyterLab (make lab) opens the copies."""
+    from ..errors import InputFileError
+    from ..paths import work_dir
+    from ..workspace import CASES, prepare_copies, prepare_overview
+    workbench = state.workbench()
+    if all_applicants:
+        ids = [a.id for a in workbench.list_applicants()]
+    elif applicant_id:
+        workbench.get_applicant(applicant_id)  # a plain message when there is no such applicant
+        ids = [applicant_id]
+    else:
+        raise InputFileError("请给出申请方编号或 --all", "Give an applicant id, or --all")
+    if stage_id is not None and stage_id not in state.scheme.procedure_by_id:
+        known = ", ".join(state.scheme.procedure_by_id)
+        raise InputFileError(f"没有阶段「{stage_id}」，可选：{known}", f"No stage '{stage_id}'; expected one of: {known}")
+    for applicant in ids:
+        copies = prepare_copies(state.scheme, applicant, auditor=auditor, database_url=state.database_url,
+                                refresh=refresh)
+        shown = [c for c in copies if stage_id is None or c.stem == state.scheme.procedure_by_id[stage_id].notebook]
+        for copy in shown:
+            click.echo(f"{copy}  →  http://127.0.0.1:8888/lab/tree/{copy.relative_to(work_dir()).as_posix()}")
+    overview = prepare_overview(auditor=auditor, database_url=state.database_url)
+    cases = overview.with_name(f"{CASES}.ipynb")
+    click.echo(f"总览 overview: {overview}；投诉与申诉 complaints and appeals: {cases}"
+               "（make lab 打开 work/ / make lab opens work/）")
+
+
+@cli.command("demo")
+@click.option("--portfolio", type=click.IntRange(min=0), default=0, show_default=True,
+              help="另加 N 个合成申请方（经完整流程评分）/ add N synthetic applicants, scored through the pipeline")
+@pass_state
+def demo(state: State, portfolio) -> None:
+    """创建演示申请方并走完认证流程 / Create the demo applicants and carry them through the procedure."""
+    from ..demo import create_demo
+    from ..demo.portfolio import create_portfolio
+    workbench = state.workbench()
+    if portfolio:
+        create_portfolio(workbench, portfolio, echo=click.echo)
+    for applicant_id in create_demo(workbench, echo=click.echo):
+        audit_id = workbench.current_audit(applicant_id)
+        decision = workbench.decision(audit_id) if audit_id else None
+        if decision:
+            verdict = "批准认证 certified" if decision.certified else "不予认证 not certified"
+            click.echo(f"{applicant_id}: {verdict}，等级 level {decision.level_rank}")
+
+
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=DASHBOARD_PORT, show_default=True, help="端口 / port")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
+@click.option("--token", default=None, help="访问令牌（默认随机生成）/ access token (generated when omitted)")
+@pass_state
+def serve(state: State, port, ip, token) -> None:
+    """以 Voila 提供认证委员会只读看板 / Serve the committee's read-only dashboard with Voila."""
+    import subprocess
+
+    from ..dashboard.serve import voila_server
+    from ..store.database import get_engine, require_current_schema
+    url = state.database_url
+    require_current_schema(get_engine(url))  # a clear message before Voila starts, not a page error
+    server = voila_server(port=port, ip=ip, token=token, database_url=get_engine(url).url.render_as_string(
+        hide_password=False))
+    click.echo(f"认证委员会看板 / committee dashboard: {server.url}\n（Ctrl-C 停止 / to stop）")
+    try:
+        sys.exit(subprocess.call(server.command, env=server.env))
+    except KeyboardInterrupt:
+        sys.exit(0)

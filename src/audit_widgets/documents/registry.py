@@ -1,0 +1,63 @@
+"""The document registry: every document the workbench writes, by id.
+
+A document is written from recorded results only, and writes nothing (an empty list) while its
+applicant has nothing to show yet. `follows` names the records whose saving on screen writes it
+at once (a refusal at review writes the letter); the others are written by `audit-workbench
+report` and by the batch after an applicant's notebooks. A new document is one module with a
+`write` function and one `register` call here, or an `audit_workbench.documents` entry point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ..plugins import Registry
+
+if TYPE_CHECKING:
+    from ..store.repository import Workbench
+
+Write = Callable[["Workbench", str, "Path | None"], list[Path]]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    name: str  # "审查报告 / audit report"
+    write: Write  # (workbench, applicant id, folder or None for outputs/<applicant>/) -> the files written
+    follows: tuple[str, ...] = ()  # record kinds (procedure_stages.locks names) whose saving writes it
+
+
+class DocumentRegistry(Registry[Document]):
+    def __init__(self):
+        super().__init__("文件", "document", group="audit_workbench.documents")
+
+    def following(self, record: str | None) -> list[Document]:
+        return [d for d in self if record is not None and record in d.follows]
+
+
+def _report(workbench, applicant_id, folder):
+    from .report import write_report
+    return write_report(workbench, applicant_id, folder)
+
+
+def _certificate(workbench, applicant_id, folder):
+    from .certificate import write_certificate
+    return write_certificate(workbench, applicant_id, folder)
+
+
+def _refusal_letter(workbench, applicant_id, folder):
+    from .letters import write_refusal_letter
+    return write_refusal_letter(workbench, applicant_id, folder)
+
+
+documents = DocumentRegistry()
+documents.register(Document("report", "审查报告 / audit report", _report))
+documents.register(Document("certificate", "认证证书 / certificate", _certificate))
+documents.register(Document("refusal_letter", "不予受理通知书 / notice of refusal", _refusal_letter,
+                            follows=("review",)))
+
+
+def write_following(workbench: Workbench, applicant_id: str, record: str | None) -> list[Path]:
+    """The documents that saving a `record` of the applicant writes at once (see `follows`)."""
+    return [path for document in documents.following(record) for path in document.write(workbench, applicant_id, None)]

@@ -1,0 +1,109 @@
+"""The importer registry: every kind of file the workbench reads into the store, by id.
+
+An importer reads a file into a checked, parsed form (`read`: the whole file or an error that
+names its rows, nothing stored), then stores it in one transaction (`store`). The command line
+(`audit-workbench import <id>`), the notebooks' upload buttons and the demo all go through it.
+A new importer is one module with its two functions and one `register` call here, or an
+`audit_workbench.importers` entry point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..plugins import Registry
+
+if TYPE_CHECKING:
+    from ..store.repository import Workbench
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What one import stored, and how to say so."""
+
+    counts: dict
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Importer:
+    id: str  # the command's name: audit-workbench import <id>
+    name: str  # "服务工单 / work orders"
+    help: str  # the command's help line
+    # (workbench, file, mapping file or None) -> the parsed file; raises InputFileError, stores nothing
+    read: Callable[[Workbench, Path, Path | None], Any]
+    # (workbench, applicant id or None, parsed) -> what was stored
+    store: Callable[[Workbench, str | None, Any], Imported]
+    per_applicant: bool = True  # the file holds one applicant's data (--applicant)
+    mapping_help: str | None = None  # None: the importer takes no mapping file
+
+    def run(self, workbench: Workbench, path: Path, applicant_id: str | None = None,
+            mapping: Path | None = None) -> Imported:
+        if self.per_applicant:
+            workbench.get_applicant(applicant_id)  # a plain message for an unknown applicant, before reading
+        return self.store(workbench, applicant_id, self.read(workbench, Path(path), mapping))
+
+
+def _read_work_orders(workbench, path, mapping):
+    from .work_orders import load_mapping, read_work_orders
+    return read_work_orders(path, load_mapping(mapping) if mapping else None)
+
+
+def _store_work_orders(workbench, applicant_id, parsed) -> Imported:
+    result = workbench.import_work_orders(applicant_id, parsed)
+    return Imported(result, f"已导入工单 {result['rows']} 条", f"imported {result['rows']} work orders")
+
+
+def _read_survey(workbench, path, mapping):
+    from .surveys import load_layout_file, read_survey
+    return read_survey(path, workbench.scheme, load_layout_file(mapping) if mapping else None)
+
+
+def _store_survey(workbench, applicant_id, parsed) -> Imported:
+    result = workbench.import_survey(applicant_id, parsed)
+    return Imported(result, f"已导入问卷 {result['rows']} 份（{parsed.layout.name}）",
+                    f"imported {result['rows']} responses ({parsed.layout.id})")
+
+
+def _read_people(workbench, path, mapping):
+    from .auditors import read_competence_file
+    return read_competence_file(path, workbench.scheme, known_people={a.id for a in workbench.auditors()})
+
+
+def _store_people(workbench, applicant_id, records) -> Imported:
+    counts = workbench.import_people(records["people"], records["evidence"], records["declarations"])
+    return Imported(counts, f"已导入人员 {counts['people']}，能力证据 {counts['evidence']}，公正性声明 "
+                            f"{counts['declarations']}",
+                    f"imported: people {counts['people']}, evidence {counts['evidence']}, "
+                    f"declarations {counts['declarations']}")
+
+
+def _read_applicant(workbench, path, mapping):
+    from .applicants import read_applicant_file
+    return read_applicant_file(path, workbench.scheme)
+
+
+def _store_applicant(workbench, applicant_id, data) -> Imported:
+    added = workbench.add_applicant(data)
+    return Imported(added.as_dict(), f"已登记申请方 {added.id} {added.name}", f"applicant added: {added.id} {added.name}")
+
+
+importers: Registry[Importer] = Registry("导入类型", "importer", group="audit_workbench.importers")
+importers.register(Importer(
+    "work-orders", "服务工单 / work orders", "导入服务工单记录 / Import a work-order log (CSV or XLSX).",
+    _read_work_orders, _store_work_orders,
+    mapping_help="列映射文件（默认 parameters/mappings/work_orders.yaml）/ column-mapping file"))
+importers.register(Importer(
+    "surveys", "满意度调查 / survey responses", "导入满意度调查导出文件 / Import a survey export (CSV or XLSX).",
+    _read_survey, _store_survey,
+    mapping_help="列映射文件（默认自动识别问卷星/Kobo/LimeSurvey）/ column-mapping file"))
+importers.register(Importer(
+    "people", "人员与能力 / people and competence",
+    "导入人员、能力证据与公正性声明（模板见 parameters/auditors_template.xlsx）/ Load people, their evidence per "
+    "domain and their impartiality declarations; the whole file or nothing.",
+    _read_people, _store_people, per_applicant=False))
+importers.register(Importer(
+    "applicant", "申请方 / applicant", "从 YAML 文件登记申请方 / Register an applicant from a YAML file.",
+    _read_applicant, _store_applicant, per_applicant=False))
