@@ -43,6 +43,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The browser tests need Chromium and the CJK fonts: installed here, not by hand.
 test: lint system-packages

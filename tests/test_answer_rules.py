@@ -20,7 +20,7 @@ def test_the_store_refuses_an_answer_without_its_reason_and_changes_nothing(staf
     before = database_digest(db_path)
     with pytest.raises(ReasonRequired) as refused:
         auditor.save_answer(audit, "E01", Answer(result), note="  ")
-    assert "理由" in refused.value.zh and "E01" in refused.value.zh
+    assert refused.value.code == "answer.reason_required" and "E01" in refused.value.zh  # names the item
     assert database_digest(db_path) == before
     auditor.save_answer(audit, "E01", Answer(result), note="服务手册未规定收费标准")
     assert auditor.answer_records(audit)["E01"].note == "服务手册未规定收费标准"

@@ -83,6 +83,6 @@ def test_a_tampered_archive_is_refused_before_anything_is_written(staffed_audit,
     target = tmp_path / "target.sqlite"
     with pytest.raises(WorkbenchError) as caught:
         restore(f"sqlite:///{target}", tampered)
-    assert "does not match its hash" in caught.value.en
+    assert caught.value.code == "backup.hash_mismatch"
     assert not target.exists() or target.stat().st_size == 0
 

@@ -81,3 +81,20 @@ def test_a_trail_entry_of_an_unknown_kind_is_refused(workbench, consumer):
             workbench._trail(session, "note", "memo", consumer)
     assert not [t for t in workbench.trail() if t.entity == "memo"]
     assert {t.entity for t in workbench.trail()} <= set(Entity)
+
+
+def test_every_error_carries_a_stable_code():
+    """Programs and tests match an error's code, never its prose: each kind has one, dotted and
+    lower-case, and a raise may name a narrower one."""
+    import re
+
+    from audit_widgets import errors
+    from audit_widgets.documents.pdf import PdfError
+
+    kinds = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.WorkbenchError)]
+    kinds.append(PdfError)
+    codes = {kind: kind.code for kind in kinds}
+    assert all(re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", code) for code in codes.values()), codes
+    assert len(set(codes.values())) == len(codes)  # each kind its own
+    narrowed = errors.ConflictError("x", "y", code="stage.signed")
+    assert narrowed.code == "stage.signed" and errors.ConflictError("x", "y").code == "conflict"

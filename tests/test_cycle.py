@@ -148,7 +148,7 @@ def test_complaint_investigators_and_appeal_handlers_must_not_have_been_involved
     for involved in ("A01", "A04", "M01"):  # the industrial audit team and its deciding committee
         with pytest.raises(WorkbenchError) as caught:
             workbench.assign_complaint(complaint, involved)
-        assert "involved" in caught.value.en
+        assert caught.value.code == "complaint.involved"
     with pytest.raises(WorkbenchError):
         workbench.close_complaint(complaint, outcome="upheld", findings="f", action="none", replied_on=today,
                                   reply="r")  # nobody investigates yet
@@ -239,7 +239,7 @@ def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, sche
     workbench.change_certificate_status(certificate.number, "suspended", "holder_request", date.today(), "M01")
     with pytest.raises(WorkbenchError) as caught:
         workbench.change_certificate_status(certificate.number, "valid", "suspension_lifted", date.today(), "M01")
-    assert "reinstate" in caught.value.en
+    assert caught.value.code == "status.reinstate_needs_decision"
     assert workbench.certificate_for("demo-industrial").status == "suspended"
 
 

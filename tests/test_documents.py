@@ -149,7 +149,7 @@ def test_a_failed_print_names_the_file_and_leaves_the_previous_pdf(tmp_path, mon
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(pdf.PdfError) as missing:
         pdf.html_to_pdf(source, target)
-    assert "make system-packages" in missing.value.en and "未找到 Chromium" in missing.value.zh
+    assert missing.value.code == "pdf.no_chromium" and "make system-packages" in missing.value.en  # says what to run
 
 
 # --- verification ----------------------------------------------------------------------------

@@ -74,3 +74,22 @@ def test_no_widget_writes_a_document():
                if any(word in p.read_text(encoding="utf-8") for word in ("write_report", "write_certificate",
                                                                           "write_refusal_letter", "html_to_pdf"))]
     assert writers == []
+
+
+def test_the_calls_between_store_mixins_are_declared_and_provided():
+    """StoreBase declares, for the type checker, each method one mixin calls on another; the
+    Workbench that combines them provides each, with the declared parameters."""
+    import inspect
+
+    from audit_widgets.store.repository import Workbench
+
+    tree = ast.parse((PACKAGE / "store" / "base.py").read_text(encoding="utf-8"))
+    store_base = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "StoreBase")
+    block = next(n for n in store_base.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    declared = {f.name: [a.arg for a in (*f.args.args, *f.args.kwonlyargs)] for f in block.body
+                if isinstance(f, ast.FunctionDef)}
+    assert len(declared) == 9
+    for name, params in declared.items():
+        provided = getattr(Workbench, name)
+        assert provided.__qualname__.split(".")[0] != "StoreBase", name  # a real mixin's method
+        assert list(inspect.signature(provided).parameters) == params, name

@@ -32,7 +32,7 @@ def test_a_reading_view_cannot_write(workbench, consumer):
     with workbench.reading() as view:
         with pytest.raises(ConflictError) as caught:
             view.open_audit(consumer)
-    assert "只读" in caught.value.zh
+    assert caught.value.code == "store.read_only_view"
     assert workbench.current_audit(consumer) is None
 
 

@@ -31,7 +31,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(workbench, db_path):
 def test_an_uninitialised_database_is_named(tmp_path, scheme):
     with pytest.raises(WorkbenchError) as caught:
         Workbench(f"sqlite:///{tmp_path / 'empty.sqlite'}", scheme)
-    assert "db upgrade" in caught.value.zh
+    assert caught.value.code == "database.outdated" and "db upgrade" in caught.value.zh  # says what to run
 
 
 def test_applicants_round_trip_and_duplicates_are_refused(workbench, consumer, scheme, db_path):

@@ -113,7 +113,7 @@ def restore(database_url: str, archive: Path) -> dict:
         for name in names:  # every hash checked before anything is written
             if sha256_of(Path(bundle.extract(name, folder))) != manifest["files"][name]:
                 raise InputFileError(f"备份中的 {name} 校验不符", f"{name} in the backup does not match its hash",
-                                     file=archive)
+                                     file=archive, code="backup.hash_mismatch")
         target.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(Path(folder) / DATABASE) as reading, sqlite3.connect(target) as writing:
             reading.backup(writing)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class Record:
     """A frozen dataclass that turns into plain data for JSON."""
 
-    def as_dict(self) -> dict:
+    def as_dict(self: DataclassInstance) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -74,7 +78,7 @@ class Applicant(Record):
     goods: str
     services: str
     sites: tuple[Site, ...]
-    service_promises: dict = field(default_factory=dict)  # measure id → the published promise (服务承诺)
+    service_promises: dict[str, Any] = field(default_factory=dict)  # measure id → the published promise (服务承诺)
 
     @property
     def site_names(self) -> tuple[str, ...]:
@@ -89,9 +93,9 @@ class Audit(Record):
     submitted_on: date
     scheme_version: str
     reason: str = ""          # why a special audit was opened
-    requested_scope: dict | None = None  # a scope extension's: {domains, goods, services}
+    requested_scope: dict[str, Any] | None = None  # a scope extension's: {domains, goods, services}
 
-    def audited_domains(self, applicant_domains) -> tuple[str, ...]:
+    def audited_domains(self, applicant_domains: Iterable[str]) -> tuple[str, ...]:
         """The domains this audit covers: the applicant's, and those a scope extension asks for."""
         asked = (self.requested_scope or {}).get("domains", ())
         return tuple(dict.fromkeys([*applicant_domains, *asked]))
@@ -121,7 +125,7 @@ class StageRecord(Record):
     """A procedure stage's recorded result and its sign-off."""
 
     stage: str
-    result: dict
+    result: dict[str, Any]
     signed_by: str | None
     signed_at: datetime | None
     redo_reason: str | None = None  # a stage it depends on was reopened: record it again
@@ -191,7 +195,7 @@ class Programme(Record):
     """The audit programme: person-days and why, sample sizes, dates and the 3-year cycle."""
 
     person_days: float
-    justification: tuple[dict, ...]
+    justification: tuple[dict[str, Any], ...]
     site_sample_size: int
     case_sample_size: int | None
     audit_start: date | None = None
@@ -211,7 +215,7 @@ class SiteSample(Record):
     seed: int
     chosen: tuple[str, ...]   # the central function and the auditors' choices
     drawn: tuple[str, ...]    # drawn at random
-    types: dict = field(default_factory=dict)  # site type → the sampled sites of that type
+    types: dict[str, Any] = field(default_factory=dict)  # site type → the sampled sites of that type
 
     @property
     def sites(self) -> tuple[str, ...]:
@@ -323,7 +327,7 @@ class Decision(Record):
     level_rank: int
     members: tuple[str, ...]
     reasons: str
-    recommendation: dict
+    recommendation: dict[str, Any]
     override_reason: str = ""  # why the committee decided against the recommendation
     outcome: str = ""          # a decision_outcomes id: certify, refuse, maintain, raise, …
     status_reason: str | None = None  # a suspension's or withdrawal's status reason
@@ -334,7 +338,7 @@ class Decision(Record):
         return overrides(self.recommendation, self.certified, self.level_rank)
 
 
-def overrides(recommendation: dict, certified: bool, level_rank: int) -> bool:
+def overrides(recommendation: dict[str, Any], certified: bool, level_rank: int) -> bool:
     """Whether a decision departs from the audit team's recommendation: another verdict, or
     a certificate at another level than the one recommended."""
     if certified != bool(recommendation.get("certifiable")):
@@ -378,12 +382,12 @@ class StatusChange(Record):
 @dataclass(frozen=True)
 class ReviewRecord(Record):
     audit_id: int
-    licences: dict            # licence id -> {held, reference}
+    licences: dict[str, Any]  # licence id -> {held, reference}
     credit_clear: bool
     credit_evidence: str
     parent_authorisation: str
     domain_reason: str
-    assessment: dict          # the rules' findings: problems, branch, licences_needed, competent
+    assessment: dict[str, Any]  # the rules' findings: problems, branch, licences_needed, competent
     accepted: bool
     reason: str
     reviewed_by: str
@@ -393,8 +397,8 @@ class ReviewRecord(Record):
 @dataclass(frozen=True)
 class AuditPlanRecord(Record):
     team_sent_on: date | None
-    objections: tuple[dict, ...]   # {member, reason, resolution}
-    agenda: tuple[dict, ...]       # {day, site, activity, auditors}
+    objections: tuple[dict[str, Any], ...]   # {member, reason, resolution}
+    agenda: tuple[dict[str, Any], ...]       # {day, site, activity, auditors}
 
 
 @dataclass(frozen=True)
@@ -446,7 +450,7 @@ class TrailEntry(Record):
     action: str
     entity: str
     entity_id: str
-    detail: dict
+    detail: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -460,7 +464,7 @@ class NotebookRun(Record):
     status: str  # ok, failed, timeout, died
     outputs: tuple[str, ...]
     inputs_hash: str
-    inputs: dict = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
     failed_cell: int | None = None
     error: str = ""
 

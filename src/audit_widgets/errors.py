@@ -2,7 +2,9 @@
 
 Every error the workbench raises on purpose is a WorkbenchError. It carries a Chinese and
 an English sentence and, where it applies, the file, row and column it is about, so that
-the command line, a widget or a notebook can show it without a traceback.
+the command line, a widget or a notebook can show it without a traceback. Its `code` is stable
+(`stage.signed`, `import.duplicate_id`): tests and programs match the code, never the prose.
+A raise names its code where the class's own (`conflict`, `not_found` …) is too broad.
 """
 from __future__ import annotations
 
@@ -45,15 +47,19 @@ class WorkbenchError(Exception):
     """An error meant for the user; rendered in Chinese and English."""
 
     exit_code = 1
+    code = "error"
 
     def __init__(
         self,
         zh: str,
         en: str,
         *,
+        code: str | None = None,
         file: str | Path | None = None,
         problems: list[Problem] | tuple[Problem, ...] = (),
     ):
+        if code is not None:
+            self.code = code
         self.zh = zh
         self.en = en
         self.file = str(file) if file is not None else None
@@ -77,39 +83,59 @@ class WorkbenchError(Exception):
 class SchemeError(WorkbenchError):
     """The scheme files are malformed or inconsistent."""
 
+    code = "scheme.invalid"
+
 
 class InputFileError(WorkbenchError):
     """An imported file (survey, work orders, applicant) is unusable; nothing was written."""
+
+    code = "input.invalid"
 
 
 class RuleError(WorkbenchError):
     """A rule cannot be applied to the given values (e.g. beyond the scheme's tables)."""
 
+    code = "rule"
+
 
 class NotFoundError(WorkbenchError):
     """A record that was asked for does not exist."""
+
+    code = "not_found"
 
 
 class ConflictError(WorkbenchError):
     """A write would break a rule of the store (duplicate, locked, not allowed)."""
 
+    code = "conflict"
+
 
 class PermissionDenied(ConflictError):
     """The person acting does not hold the role the write needs (or is unknown)."""
 
+    code = "permission.denied"
+
 
 class DatabaseBusy(WorkbenchError):
     """Another write held the database longer than the busy timeout; nothing was written."""
+
+    code = "database.busy"
 
 
 class StaleWriteError(ConflictError):
     """Someone saved this record after the writer last read it: the write would overwrite
     their change unseen, so it is refused."""
 
+    code = "write.stale"
+
 
 class TamperedError(WorkbenchError):
     """A signed record no longer matches its signature: changed behind the workbench's back."""
 
+    code = "record.tampered"
+
 
 class ReasonRequired(ConflictError):
     """The answer is allowed, but only with a written reason (不适用, 不符合, 部分符合)."""
+
+    code = "answer.reason_required"

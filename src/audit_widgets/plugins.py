@@ -15,7 +15,8 @@ from .errors import NotFoundError
 
 
 class Named(Protocol):
-    id: str
+    @property
+    def id(self) -> str: ...
 
 
 T = TypeVar("T", bound=Named)
@@ -36,7 +37,7 @@ class Registry(Generic[T]):
         self._entries.pop(entry_id, None)
 
     def _load_entry_points(self) -> None:
-        if self._loaded:
+        if self._loaded or self.group is None:
             return
         self._loaded = True
         for point in entry_points(group=self.group):
@@ -51,7 +52,7 @@ class Registry(Generic[T]):
         if entry is None:
             known = ", ".join(self._entries)
             raise NotFoundError(f"没有登记编号为「{entry_id}」的{self.kind_zh}，可选：{known}",
-                                f"No {self.kind_en} '{entry_id}' is registered; known: {known}")
+                                f"No {self.kind_en} '{entry_id}' is registered; known: {known}", code="registry.unknown")
         return entry
 
     def __contains__(self, entry_id: str) -> bool:

@@ -22,12 +22,14 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 class PdfError(WorkbenchError):
     """Chromium is missing or could not print the file."""
 
+    code = "pdf.failed"
+
 
 def chromium_path() -> str:
     found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not found:
         raise PdfError("未找到 Chromium，无法生成 PDF；请运行 make system-packages 安装",
-                       "Chromium is not installed, so no PDF can be made; run `make system-packages`")
+                       "Chromium is not installed, so no PDF can be made; run `make system-packages`", code="pdf.no_chromium")
     return found
 
 

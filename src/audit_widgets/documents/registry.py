@@ -29,24 +29,24 @@ class Document:
 
 
 class DocumentRegistry(Registry[Document]):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("文件", "document", group="audit_workbench.documents")
 
     def following(self, record: str | None) -> list[Document]:
         return [d for d in self if record is not None and record in d.follows]
 
 
-def _report(workbench, applicant_id, folder):
+def _report(workbench: Workbench, applicant_id: str, folder: Path | None) -> list[Path]:
     from .report import write_report
     return write_report(workbench, applicant_id, folder)
 
 
-def _certificate(workbench, applicant_id, folder):
+def _certificate(workbench: Workbench, applicant_id: str, folder: Path | None) -> list[Path]:
     from .certificate import write_certificate
     return write_certificate(workbench, applicant_id, folder)
 
 
-def _refusal_letter(workbench, applicant_id, folder):
+def _refusal_letter(workbench: Workbench, applicant_id: str, folder: Path | None) -> list[Path]:
     from .letters import write_refusal_letter
     return write_refusal_letter(workbench, applicant_id, folder)
 

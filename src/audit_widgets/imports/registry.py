@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..errors import InputFileError
 from ..plugins import Registry
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class Imported:
     """What one import stored, and how to say so."""
 
-    counts: dict
+    counts: dict[str, Any]
     zh: str
     en: str
 
@@ -42,37 +43,41 @@ class Importer:
     def run(self, workbench: Workbench, path: Path, applicant_id: str | None = None,
             mapping: Path | None = None) -> Imported:
         if self.per_applicant:
+            if applicant_id is None:
+                raise InputFileError(f"导入{self.name}须指明申请方", f"Importing {self.name} needs the applicant")
             workbench.get_applicant(applicant_id)  # a plain message for an unknown applicant, before reading
         return self.store(workbench, applicant_id, self.read(workbench, Path(path), mapping))
 
 
-def _read_work_orders(workbench, path, mapping):
+def _read_work_orders(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
     from .work_orders import load_mapping, read_work_orders
     return read_work_orders(path, load_mapping(mapping) if mapping else None)
 
 
-def _store_work_orders(workbench, applicant_id, parsed) -> Imported:
+def _store_work_orders(workbench: Workbench, applicant_id: str | None, parsed: Any) -> Imported:
+    assert applicant_id is not None  # a per-applicant importer: run() checked it
     result = workbench.import_work_orders(applicant_id, parsed)
     return Imported(result, f"已导入工单 {result['rows']} 条", f"imported {result['rows']} work orders")
 
 
-def _read_survey(workbench, path, mapping):
+def _read_survey(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
     from .surveys import load_layout_file, read_survey
     return read_survey(path, workbench.scheme, load_layout_file(mapping) if mapping else None)
 
 
-def _store_survey(workbench, applicant_id, parsed) -> Imported:
+def _store_survey(workbench: Workbench, applicant_id: str | None, parsed: Any) -> Imported:
+    assert applicant_id is not None  # a per-applicant importer: run() checked it
     result = workbench.import_survey(applicant_id, parsed)
     return Imported(result, f"已导入问卷 {result['rows']} 份（{parsed.layout.name}）",
                     f"imported {result['rows']} responses ({parsed.layout.id})")
 
 
-def _read_people(workbench, path, mapping):
+def _read_people(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
     from .auditors import read_competence_file
     return read_competence_file(path, workbench.scheme, known_people={a.id for a in workbench.auditors()})
 
 
-def _store_people(workbench, applicant_id, records) -> Imported:
+def _store_people(workbench: Workbench, applicant_id: str | None, records: Any) -> Imported:
     counts = workbench.import_people(records["people"], records["evidence"], records["declarations"])
     return Imported(counts, f"已导入人员 {counts['people']}，能力证据 {counts['evidence']}，公正性声明 "
                             f"{counts['declarations']}",
@@ -80,12 +85,12 @@ def _store_people(workbench, applicant_id, records) -> Imported:
                     f"declarations {counts['declarations']}")
 
 
-def _read_applicant(workbench, path, mapping):
+def _read_applicant(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
     from .applicants import read_applicant_file
     return read_applicant_file(path, workbench.scheme)
 
 
-def _store_applicant(workbench, applicant_id, data) -> Imported:
+def _store_applicant(workbench: Workbench, applicant_id: str | None, data: Any) -> Imported:
     added = workbench.add_applicant(data)
     return Imported(added.as_dict(), f"已登记申请方 {added.id} {added.name}", f"applicant added: {added.id} {added.name}")
 

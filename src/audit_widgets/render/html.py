@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from ..errors import WorkbenchError
 
@@ -31,11 +32,11 @@ def error_html(exc: BaseException) -> str:
     return f'<div style="{ERROR_STYLE}">{lines}</div>'
 
 
-def table_html(rows: list[dict], columns: dict[str, str], *, escape: bool = True) -> str:
+def table_html(rows: list[dict[str, Any]], columns: dict[str, str], *, escape: bool = True) -> str:
     """A plain HTML table; `columns` maps keys to headers. escape=False: the cells are markup
     already (links, line breaks), escaped by the caller where they hold data."""
     head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in columns.values())
-    def cell(value) -> str:
+    def cell(value: Any) -> str:
         if value is None or value == "":
             return "—"
         return html.escape(str(value)) if escape else str(value)
@@ -45,7 +46,7 @@ def table_html(rows: list[dict], columns: dict[str, str], *, escape: bool = True
     return f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def gates_html(reasons: list) -> str:
+def gates_html(reasons: list[dict[str, Any]]) -> str:
     """The recommendation's gates, each passed (✓) or failed (✗), in both languages."""
     items = "".join(
         f"<li style='{OK_STYLE if g['passed'] else ERROR_STYLE}'>{'✓' if g['passed'] else '✗'} "

@@ -2,13 +2,15 @@
 justified), shared by the store, the widgets and `calc score`."""
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 from ..domain import Answer
 from ..errors import Problem
 from ..scheme import Scheme
 
 
 def answer_problem(scheme: Scheme, item_id: str, answer: Answer, reason: str,
-                   domains, organisation_type: str) -> Problem | None:
+                   domains: list[str] | tuple[str, ...], organisation_type: str) -> Problem | None:
     """Why this answer to this item may not be recorded for this applicant; None when it may."""
     item = scheme.items_by_id.get(item_id)
     if item is None:
@@ -40,7 +42,8 @@ def answer_problem(scheme: Scheme, item_id: str, answer: Answer, reason: str,
     return None
 
 
-def exclusions(scheme: Scheme, items, notes: dict[str, str], domains, organisation_type: str) -> list[dict]:
+def exclusions(scheme: Scheme, items: Iterable[Any], notes: dict[str, str], domains: list[str] | tuple[str, ...],
+               organisation_type: str) -> list[dict[str, Any]]:
     """Every 不适用 of the scored items, with the auditor's reason and, for a veto item, the
     scheme's allowance and its legal basis: what the report lists (GB/T 27922 删减)."""
     rows = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 from dateutil.relativedelta import relativedelta
 
@@ -15,7 +16,7 @@ from ..scheme import DecisionOutcome, Scheme
 from .lifecycle import expiry_date, recertification_window
 
 
-def certificate_in_force(certificate: Certificate | None) -> bool:
+def certificate_in_force(certificate: Certificate | None) -> TypeGuard[Certificate]:
     return certificate is not None and certificate.status in IN_FORCE
 
 

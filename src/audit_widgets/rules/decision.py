@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..domain import FindingState
 from ..scheme import Scheme
@@ -18,7 +19,7 @@ class Recommendation:
     level_name: str
     reasons: list[Gate] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "certifiable": self.certifiable,
             "level": {"rank": self.level_rank, "label": self.level_label, "name": self.level_name},

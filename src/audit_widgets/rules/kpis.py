@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import RuleError
 from ..scheme import Scheme
 
 HOURS_MEASURE = "mean_time_to_resolve_hours"
@@ -90,7 +91,10 @@ def repeat_complaint_flags(orders: pd.DataFrame, window: pd.Timedelta) -> pd.Ser
 
 def measure_window(scheme: Scheme, measure: str) -> pd.Timedelta:
     """The look-back window the scheme sets for a measure (rework, repeat complaints)."""
-    return pd.Timedelta(days=scheme.measures_by_id[measure].window_days)
+    days = scheme.measures_by_id[measure].window_days
+    if days is None:
+        raise RuleError(f"指标「{measure}」没有回溯窗口（window_days）", f"Measure '{measure}' has no window_days")
+    return pd.Timedelta(days=days)
 
 
 def rate_parts(orders: pd.DataFrame, scheme: Scheme) -> dict[str, tuple[pd.Series, pd.Series]]:

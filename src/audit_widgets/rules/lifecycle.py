@@ -61,7 +61,7 @@ def check_status_change_by_hand(target: str) -> None:
     if target in DECIDED_ONLY:
         raise RuleError("恢复证书须由认证委员会在监督或特殊审核后作出“恢复证书”的决定",
                         "Reinstating a certificate needs the committee's 'reinstate' decision after a "
-                        "surveillance or special audit")
+                        "surveillance or special audit", code="status.reinstate_needs_decision")
 
 
 def change_status(scheme: Scheme, current: str, target: str, reason: str, on: date, decided_by: str) -> StatusChange:

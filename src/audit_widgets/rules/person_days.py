@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..errors import RuleError
 from ..scheme import Scheme
@@ -21,7 +22,7 @@ class Step:
     en: str
     days: float  # the running total after this step
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"zh": self.zh, "en": self.en, "days": self.days}
 
 
@@ -32,7 +33,7 @@ class PersonDays:
     audit_type: str
     steps: list[Step] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "days": self.days,
             "on_site_min_days": self.on_site_min_days,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -56,7 +57,7 @@ class CaseSample:
     def level(self) -> str:
         return next(lot.level for lot in (self.services, self.complaints) if lot)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"sample_size": self.sample_size, "level": self.level,
                 "services": self.services.as_dict() if self.services else None,
                 "complaints": self.complaints.as_dict() if self.complaints else None}
@@ -96,7 +97,7 @@ class AuditPlan:
     case_lots: CaseLots
     case_sample: CaseSample | None  # None until work orders are imported
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"person_days": self.person_days.as_dict(), "site_sample_size": self.site_sample_size,
                 "case_lots": {"services": self.case_lots.services, "complaints": self.case_lots.complaints},
                 "case_sample": self.case_sample.as_dict() if self.case_sample else None}

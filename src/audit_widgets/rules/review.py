@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..domain import Applicant, AuditorProfile
 from ..scheme import Scheme
@@ -41,7 +42,7 @@ def competent_auditors(scheme: Scheme, auditors: list[AuditorProfile], domain: s
             and domain in a.domains and domain in a.evidenced_domains()]
 
 
-def review_application(scheme: Scheme, applicant: Applicant, *, licences: dict[str, dict], credit_clear: bool,
+def review_application(scheme: Scheme, applicant: Applicant, *, licences: dict[str, dict[str, Any]], credit_clear: bool,
                        credit_evidence: str, parent_authorisation: str, domain_reason: str,
                        auditors: list[AuditorProfile], on: date,
                        decision_makers: set[str] | frozenset[str] = frozenset()) -> ReviewCheck:

@@ -5,6 +5,7 @@ import hashlib
 import math
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,8 @@ def draw_sites(scheme: Scheme, sites: tuple[Site, ...], audit_type: str, seed: i
     if size - len(picked) < random_site_minimum(scheme, size):
         raise RuleError(
             f"自选场所过多：{size} 个抽样场所中至少 {random_site_minimum(scheme, size)} 个须随机抽取",
-            f"Too many chosen sites: at least {random_site_minimum(scheme, size)} of {size} must be drawn at random")
+            f"Too many chosen sites: at least {random_site_minimum(scheme, size)} of {size} must be drawn at random",
+            code="sampling.random_sites")
     rng = np.random.default_rng(seed)
     drawn: list[str] = []
     for site_type in types:
@@ -81,7 +83,7 @@ class CaseSampleSize:
     sample_size: int
     whole_lot: bool  # the table asks for at least the whole lot: check every case
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -124,7 +126,7 @@ def _allocate(counts: pd.Series, total: int) -> pd.Series:
     order = (quotas - taken).sort_values(ascending=False, kind="stable").index
     for key in order[:remainder]:
         taken[key] += 1
-    return taken.clip(upper=counts)
+    return cast(pd.Series, taken.clip(upper=counts))
 
 
 def draw_sample(

@@ -11,6 +11,7 @@ the bonus apply to the overall score.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 from ..domain import Answer
 from ..scheme import ChecklistItem, Level, MeasureBand, Scheme
@@ -78,7 +79,7 @@ class ScoreResult:
         """Items that lost points, the biggest loss first."""
         return sorted((i for i in self.items if i.lost > 0), key=lambda i: (-i.lost, i.item_id))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "scheme_version": self.scheme_version,
             "score": self.score,
@@ -100,7 +101,7 @@ class ScoreResult:
         }
 
 
-def measure_bands_for(scheme: Scheme, domains, promises: dict[str, float] | None = None) -> dict[str, MeasureBand]:
+def measure_bands_for(scheme: Scheme, domains: Iterable[str], promises: dict[str, float] | None = None) -> dict[str, MeasureBand]:
     """Each measure's band for this applicant: its domain's band, with full_at set by the
     applicant's published service promise where the band says so."""
     promises = promises or {}
@@ -127,7 +128,7 @@ def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, f
 
     if result is not None and not result.applicable:
         return ItemScore(item.id, mode, item.dimension, item.points, "not_applicable", 0.0, 0.0, False, result.name)
-    if item.judgement == "measure":
+    if item.judgement == "measure" and item.measure is not None:  # the loader checks a measure item names one
         value = answer.measured if answer.measured is not None else measures.get(item.measure)
         if value is not None:
             band = band or scheme.measure_band(item.measure, ())
@@ -141,10 +142,10 @@ def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, f
     return ItemScore(item.id, mode, item.dimension, item.points, "unanswered", 0.0, 0.0, False, "未作答 unanswered")
 
 
-def _ratios(items: list[ItemScore], key, scale: float) -> dict:
+def _ratios(items: list[ItemScore], key: Callable[[ItemScore], Any], scale: float) -> dict[Any, float]:
     """earned ÷ applicable points × scale for each group of scored items."""
-    earned: dict = {}
-    possible: dict = {}
+    earned: dict[Any, float] = {}
+    possible: dict[Any, float] = {}
     for item in items:
         if item.status == "scored":
             group = key(item)
@@ -153,7 +154,7 @@ def _ratios(items: list[ItemScore], key, scale: float) -> dict:
     return {group: earned[group] / possible[group] * scale for group in possible if possible[group]}
 
 
-def score_report(scheme: Scheme, result: ScoreResult) -> dict:
+def score_report(scheme: Scheme, result: ScoreResult) -> dict[str, Any]:
     """Everything a person needs to check a score by hand: totals, dimension and mode scores,
     gates, one entry per applicable item, and how unanswered items were treated."""
     items = scheme.items_by_id
@@ -216,7 +217,7 @@ def score_applicant(
     rules = scheme.scoring
     measures = measures or {}
     bands = measure_bands_for(scheme, domains, promises)
-    items = [score_item(item, answers.get(item.id), measures, scheme, bands.get(item.measure))
+    items = [score_item(item, answers.get(item.id), measures, scheme, bands.get(item.measure) if item.measure else None)
              for item in scheme.items_for(domains) if methods is None or item.method in methods]
 
     scored = [i for i in items if i.status == "scored"]
@@ -245,7 +246,8 @@ def score_applicant(
     )
 
 
-def _gates(scheme, items, score_level, level, dimension_scores, open_major_findings) -> list[Gate]:
+def _gates(scheme: Scheme, items: list[ItemScore], score_level: Level, level: Level, dimension_scores: dict[str, float],
+           open_major_findings: int) -> list[Gate]:
     rules = scheme.scoring
     gates = []
     if level.rank < score_level.rank:

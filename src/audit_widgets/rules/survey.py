@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from statistics import NormalDist
+from typing import Any
 
 import pandas as pd
 
@@ -108,11 +109,11 @@ class SurveySummary:
             values["nps"] = self.nps.nps
         return values
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> SurveySummary:
+    def from_dict(cls, data: dict[str, Any]) -> SurveySummary:
         """The inverse of as_dict (a summary kept as JSON between processes)."""
         nps = data["nps"]
         if nps is not None:

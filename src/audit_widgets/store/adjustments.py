@@ -8,6 +8,7 @@ from ..domain import Adjustment
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 ADJUSTMENT_KINDS = ("deduction", "bonus")
 
@@ -42,6 +43,6 @@ class AdjustmentStore(StoreBase):
 
     def adjustments(self, audit_id: int) -> list[Adjustment]:
         with self._reading_session() as session:
-            return [Adjustment(r.kind, r.cause, r.note, r.recorded_by, r.finding_id)
+            return [from_row(Adjustment, r)
                     for r in session.scalars(select(models.ScoreAdjustment).where(
                         models.ScoreAdjustment.audit_id == audit_id).order_by(models.ScoreAdjustment.id))]

@@ -12,6 +12,7 @@ from ..rules.answers import answer_problem
 from . import models
 from .audits import audit_record
 from .findings import FindingStore
+from .records import from_row
 
 
 class AnswerStore(FindingStore):
@@ -77,16 +78,15 @@ class AnswerStore(FindingStore):
                 for e in session.scalars(select(models.EvidenceFile).where(
                         models.EvidenceFile.answer_id.in_([r.id for r in rows])).order_by(models.EvidenceFile.id)):
                     evidence.setdefault(e.answer_id, []).append(EvidenceRef(e.filename, e.sha256))
-            return {r.item_id: AnswerRecord(
-                r.item_id, Answer(r.result, r.checked, r.nonconforming, r.measured), r.note, r.finding_grade,
-                r.version, r.answered_by, r.answered_at, tuple(evidence.get(r.id, ())),
-            ) for r in rows}
+            return {r.item_id: from_row(AnswerRecord, r, answer=from_row(Answer, r), evidence=tuple(evidence.get(r.id, ())))
+                    for r in rows}
 
     def add_evidence(self, audit_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
         """Attach an evidence file to an item's answer (created empty if needed); returns its SHA-256."""
         with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             self._refuse_if_answers_locked(session, audit_id, item_id)
-            digest, stored = self.keep_file(source, filename)
+            kept = self.keep_file(source, filename)
+            digest = kept["sha256"]
             row = session.scalar(select(models.ChecklistAnswer).where(
                 models.ChecklistAnswer.audit_id == audit_id, models.ChecklistAnswer.item_id == item_id))
             if row is None:
@@ -94,8 +94,7 @@ class AnswerStore(FindingStore):
                                              scheme_version=self.scheme.meta.version, version=1)
                 session.add(row)
                 session.flush()
-            session.add(models.EvidenceFile(answer_id=row.id, filename=filename, sha256=digest, stored_path=stored,
-                                            added_by=self.actor))
+            session.add(models.EvidenceFile(answer_id=row.id, **kept))
             self._trail(session, "attach", Entity.EVIDENCE, f"{audit_id}:{item_id}",
                         {"filename": filename, "sha256": digest}, audit=audit_id)
             return digest

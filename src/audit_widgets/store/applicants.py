@@ -23,15 +23,16 @@ if TYPE_CHECKING:  # the parsed files the importers hand over; the store needs o
 from . import models
 from .base import StoreBase
 from .models import utcnow
+from .records import from_row
 from .running_imports import PROCESS_KEY, still_running, this_process
 
 INSERT_BATCH_ROWS = 100_000  # rows per write transaction: about a second of lock each
 
 
 def _applicant(row: models.Applicant) -> Applicant:
-    return Applicant(row.id, row.name, row.uscc, row.organisation_type, tuple(row.domains), row.address,
-                     row.personnel, row.outlets, row.product_categories, row.goods, row.services,
-                     tuple(Site(s["name"], s["type"]) for s in row.sites or ()), dict(row.service_promises or {}))
+    return from_row(Applicant, row, domains=tuple(row.domains),
+                    sites=tuple(Site(name=s["name"], type=s["type"]) for s in row.sites or ()),
+                    service_promises=dict(row.service_promises or {}))
 
 
 def _driver_column(column: pd.Series, dialect: str) -> list:
@@ -64,7 +65,8 @@ class ApplicantStore(StoreBase):
     def add_applicant(self, data: ApplicantData) -> Applicant:
         with self._writing_session(Action.APPLICANT) as session:
             if session.get(models.Applicant, data.id) is not None:
-                raise ConflictError(f"申请方编号「{data.id}」已存在", f"Applicant id '{data.id}' already exists")
+                raise ConflictError(f"申请方编号「{data.id}」已存在", f"Applicant id '{data.id}' already exists",
+                                    code="applicant.duplicate_id")
             same_uscc = session.scalar(select(models.Applicant.id).where(models.Applicant.uscc == data.uscc))
             if same_uscc:
                 raise ConflictError(f"统一社会信用代码已被申请方「{same_uscc}」使用",
@@ -275,5 +277,4 @@ class ApplicantStore(StoreBase):
             rows = session.scalars(select(models.ImportRecord).where(
                 models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.complete.is_(True))
                 .order_by(models.ImportRecord.id)).all()
-            return [ImportRecord(r.id, r.kind, r.filename, r.sha256, r.rows, r.layout, r.encoding, r.imported_at)
-                    for r in rows]
+            return [from_row(ImportRecord, r, file=r.filename) for r in rows]

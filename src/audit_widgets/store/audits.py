@@ -16,6 +16,7 @@ from ..scheme import ProcedureStage
 from . import models, signing
 from .base import StoreBase
 from .certification import certificate_record
+from .records import from_row
 from .trail_chain import instant
 
 # The imported files a stage's signature covers when its sign-off locks them (ImportRecord.kind,
@@ -31,8 +32,7 @@ def _certificate_or_none(row: models.Certificate | None):
 
 
 def audit_record(row: models.Audit) -> Audit:
-    return Audit(id=row.id, applicant_id=row.applicant_id, audit_type=row.audit_type, submitted_on=row.submitted_on,
-                 scheme_version=row.scheme_version, reason=row.reason or "", requested_scope=row.requested_scope)
+    return from_row(Audit, row, reason=row.reason or "")
   # kept in a recorded result: the stage's answers when it was recorded
 
 
@@ -169,14 +169,14 @@ class AuditStore(StoreBase):
             row = self._stage_row(session, audit_id, stage_id)
             if row is None:
                 return None
-            return StageRecord(stage_id, row.result, row.signed_by, row.signed_at, row.redo_reason)
+            return from_row(StageRecord, row)
 
     def stage_results(self, audit_id: int) -> dict[str, StageRecord]:
         """Every recorded stage of an audit, by stage id."""
         with self._reading_session() as session:
             rows = session.scalars(select(models.StageResult).where(
                 models.StageResult.audit_id == audit_id)).all()
-            return {r.stage: StageRecord(r.stage, r.result, r.signed_by, r.signed_at, r.redo_reason) for r in rows}
+            return {r.stage: from_row(StageRecord, r) for r in rows}
 
     def _missing(self, session: Session, audit_id: int, stage: ProcedureStage) -> list[ProcedureStage]:
         """The required stages without a result; a stage the audit's type does not go through
@@ -320,10 +320,10 @@ class AuditStore(StoreBase):
             self._refuse_if_signed_in_trail(session, audit_id, stage_id)
             if row.redo_reason:
                 raise ConflictError(f"请先重新记录本阶段结果：{row.redo_reason}",
-                                    f"Record this stage's result again first: {row.redo_reason}")
+                                    f"Record this stage's result again first: {row.redo_reason}", code="stage.redo")
             if self._answers_changed(session, row):
                 raise ConflictError("记录结果之后答案又有改动，请先重新记录本阶段结果",
-                                    "Answers changed after the result was recorded: record it again first")
+                                    "Answers changed after the result was recorded: record it again first", code="stage.stale")
             gaps = [Gap(**g) for g in row.result.get("missing") or []]
             if gaps:
                 zh, en = gaps_text(gaps)

@@ -7,8 +7,9 @@ import copy
 import hashlib
 import shutil
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,9 @@ from .authorisation import authorise
 from .database import get_engine, require_current_schema, snapshot, transaction, write_transaction
 from .models import utcnow
 from .trail_chain import last_link, link
+
+if TYPE_CHECKING:
+    from ..domain import Applicant, Audit, AuditorProfile
 
 SIGNING_KEY_SETTING = "signing_key_id"
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
@@ -44,6 +48,25 @@ NOT_FOUND_NAMES = {
 
 
 class StoreBase:
+    """What every store mixin shares: the engine, the scheme, the acting person, the sessions,
+    the trail and the locks. Workbench (repository.py) combines the mixins."""
+
+    if TYPE_CHECKING:
+        # The calls one mixin makes to another's methods, declared for the type checker (which then
+        # checks each mixin's definition against them); tests/test_layers.py checks Workbench has them.
+        def get_applicant(self, applicant_id: str) -> Applicant: ...
+        def audit(self, audit_id: int) -> Audit: ...
+        def auditors(self) -> list[AuditorProfile]: ...
+        def decision_makers(self) -> list[str]: ...
+        def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date,
+                        reason: str) -> int: ...
+        def _check_grade(self, grade: str) -> None: ...
+        def _sync_row_finding(self, session: Session, audit_id: int, item_id: str, grade: str | None,
+                              note: str) -> None: ...
+        def _signature_state(self, session: Session, row: models.StageResult) -> str | None: ...
+        def _signatures_in_trail(self, session: Session, *, applicant_id: str | None = None,
+                                 stage_key: str | None = None) -> dict[str, tuple[str, str | None]]: ...
+
     def __init__(self, database_url: str | None = None, scheme: Scheme | None = None, actor: str | None = None):
         self.engine = get_engine(database_url)
         self.scheme = scheme or load_scheme()
@@ -70,7 +93,8 @@ class StoreBase:
     @contextmanager
     def _reading_session(self) -> Iterator[Session]:
         if self._snapshot is CLOSED:
-            raise ConflictError("只读视图已关闭", "This reading view is closed; use it inside its with-block")
+            raise ConflictError("只读视图已关闭", "This reading view is closed; use it inside its with-block",
+                                code="store.view_closed")
         if self._snapshot is not None:
             yield self._snapshot
         else:
@@ -95,7 +119,8 @@ class StoreBase:
         the audit (for an applicant's write, on its newest audit): committed whole, or rolled
         back whole on any error."""
         if self._snapshot is not None:
-            raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench")
+            raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench",
+                                code="store.read_only_view")
         with write_transaction(self.engine) as session:
             self._refuse_under_another_key(session)
             if audit is None and applicant is not None:
@@ -156,16 +181,16 @@ class StoreBase:
         with self._reading_session() as session:
             return self._row(session, model, key).audit_id
 
-    @staticmethod
-    def keep_file(source: Path | bytes, filename: str) -> tuple[str, str]:
-        """Keep an evidence file under data/evidence by its SHA-256; return (sha256, path).
-        The name is kept as the record's label; a name too long to store is refused."""
+    def keep_file(self, source: Path | bytes, filename: str) -> dict:
+        """Keep an evidence file under data/evidence by its SHA-256; return the columns of its
+        record (models.StoredFile). The name is kept as the record's label; a name too long to
+        store is refused."""
         suffix = Path(filename).suffix
         if not filename.strip() or len(filename) > MAX_FILENAME or len(suffix) > MAX_SUFFIX:
             raise ConflictError(
                 f"文件名应为 1–{MAX_FILENAME} 个字符、扩展名不超过 {MAX_SUFFIX - 1} 个字符，实为 {len(filename)} 个字符",
                 f"A file name must have 1–{MAX_FILENAME} characters and an extension of at most "
-                f"{MAX_SUFFIX - 1}; this one has {len(filename)}")
+                f"{MAX_SUFFIX - 1}; this one has {len(filename)}", code="file.name")
         content = source if isinstance(source, bytes) else Path(source).read_bytes()
         digest = hashlib.sha256(content).hexdigest()
         target = data_dir() / "evidence" / digest[:2] / f"{digest}{Path(filename).suffix.lower()}"
@@ -175,7 +200,7 @@ class StoreBase:
                 target.write_bytes(content)
             else:
                 shutil.copyfile(source, target)
-        return digest, str(target)
+        return {"filename": filename, "sha256": digest, "stored_path": str(target), "added_by": self.actor}
 
     # --- stage locks: which stage locks a record is scheme data (procedure_stages.locks) ---
     @staticmethod
@@ -213,6 +238,7 @@ class StoreBase:
             raise ConflictError(
                 f"「{name}」已由 {row.signed_by} 于 {row.signed_at:%Y-%m-%d %H:%M} 签署，内容只读，不能修改",
                 f"Stage '{stage_id}' was signed off by {row.signed_by}; it is read-only and cannot be changed",
+                code="stage.signed",
             )
 
     def _refuse_if_stage_unsigned(self, session: Session, audit_id: int, stage_id: str) -> None:

@@ -9,6 +9,7 @@ from ..errors import ConflictError
 from ..scheme import CASE_FIELDS
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 
 class CaseStore(StoreBase):
@@ -34,8 +35,7 @@ class CaseStore(StoreBase):
             verified = {v.order_id: CaseVerification(v.order_id, note=v.note, **{f: getattr(v, f) for f in CASE_FIELDS})
                         for v in session.scalars(select(models.CaseVerification)
                                                  .where(models.CaseVerification.sample_id == row.id))}
-            return CaseSample(row.id, row.population_hash, row.population_size, row.method, row.seed,
-                              tuple(row.drawn_ids), verified)
+            return from_row(CaseSample, row, ids=tuple(row.drawn_ids), verified=verified)
 
     def mark_conforming(self, sample_id: int) -> int:
         """Mark every check that applies to a drawn case, and is still open, as conforming, in

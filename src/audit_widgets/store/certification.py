@@ -22,19 +22,18 @@ from ..rules.lifecycle import (
 )
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 
 def certificate_record(row: models.Certificate) -> Certificate:
-    scope = Scope(tuple(row.scope["domains"]), row.scope.get("goods", ""), row.scope.get("services", ""),
-                  tuple(row.scope.get("sites", ())))
-    return Certificate(row.number, row.applicant_id, row.audit_id, row.level_rank, scope, row.issued_on,
-                       row.expires_on, row.status, row.scheme_version, row.replaces)
+    scope = Scope(domains=tuple(row.scope["domains"]), goods=row.scope.get("goods", ""),
+                  services=row.scope.get("services", ""), sites=tuple(row.scope.get("sites", ())))
+    return from_row(Certificate, row, scope=scope)
 
 
 def decision_record(row: models.Decision) -> Decision:
-    return Decision(row.decided_on, row.certified, row.level_rank, tuple(row.members), row.reasons,
-                    row.recommendation, row.override_reason or "", row.outcome or "", row.status_reason,
-                    row.deadline)
+    return from_row(Decision, row, members=tuple(row.members), override_reason=row.override_reason or "",
+                    outcome=row.outcome or "")
 
 
 def _scope_data(scope: Scope) -> dict:
@@ -314,6 +313,6 @@ class CertificationStore(StoreBase):
 
     def status_history(self, number: str) -> list[StatusChange]:
         with self._reading_session() as session:
-            return [StatusChange(r.from_status, r.to_status, r.reason, r.changed_on, r.decided_by, r.recorded_by or "")
+            return [from_row(StatusChange, r, on=r.changed_on, recorded_by=r.recorded_by or "")
                     for r in session.scalars(select(models.StatusChangeRecord).where(
                         models.StatusChangeRecord.certificate_number == number).order_by(models.StatusChangeRecord.id))]

@@ -15,21 +15,18 @@ from ..domain import AppealRecord, ComplaintRecord
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 COMPLAINANT_KINDS = {"client": "认证委托人/持证方 client", "third_party": "第三方 third party"}
 COMPLAINT_ABOUT = {"certification_body": "认证机构 certification body", "holder": "持证方 certified holder"}
 
 
 def _complaint(row: models.Complaint) -> ComplaintRecord:
-    return ComplaintRecord(row.id, row.received_on, row.complainant, row.complainant_kind, row.about,
-                           row.applicant_id, row.subject, row.acknowledged_on, row.investigator, row.outcome,
-                           row.findings or "", row.action, row.audit_id, row.replied_on, row.reply or "")
+    return from_row(ComplaintRecord, row, findings=row.findings or "", reply=row.reply or "")
 
 
 def _appeal(row: models.Appeal) -> AppealRecord:
-    return AppealRecord(row.id, row.audit_id, row.received_on, row.appellant, row.grounds,
-                        row.acknowledged_on, row.handler, row.outcome, row.reasons or "", row.decided_on,
-                        row.replied_on)
+    return from_row(AppealRecord, row, reasons=row.reasons or "")
 
 
 class ComplaintStore(StoreBase):
@@ -54,7 +51,8 @@ class ComplaintStore(StoreBase):
         self._row(session, models.Auditor, person)  # a registered person
         if person in involved:
             raise ConflictError(f"{person} 参与过该事项（审查组成员或决定人员），不能{what_zh}",
-                                f"{person} was involved in the matter (audit team or decision) and may not {what_en}")
+                                f"{person} was involved in the matter (audit team or decision) and may not {what_en}",
+                                code="complaint.involved")
 
     # --- complaints --------------------------------------------------------------------------
     def record_complaint(self, *, received_on: date, complainant: str, complainant_kind: str, about: str,

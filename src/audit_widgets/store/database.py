@@ -104,6 +104,7 @@ def require_current_schema(engine: Engine) -> None:
             "数据库尚未初始化或需要升级，请先运行：audit-workbench db upgrade",
             "The database is not initialised or needs an upgrade; run: audit-workbench db upgrade",
             file=engine.url.render_as_string(hide_password=True),
+            code="database.outdated",
         )
 
 

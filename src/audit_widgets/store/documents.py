@@ -18,10 +18,9 @@ class DocumentStore(StoreBase):
             raise NotFoundError(f"未知的申请文件类型「{document_id}」", f"Unknown application document '{document_id}'")
         with self._writing_session(Action.APPLICANT, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "documents")
-            digest, stored = self.keep_file(source, filename)
-            session.add(models.SubmittedDocument(audit_id=audit_id, document_id=document_id,
-                                                 filename=filename, sha256=digest, stored_path=stored,
-                                                 added_by=self.actor))
+            kept = self.keep_file(source, filename)
+            digest = kept["sha256"]
+            session.add(models.SubmittedDocument(audit_id=audit_id, document_id=document_id, **kept))
             self._trail(session, "attach", Entity.DOCUMENT, audit_id,
                         {"document_id": document_id, "filename": filename, "sha256": digest},
                         audit=audit_id)

@@ -15,18 +15,19 @@ from ..domain import Finding, FindingState
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 GRADE_CLEARED = "清单条目的等级已清除 / the grade on the checklist row was cleared"
 
 
 def _finding(row: models.Finding) -> Finding:
     action = row.corrective_action
-    return Finding(
-        row.id, row.grade, row.clause, row.description, row.evidence, row.raised_on, row.raised_by,
+    return from_row(
+        Finding, row,
         plan=action.plan if action else "", due_on=action.due_on if action else None,
         plan_accepted_on=action.plan_accepted_on if action else None,
         verified_on=action.verified_on if action else None, verified_by=action.verified_by if action else None,
-        item_id=row.item_id, withdrawn_on=row.withdrawn_on, withdrawn_reason=row.withdrawn_reason or "",
+        withdrawn_reason=row.withdrawn_reason or "",
     )
 
 

@@ -236,11 +236,9 @@ class ChecklistAnswer(Base):
     scheme_version: Mapped[str] = mapped_column(String(64))
 
 
-class EvidenceFile(Base):
-    __tablename__ = "evidence_files"
+class StoredFile:
+    """The columns of a file kept in the evidence folder by its SHA-256 (StoreBase.keep_file)."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("checklist_answers.id"))
     filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
     stored_path: Mapped[str] = mapped_column(String(500))
@@ -248,7 +246,14 @@ class EvidenceFile(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class SubmittedDocument(Base):
+class EvidenceFile(StoredFile, Base):
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("checklist_answers.id"))
+
+
+class SubmittedDocument(StoredFile, Base):
     """An application document (营业执照, 售后服务手册, …) the applicant handed in."""
 
     __tablename__ = "submitted_documents"
@@ -256,11 +261,6 @@ class SubmittedDocument(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
     document_id: Mapped[str] = mapped_column(String(64))  # an application_documents id
-    filename: Mapped[str] = mapped_column(String(300))
-    sha256: Mapped[str] = mapped_column(String(64))
-    stored_path: Mapped[str] = mapped_column(String(500))
-    added_by: Mapped[str] = mapped_column(String(64))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ScoreAdjustment(Base):

@@ -10,6 +10,7 @@ from ..domain import Contract, Programme, ProgrammeEvent, SiteSample
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 
 class PlanningStore(StoreBase):
@@ -35,8 +36,8 @@ class PlanningStore(StoreBase):
             site_sample = SiteSample(audit_type=sites["audit_type"], size=sites["size"], md1_size=sites["md1_size"],
                                      seed=sites["seed"], chosen=tuple(sites["chosen"]), drawn=tuple(sites["drawn"]),
                                      types={k: list(v) for k, v in sites["types"].items()}) if sites else None
-            return Programme(row.person_days, tuple(row.justification), row.site_sample_size, row.case_sample_size,
-                             row.audit_start, row.audit_end, events, site_sample)
+            return from_row(Programme, row, justification=tuple(row.justification), cycle_plan=events,
+                            site_sample=site_sample)
 
     # --- contract ---------------------------------------------------------------------------
     def save_contract(self, audit_id: int, contract_no: str, signed_on: date | None, fee: float) -> Contract:
@@ -62,5 +63,4 @@ class PlanningStore(StoreBase):
             row = session.scalar(select(models.Contract).where(models.Contract.audit_id == audit_id))
             if row is None:
                 return None
-            return Contract(row.contract_no, row.signed_on, row.fee, row.person_days, row.recorded_by,
-                            tuple(row.obligations or ()))
+            return from_row(Contract, row, obligations=tuple(row.obligations or ()))

@@ -21,6 +21,7 @@ from .certification import CertificationStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
 from .planning import PlanningStore
+from .records import from_row
 from .retention import RetentionStore
 from .review import ReviewStore
 from .runs import RunStore
@@ -44,5 +45,4 @@ class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningSt
         if entity:
             query = query.where(models.AuditTrail.entity == entity)
         with self._reading_session() as session:
-            return [TrailEntry(r.at, r.actor, r.action, r.entity, r.entity_id, r.detail)
-                    for r in session.scalars(query)]
+            return [from_row(TrailEntry, r) for r in session.scalars(query)]

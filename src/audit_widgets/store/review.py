@@ -12,12 +12,11 @@ from ..errors import ConflictError
 from ..rules.review import review_application
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 
 def _review(row: models.ApplicationReview) -> ReviewRecord:
-    return ReviewRecord(row.audit_id, dict(row.licences), row.credit_clear, row.credit_evidence,
-                        row.parent_authorisation, row.domain_reason, dict(row.assessment), row.accepted, row.reason,
-                        row.reviewed_by, row.reviewed_on)
+    return from_row(ReviewRecord, row, licences=dict(row.licences), assessment=dict(row.assessment))
 
 
 class ReviewStore(StoreBase):

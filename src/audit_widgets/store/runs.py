@@ -9,6 +9,7 @@ from ..contract import Action
 from ..domain import NotebookRun
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -17,8 +18,8 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _run(row: models.NotebookRun) -> NotebookRun:
-    return NotebookRun(row.run_id, row.applicant_id, row.notebook, _utc(row.started_at), _utc(row.finished_at), row.status,
-                       tuple(row.outputs), row.inputs_hash, row.inputs or {}, row.failed_cell, row.error or "")
+    return from_row(NotebookRun, row, started_at=_utc(row.started_at), finished_at=_utc(row.finished_at),
+                    outputs=tuple(row.outputs), inputs=row.inputs or {}, error=row.error or "")
 
 
 # Trail actions a batch notebook writes itself (a computed stage result; an audit opened on

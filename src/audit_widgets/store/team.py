@@ -12,6 +12,7 @@ from ..domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration,
 from ..errors import ConflictError
 from . import models
 from .base import StoreBase
+from .records import from_row
 
 
 class TeamStore(StoreBase):
@@ -23,7 +24,8 @@ class TeamStore(StoreBase):
             raise ConflictError(f"未知的审查员等级「{grade}」", f"Unknown auditor grade '{grade}'")
         with self._writing_session(Action.PEOPLE) as session:
             if session.get(models.Auditor, auditor_id) is not None:
-                raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists")
+                raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists",
+                                    code="people.duplicate_id")
             session.add(models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
                                        auditor_since=auditor_since, is_decision_maker=is_decision_maker,
                                        competence_evidence=competence_evidence, registration_no=registration_no,
@@ -93,12 +95,10 @@ class TeamStore(StoreBase):
                 evidence.setdefault(e.auditor_id, []).append(CompetenceRecord(e.domain, e.kind, e.reference, e.on))
             declared: dict[str, list[Declaration]] = {}
             for d in session.scalars(select(models.ImpartialityDeclaration)):
-                declared.setdefault(d.auditor_id, []).append(Declaration(d.applicant_id, d.year, d.declared_on,
-                                                                         d.conflicts or ""))
-            return [AuditorProfile(a.id, a.name, a.grade, tuple(a.domains), a.auditor_since,
-                                   tuple(consultancies.get(a.id, ())), a.registration_no or "",
-                                   a.registration_expires, tuple(evidence.get(a.id, ())),
-                                   tuple(declared.get(a.id, ())))
+                declared.setdefault(d.auditor_id, []).append(from_row(Declaration, d, conflicts=d.conflicts or ""))
+            return [from_row(AuditorProfile, a, domains=tuple(a.domains), consultancies=tuple(consultancies.get(a.id, ())),
+                             registration_no=a.registration_no or "", evidence=tuple(evidence.get(a.id, ())),
+                             declarations=tuple(declared.get(a.id, ())))
                     for a in session.scalars(select(models.Auditor).order_by(models.Auditor.id))]
 
     def decision_makers(self) -> list[str]:
