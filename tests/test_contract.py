@@ -98,3 +98,20 @@ def test_every_error_carries_a_stable_code():
     assert len(set(codes.values())) == len(codes)  # each kind its own
     narrowed = errors.ConflictError("x", "y", code="stage.signed")
     assert narrowed.code == "stage.signed" and errors.ConflictError("x", "y").code == "conflict"
+
+
+def test_one_name_per_concept_in_the_code():
+    """The vocabulary of the README's glossary: the names an audit, its type and a stage's role
+    had before (application, audit stage, hard-coded stage lists) do not come back. The
+    migrations keep the old names: they rename them."""
+    import re
+    from pathlib import Path
+
+    retired = re.compile(r"\bapplication_id\b|\bApplication\b|\baudit_stages?\b|\bAuditStage\b|\bapplication_record\b"
+                         r"|\bopen_application\b|\bcurrent_application\b|\bSCORED_STAGES\b|\bREPORT_STAGE\b")
+    package = Path(__file__).resolve().parents[1] / "src" / "audit_widgets"
+    found = [f"{path.relative_to(package)}:{number}: {line.strip()}"
+             for path in package.rglob("*.py") if "migrations" not in path.parts
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if retired.search(line) and "RENAMED_SECTIONS" not in line]
+    assert found == []

@@ -144,3 +144,24 @@ def test_a_record_locked_by_two_stages_is_refused_by_the_scheme(tmp_path):
     with pytest.raises(Exception) as caught:
         load_scheme(scheme_dir)
     assert "team" in caught.value.render() and "procedure.yaml" in caught.value.render()
+
+
+def test_every_recorded_demo_result_reads_as_its_stage_type(demo_db, scheme):
+    """Each stage declares its result type; every result the demo recorded (64 of them, all
+    audit types) reads as that type, and which stages score and which reports follows from it."""
+    from audit_widgets.stages.results import ReportResult, Result, ScoredResult
+    from audit_widgets.store.repository import Workbench
+
+    workbench = Workbench(demo_db, scheme, actor="P01")
+    read = 0
+    for applicant in workbench.list_applicants():
+        for audit in workbench.audits(applicant.id):
+            for record in workbench.stage_results(audit.id).values():
+                typed = registry.result(record)
+                assert isinstance(typed, registry.get(record.stage).result) and type(typed) is not Result
+                read += 1
+    assert read >= 60
+    assert registry.scoring_stages() == ["report", "system_audit", "characteristic"]
+    assert registry.report_stage() == "report"
+    assert all(issubclass(registry.get(s).result, ScoredResult) for s in registry.scoring_stages())
+    assert issubclass(registry.get("report").result, ReportResult)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .stages import registry
+from .stages.results import ReportResult, read
 from .store.repository import Workbench
 
 
@@ -41,12 +43,12 @@ def applicant_timeline(workbench: Workbench, applicant_id: str) -> Timeline:
         audits = []
         for audit in view.audits(applicant_id):
             decision = view.decision(audit.id)
-            report = view.stage_result(audit.id, "report")
-            scores = report.result["scores"] if report else None
+            report = view.stage_result(audit.id, registry.report_stage())
+            scores = read(report, ReportResult).scores if report else None
             audits.append({
                 "id": audit.id, "type": audit.audit_type, "started_on": audit.submitted_on, "reason": audit.reason,
-                "score": scores["score"] if scores else None,
-                "level_rank": decision.level_rank if decision else (scores["level"]["rank"] if scores else None),
+                "score": scores.score if scores else None,
+                "level_rank": decision.level_rank if decision else (scores.level.rank if scores else None),
                 "decision": decision.outcome if decision else None,
                 "decided_on": decision.decided_on if decision else None,
             })

@@ -28,9 +28,11 @@ from ..render.results import (
     team_html,
 )
 from ..rules.decision import conflicted_members
+from ..stages import registry
+from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, read
 from ..store.repository import Workbench
 from ..store.signing import SIGNATURE_LABELS
-from .portfolio import OPEN_GRADES, SCORED_STAGES
+from .portfolio import OPEN_GRADES, recorded_scores
 
 ALL = "__all__"
 PAGE_SIZE = 25
@@ -178,15 +180,15 @@ def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
             audit = view.current_audit(applicant_id)
             if audit is None or view.decision(audit) is not None:
                 continue
-            report = view.stage_result(audit, "report")
+            report = view.stage_result(audit, registry.report_stage())
             if report is None:
                 continue
-            advice = report.result.get("recommendation", {})
+            advice = read(report, ReportResult).recommendation
             team = [m.auditor.id for m in view.team(audit)]
-            level = advice.get("level", {})
             pending.append({
                 "applicant": applicant_link(applicant_id),
-                "advice": ("建议批准 " if advice.get("certifiable") else "建议不予认证 ") + html.escape(level.get("label", "")),
+                "advice": ("建议批准 " if advice.certifiable else "建议不予认证 ")
+                          + html.escape(advice.level.label if advice.level else ""),
                 "major": sum(1 for f in view.findings(audit) if f.grade == Grade.MAJOR and f.verified_on is None),
                 "excluded": "、".join(conflicted_members(makers, team)) or "—",
             })
@@ -227,24 +229,21 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     if stale_batch:
         parts.append(f"<p style='{WARNING_STYLE}'><b>⚠ 批量待重跑 batch stale</b>：上次批量运行后又有改动 / changed since "
                      "the last batch run (audit-workbench run --only-changed)</p>")
-    scored = next((records[s] for s in SCORED_STAGES if s in records and "scores" in records[s].result), None)
-    if scored is not None:
-        parts.append(section("得分 / scores", scores_html(scheme, scored.result["scores"])))
-    report = records.get("report")
-    if report is not None:
-        result = report.result
-        parts.append(section("等级门槛 / gates", gates_section_html(result)))
+    scores = recorded_scores(records)
+    if scores is not None:
+        parts.append(section("得分 / scores", scores_html(scheme, scores)))
+    if registry.report_stage() in records:
+        report = read(records[registry.report_stage()], ReportResult)
+        parts.append(section("等级门槛 / gates", gates_section_html(report)))
         parts.append(section("失分条目 / items that lost points",
-                             lost_points_html(scheme, result["score_result"]["lost_points"])))
-        excluded = result.get("not_applicable", [])
-        if excluded:
-            parts.append(section("不适用 / not applicable", not_applicable_html(excluded)))
-    characteristic = records.get("characteristic")
-    if characteristic is not None and characteristic.result.get("kpis"):
-        parts.append(section("监测指标 / KPIs", kpis_html(characteristic.result)))
-    survey = characteristic.result.get("survey") if characteristic is not None else None
-    if survey:
-        parts.append(section("满意度调查 / survey", survey_html(survey)))
+                             lost_points_html(scheme, report.score_result["lost_points"])))
+        if report.not_applicable:
+            parts.append(section("不适用 / not applicable", not_applicable_html(report.not_applicable)))
+    characteristic = read(records["characteristic"], CharacteristicResult) if "characteristic" in records else None
+    if characteristic is not None and characteristic.kpis:
+        parts.append(section("监测指标 / KPIs", kpis_html(characteristic)))
+    if characteristic is not None and characteristic.survey:
+        parts.append(section("满意度调查 / survey", survey_html(characteristic.survey)))
     if sample is not None:
         bad = sum(1 for v in sample.verified.values() for c in scheme.case_checks
                   if getattr(v, c.field) == c.nonconforming_value)
@@ -252,12 +251,12 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
                              f"<p>{html.escape(sample.method)}：抽取 {len(sample.ids)}，已复核 {len(sample.verified)}，"
                              f"不符合检查项 {bad}；种子 {sample.seed}</p>"))
     parts.append(section("不符合与纠正措施 / findings", findings_html(scheme, [f.as_dict() for f in findings])))
-    planning = records.get("planning")
-    if planning is not None:
-        parts.append(section("人日与抽样 / person-days and sampling", person_days_html(planning.result)))
+    if "planning" in records:
+        planning = read(records["planning"], PlanningResult)
+        parts.append(section("人日与抽样 / person-days and sampling", person_days_html(planning)))
         members = [{"id": m.auditor.id, "name": m.auditor.name, "role": m.role} for m in team]
         parts.append(section("审查组与公正性 / team and impartiality",
-                             team_html(scheme, members, planning.result.get("team_violations", []))))
+                             team_html(scheme, members, planning.team_violations)))
     parts.append(section("认证历史 / certification history", cycle_history_html(workbench, applicant_id)))
     stage_names = {s.id: s.name for s in scheme.procedure_stages}
     parts.append(section("签署 / sign-offs", table_html(
@@ -292,7 +291,7 @@ def kpi_trends(workbench: Workbench, applicant_id: str) -> widgets.VBox | None:
     with workbench.reading() as view:
         audit = view.current_audit(applicant_id)
         record = view.stage_result(audit, "characteristic") if audit else None
-    series = kpi_series(record.result) if record else pd.DataFrame()
+    series = kpi_series(read(record, CharacteristicResult)) if record else pd.DataFrame()
     if series.empty:
         return None
     measures = workbench.scheme.measures_by_id

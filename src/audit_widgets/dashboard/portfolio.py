@@ -13,15 +13,16 @@ from pathlib import Path
 import pandas as pd
 
 from ..batch.inputs import batch_stale
-from ..contract import Grade, StageId, TeamRole
+from ..contract import Grade, TeamRole
 from ..domain import Applicant, StageRecord
 from ..files import write_atomically
 from ..rules.lifecycle import surveillance_due_dates
 from ..scheme import Scheme
+from ..stages import registry
+from ..stages.results import CharacteristicResult, LevelRef, ScoredResult, Scores, read
 from ..store.repository import Workbench
 
 # The recorded results that carry a score, the most complete first.
-SCORED_STAGES = (StageId.REPORT, StageId.SYSTEM_AUDIT, StageId.CHARACTERISTIC)
 OPEN_GRADES = (Grade.MAJOR, Grade.MINOR, Grade.OBSERVATION)
 COMMITTEE = "认证委员会 committee"
 
@@ -72,13 +73,22 @@ def next_stage(scheme: Scheme, records: dict[str, StageRecord]):
     return None
 
 
-def _score(records: dict[str, StageRecord]) -> tuple[float | None, dict | None, bool, dict]:
-    for stage_id in SCORED_STAGES:
-        record = records.get(stage_id)
-        if record is not None and "scores" in record.result:
-            scores = record.result["scores"]
-            return scores["score"], scores["level"], stage_id != "report", scores.get("dimension_scores", {})
-    return None, None, False, {}
+def recorded_scores(records: dict[str, StageRecord]) -> Scores | None:
+    """The latest scores an audit recorded: the report's, else a scoring stage's before it."""
+    stage_id = _scored_stage(records)
+    return read(records[stage_id], ScoredResult).scores if stage_id else None
+
+
+def _scored_stage(records: dict[str, StageRecord]) -> str | None:
+    return next((s for s in registry.scoring_stages() if s in records and records[s].result.get("scores")), None)
+
+
+def _score(records: dict[str, StageRecord]) -> tuple[float | None, LevelRef | None, bool, dict[str, float]]:
+    scores = recorded_scores(records)
+    if scores is None:
+        return None, None, False, {}
+    provisional = _scored_stage(records) != registry.report_stage()
+    return scores.score, scores.level, provisional, scores.dimension_scores
 
 
 def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> PortfolioRow:
@@ -113,12 +123,12 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
     return PortfolioRow(
         applicant_id=applicant.id, name=applicant.name, uscc=applicant.uscc, domains=",".join(applicant.domains),
         stage=stage.name if stage else ("已结束（不予认证）closed" if refused else "已完成 complete"), holder=holder,
-        score=score, level=level["label"] if level else "—", level_rank=level["rank"] if level else None,
+        score=score, level=level.label if level else "—", level_rank=level.rank if level else None,
         provisional=provisional, findings=findings, decision=decided,
         certificate=statuses.get(certificate.status, certificate.status) if certificate else "—",
         next_surveillance=due, stale=bool(audit and view.stale_stages(audit)),
         batch_stale=batch_stale(view, applicant.id),
-        certified=bool(decision and decision.certified), reported="report" in records, dimensions=dimensions,
+        certified=bool(decision and decision.certified), reported=registry.report_stage() in records, dimensions=dimensions,
         kpis=recorded_kpis(records),
     )
 
@@ -126,11 +136,11 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
 def recorded_kpis(records: dict[str, StageRecord]) -> dict[str, float]:
     """The measured values the characteristic stage recorded: the work-order KPIs, overall
     satisfaction and NPS (by the measure ids of kpis.yaml)."""
-    record = records.get("characteristic")
-    if record is None:
+    if "characteristic" not in records:
         return {}
-    values = {m: k["value"] for m, k in record.result.get("kpis", {}).items() if k.get("value") is not None}
-    survey = record.result.get("survey") or {}
+    characteristic = read(records["characteristic"], CharacteristicResult)
+    values = {m: k["value"] for m, k in characteristic.kpis.items() if k.get("value") is not None}
+    survey = characteristic.survey or {}
     if survey.get("csat") is not None:
         values["csat_overall"] = survey["csat"]
     if (survey.get("nps") or {}).get("nps") is not None:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..contract import StageId
 from ..domain import Applicant, Audit, StageRecord
 from ..files import write_atomically
 from ..paths import outputs_dir
@@ -30,12 +29,13 @@ from ..render.results import (
     team_html,
 )
 from ..scheme import Scheme
+from ..stages import registry
+from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, read
 from ..store.repository import Workbench
 from ..store.signing import SIGNATURE_LABELS
 from .page import document, facts_table, heading
 from .pdf import html_to_pdf
 
-REPORT_STAGE = StageId.REPORT
 FINGERPRINT_CHARS = 16  # of the sign-off's HMAC: enough to match it against the store by eye
 REPORT_FILE = "audit_report"
 
@@ -55,7 +55,7 @@ class ReportSources:
 def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
     """The applicant's newest audit (initial, surveillance …) whose report is recorded."""
     for audit in reversed(workbench.audits(applicant_id)):
-        if workbench.stage_result(audit.id, REPORT_STAGE) is not None:
+        if workbench.stage_result(audit.id, registry.report_stage()) is not None:
             return audit.id
     return None
 
@@ -67,8 +67,8 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
             return None
         return ReportSources(view.get_applicant(applicant_id), view.audit(audit_id),
                              view.stage_results(audit_id), view.stale_stages(audit_id),
-                             view.stage_signature(audit_id, REPORT_STAGE),
-                             view.signature_state(audit_id, REPORT_STAGE))
+                             view.stage_signature(audit_id, registry.report_stage()),
+                             view.signature_state(audit_id, registry.report_stage()))
 
 
 def _e(value) -> str:
@@ -117,12 +117,12 @@ def _audit(scheme: Scheme, sources: ReportSources) -> str:
             ]))
 
 
-def _team(scheme: Scheme, planning: dict) -> str:
-    start, end = planning.get("audit_start"), planning.get("audit_end")
+def _team(scheme: Scheme, planning: PlanningResult) -> str:
+    start, end = planning.audit_start, planning.audit_end
     return (heading("三、审查组与审查日期", "Audit team and dates")
             + f"<p>审查日期 audit dates：<b>{_e(start or '—')} 至 {_e(end or '—')}</b></p>"
-            + team_html(scheme, planning.get("team", []), planning.get("team_violations", []))
-            + _audit_plan(planning.get("audit_plan")))
+            + team_html(scheme, planning.team, planning.team_violations)
+            + _audit_plan(planning.audit_plan))
 
 
 def _audit_plan(plan: dict | None) -> str:
@@ -139,8 +139,8 @@ def _audit_plan(plan: dict | None) -> str:
                                   "auditors": "审查员 auditors"}))
 
 
-def _sites(scheme: Scheme, planning: dict, report: dict) -> str:
-    sample = planning.get("site_sample")
+def _sites(scheme: Scheme, planning: PlanningResult, report: ReportResult) -> str:
+    sample = planning.site_sample
     site_types = {t.id: t.name for t in scheme.site_types}
     if not sample:
         body = "<p>未记录场所抽样 / no site sample recorded</p>"
@@ -153,27 +153,27 @@ def _sites(scheme: Scheme, planning: dict, report: dict) -> str:
         body = (f"<p>抽样场所 {sample['size']} 个（IAF MD1 计算 {sample['md1_size']} 个，为覆盖每类场所可增加）/ "
                 f"{sample['size']} sites (IAF MD1 gives {sample['md1_size']}, raised where needed to cover each type)</p>"
                 + table_html(rows, {"site": "场所 site", "type": "类型 type", "how": "如何选定 how chosen"}))
-    method = report.get("sampling_method") or {}
+    method = report.sampling_method
     return (heading("四、审查场所及其选定方式", "Sites visited and how they were chosen") + body
-            + f"<p class='muted'>{_e(method.get('zh'))}<br>{_e(method.get('en'))}</p>")
+            + f"<p class='muted'>{_e(method.zh)}<br>{_e(method.en)}</p>")
 
 
-def _person_days(planning: dict) -> str:
-    days = planning.get("person_days") or {}
+def _person_days(planning: PlanningResult) -> str:
+    days = planning.person_days
     return (heading("五、审查人日及理由", "Person-days and why")
             + f"<p>审查人日 person-days <b>{_e(days.get('days'))}</b>"
               f"（现场至少 on site ≥ {_e(days.get('on_site_min_days'))}）</p>"
-            + person_days_html({"person_days": days}, with_english=True))
+            + person_days_html(planning, with_english=True, with_sites=False))
 
 
-def _samples(planning: dict, characteristic: dict) -> str:
-    plan = planning.get("case_sample") or {}
+def _samples(planning: PlanningResult, characteristic: CharacteristicResult | None) -> str:
+    plan = planning.case_sample or {}
     lots = [{"lot": name, **plan[name]} for name in ("services", "complaints") if isinstance(plan.get(name), dict)]
     lot_names = {"services": "服务案例 services", "complaints": "投诉案例 complaints"}
     rows = [{**lot, "lot": lot_names.get(lot["lot"], lot["lot"]),
              "whole": "全数 every case" if lot.get("whole_lot") else ""} for lot in lots]
-    drawn = characteristic.get("case_sample") or {}
-    survey = characteristic.get("survey") or {}
+    drawn = characteristic.case_sample if characteristic else None
+    survey = (characteristic.survey if characteristic else None) or {}
     parts = [heading("六、案例与调查抽样及理由", "Case and survey samples and why"),
              "<h3>案例抽样（GB/T 2828.1）<small>case samples</small></h3>",
              table_html(rows, {"lot": "批 lot", "lot_size": "批量 lot size", "level": "检验水平 level",
@@ -181,10 +181,10 @@ def _samples(planning: dict, characteristic: dict) -> str:
                                "whole": "说明 note"}) if rows else "<p>未记录 / not recorded</p>"]
     if drawn:
         parts.append(facts_table([
-            ("抽样方法 method", _e(drawn.get("method"))), ("随机种子 seed", _e(drawn.get("seed"))),
-            ("总体数量 population", _e(drawn.get("population_size"))),
-            ("总体哈希 population hash (SHA-256)", f"<code>{_e(drawn.get('population_hash'))}</code>"),
-            ("抽取 / 已复核 drawn / verified", f"{_e(drawn.get('drawn'))} / {_e(drawn.get('verified'))}"),
+            ("抽样方法 method", _e(drawn.method)), ("随机种子 seed", _e(drawn.seed)),
+            ("总体数量 population", _e(drawn.population_size)),
+            ("总体哈希 population hash (SHA-256)", f"<code>{_e(drawn.population_hash)}</code>"),
+            ("抽取 / 已复核 drawn / verified", f"{_e(drawn.drawn)} / {_e(drawn.verified)}"),
         ]))
     if survey:
         parts += ["<h3>满意度调查样本 <small>survey sample</small></h3>", facts_table([
@@ -196,8 +196,8 @@ def _samples(planning: dict, characteristic: dict) -> str:
     return "".join(parts)
 
 
-def _kpis(scheme: Scheme, characteristic: dict) -> str:
-    if not characteristic.get("kpis"):
+def _kpis(scheme: Scheme, characteristic: CharacteristicResult | None) -> str:
+    if characteristic is None or not characteristic.kpis:
         return heading("七、监测指标", "KPIs") + "<p>未记录 / not recorded</p>"
     series = kpi_series(characteristic)
     charts = "".join(f"<div class='figure'>{kpi_chart_svg(scheme, series, measure)}</div>"
@@ -207,37 +207,39 @@ def _kpis(scheme: Scheme, characteristic: dict) -> str:
               "limits (red: out of control)</p>" + charts)
 
 
-def _scores(scheme: Scheme, report: dict) -> str:
-    detail = report["score_result"]
-    method = report.get("scoring_method") or {}
+def _scores(scheme: Scheme, report: ReportResult) -> str:
+    detail = report.score_result
+    method = report.scoring_method
     return (heading("九、得分、成熟度等级与门槛", "Scores, maturity level and gates")
-            + f"<div class='figure'>{scores_html(scheme, report['scores'])}</div>"
+            + (f"<div class='figure'>{scores_html(scheme, report.scores)}</div>" if report.scores
+               else "<p>未记录 / not recorded</p>")
             + f"<p>基础分 base {detail['base_score']:.1f}；特别扣分 special deductions {detail['special_deductions']}；"
               f"特别加分 bonus {detail['special_bonus']}；实得 earned {detail['earned_points']:.2f} / 适用 applicable "
               f"{detail['applicable_points']:g} 分 points</p>"
-            + f"<p class='muted'>{_e(method.get('zh'))}<br>{_e(method.get('en'))}</p>"
+            + f"<p class='muted'>{_e(method.zh)}<br>{_e(method.en)}</p>"
             + "<h3>等级门槛 <small>gates</small></h3>" + gates_section_html(report))
 
 
-def _deviations(sources: ReportSources, planning: dict, characteristic: dict, report: dict) -> list[str]:
+def _deviations(sources: ReportSources, planning: PlanningResult, characteristic: CharacteristicResult | None,
+                report: ReportResult) -> list[str]:
     """What departs from the plan, as the recorded results show it."""
     notes = []
-    sample = planning.get("site_sample") or {}
+    sample = planning.site_sample or {}
     if sample and sample.get("size", 0) > sample.get("md1_size", 0):
         notes.append(f"场所样本由 {sample['md1_size']} 增至 {sample['size']} 个以覆盖每类场所 / site sample raised from "
                      f"{sample['md1_size']} to {sample['size']} to cover every site type")
-    drawn = characteristic.get("case_sample") or {}
-    if drawn and drawn.get("verified", 0) < drawn.get("drawn", 0):
-        notes.append(f"抽取案例 {drawn['drawn']} 个，仅复核 {drawn['verified']} 个 / {drawn['verified']} of "
-                     f"{drawn['drawn']} drawn cases were verified")
-    survey = characteristic.get("survey") or {}
+    drawn = characteristic.case_sample if characteristic else None
+    if drawn and drawn.verified < drawn.drawn:
+        notes.append(f"抽取案例 {drawn.drawn} 个，仅复核 {drawn.verified} 个 / {drawn.verified} of "
+                     f"{drawn.drawn} drawn cases were verified")
+    survey = (characteristic.survey if characteristic else None) or {}
     if survey and not survey.get("adequate", True):
         notes.append(f"调查有效样本 {survey['responses']} 少于所需 {survey['required_sample']} / fewer responses "
                      "than required")
-    unanswered = report["score_result"].get("unanswered") or []
+    unanswered = report.score_result.get("unanswered") or []
     if unanswered:
         notes.append(f"未作答条目 unanswered items：{'、'.join(unanswered)}")
-    for violation in planning.get("team_violations") or []:
+    for violation in planning.team_violations:
         notes.append(f"审查组 team：{violation.get('zh', violation)}")
     if sources.stale:
         notes.append(f"记录结果后答案又有改动的阶段 answers changed after recording：{'、'.join(sources.stale)}")
@@ -245,17 +247,18 @@ def _deviations(sources: ReportSources, planning: dict, characteristic: dict, re
     return notes
 
 
-def _open_findings(report: dict) -> list[dict]:
-    return [f for f in report.get("findings", []) if not f.get("verified_on") and not f.get("withdrawn_on")]
+def _open_findings(report: ReportResult) -> list[dict]:
+    return [f for f in report.findings if not f.get("verified_on") and not f.get("withdrawn_on")]
 
 
-def _conclusion(scheme: Scheme, sources: ReportSources, planning: dict, characteristic: dict, report: dict) -> str:
+def _conclusion(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
+                characteristic: CharacteristicResult | None, report: ReportResult) -> str:
     deviations = _deviations(sources, planning, characteristic, report)
-    advice = report["recommendation"]
-    level = advice.get("level") or {}
-    verdict = ("建议批准认证 / recommend certification" if advice.get("certifiable")
+    advice = report.recommendation
+    level = advice.level
+    verdict = ("建议批准认证 / recommend certification" if advice.certifiable
                else "建议不予认证 / recommend refusal")
-    record = sources.records[REPORT_STAGE]
+    record = sources.records[registry.report_stage()]
     if record.signed:
         check = SIGNATURE_LABELS[sources.signature_state]
         sign_off = facts_table([
@@ -271,7 +274,7 @@ def _conclusion(scheme: Scheme, sources: ReportSources, planning: dict, characte
                else "<p>未记录与审查计划的偏离 / no deviation from the audit plan recorded</p>")
             + "<h3>未关闭的不符合 <small>open findings</small></h3>" + findings_html(scheme, _open_findings(report))
             + heading("十四、审查建议", "Recommendation")
-            + f"<p><b>{_e(verdict)}</b>，等级 level {_e(level.get('label', ''))} {_e(level.get('name', ''))}</p>"
+            + f"<p><b>{_e(verdict)}</b>，等级 level {_e(level.label if level else '')} {_e(level.name if level else '')}</p>"
             + heading("十五、声明", "Statement")
             + "<p>本次审查基于对受审核方场所、案例、调查与记录的抽样，审查结论反映所抽样本的情况，未抽取的部分可能存在"
               "未发现的不符合。<br><span class='en'>This audit is based on samples of the client's sites, cases, survey "
@@ -286,10 +289,11 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
     if sources is None:
         return None
     scheme = workbench.scheme
-    planning = sources.records["planning"].result if "planning" in sources.records else {}
-    characteristic = sources.records["characteristic"].result if "characteristic" in sources.records else {}
-    report = sources.records[REPORT_STAGE].result
-    excluded = report.get("not_applicable") or []
+    records = sources.records
+    planning = read(records["planning"], PlanningResult) if "planning" in records else PlanningResult()
+    characteristic = read(records["characteristic"], CharacteristicResult) if "characteristic" in records else None
+    report = read(records[registry.report_stage()], ReportResult)
+    excluded = report.not_applicable
     generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     body = "".join([
         "<h1>审查报告 <small class='en'>Audit report</small></h1>",
@@ -304,14 +308,14 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
         _samples(planning, characteristic),
         _kpis(scheme, characteristic),
         heading("八、满意度调查结果", "Survey results")
-        + (survey_html(characteristic["survey"]) if characteristic.get("survey") else "<p>未记录 / not recorded</p>"),
+        + (survey_html(characteristic.survey) if characteristic and characteristic.survey else "<p>未记录 / not recorded</p>"),
         _scores(scheme, report),
         heading("十、失分条目及原因", "Items that lost points, and why")
-        + lost_points_html(scheme, report["score_result"]["lost_points"]),
+        + lost_points_html(scheme, report.score_result["lost_points"]),
         heading("十一、不适用条目及理由", "Items not applicable, with reasons")
         + (not_applicable_html(excluded) if excluded else "<p>无 / none</p>"),
         heading("十二、不符合、证据与纠正措施", "Findings, evidence and corrective action")
-        + findings_html(scheme, report.get("findings", []), with_evidence=True),
+        + findings_html(scheme, report.findings, with_evidence=True),
         _conclusion(scheme, sources, planning, characteristic, report),
     ])
     return document(f"审查报告 {sources.applicant.name}", body)

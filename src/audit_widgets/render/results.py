@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..domain import StatusChange
 from ..scheme import Scheme
+from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, Scores
 from .charts import control_chart, dimension_chart, to_svg
 from .html import ERROR_COLOUR, OK_COLOUR, gates_html, table_html
 
@@ -17,19 +18,19 @@ def section(title: str, body: str) -> str:
     return f"<h3>{html.escape(title)}</h3>{body}"
 
 
-def scores_html(scheme: Scheme, scores: dict) -> str:
+def scores_html(scheme: Scheme, scores: Scores) -> str:
     """The total, the level, the dimension chart (with the level's floor) and the mode scores."""
-    floor = next((lv.dimension_floor for lv in scheme.levels if lv.rank == scores["level"]["rank"]), 0)
+    floor = next((lv.dimension_floor for lv in scheme.levels if lv.rank == scores.level.rank), 0)
     modes = {m.id: m.name for m in scheme.modes}
-    return (f"<p>总分 <b>{scores['score']:.1f}</b>，等级 <b>{html.escape(scores['level']['label'])} "
-            f"{html.escape(scores['level']['name'])}</b></p>"
-            + to_svg(dimension_chart(scores["dimension_scores"], scheme.dimension_names, scheme.scoring.scale, floor))
-            + table_html([{"mode": f"{m} {modes.get(m, '')}", "score": f"{v:.1f}"} for m, v in scores["mode_scores"].items()],
+    return (f"<p>总分 <b>{scores.score:.1f}</b>，等级 <b>{html.escape(scores.level.label)} "
+            f"{html.escape(scores.level.name)}</b></p>"
+            + to_svg(dimension_chart(scores.dimension_scores, scheme.dimension_names, scheme.scoring.scale, floor))
+            + table_html([{"mode": f"{m} {modes.get(m, '')}", "score": f"{v:.1f}"} for m, v in scores.mode_scores.items()],
                          {"mode": "模式 mode", "score": "得分 score"}))
 
 
-def gates_section_html(report_result: dict) -> str:
-    return gates_html(report_result["recommendation"]["reasons"])
+def gates_section_html(report: ReportResult) -> str:
+    return gates_html(report.recommendation.reasons)
 
 
 def lost_points_html(scheme: Scheme, lost: list[dict]) -> str:
@@ -43,19 +44,19 @@ def not_applicable_html(excluded: list[dict]) -> str:
     return table_html(excluded, {"item_id": "条目 item", "reason": "理由 reason", "basis": "方案许可与依据 allowance"})
 
 
-def kpis_html(characteristic: dict) -> str:
+def kpis_html(characteristic: CharacteristicResult) -> str:
     """The KPIs with numerator and denominator, and whether any month left the control limits."""
     kpis = [{"measure": v["name"], "value": "—" if v["value"] is None else f"{v['value']:.3g}",
-             "basis": f"{v['numerator']:g} / {v['denominator']}"} for v in characteristic["kpis"].values()]
-    out = characteristic.get("out_of_control") or []
+             "basis": f"{v['numerator']:g} / {v['denominator']}"} for v in characteristic.kpis.values()]
+    out = characteristic.out_of_control
     return (table_html(kpis, {"measure": "指标 KPI", "value": "值 value", "basis": "分子/分母 numerator/denominator"})
             + (f"<p style='color:{ERROR_COLOUR}'>超出控制限 out of control：{len(out)} 个月次 month(s)</p>" if out
                else "<p>各月均在控制限内 / every month within the control limits</p>"))
 
 
-def kpi_series(characteristic: dict) -> pd.DataFrame:
+def kpi_series(characteristic: CharacteristicResult) -> pd.DataFrame:
     """The recorded monthly series with their control limits (stage 04's `kpi_monthly`)."""
-    series = pd.DataFrame(characteristic.get("kpi_monthly") or [])
+    series = pd.DataFrame(characteristic.kpi_monthly)
     if series.empty:
         return series
     return series.astype({"value": float, "centre": float, "lcl": float, "ucl": float, "out_of_control": bool})
@@ -101,11 +102,11 @@ def findings_html(scheme: Scheme, findings: list[dict], *, with_evidence: bool =
                         "due": f.get("due_on") or "", "status": finding_status(f)} for f in findings], columns)
 
 
-def person_days_html(planning: dict, *, with_english: bool = False) -> str:
-    """The person-days, step by step, and the sites sampled (chosen, then drawn with the seed)."""
-    steps = planning.get("person_days", {}).get("steps", [])
+def person_days_html(planning: PlanningResult, *, with_english: bool = False, with_sites: bool = True) -> str:
+    """The person-days, step by step, and (with_sites) the sites sampled: chosen, then drawn with the seed."""
+    steps = planning.person_days.get("steps", [])
     columns = {"days": "人日 days", "zh": "计算步骤 step"} | ({"en": "step"} if with_english else {})
-    sites = planning.get("site_sample") or {}
+    sites = (planning.site_sample or {}) if with_sites else {}
     return table_html(steps, columns) + (
         f"<p>抽样场所 sites：指定 chosen {html.escape('、'.join(sites.get('chosen', [])))}；随机 drawn "
         f"{html.escape('、'.join(sites.get('drawn', [])))}（种子 seed {sites.get('seed')}）</p>" if sites else "")

@@ -9,7 +9,8 @@ from ..evaluation import evaluate
 from ..rules.kpis import KpiReport
 from ..rules.lifecycle import due_status_change, recertification_window
 from ..store.repository import Workbench
-from .registry import StageOutcome
+from .registry import StageOutcome, registry
+from .results import ReportResult, ScoredResult, read
 
 SURVEILLANCE = "surveillance"
 
@@ -17,7 +18,7 @@ SURVEILLANCE = "surveillance"
 def compute_decision(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     decision = workbench.decision(audit_id)
     if decision is None:
-        report = workbench.stage_result(audit_id, "report")
+        report = workbench.stage_result(audit_id, registry.report_stage())
         return StageOutcome("pending", {"recommendation": report.result["recommendation"] if report else None},
                             "认证决定尚未作出", "The committee has not decided yet")
     return StageOutcome("done", decision.as_dict())
@@ -64,15 +65,16 @@ def recorded_scores(workbench: Workbench, audit_id: int) -> dict | None:
     compared as it was decided): the report's overall and dimension scores, and the item
     scores of its characteristic and system audit stages."""
     results = workbench.stage_results(audit_id)
-    report = results.get("report")
-    if report is None:
+    report_stage = registry.report_stage()
+    if report_stage not in results:
         return None
-    items = {}
-    for stage_id in ("characteristic", "system_audit"):
-        if stage_id in results:
-            items.update(results[stage_id].result.get("scores", {}).get("items", {}))
-    scores = report.result["scores"]
-    return {"score": scores["score"], "level": scores["level"], "dimension_scores": scores["dimension_scores"],
+    items: dict[str, dict] = {}
+    for stage_id in registry.scoring_stages():  # the item scores are recorded by the stage that scores them
+        if stage_id != report_stage and stage_id in results:
+            scored = read(results[stage_id], ScoredResult).scores
+            items.update(scored.items if scored else {})
+    scores = read(results[report_stage], ReportResult).scores
+    return {"score": scores.score, "level": scores.level.model_dump(), "dimension_scores": scores.dimension_scores,
             "items": items}
 
 

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Callable
 from ..plugins import Registry
 from ..rules.completeness import Gap
 from ..scheme import ProcedureStage
+from .results import ReportResult, Result, ScoredResult
 
 if TYPE_CHECKING:
+    from ..domain import StageRecord
     from ..evaluation import Evaluation
     from ..store.repository import Workbench
 
@@ -44,6 +46,8 @@ class Stage:
     # run that never shows widgets does not import them. Each class builds itself for a
     # stage with `for_stage(view)`.
     widgets: tuple[str, ...] = ()
+    # What the stage records (results.py): readers get it typed from `registry.result(record)`.
+    result: type[Result] = Result
 
     def widget_classes(self) -> list[type]:
         classes = []
@@ -90,8 +94,22 @@ class StageView:
 
 
 class StageRegistry(Registry[Stage]):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("阶段", "stage", group="audit_workbench.stages")
+
+    def result(self, record: StageRecord) -> Result:
+        """A recorded result as its stage's type (a stage not registered reads as a plain Result)."""
+        kind = self.get(record.stage).result if record.stage in self else Result
+        return kind.model_validate(record.result)
+
+    def scoring_stages(self) -> list[str]:
+        """The stages that record scores, latest first: the report's cover every mode, the
+        characteristic stage's only its own."""
+        return [s.id for s in reversed(list(self)) if issubclass(s.result, ScoredResult)]
+
+    def report_stage(self) -> str:
+        """The stage whose result is the audit report (ISO/IEC 17021-1 §9.4.8)."""
+        return next(s.id for s in self if issubclass(s.result, ReportResult))
 
 
 registry = StageRegistry()
