@@ -216,6 +216,36 @@ def test_migration_0015_renames_applications_to_audits_and_keeps_the_data(tmp_pa
     assert [a.audit_id for a in workbench.appeals("x")] == [1]
 
 
+def test_migration_0016_gives_every_audit_the_import_it_was_scored_on(tmp_path, scheme):
+    """Before 0016 every audit of an applicant read its newest import; after, each audit reads
+    that import by name (audit_evidence), the import belongs to the newest audit, and it knows
+    the first and last day of its records."""
+    from audit_widgets.store.database import upgrade
+    from audit_widgets.store.repository import Workbench
+    imported = ("INSERT INTO imports (id, applicant_id, kind, filename, sha256, layout, encoding, rows, details, "
+                "imported_by, imported_at, complete) VALUES (:i, 'x', 'work_orders', :f, :s, 'work_orders', 'utf-8', "
+                ":n, '{}', 'P01', '2026-03-01 10:00:00', 1)")
+    order = ("INSERT INTO work_orders (import_id, order_id, customer_id, product_id, service_type, is_complaint, "
+             "issue, opened_at, closed_at, due_at, resolved, first_visit_fix, complaint_satisfied) VALUES "
+             "(:i, :o, 'C1', 'P1', '维修', 0, '故障', :d, :d, :d, 1, 1, NULL)")
+    engine = _old_database(
+        tmp_path, "0014",
+        ("INSERT INTO applications (id, applicant_id, stage, submitted_on, scheme_version, scheme_fingerprint) "
+         "VALUES (2, 'x', 'surveillance', '2027-01-01', 'v', 'f')", {}),
+        (imported, {"i": 1, "f": "old.csv", "s": "a" * 64, "n": 1}),
+        (imported, {"i": 2, "f": "new.csv", "s": "b" * 64, "n": 2}),
+        (order, {"i": 1, "o": "WO1", "d": "2025-01-05 09:00:00"}),
+        (order, {"i": 2, "o": "WO2", "d": "2025-02-03 09:00:00"}),
+        (order, {"i": 2, "o": "WO3", "d": "2025-11-30 17:00:00"}))
+    upgrade(engine)
+    workbench = Workbench(str(engine.url), scheme)
+    for audit_id in (1, 2):
+        record = workbench.audit_imports(audit_id)["work_orders"]
+        assert (record.id, record.audit_id, record.file) == (2, 2, "new.csv")
+        assert (record.first_on.isoformat(), record.last_on.isoformat()) == ("2025-02-03", "2025-11-30")
+        assert list(workbench.work_orders(audit_id)["order_id"]) == ["WO2", "WO3"]
+
+
 def _answers_file(tmp_path, answers: dict):
     path = tmp_path / "answers.yaml"
     path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")

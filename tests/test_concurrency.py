@@ -124,17 +124,17 @@ def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_ro
     from .conftest import import_demo_orders
     workbench = Workbench(db_url, scheme, actor="P01")
     import_demo_orders(workbench, "demo-consumer", tmp_path, orders=300)
-    before = workbench.work_orders("demo-consumer")
+    before = workbench.work_orders(workbench.current_audit("demo-consumer"))
     big = write_csv(work_order_log(2000, seed=9), tmp_path / "big.csv")
     killed = _import_in_a_process(db_url, str(big), step_rows=300, die_after_steps=3)
     killed.communicate(timeout=120)
     assert killed.returncode == 9
-    assert workbench.work_orders("demo-consumer").equals(before)  # the killed import never counted
+    assert workbench.work_orders(workbench.current_audit("demo-consumer")).equals(before)  # the killed import never counted
     assert [i.rows for i in workbench.imports("demo-consumer") if i.kind == "work_orders"] == [len(before)]
     finished = _import_in_a_process(db_url, str(big), step_rows=300)
     out, err = finished.communicate(timeout=120)
     assert finished.returncode == 0, err
-    rows = len(workbench.work_orders("demo-consumer"))
+    rows = len(workbench.work_orders(workbench.current_audit("demo-consumer")))
     assert rows == int(out) > len(before)
     with sqlite3.connect(db_path) as connection:  # neither the killed import's rows nor the replaced ones stay
         assert connection.execute("SELECT count(*) FROM work_orders").fetchone()[0] == rows
@@ -186,7 +186,7 @@ def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_u
     assert "import again once it has finished" in refused.value.render()
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
-    assert len(reader.work_orders("demo-consumer")) == int(out) and _unfinished_imports(db_path) == 0
+    assert len(reader.work_orders(reader.current_audit("demo-consumer"))) == int(out) and _unfinished_imports(db_path) == 0
 
 
 def _unfinished_imports(db_path) -> int:

@@ -1,5 +1,6 @@
 """The demo data goes through the same rules and store methods as an auditor's work."""
 from audit_widgets.evaluation import evaluate
+from audit_widgets.evidence import audit_evidence
 from audit_widgets.rules.planning import CaseLots, closed_cases, plan_programme
 from audit_widgets.store.repository import Workbench
 
@@ -14,8 +15,8 @@ def test_every_demo_audit_records_its_own_planned_programme_and_contract(demo_db
     workbench = Workbench(demo_db, scheme)
     days = {}
     for applicant_id in ("demo-industrial", "demo-consumer", "demo-special"):
-        lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
-        for audit in workbench.audits(applicant_id):
+        for audit in workbench.audits(applicant_id):  # each audit's case lots: the closed cases of its period
+            lots = CaseLots.of(closed_cases(audit_evidence(workbench, audit.id).work_orders.records))
             programme = workbench.programme(audit.id)
             planned = plan_programme(scheme, workbench.get_applicant(applicant_id), lots, programme.audit_start,
                                      programme.audit_end, audit.audit_type, site_seed=programme.site_sample.seed)

@@ -23,7 +23,7 @@ def test_work_orders_csv_import_reads_back_and_feeds_the_kpis(command, consumer,
     summary = json.loads(result.stdout)
     assert summary["rows"] == len(orders_frame)
     assert summary["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    stored = workbench.work_orders(consumer)
+    stored = workbench.work_orders(workbench.resolve_audit(consumer, open_if_none=True))
     assert len(stored) == len(orders_frame)
     assert stored["is_complaint"].sum() == (orders_frame["是否投诉"] == "是").sum()
     assert compute_kpis(stored, scheme).overall["on_time_rate"].value > 0.8
@@ -31,16 +31,16 @@ def test_work_orders_csv_import_reads_back_and_feeds_the_kpis(command, consumer,
 
 def test_gbk_and_xlsx_give_the_same_rows_as_utf8(command, consumer, workbench, orders_frame, tmp_path):
     command("import", "work-orders", "--applicant", consumer, write_csv(orders_frame, tmp_path / "u.csv"))
-    utf8 = workbench.work_orders(consumer)
+    utf8 = workbench.work_orders(workbench.resolve_audit(consumer, open_if_none=True))
     gbk = write_csv(orders_frame, tmp_path / "g.csv", encoding="gbk")
     assert command("import", "work-orders", "--applicant", consumer, gbk).exit_code == 0
-    pd.testing.assert_frame_equal(workbench.work_orders(consumer), utf8)
+    pd.testing.assert_frame_equal(workbench.work_orders(workbench.resolve_audit(consumer, open_if_none=True)), utf8)
     xlsx = write_xlsx(orders_frame, tmp_path / "w.xlsx")
     assert command("import", "work-orders", "--applicant", consumer, xlsx).exit_code == 0
-    pd.testing.assert_frame_equal(workbench.work_orders(consumer), utf8)
+    pd.testing.assert_frame_equal(workbench.work_orders(workbench.resolve_audit(consumer, open_if_none=True)), utf8)
     excel_utf8 = write_csv(orders_frame, tmp_path / "bom.csv", encoding="utf-8-sig")  # Excel's "CSV UTF-8"
     assert command("import", "work-orders", "--applicant", consumer, excel_utf8).exit_code == 0
-    pd.testing.assert_frame_equal(workbench.work_orders(consumer), utf8)
+    pd.testing.assert_frame_equal(workbench.work_orders(workbench.resolve_audit(consumer, open_if_none=True)), utf8)
     assert [i.encoding for i in workbench.imports(consumer)] == ["utf-8", "gb18030", "xlsx", "utf-8"]
 
 
@@ -49,7 +49,7 @@ def test_wjx_xlsx_survey_import(command, consumer, workbench, scheme, tmp_path):
     path = write_xlsx(export, tmp_path / "问卷星.xlsx")
     result = command("import", "surveys", "--applicant", consumer, path)
     assert result.exit_code == 0, result.output
-    answers, scale = workbench.survey_answers(consumer)
+    answers, scale = workbench.survey_answers(workbench.resolve_audit(consumer, open_if_none=True))
     assert len(answers) == 420 and scale == "five_point"
     labels = {"非常不满意": 1, "不满意": 2, "一般": 3, "满意": 4, "非常满意": 5}
     expected = export["1、您对服务响应速度的满意程度"].map(labels)
@@ -78,7 +78,7 @@ def test_kobo_semicolon_csv_and_limesurvey_csv(command, consumer, workbench, tmp
     lime.to_csv(path, index=False)
     result = command("import", "surveys", "--applicant", consumer, path, "--json")
     assert result.exit_code == 0, result.output
-    answers, _ = workbench.survey_answers(consumer)
+    answers, _ = workbench.survey_answers(workbench.resolve_audit(consumer, open_if_none=True))
     assert list(answers["nps"]) == [9, 0]  # the new import replaced the Kobo answers
 
 

@@ -69,7 +69,8 @@ def test_an_importer_from_an_entry_point_becomes_an_import_command(tmp_path, db_
 
         TOY = Importer("toy-lines", "示例 / toy", "导入示例行 / Import toy lines.",
                        read=lambda workbench, path, mapping: path.read_text().splitlines(),
-                       store=lambda workbench, applicant_id, lines: Imported({"rows": len(lines)}, "已导入", "imported"),
+                       store=lambda workbench, applicant_id, lines, audit_id: Imported({"rows": len(lines)},
+                                                                                       "已导入", "imported"),
                        per_applicant=False)
     """)
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", DB_ENV: db_url}

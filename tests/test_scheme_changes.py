@@ -1,6 +1,6 @@
 """The scheme change is visible: the demo applicants' scores under the previous scheme (kept in
-tests/scheme_history, computed by the 2026.1 code) beside the scores this scheme gives, and the table in
-parameters/scheme/CHANGES.md checked against them."""
+tests/scheme_history, computed by the code of that version) beside the scores this scheme gives, and
+the newest table in parameters/scheme/CHANGES.md checked against them."""
 import json
 import re
 
@@ -9,7 +9,8 @@ from audit_widgets.store.repository import Workbench
 
 from .conftest import ROOT, SCHEME_DIR
 
-BEFORE = ROOT / "tests" / "scheme_history" / "demo_scores_2026.1.json"
+PREVIOUS = "2026.5"  # the version the newest entry of CHANGES.md compares with
+BEFORE = ROOT / "tests" / "scheme_history" / f"demo_scores_{PREVIOUS}.json"
 
 
 def test_the_demo_scores_before_and_after_match_the_changes_file(demo_db, scheme, capsys):
@@ -18,7 +19,7 @@ def test_the_demo_scores_before_and_after_match_the_changes_file(demo_db, scheme
     # The initial audits: the demo's later audits (surveillance, recertification) cover other methods.
     after = {applicant_id: evaluate(workbench, applicant_id, workbench.audits(applicant_id)[0].id).score
              for applicant_id in before}
-    lines = [f"{'applicant':<16} {'2026.1':>8} {'':4} {scheme.meta.version:>8}"]
+    lines = [f"{'applicant':<16} {PREVIOUS:>8} {'':4} {scheme.meta.version:>8}"]
     lines += [f"{a:<16} {before[a]['score']:>8.2f} {before[a]['level']:<4} {s.score:>8.2f} {s.level.label}"
               for a, s in after.items()]
     with capsys.disabled():

@@ -141,7 +141,7 @@ def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_pa
     widget.mark_all_conforming()
     sample = workbench.case_sample(audit)
     assert len(sample.verified) == len(sample.ids) and "已复核 verified" in widget.record.value
-    orders = workbench.work_orders(applicant).set_index("order_id")
+    orders = workbench.work_orders(workbench.resolve_audit(applicant, open_if_none=True)).set_index("order_id")
     for order_id, verification in sample.verified.items():
         complaint = bool(orders.loc[order_id, "is_complaint"])
         assert verification.resolved is True

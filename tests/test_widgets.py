@@ -144,7 +144,7 @@ def test_planning_panel_checks_the_team_live(workbench, staffed):
 
 
 def test_case_sample_draw_and_verification(auditor, consumer, tmp_path):
-    orders = write_csv(work_order_log(400, seed=4), tmp_path / "o.csv")
+    orders = write_csv(work_order_log(400, seed=4, months=12), tmp_path / "o.csv")  # all in the audit's period
     auditor.import_work_orders(consumer, read_work_orders(orders))
     widget = CaseSampleWidget(auditor, consumer)
     # 352 completed services → S-4 code letter E: 13; the 41 complaints are a lot of their own → C: 5

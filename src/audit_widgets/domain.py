@@ -111,6 +111,9 @@ class ImportRecord(Record):
     layout: str
     encoding: str
     imported_at: datetime
+    audit_id: int | None  # the audit it was imported for
+    first_on: date | None  # the first and last day its records are dated
+    last_on: date | None
 
 
 @dataclass(frozen=True)

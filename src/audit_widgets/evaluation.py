@@ -12,6 +12,7 @@ from datetime import date
 from typing import Callable
 
 from .domain import Answer, Applicant
+from .evidence import Evidence, audit_evidence
 from .measures_cache import cache_key, kept_kpis, kept_survey
 from .rules.decision import Recommendation, open_major_count, recommend
 from .rules.kpis import KpiReport, compute_kpis
@@ -24,6 +25,7 @@ from .store.repository import Workbench
 class Evaluation:
     applicant: Applicant
     audit_id: int
+    evidence: Evidence | None  # the records inside the audit's period, and what was left out (None: no audit)
     kpis: KpiReport | None
     survey: SurveySummary | None
     case_answers: dict[str, Answer]
@@ -51,10 +53,13 @@ _measured: OrderedDict[tuple, object] = OrderedDict()
 MEASURED_KEPT = 16
 
 
-def _measured_once(workbench: Workbench, applicant_id: str, what: str, measure: Callable[[], object],
+def _measured_once(workbench: Workbench, evidence: Evidence, what: str, measure: Callable[[], object],
                    kept: Callable[[str, Callable[[], object]], object]):
-    imports = tuple((r.kind, r.sha256, r.layout, r.rows) for r in workbench.imports(applicant_id))
-    key = (what, workbench.engine.url.render_as_string(), applicant_id, workbench.scheme.fingerprint, imports)
+    """Keyed on the files the audit reads and its period: two audits reading the same records
+    share their figures, and a new import or another period measures afresh."""
+    imports = tuple(sorted((k, r.sha256, r.layout, r.rows) for k, r in evidence.imports.items()))
+    key = (what, workbench.engine.url.render_as_string(), evidence.period.label(), workbench.scheme.fingerprint,
+           imports)
     if key not in _measured:
         _measured[key] = kept(cache_key(*key[:1], *key[2:]), measure) if imports else measure()
         while len(_measured) > MEASURED_KEPT:
@@ -62,26 +67,29 @@ def _measured_once(workbench: Workbench, applicant_id: str, what: str, measure: 
     return _measured[key]
 
 
-def kpi_report(workbench: Workbench, applicant_id: str) -> KpiReport | None:
+def kpi_report(workbench: Workbench, evidence: Evidence) -> KpiReport | None:
+    """The KPIs of the work orders inside the audit's period."""
     def measure() -> KpiReport | None:
-        orders = workbench.work_orders(applicant_id)
+        orders = evidence.work_orders.records
         return None if orders.empty else compute_kpis(orders, workbench.scheme)
-    return _measured_once(workbench, applicant_id, "kpis", measure, kept_kpis)
+    return _measured_once(workbench, evidence, "kpis", measure, kept_kpis)
 
 
-def survey_summary(workbench: Workbench, applicant_id: str, population: int | None = None) -> SurveySummary | None:
-    """The survey figures. Without a given population, the customers in the work-order log
-    are taken as the population the sample must represent."""
+def survey_summary(workbench: Workbench, evidence: Evidence, population: int | None = None) -> SurveySummary | None:
+    """The survey figures of the responses inside the audit's period. Without a given
+    population, the customers of the work orders used are the population the sample must
+    represent."""
     def measure() -> SurveySummary | None:
-        answers, scale = workbench.survey_answers(applicant_id)
+        answers = evidence.survey.records
         if answers.empty:
             return None
         size = population
         if size is None:
-            orders = workbench.work_orders(applicant_id)
+            orders = evidence.work_orders.records
             size = int(orders["customer_id"].nunique()) if not orders.empty else None
-        return summarise_survey(answers, workbench.scheme, scale_id=scale, population=size)
-    return _measured_once(workbench, applicant_id, f"survey:{population}", measure, kept_survey)
+        return summarise_survey(answers.drop(columns=["submitted_at"]), workbench.scheme, scale_id=evidence.scale,
+                                population=size)
+    return _measured_once(workbench, evidence, f"survey:{population}", measure, kept_survey)
 
 
 def case_answers(workbench: Workbench, audit_id: int) -> dict[str, Answer]:
@@ -115,8 +123,9 @@ def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = Non
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
         audit_id = view.resolve_audit(applicant_id, audit_id)
-        kpis = reuse.kpis if reuse else kpi_report(view, applicant_id)
-        survey = reuse.survey if reuse else survey_summary(view, applicant_id)
+        evidence = reuse.evidence if reuse else (audit_evidence(view, audit_id) if audit_id else None)
+        kpis = reuse.kpis if reuse else (kpi_report(view, evidence) if evidence else None)
+        survey = reuse.survey if reuse else (survey_summary(view, evidence) if evidence else None)
         from_cases = case_answers(view, audit_id) if audit_id else {}
         recorded = view.answers(audit_id) if audit_id else {}
         adjustments = view.adjustments(audit_id) if audit_id else []
@@ -132,7 +141,8 @@ def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = Non
         promises=applicant.service_promises,
         methods=workbench.scheme.audit_methods(audit_type) if audit_type else None,
     )
-    return Evaluation(applicant, audit_id, kpis, survey, from_cases, score)
+    return Evaluation(applicant=applicant, audit_id=audit_id, evidence=evidence, kpis=kpis, survey=survey,
+                      case_answers=from_cases, score=score)
 
 
 def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: date) -> Recommendation:

@@ -109,7 +109,6 @@ class LifecycleRules(Record):
     certificate_number_prefix: str
     record_retention_cycles: int = Field(ge=1)
     planned_decision_days_after_audit: int = Field(ge=0)
-    surveillance_comparison_months: int = Field(ge=1)
     late_recertification_restore_months: int = Field(ge=0)
     overdue_major_finding_suspends: bool
 
@@ -241,6 +240,10 @@ class AuditType(Record):
     site_sample_factor: Fraction
     methods: tuple[str, ...] = ()    # the checklist methods it covers; empty: every method
     decisions: tuple[str, ...] = ()  # the decision_outcomes the committee may choose after it
+    # Its evidence period (rules/evidence.py): from `evidence_months` before the first on-site
+    # day, or from the day after the previous audit's period ended; to the day before the audit.
+    evidence_from: Literal["months_before_audit", "previous_audit"]
+    evidence_months: int = Field(ge=1, le=60)  # also the period of a first audit after "previous_audit"
 
 
 class CaseRules(Record):

@@ -57,8 +57,8 @@ def import_command(importer) -> click.Command:
     """`audit-workbench import <id>` for one registered importer (imports/registry.py)."""
     @json_option
     @pass_state
-    def command(state: State, file: Path, as_json, applicant_id=None, mapping=None) -> None:
-        done = importer.run(state.workbench(), file, applicant_id, mapping)
+    def command(state: State, file: Path, as_json, applicant_id=None, mapping=None, audit_id=None) -> None:
+        done = importer.run(state.workbench(), file, applicant_id, mapping, audit_id)
         emit(done.counts, as_json, f"{done.zh} / {done.en}")
     command.__doc__ = importer.help
     command = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))(command)
@@ -66,6 +66,8 @@ def import_command(importer) -> click.Command:
         command = click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                                default=None, help=importer.mapping_help)(command)
     if importer.per_applicant:
+        command = click.option("--audit", "audit_id", type=int, default=None,
+                               help="审核编号（默认当前审核）/ the audit it is evidence for (default: the current one)")(command)
         command = click.option("--applicant", "applicant_id", required=True, help="申请方编号 / applicant id")(command)
     return import_.command(importer.id)(command)
 

@@ -46,13 +46,18 @@ def contract(state: State, applicant_id, contract_no, signed_on, fee, as_json) -
 @json_option
 @pass_state
 def kpis(state: State, applicant_id, as_json) -> None:
-    """由已导入工单计算监测指标 / KPIs from the imported work orders."""
+    """由当前审核证据期间内的工单计算监测指标 / KPIs from the work orders of the current audit's period."""
     from ..errors import NotFoundError
+    from ..evidence import audit_evidence
     from ..rules.kpis import compute_kpis
-    orders = state.workbench().work_orders(applicant_id)
-    if orders.empty:
-        raise NotFoundError(f"申请方「{applicant_id}」尚未导入工单", f"No work orders imported for '{applicant_id}'")
-    report = compute_kpis(orders, state.scheme)
+    workbench = state.workbench()
+    audit_id = workbench.resolve_audit(applicant_id)
+    evidence = audit_evidence(workbench, audit_id) if audit_id else None
+    if evidence is None or evidence.work_orders.records.empty:
+        raise NotFoundError(f"申请方「{applicant_id}」当前审核尚无证据期间内的工单",
+                            f"No work orders of the current audit's evidence period for '{applicant_id}'",
+                            code="evidence.no_work_orders")
+    report = compute_kpis(evidence.work_orders.records, state.scheme)
     overall = {k: asdict(v) for k, v in report.overall.items()}
     flagged = report.monthly[report.monthly["out_of_control"]]
     lines = [f"{v.name}\t{v.value:.4g}\t({v.numerator:g}/{v.denominator})" for v in report.overall.values()

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from ..imports.applicants import read_applicant_file
 from ..paths import project_root
 from ..store.repository import Workbench
-from .audits import DEMO_APPLICANTS, FRESH_APPLICANT, PROGRAMME_MANAGER, import_files, register_auditors
+from .audits import DEMO_APPLICANTS, FRESH_APPLICANT, PROGRAMME_MANAGER, import_evidence, register_auditors
 from .cycle import HISTORIES
 
 
@@ -35,9 +35,8 @@ def create_demo(workbench: Workbench, echo=print, today: date | None = None) -> 
         data = read_applicant_file(project_root() / "parameters" / "applicants" / f"{demo.id}.yaml", workbench.scheme)
         workbench.add_applicant(data)
         echo(f"登记申请方 applicant added: {demo.id} {data.name}")
-        import_files(workbench, demo, echo)
-        if demo is FRESH_APPLICANT:
-            workbench.open_audit(demo.id, submitted_on=today)
+        if demo is FRESH_APPLICANT:  # its evidence: the year before today, until its audit is planned
+            import_evidence(workbench, demo, workbench.open_audit(demo.id, submitted_on=today), today, echo)
             echo("  待审查：请在 JupyterLab 中从 01_application 开始 / ready for you: start at 01_application")
         else:
             HISTORIES[demo.id](workbench, demo, echo, today)

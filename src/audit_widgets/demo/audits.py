@@ -6,7 +6,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import pandas as pd
+
 from ..domain import Answer
+from ..evidence import audit_evidence, evidence_period
 from ..imports.auditors import read_competence_file
 from ..imports.registry import importers
 from ..paths import competence_template, outputs_dir
@@ -15,7 +18,7 @@ from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
 from ..stages import run_stage
 from ..store.repository import Workbench
-from .data import Quality, wjx_survey_export, work_order_log, write_csv, write_xlsx
+from .data import Quality, moved_into, wjx_survey_export, work_order_log, write_csv, write_xlsx
 
 DEMO_AUDITORS = (
     # id, name, grade, domains, auditor since, decision maker
@@ -35,6 +38,11 @@ PROGRAMME_MANAGER = "P01"
 COMMITTEE = ["M01", "M02"]
 DEMO_REGISTRATION_EXPIRES = date(2029, 12, 31)
 DEMO_CONTRACT_FEE = 30000.0
+DEMO_LOG_MONTHS = 24  # an applicant's `work_orders` are so many months' worth
+EXPORT_MONTHS_BEFORE = 3  # an export starts this many months before the evidence period
+OUTSIDE_SEED = 1000  # the records before the period are drawn apart from those inside
+DAYS_PER_MONTH = 30.4375
+SURVEY_DAYS = 60  # the survey runs over the last days of the period
 
 
 @dataclass(frozen=True)
@@ -96,16 +104,31 @@ def demo_inputs_dir():
     return outputs_dir() / "demo-inputs"
 
 
-def import_files(workbench: Workbench, demo: DemoApplicant, echo) -> None:
-    folder = demo_inputs_dir() / demo.id
-    orders_file = write_csv(work_order_log(demo.work_orders, seed=demo.seed, quality=demo.quality),
-                            folder / "work_orders.csv")
-    survey_file = write_xlsx(wjx_survey_export(demo.responses, seed=demo.seed, quality=demo.quality),
+def import_evidence(workbench: Workbench, demo: DemoApplicant, audit_id: int, first_day: date, echo) -> None:
+    """The files the applicant hands over for one audit, imported for it: a work-order export of
+    the audit's evidence period and, before it, EXPORT_MONTHS_BEFORE months that the audit does
+    not use (counted as such), and a survey run over the period's last days. Each audit draws its
+    own records (a seed per audit), sized by the period's months, and spread over the period's
+    days, so that the records and the scores do not depend on the day the demo runs."""
+    period = evidence_period(workbench, audit_id, first_day)
+    begins, ends = pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    months = max(1, round((period.end - period.start).days / DAYS_PER_MONTH))
+    seed = demo.seed + audit_id
+    rows = round(demo.work_orders / DEMO_LOG_MONTHS * months)
+    inside = moved_into(work_order_log(rows, seed=seed, quality=demo.quality, months=months), begins, ends)
+    before = moved_into(work_order_log(round(demo.work_orders / DEMO_LOG_MONTHS * EXPORT_MONTHS_BEFORE),
+                                       seed=seed + OUTSIDE_SEED, quality=demo.quality, months=EXPORT_MONTHS_BEFORE),
+                        begins - pd.DateOffset(months=EXPORT_MONTHS_BEFORE), begins)
+    folder = demo_inputs_dir() / demo.id / f"audit-{audit_id}"
+    orders_file = write_csv(pd.concat([before, inside], ignore_index=True), folder / "work_orders.csv")
+    survey_start = max(period.start, period.end - timedelta(days=SURVEY_DAYS))
+    survey_file = write_xlsx(wjx_survey_export(demo.responses, seed=seed, quality=demo.quality,
+                                               start=survey_start.isoformat(), days=(period.end - survey_start).days),
                              folder / "survey_wjx.xlsx")
-    orders = importers.get("work-orders").run(workbench, orders_file, demo.id).counts
-    survey = importers.get("surveys").run(workbench, survey_file, demo.id).counts
-    echo(f"  工单 work orders: {orders['rows']}（{orders_file}）")
-    echo(f"  问卷 survey responses: {survey['rows']}（{survey_file}）")
+    orders = importers.get("work-orders").run(workbench, orders_file, demo.id, audit_id=audit_id).counts
+    survey = importers.get("surveys").run(workbench, survey_file, demo.id, audit_id=audit_id).counts
+    echo(f"  审核 audit {audit_id} 证据期间 evidence period {period.label()}：工单 work orders {orders['rows']}，"
+         f"问卷 survey responses {survey['rows']}（{folder}）")
 
 
 def _answer_checklist(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> None:
@@ -144,10 +167,10 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, audit_id: int) 
 def _verify_cases(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> None:
     """Re-check each sampled case against the work-order log, as an auditor would by phone."""
     scheme = workbench.scheme
-    orders = workbench.work_orders(demo.id)
+    orders = audit_evidence(workbench, audit_id).work_orders.records
     closed = closed_cases(orders)
     plan = case_sample_for(scheme, CaseLots.of(closed))
-    record = draw_cases(closed, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed,
+    record = draw_cases(closed, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed + audit_id,
                         stratify_by="service_type")
     sample_id = workbench.save_case_sample(audit_id, record)
     reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))
@@ -191,7 +214,7 @@ def declare_team(workbench: Workbench, applicant_id: str, members: list[str], on
     workbench.declare_impartiality(members, applicant_id, on.year, on)
 
 
-def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:
+def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date, echo) -> None:
     applicant = workbench.get_applicant(demo.id)
     audit_type = workbench.audit(audit_id).audit_type
     if workbench.scheme.procedure_by_id["application"].applies_to(audit_type):
@@ -201,8 +224,9 @@ def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date)
         accept_review(workbench, audit_id, today - timedelta(days=50))
     workbench.set_team(audit_id, list(demo.team))
     audit_start = today - timedelta(days=20)
+    import_evidence(workbench, demo, audit_id, audit_start, echo)
     declare_team(workbench, demo.id, [auditor_id for auditor_id, _ in demo.team], audit_start - timedelta(days=7))
-    lots = CaseLots.of(closed_cases(workbench.work_orders(demo.id)))
+    lots = CaseLots.of(closed_cases(audit_evidence(workbench, audit_id, audit_start).work_orders.records))
     programme = plan_programme(workbench.scheme, applicant, lots, audit_start=audit_start,
                                audit_end=today - timedelta(days=18), audit_type=audit_type, site_seed=demo.seed)
     workbench.save_programme(audit_id, programme)
@@ -250,7 +274,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     an `outcome` that departs from it comes with its `override_reason`."""
     scheme = workbench.scheme
     audit_type = workbench.audit(audit_id).audit_type
-    _plan(workbench, demo, audit_id, today)
+    _plan(workbench, demo, audit_id, today, echo)
     for stage in ("application", "planning"):
         run_stage(workbench, stage, demo.id, audit_id)
     workbench.save_contract(audit_id, f"HT-{today.year}-{demo.seed:04d}-{audit_id}",

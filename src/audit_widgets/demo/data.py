@@ -42,10 +42,12 @@ class Quality:
 
 
 def work_order_log(rows: int, *, seed: int, quality: Quality = Quality(),
-                   start: str = "2024-11-01", months: int = 24) -> pd.DataFrame:
-    """A work-order log with Chinese headers, as exported from an after-sales system."""
+                   start: str | None = None, months: int = 24) -> pd.DataFrame:
+    """A work-order log with Chinese headers, as exported from an after-sales system: `months`
+    months from `start` (default: the months up to the end of last month, so that an audit
+    opened today finds them in its evidence period)."""
     rng = np.random.default_rng(seed)
-    begin = pd.Timestamp(start)
+    begin = pd.Timestamp(start) if start else pd.Timestamp.today().normalize().replace(day=1) - pd.DateOffset(months=months)
     span_seconds = int((begin + pd.DateOffset(months=months) - begin).total_seconds())
     follow_up_share = quality.rework * (1 - quality.complaint_share) + quality.repeat_complaint * quality.complaint_share
     base_rows = int(rows / (1 + follow_up_share))
@@ -99,11 +101,31 @@ def work_order_log(rows: int, *, seed: int, quality: Quality = Quality(),
     })
 
 
+def moved_into(log: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The log with its orders' opening times spread over [start, end), in the same order and
+    proportions, each order's completion and due times kept at their distance from its opening:
+    the same records whatever the calendar, so a demo run on another day scores the same."""
+    opened = pd.to_datetime(log["受理时间"])
+    first = opened.min()
+    span = (opened.max() - first) or pd.Timedelta(seconds=1)
+    room = end - start - pd.Timedelta(seconds=1)
+    moved = (start + ((opened - first) / span) * room).dt.floor("s")
+    shift = moved - opened
+    out = log.copy()
+    out["受理时间"] = moved.dt.strftime("%Y-%m-%d %H:%M:%S")
+    for column in ("完成时间", "承诺完成时间"):
+        times = pd.to_datetime(log[column].replace("", None)) + shift
+        out[column] = times.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    return out
+
+
 def wjx_survey_export(responses: int, *, seed: int, quality: Quality = Quality(),
-                      start: str = "2026-08-01") -> pd.DataFrame:
-    """A 问卷星 (wjx.cn) export: 序号, 提交答卷时间, 所用时间, 来源, 来源详情, 来自IP, questions."""
+                      start: str = "2026-08-01", days: int = 60) -> pd.DataFrame:
+    """A 问卷星 (wjx.cn) export: 序号, 提交答卷时间, 所用时间, 来源, 来源详情, 来自IP, questions;
+    submitted over `days` days from `start`."""
     rng = np.random.default_rng(seed)
-    submitted = pd.Timestamp(start) + pd.to_timedelta(np.sort(rng.integers(0, 60 * 86400, responses)), unit="s")
+    submitted = pd.Timestamp(start) + pd.to_timedelta(np.sort(rng.integers(0, max(1, days) * 86400, responses)),
+                                                      unit="s")
     frame = pd.DataFrame({
         "序号": np.arange(1, responses + 1),
         "提交答卷时间": submitted.strftime("%Y/%m/%d %H:%M:%S"),

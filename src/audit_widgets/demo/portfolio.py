@@ -12,7 +12,7 @@ from datetime import date
 from ..imports.applicants import ApplicantData, check_applicant
 from ..rules.uscc import check_character
 from ..store.repository import Workbench
-from .audits import DemoApplicant, carry_through, import_files, register_auditors
+from .audits import DemoApplicant, carry_through, register_auditors
 from .data import Quality
 
 # The demo auditors competent for each domain: (leader, member).
@@ -64,7 +64,6 @@ def create_portfolio(workbench: Workbench, count: int, echo=print, today: date |
         if problems:
             raise ValueError(f"synthetic applicant {data.id} is invalid: {problems}")
         workbench.add_applicant(data)
-        import_files(workbench, demo, lambda _: None)
         carry_through(workbench, demo, lambda _: None, today)
         added.append(data.id)
         echo(f"  组合 portfolio {index}/{count}: {data.id} {data.name}")

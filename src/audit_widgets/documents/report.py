@@ -16,6 +16,7 @@ from ..paths import outputs_dir
 from ..render.html import table_html
 from ..render.results import (
     ERROR_COLOUR,
+    evidence_html,
     findings_html,
     gates_section_html,
     kpi_chart_svg,
@@ -197,12 +198,14 @@ def _samples(planning: PlanningResult, characteristic: CharacteristicResult | No
 
 
 def _kpis(scheme: Scheme, characteristic: CharacteristicResult | None) -> str:
+    evidence = ("<h3>证据期间与所用数据 <small>evidence period and the data used</small></h3>"
+                + evidence_html(characteristic.evidence) if characteristic and characteristic.evidence else "")
     if characteristic is None or not characteristic.kpis:
-        return heading("七、监测指标", "KPIs") + "<p>未记录 / not recorded</p>"
+        return heading("七、监测指标", "KPIs") + evidence + "<p>未记录 / not recorded</p>"
     series = kpi_series(characteristic)
     charts = "".join(f"<div class='figure'>{kpi_chart_svg(scheme, series, measure)}</div>"
                      for measure in (series["measure"].drop_duplicates() if not series.empty else []))
-    return (heading("七、监测指标与控制图", "KPIs and control charts") + kpis_html(characteristic)
+    return (heading("七、监测指标与控制图", "KPIs and control charts") + evidence + kpis_html(characteristic)
             + "<p class='muted'>月度趋势、中心线与控制限（红点为失控月份）/ monthly trend, centre line and control "
               "limits (red: out of control)</p>" + charts)
 
@@ -220,8 +223,8 @@ def _scores(scheme: Scheme, report: ReportResult) -> str:
             + "<h3>等级门槛 <small>gates</small></h3>" + gates_section_html(report))
 
 
-def _deviations(sources: ReportSources, planning: PlanningResult, characteristic: CharacteristicResult | None,
-                report: ReportResult) -> list[str]:
+def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
+                characteristic: CharacteristicResult | None, report: ReportResult) -> list[str]:
     """What departs from the plan, as the recorded results show it."""
     notes = []
     sample = planning.site_sample or {}
@@ -236,6 +239,11 @@ def _deviations(sources: ReportSources, planning: PlanningResult, characteristic
     if survey and not survey.get("adequate", True):
         notes.append(f"调查有效样本 {survey['responses']} 少于所需 {survey['required_sample']} / fewer responses "
                      "than required")
+    months = characteristic.evidence.get("months") if characteristic else None
+    needed = scheme.monitoring_rules.min_months_for_trend
+    if months is not None and months < needed:
+        notes.append(f"证据期间内仅有 {months} 个月的工单数据，判断趋势需要 {needed} 个月 / only {months} months of work "
+                     f"orders in the evidence period; a trend needs {needed}")
     unanswered = report.score_result.get("unanswered") or []
     if unanswered:
         notes.append(f"未作答条目 unanswered items：{'、'.join(unanswered)}")
@@ -253,7 +261,7 @@ def _open_findings(report: ReportResult) -> list[dict]:
 
 def _conclusion(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
                 characteristic: CharacteristicResult | None, report: ReportResult) -> str:
-    deviations = _deviations(sources, planning, characteristic, report)
+    deviations = _deviations(scheme, sources, planning, characteristic, report)
     advice = report.recommendation
     level = advice.level
     verdict = ("建议批准认证 / recommend certification" if advice.certifiable

@@ -35,18 +35,18 @@ class Importer:
     help: str  # the command's help line
     # (workbench, file, mapping file or None) -> the parsed file; raises InputFileError, stores nothing
     read: Callable[[Workbench, Path, Path | None], Any]
-    # (workbench, applicant id or None, parsed) -> what was stored
-    store: Callable[[Workbench, str | None, Any], Imported]
+    # (workbench, applicant id or None, parsed, audit id or None for the current audit) -> what was stored
+    store: Callable[[Workbench, str | None, Any, int | None], Imported]
     per_applicant: bool = True  # the file holds one applicant's data (--applicant)
     mapping_help: str | None = None  # None: the importer takes no mapping file
 
     def run(self, workbench: Workbench, path: Path, applicant_id: str | None = None,
-            mapping: Path | None = None) -> Imported:
+            mapping: Path | None = None, audit_id: int | None = None) -> Imported:
         if self.per_applicant:
             if applicant_id is None:
                 raise InputFileError(f"导入{self.name}须指明申请方", f"Importing {self.name} needs the applicant")
             workbench.get_applicant(applicant_id)  # a plain message for an unknown applicant, before reading
-        return self.store(workbench, applicant_id, self.read(workbench, Path(path), mapping))
+        return self.store(workbench, applicant_id, self.read(workbench, Path(path), mapping), audit_id)
 
 
 def _read_work_orders(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
@@ -54,10 +54,16 @@ def _read_work_orders(workbench: Workbench, path: Path, mapping: Path | None) ->
     return read_work_orders(path, load_mapping(mapping) if mapping else None)
 
 
-def _store_work_orders(workbench: Workbench, applicant_id: str | None, parsed: Any) -> Imported:
+def _period(result: dict[str, Any]) -> tuple[str, str]:
+    dates = f"{result['first_on']}…{result['last_on']}" if result.get("first_on") else "—"
+    return f"，审核 {result['audit_id']}，记录日期 {dates}", f" for audit {result['audit_id']}, dated {dates}"
+
+
+def _store_work_orders(workbench: Workbench, applicant_id: str | None, parsed: Any, audit_id: int | None) -> Imported:
     assert applicant_id is not None  # a per-applicant importer: run() checked it
-    result = workbench.import_work_orders(applicant_id, parsed)
-    return Imported(result, f"已导入工单 {result['rows']} 条", f"imported {result['rows']} work orders")
+    result = workbench.import_work_orders(applicant_id, parsed, audit_id)
+    zh, en = _period(result)
+    return Imported(result, f"已导入工单 {result['rows']} 条{zh}", f"imported {result['rows']} work orders{en}")
 
 
 def _read_survey(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
@@ -65,11 +71,12 @@ def _read_survey(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
     return read_survey(path, workbench.scheme, load_layout_file(mapping) if mapping else None)
 
 
-def _store_survey(workbench: Workbench, applicant_id: str | None, parsed: Any) -> Imported:
+def _store_survey(workbench: Workbench, applicant_id: str | None, parsed: Any, audit_id: int | None) -> Imported:
     assert applicant_id is not None  # a per-applicant importer: run() checked it
-    result = workbench.import_survey(applicant_id, parsed)
-    return Imported(result, f"已导入问卷 {result['rows']} 份（{parsed.layout.name}）",
-                    f"imported {result['rows']} responses ({parsed.layout.id})")
+    result = workbench.import_survey(applicant_id, parsed, audit_id)
+    zh, en = _period(result)
+    return Imported(result, f"已导入问卷 {result['rows']} 份（{parsed.layout.name}）{zh}",
+                    f"imported {result['rows']} responses ({parsed.layout.id}){en}")
 
 
 def _read_people(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
@@ -77,7 +84,7 @@ def _read_people(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
     return read_competence_file(path, workbench.scheme, known_people={a.id for a in workbench.auditors()})
 
 
-def _store_people(workbench: Workbench, applicant_id: str | None, records: Any) -> Imported:
+def _store_people(workbench: Workbench, applicant_id: str | None, records: Any, audit_id: int | None) -> Imported:
     counts = workbench.import_people(records["people"], records["evidence"], records["declarations"])
     return Imported(counts, f"已导入人员 {counts['people']}，能力证据 {counts['evidence']}，公正性声明 "
                             f"{counts['declarations']}",
@@ -90,7 +97,7 @@ def _read_applicant(workbench: Workbench, path: Path, mapping: Path | None) -> A
     return read_applicant_file(path, workbench.scheme)
 
 
-def _store_applicant(workbench: Workbench, applicant_id: str | None, data: Any) -> Imported:
+def _store_applicant(workbench: Workbench, applicant_id: str | None, data: Any, audit_id: int | None) -> Imported:
     added = workbench.add_applicant(data)
     return Imported(added.as_dict(), f"已登记申请方 {added.id} {added.name}", f"applicant added: {added.id} {added.name}")
 

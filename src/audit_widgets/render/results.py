@@ -44,6 +44,27 @@ def not_applicable_html(excluded: list[dict]) -> str:
     return table_html(excluded, {"item_id": "条目 item", "reason": "理由 reason", "basis": "方案许可与依据 allowance"})
 
 
+def evidence_html(evidence: dict) -> str:
+    """The audit's evidence period and what of each import it used (Evidence.summary())."""
+    period = evidence.get("period") or {}
+    parts = [f"<p>证据期间 evidence period <b>{html.escape(str(period.get('start')))}…"
+             f"{html.escape(str(period.get('end')))}</b>（首个现场审核日 first on-site day "
+             f"{html.escape(str(evidence.get('first_day')))}，覆盖 {evidence.get('months', 0)} 个月 months）</p>"]
+    rows = []
+    for kind, name in (("work_orders", "工单 work orders"), ("surveys", "问卷 survey responses")):
+        used = evidence.get(kind) or {}
+        source = used.get("import") or {}
+        rows.append({"kind": name, "used": used.get("used", 0), "outside": used.get("outside", 0),
+                     "file": source.get("file") or "未导入 not imported",
+                     "dates": f"{source.get('first_on')}…{source.get('last_on')}" if source.get("first_on") else ""})
+    parts.append(table_html(rows, {"kind": "数据 data", "used": "使用 used", "outside": "期间外未用 outside, not used",
+                                   "file": "文件 file", "dates": "文件日期 file dates"}))
+    notes = [(evidence.get(k) or {}).get(lang) for k in ("work_orders", "surveys") for lang in ("zh", "en")]
+    if any(notes):
+        parts.append(f"<p class='muted'>{'<br>'.join(html.escape(n) for n in notes if n)}</p>")
+    return "".join(parts)
+
+
 def kpis_html(characteristic: CharacteristicResult) -> str:
     """The KPIs with numerator and denominator, and whether any month left the control limits."""
     kpis = [{"measure": v["name"], "value": "—" if v["value"] is None else f"{v['value']:.3g}",

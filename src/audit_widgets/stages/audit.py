@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date
 
 from ..evaluation import Evaluation, evaluate, recommendation
+from ..evidence import audit_evidence
 from ..rules.answers import exclusions
 from ..rules.application import missing_documents
 from ..rules.planning import CaseLots, closed_cases, plan_audit
@@ -50,7 +51,7 @@ def compute_planning(workbench: Workbench, applicant_id: str, audit_id: int) -> 
     scheme = workbench.scheme
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
-        lots = CaseLots.of(closed_cases(view.work_orders(applicant_id)))
+        lots = CaseLots.of(closed_cases(audit_evidence(view, audit_id).work_orders.records))
         team = view.team(audit_id)
         programme = view.programme(audit_id)
         decision_makers = view.decision_makers()
@@ -106,6 +107,8 @@ def compute_characteristic(workbench: Workbench, applicant_id: str, audit_id: in
         # The monthly series with their control limits, for the committee's trend charts.
         series = monthly[["measure", "month", "value", "centre", "lcl", "ucl", "out_of_control"]]
         result["kpi_monthly"] = series.astype(object).where(series.notna(), None).to_dict("records")
+    if evaluation.evidence is not None:
+        result["evidence"] = evaluation.evidence.summary()
     if sample is not None:
         result["case_sample"] = {"population_hash": sample.population_hash, "population_size": sample.population_size,
                                  "method": sample.method, "seed": sample.seed, "drawn": len(sample.ids),

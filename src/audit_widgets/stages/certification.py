@@ -6,11 +6,12 @@ from datetime import date
 
 from ..contract import Status
 from ..evaluation import evaluate
+from ..evidence import evidence_period
 from ..rules.kpis import KpiReport
 from ..rules.lifecycle import due_status_change, recertification_window
 from ..store.repository import Workbench
 from .registry import StageOutcome, registry
-from .results import ReportResult, ScoredResult, read
+from .results import CharacteristicResult, ReportResult, ScoredResult, read
 
 SURVEILLANCE = "surveillance"
 
@@ -46,18 +47,17 @@ def compute_certificate(workbench: Workbench, applicant_id: str, audit_id: int) 
                                  "history": [h.as_dict() for h in history]})
 
 
-def kpi_comparison(kpis: KpiReport, months: int) -> dict[str, dict]:
-    """Each measure over the last `months` months against the `months` before them."""
-    calendar = sorted(kpis.monthly["month"].unique())
-    recent, earlier = calendar[-months:], calendar[-2 * months:-months]
+def kpi_comparison(previous: dict[str, dict], current: KpiReport) -> dict[str, dict]:
+    """Each measure of this audit's period against the previous audit's, each from its own
+    audit's data: the previous as its characteristic stage recorded it."""
+    return {measure: {"previous": (previous.get(measure) or {}).get("value"), "last": kpi.value}
+            for measure, kpi in current.overall.items()}
 
-    def mean_of(rows, period) -> float | None:
-        part = rows[rows["month"].isin(period)]
-        total = part["denominator"].sum()
-        return float(part["numerator"].sum() / total) if total else None
 
-    return {measure: {"previous": mean_of(rows, earlier), "last": mean_of(rows, recent)}
-            for measure, rows in kpis.monthly.groupby("measure")}
+def recorded_kpis(workbench: Workbench, audit_id: int) -> dict[str, dict]:
+    """The KPIs an audit's characteristic stage recorded (never recomputed)."""
+    record = workbench.stage_result(audit_id, "characteristic")
+    return read(record, CharacteristicResult).kpis if record else {}
 
 
 def recorded_scores(workbench: Workbench, audit_id: int) -> dict | None:
@@ -96,23 +96,26 @@ def audit_comparison(previous: dict, current: dict, scheme) -> dict:
 
 def compute_surveillance(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     """A surveillance (or special) audit compared with the audit before it, from what each
-    recorded; and the monitoring data of the last months against the months before."""
+    recorded; and the monitoring data of its evidence period against the previous audit's."""
     with workbench.reading() as view:
         previous = view.previous_audit(audit_id)
         current_eval = evaluate(view, applicant_id, audit_id)
         before = recorded_scores(view, previous.id) if previous else None
+        previous_kpis = recorded_kpis(view, previous.id) if previous else {}
+        previous_period = evidence_period(view, previous.id) if previous else None
     current = {"score": current_eval.score.score, "dimension_scores": current_eval.score.dimension_scores,
                "level": {"rank": current_eval.score.level.rank, "label": current_eval.score.level.label},
                "items": {i.item_id: {"status": i.status, "credit": i.credit} for i in current_eval.score.items}}
-    months = workbench.scheme.lifecycle_rules.surveillance_comparison_months
-    result = {"current": {k: v for k, v in current.items() if k != "items"}, "comparison_months": months,
-              "previous_audit": previous.as_dict() if previous else None}
+    result = {"current": {k: v for k, v in current.items() if k != "items"},
+              "previous_audit": previous.as_dict() if previous else None,
+              "periods": {"current": current_eval.evidence.period.as_dict() if current_eval.evidence else None,
+                          "previous": previous_period.as_dict() if previous_period else None}}
     if before is not None:
         result["previous"] = {k: v for k, v in before.items() if k != "items"}
         result["change"] = current["score"] - before["score"]
         result["comparison"] = audit_comparison(before, current, workbench.scheme)
     if current_eval.kpis is not None:
-        result["kpi_comparison"] = kpi_comparison(current_eval.kpis, months)
+        result["kpi_comparison"] = kpi_comparison(previous_kpis, current_eval.kpis)
     return StageOutcome("done", result)
 
 

@@ -98,6 +98,7 @@ class CharacteristicResult(ScoredResult):
     kpi_monthly: list[dict[str, Any]] = []
     case_sample: CaseSampleSummary | None = None
     case_answers: dict[str, dict[str, Any]] = {}
+    evidence: dict[str, Any] = {}  # the evidence period and what of each import was used (evidence.py)
 
 
 class SystemAuditResult(ScoredResult):
@@ -141,7 +142,7 @@ class CertificateResult(Result):
 
 class SurveillanceResult(Result):
     current: dict[str, Any] = {}
-    comparison_months: int | None = None
+    periods: dict[str, Any] = {}  # the evidence periods compared: {current, previous}
     previous_audit: dict[str, Any] | None = None
     previous: dict[str, Any] | None = None
     change: float | None = None

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..contract import Action, Entity
@@ -100,60 +101,71 @@ class ApplicantStore(StoreBase):
             return _applicant(row)
 
     # --- imports ------------------------------------------------------------------------
-    def _record_import(self, session: Session, applicant_id: str, kind: str, table, layout: str, rows: int,
-                       details: dict, complete: bool = True) -> models.ImportRecord:
-        """Record an import; refused once the stage that evaluated the data is signed off."""
+    def _record_import(self, session: Session, applicant_id: str, audit_id: int | None, kind: str, table,
+                       layout: str, rows: int, details: dict, complete: bool = True) -> models.ImportRecord:
+        """Record an import for an audit (None: for the applicant's first audit, not opened yet);
+        refused once the stage that evaluated the audit's data is signed off."""
         self._row(session, models.Applicant, applicant_id)
-        self._refuse_import_if_locked(session, applicant_id, kind)
+        if audit_id is not None:
+            self._refuse_if_locked(session, audit_id, kind)
+            if session.scalar(select(models.Decision.id).where(models.Decision.audit_id == audit_id)) is not None:
+                raise ConflictError(f"审核 {audit_id} 已作出认证决定，其证据不能更换；新数据请导入下一次审核（audit open）",
+                                    f"Audit {audit_id} is decided: its evidence cannot change; import new data for "
+                                    "the next audit (audit open)", code="evidence.audit_decided")
         record = models.ImportRecord(
-            applicant_id=applicant_id, kind=kind, filename=Path(table.path).name, sha256=table.sha256,
-            layout=layout, encoding=table.encoding, rows=rows, details=details, imported_by=self.actor,
-            complete=complete)
+            applicant_id=applicant_id, audit_id=audit_id, kind=kind, filename=Path(table.path).name,
+            sha256=table.sha256, layout=layout, encoding=table.encoding, rows=rows, details=details,
+            imported_by=self.actor, complete=complete)
         session.add(record)
         session.flush()
-        if complete:
-            self._trail_import(session, record)
         return record
 
-    def _refuse_import_if_locked(self, session: Session, applicant_id: str, kind: str) -> None:
-        audit = self._latest_audit(session, applicant_id)
-        if audit is not None:
-            self._refuse_if_locked(session, audit.id, kind)
-
-    def _trail_import(self, session: Session, record: models.ImportRecord) -> None:
+    def _complete_import(self, session: Session, record: models.ImportRecord) -> None:
+        """The import becomes what its audit reads (audit_evidence), and the trail says so. An
+        import made before the applicant's first audit waits for it (open_audit adopts it)."""
+        if record.audit_id is not None:
+            self._read_as_evidence(session, record.audit_id, record.kind, record.id)
         self._trail(session, "import", record.kind, record.id,
-                    {"applicant_id": record.applicant_id, "file": record.filename, "sha256": record.sha256,
-                     "rows": record.rows}, applicant=record.applicant_id)
+                    {"applicant_id": record.applicant_id, "audit_id": record.audit_id, "file": record.filename,
+                     "sha256": record.sha256, "rows": record.rows,
+                     "first_on": str(record.first_on) if record.first_on else None,
+                     "last_on": str(record.last_on) if record.last_on else None},
+                    applicant=record.applicant_id, audit=record.audit_id)
 
-    def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport) -> dict:
-        """Replace the applicant's work orders with the parsed file, all or nothing. The file is
-        read, checked and written a step of INSERT_BATCH_ROWS rows at a time, each step its own
-        short transaction, so that memory follows the step, not the file, and nobody else's
-        write waits long. The rows count only once the last step marks the import complete
-        (readers see the old rows until then); a bad, failed or killed import never counts, and
-        its rows and record are removed. While one import for the applicant is being written,
-        another is refused (running_imports)."""
-        with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
+    def import_work_orders(self, applicant_id: str, parsed: WorkOrderImport, audit_id: int | None = None) -> dict:
+        """Make the parsed file the work orders an audit reads (default: the applicant's current
+        one), all or nothing; what other audits read stays as it is. The file is read, checked
+        and written a step of INSERT_BATCH_ROWS rows at a time, each step its own short
+        transaction, so that memory follows the step, not the file, and nobody else's write
+        waits long. The rows count only once the last step marks the import complete (readers
+        see the old rows until then); a bad, failed or killed import never counts, and its rows
+        and record are removed. While one import for the applicant is being written, another is
+        refused (running_imports)."""
+        audit_id = self.resolve_audit(applicant_id, audit_id)
+        with self._writing_session(Action.IMPORTS, applicant=applicant_id, audit=audit_id) as session:
             self._refuse_while_importing(session, applicant_id)
-            record = self._record_import(session, applicant_id, "work_orders", parsed.table, "work_orders", 0,
+            record = self._record_import(session, applicant_id, audit_id, "work_orders", parsed.table, "work_orders", 0,
                                          {"columns": parsed.source_columns, PROCESS_KEY: this_process()},
                                          complete=False)
             import_id, sha256 = record.id, record.sha256
         this_import = models.ImportRecord.id == import_id
         self._delete_imports(applicant_id, ~this_import)  # what killed imports left
         try:
-            rows = self._write_in_steps(applicant_id, parsed.blocks(INSERT_BATCH_ROWS), import_id)
-            with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
+            rows, first_on, last_on = self._write_in_steps(applicant_id, parsed.blocks(INSERT_BATCH_ROWS), import_id)
+            with self._writing_session(Action.IMPORTS, applicant=applicant_id, audit=audit_id) as session:
                 record = self._row(session, models.ImportRecord, import_id)
-                self._refuse_import_if_locked(session, applicant_id, "work_orders")  # a sign-off meanwhile
+                if audit_id is not None:
+                    self._refuse_if_locked(session, audit_id, "work_orders")  # a sign-off meanwhile
                 record.rows, record.complete, record.imported_at = rows, True, utcnow()
+                record.first_on, record.last_on = first_on, last_on
                 record.details = {k: v for k, v in record.details.items() if k != PROCESS_KEY}
-                self._trail_import(session, record)
+                self._complete_import(session, record)
         except BaseException:
             self._delete_imports(applicant_id, this_import)
             raise
-        self._clear_replaced_imports(applicant_id, "work_orders")
-        return {"import_id": import_id, "rows": rows, "sha256": sha256}
+        self._clear_unread_imports(applicant_id, "work_orders")
+        return {"import_id": import_id, "audit_id": audit_id, "rows": rows, "sha256": sha256,
+                "first_on": first_on, "last_on": last_on}
 
     def _refuse_while_importing(self, session: Session, applicant_id: str) -> None:
         """Another work-order import for the applicant is being written: this one waits its turn."""
@@ -169,15 +181,23 @@ class ApplicantStore(StoreBase):
                 f"{running.imported_by} is importing work orders for '{applicant_id}' ({running.filename}, last step "
                 f"{when} UTC); import again once it has finished")
 
-    def _write_in_steps(self, applicant_id: str, blocks: Generator[pd.DataFrame, None, None], import_id: int) -> int:
-        """Each block its own write; returns the rows written. The next block is read, checked
-        and converted in a thread while SQLite writes this one (the driver lets go of the GIL
-        meanwhile); one block ahead, never more, so memory stays flat."""
+    def _write_in_steps(self, applicant_id: str, blocks: Generator[pd.DataFrame, None, None],
+                        import_id: int) -> tuple[int, date | None, date | None]:
+        """Each block its own write; returns the rows written and the first and last day a work
+        order was opened. The next block is read, checked and converted in a thread while SQLite
+        writes this one (the driver lets go of the GIL meanwhile); one block ahead, never more,
+        so memory stays flat."""
         prepare = partial(_driver_rows, models.WorkOrder.__table__, dialect=self.engine.dialect, import_id=import_id)
+        days: list[date] = []
 
         def next_step() -> tuple[int, str, Iterator[tuple]] | None:
             block = next(blocks, None)
-            return None if block is None else (len(block), *prepare(block))
+            if block is None:
+                return None
+            opened = pd.to_datetime(block["opened_at"])
+            if opened.notna().any():
+                days.extend((opened.min().date(), opened.max().date()))
+            return (len(block), *prepare(block))
 
         written = 0
         try:
@@ -194,7 +214,7 @@ class ApplicantStore(StoreBase):
                     written += count
         finally:
             blocks.close()  # the file is closed now, even after a failure, not when collected
-        return written
+        return written, min(days, default=None), max(days, default=None)
 
     def _delete_imports(self, applicant_id: str, *which) -> None:
         """Remove the applicant's unfinished imports that match `which` (refused, failed or
@@ -204,11 +224,21 @@ class ApplicantStore(StoreBase):
             session.execute(delete(models.ImportRecord).where(models.ImportRecord.applicant_id == applicant_id,
                                                               models.ImportRecord.complete.is_(False), *which))
 
-    def _clear_replaced_imports(self, applicant_id: str, kind: str) -> None:
-        """Remove the rows of the imports the newest complete one replaced (their records stay)."""
-        with self._reading_session() as session:
-            current = self._current_import_id(session, applicant_id, kind)
-        self._delete_work_orders_of(applicant_id, models.ImportRecord.kind == kind, models.ImportRecord.id != current)
+    def _clear_unread_imports(self, applicant_id: str, kind: str) -> None:
+        """Remove the rows of the complete imports no audit reads any more: replaced by a later
+        import for the same audit (their records stay, and the trail names them)."""
+        read = select(models.AuditEvidence.import_id)
+        waiting = select(func.max(models.ImportRecord.id)).where(  # for the first audit, not opened yet
+            models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == kind,
+            models.ImportRecord.complete.is_(True), models.ImportRecord.audit_id.is_(None)).scalar_subquery()
+        unread = (models.ImportRecord.kind == kind, models.ImportRecord.complete.is_(True),
+                  models.ImportRecord.id.not_in(read), models.ImportRecord.id != func.coalesce(waiting, 0))
+        if kind == "work_orders":
+            self._delete_work_orders_of(applicant_id, *unread)
+            return
+        with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
+            session.execute(delete(models.SurveyResponse).where(models.SurveyResponse.import_id.in_(
+                select(models.ImportRecord.id).where(models.ImportRecord.applicant_id == applicant_id, *unread))))
 
     def _delete_work_orders_of(self, applicant_id: str, *which) -> None:
         """Delete, in steps, the work orders of the applicant's imports that match `which`:
@@ -225,14 +255,18 @@ class ApplicantStore(StoreBase):
                     if not session.execute(delete(models.WorkOrder).where(models.WorkOrder.id.in_(batch))).rowcount:
                         break
 
-    def import_survey(self, applicant_id: str, parsed: SurveyImport) -> dict:
-        """Replace the applicant's survey responses with the parsed file, all or nothing."""
+    def import_survey(self, applicant_id: str, parsed: SurveyImport, audit_id: int | None = None) -> dict:
+        """Make the parsed file the survey responses an audit reads (default: the applicant's
+        current one), all or nothing; what other audits read stays as it is."""
         answers = parsed.answers
         keys = [c for c in answers.columns if c not in ("respondent", "submitted_at")]
-        with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
-            record = self._record_import(session, applicant_id, "surveys", parsed.table, parsed.layout.id,
+        audit_id = self.resolve_audit(applicant_id, audit_id)
+        submitted = pd.to_datetime(answers["submitted_at"]).dropna() if "submitted_at" in answers else pd.Series([])
+        with self._writing_session(Action.IMPORTS, applicant=applicant_id, audit=audit_id) as session:
+            record = self._record_import(session, applicant_id, audit_id, "surveys", parsed.table, parsed.layout.id,
                                          len(answers), {"columns": parsed.source_columns, "scale": parsed.scale})
-            session.execute(delete(models.SurveyResponse).where(models.SurveyResponse.applicant_id == applicant_id))
+            if not submitted.empty:
+                record.first_on, record.last_on = submitted.min().date(), submitted.max().date()
             rows = []
             for row in answers.itertuples(index=False):
                 values = row._asdict()
@@ -244,13 +278,18 @@ class ApplicantStore(StoreBase):
                 })
             if rows:
                 session.execute(insert(models.SurveyResponse), rows)
-            return {"import_id": record.id, "rows": len(rows), "sha256": record.sha256, "layout": parsed.layout.id}
+            self._complete_import(session, record)
+            done = {"import_id": record.id, "audit_id": audit_id, "rows": len(rows), "sha256": record.sha256,
+                    "layout": parsed.layout.id, "first_on": record.first_on, "last_on": record.last_on}
+        self._clear_unread_imports(applicant_id, "surveys")
+        return done
 
-    def work_orders(self, applicant_id: str) -> pd.DataFrame:
-        """The applicant's work orders in the canonical columns the KPIs use."""
+    def work_orders(self, audit_id: int) -> pd.DataFrame:
+        """Every work order of the import the audit reads, in the canonical columns the KPIs use
+        (the audit's evidence period selects from these: `evidence`)."""
         with self._reading_session() as session:
             query = select(*(getattr(models.WorkOrder, c) for c in WORK_ORDER_COLUMNS)).where(
-                models.WorkOrder.import_id == self._current_import_id(session, applicant_id, "work_orders")
+                models.WorkOrder.import_id == self._audit_import_id(session, audit_id, "work_orders")
             ).order_by(models.WorkOrder.id)
             frame = pd.read_sql(query, session.connection())
         for column in ("opened_at", "closed_at", "due_at"):
@@ -260,16 +299,18 @@ class ApplicantStore(StoreBase):
         frame["complaint_satisfied"] = frame["complaint_satisfied"].astype("boolean")
         return frame
 
-    def survey_answers(self, applicant_id: str) -> tuple[pd.DataFrame, str | None]:
-        """The applicant's survey answers (one column per indicator, and nps) and their scale."""
+    def survey_answers(self, audit_id: int) -> tuple[pd.DataFrame, str | None]:
+        """The survey responses of the import the audit reads (respondent, submitted_at, one
+        column per indicator, and nps) and their scale."""
         with self._reading_session() as session:
             rows = session.execute(
-                select(models.SurveyResponse.respondent, models.SurveyResponse.scale, models.SurveyResponse.answers)
-                .where(models.SurveyResponse.applicant_id == applicant_id).order_by(models.SurveyResponse.id)
-            ).all()
+                select(models.SurveyResponse.respondent, models.SurveyResponse.submitted_at,
+                       models.SurveyResponse.scale, models.SurveyResponse.answers)
+                .where(models.SurveyResponse.import_id == self._audit_import_id(session, audit_id, "surveys"))
+                .order_by(models.SurveyResponse.id)).all()
         if not rows:
             return pd.DataFrame(), None
-        frame = pd.DataFrame([{"respondent": r.respondent, **r.answers} for r in rows])
+        frame = pd.DataFrame([{"respondent": r.respondent, "submitted_at": r.submitted_at, **r.answers} for r in rows])
         return frame, rows[0].scale
 
     def imports(self, applicant_id: str) -> list[ImportRecord]:
@@ -278,3 +319,11 @@ class ApplicantStore(StoreBase):
                 models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.complete.is_(True))
                 .order_by(models.ImportRecord.id)).all()
             return [from_row(ImportRecord, r, file=r.filename) for r in rows]
+
+    def audit_imports(self, audit_id: int) -> dict[str, ImportRecord]:
+        """The import of each kind the audit reads."""
+        with self._reading_session() as session:
+            rows = session.execute(select(models.AuditEvidence.kind, models.ImportRecord).join(
+                models.ImportRecord, models.ImportRecord.id == models.AuditEvidence.import_id).where(
+                models.AuditEvidence.audit_id == audit_id)).all()
+            return {kind: from_row(ImportRecord, r, file=r.filename) for kind, r in rows}

@@ -92,9 +92,25 @@ class AuditStore(StoreBase):
         )
         session.add(audit)
         session.flush()
+        adopted = self._adopt_waiting_imports(session, applicant_id, audit.id)
         self._trail(session, "open", Entity.AUDIT, audit.id,
-                    {"applicant_id": applicant_id, "audit_type": audit_type, "reason": reason}, applicant=applicant_id)
+                    {"applicant_id": applicant_id, "audit_type": audit_type, "reason": reason,
+                     **({"imports": adopted} if adopted else {})}, applicant=applicant_id)
         return audit.id
+
+    def _adopt_waiting_imports(self, session: Session, applicant_id: str, audit_id: int) -> dict[str, int]:
+        """The files imported before the applicant had an audit become its first audit's evidence."""
+        adopted = {}
+        for kind in IMPORT_KINDS:
+            record = session.scalar(select(models.ImportRecord).where(
+                models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == kind,
+                models.ImportRecord.complete.is_(True), models.ImportRecord.audit_id.is_(None))
+                .order_by(models.ImportRecord.id.desc()).limit(1))
+            if record is not None:
+                record.audit_id = audit_id
+                self._read_as_evidence(session, audit_id, kind, record.id)
+                adopted[kind] = record.id
+        return adopted
 
     def current_audit(self, applicant_id: str, audit_type: str | None = None) -> int | None:
         """The applicant's newest audit (of a type, when given): the one its workbooks open."""
@@ -245,11 +261,10 @@ class AuditStore(StoreBase):
                 "imports": imports}
 
     def _imports_in_force(self, session: Session, audit_id: int, stage: ProcedureStage) -> dict[str, int]:
-        """The applicant's newest import of each kind the stage locks: what its figures came from.
-        A later audit's import leaves it in the store, so the signature still verifies then."""
-        applicant = self._row(session, models.Audit, audit_id).applicant_id
-        newest = {kind: self._current_import_id(session, applicant, kind) for kind in IMPORT_KINDS if kind in stage.locks}
-        return {kind: import_id for kind, import_id in newest.items() if import_id is not None}
+        """The audit's import of each kind the stage locks: what its figures came from. A later
+        audit's import leaves it in the store, so the signature still verifies then."""
+        read = {kind: self._audit_import_id(session, audit_id, kind) for kind in IMPORT_KINDS if kind in stage.locks}
+        return {kind: import_id for kind, import_id in read.items() if import_id is not None}
 
     def _signatures_in_trail(self, session: Session, *, applicant_id: str | None = None,
                              stage_key: str | None = None) -> dict[str, tuple[str, str | None]]:

@@ -56,6 +56,8 @@ class StoreBase:
         # checks each mixin's definition against them); tests/test_layers.py checks Workbench has them.
         def get_applicant(self, applicant_id: str) -> Applicant: ...
         def audit(self, audit_id: int) -> Audit: ...
+        def resolve_audit(self, applicant_id: str, audit: int | str | None = None, *,
+                          open_if_none: bool = False) -> int | None: ...
         def auditors(self) -> list[AuditorProfile]: ...
         def decision_makers(self) -> list[str]: ...
         def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date,
@@ -212,11 +214,20 @@ class StoreBase:
         return session.scalar(query.order_by(models.Audit.id.desc()).limit(1))
 
     @staticmethod
-    def _current_import_id(session: Session, applicant_id: str, kind: str) -> int | None:
-        """The applicant's data of a kind: its newest complete import."""
-        return session.scalar(select(models.ImportRecord.id).where(
-            models.ImportRecord.applicant_id == applicant_id, models.ImportRecord.kind == kind,
-            models.ImportRecord.complete.is_(True)).order_by(models.ImportRecord.id.desc()).limit(1))
+    def _read_as_evidence(session: Session, audit_id: int, kind: str, import_id: int) -> None:
+        """Make an import the one of its kind the audit reads (audit_evidence)."""
+        link = session.scalar(select(models.AuditEvidence).where(
+            models.AuditEvidence.audit_id == audit_id, models.AuditEvidence.kind == kind))
+        if link is None:
+            session.add(models.AuditEvidence(audit_id=audit_id, kind=kind, import_id=import_id))
+        else:
+            link.import_id = import_id
+
+    @staticmethod
+    def _audit_import_id(session: Session, audit_id: int, kind: str) -> int | None:
+        """The import of a kind the audit reads (audit_evidence); None before one is made for it."""
+        return session.scalar(select(models.AuditEvidence.import_id).where(
+            models.AuditEvidence.audit_id == audit_id, models.AuditEvidence.kind == kind))
 
     @staticmethod
     def _current_certificate(session: Session, applicant_id: str) -> models.Certificate | None:

@@ -43,8 +43,7 @@ class CaseStore(StoreBase):
         with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.CaseSample, sample_id)) as session:
             sample = self._row(session, models.CaseSample, sample_id)
             self._refuse_if_locked(session, sample.audit_id, "case_sample")
-            audit = self._row(session, models.Audit, sample.audit_id)
-            orders = self._current_import_id(session, audit.applicant_id, "work_orders")
+            orders = self._audit_import_id(session, sample.audit_id, "work_orders")
             complaint = dict(session.execute(select(models.WorkOrder.order_id, models.WorkOrder.is_complaint).where(
                 models.WorkOrder.import_id == orders, models.WorkOrder.order_id.in_(sample.drawn_ids))).all())
             existing = {v.order_id: v for v in session.scalars(select(models.CaseVerification).where(

@@ -296,6 +296,24 @@ class ImportRecord(Base):
     imported_by: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     complete: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The audit it was imported for, and the first and last day its records are dated.
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))
+    first_on: Mapped[date | None] = mapped_column(Date)
+    last_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AuditEvidence(Base):
+    """The import of each kind an audit reads: the one made for it, or (for an audit decided
+    before evidence was kept per audit) the one it was scored on. A later import for another
+    audit never changes it, and an import's rows are kept while an audit reads them."""
+
+    __tablename__ = "audit_evidence"
+    __table_args__ = (UniqueConstraint("audit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # work_orders, surveys
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
 
 
 class WorkOrder(Base):

@@ -56,6 +56,28 @@ class RetentionStore(StoreBase):
     def records_due_for_disposal(self, on: date, applicant_id: str | None = None):
         return due_for_disposal(self.scheme, self.audit_records(applicant_id), on)
 
+    @staticmethod
+    def _dispose_of_evidence(session, audit_id: int) -> dict[str, int]:
+        """The audit's evidence links, and the records of the imports made for it that no other
+        audit reads (one another audit reads is handed to that audit)."""
+        counts = {"audit_evidence": session.execute(
+            delete(models.AuditEvidence).where(models.AuditEvidence.audit_id == audit_id)).rowcount}
+        own = list(session.scalars(select(models.ImportRecord).where(models.ImportRecord.audit_id == audit_id)))
+        gone = []
+        for record in own:
+            reader = session.scalar(select(models.AuditEvidence.audit_id).where(
+                models.AuditEvidence.import_id == record.id).limit(1))
+            if reader is not None:
+                record.audit_id = reader
+            else:
+                gone.append(record.id)
+        counts["work_orders"] = session.execute(
+            delete(models.WorkOrder).where(models.WorkOrder.import_id.in_(gone))).rowcount
+        counts["survey_responses"] = session.execute(
+            delete(models.SurveyResponse).where(models.SurveyResponse.import_id.in_(gone))).rowcount
+        counts["imports"] = session.execute(delete(models.ImportRecord).where(models.ImportRecord.id.in_(gone))).rowcount
+        return counts
+
     def dispose_of_audit(self, audit_id: int, on: date, reason: str) -> dict:
         """Delete every record of an audit whose retention has ended. Refused for any other."""
         if not reason.strip():
@@ -87,6 +109,7 @@ class RetentionStore(StoreBase):
                 models.TeamMember, models.ApplicationReview, models.AuditPlan, models.Appeal, models.Decision)]
             for step in steps:
                 counts[step.table.name] = session.execute(step).rowcount
+            counts |= self._dispose_of_evidence(session, audit_id)
             session.execute(update(models.Complaint).where(models.Complaint.audit_id == audit_id).values(audit_id=None))
             session.execute(delete(models.Audit).where(models.Audit.id == audit_id))
             self._trail(session, "dispose", Entity.AUDIT, audit_id,

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..domain import CaseVerification
 from ..evaluation import case_answers
+from ..evidence import audit_evidence
 from ..render.html import message_html, table_html
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases
 from ..scheme import CASE_FIELDS
@@ -56,7 +57,7 @@ class CaseSampleWidget(BoundWidget):
                  page_size: int = 20):
         super().__init__(workbench, applicant_id, audit_id, read_only)
         self.page_size = page_size
-        self.population = closed_cases(workbench.work_orders(applicant_id))
+        self.population = closed_cases(audit_evidence(workbench, self.audit_id).work_orders.records)
         self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
         lots = CaseLots.of(self.population)
         plan = case_sample_for(self.scheme, lots)

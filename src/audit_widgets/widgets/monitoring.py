@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..evaluation import kpi_report
+from ..evidence import audit_evidence
 from ..render.charts import control_chart, to_svg
 from ..render.html import ERROR_STYLE, table_html
+from ..render.results import evidence_html
 from ..rules.kpis import HOURS_MEASURE
 from .base import BoundWidget
 
@@ -18,14 +20,17 @@ class MonitoringPanel(BoundWidget):
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
         super().__init__(workbench, applicant_id, audit_id, read_only)
-        self.report = evaluation.kpis if evaluation else kpi_report(workbench, applicant_id)
+        evidence = evaluation.evidence if evaluation else audit_evidence(workbench, self.audit_id)
+        self.report = evaluation.kpis if evaluation else kpi_report(workbench, evidence)
+        self.period = widgets.HTML(evidence_html(evidence.summary()))
         self.table = widgets.HTML()
         self.measure = widgets.Dropdown(description="趋势 trend")
         self.chart = widgets.HTML()
         self.measure.observe(lambda change: self.draw(change["new"]), names="value")
-        self.children = [widgets.HTML("<h3>5.1d 服务成熟度监测数据</h3>"), self.table, self.measure, self.chart]
+        self.children = [widgets.HTML("<h3>5.1d 服务成熟度监测数据</h3>"), self.period, self.table, self.measure,
+                         self.chart]
         if self.report is None:
-            self.table.value = "<p>尚未导入工单 / no work orders imported yet</p>"
+            self.table.value = "<p>本次审核尚无证据期间内的工单 / no work orders of this audit's period yet</p>"
             return
         rows = []
         for kpi in self.report.overall.values():
@@ -38,8 +43,9 @@ class MonitoringPanel(BoundWidget):
                          "flagged": "、".join(flagged) or "—"})
         months = self.report.monthly["month"].nunique()
         needed = self.scheme.monitoring_rules.min_months_for_trend
-        warning = (f"<p style='{ERROR_STYLE}'>仅有 {months} 个月的数据，判断趋势至少需要 {needed} 个月 / "
-                   f"only {months} months of data; a trend needs {needed}</p>" if months < needed else "")
+        warning = (f"<p style='{ERROR_STYLE}'>证据期间内仅有 {months} 个月的数据，判断趋势至少需要 {needed} 个月，"
+                   f"请审查组判断并记录 / only {months} months of data in the period; a trend needs {needed}: "
+                   "the team judges this and records it</p>" if months < needed else "")
         self.table.value = warning + table_html(rows, {"name": "指标", "value": "数值", "basis": "分子/分母",
                                                        "flagged": "失控月份"})
         self.measure.options = [(k.name, k.measure) for k in self.report.overall.values() if k.value is not None]

@@ -9,6 +9,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..evidence import audit_evidence
 from ..render.html import ERROR_STYLE, OK_STYLE, table_html
 from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
@@ -25,7 +26,7 @@ class PlanningPanel(BoundWidget):
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)
         self.applicant = workbench.get_applicant(applicant_id)
-        self.case_lots = CaseLots.of(closed_cases(workbench.work_orders(applicant_id)))
+        self.case_lots = CaseLots.of(closed_cases(audit_evidence(workbench, self.audit_id).work_orders.records))
         self.audit_type = workbench.audit(self.audit_id).audit_type  # each audit is sized by its type
         self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type)
         programme = workbench.programme(self.audit_id)

@@ -40,7 +40,8 @@ class SurveillancePanel(BoundWidget):
         changed = [{"item": i, "text": self.scheme.items_by_id[i].text[:40], "previous": f"{v['previous']:.0%}",
                     "current": f"{v['current']:.0%}"}
                    for i, v in comparison["items"].items() if v["change"]]
-        months = result["comparison_months"]
+        periods = result.get("periods") or {}
+        before, after = (f"{p['start']}…{p['end']}" if p else "—" for p in (periods.get("previous"), periods.get("current")))
         measures = [{"measure": self.scheme.measures_by_id[m].name, "before": _value(v["previous"], ".4g"),
                      "after": _value(v["last"], ".4g")} for m, v in result.get("kpi_comparison", {}).items()]
         self.comparison.value = (
@@ -50,4 +51,5 @@ class SurveillancePanel(BoundWidget):
             + (table_html(changed, {"item": "条目", "text": "内容", "previous": "上次", "current": "本次"})
                if changed else "<p>两次都评价的条目得分均未变化 / no item both audits scored changed</p>")
             + "<h4>监测数据 monitoring data</h4>"
-            + table_html(measures, {"measure": "指标", "before": f"前 {months} 个月", "after": f"近 {months} 个月"}))
+            + table_html(measures, {"measure": "指标", "before": f"上次审核 previous audit {before}",
+                                    "after": f"本次审核 this audit {after}"}))

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..errors import WorkbenchError
 from ..evaluation import survey_summary
+from ..evidence import audit_evidence
 from ..imports.registry import importers
 from ..imports.surveys import layouts_dir, load_layouts
 from ..render.html import error_html, message_html, table_html
@@ -27,7 +28,7 @@ class SurveyPanel(BoundWidget):
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
         super().__init__(workbench, applicant_id, audit_id, read_only)
-        self.summary = evaluation.survey if evaluation else survey_summary(workbench, applicant_id)
+        self.summary = evaluation.survey if evaluation else self._summary()
         self.layouts = load_layouts()
         choices = [("自动识别 auto-detect", AUTO)] + [(layout.name, key) for key, layout in self.layouts.items()]
         self.layout_choice = widgets.Dropdown(options=choices, description="导出格式", disabled=self.read_only)
@@ -55,15 +56,19 @@ class SurveyPanel(BoundWidget):
             choice = self.layout_choice.value
             layout = None if choice == AUTO else layouts_dir() / f"{choice}.yaml"
             try:
-                done = importers.get("surveys").run(self.workbench, path, self.applicant_id, layout)
+                done = importers.get("surveys").run(self.workbench, path, self.applicant_id, layout,
+                                                    audit_id=self.audit_id)
             except WorkbenchError as exc:
                 self.message.value = error_html(exc)
             else:
                 self.message.value = message_html(done.zh, done.en)
         self.upload.value = ()
-        self.summary = survey_summary(self.workbench, self.applicant_id)
+        self.summary = self._summary()
         self.refresh()
         self.on_import()
+
+    def _summary(self):
+        return survey_summary(self.workbench, audit_evidence(self.workbench, self.audit_id))
 
     def refresh(self) -> None:
         summary = self.summary

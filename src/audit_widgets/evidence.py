@@ -1,0 +1,83 @@
+"""What an audit is judged on: the records of its own imports that fall inside its evidence
+period (rules/evidence.py), and how many were left out. Read through the store's public reads;
+evaluation.py, the planning stage and the widgets take their records from here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .domain import ImportRecord
+from .rules.evidence import Period, Within, months_covered, period_for, within
+from .store.repository import Workbench
+
+WORK_ORDERS, SURVEYS = "work_orders", "surveys"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    period: Period
+    first_day: date  # the first on-site day the period ends before
+    work_orders: Within  # opened inside the period
+    survey: Within  # submitted inside the period (a response without a date is used)
+    scale: str | None  # the survey's answer scale
+    imports: dict[str, ImportRecord]  # the import of each kind the audit reads
+
+    @property
+    def months(self) -> int:
+        """The calendar months the work orders used cover: what the trend rules need."""
+        return months_covered(self.work_orders.records, "opened_at")
+
+    def summary(self) -> dict[str, object]:
+        """What the audit's result records of its evidence, and the report prints."""
+        return {
+            "period": self.period.as_dict(), "first_day": self.first_day.isoformat(), "months": self.months,
+            "work_orders": {**self.work_orders.summary("工单", "work orders", self.period),
+                            **_source(self.imports.get(WORK_ORDERS))},
+            "surveys": {**self.survey.summary("份问卷", "survey responses", self.period),
+                        **_source(self.imports.get(SURVEYS))},
+        }
+
+
+def _source(record: ImportRecord | None) -> dict[str, object]:
+    if record is None:
+        return {"import": None}
+    return {"import": {"id": record.id, "file": record.file, "sha256": record.sha256, "rows": record.rows,
+                       "first_on": record.first_on.isoformat() if record.first_on else None,
+                       "last_on": record.last_on.isoformat() if record.last_on else None}}
+
+
+def first_on_site_day(workbench: Workbench, audit_id: int) -> date:
+    """The audit's first on-site day: the programme's start, else the audit plan's first agenda
+    day, else (before planning) the day the audit was applied for."""
+    programme = workbench.programme(audit_id)
+    if programme is not None and programme.audit_start is not None:
+        return programme.audit_start
+    plan = workbench.audit_plan(audit_id)
+    days = sorted(date.fromisoformat(str(line["day"])[:10]) for line in (plan.agenda if plan else ()) if line.get("day"))
+    return days[0] if days else workbench.audit(audit_id).submitted_on
+
+
+def evidence_period(workbench: Workbench, audit_id: int, first_day: date | None = None) -> Period:
+    """The audit's evidence period (rules/evidence.py): it follows from the previous audit's.
+    `first_day`: the first on-site day about to be planned (the planning stage sizes the case
+    sample on the period the audit will have)."""
+    audit = workbench.audit(audit_id)
+    previous = workbench.previous_audit(audit_id)
+    return period_for(workbench.scheme.audit_type(audit.audit_type), first_day or first_on_site_day(workbench, audit_id),
+                      evidence_period(workbench, previous.id) if previous is not None else None)
+
+
+def audit_evidence(workbench: Workbench, audit_id: int, first_day: date | None = None) -> Evidence:
+    """The audit's records inside its period, read in one snapshot (`first_day`: as for
+    evidence_period)."""
+    with workbench.reading() as view:
+        first_day = first_day or first_on_site_day(view, audit_id)
+        period = evidence_period(view, audit_id, first_day)
+        orders = view.work_orders(audit_id)
+        answers, scale = view.survey_answers(audit_id)
+        imports = view.audit_imports(audit_id)
+    survey = (within(answers, "submitted_at", period, undated_inside=True) if not answers.empty
+              else Within(pd.DataFrame(), 0))
+    return Evidence(period, first_day, within(orders, "opened_at", period), survey, scale, imports)
