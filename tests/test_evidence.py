@@ -152,3 +152,27 @@ def test_a_surveillance_compares_its_period_with_the_previous_audits(demo_db, sc
         date.fromisoformat(previous["evidence"]["period"]["end"]) + timedelta(days=1)).isoformat()
     for measure, values in result["kpi_comparison"].items():  # the previous audit's values, as it recorded them
         assert values["previous"] == previous["kpis"][measure]["value"]
+
+
+def test_the_case_draw_leaves_out_cases_an_earlier_audit_of_the_cycle_verified(demo_db, scheme, tmp_path):
+    """A surveillance handed a log that repeats cases its cycle's earlier audits verified draws
+    only the others; the sample is still sized on the whole lot of its period."""
+    from audit_widgets.demo.data import moved_into
+    from audit_widgets.evidence import case_population, cycle_audits_before
+    path = copy_database(demo_db, tmp_path / "demo.sqlite")
+    workbench = Workbench(f"sqlite:///{path}", scheme, actor="P01")
+    earlier = workbench.audits("demo-consumer")
+    surveillance = workbench.open_audit("demo-consumer", "surveillance", date.today())
+    assert cycle_audits_before(workbench, surveillance) == [a.id for a in reversed(earlier)]  # back to the initial
+    period = evidence_period(workbench, surveillance)
+    log = moved_into(work_order_log(300, seed=11, months=1), pd.Timestamp(period.start),
+                     pd.Timestamp(period.end) + pd.Timedelta(days=1))
+    repeated = [case for a in earlier for case in workbench.case_sample(a.id).ids][:10]
+    log.loc[:9, "工单号"] = repeated
+    log.loc[:9, "完成时间"] = log.loc[:9, "受理时间"]  # closed: in the lot
+    workbench.import_work_orders("demo-consumer", read_work_orders(write_csv(log, tmp_path / "again.csv")))
+    population = case_population(workbench, surveillance)
+    assert population.left_out == 10 and not population.cases["order_id"].isin(repeated).any()
+    assert len(population.lot) == len(population.cases) + 10
+    recertification = workbench.audits("demo-industrial")[-1]
+    assert cycle_audits_before(workbench, recertification.id) == []  # a recertification starts the cycle afresh

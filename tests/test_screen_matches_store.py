@@ -97,9 +97,13 @@ def test_the_corrective_action_form_starts_on_a_finding_and_never_fails_silently
     widget.grade.value, widget.description.value = "minor", "记录缺失"
     widget.add()
     assert widget.selected.value == workbench.findings(audit)[0].id
-    widget.plan.value, widget.accepted_on.value = "补记录", date(2026, 11, 21)
+    raised_on = workbench.findings(audit)[0].raised_on
+    widget.plan.value, widget.accepted_on.value = "补记录", raised_on - timedelta(days=1)
+    widget.save_corrective_action()  # a plan accepted before its finding: refused, and said so
+    assert "不能早于" in widget.message.value and workbench.findings(audit)[0].plan_accepted_on is None
+    widget.accepted_on.value = raised_on
     widget.save_corrective_action()
-    assert workbench.findings(audit)[0].plan_accepted_on == date(2026, 11, 21)
+    assert workbench.findings(audit)[0].plan_accepted_on == raised_on
 
 
 def test_a_status_change_waits_for_a_confirmation_that_names_it(demo_db, scheme, tmp_path):

@@ -189,9 +189,9 @@ def test_findings_decision_and_certificate(workbench, staffed):
     assert len(workbench.findings(findings.audit_id)) == 1
     findings.selected.value = workbench.findings(findings.audit_id)[0].id
     findings.plan.value = "回收旧版"
-    findings.accepted_on.value = date(2026, 11, 20)
+    findings.accepted_on.value = workbench.findings(findings.audit_id)[0].raised_on  # not before the finding
     findings.save_corrective_action()
-    assert workbench.findings(findings.audit_id)[0].plan_accepted_on == date(2026, 11, 20)
+    assert workbench.findings(findings.audit_id)[0].plan_accepted_on == findings.accepted_on.value
 
     decision = DecisionWidget(committee, staffed)
     decision.members.options = [("李娜", "A02"), ("刘洋", "M01")]

@@ -81,3 +81,40 @@ def audit_evidence(workbench: Workbench, audit_id: int, first_day: date | None =
     survey = (within(answers, "submitted_at", period, undated_inside=True) if not answers.empty
               else Within(pd.DataFrame(), 0))
     return Evidence(period, first_day, within(orders, "opened_at", period), survey, scale, imports)
+
+
+def cycle_audits_before(workbench: Workbench, audit_id: int) -> list[int]:
+    """The audits of the same certification cycle before this one: back to the audit that
+    started the cycle (an initial audit or a recertification), which starts it afresh."""
+    audit = workbench.audit(audit_id)
+    if workbench.scheme.starts_cycle(audit.audit_type):
+        return []
+    earlier = [a for a in workbench.audits(audit.applicant_id) if a.id < audit_id]
+    cycle: list[int] = []
+    for previous in reversed(earlier):
+        cycle.append(previous.id)
+        if workbench.scheme.starts_cycle(previous.audit_type):
+            break
+    return cycle
+
+
+@dataclass(frozen=True)
+class CasePopulation:
+    """What an audit's case draw is made from: its period's closed cases, less those verified
+    by an earlier audit of the cycle (IAF MD1 and 17021-1 §9.1.5: each audit samples afresh)."""
+
+    lot: pd.DataFrame  # the closed cases of the period: what the sample is sized on
+    cases: pd.DataFrame  # those the draw may pick
+    left_out: int
+
+
+def case_population(workbench: Workbench, audit_id: int, first_day: date | None = None) -> CasePopulation:
+    from .rules.planning import closed_cases
+    with workbench.reading() as view:
+        closed = closed_cases(audit_evidence(view, audit_id, first_day).work_orders.records)
+        verified = {case for earlier in cycle_audits_before(view, audit_id)
+                    for case in ((view.case_sample(earlier).ids if view.case_sample(earlier) else ()))}
+    if closed.empty:
+        return CasePopulation(closed, closed, 0)
+    fresh = ~closed["order_id"].isin(verified)
+    return CasePopulation(closed, closed[fresh].reset_index(drop=True), int((~fresh).sum()))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..domain import Answer
-from ..evidence import audit_evidence, evidence_period
+from ..evidence import audit_evidence, case_population, evidence_period
 from ..imports.auditors import read_competence_file
 from ..imports.registry import importers
 from ..paths import competence_template, outputs_dir
@@ -168,9 +168,9 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> N
     """Re-check each sampled case against the work-order log, as an auditor would by phone."""
     scheme = workbench.scheme
     orders = audit_evidence(workbench, audit_id).work_orders.records
-    closed = closed_cases(orders)
-    plan = case_sample_for(scheme, CaseLots.of(closed))
-    record = draw_cases(closed, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed + audit_id,
+    population = case_population(workbench, audit_id)
+    plan = case_sample_for(scheme, CaseLots.of(population.lot))
+    record = draw_cases(population.cases, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed + audit_id,
                         stratify_by="service_type")
     sample_id = workbench.save_case_sample(audit_id, record)
     reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))

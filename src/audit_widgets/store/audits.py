@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..contract import Action, Entity, TeamRole
+from ..contract import Action, Entity, StageId, TeamRole
 from ..domain import Audit, StageRecord
 from ..errors import ConflictError, NotFoundError
+from ..rules.chronology import Event, refuse_before
 from ..rules.completeness import Gap, gaps_text
 from ..rules.cycle import check_new_audit
 from ..scheme import ProcedureStage
@@ -86,6 +87,11 @@ class AuditStore(StoreBase):
         certificate = _certificate_or_none(self._current_certificate(session, applicant_id))
         check_new_audit(self.scheme, audit_type, certificate=certificate,
                         current_undecided=current.audit_type if undecided else None, today=submitted_on, reason=reason)
+        if certificate is not None and not self.scheme.starts_cycle(audit_type):
+            refuse_before(Event(certificate.issued_on, f"证书 {certificate.number} 的签发日期",
+                                f"certificate {certificate.number}'s issue"),
+                          Event(submitted_on, "本次审核的开始日期", "this audit's start"),
+                          "chronology.audit_before_certificate")
         audit = models.Audit(
             applicant_id=applicant_id, audit_type=audit_type, submitted_on=submitted_on, reason=reason,
             scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
@@ -322,6 +328,14 @@ class AuditStore(StoreBase):
                 f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
             )
 
+    @staticmethod
+    def _refuse_report_before_audit(session: Session, audit_id: int) -> None:
+        """The report is signed once the audit is over: not before its last on-site day."""
+        programme = session.scalar(select(models.AuditProgramme).where(models.AuditProgramme.audit_id == audit_id))
+        if programme is not None and programme.audit_end is not None:
+            refuse_before(Event(programme.audit_end, "最后一个现场审核日", "the last on-site day"),
+                          Event(date.today(), "审查报告的签署日期", "signing the report"), "chronology.report_before_audit")
+
     def sign_off(self, audit_id: int, stage_id: str) -> str:
         """Sign a stage off; its answers and locked records become read-only. Refused while the
         recorded result lists anything missing, or while the stage must be recorded again."""
@@ -339,6 +353,8 @@ class AuditStore(StoreBase):
             if self._answers_changed(session, row):
                 raise ConflictError("记录结果之后答案又有改动，请先重新记录本阶段结果",
                                     "Answers changed after the result was recorded: record it again first", code="stage.stale")
+            if stage_id == StageId.REPORT:
+                self._refuse_report_before_audit(session, audit_id)
             gaps = [Gap(**g) for g in row.result.get("missing") or []]
             if gaps:
                 zh, en = gaps_text(gaps)

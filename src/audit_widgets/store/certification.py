@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..contract import EFFECT_STATUS, IN_FORCE, Action, Entity, Reason, Status
 from ..domain import Certificate, Decision, Scope, StatusChange, overrides
 from ..errors import ConflictError
+from ..rules.chronology import Event, refuse_before
 from ..rules.cycle import check_decision, recertified_dates
 from ..rules.decision import conflicted_members
 from ..rules.lifecycle import (
@@ -84,6 +85,11 @@ class CertificationStore(StoreBase):
             if session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id)):
                 raise ConflictError("本次审核已有认证决定", "This audit already has a decision")
             audit = self._row(session, models.Audit, audit_id)
+            weighed = session.scalar(select(func.max(models.Finding.raised_on)).where(
+                models.Finding.audit_id == audit_id, models.Finding.withdrawn_on.is_(None)))
+            if weighed is not None:
+                refuse_before(Event(weighed, "本次审核最后一项发现的日期", "the audit's last finding"),
+                              Event(decided_on, "认证决定的日期", "the decision"), "chronology.decision_before_finding")
             if known.certificate == "extend" and not audit.requested_scope:
                 raise ConflictError("本次特殊审核不是为扩大范围而开始的，不能作出“扩大认证范围”的决定",
                                     "This special audit was not opened for a scope extension: 'extend_scope' is not possible")
@@ -140,6 +146,9 @@ class CertificationStore(StoreBase):
             current = self._current_certificate(session, audit.applicant_id)
             if self._decision_carried_out(session, audit_id, current):
                 return certificate_record(current)
+            refuse_before(Event(decision.decided_on, "认证决定的日期", "the decision"),
+                          Event(issued_on, "执行决定（发证或变更证书）的日期", "carrying it out on the certificate"),
+                          "chronology.certificate_before_decision")
             self._refuse_if_locked(session, audit_id, "certificate")
             members = "、".join(decision.members)
             if outcome.certificate in ("issue", "reissue"):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..contract import Action, Entity
 from ..domain import Finding, FindingState
 from ..errors import ConflictError
+from ..rules.chronology import Event, refuse_before
 from . import models
 from .base import StoreBase
 from .records import from_row
@@ -66,7 +67,14 @@ class FindingStore(StoreBase):
         with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "findings")
             return self._raise_finding(session, audit_id, grade, clause, description, evidence,
-                                       raised_on or date.today()).id
+                                       raised_on or self._finding_day(session, audit_id)).id
+
+    def _finding_day(self, session: Session, audit_id: int) -> date:
+        """The audit day a finding is dated by when none is given: the last on-site day (today,
+        while the audit is still on site), else today before the audit is planned."""
+        programme = session.scalar(select(models.AuditProgramme).where(models.AuditProgramme.audit_id == audit_id))
+        last = (programme.audit_end or programme.audit_start) if programme is not None else None
+        return min(last, date.today()) if last is not None else date.today()
 
     def _sync_row_finding(self, session: Session, audit_id: int, item_id: str, grade: str | None,
                           note: str) -> None:
@@ -85,7 +93,8 @@ class FindingStore(StoreBase):
         description = f"{item.text}" + (f"：{note}" if note.strip() else "")
         if row is None:
             self._refuse_if_locked(session, audit_id, "findings")
-            self._raise_finding(session, audit_id, grade, item_id, description, note, date.today(), item_id)
+            self._raise_finding(session, audit_id, grade, item_id, description, note,
+                                self._finding_day(session, audit_id), item_id)
         elif (row.grade, row.description, row.evidence) != (grade, description, note):
             self._refuse_if_locked(session, audit_id, "findings")
             row.grade, row.description, row.evidence = grade, description, note
@@ -104,6 +113,17 @@ class FindingStore(StoreBase):
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:
                 raise ConflictError("该发现已撤销", "This finding was withdrawn")
+            raised = Event(finding.raised_on, "发现的日期", "the finding")
+            if accepted_on is not None:
+                refuse_before(raised, Event(accepted_on, "接受纠正措施计划的日期", "accepting the plan"),
+                              "chronology.action_before_finding")
+            if verified_on is not None:
+                refuse_before(raised, Event(verified_on, "验证纠正措施的日期", "verifying the correction"),
+                              "chronology.action_before_finding")
+                if accepted_on is not None:
+                    refuse_before(Event(accepted_on, "接受计划的日期", "accepting the plan"),
+                                  Event(verified_on, "验证纠正措施的日期", "verifying the correction"),
+                                  "chronology.verified_before_accepted")
             action = finding.corrective_action
             if action is None:
                 action = finding.corrective_action = models.CorrectiveAction(finding_id=finding_id, plan="")

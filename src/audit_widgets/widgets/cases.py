@@ -3,15 +3,16 @@ recorded), then verify each sampled case; the counts feed the 5.1c items."""
 from __future__ import annotations
 
 import html
+import secrets
 
 import ipywidgets as widgets
 
 from ..contract import Action
 from ..domain import CaseVerification
 from ..evaluation import case_answers
-from ..evidence import audit_evidence
+from ..evidence import case_population
 from ..render.html import message_html, table_html
-from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases
+from ..rules.planning import CaseLots, case_sample_for, draw_cases
 from ..scheme import CASE_FIELDS
 from .base import BoundWidget
 
@@ -21,7 +22,7 @@ TRI_STATE_VALUES = {"unknown": None, "yes": True, "no": False}
 SIMPLE = "simple"
 METHODS = (("简单随机 simple random", SIMPLE), ("按服务类型分层 by service type", "service_type"),
            ("按月份分层 by month", "month"))
-DEFAULT_SEED = 20260101
+SEED_RANGE = 10**6
 SHOW = (("全部 all", "all"), ("有不符合 with a nonconformity", "bad"), ("未复核 not verified", "open"))
 
 
@@ -57,16 +58,19 @@ class CaseSampleWidget(BoundWidget):
                  page_size: int = 20):
         super().__init__(workbench, applicant_id, audit_id, read_only)
         self.page_size = page_size
-        self.population = closed_cases(audit_evidence(workbench, self.audit_id).work_orders.records)
+        population = case_population(workbench, self.audit_id)
+        self.population = population.cases
         self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
-        lots = CaseLots.of(self.population)
+        lots = CaseLots.of(population.lot)
         plan = case_sample_for(self.scheme, lots)
         self.size = widgets.BoundedIntText(value=plan.services.sample_size if plan and plan.services else 0, min=0,
                                            max=max(lots.services, 1), description="服务样本", disabled=self.read_only)
         self.complaint_size = widgets.BoundedIntText(
             value=plan.complaints.sample_size if plan and plan.complaints else 0, min=0,
             max=max(lots.complaints, 1), description="投诉样本", disabled=self.read_only)
-        self.seed = widgets.IntText(value=DEFAULT_SEED, description="随机种子 seed", disabled=self.read_only,
+        # A fresh seed per audit, drawn here and recorded with the sample (which it reproduces).
+        self.seed = widgets.IntText(value=secrets.randbelow(SEED_RANGE), description="随机种子 seed",
+                                    disabled=self.read_only,
                                  style={"description_width": "initial"})
         self.method = widgets.Dropdown(options=METHODS, description="服务批方法", disabled=self.read_only,
                                        style={"description_width": "initial"})
@@ -84,7 +88,11 @@ class CaseSampleWidget(BoundWidget):
         self.rows_box = widgets.VBox()
         self.summary = widgets.HTML()
         sizing = (f"已完成案例 {lots.total} 个，投诉单独成批 / complaints are a lot of their own："
-                  f"{html.escape(plan.describe())}" if plan else "尚未导入工单 / no work orders imported")
+                  f"{html.escape(plan.describe())}" if plan else "本次审核尚无证据期间内的工单 / no work orders of "
+                  "this audit's period")
+        if population.left_out:
+            sizing += (f"<br>本周期前次审核已复核的 {population.left_out} 个案例不再抽取 / {population.left_out} cases "
+                       "verified by an earlier audit of the cycle are left out of the draw")
         self.children = [widgets.HTML(f"<h3>5.1c 服务结果验证：案例抽样复核</h3><p>{sizing}</p>"), self.lock_banner(),
                          widgets.HBox([self.size, self.complaint_size, self.seed]),
                          widgets.HBox([self.method, self.draw_button]),
