@@ -176,3 +176,19 @@ def test_the_case_draw_leaves_out_cases_an_earlier_audit_of_the_cycle_verified(d
     assert len(population.lot) == len(population.cases) + 10
     recertification = workbench.audits("demo-industrial")[-1]
     assert cycle_audits_before(workbench, recertification.id) == []  # a recertification starts the cycle afresh
+
+
+def test_the_work_orders_are_uploaded_in_04_for_the_audit_it_shows(staffed_audit, db_url, scheme, tmp_path):
+    from audit_widgets.widgets.monitoring import MonitoringPanel
+    applicant_id, audit = staffed_audit
+    panel = MonitoringPanel(Workbench(db_url, scheme, actor="A02"), applicant_id, audit)
+    assert "尚无证据期间内的工单" in panel.table.value and not panel.upload.disabled
+    path = write_csv(work_order_log(300, seed=12, months=12), tmp_path / "log.csv")
+    changed = []
+    panel.on_import = lambda: changed.append(True)
+    panel._uploaded({"new": ({"name": "log.csv", "content": memoryview(path.read_bytes())},)})
+    assert f"for audit {audit}" in panel.message.value and changed
+    assert "首次修复率" in panel.table.value and evidence_period(panel.workbench, audit).label() in panel.period.value
+    bad = write_csv(work_order_log(20, seed=12, months=12).drop(columns=["受理时间"]), tmp_path / "bad.csv")
+    panel._uploaded({"new": ({"name": "bad.csv", "content": memoryview(bad.read_bytes())},)})
+    assert "受理时间" in panel.message.value and panel.workbench.audit_imports(audit)["work_orders"].rows == 300

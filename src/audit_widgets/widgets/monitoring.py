@@ -1,13 +1,20 @@
-"""MonitoringPanel: the KPI table from the work-order log and the monthly trend with control
-limits of the measure the auditor picks."""
+"""MonitoringPanel: upload the audit's work-order log, then the KPI table of its evidence period and
+the monthly trend with control limits of the measure the auditor picks."""
 from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as widgets
 
+from ..contract import Action
+from ..errors import WorkbenchError
 from ..evaluation import kpi_report
 from ..evidence import audit_evidence
+from ..imports.registry import importers
 from ..render.charts import control_chart, to_svg
-from ..render.html import ERROR_STYLE, table_html
+from ..render.html import ERROR_STYLE, error_html, message_html, table_html
 from ..render.results import evidence_html
 from ..rules.kpis import HOURS_MEASURE
 from .base import BoundWidget
@@ -15,22 +22,56 @@ from .base import BoundWidget
 
 class MonitoringPanel(BoundWidget):
     edits = "work_orders"
+    writes = Action.IMPORTS
     takes_evaluation = True
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
         super().__init__(workbench, applicant_id, audit_id, read_only)
-        evidence = evaluation.evidence if evaluation else audit_evidence(workbench, self.audit_id)
-        self.report = evaluation.kpis if evaluation else kpi_report(workbench, evidence)
-        self.period = widgets.HTML(evidence_html(evidence.summary()))
+        self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传工单 upload", disabled=self.read_only)
+        self.upload.observe(self._uploaded, names="value")
+        self.period = widgets.HTML()
         self.table = widgets.HTML()
         self.measure = widgets.Dropdown(description="趋势 trend")
         self.chart = widgets.HTML()
         self.measure.observe(lambda change: self.draw(change["new"]), names="value")
-        self.children = [widgets.HTML("<h3>5.1d 服务成熟度监测数据</h3>"), self.period, self.table, self.measure,
-                         self.chart]
+        self.on_import: Callable[[], None] = lambda: None
+        self.children = [widgets.HTML("<h3>5.1d 服务成熟度监测数据</h3>"), self.lock_banner(), self.upload,
+                         self.message, self.period, self.table, self.measure, self.chart]
+        self.refresh(evaluation.evidence if evaluation else None, evaluation.kpis if evaluation else None)
+
+    @classmethod
+    def for_stage(cls, view) -> list[MonitoringPanel]:
+        [panel] = super().for_stage(view)
+        panel.on_import = view.data_changed  # the stage's checklists re-read the KPIs
+        return [panel]
+
+    def _uploaded(self, change) -> None:
+        """The uploaded log becomes this audit's work orders (imports/registry.py)."""
+        if not change["new"] or self.read_only:
+            return
+        upload = change["new"][0]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / upload["name"]
+            path.write_bytes(bytes(upload["content"]))
+            try:
+                done = importers.get("work-orders").run(self.workbench, path, self.applicant_id, audit_id=self.audit_id)
+            except WorkbenchError as exc:
+                self.message.value = error_html(exc)
+            else:
+                self.message.value = message_html(done.zh, done.en)
+        self.upload.value = ()
+        self.refresh()
+        self.on_import()
+
+    def refresh(self, evidence=None, report=None) -> None:
+        evidence = evidence or audit_evidence(self.workbench, self.audit_id)
+        self.report = report or kpi_report(self.workbench, evidence)
+        self.period.value = evidence_html(evidence.summary())
+        self.chart.value = ""
         if self.report is None:
             self.table.value = "<p>本次审核尚无证据期间内的工单 / no work orders of this audit's period yet</p>"
+            self.measure.options = []
             return
         rows = []
         for kpi in self.report.overall.values():
