@@ -10,6 +10,7 @@ import pandas as pd
 
 from .domain import ImportRecord
 from .rules.evidence import Period, Within, months_covered, period_for, within
+from .rules.planning import closed_cases
 from .store.repository import Workbench
 
 WORK_ORDERS, SURVEYS = "work_orders", "surveys"
@@ -109,7 +110,6 @@ class CasePopulation:
 
 
 def case_population(workbench: Workbench, audit_id: int, first_day: date | None = None) -> CasePopulation:
-    from .rules.planning import closed_cases
     with workbench.reading() as view:
         closed = closed_cases(audit_evidence(view, audit_id, first_day).work_orders.records)
         verified = {case for earlier in cycle_audits_before(view, audit_id)
