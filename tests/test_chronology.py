@@ -90,3 +90,29 @@ def test_a_certificate_follows_its_decision_and_a_surveillance_follows_the_certi
     special = workbench.audits("demo-consumer")[-1]
     decision = workbench.decision(special.id)
     assert workbench.decision_carried_out(special.id) and decision.decided_on <= TODAY
+
+
+def test_a_corrective_action_is_a_record_of_who_did_what_and_nothing_is_recorded_ahead(staffed_audit, db_url,
+                                                                                       db_path, scheme):
+    from audit_widgets.documents.report import report_html
+    applicant_id, audit = staffed_audit
+    admin = Workbench(db_url, scheme, actor="P01")
+    _dates(admin, audit, applicant_id, TODAY - timedelta(days=9), TODAY - timedelta(days=7))
+    leader = Workbench(db_url, scheme, actor="A02")
+    finding = leader.add_finding(audit, "minor", "E01", "服务承诺未公示")
+    refused = _refused(db_path, lambda: leader.save_corrective_action(
+        finding, "制度化公示", accepted_on=TODAY + timedelta(days=3)), "chronology.in_future")
+    assert str(TODAY + timedelta(days=3)) in refused.zh and str(TODAY) in refused.en
+    leader.save_corrective_action(finding, "建立服务承诺公示制度", correction="当日张贴服务承诺",
+                                  root_cause="无公示职责分工", implementation_evidence="门店照片 3 张",
+                                  accepted_on=TODAY - timedelta(days=5))
+    Workbench(db_url, scheme, actor="A01").save_corrective_action(finding, "建立服务承诺公示制度", correction="当日张贴服务承诺",
+                                 root_cause="无公示职责分工", implementation_evidence="门店照片 3 张",
+                                 accepted_on=TODAY - timedelta(days=5), verified_on=TODAY)
+    [recorded] = leader.findings(audit)
+    assert (recorded.correction, recorded.root_cause, recorded.implementation_evidence) == (
+        "当日张贴服务承诺", "无公示职责分工", "门店照片 3 张")
+    assert (recorded.accepted_by, recorded.verified_by) == ("A02", "A01")  # each by who did it, kept on resave
+    sign_report(admin, audit, "A02")
+    html = report_html(admin, applicant_id)
+    assert "原因 root cause：无公示职责分工" in html and f"验证 verified {TODAY} A01" in html

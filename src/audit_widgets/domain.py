@@ -297,7 +297,7 @@ class Finding(Record):
     evidence: str
     raised_on: date
     raised_by: str
-    plan: str = ""
+    plan: str = ""                     # the corrective action: what removes the cause
     due_on: date | None = None
     plan_accepted_on: date | None = None
     verified_on: date | None = None
@@ -305,6 +305,10 @@ class Finding(Record):
     item_id: str | None = None         # the checklist row whose grade raised it
     withdrawn_on: date | None = None   # the row's grade was cleared: it no longer counts
     withdrawn_reason: str = ""
+    correction: str = ""               # what put the nonconforming case right
+    root_cause: str = ""
+    implementation_evidence: str = ""  # what the holder showed of the action carried out
+    accepted_by: str | None = None     # who accepted the plan
 
     @property
     def active(self) -> bool:

@@ -119,8 +119,27 @@ def findings_html(scheme: Scheme, findings: list[dict], *, with_evidence: bool =
     if with_evidence:
         columns |= {"evidence": "证据 evidence", "plan": "纠正措施 corrective action"}
     columns |= {"due": "期限 due", "status": "状态 status"}
-    return table_html([{**f, "grade": grades[f["grade"]].name if f["grade"] in grades else f["grade"],
-                        "due": f.get("due_on") or "", "status": finding_status(f)} for f in findings], columns)
+    rows = [{**{k: html.escape(str(v)) for k, v in f.items() if v not in (None, "")},
+             "grade": html.escape(grades[f["grade"]].name if f["grade"] in grades else f["grade"]),
+             "plan": corrective_action_html(f), "due": html.escape(str(f.get("due_on") or "")),
+             "status": finding_status(f)} for f in findings]
+    return table_html(rows, columns, escape=False)
+
+
+def corrective_action_html(finding: dict) -> str:
+    """The corrective action as recorded: correction, root cause, action, evidence of its
+    implementation, and who accepted and verified it when."""
+    parts = [(label, finding.get(key)) for label, key in (
+        ("纠正 correction", "correction"), ("原因 root cause", "root_cause"), ("措施 action", "plan"),
+        ("实施证据 evidence", "implementation_evidence"))]
+    lines = [f"{label}：{html.escape(str(value))}" for label, value in parts if value]
+    if finding.get("plan_accepted_on"):
+        lines.append(f"接受 accepted {html.escape(str(finding['plan_accepted_on']))} "
+                     f"{html.escape(str(finding.get('accepted_by') or ''))}")
+    if finding.get("verified_on"):
+        lines.append(f"验证 verified {html.escape(str(finding['verified_on']))} "
+                     f"{html.escape(str(finding.get('verified_by') or ''))}")
+    return "<br>".join(lines)
 
 
 def person_days_html(planning: PlanningResult, *, with_english: bool = False, with_sites: bool = True) -> str:

@@ -22,3 +22,10 @@ def refuse_before(earlier: Event, later: Event, code: str) -> None:
     if later.on < earlier.on:
         raise RuleError(f"{later.zh}（{later.on}）不能早于{earlier.zh}（{earlier.on}）",
                         f"{later.en} ({later.on}) cannot be before {earlier.en} ({earlier.on})", code=code)
+
+
+def refuse_future(event: Event, today: date, code: str = "chronology.in_future") -> None:
+    """What has not happened yet is not recorded as done."""
+    if event.on > today:
+        raise RuleError(f"{event.zh}（{event.on}）晚于今天（{today}），不能预先记录",
+                        f"{event.en} ({event.on}) is after today ({today}): it cannot be recorded ahead", code=code)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..contract import Action, Entity
 from ..domain import Finding, FindingState
 from ..errors import ConflictError
-from ..rules.chronology import Event, refuse_before
+from ..rules.chronology import Event, refuse_before, refuse_future
 from . import models
 from .base import StoreBase
 from .records import from_row
@@ -29,6 +29,9 @@ def _finding(row: models.Finding) -> Finding:
         plan_accepted_on=action.plan_accepted_on if action else None,
         verified_on=action.verified_on if action else None, verified_by=action.verified_by if action else None,
         withdrawn_reason=row.withdrawn_reason or "",
+        correction=action.correction if action else "", root_cause=action.root_cause if action else "",
+        implementation_evidence=action.implementation_evidence if action else "",
+        accepted_by=action.accepted_by if action else None,
     )
 
 
@@ -103,9 +106,11 @@ class FindingStore(StoreBase):
                         audit=row.audit_id)
 
     def save_corrective_action(self, finding_id: int, plan: str, *, accepted_on: date | None = None,
-                               verified_on: date | None = None) -> None:
-        """The corrective action of a finding: its plan, when the plan was accepted and when
-        the correction was verified, written together."""
+                               verified_on: date | None = None, correction: str = "", root_cause: str = "",
+                               implementation_evidence: str = "") -> None:
+        """The corrective action of a finding as one record: the correction, the root cause, the
+        action (`plan`) and the evidence of its implementation; when and by whom the plan was
+        accepted, and when and by whom it was verified. A date after today is refused."""
         if (accepted_on or verified_on) and not plan.strip():
             raise ConflictError("尚无纠正措施计划，不能接受或验证", "There is no corrective action plan to accept or verify")
         with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.Finding, finding_id)) as session:
@@ -113,6 +118,10 @@ class FindingStore(StoreBase):
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:
                 raise ConflictError("该发现已撤销", "This finding was withdrawn")
+            for day, zh, en in ((accepted_on, "接受纠正措施计划的日期", "accepting the plan"),
+                                (verified_on, "验证纠正措施的日期", "verifying the correction")):
+                if day is not None:
+                    refuse_future(Event(day, zh, en), date.today())
             raised = Event(finding.raised_on, "发现的日期", "the finding")
             if accepted_on is not None:
                 refuse_before(raised, Event(accepted_on, "接受纠正措施计划的日期", "accepting the plan"),
@@ -127,11 +136,17 @@ class FindingStore(StoreBase):
             action = finding.corrective_action
             if action is None:
                 action = finding.corrective_action = models.CorrectiveAction(finding_id=finding_id, plan="")
-            action.plan, action.plan_accepted_on = plan, accepted_on
+            action.plan, action.correction, action.root_cause = plan, correction, root_cause
+            action.implementation_evidence = implementation_evidence
+            if accepted_on != action.plan_accepted_on:
+                action.plan_accepted_on, action.accepted_by = accepted_on, self.actor if accepted_on else None
             if verified_on != action.verified_on:
                 action.verified_on, action.verified_by = verified_on, self.actor if verified_on else None
             self._trail(session, "corrective_action", Entity.FINDING, finding_id, audit=finding.audit_id, detail=
-                        {"plan": plan, "accepted_on": str(accepted_on), "verified_on": str(verified_on)})
+                        {"plan": plan, "correction": correction, "root_cause": root_cause,
+                         "implementation_evidence": implementation_evidence, "accepted_on": str(accepted_on),
+                         "accepted_by": action.accepted_by, "verified_on": str(verified_on),
+                         "verified_by": action.verified_by})
 
     def findings(self, audit_id: int, *, include_withdrawn: bool = False) -> list[Finding]:
         """The audit's findings; withdrawn ones only when asked (for the record)."""

@@ -405,9 +405,13 @@ class CorrectiveAction(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), unique=True)
-    plan: Mapped[str] = mapped_column(Text)
+    plan: Mapped[str] = mapped_column(Text)  # the corrective action: what removes the cause
+    correction: Mapped[str] = mapped_column(Text, default="", server_default="")  # what put the case right
+    root_cause: Mapped[str] = mapped_column(Text, default="", server_default="")
+    implementation_evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     plan_accepted_on: Mapped[date | None] = mapped_column(Date)
+    accepted_by: Mapped[str | None] = mapped_column(String(64))
     verified_on: Mapped[date | None] = mapped_column(Date)
     verified_by: Mapped[str | None] = mapped_column(String(64))
 

@@ -2,8 +2,6 @@
 verification."""
 from __future__ import annotations
 
-from datetime import date
-
 import ipywidgets as widgets
 
 from ..contract import Action
@@ -30,24 +28,31 @@ class FindingsWidget(BoundWidget):
                                          layout=widgets.Layout(width="auto"))
         self.add_button.on_click(lambda _: self.add())
         self.selected = widgets.Dropdown(description="选择发现")
-        self.plan = widgets.Textarea(description="纠正措施", layout=wide)
+        self.correction = widgets.Textarea(description="纠正", layout=wide, placeholder="对不符合本身的处置 / correction")
+        self.root_cause = widgets.Textarea(description="原因分析", layout=wide, placeholder="根本原因 / root cause")
+        self.plan = widgets.Textarea(description="纠正措施", layout=wide, placeholder="消除原因的措施 / corrective action")
+        self.implementation = widgets.Textarea(description="实施证据", layout=wide,
+                                               placeholder="措施已实施的证据 / evidence of implementation")
         self.accepted_on = widgets.DatePicker(description="计划接受日")
         self.verified_on = widgets.DatePicker(description="验证日期")
         self.save_action = widgets.Button(description="保存纠正措施 / save action", layout=widgets.Layout(width="auto"))
         self.save_action.on_click(lambda _: self.save_corrective_action())
         self.selected.observe(lambda _: self._load_selected(), names="value")
         self.listing = widgets.HTML()
+        self.accepted_by = widgets.HTML()  # who accepted the plan and who verified it, as recorded
         for control in (self.grade, self.clause, self.description, self.evidence, self.add_button):
             control.disabled = self.read_only
         # Corrections are accepted and verified after the report is signed: only batch runs and
         # unknown people may not record them (the store does not lock them either).
-        for control in (self.selected, self.plan, self.accepted_on, self.verified_on, self.save_action):
+        self.action_fields = (self.correction, self.root_cause, self.plan, self.implementation)
+        for control in (self.selected, *self.action_fields, self.accepted_on, self.verified_on, self.save_action):
             control.disabled = self.view_only
         self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.listing,
                          widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
                          self.description, self.evidence, self.add_button,
-                         widgets.HTML("<h4>纠正措施 / corrective action</h4>"), self.selected, self.plan,
-                         widgets.HBox([self.accepted_on, self.verified_on]), self.save_action, self.message]
+                         widgets.HTML("<h4>纠正措施 / corrective action</h4>"), self.selected, *self.action_fields,
+                         widgets.HBox([self.accepted_on, self.verified_on]), self.accepted_by, self.save_action,
+                         self.message]
         self.refresh()
 
     def refresh(self) -> None:
@@ -67,7 +72,8 @@ class FindingsWidget(BoundWidget):
     def add(self) -> None:
         if self.write(lambda: self.workbench.add_finding(
                 self.audit_id, self.grade.value, self.clause.value, self.description.value,
-                evidence=self.evidence.value, raised_on=date.today()), "已登记发现", "finding added"):
+                evidence=self.evidence.value), "已登记发现（日期为本次审核的最后现场日）",
+                "finding added (dated by the audit's last on-site day)"):
             self.description.value = ""
             self.evidence.value = ""
             self.refresh()
@@ -77,8 +83,14 @@ class FindingsWidget(BoundWidget):
         if finding:
             with self.hold_sync():
                 self.plan.value = finding.plan
+                self.correction.value, self.root_cause.value = finding.correction, finding.root_cause
+                self.implementation.value = finding.implementation_evidence
                 self.accepted_on.value = finding.plan_accepted_on
                 self.verified_on.value = finding.verified_on
+                self.accepted_by.value = message_html(
+                    f"发现日期 {finding.raised_on}；计划接受：{finding.accepted_by or '—'}；验证：{finding.verified_by or '—'}",
+                    f"raised {finding.raised_on}; plan accepted by {finding.accepted_by or '—'}; "
+                    f"verified by {finding.verified_by or '—'}")
 
     def save_corrective_action(self) -> None:
         finding_id = self.selected.value
@@ -86,6 +98,9 @@ class FindingsWidget(BoundWidget):
             self.message.value = message_html("请先登记或选择一项发现", "Add or choose a finding first", ERROR_STYLE)
             return
         if self.write(lambda: self.workbench.save_corrective_action(
-                finding_id, self.plan.value, accepted_on=self.accepted_on.value, verified_on=self.verified_on.value),
+                finding_id, self.plan.value, accepted_on=self.accepted_on.value, verified_on=self.verified_on.value,
+                correction=self.correction.value, root_cause=self.root_cause.value,
+                implementation_evidence=self.implementation.value),
                 "纠正措施已保存", "corrective action saved"):
             self.refresh()
+            self._load_selected()
