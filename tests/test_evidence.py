@@ -192,3 +192,26 @@ def test_the_work_orders_are_uploaded_in_04_for_the_audit_it_shows(staffed_audit
     bad = write_csv(work_order_log(20, seed=12, months=12).drop(columns=["受理时间"]), tmp_path / "bad.csv")
     panel._uploaded({"new": ({"name": "bad.csv", "content": memoryview(bad.read_bytes())},)})
     assert "受理时间" in panel.message.value and panel.workbench.audit_imports(audit)["work_orders"].rows == 300
+
+
+def test_the_next_audit_follows_up_the_previous_audits_open_findings(demo_db, scheme):
+    """A finding still open when its audit was decided is listed by the next audit's report,
+    with its state now; one not verified yet is a deviation the report names."""
+    from audit_widgets.documents.report import report_html
+    from audit_widgets.evidence import findings_to_follow_up
+    workbench = Workbench(demo_db, scheme)
+    initial, surveillance, special = workbench.audits("demo-consumer")
+    assert findings_to_follow_up(workbench, initial.id) == []  # nothing before the first audit
+    decided = workbench.decision(initial.id).decided_on
+    followed = findings_to_follow_up(workbench, surveillance.id)
+    assert followed and all(f.due_on and (f.verified_on is None or f.verified_on > decided) for f in followed)
+    assert {f.id for f in followed} <= {f.id for f in workbench.findings(initial.id)}
+    html = report_html(workbench, "demo-consumer")  # the special audit's report
+    open_before = findings_to_follow_up(workbench, special.id)
+    assert "follow-up of the previous audit's open findings" in html
+    assert all(f.description in html for f in open_before)
+    unverified = [f for f in open_before if f.verified_on is None]
+    assert f"{len(unverified)} findings of the previous audit are not verified yet" in html
+    from audit_widgets.widgets.findings import FindingsWidget
+    widget = FindingsWidget(workbench, "demo-consumer", surveillance.id, read_only=True)
+    assert "to verify now" in widget.follow_up.value and all(f.description in widget.follow_up.value for f in followed)

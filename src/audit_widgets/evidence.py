@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from .domain import ImportRecord
+from .domain import Finding, ImportRecord
 from .rules.evidence import Period, Within, months_covered, period_for, within
 from .rules.planning import closed_cases
 from .store.repository import Workbench
@@ -118,3 +118,16 @@ def case_population(workbench: Workbench, audit_id: int, first_day: date | None 
         return CasePopulation(closed, closed, 0)
     fresh = ~closed["order_id"].isin(verified)
     return CasePopulation(closed, closed[fresh].reset_index(drop=True), int((~fresh).sum()))
+
+
+def findings_to_follow_up(workbench: Workbench, audit_id: int) -> list[Finding]:
+    """The previous audit's findings that were still open when it was decided (a corrective
+    action due and not verified by then): what this audit verifies (ISO/IEC 17021-1 §9.6.2.2),
+    each with its state now."""
+    previous = workbench.previous_audit(audit_id)
+    if previous is None:
+        return []
+    decision = workbench.decision(previous.id)
+    decided = decision.decided_on if decision else None
+    return [f for f in workbench.findings(previous.id)
+            if f.due_on is not None and (f.verified_on is None or (decided is not None and f.verified_on > decided))]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..domain import Applicant, Audit, StageRecord
+from ..domain import Applicant, Audit, Finding, StageRecord
+from ..evidence import findings_to_follow_up
 from ..files import write_atomically
 from ..paths import outputs_dir
 from ..render.html import table_html
@@ -51,6 +52,7 @@ class ReportSources:
     stale: list[str]
     signature: str | None
     signature_state: str | None  # valid, tampered, key_different (store.signing.SIGNATURE_LABELS)
+    follow_up: list[Finding]  # the previous audit's findings open at its decision, as they stand now
 
 
 def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
@@ -69,7 +71,8 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
         return ReportSources(view.get_applicant(applicant_id), view.audit(audit_id),
                              view.stage_results(audit_id), view.stale_stages(audit_id),
                              view.stage_signature(audit_id, registry.report_stage()),
-                             view.signature_state(audit_id, registry.report_stage()))
+                             view.signature_state(audit_id, registry.report_stage()),
+                             findings_to_follow_up(view, audit_id))
 
 
 def _e(value) -> str:
@@ -249,10 +252,22 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
         notes.append(f"未作答条目 unanswered items：{'、'.join(unanswered)}")
     for violation in planning.team_violations:
         notes.append(f"审查组 team：{violation.get('zh', violation)}")
+    unverified = [f for f in sources.follow_up if f.verified_on is None]
+    if unverified:
+        notes.append(f"上次审核的 {len(unverified)} 项发现尚未验证关闭（{'、'.join(f.clause for f in unverified)}）/ "
+                     f"{len(unverified)} findings of the previous audit are not verified yet")
     if sources.stale:
         notes.append(f"记录结果后答案又有改动的阶段 answers changed after recording：{'、'.join(sources.stale)}")
     notes += [f"{r.stage}：{r.redo_reason}" for r in sources.records.values() if r.redo_reason]
     return notes
+
+
+def _follow_up(scheme: Scheme, sources: ReportSources) -> str:
+    """How this audit followed up the previous audit's open findings."""
+    if not sources.follow_up:
+        return ""
+    return ("<h3>上次审核未关闭发现的跟踪验证 <small>follow-up of the previous audit's open findings</small></h3>"
+            + findings_html(scheme, [f.as_dict() for f in sources.follow_up], with_evidence=True))
 
 
 def _open_findings(report: ReportResult) -> list[dict]:
@@ -323,7 +338,7 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
         heading("十一、不适用条目及理由", "Items not applicable, with reasons")
         + (not_applicable_html(excluded) if excluded else "<p>无 / none</p>"),
         heading("十二、不符合、证据与纠正措施", "Findings, evidence and corrective action")
-        + findings_html(scheme, report.findings, with_evidence=True),
+        + findings_html(scheme, report.findings, with_evidence=True) + _follow_up(scheme, sources),
         _conclusion(scheme, sources, planning, characteristic, report),
     ])
     return document(f"审查报告 {sources.applicant.name}", body)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..evidence import findings_to_follow_up
 from ..render.html import ERROR_STYLE, message_html, table_html
+from ..render.results import findings_html
 from .base import CHOOSE, BoundWidget
 
 
@@ -47,7 +49,11 @@ class FindingsWidget(BoundWidget):
         self.action_fields = (self.correction, self.root_cause, self.plan, self.implementation)
         for control in (self.selected, *self.action_fields, self.accepted_on, self.verified_on, self.save_action):
             control.disabled = self.view_only
-        self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.listing,
+        earlier = findings_to_follow_up(workbench, self.audit_id)
+        self.follow_up = widgets.HTML(
+            "<h4>上次审核未关闭的发现：本次跟踪验证 / the previous audit's open findings, to verify now</h4>"
+            + findings_html(self.scheme, [f.as_dict() for f in earlier], with_evidence=True) if earlier else "")
+        self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.follow_up, self.listing,
                          widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
                          self.description, self.evidence, self.add_button,
                          widgets.HTML("<h4>纠正措施 / corrective action</h4>"), self.selected, *self.action_fields,
