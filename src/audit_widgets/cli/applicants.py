@@ -21,8 +21,7 @@ def applicant() -> None:
 @pass_state
 def applicant_add(state: State, file: Path, as_json) -> None:
     """从 YAML 文件登记申请方 / Register an applicant from a YAML file (the same as import applicant)."""
-    done = importers.get("applicant").run(state.workbench(), file)
-    emit(done.counts, as_json, f"{done.zh} / {done.en}")
+    run_import(state, "applicant", file, as_json)
 
 
 @applicant.command("list")
@@ -53,13 +52,19 @@ def import_() -> None:
     """导入文件（工单、问卷、人员、申请方）/ Import files: work orders, surveys, people, applicants."""
 
 
+def run_import(state: State, importer_id: str, file: Path, as_json: bool, applicant_id: str | None = None,
+               mapping: Path | None = None, audit_id: int | None = None) -> None:
+    """One import through the registry, as every import command does it."""
+    done = importers.get(importer_id).run(state.workbench(), file, applicant_id, mapping, audit_id)
+    emit(done.counts, as_json, f"{done.zh} / {done.en}")
+
+
 def import_command(importer) -> click.Command:
     """`audit-workbench import <id>` for one registered importer (imports/registry.py)."""
     @json_option
     @pass_state
     def command(state: State, file: Path, as_json, applicant_id=None, mapping=None, audit_id=None) -> None:
-        done = importer.run(state.workbench(), file, applicant_id, mapping, audit_id)
-        emit(done.counts, as_json, f"{done.zh} / {done.en}")
+        run_import(state, importer.id, file, as_json, applicant_id, mapping, audit_id)
     command.__doc__ = importer.help
     command = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))(command)
     if importer.mapping_help is not None:
@@ -89,9 +94,7 @@ def auditors_import(state: State, file, as_json) -> None:
     """导入人员、能力证据与公正性声明（模板见 parameters/auditors_template.xlsx）/ Load people, their
     evidence per domain and their impartiality declarations; the whole file or nothing (the same as
     import people)."""
-    from ..imports.registry import importers
-    done = importers.get("people").run(state.workbench(), file)
-    emit(done.counts, as_json, f"{done.zh} / {done.en}")
+    run_import(state, "people", file, as_json)
 
 
 @auditors.command("list")

@@ -3,13 +3,16 @@ and the rule that a refused write shows a plain message instead of a traceback."
 from __future__ import annotations
 
 import html
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 import ipywidgets as widgets
 
 from ..contract import Action
-from ..errors import PermissionDenied
+from ..errors import PermissionDenied, WorkbenchError
+from ..imports.registry import importers
 from ..render.html import LOCKED_STYLE, error_html, message_html
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
@@ -101,6 +104,21 @@ class BoundWidget(widgets.VBox):
             return widgets.HTML(f'<div style="{LOCKED_STYLE}">🔒 只读：{html.escape(refusal.zh)}<br>'
                                 f"read-only: {html.escape(refusal.en)}</div>")
         return widgets.HTML()
+
+    def import_upload(self, upload: dict, importer_id: str, mapping: Path | None = None) -> bool:
+        """A FileUpload's file imported for this widget's audit through the importer registry;
+        the outcome, or the file's problems, in `self.message`."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / upload["name"]
+            path.write_bytes(bytes(upload["content"]))
+            try:
+                done = importers.get(importer_id).run(self.workbench, path, self.applicant_id, mapping,
+                                                      audit_id=self.audit_id)
+            except WorkbenchError as exc:
+                self.message.value = error_html(exc)
+                return False
+        self.message.value = message_html(done.zh, done.en)
+        return True
 
     def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
         """Run the write; then write the documents that follow the record this widget edits

@@ -2,19 +2,15 @@
 the monthly trend with control limits of the measure the auditor picks."""
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..contract import Action
-from ..errors import WorkbenchError
 from ..evaluation import kpi_report
 from ..evidence import audit_evidence
-from ..imports.registry import importers
 from ..render.charts import control_chart, to_svg
-from ..render.html import ERROR_STYLE, error_html, message_html, table_html
+from ..render.html import ERROR_STYLE, table_html
 from ..render.results import evidence_html
 from ..rules.kpis import HOURS_MEASURE
 from .base import BoundWidget
@@ -50,16 +46,7 @@ class MonitoringPanel(BoundWidget):
         """The uploaded log becomes this audit's work orders (imports/registry.py)."""
         if not change["new"] or self.read_only:
             return
-        upload = change["new"][0]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / upload["name"]
-            path.write_bytes(bytes(upload["content"]))
-            try:
-                done = importers.get("work-orders").run(self.workbench, path, self.applicant_id, audit_id=self.audit_id)
-            except WorkbenchError as exc:
-                self.message.value = error_html(exc)
-            else:
-                self.message.value = message_html(done.zh, done.en)
+        self.import_upload(change["new"][0], "work-orders")
         self.upload.value = ()
         self.refresh()
         self.on_import()

@@ -2,19 +2,15 @@
 own), then the indicator scores with intervals, NPS and whether the sample is adequate."""
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..contract import Action
-from ..errors import WorkbenchError
 from ..evaluation import survey_summary
 from ..evidence import audit_evidence
-from ..imports.registry import importers
 from ..imports.surveys import layouts_dir, load_layouts
-from ..render.html import error_html, message_html, table_html
+from ..render.html import table_html
 from .base import BoundWidget
 
 AUTO = "auto"
@@ -49,19 +45,8 @@ class SurveyPanel(BoundWidget):
     def _uploaded(self, change) -> None:
         if not change["new"] or self.read_only:
             return
-        upload = change["new"][0]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / upload["name"]
-            path.write_bytes(bytes(upload["content"]))
-            choice = self.layout_choice.value
-            layout = None if choice == AUTO else layouts_dir() / f"{choice}.yaml"
-            try:
-                done = importers.get("surveys").run(self.workbench, path, self.applicant_id, layout,
-                                                    audit_id=self.audit_id)
-            except WorkbenchError as exc:
-                self.message.value = error_html(exc)
-            else:
-                self.message.value = message_html(done.zh, done.en)
+        choice = self.layout_choice.value
+        self.import_upload(change["new"][0], "surveys", None if choice == AUTO else layouts_dir() / f"{choice}.yaml")
         self.upload.value = ()
         self.summary = self._summary()
         self.refresh()
