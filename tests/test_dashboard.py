@@ -67,6 +67,8 @@ def test_the_refused_applicant_shows_its_failed_veto_item_and_open_major_finding
     assert "否决项不符合：B13" in page and "严重不符合未关闭" in page and "<svg" in page
     assert "医院" in page  # the 不适用 reasons of its report
     assert "签名" in page and "不予认证" in page
+    evidence = workbench.stage_result(workbench.current_audit("demo-special"), "characteristic").result["evidence"]
+    assert "证据期间 / evidence period" in page and evidence["work_orders"]["en"] in page  # what it was judged on
 
 
 def test_the_benchmark_sets_an_applicant_against_the_certified_of_its_domain(read_only, scheme):

@@ -13,6 +13,7 @@ from ..batch.inputs import batch_stale
 from ..contract import Grade
 from ..render.html import WARNING_STYLE, table_html
 from ..render.results import (
+    evidence_html,
     findings_html,
     gates_section_html,
     history_html,
@@ -240,6 +241,8 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         if report.not_applicable:
             parts.append(section("不适用 / not applicable", not_applicable_html(report.not_applicable)))
     characteristic = read(records["characteristic"], CharacteristicResult) if "characteristic" in records else None
+    if characteristic is not None and characteristic.evidence:
+        parts.append(section("证据期间 / evidence period", evidence_html(characteristic.evidence)))
     if characteristic is not None and characteristic.kpis:
         parts.append(section("监测指标 / KPIs", kpis_html(characteristic)))
     if characteristic is not None and characteristic.survey:
