@@ -15,15 +15,6 @@ def applicant() -> None:
     """申请方 / Applicants."""
 
 
-@applicant.command("add")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@json_option
-@pass_state
-def applicant_add(state: State, file: Path, as_json) -> None:
-    """从 YAML 文件登记申请方 / Register an applicant from a YAML file (the same as import applicant)."""
-    run_import(state, "applicant", file, as_json)
-
-
 @applicant.command("list")
 @json_option
 @pass_state
@@ -59,13 +50,14 @@ def run_import(state: State, importer_id: str, file: Path, as_json: bool, applic
     emit(done.counts, as_json, f"{done.zh} / {done.en}")
 
 
-def import_command(importer) -> click.Command:
-    """`audit-workbench import <id>` for one registered importer (imports/registry.py)."""
+def import_command(importer, group: click.Group | None = None, name: str | None = None) -> click.Command:
+    """`audit-workbench import <id>` for one registered importer (imports/registry.py); with a
+    group and a name, the same command under another name (`applicant add`, `auditors import`)."""
     @json_option
     @pass_state
     def command(state: State, file: Path, as_json, applicant_id=None, mapping=None, audit_id=None) -> None:
         run_import(state, importer.id, file, as_json, applicant_id, mapping, audit_id)
-    command.__doc__ = importer.help
+    command.__doc__ = importer.help + (f"（即 import {importer.id} / the same as import {importer.id}）" if group else "")
     command = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))(command)
     if importer.mapping_help is not None:
         command = click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -74,7 +66,7 @@ def import_command(importer) -> click.Command:
         command = click.option("--audit", "audit_id", type=int, default=None,
                                help="审核编号（默认当前审核）/ the audit it is evidence for (default: the current one)")(command)
         command = click.option("--applicant", "applicant_id", required=True, help="申请方编号 / applicant id")(command)
-    return import_.command(importer.id)(command)
+    return (group or import_).command(name or importer.id)(command)
 
 
 for _importer in importers:
@@ -84,17 +76,6 @@ for _importer in importers:
 @cli.group(cls=WorkbenchGroup)
 def auditors() -> None:
     """人员能力记录 / Competence records of auditors, technical experts and committee members."""
-
-
-@auditors.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
-@json_option
-@pass_state
-def auditors_import(state: State, file, as_json) -> None:
-    """导入人员、能力证据与公正性声明（模板见 parameters/auditors_template.xlsx）/ Load people, their
-    evidence per domain and their impartiality declarations; the whole file or nothing (the same as
-    import people)."""
-    run_import(state, "people", file, as_json)
 
 
 @auditors.command("list")
@@ -107,3 +88,8 @@ def auditors_list(state: State, as_json) -> None:
              f"有证据的领域 evidenced {','.join(sorted(a.evidenced_domains())) or '—'}；声明 declarations {len(a.declarations)}"
              for a in people]
     emit(people, as_json, "\n".join(lines))
+
+
+# The names these imports had before the registry: the same commands.
+import_command(importers.get("applicant"), applicant, "add")
+import_command(importers.get("people"), auditors, "import")

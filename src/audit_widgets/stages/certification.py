@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..contract import Status
+from ..contract import StageId, Status
 from ..evaluation import evaluate
 from ..evidence import evidence_period
 from ..rules.kpis import KpiReport
@@ -56,7 +56,7 @@ def kpi_comparison(previous: dict[str, dict], current: KpiReport) -> dict[str, d
 
 def recorded_kpis(workbench: Workbench, audit_id: int) -> dict[str, dict]:
     """The KPIs an audit's characteristic stage recorded (never recomputed)."""
-    record = workbench.stage_result(audit_id, "characteristic")
+    record = workbench.stage_result(audit_id, StageId.CHARACTERISTIC)
     return read(record, CharacteristicResult).kpis if record else {}
 
 
