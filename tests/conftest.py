@@ -82,9 +82,22 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     accept_review(admin, audit, start)
     admin.set_team(audit, [("A02", "leader"), ("A01", "member")])
     declare_team(admin, consumer, ["A02", "A01"], start)
-    admin.save_programme(audit, plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0),
-                                                     start, date.today()))
+    programme = plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0), start, date.today())
+    admin.save_programme(audit, programme)
+    # no MD1 judgement: every site; 8.5 person-days, 7 on site: two auditors for the four days deliver it
+    admin.save_audit_plan(audit, team_sent_on=None, objections=[],
+                          agenda=agenda_for(programme.site_sample.sites, start, 4, ["A02", "A01"]))
     return consumer, audit
+
+
+def agenda_for(sites, start, days: int, auditors: list[str]) -> list[dict]:
+    """An audit plan's agenda: every site on the first day, then the central function each further day."""
+    from datetime import timedelta
+    lines = [{"day": start, "site": site, "activity": "现场测评 on-site evaluation", "auditors": auditors}
+             for site in sites]
+    lines += [{"day": start + timedelta(days=d), "site": sites[0], "activity": "体系审核 system audit",
+               "auditors": auditors} for d in range(1, days)]
+    return lines
 
 
 @pytest.fixture

@@ -69,3 +69,36 @@ def test_beyond_the_table_is_refused(scheme):
 def test_zero_personnel_is_refused(scheme):
     with pytest.raises(RuleError):
         person_days(scheme, 0)
+
+
+def test_each_sampled_site_adds_the_time_for_its_headcount(scheme):
+    """With the drawn sample, each site beyond the central function adds the site_time_table's
+    time for its headcount (1–15: 0.5, 16–50: 1, 51–150: 1.5, more: 2), an unknown headcount the
+    0.5-day minimum; the sites added to cover a site type count too (issue 21 §3)."""
+    from audit_widgets.domain import Site
+    sampled = (Site("总部", "central", 40), Site("呼叫中心", "call_centre", 30), Site("仓库", "warehouse", 8),
+               Site("网点A", "service_outlet", 60), Site("网点B", "service_outlet"))
+    result = person_days(scheme, 50, outlets=12, sampled_sites=sampled)
+    # 5 days from the table; + 1 + 0.5 + 1.5 + 0.5 = 3.5 for the four sites beyond the central function
+    assert result.days == 8.5
+    assert "呼叫中心（30人 1）" in result.steps[-2].zh and "人数未知" in result.steps[-2].zh
+    assert [scheme.site_days(n) for n in (None, 1, 15, 16, 50, 51, 150, 151, 10_000)] == [
+        0.5, 0.5, 0.5, 1, 1, 1.5, 1.5, 2, 2]
+    # Before the draw: the MD1 size (1 + ⌈√11⌉ = 5) at the minimum each, 4 × 0.5.
+    assert person_days(scheme, 50, outlets=12).days == 7.0
+
+
+def test_a_sample_grown_to_cover_the_site_types_is_timed_as_drawn(scheme):
+    """demo-consumer's surveillances drew 4 sites (MD1 gives 3; the call centre and the warehouse
+    must be covered) and were planned at 2.5 days instead of 3.0 (issue 21 §3)."""
+    from audit_widgets.domain import Site
+    from audit_widgets.rules.sampling import draw_sites
+    sites = (Site("总部", "central", 10), Site("客服", "call_centre", 12), Site("仓库", "warehouse", 5),
+             *(Site(f"网点{i}", "service_outlet", 3) for i in range(6)))
+    sample = draw_sites(scheme, sites, "surveillance", seed=5, eligibility="同一体系 one system")
+    assert (sample.md1_size, sample.size) == (3, 4)
+    by_name = {s.name: s for s in sites}
+    drawn = person_days(scheme, 45, outlets=9, categories=2, audit_type="surveillance",
+                        sampled_sites=tuple(by_name[n] for n in sample.sites))
+    before = person_days(scheme, 45, outlets=9, categories=2, audit_type="surveillance")
+    assert (before.days, drawn.days) == (2.5, 3.0)

@@ -106,6 +106,9 @@ def test_at_least_a_quarter_of_the_sites_at_random(scheme):
     assert [random_site_minimum(scheme, n) for n in (1, 4, 5, 8, 9)] == [1, 1, 2, 2, 3]
 
 
+ELIGIBLE = "同一体系、内审覆盖全部场所 / one system, every site internally audited"
+
+
 def _sites(outlets=10, call_centres=1, warehouses=2):
     from audit_widgets.domain import Site
     return (Site("总部服务中心", "central"), *(Site(f"网点{i:02d}", "service_outlet") for i in range(outlets)),
@@ -116,29 +119,61 @@ def _sites(outlets=10, call_centres=1, warehouses=2):
 def test_the_site_draw_keeps_the_central_function_covers_each_type_and_records_the_seed(scheme):
     from audit_widgets.rules.sampling import draw_sites
     sites = _sites()  # 14 sites: 1 + ⌈√13⌉ = 5
-    sample = draw_sites(scheme, sites, "initial", seed=7)
+    sample = draw_sites(scheme, sites, "initial", seed=7, eligibility=ELIGIBLE)
     assert sample.md1_size == sample.size == 5 and sample.seed == 7
     assert sample.chosen == ("总部服务中心",) and len(sample.drawn) == 4
     assert set(sample.types) == {"central", "service_outlet", "call_centre", "warehouse"}
-    assert draw_sites(scheme, tuple(reversed(sites)), "initial", seed=7) == sample  # list order does not matter
+    assert draw_sites(scheme, tuple(reversed(sites)), "initial", seed=7, eligibility=ELIGIBLE) == sample  # any order
     assert len(sample.drawn) >= random_site_minimum(scheme, sample.size)
 
 
 def test_auditors_choose_by_risk_but_a_quarter_stays_random(scheme):
     from audit_widgets.rules.sampling import draw_sites
     sites = _sites()
-    sample = draw_sites(scheme, sites, "initial", seed=7, chosen=("网点03", "仓库1"))
+    sample = draw_sites(scheme, sites, "initial", seed=7, chosen=("网点03", "仓库1"), eligibility=ELIGIBLE)
     assert sample.chosen == ("总部服务中心", "网点03", "仓库1") and len(sample.drawn) == 2
     with pytest.raises(RuleError) as refused:
-        draw_sites(scheme, sites, "initial", seed=7, chosen=("网点01", "网点02", "网点03", "网点04"))
+        draw_sites(scheme, sites, "initial", seed=7, chosen=("网点01", "网点02", "网点03", "网点04"),
+                   eligibility=ELIGIBLE)
     assert refused.value.code == "sampling.random_sites"
 
 
 def test_a_small_sample_grows_to_cover_every_site_type(scheme):
     from audit_widgets.rules.sampling import draw_sites
     sites = _sites(outlets=1, call_centres=1, warehouses=1)  # 4 sites: MD1 gives 1 + ⌈√3⌉ = 3, 3 other types
-    sample = draw_sites(scheme, sites, "surveillance", seed=1)
+    sample = draw_sites(scheme, sites, "surveillance", seed=1, eligibility=ELIGIBLE)
     assert sample.md1_size == 3 and sample.size == 4 and len(sample.types) == 4
+
+
+def test_without_the_md1_judgement_every_site_is_audited(scheme):
+    """IAF MD1 sampling applies only where planning recorded why (one system, internal audits of
+    every site): without that judgement the sample is every site (issue 21 §2)."""
+    from audit_widgets.rules.sampling import draw_sites
+    sites = _sites()
+    sample = draw_sites(scheme, sites, "initial", seed=7)
+    assert not sample.sampled and sample.size == len(sites) == 14 and sample.drawn == ()
+    assert set(sample.sites) == {s.name for s in sites}
+    judged = draw_sites(scheme, sites, "initial", seed=7, eligibility=ELIGIBLE)
+    assert judged.sampled and judged.size == 5 and judged.eligibility == ELIGIBLE
+
+
+def test_the_next_audit_draws_the_sites_not_yet_visited_in_the_cycle(scheme):
+    """IAF MD1: the sites of the next audits are normally other sites. Every seed gives a
+    surveillance sample without any earlier site while enough unvisited ones remain."""
+    from audit_widgets.rules.sampling import draw_sites
+    sites = _sites(outlets=20, call_centres=1, warehouses=1)  # 23 sites: initial 1 + ⌈√22⌉ = 6
+    for seed in range(40):
+        first = draw_sites(scheme, sites, "initial", seed=seed, eligibility=ELIGIBLE)
+        second = draw_sites(scheme, sites, "surveillance", seed=seed + 1, eligibility=ELIGIBLE, visited=first.sites)
+        revisited = set(second.drawn) & set(first.drawn)
+        # only the single call centre and warehouse must be visited again, to cover their types
+        assert revisited <= {"呼叫中心0", "仓库0"}, (seed, revisited)
+        assert second.visited_before == first.sites
+    # When the unvisited sites run out, the draw takes visited ones.
+    small = _sites(outlets=3, call_centres=0, warehouses=0)
+    visited = ("网点00", "网点01", "网点02")
+    again = draw_sites(scheme, small, "initial", seed=3, eligibility=ELIGIBLE, visited=visited)
+    assert again.size == 3 and set(again.drawn) <= set(visited)
 
 
 def test_complaints_are_drawn_as_their_own_lot(scheme):

@@ -4,7 +4,6 @@ import json
 import shutil
 import sys
 import textwrap
-from datetime import date
 
 import nbformat
 import papermill
@@ -13,7 +12,6 @@ import yaml
 
 from audit_widgets.errors import ConflictError, NotFoundError
 from audit_widgets.paths import outputs_dir
-from audit_widgets.rules.planning import CaseLots, plan_programme
 from audit_widgets.scheme import load_scheme
 from audit_widgets.stages import registry, run_stage
 from audit_widgets.store.repository import Workbench
@@ -115,21 +113,15 @@ def test_a_new_stage_runs_in_its_own_notebook(toy, db_url, consumer):
     assert results["status"] == "done" and results["result"] == {"documents": 0}
 
 
-def test_the_scheme_says_which_stage_locks_a_record(workbench, consumer, scheme):
+def test_the_scheme_says_which_stage_locks_a_record(staffed_audit, workbench, scheme):
     assert scheme.stage_locking("programme").id == "planning"
     assert scheme.stage_recording_mode("5.1").id == "characteristic"
-    audit = workbench.open_audit(consumer)
-    from audit_widgets.demo.audits import accept_review, declare_team
-    accept_review(workbench, audit, date(2026, 11, 1))
-    declare_team(workbench, consumer, ["A01"], date(2026, 11, 20))
-    workbench.set_team(audit, [("A01", "leader")])
-    workbench.save_programme(audit, plan_programme(scheme, workbench.get_applicant(consumer), CaseLots(0, 0),
-                                                         date(2026, 12, 1), date(2026, 12, 2)))
+    consumer, audit = staffed_audit  # reviewed, staffed, dated, with an agenda that delivers the plan
     run_stage(workbench, "application", consumer)
     run_stage(workbench, "planning", consumer)
-    workbench.acting_as("A01").sign_off(audit, "planning")
+    workbench.acting_as("A02").sign_off(audit, "planning")
     with pytest.raises(ConflictError) as caught:
-        workbench.set_team(audit, [("A01", "member")])
+        workbench.set_team(audit, [("A01", "leader")])
     assert caught.value.code == "stage.signed" and "申请评审和方案策划" in caught.value.zh  # names the stage
     workbench.add_document(audit, "licence", b"%PDF", "licence.pdf")  # not locked by planning
 

@@ -30,6 +30,9 @@ class Answer(Record):
     checked: int | None = None        # sample-based: how many samples were checked
     nonconforming: int | None = None  # … and how many of them did not conform
     measured: float | None = None     # measure items: the value, when not taken from the data
+    # A sample of several lots (5.1c): the nonconforming share with each lot weighted by its
+    # size, which the score uses instead of nonconforming ÷ checked (rules/cases.py).
+    nonconforming_share: float | None = None
 
     @property
     def answered(self) -> bool:
@@ -62,6 +65,8 @@ class AnswerRecord(Record):
 class Site(Record):
     name: str
     type: str  # a site_types id: central, service_outlet, call_centre, warehouse
+    headcount: int | None = None  # the people working there: the audit time per site follows it
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,12 @@ class SiteSample(Record):
     chosen: tuple[str, ...]   # the central function and the auditors' choices
     drawn: tuple[str, ...]    # drawn at random
     types: dict[str, Any] = field(default_factory=dict)  # site type → the sampled sites of that type
+    # IAF MD1 sampling applies only where every site runs the same processes under one system,
+    # internally audited: planning records that judgement with its evidence; without it, every
+    # site is audited (sampled False, all sites chosen).
+    sampled: bool = True
+    eligibility: str = ""
+    visited_before: tuple[str, ...] = ()  # the sites earlier audits of the cycle covered (drawn last)
 
     @property
     def sites(self) -> tuple[str, ...]:
@@ -246,6 +257,9 @@ class DrawRecord(Record):
     seed: int
     sample_size: int
     ids: list[str]
+    # A draw of several lots (5.1c: services and complaints): lot → {"size": the lot's size,
+    # "ids": the ids drawn from it}, so that each lot's result can be weighted by its size.
+    lots: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -270,6 +284,7 @@ class CaseSample(Record):
     seed: int
     ids: tuple[str, ...]
     verified: dict[str, CaseVerification] = field(default_factory=dict)
+    lots: dict[str, dict[str, Any]] = field(default_factory=dict)  # as DrawRecord.lots; {} before 2026.7
 
 
 # --- findings, adjustments, decision, certificate -----------------------------------------

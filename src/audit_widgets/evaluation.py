@@ -14,6 +14,7 @@ from typing import Callable
 from .domain import Answer, Applicant
 from .evidence import Evidence, audit_evidence
 from .measures_cache import cache_key, kept_kpis, kept_survey
+from .rules.cases import case_item_answers
 from .rules.decision import Recommendation, open_major_count, recommend
 from .rules.kpis import KpiReport, compute_kpis
 from .rules.scoring import ScoreResult, score_applicant
@@ -95,15 +96,7 @@ def survey_summary(workbench: Workbench, evidence: Evidence, population: int | N
 def case_answers(workbench: Workbench, audit_id: int) -> dict[str, Answer]:
     """Sample-based answers for the items the case verification checks (scheme: case_checks)."""
     sample = workbench.case_sample(audit_id)
-    if sample is None:
-        return {}
-    answers = {}
-    for check in workbench.scheme.case_checks:
-        values = [getattr(v, check.field) for v in sample.verified.values() if getattr(v, check.field) is not None]
-        if values:
-            bad = sum(1 for value in values if value == check.nonconforming_value)
-            answers[check.item] = Answer(checked=len(values), nonconforming=bad)
-    return answers
+    return case_item_answers(workbench.scheme, sample) if sample is not None else {}
 
 
 def merged_answers(recorded: dict[str, Answer], from_cases: dict[str, Answer]) -> dict[str, Answer]:

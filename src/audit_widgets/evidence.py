@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 
@@ -119,6 +119,19 @@ def cycle_audits_before(workbench: Workbench, audit_id: int) -> list[int]:
         if workbench.scheme.starts_cycle(previous.audit_type):
             break
     return cycle
+
+
+def sites_visited(workbench: Workbench, audit_id: int) -> list[dict[str, Any]]:
+    """The sites each earlier audit of the cycle covered, oldest first: what the site draw of
+    this audit leaves for last (IAF MD1) and what the programme shows."""
+    visits = []
+    for earlier in reversed(cycle_audits_before(workbench, audit_id)):
+        programme = workbench.programme(earlier)
+        sample = programme.site_sample if programme else None
+        visits.append({"audit_id": earlier, "audit_type": workbench.audit(earlier).audit_type,
+                       "audit_start": programme.audit_start if programme else None,
+                       "sites": list(sample.sites) if sample else []})
+    return visits
 
 
 @dataclass(frozen=True)

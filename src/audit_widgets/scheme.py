@@ -32,7 +32,7 @@ INSPECTION_LEVELS: tuple[str, ...] = get_args(InspectionLevel)
 CaseField = Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
 CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
 # What a procedure stage must have before it may be signed off (procedure_stages.complete_when).
-CompletenessCheck = Literal["documents", "uscc", "review", "team", "audit_dates", "answers", "sample_counts"]
+CompletenessCheck = Literal["documents", "uscc", "review", "team", "audit_dates", "plan", "answers", "sample_counts"]
 # Who signs a stage off: the audit team's leader, or a committee member who took the decision.
 Signer = Literal["team_leader", "decision_maker"]
 # The records a procedure stage can lock at sign-off (procedure_stages.locks).
@@ -82,6 +82,9 @@ class PersonDayRules(Record):
 class SamplingRules(Record):
     default_inspection_level: InspectionLevel
     min_random_site_share: float = Field(ge=0, le=1)
+    # A check made on both case lots (C01): by_lot_size weights each lot's nonconforming share
+    # by the lot's size; pooled counts every sampled case alike.
+    lot_weighting: Literal["by_lot_size", "pooled"]
 
 
 class SurveyRules(Record):
@@ -229,6 +232,13 @@ class TeamRole(Record):
 class PersonDayBand(Record):
     min_personnel: int = Field(ge=1)
     max_personnel: int = Field(ge=1)
+    days: PositiveFloat
+
+
+class SiteTimeBand(Record):
+    """The audit time a sampled site adds, by the people working there (max_headcount None: and more)."""
+    min_headcount: int = Field(ge=1)
+    max_headcount: int | None = Field(default=None, ge=1)
     days: PositiveFloat
 
 
@@ -431,7 +441,7 @@ SECTION_FILES: dict[str, str] = {
     "finding_grades": "scheme.yaml", "auditor_grades": "scheme.yaml",
     "team_roles": "scheme.yaml", "impartiality": "scheme.yaml",
     "person_day_table": "person_days.yaml", "person_day_rules": "person_days.yaml",
-    "audit_types": "person_days.yaml",
+    "audit_types": "person_days.yaml", "site_time_table": "person_days.yaml",
     "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
     "sampling_rules": "sampling.yaml", "site_types": "sampling.yaml",
     "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
@@ -466,6 +476,7 @@ class Scheme(Record):
     impartiality: Impartiality
     person_day_table: tuple[PersonDayBand, ...]
     person_day_rules: PersonDayRules
+    site_time_table: tuple[SiteTimeBand, ...] = Field(min_length=1)
     audit_types: tuple[AuditType, ...]
     case_code_letters: tuple[CodeLetterBand, ...]
     case_sample_sizes: tuple[SampleSize, ...]
@@ -531,6 +542,13 @@ class Scheme(Record):
     @cached_property
     def measures_by_id(self) -> dict[str, Measure]:
         return {m.id: m for m in self.measures}
+
+    def site_days(self, headcount: int | None) -> float:
+        """The audit time a sampled site adds: by its headcount, else the minimum per site."""
+        if headcount is None:
+            return self.person_day_rules.days_per_extra_sampled_outlet
+        return next(b.days for b in self.site_time_table
+                    if b.min_headcount <= headcount and (b.max_headcount is None or headcount <= b.max_headcount))
 
     @cached_property
     def grades_by_id(self) -> dict[str, AuditorGrade]:
@@ -822,6 +840,18 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         problems += _duplicate_ids(getattr(scheme, section), section, source, key)
     problems += _contiguous_bands(scheme.person_day_table, "min_personnel", "max_personnel",
                                   "person_day_table", source)
+    problems += _contiguous_bands(scheme.site_time_table, "min_headcount", "max_headcount", "site_time_table", source)
+    minimum = scheme.person_day_rules.days_per_extra_sampled_outlet
+    for band in scheme.site_time_table:
+        if band.days < minimum:
+            problems.append(Problem(
+                zh=f"场所审核时间 {band.days} 人日低于每个抽样场所的最低 {minimum} 人日",
+                en=f"site time {band.days} days is below the minimum of {minimum} days per sampled site",
+                file=source.get("site_time_table"), entry=str(band.min_headcount), column="site_time_table.days"))
+    if scheme.site_time_table[0].min_headcount != 1 or scheme.site_time_table[-1].max_headcount is not None:
+        problems.append(Problem(zh="site_time_table 应从 1 人开始，最后一档不设上限（max_headcount 留空）",
+                                en="site_time_table must start at 1 person and its last band have no max_headcount",
+                                file=source.get("site_time_table"), column="site_time_table"))
     problems += _contiguous_bands(scheme.case_code_letters, "min_lot", "max_lot", "case_code_letters", source)
 
     def ref_problem(section, entry, field, value, allowed):

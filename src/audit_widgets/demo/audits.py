@@ -2,6 +2,7 @@
 same API the widgets use (create_demo in __init__.py runs them)."""
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,12 +10,13 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..domain import Answer
-from ..evidence import audit_evidence, case_population, evidence_period
+from ..evidence import audit_evidence, case_population, evidence_period, sites_visited
 from ..imports.auditors import read_competence_file
 from ..imports.registry import importers
 from ..paths import competence_template, outputs_dir
 from ..rules.cycle import outcome_level, suggested_outcome
 from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
+from ..rules.person_days import on_site_days
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
 from ..stages import run_stage
 from ..store.repository import Workbench
@@ -43,6 +45,11 @@ EXPORT_MONTHS_BEFORE = 3  # an export starts this many months before the evidenc
 OUTSIDE_SEED = 1000  # the records before the period are drawn apart from those inside
 DAYS_PER_MONTH = 30.4375
 SURVEY_DAYS = 60  # the survey runs over the last days of the period
+AUDIT_START_DAYS_BEFORE = 20  # an audit's first on-site day, so many days before its decision
+# The planners' judgement that IAF MD1 sampling applies, with its evidence (every demo applicant qualifies).
+MD1_ELIGIBILITY = ("各场所执行同一售后服务管理体系和相同流程，由中心职能统一管理；内部审核覆盖全部场所（年度内审报告、"
+                   "管理评审记录）/ every site runs the same processes under one system managed centrally; the "
+                   "internal audits cover every site (annual internal audit report, management review)")
 
 
 @dataclass(frozen=True)
@@ -169,9 +176,10 @@ def _verify_cases(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> N
     scheme = workbench.scheme
     orders = audit_evidence(workbench, audit_id).work_orders.records
     population = case_population(workbench, audit_id)
-    plan = case_sample_for(scheme, CaseLots.of(population.lot))
+    lots = CaseLots.of(population.lot)
+    plan = case_sample_for(scheme, lots)
     record = draw_cases(population.cases, plan.services.sample_size, plan.complaints.sample_size, seed=demo.seed + audit_id,
-                        stratify_by="service_type")
+                        stratify_by="service_type", lots=lots)
     sample_id = workbench.save_case_sample(audit_id, record)
     reworked = rework_flags(orders, measure_window(scheme, "rework_rate"))
     repeated = repeat_complaint_flags(orders, measure_window(scheme, "repeat_complaint_rate"))
@@ -223,21 +231,42 @@ def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date,
                                    f"{document.id}.pdf")
         accept_review(workbench, audit_id, today - timedelta(days=50))
     workbench.set_team(audit_id, list(demo.team))
-    audit_start = today - timedelta(days=20)
+    audit_start = today - timedelta(days=AUDIT_START_DAYS_BEFORE)
     import_evidence(workbench, demo, audit_id, audit_start, echo)
     declare_team(workbench, demo.id, [auditor_id for auditor_id, _ in demo.team], audit_start - timedelta(days=7))
     lots = CaseLots.of(closed_cases(audit_evidence(workbench, audit_id, audit_start).work_orders.records))
+    visited = tuple(site for visit in sites_visited(workbench, audit_id) for site in visit["sites"])
+    programme = plan_programme(workbench.scheme, applicant, lots, audit_start=audit_start, audit_type=audit_type,
+                               site_seed=demo.seed + audit_id, eligibility=MD1_ELIGIBILITY, visited=visited)
+    # The team stays on site as long as the plan needs: its auditors who count, day after day.
+    grades = {auditor.id: workbench.scheme.grades_by_id[auditor.grade] for auditor in workbench.auditors()}
+    counted = [a for a, _ in demo.team if grades[a].counts_for_person_days]
+    days = max(2, math.ceil(on_site_days(workbench.scheme, programme.person_days) / len(counted)))
     programme = plan_programme(workbench.scheme, applicant, lots, audit_start=audit_start,
-                               audit_end=today - timedelta(days=18), audit_type=audit_type, site_seed=demo.seed)
+                               audit_end=audit_start + timedelta(days=days - 1), audit_type=audit_type,
+                               site_seed=demo.seed + audit_id, eligibility=MD1_ELIGIBILITY, visited=visited)
     workbench.save_programme(audit_id, programme)
     team = [auditor_id for auditor_id, _ in demo.team]
-    sites = [*programme.site_sample.chosen, *programme.site_sample.drawn] if programme.site_sample else []
-    activities = ("首次会议、文件审核、服务过程测评", "现场测评、案例复核、末次会议")
+    sites = programme.site_sample.sites if programme.site_sample else ()
     agenda = [{"day": audit_start + timedelta(days=index), "site": site, "activity": activity, "auditors": team}
-              for index, (site, activity) in enumerate(zip(sites, activities))]
+              for index in range(days)
+              for site, activity in _day_plan(sites, index, days)]
     workbench.save_audit_plan(audit_id, team_sent_on=audit_start - timedelta(days=10), agenda=agenda,
                               objections=[] if demo.id != "demo-consumer" or audit_type != "initial" else [
                                   {"member": "A06", "reason": "A06 曾为本公司提供咨询", "resolution": "A06 不参加本次审查组"}])
+
+
+def _day_plan(sites: tuple[str, ...], day: int, days: int) -> list[tuple[str, str]]:
+    """The sites visited on one of the audit's days: the central function on the first and the
+    last day (opening and closing meetings), the other sites spread over the days."""
+    central, others = sites[0], sites[1:]
+    share = [site for number, site in enumerate(others) if number % days == day]
+    lines = [(site, "现场测评、案例复核 on-site evaluation, case verification") for site in share]
+    if day == 0:
+        lines.insert(0, (central, "首次会议、文件审核、服务过程测评 opening meeting, documents, process evaluation"))
+    elif day == days - 1:
+        lines.append((central, "体系审核、末次会议 system audit, closing meeting"))
+    return lines or [(central, "管理体系审核 management system audit")]
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:
@@ -251,8 +280,7 @@ def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: d
     for finding in demo.findings:
         if finding.clause in demo.failed_items:
             continue  # raised by the grade on its checklist row
-        finding_id = workbench.add_finding(audit_id, finding.grade, finding.clause, finding.description,
-                                           raised_on=today - timedelta(days=18))
+        finding_id = workbench.add_finding(audit_id, finding.grade, finding.clause, finding.description)
         if finding.plan:
             workbench.save_corrective_action(finding_id, finding.plan,
                                              accepted_on=today - timedelta(days=10) if finding.accepted else None,

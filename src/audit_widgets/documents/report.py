@@ -17,6 +17,7 @@ from ..paths import outputs_dir
 from ..render.html import table_html
 from ..render.results import (
     ERROR_COLOUR,
+    case_checks_html,
     evidence_html,
     findings_html,
     gates_section_html,
@@ -93,8 +94,10 @@ def _client(scheme: Scheme, sources: ReportSources) -> str:
                 ("售后服务人员 after-sales personnel", _e(applicant.personnel)),
             ])
             + "<h3>场所 <small>sites</small></h3>"
-            + table_html([{"name": s.name, "type": site_types.get(s.type, s.type)} for s in applicant.sites],
-                         {"name": "场所 site", "type": "类型 type"}))
+            + table_html([{"name": s.name, "type": site_types.get(s.type, s.type), "address": s.address or "—",
+                           "headcount": "—" if s.headcount is None else s.headcount} for s in applicant.sites],
+                         {"name": "场所 site", "type": "类型 type", "address": "地址 address",
+                          "headcount": "人数 headcount"}))
 
 
 def _audit(scheme: Scheme, sources: ReportSources) -> str:
@@ -154,12 +157,31 @@ def _sites(scheme: Scheme, planning: PlanningResult, report: ReportResult) -> st
                   "how": "指定（中心职能或按风险选择）fixed: central function or chosen by risk"} for s in sample["chosen"]]
                 + [{"site": s, "type": site_types.get(type_of.get(s), type_of.get(s)),
                     "how": f"随机抽取 drawn at random（种子 seed {sample['seed']}）"} for s in sample["drawn"]])
-        body = (f"<p>抽样场所 {sample['size']} 个（IAF MD1 计算 {sample['md1_size']} 个，为覆盖每类场所可增加）/ "
-                f"{sample['size']} sites (IAF MD1 gives {sample['md1_size']}, raised where needed to cover each type)</p>"
-                + table_html(rows, {"site": "场所 site", "type": "类型 type", "how": "如何选定 how chosen"}))
+        if sample.get("sampled", True):
+            basis = (f"<p>抽样场所 {sample['size']} 个（IAF MD1 计算 {sample['md1_size']} 个，为覆盖每类场所可增加）/ "
+                     f"{sample['size']} sites (IAF MD1 gives {sample['md1_size']}, raised where needed to cover each "
+                     f"type)</p><p>多场所抽样条件 MD1 eligibility：{_e(sample.get('eligibility') or '—')}</p>")
+        else:
+            basis = ("<p>未记录多场所抽样条件，审核全部场所 / no MD1 sampling judgement recorded: every site is "
+                     "audited</p>")
+        body = basis + table_html(rows, {"site": "场所 site", "type": "类型 type", "how": "如何选定 how chosen"})
+        body += _cycle_sites(scheme, planning)
     method = report.sampling_method
     return (heading("四、审查场所及其选定方式", "Sites visited and how they were chosen") + body
             + f"<p class='muted'>{_e(method.zh)}<br>{_e(method.en)}</p>")
+
+
+def _cycle_sites(scheme: Scheme, planning: PlanningResult) -> str:
+    """The sites each audit of the cycle covered, this one last (IAF MD1: sites rotate)."""
+    if not planning.sites_visited:
+        return ""
+    names = {t.id: t.name for t in scheme.audit_types}
+    this = {"audit_id": "本次 this audit", "audit_type": planning.audit_type,
+            "sites": list((planning.site_sample or {}).get("chosen", ())) + list((planning.site_sample or {}).get("drawn", ()))}
+    rows = [{"audit": f"{v['audit_id']} {names.get(v['audit_type'], v['audit_type'])}", "sites": "、".join(v["sites"])}
+            for v in [*planning.sites_visited, this]]
+    return heading("本认证周期的场所覆盖", "Sites covered in the certification cycle", 3) + table_html(
+        rows, {"audit": "审核 audit", "sites": "场所 sites"})
 
 
 def _person_days(planning: PlanningResult) -> str:
@@ -170,7 +192,7 @@ def _person_days(planning: PlanningResult) -> str:
             + person_days_html(planning, with_english=True, with_sites=False))
 
 
-def _samples(planning: PlanningResult, characteristic: CharacteristicResult | None) -> str:
+def _samples(scheme: Scheme, planning: PlanningResult, characteristic: CharacteristicResult | None) -> str:
     plan = planning.case_sample or {}
     lots = [{"lot": name, **plan[name]} for name in ("services", "complaints") if isinstance(plan.get(name), dict)]
     lot_names = {"services": "服务案例 services", "complaints": "投诉案例 complaints"}
@@ -190,6 +212,10 @@ def _samples(planning: PlanningResult, characteristic: CharacteristicResult | No
             ("总体哈希 population hash (SHA-256)", f"<code>{_e(drawn.population_hash)}</code>"),
             ("抽取 / 已复核 drawn / verified", f"{_e(drawn.drawn)} / {_e(drawn.verified)}"),
         ]))
+        if characteristic and characteristic.case_answers:
+            parts += ["<h3>案例复核结果 <small>what the verified cases count for</small></h3>",
+                      case_checks_html(scheme, characteristic.case_lots, characteristic.case_answers,
+                                       characteristic.lot_weighting)]
     if survey:
         parts += ["<h3>满意度调查样本 <small>survey sample</small></h3>", facts_table([
             ("客户总体 customers served", _e(survey.get("population"))),
@@ -234,6 +260,10 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
     if sample and sample.get("size", 0) > sample.get("md1_size", 0):
         notes.append(f"场所样本由 {sample['md1_size']} 增至 {sample['size']} 个以覆盖每类场所 / site sample raised from "
                      f"{sample['md1_size']} to {sample['size']} to cover every site type")
+    for gap in planning.missing:
+        if gap.get("group") == "plan":  # sites not on the agenda, auditor-days short, days outside
+            notes.append(f"审核计划 plan：{gap['zh']} / {gap['en']}")
+    notes += _methods_not_covered(scheme, report)
     drawn = characteristic.case_sample if characteristic else None
     if drawn and drawn.verified < drawn.drawn:
         notes.append(f"抽取案例 {drawn.drawn} 个，仅复核 {drawn.verified} 个 / {drawn.verified} of "
@@ -260,6 +290,18 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
         notes.append(f"记录结果后答案又有改动的阶段 answers changed after recording：{'、'.join(sources.stale)}")
     notes += [f"{r.stage}：{r.redo_reason}" for r in sources.records.values() if r.redo_reason]
     return notes
+
+
+def _methods_not_covered(scheme: Scheme, report: ReportResult) -> list[str]:
+    """The audit type's methods of which no applicable item was answered: planned, not carried out."""
+    answered: dict[str, bool] = {}
+    for item_id, item in (report.scores.items if report.scores else {}).items():
+        method = scheme.items_by_id[item_id].method if item_id in scheme.items_by_id else None
+        if method and item.get("status") != "not_applicable":
+            answered[method] = answered.get(method, False) or item.get("status") != "unanswered"
+    methods = {m.id: m.name for m in scheme.methods}
+    return [f"审查方法未实施 method not covered：{m} {methods.get(m, '')}（无一条目作答 no item answered）"
+            for m, done in answered.items() if not done]
 
 
 def _follow_up(scheme: Scheme, sources: ReportSources) -> str:
@@ -328,7 +370,7 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
         _team(scheme, planning),
         _sites(scheme, planning, report),
         _person_days(planning),
-        _samples(planning, characteristic),
+        _samples(scheme, planning, characteristic),
         _kpis(scheme, characteristic),
         heading("八、满意度调查结果", "Survey results")
         + (survey_html(characteristic.survey) if characteristic and characteristic.survey else "<p>未记录 / not recorded</p>"),

@@ -19,6 +19,8 @@ class SiteData(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     type: str
+    headcount: int | None = Field(default=None, ge=1)  # unknown: the scheme's minimum time per site
+    address: str = Field(default="", max_length=300)
 
 
 class ApplicantData(BaseModel):

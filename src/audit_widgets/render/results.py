@@ -91,6 +91,32 @@ def kpi_chart_svg(scheme: Scheme, series: pd.DataFrame, measure: str) -> str:
                                 ".1%" if unit == "rate" else ".1f"))
 
 
+LOT_NAMES = {"services": "服务 services", "complaints": "投诉 complaints", "all": "全部 all"}
+WEIGHTING = {"by_lot_size": ("两批都复核的检查项按批量加权：每批的不符合比例乘以该批案例数占比",
+                             "a check made on both lots is weighted by lot size: each lot's nonconforming share "
+                             "times its share of the cases"),
+             "pooled": ("两批合并计算：每个抽样案例权重相同", "both lots pooled: every sampled case counts alike")}
+
+
+def case_checks_html(scheme: Scheme, lot_counts: list[dict], answers: dict[str, dict], weighting: str | None) -> str:
+    """The case verification as the 5.1c items count it: each check per lot, and the share the
+    score uses (weighted by lot size where the scheme says so)."""
+    labels = {c.item: c.label for c in scheme.case_checks}
+    rows = []
+    for item, answer in answers.items():
+        lots = [c for c in lot_counts if c["item"] == item]
+        share = answer.get("nonconforming_share")
+        rows.append({"item": item, "label": labels.get(item, ""),
+                     "lots": "；".join(f"{LOT_NAMES.get(c['lot'], c['lot'])} {c['nonconforming']}/{c['checked']}"
+                                      f"（批量 lot {c['lot_size']}）" for c in lots),
+                     "share": (f"{share:.1%} 加权 weighted" if share is not None
+                               else f"{answer['nonconforming']}/{answer['checked']}")})
+    note = WEIGHTING.get(weighting or "", None)
+    return (table_html(rows, {"item": "条目 item", "label": "复核项 check", "lots": "各批不符合/已复核 per lot",
+                              "share": "计分所用不符合比例 share scored"})
+            + (f"<p class='muted'>{html.escape(note[0])} / {html.escape(note[1])}</p>" if note else ""))
+
+
 def survey_html(survey: dict) -> str:
     rows = [{"indicator": i["name"], "score": f"{i['score']:.1f}", "interval": f"{i['score_low']:.1f}–{i['score_high']:.1f}",
              "satisfied": f"{i['satisfied_share']:.0%}（{i['satisfied_low']:.0%}–{i['satisfied_high']:.0%}）"}

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
-from ..domain import Answer, Programme, Record
+from ..domain import Answer, AuditPlanRecord, Programme, Record
 from ..scheme import ChecklistItem, Scheme
 from .application import missing_documents
+from .person_days import on_site_days
 from .scoring import ItemScore
 from .team import TeamCheck
 
@@ -17,6 +18,7 @@ GROUPS = {
     "uscc": ("统一社会信用代码", "USCC"),
     "team": ("审查组", "audit team"),
     "audit_dates": ("审核日期", "audit dates"),
+    "plan": ("审核计划", "audit plan"),
     "answers": ("未作答的条目", "unanswered items"),
     "sample_counts": ("缺少抽查数的抽样条目", "sample items without counts"),
 }
@@ -58,6 +60,46 @@ def audit_date_gaps(programme: Programme | None) -> list[Gap]:
     if programme is None or programme.audit_start is None or programme.audit_end is None:
         return [Gap("audit_dates", "audit_dates", "尚未填写现场审核日期", "the on-site audit dates are not set")]
     return []
+
+
+def plan_gaps(scheme: Scheme, programme: Programme | None, plan: AuditPlanRecord | None,
+              counted_auditors: list[str]) -> list[Gap]:
+    """Whether the audit plan delivers the programme (17021-1 §9.2.3): its agenda covers every
+    sampled site, on the audit's dates, and the auditors who count (not trainees or experts)
+    are on site for at least the on-site share of the planned person-days."""
+    if programme is None:
+        return []  # audit_date_gaps names the missing programme
+    agenda = plan.agenda if plan else ()
+    if not agenda:
+        return [Gap("plan", "agenda", "尚未填写审核日程（每个场所每天一行）",
+                    "the audit plan has no agenda (one line per site and day)")]
+    gaps = []
+    days = {str(line["day"])[:10] for line in agenda}
+    if programme.audit_start and programme.audit_end:
+        outside = sorted(d for d in days if not str(programme.audit_start) <= d <= str(programme.audit_end))
+        if outside:
+            gaps.append(Gap("plan", "days", f"日程日期 {'、'.join(outside)} 不在现场审核日期 {programme.audit_start}"
+                                            f"…{programme.audit_end} 内",
+                            f"agenda days {', '.join(outside)} are outside the audit dates "
+                            f"{programme.audit_start}…{programme.audit_end}"))
+    sampled = programme.site_sample.sites if programme.site_sample else ()
+    missing = [site for site in sampled if site not in {line.get("site") for line in agenda}]
+    if missing:
+        gaps.append(Gap("plan", "sites", f"日程未安排抽样场所：{'、'.join(missing)}",
+                        f"the agenda does not visit the sampled sites: {', '.join(missing)}"))
+    auditor_days = {a: len({str(line["day"])[:10] for line in agenda if a in line.get("auditors", ())})
+                    for a in counted_auditors}
+    needed = on_site_days(scheme, programme.person_days)
+    total = sum(auditor_days.values())
+    if total < needed:
+        who = "、".join(f"{a} {n} 天" for a, n in auditor_days.items()) or "无 none"
+        gaps.append(Gap("plan", "auditor_days",
+                        f"可计入人日的审查员在日程中共 {total} 个审核人日（{who}），少于现场至少 {needed:g} 人日"
+                        f"（计划 {programme.person_days:g} 人日；实习审查员和技术专家不计）",
+                        f"the auditors who count are on the agenda for {total} auditor-days ({who}), short of the "
+                        f"{needed:g} on-site days the {programme.person_days:g} planned person-days need "
+                        "(trainees and technical experts do not count)"))
+    return gaps
 
 
 def answer_gaps(items: list[ChecklistItem], scores: Mapping[str, ItemScore]) -> list[Gap]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..domain import Site
 from ..errors import RuleError
 from ..scheme import Scheme
 from .sampling import site_sample_size
@@ -54,6 +55,12 @@ def ceil_to_step(value: float, step: float) -> float:
     return float(units * Decimal(str(step)))
 
 
+def on_site_days(scheme: Scheme, days: float) -> float:
+    """The least of the audit time to spend on site (min_on_site_share), in whole steps."""
+    rules = scheme.person_day_rules
+    return ceil_to_step(days * rules.min_on_site_share, rules.rounding_step)
+
+
 def base_days(scheme: Scheme, personnel: int) -> float:
     if personnel < 1:
         raise RuleError("有效售后服务人员数应至少为 1", "Effective after-sales personnel must be at least 1")
@@ -75,10 +82,13 @@ def person_days(
     categories: int = 1,
     audit_type: str = "initial",
     reductions: list[Reduction] | tuple[Reduction, ...] = (),
+    sampled_sites: tuple[Site, ...] | None = None,
 ) -> PersonDays:
     """Base from the table, plus categories, minus capped reductions, times the audit type's factor;
-    plus the sites of this audit's own site sample; rounded to the scheme's step.
-    `outlets` counts every site, the central function included."""
+    plus the time of each site of this audit's own site sample; rounded to the scheme's step.
+    `outlets` counts every site, the central function included. `sampled_sites`: the drawn
+    sample, each site adding the time for its headcount (site_time_table); before the draw,
+    the MD1 sample size at the minimum per site."""
     rules = scheme.person_day_rules
     audit_row = scheme.audit_type(audit_type)
     if outlets < 1 or categories < 1:
@@ -117,22 +127,44 @@ def person_days(
             f"{audit_row.name}：× {factor}", f"{audit_type} audit: × {factor}", days,
         ))
 
-    # The sites are this audit's own MD1 sample, not the initial one scaled by the factor.
-    sampled = site_sample_size(scheme, outlets, audit_type)
-    extra_outlets = max(0, sampled - rules.outlets_in_base)
-    if extra_outlets:
-        days += extra_outlets * rules.days_per_extra_sampled_outlet
-        steps.append(Step(
-            f"{audit_row.name}抽样场所 {sampled} 个（共 {outlets} 个，含中心职能），额外 {extra_outlets} 个 × "
-            f"{rules.days_per_extra_sampled_outlet} 人日",
-            f"{sampled} of {outlets} sites sampled for the {audit_type} audit (central function included); "
-            f"{extra_outlets} extra × {rules.days_per_extra_sampled_outlet} days",
-            days,
-        ))
+    days, step = _site_time(scheme, days, outlets, audit_type, sampled_sites)
+    if step is not None:
+        steps.append(step)
 
     rounded = round_to_step(days, rules.rounding_step)
     steps.append(Step(
         f"按 {rules.rounding_step} 人日取整", f"rounded to the nearest {rules.rounding_step} day", rounded,
     ))
-    on_site = ceil_to_step(rounded * rules.min_on_site_share, rules.rounding_step)
-    return PersonDays(days=rounded, on_site_min_days=on_site, audit_type=audit_type, steps=steps)
+    return PersonDays(days=rounded, on_site_min_days=on_site_days(scheme, rounded), audit_type=audit_type, steps=steps)
+
+
+def _site_time(scheme: Scheme, days: float, outlets: int, audit_type: str,
+               sampled: tuple[Site, ...] | None) -> tuple[float, Step | None]:
+    """The time the sampled sites beyond the central function add (per audit, not scaled by the
+    audit type's factor): each by its headcount, or, before the draw, the MD1 size at the minimum."""
+    name = scheme.audit_type(audit_type).name
+    base = scheme.person_day_rules.outlets_in_base
+    if sampled is None:
+        size = site_sample_size(scheme, outlets, audit_type)
+        extra = max(0, size - base)
+        if not extra:
+            return days, None
+        per_site = scheme.person_day_rules.days_per_extra_sampled_outlet
+        days += extra * per_site
+        return days, Step(
+            f"{name}抽样场所 {size} 个（共 {outlets} 个，含中心职能；抽样前按最少时间估算），额外 {extra} 个 × {per_site} 人日",
+            f"{size} of {outlets} sites to sample for the {audit_type} audit (central function included; estimated "
+            f"before the draw at the minimum per site); {extra} extra × {per_site} days", days)
+    # `outlets_in_base` counts the central function: the sites beyond it are in the base too.
+    others = [s for s in sampled if not scheme.site_types_by_id[s.type].central][max(0, base - 1):]
+    if not others:
+        return days, None
+    added = [(site, scheme.site_days(site.headcount)) for site in others]
+    days += sum(time for _, time in added)
+    zh = "、".join(f"{s.name}（{s.headcount if s.headcount is not None else '人数未知'}人 {t:g}）" for s, t in added)
+    en = ", ".join(f"{s.name} ({s.headcount if s.headcount is not None else 'headcount unknown'}: {t:g})"
+                   for s, t in added)
+    return days, Step(
+        f"{name}抽样场所 {len(sampled)} 个（共 {outlets} 个，含中心职能），按人数加场所时间：{zh}",
+        f"{len(sampled)} of {outlets} sites sampled for the {audit_type} audit (central function included); "
+        f"time per site by headcount: {en}", days)

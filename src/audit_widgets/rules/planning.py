@@ -5,13 +5,13 @@ these functions, so the numbers they show and record are the same."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from ..domain import Applicant, DrawRecord, Programme, ProgrammeEvent
+from ..domain import Applicant, DrawRecord, Programme, ProgrammeEvent, SiteSample
 from ..scheme import Scheme
 from .lifecycle import expiry_date, recertification_window, surveillance_due_dates
 from .person_days import PersonDays, person_days
@@ -77,8 +77,10 @@ def case_sample_for(scheme: Scheme, lots: CaseLots, level: str | None = None) ->
 
 
 def draw_cases(closed: pd.DataFrame, services: int, complaints: int, *, seed: int,
-               stratify_by: str | None = None) -> DrawRecord:
-    """Draw each lot with the same seed: services (stratified if asked) and complaints."""
+               stratify_by: str | None = None, lots: CaseLots | None = None) -> DrawRecord:
+    """Draw each lot with the same seed: services (stratified if asked) and complaints. `lots`:
+    the sizes each lot's result is weighted by (the period's lots; default: those of `closed`)."""
+    sizes = asdict(lots or CaseLots.of(closed))
     parts: dict[str, DrawRecord] = {}  # lot name → its draw; an empty lot draws nothing
     for name, is_complaint, size, strata in (("services", False, services, stratify_by),
                                              ("complaints", True, complaints, None)):
@@ -87,7 +89,8 @@ def draw_cases(closed: pd.DataFrame, services: int, complaints: int, *, seed: in
             parts[name] = draw_sample(lot, size, seed=seed, id_column="order_id", stratify_by=strata)[1]
     method = "；".join(f"{name}:{p.method}×{p.sample_size}" for name, p in parts.items())
     ids = [i for p in parts.values() for i in p.ids]
-    return DrawRecord(population_hash(closed["order_id"]), len(closed), f"lots[{method}]", seed, len(ids), ids)
+    return DrawRecord(population_hash(closed["order_id"]), len(closed), f"lots[{method}]", seed, len(ids), ids,
+                      lots={name: {"size": sizes[name], "ids": list(p.ids)} for name, p in parts.items()})
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,16 @@ class AuditPlan:
                 "case_sample": self.case_sample.as_dict() if self.case_sample else None}
 
 
-def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_type: str = "initial") -> AuditPlan:
+def plan_audit(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_type: str = "initial",
+               site_sample: SiteSample | None = None) -> AuditPlan:
+    """The audit's time and samples: with the drawn `site_sample`, each of its sites adds the
+    time for its headcount; before the draw, the MD1 size at the minimum per site."""
+    by_name = {site.name: site for site in applicant.sites}
+    sampled = tuple(by_name[name] for name in site_sample.sites if name in by_name) if site_sample else None
     days = person_days(scheme, applicant.personnel, outlets=applicant.outlets,
-                       categories=applicant.product_categories, audit_type=audit_type)
-    return AuditPlan(days, site_sample_size(scheme, applicant.outlets, audit_type), lots, case_sample_for(scheme, lots))
+                       categories=applicant.product_categories, audit_type=audit_type, sampled_sites=sampled)
+    size = site_sample.size if site_sample else site_sample_size(scheme, applicant.outlets, audit_type)
+    return AuditPlan(days, size, lots, case_sample_for(scheme, lots))
 
 
 def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent, ...]:
@@ -127,16 +136,20 @@ def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent
 
 def plan_programme(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_start: date | None = None,
                    audit_end: date | None = None, audit_type: str = "initial", *, site_seed: int | None = None,
-                   chosen_sites: tuple[str, ...] = ()) -> Programme:
-    """The programme to record at planning: the plan's numbers with the audit dates and cycle,
-    and the site sample drawn with `site_seed` (a fresh random seed when none is given, so that
-    nobody can know the drawn sites before planning; the seed is recorded)."""
-    plan = plan_audit(scheme, applicant, lots, audit_type)
+                   chosen_sites: tuple[str, ...] = (), eligibility: str = "",
+                   visited: tuple[str, ...] = ()) -> Programme:
+    """The programme to record at planning: the site sample drawn with `site_seed` (a fresh
+    random seed when none is given, so that nobody can know the drawn sites before planning;
+    the seed is recorded), then the plan's time for those sites, with the audit dates and cycle.
+    `eligibility`: why MD1 sampling applies (empty: every site is audited); `visited`: the
+    sites earlier audits of the cycle covered, drawn only once the others run out."""
     seed = secrets.randbelow(2**31) if site_seed is None else site_seed
-    sites = draw_sites(scheme, applicant.sites, audit_type, seed, chosen_sites) if applicant.sites else None
+    sites = (draw_sites(scheme, applicant.sites, audit_type, seed, chosen_sites, eligibility=eligibility,
+                        visited=visited) if applicant.sites else None)
+    plan = plan_audit(scheme, applicant, lots, audit_type, sites)
     return Programme(
         person_days=plan.person_days.days, justification=tuple(s.as_dict() for s in plan.person_days.steps),
-        site_sample_size=sites.size if sites else plan.site_sample_size,
+        site_sample_size=plan.site_sample_size,
         case_sample_size=plan.case_sample.sample_size if plan.case_sample else None,
         audit_start=audit_start, audit_end=audit_end, site_sample=sites,
         # An audit that starts a cycle plans the cycle; a surveillance or special audit is within one.

@@ -39,10 +39,14 @@ def random_site_minimum(scheme: Scheme, sample_size: int) -> int:
 
 
 def draw_sites(scheme: Scheme, sites: tuple[Site, ...], audit_type: str, seed: int,
-               chosen: tuple[str, ...] = ()) -> SiteSample:
+               chosen: tuple[str, ...] = (), *, eligibility: str = "",
+               visited: tuple[str, ...] = ()) -> SiteSample:
     """The site sample: the central function, the auditors' risk-based choices, then sites drawn
     at random (seeded, from the sites sorted by name, so the list order does not matter): first
-    one of each site type not yet covered, then from all the rest."""
+    one of each site type not yet covered, then from all the rest. Sites an earlier audit of the
+    cycle `visited` are drawn only once the others run out (IAF MD1: the next audits normally
+    visit other sites). Without the `eligibility` judgement (why MD1 sampling applies, with its
+    evidence), every site is audited."""
     central = [s for s in sites if scheme.site_types_by_id[s.type].central]
     if len(central) != 1:
         raise RuleError("场所清单应恰有一个中心职能", "The site list needs exactly one central function")
@@ -52,6 +56,14 @@ def draw_sites(scheme: Scheme, sites: tuple[Site, ...], audit_type: str, seed: i
         raise RuleError(f"场所清单中没有：{'、'.join(unknown)}", f"Not in the site list: {', '.join(unknown)}")
     others = sorted((s for s in sites if s is not central[0]), key=lambda s: s.name)
     md1_size = site_sample_size(scheme, len(sites), audit_type)
+    seen = tuple(name for name in dict.fromkeys(visited) if name in by_name)
+    types_of = {t.id: [n for n in (central[0].name, *(s.name for s in others)) if by_name[n].type == t.id]
+                for t in scheme.site_types}
+    if not eligibility.strip():
+        every = (central[0].name, *(s.name for s in others))
+        return SiteSample(audit_type=audit_type, size=len(every), md1_size=md1_size, seed=seed, chosen=every,
+                          drawn=(), types={k: v for k, v in types_of.items() if v}, sampled=False,
+                          visited_before=seen)
     types = [t.id for t in scheme.site_types if any(s.type == t.id for s in others)]
     size = min(len(sites), max(md1_size, 1 + len(types)))
     picked = [central[0].name] + [name for name in dict.fromkeys(chosen) if name != central[0].name]
@@ -61,18 +73,26 @@ def draw_sites(scheme: Scheme, sites: tuple[Site, ...], audit_type: str, seed: i
             f"Too many chosen sites: at least {random_site_minimum(scheme, size)} of {size} must be drawn at random",
             code="sampling.random_sites")
     rng = np.random.default_rng(seed)
+
+    def draw(pool: list[str], count: int) -> list[str]:
+        """`count` of the pool at random, those not visited in the cycle first."""
+        fresh = [name for name in pool if name not in seen]
+        again = [name for name in pool if name in seen]
+        taken = [fresh[i] for i in sorted(rng.choice(len(fresh), size=min(count, len(fresh)), replace=False))]
+        rest = count - len(taken)
+        return taken + ([again[i] for i in sorted(rng.choice(len(again), size=rest, replace=False))] if rest else [])
+
     drawn: list[str] = []
     for site_type in types:
         if not any(by_name[name].type == site_type for name in picked + drawn):
-            pool = [s.name for s in others if s.type == site_type and s.name not in picked + drawn]
-            drawn.append(pool[int(rng.integers(len(pool)))])
+            drawn += draw([s.name for s in others if s.type == site_type and s.name not in picked + drawn], 1)
     pool = [s.name for s in others if s.name not in picked + drawn]
-    missing = max(0, size - len(picked) - len(drawn))
-    drawn += [pool[i] for i in sorted(rng.choice(len(pool), size=missing, replace=False))]
+    drawn += draw(pool, max(0, size - len(picked) - len(drawn)))
     sample = picked + drawn
     covered = {t.id: [n for n in sample if by_name[n].type == t.id] for t in scheme.site_types}
     return SiteSample(audit_type=audit_type, size=len(sample), md1_size=md1_size, seed=seed, chosen=tuple(picked),
-                      drawn=tuple(drawn), types={k: v for k, v in covered.items() if v})
+                      drawn=tuple(drawn), types={k: v for k, v in covered.items() if v}, sampled=True,
+                      eligibility=eligibility.strip(), visited_before=seen)
 
 
 @dataclass(frozen=True)

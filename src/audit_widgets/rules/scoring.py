@@ -136,6 +136,10 @@ def score_item(item: ChecklistItem, answer: Answer | None, measures: dict[str, f
                                               f"（满分 {band.full_at:g}，零分 {band.zero_at:g}）")
     if item.judgement == "sample" and answer.checked:
         bad = answer.nonconforming or 0
+        if answer.nonconforming_share is not None:
+            return scored(1 - answer.nonconforming_share,
+                          f"{bad}/{answer.checked} 不符合，按批量加权 {answer.nonconforming_share:.1%} "
+                          f"nonconforming, weighted by lot size")
         return scored(1 - bad / answer.checked, f"{bad}/{answer.checked} 不符合 nonconforming")
     if result is not None:
         return scored(result.credit, result.name)

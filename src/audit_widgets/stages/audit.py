@@ -8,9 +8,10 @@ from dataclasses import asdict
 from datetime import date
 
 from ..evaluation import Evaluation, evaluate, recommendation
-from ..evidence import audit_evidence
+from ..evidence import audit_evidence, sites_visited
 from ..rules.answers import exclusions
 from ..rules.application import missing_documents
+from ..rules.cases import lot_counts
 from ..rules.planning import CaseLots, closed_cases, plan_audit
 from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
@@ -59,7 +60,8 @@ def compute_planning(workbench: Workbench, applicant_id: str, audit_id: int) -> 
         review = view.review(audit_id)
         audit_plan = view.audit_plan(audit_id)
         domains = view.audit_domains(audit_id)
-    plan = plan_audit(scheme, applicant, lots, audit_type)
+        visits = sites_visited(view, audit_id)
+    plan = plan_audit(scheme, applicant, lots, audit_type, programme.site_sample if programme else None)
     audit_date = (programme.audit_start if programme else None) or date.today()
     team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=domains,
                             audit_date=audit_date, decision_makers=decision_makers)
@@ -68,6 +70,7 @@ def compute_planning(workbench: Workbench, applicant_id: str, audit_id: int) -> 
         "person_days": plan.person_days.as_dict(),
         "site_sample_size": plan.site_sample_size,
         "site_sample": programme.site_sample.as_dict() if programme and programme.site_sample else None,
+        "sites_visited": visits,  # the sites each earlier audit of the cycle covered
         "case_lots": plan.as_dict()["case_lots"],
         "case_sample": plan.case_sample.as_dict() if plan.case_sample else None,
         "team": [{"id": m.auditor.id, "name": m.auditor.name, "grade": m.auditor.grade, "role": m.role}
@@ -114,6 +117,8 @@ def compute_characteristic(workbench: Workbench, applicant_id: str, audit_id: in
                                  "method": sample.method, "seed": sample.seed, "drawn": len(sample.ids),
                                  "verified": len(sample.verified)}
         result["case_answers"] = {k: v.as_dict() for k, v in evaluation.case_answers.items()}
+        result["case_lots"] = [asdict(count) for count in lot_counts(workbench.scheme, sample)]
+        result["lot_weighting"] = workbench.scheme.sampling_rules.lot_weighting
     return StageOutcome("done", result, evaluation=evaluation)
 
 

@@ -9,14 +9,30 @@ from ..rules.completeness import (
     answer_gaps,
     audit_date_gaps,
     document_gaps,
+    plan_gaps,
     review_gaps,
     sample_count_gaps,
     team_gaps,
     uscc_gaps,
 )
-from ..rules.team import check_team
+from ..rules.team import TeamCheck, check_team
 from ..rules.uscc import check_uscc
 from ..store.repository import Workbench
+
+
+def team_check_for(view: Workbench, applicant_id: str, audit_id: int) -> TeamCheck:
+    """The audit team checked on the audit's first day (today while it has no dates)."""
+    programme = view.programme(audit_id)
+    audit_date = (programme.audit_start if programme else None) or date.today()
+    return check_team(view.scheme, view.team(audit_id), applicant_id=applicant_id,
+                      applicant_domains=view.audit_domains(audit_id), audit_date=audit_date,
+                      decision_makers=view.decision_makers())
+
+
+def audit_plan_gaps(view: Workbench, applicant_id: str, audit_id: int) -> list[Gap]:
+    """Whether the audit plan delivers the programme: sites, dates and countable auditor-days."""
+    return plan_gaps(view.scheme, view.programme(audit_id), view.audit_plan(audit_id),
+                     team_check_for(view, applicant_id, audit_id).counted_auditors)
 
 
 def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, audit_id: int,
@@ -39,16 +55,12 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, audit_id:
                 view.audit(audit_id).audit_type):
             review = view.review(audit_id)
             gaps += review_gaps(review.accepted if review else None)
-        if checks & {"team", "audit_dates"}:
-            programme = view.programme(audit_id)
-            if "team" in checks:
-                team = view.team(audit_id)
-                audit_date = (programme.audit_start if programme else None) or date.today()
-                gaps += team_gaps(check_team(scheme, team, applicant_id=applicant_id,
-                                             applicant_domains=domains, audit_date=audit_date,
-                                             decision_makers=view.decision_makers()), len(team))
-            if "audit_dates" in checks:
-                gaps += audit_date_gaps(programme)
+        if "team" in checks:
+            gaps += team_gaps(team_check_for(view, applicant_id, audit_id), len(view.team(audit_id)))
+        if "audit_dates" in checks:
+            gaps += audit_date_gaps(view.programme(audit_id))
+        if "plan" in checks:
+            gaps += audit_plan_gaps(view, applicant_id, audit_id)
         if checks & {"answers", "sample_counts"}:
             audit_type = view.audit(audit_id).audit_type
             items = [i for m in scheme.methods_of(stage, audit_type) for i in scheme.items_for(domains, m)]

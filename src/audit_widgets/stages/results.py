@@ -64,6 +64,7 @@ class PlanningResult(Result):
     person_days: dict[str, Any] = {}
     site_sample_size: int | None = None
     site_sample: dict[str, Any] | None = None
+    sites_visited: list[dict[str, Any]] = []
     case_lots: dict[str, int] = {}
     case_sample: dict[str, Any] | None = None
     team: list[dict[str, Any]] = []
@@ -98,6 +99,8 @@ class CharacteristicResult(ScoredResult):
     kpi_monthly: list[dict[str, Any]] = []
     case_sample: CaseSampleSummary | None = None
     case_answers: dict[str, dict[str, Any]] = {}
+    case_lots: list[dict[str, Any]] = []  # each check's counts per lot (rules/cases.LotCount)
+    lot_weighting: str | None = None  # how a check on both lots was scored (sampling_rules.lot_weighting)
     evidence: dict[str, Any] = {}  # the evidence period and what of each import was used (evidence.py)
 
 

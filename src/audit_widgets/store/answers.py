@@ -78,8 +78,9 @@ class AnswerStore(FindingStore):
                 for e in session.scalars(select(models.EvidenceFile).where(
                         models.EvidenceFile.answer_id.in_([r.id for r in rows])).order_by(models.EvidenceFile.id)):
                     evidence.setdefault(e.answer_id, []).append(EvidenceRef(e.filename, e.sha256))
-            return {r.item_id: from_row(AnswerRecord, r, answer=from_row(Answer, r), evidence=tuple(evidence.get(r.id, ())))
-                    for r in rows}
+            # a stored answer is one lot: the weighted share is the case sample's (rules/cases.py)
+            return {r.item_id: from_row(AnswerRecord, r, answer=from_row(Answer, r, nonconforming_share=None),
+                                        evidence=tuple(evidence.get(r.id, ()))) for r in rows}
 
     def add_evidence(self, audit_id: int, item_id: str, source: Path | bytes, filename: str) -> str:
         """Attach an evidence file to an item's answer (created empty if needed); returns its SHA-256."""

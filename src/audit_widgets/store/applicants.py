@@ -32,7 +32,7 @@ INSERT_BATCH_ROWS = 100_000  # rows per write transaction: about a second of loc
 
 def _applicant(row: models.Applicant) -> Applicant:
     return from_row(Applicant, row, domains=tuple(row.domains),
-                    sites=tuple(Site(name=s["name"], type=s["type"]) for s in row.sites or ()),
+                    sites=tuple(Site(**s) for s in row.sites or ()),
                     service_promises=dict(row.service_promises or {}))
 
 

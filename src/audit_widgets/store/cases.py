@@ -18,7 +18,7 @@ class CaseStore(StoreBase):
             self._refuse_if_locked(session, audit_id, "case_sample")
             row = models.CaseSample(audit_id=audit_id, population_hash=record.population_hash,
                                     population_size=record.population_size, method=record.method, seed=record.seed,
-                                    drawn_ids=record.ids, drawn_by=self.actor)
+                                    drawn_ids=record.ids, lots=record.lots or None, drawn_by=self.actor)
             session.add(row)
             session.flush()
             self._trail(session, "draw", Entity.CASE_SAMPLE, row.id, record.as_dict() | {"ids": len(record.ids)},
@@ -35,7 +35,7 @@ class CaseStore(StoreBase):
             verified = {v.order_id: CaseVerification(v.order_id, note=v.note, **{f: getattr(v, f) for f in CASE_FIELDS})
                         for v in session.scalars(select(models.CaseVerification)
                                                  .where(models.CaseVerification.sample_id == row.id))}
-            return from_row(CaseSample, row, ids=tuple(row.drawn_ids), verified=verified)
+            return from_row(CaseSample, row, ids=tuple(row.drawn_ids), verified=verified, lots=row.lots or {})
 
     def mark_conforming(self, sample_id: int) -> int:
         """Mark every check that applies to a drawn case, and is still open, as conforming, in

@@ -359,6 +359,7 @@ class CaseSample(Base):
     method: Mapped[str] = mapped_column(String(64))
     seed: Mapped[int] = mapped_column(Integer)
     drawn_ids: Mapped[list] = mapped_column(JSON)
+    lots: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # lot → its size and the ids drawn from it
     drawn_by: Mapped[str] = mapped_column(String(64))
     drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -33,9 +33,10 @@ class PlanningStore(StoreBase):
                 return None
             events = tuple(ProgrammeEvent(e["event"], date.fromisoformat(str(e["date"]))) for e in row.cycle_plan or ())
             sites = row.site_sample
-            site_sample = SiteSample(audit_type=sites["audit_type"], size=sites["size"], md1_size=sites["md1_size"],
-                                     seed=sites["seed"], chosen=tuple(sites["chosen"]), drawn=tuple(sites["drawn"]),
-                                     types={k: list(v) for k, v in sites["types"].items()}) if sites else None
+            # A sample recorded before 2026.7 has no eligibility or earlier visits: read as drawn then.
+            site_sample = SiteSample(**{**sites, "chosen": tuple(sites["chosen"]), "drawn": tuple(sites["drawn"]),
+                                        "visited_before": tuple(sites.get("visited_before", ())),
+                                        "types": {k: list(v) for k, v in sites["types"].items()}}) if sites else None
             return from_row(Programme, row, justification=tuple(row.justification), cycle_plan=events,
                             site_sample=site_sample)
 

@@ -17,28 +17,38 @@ FIELD_LABELS = {
     "name": "企业名称 name", "uscc": "统一社会信用代码 USCC", "organisation_type": "组织类型 type",
     "domains": "认证领域 domains", "address": "地址 address", "personnel": "有效售后人员 personnel",
     "product_categories": "产品类别 categories", "goods": "商品 goods",
-    "services": "服务内容 services", "sites": "全部场所（每行「类型：名称」）sites",
+    "services": "服务内容 services", "sites": "全部场所（每行「类型：名称：人数：地址」）sites",
     "service_promises": "服务承诺（每行「指标：值」）promises",
 }
 SEPARATOR = "："
 
 
 def sites_text(sites, scheme) -> str:
-    """One line per site, 「类型：名称」, with the type's name from the scheme."""
-    return "\n".join(f"{scheme.site_types_by_id[s.type].name if s.type in scheme.site_types_by_id else s.type}"
-                     f"{SEPARATOR}{s.name}" for s in sites)
+    """One line per site, 「类型：名称：人数：地址」, with the type's name from the scheme."""
+    lines = []
+    for site in sites:
+        kind = scheme.site_types_by_id[site.type].name if site.type in scheme.site_types_by_id else site.type
+        parts = [kind, site.name, "" if site.headcount is None else str(site.headcount), site.address]
+        lines.append(SEPARATOR.join(parts).rstrip(SEPARATOR))
+    return "\n".join(lines)
 
 
 def parse_sites(text: str, scheme) -> list[dict]:
-    """Lines 「类型：名称」 (the type by its name or id); a line without a type is a service outlet."""
+    """Lines 「类型：名称：人数：地址」 (the type by its name or id; headcount and address optional);
+    a line without a type is a service outlet. A headcount that is not a number is passed on
+    for the validation to name."""
     by_name = {t.name: t.id for t in scheme.site_types} | {t.id: t.id for t in scheme.site_types}
     sites = []
     for line in text.splitlines():
-        kind, found, name = line.replace(":", SEPARATOR).partition(SEPARATOR)
-        if not found:
-            kind, name = "service_outlet", kind
-        if name.strip():
-            sites.append({"name": name.strip(), "type": by_name.get(kind.strip(), kind.strip())})
+        parts = [part.strip() for part in line.replace(":", SEPARATOR).split(SEPARATOR, 3)]
+        if len(parts) == 1:
+            parts = ["service_outlet", *parts]
+        kind, name, headcount, address = (parts + ["", ""])[:4]
+        if name:
+            site: dict = {"name": name, "type": by_name.get(kind, kind), "address": address}
+            if headcount:
+                site["headcount"] = int(headcount) if headcount.isdigit() else headcount
+            sites.append(site)
     return sites
 
 

@@ -10,7 +10,8 @@ import ipywidgets as widgets
 
 from ..contract import Action
 from ..errors import ConflictError
-from ..render.html import table_html
+from ..render.html import ERROR_STYLE, OK_STYLE, table_html
+from ..stages.completeness import audit_plan_gaps
 from .base import BoundWidget
 
 WIDE = widgets.Layout(width="640px", height="90px")
@@ -47,15 +48,24 @@ class AuditPlanForm(BoundWidget):
         self.save_button = widgets.Button(description="保存审核计划 / save plan", layout=widgets.Layout(width="auto"))
         self.save_button.on_click(lambda _: self.save())
         self.shown = widgets.HTML()
+        self.check = widgets.HTML()
         for control in (self.team_sent_on, self.objections, self.agenda, self.save_button):
             control.disabled = self.read_only
         self.children = [widgets.HTML("<h3>审核计划 / audit plan</h3>"), self.lock_banner(), self.team_sent_on,
                          widgets.HTML("<small>对审查组成员的异议 objections to a member</small>"), self.objections,
                          widgets.HTML("<small>日程 agenda（每个场所每天一行 one line per site and day）</small>"), self.agenda,
-                         self.save_button, self.message, self.shown]
+                         self.save_button, self.message, self.check, self.shown]
         self.show(plan)
 
     def show(self, plan) -> None:
+        gaps = audit_plan_gaps(self.workbench, self.applicant_id, self.audit_id)
+        if gaps:
+            items = "".join(f"<li>{html.escape(g.zh)}<br><small>{html.escape(g.en)}</small></li>" for g in gaps)
+            self.check.value = (f'<div style="{ERROR_STYLE}">✗ 审核计划未能落实方案，策划阶段不能签署 / the plan does not '
+                                f'deliver the programme; planning cannot be signed off<ul>{items}</ul></div>')
+        else:
+            self.check.value = (f'<div style="{OK_STYLE}">✓ 日程覆盖全部抽样场所，可计入的审查员人日满足现场时间 / the agenda '
+                                "covers every sampled site and the countable auditor-days the on-site time</div>")
         if plan is None:
             self.shown.value = ""
             return

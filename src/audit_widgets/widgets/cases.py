@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import secrets
+from dataclasses import asdict
 
 import ipywidgets as widgets
 
@@ -11,7 +12,9 @@ from ..contract import Action
 from ..domain import CaseVerification
 from ..evaluation import case_answers
 from ..evidence import case_population
-from ..render.html import message_html, table_html
+from ..render.html import message_html
+from ..render.results import case_checks_html
+from ..rules.cases import lot_counts
 from ..rules.planning import CaseLots, case_sample_for, draw_cases
 from ..scheme import CASE_FIELDS
 from .base import BoundWidget
@@ -61,7 +64,7 @@ class CaseSampleWidget(BoundWidget):
         population = case_population(workbench, self.audit_id)
         self.population = population.cases
         self.labels = {name: self.scheme.case_check_label(name) for name in CASE_FIELDS}
-        lots = CaseLots.of(population.lot)
+        self.lots = lots = CaseLots.of(population.lot)  # the period's lots: what each lot's result is weighted by
         plan = case_sample_for(self.scheme, lots)
         self.size = widgets.BoundedIntText(value=plan.services.sample_size if plan and plan.services else 0, min=0,
                                            max=max(lots.services, 1), description="服务样本", disabled=self.read_only)
@@ -104,7 +107,7 @@ class CaseSampleWidget(BoundWidget):
         if self.read_only or self.population.empty:
             return
         record = draw_cases(self.population, self.size.value, self.complaint_size.value, seed=self.seed.value,
-                            stratify_by=None if self.method.value == SIMPLE else self.method.value)
+                            stratify_by=None if self.method.value == SIMPLE else self.method.value, lots=self.lots)
         if self.write(lambda: self.workbench.save_case_sample(self.audit_id, record),
                       f"已抽取 {record.sample_size} 个案例", f"{record.sample_size} cases drawn"):
             self.refresh()
@@ -166,8 +169,8 @@ class CaseSampleWidget(BoundWidget):
 
     def _render_summary(self) -> None:
         answers = case_answers(self.workbench, self.audit_id)
-        rows = [{"item": c.item, "label": c.label, "checked": answers[c.item].checked,
-                 "bad": answers[c.item].nonconforming} for c in self.scheme.case_checks if c.item in answers]
+        counts = [asdict(c) for c in lot_counts(self.scheme, self.sample)]
         self.summary.value = ("<h4>计入 5.1c 条目 / counted for the 5.1c items</h4>"
-                              + table_html(rows, {"item": "条目", "label": "复核项", "checked": "已复核", "bad": "不符合"})
-                              if rows else message_html("尚无复核结果", "no case verified yet"))
+                              + case_checks_html(self.scheme, counts, {k: v.as_dict() for k, v in answers.items()},
+                                                 self.scheme.sampling_rules.lot_weighting)
+                              if answers else message_html("尚无复核结果", "no case verified yet"))

@@ -9,7 +9,7 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
-from ..evidence import audit_evidence
+from ..evidence import audit_evidence, sites_visited
 from ..render.html import ERROR_STYLE, OK_STYLE, table_html
 from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
@@ -28,8 +28,10 @@ class PlanningPanel(BoundWidget):
         self.applicant = workbench.get_applicant(applicant_id)
         self.case_lots = CaseLots.of(closed_cases(audit_evidence(workbench, self.audit_id).work_orders.records))
         self.audit_type = workbench.audit(self.audit_id).audit_type  # each audit is sized by its type
-        self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type)
         programme = workbench.programme(self.audit_id)
+        self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type,
+                               programme.site_sample if programme else None)
+        self.visits = sites_visited(workbench, self.audit_id)  # the earlier audits of the cycle
         team = {m.auditor.id: m.role for m in workbench.team(self.audit_id)}
         self.decision_makers = workbench.decision_makers()
 
@@ -65,20 +67,27 @@ class PlanningPanel(BoundWidget):
                         and n not in {s.name for s in self.applicant.sites if s.type in central}),
             description="按风险自选 chosen by risk", rows=5, disabled=self.read_only,
             style={"description_width": "150px"}, layout=widgets.Layout(width="460px"))
+        self.eligibility = widgets.Textarea(
+            value=stored_sites.eligibility if stored_sites else "", disabled=self.read_only,
+            placeholder="各场所执行同一体系和相同流程、内审覆盖全部场所的依据（留空：审核全部场所）/ why IAF MD1 sampling "
+                        "applies: one system, the same processes, internal audits of every site (empty: every site "
+                        "is audited)", layout=widgets.Layout(width="640px", height="60px"))
         self.draw_sites_button = widgets.Button(description="抽取场所 / draw the sites", icon="random",
                                                 button_style="primary", disabled=self.read_only,
                                                 layout=widgets.Layout(width="auto"))
         self.draw_sites_button.on_click(lambda _: self.draw_sites())
         self.site_sample = widgets.HTML()
+        self.sizes = widgets.HTML(self._sizes_html())
         self.declare_button = widgets.Button(
             description="记录成员的公正性声明（无利益冲突）/ record the members' declarations (no conflict)",
             disabled=self.read_only, layout=widgets.Layout(width="auto"))
         self.declare_button.on_click(lambda _: self.record_declarations())
         self.children = [
             widgets.HTML("<h3>申请评审和方案策划 / review and programme</h3>"), self.lock_banner(),
-            widgets.HTML(self._sizes_html()),
-            widgets.HTML("<h4>抽样场所 / site sample (IAF MD1)</h4>"),
-            widgets.HBox([self.chosen_sites, self.draw_sites_button]), self.site_sample,
+            self.sizes,
+            widgets.HTML("<h4>抽样场所 / site sample (IAF MD1)</h4>"
+                         "<small>多场所抽样条件 MD1 eligibility（判断及其证据 the judgement and its evidence）</small>"),
+            self.eligibility, widgets.HBox([self.chosen_sites, self.draw_sites_button]), self.site_sample,
             widgets.HTML("<h4>审查组 / audit team</h4>"), *rows, self.team_check, self.declare_button,
             widgets.HTML("<h4>审核日期 / audit dates</h4>"), widgets.HBox([self.audit_start, self.audit_end]),
             self.cycle, self.message,
@@ -101,13 +110,40 @@ class PlanningPanel(BoundWidget):
         if sample is None:
             self.site_sample.value = "<p>尚未抽取场所 / the sites are not drawn yet</p>"
             return
-        kinds = {s.name: self.scheme.site_types_by_id[s.type].name for s in self.applicant.sites}
-        rows = ([{"site": n, "type": kinds.get(n, ""), "how": "指定 chosen"} for n in sample.chosen]
-                + [{"site": n, "type": kinds.get(n, ""), "how": "随机 drawn"} for n in sample.drawn])
+        by_name = {s.name: s for s in self.applicant.sites}
+        earlier = {name for visit in self.visits for name in visit["sites"]}
+
+        def row(name: str, how: str) -> dict:
+            site = by_name.get(name)
+            return {"site": name, "type": self.scheme.site_types_by_id[site.type].name if site else "",
+                    "headcount": site.headcount if site and site.headcount is not None else "—",
+                    "days": self.scheme.site_days(site.headcount if site else None), "how": how,
+                    "before": "是 yes" if name in earlier else ""}
+        how = "指定 chosen" if sample.sampled else "全部审核 every site"
+        rows = [row(n, how) for n in sample.chosen] + [row(n, "随机 drawn") for n in sample.drawn]
         grown = (f"；为覆盖每类场所由 {sample.md1_size} 个增至 {sample.size} 个"
-                 if sample.size > sample.md1_size else "")
-        self.site_sample.value = (f"<p>随机种子 seed <b>{sample.seed}</b>，共 {sample.size} 个{grown}</p>"
-                                  + table_html(rows, {"site": "场所", "type": "类型", "how": "选取方式"}))
+                 if sample.sampled and sample.size > sample.md1_size else "")
+        basis = ("未记录多场所抽样条件：审核全部场所 / no MD1 eligibility recorded: every site is audited"
+                 if not sample.sampled else f"抽样依据 eligibility：{html.escape(sample.eligibility)}")
+        self.site_sample.value = (f"<p>随机种子 seed <b>{sample.seed}</b>，共 {sample.size} 个{grown}<br>{basis}</p>"
+                                  + table_html(rows, {"site": "场所", "type": "类型", "headcount": "人数",
+                                                      "days": "场所人日", "how": "选取方式",
+                                                      "before": "本周期已审 visited in the cycle"})
+                                  + self._coverage_html(sample))
+
+    def _coverage_html(self, sample) -> str:
+        """Which sites each audit of the cycle covered, and those never visited (IAF MD1)."""
+        if not self.visits:
+            return ""
+        audits = [*self.visits, {"audit_id": self.audit_id, "audit_type": self.audit_type, "sites": list(sample.sites)}]
+        names = {t.id: t.name for t in self.scheme.audit_types}
+        rows = [{"audit": f"#{v['audit_id']} {names.get(v['audit_type'], v['audit_type'])}",
+                 "sites": "、".join(v["sites"])} for v in audits]
+        covered = {name for v in audits for name in v["sites"]}
+        never = [s.name for s in self.applicant.sites if s.name not in covered]
+        return ("<h5>本周期场所覆盖 / sites covered in the cycle</h5>"
+                + table_html(rows, {"audit": "审核", "sites": "场所"})
+                + f"<p>本周期尚未审核的场所 never visited: {html.escape('、'.join(never) or '无 none')}</p>")
 
     def record_declarations(self) -> None:
         """Record, for the audit's year, each chosen member's signed declaration of no conflict
@@ -178,8 +214,12 @@ class PlanningPanel(BoundWidget):
         def save() -> None:
             programme = plan_programme(self.scheme, self.applicant, self.case_lots, self.audit_start.value,
                                        self.audit_end.value, self.audit_type, site_seed=seed,
-                                       chosen_sites=tuple(self.chosen_sites.value))
+                                       chosen_sites=tuple(self.chosen_sites.value), eligibility=self.eligibility.value,
+                                       visited=tuple(n for v in self.visits for n in v["sites"]))
             self.workbench.save_programme(self.audit_id, programme)
+            # the time follows the drawn sites (their headcounts)
+            self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type, programme.site_sample)
+            self.sizes.value = self._sizes_html()
             self._render_site_sample(programme.site_sample)
 
         return self.write(save, "审核方案已保存", "programme saved")

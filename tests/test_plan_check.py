@@ -1,0 +1,66 @@
+"""The plan must deliver the time and the sites (issue 21 §3): planning cannot be signed off
+while the agenda misses a sampled site, has days outside the audit dates, or while the auditors
+who count (not trainees or experts) are on site for fewer auditor-days than the planned time needs."""
+from datetime import date, timedelta
+
+import pytest
+
+from audit_widgets.errors import ConflictError
+from audit_widgets.rules.person_days import on_site_days
+from audit_widgets.stages import run_stage
+from audit_widgets.stages.completeness import audit_plan_gaps
+
+from .conftest import agenda_for
+
+
+def _agenda(sites, days, auditors):
+    return agenda_for(sites, date.today() - timedelta(days=3), days, auditors)
+
+
+def test_no_agenda_is_a_gap_and_planning_cannot_be_signed(staffed_audit, workbench):
+    applicant_id, audit = staffed_audit
+    assert audit_plan_gaps(workbench, applicant_id, audit) == []  # the fixture's agenda delivers the plan
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=[])
+    gaps = audit_plan_gaps(workbench, applicant_id, audit)
+    assert [g.item for g in gaps] == ["agenda"]
+    workbench.record_stage_result(audit, "application", {})
+    assert run_stage(workbench, "planning", applicant_id, audit).status == "done"
+    with pytest.raises(ConflictError) as refused:
+        workbench.acting_as("A02").sign_off(audit, "planning")
+    assert "审核计划" in refused.value.zh and "日程" in refused.value.zh
+
+
+def test_the_agenda_must_visit_every_sampled_site_within_the_audit_dates(staffed_audit, workbench):
+    applicant_id, audit = staffed_audit
+    programme = workbench.programme(audit)
+    sites = programme.site_sample.sites  # no MD1 judgement in the fixture: every site
+    assert len(sites) == 9
+    agenda = _agenda(sites[:-2], 4, ["A02", "A01"])
+    agenda.append({"day": date.today() + timedelta(days=5), "site": sites[0], "activity": "补充 extra",
+                   "auditors": ["A02"]})
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=agenda)
+    gaps = {g.item: g for g in audit_plan_gaps(workbench, applicant_id, audit)}
+    assert set(gaps) == {"sites", "days"}
+    assert sites[-1] in gaps["sites"].zh and sites[-2] in gaps["sites"].en
+    assert str(date.today() + timedelta(days=5)) in gaps["days"].zh
+
+
+def test_countable_auditor_days_must_cover_the_on_site_time(staffed_audit, workbench, scheme):
+    """demo-consumer, every site: 8.5 person-days, at least 7.0 on site. Two auditors for four
+    days cover it; one for four days does not; a trainee beside one auditor does not count."""
+    applicant_id, audit = staffed_audit
+    programme = workbench.programme(audit)
+    needed = on_site_days(scheme, programme.person_days)
+    assert (programme.person_days, needed) == (8.5, 7.0)
+    sites = programme.site_sample.sites
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=_agenda(sites, 4, ["A02", "A01"]))
+    assert audit_plan_gaps(workbench, applicant_id, audit) == []
+
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=_agenda(sites, 4, ["A02"]))
+    [short] = audit_plan_gaps(workbench, applicant_id, audit)
+    assert short.item == "auditor_days" and "共 4 个审核人日" in short.zh and "7" in short.zh
+
+    workbench.set_team(audit, [("A02", "leader"), ("A04", "member")])  # A04 is a trainee
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=_agenda(sites, 4, ["A02", "A04"]))
+    [short] = audit_plan_gaps(workbench, applicant_id, audit)
+    assert short.item == "auditor_days" and "A04" not in short.zh and "trainees" in short.en
