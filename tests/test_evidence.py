@@ -158,12 +158,12 @@ def test_the_case_draw_leaves_out_cases_an_earlier_audit_of_the_cycle_verified(d
     """A surveillance handed a log that repeats cases its cycle's earlier audits verified draws
     only the others; the sample is still sized on the whole lot of its period."""
     from audit_widgets.demo.data import moved_into
-    from audit_widgets.evidence import case_population, cycle_audits_before
+    from audit_widgets.evidence import case_population
     path = copy_database(demo_db, tmp_path / "demo.sqlite")
     workbench = Workbench(f"sqlite:///{path}", scheme, actor="P01")
     earlier = workbench.audits("demo-consumer")
     surveillance = workbench.open_audit("demo-consumer", "surveillance", date.today())
-    assert cycle_audits_before(workbench, surveillance) == [a.id for a in reversed(earlier)]  # back to the initial
+    assert workbench.cycle_audits_before(surveillance) == [a.id for a in reversed(earlier)]  # back to the initial
     period = evidence_period(workbench, surveillance)
     log = moved_into(work_order_log(300, seed=11, months=1), pd.Timestamp(period.start),
                      pd.Timestamp(period.end) + pd.Timedelta(days=1))
@@ -175,7 +175,7 @@ def test_the_case_draw_leaves_out_cases_an_earlier_audit_of_the_cycle_verified(d
     assert population.left_out == 10 and not population.cases["order_id"].isin(repeated).any()
     assert len(population.lot) == len(population.cases) + 10
     recertification = workbench.audits("demo-industrial")[-1]
-    assert cycle_audits_before(workbench, recertification.id) == []  # a recertification starts the cycle afresh
+    assert workbench.cycle_audits_before(recertification.id) == []  # a recertification starts the cycle afresh
 
 
 def test_the_work_orders_are_uploaded_in_04_for_the_audit_it_shows(staffed_audit, db_url, scheme, tmp_path):

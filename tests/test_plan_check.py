@@ -64,3 +64,17 @@ def test_countable_auditor_days_must_cover_the_on_site_time(staffed_audit, workb
     workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=_agenda(sites, 4, ["A02", "A04"]))
     [short] = audit_plan_gaps(workbench, applicant_id, audit)
     assert short.item == "auditor_days" and "A04" not in short.zh and "trainees" in short.en
+
+
+def test_the_proposed_agenda_delivers_the_programme(staffed_audit, workbench):
+    """02's 'propose from the programme' (and the demo): every sampled site, the central function
+    opening and closing, the whole team each day of the audit dates."""
+    from audit_widgets.rules.planning import propose_agenda
+    applicant_id, audit = staffed_audit
+    programme = workbench.programme(audit)
+    agenda = propose_agenda(programme, ["A02", "A01"])
+    assert {line["site"] for line in agenda} == set(programme.site_sample.sites)
+    assert {line["day"] for line in agenda} == {programme.audit_start + timedelta(days=d) for d in range(4)}
+    assert agenda[0]["site"] == agenda[-1]["site"] == programme.site_sample.sites[0]
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=agenda)
+    assert audit_plan_gaps(workbench, applicant_id, audit) == []

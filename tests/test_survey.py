@@ -49,4 +49,49 @@ def test_summary_normalises_to_0_100_and_checks_adequacy(scheme):
     assert summary.csat == pytest.approx((81.25 + 100) / 2)
     assert summary.nps.nps == pytest.approx(25.0)
     assert summary.required_sample == 10 and not summary.adequate
-    assert summary.measures()["csat_response_speed"] == pytest.approx(81.25)
+    whole = summarise_survey(answers, scheme, scale_id="five_point", population=4)  # every customer answered
+    assert whole.adequate and whole.scored_at == "estimate"
+    assert whole.measures()["csat_response_speed"] == pytest.approx(81.25) and whole.measures()["nps"] == 25.0
+
+
+def _responses(n: int) -> pd.DataFrame:
+    ratings = [5, 4, 4, 3, 5, 4, 2, 5]
+    return pd.DataFrame({indicator: [ratings[(i + k) % 8] for i in range(n)]
+                         for k, indicator in enumerate(("response_speed", "attitude", "resolution", "professionalism",
+                                                        "personalisation"))}
+                        | {"nps": [(10, 9, 7, 6, 10, 8)[i % 6] for i in range(n)]})
+
+
+def test_a_survey_too_small_scores_at_the_lower_bound_of_its_intervals(scheme):
+    """Issue 21 §6: 60 responses of 1,000 customers (278 needed) do not score A03–A08 at their
+    point estimates: by default (survey_rules.inadequate_sample: lower_bound) at the lower end of
+    each interval, which the report and 04 state."""
+    from audit_widgets.render.results import survey_scoring
+    summary = summarise_survey(_responses(60), scheme, scale_id="five_point", population=1000)
+    assert (summary.required_sample, summary.adequate, summary.scored_at) == (278, False, "lower_bound")
+    measures = summary.measures()
+    for indicator in summary.indicators:
+        assert measures[f"csat_{indicator.indicator}"] == indicator.score_low < indicator.score
+    assert measures["nps"] == summary.nps.nps_low < summary.nps.nps
+    assert measures["csat_overall"] < summary.csat
+    zh, en = survey_scoring(summary.as_dict())
+    assert "下限" in zh and "60" in zh and "278" in zh and "lower end" in en
+    # the A08 item scores lower than it would at the estimate
+    from audit_widgets.rules.scoring import score_item
+    a08 = scheme.items_by_id["A08"]
+    assert score_item(a08, None, measures, scheme).earned < score_item(
+        a08, None, {"nps": summary.nps.nps}, scheme).earned
+
+
+def test_the_scheme_may_leave_a_small_survey_unscored_for_the_team_to_judge(scheme_copy):
+    from audit_widgets.rules.scoring import score_item
+    from audit_widgets.scheme import load_scheme
+
+    from .conftest import edit_scheme_file
+    edit_scheme_file(scheme_copy, "survey.yaml", lambda data: data["survey_rules"].update(inadequate_sample="not_scored"))
+    strict = load_scheme(scheme_copy)
+    summary = summarise_survey(_responses(60), strict, scale_id="five_point", population=1000)
+    assert summary.scored_at == "not_scored" and summary.measures() == {}
+    assert score_item(strict.items_by_id["A03"], None, summary.measures(), strict).status == "unanswered"
+    adequate = summarise_survey(_responses(60), strict, scale_id="five_point", population=60)
+    assert adequate.scored_at == "estimate" and "csat_attitude" in adequate.measures()

@@ -161,6 +161,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     page.wait_for_selector("text=审核方案已保存", timeout=30_000)
     page.wait_for_selector("text=随机种子 seed", timeout=30_000)  # the sites were drawn with the dates
     panel.locator("select[multiple]").select_option(label="宁波服务网点")  # chosen for its complaints
+    # IAF MD1 sampling applies only with the planner's judgement and its evidence (else every site)
+    panel.locator("textarea[placeholder*='IAF MD1']").fill("各场所执行同一体系和流程，内审覆盖全部场所（2026 年内审报告）")
     _button(page, "抽取场所").click()
     page.wait_for_selector("text=指定 chosen", timeout=30_000)
     _scroll_to(page, "text=随机种子 seed")
@@ -168,6 +170,13 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     page.wait_for_selector("text=公正性声明", timeout=30_000)  # the members have not declared yet
     _button(page, "记录成员的公正性声明").click()
     page.wait_for_selector("text=team check passed", timeout=30_000)
+    # The audit plan must deliver the programme: proposed from the sites, dates and team, then saved.
+    _button(page, "按方案生成日程").click()
+    page.wait_for_selector("text=已按方案生成日程", timeout=30_000)
+    _button(page, "保存审核计划").click()
+    page.wait_for_selector("text=审核计划已保存", timeout=30_000)
+    page.wait_for_selector("text=日程覆盖全部抽样场所", timeout=30_000)
+    _shot(page, "02-audit-plan")
     _record(page, "可以签署")
     _shot(page, "02-planning")
     _open_stage(lab, page, "02_review_and_planning", "审查组 / audit team")  # the leader signs the plan off
@@ -188,7 +197,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     assert workbench.is_signed(audit, "planning")
     assert {m.auditor.id: m.role for m in workbench.team(audit)} == {"A02": "leader", "A01": "member"}
     sites = workbench.programme(audit).site_sample
-    assert sites.chosen == ("杭州服务中心", "宁波服务网点") and len(sites.drawn) >= 2
+    assert sites.chosen == ("杭州服务中心", "宁波服务网点") and len(sites.drawn) >= 2 and sites.eligibility
+    assert {line["site"] for line in workbench.audit_plan(audit).agenda} == set(sites.sites)
     assert not lab.offsite, lab.offsite
 
 

@@ -324,6 +324,8 @@ class Finding(Record):
     root_cause: str = ""
     implementation_evidence: str = ""  # what the holder showed of the action carried out
     accepted_by: str | None = None     # who accepted the plan
+    repeat_of: int | None = None       # the earlier finding of the cycle this one repeats
+    graded_as: str | None = None       # the auditor's grade, when the repeat raised it (scheme)
 
     @property
     def active(self) -> bool:

@@ -106,26 +106,11 @@ def audit_evidence(workbench: Workbench, audit_id: int, first_day: date | None =
     return Evidence(period, first_day, within(orders, "opened_at", period), survey, scale, imports)
 
 
-def cycle_audits_before(workbench: Workbench, audit_id: int) -> list[int]:
-    """The audits of the same certification cycle before this one: back to the audit that
-    started the cycle (an initial audit or a recertification), which starts it afresh."""
-    audit = workbench.audit(audit_id)
-    if workbench.scheme.starts_cycle(audit.audit_type):
-        return []
-    earlier = [a for a in workbench.audits(audit.applicant_id) if a.id < audit_id]
-    cycle: list[int] = []
-    for previous in reversed(earlier):
-        cycle.append(previous.id)
-        if workbench.scheme.starts_cycle(previous.audit_type):
-            break
-    return cycle
-
-
 def sites_visited(workbench: Workbench, audit_id: int) -> list[dict[str, Any]]:
     """The sites each earlier audit of the cycle covered, oldest first: what the site draw of
     this audit leaves for last (IAF MD1) and what the programme shows."""
     visits = []
-    for earlier in reversed(cycle_audits_before(workbench, audit_id)):
+    for earlier in reversed(workbench.cycle_audits_before(audit_id)):
         programme = workbench.programme(earlier)
         sample = programme.site_sample if programme else None
         visits.append({"audit_id": earlier, "audit_type": workbench.audit(earlier).audit_type,
@@ -147,7 +132,7 @@ class CasePopulation:
 def case_population(workbench: Workbench, audit_id: int, first_day: date | None = None) -> CasePopulation:
     with workbench.reading() as view:
         closed = closed_cases(audit_evidence(view, audit_id, first_day).work_orders.records)
-        verified = {case for earlier in cycle_audits_before(view, audit_id)
+        verified = {case for earlier in view.cycle_audits_before(audit_id)
                     for case in ((view.case_sample(earlier).ids if view.case_sample(earlier) else ()))}
     if closed.empty:
         return CasePopulation(closed, closed, 0)

@@ -95,6 +95,7 @@ class SurveyRules(Record):
     confidence: float = Field(gt=0, lt=1)
     margin_of_error: float = Field(gt=0, lt=1)
     expected_proportion: float = Field(gt=0, lt=1)
+    inadequate_sample: Literal["lower_bound", "not_scored"]  # how a too-small survey scores
 
 
 class MonitoringRules(Record):
@@ -208,6 +209,14 @@ class FindingGrade(Record):
     name: str
     blocks_until: Literal["verified", "plan_accepted", "none"]
     deadline_months: int = Field(ge=0)
+    # A nonconformity that repeats one of an earlier audit of the cycle (same item or clause)
+    # becomes this grade (None: it keeps its grade and is only marked repeated).
+    repeat_raises_to: str | None = None
+
+    @property
+    def nonconformity(self) -> bool:
+        """A grade that needs a corrective action: what can repeat."""
+        return self.blocks_until != "none"
 
     def deadline(self, raised_on: date) -> date:
         """When the corrective action of a finding of this grade raised on that day is due."""
@@ -875,6 +884,10 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     for indicator in scheme.survey_indicators:
         if indicator.dimension not in dimensions:
             problems.append(ref_problem("survey_indicators", indicator.id, "dimension", indicator.dimension, dimensions))
+    for grade in scheme.finding_grades:
+        if grade.repeat_raises_to is not None and grade.repeat_raises_to not in scheme.finding_grades_by_id:
+            problems.append(ref_problem("finding_grades", grade.id, "repeat_raises_to", grade.repeat_raises_to,
+                                        set(scheme.finding_grades_by_id)))
     for band in scheme.case_code_letters:
         for level in INSPECTION_LEVELS:
             letter = band.letter(level)

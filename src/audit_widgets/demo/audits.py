@@ -17,7 +17,7 @@ from ..paths import competence_template, outputs_dir
 from ..rules.cycle import outcome_level, suggested_outcome
 from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
 from ..rules.person_days import on_site_days
-from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme
+from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme, propose_agenda
 from ..stages import run_stage
 from ..store.repository import Workbench
 from .data import Quality, moved_into, wjx_survey_export, work_order_log, write_csv, write_xlsx
@@ -246,27 +246,10 @@ def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date,
                                audit_end=audit_start + timedelta(days=days - 1), audit_type=audit_type,
                                site_seed=demo.seed + audit_id, eligibility=MD1_ELIGIBILITY, visited=visited)
     workbench.save_programme(audit_id, programme)
-    team = [auditor_id for auditor_id, _ in demo.team]
-    sites = programme.site_sample.sites if programme.site_sample else ()
-    agenda = [{"day": audit_start + timedelta(days=index), "site": site, "activity": activity, "auditors": team}
-              for index in range(days)
-              for site, activity in _day_plan(sites, index, days)]
+    agenda = propose_agenda(programme, [auditor_id for auditor_id, _ in demo.team])
     workbench.save_audit_plan(audit_id, team_sent_on=audit_start - timedelta(days=10), agenda=agenda,
                               objections=[] if demo.id != "demo-consumer" or audit_type != "initial" else [
                                   {"member": "A06", "reason": "A06 曾为本公司提供咨询", "resolution": "A06 不参加本次审查组"}])
-
-
-def _day_plan(sites: tuple[str, ...], day: int, days: int) -> list[tuple[str, str]]:
-    """The sites visited on one of the audit's days: the central function on the first and the
-    last day (opening and closing meetings), the other sites spread over the days."""
-    central, others = sites[0], sites[1:]
-    share = [site for number, site in enumerate(others) if number % days == day]
-    lines = [(site, "现场测评、案例复核 on-site evaluation, case verification") for site in share]
-    if day == 0:
-        lines.insert(0, (central, "首次会议、文件审核、服务过程测评 opening meeting, documents, process evaluation"))
-    elif day == days - 1:
-        lines.append((central, "体系审核、末次会议 system audit, closing meeting"))
-    return lines or [(central, "管理体系审核 management system audit")]
 
 
 def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:

@@ -29,6 +29,7 @@ from ..render.results import (
     person_days_html,
     scores_html,
     survey_html,
+    survey_scoring,
     team_html,
 )
 from ..scheme import Scheme
@@ -222,6 +223,7 @@ def _samples(scheme: Scheme, planning: PlanningResult, characteristic: Character
             ("所需样本量 required (z²p(1−p)/E²，有限总体校正)", _e(survey.get("required_sample"))),
             ("有效样本 responses", _e(survey.get("responses"))),
             ("样本充分 adequate", "是 yes" if survey.get("adequate") else f"<b style='color:{ERROR_COLOUR}'>否 no</b>"),
+            ("计分方式 how scored", "<br>".join(_e(text) for text in survey_scoring(survey))),
         ])]
     return "".join(parts)
 
@@ -270,8 +272,7 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
                      f"{drawn.drawn} drawn cases were verified")
     survey = (characteristic.survey if characteristic else None) or {}
     if survey and not survey.get("adequate", True):
-        notes.append(f"调查有效样本 {survey['responses']} 少于所需 {survey['required_sample']} / fewer responses "
-                     "than required")
+        notes.append("调查 survey：{} / {}".format(*survey_scoring(survey)))
     months = characteristic.evidence.get("months") if characteristic else None
     needed = scheme.monitoring_rules.min_months_for_trend
     if months is not None and months < needed:

@@ -117,6 +117,24 @@ def case_checks_html(scheme: Scheme, lot_counts: list[dict], answers: dict[str, 
             + (f"<p class='muted'>{html.escape(note[0])} / {html.escape(note[1])}</p>" if note else ""))
 
 
+SCORED_AT = {
+    "estimate": ("样本量充足，A03–A08 按估计值计分", "the sample is adequate: A03–A08 are scored at the estimates"),
+    "lower_bound": ("样本量不足，A03–A08 按置信区间下限计分（方案 survey_rules.inadequate_sample）",
+                    "the sample is too small: A03–A08 are scored at the lower end of their intervals (scheme)"),
+    "not_scored": ("样本量不足，A03–A08 不按调查计分，须由审查组判定并作答（方案 survey_rules.inadequate_sample）",
+                   "the sample is too small: A03–A08 are not scored from the survey; the team judges and answers "
+                   "them (scheme)"),
+}
+
+
+def survey_scoring(survey: dict) -> tuple[str, str]:
+    """How the survey scored its items, with the responses and the sample it needed."""
+    zh, en = SCORED_AT[survey.get("scored_at", "estimate")]
+    counts = (f"有效问卷 {survey['responses']}，所需 {survey['required_sample']}",
+              f"{survey['responses']} responses, {survey['required_sample']} required")
+    return f"{zh}（{counts[0]}）", f"{en} ({counts[1]})"
+
+
 def survey_html(survey: dict) -> str:
     rows = [{"indicator": i["name"], "score": f"{i['score']:.1f}", "interval": f"{i['score_low']:.1f}–{i['score_high']:.1f}",
              "satisfied": f"{i['satisfied_share']:.0%}（{i['satisfied_low']:.0%}–{i['satisfied_high']:.0%}）"}
@@ -140,16 +158,28 @@ def findings_html(scheme: Scheme, findings: list[dict], *, with_evidence: bool =
     """The findings register; `with_evidence` adds the evidence and the corrective action (the report)."""
     if not findings:
         return "<p>无 / none</p>"
-    grades = scheme.finding_grades_by_id
     columns = {"grade": "等级 grade", "clause": "条款 clause", "description": "描述 description"}
     if with_evidence:
         columns |= {"evidence": "证据 evidence", "plan": "纠正措施 corrective action"}
     columns |= {"due": "期限 due", "status": "状态 status"}
     rows = [{**{k: html.escape(str(v)) for k, v in f.items() if v not in (None, "")},
-             "grade": html.escape(grades[f["grade"]].name if f["grade"] in grades else f["grade"]),
+             "grade": finding_grade_html(scheme, f),
              "plan": corrective_action_html(f), "due": html.escape(str(f.get("due_on") or "")),
              "status": finding_status(f)} for f in findings]
     return table_html(rows, columns, escape=False)
+
+
+def finding_grade_html(scheme: Scheme, finding: dict) -> str:
+    """The grade, and for a repeat the finding it repeats (and the grade the auditor gave, when
+    the scheme raised it)."""
+    grades = scheme.finding_grades_by_id
+    name = html.escape(grades[finding["grade"]].name if finding["grade"] in grades else finding["grade"])
+    if not finding.get("repeat_of"):
+        return name
+    given = finding.get("graded_as")
+    raised = (f"，原评 {html.escape(grades[given].name if given in grades else given)}，按方案升级 raised by the scheme"
+              if given else "")
+    return f"{name}<br><small>重复 repeats #{html.escape(str(finding['repeat_of']))}{raised}</small>"
 
 
 def corrective_action_html(finding: dict) -> str:

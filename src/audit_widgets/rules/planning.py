@@ -154,3 +154,25 @@ def plan_programme(scheme: Scheme, applicant: Applicant, lots: CaseLots, audit_s
         audit_start=audit_start, audit_end=audit_end, site_sample=sites,
         # An audit that starts a cycle plans the cycle; a surveillance or special audit is within one.
         cycle_plan=cycle_events(scheme, audit_end) if scheme.starts_cycle(audit_type) else ())
+
+
+def propose_agenda(programme: Programme, auditors: list[str]) -> list[dict[str, Any]]:
+    """An agenda that delivers the programme, for the team to adjust: every audit day with the
+    whole team, the central function on the first day (opening meeting, documents) and the last
+    (system audit, closing meeting), the other sampled sites spread over the days."""
+    if programme.audit_start is None or programme.site_sample is None:
+        return []
+    days = ((programme.audit_end or programme.audit_start) - programme.audit_start).days + 1
+    central, others = programme.site_sample.sites[0], programme.site_sample.sites[1:]
+    agenda = []
+    for day in range(days):
+        lines = [(site, "现场测评、案例复核 on-site evaluation, case verification")
+                 for number, site in enumerate(others) if number % days == day]
+        if day == 0:
+            lines.insert(0, (central, "首次会议、文件审核、服务过程测评 opening meeting, documents, process evaluation"))
+        elif day == days - 1:
+            lines.append((central, "体系审核、末次会议 system audit, closing meeting"))
+        for site, activity in lines or [(central, "管理体系审核 management system audit")]:
+            agenda.append({"day": programme.audit_start + timedelta(days=day), "site": site, "activity": activity,
+                           "auditors": list(auditors)})
+    return agenda

@@ -100,13 +100,21 @@ class SurveySummary:
     required_sample: int
     population: int | None
     adequate: bool
+    # What the measures are: the point estimates ("estimate"), or for a sample smaller than
+    # required, the scheme's survey_rules.inadequate_sample ("lower_bound", "not_scored").
+    scored_at: str = "estimate"
 
     def measures(self) -> dict[str, float]:
-        """The survey's measures by the ids the checklist uses (see kpis.yaml)."""
-        values = {f"csat_{i.indicator}": i.score for i in self.indicators}
-        values["csat_overall"] = self.csat
+        """The survey's measures by the ids the checklist uses (see kpis.yaml): the estimates;
+        the lower ends of their intervals, or none, for a sample too small (scored_at)."""
+        if self.scored_at == "not_scored":
+            return {}
+        low = self.scored_at == "lower_bound"
+        values = {f"csat_{i.indicator}": i.score_low if low else i.score for i in self.indicators}
+        values["csat_overall"] = (sum(i.score_low for i in self.indicators) / len(self.indicators) if low
+                                  else self.csat)
         if self.nps is not None:
-            values["nps"] = self.nps.nps
+            values["nps"] = self.nps.nps_low if low else self.nps.nps
         return values
 
     def as_dict(self) -> dict[str, Any]:
@@ -182,7 +190,9 @@ def summarise_survey(
     nps = nps_result(answers["nps"], scheme) if "nps" in answers.columns else None
     responses = len(answers)
     required = survey_sample_size(scheme, population)
+    adequate = responses >= required
     return SurveySummary(
         responses=responses, indicators=indicators, csat=csat, nps=nps,
-        required_sample=required, population=population, adequate=responses >= required,
+        required_sample=required, population=population, adequate=adequate,
+        scored_at="estimate" if adequate else rules.inadequate_sample,
     )

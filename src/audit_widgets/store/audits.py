@@ -155,6 +155,24 @@ class AuditStore(StoreBase):
             return [audit_record(row) for row in session.scalars(select(models.Audit).where(
                 models.Audit.applicant_id == applicant_id).order_by(models.Audit.id))]
 
+    def cycle_audits_before(self, audit_id: int) -> list[int]:
+        """The audits of the same certification cycle before this one, newest first: back to the
+        audit that started the cycle (an initial audit or a recertification, which starts it afresh)."""
+        with self._reading_session() as session:
+            return self._cycle_audits_before(session, audit_id)
+
+    def _cycle_audits_before(self, session: Session, audit_id: int) -> list[int]:
+        row = self._row(session, models.Audit, audit_id)
+        if self.scheme.starts_cycle(row.audit_type):
+            return []
+        cycle: list[int] = []
+        for previous in session.scalars(select(models.Audit).where(
+                models.Audit.applicant_id == row.applicant_id, models.Audit.id < row.id).order_by(models.Audit.id.desc())):
+            cycle.append(previous.id)
+            if self.scheme.starts_cycle(previous.audit_type):
+                break
+        return cycle
+
     def previous_audit(self, audit_id: int) -> Audit | None:
         """The applicant's audit before this one (what a surveillance is compared with)."""
         with self._reading_session() as session:

@@ -44,14 +44,34 @@ class FindingStore(StoreBase):
 
     def _raise_finding(self, session: Session, audit_id: int, grade: str, clause: str, description: str,
                        evidence: str, raised_on: date, item_id: str | None = None) -> models.Finding:
-        row = models.Finding(audit_id=audit_id, grade=grade, clause=clause, description=description,
+        row = models.Finding(audit_id=audit_id, clause=clause, description=description,
                              evidence=evidence, raised_on=raised_on, raised_by=self.actor, item_id=item_id)
+        self._grade(session, row, grade)
         session.add(row)
         session.flush()
         self._set_deadline(row)
-        self._trail(session, "raise", Entity.FINDING, row.id, audit=audit_id, detail={"grade": grade, "clause": clause,
-                                                          "description": description, "item_id": item_id})
+        self._trail(session, "raise", Entity.FINDING, row.id, audit=audit_id, detail={
+            "grade": row.grade, "clause": clause, "description": description, "item_id": item_id,
+            "repeat_of": row.repeat_of, "graded_as": row.graded_as})
         return row
+
+    def _grade(self, session: Session, row: models.Finding, grade: str) -> None:
+        """Give the finding the auditor's grade; a nonconformity on the item or clause of an
+        active nonconformity of an earlier audit of the cycle is a repeat, marked with that
+        finding, and takes the grade the scheme raises a repeat to (repeat_raises_to)."""
+        grades = self.scheme.finding_grades_by_id
+        earlier = None
+        if grades[grade].nonconformity:
+            cycle = self._cycle_audits_before(session, row.audit_id)
+            earlier = session.scalar(select(models.Finding).where(
+                models.Finding.audit_id.in_(cycle), models.Finding.clause == row.clause,
+                models.Finding.withdrawn_on.is_(None),
+                models.Finding.grade.in_([g.id for g in grades.values() if g.nonconformity]))
+                .order_by(models.Finding.id.desc()).limit(1)) if cycle else None
+        raised = grades[grade].repeat_raises_to if earlier is not None else None
+        row.grade = raised or grade
+        row.graded_as = grade if raised and raised != grade else None
+        row.repeat_of = earlier.id if earlier is not None else None
 
     def _set_deadline(self, row: models.Finding) -> None:
         """A grade that blocks certification gets a corrective action due by the grade's deadline."""
@@ -98,9 +118,10 @@ class FindingStore(StoreBase):
             self._refuse_if_locked(session, audit_id, "findings")
             self._raise_finding(session, audit_id, grade, item_id, description, note,
                                 self._finding_day(session, audit_id), item_id)
-        elif (row.grade, row.description, row.evidence) != (grade, description, note):
+        elif (row.graded_as or row.grade, row.description, row.evidence) != (grade, description, note):
             self._refuse_if_locked(session, audit_id, "findings")
-            row.grade, row.description, row.evidence = grade, description, note
+            self._grade(session, row, grade)
+            row.description, row.evidence = description, note
             self._set_deadline(row)
             self._trail(session, "update", Entity.FINDING, row.id, {"grade": grade, "description": description},
                         audit=row.audit_id)

@@ -397,6 +397,11 @@ class Finding(Base):
     # A withdrawn finding (its row's grade was cleared) no longer counts; the row stays for the trail.
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    # A nonconformity repeating one of an earlier audit of the cycle: that finding, and the grade
+    # the auditor gave when the scheme raised it (repeat_raises_to). No foreign key: the earlier
+    # audit's records may be disposed of (records dispose) while this one is kept.
+    repeat_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    graded_as: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     corrective_action: Mapped[CorrectiveAction | None] = relationship(back_populates="finding", uselist=False)
 

@@ -10,7 +10,8 @@ import ipywidgets as widgets
 
 from ..contract import Action
 from ..errors import ConflictError
-from ..render.html import ERROR_STYLE, OK_STYLE, table_html
+from ..render.html import ERROR_STYLE, OK_STYLE, message_html, table_html
+from ..rules.planning import propose_agenda
 from ..stages.completeness import audit_plan_gaps
 from .base import BoundWidget
 
@@ -30,6 +31,10 @@ def _lines(text: str, fields: int) -> list[list[str]]:
     return rows
 
 
+def _agenda_text(agenda: list[dict]) -> str:
+    return "\n".join(f"{a['day']} | {a['site']} | {a['activity']} | {','.join(a['auditors'])}" for a in agenda)
+
+
 class AuditPlanForm(BoundWidget):
     edits = "audit_plan"
     writes = Action.AUDIT_PLAN
@@ -43,18 +48,21 @@ class AuditPlanForm(BoundWidget):
             value="\n".join(f"{o['member']} | {o['reason']} | {o['resolution']}" for o in plan.objections) if plan else "")
         self.agenda = widgets.Textarea(
             layout=WIDE, placeholder="YYYY-MM-DD | 场所 | 活动 | 审查员编号,… / day | site | activity | auditors",
-            value="\n".join(f"{a['day']} | {a['site']} | {a['activity']} | {','.join(a['auditors'])}"
-                            for a in plan.agenda) if plan else "")
+            value=_agenda_text(plan.agenda) if plan else "")
+        self.propose_button = widgets.Button(
+            description="按方案生成日程 / propose from the programme", icon="calendar", layout=widgets.Layout(width="auto"),
+            tooltip="抽样场所、审核日期和审查组成员 / the sampled sites, the audit dates and the team")
+        self.propose_button.on_click(lambda _: self.propose())
         self.save_button = widgets.Button(description="保存审核计划 / save plan", layout=widgets.Layout(width="auto"))
         self.save_button.on_click(lambda _: self.save())
         self.shown = widgets.HTML()
         self.check = widgets.HTML()
-        for control in (self.team_sent_on, self.objections, self.agenda, self.save_button):
+        for control in (self.team_sent_on, self.objections, self.agenda, self.propose_button, self.save_button):
             control.disabled = self.read_only
         self.children = [widgets.HTML("<h3>审核计划 / audit plan</h3>"), self.lock_banner(), self.team_sent_on,
                          widgets.HTML("<small>对审查组成员的异议 objections to a member</small>"), self.objections,
                          widgets.HTML("<small>日程 agenda（每个场所每天一行 one line per site and day）</small>"), self.agenda,
-                         self.save_button, self.message, self.check, self.shown]
+                         widgets.HBox([self.propose_button, self.save_button]), self.message, self.check, self.shown]
         self.show(plan)
 
     def show(self, plan) -> None:
@@ -71,6 +79,17 @@ class AuditPlanForm(BoundWidget):
             return
         self.shown.value = table_html([{**a, "auditors": "、".join(a["auditors"])} for a in plan.agenda],
                                       {"day": "日期", "site": "场所", "activity": "活动", "auditors": "审查员"})
+
+    def propose(self) -> None:
+        """Fill the agenda from the programme (sites, dates) and the team, for the planner to adjust and save."""
+        programme = self.workbench.programme(self.audit_id)
+        agenda = propose_agenda(programme, [m.auditor.id for m in self.workbench.team(self.audit_id)]) if programme else []
+        if not agenda:
+            self.message.value = message_html("请先确定审核日期并抽取场所", "set the audit dates and draw the sites first",
+                                              ERROR_STYLE)
+            return
+        self.agenda.value = _agenda_text(agenda)
+        self.message.value = message_html("已按方案生成日程，请核对后保存", "agenda proposed: check it, then save")
 
     def save(self) -> None:
         def write() -> None:

@@ -2,12 +2,14 @@
 verification."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 
 from ..contract import Action
 from ..evidence import findings_to_follow_up
 from ..render.html import ERROR_STYLE, message_html, table_html
-from ..render.results import findings_html
+from ..render.results import finding_grade_html, findings_html
 from .base import CHOOSE, BoundWidget
 
 
@@ -63,12 +65,14 @@ class FindingsWidget(BoundWidget):
 
     def refresh(self) -> None:
         self.findings = self.workbench.findings(self.audit_id)
-        names = {g.id: g.name for g in self.scheme.finding_grades}
-        rows = [{**f.as_dict(), "grade": names[f.grade], "state": "已验证" if f.verified_on else
-                 ("计划已接受" if f.plan_accepted_on else ("待纠正" if f.due_on else "—"))}
+        def state(f) -> str:
+            return "已验证" if f.verified_on else ("计划已接受" if f.plan_accepted_on else ("待纠正" if f.due_on else "—"))
+        rows = [{"id": f.id, "grade": finding_grade_html(self.scheme, f.as_dict()), "clause": html.escape(f.clause),
+                 "description": html.escape(f.description), "due_on": f.due_on or "", "state": state(f)}
                 for f in self.findings]
-        self.listing.value = table_html(rows, {"id": "编号", "grade": "等级", "clause": "条款", "description": "描述",
-                                               "due_on": "期限", "state": "状态"}) if rows else "<p>暂无发现 / none</p>"
+        self.listing.value = (table_html(rows, {"id": "编号", "grade": "等级", "clause": "条款", "description": "描述",
+                                                "due_on": "期限", "state": "状态"}, escape=False)
+                              if rows else "<p>暂无发现 / none</p>")
         current = self.selected.value
         self.selected.options = [(f"{f.id} {f.clause} {f.description[:20]}", f.id) for f in self.findings]
         # ipywidgets leaves the value empty when the options change: keep the choice, else the first.

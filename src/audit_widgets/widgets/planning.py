@@ -117,7 +117,9 @@ class PlanningPanel(BoundWidget):
             site = by_name.get(name)
             return {"site": name, "type": self.scheme.site_types_by_id[site.type].name if site else "",
                     "headcount": site.headcount if site and site.headcount is not None else "—",
-                    "days": self.scheme.site_days(site.headcount if site else None), "how": how,
+                    # the central function is in the table's base time; every other sampled site adds its own
+                    "days": "基本 base" if site and self.scheme.site_types_by_id[site.type].central
+                    else self.scheme.site_days(site.headcount if site else None), "how": how,
                     "before": "是 yes" if name in earlier else ""}
         how = "指定 chosen" if sample.sampled else "全部审核 every site"
         rows = [row(n, how) for n in sample.chosen] + [row(n, "随机 drawn") for n in sample.drawn]

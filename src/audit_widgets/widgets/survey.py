@@ -10,7 +10,8 @@ from ..contract import Action
 from ..evaluation import survey_summary
 from ..evidence import audit_evidence
 from ..imports.surveys import layouts_dir, load_layouts
-from ..render.html import table_html
+from ..render.html import ERROR_STYLE, OK_STYLE, message_html, table_html
+from ..render.results import survey_scoring
 from .base import BoundWidget
 
 AUTO = "auto"
@@ -71,8 +72,7 @@ class SurveyPanel(BoundWidget):
         nps = summary.nps
         nps_text = (f"<p>NPS <b>{nps.nps:.1f}</b>（{confidence}：{nps.nps_low:.1f}–{nps.nps_high:.1f}）；"
                     f"推荐者 {nps.promoters:.1%}，中立者 {nps.passives:.1%}，贬损者 {nps.detractors:.1%}</p>" if nps else "")
-        adequacy = ("✓ 样本量充足" if summary.adequate else "✗ 样本量不足")
-        self.results.value = (f"{table}<p>综合满意度 CSAT <b>{summary.csat:.1f}</b></p>{nps_text}"
-                              f"<p>{adequacy}：有效问卷 {summary.responses}，客户总体 {summary.population or '未知'}，"
-                              f"至少需要 {summary.required_sample} / "
-                              f"sample {'adequate' if summary.adequate else 'too small'}</p>")
+        zh, en = survey_scoring(summary.as_dict())
+        adequacy = message_html(f"{'✓' if summary.adequate else '✗'} {zh}；客户总体 {summary.population or '未知'}", en,
+                                OK_STYLE if summary.adequate else ERROR_STYLE)
+        self.results.value = f"{table}<p>综合满意度 CSAT <b>{summary.csat:.1f}</b></p>{nps_text}{adequacy}"
