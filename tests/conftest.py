@@ -151,6 +151,12 @@ def demo_db(tmp_path_factory, scheme) -> str:
     return url
 
 
+@pytest.fixture
+def cycle_db(demo_db, tmp_path) -> str:
+    """A copy of the demo store to write to: its histories, to carry further."""
+    return f"sqlite:///{copy_database(demo_db, tmp_path / 'cycle.sqlite')}"
+
+
 def copy_database(url: str, path: Path) -> Path:
     """A copy of a store to write to, through SQLite's backup: the newest writes may still be in
     the WAL file, which a plain file copy would miss."""

@@ -257,3 +257,11 @@ def test_a_file_changed_after_it_was_opened_is_not_imported(consumer, workbench,
     with pytest.raises(InputFileError, match="changed while it was being read"):
         workbench.import_work_orders(consumer, parsed)
     assert workbench.imports(consumer) == [] and workbench.work_orders(workbench.resolve_audit(consumer, open_if_none=True)).empty
+
+
+def test_survey_channel_the_scheme_does_not_know(refused, consumer, tmp_path):
+    """An optional 渠道 column names each response's channel (survey_channels, by id or name)."""
+    export = wjx_survey_export(20, seed=1)
+    export["渠道"] = ["问卷调查"] * 10 + ["电话回访"] * 9 + ["朋友圈"]
+    message = refused("import", "surveys", "--applicant", consumer, write_xlsx(export, tmp_path / "wjx.xlsx"))
+    assert "第 21 行 row 21" in message and "未知的调查渠道「朋友圈」" in message and "渠道" in message

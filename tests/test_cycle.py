@@ -13,13 +13,7 @@ from audit_widgets.evaluation import evaluate
 from audit_widgets.store.repository import Workbench
 from audit_widgets.timeline import applicant_timeline
 
-from .conftest import copy_database, database_digest, sign_report
-
-
-@pytest.fixture
-def cycle_db(demo_db, tmp_path) -> str:
-    """A copy of the demo store to write to."""
-    return f"sqlite:///{copy_database(demo_db, tmp_path / 'cycle.sqlite')}"
+from .conftest import database_digest, sign_report
 
 
 def audits_of(workbench, applicant_id):

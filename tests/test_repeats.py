@@ -9,12 +9,7 @@ from audit_widgets.domain import Answer
 from audit_widgets.scheme import load_scheme
 from audit_widgets.store.repository import Workbench
 
-from .conftest import copy_database, edit_scheme_file
-
-
-@pytest.fixture
-def cycle_db(demo_db, tmp_path) -> str:
-    return f"sqlite:///{copy_database(demo_db, tmp_path / 'cycle.sqlite')}"
+from .conftest import edit_scheme_file
 
 
 def _by_clause(workbench, audit_id):

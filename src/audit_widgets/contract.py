@@ -56,6 +56,12 @@ class Grade(StrEnum):
     OBSERVATION = "observation"
 
 
+class Channel(StrEnum):
+    """survey_channels.id (survey.yaml): where a survey response came from, as the code records it."""
+    QUESTIONNAIRE = "questionnaire"    # an imported file's responses, unless it names their channel
+    PHONE_CALLBACK = "phone_callback"  # the certification body's own call-backs (04)
+
+
 class Status(StrEnum):
     """certificate_statuses.id (lifecycle.yaml)."""
     VALID = "valid"
@@ -142,6 +148,7 @@ class Entity(StrEnum):
     CONTRACT = "contract"
     CASE_SAMPLE = "case_sample"
     CASE = "case"
+    CALLBACK = "callback"  # the call-back draw and each call
     SURVEYS = "surveys"
     WORK_ORDERS = "work_orders"
     CHECKLIST_ANSWER = "checklist_answer"
@@ -165,6 +172,7 @@ ENTITY_RECORDS: dict[Entity, str] = {
     Entity.APPLICANT: "applicant", Entity.DOCUMENT: "documents", Entity.REVIEW: "review",
     Entity.PROGRAMME: "programme", Entity.TEAM: "team", Entity.AUDIT_PLAN: "audit_plan",
     Entity.CONTRACT: "contract", Entity.CASE_SAMPLE: "case_sample", Entity.CASE: "case_sample",
+    Entity.CALLBACK: "surveys",
     Entity.SURVEYS: "surveys", Entity.WORK_ORDERS: "work_orders", Entity.FINDING: "findings",
     Entity.SCORE_ADJUSTMENT: "adjustments", Entity.DECISION: "decision", Entity.CERTIFICATE: "certificate",
 }
@@ -177,6 +185,7 @@ REQUIRED_IDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("roles", "id", tuple(Role)),
     ("team_roles", "id", tuple(TeamRole)),
     ("finding_grades", "id", tuple(Grade)),
+    ("survey_channels", "id", tuple(Channel)),
     ("certificate_statuses", "id", tuple(Status)),
     ("decision_outcomes", "id", tuple(Outcome)),
     ("audit_types", "id", tuple(AuditTypeId)),

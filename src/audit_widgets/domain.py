@@ -287,6 +287,32 @@ class CaseSample(Record):
     lots: dict[str, dict[str, Any]] = field(default_factory=dict)  # as DrawRecord.lots; {} before 2026.7
 
 
+@dataclass(frozen=True)
+class Callback(Record):
+    """One call of the certification body's call-backs (5.1a)."""
+
+    customer_id: str
+    reached: bool
+    answers: dict[str, int]  # indicator id → score on the call-back scale, and "nps"
+    note: str
+    called_on: date
+    called_by: str
+
+
+@dataclass(frozen=True)
+class CallbackSample(Record):
+    """The customers drawn for the call-backs, with the seed, and the calls made so far."""
+
+    id: int
+    population_hash: str
+    population_size: int
+    seed: int
+    ids: tuple[str, ...]
+    drawn_by: str
+    drawn_at: datetime
+    calls: dict[str, Callback] = field(default_factory=dict)
+
+
 # --- findings, adjustments, decision, certificate -----------------------------------------
 @dataclass(frozen=True)
 class FindingState(Record):

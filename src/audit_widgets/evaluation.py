@@ -6,10 +6,13 @@ reports all call `evaluate`, so they cannot disagree.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
+
+import pandas as pd
 
 from .domain import Answer, Applicant
 from .evidence import Evidence, audit_evidence
@@ -18,7 +21,7 @@ from .rules.cases import case_item_answers
 from .rules.decision import Recommendation, open_major_count, recommend
 from .rules.kpis import KpiReport, compute_kpis
 from .rules.scoring import ScoreResult, score_applicant
-from .rules.survey import SurveySummary, summarise_survey
+from .rules.survey import SurveySummary, callback_responses, summarise_survey
 from .store.repository import Workbench
 
 
@@ -76,21 +79,28 @@ def kpi_report(workbench: Workbench, evidence: Evidence) -> KpiReport | None:
     return _measured_once(workbench, evidence, "kpis", measure, kept_kpis)
 
 
-def survey_summary(workbench: Workbench, evidence: Evidence, population: int | None = None) -> SurveySummary | None:
-    """The survey figures of the responses inside the audit's period. Without a given
-    population, the customers of the work orders used are the population the sample must
-    represent."""
+def survey_summary(workbench: Workbench, audit_id: int, evidence: Evidence,
+                   population: int | None = None) -> SurveySummary | None:
+    """The survey figures of the responses inside the audit's period, with the audit's own
+    call-backs (channel phone_callback) beside the imported ones. Without a given population,
+    the customers of the work orders used are the population the sample must represent."""
+    calls = callback_responses(workbench.scheme, workbench.callback_sample(audit_id))
+
     def measure() -> SurveySummary | None:
-        answers = evidence.survey.records
-        if answers.empty:
+        imported = evidence.survey.records
+        if imported.empty and calls.empty:
             return None
+        scale = evidence.scale or workbench.scheme.survey_rules.callback_scale
+        answers = pd.concat([imported.assign(scale=scale), calls], ignore_index=True) if not calls.empty else imported
         size = population
         if size is None:
             orders = evidence.work_orders.records
             size = int(orders["customer_id"].nunique()) if not orders.empty else None
-        return summarise_survey(answers.drop(columns=["submitted_at"]), workbench.scheme, scale_id=evidence.scale,
+        return summarise_survey(answers.drop(columns=["submitted_at"]), workbench.scheme, scale_id=scale,
                                 population=size)
-    return _measured_once(workbench, evidence, f"survey:{population}", measure, kept_survey)
+    # the calls recorded so far are part of what is measured
+    called = hashlib.sha256(calls.to_json(date_format="iso").encode()).hexdigest()[:16] if not calls.empty else "none"
+    return _measured_once(workbench, evidence, f"survey:{population}:{called}", measure, kept_survey)
 
 
 def case_answers(workbench: Workbench, audit_id: int) -> dict[str, Answer]:
@@ -118,7 +128,7 @@ def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = Non
         audit_id = view.resolve_audit(applicant_id, audit_id)
         evidence = reuse.evidence if reuse else (audit_evidence(view, audit_id) if audit_id else None)
         kpis = reuse.kpis if reuse else (kpi_report(view, evidence) if evidence else None)
-        survey = reuse.survey if reuse else (survey_summary(view, evidence) if evidence else None)
+        survey = reuse.survey if reuse else (survey_summary(view, audit_id, evidence) if evidence else None)
         from_cases = case_answers(view, audit_id) if audit_id else {}
         recorded = view.answers(audit_id) if audit_id else {}
         adjustments = view.adjustments(audit_id) if audit_id else []

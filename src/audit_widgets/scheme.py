@@ -96,6 +96,8 @@ class SurveyRules(Record):
     margin_of_error: float = Field(gt=0, lt=1)
     expected_proportion: float = Field(gt=0, lt=1)
     inadequate_sample: Literal["lower_bound", "not_scored"]  # how a too-small survey scores
+    callback_sample_size: int = Field(ge=0)  # customers the team calls back (5.1a, the body's own channel)
+    callback_scale: str                      # the scale the call-back answers are given on
 
 
 class MonitoringRules(Record):
@@ -365,6 +367,13 @@ class SurveyScale(Record):
     max_value: int
 
 
+class SurveyChannel(Record):
+    """Where survey responses come from (5.1a: questionnaire, call-back, interview, online reviews)."""
+    id: str
+    name: str
+    run_by: Literal["certification_body", "applicant"]
+
+
 class Measure(Record):
     id: str
     name: str
@@ -454,6 +463,7 @@ SECTION_FILES: dict[str, str] = {
     "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
     "sampling_rules": "sampling.yaml", "site_types": "sampling.yaml",
     "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
+    "survey_channels": "survey.yaml",
     "measures": "kpis.yaml", "measure_bands": "kpis.yaml", "monitoring_rules": "kpis.yaml",
     "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
     "status_reasons": "lifecycle.yaml", "status_transitions": "lifecycle.yaml",
@@ -493,6 +503,7 @@ class Scheme(Record):
     site_types: tuple[SiteType, ...]
     survey_indicators: tuple[SurveyIndicator, ...]
     survey_scales: tuple[SurveyScale, ...]
+    survey_channels: tuple[SurveyChannel, ...]
     survey_rules: SurveyRules
     measures: tuple[Measure, ...]
     measure_bands: tuple[MeasureBand, ...]
@@ -558,6 +569,14 @@ class Scheme(Record):
             return self.person_day_rules.days_per_extra_sampled_outlet
         return next(b.days for b in self.site_time_table
                     if b.min_headcount <= headcount and (b.max_headcount is None or headcount <= b.max_headcount))
+
+    @cached_property
+    def survey_scales_by_id(self) -> dict[str, SurveyScale]:
+        return {s.id: s for s in self.survey_scales}
+
+    @cached_property
+    def survey_channels_by_id(self) -> dict[str, SurveyChannel]:
+        return {c.id: c for c in self.survey_channels}
 
     @cached_property
     def grades_by_id(self) -> dict[str, AuditorGrade]:
@@ -884,6 +903,9 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     for indicator in scheme.survey_indicators:
         if indicator.dimension not in dimensions:
             problems.append(ref_problem("survey_indicators", indicator.id, "dimension", indicator.dimension, dimensions))
+    if scheme.survey_rules.callback_scale not in scheme.survey_scales_by_id:
+        problems.append(ref_problem("survey_rules", "callback_scale", "callback_scale", scheme.survey_rules.callback_scale,
+                                    set(scheme.survey_scales_by_id)))
     for grade in scheme.finding_grades:
         if grade.repeat_raises_to is not None and grade.repeat_raises_to not in scheme.finding_grades_by_id:
             problems.append(ref_problem("finding_grades", grade.id, "repeat_raises_to", grade.repeat_raises_to,

@@ -18,6 +18,7 @@ from ..rules.cycle import outcome_level, suggested_outcome
 from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
 from ..rules.person_days import on_site_days
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme, propose_agenda
+from ..rules.survey import callback_population, draw_callbacks
 from ..stages import run_stage
 from ..store.repository import Workbench
 from .data import Quality, moved_into, wjx_survey_export, work_order_log, write_csv, write_xlsx
@@ -45,6 +46,7 @@ EXPORT_MONTHS_BEFORE = 3  # an export starts this many months before the evidenc
 OUTSIDE_SEED = 1000  # the records before the period are drawn apart from those inside
 DAYS_PER_MONTH = 30.4375
 SURVEY_DAYS = 60  # the survey runs over the last days of the period
+CALLBACK_UNREACHED = 0.15  # the share of the customers called back who do not answer
 AUDIT_START_DAYS_BEFORE = 20  # an audit's first on-site day, so many days before its decision
 # The planners' judgement that IAF MD1 sampling applies, with its evidence (every demo applicant qualifies).
 MD1_ELIGIBILITY = ("各场所执行同一售后服务管理体系和相同流程，由中心职能统一管理；内部审核覆盖全部场所（年度内审报告、"
@@ -171,6 +173,28 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, audit_id: int) 
         workbench.save_answer(audit_id, item.id, answer, note=note, finding_grade=grade)
 
 
+def _call_back(workbench: Workbench, demo: DemoApplicant, audit_id: int, called_on: date) -> None:
+    """The team's own call-backs (5.1a): the scheme's number of the period's customers, drawn
+    with a seed per audit; most are reached, and answer as the applicant's customers do."""
+    scheme = workbench.scheme
+    customers = callback_population(audit_evidence(workbench, audit_id).work_orders.records)
+    record = draw_callbacks(customers, scheme.survey_rules.callback_sample_size, seed=demo.seed + audit_id)
+    sample_id = workbench.save_callback_sample(audit_id, record)
+    scale = scheme.survey_scales_by_id[scheme.survey_rules.callback_scale]
+    rng = random.Random(demo.seed * 1000 + audit_id)
+    quality = demo.quality
+    for customer in record.ids:
+        if rng.random() < CALLBACK_UNREACHED:
+            workbench.record_callback(sample_id, customer, reached=False, called_on=called_on, note="无人接听 no answer")
+            continue
+        answers = {i.id: min(scale.max_value, max(scale.min_value, round(rng.gauss(quality.satisfaction_mean, 0.7))))
+                   for i in scheme.survey_indicators}
+        draw = rng.random()
+        answers["nps"] = (rng.choice((9, 10)) if draw < quality.promoter_share
+                          else rng.randint(0, 6) if draw > 1 - quality.detractor_share else rng.choice((7, 8)))
+        workbench.record_callback(sample_id, customer, reached=True, called_on=called_on, answers=answers)
+
+
 def _verify_cases(workbench: Workbench, demo: DemoApplicant, audit_id: int) -> None:
     """Re-check each sampled case against the work-order log, as an auditor would by phone."""
     scheme = workbench.scheme
@@ -294,6 +318,9 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
     _answer_checklist(leader, demo, audit_id)
     _verify_cases(leader, demo, audit_id)
+    if "5.1a" in scheme.audit_methods(audit_type):  # the survey's audits: the team calls back too
+        audit_start = workbench.programme(audit_id).audit_start
+        _call_back(leader, demo, audit_id, audit_start + timedelta(days=1))
     for stage in ("characteristic", "system_audit"):
         run_stage(workbench, stage, demo.id, audit_id)
     if demo.sign_off:

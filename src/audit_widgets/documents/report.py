@@ -30,6 +30,7 @@ from ..render.results import (
     scores_html,
     survey_html,
     survey_scoring,
+    survey_sources_html,
     team_html,
 )
 from ..scheme import Scheme
@@ -224,7 +225,9 @@ def _samples(scheme: Scheme, planning: PlanningResult, characteristic: Character
             ("有效样本 responses", _e(survey.get("responses"))),
             ("样本充分 adequate", "是 yes" if survey.get("adequate") else f"<b style='color:{ERROR_COLOUR}'>否 no</b>"),
             ("计分方式 how scored", "<br>".join(_e(text) for text in survey_scoring(survey))),
-        ])]
+        ]), "<h4>调查由谁实施、受访者如何产生、何时 <small>who ran the survey, how respondents were drawn, and when"
+            "</small></h4>", survey_sources_html(scheme, survey, characteristic.evidence if characteristic else {},
+                                                 characteristic.callbacks if characteristic else None)]
     return "".join(parts)
 
 

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import Channel
 from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
+from ..rules.survey import NPS_KEY, NPS_SCALE
 from ..scheme import Scheme
 from .checks import MAX_PROBLEMS_COLLECTED, ProblemList, file_row
 from .mappings import QuestionRule, SurveyLayout, load_mapping_file
 from .reading import TableFile, find_column, open_table, parse_dates
-
-NPS_KEY = "nps"
-NPS_SCALE = "nps"
 
 
 def load_layout_file(path: Path) -> SurveyLayout:
@@ -62,6 +61,19 @@ class SurveyImport:
     answers: pd.DataFrame  # respondent, submitted_at, one column per indicator id, nps
     scale: str
     source_columns: dict[str, str]
+
+
+CHANNEL_COLUMNS = ["渠道", "channel"]  # an optional column naming each response's survey_channels id or name
+
+
+def _channels(column: pd.Series, channels: dict[str, str], problems: ProblemList) -> pd.Series:
+    """Each response's channel id (by id or name); an empty cell is a questionnaire."""
+    text = column.str.strip()
+    ids = text.map(lambda v: channels.get(v) if isinstance(v, str) and v else Channel.QUESTIONNAIRE.value)
+    for index, value in text[ids.isna()].head(MAX_PROBLEMS_COLLECTED).items():
+        problems.add(Problem(zh=f"未知的调查渠道「{value}」，可选：{'、'.join(sorted(set(channels.values())))}",
+                             en=f"unknown survey channel '{value}'", row=file_row(index), column=str(column.name)))
+    return ids.fillna(Channel.QUESTIONNAIRE.value).astype(object)
 
 
 def _answers(frame: pd.DataFrame, layout: SurveyLayout, respondent: str, submitted: str | None,
@@ -117,6 +129,8 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
         else:
             source[key] = found
     respondent, submitted = find_column(headers, [layout.respondent]), find_column(headers, [layout.submitted_at])
+    channel = find_column(headers, CHANNEL_COLUMNS)
+    channels = {c.id: c.id for c in scheme.survey_channels} | {c.name: c.id for c in scheme.survey_channels}
     if respondent is None:
         missing.append(Problem(zh="缺少答卷编号列", en="respondent id column missing", row=1, column=layout.respondent))
     if missing:
@@ -128,7 +142,10 @@ def read_survey(path: str | Path, scheme: Scheme, layout: SurveyLayout | None = 
     blocks = []
     for frame in table.blocks(problems=problems):
         problems.read(frame)
-        blocks.append(_answers(frame, layout, respondent, submitted, source, scales, problems))
+        block = _answers(frame, layout, respondent, submitted, source, scales, problems)
+        if channel is not None:
+            block["channel"] = _channels(frame[channel], channels, problems)
+        blocks.append(block)
         if problems.full:
             break
     if not blocks:  # every row was malformed

@@ -7,6 +7,7 @@ import html
 
 import pandas as pd
 
+from ..contract import Channel
 from ..domain import StatusChange
 from ..scheme import Scheme
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, Scores
@@ -135,6 +136,32 @@ def survey_scoring(survey: dict) -> tuple[str, str]:
     return f"{zh}（{counts[0]}）", f"{en} ({counts[1]})"
 
 
+def survey_sources_html(scheme: Scheme, survey: dict, evidence: dict, callbacks: dict | None) -> str:
+    """Who collected the responses, how the respondents were drawn, and when: each channel's
+    responses, the imported file and its dates, the call-backs' draw and calls."""
+    channels = scheme.survey_channels_by_id
+    run_by = {"certification_body": "认证机构 the certification body", "applicant": "申请方 the applicant"}
+    imported = (evidence.get("surveys") or {}).get("import") or {}
+    rows = []
+    for channel, count in (survey.get("channels") or {}).items():
+        known = channels.get(channel)
+        if channel == Channel.PHONE_CALLBACK and callbacks:
+            how = (f"从证据期间内 {callbacks['population_size']} 位客户中随机抽取 {callbacks['drawn']} 位（种子 seed "
+                   f"{callbacks['seed']}，{callbacks['drawn_by']} {callbacks['drawn_on']}），接通 {callbacks['reached']} 位 / "
+                   f"{callbacks['drawn']} of {callbacks['population_size']} customers drawn at random, "
+                   f"{callbacks['reached']} reached")
+            when = (f"{callbacks['first_call']}…{callbacks['last_call']}，回访人 called by "
+                    f"{'、'.join(callbacks['called_by'])}")
+        else:
+            how = f"导入文件 imported file {imported.get('file', '—')}"
+            when = f"{imported.get('first_on') or '—'}…{imported.get('last_on') or '—'}"
+        rows.append({"channel": f"{known.name if known else channel}（{channel}）",
+                     "by": run_by.get(known.run_by, known.run_by) if known else "—",
+                     "responses": count, "how": how, "when": when})
+    return table_html(rows, {"channel": "渠道 channel", "by": "实施方 run by", "responses": "有效样本 responses",
+                             "how": "受访者如何产生 how respondents were drawn", "when": "时间 when"})
+
+
 def survey_html(survey: dict) -> str:
     rows = [{"indicator": i["name"], "score": f"{i['score']:.1f}", "interval": f"{i['score_low']:.1f}–{i['score_high']:.1f}",
              "satisfied": f"{i['satisfied_share']:.0%}（{i['satisfied_low']:.0%}–{i['satisfied_high']:.0%}）"}
@@ -200,7 +227,9 @@ def corrective_action_html(finding: dict) -> str:
 
 def person_days_html(planning: PlanningResult, *, with_english: bool = False, with_sites: bool = True) -> str:
     """The person-days, step by step, and (with_sites) the sites sampled: chosen, then drawn with the seed."""
-    steps = planning.person_days.get("steps", [])
+    # a step between factors may be a long fraction (10 × 2/3): two decimals read as the table's
+    steps = [{**s, "days": f"{s['days']:.2f}".rstrip("0").rstrip(".") if isinstance(s.get("days"), float) else s.get("days")}
+             for s in planning.person_days.get("steps", [])]
     columns = {"days": "人日 days", "zh": "计算步骤 step"} | ({"en": "step"} if with_english else {})
     sites = (planning.site_sample or {}) if with_sites else {}
     return table_html(steps, columns) + (

@@ -3,14 +3,20 @@ whether the sample is large enough."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
 from typing import Any
 
 import pandas as pd
 
+from ..contract import Channel
+from ..domain import CallbackSample, DrawRecord
 from ..errors import RuleError
 from ..scheme import Scheme, SurveyScale
+from .sampling import draw_sample
+
+NPS_KEY = "nps"      # the answer column of the recommendation score
+NPS_SCALE = "nps"    # its scale (survey_scales)
 
 
 def z_for(confidence: float) -> float:
@@ -103,6 +109,7 @@ class SurveySummary:
     # What the measures are: the point estimates ("estimate"), or for a sample smaller than
     # required, the scheme's survey_rules.inadequate_sample ("lower_bound", "not_scored").
     scored_at: str = "estimate"
+    channels: dict[str, int] = field(default_factory=dict)  # responses per survey_channels id
 
     def measures(self) -> dict[str, float]:
         """The survey's measures by the ids the checklist uses (see kpis.yaml): the estimates;
@@ -158,12 +165,15 @@ def summarise_survey(
     scale_id: str,
     population: int | None = None,
 ) -> SurveySummary:
-    """`answers` has one column per indicator id (on the given scale) and optionally `nps`."""
+    """`answers` has one column per indicator id (on the given scale) and optionally `nps`; a
+    `scale` column gives a row's own scale (call-backs beside a questionnaire), a `channel`
+    column where it came from (questionnaire by default)."""
     rules = scheme.survey_rules
-    scales = {s.id: s for s in scheme.survey_scales}
-    if scale_id not in scales:
-        raise RuleError(f"未知量表「{scale_id}」", f"Unknown survey scale '{scale_id}'")
-    scale = scales[scale_id]
+    scales = scheme.survey_scales_by_id
+    for used in {scale_id, *(answers["scale"].dropna().unique() if "scale" in answers.columns else ())}:
+        if used not in scales:
+            raise RuleError(f"未知量表「{used}」", f"Unknown survey scale '{used}'")
+    row_scales = answers["scale"].fillna(scale_id) if "scale" in answers.columns else None
     z = z_for(rules.confidence)
     top = rules.normalised_scale
     threshold = rules.satisfied_min_share * top
@@ -171,7 +181,7 @@ def summarise_survey(
     for indicator in scheme.survey_indicators:
         if indicator.id not in answers.columns:
             continue
-        values = normalise(answers[indicator.id].dropna().astype(float), scale, top)
+        values = _normalised(answers[indicator.id], row_scales, scales[scale_id], scales, top)
         n = len(values)
         if n == 0:
             continue
@@ -191,8 +201,75 @@ def summarise_survey(
     responses = len(answers)
     required = survey_sample_size(scheme, population)
     adequate = responses >= required
+    channels = (answers["channel"].fillna(Channel.QUESTIONNAIRE.value) if "channel" in answers.columns
+                else pd.Series(Channel.QUESTIONNAIRE.value, index=answers.index))
     return SurveySummary(
         responses=responses, indicators=indicators, csat=csat, nps=nps,
         required_sample=required, population=population, adequate=adequate,
         scored_at="estimate" if adequate else rules.inadequate_sample,
+        channels={str(k): int(v) for k, v in channels.value_counts().sort_index().items()},
     )
+
+
+def _normalised(column: pd.Series, row_scales: pd.Series | None, scale: SurveyScale, scales: dict[str, SurveyScale],
+                top: float) -> pd.Series:
+    """An indicator's answers on 0 … top, each row by its own scale where the rows say."""
+    values = column.dropna().astype(float)
+    if row_scales is None:
+        return normalise(values, scale, top)
+    own = row_scales.loc[values.index]
+    return pd.concat([normalise(values[own == s], scales[s], top) for s in own.unique()]) if len(values) else values
+
+
+# --- the certification body's own call-backs (5.1a) -----------------------------------------
+def callback_population(orders: pd.DataFrame) -> pd.DataFrame:
+    """The customers served in the evidence period, one row each with their last service: who
+    the call-backs are drawn from."""
+    if orders.empty:
+        return pd.DataFrame({"customer_id": pd.Series(dtype="string"), "served": pd.Series(dtype="string")})
+    last = orders.sort_values("opened_at").groupby("customer_id", as_index=False).last()
+    served = last["service_type"].astype(str) + " · " + last["opened_at"].dt.strftime("%Y-%m-%d")
+    return pd.DataFrame({"customer_id": last["customer_id"].astype(str), "served": served})
+
+
+def draw_callbacks(customers: pd.DataFrame, size: int, *, seed: int) -> DrawRecord:
+    """The customers to call, drawn at random with the recorded seed (the same customers and
+    seed give the same ones, in any order)."""
+    return draw_sample(customers, min(size, len(customers)), seed=seed, id_column="customer_id")[1]
+
+
+def check_callback_answers(scheme: Scheme, answers: dict[str, Any], customer_id: str) -> None:
+    """Each answer of a call names a core indicator (on the call-back scale) or NPS (0–10)."""
+    scales = scheme.survey_scales_by_id
+    indicators = {i.id for i in scheme.survey_indicators}
+    for key, value in answers.items():
+        if key not in indicators | {NPS_KEY}:
+            raise RuleError(f"客户 {customer_id} 的回访答案「{key}」不是核心指标或 NPS",
+                            f"Customer {customer_id}'s answer '{key}' is neither a core indicator nor NPS")
+        scale = scales[NPS_SCALE if key == NPS_KEY else scheme.survey_rules.callback_scale]
+        if not isinstance(value, int) or isinstance(value, bool) or not scale.min_value <= value <= scale.max_value:
+            raise RuleError(f"客户 {customer_id} 的「{key}」答案 {value!r} 超出量表 {scale.min_value}–{scale.max_value}",
+                            f"Customer {customer_id}'s answer {value!r} to '{key}' is outside the scale "
+                            f"{scale.min_value}–{scale.max_value}")
+
+
+def callback_responses(scheme: Scheme, sample: CallbackSample | None) -> pd.DataFrame:
+    """The calls that reached a customer, as survey responses of the channel phone_callback on
+    the call-back scale (the columns summarise_survey reads)."""
+    calls = [c for c in (sample.calls.values() if sample else ()) if c.reached and c.answers]
+    return pd.DataFrame([{"respondent": f"callback:{c.customer_id}", "submitted_at": pd.Timestamp(c.called_on),
+                          **c.answers, "channel": Channel.PHONE_CALLBACK.value,
+                          "scale": scheme.survey_rules.callback_scale} for c in calls])
+
+
+def callback_record(sample: CallbackSample) -> dict[str, Any]:
+    """What the audit's result keeps of its call-backs: how the customers were drawn, by whom,
+    and who called them when."""
+    calls = list(sample.calls.values())
+    days = sorted(c.called_on for c in calls)
+    return {"seed": sample.seed, "population_size": sample.population_size, "population_hash": sample.population_hash,
+            "drawn": len(sample.ids), "drawn_by": sample.drawn_by, "drawn_on": sample.drawn_at.date().isoformat(),
+            "called": len(calls), "reached": sum(1 for c in calls if c.reached),
+            "answered": sum(1 for c in calls if c.reached and c.answers),
+            "called_by": sorted({c.called_by for c in calls}),
+            "first_call": days[0].isoformat() if days else None, "last_call": days[-1].isoformat() if days else None}

@@ -15,6 +15,7 @@ from ..rules.cases import lot_counts
 from ..rules.planning import CaseLots, closed_cases, plan_audit
 from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
+from ..rules.survey import callback_record
 from ..rules.team import check_team
 from ..rules.uscc import check_uscc
 from ..store.repository import Workbench
@@ -100,7 +101,10 @@ def compute_characteristic(workbench: Workbench, applicant_id: str, audit_id: in
     with workbench.reading() as view:
         evaluation = evaluate(view, applicant_id, audit_id)
         sample = view.case_sample(audit_id)
+        calls = view.callback_sample(audit_id)
     result = {"scores": score_summary(evaluation, tuple(workbench.scheme.procedure_by_id["characteristic"].modes))}
+    if calls is not None:
+        result["callbacks"] = callback_record(calls)
     if evaluation.survey is not None:
         result["survey"] = evaluation.survey.as_dict()
     if evaluation.kpis is not None:

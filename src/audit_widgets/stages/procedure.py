@@ -14,7 +14,7 @@ for stage in (
                                                f"{WIDGETS}.audit_plan:AuditPlanForm"), r.PlanningResult),
     Stage("contract", audit.compute_contract, (f"{WIDGETS}.contract:ContractForm",), r.ContractResult),
     Stage("characteristic", audit.compute_characteristic,
-          (f"{WIDGETS}.survey:SurveyPanel", f"{WIDGETS}.monitoring:MonitoringPanel",
+          (f"{WIDGETS}.survey:SurveyPanel", f"{WIDGETS}.callbacks:CallbackPanel", f"{WIDGETS}.monitoring:MonitoringPanel",
            f"{WIDGETS}.cases:CaseSampleWidget", f"{WIDGETS}.checklist:ChecklistWidget"), r.CharacteristicResult),
     Stage("system_audit", audit.compute_system_audit, (f"{WIDGETS}.checklist:ChecklistWidget",), r.SystemAuditResult),
     Stage("report", audit.compute_report, (f"{WIDGETS}.report:ReportPanel", f"{WIDGETS}.findings:FindingsWidget"),

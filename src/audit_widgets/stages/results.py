@@ -100,6 +100,7 @@ class CharacteristicResult(ScoredResult):
     case_sample: CaseSampleSummary | None = None
     case_answers: dict[str, dict[str, Any]] = {}
     case_lots: list[dict[str, Any]] = []  # each check's counts per lot (rules/cases.LotCount)
+    callbacks: dict[str, Any] | None = None  # the body's own call-backs: the draw and the calls (rules/survey)
     lot_weighting: str | None = None  # how a check on both lots was scored (sampling_rules.lot_weighting)
     evidence: dict[str, Any] = {}  # the evidence period and what of each import was used (evidence.py)
 

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..contract import Action, Entity
+from ..contract import Action, Channel, Entity
 from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord, Site
 from ..errors import ConflictError
 
@@ -259,7 +259,7 @@ class ApplicantStore(StoreBase):
         """Make the parsed file the survey responses an audit reads (default: the applicant's
         current one), all or nothing; what other audits read stays as it is."""
         answers = parsed.answers
-        keys = [c for c in answers.columns if c not in ("respondent", "submitted_at")]
+        keys = [c for c in answers.columns if c not in ("respondent", "submitted_at", "channel")]
         audit_id = self.resolve_audit(applicant_id, audit_id)
         submitted = pd.to_datetime(answers["submitted_at"]).dropna() if "submitted_at" in answers else pd.Series([])
         with self._writing_session(Action.IMPORTS, applicant=applicant_id, audit=audit_id) as session:
@@ -275,6 +275,7 @@ class ApplicantStore(StoreBase):
                     "respondent": str(values["respondent"]),
                     "submitted_at": None if pd.isna(values["submitted_at"]) else values["submitted_at"].to_pydatetime(),
                     "answers": {k: (None if pd.isna(values[k]) else int(values[k])) for k in keys},
+                    "channel": values.get("channel") or Channel.QUESTIONNAIRE.value,
                 })
             if rows:
                 session.execute(insert(models.SurveyResponse), rows)
@@ -301,16 +302,17 @@ class ApplicantStore(StoreBase):
 
     def survey_answers(self, audit_id: int) -> tuple[pd.DataFrame, str | None]:
         """The survey responses of the import the audit reads (respondent, submitted_at, one
-        column per indicator, and nps) and their scale."""
+        column per indicator, nps, and the channel each came from) and their scale."""
         with self._reading_session() as session:
             rows = session.execute(
                 select(models.SurveyResponse.respondent, models.SurveyResponse.submitted_at,
-                       models.SurveyResponse.scale, models.SurveyResponse.answers)
+                       models.SurveyResponse.scale, models.SurveyResponse.answers, models.SurveyResponse.channel)
                 .where(models.SurveyResponse.import_id == self._audit_import_id(session, audit_id, "surveys"))
                 .order_by(models.SurveyResponse.id)).all()
         if not rows:
             return pd.DataFrame(), None
-        frame = pd.DataFrame([{"respondent": r.respondent, "submitted_at": r.submitted_at, **r.answers} for r in rows])
+        frame = pd.DataFrame([{"respondent": r.respondent, "submitted_at": r.submitted_at, **r.answers,
+                               "channel": r.channel} for r in rows])
         return frame, rows[0].scale
 
     def imports(self, applicant_id: str) -> list[ImportRecord]:

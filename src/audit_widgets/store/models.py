@@ -347,21 +347,51 @@ class SurveyResponse(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     scale: Mapped[str] = mapped_column(String(32))
     answers: Mapped[dict] = mapped_column(JSON)  # indicator id -> score, and "nps"
+    channel: Mapped[str] = mapped_column(String(32), default="questionnaire", server_default="questionnaire")
 
 
-class CaseSample(Base):
+class DrawnSample:
+    """The columns of a recorded random draw (domain.DrawRecord): what it was drawn from, the
+    seed that repeats it, the ids drawn, who drew them and when."""
+
+    population_hash: Mapped[str] = mapped_column(String(64))
+    population_size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    drawn_ids: Mapped[list] = mapped_column(JSON)
+    drawn_by: Mapped[str] = mapped_column(String(64))
+    drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CallbackSample(DrawnSample, Base):
+    """The customers drawn for the certification body's own call-backs (5.1a), with the seed."""
+    __tablename__ = "callback_samples"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+
+
+class Callback(Base):
+    """One call to a drawn customer: reached or not, and the answers given."""
+    __tablename__ = "callbacks"
+    __table_args__ = (UniqueConstraint("sample_id", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("callback_samples.id"))
+    customer_id: Mapped[str] = mapped_column(String(64))
+    reached: Mapped[bool] = mapped_column(Boolean)
+    answers: Mapped[dict] = mapped_column(JSON)  # indicator id -> score on the call-back scale, and "nps"
+    note: Mapped[str] = mapped_column(Text, default="")
+    called_on: Mapped[date] = mapped_column(Date)
+    called_by: Mapped[str] = mapped_column(String(64))
+
+
+class CaseSample(DrawnSample, Base):
     __tablename__ = "case_samples"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
-    population_hash: Mapped[str] = mapped_column(String(64))
-    population_size: Mapped[int] = mapped_column(Integer)
     method: Mapped[str] = mapped_column(String(64))
-    seed: Mapped[int] = mapped_column(Integer)
-    drawn_ids: Mapped[list] = mapped_column(JSON)
     lots: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # lot → its size and the ids drawn from it
-    drawn_by: Mapped[str] = mapped_column(String(64))
-    drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class CaseVerification(Base):

@@ -16,6 +16,7 @@ from .adjustments import AdjustmentStore
 from .answers import AnswerStore
 from .applicants import ApplicantStore
 from .audits import AuditStore
+from .callbacks import CallbackStore
 from .cases import CaseStore
 from .certification import CertificationStore
 from .complaints import ComplaintStore
@@ -30,8 +31,8 @@ from .verification import VerificationStore
 
 
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore, RetentionStore, RunStore,
-                VerificationStore):
+                CaseStore, CallbackStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore,
+                RetentionStore, RunStore, VerificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

@@ -91,6 +91,7 @@ class RetentionStore(StoreBase):
         with self._writing_session(Action.RECORDS, audit=audit_id) as session:
             answers = select(models.ChecklistAnswer.id).where(models.ChecklistAnswer.audit_id == audit_id)
             samples = select(models.CaseSample.id).where(models.CaseSample.audit_id == audit_id)
+            calls = select(models.CallbackSample.id).where(models.CallbackSample.audit_id == audit_id)
             findings = select(models.Finding.id).where(models.Finding.audit_id == audit_id)
             certificates = select(models.Certificate.number).where(models.Certificate.audit_id == audit_id)
             steps = [
@@ -98,6 +99,8 @@ class RetentionStore(StoreBase):
                 delete(models.ChecklistAnswer).where(models.ChecklistAnswer.audit_id == audit_id),
                 delete(models.CaseVerification).where(models.CaseVerification.sample_id.in_(samples)),
                 delete(models.CaseSample).where(models.CaseSample.audit_id == audit_id),
+                delete(models.Callback).where(models.Callback.sample_id.in_(calls)),
+                delete(models.CallbackSample).where(models.CallbackSample.audit_id == audit_id),
                 delete(models.ScoreAdjustment).where(models.ScoreAdjustment.audit_id == audit_id),
                 delete(models.CorrectiveAction).where(models.CorrectiveAction.finding_id.in_(findings)),
                 delete(models.Finding).where(models.Finding.audit_id == audit_id),

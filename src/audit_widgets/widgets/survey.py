@@ -32,7 +32,7 @@ class SurveyPanel(BoundWidget):
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only)
         self.upload.observe(self._uploaded, names="value")
         self.results = widgets.HTML()
-        self.on_import: Callable[[], None] = lambda: None
+        self.on_import: Callable[[], None] = self.reread  # through the stage: view.data_changed (for_stage)
         self.children = [widgets.HTML("<h3>5.1a 客户满意度与忠诚度调查</h3>"), self.lock_banner(),
                          widgets.HBox([self.layout_choice, self.upload]), self.message, self.results]
         self.refresh()
@@ -41,7 +41,12 @@ class SurveyPanel(BoundWidget):
     def for_stage(cls, view) -> list[SurveyPanel]:
         [panel] = super().for_stage(view)
         panel.on_import = view.data_changed  # the stage's checklists re-read the survey figures
+        view.data_listeners.append(panel.reread)  # a call-back recorded in 04 counts in the figures
         return [panel]
+
+    def reread(self) -> None:
+        self.summary = self._summary()
+        self.refresh()
 
     def _uploaded(self, change) -> None:
         if not change["new"] or self.read_only:
@@ -49,12 +54,10 @@ class SurveyPanel(BoundWidget):
         choice = self.layout_choice.value
         self.import_upload(change["new"][0], "surveys", None if choice == AUTO else layouts_dir() / f"{choice}.yaml")
         self.upload.value = ()
-        self.summary = self._summary()
-        self.refresh()
         self.on_import()
 
     def _summary(self):
-        return survey_summary(self.workbench, audit_evidence(self.workbench, self.audit_id))
+        return survey_summary(self.workbench, self.audit_id, audit_evidence(self.workbench, self.audit_id))
 
     def refresh(self) -> None:
         summary = self.summary

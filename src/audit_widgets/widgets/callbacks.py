@@ -1,0 +1,136 @@
+"""CallbackPanel (5.1a): the certification body's own call-backs. Draw the customers to call
+from the customers served in the audit's evidence period (seed recorded), then record each call:
+reached or not, and the customer's answers; they count in the survey statistics with their
+channel, beside the imported questionnaire."""
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Callable
+from datetime import date
+
+import ipywidgets as widgets
+
+from ..contract import Action
+from ..domain import Callback
+from ..evidence import audit_evidence
+from ..rules.survey import NPS_KEY, callback_population, draw_callbacks
+from .base import BoundWidget
+
+SEED_RANGE = 10**6
+NOT_ASKED = ("—", None)
+REACHED = (("—", "unknown"), ("接通 reached", "yes"), ("未接通 not reached", "no"))
+REACHED_VALUES = {"unknown": None, "yes": True, "no": False}
+
+
+class CallbackRow(widgets.HBox):
+    """One drawn customer: the call's outcome and answers, saved as soon as they change."""
+
+    def __init__(self, customer: dict, call: Callback | None, scheme, on_change, disabled: bool):
+        self.customer_id = str(customer["customer_id"])
+        info = widgets.HTML(f"<b>{html.escape(self.customer_id)}</b> <small>{html.escape(str(customer['served']))}"
+                            "</small>", layout=widgets.Layout(width="210px"))
+        scale = scheme.survey_scales_by_id[scheme.survey_rules.callback_scale]
+        nps = scheme.survey_scales_by_id["nps"]
+        stored = call.answers if call else {}
+        reached = next(k for k, v in REACHED_VALUES.items() if v is (call.reached if call else None))
+        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=widgets.Layout(width="130px"),
+                                        disabled=disabled)
+        self.answers: dict[str, widgets.Dropdown] = {}
+        for key, name, answer_scale in ([(i.id, i.name, scale) for i in scheme.survey_indicators]
+                                        + [(NPS_KEY, "推荐意愿 NPS", nps)]):
+            options = [NOT_ASKED] + [(str(v), v) for v in range(answer_scale.min_value, answer_scale.max_value + 1)]
+            self.answers[key] = widgets.Dropdown(options=options, value=stored.get(key), description=name,
+                                                 style={"description_width": "initial"},
+                                                 layout=widgets.Layout(width="auto"), disabled=disabled)
+        self.note = widgets.Text(value=call.note if call else "", placeholder="备注 note", disabled=disabled,
+                                 layout=widgets.Layout(width="160px"))
+        for control in (self.reached, *self.answers.values()):
+            control.observe(lambda _c: on_change(self), names="value")
+        self.note.observe(lambda _c: on_change(self), names="value")  # typed text is sent when it changes
+        super().__init__([info, self.reached, *self.answers.values(), self.note],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="baseline"))
+
+    def values(self) -> dict:
+        return {"reached": REACHED_VALUES[self.reached.value],
+                "answers": {k: c.value for k, c in self.answers.items() if c.value is not None},
+                "note": self.note.value}
+
+
+class CallbackPanel(BoundWidget):
+    edits = "surveys"
+    writes = Action.EVALUATION
+
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+        super().__init__(workbench, applicant_id, audit_id, read_only)
+        self.customers = callback_population(audit_evidence(workbench, self.audit_id).work_orders.records)
+        rules = self.scheme.survey_rules
+        self.size = widgets.BoundedIntText(value=min(rules.callback_sample_size, len(self.customers)), min=0,
+                                           max=max(len(self.customers), 1), description="回访客户数 customers",
+                                           style={"description_width": "initial"}, disabled=self.read_only)
+        # A fresh seed per audit, drawn here and recorded with the sample (which it reproduces).
+        self.seed = widgets.IntText(value=secrets.randbelow(SEED_RANGE), description="随机种子 seed",
+                                    style={"description_width": "initial"}, disabled=self.read_only)
+        self.draw_button = widgets.Button(description="抽取回访客户 / draw the customers", button_style="primary",
+                                          disabled=self.read_only, layout=widgets.Layout(width="auto"))
+        self.draw_button.on_click(lambda _: self.draw())
+        self.called_on = widgets.DatePicker(value=date.today(), description="回访日期 called on",
+                                            style={"description_width": "initial"}, disabled=self.read_only)
+        self.record = widgets.HTML()
+        self.rows_box = widgets.VBox()
+        self.on_call: Callable[[], None] = lambda: None
+        self.children = [
+            widgets.HTML("<h3>5.1a 认证机构电话回访 / the certification body's call-backs</h3>"
+                         f"<p><small>从证据期间内接受服务的 {len(self.customers)} 位客户中随机抽取，由审查组致电，答案按渠道"
+                         "「电话回访」计入满意度统计 / customers served in the evidence period, drawn at random and "
+                         "called by the team; their answers count in the survey with the channel phone call-back"
+                         "</small></p>"),
+            self.lock_banner(), widgets.HBox([self.size, self.seed, self.draw_button]), self.called_on,
+            self.record, self.rows_box, self.message]
+        self.refresh()
+
+    @classmethod
+    def for_stage(cls, view) -> list[CallbackPanel]:
+        [panel] = super().for_stage(view)
+        panel.on_call = view.data_changed  # the stage's survey figures and checklists count the call
+        return [panel]
+
+    def draw(self) -> None:
+        if self.read_only or self.customers.empty:
+            return
+        record = draw_callbacks(self.customers, self.size.value, seed=self.seed.value)
+        if self.write(lambda: self.workbench.save_callback_sample(self.audit_id, record),
+                      f"已抽取 {record.sample_size} 位回访客户", f"{record.sample_size} customers drawn to call"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.sample = self.workbench.callback_sample(self.audit_id)
+        if self.sample is None:
+            self.record.value = "<p>尚未抽取回访客户 / no customers drawn yet</p>"
+            self.rows_box.children = ()
+            return
+        self._render_record()
+        served = self.customers.set_index("customer_id")["served"].to_dict()
+        self.rows_box.children = [
+            CallbackRow({"customer_id": c, "served": served.get(c, "")}, self.sample.calls.get(c), self.scheme,
+                        self._call, self.read_only) for c in self.sample.ids]
+
+    def _render_record(self) -> None:
+        s = self.sample
+        reached = sum(1 for c in s.calls.values() if c.reached)
+        self.record.value = (f"<p>抽样记录 draw record：种子 seed {s.seed}，客户总体 population {s.population_size}，"
+                             f"总体哈希 <code>{s.population_hash[:16]}…</code>，抽取 drawn {len(s.ids)}，"
+                             f"已回访 called {len(s.calls)}，接通 reached {reached}（{html.escape(s.drawn_by)}）</p>")
+
+    def _call(self, row: CallbackRow) -> None:
+        values = row.values()
+        if values["reached"] is None:
+            return  # nothing to record until the call's outcome is chosen
+        called_on = self.called_on.value or date.today()
+        saved = self.write(lambda: self.workbench.record_callback(self.sample.id, row.customer_id,
+                                                                  called_on=called_on, **values),
+                           f"{row.customer_id} 回访已记录", f"{row.customer_id}'s call recorded")
+        self.sample = self.workbench.callback_sample(self.audit_id)
+        if saved:
+            self._render_record()
+            self.on_call()
