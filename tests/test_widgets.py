@@ -9,6 +9,7 @@ from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv
 from audit_widgets.domain import Answer
 from audit_widgets.imports.work_orders import read_work_orders
 from audit_widgets.widgets.applicant import ApplicantForm
+from audit_widgets.widgets.callbacks import CallbackPanel
 from audit_widgets.widgets.cases import CaseSampleWidget
 from audit_widgets.widgets.certificate import CertificatePanel
 from audit_widgets.widgets.checklist import ChecklistWidget
@@ -252,3 +253,26 @@ def test_monitoring_panel_warns_when_the_series_is_too_short(workbench, consumer
     panel = MonitoringPanel(workbench, consumer)
     assert "仅有 3 个月的数据" in panel.table.value and "首次修复率" in panel.table.value
     assert "<svg" in panel.chart.value  # the first trend is drawn without a click
+
+
+def test_callback_panel_draws_the_customers_and_records_each_call(auditor, consumer, tmp_path):
+    """04's call-backs: the draw from the period's customers (seed recorded), then a call per row,
+    saved as its outcome and answers are chosen; the draw's controls go once a customer is called."""
+    orders = write_csv(work_order_log(400, seed=4, months=12), tmp_path / "o.csv")  # all in the audit's period
+    auditor.import_work_orders(consumer, read_work_orders(orders))
+    panel = CallbackPanel(auditor, consumer)
+    assert panel.size.value == 20 and len(panel.customers) > 20
+    panel.seed.value = 11
+    panel.draw()
+    sample = auditor.callback_sample(panel.audit_id)
+    assert sample.seed == 11 and len(sample.ids) == 20 and "种子 seed 11" in panel.record.value
+    row = panel.rows_box.children[0]
+    row.answers["attitude"].value = 4  # nothing is saved before the call's outcome is chosen
+    assert auditor.callback_sample(panel.audit_id).calls == {}
+    row.reached.value = "yes"
+    row.answers["nps"].value = 9
+    call = auditor.callback_sample(panel.audit_id).calls[row.customer_id]
+    assert call.reached and call.answers == {"attitude": 4, "nps": 9} and call.called_by == "A02"
+    assert panel.drawing.layout.display == "none" and "接通 reached 1" in panel.record.value
+    again = CallbackPanel(auditor, consumer)
+    assert again.drawing.layout.display == "none" and again.rows_box.children[0].answers["nps"].value == 9

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..domain import Callback
 from ..evidence import audit_evidence
-from ..rules.survey import NPS_KEY, callback_population, draw_callbacks
+from ..rules.survey import NPS_KEY, callback_population, callback_record, draw_callbacks
 from .base import BoundWidget
 
 SEED_RANGE = 10**6
@@ -76,6 +76,7 @@ class CallbackPanel(BoundWidget):
         self.draw_button.on_click(lambda _: self.draw())
         self.called_on = widgets.DatePicker(value=date.today(), description="回访日期 called on",
                                             style={"description_width": "initial"}, disabled=self.read_only)
+        self.drawing = widgets.HBox([self.size, self.seed, self.draw_button])
         self.record = widgets.HTML()
         self.rows_box = widgets.VBox()
         self.on_call: Callable[[], None] = lambda: None
@@ -85,7 +86,7 @@ class CallbackPanel(BoundWidget):
                          "「电话回访」计入满意度统计 / customers served in the evidence period, drawn at random and "
                          "called by the team; their answers count in the survey with the channel phone call-back"
                          "</small></p>"),
-            self.lock_banner(), widgets.HBox([self.size, self.seed, self.draw_button]), self.called_on,
+            self.lock_banner(), self.drawing, self.called_on,
             self.record, self.rows_box, self.message]
         self.refresh()
 
@@ -110,17 +111,21 @@ class CallbackPanel(BoundWidget):
             self.rows_box.children = ()
             return
         self._render_record()
+        # once a customer is called the draw stands (the store refuses another): its controls go
+        self.drawing.layout.display = "none" if self.sample.calls else None
         served = self.customers.set_index("customer_id")["served"].to_dict()
         self.rows_box.children = [
             CallbackRow({"customer_id": c, "served": served.get(c, "")}, self.sample.calls.get(c), self.scheme,
                         self._call, self.read_only) for c in self.sample.ids]
 
     def _render_record(self) -> None:
-        s = self.sample
-        reached = sum(1 for c in s.calls.values() if c.reached)
-        self.record.value = (f"<p>抽样记录 draw record：种子 seed {s.seed}，客户总体 population {s.population_size}，"
-                             f"总体哈希 <code>{s.population_hash[:16]}…</code>，抽取 drawn {len(s.ids)}，"
-                             f"已回访 called {len(s.calls)}，接通 reached {reached}（{html.escape(s.drawn_by)}）</p>")
+        s = callback_record(self.sample)  # what the stage's result keeps, in the same words as the report
+        called = (f"；回访 called {s['first_call']}…{s['last_call']}，{html.escape('、'.join(s['called_by']))}"
+                  if s["called"] else "")
+        self.record.value = (f"<p>抽样记录 draw record：种子 seed {s['seed']}，客户总体 population {s['population_size']}，"
+                             f"总体哈希 <code>{s['population_hash'][:16]}…</code>，抽取 drawn {s['drawn']}"
+                             f"（{html.escape(s['drawn_by'])} {s['drawn_on']}），已回访 called {s['called']}，"
+                             f"接通 reached {s['reached']}{called}</p>")
 
     def _call(self, row: CallbackRow) -> None:
         values = row.values()
@@ -133,4 +138,5 @@ class CallbackPanel(BoundWidget):
         self.sample = self.workbench.callback_sample(self.audit_id)
         if saved:
             self._render_record()
+            self.drawing.layout.display = "none"
             self.on_call()

@@ -2,6 +2,7 @@
 own), then the indicator scores with intervals, NPS and whether the sample is adequate."""
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -78,4 +79,7 @@ class SurveyPanel(BoundWidget):
         zh, en = survey_scoring(summary.as_dict())
         adequacy = message_html(f"{'✓' if summary.adequate else '✗'} {zh}；客户总体 {summary.population or '未知'}", en,
                                 OK_STYLE if summary.adequate else ERROR_STYLE)
-        self.results.value = f"{table}<p>综合满意度 CSAT <b>{summary.csat:.1f}</b></p>{nps_text}{adequacy}"
+        names = self.scheme.survey_channels_by_id
+        channels = "；".join(f"{html.escape(names[c].name if c in names else c)} {n}" for c, n in summary.channels.items())
+        self.results.value = (f"{table}<p>综合满意度 CSAT <b>{summary.csat:.1f}</b></p>{nps_text}"
+                              f"<p>各渠道有效样本 responses by channel：{channels}</p>{adequacy}")
