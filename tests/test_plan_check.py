@@ -78,3 +78,23 @@ def test_the_proposed_agenda_delivers_the_programme(staffed_audit, workbench):
     assert agenda[0]["site"] == agenda[-1]["site"] == programme.site_sample.sites[0]
     workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=agenda)
     assert audit_plan_gaps(workbench, applicant_id, audit) == []
+
+
+def test_the_reports_deviations_name_the_sites_the_days_and_the_methods_short(staffed_audit, workbench):
+    """Issue 21 §3: the report no longer says 'no deviation' when the plan missed a sampled site,
+    fell short of auditor-days, or a method of the audit type had no item answered."""
+    from audit_widgets.documents.report import report_html
+    applicant_id, audit = staffed_audit
+    programme = workbench.programme(audit)
+    sites = programme.site_sample.sites
+    workbench.save_audit_plan(audit, team_sent_on=None, objections=[], agenda=_agenda(sites[:-1], 4, ["A02"]))
+    workbench.record_stage_result(audit, "application", {})
+    run_stage(workbench, "planning", applicant_id, audit)  # recorded with what it lacks
+    for stage in ("contract", "characteristic", "system_audit"):
+        workbench.record_stage_result(audit, stage, {})
+    run_stage(workbench, "report", applicant_id, audit)
+    page = report_html(workbench, applicant_id)
+    deviations = page[page.index("与计划的偏离"):]
+    assert f"日程未安排抽样场所：{sites[-1]}" in deviations and "auditor-days" in deviations
+    assert "审查方法未实施 method not covered：5.1a" in deviations and "5.2c" in deviations
+    assert "未记录与审查计划的偏离" not in deviations
