@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from audit_widgets.cli import cli
 from audit_widgets.errors import WorkbenchError
 from audit_widgets.evaluation import evaluate
+from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.timeline import applicant_timeline
 
@@ -113,6 +114,12 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     assert database_digest(path) == before
     committee.record_decision(surveillance, **base, outcome="suspend", level_rank=certificate.level_rank,
                               status_reason="persistent_nonconformity", deadline=today + timedelta(days=90))
+    decided = database_digest(path)
+    with pytest.raises(WorkbenchError) as unsigned:  # a certificate carries out a signed decision only
+        workbench.issue_certificate(surveillance, today)
+    assert unsigned.value.code == "decision.unsigned" and database_digest(path) == decided
+    run_stage(workbench, "decision", "demo-industrial", surveillance)
+    committee.sign_off(surveillance, "decision")
     workbench.issue_certificate(surveillance, today)
     assert workbench.certificate_for("demo-industrial").status == "suspended"
     workbench.issue_certificate(surveillance, today)  # carried out once: a second call changes nothing

@@ -88,13 +88,15 @@ def test_no_report_without_a_recorded_report_stage_and_a_plain_error_for_an_unkn
 
 
 def test_the_report_cites_the_leaders_sign_off_by_its_fingerprint(own, scheme):
-    audit = own.current_audit(CONSUMER)
+    """Cited while signed; reopened (demo-special's refusal carried nothing out on a certificate,
+    so its report may be reopened), the report says it is not signed."""
+    audit = own.current_audit(SPECIAL)
     leader = next(m.auditor.id for m in own.team(audit) if m.role == "leader")
     signature = own.stage_signature(audit, "report")
-    page = report_html(own, CONSUMER)
+    page = report_html(own, SPECIAL)
     assert signature[:16] in page and "签名有效" in page and leader in page
     own.acting_as(leader).reopen_stage(audit, "report", "复核发现描述")
-    assert "本报告阶段尚未签署" in report_html(own, CONSUMER)
+    assert "本报告阶段尚未签署" in report_html(own, SPECIAL)
 
 
 # --- PDFs (Chromium) -------------------------------------------------------------------------

@@ -125,6 +125,7 @@ def test_application_to_certificate_by_widgets(fresh):
     decision.reasons.value = "审查结论支持批准"
     decision.record()
     _record(book)
+    StageSummary(book).sign()  # a certificate carries out a signed decision only
 
     book, shown = _open("certificate", fresh, auditor="M01")
     panel = shown["CertificatePanel"]

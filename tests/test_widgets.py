@@ -8,6 +8,7 @@ from audit_widgets.demo.audits import register_auditors
 from audit_widgets.demo.data import wjx_survey_export, work_order_log, write_csv, write_xlsx
 from audit_widgets.domain import Answer
 from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.stages import run_stage
 from audit_widgets.widgets.applicant import ApplicantForm
 from audit_widgets.widgets.callbacks import CallbackPanel
 from audit_widgets.widgets.cases import CaseSampleWidget
@@ -219,6 +220,14 @@ def test_findings_decision_and_certificate(workbench, staffed):
     assert all(c.disabled for c in decision.form) and decision.outcome.value == "certify"
 
     panel = CertificatePanel(workbench, staffed)
+    assert panel.issue_button.disabled and "尚未由作出决定的委员" in panel.issue_note.value  # 07 is not signed
+    panel.ask_to_issue()
+    panel.issue()
+    assert workbench.certificate_for(staffed) is None and "decision stage is not signed" in panel.message.value
+    run_stage(workbench, "decision", staffed, audit)
+    committee.sign_off(audit, "decision")
+    panel = CertificatePanel(workbench, staffed)
+    assert not panel.issue_button.disabled and panel.issue_note.value == ""
     panel.ask_to_issue()
     assert workbench.certificate_for(staffed) is None  # nothing issued before the confirmation
     applicant = workbench.get_applicant(staffed)

@@ -134,6 +134,7 @@ class StageId(StrEnum):
     SYSTEM_AUDIT = "system_audit"
     REPORT = "report"
     DECISION = "decision"
+    CERTIFICATE = "certificate"
 
 
 class Entity(StrEnum):

@@ -345,6 +345,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
         level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
         reasons=reasons, recommendation=advice, **decision)
     run_stage(workbench, "decision", demo.id, audit_id)
+    workbench.acting_as(COMMITTEE[0]).sign_off(audit_id, "decision")  # a certificate carries out a signed decision
     name = scheme.outcomes_by_id[suggested].name
     if scheme.outcomes_by_id[suggested].certificate != "none":
         certificate = workbench.issue_certificate(audit_id, today)

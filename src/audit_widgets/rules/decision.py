@@ -66,6 +66,20 @@ def finding_gates(scheme: Scheme, findings: list[FindingState], decision_date: d
     return gates
 
 
+SCORE_GATES = ("complete", "level", "veto")  # the report's gates that rest on the (locked) answers
+
+
+def gates_against(scheme: Scheme, report_recommendation: dict[str, Any], findings: list[FindingState],
+                  decided_on: date) -> list[Gate]:
+    """What no justification overrides (issue 22 §0): the signed report's score gates (an item
+    unanswered, a level not certifiable, a failed veto item) and the findings as they stand on
+    the decision day (a major not verified, a minor's plan not accepted). A positive outcome
+    (certified) is refused while any of them fails; only the level may depart, with reasons."""
+    recorded = [Gate(**g) for g in report_recommendation.get("reasons", [])
+                if g.get("id") in SCORE_GATES and g.get("blocking") and not g.get("passed")]
+    return recorded + finding_gates(scheme, findings, decided_on)
+
+
 def recommend(
     scheme: Scheme,
     score: ScoreResult,

@@ -398,6 +398,13 @@ class AuditStore(StoreBase):
             row = self._stage_row(session, audit_id, stage_id)
             if row is None or row.signed_at is None:
                 raise ConflictError("该阶段尚未签署，无需重开", f"Stage '{stage_id}' is not signed off")
+            decided = (StageId.DECISION in {s.id for s in self.scheme.stages_after(stage_id)}
+                       and session.scalar(select(models.Decision.id).where(models.Decision.audit_id == audit_id)))
+            if decided and self._decision_carried_out(session, audit_id, None):
+                raise ConflictError(
+                    "认证决定已在证书上执行，不能再重开其所依据的阶段；如需改变，请通过申诉或新的认证决定",
+                    "The decision resting on this stage is carried out on the certificate: the stage cannot be "
+                    "reopened; an appeal or a new decision changes it", code="stage.decision_carried_out")
             old = {"signed_by": row.signed_by, "signed_at": row.signed_at.isoformat(), "signature": row.signature}
             row.signed_by = row.signed_at = row.signature = row.key_id = row.signed_imports = None
             marked = []
@@ -406,9 +413,11 @@ class AuditStore(StoreBase):
                 if later_row is not None:
                     later_row.redo_reason = f"「{stage.name}」已重开 reopened: {reason}"
                     marked.append(later.id)
-            self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}",
-                        {"previous_signature": old, "reason": reason, "redo": marked},
-                        audit=audit_id)
+            detail = {"previous_signature": old, "reason": reason, "redo": marked}
+            if decided:  # the decision rested on this stage: the committee decides again (issue 22 §0)
+                detail["reopened_decision"] = self._reopen_decision(
+                    session, audit_id, (f"「{stage.name}」已重开，认证决定须重新作出", f"reopened: {reason}"))
+            self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}", detail, audit=audit_id)
             return marked
 
     def stage_signature(self, audit_id: int, stage_id: str) -> str | None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from ..contract import EFFECT_STATUS, IN_FORCE, Action, Entity, Reason, Status
+from ..contract import EFFECT_STATUS, IN_FORCE, Action, Entity, Reason, StageId, Status
 from ..domain import Certificate, Decision, Scope, StatusChange, overrides
 from ..errors import ConflictError
 from ..rules.chronology import Event, refuse_before
 from ..rules.cycle import check_decision, recertified_dates
-from ..rules.decision import conflicted_members
+from ..rules.decision import conflicted_members, gates_against
 from ..rules.lifecycle import (
     certificate_number,
     certificate_year_prefix,
@@ -23,6 +24,7 @@ from ..rules.lifecycle import (
 )
 from . import models
 from .base import StoreBase
+from .findings import finding_record
 from .records import from_row
 
 
@@ -85,6 +87,8 @@ class CertificationStore(StoreBase):
             if session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id)):
                 raise ConflictError("本次审核已有认证决定", "This audit already has a decision")
             audit = self._row(session, models.Audit, audit_id)
+            if certified:
+                self._refuse_over_a_gate(session, audit_id, outcome, decided_on)
             weighed = session.scalar(select(func.max(models.Finding.raised_on)).where(
                 models.Finding.audit_id == audit_id, models.Finding.withdrawn_on.is_(None)))
             if weighed is not None:
@@ -105,6 +109,28 @@ class CertificationStore(StoreBase):
                         {"outcome": outcome, "certified": certified, "level_rank": level_rank, "members": members,
                          "reasons": reasons, "override_reason": override_reason if against else "",
                          "status_reason": status_reason, "deadline": deadline.isoformat() if deadline else None})
+
+    def _refuse_unless_decision_signed(self, session, audit_id: int) -> None:
+        """A certificate carries out a signed decision only (issue 22 §0)."""
+        row = self._stage_row(session, audit_id, StageId.DECISION)
+        if row is None or row.signed_at is None:
+            name = self.scheme.procedure_by_id[StageId.DECISION].name
+            raise ConflictError(f"「{name}」尚未由作出决定的委员签署，不能签发或变更证书",
+                                "The decision stage is not signed off by a committee member who decided: no "
+                                "certificate can be issued or changed on it", code="decision.unsigned")
+
+    def _refuse_over_a_gate(self, session, audit_id: int, outcome: str, decided_on: date) -> None:
+        """A positive outcome over a failing gate is refused, whatever the justification."""
+        report = self._stage_row(session, audit_id, StageId.REPORT)
+        findings = [finding_record(r).state() for r in session.scalars(select(models.Finding).where(
+            models.Finding.audit_id == audit_id, models.Finding.withdrawn_on.is_(None)))]
+        failing = gates_against(self.scheme, (report.result if report else {}).get("recommendation") or {},
+                                findings, decided_on)
+        if failing:
+            name = self.scheme.outcomes_by_id[outcome].name
+            raise ConflictError(f"以下条件未满足，不能作出「{name}」的决定（理由不能推翻）：" + "；".join(g.zh for g in failing),
+                                f"'{outcome}' cannot be decided while these fail (no justification overrides them): "
+                                + "; ".join(g.en for g in failing), code="decision.gate")
 
     def _refuse_unless_committee(self, session, members: list[str]) -> None:
         """Every deciding member is a registered committee member, and the person recording
@@ -146,6 +172,7 @@ class CertificationStore(StoreBase):
             current = self._current_certificate(session, audit.applicant_id)
             if self._decision_carried_out(session, audit_id, current):
                 return certificate_record(current)
+            self._refuse_unless_decision_signed(session, audit_id)
             refuse_before(Event(decision.decided_on, "认证决定的日期", "the decision"),
                           Event(issued_on, "执行决定（发证或变更证书）的日期", "carrying it out on the certificate"),
                           "chronology.certificate_before_decision")
@@ -177,6 +204,27 @@ class CertificationStore(StoreBase):
             audit = self._row(session, models.Audit, audit_id)
             return self._decision_carried_out(session, audit_id,
                                               self._current_certificate(session, audit.applicant_id))
+
+    def _reopen_decision(self, session: Session, audit_id: int, why: tuple[str, str]) -> dict:
+        """Take the audit's decision out of force, for the committee to decide again: the
+        decision and certificate stages are marked for redo with `why`; the trail keeps the
+        decision and the signatures lifted. Returns the decision as it was."""
+        decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
+        kept = {"outcome": decision.outcome, "level_rank": decision.level_rank, "members": decision.members,
+                "decided_on": decision.decided_on.isoformat(), "reasons": decision.reasons}
+        session.delete(decision)
+        for stage_id in (StageId.DECISION, StageId.CERTIFICATE):
+            stage_row = self._stage_row(session, audit_id, stage_id)
+            if stage_row is not None:
+                if stage_row.signature is not None:  # the trail keeps the signature it lifts
+                    self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}",
+                                {"previous_signature": {"signed_by": stage_row.signed_by,
+                                                        "signature": stage_row.signature},
+                                 "reason": why[1]}, audit=audit_id)
+                stage_row.signed_by = stage_row.signed_at = stage_row.signature = stage_row.key_id = None
+                stage_row.signed_imports = None
+                stage_row.redo_reason = f"{why[0]} {why[1]}"
+        return kept
 
     def _decision_carried_out(self, session, audit_id: int, current: models.Certificate | None) -> bool:
         """Issued (a certificate came of it, though a later one may have replaced it), or carried out

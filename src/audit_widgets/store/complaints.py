@@ -185,26 +185,9 @@ class ComplaintStore(StoreBase):
             row.outcome, row.reasons, row.decided_on, row.replied_on = outcome, reasons, decided_on, replied_on
             detail = {"outcome": outcome, "reasons": reasons, "decided_on": decided_on.isoformat()}
             if outcome == "upheld":
-                detail["reopened_decision"] = self._reopen_decision(session, row.audit_id)
+                detail["reopened_decision"] = self._reopen_decision(
+                    session, row.audit_id, ("申诉成立，认证决定已重开", "an upheld appeal reopened the decision"))
             self._trail(session, "decide", Entity.APPEAL, appeal_id, detail, audit=row.audit_id)
-
-    def _reopen_decision(self, session: Session, audit_id: int) -> dict:
-        decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
-        kept = {"outcome": decision.outcome, "level_rank": decision.level_rank, "members": decision.members,
-                "decided_on": decision.decided_on.isoformat(), "reasons": decision.reasons}
-        session.delete(decision)
-        for stage_id in ("decision", "certificate"):
-            stage_row = self._stage_row(session, audit_id, stage_id)
-            if stage_row is not None:
-                if stage_row.signature is not None:  # the trail keeps the signature it lifts
-                    self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}",
-                                {"previous_signature": {"signed_by": stage_row.signed_by,
-                                                        "signature": stage_row.signature},
-                                 "reason": "appeal upheld"}, audit=audit_id)
-                stage_row.signed_by = stage_row.signed_at = stage_row.signature = stage_row.key_id = None
-                stage_row.signed_imports = None
-                stage_row.redo_reason = "申诉成立，认证决定已重开 an upheld appeal reopened the decision"
-        return kept
 
     def appeals(self, applicant_id: str | None = None) -> list[AppealRecord]:
         query = select(models.Appeal).order_by(models.Appeal.id)

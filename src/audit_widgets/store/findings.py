@@ -21,7 +21,7 @@ from .records import from_row
 GRADE_CLEARED = "清单条目的等级已清除 / the grade on the checklist row was cleared"
 
 
-def _finding(row: models.Finding) -> Finding:
+def finding_record(row: models.Finding) -> Finding:
     action = row.corrective_action
     return from_row(
         Finding, row,
@@ -175,7 +175,7 @@ class FindingStore(StoreBase):
             query = select(models.Finding).where(models.Finding.audit_id == audit_id)
             if not include_withdrawn:
                 query = query.where(models.Finding.withdrawn_on.is_(None))
-            return [_finding(r) for r in session.scalars(query.order_by(models.Finding.id))]
+            return [finding_record(r) for r in session.scalars(query.order_by(models.Finding.id))]
 
     def finding_states(self, audit_id: int) -> list[FindingState]:
         return [f.state() for f in self.findings(audit_id)]

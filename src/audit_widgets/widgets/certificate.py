@@ -27,6 +27,7 @@ class CertificatePanel(BoundWidget):
         self.issue_button = widgets.Button(description="签发证书 / issue", button_style="success",
                                            layout=widgets.Layout(width="auto"))
         self.issue_button.on_click(lambda _: self.ask_to_issue())
+        self.issue_note = widgets.HTML()  # why issuing is not available yet
         self.confirm_text = widgets.HTML()
         self.confirm_button = widgets.Button(description="确认 / confirm", button_style="danger",
                                              layout=widgets.Layout(width="auto"))
@@ -59,7 +60,7 @@ class CertificatePanel(BoundWidget):
                                    "认证委员会决定（07）/ reinstatement is the committee's decision after an audit (07)"
                                    "</small></p>")
         self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.lock_banner(), self.issue_button,
-                         self.confirmation, self.details, self.history, status_head,
+                         self.issue_note, self.confirmation, self.details, self.history, status_head,
                          widgets.HBox([self.to_status, self.reason]), widgets.HBox([self.on, self.decided_by]),
                          self.change_button, widgets.HTML("<h4>缩小范围 / scope reduction</h4>"), self.scope_domains,
                          self.scope_goods, self.scope_services, self.scope_reason, self.scope_button, self.message]
@@ -81,10 +82,18 @@ class CertificatePanel(BoundWidget):
         self.certificate = self.workbench.certificate_for(self.applicant_id)
         pending = self.pending_decision()
         self.issue_button.layout.display = None if pending else "none"
+        self.issue_note.value = ""
         if pending is not None:
             outcome = self.scheme.outcomes_by_id[pending.outcome]
             self.issue_button.description = ("签发证书 / issue" if outcome.certificate in ISSUING
                                              else f"执行决定：{outcome.name} / carry out")
+            signed = self.workbench.is_signed(self.audit_id, "decision")
+            self.issue_button.disabled = self.read_only or not signed
+            if not signed:  # the store refuses it too (decision.unsigned): say why before the click
+                self.issue_note.value = message_html(
+                    f"认证决定（07）尚未由作出决定的委员（{'、'.join(pending.members)}）签署，签署后方可执行",
+                    "the decision (07) is not signed off yet by a member who took it: it can be carried out "
+                    "once signed", ERROR_STYLE)
         if self.certificate is None:
             self.details.value = "<p>尚未签发 / not issued</p>"
             self.history.value = ""

@@ -1,0 +1,95 @@
+"""A justification may override a judgement, never a gate (issue 22 §0): an open major finding,
+a failed veto item, an unanswered item or a level not certifiable blocks every positive outcome
+in the store, whatever the override reason; a refusal stays open to the committee."""
+from datetime import date, timedelta
+
+import pytest
+
+from audit_widgets.domain import FindingState
+from audit_widgets.errors import WorkbenchError
+from audit_widgets.rules.decision import gates_against
+
+from .conftest import database_digest, sign_report
+
+
+def _passing(*failing: str) -> dict:
+    return {"certifiable": not failing, "reasons": [
+        {"id": gate, "passed": gate not in failing, "blocking": True, "zh": f"{gate} 未通过", "en": f"{gate} failed"}
+        for gate in ("complete", "level", "veto", "open_major", "impartiality")]}
+
+
+def test_the_gates_no_reason_overrides(scheme):
+    today = date(2026, 12, 5)
+    assert gates_against(scheme, _passing(), [], today) == []
+    assert [g.id for g in gates_against(scheme, _passing("veto"), [], today)] == ["veto"]
+    # the report's open_major and impartiality gates are not taken as recorded: the findings are read anew
+    assert gates_against(scheme, _passing("open_major", "impartiality"), [], today) == []
+    major = FindingState("7", "major", today - timedelta(days=10))
+    assert [g.id for g in gates_against(scheme, _passing(), [major], today)] == ["finding:7"]
+    verified = FindingState("7", "major", today - timedelta(days=10), verified_on=today - timedelta(days=1))
+    assert gates_against(scheme, _passing(), [verified], today) == []
+    minor = FindingState("8", "minor", today - timedelta(days=10))
+    accepted = FindingState("8", "minor", today - timedelta(days=10), plan_accepted_on=today)
+    assert [g.id for g in gates_against(scheme, _passing(), [minor], today)] == ["finding:8"]
+    assert gates_against(scheme, _passing(), [accepted], today) == []
+
+
+def test_an_override_reason_cannot_certify_over_an_open_major_finding(staffed_audit, workbench, auditor, db_path):
+    """The walkthrough's case: a 严重不符合 open, the committee chooses 批准认证 with a reason."""
+    _, audit = staffed_audit
+    auditor.add_finding(audit, "major", "B13", "安全保障措施缺失")
+    sign_report(workbench, audit, "A02")
+    committee = workbench.acting_as("M01")
+    before = database_digest(db_path)
+    with pytest.raises(WorkbenchError) as caught:
+        committee.record_decision(audit, decided_on=date.today(), level_rank=4, members=["M01", "M02"],
+                                  reasons="现场表现良好", recommendation={"certifiable": True, "level": {"rank": 4}},
+                                  override_reason="委员会认为该项可在发证后整改", outcome="certify")
+    assert caught.value.code == "decision.gate"
+    assert "严重不符合" in caught.value.zh and "理由不能推翻" in caught.value.zh and "no justification" in caught.value.en
+    assert database_digest(db_path) == before
+    committee.record_decision(audit, decided_on=date.today(), level_rank=1, members=["M01", "M02"],
+                              reasons="严重不符合未关闭", recommendation={"certifiable": False, "level": {"rank": 1}},
+                              outcome="refuse")
+    assert workbench.decision(audit).outcome == "refuse"
+
+
+def _decide_refusal(committee, audit):
+    committee.record_decision(audit, decided_on=date.today(), level_rank=1, members=["M01"], reasons="未达到要求",
+                              recommendation={"certifiable": False, "level": {"rank": 1}}, outcome="refuse")
+
+
+def test_reopening_the_report_after_a_decision_reopens_the_decision(staffed_audit, workbench):
+    """Issue 22 §0: the decision rested on the report; reopened, the report takes the decision out
+    of force (the trail keeps it) and marks 07 for redo, so the committee decides again."""
+    from audit_widgets.stages import run_stage
+    applicant, audit = staffed_audit
+    sign_report(workbench, audit, "A02")
+    committee = workbench.acting_as("M01")
+    _decide_refusal(committee, audit)
+    run_stage(workbench, "decision", applicant, audit)
+    committee.sign_off(audit, "decision")
+    leader = workbench.acting_as("A02")
+    assert "decision" in leader.reopen_stage(audit, "report", "补充案例复核证据")
+    assert workbench.decision(audit) is None and not workbench.is_signed(audit, "decision")
+    assert "认证决定须重新作出" in workbench.stage_result(audit, "decision").redo_reason
+    entry = [t for t in workbench.trail("stage_result") if t.action == "reopen" and t.entity_id == f"{audit}:report"][-1]
+    assert entry.detail["reopened_decision"]["outcome"] == "refuse" and entry.detail["reason"] == "补充案例复核证据"
+    run_stage(workbench, "report", applicant, audit)
+    leader.sign_off(audit, "report")
+    _decide_refusal(committee, audit)  # the committee decides again on the re-signed report
+    assert workbench.decision(audit).outcome == "refuse"
+
+
+def test_a_report_whose_decision_is_carried_out_cannot_be_reopened(cycle_db, scheme):
+    """demo-industrial's recertification was decided and its certificate issued: reopening its
+    report is refused (an appeal or a new decision changes it), and nothing changes."""
+    from audit_widgets.store.repository import Workbench
+    workbench = Workbench(cycle_db, scheme)
+    audit = workbench.audits("demo-industrial")[-1]
+    leader = workbench.acting_as(next(m.auditor.id for m in workbench.team(audit.id) if m.role == "leader"))
+    path = cycle_db.removeprefix("sqlite:///")
+    before = database_digest(path)
+    with pytest.raises(WorkbenchError) as caught:
+        leader.reopen_stage(audit.id, "report", "想改分数")
+    assert caught.value.code == "stage.decision_carried_out" and database_digest(path) == before
