@@ -50,3 +50,26 @@ def test_no_leader_and_two_leaders(scheme):
     assert [v.code for v in _check(scheme, [TeamMember(_auditor("A"), "member")]).violations] == ["no_leader"]
     two = [TeamMember(_auditor("A"), "leader"), TeamMember(_auditor("B"), "leader")]
     assert [v.code for v in _check(scheme, two).violations] == ["several_leaders"]
+
+
+def test_the_leader_rotation_is_a_warning_beyond_the_schemes_limit(scheme):
+    """impartiality.max_consecutive_audits_by_leader (3): the fourth audit in a row led by the same
+    person warns; it does not block the team (issue 22 §5)."""
+    members = [TeamMember(_auditor("A1"), "leader"), TeamMember(_auditor("A2"), "member")]
+
+    def check(previous):
+        return check_team(scheme, members, applicant_id="demo-consumer", applicant_domains=("b",),
+                          audit_date=date(2026, 6, 1), previous_leaders=previous)
+    assert check(["A1", "A1"]).warnings == [] and check(["A1", "A2", "A1", "A1"]).warnings == []
+    [warning] = check(["A1", "A1", "A1", "A2"]).warnings
+    assert warning.code == "leader_rotation" and "第 4 次" in warning.zh and "rotate" in warning.en
+    assert check(["A1", "A1", "A1"]).ok  # a warning, not a violation
+
+
+def test_the_demo_recertification_warns_of_its_leader_led_four_times(demo_db, scheme):
+    from audit_widgets.store.repository import Workbench
+    workbench = Workbench(demo_db, scheme)
+    audits = workbench.audits("demo-industrial")  # A01 led all four
+    results = [workbench.stage_result(a.id, "planning").result for a in audits]
+    assert [len(r.get("team_warnings", [])) for r in results] == [0, 0, 0, 1]
+    assert results[-1]["team_warnings"][0]["code"] == "leader_rotation"

@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 
 import pandas as pd
 
+from .contract import TeamRole
 from .domain import Finding, ImportRecord
 from .rules.evidence import Period, Within, months_covered, period_for, within
 from .rules.planning import closed_cases
@@ -104,6 +105,14 @@ def audit_evidence(workbench: Workbench, audit_id: int, first_day: date | None =
     survey = (within(answers, "submitted_at", period, undated_inside=True) if not answers.empty
               else Within(pd.DataFrame(), 0))
     return Evidence(period, first_day, within(orders, "opened_at", period), survey, scale, imports)
+
+
+def leaders_before(workbench: Workbench, audit_id: int) -> list[str]:
+    """Who led each of the applicant's audits before this one, newest first (the leader's rotation)."""
+    audit = workbench.audit(audit_id)
+    earlier = [a for a in workbench.audits(audit.applicant_id) if a.id < audit_id]
+    return [next((m.auditor.id for m in workbench.team(a.id) if m.role == TeamRole.LEADER), "")
+            for a in reversed(earlier)]
 
 
 def sites_visited(workbench: Workbench, audit_id: int) -> list[dict[str, Any]]:

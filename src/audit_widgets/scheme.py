@@ -67,6 +67,9 @@ class Scoring(Record):
 
 class Impartiality(Record):
     consulting_lookback_years: int = Field(ge=0)
+    # The same leader should not lead an applicant's audits indefinitely: beyond this many
+    # audits in a row the team check warns (None: no limit).
+    max_consecutive_audits_by_leader: int | None = Field(default=None, ge=1)
 
 
 class PersonDayRules(Record):

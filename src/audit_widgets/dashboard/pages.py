@@ -259,7 +259,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         parts.append(section("人日与抽样 / person-days and sampling", person_days_html(planning)))
         members = [{"id": m.auditor.id, "name": m.auditor.name, "role": m.role} for m in team]
         parts.append(section("审查组与公正性 / team and impartiality",
-                             team_html(scheme, members, planning.team_violations)))
+                             team_html(scheme, members, planning.team_violations, planning.team_warnings)))
     parts.append(section("认证历史 / certification history", cycle_history_html(workbench, applicant_id)))
     stage_names = {s.id: s.name for s in scheme.procedure_stages}
     parts.append(section("签署 / sign-offs", table_html(

@@ -130,7 +130,7 @@ def _team(scheme: Scheme, planning: PlanningResult) -> str:
     start, end = planning.audit_start, planning.audit_end
     return (heading("三、审查组与审查日期", "Audit team and dates")
             + f"<p>审查日期 audit dates：<b>{_e(start or '—')} 至 {_e(end or '—')}</b></p>"
-            + team_html(scheme, planning.team, planning.team_violations)
+            + team_html(scheme, planning.team, planning.team_violations, planning.team_warnings)
             + _audit_plan(planning.audit_plan))
 
 

@@ -12,7 +12,7 @@ from ..domain import StatusChange
 from ..scheme import Scheme
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, Scores
 from .charts import control_chart, dimension_chart, to_svg
-from .html import ERROR_COLOUR, OK_COLOUR, gates_html, table_html
+from .html import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR, gates_html, table_html
 
 
 def section(title: str, body: str) -> str:
@@ -237,14 +237,17 @@ def person_days_html(planning: PlanningResult, *, with_english: bool = False, wi
         f"{html.escape('、'.join(sites.get('drawn', [])))}（种子 seed {sites.get('seed')}）</p>" if sites else "")
 
 
-def team_html(scheme: Scheme, team: list[dict], violations: list[dict]) -> str:
-    """The team with their roles (the scheme's names) and the competence and impartiality check."""
+def team_html(scheme: Scheme, team: list[dict], violations: list[dict], warnings: list[dict] | None = None) -> str:
+    """The team with their roles (the scheme's names), the competence and impartiality check, and
+    its warnings (the leader's rotation)."""
     roles = {r.id: r.name for r in scheme.team_roles}
     return (table_html([{**m, "role": f"{roles.get(m['role'], m['role'])} {m['role']}"} for m in team],
                        {"id": "编号 id", "name": "姓名 name", "role": "角色 role"})
             + (f"<p style='color:{ERROR_COLOUR}'>" + "<br>".join(html.escape(str(v.get("zh", v))) for v in violations)
                + "</p>" if violations
-               else f"<p style='color:{OK_COLOUR}'>✓ 能力与公正性检查通过 / competence and impartiality check passed</p>"))
+               else f"<p style='color:{OK_COLOUR}'>✓ 能力与公正性检查通过 / competence and impartiality check passed</p>")
+            + "".join(f"<p style='color:{WARNING_COLOUR}'>⚠ {html.escape(w['zh'])} / {html.escape(w['en'])}</p>"
+                      for w in warnings or ()))
 
 
 def status_reason(scheme: Scheme, change: StatusChange) -> str:

@@ -29,6 +29,7 @@ class Violation:
 class TeamCheck:
     violations: list[Violation] = field(default_factory=list)
     counted_auditors: list[str] = field(default_factory=list)  # count toward person-days
+    warnings: list[Violation] = field(default_factory=list)  # shown and reported, not blocking (rotation)
 
     @property
     def ok(self) -> bool:
@@ -43,7 +44,10 @@ def check_team(
     applicant_domains: list[str] | tuple[str, ...],
     audit_date: date,
     decision_makers: list[str] | tuple[str, ...] = (),
+    previous_leaders: list[str] | tuple[str, ...] = (),
 ) -> TeamCheck:
+    """The team's competence and impartiality on the audit date. `previous_leaders`: who led the
+    applicant's earlier audits, newest first (for the leader's rotation)."""
     grades = scheme.grades_by_id
     roles = {r.id: r for r in scheme.team_roles}
     domain_names = {d.id: d.name for d in scheme.domains}
@@ -136,4 +140,22 @@ def check_team(
         violations.append(Violation(
             "no_counted_auditor", "审查组中没有可计入人日的审查员", "no team member counts toward the person-days",
         ))
-    return TeamCheck(violations=violations, counted_auditors=counted)
+    return TeamCheck(violations=violations, counted_auditors=counted,
+                     warnings=rotation_warnings(scheme, leaders, previous_leaders))
+
+
+def rotation_warnings(scheme: Scheme, leaders: list[TeamMember], previous_leaders: list[str] | tuple[str, ...]
+                      ) -> list[Violation]:
+    """A leader who already led the applicant's last `max_consecutive_audits_by_leader` audits."""
+    limit = scheme.impartiality.max_consecutive_audits_by_leader
+    if limit is None or len(leaders) != 1:
+        return []
+    leader = leaders[0].auditor
+    run = next((n for n, previous in enumerate(previous_leaders) if previous != leader.id), len(previous_leaders))
+    if run < limit:
+        return []
+    return [Violation("leader_rotation",
+                      f"{leader.name}（{leader.id}）已连续 {run} 次担任该申请方的审查组长，本次为第 {run + 1} 次，"
+                      f"超过方案的 {limit} 次：宜更换组长",
+                      f"{leader.id} has led this client's last {run} audits in a row; this would be the "
+                      f"{run + 1}th, beyond the scheme's {limit}: rotate the leader", leader.id)]

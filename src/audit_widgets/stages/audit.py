@@ -16,9 +16,9 @@ from ..rules.planning import CaseLots, closed_cases, plan_audit
 from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
 from ..rules.survey import callback_record
-from ..rules.team import check_team
 from ..rules.uscc import check_uscc
 from ..store.repository import Workbench
+from .completeness import team_check_for
 from .registry import StageOutcome
 
 
@@ -56,16 +56,12 @@ def compute_planning(workbench: Workbench, applicant_id: str, audit_id: int) -> 
         lots = CaseLots.of(closed_cases(audit_evidence(view, audit_id).work_orders.records))
         team = view.team(audit_id)
         programme = view.programme(audit_id)
-        decision_makers = view.decision_makers()
         audit_type = view.audit(audit_id).audit_type
         review = view.review(audit_id)
         audit_plan = view.audit_plan(audit_id)
-        domains = view.audit_domains(audit_id)
         visits = sites_visited(view, audit_id)
+        team_check = team_check_for(view, applicant_id, audit_id)  # on the audit's first day
     plan = plan_audit(scheme, applicant, lots, audit_type, programme.site_sample if programme else None)
-    audit_date = (programme.audit_start if programme else None) or date.today()
-    team_check = check_team(scheme, team, applicant_id=applicant_id, applicant_domains=domains,
-                            audit_date=audit_date, decision_makers=decision_makers)
     result = {
         "audit_type": audit_type,
         "person_days": plan.person_days.as_dict(),
@@ -77,6 +73,7 @@ def compute_planning(workbench: Workbench, applicant_id: str, audit_id: int) -> 
         "team": [{"id": m.auditor.id, "name": m.auditor.name, "grade": m.auditor.grade, "role": m.role}
                  for m in team],
         "team_violations": [asdict(v) for v in team_check.violations],
+        "team_warnings": [asdict(v) for v in team_check.warnings],
         "audit_start": programme.audit_start if programme else None,
         "audit_end": programme.audit_end if programme else None,
         "cycle_plan": [e.as_dict() for e in programme.cycle_plan] if programme else [],

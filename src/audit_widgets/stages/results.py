@@ -69,6 +69,7 @@ class PlanningResult(Result):
     case_sample: dict[str, Any] | None = None
     team: list[dict[str, Any]] = []
     team_violations: list[dict[str, Any]] = []
+    team_warnings: list[dict[str, Any]] = []  # not blocking: the leader's rotation
     audit_start: date | None = None
     audit_end: date | None = None
     cycle_plan: list[dict[str, Any]] = []

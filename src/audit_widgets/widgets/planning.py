@@ -9,8 +9,8 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
-from ..evidence import audit_evidence, sites_visited
-from ..render.html import ERROR_STYLE, OK_STYLE, table_html
+from ..evidence import audit_evidence, leaders_before, sites_visited
+from ..render.html import ERROR_STYLE, OK_STYLE, WARNING_STYLE, table_html
 from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, plan_programme
 from ..rules.sampling import random_site_minimum
 from ..rules.team import check_team
@@ -32,6 +32,7 @@ class PlanningPanel(BoundWidget):
         self.plan = plan_audit(self.scheme, self.applicant, self.case_lots, self.audit_type,
                                programme.site_sample if programme else None)
         self.visits = sites_visited(workbench, self.audit_id)  # the earlier audits of the cycle
+        self.previous_leaders = leaders_before(workbench, self.audit_id)  # the leader's rotation
         team = {m.auditor.id: m.role for m in workbench.team(self.audit_id)}
         self.decision_makers = workbench.decision_makers()
 
@@ -182,12 +183,15 @@ class PlanningPanel(BoundWidget):
     def _render_team_check(self) -> None:
         result = check_team(self.scheme, self.workbench.team(self.audit_id), applicant_id=self.applicant_id,
                             applicant_domains=self.workbench.audit_domains(self.audit_id),
-                            audit_date=self.audit_start.value or date.today(), decision_makers=self.decision_makers)
+                            audit_date=self.audit_start.value or date.today(), decision_makers=self.decision_makers,
+                            previous_leaders=self.previous_leaders)
+        warnings = "".join(f'<div style="{WARNING_STYLE}">⚠ {html.escape(w.render())}</div>' for w in result.warnings)
         if result.ok:
-            self.team_check.value = f'<div style="{OK_STYLE}">✓ 审查组满足能力与公正性要求 / team check passed</div>'
+            self.team_check.value = f'<div style="{OK_STYLE}">✓ 审查组满足能力与公正性要求 / team check passed</div>' + warnings
         else:
             items = "".join(f"<li>{html.escape(v.render())}</li>" for v in result.violations)
-            self.team_check.value = f'<div style="{ERROR_STYLE}">✗ 审查组不符合要求 / team check failed<ul>{items}</ul></div>'
+            self.team_check.value = (f'<div style="{ERROR_STYLE}">✗ 审查组不符合要求 / team check failed<ul>{items}</ul>'
+                                     f'</div>{warnings}')
 
     def _render_cycle(self) -> None:
         events = [e.as_dict() for e in cycle_events(self.scheme, self.audit_end.value)]
