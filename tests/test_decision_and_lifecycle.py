@@ -50,11 +50,17 @@ def test_overdue_major_says_the_application_fails(scheme):
     assert open_major_count(scheme, [major]) == 1
 
 
-def test_decision_maker_on_the_team_is_refused(scheme):
+def test_a_committee_member_who_audited_may_not_decide_but_others_may(scheme):
+    """Issue 22 §2: committee members may audit; the bar is only against deciding on an audit
+    one took part in. The recommendation names who may not decide, and fails only when no
+    committee member independent of the audit is left."""
     result = recommend(scheme, _score(scheme), [], decision_date=DECIDED, decision_makers=["A1", "M2"],
                        audit_team=["A1", "A2"])
-    assert not result.certifiable
-    assert any(g.id == "impartiality" and "A1" in g.zh for g in result.reasons)
+    gate = next(g for g in result.reasons if g.id == "impartiality")
+    assert result.certifiable and gate.passed and "A1" in gate.zh and "M2" in gate.zh
+    nobody = recommend(scheme, _score(scheme), [], decision_date=DECIDED, decision_makers=["A1"],
+                       audit_team=["A1", "A2"])
+    assert not nobody.certifiable and "没有其他认证决定人员" in next(g for g in nobody.reasons if g.id == "impartiality").zh
 
 
 def test_validity_and_surveillance_dates(scheme):

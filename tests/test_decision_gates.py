@@ -93,3 +93,22 @@ def test_a_report_whose_decision_is_carried_out_cannot_be_reopened(cycle_db, sch
     with pytest.raises(WorkbenchError) as caught:
         leader.reopen_stage(audit.id, "report", "想改分数")
     assert caught.value.code == "stage.decision_carried_out" and database_digest(path) == before
+
+
+def test_a_committee_member_may_audit_and_not_decide_on_that_audit(staffed_audit, workbench):
+    """Issue 22 §2: M01 on demo-consumer's team passes the team check; M01 may not decide that
+    audit, M02 may."""
+    from audit_widgets.demo.audits import declare_team
+    from audit_widgets.stages.completeness import team_check_for
+    applicant, audit = staffed_audit
+    workbench.set_team(audit, [("A02", "leader"), ("A01", "member"), ("M01", "member")])
+    declare_team(workbench, applicant, ["M01"], date.today() - timedelta(days=3))
+    assert team_check_for(workbench, applicant, audit).ok
+    sign_report(workbench, audit, "A02")
+    refusal = dict(decided_on=date.today(), level_rank=1, reasons="未达到要求",
+                   recommendation={"certifiable": False, "level": {"rank": 1}}, outcome="refuse")
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.acting_as("M01").record_decision(audit, members=["M01"], **refusal)
+    assert "M01" in caught.value.zh
+    workbench.acting_as("M02").record_decision(audit, members=["M02"], **refusal)
+    assert workbench.decision(audit).members == ("M02",)

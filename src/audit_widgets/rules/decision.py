@@ -105,11 +105,14 @@ def recommend(
     ))
     reasons += finding_gates(scheme, findings, decision_date)
     conflicted = conflicted_members(decision_makers, audit_team)
-    if conflicted:
+    if conflicted:  # they may audit; only deciding on this audit is barred, so others must decide
+        independent = sorted(set(decision_makers) - set(conflicted))
         reasons.append(Gate(
-            "impartiality", False, blocking=True,
-            zh="认证决定人员参加过审查：" + "、".join(conflicted),
-            en="decision makers who were on the audit team: " + ", ".join(conflicted),
+            "impartiality", bool(independent), blocking=True,
+            zh=f"认证决定人员 {'、'.join(conflicted)} 参加过本次审查，不能参与决定；"
+               + (f"可由 {'、'.join(independent)} 决定" if independent else "没有其他认证决定人员可以决定"),
+            en=f"committee members {', '.join(conflicted)} were on the audit team and may not decide; "
+               + (f"{', '.join(independent)} may" if independent else "no other committee member can decide"),
         ))
     certifiable = all(g.passed for g in reasons if g.blocking)
     return Recommendation(certifiable, score.level.rank, score.level.label, score.level.name, reasons)

@@ -31,21 +31,19 @@ class ReviewCheck:
         return not self.problems
 
 
-def competent_auditors(scheme: Scheme, auditors: list[AuditorProfile], domain: str, on: date,
-                       decision_makers: set[str] | frozenset[str] = frozenset()) -> list[str]:
+def competent_auditors(scheme: Scheme, auditors: list[AuditorProfile], domain: str, on: date) -> list[str]:
     """Auditors whose grade counts toward the audit, registered on the day, with evidence for the
-    domain; not the committee's members, who may not audit."""
+    domain (committee members included: they may audit, and not decide on what they audited)."""
     grades = scheme.grades_by_id
     return [a.id for a in auditors
-            if a.id not in decision_makers and a.grade in grades and grades[a.grade].counts_for_person_days
+            if a.grade in grades and grades[a.grade].counts_for_person_days
             and a.registration_expires is not None and a.registration_expires >= on
             and domain in a.domains and domain in a.evidenced_domains()]
 
 
 def review_application(scheme: Scheme, applicant: Applicant, *, licences: dict[str, dict[str, Any]], credit_clear: bool,
                        credit_evidence: str, parent_authorisation: str, domain_reason: str,
-                       auditors: list[AuditorProfile], on: date,
-                       decision_makers: set[str] | frozenset[str] = frozenset()) -> ReviewCheck:
+                       auditors: list[AuditorProfile], on: date) -> ReviewCheck:
     """licences: {licence id: {"held": bool, "reference": "licence number or why not needed"}}."""
     rules = scheme.application_review
     problems: list[ReviewProblem] = []
@@ -76,7 +74,7 @@ def review_application(scheme: Scheme, applicant: Applicant, *, licences: dict[s
     if not domain_reason.strip():
         problems.append(ReviewProblem("domain_reason", "请写明商品领域划分的理由",
                                       "Give the reason for the domain classification"))
-    competent = {d: competent_auditors(scheme, auditors, d, on, decision_makers) for d in applicant.domains}
+    competent = {d: competent_auditors(scheme, auditors, d, on) for d in applicant.domains}
     for domain, who in competent.items():
         if not who:
             problems.append(ReviewProblem("competence", f"本机构没有能审查领域 {domain} 的审查员（注册有效且有能力证据）",

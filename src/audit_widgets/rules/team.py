@@ -43,11 +43,11 @@ def check_team(
     applicant_id: str,
     applicant_domains: list[str] | tuple[str, ...],
     audit_date: date,
-    decision_makers: list[str] | tuple[str, ...] = (),
     previous_leaders: list[str] | tuple[str, ...] = (),
 ) -> TeamCheck:
     """The team's competence and impartiality on the audit date. `previous_leaders`: who led the
-    applicant's earlier audits, newest first (for the leader's rotation)."""
+    applicant's earlier audits, newest first (for the leader's rotation). A committee member may
+    audit: only deciding on an audit one took part in is barred (record_decision)."""
     grades = scheme.grades_by_id
     roles = {r.id: r for r in scheme.team_roles}
     domain_names = {d.id: d.name for d in scheme.domains}
@@ -112,11 +112,6 @@ def check_team(
             violations.append(Violation(
                 "declared_conflict", f"{who} 声明存在利益冲突：{declaration.conflicts}",
                 f"{auditor.id} declared a conflict of interest: {declaration.conflicts}", auditor.id))
-        if auditor.id in decision_makers:
-            violations.append(Violation(
-                "decision_maker_on_team", f"{who} 是认证决定人员，不得参加审查组",
-                f"{auditor.id} is a decision maker and may not be on the audit team", auditor.id,
-            ))
         if grade.counts_for_person_days and role.counts_for_person_days:
             counted.append(auditor.id)
             evidenced = auditor.evidenced_domains()

@@ -27,7 +27,7 @@ def team_check_for(view: Workbench, applicant_id: str, audit_id: int) -> TeamChe
     audit_date = (programme.audit_start if programme else None) or date.today()
     return check_team(view.scheme, view.team(audit_id), applicant_id=applicant_id,
                       applicant_domains=view.audit_domains(audit_id), audit_date=audit_date,
-                      decision_makers=view.decision_makers(), previous_leaders=leaders_before(view, audit_id))
+                      previous_leaders=leaders_before(view, audit_id))
 
 
 def audit_plan_gaps(view: Workbench, applicant_id: str, audit_id: int) -> list[Gap]:

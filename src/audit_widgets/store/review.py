@@ -30,8 +30,7 @@ class ReviewStore(StoreBase):
         applicant = self.get_applicant(self.audit(audit_id).applicant_id)
         check = review_application(self.scheme, applicant, licences=licences, credit_clear=credit_clear,
                                    credit_evidence=credit_evidence, parent_authorisation=parent_authorisation,
-                                   domain_reason=domain_reason, auditors=self.auditors(), on=reviewed_on,
-                                   decision_makers=set(self.decision_makers()))
+                                   domain_reason=domain_reason, auditors=self.auditors(), on=reviewed_on)
         with self._writing_session(Action.REVIEW, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "review")
             if accepted and not check.acceptable:

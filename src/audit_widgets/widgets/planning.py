@@ -46,7 +46,8 @@ class PlanningPanel(BoundWidget):
                                       disabled=self.read_only)
             picker.observe(self._team_changed, names="value")
             self.pickers[auditor.id] = picker
-            tag = "（决定人员 decision maker）" if auditor.id in self.decision_makers else ""
+            # a committee member may audit; who audited may not decide on this audit (07)
+            tag = "（认证决定人员 committee member）" if auditor.id in self.decision_makers else ""
             label = widgets.HTML(f"{html.escape(auditor.name)} <small>{auditor.id} · {grades.get(auditor.grade)} · "
                                  f"{'、'.join(domains.get(d, d) for d in auditor.domains)}{tag}</small>",
                                  layout=widgets.Layout(width="460px"))
@@ -183,8 +184,7 @@ class PlanningPanel(BoundWidget):
     def _render_team_check(self) -> None:
         result = check_team(self.scheme, self.workbench.team(self.audit_id), applicant_id=self.applicant_id,
                             applicant_domains=self.workbench.audit_domains(self.audit_id),
-                            audit_date=self.audit_start.value or date.today(), decision_makers=self.decision_makers,
-                            previous_leaders=self.previous_leaders)
+                            audit_date=self.audit_start.value or date.today(), previous_leaders=self.previous_leaders)
         warnings = "".join(f'<div style="{WARNING_STYLE}">⚠ {html.escape(w.render())}</div>' for w in result.warnings)
         if result.ok:
             self.team_check.value = f'<div style="{OK_STYLE}">✓ 审查组满足能力与公正性要求 / team check passed</div>' + warnings

@@ -77,7 +77,7 @@ class ReviewForm(BoundWidget):
 
     def show_findings(self) -> None:
         check = review_application(self.scheme, self.applicant, auditors=self.workbench.auditors(), on=date.today(),
-                                   decision_makers=set(self.workbench.decision_makers()), **self.values())
+                                   **self.values())
         competent = "；".join(f"{d}: {'、'.join(who) or '无 none'}" for d, who in check.competent.items())
         if check.acceptable:
             state = f"<p style='{OK_STYLE}'>✓ 可以受理 / may be accepted</p>"
