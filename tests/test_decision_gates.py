@@ -112,3 +112,23 @@ def test_a_committee_member_may_audit_and_not_decide_on_that_audit(staffed_audit
     assert "M01" in caught.value.zh
     workbench.acting_as("M02").record_decision(audit, members=["M02"], **refusal)
     assert workbench.decision(audit).members == ("M02",)
+
+
+def test_those_who_decide_need_competence_for_the_clients_domains(staffed_audit, workbench, db_path):
+    """Issue 22 §2: a committee member with evidence for domain a only may not decide on
+    demo-consumer (domain b)."""
+    applicant, audit = staffed_audit
+    workbench.import_people([{"id": "M09", "name": "孙亮", "grade": "senior", "domains": ["a"],
+                              "auditor_since": date(2010, 1, 1), "is_decision_maker": True,
+                              "registration_no": "CCAA-SM-2010-0099", "registration_expires": date(2030, 1, 1),
+                              "roles": []}],
+                            [{"auditor_id": "M09", "domain": "a", "kind": "training", "reference": "培训",
+                              "on": date(2010, 1, 1)}], [])
+    sign_report(workbench, audit, "A02")
+    before = database_digest(db_path)
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.acting_as("M09").record_decision(
+            audit, members=["M09"], decided_on=date.today(), level_rank=1, reasons="未达到要求",
+            recommendation={"certifiable": False, "level": {"rank": 1}}, outcome="refuse")
+    assert caught.value.code == "decision.competence" and "M09" in caught.value.zh and "消费商品类" in caught.value.zh
+    assert database_digest(db_path) == before

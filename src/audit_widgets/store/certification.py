@@ -72,6 +72,7 @@ class CertificationStore(StoreBase):
                 f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
                 "The decision departs from the audit team's recommendation (verdict or level): "
                 "write the justification")
+        self._refuse_unless_competent(members, self.audit_domains(audit_id))
         with self._writing_session(Action.DECISION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "decision")
             team = session.scalars(select(models.TeamMember.auditor_id).where(
@@ -131,6 +132,20 @@ class CertificationStore(StoreBase):
             raise ConflictError(f"以下条件未满足，不能作出「{name}」的决定（理由不能推翻）：" + "；".join(g.zh for g in failing),
                                 f"'{outcome}' cannot be decided while these fail (no justification overrides them): "
                                 + "; ".join(g.en for g in failing), code="decision.gate")
+
+    def _refuse_unless_competent(self, members: list[str], domains: tuple[str, ...]) -> None:
+        """Those who decide need evidence of competence for the audit's domains, as auditors do."""
+        profiles = {a.id: a for a in self.auditors()}
+        names = {d.id: d.name for d in self.scheme.domains}
+        lacking = {m: [d for d in domains if d not in profiles[m].evidenced_domains()]
+                   for m in members if m in profiles}
+        lacking = {m: ds for m, ds in lacking.items() if ds}
+        if lacking:
+            zh = "；".join(f"{m} 缺少 {'、'.join(names.get(d, d) for d in ds)} 的能力证据" for m, ds in lacking.items())
+            en = "; ".join(f"{m} has no competence evidence for {', '.join(ds)}" for m, ds in lacking.items())
+            raise ConflictError(f"认证决定人员须具备申请方领域的能力证据：{zh}",
+                                f"Those who decide need competence evidence for the client's domains: {en}",
+                                code="decision.competence")
 
     def _refuse_unless_committee(self, session, members: list[str]) -> None:
         """Every deciding member is a registered committee member, and the person recording
