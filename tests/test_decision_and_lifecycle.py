@@ -86,7 +86,27 @@ def test_missed_surveillance_suspends_and_expired_suspension_withdraws(scheme):
 
 
 def test_recertification_window(scheme):
-    assert recertification_window(scheme, date(2029, 3, 14)) == (date(2028, 12, 14), date(2029, 3, 14))
+    """Issue 22 §3: applying and auditing open 6 months before expiry; 3 months before is the
+    latest to apply, not the earliest."""
+    window = recertification_window(scheme, date(2029, 3, 14))
+    assert (window.opens_on, window.apply_by, window.finish_by) == (date(2028, 9, 14), date(2028, 12, 14),
+                                                                    date(2029, 3, 14))
+    assert window.is_open(date(2028, 11, 14)) and not window.is_open(date(2028, 9, 13))
+
+
+def test_a_recertification_applied_for_four_months_before_expiry_is_accepted(scheme):
+    from audit_widgets.domain import Certificate, Scope
+    from audit_widgets.errors import RuleError
+    from audit_widgets.rules.cycle import check_new_audit
+    certificate = Certificate(number="XBHT-SM-2026-A00001", applicant_id="x", audit_id=1, level_rank=4,
+                              scope=Scope(("b",), "", "", ()), issued_on=date(2026, 3, 15),
+                              expires_on=date(2029, 3, 14), status="valid", scheme_version="2026.7")
+    check_new_audit(scheme, "recertification", certificate=certificate, current_undecided=None,
+                    today=date(2028, 11, 14))  # 4 months before expiry: accepted (refused until 2026.7)
+    with pytest.raises(RuleError) as early:
+        check_new_audit(scheme, "recertification", certificate=certificate, current_undecided=None,
+                        today=date(2028, 9, 1))
+    assert "2028-09-14" in early.value.zh and "2028-12-14" in early.value.zh
 
 
 def test_status_changes_follow_the_allowed_transitions(scheme):

@@ -114,7 +114,8 @@ class LifecycleRules(Record):
     surveillance_interval_months: int = Field(ge=1)
     min_surveillances_per_cycle: int = Field(ge=0)
     max_suspension_months: int = Field(ge=1)
-    recertification_apply_months_before_expiry: int = Field(ge=0)
+    recertification_window_months: int = Field(ge=0)  # applying and auditing open this long before expiry
+    recertification_apply_months_before_expiry: int = Field(ge=0)  # the latest to apply
     certificate_number_prefix: str
     record_retention_cycles: int = Field(ge=1)
     planned_decision_days_after_audit: int = Field(ge=0)

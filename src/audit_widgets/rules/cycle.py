@@ -44,10 +44,12 @@ def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate
         raise RuleError("特殊审核须写明原因（投诉、范围扩大、暂停后的验证……）",
                         "A special audit needs its reason (a complaint, a scope extension, a suspension …)")
     if audit_type == "recertification":
-        apply_from, _ = recertification_window(scheme, certificate.expires_on)
-        if today < apply_from:
-            raise RuleError(f"再认证自 {apply_from} 起方可申请（证书 {certificate.expires_on} 到期）",
-                            f"Recertification may be applied for from {apply_from} (expiry {certificate.expires_on})")
+        window = recertification_window(scheme, certificate.expires_on)
+        if today < window.opens_on:
+            raise RuleError(f"再认证自 {window.opens_on} 起方可申请（证书 {certificate.expires_on} 到期，最迟于 "
+                            f"{window.apply_by} 申请）",
+                            f"Recertification may be applied for from {window.opens_on} (expiry "
+                            f"{certificate.expires_on}; apply by {window.apply_by})")
 
 
 @dataclass(frozen=True)

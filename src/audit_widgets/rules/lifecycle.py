@@ -36,10 +36,23 @@ def surveillance_due_dates(scheme: Scheme, decision_date: date, done: list[date]
     return due
 
 
-def recertification_window(scheme: Scheme, expiry: date) -> tuple[date, date]:
-    """(apply from, finish by): apply N months before expiry and finish before it."""
-    months = scheme.lifecycle_rules.recertification_apply_months_before_expiry
-    return expiry - relativedelta(months=months), expiry
+@dataclass(frozen=True)
+class RecertificationWindow:
+    """When a recertification may be applied for and audited (opens_on), the latest day to
+    apply (apply_by), and the day its on-site audit must be done by (finish_by: the expiry)."""
+    opens_on: date
+    apply_by: date
+    finish_by: date
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.finish_by
+
+
+def recertification_window(scheme: Scheme, expiry: date) -> RecertificationWindow:
+    rules = scheme.lifecycle_rules
+    return RecertificationWindow(expiry - relativedelta(months=rules.recertification_window_months),
+                                 expiry - relativedelta(months=rules.recertification_apply_months_before_expiry),
+                                 expiry)
 
 
 def suspension_ends(scheme: Scheme, suspended_on: date) -> date:

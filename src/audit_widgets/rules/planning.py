@@ -124,13 +124,14 @@ def cycle_events(scheme: Scheme, audit_end: date | None) -> tuple[ProgrammeEvent
         return ()
     # A planning assumption from the scheme; the real decision date replaces it later.
     decision = audit_end + timedelta(days=scheme.lifecycle_rules.planned_decision_days_after_audit)
-    apply_from, finish_by = recertification_window(scheme, expiry_date(scheme, decision))
+    window = recertification_window(scheme, expiry_date(scheme, decision))
     events = [ProgrammeEvent("初次认证审查 initial audit", audit_end),
               ProgrammeEvent("认证决定（计划）planned decision", decision)]
     events += [ProgrammeEvent(f"第 {i} 次监督审核 surveillance {i}（最迟 latest）", due)
                for i, due in enumerate(surveillance_due_dates(scheme, decision), start=1)]
-    events += [ProgrammeEvent("再认证申请 recertification: apply from", apply_from),
-               ProgrammeEvent("再认证完成 recertification: finish by", finish_by)]
+    events += [ProgrammeEvent("再认证可申请 recertification: apply from", window.opens_on),
+               ProgrammeEvent("再认证最迟申请 recertification: apply by", window.apply_by),
+               ProgrammeEvent("再认证完成 recertification: finish by", window.finish_by)]
     return tuple(events)
 
 

@@ -136,13 +136,13 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
     due = due_status_change(workbench.scheme, status=certificate.status, decision_date=cycle_start,
                             today=today, surveillances_done=done, suspended_on=suspended_on,
                             expires_on=certificate.expires_on, overdue_major_findings=overdue)
-    apply_from, finish_by = recertification_window(workbench.scheme, certificate.expires_on)
+    window = recertification_window(workbench.scheme, certificate.expires_on)
     return StageOutcome("done", {
         "certificate": certificate.as_dict(), "history": [h.as_dict() for h in history],
         "surveillances_done": done, "overdue_major_findings": overdue,
         "due_change": due.__dict__ if due else None,
-        "recertification_window": {"apply_from": apply_from, "finish_by": finish_by,
-                                   "open": apply_from <= today <= finish_by},
+        "recertification_window": {"apply_from": window.opens_on, "apply_by": window.apply_by,
+                                   "finish_by": window.finish_by, "open": window.is_open(today)},
         "as_of": today,
     })
 
