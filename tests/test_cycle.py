@@ -294,3 +294,27 @@ def test_the_cycle_panel_shows_the_history_and_starts_the_next_audit(cycle_db, s
     audit = workbench.audits("demo-industrial")[-1]
     assert audit.audit_type == "special" and audit.requested_scope["domains"] == ["a", "b"]
     assert "已开始下一次审核" in panel.message.value and f"audit {audit.id} special" in panel.timeline.value
+
+
+def test_the_cycle_start_survives_a_reissue(demo_db, scheme):
+    """Issue 22 §3: demo-industrial's level raise reissued its certificate within the cycle; the
+    cycle (and its surveillances) still runs from the initial decision, not from the reissue, so
+    the surveillance dates fall before the reissued certificate's expiry and the two surveillances
+    done count. The recertified certificate starts a cycle of its own."""
+    from audit_widgets.documents.certificate import surveillance_text
+    from audit_widgets.rules.lifecycle import due_status_change, surveillance_due_dates
+    workbench = Workbench(demo_db, scheme)
+    initial, surveillance, raised, recertification = workbench.audits("demo-industrial")
+    chain = {c.audit_id: c for c in workbench.certificate_chain("demo-industrial")}
+    reissued = chain[raised.id]
+    start = workbench.decision(initial.id).decided_on
+    assert workbench.cycle_start(reissued) == start != workbench.decision(raised.id).decided_on
+    assert all(due <= reissued.expires_on for due in surveillance_due_dates(scheme, workbench.cycle_start(reissued)))
+    assert str(surveillance_due_dates(scheme, start)[0]) in surveillance_text(scheme, workbench.cycle_start(reissued))
+    done = [workbench.programme(a.id).audit_start for a in (surveillance, raised)]
+    on = workbench.decision(raised.id).decided_on + timedelta(days=300)  # before the recertification
+    due = due_status_change(scheme, status="valid", decision_date=workbench.cycle_start(reissued), today=on,
+                            surveillances_done=done, suspended_on=None, expires_on=reissued.expires_on,
+                            overdue_major_findings=0)
+    assert due is None or due.reason != "missed_surveillance"
+    assert workbench.cycle_start(chain[recertification.id]) == workbench.decision(recertification.id).decided_on

@@ -87,7 +87,7 @@ def test_the_payload_is_in_the_store_and_shown_only_as_text(marked_store, scheme
         certificate = workbench.certificate_for(applicant)
         if certificate:
             html = certificate_html(scheme, certificate, workbench.get_applicant(applicant),
-                                    workbench.decision(certificate.audit_id),
+                                    workbench.cycle_start(certificate),
                                     workbench.status_history(certificate.number))
             _assert_escaped([html], f"certificate of {applicant}")
 

@@ -119,7 +119,7 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
     due = None
     if certificate is not None and decision is not None and decision.certified:
-        due = next((d for d in surveillance_due_dates(scheme, decision.decided_on) if d >= today), None)
+        due = next((d for d in surveillance_due_dates(scheme, view.cycle_start(certificate)) if d >= today), None)
     return PortfolioRow(
         applicant_id=applicant.id, name=applicant.name, uscc=applicant.uscc, domains=",".join(applicant.domains),
         stage=stage.name if stage else ("已结束（不予认证）closed" if refused else "已完成 complete"), holder=holder,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..contract import Status
-from ..domain import Applicant, Certificate, Decision, StatusChange
+from ..domain import Applicant, Certificate, StatusChange
 from ..files import write_atomically
 from ..paths import outputs_dir
 from ..render.html import ERROR_COLOUR
@@ -113,7 +114,7 @@ def verify_certificate(workbench: Workbench, number: str, code: str) -> Certific
                             certificate.expires_on.isoformat())
 
 
-def surveillance_text(scheme: Scheme, decision: Decision | None) -> str:
+def surveillance_text(scheme: Scheme, cycle_start: date | None) -> str:
     """The condition the certificate stays valid on, from the scheme's lifecycle rules."""
     rules = scheme.lifecycle_rules
     zh = (f"获证后 {rules.first_surveillance_within_months} 个月内接受首次监督审核，此后每 "
@@ -122,13 +123,15 @@ def surveillance_text(scheme: Scheme, decision: Decision | None) -> str:
     en = (f"First surveillance within {rules.first_surveillance_within_months} months, then at least every "
           f"{rules.surveillance_interval_months} months (at least {rules.min_surveillances_per_cycle} per cycle); the "
           "certificate stays valid while surveillance is passed, and is otherwise suspended or withdrawn.")
-    due = "、".join(d.isoformat() for d in surveillance_due_dates(scheme, decision.decided_on)) if decision else ""
+    due = "、".join(d.isoformat() for d in surveillance_due_dates(scheme, cycle_start)) if cycle_start else ""
     return (html.escape(zh) + (f"<br>监督审核最迟日期 due by：{due}" if due else "")
             + f"<br><span class='en'>{html.escape(en)}</span>")
 
 
-def certificate_html(scheme: Scheme, certificate: Certificate, holder: Applicant, decision: Decision | None,
+def certificate_html(scheme: Scheme, certificate: Certificate, holder: Applicant, cycle_start: date | None,
                      history: list[StatusChange]) -> str:
+    """`cycle_start`: the decision that began the certificate's cycle (Workbench.cycle_start), which
+    the surveillance dates run from, through reissues."""
     e = html.escape
     domains = {d.id: d.name for d in scheme.domains}
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
@@ -149,7 +152,7 @@ def certificate_html(scheme: Scheme, certificate: Certificate, holder: Applicant
         ("成熟度等级 maturity level", f"<b>{e(level_text(scheme, certificate.level_rank))}</b>"),
         ("颁证日期 issued", e(certificate.issued_on.isoformat())),
         ("有效期至 valid until", e(certificate.expires_on.isoformat())),
-        ("监督条件 surveillance", surveillance_text(scheme, decision)),
+        ("监督条件 surveillance", surveillance_text(scheme, cycle_start)),
     ])
     body = f"""<div class='certificate'>
 <h1>认证证书</h1>
@@ -181,9 +184,9 @@ def write_certificate(workbench: Workbench, applicant_id: str, folder: Path | No
         if certificate is None:
             return []
         holder = view.get_applicant(applicant_id)
-        decision = view.decision(certificate.audit_id)
+        cycle_start = view.cycle_start(certificate)
         history = view.status_history(certificate.number)
     base = (folder or outputs_dir() / applicant_id) / CERTIFICATE_FILE
     html_path = write_atomically(base.with_suffix(".html"),
-                                 certificate_html(workbench.scheme, certificate, holder, decision, history))
+                                 certificate_html(workbench.scheme, certificate, holder, cycle_start, history))
     return [html_path, html_to_pdf(html_path, base.with_suffix(".pdf"))]

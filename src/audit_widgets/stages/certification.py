@@ -129,7 +129,7 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
         if certificate is None:
             return StageOutcome("pending", {}, "没有证书", "No certificate")
         history = view.status_history(certificate.number)
-        cycle_start = view.decision(certificate.audit_id).decided_on
+        cycle_start = view.cycle_start(certificate)
         done = surveillances_done(view, applicant_id, since=cycle_start)
         overdue = overdue_major_findings(view, applicant_id, today)
     suspended_on = next((h.on for h in reversed(history) if h.to_status == Status.SUSPENDED), None)

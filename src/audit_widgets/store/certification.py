@@ -160,6 +160,17 @@ class CertificationStore(StoreBase):
                                 f"A decision is recorded by one of the members who took it; {self.actor} is not among "
                                 f"them ({', '.join(members)})")
 
+    def cycle_start(self, certificate: Certificate) -> date:
+        """The day the certificate's cycle began: the decision of the initial audit or the
+        recertification that started it, kept through reissues (a level change, a scope
+        extension, a holder's new name), from which the surveillances fall due (issue 22 §3)."""
+        earlier = self.cycle_audits_before(certificate.audit_id)
+        decision = self.decision(earlier[-1] if earlier else certificate.audit_id)
+        if decision is None:
+            raise ConflictError(f"证书 {certificate.number} 的认证周期没有认证决定",
+                                f"Certificate {certificate.number}'s cycle has no decision")
+        return decision.decided_on
+
     def decision(self, audit_id: int) -> Decision | None:
         with self._reading_session() as session:
             row = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
