@@ -24,16 +24,16 @@ def audits_of(workbench, applicant_id):
 def test_demo_industrial_goes_through_its_whole_cycle(demo_db, scheme):
     workbench = Workbench(demo_db, scheme)
     timeline = applicant_timeline(workbench, "demo-industrial").as_dict()
+    # The surveillances keep the level (a partial audit cannot raise it); the recertification raises it.
     assert [(a["type"], a["decision"]) for a in timeline["audits"]] == [
-        ("initial", "certify"), ("surveillance", "maintain"), ("surveillance", "raise"), ("recertification", "certify")]
+        ("initial", "certify"), ("surveillance", "maintain"), ("surveillance", "maintain"), ("recertification", "certify")]
     levels = [a["level_rank"] for a in timeline["audits"]]
-    assert levels[1] == levels[0] and levels[2] == levels[0] + 1 and levels[3] == levels[2]
+    assert levels[1] == levels[0] == levels[2] and levels[3] == levels[2] + 1
     chain = workbench.certificate_chain("demo-industrial")
-    assert [c.status for c in chain] == ["superseded", "superseded", "valid"]
-    assert chain[1].replaces == chain[0].number and chain[2].replaces == chain[1].number  # the number history
-    assert chain[1].expires_on == chain[0].expires_on  # a reissue at a new level keeps the cycle's dates
+    assert [c.status for c in chain] == ["superseded", "valid"]
+    assert chain[1].replaces == chain[0].number and chain[1].level_rank == chain[0].level_rank + 1  # the number history
     # Recertified before expiry: the new cycle follows the old one without a gap.
-    assert chain[2].expires_on == chain[1].expires_on.replace(year=chain[1].expires_on.year + 3)
+    assert chain[1].expires_on == chain[0].expires_on.replace(year=chain[0].expires_on.year + 3)
     # Each surveillance was within 12 months of the decision before it.
     decided = [a["decided_on"] for a in timeline["audits"]]
     assert all((later - earlier).days <= 366 for earlier, later in zip(decided, decided[1:3]))
@@ -296,25 +296,49 @@ def test_the_cycle_panel_shows_the_history_and_starts_the_next_audit(cycle_db, s
     assert "已开始下一次审核" in panel.message.value and f"audit {audit.id} special" in panel.timeline.value
 
 
-def test_the_cycle_start_survives_a_reissue(demo_db, scheme):
-    """Issue 22 §3: demo-industrial's level raise reissued its certificate within the cycle; the
-    cycle (and its surveillances) still runs from the initial decision, not from the reissue, so
-    the surveillance dates fall before the reissued certificate's expiry and the two surveillances
-    done count. The recertified certificate starts a cycle of its own."""
+def test_the_cycle_start_survives_a_reissue(cycle_db, scheme):
+    """Issue 22 §3: a reissue within the cycle (here the holder's new name; a level change or a
+    scope extension alike) keeps the cycle's start, the initial decision, from which the
+    surveillances fall due: they fall before the reissued certificate's expiry. A recertified
+    certificate starts a cycle of its own."""
     from audit_widgets.documents.certificate import surveillance_text
-    from audit_widgets.rules.lifecycle import due_status_change, surveillance_due_dates
-    workbench = Workbench(demo_db, scheme)
-    initial, surveillance, raised, recertification = workbench.audits("demo-industrial")
-    chain = {c.audit_id: c for c in workbench.certificate_chain("demo-industrial")}
-    reissued = chain[raised.id]
+    from audit_widgets.rules.lifecycle import surveillance_due_dates
+    workbench = Workbench(cycle_db, scheme, actor="P01")
+    initial = workbench.audits("demo-consumer")[0]
     start = workbench.decision(initial.id).decided_on
-    assert workbench.cycle_start(reissued) == start != workbench.decision(raised.id).decided_on
+    reissued = workbench.change_holder_details("demo-consumer", name="深圳安家电器股份有限公司", on=date.today(),
+                                               reason="工商变更登记")
+    assert reissued.replaces and reissued.issued_on == date.today() != start
+    assert workbench.cycle_start(reissued) == start
     assert all(due <= reissued.expires_on for due in surveillance_due_dates(scheme, workbench.cycle_start(reissued)))
     assert str(surveillance_due_dates(scheme, start)[0]) in surveillance_text(scheme, workbench.cycle_start(reissued))
-    done = [workbench.programme(a.id).audit_start for a in (surveillance, raised)]
-    on = workbench.decision(raised.id).decided_on + timedelta(days=300)  # before the recertification
-    due = due_status_change(scheme, status="valid", decision_date=workbench.cycle_start(reissued), today=on,
-                            surveillances_done=done, suspended_on=None, expires_on=reissued.expires_on,
-                            overdue_major_findings=0)
-    assert due is None or due.reason != "missed_surveillance"
-    assert workbench.cycle_start(chain[recertification.id]) == workbench.decision(recertification.id).decided_on
+    recertified = workbench.certificate_for("demo-industrial")
+    assert workbench.cycle_start(recertified) == workbench.decision(recertified.audit_id).decided_on
+
+
+def test_a_level_is_raised_only_on_an_audit_of_every_method_and_one_level_at_a_time(demo_db, scheme):
+    """Issue 22 §2: demo-industrial's second surveillance scored 98.53 (五级) on 4 of the 7
+    methods; the team recommended keeping 四级 and the committee maintained it; the
+    recertification, an audit of every method, raised it to 五级. A surveillance's raise, and a
+    raise by two levels, are refused."""
+    from audit_widgets.domain import Certificate, Scope
+    from audit_widgets.errors import RuleError
+    from audit_widgets.rules.cycle import check_decision
+    workbench = Workbench(demo_db, scheme)
+    initial, first, second, recertification = workbench.audits("demo-industrial")
+    report = workbench.stage_result(second.id, "report").result["recommendation"]
+    note = next(g for g in report["reasons"] if g["id"] == "decidable_level")
+    assert report["level"]["rank"] == 4 and "4/7" in note["zh"] and not note["blocking"]
+    assert [workbench.decision(a.id).outcome for a in (first, second, recertification)] == [
+        "maintain", "maintain", "certify"]
+    assert workbench.decision(recertification.id).level_rank == 5
+    held = Certificate(number="N", applicant_id="x", audit_id=1, level_rank=2, scope=Scope(("a",), "", ""),
+                       issued_on=date(2026, 1, 1), expires_on=date(2028, 12, 31), status="valid", scheme_version="")
+    with pytest.raises(RuleError) as partial:
+        check_decision(scheme, "surveillance", "raise", level_rank=3, certificate=held, decided_on=date(2026, 12, 1))
+    assert "全部方法" in partial.value.zh and "5.1b" in partial.value.zh
+    with pytest.raises(RuleError) as leap:
+        check_decision(scheme, "recertification", "certify", level_rank=4, certificate=held,
+                       decided_on=date(2028, 12, 1))
+    assert "最多提升 1 级" in leap.value.zh
+    check_decision(scheme, "recertification", "certify", level_rank=3, certificate=held, decided_on=date(2028, 12, 1))

@@ -201,8 +201,8 @@ def test_the_register_has_a_row_per_certificate_with_formulas_neutralised(own, s
     rename(own, scheme, CONSUMER, '=HYPERLINK("http://example.invalid","点我")')
     rename(own, scheme, "demo-industrial", "+1")
     numbers = sorted(c.number for c in own.certificates())
-    # Every certificate ever issued: demo-industrial's reissued and recertified ones too.
-    assert len(numbers) == len(own.certificate_chain(CONSUMER)) + len(own.certificate_chain("demo-industrial")) == 4
+    # Every certificate ever issued: demo-industrial's superseded and recertified ones too.
+    assert len(numbers) == len(own.certificate_chain(CONSUMER)) + len(own.certificate_chain("demo-industrial")) == 3
     from openpyxl import load_workbook
     sheet = load_workbook(export_register(own, tmp_path / "register.xlsx")).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -224,7 +224,7 @@ def test_the_register_has_a_row_per_certificate_with_formulas_neutralised(own, s
     assert consumer["证书状态"] == "有效" and consumer["状态变更原因"] == "整改完成，恢复有效（suspension_lifted）"
     assert consumer["成熟度等级"].startswith("四级")
     first = rows_by_number[own.certificate_chain("demo-industrial")[0].number]
-    assert first["证书状态"] == "换发" and first["状态变更原因"] == "认证等级变更，换发证书（level_changed）"
+    assert first["证书状态"] == "换发" and first["状态变更原因"] == "再认证，换发新证书（recertified）"
 
 
 def test_a_bad_suffix_is_a_clear_error_that_writes_nothing(shared, tmp_path):

@@ -103,7 +103,12 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
     from .conftest import copy_database, sign_report
     url = f"sqlite:///{copy_database(demo_db, tmp_path / 'markup.sqlite')}"
     workbench = Workbench(url, scheme, actor="P01")
-    workbench.add_auditor(PAYLOAD, "某委员", "senior", ["b"], is_decision_maker=True)
+    domains = list(workbench.get_applicant("demo-composite").domains)  # those who decide need evidence for them
+    workbench.import_people([{"id": PAYLOAD, "name": "某委员", "grade": "senior", "domains": domains,
+                              "auditor_since": date(2010, 1, 1), "is_decision_maker": True, "registration_no": "R",
+                              "registration_expires": date(2030, 1, 1), "roles": []}],
+                            [{"auditor_id": PAYLOAD, "domain": d, "kind": "training", "reference": "培训",
+                              "on": date(2010, 1, 1)} for d in domains], [])
     audit = workbench.current_audit("demo-composite")
     workbench.set_team(audit, [("A02", "leader")])
     sign_report(workbench, audit, "A02")

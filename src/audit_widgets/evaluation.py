@@ -18,6 +18,7 @@ from .domain import Answer, Applicant
 from .evidence import Evidence, audit_evidence
 from .measures_cache import cache_key, kept_kpis, kept_survey
 from .rules.cases import case_item_answers
+from .rules.cycle import decidable_recommendation
 from .rules.decision import Recommendation, open_major_count, recommend
 from .rules.kpis import KpiReport, compute_kpis
 from .rules.scoring import ScoreResult, score_applicant
@@ -149,10 +150,16 @@ def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = Non
 
 
 def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: date) -> Recommendation:
-    """The audit team's recommendation to the committee, with every gate and its reason."""
+    """The audit team's recommendation to the committee, with every gate and its reason, at a
+    level the audit may decide (a partial surveillance does not raise it)."""
     with workbench.reading() as view:
         team = [m.auditor.id for m in view.team(evaluation.audit_id)]
         findings = view.finding_states(evaluation.audit_id)
         decision_makers = view.decision_makers()
-    return recommend(workbench.scheme, evaluation.score, findings, decision_date=decision_date,
-                     decision_makers=decision_makers, audit_team=team)
+        audit = view.audit(evaluation.audit_id)
+        certificate = view.certificate_for(audit.applicant_id)
+        # the certificate this audit's decision acts on: not one the audit itself issued
+        acting_on = certificate if certificate is not None and certificate.audit_id != audit.id else None
+    advice = recommend(workbench.scheme, evaluation.score, findings, decision_date=decision_date,
+                       decision_makers=decision_makers, audit_team=team)
+    return decidable_recommendation(workbench.scheme, advice, audit.audit_type, acting_on)

@@ -121,6 +121,7 @@ class LifecycleRules(Record):
     planned_decision_days_after_audit: int = Field(ge=0)
     late_recertification_restore_months: int = Field(ge=0)
     overdue_major_finding_suspends: bool
+    max_level_step: int = Field(ge=1)  # a decision raises a certificate's level by at most this many levels
 
 
 # --- table records ----------------------------------------------------------------------
@@ -325,6 +326,9 @@ class DecisionOutcome(Record):
     certified: bool
     certificate: Literal["issue", "none", "keep", "reissue", "suspend", "withdraw", "reinstate", "extend"]
     level: Literal["same", "higher", "lower", "any"]
+    # A decision that needs an audit of every method of the scheme (a raise: not on a partial
+    # surveillance's evidence).
+    needs_all_methods: bool = False
 
 
 class CodeLetterBand(Record):

@@ -1,8 +1,8 @@
 """The demo applicants' histories after their first decision, so that `make demo` shows the
 whole certification cycle:
 
-- demo-industrial: surveillance 1 (level maintained), surveillance 2 (level raised),
-  recertification before expiry (a new certificate continuing the cycle);
+- demo-industrial: surveillances 1 and 2 (level maintained: a surveillance's score cannot raise
+  it), recertification before expiry, which raises the level (a new certificate continuing the cycle);
 - demo-consumer: its first surveillance is missed, so the certificate is suspended by rule;
   the late surveillance reinstates it; a complaint against it leads to a special audit;
 - demo-special: it appeals against the refusal; the appeal is handled and rejected.
@@ -41,7 +41,9 @@ def industrial_cycle(workbench: Workbench, demo: DemoApplicant, echo, today: dat
     _audit(workbench, replace(demo, answer_quality=0.95), echo, "surveillance", first, "maintain")
     # By the second surveillance every point the auditors raised had been put right.
     improved = replace(demo, answer_quality=1.0, findings=())
-    _audit(workbench, improved, echo, "surveillance", first + relativedelta(months=11), "raise")
+    # Its score reaches 五级, but a surveillance covers part of the scheme: the level is kept, and
+    # raised at the recertification, an audit of every method (issue 22 §2).
+    _audit(workbench, improved, echo, "surveillance", first + relativedelta(months=11), "maintain")
     _audit(workbench, improved, echo, "recertification", today, "certify")
 
 

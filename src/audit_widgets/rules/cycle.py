@@ -3,7 +3,7 @@ follow an audit, given the certificate as it stands. The audit types, their deci
 what each decision does to the certificate are scheme data (audit_types, decision_outcomes)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeGuard
 
@@ -13,7 +13,9 @@ from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Outcome, Status
 from ..domain import Certificate
 from ..errors import RuleError
 from ..scheme import DecisionOutcome, Scheme
+from .decision import Recommendation
 from .lifecycle import expiry_date, recertification_window
+from .scoring import Gate
 
 
 def certificate_in_force(certificate: Certificate | None) -> TypeGuard[Certificate]:
@@ -73,6 +75,7 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         raise RuleError(f"方案中没有等级 {level_rank}", f"The scheme has no level {level_rank}")
     if outcome.certified and not next(level for level in scheme.levels if level.rank == level_rank).certifiable:
         raise RuleError(f"等级 {level_rank} 不能获证", f"Level {level_rank} cannot be certified")
+    _refuse_a_raise_without_the_evidence(scheme, audit_type, outcome, level_rank, certificate)
     effect = DecisionEffect(outcome)
     if outcome.certificate in ("issue", "none"):
         if audit_type == "recertification" and outcome.certificate == "issue":
@@ -100,6 +103,27 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         if outcome.certificate == "suspend" and (deadline is None or deadline <= decided_on):
             raise RuleError("暂停须给出整改期限（晚于决定日期）", "A suspension needs a deadline after the decision")
     return effect
+
+
+def covers_every_method(scheme: Scheme, audit_type: str) -> bool:
+    return set(scheme.audit_methods(audit_type)) >= {m.id for m in scheme.methods}
+
+
+def _refuse_a_raise_without_the_evidence(scheme: Scheme, audit_type: str, outcome: DecisionOutcome, level_rank: int,
+                                         certificate: Certificate | None) -> None:
+    """A level is raised only on an audit of every method (a surveillance's partial evidence may
+    maintain or lower it), and by at most max_level_step levels (issue 22 §2)."""
+    if outcome.needs_all_methods and not covers_every_method(scheme, audit_type):
+        covered = "、".join(scheme.audit_methods(audit_type))
+        raise RuleError(f"「{outcome.name}」须依据覆盖全部方法的审核（如再认证）；{scheme.audit_type(audit_type).name}"
+                        f"只覆盖 {covered}",
+                        f"'{outcome.id}' needs an audit of every method (a recertification); a {audit_type} audit "
+                        f"covers only {covered}")
+    step = scheme.lifecycle_rules.max_level_step
+    if outcome.certified and certificate is not None and level_rank - certificate.level_rank > step:
+        raise RuleError(f"等级一次最多提升 {step} 级：证书为 {certificate.level_rank} 级，决定为 {level_rank} 级",
+                        f"A level rises by at most {step} at a time: certificate {certificate.level_rank}, "
+                        f"decision {level_rank}")
 
 
 def _recertification_in_time(scheme: Scheme, certificate: Certificate | None, decided_on: date) -> bool:
@@ -139,7 +163,7 @@ def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, adv
         wanted = Outcome.SUSPEND if certificate.status == Status.VALID else Outcome.WITHDRAW
     elif certificate.status == Status.SUSPENDED:
         wanted = Outcome.REINSTATE
-    elif advised_rank > certificate.level_rank:
+    elif advised_rank > certificate.level_rank and covers_every_method(scheme, audit_type):
         wanted = Outcome.RAISE
     elif advised_rank < certificate.level_rank:
         wanted = Outcome.LOWER
@@ -150,8 +174,38 @@ def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, adv
 
 def outcome_level(scheme: Scheme, outcome_id: str, proposed_rank: int, certificate: Certificate | None) -> int:
     """The level a decision records: the certificate's own for a decision that keeps it (maintain,
-    suspend, withdraw, reinstate), the lowest on refusal, else the proposed one."""
+    suspend, withdraw, reinstate), the lowest on refusal, else the proposed one, at most
+    max_level_step above the certificate's."""
     outcome = scheme.outcomes_by_id[outcome_id]
     if outcome.level == "same" and certificate is not None:
         return certificate.level_rank
-    return proposed_rank if outcome.certified else scheme.levels[0].rank
+    if not outcome.certified:
+        return scheme.levels[0].rank
+    if certificate is not None:
+        return min(proposed_rank, certificate.level_rank + scheme.lifecycle_rules.max_level_step)
+    return proposed_rank
+
+
+def decidable_recommendation(scheme: Scheme, recommendation: Recommendation, audit_type: str,
+                             certificate: Certificate | None) -> Recommendation:
+    """The team's recommendation within what the audit may decide: after an audit that did not
+    cover every method the level is not raised above the certificate's, and no decision raises
+    it by more than max_level_step; the note says which methods the score covers."""
+    if certificate is None or not certificate_in_force(certificate) or recommendation.level_rank <= certificate.level_rank:
+        return recommendation
+    methods = scheme.audit_methods(audit_type)
+    if not covers_every_method(scheme, audit_type):
+        cap, zh, en = (certificate.level_rank,
+                       f"{scheme.audit_type(audit_type).name}覆盖 {len(methods)}/{len(scheme.methods)} 个方法"
+                       f"（{'、'.join(methods)}），得分所示的{recommendation.level_label}不能据此提升等级：建议保持证书等级",
+                       f"a {audit_type} audit covers {len(methods)} of {len(scheme.methods)} methods; its score cannot "
+                       f"raise the level: the certificate's level {certificate.level_rank} is recommended")
+    else:
+        cap = certificate.level_rank + scheme.lifecycle_rules.max_level_step
+        if recommendation.level_rank <= cap:
+            return recommendation
+        zh, en = (f"等级一次最多提升 {scheme.lifecycle_rules.max_level_step} 级：建议 {cap} 级",
+                  f"a level rises by at most {scheme.lifecycle_rules.max_level_step} at a time: level {cap} recommended")
+    level = next(level for level in scheme.levels if level.rank == cap)
+    return replace(recommendation, level_rank=level.rank, level_label=level.label, level_name=level.name,
+                   reasons=[*recommendation.reasons, Gate("decidable_level", False, blocking=False, zh=zh, en=en)])
