@@ -123,3 +123,21 @@ def test_status_changes_follow_the_allowed_transitions(scheme):
 
 def test_certificate_number(scheme):
     assert certificate_number(scheme, 2026, "c", 12) == "XBHT-SM-2026-C00012"
+
+
+def test_a_suspended_certificate_is_neither_recertified_nor_extended_before_a_decision_lifts_it(scheme):
+    """Issue 22 §3: a surveillance or a special audit may lead to reinstatement; a recertification
+    or a scope extension waits for it."""
+    from audit_widgets.domain import Certificate, Scope
+    from audit_widgets.errors import RuleError
+    from audit_widgets.rules.cycle import check_new_audit
+    suspended = Certificate(number="XBHT-SM-2026-A00009", applicant_id="x", audit_id=1, level_rank=3,
+                            scope=Scope(("b",), "", ""), issued_on=date(2026, 3, 15), expires_on=date(2029, 3, 14),
+                            status="suspended", scheme_version="2026.7")
+    on = date(2028, 11, 14)  # inside the recertification window
+    for attempt in (dict(audit_type="recertification"), dict(audit_type="special", reason="扩项", scope_extension=True)):
+        with pytest.raises(RuleError) as caught:
+            check_new_audit(scheme, certificate=suspended, current_undecided=None, today=on, **attempt)
+        assert caught.value.code == "cycle.suspended" and "暂停" in caught.value.zh
+    check_new_audit(scheme, "surveillance", certificate=suspended, current_undecided=None, today=on)
+    check_new_audit(scheme, "special", certificate=suspended, current_undecided=None, today=on, reason="暂停后验证")

@@ -23,9 +23,10 @@ def certificate_in_force(certificate: Certificate | None) -> TypeGuard[Certifica
 
 
 def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate | None,
-                    current_undecided: str | None, today: date, reason: str = "") -> None:
+                    current_undecided: str | None, today: date, reason: str = "", scope_extension: bool = False) -> None:
     """Refuse an audit the cycle does not allow now. current_undecided: the type of the
-    applicant's audit that has no decision yet, if any (one audit at a time)."""
+    applicant's audit that has no decision yet, if any (one audit at a time). A suspended
+    certificate is neither recertified nor extended before a decision lifts the suspension."""
     names = {s.id: s.name for s in scheme.audit_types}
     if audit_type not in names:
         raise RuleError(f"未知的审核类型「{audit_type}」，可选：{'、'.join(names)}",
@@ -42,6 +43,13 @@ def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate
     if not certificate_in_force(certificate):
         raise RuleError(f"没有有效或暂停中的证书，不能开始{name}",
                         f"No certificate in force: a {audit_type} audit cannot start")
+    if certificate.status == Status.SUSPENDED and (audit_type == "recertification" or scope_extension):
+        what = ("再认证", "recertified") if audit_type == "recertification" else ("扩大范围", "extended")
+        raise RuleError(f"证书 {certificate.number} 暂停中，须先由认证决定恢复（监督或特殊审核后的“恢复证书”），"
+                        f"才能{what[0]}",
+                        f"Certificate {certificate.number} is suspended: it cannot be {what[1]} before a decision "
+                        "lifts the suspension (reinstate, after a surveillance or special audit)",
+                        code="cycle.suspended")
     if audit_type == "special" and not reason.strip():
         raise RuleError("特殊审核须写明原因（投诉、范围扩大、暂停后的验证……）",
                         "A special audit needs its reason (a complaint, a scope extension, a suspension …)")

@@ -64,7 +64,7 @@ class AuditStore(StoreBase):
             if set(domains) <= set(applicant.domains) and (goods, services) == (applicant.goods, applicant.services):
                 raise ConflictError("申请的范围与现有范围相同", "The scope asked for is the scope already held")
             audit_id = self._open_audit(session, applicant_id, "special", on,
-                                        f"范围扩大 scope extension: {reason}".strip())
+                                        f"范围扩大 scope extension: {reason}".strip(), scope_extension=True)
             row = self._row(session, models.Audit, audit_id)
             row.requested_scope = {"domains": list(dict.fromkeys([*applicant.domains, *domains])), "goods": goods,
                                    "services": services}
@@ -76,7 +76,8 @@ class AuditStore(StoreBase):
         audit = self.audit(audit_id)
         return audit.audited_domains(self.get_applicant(audit.applicant_id).domains)
 
-    def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date, reason: str) -> int:
+    def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date, reason: str,
+                    scope_extension: bool = False) -> int:
         self._row(session, models.Applicant, applicant_id)
         current = self._latest_audit(session, applicant_id)
         # The current audit is open until its decision, or until a refusal at review ends it.
@@ -86,7 +87,8 @@ class AuditStore(StoreBase):
                                                       models.ApplicationReview.accepted.is_(False))) is None
         certificate = _certificate_or_none(self._current_certificate(session, applicant_id))
         check_new_audit(self.scheme, audit_type, certificate=certificate,
-                        current_undecided=current.audit_type if undecided else None, today=submitted_on, reason=reason)
+                        current_undecided=current.audit_type if undecided else None, today=submitted_on, reason=reason,
+                        scope_extension=scope_extension)
         if certificate is not None and not self.scheme.starts_cycle(audit_type):
             refuse_before(Event(certificate.issued_on, f"证书 {certificate.number} 的签发日期",
                                 f"certificate {certificate.number}'s issue"),
