@@ -141,3 +141,26 @@ def test_a_suspended_certificate_is_neither_recertified_nor_extended_before_a_de
         assert caught.value.code == "cycle.suspended" and "暂停" in caught.value.zh
     check_new_audit(scheme, "surveillance", certificate=suspended, current_undecided=None, today=on)
     check_new_audit(scheme, "special", certificate=suspended, current_undecided=None, today=on, reason="暂停后验证")
+
+
+def test_a_suspension_lasts_at_most_its_months_and_a_withdrawn_holder_waits_to_apply_again(scheme):
+    """Issue 22 §3: max_suspension_months (6) bounds a suspension's deadline; after a withdrawal
+    a new application waits reapply_after_withdrawal_months (12)."""
+    from audit_widgets.domain import Certificate, Scope
+    from audit_widgets.errors import RuleError
+    from audit_widgets.rules.cycle import check_decision, check_new_audit
+    held = Certificate(number="N", applicant_id="x", audit_id=1, level_rank=3, scope=Scope(("b",), "", ""),
+                       issued_on=date(2026, 1, 1), expires_on=date(2028, 12, 31), status="valid", scheme_version="")
+    decided = date(2026, 6, 1)
+    suspend = dict(level_rank=3, certificate=held, decided_on=decided, status_reason="persistent_nonconformity")
+    check_decision(scheme, "surveillance", "suspend", deadline=date(2026, 12, 1), **suspend)
+    with pytest.raises(RuleError) as too_long:
+        check_decision(scheme, "surveillance", "suspend", deadline=date(2026, 12, 2), **suspend)
+    assert too_long.value.code == "cycle.suspension_too_long" and "2026-12-01" in too_long.value.zh
+    withdrawn = Certificate(**{**held.as_dict(), "scope": held.scope, "status": "withdrawn"})
+    with pytest.raises(RuleError) as waiting:
+        check_new_audit(scheme, "initial", certificate=withdrawn, current_undecided=None, today=date(2027, 5, 1),
+                        withdrawn_on=date(2026, 6, 1))
+    assert waiting.value.code == "cycle.waiting_period" and "2027-06-01" in waiting.value.zh
+    check_new_audit(scheme, "initial", certificate=withdrawn, current_undecided=None, today=date(2027, 6, 1),
+                    withdrawn_on=date(2026, 6, 1))

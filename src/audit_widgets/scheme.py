@@ -122,6 +122,7 @@ class LifecycleRules(Record):
     late_recertification_restore_months: int = Field(ge=0)
     overdue_major_finding_suspends: bool
     max_level_step: int = Field(ge=1)  # a decision raises a certificate's level by at most this many levels
+    reapply_after_withdrawal_months: int = Field(ge=0)  # the waiting period before a new application
 
 
 # --- table records ----------------------------------------------------------------------

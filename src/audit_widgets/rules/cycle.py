@@ -23,7 +23,8 @@ def certificate_in_force(certificate: Certificate | None) -> TypeGuard[Certifica
 
 
 def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate | None,
-                    current_undecided: str | None, today: date, reason: str = "", scope_extension: bool = False) -> None:
+                    current_undecided: str | None, today: date, reason: str = "", scope_extension: bool = False,
+                    withdrawn_on: date | None = None) -> None:
     """Refuse an audit the cycle does not allow now. current_undecided: the type of the
     applicant's audit that has no decision yet, if any (one audit at a time). A suspended
     certificate is neither recertified nor extended before a decision lifts the suspension."""
@@ -39,6 +40,13 @@ def check_new_audit(scheme: Scheme, audit_type: str, *, certificate: Certificate
         if certificate_in_force(certificate):
             raise RuleError(f"已持有有效或暂停中的证书 {certificate.number}，不能再申请初次认证",
                             f"Certificate {certificate.number} is in force: no new initial audit")
+        if certificate is not None and certificate.status == Status.WITHDRAWN and withdrawn_on is not None:
+            months = scheme.lifecycle_rules.reapply_after_withdrawal_months
+            again = withdrawn_on + relativedelta(months=months)
+            if today < again:
+                raise RuleError(f"证书 {certificate.number} 于 {withdrawn_on} 被撤销，{months} 个月后（{again} 起）方可重新申请",
+                                f"Certificate {certificate.number} was withdrawn on {withdrawn_on}: a new application "
+                                f"is possible from {again} ({months} months later)", code="cycle.waiting_period")
         return
     if not certificate_in_force(certificate):
         raise RuleError(f"没有有效或暂停中的证书，不能开始{name}",
@@ -110,6 +118,12 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
                             f"'{outcome_id}' needs a reason, one of: {', '.join(reasons)}")
         if outcome.certificate == "suspend" and (deadline is None or deadline <= decided_on):
             raise RuleError("暂停须给出整改期限（晚于决定日期）", "A suspension needs a deadline after the decision")
+        months = scheme.lifecycle_rules.max_suspension_months
+        longest = decided_on + relativedelta(months=months)
+        if outcome.certificate == "suspend" and deadline is not None and deadline > longest:
+            raise RuleError(f"暂停期限 {deadline} 超过最长暂停期（{longest}，{months} 个月）",
+                            f"The suspension's deadline {deadline} is past the longest suspension ({longest}, "
+                            f"{months} months)", code="cycle.suspension_too_long")
     return effect
 
 

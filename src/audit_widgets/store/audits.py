@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..contract import Action, Entity, StageId, TeamRole
+from ..contract import Action, Entity, StageId, Status, TeamRole
 from ..domain import Audit, StageRecord
 from ..errors import ConflictError, NotFoundError
 from ..rules.chronology import Event, refuse_before
@@ -86,9 +86,13 @@ class AuditStore(StoreBase):
             select(models.ApplicationReview.id).where(models.ApplicationReview.audit_id == current.id,
                                                       models.ApplicationReview.accepted.is_(False))) is None
         certificate = _certificate_or_none(self._current_certificate(session, applicant_id))
+        withdrawn_on = session.scalar(select(models.StatusChangeRecord.changed_on).where(
+            models.StatusChangeRecord.certificate_number == certificate.number,
+            models.StatusChangeRecord.to_status == Status.WITHDRAWN)
+            .order_by(models.StatusChangeRecord.id.desc()).limit(1)) if certificate is not None else None
         check_new_audit(self.scheme, audit_type, certificate=certificate,
                         current_undecided=current.audit_type if undecided else None, today=submitted_on, reason=reason,
-                        scope_extension=scope_extension)
+                        scope_extension=scope_extension, withdrawn_on=withdrawn_on)
         if certificate is not None and not self.scheme.starts_cycle(audit_type):
             refuse_before(Event(certificate.issued_on, f"证书 {certificate.number} 的签发日期",
                                 f"certificate {certificate.number}'s issue"),
