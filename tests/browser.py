@@ -7,6 +7,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,11 +60,18 @@ class Lab:
     def __init__(self, folder: Path):
         self.folder = folder
         self.port, self.token = free_port(), secrets.token_hex(8)
+        # JupyterLab's "news" toast sits over the bottom right of the notebook and can take a
+        # click meant for a button under it: a settings folder of our own turns it off.
+        settings = Path(tempfile.mkdtemp(prefix="lab-settings-"))
+        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True)
+        notification.write_text('{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={self.port}", "--ip=127.0.0.1",
              f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={folder}", "--allow-root",
              "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"})
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings)})
         self.offsite: list[str] = []
 
     def close(self) -> None:
