@@ -18,7 +18,7 @@ from ..rules.cycle import outcome_level, suggested_outcome
 from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
 from ..rules.person_days import on_site_days
 from ..rules.planning import CaseLots, case_sample_for, closed_cases, draw_cases, plan_programme, propose_agenda
-from ..rules.survey import callback_population, draw_callbacks
+from ..rules.survey import callback_population, draw_callbacks, survey_methods
 from ..stages import run_stage
 from ..store.repository import Workbench
 from .data import Quality, moved_into, wjx_survey_export, work_order_log, write_csv, write_xlsx
@@ -318,7 +318,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
     _answer_checklist(leader, demo, audit_id)
     _verify_cases(leader, demo, audit_id)
-    if "5.1a" in scheme.audit_methods(audit_type):  # the survey's audits: the team calls back too
+    if survey_methods(scheme) & set(scheme.audit_methods(audit_type)):  # the survey's audits: the team calls back too
         audit_start = workbench.programme(audit_id).audit_start
         _call_back(leader, demo, audit_id, audit_start + timedelta(days=1))
     for stage in ("characteristic", "system_audit"):

@@ -117,7 +117,7 @@ class SurveySummary:
         if self.scored_at == "not_scored":
             return {}
         low = self.scored_at == "lower_bound"
-        values = {f"csat_{i.indicator}": i.score_low if low else i.score for i in self.indicators}
+        values = {f"csat_{i.indicator}": i.score_low if low else i.score for i in self.indicators}  # survey_methods
         values["csat_overall"] = (sum(i.score_low for i in self.indicators) / len(self.indicators) if low
                                   else self.csat)
         if self.nps is not None:
@@ -219,6 +219,12 @@ def _normalised(column: pd.Series, row_scales: pd.Series | None, scale: SurveySc
         return normalise(values, scale, top)
     own = row_scales.loc[values.index]
     return pd.concat([normalise(values[own == s], scales[s], top) for s in own.unique()]) if len(values) else values
+
+
+def survey_methods(scheme: Scheme) -> set[str]:
+    """The checklist methods whose items the survey measures (SurveySummary.measures' ids)."""
+    measures = {f"csat_{i.id}" for i in scheme.survey_indicators} | {"csat_overall", NPS_KEY}
+    return {item.method for item in scheme.items_by_id.values() if item.measure in measures}
 
 
 # --- the certification body's own call-backs (5.1a) -----------------------------------------
