@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,6 @@ def consumer(workbench, scheme) -> str:
 @pytest.fixture
 def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     """demo-consumer with the demo auditors, a team led by A02 and audit dates: ready to audit."""
-    from datetime import date, timedelta
-
     from audit_widgets.demo.audits import accept_review, declare_team, register_auditors
     from audit_widgets.rules.planning import CaseLots, plan_programme
     admin = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
@@ -92,7 +91,6 @@ def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
 
 def agenda_for(sites, start, days: int, auditors: list[str]) -> list[dict]:
     """An audit plan's agenda: every site on the first day, then the central function each further day."""
-    from datetime import timedelta
     lines = [{"day": start, "site": site, "activity": "现场测评 on-site evaluation", "auditors": auditors}
              for site in sites]
     lines += [{"day": start + timedelta(days=d), "site": sites[0], "activity": "体系审核 system audit",
@@ -116,6 +114,15 @@ def sign_report(workbench: Workbench, audit_id: int, leader: str) -> None:
             workbench.record_stage_result(audit_id, stage.id, {})
     run_stage(workbench, "report", audit.applicant_id, audit_id)
     workbench.acting_as(leader).sign_off(audit_id, "report")
+
+
+def suspend(workbench: Workbench, number: str, on: date, reason: str = "holder_request") -> None:
+    """Suspend a demo certificate as the committee does between audits: M01 decides on the
+    holder's request, P02 (who manages no demo applicant) carries it out."""
+    decision = workbench.acting_as("M01").decide_on_certificate(
+        number, outcome="suspend", grounds="holder_request", grounds_detail="持证方来函申请暂停", decided_on=on,
+        members=["M01"], reasons="持证方申请", status_reason=reason, deadline=on + timedelta(days=90))
+    workbench.acting_as("P02").carry_out_certificate_decision(decision, max(on, date.today()))
 
 
 def import_demo_orders(workbench: Workbench, applicant_id: str, folder: Path, orders: int = 300, seed: int = 3) -> None:

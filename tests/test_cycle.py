@@ -14,7 +14,7 @@ from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.timeline import applicant_timeline
 
-from .conftest import database_digest, sign_report
+from .conftest import database_digest, sign_report, suspend
 
 
 def audits_of(workbench, applicant_id):
@@ -115,14 +115,18 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     committee.record_decision(surveillance, **base, outcome="suspend", level_rank=certificate.level_rank,
                               status_reason="persistent_nonconformity", deadline=today + timedelta(days=90))
     decided = database_digest(path)
+    issuer = workbench.acting_as("P02")  # P01 manages demo-industrial: it does not carry out its decisions
     with pytest.raises(WorkbenchError) as unsigned:  # a certificate carries out a signed decision only
-        workbench.issue_certificate(surveillance, today)
+        issuer.issue_certificate(surveillance, today)
     assert unsigned.value.code == "decision.unsigned" and database_digest(path) == decided
     run_stage(workbench, "decision", "demo-industrial", surveillance)
     committee.sign_off(surveillance, "decision")
-    workbench.issue_certificate(surveillance, today)
+    with pytest.raises(WorkbenchError) as managing:
+        workbench.issue_certificate(surveillance, today)
+    assert managing.value.code == "certificate.manager"
+    issuer.issue_certificate(surveillance, today)
     assert workbench.certificate_for("demo-industrial").status == "suspended"
-    workbench.issue_certificate(surveillance, today)  # carried out once: a second call changes nothing
+    issuer.issue_certificate(surveillance, today)  # carried out once: a second call changes nothing
     assert [h.to_status for h in workbench.status_history(certificate.number)][-2:] == ["valid", "suspended"]
     with pytest.raises(WorkbenchError):  # a certificate in force cannot be "certified" anew
         workbench.open_audit("demo-industrial", "initial")
@@ -242,10 +246,10 @@ def test_records_past_their_retention_are_listed_and_disposed_of_only_on_request
 def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, scheme):
     workbench = Workbench(cycle_db, scheme, actor="M01")
     certificate = workbench.certificate_for("demo-industrial")
-    workbench.change_certificate_status(certificate.number, "suspended", "holder_request", date.today(), "M01")
+    suspend(workbench, certificate.number, date.today())
     with pytest.raises(WorkbenchError) as caught:
-        workbench.change_certificate_status(certificate.number, "valid", "suspension_lifted", date.today(), "M01")
-    assert caught.value.code == "status.reinstate_needs_decision"
+        workbench.change_status_by_rule(certificate.number, "valid", "suspension_lifted", date.today())
+    assert caught.value.code == "status.needs_decision"
     assert workbench.certificate_for("demo-industrial").status == "suspended"
 
 

@@ -18,7 +18,7 @@ from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.store.repository import Workbench
 
 from .browser import CHROMIUM, offline_file
-from .conftest import APPLICANTS_DIR, Command, copy_database, database_digest
+from .conftest import APPLICANTS_DIR, Command, copy_database, database_digest, suspend
 
 CONSUMER, SPECIAL, FRESH = "demo-consumer", "demo-special", "demo-composite"
 
@@ -167,8 +167,7 @@ def test_the_verification_code_is_checked_against_the_store(own, scheme):
     other = own.certificate_for("demo-industrial")
     assert verify_certificate(own, other.number, code).outcome == "wrong_code"  # another certificate's code
     assert verify_certificate(own, "XBHT-SM-1999-Z99999", code).outcome == "unknown"
-    reason = next(r.id for r in scheme.status_reasons if r.status == "suspended")
-    own.change_certificate_status(certificate.number, "suspended", reason, certificate.issued_on, "M01")
+    suspend(own, certificate.number, certificate.issued_on)
     suspended = verify_certificate(own, certificate.number, code)
     assert suspended.genuine and not suspended.valid and suspended.status_name == "暂停"
 

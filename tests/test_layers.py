@@ -88,7 +88,7 @@ def test_the_calls_between_store_mixins_are_declared_and_provided():
     block = next(n for n in store_base.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
     declared = {f.name: [a.arg for a in (*f.args.args, *f.args.kwonlyargs)] for f in block.body
                 if isinstance(f, ast.FunctionDef)}
-    assert len(declared) == 15
+    assert len(declared) == 21
     for name, params in declared.items():
         provided = getattr(Workbench, name)
         assert provided.__qualname__.split(".")[0] != "StoreBase", name  # a real mixin's method

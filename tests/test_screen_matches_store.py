@@ -13,7 +13,7 @@ from audit_widgets.widgets.decision import DecisionWidget
 from audit_widgets.widgets.findings import FindingsWidget
 from audit_widgets.widgets.planning import PlanningPanel
 
-from .conftest import import_demo_orders
+from .conftest import copy_database, import_demo_orders
 
 
 @pytest.fixture
@@ -106,22 +106,22 @@ def test_the_corrective_action_form_starts_on_a_finding_and_never_fails_silently
     assert workbench.findings(audit)[0].plan_accepted_on == raised_on
 
 
-def test_a_status_change_waits_for_a_confirmation_that_names_it(demo_db, scheme, tmp_path):
-    import shutil
-
-    from audit_widgets.widgets.certificate import CertificatePanel
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db.removeprefix("sqlite:///"), copy)  # the shared demo store stays as it is
+def test_a_decision_between_audits_waits_for_a_confirmation_that_names_it(demo_db, scheme, tmp_path):
+    from audit_widgets.widgets.certificate_decisions import CertificateDecisionPanel
+    copy = copy_database(demo_db, tmp_path / "demo.sqlite")  # the shared demo store stays as it is
     workbench = Workbench(f"sqlite:///{copy}", scheme, actor="M01")
-    panel = CertificatePanel(workbench, "demo-consumer")
+    panel = CertificateDecisionPanel(workbench, "demo-consumer")
     number = panel.certificate.number
-    assert panel.to_status.value == ""  # no preselected suspension
-    panel.to_status.value = "suspended"
-    panel.ask_to_change()
-    assert number in panel.confirm_text.value and "暂停" in panel.confirm_text.value
-    assert workbench.certificate_for("demo-consumer").status == "valid"
-    panel._confirmed()
-    assert workbench.certificate_for("demo-consumer").status == "suspended"
+    assert panel.outcome.value == ""  # no preselected suspension
+    panel.outcome.value = "suspend"
+    panel.status_reason.value, panel.deadline.value = "unpaid_fees", date.today() + timedelta(days=30)
+    panel.grounds.value, panel.grounds_detail.value, panel.reasons.value = "holder_request", "催缴函", "逾期未缴费"
+    panel.ask_to_decide()
+    assert number in panel.confirmation.text.value and "暂停" in panel.confirmation.text.value
+    assert workbench.certificate_decisions("demo-consumer") == []
+    panel.confirmation.confirm()
+    [decision] = workbench.certificate_decisions("demo-consumer")
+    assert decision.outcome == "suspend" and workbench.certificate_for("demo-consumer").status == "valid"
 
 
 def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_next(planned, db_url):
@@ -160,18 +160,17 @@ def test_mark_all_conforming_then_flag_and_filter_the_exceptions(planned, tmp_pa
 
 
 def test_the_confirmation_carries_out_what_it_named(demo_db, scheme, tmp_path):
-    import shutil
-
-    from audit_widgets.widgets.certificate import CertificatePanel
-    copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db.removeprefix("sqlite:///"), copy)
+    from audit_widgets.widgets.certificate_decisions import CertificateDecisionPanel
+    copy = copy_database(demo_db, tmp_path / "demo.sqlite")
     workbench = Workbench(f"sqlite:///{copy}", scheme, actor="M01")
-    panel = CertificatePanel(workbench, "demo-consumer")
-    panel.to_status.value = "suspended"
-    panel.ask_to_change()
-    panel.to_status.value = "withdrawn"  # edited while the confirmation is open
-    panel._confirmed()
-    assert workbench.certificate_for("demo-consumer").status == "suspended"
+    panel = CertificateDecisionPanel(workbench, "demo-consumer")
+    panel.outcome.value = "cancel"
+    panel.status_reason.value = "holder_request"
+    panel.grounds.value, panel.grounds_detail.value, panel.reasons.value = "holder_request", "注销申请函", "持证方申请"
+    panel.ask_to_decide()
+    panel.outcome.value = "withdraw"  # edited while the confirmation is open
+    panel.confirmation.confirm()
+    assert [d.outcome for d in workbench.certificate_decisions("demo-consumer")] == ["cancel"]
 
 
 def test_a_refused_case_check_shows_what_the_store_holds_and_keeps_the_note(planned, tmp_path):

@@ -95,8 +95,14 @@ def _record(page, expected: str) -> None:
 
 
 def _sign(page) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     _button(page, "签署").click()
-    page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    try:
+        page.wait_for_selector("text=签名校验通过", timeout=60_000)
+    except PlaywrightTimeout:  # say what the screen said instead (a refusal lists what is missing)
+        refused = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-html", has_text="签署")
+        raise AssertionError("sign-off not confirmed; the screen says: "
+                             + " | ".join(refused.all_inner_texts())[:2000]) from None
 
 
 def _scroll_to(page, selector: str) -> None:
@@ -205,15 +211,19 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
 def _answer_every_checklist(page) -> None:
     """Answer what is still open on every page of every checklist on screen: 符合 for a
     qualitative item, 10 checked / 0 nonconforming for a sample item without counts."""
+    from playwright.sync_api import expect
     checklists = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist")
     for c in range(checklists.count()):
         checklist = checklists.nth(c)
         pages = checklist.locator(".aw-checklist-page select")
         for p in range(pages.locator("option").count()):
-            if pages.is_visible():  # a one-page checklist shows no pager
-                pages.select_option(index=p)
-                page.wait_for_timeout(400)
             rows = checklist.locator(".aw-checklist-row")
+            if pages.is_visible():  # a one-page checklist shows no pager
+                first = rows.first.locator("b").first.inner_text()
+                pages.select_option(index=p)
+                if p:  # wait for the new page's rows: answering the old ones again leaves the new unanswered
+                    expect(rows.first.locator("b").first).not_to_have_text(first, timeout=30_000)
+                page.wait_for_timeout(300)
             for r in range(rows.count()):
                 row = rows.nth(r)
                 row.scroll_into_view_if_needed()

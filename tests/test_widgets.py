@@ -1,6 +1,6 @@
 """The widgets headless: what an auditor does becomes a store write, and what the store
 refuses is shown as a message."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from audit_widgets.widgets.applicant import ApplicantForm
 from audit_widgets.widgets.callbacks import CallbackPanel
 from audit_widgets.widgets.cases import CaseSampleWidget
 from audit_widgets.widgets.certificate import CertificatePanel
+from audit_widgets.widgets.certificate_decisions import CertificateDecisionPanel
 from audit_widgets.widgets.checklist import ChecklistWidget
 from audit_widgets.widgets.decision import DecisionWidget
 from audit_widgets.widgets.findings import FindingsWidget
@@ -231,28 +232,46 @@ def test_findings_decision_and_certificate(workbench, staffed):
     panel.ask_to_issue()
     assert workbench.certificate_for(staffed) is None  # nothing issued before the confirmation
     applicant = workbench.get_applicant(staffed)
-    assert applicant.name in panel.confirm_text.value and "M01" in panel.confirm_text.value
+    assert applicant.name in panel.confirmation.text.value and "M01" in panel.confirmation.text.value
+    panel.issue()  # P01 appointed this audit's team: it manages the applicant, and does not issue
+    assert workbench.certificate_for(staffed) is None and "管理该申请方" in panel.message.value
+    panel = CertificatePanel(workbench.acting_as("P02"), staffed)
     panel.issue()
     certificate = workbench.certificate_for(staffed)
     assert certificate.status == "valid" and certificate.number in panel.details.value
     issued = workbench.status_history(certificate.number)[0]
-    assert (issued.decided_by, issued.recorded_by) == ("M01", "P01")
-    panel.scope_services.value = "退换货、维修"
-    panel.scope_reason.value = "咨询服务持续不符合"
-    panel.reduce_scope()
-    assert workbench.certificate_for(staffed).scope.services == "退换货、维修"
-    assert "缩小范围" in workbench.status_history(certificate.number)[-1].reason
-    panel.to_status.value = "suspended"
-    panel.reason.value = "unpaid_fees"
-    panel.change()
+    assert (issued.decided_by, issued.recorded_by) == ("M01", "P02")
+
+    # Between audits, the committee decides; P01 sees the form, read-only, and why.
+    assert all(c.disabled for c in CertificateDecisionPanel(workbench, staffed).form)
+    between = CertificateDecisionPanel(committee, staffed)
+    assert between.outcome.value == "" and "suspend" in dict((v, k) for k, v in between.outcome.options)
+    between.outcome.value = "reduce_scope"
+    assert between.scope_box.layout.display is None and between.deadline.layout.display == "none"
+    between.scope_services.value = "退换货、维修"
+    between.grounds.value, between.grounds_detail.value = "complaint", "投诉：咨询服务持续不符合"
+    between.reasons.value = "咨询服务不再纳入认证范围"
+    between.ask_to_decide()
+    assert "缩小认证范围" in between.confirmation.text.value and workbench.certificate_decisions(staffed) == []
+    between.confirmation.confirm()
+    [reduction] = workbench.certificate_decisions(staffed)
+    assert reduction.members == ("M01",) and reduction.carried_out_on is None
+    issuer = CertificateDecisionPanel(workbench.acting_as("P02"), staffed)
+    assert all(c.disabled for c in issuer.form) and not issuer.carry_out_button.disabled
+    issuer.carry_out(issuer.pending.value)
+    reissued = workbench.certificate_for(staffed)
+    assert reissued.number != certificate.number and reissued.scope.services == "退换货、维修"
+    assert workbench.find_certificate(certificate.number).status == "superseded"
+    between.refresh()
+    between.outcome.value = "suspend"
+    between.status_reason.value, between.deadline.value = "unpaid_fees", date.today() + timedelta(days=30)
+    between.grounds.value, between.grounds_detail.value = "holder_request", "财务部催缴函"
+    between.reasons.value = "逾期未缴费"
+    between.decide()
+    issuer.refresh()
+    issuer.carry_out(issuer.pending.value)
     assert workbench.certificate_for(staffed).status == "suspended"
-    assert [h.to_status for h in workbench.status_history(certificate.number)] == ["valid", "valid", "suspended"]
-    panel.reduce_scope()
-    assert "只有有效证书" in panel.message.value
-    panel.to_status.value = "expired"
-    panel.reason.value = "validity_ended"
-    panel.change()
-    assert workbench.certificate_for(staffed).status == "expired"
+    assert "待执行" not in issuer.decisions.value and "unpaid" not in issuer.message.value
 
 
 def test_monitoring_panel_warns_when_the_series_is_too_short(workbench, consumer, tmp_path):

@@ -67,6 +67,7 @@ class Status(StrEnum):
     VALID = "valid"
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
     EXPIRED = "expired"
     SUPERSEDED = "superseded"
 
@@ -75,10 +76,9 @@ IN_FORCE = (Status.VALID, Status.SUSPENDED)  # a certificate that the audits of 
 # What a decision's certificate effect (decision_outcomes.certificate) needs the certificate to
 # be before (None: any status in force), and the status it leaves it in where it changes one.
 EFFECT_NEEDS = {"keep": Status.VALID, "reissue": Status.VALID, "extend": Status.VALID, "suspend": Status.VALID,
-                "reinstate": Status.SUSPENDED, "withdraw": None}
-EFFECT_STATUS = {"suspend": Status.SUSPENDED, "withdraw": Status.WITHDRAWN, "reinstate": Status.VALID}
-# A status that only a committee's decision sets, never a status change by hand: reinstatement.
-DECIDED_ONLY = (Status.VALID,)
+                "reinstate": Status.SUSPENDED, "withdraw": None, "cancel": None, "reduce": Status.VALID}
+EFFECT_STATUS = {"suspend": Status.SUSPENDED, "withdraw": Status.WITHDRAWN, "cancel": Status.CANCELLED,
+                 "reinstate": Status.VALID}
 
 
 class Reason(StrEnum):
@@ -93,6 +93,7 @@ class Reason(StrEnum):
     RECERTIFIED = "recertified"
     HOLDER_DETAILS_CHANGED = "holder_details_changed"
     SCOPE_EXTENDED = "scope_extended"
+    SCOPE_REDUCED = "scope_reduced"
 
 
 REASON_STATUS = {
@@ -100,7 +101,7 @@ REASON_STATUS = {
     Reason.MISSED_SURVEILLANCE: Status.SUSPENDED, Reason.PERSISTENT_NONCONFORMITY: Status.SUSPENDED,
     Reason.SUSPENSION_LIFTED: Status.VALID, Reason.LEVEL_CHANGED: Status.SUPERSEDED,
     Reason.RECERTIFIED: Status.SUPERSEDED, Reason.HOLDER_DETAILS_CHANGED: Status.SUPERSEDED,
-    Reason.SCOPE_EXTENDED: Status.SUPERSEDED,
+    Reason.SCOPE_EXTENDED: Status.SUPERSEDED, Reason.SCOPE_REDUCED: Status.SUPERSEDED,
 }
 
 
@@ -115,6 +116,8 @@ class Outcome(StrEnum):
     WITHDRAW = "withdraw"
     REINSTATE = "reinstate"
     EXTEND_SCOPE = "extend_scope"
+    CANCEL = "cancel"
+    REDUCE_SCOPE = "reduce_scope"
 
 
 class AuditTypeId(StrEnum):
@@ -158,6 +161,7 @@ class Entity(StrEnum):
     SCORE_ADJUSTMENT = "score_adjustment"
     STAGE_RESULT = "stage_result"
     DECISION = "decision"
+    CERTIFICATE_DECISION = "certificate_decision"  # a committee decision between audits
     CERTIFICATE = "certificate"
     COMPLAINT = "complaint"
     APPEAL = "appeal"
@@ -176,6 +180,7 @@ ENTITY_RECORDS: dict[Entity, str] = {
     Entity.CALLBACK: "surveys",
     Entity.SURVEYS: "surveys", Entity.WORK_ORDERS: "work_orders", Entity.FINDING: "findings",
     Entity.SCORE_ADJUSTMENT: "adjustments", Entity.DECISION: "decision", Entity.CERTIFICATE: "certificate",
+    Entity.CERTIFICATE_DECISION: "certificate",
 }
 ENTITIES_BY_ITEM = (Entity.CHECKLIST_ANSWER, Entity.EVIDENCE)  # entity id "audit:item"
 ENTITIES_BY_STAGE = (Entity.STAGE_RESULT,)                     # entity id "audit:stage"

@@ -388,6 +388,27 @@ class Decision(Record):
         return overrides(self.recommendation, self.certified, self.level_rank)
 
 
+@dataclass(frozen=True)
+class CertificateDecision(Record):
+    """A committee decision on a certificate between audits (suspend, withdraw, cancel, reinstate,
+    reduce the scope), on its grounds; carried out afterwards, once."""
+    id: int
+    certificate_number: str
+    outcome: str
+    grounds: str
+    grounds_detail: str
+    decided_on: date
+    members: tuple[str, ...]
+    reasons: str
+    recorded_by: str
+    status_reason: str | None = None
+    deadline: date | None = None
+    scope: Scope | None = None
+    carried_out_on: date | None = None
+    carried_out_by: str | None = None
+    result_number: str | None = None
+
+
 def overrides(recommendation: dict[str, Any], certified: bool, level_rank: int) -> bool:
     """Whether a decision departs from the audit team's recommendation: another verdict, or
     a certificate at another level than the one recommended."""

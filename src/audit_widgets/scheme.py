@@ -325,11 +325,15 @@ class DecisionOutcome(Record):
     id: str
     name: str
     certified: bool
-    certificate: Literal["issue", "none", "keep", "reissue", "suspend", "withdraw", "reinstate", "extend"]
+    certificate: Literal["issue", "none", "keep", "reissue", "suspend", "withdraw", "cancel", "reinstate",
+                         "extend", "reduce"]
     level: Literal["same", "higher", "lower", "any"]
     # A decision that needs an audit of every method of the scheme (a raise: not on a partial
     # surveillance's evidence).
     needs_all_methods: bool = False
+    # A decision the committee may take between audits, on grounds (a complaint, the holder's
+    # request, a regulator's order …) rather than on an audit's report (issue 22 §1).
+    between_audits: bool = False
 
 
 class CodeLetterBand(Record):
@@ -403,6 +407,9 @@ class StatusReason(Record):
     status: str
     id: str
     name: str
+    # A change the rules make due (a missed surveillance, the end of validity) that `enforce`
+    # applies by itself, naming the rule; false: it is listed for the committee to decide.
+    automatic: bool = False
 
 
 class StatusTransition(Record):
@@ -476,7 +483,8 @@ SECTION_FILES: dict[str, str] = {
     "measures": "kpis.yaml", "measure_bands": "kpis.yaml", "monitoring_rules": "kpis.yaml",
     "lifecycle_rules": "lifecycle.yaml", "certificate_statuses": "lifecycle.yaml",
     "status_reasons": "lifecycle.yaml", "status_transitions": "lifecycle.yaml",
-    "decision_outcomes": "lifecycle.yaml", "case_rules": "lifecycle.yaml", "complaint_outcomes": "lifecycle.yaml",
+    "decision_outcomes": "lifecycle.yaml", "decision_grounds": "lifecycle.yaml", "case_rules": "lifecycle.yaml",
+    "complaint_outcomes": "lifecycle.yaml",
     "complaint_actions": "lifecycle.yaml", "appeal_outcomes": "lifecycle.yaml",
     "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
     "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
@@ -522,6 +530,7 @@ class Scheme(Record):
     status_reasons: tuple[StatusReason, ...]
     status_transitions: tuple[StatusTransition, ...]
     decision_outcomes: tuple[DecisionOutcome, ...]
+    decision_grounds: tuple[Choice, ...]
     case_rules: CaseRules
     complaint_outcomes: tuple[Choice, ...]
     complaint_actions: tuple[Choice, ...]

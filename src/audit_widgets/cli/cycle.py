@@ -1,5 +1,5 @@
-"""The certification cycle: `contract`, `kpis`, `audits` (an applicant's history as a timeline)
-and `audit open` / `audit extend-scope` (its next audit)."""
+"""The certification cycle: `contract`, `kpis`, `audits` (an applicant's history as a timeline),
+`audit open` / `audit extend-scope` (its next audit) and `enforce` (what the rules make due)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -120,3 +120,22 @@ def audit_extend_scope(state: State, applicant_id, domains, goods, services, rea
         on=on.date() if on else date.today(), reason=reason)
     emit({"audit": audit_id, "type": "special"}, as_json,
          f"已开始范围扩大的特殊审核 audit {audit_id} / the scope extension's special audit has started")
+
+
+@cli.command("enforce")
+@click.option("--on", "on", type=DAY, default=None,
+              help="按该日检查 YYYY-MM-DD（默认今天，不能晚于今天）/ as of this day (default today, not later)")
+@json_option
+@pass_state
+def enforce_due(state: State, on, as_json) -> None:
+    """按规则检查每张有效或暂停的证书（夜间任务）/ For a nightly job: apply the status changes the
+    scheme marks automatic (each naming its rule) and list those that need the committee's decision."""
+    from ..enforcement import enforce
+    from ..errors import RuleError
+    day = on.date() if on else date.today()
+    if day > date.today():
+        raise RuleError(f"--on {day} 晚于今天：规则只按已到的日期执行", f"--on {day} is after today: rules apply "
+                        "only to days that have come", code="chronology.future")
+    done = enforce(state.workbench(), day)
+    text = "\n".join(f"{d.applicant_id}: {d.line()}" for d in done) or f"{day}：无到期变更 / nothing is due"
+    emit([d.__dict__ for d in done], as_json, text)

@@ -34,10 +34,13 @@ DEMO_AUDITORS = (
     ("M01", "刘洋", "senior", ("a", "b", "c", "d"), date(2012, 6, 1), True),
     ("M02", "周静", "senior", ("a", "b", "c", "d"), date(2013, 2, 1), True),
     ("P01", "吴芳", "senior", ("a", "b", "c", "d"), date(2014, 9, 1), False),
+    ("P02", "郑丽", "senior", ("a", "b", "c", "d"), date(2016, 4, 1), False),
 )
-# The roles the people file assigns (scheme roles): P01 runs the programme and the system.
-DEMO_ROLES = {"P01": ["programme_manager", "administrator"]}
+# The roles the people file assigns (scheme roles): P01 runs the programme and the system; P02
+# carries out the committee's decisions (the certificates), which the programme's manager may not.
+DEMO_ROLES = {"P01": ["programme_manager", "administrator"], "P02": ["administrator"]}
 PROGRAMME_MANAGER = "P01"
+CERTIFICATE_ISSUER = "P02"
 COMMITTEE = ["M01", "M02"]
 DEMO_REGISTRATION_EXPIRES = date(2029, 12, 31)
 DEMO_CONTRACT_FEE = 30000.0
@@ -348,7 +351,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     workbench.acting_as(COMMITTEE[0]).sign_off(audit_id, "decision")  # a certificate carries out a signed decision
     name = scheme.outcomes_by_id[suggested].name
     if scheme.outcomes_by_id[suggested].certificate != "none":
-        certificate = workbench.issue_certificate(audit_id, today)
+        certificate = workbench.acting_as(CERTIFICATE_ISSUER).issue_certificate(audit_id, today)
         level = next(level for level in scheme.levels if level.rank == certificate.level_rank)
         echo(f"  {scheme.audit_type(audit_type).name} {today}：{name}，证书 certificate {certificate.number}"
              f"（{level.label} {level.name}，{certificate.status}）")

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ..stages.certification import apply_due_change
+from ..enforcement import apply_due_change
 from ..store.repository import Workbench
 from .audits import DemoApplicant, carry_through, run_audit
 

@@ -40,8 +40,14 @@ CERTIFICATE_STYLE = f"""
 
 
 def verification_payload(certificate: Certificate, holder_uscc: str) -> dict:
+    """What the code vouches for: the number, the holder, the level, the dates and the scope with its
+    sites (a certificate whose scope was narrowed is reissued, so the wider one's code cannot pass
+    for the narrower certificate's)."""
+    scope = certificate.scope
     return {"number": certificate.number, "uscc": holder_uscc, "level_rank": certificate.level_rank,
-            "issued_on": certificate.issued_on.isoformat(), "expires_on": certificate.expires_on.isoformat()}
+            "issued_on": certificate.issued_on.isoformat(), "expires_on": certificate.expires_on.isoformat(),
+            "scope": {"domains": list(scope.domains), "goods": scope.goods, "services": scope.services,
+                      "sites": list(scope.sites)}}
 
 
 def verification_code(certificate: Certificate, holder_uscc: str) -> str:

@@ -10,7 +10,7 @@ from typing import TypeGuard
 from dateutil.relativedelta import relativedelta
 
 from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Outcome, Status
-from ..domain import Certificate
+from ..domain import Certificate, Scope
 from ..errors import RuleError
 from ..scheme import DecisionOutcome, Scheme
 from .decision import Recommendation
@@ -116,15 +116,68 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         if status_reason not in reasons:
             raise RuleError(f"「{outcome.name}」须选择原因：{'、'.join(reasons)}",
                             f"'{outcome_id}' needs a reason, one of: {', '.join(reasons)}")
-        if outcome.certificate == "suspend" and (deadline is None or deadline <= decided_on):
-            raise RuleError("暂停须给出整改期限（晚于决定日期）", "A suspension needs a deadline after the decision")
-        months = scheme.lifecycle_rules.max_suspension_months
-        longest = decided_on + relativedelta(months=months)
-        if outcome.certificate == "suspend" and deadline is not None and deadline > longest:
-            raise RuleError(f"暂停期限 {deadline} 超过最长暂停期（{longest}，{months} 个月）",
-                            f"The suspension's deadline {deadline} is past the longest suspension ({longest}, "
-                            f"{months} months)", code="cycle.suspension_too_long")
+        if outcome.certificate == "suspend":
+            _check_suspension_deadline(scheme, decided_on, deadline)
     return effect
+
+
+def check_certificate_decision(scheme: Scheme, outcome_id: str, *, grounds: str, certificate: Certificate,
+                               decided_on: date, today: date, status_reason: str | None = None,
+                               deadline: date | None = None, scope: Scope | None = None) -> None:
+    """Refuse a decision between audits (issue 22 §1) that the scheme does not allow: an outcome
+    not marked between_audits, unknown grounds, a status the certificate cannot go to, a reason
+    of another status, a suspension without a deadline in time, a scope reduction that widens."""
+    outcome = scheme.outcomes_by_id.get(outcome_id)
+    allowed = [o for o in scheme.decision_outcomes if o.between_audits]
+    if outcome is None or not outcome.between_audits:
+        raise RuleError("审核之外的认证决定应为：" + "、".join(f"{o.name}（{o.id}）" for o in allowed),
+                        "A decision without an audit must be one of: " + ", ".join(o.id for o in allowed))
+    grounds_ids = {g.id: g.name for g in scheme.decision_grounds}
+    if grounds not in grounds_ids:
+        raise RuleError("决定依据应为：" + "、".join(f"{n}（{i}）" for i, n in grounds_ids.items()),
+                        "The grounds must be one of: " + ", ".join(grounds_ids))
+    if decided_on > today or decided_on < certificate.issued_on:
+        raise RuleError(f"决定日期 {decided_on} 应在发证日期 {certificate.issued_on} 与今天之间",
+                        f"The decision's date {decided_on} must fall between the issue ({certificate.issued_on}) "
+                        "and today", code="chronology.decided_on")
+    required = EFFECT_NEEDS[outcome.certificate]
+    if certificate.status not in IN_FORCE or required and certificate.status != required:
+        names = {s.id: s.name for s in scheme.certificate_statuses}
+        raise RuleError(f"证书 {certificate.number} 当前状态为「{names.get(certificate.status)}」，不能「{outcome.name}」",
+                        f"Certificate {certificate.number} is {certificate.status}: '{outcome_id}' is not possible")
+    if outcome.certificate == "reduce":
+        _check_reduced_scope(certificate, scope)
+        return
+    status = EFFECT_STATUS[outcome.certificate]
+    if status == Status.VALID:
+        return
+    reasons = [r.id for r in scheme.status_reasons if r.status == status]
+    if status_reason not in reasons:
+        raise RuleError(f"「{outcome.name}」须选择原因：{'、'.join(reasons)}",
+                        f"'{outcome_id}' needs a reason, one of: {', '.join(reasons)}")
+    if outcome.certificate == "suspend":
+        _check_suspension_deadline(scheme, decided_on, deadline)
+
+
+def _check_suspension_deadline(scheme: Scheme, decided_on: date, deadline: date | None) -> None:
+    if deadline is None or deadline <= decided_on:
+        raise RuleError("暂停须给出整改期限（晚于决定日期）", "A suspension needs a deadline after the decision")
+    months = scheme.lifecycle_rules.max_suspension_months
+    longest = decided_on + relativedelta(months=months)
+    if deadline > longest:
+        raise RuleError(f"暂停期限 {deadline} 超过最长暂停期（{longest}，{months} 个月）",
+                        f"The suspension's deadline {deadline} is past the longest suspension ({longest}, "
+                        f"{months} months)", code="cycle.suspension_too_long")
+
+
+def _check_reduced_scope(certificate: Certificate, scope: Scope | None) -> None:
+    held = certificate.scope
+    if scope is None or not scope.domains or set(scope.domains) - set(held.domains) \
+            or set(scope.sites) - set(held.sites):
+        raise RuleError("缩小后的范围须是现有范围的一部分，且至少保留一个领域",
+                        "The reduced scope must lie within the certificate's and keep at least one domain")
+    if scope == held:
+        raise RuleError("缩小后的范围与现有范围相同", "The reduced scope is the same as the certificate's")
 
 
 def covers_every_method(scheme: Scheme, audit_type: str) -> bool:

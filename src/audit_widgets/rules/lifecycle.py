@@ -7,7 +7,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from ..contract import DECIDED_ONLY, Reason, Status
+from ..contract import Reason, Status
 from ..domain import StatusChange
 from ..errors import RuleError
 from ..scheme import Scheme
@@ -64,19 +64,6 @@ def allowed_status_changes(scheme: Scheme, current: str) -> list[str]:
     return [t.to_status for t in scheme.status_transitions if t.from_status == current]
 
 
-def status_changes_by_hand(scheme: Scheme, current: str) -> list[str]:
-    """The statuses a status change may set (suspend, withdraw, cancel, expire …): not valid
-    again, which only the committee's `reinstate` decision after an audit does."""
-    return [s for s in allowed_status_changes(scheme, current) if s not in DECIDED_ONLY]
-
-
-def check_status_change_by_hand(target: str) -> None:
-    if target in DECIDED_ONLY:
-        raise RuleError("恢复证书须由认证委员会在监督或特殊审核后作出“恢复证书”的决定",
-                        "Reinstating a certificate needs the committee's 'reinstate' decision after a "
-                        "surveillance or special audit", code="status.reinstate_needs_decision")
-
-
 def change_status(scheme: Scheme, current: str, target: str, reason: str, on: date, decided_by: str) -> StatusChange:
     """Validate a status change: allowed from the current status, with a reason of the target."""
     if not target:
@@ -117,12 +104,15 @@ def due_status_change(
     today: date,
     surveillances_done: list[date] | tuple[date, ...] = (),
     suspended_on: date | None = None,
+    suspension_deadline: date | None = None,
     expires_on: date | None = None,
     overdue_major_findings: int = 0,
 ) -> DueChange | None:
     """What the rules say must happen to the certificate by `today`, if anything.
     decision_date: the decision that began the certificate's cycle; expires_on: the
-    certificate's expiry when it is not the cycle's own (a recertified certificate's)."""
+    certificate's expiry when it is not the cycle's own (a recertified certificate's);
+    suspension_deadline: the day the suspending decision gave the holder to correct by (a
+    suspension by rule has none: it ends after max_suspension_months)."""
     if status in {s.id for s in scheme.certificate_statuses if s.terminal}:
         return None
     expiry = expires_on or expiry_date(scheme, decision_date)
@@ -130,6 +120,8 @@ def due_status_change(
         return DueChange(Status.EXPIRED, Reason.VALIDITY_ENDED, expiry)
     if status == Status.SUSPENDED and suspended_on is not None:
         end = suspension_ends(scheme, suspended_on)
+        if suspension_deadline is not None:
+            end = min(end, suspension_deadline)
         if today > end:
             return DueChange(Status.WITHDRAWN, Reason.SUSPENSION_EXPIRED, end)
         return None

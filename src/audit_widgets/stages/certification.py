@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..contract import StageId, Status
+from ..contract import Outcome, StageId, Status
 from ..evaluation import evaluate
 from ..evidence import evidence_period
 from ..rules.kpis import KpiReport
@@ -132,15 +132,18 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
         cycle_start = view.cycle_start(certificate)
         done = surveillances_done(view, applicant_id, since=cycle_start)
         overdue = overdue_major_findings(view, applicant_id, today)
-    suspended_on = next((h.on for h in reversed(history) if h.to_status == Status.SUSPENDED), None)
+        suspended_on = next((h.on for h in reversed(history) if h.to_status == Status.SUSPENDED), None)
+        deadline = suspension_deadline(view, applicant_id, certificate.number, suspended_on)
     due = due_status_change(workbench.scheme, status=certificate.status, decision_date=cycle_start,
                             today=today, surveillances_done=done, suspended_on=suspended_on,
+                            suspension_deadline=deadline if certificate.status == Status.SUSPENDED else None,
                             expires_on=certificate.expires_on, overdue_major_findings=overdue)
+    automatic = {(r.status, r.id) for r in workbench.scheme.status_reasons if r.automatic}
     window = recertification_window(workbench.scheme, certificate.expires_on)
     return StageOutcome("done", {
         "certificate": certificate.as_dict(), "history": [h.as_dict() for h in history],
         "surveillances_done": done, "overdue_major_findings": overdue,
-        "due_change": due.__dict__ if due else None,
+        "due_change": {**due.__dict__, "automatic": (due.to_status, due.reason) in automatic} if due else None,
         "recertification_window": {"apply_from": window.opens_on, "apply_by": window.apply_by,
                                    "finish_by": window.finish_by, "open": window.is_open(today)},
         "as_of": today,
@@ -169,15 +172,14 @@ def overdue_major_findings(workbench: Workbench, applicant_id: str, today: date)
     return count
 
 
-def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None = None):
-    """Record the status change the rules say is due (a missed surveillance or an overdue major
-    finding suspends; an expired suspension withdraws; the end of validity expires), on the
-    day it fell due. Returns the change made, or None when nothing is due."""
-    outcome = compute_recertification(workbench, applicant_id, 0, today)
-    due = outcome.result.get("due_change") if outcome.status == "done" else None
-    if due is None:
+def suspension_deadline(workbench: Workbench, applicant_id: str, number: str, suspended_on: date | None) -> date | None:
+    """The deadline of the decision that suspended the certificate on `suspended_on`: the
+    committee's decision between audits, or after an audit (a suspension by rule has none)."""
+    if suspended_on is None:
         return None
-    number = outcome.result["certificate"]["number"]
-    workbench.change_certificate_status(number, due["to_status"], due["reason"], max(due["since"], date.min),
-                                        f"按规则 by rule: {due['reason']}")
-    return due
+    between = [(d.decided_on, d.deadline) for d in workbench.certificate_decisions(applicant_id)
+               if d.certificate_number == number and d.carried_out_on is not None and d.deadline is not None]
+    after_audit = [(d.decided_on, d.deadline) for d in (workbench.decision(a.id) for a in workbench.audits(applicant_id))
+                   if d is not None and d.outcome == Outcome.SUSPEND and d.deadline is not None]
+    newest = max((d for d in between + after_audit if d[0] >= suspended_on), default=None)
+    return newest[1] if newest else None

@@ -25,6 +25,7 @@ for stage in (
     Stage("surveillance", certification.compute_surveillance, (f"{WIDGETS}.surveillance:SurveillancePanel",),
           r.SurveillanceResult),
     Stage("recertification", certification.compute_recertification,
-          (f"{WIDGETS}.certificate:CertificatePanel", f"{WIDGETS}.cycle:CyclePanel"), r.RecertificationResult),
+          (f"{WIDGETS}.certificate:CertificatePanel", f"{WIDGETS}.cycle:CyclePanel",
+           f"{WIDGETS}.certificate_decisions:CertificateDecisionPanel"), r.RecertificationResult),
 ):
     registry.register(stage)

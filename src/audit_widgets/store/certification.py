@@ -19,7 +19,6 @@ from ..rules.lifecycle import (
     certificate_number,
     certificate_year_prefix,
     change_status,
-    check_status_change_by_hand,
     expiry_date,
 )
 from . import models
@@ -199,6 +198,7 @@ class CertificationStore(StoreBase):
             if self._decision_carried_out(session, audit_id, current):
                 return certificate_record(current)
             self._refuse_unless_decision_signed(session, audit_id)
+            self._refuse_if_managing(session, audit.applicant_id)
             refuse_before(Event(decision.decided_on, "认证决定的日期", "the decision"),
                           Event(issued_on, "执行决定（发证或变更证书）的日期", "carrying it out on the certificate"),
                           "chronology.certificate_before_decision")
@@ -355,16 +355,6 @@ class CertificationStore(StoreBase):
             return [certificate_record(row) for row in session.scalars(select(models.Certificate)
                                                                  .order_by(models.Certificate.number))]
 
-    def change_certificate_status(self, number: str, to_status: str, reason: str, on: date,
-                                  decided_by: str) -> None:
-        """Suspend, withdraw, cancel or expire a certificate, by the lifecycle rules. A suspended
-        certificate becomes valid again only by the committee's decision after an audit
-        (`reinstate`), never by a status change alone."""
-        check_status_change_by_hand(to_status)
-        with self._writing_session(Action.CERTIFICATE) as session:
-            self._change_status(session, self._row(session, models.Certificate, number), to_status, reason, on,
-                                decided_by)
-
     def _change_status(self, session, row: models.Certificate, to_status: str, reason: str, on: date,
                        decided_by: str) -> None:
         change = change_status(self.scheme, row.status, to_status, reason, on, decided_by)
@@ -375,24 +365,6 @@ class CertificationStore(StoreBase):
         row.status = to_status
         self._trail(session, "status", Entity.CERTIFICATE, row.number, applicant=row.applicant_id, detail=
                     {"from": change.from_status, "to": to_status, "reason": reason, "decided_by": decided_by})
-
-    def reduce_scope(self, number: str, scope: Scope, reason: str, on: date, decided_by: str) -> None:
-        """Narrow the scope (缩小范围) for the parts that keep failing; the reason is kept."""
-        if not reason.strip() or not decided_by.strip():
-            raise ConflictError("缩小范围须记录原因和决定人", "A scope reduction needs a reason and who decided it")
-        with self._writing_session(Action.CERTIFICATE) as session:
-            row = self._row(session, models.Certificate, number)
-            if row.status != Status.VALID:
-                raise ConflictError("只有有效证书可以缩小范围", "Only a valid certificate's scope can be reduced")
-            widened = set(scope.domains) - set(row.scope.get("domains", []))
-            if widened or not scope.domains:
-                raise ConflictError("缩小范围不能增加或清空认证领域", "A scope reduction cannot add or remove every domain")
-            old_scope, row.scope = row.scope, _scope_data(scope)
-            session.add(models.StatusChangeRecord(certificate_number=number, from_status=row.status,
-                                                  to_status=row.status, reason=f"缩小范围 scope reduced: {reason}",
-                                                  changed_on=on, decided_by=decided_by, recorded_by=self.actor))
-            self._trail(session, "rescope", Entity.CERTIFICATE, number, applicant=row.applicant_id, detail=
-                        {"from": old_scope, "to": row.scope, "reason": reason})
 
     def status_history(self, number: str) -> list[StatusChange]:
         with self._reading_session() as session:

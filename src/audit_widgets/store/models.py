@@ -472,6 +472,38 @@ class Decision(Base):
     deadline: Mapped[date | None] = mapped_column(Date)  # a suspension's: correct by then
 
 
+class CertificateDecision(Base):
+    """The committee's decision on a certificate between audits, on grounds rather than a report
+    (issue 22 §1); signed when recorded, carried out on the certificate once, afterwards."""
+
+    __tablename__ = "certificate_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_number: Mapped[str] = mapped_column(ForeignKey("certificates.number"), index=True)
+    outcome: Mapped[str] = mapped_column(String(32))  # a decision_outcomes id with between_audits
+    grounds: Mapped[str] = mapped_column(String(64))  # a decision_grounds id
+    grounds_detail: Mapped[str] = mapped_column(Text)  # the complaint, the letter, the order …
+    status_reason: Mapped[str | None] = mapped_column(String(64))
+    deadline: Mapped[date | None] = mapped_column(Date)  # a suspension's: correct by then
+    scope: Mapped[dict | None] = mapped_column(JSON)  # a scope reduction's narrower scope
+    decided_on: Mapped[date] = mapped_column(Date)
+    members: Mapped[list] = mapped_column(JSON)
+    reasons: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))  # over the decision as recorded (statement())
+    key_id: Mapped[str] = mapped_column(String(32))
+    carried_out_on: Mapped[date | None] = mapped_column(Date)
+    carried_out_by: Mapped[str | None] = mapped_column(String(64))
+    result_number: Mapped[str | None] = mapped_column(String(64))  # the certificate afterwards
+
+    def statement(self) -> dict:
+        """What the signature covers: the decision as the committee took it."""
+        return {"certificate_number": self.certificate_number, "outcome": self.outcome, "grounds": self.grounds,
+                "grounds_detail": self.grounds_detail, "status_reason": self.status_reason,
+                "deadline": self.deadline, "scope": self.scope, "decided_on": self.decided_on,
+                "members": self.members, "reasons": self.reasons, "recorded_by": self.recorded_by}
+
+
 class Certificate(Base):
     __tablename__ = "certificates"
 

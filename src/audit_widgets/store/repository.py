@@ -18,6 +18,7 @@ from .applicants import ApplicantStore
 from .audits import AuditStore
 from .callbacks import CallbackStore
 from .cases import CaseStore
+from .certificate_decisions import CertificateDecisionStore
 from .certification import CertificationStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
@@ -31,8 +32,8 @@ from .verification import VerificationStore
 
 
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, CallbackStore, AdjustmentStore, CertificationStore, ComplaintStore, ReviewStore,
-                RetentionStore, RunStore, VerificationStore):
+                CaseStore, CallbackStore, AdjustmentStore, CertificationStore, CertificateDecisionStore, ComplaintStore,
+                ReviewStore, RetentionStore, RunStore, VerificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

@@ -45,6 +45,34 @@ def permission_refusal(workbench: Workbench, action: Action | None, audit_id: in
     return None
 
 
+class Confirmation(widgets.VBox):
+    """Asks before a write that cannot be undone: says what it will do, carries out exactly that
+    (later edits of the form do not count) on 确认, nothing on 取消."""
+
+    def __init__(self):
+        self.text = widgets.HTML()
+        confirm = widgets.Button(description="确认 / confirm", button_style="danger", layout=widgets.Layout(width="auto"))
+        cancel = widgets.Button(description="取消 / cancel", layout=widgets.Layout(width="auto"))
+        confirm.on_click(lambda _: self.confirm())
+        cancel.on_click(lambda _: self.hide())
+        self.pending: Callable[[], object] | None = None
+        super().__init__([self.text, widgets.HBox([confirm, cancel])], layout=widgets.Layout(display="none"))
+
+    def ask(self, text_html: str, action: Callable[[], object]) -> None:
+        self.pending = action
+        self.text.value = f"<div style='{LOCKED_STYLE}'>{text_html}</div>"
+        self.layout.display = None
+
+    def confirm(self) -> None:
+        action, self.pending = self.pending, None
+        self.hide()
+        if action is not None:
+            action()
+
+    def hide(self) -> None:
+        self.layout.display = "none"
+
+
 class BoundWidget(widgets.VBox):
     """A widget bound to one audit of an applicant in the store.
 

@@ -10,8 +10,9 @@ from datetime import date
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..enforcement import apply_due_change
 from ..render.html import LOCKED_STYLE, message_html
-from ..stages.certification import apply_due_change, compute_recertification
+from ..stages.certification import compute_recertification
 from ..timeline import applicant_timeline
 from .base import BoundWidget
 
@@ -55,14 +56,16 @@ class CyclePanel(BoundWidget):
             for day, text in lines) + "</table>"
         status = compute_recertification(self.workbench, self.applicant_id, self.audit_id)
         due = status.result.get("due_change") if status.status == "done" else None
-        self.apply_button.layout.display = None if due else "none"
+        self.apply_button.layout.display = None if due and due["automatic"] else "none"
         if due is None:
             self.due.value = message_html("证书状态无须变更", "Nothing is due to the certificate")
         else:
             reasons = {(r.status, r.id): r.name for r in self.scheme.status_reasons}
+            who = ("方案规定按规则自动执行 / the scheme applies it by rule" if due["automatic"] else
+                   "须由认证委员会作出决定（见下方“认证委员会的决定”）/ the committee decides it (below)")
             self.due.value = (f"<div style='{LOCKED_STYLE}'>自 {due['since']} 起应变更为「{due['to_status']}」："
                               f"{html.escape(reasons.get((due['to_status'], due['reason']), due['reason']))} / "
-                              f"due since {due['since']}: {due['to_status']} ({due['reason']})</div>")
+                              f"due since {due['since']}: {due['to_status']} ({due['reason']})<br>{who}</div>")
 
     def apply_due(self) -> None:
         if self.write(lambda: apply_due_change(self.workbench, self.applicant_id), "状态已按规则变更",

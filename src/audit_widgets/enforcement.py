@@ -1,0 +1,65 @@
+"""What the rules make due to the certificates (issue 22 §1): `audit-workbench enforce` applies
+the changes the scheme marks automatic (a missed surveillance suspends, the end of validity
+expires), each naming its rule, and lists the others for the committee to decide (a withdrawal at
+the end of a suspension, a suspension for an overdue major finding)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .contract import IN_FORCE
+from .stages.certification import compute_recertification
+from .store.repository import Workbench
+
+
+@dataclass(frozen=True)
+class Due:
+    applicant_id: str
+    certificate: str
+    to_status: str
+    reason: str
+    since: date
+    applied: bool  # False: it waits for the committee's decision
+
+    def line(self) -> str:
+        if self.applied:
+            return (f"已按规则变更 applied by rule: {self.certificate} → {self.to_status}（{self.reason}，"
+                    f"自 since {self.since}）")
+        return (f"须认证委员会决定 needs a committee decision: {self.certificate} → {self.to_status}（{self.reason}，"
+                f"自 since {self.since}）")
+
+
+def due_change(workbench: Workbench, applicant_id: str, today: date | None = None) -> tuple[str, dict] | None:
+    """(certificate number, the change due) for the applicant's certificate as of `today`, or None."""
+    outcome = compute_recertification(workbench, applicant_id, 0, today)
+    due = outcome.result.get("due_change") if outcome.status == "done" else None
+    return (outcome.result["certificate"]["number"], due) if due else None
+
+
+def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None = None) -> dict | None:
+    """Record the change the rules say is due, on the day it fell due, when the scheme marks it
+    automatic (else the store refuses it: the committee decides). Returns it, or None."""
+    found = due_change(workbench, applicant_id, today)
+    if found is None:
+        return None
+    number, due = found
+    workbench.change_status_by_rule(number, due["to_status"], due["reason"], due["since"])
+    return due
+
+
+def enforce(workbench: Workbench, on: date | None = None) -> list[Due]:
+    """Every certificate in force: apply what is due and automatic, list what needs a decision."""
+    on = on or date.today()
+    done = []
+    for applicant in workbench.list_applicants():
+        certificate = workbench.certificate_for(applicant.id)
+        if certificate is None or certificate.status not in IN_FORCE:
+            continue
+        found = due_change(workbench, applicant.id, on)
+        if found is None:
+            continue
+        number, due = found
+        if due["automatic"]:
+            workbench.change_status_by_rule(number, due["to_status"], due["reason"], due["since"])
+        done.append(Due(applicant.id, number, due["to_status"], due["reason"], due["since"], due["automatic"]))
+    return done
