@@ -21,8 +21,8 @@ def demo_copy(demo_db, tmp_path) -> str:
 
 
 def _decision(**overrides) -> dict:
-    return {"decided_on": TODAY, "level_rank": 5, "reasons": "—", "recommendation": {"certifiable": True,
-            "level": {"rank": 5}}, "override_reason": "测试 test", "certified": True, **overrides}
+    return {"decided_on": TODAY, "level_rank": 5, "reasons": "—", "override_reason": "测试 test", "certified": True,
+            **overrides}
 
 
 def test_an_unknown_person_certifies_nothing(demo_copy, scheme):
@@ -76,8 +76,7 @@ def test_the_committee_decides_in_its_own_name_and_a_refusal_issues_nothing(demo
     appeal = pm.record_appeal(audit, received_on=TODAY, appellant="demo-special", grounds="复核")
     pm.assign_appeal(appeal, "A01")
     pm.decide_appeal(appeal, outcome="upheld", reasons="重新决定", decided_on=TODAY, replied_on=TODAY)
-    refuse = _decision(certified=False, level_rank=1, override_reason="",
-                       recommendation={"certifiable": False, "level": {"rank": 1}})
+    refuse = _decision(certified=False, level_rank=1, override_reason="")
     with pytest.raises(PermissionDenied):  # the audit's leader
         pm.acting_as("A05").record_decision(audit, members=["M01"], **refuse)
     with pytest.raises(ConflictError, match="A05"):  # a team member named among the deciders

@@ -75,7 +75,7 @@ def test_a_decision_is_not_dated_before_a_finding_it_weighs(staffed_audit, db_ur
     committee = Workbench(db_url, scheme, actor="M01")
     _refused(db_path, lambda: committee.record_decision(
         audit, decided_on=TODAY - timedelta(days=6), level_rank=recommendation["level"]["rank"], members=["M01"],
-        reasons="未达到认证要求", recommendation=recommendation, outcome="refuse"), "chronology.decision_before_finding")
+        reasons="未达到认证要求", outcome="refuse"), "chronology.decision_before_finding")
 
 
 def test_a_certificate_follows_its_decision_and_a_surveillance_follows_the_certificate(demo_db, scheme, tmp_path):

@@ -94,8 +94,7 @@ def test_the_state_machine_refuses_what_the_cycle_does_not_allow(cycle_db, schem
     sign_report(workbench, surveillance, "A01")
     committee = workbench.acting_as("M01")
     certificate = workbench.certificate_for("demo-industrial")
-    base = dict(decided_on=today, members=["M01", "M02"], reasons="r", recommendation={"certifiable": True,
-                "level": {"rank": certificate.level_rank}}, override_reason="tested")
+    base = dict(decided_on=today, members=["M01", "M02"], reasons="r", override_reason="tested")
     decisions = [
         dict(outcome="certify", level_rank=certificate.level_rank),        # not after a surveillance
         dict(outcome="raise", level_rank=certificate.level_rank),          # raise to the same level
@@ -226,21 +225,21 @@ def test_records_past_their_retention_are_listed_and_disposed_of_only_on_request
     assert workbench.records_due_for_disposal(date.today()) == []  # the demo's cycles are all kept
     later = date.today().replace(year=date.today().year + 7)
     due = {(r.applicant_id, r.audit_type) for r, _ in workbench.records_due_for_disposal(later)}
-    # demo-industrial's first cycle (initial and its surveillances) and demo-special's refusal; not
-    # the running cycles.
+    # What will be due: demo-industrial's first cycle (initial and its surveillances) and
+    # demo-special's refusal; not the running cycles.
     assert due == {("demo-industrial", "initial"), ("demo-industrial", "surveillance"), ("demo-special", "initial")}
-    recert = workbench.audits("demo-industrial")[-1].id
     before = database_digest(path)
+    first = workbench.audits("demo-industrial")[0].id
+    # The issue's example: `records dispose --on 2030-01-01 --yes` deleted the audit, its certificate
+    # and its status history three years early. A day that has not come disposes of nothing.
+    result = CliRunner().invoke(cli, ["--db", cycle_db, "--as", "P01", "records", "dispose", "--audit", str(first),
+                                      "--reason", "期满", "--on", str(later), "--yes"])
+    assert result.exit_code == 1 and "after today" in result.output
     with pytest.raises(WorkbenchError):
-        workbench.dispose_of_audit(recert, later, "期满")  # its cycle is running
-    assert database_digest(path) == before
+        workbench.dispose_of_audit(first, date.today(), "期满")  # within its retention
     result = CliRunner().invoke(cli, ["--db", cycle_db, "records", "dispose", "--audit", "1", "--reason", "期满"])
     assert result.exit_code == 1 and "--yes" in result.output  # nothing without the confirmation
-    first = workbench.audits("demo-industrial")[0].id
-    counts = workbench.dispose_of_audit(first, later, "保存期满（两个认证周期）")
-    assert counts["checklist_answers"] and counts["stage_results"]
-    assert first not in {a.id for a in workbench.audits("demo-industrial")}
-    assert [t for t in workbench.trail("audit") if t.action == "dispose"][-1].detail["deleted"]
+    assert database_digest(path) == before
 
 
 def test_a_suspended_certificate_is_reinstated_only_by_a_decision(cycle_db, scheme):
@@ -279,9 +278,8 @@ def test_a_scope_extension_is_a_special_audit_whose_decision_reissues_the_certif
     workbench.set_team(surveillance, [("A02", "leader")])
     sign_report(workbench, surveillance, "A02")
     with pytest.raises(WorkbenchError, match="extend_scope"):
-        workbench.acting_as("M01").record_decision(surveillance, decided_on=date.today(), outcome="extend_scope", level_rank=4,
-                                  members=["M01"], reasons="r", recommendation={"certifiable": True,
-                                                                                "level": {"rank": 4}})
+        workbench.acting_as("M01").record_decision(surveillance, decided_on=date.today(), outcome="extend_scope",
+                                                   level_rank=4, members=["M01"], reasons="r", override_reason="r")
 
 
 def test_the_cycle_panel_shows_the_history_and_starts_the_next_audit(cycle_db, scheme):
@@ -322,22 +320,27 @@ def test_the_cycle_start_survives_a_reissue(cycle_db, scheme):
 
 def test_a_level_is_raised_only_on_an_audit_of_every_method_and_one_level_at_a_time(demo_db, scheme):
     """Issue 22 §2: demo-industrial's second surveillance scored 98.53 (五级) on 4 of the 7
-    methods; the team recommended keeping 四级 and the committee maintained it; the
-    recertification, an audit of every method, raised it to 五级. A surveillance's raise, and a
-    raise by two levels, are refused."""
+    methods until 2026.7; with the survey (5 of 7) it scores 四级, and the committee maintained
+    it; the recertification, an audit of every method, raised it to 五级. A partial audit's score
+    of 五级 is recommended at the certificate's level; a surveillance's raise, and a raise by two
+    levels, are refused."""
     from audit_widgets.domain import Certificate, Scope
     from audit_widgets.errors import RuleError
-    from audit_widgets.rules.cycle import check_decision
+    from audit_widgets.rules.cycle import check_decision, decidable_recommendation
+    from audit_widgets.rules.decision import Recommendation
     workbench = Workbench(demo_db, scheme)
     initial, first, second, recertification = workbench.audits("demo-industrial")
     report = workbench.stage_result(second.id, "report").result["recommendation"]
-    note = next(g for g in report["reasons"] if g["id"] == "decidable_level")
-    assert report["level"]["rank"] == 4 and "4/7" in note["zh"] and not note["blocking"]
+    assert report["level"]["rank"] == 4 and len(second.covered_methods(scheme)) == 5
     assert [workbench.decision(a.id).outcome for a in (first, second, recertification)] == [
         "maintain", "maintain", "certify"]
     assert workbench.decision(recertification.id).level_rank == 5
     held = Certificate(number="N", applicant_id="x", audit_id=1, level_rank=2, scope=Scope(("a",), "", ""),
                        issued_on=date(2026, 1, 1), expires_on=date(2028, 12, 31), status="valid", scheme_version="")
+    top = Recommendation(True, 5, "五级", "卓越级")
+    partial_advice = decidable_recommendation(scheme, top, "surveillance", held)
+    note = next(g for g in partial_advice.reasons if g.id == "decidable_level")
+    assert partial_advice.level_rank == 2 and "4/7" in note.zh and not note.blocking
     with pytest.raises(RuleError) as partial:
         check_decision(scheme, "surveillance", "raise", level_rank=3, certificate=held, decided_on=date(2026, 12, 1))
     assert "全部方法" in partial.value.zh and "5.1b" in partial.value.zh

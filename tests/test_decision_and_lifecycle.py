@@ -164,3 +164,20 @@ def test_a_suspension_lasts_at_most_its_months_and_a_withdrawn_holder_waits_to_a
     assert waiting.value.code == "cycle.waiting_period" and "2027-06-01" in waiting.value.zh
     check_new_audit(scheme, "initial", certificate=withdrawn, current_undecided=None, today=date(2027, 6, 1),
                     withdrawn_on=date(2026, 6, 1))
+
+
+def test_an_initial_audit_grants_at_most_max_level_at_initial(scheme):
+    from audit_widgets.rules.cycle import check_decision, decidable_recommendation
+    top = scheme.lifecycle_rules.max_level_at_initial
+    assert top == 4  # the top grade waits for a record (CHANGES.md 2026.8)
+    advice = recommend(scheme, _score(scheme), [], decision_date=DECIDED, decision_makers=["M1"], audit_team=["A1"])
+    assert advice.level_rank == 5
+    capped = decidable_recommendation(scheme, advice, "initial", None)
+    assert capped.level_rank == top and capped.certifiable
+    assert any(g.id == "decidable_level" and "初次认证最高授予 4 级" in g.zh for g in capped.reasons)
+    with pytest.raises(RuleError) as caught:
+        check_decision(scheme, "initial", "certify", level_rank=5, certificate=None, decided_on=DECIDED)
+    assert caught.value.code == "decision.initial_level"
+    check_decision(scheme, "initial", "certify", level_rank=top, certificate=None, decided_on=DECIDED)
+    # A recertification is an audit of every method with a record behind it: no cap.
+    assert decidable_recommendation(scheme, advice, "recertification", None).level_rank == 5

@@ -43,20 +43,20 @@ def test_an_override_reason_cannot_certify_over_an_open_major_finding(staffed_au
     before = database_digest(db_path)
     with pytest.raises(WorkbenchError) as caught:
         committee.record_decision(audit, decided_on=date.today(), level_rank=4, members=["M01", "M02"],
-                                  reasons="现场表现良好", recommendation={"certifiable": True, "level": {"rank": 4}},
+                                  reasons="现场表现良好",
                                   override_reason="委员会认为该项可在发证后整改", outcome="certify")
     assert caught.value.code == "decision.gate"
     assert "严重不符合" in caught.value.zh and "理由不能推翻" in caught.value.zh and "no justification" in caught.value.en
     assert database_digest(db_path) == before
     committee.record_decision(audit, decided_on=date.today(), level_rank=1, members=["M01", "M02"],
-                              reasons="严重不符合未关闭", recommendation={"certifiable": False, "level": {"rank": 1}},
+                              reasons="严重不符合未关闭",
                               outcome="refuse")
     assert workbench.decision(audit).outcome == "refuse"
 
 
 def _decide_refusal(committee, audit):
     committee.record_decision(audit, decided_on=date.today(), level_rank=1, members=["M01"], reasons="未达到要求",
-                              recommendation={"certifiable": False, "level": {"rank": 1}}, outcome="refuse")
+                              outcome="refuse")
 
 
 def test_reopening_the_report_after_a_decision_reopens_the_decision(staffed_audit, workbench):
@@ -106,7 +106,7 @@ def test_a_committee_member_may_audit_and_not_decide_on_that_audit(staffed_audit
     assert team_check_for(workbench, applicant, audit).ok
     sign_report(workbench, audit, "A02")
     refusal = dict(decided_on=date.today(), level_rank=1, reasons="未达到要求",
-                   recommendation={"certifiable": False, "level": {"rank": 1}}, outcome="refuse")
+                   outcome="refuse")
     with pytest.raises(WorkbenchError) as caught:
         workbench.acting_as("M01").record_decision(audit, members=["M01"], **refusal)
     assert "M01" in caught.value.zh
@@ -129,6 +129,6 @@ def test_those_who_decide_need_competence_for_the_clients_domains(staffed_audit,
     with pytest.raises(WorkbenchError) as caught:
         workbench.acting_as("M09").record_decision(
             audit, members=["M09"], decided_on=date.today(), level_rank=1, reasons="未达到要求",
-            recommendation={"certifiable": False, "level": {"rank": 1}}, outcome="refuse")
+            outcome="refuse")
     assert caught.value.code == "decision.competence" and "M09" in caught.value.zh and "消费商品类" in caught.value.zh
     assert database_digest(db_path) == before

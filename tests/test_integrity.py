@@ -111,9 +111,8 @@ def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url,
         committee.record_stage_result(audit, stage, {})
     run_stage(committee, "report", applicant)
     _as(db_url, scheme, "A02").sign_off(audit, "report")
-    advice = committee.stage_result(audit, "report").result["recommendation"]
     committee.record_decision(audit, decided_on=date.today(), certified=False, level_rank=1,
-                              members=["M01"], reasons="未完成审查", recommendation=advice)
+                              members=["M01"], reasons="未完成审查")
     run_stage(committee, "decision", applicant)
     with pytest.raises(ConflictError) as caught:
         _as(db_url, scheme, "A02").sign_off(audit, "decision")
@@ -160,15 +159,16 @@ def test_sign_off_is_refused_when_answers_changed_after_recording(db_url, scheme
 def test_a_decision_at_another_level_than_recommended_needs_a_justification(db_url, scheme, staffed_audit):
     applicant, audit = staffed_audit
     committee = _as(db_url, scheme, "M01")
-    for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
         committee.record_stage_result(audit, stage, {})
+    # The recommendation a decision departs from is the signed report's.
+    committee.record_stage_result(audit, "report", {"recommendation": {"certifiable": True, "level": {"rank": 2}}})
     _as(db_url, scheme, "A02").sign_off(audit, "report")
-    advice = {"certifiable": True, "level": {"rank": 2}}
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="须写明理由"):
         committee.record_decision(audit, decided_on=date.today(), certified=True, level_rank=4,
-                                  members=["M01"], reasons="符合", recommendation=advice)
+                                  members=["M01"], reasons="符合")
     committee.record_decision(audit, decided_on=date.today(), certified=True, level_rank=4, members=["M01"],
-                              reasons="符合", recommendation=advice, override_reason="现场证据支持更高等级")
+                              reasons="符合", override_reason="现场证据支持更高等级")
     assert committee.decision(audit).overrides_recommendation
 
 

@@ -113,5 +113,5 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
     workbench.set_team(audit, [("A02", "leader")])
     sign_report(workbench, audit, "A02")
     workbench.acting_as(PAYLOAD).record_decision(audit, decided_on=date.today(), outcome="refuse", level_rank=1,
-                              members=[PAYLOAD], reasons="测试", recommendation={"certifiable": False})
+                              members=[PAYLOAD], reasons="测试")
     return workbench, audit

@@ -112,11 +112,30 @@ def test_dimension_floor_lowers_the_level_and_says_why(scheme):
     items = [_item("F", "5.1b", "foundation", 8), _item("P", "5.1b", "perception", 2)]
     small = _minimal_scheme(scheme, items)
     result = score_applicant(small, ["a"], {"F": Answer("conform"), "P": Answer("nonconform")})
-    # 8 of 10 points = 80 → 三级 by score; perception 0 < every certifiable floor → 一级
+    # 8 of 10 points = 80 → 三级 by score; perception 0 is below every floor, yet a floor lowers
+    # the level by one band at most (max_levels_lowered_by_floors) → 二级
     assert result.score == pytest.approx(80)
-    assert result.score_level.label == "三级" and result.level.label == "一级"
+    assert result.score_level.label == "三级" and result.level.label == "二级"
     floor = next(g for g in result.gates if g.id == "dimension_floor")
-    assert not floor.passed and "客户感知" in floor.zh and not result.certifiable
+    assert not floor.passed and "客户感知 0.0" in floor.zh and "二级" in floor.zh and result.certifiable
+
+
+def test_a_floor_is_proportionate_to_the_dimensions_size_and_never_refuses_a_top_band_score(scheme):
+    """The issue's example: 95.10 overall, no veto failed, no major finding; the improvement
+    dimension (29 of 245 points, domain a) fell to 58.6. Until 2026.7 that was 一级, a refusal."""
+    scores = {"foundation": 99.5, "process": 99.0, "perception": 99.0, "improvement": 58.6}
+    points = {"foundation": 81.0, "process": 72.0, "perception": 63.0, "improvement": 29.0}
+    assert level_for(scheme, 95.10, scores, points).label == "四级"  # 五级's floor for 29 points: 68.3
+    from audit_widgets.rules.scoring import dimension_floor
+    five = next(level for level in scheme.levels if level.rank == 5)
+    assert dimension_floor(scheme, five, 29.0, 61.25) == pytest.approx(100 - 15 * 61.25 / 29)
+    assert dimension_floor(scheme, five, 81.0, 61.25) == five.dimension_floor  # a large dimension: as written
+    collapsed = {**scores, "improvement": 5.0}
+    assert level_for(scheme, 95.10, collapsed, points).label == "四级"  # one band at most
+    assert level_for(scheme, 95.10, {**scores, "improvement": 70.0}, points).label == "五级"
+    # With the floors as written (not proportionate), 70 < 85 lowers it by the one band.
+    plain = scheme.model_copy(update={"scoring": scheme.scoring.model_copy(update={"proportionate_floors": False})})
+    assert level_for(plain, 95.10, {**scores, "improvement": 70.0}, points).label == "四级"
 
 
 def test_veto_and_open_major_block_certification(scheme):

@@ -57,7 +57,7 @@ def test_the_decision_form_shows_the_recorded_decision(planned, db_url, scheme):
         committee.record_stage_result(audit, stage, {})
     workbench.sign_off(audit, "report")
     committee.record_decision(audit, decided_on=date(2026, 11, 25), certified=True, level_rank=3,
-                              members=["M01", "M02"], reasons="符合", recommendation={"certifiable": False},
+                              members=["M01", "M02"], reasons="符合", 
                               override_reason="委员会认定现场证据充分")
     form = DecisionWidget(committee, applicant)
     assert form.outcome.value == "certify" and form.level.value == 3

@@ -128,6 +128,13 @@ class AuditTypeId(StrEnum):
     SPECIAL = "special"
 
 
+class SpecialReason(StrEnum):
+    """special_audit_reasons.id (person_days.yaml) that the code opens audits with."""
+    COMPLAINT = "complaint"              # an upheld complaint (complaint_actions: special_audit)
+    SCOPE_EXTENSION = "scope_extension"  # also covers the new domains' veto items
+    OTHER = "other"
+
+
 class StageId(StrEnum):
     """procedure_stages.id (procedure.yaml) that the code names: the stages with a role of
     their own in the cycle (reviewed, scored, reported, decided)."""
@@ -195,5 +202,6 @@ REQUIRED_IDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("certificate_statuses", "id", tuple(Status)),
     ("decision_outcomes", "id", tuple(Outcome)),
     ("audit_types", "id", tuple(AuditTypeId)),
+    ("special_audit_reasons", "id", tuple(SpecialReason)),
     ("procedure_stages", "id", tuple(StageId)),
 )

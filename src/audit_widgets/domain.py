@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+    from .scheme import Scheme
+
 
 class Record:
     """A frozen dataclass that turns into plain data for JSON."""
@@ -99,6 +101,14 @@ class Audit(Record):
     scheme_version: str
     reason: str = ""          # why a special audit was opened
     requested_scope: dict[str, Any] | None = None  # a scope extension's: {domains, goods, services}
+    disposed_on: date | None = None  # its records were disposed of (retention ended); the decision stays
+    methods: tuple[str, ...] | None = None  # the checklist methods it covers (None: its type's, before 0023)
+    special_reason: str | None = None       # a special audit's special_audit_reasons id
+    due_by: date | None = None              # a short-notice special audit: to be carried out by then
+
+    def covered_methods(self, scheme: Scheme) -> tuple[str, ...]:
+        """The checklist methods this audit covers (5.1a …), as fixed when it was opened."""
+        return self.methods or scheme.audit_methods(self.audit_type)
 
     def audited_domains(self, applicant_domains: Iterable[str]) -> tuple[str, ...]:
         """The domains this audit covers: the applicant's, and those a scope extension asks for."""

@@ -1,14 +1,15 @@
 """What the rules make due to the certificates (issue 22 §1): `audit-workbench enforce` applies
 the changes the scheme marks automatic (a missed surveillance suspends, the end of validity
 expires), each naming its rule, and lists the others for the committee to decide (a withdrawal at
-the end of a suspension, a suspension for an overdue major finding)."""
+the end of a suspension, a suspension for an overdue major finding), and the short-notice special
+audits due by then (§3)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
 from .contract import IN_FORCE
-from .stages.certification import compute_recertification
+from .stages.certification import compute_recertification, special_audits_due
 from .store.repository import Workbench
 
 
@@ -16,12 +17,16 @@ from .store.repository import Workbench
 class Due:
     applicant_id: str
     certificate: str
-    to_status: str
+    to_status: str  # "": a special audit is due (audit names it)
     reason: str
     since: date
-    applied: bool  # False: it waits for the committee's decision
+    applied: bool  # False: it waits for the committee's decision, or for the audit to be carried out
+    audit: int | None = None
 
     def line(self) -> str:
+        if self.audit is not None:
+            return (f"特殊审核 special audit {self.audit}（{self.reason}）应于 {self.since} 前完成 due by {self.since}"
+                    + ("，已逾期 overdue" if self.since < date.today() else ""))
         if self.applied:
             return (f"已按规则变更 applied by rule: {self.certificate} → {self.to_status}（{self.reason}，"
                     f"自 since {self.since}）")
@@ -48,13 +53,16 @@ def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None
 
 
 def enforce(workbench: Workbench, on: date | None = None) -> list[Due]:
-    """Every certificate in force: apply what is due and automatic, list what needs a decision."""
+    """Every certificate in force: apply what is due and automatic, list what needs a decision
+    and the special audits due at short notice."""
     on = on or date.today()
     done = []
     for applicant in workbench.list_applicants():
         certificate = workbench.certificate_for(applicant.id)
         if certificate is None or certificate.status not in IN_FORCE:
             continue
+        done += [Due(applicant.id, certificate.number, "", a["special_reason"], a["due_by"], False, a["audit"])
+                 for a in special_audits_due(workbench, applicant.id, on)]
         found = due_change(workbench, applicant.id, on)
         if found is None:
             continue

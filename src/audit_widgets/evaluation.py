@@ -135,7 +135,6 @@ def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = Non
         adjustments = view.adjustments(audit_id) if audit_id else []
         findings = view.finding_states(audit_id) if audit_id else []
         audit = view.audit(audit_id) if audit_id else None
-    audit_type = audit.audit_type if audit else None
     domains = audit.audited_domains(applicant.domains) if audit else applicant.domains
     score = score_applicant(
         workbench.scheme, domains, merged_answers(recorded, from_cases), combined_measures(kpis, survey),
@@ -143,7 +142,7 @@ def evaluate(workbench: Workbench, applicant_id: str, audit_id: int | None = Non
         special_bonus=sum(1 for a in adjustments if a.kind == "bonus"),
         open_major_findings=open_major_count(workbench.scheme, findings),
         promises=applicant.service_promises,
-        methods=workbench.scheme.audit_methods(audit_type) if audit_type else None,
+        methods=audit.covered_methods(workbench.scheme) if audit else None,
     )
     return Evaluation(applicant=applicant, audit_id=audit_id, evidence=evidence, kpis=kpis, survey=survey,
                       case_answers=from_cases, score=score)
@@ -162,4 +161,5 @@ def recommendation(workbench: Workbench, evaluation: Evaluation, decision_date: 
         acting_on = certificate if certificate is not None and certificate.audit_id != audit.id else None
     advice = recommend(workbench.scheme, evaluation.score, findings, decision_date=decision_date,
                        decision_makers=decision_makers, audit_team=team)
-    return decidable_recommendation(workbench.scheme, advice, audit.audit_type, acting_on)
+    return decidable_recommendation(workbench.scheme, advice, audit.audit_type, acting_on,
+                                    audit.covered_methods(workbench.scheme))

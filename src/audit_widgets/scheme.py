@@ -63,6 +63,11 @@ class Scoring(Record):
     veto_pass_min_credit: float = Field(ge=0, le=1)
     veto_blocks_certification: bool
     open_major_blocks_certification: bool
+    # Dimension floors (issue 22 §5): proportionate to the dimension's size (a dimension smaller than
+    # the average of the audit's dimensions may lose as many points as an average one), and
+    # lowering the level by at most this many bands.
+    proportionate_floors: bool = True
+    max_levels_lowered_by_floors: int = Field(default=1, ge=0)
 
 
 class Impartiality(Record):
@@ -123,6 +128,7 @@ class LifecycleRules(Record):
     overdue_major_finding_suspends: bool
     max_level_step: int = Field(ge=1)  # a decision raises a certificate's level by at most this many levels
     reapply_after_withdrawal_months: int = Field(ge=0)  # the waiting period before a new application
+    max_level_at_initial: int = Field(default=5, ge=1)  # the highest level an initial audit may grant
 
 
 # --- table records ----------------------------------------------------------------------
@@ -266,11 +272,25 @@ class AuditType(Record):
     person_day_factor: Fraction
     site_sample_factor: Fraction
     methods: tuple[str, ...] = ()    # the checklist methods it covers; empty: every method
+    # Methods added to the `extra_methods_at`-th audit of this type in a certification cycle (the
+    # customer survey at the second surveillance: it is repeated at least once per cycle).
+    extra_methods: tuple[str, ...] = ()
+    extra_methods_at: int | None = Field(default=None, ge=1)
     decisions: tuple[str, ...] = ()  # the decision_outcomes the committee may choose after it
     # Its evidence period (rules/evidence.py): from `evidence_months` before the first on-site
     # day, or from the day after the previous audit's period ended; to the day before the audit.
     evidence_from: Literal["months_before_audit", "previous_audit"]
     evidence_months: int = Field(ge=1, le=60)  # also the period of a first audit after "previous_audit"
+
+
+class SpecialAuditReason(Record):
+    """Why a special audit is opened, and what follows from it: a deadline to carry it out
+    (short notice: a failed national supervision sampling, a major accident, an upheld complaint),
+    or every method of the scheme (a re-grading, which may raise the level)."""
+    id: str
+    name: str
+    within_days: int | None = Field(default=None, ge=1)  # the audit is due so many days after it is opened
+    all_methods: bool = False
 
 
 class CaseRules(Record):
@@ -476,6 +496,7 @@ SECTION_FILES: dict[str, str] = {
     "team_roles": "scheme.yaml", "impartiality": "scheme.yaml",
     "person_day_table": "person_days.yaml", "person_day_rules": "person_days.yaml",
     "audit_types": "person_days.yaml", "site_time_table": "person_days.yaml",
+    "special_audit_reasons": "person_days.yaml",
     "case_code_letters": "sampling.yaml", "case_sample_sizes": "sampling.yaml",
     "sampling_rules": "sampling.yaml", "site_types": "sampling.yaml",
     "survey_indicators": "survey.yaml", "survey_scales": "survey.yaml", "survey_rules": "survey.yaml",
@@ -530,6 +551,7 @@ class Scheme(Record):
     status_reasons: tuple[StatusReason, ...]
     status_transitions: tuple[StatusTransition, ...]
     decision_outcomes: tuple[DecisionOutcome, ...]
+    special_audit_reasons: tuple[SpecialAuditReason, ...]
     decision_grounds: tuple[Choice, ...]
     case_rules: CaseRules
     complaint_outcomes: tuple[Choice, ...]
@@ -651,10 +673,9 @@ class Scheme(Record):
         required = set(self.procedure_by_id[stage_id].requires)
         return required.union(*(self.stages_before(r) for r in required))
 
-    def methods_of(self, stage: ProcedureStage, audit_type: str | None = None) -> list[str]:
-        """The checklist methods (5.1a …) whose answers a procedure stage records; for an audit
-        type, only those the audit covers."""
-        covered = self.audit_methods(audit_type) if audit_type else None
+    def methods_of(self, stage: ProcedureStage, covered: tuple[str, ...] | None = None) -> list[str]:
+        """The checklist methods (5.1a …) whose answers a procedure stage records; given the methods
+        an audit covers (Audit.covered_methods), only those."""
         return [m.id for m in self.methods if m.mode in stage.modes and (covered is None or m.id in covered)]
 
     def starts_cycle(self, audit_type: str) -> bool:
@@ -937,6 +958,10 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         problems.append(Problem(zh="site_types 中应恰有一个中心职能类型（central: true）",
                                 en="site_types needs exactly one central type", file=source.get("site_types"),
                                 column="site_types.central"))
+    ranks = {str(level.rank) for level in scheme.levels}
+    if str(scheme.lifecycle_rules.max_level_at_initial) not in ranks:
+        problems.append(ref_problem("lifecycle_rules", "max_level_at_initial", "max_level_at_initial",
+                                    scheme.lifecycle_rules.max_level_at_initial, ranks))
     for row in scheme.status_reasons:
         if row.status not in statuses:
             problems.append(ref_problem("status_reasons", row.id, "status", row.status, statuses))
@@ -955,7 +980,7 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
     audit_types = {s.id for s in scheme.audit_types}
     outcomes = {o.id for o in scheme.decision_outcomes}
     for audit_type in scheme.audit_types:
-        for method in audit_type.methods:
+        for method in (*audit_type.methods, *audit_type.extra_methods):
             if method not in methods:
                 problems.append(ref_problem("audit_types", audit_type.id, "methods", method, methods))
         for outcome in audit_type.decisions:

@@ -28,6 +28,8 @@ class Timeline:
             decided = (f"，决定 decision {a['decision']}（{a['decided_on']}），等级 level {a['level_rank']}"
                        if a["decision"] else "，尚未决定 not decided")
             reason = f"，原因 reason: {a['reason']}" if a["reason"] else ""
+            if a["disposed_on"]:
+                reason += f"；记录已于 {a['disposed_on']} 处置 records disposed of"
             events.append((a["started_on"], f"审核 audit {a['id']} {a['type']}：得分 score {score}{decided}{reason}"))
         for e in self.certificate_events:
             events.append((e["on"], f"证书 certificate {e['certificate']} → {e['status']}（{e['reason']}）"))
@@ -41,7 +43,7 @@ class Timeline:
 def applicant_timeline(workbench: Workbench, applicant_id: str) -> Timeline:
     with workbench.reading() as view:
         audits = []
-        for audit in view.audits(applicant_id):
+        for audit in view.audits(applicant_id, include_disposed=True):
             decision = view.decision(audit.id)
             report = view.stage_result(audit.id, registry.report_stage())
             scores = read(report, ReportResult).scores if report else None
@@ -50,7 +52,7 @@ def applicant_timeline(workbench: Workbench, applicant_id: str) -> Timeline:
                 "score": scores.score if scores else None,
                 "level_rank": decision.level_rank if decision else (scores.level.rank if scores else None),
                 "decision": decision.outcome if decision else None,
-                "decided_on": decision.decided_on if decision else None,
+                "decided_on": decision.decided_on if decision else None, "disposed_on": audit.disposed_on,
             })
         events = [{"certificate": c.number, "status": h.to_status, "from": h.from_status, "reason": h.reason,
                    "on": h.on, "decided_by": h.decided_by}

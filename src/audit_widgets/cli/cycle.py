@@ -90,12 +90,16 @@ def audit() -> None:
               help="审核类型，取自方案 audit_types（initial、surveillance、recertification、special）/ audit type")
 @click.option("--on", "on", type=DAY, default=None, help="开始日期 YYYY-MM-DD（默认今天）/ start day (default today)")
 @click.option("--reason", default="", help="特殊审核的原因 / a special audit's reason")
+@click.option("--special-reason", "special_reason", default=None,
+              help="特殊审核的原因类别，取自方案 special_audit_reasons（supervision_sampling、major_accident、regrading …）"
+                   " / a special audit's reason category")
 @json_option
 @pass_state
-def audit_open(state: State, applicant_id, audit_type, on, reason, as_json) -> None:
+def audit_open(state: State, applicant_id, audit_type, on, reason, special_reason, as_json) -> None:
     """开始申请方的下一次审核 / Start the applicant's next audit; its workbooks then open it."""
     workbench = state.workbench()
-    audit_id = workbench.open_audit(applicant_id, audit_type, on.date() if on else date.today(), reason=reason)
+    audit_id = workbench.open_audit(applicant_id, audit_type, on.date() if on else date.today(), reason=reason,
+                                    special_reason=special_reason)
     emit({"audit": audit_id, "type": audit_type}, as_json,
          f"已开始审核 audit {audit_id}（{audit_type}）；工作簿 02–10 现在打开这次审核 / the workbooks now open it")
 

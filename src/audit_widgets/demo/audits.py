@@ -148,7 +148,7 @@ def _answer_checklist(workbench: Workbench, demo: DemoApplicant, audit_id: int) 
     case_items = {c.item for c in workbench.scheme.case_checks}
     domains = workbench.audit_domains(audit_id)
     not_applicable = dict(demo.not_applicable)
-    covered = workbench.scheme.audit_methods(workbench.audit(audit_id).audit_type)
+    covered = workbench.audit(audit_id).covered_methods(workbench.scheme)
     for item in workbench.scheme.items_for(domains):
         if item.method not in covered:
             continue  # a surveillance covers fewer methods
@@ -321,7 +321,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
     _answer_checklist(leader, demo, audit_id)
     _verify_cases(leader, demo, audit_id)
-    if survey_methods(scheme) & set(scheme.audit_methods(audit_type)):  # the survey's audits: the team calls back too
+    if survey_methods(scheme) & set(workbench.audit(audit_id).covered_methods(scheme)):  # the survey's audits call back
         audit_start = workbench.programme(audit_id).audit_start
         _call_back(leader, demo, audit_id, audit_start + timedelta(days=1))
     for stage in ("characteristic", "system_audit"):
@@ -337,7 +337,8 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     certificate = workbench.certificate_for(demo.id)
     suggested = suggested_outcome(scheme, audit_type, certifiable=advice["certifiable"] and demo.certify,
                                   advised_rank=advice["level"]["rank"], certificate=certificate,
-                                  scope_extension=bool(workbench.audit(audit_id).requested_scope))
+                                  scope_extension=bool(workbench.audit(audit_id).requested_scope),
+                                  methods=workbench.audit(audit_id).covered_methods(scheme))
     if outcome is not None and outcome != suggested and not decision.get("override_reason"):
         raise ValueError(f"{demo.id} {audit_type}: the recommendation suggests {suggested}, not {outcome}")
     suggested = outcome or suggested
@@ -346,7 +347,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     workbench.acting_as(COMMITTEE[0]).record_decision(
         audit_id, decided_on=today, outcome=suggested, members=COMMITTEE,
         level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
-        reasons=reasons, recommendation=advice, **decision)
+        reasons=reasons, **decision)
     run_stage(workbench, "decision", demo.id, audit_id)
     workbench.acting_as(COMMITTEE[0]).sign_off(audit_id, "decision")  # a certificate carries out a signed decision
     name = scheme.outcomes_by_id[suggested].name

@@ -113,7 +113,9 @@ def _audit(scheme: Scheme, sources: ReportSources) -> str:
                     f"rate its maturity level, and to give the committee the basis of the {audit_type.id} decision.")
     return (heading("二、审查类型、目的、依据与范围", "Audit type, objectives, criteria and scope")
             + facts_table([
-                ("审查类型 audit type", f"{_e(audit_type.name)} <span class='en'>{_e(audit_type.id)}</span>"),
+                ("审查类型 audit type", f"{_e(audit_type.name)} <span class='en'>{_e(audit_type.id)}</span>"
+                                        + _special_reason(scheme, audit)),
+                ("覆盖的方法 methods covered", _methods_covered(scheme, audit)),
                 ("审查目的 objectives", f"{_e(objective_zh)}<br><span class='en'>{_e(objective_en)}</span>"),
                 ("认证依据 criteria", f"{_e(meta.rule)}（{_e(meta.rule_version)}）<br>{_e(meta.criteria)}"
                                       f"（{_e(meta.criteria_version)}）"),
@@ -294,6 +296,25 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
         notes.append(f"记录结果后答案又有改动的阶段 answers changed after recording：{'、'.join(sources.stale)}")
     notes += [f"{r.stage}：{r.redo_reason}" for r in sources.records.values() if r.redo_reason]
     return notes
+
+
+def _methods_covered(scheme: Scheme, audit) -> str:
+    """Which methods the audit's score covers ("4 of 7"): a partial audit maintains or lowers the
+    level, it does not raise it."""
+    covered = audit.covered_methods(scheme)
+    names = "、".join(f"{m.id} {m.name}" for m in scheme.methods if m.id in covered)
+    note = ("" if len(covered) == len(scheme.methods) else
+            "；得分只反映这些方法，不能据此提升等级 <span class='en'>the score covers these only; it cannot raise "
+            "the level</span>")
+    return f"{len(covered)}/{len(scheme.methods)}：{_e(names)}{note}"
+
+
+def _special_reason(scheme: Scheme, audit) -> str:
+    reason = next((r for r in scheme.special_audit_reasons if r.id == audit.special_reason), None)
+    if reason is None:
+        return ""
+    due = f"，应于 {audit.due_by} 前完成 <span class='en'>due by {audit.due_by}</span>" if audit.due_by else ""
+    return f"<br>原因 reason：{_e(reason.name)}{due}"
 
 
 def _methods_not_covered(scheme: Scheme, report: ReportResult) -> list[str]:

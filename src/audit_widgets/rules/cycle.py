@@ -9,10 +9,10 @@ from typing import TypeGuard
 
 from dateutil.relativedelta import relativedelta
 
-from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Outcome, Status
+from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, AuditTypeId, Outcome, SpecialReason, Status
 from ..domain import Certificate, Scope
 from ..errors import RuleError
-from ..scheme import DecisionOutcome, Scheme
+from ..scheme import DecisionOutcome, Scheme, SpecialAuditReason
 from .decision import Recommendation
 from .lifecycle import expiry_date, recertification_window
 from .scoring import Gate
@@ -78,8 +78,9 @@ class DecisionEffect:
 
 def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_rank: int,
                    certificate: Certificate | None, decided_on: date, status_reason: str | None = None,
-                   deadline: date | None = None) -> DecisionEffect:
-    """The decision's effect, or a RuleError naming why this decision cannot follow this audit."""
+                   deadline: date | None = None, methods: tuple[str, ...] | None = None) -> DecisionEffect:
+    """The decision's effect, or a RuleError naming why this decision cannot follow this audit.
+    methods: what the audit covered (Audit.covered_methods; default its type's)."""
     allowed = scheme.audit_type(audit_type).decisions
     outcome = scheme.outcomes_by_id.get(outcome_id)
     names = {o.id: o.name for o in scheme.decision_outcomes}
@@ -91,7 +92,13 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         raise RuleError(f"方案中没有等级 {level_rank}", f"The scheme has no level {level_rank}")
     if outcome.certified and not next(level for level in scheme.levels if level.rank == level_rank).certifiable:
         raise RuleError(f"等级 {level_rank} 不能获证", f"Level {level_rank} cannot be certified")
-    _refuse_a_raise_without_the_evidence(scheme, audit_type, outcome, level_rank, certificate)
+    _refuse_a_raise_without_the_evidence(scheme, audit_type, outcome, level_rank, certificate,
+                                         methods or scheme.audit_methods(audit_type))
+    top = scheme.lifecycle_rules.max_level_at_initial
+    if audit_type == AuditTypeId.INITIAL and outcome.certified and level_rank > top:
+        raise RuleError(f"初次认证最高授予 {top} 级（方案 max_level_at_initial），决定为 {level_rank} 级",
+                        f"An initial audit grants at most level {top} (max_level_at_initial); the decision says "
+                        f"{level_rank}", code="decision.initial_level")
     effect = DecisionEffect(outcome)
     if outcome.certificate in ("issue", "none"):
         if audit_type == "recertification" and outcome.certificate == "issue":
@@ -180,20 +187,49 @@ def _check_reduced_scope(certificate: Certificate, scope: Scope | None) -> None:
         raise RuleError("缩小后的范围与现有范围相同", "The reduced scope is the same as the certificate's")
 
 
-def covers_every_method(scheme: Scheme, audit_type: str) -> bool:
-    return set(scheme.audit_methods(audit_type)) >= {m.id for m in scheme.methods}
+def special_audit_reason(scheme: Scheme, audit_type: str, reason_id: str | None) -> SpecialAuditReason | None:
+    """A special audit's reason (default `other`); none for any other audit type."""
+    if audit_type != AuditTypeId.SPECIAL:
+        if reason_id is not None:
+            raise RuleError("只有特殊审核有开始原因类别", "Only a special audit has a reason category")
+        return None
+    reasons = {r.id: r for r in scheme.special_audit_reasons}
+    reason = reasons.get(reason_id or SpecialReason.OTHER)
+    if reason is None:
+        raise RuleError("特殊审核的原因类别应为：" + "、".join(f"{r.name}（{r.id}）" for r in reasons.values()),
+                        "A special audit's reason must be one of: " + ", ".join(reasons))
+    return reason
+
+
+def methods_for_audit(scheme: Scheme, audit_type: str, *, occurrence: int, special: SpecialAuditReason | None = None,
+                      added_domains: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The checklist methods an audit covers, fixed when it is opened: its type's, those the
+    scheme adds to the n-th audit of the type in the cycle (the survey at the second
+    surveillance), every method for a re-grading, and for a scope extension the methods that
+    hold the new domains' veto items (issue 22 §2, §3)."""
+    every = [m.id for m in scheme.methods]
+    if special is not None and special.all_methods:
+        return tuple(every)
+    kind = scheme.audit_type(audit_type)
+    covered = set(scheme.audit_methods(audit_type)) | set(kind.extra_methods if occurrence == kind.extra_methods_at else ())
+    covered |= {item.method for item in scheme.items_for(added_domains) if item.veto} if added_domains else set()
+    return tuple(m for m in every if m in covered)
+
+
+def covers_every_method(scheme: Scheme, methods: tuple[str, ...]) -> bool:
+    return set(methods) >= {m.id for m in scheme.methods}
 
 
 def _refuse_a_raise_without_the_evidence(scheme: Scheme, audit_type: str, outcome: DecisionOutcome, level_rank: int,
-                                         certificate: Certificate | None) -> None:
+                                         certificate: Certificate | None, methods: tuple[str, ...]) -> None:
     """A level is raised only on an audit of every method (a surveillance's partial evidence may
     maintain or lower it), and by at most max_level_step levels (issue 22 §2)."""
-    if outcome.needs_all_methods and not covers_every_method(scheme, audit_type):
-        covered = "、".join(scheme.audit_methods(audit_type))
-        raise RuleError(f"「{outcome.name}」须依据覆盖全部方法的审核（如再认证）；{scheme.audit_type(audit_type).name}"
-                        f"只覆盖 {covered}",
-                        f"'{outcome.id}' needs an audit of every method (a recertification); a {audit_type} audit "
-                        f"covers only {covered}")
+    if outcome.needs_all_methods and not covers_every_method(scheme, methods):
+        covered = "、".join(methods)
+        name = scheme.audit_type(audit_type).name
+        raise RuleError(f"「{outcome.name}」须依据覆盖全部方法的审核（再认证或重新评级的特殊审核）；本次{name}只覆盖 {covered}",
+                        f"'{outcome.id}' needs an audit of every method (a recertification or a re-grading); this "
+                        f"{audit_type} audit covers only {covered}")
     step = scheme.lifecycle_rules.max_level_step
     if outcome.certified and certificate is not None and level_rank - certificate.level_rank > step:
         raise RuleError(f"等级一次最多提升 {step} 级：证书为 {certificate.level_rank} 级，决定为 {level_rank} 级",
@@ -225,7 +261,8 @@ def recertified_dates(scheme: Scheme, old: Certificate, decided_on: date, contin
 
 
 def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, advised_rank: int,
-                      certificate: Certificate | None, scope_extension: bool = False) -> str:
+                      certificate: Certificate | None, scope_extension: bool = False,
+                      methods: tuple[str, ...] | None = None) -> str:
     """The decision that follows the audit team's recommendation, among those the audit's type
     allows: the committee starts from it and may decide otherwise, with its reason. A scope
     extension's audit that can certify suggests extending the scope at the certificate's level."""
@@ -238,7 +275,8 @@ def suggested_outcome(scheme: Scheme, audit_type: str, *, certifiable: bool, adv
         wanted = Outcome.SUSPEND if certificate.status == Status.VALID else Outcome.WITHDRAW
     elif certificate.status == Status.SUSPENDED:
         wanted = Outcome.REINSTATE
-    elif advised_rank > certificate.level_rank and covers_every_method(scheme, audit_type):
+    elif advised_rank > certificate.level_rank and covers_every_method(
+            scheme, methods or scheme.audit_methods(audit_type)):
         wanted = Outcome.RAISE
     elif advised_rank < certificate.level_rank:
         wanted = Outcome.LOWER
@@ -262,14 +300,21 @@ def outcome_level(scheme: Scheme, outcome_id: str, proposed_rank: int, certifica
 
 
 def decidable_recommendation(scheme: Scheme, recommendation: Recommendation, audit_type: str,
-                             certificate: Certificate | None) -> Recommendation:
+                             certificate: Certificate | None, methods: tuple[str, ...] | None = None) -> Recommendation:
     """The team's recommendation within what the audit may decide: after an audit that did not
     cover every method the level is not raised above the certificate's, and no decision raises
-    it by more than max_level_step; the note says which methods the score covers."""
+    it by more than max_level_step; an initial audit recommends at most max_level_at_initial; the
+    note says why."""
+    top = scheme.lifecycle_rules.max_level_at_initial
+    if audit_type == AuditTypeId.INITIAL and recommendation.level_rank > top:
+        return _capped(scheme, recommendation, top,
+                       f"初次认证最高授予 {top} 级：得分所示的{recommendation.level_label}须待监督或再认证的记录",
+                       f"an initial audit grants at most level {top}: the score's level {recommendation.level_rank} "
+                       "waits for a record (surveillance, recertification)")
     if certificate is None or not certificate_in_force(certificate) or recommendation.level_rank <= certificate.level_rank:
         return recommendation
-    methods = scheme.audit_methods(audit_type)
-    if not covers_every_method(scheme, audit_type):
+    methods = methods or scheme.audit_methods(audit_type)
+    if not covers_every_method(scheme, methods):
         cap, zh, en = (certificate.level_rank,
                        f"{scheme.audit_type(audit_type).name}覆盖 {len(methods)}/{len(scheme.methods)} 个方法"
                        f"（{'、'.join(methods)}），得分所示的{recommendation.level_label}不能据此提升等级：建议保持证书等级",
@@ -281,6 +326,10 @@ def decidable_recommendation(scheme: Scheme, recommendation: Recommendation, aud
             return recommendation
         zh, en = (f"等级一次最多提升 {scheme.lifecycle_rules.max_level_step} 级：建议 {cap} 级",
                   f"a level rises by at most {scheme.lifecycle_rules.max_level_step} at a time: level {cap} recommended")
+    return _capped(scheme, recommendation, cap, zh, en)
+
+
+def _capped(scheme: Scheme, recommendation: Recommendation, cap: int, zh: str, en: str) -> Recommendation:
     level = next(level for level in scheme.levels if level.rank == cap)
     return replace(recommendation, level_rank=level.rank, level_label=level.label, level_name=level.name,
                    reasons=[*recommendation.reasons, Gate("decidable_level", False, blocking=False, zh=zh, en=en)])

@@ -192,16 +192,35 @@ def method_statement(scheme: Scheme) -> tuple[str, str]:
             "sample items lose the nonconforming share; not-applicable items leave the applicable points.")
 
 
-def level_for(scheme: Scheme, score: float, dimension_scores: dict[str, float] | None = None) -> Level:
-    """The highest level whose threshold the score reaches and whose floor every dimension reaches."""
+def dimension_floor(scheme: Scheme, level: Level, points: float | None, mean_points: float | None) -> float:
+    """The floor a dimension must reach for `level`: the level's, or for a dimension smaller than
+    the average (proportionate_floors) the floor at which it has lost as many points as an
+    average-sized dimension may lose at the level's floor."""
+    rules = scheme.scoring
+    if not rules.proportionate_floors or not points or not mean_points or points >= mean_points:
+        return level.dimension_floor
+    return max(0.0, rules.scale - (rules.scale - level.dimension_floor) * mean_points / points)
+
+
+def level_for(scheme: Scheme, score: float, dimension_scores: dict[str, float] | None = None,
+              dimension_points: dict[str, float] | None = None) -> Level:
+    """The highest level whose threshold the score reaches and whose floor every dimension
+    reaches (proportionately to its applicable points, when given), at most
+    max_levels_lowered_by_floors bands below the level of the score alone."""
+    by_score = scheme.levels[0]
     reached = scheme.levels[0]
+    points = dimension_points or {}
+    mean = sum(points.values()) / len(points) if points else None
     for level in scheme.levels:
-        floors_met = dimension_scores is None or all(
-            value >= level.dimension_floor for value in dimension_scores.values()
-        )
-        if score >= level.min_score and floors_met:
+        if score < level.min_score:
+            continue
+        by_score = level
+        if dimension_scores is None or all(value >= dimension_floor(scheme, level, points.get(d), mean)
+                                           for d, value in dimension_scores.items()):
             reached = level
-    return reached
+    lowest = next((level for level in scheme.levels
+                   if level.rank >= by_score.rank - scheme.scoring.max_levels_lowered_by_floors), by_score)
+    return reached if reached.rank >= lowest.rank else lowest
 
 
 def score_applicant(
@@ -231,6 +250,7 @@ def score_applicant(
     cells = _ratios(items, lambda i: (i.mode, i.dimension), rules.scale)
     by_dimension = _ratios(items, lambda i: i.dimension, rules.scale)
     dimension_scores = {d: by_dimension[d] for d in scheme.dimension_ids if d in by_dimension}
+    dimension_points = {d: sum(i.points for i in scored if i.dimension == d) for d in dimension_scores}
     by_mode = _ratios(items, lambda i: i.mode, rules.scale)
     mode_scores = {m.id: by_mode[m.id] for m in scheme.modes if m.id in by_mode}
 
@@ -239,8 +259,8 @@ def score_applicant(
     final = min(rules.scale, max(0.0, final))
 
     score_level = level_for(scheme, final)
-    level = level_for(scheme, final, dimension_scores)
-    gates = _gates(scheme, items, score_level, level, dimension_scores, open_major_findings)
+    level = level_for(scheme, final, dimension_scores, dimension_points)
+    gates = _gates(scheme, items, score_level, level, dimension_scores, dimension_points, open_major_findings)
     return ScoreResult(
         scheme_version=scheme.meta.version, items=items, cells=cells,
         applicable_points=applicable_points, earned_points=earned_points,
@@ -251,17 +271,19 @@ def score_applicant(
 
 
 def _gates(scheme: Scheme, items: list[ItemScore], score_level: Level, level: Level, dimension_scores: dict[str, float],
-           open_major_findings: int) -> list[Gate]:
+           dimension_points: dict[str, float], open_major_findings: int) -> list[Gate]:
     rules = scheme.scoring
     gates = []
     if level.rank < score_level.rank:
-        below = [d for d, v in dimension_scores.items() if v < score_level.dimension_floor]
-        names = "、".join(scheme.dimension_names[d] for d in below)
+        mean = sum(dimension_points.values()) / len(dimension_points) if dimension_points else None
+        floors = {d: dimension_floor(scheme, score_level, dimension_points.get(d), mean) for d in dimension_scores}
+        below = [d for d, v in dimension_scores.items() if v < floors[d]]
+        zh = "、".join(f"{scheme.dimension_names[d]} {dimension_scores[d]:.1f}（下限 {floors[d]:.1f}）" for d in below)
+        en = ", ".join(f"{d} {dimension_scores[d]:.1f} (floor {floors[d]:.1f})" for d in below)
         gates.append(Gate(
             "dimension_floor", False, blocking=False,
-            zh=f"{names}低于{score_level.label}的维度下限 {score_level.dimension_floor:g}，等级降为{level.label}",
-            en=f"{', '.join(below)} below the dimension floor {score_level.dimension_floor:g} of level "
-               f"{score_level.rank}; level lowered to {level.rank}",
+            zh=f"{zh}低于{score_level.label}的维度下限，等级降为{level.label}",
+            en=f"{en} below the dimension floors of level {score_level.rank}; level lowered to {level.rank}",
         ))
     else:
         gates.append(Gate("dimension_floor", True, blocking=False,

@@ -134,6 +134,7 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
         overdue = overdue_major_findings(view, applicant_id, today)
         suspended_on = next((h.on for h in reversed(history) if h.to_status == Status.SUSPENDED), None)
         deadline = suspension_deadline(view, applicant_id, certificate.number, suspended_on)
+        audits_due = special_audits_due(view, applicant_id, today)
     due = due_status_change(workbench.scheme, status=certificate.status, decision_date=cycle_start,
                             today=today, surveillances_done=done, suspended_on=suspended_on,
                             suspension_deadline=deadline if certificate.status == Status.SUSPENDED else None,
@@ -144,6 +145,7 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
         "certificate": certificate.as_dict(), "history": [h.as_dict() for h in history],
         "surveillances_done": done, "overdue_major_findings": overdue,
         "due_change": {**due.__dict__, "automatic": (due.to_status, due.reason) in automatic} if due else None,
+        "audits_due": audits_due,
         "recertification_window": {"apply_from": window.opens_on, "apply_by": window.apply_by,
                                    "finish_by": window.finish_by, "open": window.is_open(today)},
         "as_of": today,
@@ -183,3 +185,10 @@ def suspension_deadline(workbench: Workbench, applicant_id: str, number: str, su
                    if d is not None and d.outcome == Outcome.SUSPEND and d.deadline is not None]
     newest = max((d for d in between + after_audit if d[0] >= suspended_on), default=None)
     return newest[1] if newest else None
+
+
+def special_audits_due(workbench: Workbench, applicant_id: str, today: date) -> list[dict]:
+    """The applicant's short-notice special audits not decided yet, with the day each is due by
+    (a failed supervision sampling, a major accident, an upheld complaint: 30 days by default)."""
+    return [{"audit": a.id, "special_reason": a.special_reason, "due_by": a.due_by, "overdue": today > a.due_by}
+            for a in workbench.audits(applicant_id) if a.due_by is not None and workbench.decision(a.id) is None]

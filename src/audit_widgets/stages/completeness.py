@@ -63,8 +63,8 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, audit_id:
         if "plan" in checks:
             gaps += audit_plan_gaps(view, applicant_id, audit_id)
         if checks & {"answers", "sample_counts"}:
-            audit_type = view.audit(audit_id).audit_type
-            items = [i for m in scheme.methods_of(stage, audit_type) for i in scheme.items_for(domains, m)]
+            covered = view.audit(audit_id).covered_methods(scheme)
+            items = [i for m in scheme.methods_of(stage, covered) for i in scheme.items_for(domains, m)]
             evaluation = evaluation or evaluate(view, applicant_id, audit_id)
             scores = {s.item_id: s for s in evaluation.score.items}
             items = [i for i in items if scores[i.id].status != "not_applicable"]

@@ -71,8 +71,13 @@ class StageView:
 
     @cached_property
     def audit_type(self) -> str:
-        """initial, surveillance, recertification or special: what the audit covers."""
+        """initial, surveillance, recertification or special."""
         return self.workbench.audit(self.audit_id).audit_type
+
+    @cached_property
+    def methods(self) -> tuple[str, ...]:
+        """The checklist methods the audit covers, as fixed when it was opened."""
+        return self.workbench.audit(self.audit_id).covered_methods(self.workbench.scheme)
 
     @cached_property
     def evaluation(self) -> Evaluation:

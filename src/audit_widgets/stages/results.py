@@ -161,6 +161,7 @@ class RecertificationResult(Result):
     surveillances_done: list[date] = []
     overdue_major_findings: int = 0
     due_change: dict[str, Any] | None = None
+    audits_due: list[dict[str, Any]] = []  # short-notice special audits not decided yet
     recertification_window: dict[str, Any] | None = None
     as_of: date | None = None
 

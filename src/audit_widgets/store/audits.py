@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..contract import Action, Entity, StageId, Status, TeamRole
+from ..contract import Action, Entity, SpecialReason, StageId, Status, TeamRole
 from ..domain import Audit, StageRecord
 from ..errors import ConflictError, NotFoundError
 from ..rules.chronology import Event, refuse_before
 from ..rules.completeness import Gap, gaps_text
-from ..rules.cycle import check_new_audit
+from ..rules.cycle import check_new_audit, methods_for_audit, special_audit_reason
 from ..scheme import ProcedureStage
 from . import models, signing
 from .base import StoreBase
@@ -33,21 +33,23 @@ def _certificate_or_none(row: models.Certificate | None):
 
 
 def audit_record(row: models.Audit) -> Audit:
-    return from_row(Audit, row, reason=row.reason or "")
+    return from_row(Audit, row, reason=row.reason or "", methods=tuple(row.methods) if row.methods else None)
   # kept in a recorded result: the stage's answers when it was recorded
 
 
 class AuditStore(StoreBase):
     # --- audits ---------------------------------------------------------------------------
     def open_audit(self, applicant_id: str, audit_type: str = "initial", submitted_on: date | None = None,
-                   reason: str = "") -> int:
+                   reason: str = "", special_reason: str | None = None) -> int:
         """Open an audit of a type (an audit_types id). The cycle's rules refuse an audit that
         cannot follow now: a second one before the current one is decided, an initial audit
         while a certificate is in force, a surveillance without one, a recertification before
-        its window, a special audit without its reason."""
+        its window, a special audit without its reason. A special audit's `special_reason` (a
+        special_audit_reasons id, default other) may set its deadline or make it cover every method."""
         self.scheme.audit_type(audit_type)
         with self._writing_session(Action.APPLICANT, applicant=applicant_id) as session:
-            return self._open_audit(session, applicant_id, audit_type, submitted_on or date.today(), reason)
+            return self._open_audit(session, applicant_id, audit_type, submitted_on or date.today(), reason,
+                                    special_reason=special_reason)
 
     def request_scope_extension(self, applicant_id: str, *, domains: list[str], goods: str, services: str,
                                 on: date, reason: str) -> int:
@@ -64,7 +66,9 @@ class AuditStore(StoreBase):
             if set(domains) <= set(applicant.domains) and (goods, services) == (applicant.goods, applicant.services):
                 raise ConflictError("申请的范围与现有范围相同", "The scope asked for is the scope already held")
             audit_id = self._open_audit(session, applicant_id, "special", on,
-                                        f"范围扩大 scope extension: {reason}".strip(), scope_extension=True)
+                                        f"范围扩大 scope extension: {reason}".strip(), scope_extension=True,
+                                        special_reason=SpecialReason.SCOPE_EXTENSION,
+                                        added_domains=tuple(d for d in domains if d not in applicant.domains))
             row = self._row(session, models.Audit, audit_id)
             row.requested_scope = {"domains": list(dict.fromkeys([*applicant.domains, *domains])), "goods": goods,
                                    "services": services}
@@ -77,7 +81,8 @@ class AuditStore(StoreBase):
         return audit.audited_domains(self.get_applicant(audit.applicant_id).domains)
 
     def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date, reason: str,
-                    scope_extension: bool = False) -> int:
+                    scope_extension: bool = False, special_reason: str | None = None,
+                    added_domains: tuple[str, ...] = ()) -> int:
         self._row(session, models.Applicant, applicant_id)
         current = self._latest_audit(session, applicant_id)
         # The current audit is open until its decision, or until a refusal at review ends it.
@@ -98,9 +103,17 @@ class AuditStore(StoreBase):
                                 f"certificate {certificate.number}'s issue"),
                           Event(submitted_on, "本次审核的开始日期", "this audit's start"),
                           "chronology.audit_before_certificate")
+        special = special_audit_reason(self.scheme, audit_type, special_reason)
+        cycle = [] if current is None or self.scheme.starts_cycle(audit_type) else [
+            current.id, *self._cycle_audits_before(session, current.id)]
+        occurrence = 1 + sum(1 for a in cycle if self._row(session, models.Audit, a).audit_type == audit_type)
         audit = models.Audit(
             applicant_id=applicant_id, audit_type=audit_type, submitted_on=submitted_on, reason=reason,
             scheme_version=self.scheme.meta.version, scheme_fingerprint=self.scheme.fingerprint,
+            methods=list(methods_for_audit(self.scheme, audit_type, occurrence=occurrence, special=special,
+                                           added_domains=added_domains)),
+            special_reason=special.id if special else None,
+            due_by=submitted_on + timedelta(days=special.within_days) if special and special.within_days else None,
         )
         session.add(audit)
         session.flush()
@@ -154,12 +167,15 @@ class AuditStore(StoreBase):
         with self._reading_session() as session:
             return audit_record(self._row(session, models.Audit, audit_id))
 
-    def audits(self, applicant_id: str) -> list[Audit]:
-        """Every audit of the applicant, oldest first: its certification history."""
+    def audits(self, applicant_id: str, *, include_disposed: bool = False) -> list[Audit]:
+        """Every audit of the applicant, oldest first: its certification history (with those whose
+        records were disposed of, when asked: their decision and certificates stay)."""
         with self._reading_session() as session:
             self._row(session, models.Applicant, applicant_id)
-            return [audit_record(row) for row in session.scalars(select(models.Audit).where(
-                models.Audit.applicant_id == applicant_id).order_by(models.Audit.id))]
+            query = select(models.Audit).where(models.Audit.applicant_id == applicant_id)
+            if not include_disposed:
+                query = query.where(models.Audit.disposed_on.is_(None))
+            return [audit_record(row) for row in session.scalars(query.order_by(models.Audit.id))]
 
     def cycle_audits_before(self, audit_id: int) -> list[int]:
         """The audits of the same certification cycle before this one, newest first: back to the

@@ -45,14 +45,15 @@ def _scope_data(scope: Scope) -> dict:
 
 class CertificationStore(StoreBase):
     def record_decision(self, audit_id: int, *, decided_on: date, level_rank: int, members: list[str],
-                        reasons: str, recommendation: dict, override_reason: str = "", certified: bool | None = None,
+                        reasons: str, override_reason: str = "", certified: bool | None = None,
                         outcome: str | None = None, status_reason: str | None = None,
                         deadline: date | None = None) -> None:
         """Record the committee's decision after an audit. `outcome` is a decision_outcomes id
         that the audit's type allows (certify or refuse after an initial audit; maintain, raise,
         lower, suspend, withdraw or reinstate after a surveillance …); `certified` alone is the
         initial decision's certify or refuse. A member who was on the audit team is refused; a
-        decision against the audit team's recommendation needs a written justification."""
+        decision against the audit team's recommendation (the signed report's, as recorded) needs
+        a written justification."""
         if outcome is None:
             outcome = "certify" if certified else "refuse"
         known = self.scheme.outcomes_by_id.get(outcome)
@@ -63,14 +64,6 @@ class CertificationStore(StoreBase):
             raise ConflictError("请填写参加决定的委员", "The deciding committee members must be recorded")
         if not reasons.strip():
             raise ConflictError("请填写决定理由", "The reasons for the decision must be recorded")
-        advised = bool(recommendation.get("certifiable"))
-        against = overrides(recommendation, certified, level_rank)
-        if against and not override_reason.strip():
-            raise ConflictError(
-                f"决定与审查组的推荐意见（{'建议批准' if advised else '建议不予认证'}，等级 "
-                f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
-                "The decision departs from the audit team's recommendation (verdict or level): "
-                "write the justification")
         self._refuse_unless_competent(members, self.audit_domains(audit_id))
         with self._writing_session(Action.DECISION, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "decision")
@@ -78,6 +71,16 @@ class CertificationStore(StoreBase):
                 models.TeamMember.audit_id == audit_id)).all()
             self._refuse_unless_committee(session, members)
             self._refuse_if_stage_unsigned(session, audit_id, "report")
+            report = self._stage_row(session, audit_id, StageId.REPORT)
+            recommendation = (report.result if report else {}).get("recommendation") or {}
+            against = overrides(recommendation, certified, level_rank)
+            if against and not override_reason.strip():
+                advised = bool(recommendation.get("certifiable"))
+                raise ConflictError(
+                    f"决定与审查组的推荐意见（{'建议批准' if advised else '建议不予认证'}，等级 "
+                    f"{(recommendation.get('level') or {}).get('rank', '—')}）不一致，须写明理由",
+                    "The decision departs from the audit team's recommendation (verdict or level): "
+                    "write the justification")
             conflicted = conflicted_members(members, team)
             if conflicted:
                 raise ConflictError(
@@ -99,7 +102,7 @@ class CertificationStore(StoreBase):
                                     "This special audit was not opened for a scope extension: 'extend_scope' is not possible")
             check_decision(self.scheme, audit.audit_type, outcome, level_rank=level_rank, decided_on=decided_on,
                            certificate=self._certificate_before(session, audit),
-                           status_reason=status_reason, deadline=deadline)
+                           status_reason=status_reason, deadline=deadline, methods=tuple(audit.methods or ()))
             session.add(models.Decision(audit_id=audit_id, decided_on=decided_on, certified=certified,
                                         level_rank=level_rank, members=members, reasons=reasons,
                                         recommendation=recommendation,
@@ -271,7 +274,8 @@ class CertificationStore(StoreBase):
             replaces, expires_on, reason = current, current.expires_on, "level_changed"
         elif audit.audit_type == "recertification" and current is not None:
             effect = check_decision(self.scheme, audit.audit_type, decision.outcome, level_rank=decision.level_rank,
-                                    certificate=certificate_record(current), decided_on=decision.decided_on)
+                                    certificate=certificate_record(current), decided_on=decision.decided_on,
+                                    methods=tuple(audit.methods or ()))
             _, expires_on = recertified_dates(self.scheme, certificate_record(current), decision.decided_on,
                                               effect.continuous)
             replaces, reason = current, "recertified"

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..contract import Action, Entity
+from ..contract import Action, Entity, SpecialReason
 from ..domain import AppealRecord, ComplaintRecord
 from ..errors import ConflictError
 from . import models
@@ -128,7 +128,8 @@ class ComplaintStore(StoreBase):
             row.outcome, row.findings, row.action, row.replied_on, row.reply = outcome, findings, action, replied_on, reply
             if action == "special_audit":  # in the same transaction: no closed complaint without its audit
                 row.audit_id = self._open_audit(session, row.applicant_id, "special", special_audit_on or replied_on,
-                                                f"投诉 complaint {complaint_id}: {row.subject}")
+                                                f"投诉 complaint {complaint_id}: {row.subject}",
+                                                special_reason=SpecialReason.COMPLAINT)
             self._trail(session, "close", Entity.COMPLAINT, complaint_id,
                         {"outcome": outcome, "action": action, "replied_on": replied_on.isoformat(),
                          "audit_id": row.audit_id}, applicant=row.applicant_id)

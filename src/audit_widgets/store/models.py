@@ -65,6 +65,14 @@ class Audit(Base):
     requested_scope: Mapped[dict | None] = mapped_column(JSON)
     scheme_version: Mapped[str] = mapped_column(String(64))
     scheme_fingerprint: Mapped[str] = mapped_column(String(64))
+    methods: Mapped[list | None] = mapped_column(JSON)  # the checklist methods it covers (None: its type's)
+    special_reason: Mapped[str | None] = mapped_column(String(64))  # a special_audit_reasons id
+    due_by: Mapped[date | None] = mapped_column(Date)  # a short-notice special audit: carried out by then
+    # Its records were disposed of at the end of their retention: the row stays, so that its
+    # certificates and decision (kept for ever) still name an audit that resolves.
+    disposed_on: Mapped[date | None] = mapped_column(Date)
+    disposed_by: Mapped[str | None] = mapped_column(String(64))
+    disposal_reason: Mapped[str | None] = mapped_column(Text)
 
     applicant: Mapped[Applicant] = relationship(back_populates="audits")
 

@@ -50,7 +50,8 @@ class RetentionStore(StoreBase):
                         ended = decided[start.id]  # refused: no certificate came of it
                     else:
                         ended = ended_by_status  # None while the certificate is in force
-                    records += [AuditRecords(applicant, a.id, a.audit_type, ended) for a in cycle]
+                    records += [AuditRecords(applicant, a.id, a.audit_type, ended) for a in cycle
+                                if a.disposed_on is None]
         return records
 
     def records_due_for_disposal(self, on: date, applicant_id: str | None = None):
@@ -79,10 +80,20 @@ class RetentionStore(StoreBase):
         return counts
 
     def dispose_of_audit(self, audit_id: int, on: date, reason: str) -> dict:
-        """Delete every record of an audit whose retention has ended. Refused for any other."""
+        """Delete the records of an audit whose retention has ended, as of a day that has come.
+        Refused for any other. Its certificates, their status histories and its decision are
+        kept (the register keeps every certificate ever issued, and numbers are never reused);
+        the audit's row stays and says when, by whom and why its records went."""
         if not reason.strip():
             raise ConflictError("处置记录须写明依据", "Disposing of records needs its basis written")
+        if on > date.today():
+            raise ConflictError(f"处置日期 {on} 晚于今天：只能按已到的日期处置",
+                                f"The disposal day {on} is after today: records are disposed of only as of a day "
+                                "that has come", code="chronology.future")
         audit = self.audit(audit_id)
+        if audit.disposed_on is not None:
+            raise ConflictError(f"审核 {audit_id} 的记录已于 {audit.disposed_on} 处置",
+                                f"Audit {audit_id}'s records were disposed of on {audit.disposed_on}")
         due = {r.audit_id for r, _ in self.records_due_for_disposal(on, audit.applicant_id)}
         if audit_id not in due:
             raise ConflictError(f"审核 {audit_id} 的记录尚在保存期内，不能处置",
@@ -93,7 +104,6 @@ class RetentionStore(StoreBase):
             samples = select(models.CaseSample.id).where(models.CaseSample.audit_id == audit_id)
             calls = select(models.CallbackSample.id).where(models.CallbackSample.audit_id == audit_id)
             findings = select(models.Finding.id).where(models.Finding.audit_id == audit_id)
-            certificates = select(models.Certificate.number).where(models.Certificate.audit_id == audit_id)
             steps = [
                 delete(models.EvidenceFile).where(models.EvidenceFile.answer_id.in_(answers)),
                 delete(models.ChecklistAnswer).where(models.ChecklistAnswer.audit_id == audit_id),
@@ -104,17 +114,16 @@ class RetentionStore(StoreBase):
                 delete(models.ScoreAdjustment).where(models.ScoreAdjustment.audit_id == audit_id),
                 delete(models.CorrectiveAction).where(models.CorrectiveAction.finding_id.in_(findings)),
                 delete(models.Finding).where(models.Finding.audit_id == audit_id),
-                delete(models.StatusChangeRecord).where(models.StatusChangeRecord.certificate_number.in_(certificates)),
-                delete(models.Certificate).where(models.Certificate.audit_id == audit_id),
             ]
             steps += [delete(model).where(model.audit_id == audit_id) for model in (
                 models.SubmittedDocument, models.StageResult, models.AuditProgramme, models.Contract,
-                models.TeamMember, models.ApplicationReview, models.AuditPlan, models.Appeal, models.Decision)]
+                models.TeamMember, models.ApplicationReview, models.AuditPlan, models.Appeal)]
             for step in steps:
                 counts[step.table.name] = session.execute(step).rowcount
             counts |= self._dispose_of_evidence(session, audit_id)
             session.execute(update(models.Complaint).where(models.Complaint.audit_id == audit_id).values(audit_id=None))
-            session.execute(delete(models.Audit).where(models.Audit.id == audit_id))
+            row = self._row(session, models.Audit, audit_id)
+            row.disposed_on, row.disposed_by, row.disposal_reason = on, self.actor, reason
             self._trail(session, "dispose", Entity.AUDIT, audit_id,
                         {"reason": reason, "on": on.isoformat(), "deleted": {k: v for k, v in counts.items() if v}},
                         applicant=audit.applicant_id)

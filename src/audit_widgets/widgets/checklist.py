@@ -160,7 +160,7 @@ class ChecklistWidget(BoundWidget):
         evaluation."""
         checklists = [cls(view.workbench, view.applicant_id, method, audit_id=view.audit_id,
                           read_only=view.read_only, evaluation=view.evaluation, **view.paging())
-                      for method in view.workbench.scheme.methods_of(view.stage, view.audit_type)]
+                      for method in view.workbench.scheme.methods_of(view.stage, view.methods)]
         for checklist in checklists:
             checklist.peers = checklists
         if checklists:

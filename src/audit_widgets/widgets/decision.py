@@ -43,7 +43,8 @@ class DecisionWidget(BoundWidget):
             options=[(outcomes[o].name, o) for o in self.scheme.audit_type(self.audit.audit_type).decisions],
             value=suggested_outcome(self.scheme, self.audit.audit_type, certifiable=advice.certifiable,
                                     advised_rank=advice.level_rank, certificate=self.certificate,
-                                    scope_extension=bool(self.audit.requested_scope)),
+                                    scope_extension=bool(self.audit.requested_scope),
+                                    methods=self.audit.covered_methods(self.scheme)),
             description="决定")
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")
@@ -99,7 +100,7 @@ class DecisionWidget(BoundWidget):
                 self.audit_id, decided_on=self.decided_on.value, outcome=self.outcome.value,
                 level_rank=outcome_level(self.scheme, self.outcome.value, self.level.value, self.certificate),
                 members=list(self.members.value), reasons=self.reasons.value,
-                recommendation=self.recommendation.as_dict(), override_reason=self.override_reason.value,
+                override_reason=self.override_reason.value,
                 status_reason=self.status_reason.value if action in ("suspend", "withdraw") else None,
                 deadline=self.deadline.value if action == "suspend" else None),
                 "认证决定已记录", "decision recorded"):
