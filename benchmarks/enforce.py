@@ -1,0 +1,56 @@
+"""`audit-workbench enforce` over a portfolio, the administrator's nightly job (issue 22 §1): every
+certificate in force checked for what the rules make due. Baseline in the same run: reading each
+applicant's certificate and its status history, the least any such check must read. The store is
+built once by `demo --portfolio N` (about 2.5 s an applicant through the real pipeline) and kept in
+.data/ for later runs; ENFORCE_APPLICANTS sets N (default 200). Target: 3,000 certificates within
+a minute overnight, so at most 20 ms a certificate."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from _common import DATA, measure, report
+
+ROOT = Path(__file__).resolve().parents[1]
+APPLICANTS = int(os.environ.get("ENFORCE_APPLICANTS", "200"))
+
+
+def store() -> Path:
+    path = DATA / f"enforce-{APPLICANTS}.sqlite"
+    ready = path.with_suffix(".ready")
+    if not ready.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        for leftover in DATA.glob(f"enforce-{APPLICANTS}.*"):
+            leftover.unlink()
+        workbench = [str(Path(sys.executable).parent / "audit-workbench"), "--db", f"sqlite:///{path}"]
+        subprocess.run([*workbench, "db", "init"], check=True, capture_output=True)
+        subprocess.run([*workbench, "demo", "--portfolio", str(APPLICANTS - 4)], check=True, capture_output=True)
+        ready.touch()
+    return path
+
+
+def main() -> bool:
+    built = store()
+    copy = DATA / f"enforce-{APPLICANTS}-run.sqlite"
+    shutil.copyfile(built, copy)  # enforce writes what is automatic: each run starts from the same store
+    setup = (f"from audit_widgets.store.repository import Workbench\n"
+             f"workbench = Workbench('sqlite:///{copy}', actor='P01')\n"
+             "applicants = [a.id for a in workbench.list_applicants()]\n")
+    baseline = measure(setup, "result = sum(len(workbench.status_history(c.number)) for c in "
+                              "(workbench.certificate_for(a) for a in applicants) if c is not None)")
+    enforced = measure(setup + "from audit_widgets.enforcement import enforce\n",
+                       "result = [d.line() for d in enforce(workbench)]")
+    per = enforced["seconds"] / APPLICANTS * 1000
+    print(f"{APPLICANTS} applicants; due: {len(enforced['result'])}")
+    report("baseline: certificate and status history of each", baseline["seconds"], "s")
+    report("enforce: every certificate in force", enforced["seconds"], "s")
+    report("enforce per applicant", per, "ms", limit=20)
+    report("enforce / baseline", enforced["seconds"] / max(baseline["seconds"], 1e-9), "x")
+    return per <= 20
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
