@@ -33,7 +33,8 @@ def store() -> Path:
             leftover.unlink()
         workbench = [str(Path(sys.executable).parent / "audit-workbench"), "--db", f"sqlite:///{path}"]
         subprocess.run([*workbench, "db", "init"], check=True, capture_output=True)
-        subprocess.run([*workbench, "demo", "--portfolio", str(APPLICANTS - 4)], check=True, capture_output=True)
+        subprocess.run([*workbench, "--as", "P01", "demo", "--portfolio", str(APPLICANTS - 4)], check=True,
+                       capture_output=True)
         ready.touch()
     return path
 

@@ -197,6 +197,9 @@ def test_the_dashboard_counts_open_complaints_and_appeals_and_shows_the_history(
     assert "未结投诉 open complaints <b>1</b>" in open_cases_html(workbench)
     page = applicant_html(workbench, "demo-consumer")
     assert "认证历史 / certification history" in page and "missed_surveillance" in page
+    # Which methods the score covers (issue 22 §2): the complaint's special audit, 4 of 7.
+    assert "覆盖方法 methods covered 4/7" in page and "不能据此提升等级" in page
+    assert "覆盖方法 methods covered 7/7" in applicant_html(workbench, "demo-industrial")
 
 
 def test_a_change_of_the_holders_name_is_recorded_and_reissues_the_certificate(cycle_db, scheme):

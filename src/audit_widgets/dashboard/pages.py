@@ -21,6 +21,7 @@ from ..render.results import (
     kpi_series,
     kpis_html,
     lost_points_html,
+    methods_covered_html,
     not_applicable_html,
     person_days_html,
     scores_html,
@@ -208,6 +209,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     with workbench.reading() as view:
         applicant = view.get_applicant(applicant_id)
         audit = view.current_audit(applicant_id)
+        audit_record = view.audit(audit) if audit else None
         records = view.stage_results(audit) if audit else {}
         findings = view.findings(audit) if audit else []
         team = view.team(audit) if audit else []
@@ -232,7 +234,9 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
                      "the last batch run (audit-workbench run --only-changed)</p>")
     scores = recorded_scores(records)
     if scores is not None:
-        parts.append(section("得分 / scores", scores_html(scheme, scores)))
+        covered = f"<p>{html.escape(scheme.audit_type(audit_record.audit_type).name)}，覆盖方法 methods covered " \
+                  f"{methods_covered_html(scheme, audit_record)}</p>"
+        parts.append(section("得分 / scores", covered + scores_html(scheme, scores)))
     if registry.report_stage() in records:
         report = read(records[registry.report_stage()], ReportResult)
         parts.append(section("等级门槛 / gates", gates_section_html(report)))

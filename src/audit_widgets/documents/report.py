@@ -25,6 +25,7 @@ from ..render.results import (
     kpi_series,
     kpis_html,
     lost_points_html,
+    methods_covered_html,
     not_applicable_html,
     person_days_html,
     scores_html,
@@ -115,7 +116,7 @@ def _audit(scheme: Scheme, sources: ReportSources) -> str:
             + facts_table([
                 ("审查类型 audit type", f"{_e(audit_type.name)} <span class='en'>{_e(audit_type.id)}</span>"
                                         + _special_reason(scheme, audit)),
-                ("覆盖的方法 methods covered", _methods_covered(scheme, audit)),
+                ("覆盖的方法 methods covered", methods_covered_html(scheme, audit)),
                 ("审查目的 objectives", f"{_e(objective_zh)}<br><span class='en'>{_e(objective_en)}</span>"),
                 ("认证依据 criteria", f"{_e(meta.rule)}（{_e(meta.rule_version)}）<br>{_e(meta.criteria)}"
                                       f"（{_e(meta.criteria_version)}）"),
@@ -296,17 +297,6 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
         notes.append(f"记录结果后答案又有改动的阶段 answers changed after recording：{'、'.join(sources.stale)}")
     notes += [f"{r.stage}：{r.redo_reason}" for r in sources.records.values() if r.redo_reason]
     return notes
-
-
-def _methods_covered(scheme: Scheme, audit) -> str:
-    """Which methods the audit's score covers ("4 of 7"): a partial audit maintains or lowers the
-    level, it does not raise it."""
-    covered = audit.covered_methods(scheme)
-    names = "、".join(f"{m.id} {m.name}" for m in scheme.methods if m.id in covered)
-    note = ("" if len(covered) == len(scheme.methods) else
-            "；得分只反映这些方法，不能据此提升等级 <span class='en'>the score covers these only; it cannot raise "
-            "the level</span>")
-    return f"{len(covered)}/{len(scheme.methods)}：{_e(names)}{note}"
 
 
 def _special_reason(scheme: Scheme, audit) -> str:

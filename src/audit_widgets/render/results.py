@@ -8,7 +8,7 @@ import html
 import pandas as pd
 
 from ..contract import Channel
-from ..domain import StatusChange
+from ..domain import Audit, StatusChange
 from ..scheme import Scheme
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, Scores
 from .charts import control_chart, dimension_chart, to_svg
@@ -263,3 +263,14 @@ def history_html(scheme: Scheme, history: list[StatusChange]) -> str:
                        for h in history],
                       {"on": "日期 date", "from_status": "原状态 from", "to_status": "新状态 to", "reason": "原因 reason",
                        "decided_by": "决定人 decided by"})
+
+
+def methods_covered_html(scheme: Scheme, audit: Audit) -> str:
+    """Which methods the audit's score covers ("4 of 7"): a partial audit maintains or lowers the
+    level, it does not raise it."""
+    covered = audit.covered_methods(scheme)
+    names = "、".join(f"{m.id} {m.name}" for m in scheme.methods if m.id in covered)
+    note = ("" if len(covered) == len(scheme.methods) else
+            "；得分只反映这些方法，不能据此提升等级 <span class='en'>the score covers these only; it cannot raise "
+            "the level</span>")
+    return f"{len(covered)}/{len(scheme.methods)}：{html.escape(names)}{note}"
