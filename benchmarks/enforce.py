@@ -7,7 +7,7 @@ a minute overnight, so at most 20 ms a certificate."""
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +36,11 @@ def store() -> Path:
 def main() -> bool:
     built = store()
     copy = DATA / f"enforce-{APPLICANTS}-run.sqlite"
-    shutil.copyfile(built, copy)  # enforce writes what is automatic: each run starts from the same store
+    copy.unlink(missing_ok=True)
+    # enforce writes what is automatic: each run starts from the same store, copied through SQLite's
+    # backup (the newest writes may still be in the WAL file, which a file copy would miss)
+    with sqlite3.connect(built) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
     setup = (f"from audit_widgets.store.repository import Workbench\n"
              f"workbench = Workbench('sqlite:///{copy}', actor='P01')\n"
              "applicants = [a.id for a in workbench.list_applicants()]\n")
