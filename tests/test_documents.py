@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from audit_widgets.body import load_body
 from audit_widgets.documents import pdf
 from audit_widgets.documents.build import build_documents
 from audit_widgets.documents.certificate import verification_code, verify_certificate
@@ -56,7 +57,7 @@ def test_the_report_says_what_the_recorded_results_say_and_needs_nothing_from_th
     planning = shared.stage_result(audit, "planning").result
     characteristic = shared.stage_result(audit, "characteristic").result
     report = shared.stage_result(audit, "report").result
-    for expected in (applicant.name, applicant.uscc, applicant.address, scheme.meta.certification_body,
+    for expected in (applicant.name, applicant.uscc, applicant.address, load_body().name,
                      scheme.meta.criteria, scheme.audit_type(shared.audit(audit).audit_type).name,
                      planning["team"][0]["name"], "审查组长",
                      str(planning["site_sample"]["seed"]), characteristic["case_sample"]["population_hash"],
@@ -118,6 +119,31 @@ def test_the_pdfs_carry_the_name_and_number_and_embed_their_fonts(shared, tmp_pa
     assert [p.name for p in build_documents(shared, SPECIAL, tmp_path / "special")] == ["audit_report.html",
                                                                                          "audit_report.pdf"]
     assert database_digest(Path(shared.engine.url.database)) == before
+
+
+@pytest.mark.notebooks
+def test_the_certificate_carries_the_body_the_initial_date_the_sites_and_the_check_address(shared, tmp_path):
+    """Issue 23 §2, read with pdftotext as the holder and the regulator read it: demo-industrial's
+    recertified certificate keeps its initial certification date of 2023."""
+    from audit_widgets.body import load_body
+    from audit_widgets.documents.certificate import verification_code, write_certificate
+    body = load_body()
+    write_certificate(shared, "demo-industrial", tmp_path)
+    layout = pdf_text(tmp_path / "certificate.pdf")
+    text = "".join(layout.split())  # the layout wraps long lines
+    certificate = shared.certificate_for("demo-industrial")
+    first = shared.certificate_chain("demo-industrial")[0]
+    holder = shared.get_applicant("demo-industrial")
+    assert first.number != certificate.number and first.issued_on.year < certificate.issued_on.year
+    for expected in (body.name, body.address, body.approval_number, body.signatory_name,
+                     body.verification_address(certificate.number, verification_code(certificate, holder.uscc))):
+        assert "".join(expected.split()) in text, expected
+    lines = layout.splitlines()
+    assert any("初次获证日期" in line and str(first.issued_on) in line for line in lines)
+    assert any("本次颁证日期" in line and str(certificate.issued_on) in line for line in lines)
+    for site in holder.sites:
+        assert "".join(f"{site.name}：{site.address}".split()) in text, site.name
+    assert "认证机构（示例）" not in text
 
 
 @pytest.mark.notebooks

@@ -52,7 +52,6 @@ class Meta(Record):
     rule_version: str
     criteria: str
     criteria_version: str
-    certification_body: str
 
 
 class Scoring(Record):

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
 
     db: str | None = Field(None, description="数据库 SQLAlchemy URL / the database URL (default: SQLite in data/)")
     scheme: Path | None = Field(None, description="方案目录 / the scheme folder (default: parameters/scheme)")
+    body: Path | None = Field(None, description="认证机构文件 / the certification body file (default: parameters/body.yaml)")
     data: Path | None = Field(None, description="数据库、证据文件与签名密钥所在目录 / the folder of the default "
                                                 "database, evidence files and signing key (default: data/)")
     outputs: Path | None = Field(None, description="生成文件目录 / generated files (default: outputs/)")

@@ -18,12 +18,15 @@ def scheme() -> None:
 @json_option
 @pass_state
 def scheme_validate(state: State, as_json) -> None:
-    """校验方案文件 / Validate the scheme files."""
+    """校验方案文件与认证机构文件 / Validate the scheme files and the certification body file."""
+    from ..body import body_file, load_body
     s = state.scheme
+    body = load_body()
     summary = {"name": s.meta.name, "version": s.meta.version, "fingerprint": s.fingerprint,
-               "checklist_items": len(s.checklist)}
+               "checklist_items": len(s.checklist), "body": body.name, "body_file": str(body_file())}
     emit(summary, as_json, f"方案有效 / scheme valid: {s.meta.name} {s.meta.version}，"
-                           f"{len(s.checklist)} 个条目 items，指纹 fingerprint {s.fingerprint[:12]}")
+                           f"{len(s.checklist)} 个条目 items，指纹 fingerprint {s.fingerprint[:12]}\n"
+                           f"认证机构有效 / body valid: {body.name}（{body_file()}）")
 
 
 @scheme.command("export-xlsx")

@@ -1,8 +1,10 @@
 """The certificate (证书) as a one-page PDF, its verification code, and the check of a code.
 
 The code is an HMAC (the store's signing key) over what a forger would change: the number,
-the holder's USCC, the level and the dates. A person types it, or reads the QR code, and
-`audit-workbench certificate verify NUMBER CODE` checks it against the store."""
+the holder's USCC, the level, the dates, the scope and its sites. A person types it, or reads the
+QR code (the body's public check address with number and code), and `audit-workbench certificate
+verify NUMBER CODE` checks it against the store. The certification body that signs is
+parameters/body.yaml."""
 from __future__ import annotations
 
 import html
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..body import Body, load_body
 from ..contract import Status
 from ..domain import Applicant, Certificate, StatusChange
 from ..files import write_atomically
@@ -36,6 +39,11 @@ CERTIFICATE_STYLE = f"""
 .verify code {{ font-size: 12pt; letter-spacing: 0.05em; }}
 .verify .muted code {{ font-size: 8.5pt; letter-spacing: 0; }}
 .status-warning {{ color: {ERROR_COLOUR}; font-weight: bold; text-align: center; font-size: 12pt; }}
+.certificate .masthead {{ display: flex; gap: 5mm; align-items: center; }}
+.certificate .mark {{ width: 22mm; height: 22mm; }}
+.certificate .signature {{ display: flex; justify-content: flex-end; align-items: center; gap: 4mm;
+  break-inside: avoid; text-align: right; }}
+.certificate .seal {{ width: 30mm; height: 30mm; }}
 """
 
 
@@ -54,10 +62,10 @@ def verification_code(certificate: Certificate, holder_uscc: str) -> str:
     return short_code(CODE_PURPOSE, verification_payload(certificate, holder_uscc))
 
 
-def qr_svg(number: str, code: str) -> str:
-    """The QR code holding the number and the code, as inline SVG (nothing to fetch)."""
+def qr_svg(address: str) -> str:
+    """The QR code holding the public check's address for the certificate, as inline SVG."""
     import segno
-    return segno.make(f"证书编号 {number}\n验证码 {code}", error="m").svg_inline(scale=QR_SCALE, border=QR_BORDER)
+    return segno.make(address, error="m").svg_inline(scale=QR_SCALE, border=QR_BORDER)
 
 
 @dataclass(frozen=True)
@@ -134,33 +142,62 @@ def surveillance_text(scheme: Scheme, cycle_start: date | None) -> str:
             + f"<br><span class='en'>{html.escape(en)}</span>")
 
 
-def certificate_html(scheme: Scheme, certificate: Certificate, holder: Applicant, cycle_start: date | None,
-                     history: list[StatusChange]) -> str:
-    """`cycle_start`: the decision that began the certificate's cycle (Workbench.cycle_start), which
-    the surveillance dates run from, through reissues."""
+@dataclass(frozen=True)
+class CertificateSources:
+    """What a certificate prints, read in one snapshot."""
+    certificate: Certificate
+    holder: Applicant
+    cycle_start: date | None     # the decision that began its cycle: the surveillances run from it
+    first_issued_on: date        # the initial certification, kept through reissues
+    history: list[StatusChange]
+
+    @classmethod
+    def read(cls, view: Workbench, certificate: Certificate) -> CertificateSources:
+        return cls(certificate, view.get_applicant(certificate.applicant_id), view.cycle_start(certificate),
+                   view.first_issued_on(certificate), view.status_history(certificate.number))
+
+
+def _sites_html(sources: CertificateSources) -> str:
+    """Every site of the certificate with its address (from the holder's record of its sites)."""
+    addresses = {site.name: site.address for site in sources.holder.sites}
+    return "<br>".join(html.escape(f"{name}：{addresses.get(name) or '（地址未登记 address not recorded）'}")
+                       for name in sources.certificate.scope.sites) or "—"
+
+
+def certificate_html(scheme: Scheme, body: Body, sources: CertificateSources) -> str:
+    """The certificate as its holder, the public and the regulator read it (ISO/IEC 17065 §7.7,
+    17021-1 §8.2.2): the body with its approval number, mark, signatory and seal; the holder, scope
+    and sites with addresses; the initial and current issue dates; the public check's address."""
     e = html.escape
+    certificate, holder = sources.certificate, sources.holder
     domains = {d.id: d.name for d in scheme.domains}
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
     code = verification_code(certificate, holder.uscc)
+    address = body.verification_address(certificate.number, code)
     meta = scheme.meta
     warning = ("" if certificate.status == Status.VALID else
                f"<p class='status-warning'>当前状态：{e(statuses.get(certificate.status, certificate.status))} "
                f"/ current status: {e(certificate.status)}</p>")
     facts = facts_table([
         ("统一社会信用代码 USCC", e(holder.uscc)),
-        ("地址 address", e(holder.address)),
+        ("注册地址 address", e(holder.address)),
         ("认证领域 domains", e("、".join(f"{domains.get(d, d)}（{d}）" for d in certificate.scope.domains))),
         ("认证范围：商品 goods", e(certificate.scope.goods)),
         ("认证范围：售后服务 services", e(certificate.scope.services)),
-        ("服务场所 sites", e("、".join(certificate.scope.sites)) or "—"),
+        ("服务场所及地址 sites", _sites_html(sources)),
         ("认证依据 criteria", f"{e(meta.rule)}（{e(meta.rule_version)}）<br>{e(meta.criteria)}（{e(meta.criteria_version)}）"),
         ("认证模式 certification mode", e(" + ".join(m.name for m in scheme.modes))),
         ("成熟度等级 maturity level", f"<b>{e(level_text(scheme, certificate.level_rank))}</b>"),
-        ("颁证日期 issued", e(certificate.issued_on.isoformat())),
+        ("初次获证日期 initial certification", e(sources.first_issued_on.isoformat())),
+        ("本次颁证日期 issued", e(certificate.issued_on.isoformat())),
         ("有效期至 valid until", e(certificate.expires_on.isoformat())),
-        ("监督条件 surveillance", surveillance_text(scheme, cycle_start)),
+        ("监督条件 surveillance", surveillance_text(scheme, sources.cycle_start)),
     ])
-    body = f"""<div class='certificate'>
+    body_html = f"""<div class='certificate'>
+<div class='masthead'><img class='mark' src='{body.image_uri("mark_image")}' alt='认证标志 certification mark'>
+<div><b>{e(body.name)}</b><br><span class='en'>{e(body.name_en)}</span><br>
+<small>批准号 CNCA approval No. {e(body.approval_number)}{(" · " + e(body.accreditation)) if body.accreditation else ""}
+<br>{e(body.address)}</small></div></div>
 <h1>认证证书</h1>
 <p style='text-align:center' class='en'>Certificate of After-sales Service Maturity</p>
 <p style='text-align:center'>证书编号 Certificate No. <b>{e(certificate.number)}</b></p>
@@ -169,17 +206,20 @@ def certificate_html(scheme: Scheme, certificate: Certificate, holder: Applicant
 <p class='holder'>{e(holder.name)}</p>
 {facts}
 {heading("颁证、换证与状态变更", "Issue, reissue and status changes", 3)}
-{history_html(scheme, history)}
+{history_html(scheme, sources.history)}
 <div class='verify'>
-  <div>{qr_svg(certificate.number, code)}</div>
+  <div>{qr_svg(address)}</div>
   <div><p>验证码 verification code：<code>{e(code)}</code></p>
-  <p class='muted'>核验 To check：<code>audit-workbench certificate verify {e(certificate.number)} {e(code)}</code><br>
-  或向认证机构查询 / or ask the certification body</p></div>
+  <p class='muted'>公开查询 public check：<code>{e(address)}</code><br>
+  或 or <code>audit-workbench certificate verify {e(certificate.number)} {e(code)}</code></p></div>
 </div>
-<p style='text-align:right'>{e(meta.certification_body)}<br>
-<span class='muted'>方案 scheme {e(meta.name)} {e(certificate.scheme_version)}</span></p>
+<div class='signature'><img class='seal' src='{body.image_uri("seal_image")}' alt='印章 seal'>
+<p>{e(body.signatory_title)}：{e(body.signatory_name)}<br>{e(body.name)}<br>
+<span class='muted'>{e(body.contact_phone)} {e(body.contact_email)}
+ · 方案 scheme {e(meta.name)} {e(certificate.scheme_version)}</span></p>
+</div>
 </div>"""
-    return document(f"证书 {certificate.number}", body, CERTIFICATE_STYLE)
+    return document(f"证书 {certificate.number}", body_html, CERTIFICATE_STYLE)
 
 
 def write_certificate(workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:
@@ -189,10 +229,7 @@ def write_certificate(workbench: Workbench, applicant_id: str, folder: Path | No
         certificate = view.certificate_for(applicant_id)
         if certificate is None:
             return []
-        holder = view.get_applicant(applicant_id)
-        cycle_start = view.cycle_start(certificate)
-        history = view.status_history(certificate.number)
+        sources = CertificateSources.read(view, certificate)
     base = (folder or outputs_dir() / applicant_id) / CERTIFICATE_FILE
-    html_path = write_atomically(base.with_suffix(".html"),
-                                 certificate_html(workbench.scheme, certificate, holder, cycle_start, history))
+    html_path = write_atomically(base.with_suffix(".html"), certificate_html(workbench.scheme, load_body(), sources))
     return [html_path, html_to_pdf(html_path, base.with_suffix(".pdf"))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from ..body import load_body
 from ..files import write_atomically
 from ..paths import outputs_dir
 from ..store.repository import Workbench
@@ -19,7 +20,7 @@ def refusal_letter_html(workbench: Workbench, audit_id: int) -> str:
         raise ValueError("the application was not refused at review")
     audit = workbench.audit(audit_id)
     applicant = workbench.get_applicant(audit.applicant_id)
-    meta = workbench.scheme.meta
+    body_name = load_body().name
     problems = "".join(f"<li>{html.escape(p['zh'])}<br><span class='en'>{html.escape(p['en'])}</span></li>"
                        for p in review.assessment.get("problems", []))
     body = ("<h1>不予受理通知书</h1><p class='muted' style='text-align:center'>Notice of refusal of the application</p>"
@@ -30,9 +31,9 @@ def refusal_letter_html(workbench: Workbench, audit_id: int) -> str:
                            ("评审人 reviewer", html.escape(review.reviewed_by))])
             + heading("不予受理的理由", "Reasons")
             + f"<p>{html.escape(review.reason)}</p>" + (f"<ul>{problems}</ul>" if problems else "")
-            + f"<p>贵单位如对本决定有异议，可自收到本通知之日起向{html.escape(meta.certification_body)}提出申诉。"
+            + f"<p>贵单位如对本决定有异议，可自收到本通知之日起向{html.escape(body_name)}提出申诉。"
               "<br><span class='en'>You may appeal against this decision to the certification body.</span></p>"
-            + f"<p style='text-align:right'>{html.escape(meta.certification_body)}<br>{review.reviewed_on}</p>")
+            + f"<p style='text-align:right'>{html.escape(body_name)}<br>{review.reviewed_on}</p>")
     return document(f"不予受理通知书 {applicant.name}", body)
 
 

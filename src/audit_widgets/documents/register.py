@@ -1,12 +1,14 @@
-"""The register of certificates: one row per certificate, with Chinese headers laid out for
-reporting to the national certification information platform, as XLSX or CSV (UTF-8 with a
-BOM, so that Excel reads the Chinese). A cell Excel would run as a formula is neutralised."""
+"""The body's own register of certificates: one row per certificate ever issued, with Chinese
+headers, as XLSX or CSV (UTF-8 with a BOM, so that Excel reads the Chinese). Its columns are the
+body's; the monthly report to the national platform has a format of its own. A cell Excel would
+run as a formula is neutralised."""
 from __future__ import annotations
 
 import csv
 import io
 from pathlib import Path
 
+from ..body import load_body
 from ..errors import InputFileError
 from ..files import write_atomically
 from ..render.results import status_reason
@@ -14,7 +16,7 @@ from ..spreadsheets import neutralise
 from ..store.repository import Workbench
 from .certificate import level_text
 
-# The columns, in the platform's order: header → what the row holds.
+# The register's columns: header → what the row holds.
 COLUMNS = {
     "number": "证书编号",
     "holder": "获证组织名称",
@@ -60,7 +62,7 @@ def register_rows(workbench: Workbench) -> list[dict]:
                 "status": statuses.get(certificate.status, certificate.status),
                 "status_on": last.on.isoformat() if last else "",
                 "status_reason": status_reason(scheme, last) if last else "",
-                "certification_body": meta.certification_body,
+                "certification_body": load_body().name,
             })
     return rows
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..body import load_body
 from ..domain import Applicant, Audit, Finding, StageRecord
 from ..evidence import findings_to_follow_up
 from ..files import write_atomically
@@ -89,7 +90,7 @@ def _client(scheme: Scheme, sources: ReportSources) -> str:
     site_types = {t.id: t.name for t in scheme.site_types}
     return (heading("一、认证机构与受审核方", "Certification body and client")
             + facts_table([
-                ("认证机构 certification body", _e(scheme.meta.certification_body)),
+                ("认证机构 certification body", _e(load_body().name)),
                 ("受审核方 client", f"<b>{_e(applicant.name)}</b>"),
                 ("统一社会信用代码 USCC", _e(applicant.uscc)),
                 ("地址 address", _e(applicant.address)),

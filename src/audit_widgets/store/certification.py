@@ -173,6 +173,16 @@ class CertificationStore(StoreBase):
                                 f"Certificate {certificate.number}'s cycle has no decision")
         return decision.decided_on
 
+    def first_issued_on(self, certificate: Certificate) -> date:
+        """The initial certification date: the issue of the first certificate of the chain this one
+        replaced, through level changes, recertifications, scope and holder changes (issue 23 §2).
+        A new initial certification after a withdrawal starts a new chain."""
+        with self._reading_session() as session:
+            row = session.get(models.Certificate, certificate.number)
+            while row is not None and row.replaces is not None:
+                row = session.get(models.Certificate, row.replaces)
+            return row.issued_on if row is not None else certificate.issued_on
+
     def decision(self, audit_id: int) -> Decision | None:
         with self._reading_session() as session:
             row = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))

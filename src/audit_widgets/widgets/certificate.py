@@ -8,6 +8,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..body import load_body
 from ..contract import Action
 from ..render.html import ERROR_STYLE, message_html, table_html
 from .base import BoundWidget, Confirmation
@@ -79,7 +80,7 @@ class CertificatePanel(BoundWidget):
             ("场所 sites", "、".join(scope.sites)), ("成熟度等级 level", f"{level.label} {level.name}"),
             ("依据 rule / criteria", f"{meta.rule}（{meta.rule_version}）；{meta.criteria}"),
             ("发证日期 issued", c.issued_on), ("有效期至 expires", c.expires_on),
-            ("状态 status", self.status_names[c.status]), ("认证机构 body", meta.certification_body),
+            ("状态 status", self.status_names[c.status]), ("认证机构 body", load_body().name),
         ]
         self.details.value = "<table>" + "".join(
             f"<tr><td style='padding:2px 8px'>{html.escape(k)}</td><td><b>{html.escape(str(v))}</b></td></tr>"
