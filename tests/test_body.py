@@ -45,3 +45,28 @@ def test_a_copy_is_read_from_its_own_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIT_WORKBENCH_BODY", str(path))
     body = load_body()
     assert body.signatory_name == "王签字" and body.image_path("mark_image") == tmp_path / "body" / "mark.svg"
+
+
+def test_the_body_round_trips_through_excel_and_a_bad_cell_is_named_by_row(tmp_path):
+    from openpyxl import load_workbook
+
+    from audit_widgets.body import export_xlsx, import_xlsx
+    target = _copy(tmp_path)
+    before = target.read_bytes()
+    workbook = export_xlsx(load_body(), tmp_path / "body.xlsx")
+    book = load_workbook(workbook)
+    sheet = book["body"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    rows["verify_url"][1].value = "http://cert.example.invalid/verify"
+    book.save(workbook)
+    with pytest.raises(SchemeError) as caught:
+        import_xlsx(workbook, target)
+    row = rows["verify_url"][0].row
+    rendered = caught.value.render()
+    assert "body.xlsx" in rendered and "verify_url" in rendered and f"第 {row} 行" in rendered
+    assert target.read_bytes() == before  # nothing written
+    rows["verify_url"][1].value = "https://cert.example.invalid/verify"
+    rows["signatory_name"][1].value = "王签字"
+    book.save(workbook)
+    assert import_xlsx(workbook, target).signatory_name == "王签字"
+    assert load_body(target).signatory_name == "王签字" and load_body(target).mark_image == load_body().mark_image

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -76,7 +77,8 @@ def load_body(path: str | Path | None = None) -> Body:
     return _loaded[key]
 
 
-def _validate(path: Path, raw: bytes) -> Body:
+def _validate(path: Path, raw: bytes, rows: dict[str, int] | None = None) -> Body:
+    """rows: the workbook row of each field, when the values came from Excel (import_xlsx)."""
     try:
         data = yaml.safe_load(raw) or {}
     except yaml.YAMLError as exc:
@@ -88,13 +90,66 @@ def _validate(path: Path, raw: bytes) -> Body:
     except ValidationError as exc:
         raise SchemeError("认证机构文件不符合要求，未加载", "The certification body file is not valid and was not loaded",
                           file=path, problems=[Problem(zh=f"取值无效（{e['type']}）", en=e["msg"], file=str(path),
-                                                       column=".".join(str(p) for p in e["loc"]))
+                                                       column=".".join(str(p) for p in e["loc"]),
+                                                       row=(rows or {}).get(str(e["loc"][0])) if e["loc"] else None)
                                                for e in exc.errors()]) from None
     problems = [Problem(zh=f"图像文件不存在或类型不符（{'、'.join(IMAGE_TYPES)}）",
-                        en=f"the image is missing or not one of {', '.join(IMAGE_TYPES)}", file=str(path), column=field)
+                        en=f"the image is missing or not one of {', '.join(IMAGE_TYPES)}", file=str(path), column=field,
+                        row=(rows or {}).get(field))
                 for field in ("mark_image", "seal_image")
                 if not body.image_path(field).is_file() or body.image_path(field).suffix.lower() not in IMAGE_TYPES]
     if problems:
         raise SchemeError("认证机构文件引用的图像有误，未加载", "The body file's images are wrong; it was not loaded",
                           file=path, problems=problems)
+    return body
+
+
+# --- the Excel round trip: one sheet of field and value, as the scheme's settings sheets ---------
+SHEET = "body"
+FIELDS = [name for name in Body.model_fields if name != "folder"]
+
+
+def export_xlsx(body: Body, out: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .spreadsheets import keep_as_text
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(("field", "value"))
+    for name in FIELDS:
+        value = getattr(body, name)
+        sheet.append((name, str(value) if isinstance(value, Path) else value))
+    keep_as_text(sheet)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out
+
+
+def import_xlsx(source: Path, target: Path) -> Body:
+    """Read the body workbook, validate it as body.yaml would be (images resolved beside `target`),
+    and only then write `target`; a problem names the workbook, the row and the field."""
+    from openpyxl import load_workbook
+
+    from .files import write_atomically
+    try:
+        sheet = load_workbook(source, read_only=True, data_only=True)[SHEET]
+    except (KeyError, OSError, ValueError) as exc:
+        raise SchemeError(f"无法读取认证机构工作簿（须有工作表 {SHEET}）", f"The body workbook cannot be read (it needs "
+                          f"a sheet '{SHEET}'): {exc}", file=source) from None
+    data, rows = {}, {}
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if row and row[0] not in (None, ""):
+            data[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1])
+            rows[str(row[0]).strip()] = number
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    try:
+        body = _validate(target, text.encode("utf-8"), rows)
+    except SchemeError as exc:  # named by the workbook the person edited, not the file not yet written
+        raise SchemeError(exc.zh, exc.en, file=source,
+                          problems=[replace(p, file=f"{source} [{SHEET}]") for p in exc.problems]) from None
+    write_atomically(target, text)
     return body

@@ -56,6 +56,32 @@ def scheme_import(state: State, source: Path, out: Path | None) -> None:
                + ", ".join(str(p) for p in written))
 
 
+# --- body ---------------------------------------------------------------------------------
+@cli.group(cls=WorkbenchGroup)
+def body() -> None:
+    """认证机构（parameters/body.yaml）/ The certification body."""
+
+
+@body.command("export-xlsx")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def body_export(out: Path) -> None:
+    """导出为 Excel（字段、取值）/ Export to Excel (field, value)."""
+    from ..body import export_xlsx, load_body
+    click.echo(f"已导出 exported: {export_xlsx(load_body(), out)}")
+
+
+@body.command("import-xlsx")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入的文件（默认当前 body.yaml）/ the file to write (default: the body.yaml in use)")
+def body_import(source: Path, out: Path | None) -> None:
+    """从 Excel 导入并校验，写回 YAML / Import from Excel, validate, write body.yaml."""
+    from ..body import body_file, import_xlsx
+    target = out or body_file()
+    imported = import_xlsx(source, target)  # raises before anything is written
+    click.echo(f"已导入 imported {imported.name} → {target}")
+
+
 # --- db -----------------------------------------------------------------------------------
 @cli.group(cls=WorkbenchGroup)
 def db() -> None:
