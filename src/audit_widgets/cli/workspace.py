@@ -87,3 +87,22 @@ def serve(state: State, port, ip, token) -> None:
         sys.exit(subprocess.call(server.command, env=server.env))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+@cli.command("serve-public")
+@click.option("--port", type=click.IntRange(1, 65535), default=8870, show_default=True, help="端口 / port")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
+@click.option("--rate", type=click.IntRange(1, 10_000), default=30, show_default=True,
+              help="每个地址每分钟最多查询次数 / checks a minute per client address")
+@pass_state
+def serve_public(state: State, port, ip, rate) -> None:
+    """公开的证书查询页（只读）/ The public certificate check: a read-only page, apart from the dashboard."""
+    from ..public_check import serve as serve_check
+    from ..store.database import get_engine, require_current_schema
+    url = state.database_url
+    require_current_schema(get_engine(url))
+    click.echo(f"证书查询 / certificate check: http://{ip}:{port}/\n（Ctrl-C 停止 / to stop）", err=True)
+    try:
+        serve_check(get_engine(url).url.render_as_string(hide_password=False), port=port, ip=ip, rate=rate)
+    except KeyboardInterrupt:
+        sys.exit(0)
