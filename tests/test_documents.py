@@ -63,7 +63,7 @@ def test_the_report_says_what_the_recorded_results_say_and_needs_nothing_from_th
                      str(planning["site_sample"]["seed"]), characteristic["case_sample"]["population_hash"],
                      planning["case_sample"]["services"]["code_letter"], f"{report['scores']['score']:.1f}",
                      report["scores"]["level"]["name"], "基于对受审核方场所、案例、调查与记录的抽样",
-                     "建议批准认证", "签名有效"):
+                     "建议保持认证等级", "签名有效"):
         assert expected in page, expected
     for finding in report["findings"]:
         assert finding["description"] in page
@@ -263,3 +263,20 @@ def test_a_bad_suffix_is_a_clear_error_that_writes_nothing(shared, tmp_path):
     done = command("register", "export", tmp_path / "out" / "register.xlsx")
     assert done.exit_code == 0 and (tmp_path / "out" / "register.xlsx").exists()
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["register.xlsx"]  # no temporary file left
+
+
+def test_the_report_words_the_recommendation_by_the_audit_type_and_names_grades_and_objectives(shared, scheme):
+    """Issue 23 §3: a special audit's recommendation is one of its own decisions (not 批准认证), the
+    objective is the audit type's, a trainee is named as one, and observations and good practice
+    stand apart from the open nonconformities."""
+    page = report_html(shared, CONSUMER)  # its newest reported audit: the complaint's special audit
+    conclusion = page[page.index("十四、审查建议"):page.index("十五、声明")]
+    assert "建议保持认证等级" in conclusion and "批准认证" not in conclusion
+    assert scheme.audit_type("special").objective in page
+    assert "实习审查员 trainee" in page and "审查员 auditor" in page
+    open_part = page[page.index("未关闭的不符合"):page.index("观察项与良好实践")]
+    noted = page[page.index("观察项与良好实践"):page.index("十四、审查建议")]
+    assert "B16" not in open_part  # a good practice is not a nonconformity
+    assert "B16" in noted and "良好实践" in noted and "未关闭" not in noted
+    initial = report_html(shared, "demo-special")  # refused at its initial audit
+    assert "建议不予认证" in initial[initial.index("十四、审查建议"):]

@@ -32,6 +32,7 @@ class Action(StrEnum):
     CERTIFICATE = "certificate"
     COMPLAINTS = "complaints"
     RECORDS = "records"
+    REPORTING = "reporting"
 
 
 class Role(StrEnum):
@@ -175,6 +176,7 @@ class Entity(StrEnum):
     AUDITOR = "auditor"
     AUDITORS = "auditors"  # a competence file loaded whole
     CONSULTANCY = "consultancy"
+    CNCA_REPORT = "cnca_report"  # a month reported to CNCA's platform
 
 
 # Trail entity → the record kind that procedure_stages.locks names (LockableRecord). Answers,

@@ -280,6 +280,9 @@ class AuditType(Record):
     # day, or from the day after the previous audit's period ended; to the day before the audit.
     evidence_from: Literal["months_before_audit", "previous_audit"]
     evidence_months: int = Field(ge=1, le=60)  # also the period of a first audit after "previous_audit"
+    # What an audit of this type is for (ISO/IEC 17021-1 §9.2.1.1), as the report states it.
+    objective: str = ""
+    objective_en: str = ""
 
 
 class SpecialAuditReason(Record):

@@ -140,6 +140,13 @@ def enforce_due(state: State, on, as_json) -> None:
     if day > date.today():
         raise RuleError(f"--on {day} 晚于今天：规则只按已到的日期执行", f"--on {day} is after today: rules apply "
                         "only to days that have come", code="chronology.future")
-    done = enforce(state.workbench(), day)
-    text = "\n".join(f"{d.applicant_id}: {d.line()}" for d in done) or f"{day}：无到期变更 / nothing is due"
-    emit([d.__dict__ for d in done], as_json, text)
+    from ..reporting.cnca import report_due
+    workbench = state.workbench()
+    done = enforce(workbench, day)
+    reports = report_due(workbench, day)
+    lines = [f"{d.applicant_id}: {d.line()}" for d in done]
+    lines += [f"CNCA 月报 monthly report {month}：应于 {due} 前上报 due by {due}"
+              + ("，已逾期 overdue" if due < day else "") for month, due in reports]
+    emit([{**d.__dict__, "kind": "certificate" if d.audit is None else "audit"} for d in done]
+         + [{"kind": "cnca_report", "month": month, "due_on": due} for month, due in reports],
+         as_json, "\n".join(lines) or f"{day}：无到期事项 / nothing is due")

@@ -12,14 +12,19 @@ from .root import State, WorkbenchGroup, cli, emit, json_option, pass_state
 NOT_VALID_EXIT = 1  # the code is wrong, the number unknown, or the certificate not in force
 
 
-@cli.command("report")
-@click.option("--applicant", "applicant_id", required=True, help="申请方编号 / applicant id")
-@pass_state
-def report(state: State, applicant_id: str) -> None:
+@cli.group("report", cls=WorkbenchGroup, invoke_without_command=True)
+@click.option("--applicant", "applicant_id", default=None, help="申请方编号 / applicant id")
+@click.pass_context
+def report(ctx: click.Context, applicant_id: str | None) -> None:
     """生成审查报告（HTML、PDF）和证书 PDF / Write the audit report (HTML, PDF) and the certificate PDF.
 
     Written to outputs/<applicant>/: the report once the report stage is recorded, the
-    certificate once one is issued."""
+    certificate once one is issued. `report cnca` writes the monthly report to CNCA's platform."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if applicant_id is None:
+        raise click.UsageError("请给出 --applicant，或子命令 cnca / give --applicant, or the subcommand cnca")
+    state = ctx.find_object(State)
     from ..documents.build import build_documents
     written = build_documents(state.workbench(), applicant_id)
     if not written:
@@ -28,6 +33,26 @@ def report(state: State, applicant_id: str) -> None:
         return
     for path in written:
         click.echo(str(path))
+
+
+@report.command("cnca")
+@click.option("--month", required=True, help="报送月份 YYYY-MM / the month reported")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@pass_state
+def report_cnca(state: State, month: str, out: Path, as_json) -> None:
+    """向国家认监委平台的月度报送（Excel）/ The monthly report to CNCA's platform, as its Excel workbook.
+
+    Only lines not reported before (新增) or changed since (变更) are written; a cell the platform
+    would reject is named by sheet, row and column, and nothing is written."""
+    from ..reporting.cnca import report_month
+    done = report_month(state.workbench(), month, out)
+    counts = "，".join(f"{sheet} {n}" for sheet, n in done.counts.items())
+    text = (f"{month} 无新的或变更的报送内容 / nothing new or changed to report for {month}" if done.path is None else
+            f"已写出 written {done.path}：{counts}（其中变更 changed {done.changed}）；应于 {done.due_on} 前上报 / due by "
+            f"{done.due_on}")
+    emit({"month": month, "path": str(done.path) if done.path else None, "counts": done.counts,
+          "changed": done.changed, "due_on": done.due_on}, as_json, text)
 
 
 @cli.group(cls=WorkbenchGroup)

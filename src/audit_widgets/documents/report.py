@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..body import load_body
-from ..domain import Applicant, Audit, Finding, StageRecord
+from ..domain import Applicant, Audit, Certificate, Finding, StageRecord
 from ..evidence import findings_to_follow_up
 from ..files import write_atomically
 from ..paths import outputs_dir
@@ -35,6 +35,7 @@ from ..render.results import (
     survey_sources_html,
     team_html,
 )
+from ..rules.cycle import suggested_outcome
 from ..scheme import Scheme
 from ..stages import registry
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, read
@@ -58,6 +59,7 @@ class ReportSources:
     signature: str | None
     signature_state: str | None  # valid, tampered, key_different (store.signing.SIGNATURE_LABELS)
     follow_up: list[Finding]  # the previous audit's findings open at its decision, as they stand now
+    certificate: Certificate | None  # the certificate this audit's decision acts on (None: none yet)
 
 
 def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
@@ -77,7 +79,16 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
                              view.stage_results(audit_id), view.stale_stages(audit_id),
                              view.stage_signature(audit_id, registry.report_stage()),
                              view.signature_state(audit_id, registry.report_stage()),
-                             findings_to_follow_up(view, audit_id))
+                             findings_to_follow_up(view, audit_id), _acted_on(view, applicant_id, audit_id))
+
+
+def _acted_on(view: Workbench, applicant_id: str, audit_id: int) -> Certificate | None:
+    """The certificate the audit's decision acts on: the holder's, or the one a certificate issued on
+    this audit replaced."""
+    certificate = view.certificate_for(applicant_id)
+    if certificate is not None and certificate.audit_id == audit_id:
+        return view.find_certificate(certificate.replaces) if certificate.replaces else None
+    return certificate
 
 
 def _e(value) -> str:
@@ -109,10 +120,11 @@ def _audit(scheme: Scheme, sources: ReportSources) -> str:
     audit_type = scheme.audit_type(audit.audit_type)
     domains = {d.id: d.name for d in scheme.domains}
     meta = scheme.meta
-    objective_zh = (f"确定{applicant.name}的售后服务是否符合认证依据的要求，评价其售后服务成熟度等级，"
-                    f"为{audit_type.name}的认证决定提供依据。")
-    objective_en = ("To determine whether the client's after-sales service conforms to the audit criteria, to "
-                    f"rate its maturity level, and to give the committee the basis of the {audit_type.id} decision.")
+    # The audit type's objective (scheme data, person_days.yaml), else the generic one.
+    objective_zh = audit_type.objective or (f"确定{applicant.name}的售后服务是否符合认证依据的要求，评价其售后服务"
+                                            f"成熟度等级，为{audit_type.name}的认证决定提供依据")
+    objective_en = audit_type.objective_en or ("to determine whether the client conforms to the audit criteria, rate "
+                                               f"its maturity level and give the basis of the {audit_type.id} decision")
     return (heading("二、审查类型、目的、依据与范围", "Audit type, objectives, criteria and scope")
             + facts_table([
                 ("审查类型 audit type", f"{_e(audit_type.name)} <span class='en'>{_e(audit_type.id)}</span>"
@@ -328,17 +340,35 @@ def _follow_up(scheme: Scheme, sources: ReportSources) -> str:
             + findings_html(scheme, [f.as_dict() for f in sources.follow_up], with_evidence=True))
 
 
-def _open_findings(report: ReportResult) -> list[dict]:
-    return [f for f in report.findings if not f.get("verified_on") and not f.get("withdrawn_on")]
+def _open_findings(scheme: Scheme, report: ReportResult) -> list[dict]:
+    """The nonconformities (a grade that blocks until corrected) not closed."""
+    blocking = {g.id for g in scheme.finding_grades if g.blocks_until != "none"}
+    return [f for f in report.findings if f.get("grade") in blocking and not f.get("verified_on")
+            and not f.get("withdrawn_on")]
+
+
+def _noted(scheme: Scheme, report: ReportResult) -> list[dict]:
+    """Observations and good practice: recorded apart from the nonconformities."""
+    noting = {g.id for g in scheme.finding_grades if g.blocks_until == "none"}
+    return [f for f in report.findings if f.get("grade") in noting and not f.get("withdrawn_on")]
+
+
+def _verdict(scheme: Scheme, sources: ReportSources, report: ReportResult) -> str:
+    """The recommendation in the words of the decisions the audit type allows (a surveillance's is
+    to maintain, raise, lower, suspend … not to certify)."""
+    advice, audit = report.recommendation, sources.audit
+    outcome = suggested_outcome(scheme, audit.audit_type, certifiable=advice.certifiable,
+                                advised_rank=advice.level.rank if advice.level else 0,
+                                certificate=sources.certificate, scope_extension=bool(audit.requested_scope),
+                                methods=audit.covered_methods(scheme))
+    return f"建议{scheme.outcomes_by_id[outcome].name} / recommend: {outcome}"
 
 
 def _conclusion(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
                 characteristic: CharacteristicResult | None, report: ReportResult) -> str:
     deviations = _deviations(scheme, sources, planning, characteristic, report)
-    advice = report.recommendation
-    level = advice.level
-    verdict = ("建议批准认证 / recommend certification" if advice.certifiable
-               else "建议不予认证 / recommend refusal")
+    level = report.recommendation.level
+    verdict = _verdict(scheme, sources, report)
     record = sources.records[registry.report_stage()]
     if record.signed:
         check = SIGNATURE_LABELS[sources.signature_state]
@@ -353,7 +383,10 @@ def _conclusion(scheme: Scheme, sources: ReportSources, planning: PlanningResult
     return (heading("十三、与计划的偏离及未解决的问题", "Deviations from the plan and unresolved issues")
             + ("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in deviations) + "</ul>" if deviations
                else "<p>未记录与审查计划的偏离 / no deviation from the audit plan recorded</p>")
-            + "<h3>未关闭的不符合 <small>open findings</small></h3>" + findings_html(scheme, _open_findings(report))
+            + "<h3>未关闭的不符合 <small>open nonconformities</small></h3>"
+            + findings_html(scheme, _open_findings(scheme, report))
+            + "<h3>观察项与良好实践 <small>observations and good practice</small></h3>"
+            + findings_html(scheme, _noted(scheme, report))
             + heading("十四、审查建议", "Recommendation")
             + f"<p><b>{_e(verdict)}</b>，等级 level {_e(level.label if level else '')} {_e(level.name if level else '')}</p>"
             + heading("十五、声明", "Statement")

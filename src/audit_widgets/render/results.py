@@ -189,10 +189,11 @@ def findings_html(scheme: Scheme, findings: list[dict], *, with_evidence: bool =
     if with_evidence:
         columns |= {"evidence": "证据 evidence", "plan": "纠正措施 corrective action"}
     columns |= {"due": "期限 due", "status": "状态 status"}
+    needs_action = {g.id for g in scheme.finding_grades if g.blocks_until != "none"}  # not an observation
     rows = [{**{k: html.escape(str(v)) for k, v in f.items() if v not in (None, "")},
              "grade": finding_grade_html(scheme, f),
              "plan": corrective_action_html(f), "due": html.escape(str(f.get("due_on") or "")),
-             "status": finding_status(f)} for f in findings]
+             "status": finding_status(f) if f.get("grade") in needs_action else "—"} for f in findings]
     return table_html(rows, columns, escape=False)
 
 
@@ -241,8 +242,11 @@ def team_html(scheme: Scheme, team: list[dict], violations: list[dict], warnings
     """The team with their roles (the scheme's names), the competence and impartiality check, and
     its warnings (the leader's rotation)."""
     roles = {r.id: r.name for r in scheme.team_roles}
-    return (table_html([{**m, "role": f"{roles.get(m['role'], m['role'])} {m['role']}"} for m in team],
-                       {"id": "编号 id", "name": "姓名 name", "role": "角色 role"})
+    grades = {g.id: g.name for g in scheme.auditor_grades}
+    return (table_html([{**m, "role": f"{roles.get(m['role'], m['role'])} {m['role']}",
+                         "grade": f"{grades.get(m.get('grade', ''), m.get('grade', '—'))} {m.get('grade', '')}"}
+                        for m in team],
+                       {"id": "编号 id", "name": "姓名 name", "grade": "资格 grade", "role": "角色 role"})
             + (f"<p style='color:{ERROR_COLOUR}'>" + "<br>".join(html.escape(str(v.get("zh", v))) for v in violations)
                + "</p>" if violations
                else f"<p style='color:{OK_COLOUR}'>✓ 能力与公正性检查通过 / competence and impartiality check passed</p>")

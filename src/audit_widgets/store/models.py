@@ -582,6 +582,21 @@ class Appeal(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
 
 
+class CncaReported(Base):
+    """One line reported to CNCA's platform for a month (reporting/cnca.py): its sheet, its key and a
+    hash of what it said, so that a later correction is reported as a change."""
+
+    __tablename__ = "cnca_reported"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
+    sheet: Mapped[str] = mapped_column(String(64))
+    row_key: Mapped[str] = mapped_column(String(128))
+    row_hash: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reported_by: Mapped[str] = mapped_column(String(64))
+
+
 class AuditTrail(Base):
     """Append-only: every write leaves a row here; rows are never changed or removed."""
 

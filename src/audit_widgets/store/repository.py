@@ -24,6 +24,7 @@ from .complaints import ComplaintStore
 from .documents import DocumentStore
 from .planning import PlanningStore
 from .records import from_row
+from .reporting import ReportingStore
 from .retention import RetentionStore
 from .review import ReviewStore
 from .runs import RunStore
@@ -33,7 +34,7 @@ from .verification import VerificationStore
 
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
                 CaseStore, CallbackStore, AdjustmentStore, CertificationStore, CertificateDecisionStore, ComplaintStore,
-                ReviewStore, RetentionStore, RunStore, VerificationStore):
+                ReviewStore, RetentionStore, ReportingStore, RunStore, VerificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:
