@@ -280,3 +280,5 @@ def test_the_report_words_the_recommendation_by_the_audit_type_and_names_grades_
     assert "B16" in noted and "良好实践" in noted and "未关闭" not in noted
     initial = report_html(shared, "demo-special")  # refused at its initial audit
     assert "建议不予认证" in initial[initial.index("十四、审查建议"):]
+    from audit_widgets.widgets.report import ReportPanel
+    assert "建议保持认证等级" in ReportPanel(shared, CONSUMER, read_only=True).body.value  # 06 on screen says the same

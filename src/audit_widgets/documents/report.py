@@ -19,6 +19,7 @@ from ..render.html import table_html
 from ..render.results import (
     ERROR_COLOUR,
     case_checks_html,
+    certificate_acted_on,
     evidence_html,
     findings_html,
     gates_section_html,
@@ -34,8 +35,8 @@ from ..render.results import (
     survey_scoring,
     survey_sources_html,
     team_html,
+    verdict_text,
 )
-from ..rules.cycle import suggested_outcome
 from ..scheme import Scheme
 from ..stages import registry
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, read
@@ -79,16 +80,7 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
                              view.stage_results(audit_id), view.stale_stages(audit_id),
                              view.stage_signature(audit_id, registry.report_stage()),
                              view.signature_state(audit_id, registry.report_stage()),
-                             findings_to_follow_up(view, audit_id), _acted_on(view, applicant_id, audit_id))
-
-
-def _acted_on(view: Workbench, applicant_id: str, audit_id: int) -> Certificate | None:
-    """The certificate the audit's decision acts on: the holder's, or the one a certificate issued on
-    this audit replaced."""
-    certificate = view.certificate_for(applicant_id)
-    if certificate is not None and certificate.audit_id == audit_id:
-        return view.find_certificate(certificate.replaces) if certificate.replaces else None
-    return certificate
+                             findings_to_follow_up(view, audit_id), certificate_acted_on(view, applicant_id, audit_id))
 
 
 def _e(value) -> str:
@@ -353,22 +345,13 @@ def _noted(scheme: Scheme, report: ReportResult) -> list[dict]:
     return [f for f in report.findings if f.get("grade") in noting and not f.get("withdrawn_on")]
 
 
-def _verdict(scheme: Scheme, sources: ReportSources, report: ReportResult) -> str:
-    """The recommendation in the words of the decisions the audit type allows (a surveillance's is
-    to maintain, raise, lower, suspend … not to certify)."""
-    advice, audit = report.recommendation, sources.audit
-    outcome = suggested_outcome(scheme, audit.audit_type, certifiable=advice.certifiable,
-                                advised_rank=advice.level.rank if advice.level else 0,
-                                certificate=sources.certificate, scope_extension=bool(audit.requested_scope),
-                                methods=audit.covered_methods(scheme))
-    return f"建议{scheme.outcomes_by_id[outcome].name} / recommend: {outcome}"
-
-
 def _conclusion(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
                 characteristic: CharacteristicResult | None, report: ReportResult) -> str:
     deviations = _deviations(scheme, sources, planning, characteristic, report)
     level = report.recommendation.level
-    verdict = _verdict(scheme, sources, report)
+    advice = report.recommendation
+    verdict = verdict_text(scheme, sources.audit, advice.certifiable, advice.level.rank if advice.level else 0,
+                           sources.certificate)
     record = sources.records[registry.report_stage()]
     if record.signed:
         check = SIGNATURE_LABELS[sources.signature_state]

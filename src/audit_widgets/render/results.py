@@ -8,7 +8,7 @@ import html
 import pandas as pd
 
 from ..contract import Channel
-from ..domain import Audit, StatusChange
+from ..domain import Audit, Certificate, StatusChange
 from ..scheme import Scheme
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, Scores
 from .charts import control_chart, dimension_chart, to_svg
@@ -278,3 +278,23 @@ def methods_covered_html(scheme: Scheme, audit: Audit) -> str:
             "；得分只反映这些方法，不能据此提升等级 <span class='en'>the score covers these only; it cannot raise "
             "the level</span>")
     return f"{len(covered)}/{len(scheme.methods)}：{html.escape(names)}{note}"
+
+
+def certificate_acted_on(view, applicant_id: str, audit_id: int) -> Certificate | None:
+    """The certificate an audit's decision acts on: the holder's, or the one a certificate issued
+    on this audit replaced (None before the first)."""
+    certificate = view.certificate_for(applicant_id)
+    if certificate is not None and certificate.audit_id == audit_id:
+        return view.find_certificate(certificate.replaces) if certificate.replaces else None
+    return certificate
+
+
+def verdict_text(scheme: Scheme, audit: Audit, certifiable: bool, advised_rank: int,
+                 certificate: Certificate | None) -> str:
+    """The recommendation in the words of the decisions the audit's type allows (a surveillance's
+    is to maintain, raise, lower, suspend … not to certify), for the report and the report panel."""
+    from ..rules.cycle import suggested_outcome
+    outcome = suggested_outcome(scheme, audit.audit_type, certifiable=certifiable, advised_rank=advised_rank,
+                                certificate=certificate, scope_extension=bool(audit.requested_scope),
+                                methods=audit.covered_methods(scheme))
+    return f"建议{scheme.outcomes_by_id[outcome].name} / recommend: {outcome}"

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..evaluation import evaluate, recommendation
 from ..render.charts import dimension_chart, to_svg
 from ..render.html import gates_html, table_html
+from ..render.results import certificate_acted_on, verdict_text
 from ..rules.answers import exclusions
 from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
@@ -47,7 +48,8 @@ class ReportPanel(BoundWidget):
         losses = [{"item": i.item_id, "text": self.scheme.items_by_id[i.item_id].text, "lost": f"{i.lost:.2f}",
                    "basis": i.basis} for i in score.lost_points()[:TOP_LOSSES]]
         mode_rows = [{"mode": f"{m} {modes[m]}", "score": f"{v:.1f}"} for m, v in score.mode_scores.items()]
-        verdict = "建议批准认证 / recommend certification" if advice.certifiable else "建议不予认证 / recommend refusal"
+        verdict = verdict_text(self.scheme, self.workbench.audit(self.audit_id), advice.certifiable, advice.level_rank,
+                               certificate_acted_on(self.workbench, self.applicant_id, self.audit_id))
         self.body.value = (
             f"<p>总分 score <b>{score.score:.1f}</b>（基础分 {score.base_score:.1f}，特别扣分 {score.special_deductions}，"
             f"特别加分 {score.special_bonus}）；等级 level <b>{score.level.label} {score.level.name}</b>；"
