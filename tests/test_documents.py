@@ -282,3 +282,22 @@ def test_the_report_words_the_recommendation_by_the_audit_type_and_names_grades_
     assert "建议不予认证" in initial[initial.index("十四、审查建议"):]
     from audit_widgets.widgets.report import ReportPanel
     assert "建议保持认证等级" in ReportPanel(shared, CONSUMER, read_only=True).body.value  # 06 on screen says the same
+
+
+@pytest.mark.notebooks
+def test_a_suspended_holder_gets_its_notice_with_the_deadline_and_what_to_do(cycle_db, scheme, tmp_path):
+    """Issue 23 §7: the committee's suspension of demo-consumer (between audits, on the holder's
+    request, 90 days to correct) writes the suspension notice with the documents."""
+    from datetime import date, timedelta
+
+    from audit_widgets.body import load_body
+    workbench = Workbench(cycle_db, scheme, actor="P02")
+    number = workbench.certificate_for(CONSUMER).number
+    suspend(workbench, number, date.today())
+    written = [p.name for p in build_documents(workbench, CONSUMER, tmp_path)]
+    assert "status_notice.pdf" in written and "certificate.pdf" in written
+    text = "".join(pdf_text(tmp_path / "status_notice.pdf").split())
+    deadline = date.today() + timedelta(days=90)
+    for expected in ("暂停通知书", number, str(deadline), "不得使用证书和认证标志", "持证方申请：持证方来函申请暂停",
+                     load_body().name, "申诉"):
+        assert "".join(expected.split()) in text, expected

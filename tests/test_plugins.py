@@ -17,7 +17,7 @@ from audit_widgets.settings import DB_ENV
 
 
 def test_the_project_registers_its_documents_importers_and_executors():
-    assert documents.ids() == ["report", "certificate", "refusal_letter"]
+    assert documents.ids() == ["report", "certificate", "refusal_letter", "status_notice"]
     assert importers.ids() == ["work-orders", "surveys", "people", "applicant"]
     assert executors.ids() == ["local"]
     with pytest.raises(NotFoundError) as caught:
