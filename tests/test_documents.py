@@ -301,3 +301,19 @@ def test_a_suspended_holder_gets_its_notice_with_the_deadline_and_what_to_do(cyc
     for expected in ("暂停通知书", number, str(deadline), "不得使用证书和认证标志", "持证方申请：持证方来函申请暂停",
                      load_body().name, "申诉"):
         assert "".join(expected.split()) in text, expected
+
+
+def test_the_published_list_names_the_suspended_and_withdrawn_certificates_only(cycle_db, scheme, tmp_path):
+    """Issue 23 §7: the list the body publishes, from the register."""
+    from datetime import date
+
+    from audit_widgets.documents.register import published_list_html
+    workbench = Workbench(cycle_db, scheme, actor="P02")
+    assert "无 / none" in published_list_html(workbench)
+    number = workbench.certificate_for(CONSUMER).number
+    suspend(workbench, number, date.today())
+    page = published_list_html(workbench)
+    assert number in page and "暂停" in page and workbench.certificate_for("demo-industrial").number not in page
+    command = Command(cycle_db)
+    result = command("register", "published", str(tmp_path / "published.html"))
+    assert result.exit_code == 0 and number in (tmp_path / "published.html").read_text(encoding="utf-8")

@@ -91,3 +91,12 @@ def register_export(state: State, out: Path) -> None:
     from ..documents.register import export_register
     written = export_register(state.workbench(), out)
     click.echo(f"已导出证书登记表 / register exported: {written}")
+
+
+@register.command("published")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+def register_published(state: State, out: Path) -> None:
+    """公告暂停、撤销的证书（HTML）/ The list of suspended and withdrawn certificates the body publishes."""
+    from ..documents.register import write_published_list
+    click.echo(str(write_published_list(state.workbench(), out)))

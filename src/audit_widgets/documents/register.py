@@ -5,6 +5,7 @@ run as a formula is neutralised."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 from pathlib import Path
 
@@ -101,3 +102,24 @@ def export_register(workbench: Workbench, out: Path) -> Path:
                              file=out)
     table = [list(COLUMNS.values())] + [[neutralise(row[key]) for key in COLUMNS] for row in register_rows(workbench)]
     return write_atomically(out, (_xlsx_bytes if suffix == ".xlsx" else _csv_bytes)(table))
+
+
+def published_list_html(workbench: Workbench) -> str:
+    """The list of suspended and withdrawn certificates that the body publishes (issue 23 §7):
+    number, holder, USCC, status, since when and why; nothing else."""
+    from ..render.html import table_html
+    from .page import document
+    statuses = {s.id: s.name for s in workbench.scheme.certificate_statuses}
+    shown = {statuses.get("suspended"), statuses.get("withdrawn")}
+    rows = [{k: row[k] for k in ("number", "holder", "uscc", "status", "status_on", "status_reason")}
+            for row in register_rows(workbench) if row["status"] in shown]
+    body = load_body()
+    return document("暂停、撤销证书公告", f"<h1>暂停、撤销的认证证书</h1><p class='muted' style='text-align:center'>Suspended "
+                    f"and withdrawn certificates · {html.escape(body.name)}</p>"
+                    + (table_html(rows, {"number": "证书编号 No.", "holder": "持证方 holder", "uscc": "统一社会信用代码",
+                                         "status": "状态 status", "status_on": "自 since", "status_reason": "原因 reason"})
+                       if rows else "<p>无 / none</p>"))
+
+
+def write_published_list(workbench: Workbench, out: Path) -> Path:
+    return write_atomically(Path(out), published_list_html(workbench))
