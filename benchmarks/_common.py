@@ -34,3 +34,21 @@ def report(name: str, figure: float, unit: str, limit: float | None = None) -> b
     verdict = "" if limit is None else ("  OK" if figure <= limit else f"  OVER the limit of {limit:g} {unit}")
     print(f"{name:<58} {figure:10.3f} {unit}{verdict}")
     return limit is None or figure <= limit
+
+
+def portfolio_store(applicants: int) -> Path:
+    """A store of `applicants` (the 4 demo applicants and the rest from `demo --portfolio`), built
+    once in .data/ and kept. Built in place, with a `.ready` marker written last (renaming a SQLite
+    file whose WAL files are still beside it would lose what the WAL holds)."""
+    path = DATA / f"portfolio-{applicants}.sqlite"
+    ready = path.with_suffix(".ready")
+    if not ready.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        for leftover in DATA.glob(f"portfolio-{applicants}.*"):
+            leftover.unlink()
+        workbench = [str(Path(sys.executable).parent / "audit-workbench"), "--db", f"sqlite:///{path}"]
+        subprocess.run([*workbench, "db", "init"], check=True, capture_output=True)
+        subprocess.run([*workbench, "--as", "P01", "demo", "--portfolio", str(applicants - 4)], check=True,
+                       capture_output=True)
+        ready.touch()
+    return path

@@ -14,29 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DATA, report
+from _common import portfolio_store, report
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 APPLICANTS = int(os.environ.get("DASHBOARD_APPLICANTS", "500"))
 LOADS = 5
-
-
-def store() -> Path:
-    """Built in place, with a `.ready` marker written last (renaming a SQLite file whose WAL
-    files are still beside it would lose what the WAL holds)."""
-    path = DATA / f"portfolio-{APPLICANTS}.sqlite"
-    ready = path.with_suffix(".ready")
-    if not ready.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        for leftover in DATA.glob(f"portfolio-{APPLICANTS}.*"):
-            leftover.unlink()
-        workbench = [str(Path(sys.executable).parent / "audit-workbench"), "--db", f"sqlite:///{path}"]
-        subprocess.run([*workbench, "db", "init"], check=True, capture_output=True)
-        subprocess.run([*workbench, "--as", "P01", "demo", "--portfolio", str(APPLICANTS - 4)], check=True,
-                       capture_output=True)
-        ready.touch()
-    return path
 
 
 def serve(notebook: Path | None, database: Path):
@@ -59,7 +42,7 @@ def visible_after(page, url: str, selector: str) -> float:
 def main() -> bool:
     from playwright.sync_api import sync_playwright
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
-    database = store()
+    database = portfolio_store(APPLICANTS)
     one_cell = Path(tempfile.mkdtemp()) / "one_cell.ipynb"
     one_cell.write_text('{"cells":[{"cell_type":"code","execution_count":null,"metadata":{},"outputs":[],'
                         '"source":"print(\'ready\')"}],"metadata":{},"nbformat":4,"nbformat_minor":5}')

@@ -8,33 +8,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
-from _common import DATA, measure, report
+from _common import DATA, measure, portfolio_store, report
 
-ROOT = Path(__file__).resolve().parents[1]
 APPLICANTS = int(os.environ.get("ENFORCE_APPLICANTS", "200"))
 
 
-def store() -> Path:
-    path = DATA / f"enforce-{APPLICANTS}.sqlite"
-    ready = path.with_suffix(".ready")
-    if not ready.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        for leftover in DATA.glob(f"enforce-{APPLICANTS}.*"):
-            leftover.unlink()
-        workbench = [str(Path(sys.executable).parent / "audit-workbench"), "--db", f"sqlite:///{path}"]
-        subprocess.run([*workbench, "db", "init"], check=True, capture_output=True)
-        subprocess.run([*workbench, "--as", "P01", "demo", "--portfolio", str(APPLICANTS - 4)], check=True,
-                       capture_output=True)
-        ready.touch()
-    return path
-
-
 def main() -> bool:
-    built = store()
+    built = portfolio_store(APPLICANTS)
     copy = DATA / f"enforce-{APPLICANTS}-run.sqlite"
     copy.unlink(missing_ok=True)
     # enforce writes what is automatic: each run starts from the same store, copied through SQLite's

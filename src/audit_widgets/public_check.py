@@ -19,6 +19,7 @@ import tornado.ioloop
 import tornado.web
 
 from .body import load_body
+from .contract import Status
 from .documents.certificate import level_text, verify_certificate
 from .documents.page import document
 from .store.database import read_only_url
@@ -94,7 +95,7 @@ def check_html(workbench: Workbench, number: str, code: str) -> tuple[int, str]:
                    if check.genuine else "<p class='invalid'>验证码与证书不符：证书可能被篡改或抄错 / the code does not "
                                           "match: the certificate may be altered, or the code mistyped</p>")
     status = statuses.get(certificate.status, certificate.status)
-    in_force = "valid" if certificate.status == "valid" else "invalid"
+    in_force = "valid" if certificate.status == Status.VALID else "invalid"  # the CSS class
     successor = next((c for c in workbench.certificate_chain(certificate.applicant_id)
                       if c.replaces == certificate.number), None)
     replaced = (f"<p>已由证书 <a href='/?number={e(successor.number)}'>{e(successor.number)}</a> 替代 / replaced by "

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from ..body import load_body
+from ..contract import Status
 from ..errors import InputFileError
 from ..files import write_atomically
 from ..render.results import status_reason
@@ -110,7 +111,7 @@ def published_list_html(workbench: Workbench) -> str:
     from ..render.html import table_html
     from .page import document
     statuses = {s.id: s.name for s in workbench.scheme.certificate_statuses}
-    shown = {statuses.get("suspended"), statuses.get("withdrawn")}
+    shown = {statuses.get(Status.SUSPENDED), statuses.get(Status.WITHDRAWN)}
     rows = [{k: row[k] for k in ("number", "holder", "uscc", "status", "status_on", "status_reason")}
             for row in register_rows(workbench) if row["status"] in shown]
     body = load_body()

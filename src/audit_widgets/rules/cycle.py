@@ -118,13 +118,7 @@ def check_decision(scheme: Scheme, audit_type: str, outcome_id: str, *, level_ra
         raise RuleError(f"「{outcome.name}」与等级不符：证书为 {rank} 级，决定为 {level_rank} 级",
                         f"'{outcome_id}' does not fit the levels: certificate {rank}, decision {level_rank}")
     if outcome.certificate in ("suspend", "withdraw"):
-        status = EFFECT_STATUS[outcome.certificate]
-        reasons = [r.id for r in scheme.status_reasons if r.status == status]
-        if status_reason not in reasons:
-            raise RuleError(f"「{outcome.name}」须选择原因：{'、'.join(reasons)}",
-                            f"'{outcome_id}' needs a reason, one of: {', '.join(reasons)}")
-        if outcome.certificate == "suspend":
-            _check_suspension_deadline(scheme, decided_on, deadline)
+        _check_status_reason(scheme, outcome, status_reason, decided_on, deadline)
     return effect
 
 
@@ -155,13 +149,19 @@ def check_certificate_decision(scheme: Scheme, outcome_id: str, *, grounds: str,
     if outcome.certificate == "reduce":
         _check_reduced_scope(certificate, scope)
         return
+    if EFFECT_STATUS[outcome.certificate] != Status.VALID:
+        _check_status_reason(scheme, outcome, status_reason, decided_on, deadline)
+
+
+def _check_status_reason(scheme: Scheme, outcome: DecisionOutcome, status_reason: str | None, decided_on: date,
+                         deadline: date | None) -> None:
+    """A decision that suspends, withdraws or cancels gives a reason of that status; a suspension
+    a deadline within max_suspension_months."""
     status = EFFECT_STATUS[outcome.certificate]
-    if status == Status.VALID:
-        return
     reasons = [r.id for r in scheme.status_reasons if r.status == status]
     if status_reason not in reasons:
         raise RuleError(f"「{outcome.name}」须选择原因：{'、'.join(reasons)}",
-                        f"'{outcome_id}' needs a reason, one of: {', '.join(reasons)}")
+                        f"'{outcome.id}' needs a reason, one of: {', '.join(reasons)}")
     if outcome.certificate == "suspend":
         _check_suspension_deadline(scheme, decided_on, deadline)
 

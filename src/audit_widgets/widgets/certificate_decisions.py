@@ -10,7 +10,7 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from ..contract import EFFECT_NEEDS, EFFECT_STATUS, Action
+from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Action, Status
 from ..render.html import ERROR_STYLE, message_html, table_html
 from .base import CHOOSE, BoundWidget, Confirmation, permission_refusal
 
@@ -79,7 +79,7 @@ class CertificateDecisionPanel(BoundWidget):
         status = self.certificate.status if self.certificate else None
         possible = [o for o in self.outcomes.values()
                     if status is not None and (EFFECT_NEEDS[o.certificate] in (None, status))
-                    and status in ("valid", "suspended")]
+                    and status in IN_FORCE]
         with self.hold_sync():
             self.outcome.options = [CHOOSE] + [(o.name, o.id) for o in possible]  # never preselected
             self.outcome.value = ""
@@ -110,7 +110,7 @@ class CertificateDecisionPanel(BoundWidget):
         outcome = self.outcomes.get(self.outcome.value)
         status = EFFECT_STATUS.get(outcome.certificate) if outcome else None
         reasons = [(r.name, r.id) for r in self.scheme.status_reasons if status and r.status == status]
-        self.status_reason.options = reasons if status != "valid" else []
+        self.status_reason.options = reasons if status != Status.VALID else []
         self.status_reason.layout.display = None if self.status_reason.options else "none"
         self.deadline.layout.display = None if outcome and outcome.certificate == "suspend" else "none"
         self.scope_box.layout.display = None if outcome and outcome.certificate == "reduce" else "none"
