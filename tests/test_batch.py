@@ -183,6 +183,8 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
     script.write_text(
         # A shell's background job (CI may be one) starts with SIGINT ignored: take it back.
         "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        # Should it hang, SIGUSR1 prints where each thread is.
+        "import faulthandler\nfaulthandler.register(signal.SIGUSR1, all_threads=True)\n"
         "from pathlib import Path\n"
         "from audit_widgets.batch.inputs import applicant_state, run_inputs\n"
         "from audit_widgets.batch.runner import BatchRunner, NotebookJob, plan_batch\n"
@@ -206,7 +208,13 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
     assert kernels, process.communicate(timeout=30)[0] if process.poll() is not None else "no kernel started"
     time.sleep(2)
     process.send_signal(signal.SIGINT)
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        process.kill()
+        pytest.fail("the batch did not stop within 30 s of SIGINT:\n" + process.communicate(timeout=30)[0])
     time.sleep(1)
     assert not [pid for pid in kernels if _alive(pid)]
     [run] = [r for r in Workbench(batch_db, scheme).runs(limit=1)]

@@ -185,12 +185,7 @@ class KernelPool:
         its notebook is finished, and jupyter_client's shutdown would first interrupt it.)"""
         with self.lock:
             self._in_use.discard(manager)
-        process = manager.provisioner.process if manager.provisioner else None
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        _kill(manager)
         manager.cleanup_connection_file()
         manager.cleanup_ipc_files()
         if manager._created_context:  # the zmq context the kernel's client was made with
@@ -201,14 +196,29 @@ class KernelPool:
         pool starts no more kernels."""
         with self.lock:
             self.closed = True
-            kernels = [m for queue in self._ready.values() for m in queue] + list(self._in_use)
+            waiting = [m for queue in self._ready.values() for m in queue]
+            in_use = list(self._in_use)
             self._ready.clear()
             zygote, self._zygote = self._zygote, None
-        for manager in kernels:
+        for manager in waiting:
             self.release(manager)
+        # A kernel in use is only killed: its notebook's thread sees it die and releases it,
+        # since a zmq context must not be torn down under the thread that polls its sockets.
+        for manager in in_use:
+            _kill(manager)
         if zygote is not None:
             zygote.close()
         shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+def _kill(manager: AsyncKernelManager) -> None:
+    """SIGKILL to the kernel's process group (the kernel and whatever it started)."""
+    process = manager.provisioner.process if manager.provisioner else None
+    if process is not None and process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 _pool: KernelPool | None = None
