@@ -78,6 +78,42 @@ def test_a_decision_is_not_dated_before_a_finding_it_weighs(staffed_audit, db_ur
         reasons="未达到认证要求", outcome="refuse"), "chronology.decision_before_finding")
 
 
+def test_a_decision_follows_the_reports_signature_and_is_not_recorded_ahead(staffed_audit, db_url, db_path, scheme):
+    """The report is signed on the store clock's day; the committee decides on a signed report,
+    so not before that day, and not on a day still to come."""
+    applicant_id, audit = staffed_audit
+    admin = Workbench(db_url, scheme, actor="P01")
+    _dates(admin, audit, applicant_id, TODAY - timedelta(days=9), TODAY - timedelta(days=7))
+    with admin.clock.at(TODAY - timedelta(days=3)):
+        sign_report(admin, audit, "A02")
+    assert admin.stage_result(audit, "report").signed_at.date() == TODAY - timedelta(days=3)
+    rank = admin.stage_result(audit, "report").result["recommendation"]["level"]["rank"]
+    committee = Workbench(db_url, scheme, actor="M01")
+
+    def decide(on: date):
+        return lambda: committee.record_decision(audit, decided_on=on, level_rank=rank, members=["M01"],
+                                                 reasons="未达到认证要求", outcome="refuse")
+    early = _refused(db_path, decide(TODAY - timedelta(days=5)), "chronology.decision_before_report")
+    assert str(TODAY - timedelta(days=3)) in early.zh and str(TODAY - timedelta(days=5)) in early.en
+    _refused(db_path, decide(TODAY + timedelta(days=1)), "chronology.in_future")
+    decide(TODAY - timedelta(days=3))()
+    assert committee.decision(audit).decided_on == TODAY - timedelta(days=3)
+
+
+def test_the_demo_history_keeps_the_order_of_events(demo_db, scheme):
+    """Four years rebuilt in a minute on the store's clock: each audit's report is signed after its
+    last on-site day and before its decision, which comes before its certificate change."""
+    workbench = Workbench(demo_db, scheme)
+    checked = 0
+    for applicant in ("demo-industrial", "demo-consumer", "demo-special"):
+        for audit in workbench.audits(applicant):
+            signed = workbench.stage_result(audit.id, "report").signed_at.date()
+            decision = workbench.decision(audit.id)
+            assert workbench.programme(audit.id).audit_end <= signed <= decision.decided_on <= TODAY, audit
+            checked += 1
+    assert checked == 8
+
+
 def test_a_certificate_follows_its_decision_and_a_surveillance_follows_the_certificate(demo_db, scheme, tmp_path):
     path = copy_database(demo_db, tmp_path / "demo.sqlite")
     workbench = Workbench(f"sqlite:///{path}", scheme, actor="P01")

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from audit_widgets.demo.data import work_order_log, write_csv
 from audit_widgets.errors import ConflictError
 from audit_widgets.evaluation import evaluate
 from audit_widgets.evidence import audit_evidence, evidence_period
 from audit_widgets.imports.work_orders import read_work_orders
-from audit_widgets.rules.evidence import Period, period_for
+from audit_widgets.rules.evidence import Period, months_covered, period_for
 from audit_widgets.rules.kpis import compute_kpis
 from audit_widgets.store.repository import Workbench
 
@@ -31,6 +32,26 @@ def test_the_period_follows_the_audit_type(scheme):
     assert first_special == initial  # a first audit without a previous one reads the scheme's months
     next_day = period_for(scheme.audit_type("surveillance"), date(2026, 11, 21), initial)
     assert next_day == Period(date(2026, 11, 20), date(2026, 11, 20))  # never a period that ends before it starts
+
+
+def test_a_special_audit_reads_the_period_its_reason_names(scheme, demo_db):
+    """A complaint's special audit: the 6 months before it, however recent the last audit; a
+    scope extension: since the previous audit, as the special audit type says."""
+    reasons = scheme.special_reasons_by_id
+    special, surveillance = scheme.audit_type("special"), Period(date(2026, 1, 1), date(2026, 10, 31))
+    complaint = period_for(special, date(2026, 11, 20), surveillance, reasons["complaint"])
+    assert (complaint.start, complaint.end) == (date(2026, 5, 20), date(2026, 11, 19))
+    extension = period_for(special, date(2026, 11, 20), surveillance, reasons["scope_extension"])
+    assert extension == Period(date(2026, 11, 1), date(2026, 11, 19))
+    regrading = period_for(special, date(2026, 11, 20), surveillance, reasons["regrading"])
+    assert regrading.start == date(2025, 11, 20)
+    # The demo's complaint audit, 20 days after the surveillance, reads its 6 months.
+    workbench = Workbench(demo_db, scheme)
+    audit = workbench.audits("demo-consumer")[-1]
+    assert audit.special_reason == "complaint"
+    period, first_day = evidence_period(workbench, audit.id), workbench.programme(audit.id).audit_start
+    assert (period.start, period.end) == (first_day - relativedelta(months=6), first_day - timedelta(days=1))
+    assert months_covered(audit_evidence(workbench, audit.id).work_orders.records, "opened_at") >= 6
 
 
 def _log(tmp_path, name: str, *, start: str, months: int, rows: int = 600, seed: int = 5):

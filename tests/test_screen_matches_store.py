@@ -56,13 +56,14 @@ def test_the_decision_form_shows_the_recorded_decision(planned, db_url, scheme):
     for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report"):
         committee.record_stage_result(audit, stage, {})
     workbench.sign_off(audit, "report")
-    committee.record_decision(audit, decided_on=date(2026, 11, 25), certified=True, level_rank=3,
-                              members=["M01", "M02"], reasons="符合", 
+    decided = date.today()  # on or after the report's signature
+    committee.record_decision(audit, decided_on=decided, certified=True, level_rank=3,
+                              members=["M01", "M02"], reasons="符合",
                               override_reason="委员会认定现场证据充分")
     form = DecisionWidget(committee, applicant)
     assert form.outcome.value == "certify" and form.level.value == 3
     assert form.members.value == ("M01", "M02") and form.override_reason.value == "委员会认定现场证据充分"
-    assert form.decided_on.value == date(2026, 11, 25)
+    assert form.decided_on.value == decided
 
 
 def test_every_checklist_of_a_stage_shows_the_same_total(planned, db_url):

@@ -55,7 +55,7 @@ def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None
 def enforce(workbench: Workbench, on: date | None = None) -> list[Due]:
     """Every certificate in force: apply what is due and automatic, list what needs a decision
     and the special audits due at short notice."""
-    on = on or date.today()
+    on = on or workbench.clock.today()
     done = []
     for applicant in workbench.list_applicants():
         certificate = workbench.certificate_for(applicant.id)

@@ -71,7 +71,8 @@ def evidence_period(workbench: Workbench, audit_id: int, first_day: date | None 
     audit = workbench.audit(audit_id)
     previous = workbench.previous_audit(audit_id)
     return period_for(workbench.scheme.audit_type(audit.audit_type), first_day or first_on_site_day(workbench, audit_id),
-                      evidence_period(workbench, previous.id) if previous is not None else None)
+                      evidence_period(workbench, previous.id) if previous is not None else None,
+                      workbench.scheme.special_reasons_by_id.get(audit.special_reason or ""))
 
 
 # A complete import's records never change, so a process reads each import once: reading a

@@ -293,6 +293,9 @@ class SpecialAuditReason(Record):
     name: str
     within_days: int | None = Field(default=None, ge=1)  # the audit is due so many days after it is opened
     all_methods: bool = False
+    # The evidence period its reason names (rules/evidence.py); unset: the special audit type's.
+    evidence_from: Literal["months_before_audit", "previous_audit"] | None = None
+    evidence_months: int | None = Field(default=None, ge=1, le=60)
 
 
 class CaseRules(Record):
@@ -688,6 +691,10 @@ class Scheme(Record):
     def audit_methods(self, audit_type: str) -> tuple[str, ...]:
         """The checklist methods an audit of this type covers (audit_types.methods; empty: all)."""
         return self.audit_type(audit_type).methods or tuple(m.id for m in self.methods)
+
+    @cached_property
+    def special_reasons_by_id(self) -> dict[str, SpecialAuditReason]:
+        return {r.id: r for r in self.special_audit_reasons}
 
     @cached_property
     def outcomes_by_id(self) -> dict[str, DecisionOutcome]:

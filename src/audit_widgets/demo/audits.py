@@ -51,6 +51,7 @@ DAYS_PER_MONTH = 30.4375
 SURVEY_DAYS = 60  # the survey runs over the last days of the period
 CALLBACK_UNREACHED = 0.15  # the share of the customers called back who do not answer
 AUDIT_START_DAYS_BEFORE = 20  # an audit's first on-site day, so many days before its decision
+REPORT_SIGNED_DAYS_BEFORE = 3  # the report is signed so many days before the decision
 # The planners' judgement that IAF MD1 sampling applies, with its evidence (every demo applicant qualifies).
 MD1_ELIGIBILITY = ("各场所执行同一售后服务管理体系和相同流程，由中心职能统一管理；内部审核覆盖全部场所（年度内审报告、"
                    "管理评审记录）/ every site runs the same processes under one system managed centrally; the "
@@ -312,27 +313,29 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     an `outcome` that departs from it comes with its `override_reason`."""
     scheme = workbench.scheme
     audit_type = workbench.audit(audit_id).audit_type
-    _plan(workbench, demo, audit_id, today, echo)
-    for stage in ("application", "planning"):
-        run_stage(workbench, stage, demo.id, audit_id)
-    workbench.save_contract(audit_id, f"HT-{today.year}-{demo.seed:04d}-{audit_id}",
-                            today - timedelta(days=40), DEMO_CONTRACT_FEE)
-    run_stage(workbench, "contract", demo.id, audit_id)
-    leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
-    _answer_checklist(leader, demo, audit_id)
-    _verify_cases(leader, demo, audit_id)
-    if survey_methods(scheme) & set(workbench.audit(audit_id).covered_methods(scheme)):  # the survey's audits call back
-        audit_start = workbench.programme(audit_id).audit_start
-        _call_back(leader, demo, audit_id, audit_start + timedelta(days=1))
-    for stage in ("characteristic", "system_audit"):
-        run_stage(workbench, stage, demo.id, audit_id)
-    if demo.sign_off:
+    # The audit's records are made, and its report signed, before the decision's day.
+    with workbench.clock.at(today - timedelta(days=REPORT_SIGNED_DAYS_BEFORE)):
+        _plan(workbench, demo, audit_id, today, echo)
+        for stage in ("application", "planning"):
+            run_stage(workbench, stage, demo.id, audit_id)
+        workbench.save_contract(audit_id, f"HT-{today.year}-{demo.seed:04d}-{audit_id}",
+                                today - timedelta(days=40), DEMO_CONTRACT_FEE)
+        run_stage(workbench, "contract", demo.id, audit_id)
+        leader = workbench.acting_as(next(auditor for auditor, role in demo.team if role == "leader"))
+        _answer_checklist(leader, demo, audit_id)
+        _verify_cases(leader, demo, audit_id)
+        if survey_methods(scheme) & set(workbench.audit(audit_id).covered_methods(scheme)):  # the survey's audits call back
+            audit_start = workbench.programme(audit_id).audit_start
+            _call_back(leader, demo, audit_id, audit_start + timedelta(days=1))
         for stage in ("characteristic", "system_audit"):
-            leader.sign_off(audit_id, stage)
-    _findings(leader, demo, audit_id, today)
-    report = run_stage(workbench, "report", demo.id, audit_id).result
-    leader.sign_off(audit_id, "report")  # the committee decides on a signed report only
-    run_stage(workbench, "surveillance", demo.id, audit_id)
+            run_stage(workbench, stage, demo.id, audit_id)
+        if demo.sign_off:
+            for stage in ("characteristic", "system_audit"):
+                leader.sign_off(audit_id, stage)
+        _findings(leader, demo, audit_id, today)
+        report = run_stage(workbench, "report", demo.id, audit_id).result
+        leader.sign_off(audit_id, "report")  # the committee decides on a signed report only
+        run_stage(workbench, "surveillance", demo.id, audit_id)
     advice = report["recommendation"]
     certificate = workbench.certificate_for(demo.id)
     suggested = suggested_outcome(scheme, audit_type, certifiable=advice["certifiable"] and demo.certify,
@@ -344,21 +347,22 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
     suggested = outcome or suggested
     reasons = ("；".join(g["zh"] for g in advice["reasons"] if not g["passed"] and g["blocking"])
                or "审查结论与推荐意见一致，符合认证要求")
-    workbench.acting_as(COMMITTEE[0]).record_decision(
-        audit_id, decided_on=today, outcome=suggested, members=COMMITTEE,
-        level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
-        reasons=reasons, **decision)
-    run_stage(workbench, "decision", demo.id, audit_id)
-    workbench.acting_as(COMMITTEE[0]).sign_off(audit_id, "decision")  # a certificate carries out a signed decision
-    name = scheme.outcomes_by_id[suggested].name
-    if scheme.outcomes_by_id[suggested].certificate != "none":
-        certificate = workbench.acting_as(CERTIFICATE_ISSUER).issue_certificate(audit_id, today)
-        level = next(level for level in scheme.levels if level.rank == certificate.level_rank)
-        echo(f"  {scheme.audit_type(audit_type).name} {today}：{name}，证书 certificate {certificate.number}"
-             f"（{level.label} {level.name}，{certificate.status}）")
-    else:
-        echo(f"  {scheme.audit_type(audit_type).name} {today}：{name} not certified：{reasons}")
-    run_stage(workbench, "certificate", demo.id, audit_id)
+    with workbench.clock.at(today):  # decided and carried out on its day
+        workbench.acting_as(COMMITTEE[0]).record_decision(
+            audit_id, decided_on=today, outcome=suggested, members=COMMITTEE,
+            level_rank=outcome_level(scheme, suggested, advice["level"]["rank"], certificate),
+            reasons=reasons, **decision)
+        run_stage(workbench, "decision", demo.id, audit_id)
+        workbench.acting_as(COMMITTEE[0]).sign_off(audit_id, "decision")  # a certificate carries out a signed decision
+        name = scheme.outcomes_by_id[suggested].name
+        if scheme.outcomes_by_id[suggested].certificate != "none":
+            certificate = workbench.acting_as(CERTIFICATE_ISSUER).issue_certificate(audit_id, today)
+            level = next(level for level in scheme.levels if level.rank == certificate.level_rank)
+            echo(f"  {scheme.audit_type(audit_type).name} {today}：{name}，证书 certificate {certificate.number}"
+                 f"（{level.label} {level.name}，{certificate.status}）")
+        else:
+            echo(f"  {scheme.audit_type(audit_type).name} {today}：{name} not certified：{reasons}")
+        run_stage(workbench, "certificate", demo.id, audit_id)
 
 
 def competence_template_rows() -> tuple[list[dict], list[dict]]:

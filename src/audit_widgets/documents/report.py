@@ -305,7 +305,7 @@ def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult
 
 
 def _special_reason(scheme: Scheme, audit) -> str:
-    reason = next((r for r in scheme.special_audit_reasons if r.id == audit.special_reason), None)
+    reason = scheme.special_reasons_by_id.get(audit.special_reason or "")
     if reason is None:
         return ""
     due = f"，应于 {audit.due_by} 前完成 <span class='en'>due by {audit.due_by}</span>" if audit.due_by else ""

@@ -193,7 +193,7 @@ def special_audit_reason(scheme: Scheme, audit_type: str, reason_id: str | None)
         if reason_id is not None:
             raise RuleError("只有特殊审核有开始原因类别", "Only a special audit has a reason category")
         return None
-    reasons = {r.id: r for r in scheme.special_audit_reasons}
+    reasons = scheme.special_reasons_by_id
     reason = reasons.get(reason_id or SpecialReason.OTHER)
     if reason is None:
         raise RuleError("特殊审核的原因类别应为：" + "、".join(f"{r.name}（{r.id}）" for r in reasons.values()),

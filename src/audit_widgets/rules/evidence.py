@@ -3,8 +3,8 @@
 An audit is judged on what its auditors saw: the records dated inside its period. The scheme
 says, per audit type (`audit_types` in person_days.yaml), where the period starts: a number of
 months before the first on-site day (an initial audit, a recertification), or the day after
-the previous audit's period ended (a surveillance, a special audit). It always ends the day
-before the first on-site day.
+the previous audit's period ended (a surveillance, a special audit). A special audit's reason
+may name its own (`special_audit_reasons`). It always ends the day before the first on-site day.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from ..scheme import AuditType
+from ..scheme import AuditType, SpecialAuditReason
 
 MONTHS_BEFORE_AUDIT = "months_before_audit"
 SINCE_PREVIOUS_AUDIT = "previous_audit"
@@ -32,15 +32,20 @@ class Period:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
-def period_for(audit_type: AuditType, first_day: date, previous: Period | None) -> Period:
+def period_for(audit_type: AuditType, first_day: date, previous: Period | None,
+               reason: SpecialAuditReason | None = None) -> Period:
     """The period an audit of this type reads, for a first on-site day and the previous audit's
-    period (None for the first audit of the applicant). A period that would start after it ends
-    (a surveillance the day after the last audit) is the single day before the audit."""
+    period (None for the first audit of the applicant). A special audit's `reason` may name its
+    own (a complaint: the months before the audit, not the days since the last one). A period
+    that would start after it ends (a surveillance the day after the last audit) is the single
+    day before the audit."""
     end = first_day - timedelta(days=1)
-    if audit_type.evidence_from == SINCE_PREVIOUS_AUDIT and previous is not None:
+    evidence_from = (reason and reason.evidence_from) or audit_type.evidence_from
+    months = (reason and reason.evidence_months) or audit_type.evidence_months
+    if evidence_from == SINCE_PREVIOUS_AUDIT and previous is not None:
         start = previous.end + timedelta(days=1)
     else:
-        start = first_day - relativedelta(months=audit_type.evidence_months)
+        start = first_day - relativedelta(months=months)
     return Period(min(start, end), end)
 
 

@@ -5,7 +5,6 @@ when a prerequisite stage has no result."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 
 from ..evaluation import Evaluation, evaluate, recommendation
 from ..evidence import audit_evidence, sites_visited
@@ -132,7 +131,7 @@ def compute_system_audit(workbench: Workbench, applicant_id: str, audit_id: int)
 def compute_report(workbench: Workbench, applicant_id: str, audit_id: int) -> StageOutcome:
     with workbench.reading() as view:
         evaluation = evaluate(view, applicant_id, audit_id)
-        advice = recommendation(view, evaluation, date.today())
+        advice = recommendation(view, evaluation, view.clock.today())
         findings = view.findings(audit_id)
         adjustments = view.adjustments(audit_id)
         notes = {item_id: record.note for item_id, record in view.answer_records(audit_id).items()}

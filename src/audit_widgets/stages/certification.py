@@ -123,7 +123,7 @@ def compute_recertification(workbench: Workbench, applicant_id: str, audit_id: i
                             today: date | None = None) -> StageOutcome:
     """The certificate's status as of today: what the rules say is due (a missed surveillance,
     an overdue major finding, an expired suspension or validity) and the recertification window."""
-    today = today or date.today()
+    today = today or workbench.clock.today()
     with workbench.reading() as view:
         certificate = view.certificate_for(applicant_id)
         if certificate is None:

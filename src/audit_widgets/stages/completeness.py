@@ -1,8 +1,6 @@
 """Gather what each completeness check needs from the store and ask the rules what is missing."""
 from __future__ import annotations
 
-from datetime import date
-
 from ..evaluation import Evaluation, case_answers, evaluate, merged_answers
 from ..evidence import leaders_before
 from ..rules.completeness import (
@@ -24,7 +22,7 @@ from ..store.repository import Workbench
 def team_check_for(view: Workbench, applicant_id: str, audit_id: int) -> TeamCheck:
     """The audit team checked on the audit's first day (today while it has no dates)."""
     programme = view.programme(audit_id)
-    audit_date = (programme.audit_start if programme else None) or date.today()
+    audit_date = (programme.audit_start if programme else None) or view.clock.today()
     return check_team(view.scheme, view.team(audit_id), applicant_id=applicant_id,
                       applicant_domains=view.audit_domains(audit_id), audit_date=audit_date,
                       previous_leaders=leaders_before(view, audit_id))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,7 +48,7 @@ class AuditStore(StoreBase):
         special_audit_reasons id, default other) may set its deadline or make it cover every method."""
         self.scheme.audit_type(audit_type)
         with self._writing_session(Action.APPLICANT, applicant=applicant_id) as session:
-            return self._open_audit(session, applicant_id, audit_type, submitted_on or date.today(), reason,
+            return self._open_audit(session, applicant_id, audit_type, submitted_on or self.clock.today(), reason,
                                     special_reason=special_reason)
 
     def request_scope_extension(self, applicant_id: str, *, domains: list[str], goods: str, services: str,
@@ -368,13 +368,12 @@ class AuditStore(StoreBase):
                 f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
             )
 
-    @staticmethod
-    def _refuse_report_before_audit(session: Session, audit_id: int) -> None:
+    def _refuse_report_before_audit(self, session: Session, audit_id: int) -> None:
         """The report is signed once the audit is over: not before its last on-site day."""
         programme = session.scalar(select(models.AuditProgramme).where(models.AuditProgramme.audit_id == audit_id))
         if programme is not None and programme.audit_end is not None:
             refuse_before(Event(programme.audit_end, "最后一个现场审核日", "the last on-site day"),
-                          Event(date.today(), "审查报告的签署日期", "signing the report"), "chronology.report_before_audit")
+                          Event(self.clock.today(), "审查报告的签署日期", "signing the report"), "chronology.report_before_audit")
 
     def sign_off(self, audit_id: int, stage_id: str) -> str:
         """Sign a stage off; its answers and locked records become read-only. Refused while the
@@ -400,7 +399,7 @@ class AuditStore(StoreBase):
                 zh, en = gaps_text(gaps)
                 raise ConflictError(f"尚有 {len(gaps)} 项未完成，不能签署：\n{zh}",
                                     f"{len(gaps)} things are still missing; sign-off refused:\n{en}")
-            row.signed_by, row.signed_at, row.key_id = self.actor, datetime.now().astimezone(), signing.key_id()
+            row.signed_by, row.signed_at, row.key_id = self.actor, self.clock.now(), signing.key_id()
             row.signed_imports = self._imports_in_force(session, audit_id, stage)
             session.flush()
             session.refresh(row)  # sign the time as the database gives it back, so that it verifies

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import Clock
 from ..contract import Action, Entity
 from ..errors import ConflictError, NotFoundError
 from ..identity import find_identity
@@ -85,10 +86,12 @@ class StoreBase:
         def _signatures_in_trail(self, session: Session, *, applicant_id: str | None = None,
                                  stage_key: str | None = None) -> dict[str, tuple[str, str | None]]: ...
 
-    def __init__(self, database_url: str | None = None, scheme: Scheme | None = None, actor: str | None = None):
+    def __init__(self, database_url: str | None = None, scheme: Scheme | None = None, actor: str | None = None,
+                 clock: Clock | None = None):
         self.engine = get_engine(database_url)
         self.scheme = scheme or load_scheme()
         self.actor = actor or find_identity()
+        self.clock = clock or Clock()  # shared by acting_as and reading() copies
         self._snapshot: Session | None = None
         require_current_schema(self.engine)
 

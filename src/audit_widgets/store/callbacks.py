@@ -58,7 +58,7 @@ class CallbackStore(StoreBase):
         if not reached and answers:
             raise ConflictError(f"客户 {customer_id} 未接通，不能记录答案",
                                 f"Customer {customer_id} was not reached: no answers can be recorded")
-        refuse_future(Event(called_on, "回访", "the call"), date.today())
+        refuse_future(Event(called_on, "回访", "the call"), self.clock.today())
         with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.CallbackSample, sample_id)) as session:
             sample = self._row(session, models.CallbackSample, sample_id)
             if customer_id not in sample.drawn_ids:

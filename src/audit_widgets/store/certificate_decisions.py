@@ -62,7 +62,7 @@ class CertificateDecisionStore(StoreBase):
             row = self._row(session, models.Certificate, number)
             check_certificate_decision(self.scheme, outcome, grounds=grounds, certificate=certificate_record(row),
                                        decided_on=decided_on, status_reason=status_reason, deadline=deadline,
-                                       scope=scope, today=date.today())
+                                       scope=scope, today=self.clock.today())
             decision = models.CertificateDecision(
                 certificate_number=number, outcome=outcome, grounds=grounds, grounds_detail=grounds_detail.strip(),
                 status_reason=status_reason, deadline=deadline, decided_on=decided_on, members=list(members),
@@ -93,7 +93,7 @@ class CertificateDecisionStore(StoreBase):
                 raise ConflictError("该决定记录后被改动（签名不符），不能执行",
                                     "The decision was changed after it was recorded (its signature does not match); "
                                     "it cannot be carried out", code="decision.tampered")
-            if on < decision.decided_on or on > date.today():
+            if on < decision.decided_on or on > self.clock.today():
                 raise ConflictError(f"执行日期 {on} 应在决定日期 {decision.decided_on} 与今天之间",
                                     f"The day it is carried out ({on}) must fall between the decision "
                                     f"({decision.decided_on}) and today", code="chronology.carried_out_on")
@@ -135,7 +135,7 @@ class CertificateDecisionStore(StoreBase):
             raise ConflictError(f"「{reason}」不是方案规定自动执行的变更，须由认证委员会决定",
                                 f"'{reason}' is not a change the scheme applies by itself: the committee decides it",
                                 code="status.needs_decision")
-        if on > date.today():
+        if on > self.clock.today():
             raise ConflictError(f"{on} 尚未到来，不能按规则变更", f"{on} is in the future: nothing is due yet",
                                 code="chronology.future")
         with self._writing_session(Action.CERTIFICATE) as session:

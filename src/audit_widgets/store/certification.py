@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..contract import EFFECT_STATUS, IN_FORCE, Action, Entity, Reason, StageId, Status
 from ..domain import Certificate, Decision, Scope, StatusChange, overrides
 from ..errors import ConflictError
-from ..rules.chronology import Event, refuse_before
+from ..rules.chronology import Event, refuse_before, refuse_future
 from ..rules.cycle import check_decision, recertified_dates
 from ..rules.decision import conflicted_members, gates_against
 from ..rules.lifecycle import (
@@ -97,6 +97,9 @@ class CertificationStore(StoreBase):
             if weighed is not None:
                 refuse_before(Event(weighed, "本次审核最后一项发现的日期", "the audit's last finding"),
                               Event(decided_on, "认证决定的日期", "the decision"), "chronology.decision_before_finding")
+            refuse_before(Event(report.signed_at.astimezone().date(), "审查报告的签署日期", "signing the report"),
+                          Event(decided_on, "认证决定的日期", "the decision"), "chronology.decision_before_report")
+            refuse_future(Event(decided_on, "认证决定的日期", "the decision"), self.clock.today())
             if known.certificate == "extend" and not audit.requested_scope:
                 raise ConflictError("本次特殊审核不是为扩大范围而开始的，不能作出“扩大认证范围”的决定",
                                     "This special audit was not opened for a scope extension: 'extend_scope' is not possible")
@@ -215,6 +218,8 @@ class CertificationStore(StoreBase):
             refuse_before(Event(decision.decided_on, "认证决定的日期", "the decision"),
                           Event(issued_on, "执行决定（发证或变更证书）的日期", "carrying it out on the certificate"),
                           "chronology.certificate_before_decision")
+            refuse_future(Event(issued_on, "执行决定（发证或变更证书）的日期", "carrying it out on the certificate"),
+                          self.clock.today())
             self._refuse_if_locked(session, audit_id, "certificate")
             members = "、".join(decision.members)
             if outcome.certificate in ("issue", "reissue"):

@@ -97,7 +97,7 @@ class FindingStore(StoreBase):
         while the audit is still on site), else today before the audit is planned."""
         programme = session.scalar(select(models.AuditProgramme).where(models.AuditProgramme.audit_id == audit_id))
         last = (programme.audit_end or programme.audit_start) if programme is not None else None
-        return min(last, date.today()) if last is not None else date.today()
+        return min(last, self.clock.today()) if last is not None else self.clock.today()
 
     def _sync_row_finding(self, session: Session, audit_id: int, item_id: str, grade: str | None,
                           note: str) -> None:
@@ -108,7 +108,7 @@ class FindingStore(StoreBase):
         if grade is None:
             if row is not None:
                 self._refuse_if_locked(session, audit_id, "findings")
-                row.withdrawn_on, row.withdrawn_reason = date.today(), GRADE_CLEARED
+                row.withdrawn_on, row.withdrawn_reason = self.clock.today(), GRADE_CLEARED
                 self._trail(session, "withdraw", Entity.FINDING, row.id, {"item_id": item_id, "reason": GRADE_CLEARED},
                             audit=audit_id)
             return
@@ -142,7 +142,7 @@ class FindingStore(StoreBase):
             for day, zh, en in ((accepted_on, "接受纠正措施计划的日期", "accepting the plan"),
                                 (verified_on, "验证纠正措施的日期", "verifying the correction")):
                 if day is not None:
-                    refuse_future(Event(day, zh, en), date.today())
+                    refuse_future(Event(day, zh, en), self.clock.today())
             raised = Event(finding.raised_on, "发现的日期", "the finding")
             if accepted_on is not None:
                 refuse_before(raised, Event(accepted_on, "接受纠正措施计划的日期", "accepting the plan"),

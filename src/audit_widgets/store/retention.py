@@ -86,7 +86,7 @@ class RetentionStore(StoreBase):
         the audit's row stays and says when, by whom and why its records went."""
         if not reason.strip():
             raise ConflictError("处置记录须写明依据", "Disposing of records needs its basis written")
-        if on > date.today():
+        if on > self.clock.today():
             raise ConflictError(f"处置日期 {on} 晚于今天：只能按已到的日期处置",
                                 f"The disposal day {on} is after today: records are disposed of only as of a day "
                                 "that has come", code="chronology.future")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import secrets
 from collections.abc import Callable
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -74,7 +73,7 @@ class CallbackPanel(BoundWidget):
         self.draw_button = widgets.Button(description="抽取回访客户 / draw the customers", button_style="primary",
                                           disabled=self.read_only, layout=widgets.Layout(width="auto"))
         self.draw_button.on_click(lambda _: self.draw())
-        self.called_on = widgets.DatePicker(value=date.today(), description="回访日期 called on",
+        self.called_on = widgets.DatePicker(value=self.workbench.clock.today(), description="回访日期 called on",
                                             style={"description_width": "initial"}, disabled=self.read_only)
         self.drawing = widgets.HBox([self.size, self.seed, self.draw_button])
         self.record = widgets.HTML()
@@ -131,7 +130,7 @@ class CallbackPanel(BoundWidget):
         values = row.values()
         if values["reached"] is None:
             return  # nothing to record until the call's outcome is chosen
-        called_on = self.called_on.value or date.today()
+        called_on = self.called_on.value or self.workbench.clock.today()
         saved = self.write(lambda: self.workbench.record_callback(self.sample.id, row.customer_id,
                                                                   called_on=called_on, **values),
                            f"{row.customer_id} 回访已记录", f"{row.customer_id}'s call recorded")

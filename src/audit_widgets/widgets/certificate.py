@@ -4,7 +4,6 @@ committee's decisions (certificate_decisions.py)."""
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -116,5 +115,5 @@ class CertificatePanel(BoundWidget):
         issuing = (self.pending_decision() is not None
                    and self.scheme.outcomes_by_id[self.pending_decision().outcome].certificate in ISSUING)
         done = ("证书已签发", "certificate issued") if issuing else ("认证决定已执行", "decision carried out")
-        if self.write(lambda: self.workbench.issue_certificate(self.audit_id, date.today()), *done):
+        if self.write(lambda: self.workbench.issue_certificate(self.audit_id, self.workbench.clock.today()), *done):
             self.refresh()

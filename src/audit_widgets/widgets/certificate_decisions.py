@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -32,7 +31,7 @@ class CertificateDecisionPanel(BoundWidget):
                                            placeholder="投诉编号、来函、通报…… / the complaint, letter, order …")
         self.status_reason = widgets.Dropdown(description="原因")
         self.deadline = widgets.DatePicker(description="整改期限")
-        self.decided_on = widgets.DatePicker(description="决定日期", value=date.today())
+        self.decided_on = widgets.DatePicker(description="决定日期", value=self.workbench.clock.today())
         deciders = set(workbench.decision_makers())
         committee = [a for a in workbench.auditors() if a.id in deciders]
         self.members = widgets.SelectMultiple(options=[(f"{a.name} {a.id}", a.id) for a in committee],
@@ -153,6 +152,6 @@ class CertificateDecisionPanel(BoundWidget):
                               lambda: self.carry_out(decision_id))
 
     def carry_out(self, decision_id: int) -> None:
-        if self.write(lambda: self.workbench.carry_out_certificate_decision(decision_id, date.today()),
+        if self.write(lambda: self.workbench.carry_out_certificate_decision(decision_id, self.workbench.clock.today()),
                       "决定已执行", "decision carried out"):
             self.refresh()

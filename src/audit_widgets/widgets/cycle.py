@@ -5,7 +5,6 @@ extension names the domains to add)."""
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -29,7 +28,7 @@ class CyclePanel(BoundWidget):
         self.apply_button.on_click(lambda _: self.apply_due())
         self.audit_type = widgets.Dropdown(
             options=[(s.name, s.id) for s in self.scheme.audit_types if s.id != "initial"], description="审核类型")
-        self.opened_on = widgets.DatePicker(description="开始日期", value=date.today())
+        self.opened_on = widgets.DatePicker(description="开始日期", value=self.workbench.clock.today())
         self.reason = widgets.Text(description="原因", placeholder="特殊审核必填 / required for a special audit",
                                    layout=widgets.Layout(width="520px"))
         self.special_reason = widgets.Dropdown(

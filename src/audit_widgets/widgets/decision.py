@@ -5,7 +5,6 @@ reinstate after a surveillance). A member who was on the audit team is refused."
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -23,7 +22,7 @@ class DecisionWidget(BoundWidget):
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)
         evaluation = evaluate(workbench, applicant_id, self.audit_id)
-        self.recommendation = recommendation(workbench, evaluation, date.today())
+        self.recommendation = recommendation(workbench, evaluation, workbench.clock.today())
         advice = self.recommendation
         verdict = "建议批准认证 / recommend certification" if advice.certifiable else "建议不予认证 / recommend refusal"
         head = widgets.HTML(
@@ -55,7 +54,7 @@ class DecisionWidget(BoundWidget):
         self.override_reason = widgets.Textarea(
             description="推翻理由", placeholder="决定与推荐意见不一致时必填 / required when deciding against the recommendation",
             layout=widgets.Layout(width="560px"))
-        self.decided_on = widgets.DatePicker(description="决定日期", value=date.today())
+        self.decided_on = widgets.DatePicker(description="决定日期", value=self.workbench.clock.today())
         self.record_button = widgets.Button(description="记录决定 / record decision", button_style="success",
                                             layout=widgets.Layout(width="auto"))
         self.record_button.on_click(lambda _: self.record())

@@ -4,7 +4,6 @@ programme. The numbers are rules.planning's, the same the planning stage records
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -152,11 +151,11 @@ class PlanningPanel(BoundWidget):
     def record_declarations(self) -> None:
         """Record, for the audit's year, each chosen member's signed declaration of no conflict
         with this client (a member who declares a conflict is recorded with `auditors import`)."""
-        year_of = self.audit_start.value or date.today()
+        year_of = self.audit_start.value or self.workbench.clock.today()
 
         def declare() -> None:  # the whole team in one transaction: all recorded, or none
             self.workbench.declare_impartiality([auditor_id for auditor_id, _ in self.selected_team()],
-                                                self.applicant_id, year_of.year, date.today())
+                                                self.applicant_id, year_of.year, self.workbench.clock.today())
         self.write(declare, "公正性声明已记录", "declarations recorded")
         self._render_team_check()
 
@@ -184,7 +183,8 @@ class PlanningPanel(BoundWidget):
     def _render_team_check(self) -> None:
         result = check_team(self.scheme, self.workbench.team(self.audit_id), applicant_id=self.applicant_id,
                             applicant_domains=self.workbench.audit_domains(self.audit_id),
-                            audit_date=self.audit_start.value or date.today(), previous_leaders=self.previous_leaders)
+                            audit_date=self.audit_start.value or self.workbench.clock.today(),
+                            previous_leaders=self.previous_leaders)
         warnings = "".join(f'<div style="{WARNING_STYLE}">⚠ {html.escape(w.render())}</div>' for w in result.warnings)
         if result.ok:
             self.team_check.value = f'<div style="{OK_STYLE}">✓ 审查组满足能力与公正性要求 / team check passed</div>' + warnings

@@ -3,7 +3,6 @@ lost the most points — the body of the audit report (stage 6)."""
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -40,7 +39,7 @@ class ReportPanel(BoundWidget):
                                           applicant.organisation_type)]
         method_zh, method_en = method_statement(self.scheme)
         sampling_zh, sampling_en = sampling_statement(self.scheme)
-        advice = recommendation(self.workbench, evaluation, date.today())
+        advice = recommendation(self.workbench, evaluation, self.workbench.clock.today())
         names = self.scheme.dimension_names
         modes = {m.id: m.name for m in self.scheme.modes}
         self.chart.value = to_svg(dimension_chart(score.dimension_scores, names, self.scheme.scoring.scale,

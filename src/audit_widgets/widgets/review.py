@@ -5,7 +5,6 @@ fills the form; the store refuses to accept while any remains. A refusal writes 
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as widgets
 
@@ -76,7 +75,8 @@ class ReviewForm(BoundWidget):
                 "parent_authorisation": self.parent_authorisation.value, "domain_reason": self.domain_reason.value}
 
     def show_findings(self) -> None:
-        check = review_application(self.scheme, self.applicant, auditors=self.workbench.auditors(), on=date.today(),
+        check = review_application(self.scheme, self.applicant, auditors=self.workbench.auditors(),
+                                   on=self.workbench.clock.today(),
                                    **self.values())
         competent = "；".join(f"{d}: {'、'.join(who) or '无 none'}" for d, who in check.competent.items())
         if check.acceptable:
@@ -91,5 +91,5 @@ class ReviewForm(BoundWidget):
     def record(self) -> None:
         done = ("评审结论已记录", "review recorded") if self.accepted.value else ("已记录不予受理", "refusal recorded")
         self.write(lambda: self.workbench.record_review(self.audit_id, accepted=self.accepted.value,
-                                                        reason=self.reason.value, reviewed_on=date.today(),
+                                                        reason=self.reason.value, reviewed_on=self.workbench.clock.today(),
                                                         **self.values()), *done)
