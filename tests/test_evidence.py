@@ -236,3 +236,40 @@ def test_the_next_audit_follows_up_the_previous_audits_open_findings(demo_db, sc
     from audit_widgets.widgets.findings import FindingsWidget
     widget = FindingsWidget(workbench, "demo-consumer", surveillance.id, read_only=True)
     assert "to verify now" in widget.follow_up.value and all(f.description in widget.follow_up.value for f in followed)
+
+
+def test_the_next_audits_team_verifies_what_the_previous_audit_left_open(demo_db, scheme, tmp_path):
+    """17021-1 §9.6.2.2: the surveillance team verifies the corrections of the findings the audit
+    before it left open. A04 is on the special audit's team only (the copy's surveillance team is
+    A02 alone): it verifies the surveillance's open finding through the special audit, and cannot
+    write it as the surveillance's, nor follow up a finding its audit does not follow."""
+    import sqlite3
+
+    from audit_widgets.errors import PermissionDenied
+    from audit_widgets.evidence import findings_to_follow_up
+    from audit_widgets.widgets.findings import FindingsWidget
+    path = copy_database(demo_db, tmp_path / "demo.sqlite")
+    url = f"sqlite:///{path}"
+    workbench = Workbench(url, scheme)
+    initial, surveillance, special = workbench.audits("demo-consumer")
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM team_members WHERE audit_id = ? AND auditor_id = 'A04'", (surveillance.id,))
+    [open_finding] = [f for f in findings_to_follow_up(workbench, special.id) if f.verified_on is None]
+    member = Workbench(url, scheme, actor="A04")
+    with pytest.raises(PermissionDenied):  # not on the surveillance's team
+        member.save_corrective_action(open_finding.id, open_finding.plan or "整改", accepted_on=open_finding.raised_on)
+    [initial_finding, *_] = workbench.findings(initial.id)
+    with pytest.raises(ConflictError) as refused:
+        member.save_corrective_action(initial_finding.id, "整改", following_up=special.id)
+    assert refused.value.code == "finding.not_followed_up"
+    # On screen: 06 of the special audit lists it to verify and saves through the special audit.
+    widget = FindingsWidget(member, "demo-consumer", special.id)
+    assert open_finding.id in dict((v, k) for k, v in widget.selected.options)
+    widget.selected.value = open_finding.id
+    widget.plan.value = widget.plan.value or "建立重复维修统计"
+    widget.accepted_on.value = widget.accepted_on.value or open_finding.raised_on
+    widget.verified_on.value = date.today()
+    widget.save_corrective_action()
+    [verified] = [f for f in workbench.findings(surveillance.id) if f.id == open_finding.id]
+    assert (verified.verified_on, verified.verified_by) == (date.today(), "A04"), widget.message.value
+    assert f"验证 verified {date.today()} A04" in widget.follow_up.value  # listed with who verified it, when

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .contract import TeamRole
 from .domain import Finding, ImportRecord
-from .rules.evidence import Period, Within, months_covered, period_for, within
+from .rules.evidence import Period, Within, months_covered, open_at_decision, period_for, within
 from .rules.planning import closed_cases
 from .store.repository import Workbench
 
@@ -159,5 +159,4 @@ def findings_to_follow_up(workbench: Workbench, audit_id: int) -> list[Finding]:
         return []
     decision = workbench.decision(previous.id)
     decided = decision.decided_on if decision else None
-    return [f for f in workbench.findings(previous.id)
-            if f.due_on is not None and (f.verified_on is None or (decided is not None and f.verified_on > decided))]
+    return [f for f in workbench.findings(previous.id) if open_at_decision(f.due_on, f.verified_on, decided)]

@@ -79,3 +79,9 @@ def months_covered(records: pd.DataFrame, column: str) -> int:
     if records.empty:
         return 0
     return int(pd.to_datetime(records[column]).dt.to_period("M").nunique())
+
+
+def open_at_decision(due_on: date | None, verified_on: date | None, decided_on: date | None) -> bool:
+    """A finding still open when its audit was decided (a corrective action due, not verified by
+    then): the next audit verifies it (ISO/IEC 17021-1 §9.6.2.2)."""
+    return due_on is not None and (verified_on is None or (decided_on is not None and verified_on > decided_on))

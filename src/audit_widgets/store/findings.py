@@ -14,6 +14,7 @@ from ..contract import Action, Entity
 from ..domain import Finding, FindingState
 from ..errors import ConflictError
 from ..rules.chronology import Event, refuse_before, refuse_future
+from ..rules.evidence import open_at_decision
 from . import models
 from .base import StoreBase
 from .records import from_row
@@ -92,6 +93,22 @@ class FindingStore(StoreBase):
             return self._raise_finding(session, audit_id, grade, clause, description, evidence,
                                        raised_on or self._finding_day(session, audit_id)).id
 
+    def _refuse_unless_followed_up(self, finding_id: int, audit_id: int, following_up: int) -> None:
+        """The finding is one its audit left open at its decision, and `following_up` is the next audit."""
+        with self._reading_session() as session:
+            finding = self._row(session, models.Finding, finding_id)
+            previous = session.scalar(select(models.Audit.id).where(
+                models.Audit.applicant_id == self._row(session, models.Audit, following_up).applicant_id,
+                models.Audit.id < following_up).order_by(models.Audit.id.desc()).limit(1))
+            decided = session.scalar(select(models.Decision.decided_on).where(models.Decision.audit_id == audit_id))
+            action = finding.corrective_action
+            due, verified = (action.due_on, action.verified_on) if action is not None else (None, None)
+        if previous != audit_id or not open_at_decision(due, verified, decided):
+            raise ConflictError(
+                f"发现 {finding_id} 不是上一次审核在决定时仍未关闭的发现，不能由审核 {following_up} 跟踪验证",
+                f"Finding {finding_id} is not one the previous audit left open at its decision: audit "
+                f"{following_up} does not follow it up", code="finding.not_followed_up")
+
     def _finding_day(self, session: Session, audit_id: int) -> date:
         """The audit day a finding is dated by when none is given: the last on-site day (today,
         while the audit is still on site), else today before the audit is planned."""
@@ -128,13 +145,19 @@ class FindingStore(StoreBase):
 
     def save_corrective_action(self, finding_id: int, plan: str, *, accepted_on: date | None = None,
                                verified_on: date | None = None, correction: str = "", root_cause: str = "",
-                               implementation_evidence: str = "") -> None:
+                               implementation_evidence: str = "", following_up: int | None = None) -> None:
         """The corrective action of a finding as one record: the correction, the root cause, the
         action (`plan`) and the evidence of its implementation; when and by whom the plan was
-        accepted, and when and by whom it was verified. A date after today is refused."""
+        accepted, and when and by whom it was verified. A date after today is refused.
+        `following_up`: the next audit, whose team verifies the findings its previous audit left
+        open at its decision (ISO/IEC 17021-1 §9.6.2.2); its team then writes, not the finding's."""
         if (accepted_on or verified_on) and not plan.strip():
             raise ConflictError("尚无纠正措施计划，不能接受或验证", "There is no corrective action plan to accept or verify")
-        with self._writing_session(Action.EVALUATION, audit=self._audit_of(models.Finding, finding_id)) as session:
+        audit_id = self._audit_of(models.Finding, finding_id)
+        if following_up is not None:
+            self._refuse_unless_followed_up(finding_id, audit_id, following_up)
+            audit_id = following_up
+        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
             # Not locked by the report's sign-off: corrections are verified after the report.
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:

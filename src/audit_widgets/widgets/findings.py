@@ -51,10 +51,7 @@ class FindingsWidget(BoundWidget):
         self.action_fields = (self.correction, self.root_cause, self.plan, self.implementation)
         for control in (self.selected, *self.action_fields, self.accepted_on, self.verified_on, self.save_action):
             control.disabled = self.view_only
-        earlier = findings_to_follow_up(workbench, self.audit_id)
-        self.follow_up = widgets.HTML(
-            "<h4>上次审核未关闭的发现：本次跟踪验证 / the previous audit's open findings, to verify now</h4>"
-            + findings_html(self.scheme, [f.as_dict() for f in earlier], with_evidence=True) if earlier else "")
+        self.follow_up = widgets.HTML()
         self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.follow_up, self.listing,
                          widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
                          self.description, self.evidence, self.add_button,
@@ -64,6 +61,13 @@ class FindingsWidget(BoundWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        # The previous audit's findings left open at its decision are verified by this team: they
+        # are listed apart, and chosen below like this audit's own.
+        self.earlier = findings_to_follow_up(self.workbench, self.audit_id)
+        self.follow_up.value = (
+            "<h4>上次审核未关闭的发现：本次跟踪验证 / the previous audit's open findings, to verify now</h4>"
+            + findings_html(self.scheme, [f.as_dict() for f in self.earlier], with_evidence=True)
+            if self.earlier else "")
         self.findings = self.workbench.findings(self.audit_id)
         def state(f) -> str:
             return "已验证" if f.verified_on else ("计划已接受" if f.plan_accepted_on else ("待纠正" if f.due_on else "—"))
@@ -74,9 +78,11 @@ class FindingsWidget(BoundWidget):
                                                 "due_on": "期限", "state": "状态"}, escape=False)
                               if rows else "<p>暂无发现 / none</p>")
         current = self.selected.value
-        self.selected.options = [(f"{f.id} {f.clause} {f.description[:20]}", f.id) for f in self.findings]
+        self.selected.options = ([(f"{f.id} {f.clause} {f.description[:20]}", f.id) for f in self.findings]
+                                 + [(f"{f.id} {f.clause} {f.description[:20]}（上次审核 previous audit）", f.id)
+                                    for f in self.earlier])
         # ipywidgets leaves the value empty when the options change: keep the choice, else the first.
-        ids = [f.id for f in self.findings]
+        ids = [f.id for f in (*self.findings, *self.earlier)]
         self.selected.value = current if current in ids else (ids[0] if ids else None)
 
     def add(self) -> None:
@@ -89,7 +95,7 @@ class FindingsWidget(BoundWidget):
             self.refresh()
 
     def _load_selected(self) -> None:
-        finding = next((f for f in self.findings if f.id == self.selected.value), None)
+        finding = next((f for f in (*self.findings, *self.earlier) if f.id == self.selected.value), None)
         if finding:
             with self.hold_sync():
                 self.plan.value = finding.plan
@@ -110,7 +116,8 @@ class FindingsWidget(BoundWidget):
         if self.write(lambda: self.workbench.save_corrective_action(
                 finding_id, self.plan.value, accepted_on=self.accepted_on.value, verified_on=self.verified_on.value,
                 correction=self.correction.value, root_cause=self.root_cause.value,
-                implementation_evidence=self.implementation.value),
+                implementation_evidence=self.implementation.value,
+                following_up=self.audit_id if finding_id in {f.id for f in self.earlier} else None),
                 "纠正措施已保存", "corrective action saved"):
             self.refresh()
             self._load_selected()
