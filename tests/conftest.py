@@ -112,8 +112,17 @@ def sign_report(workbench: Workbench, audit_id: int, leader: str) -> None:
     for stage in scheme.procedure_stages:
         if stage.id in scheme.stages_before("report") and stage.applies_to(audit.audit_type):
             workbench.record_stage_result(audit_id, stage.id, {})
+    state_particulars(workbench.acting_as(leader), audit_id)
     run_stage(workbench, "report", audit.applicant_id, audit_id)
     workbench.acting_as(leader).sign_off(audit_id, "report")
+
+
+def state_particulars(workbench: Workbench, audit_id: int) -> None:
+    """What the report must state beside the checklists, as a team writes it."""
+    audit_type = workbench.audit(audit_id).audit_type
+    workbench.save_particulars(audit_id, {
+        p.id: p.choices[0].id if p.choices else f"测试：{p.name}"
+        for p in workbench.scheme.report_particulars if audit_type in p.required_for})
 
 
 def suspend(workbench: Workbench, number: str, on: date, reason: str = "holder_request") -> None:

@@ -7,7 +7,8 @@ import pytest
 
 from audit_widgets.contract import ENTITY_RECORDS, REASON_STATUS, REQUIRED_IDS, Action, Entity
 from audit_widgets.errors import SchemeError
-from audit_widgets.scheme import LockableRecord, load_scheme
+from audit_widgets.rules.completeness import GROUPS
+from audit_widgets.scheme import CompletenessCheck, LockableRecord, load_scheme
 
 from .conftest import ROOT
 from .conftest import edit_scheme_file as _edit
@@ -42,6 +43,11 @@ def test_a_scheme_missing_an_id_the_code_needs_is_refused_naming_it(scheme_copy,
 
 def test_the_permission_actions_of_the_code_are_those_of_the_scheme_both_ways(scheme):
     assert {p.action for p in scheme.permissions} == set(Action)
+
+
+def test_every_completeness_check_names_its_gaps_in_a_refusal():
+    """A sign-off refusal lists the gaps by group: a check without a group would be left out of it."""
+    assert set(GROUPS) == set(get_args(CompletenessCheck))
 
 
 def test_every_lockable_record_has_its_trail_entity():

@@ -12,6 +12,8 @@ from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
 
+from .conftest import sign_report
+
 
 def _as(db_url, scheme, actor):
     return Workbench(db_url, scheme, actor=actor)
@@ -107,10 +109,7 @@ def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redo
 def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url, scheme, staffed_audit):
     applicant, audit = staffed_audit
     committee = _as(db_url, scheme, "M01")
-    for stage in ("application", "planning", "contract", "characteristic", "system_audit"):
-        committee.record_stage_result(audit, stage, {})
-    run_stage(committee, "report", applicant)
-    _as(db_url, scheme, "A02").sign_off(audit, "report")
+    sign_report(committee, audit, "A02")
     committee.record_decision(audit, decided_on=date.today(), certified=False, level_rank=1,
                               members=["M01"], reasons="未完成审查")
     run_stage(committee, "decision", applicant)

@@ -115,6 +115,12 @@ def test_application_to_certificate_by_widgets(fresh):
     findings.grade.value = "observation"
     findings.description.value = "系统联动配置记录可更完整"
     findings.add()
+    particulars = shown["ParticularsForm"]  # what the report states beside the checklists
+    particulars.fields["representative"].value = "赵敏（客服总监）"
+    particulars.fields["internal_audit"].value = "年度内审覆盖全部网点"
+    particulars.fields["management_review"].value = "管理评审已召开"
+    particulars.save()
+    assert "已保存" in particulars.message.value, particulars.message.value
     _record(book)
     StageSummary(book).sign()  # the committee decides on a report its leader signed
 

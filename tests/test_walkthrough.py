@@ -282,6 +282,12 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     pickers.nth(1).fill(date.today().isoformat())
     _button(page, "保存纠正措施").click()
     page.wait_for_selector("text=纠正措施已保存", timeout=30_000)
+    # What the report states beside the checklists: the required ones first refuse the sign-off.
+    for label, text in (("受审核方代表", "赵敏（客服总监）"), ("内部审核情况摘要", "年度内审覆盖全部网点"),
+                        ("管理评审情况摘要", "管理评审已召开")):
+        panel.locator(".widget-vbox", has_text=label).last.locator("textarea").fill(text)
+    _button(page, "保存报告事项").click()
+    page.wait_for_selector("text=报告事项已保存", timeout=30_000)
     _button(page, "重新计算").click()
     page.wait_for_selector("text=建议批准认证", timeout=30_000)
     _record(page, "本阶段结果已记录")

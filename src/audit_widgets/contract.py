@@ -177,6 +177,7 @@ class Entity(StrEnum):
     AUDITORS = "auditors"  # a competence file loaded whole
     CONSULTANCY = "consultancy"
     CNCA_REPORT = "cnca_report"  # a month reported to CNCA's platform
+    REPORT_PARTICULARS = "report_particulars"  # what the team states in the report beside the checklists
 
 
 # Trail entity → the record kind that procedure_stages.locks names (LockableRecord). Answers,
@@ -189,7 +190,7 @@ ENTITY_RECORDS: dict[Entity, str] = {
     Entity.CALLBACK: "surveys",
     Entity.SURVEYS: "surveys", Entity.WORK_ORDERS: "work_orders", Entity.FINDING: "findings",
     Entity.SCORE_ADJUSTMENT: "adjustments", Entity.DECISION: "decision", Entity.CERTIFICATE: "certificate",
-    Entity.CERTIFICATE_DECISION: "certificate",
+    Entity.CERTIFICATE_DECISION: "certificate", Entity.REPORT_PARTICULARS: "particulars",
 }
 ENTITIES_BY_ITEM = (Entity.CHECKLIST_ANSWER, Entity.EVIDENCE)  # entity id "audit:item"
 ENTITIES_BY_STAGE = (Entity.STAGE_RESULT,)                     # entity id "audit:stage"

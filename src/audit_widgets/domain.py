@@ -310,6 +310,16 @@ class Callback(Record):
 
 
 @dataclass(frozen=True)
+class ReportParticular(Record):
+    """One thing the team states in the report beside the checklists (report_particulars)."""
+
+    particular: str
+    value: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class CallbackSample(Record):
     """The customers drawn for the call-backs, with the seed, and the calls made so far."""
 

@@ -32,12 +32,13 @@ INSPECTION_LEVELS: tuple[str, ...] = get_args(InspectionLevel)
 CaseField = Literal["resolved", "complaint_closed", "satisfied", "reworked", "repeated"]
 CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
 # What a procedure stage must have before it may be signed off (procedure_stages.complete_when).
-CompletenessCheck = Literal["documents", "uscc", "review", "team", "audit_dates", "plan", "answers", "sample_counts"]
+CompletenessCheck = Literal["documents", "uscc", "review", "team", "audit_dates", "plan", "answers", "sample_counts",
+                            "particulars"]
 # Who signs a stage off: the audit team's leader, or a committee member who took the decision.
 Signer = Literal["team_leader", "decision_maker"]
 # The records a procedure stage can lock at sign-off (procedure_stages.locks).
 LockableRecord = Literal["applicant", "documents", "review", "programme", "team", "audit_plan", "contract", "case_sample",
-                         "surveys", "work_orders", "findings", "adjustments", "decision", "certificate"]
+                         "surveys", "work_orders", "findings", "adjustments", "particulars", "decision", "certificate"]
 
 
 class Record(BaseModel):
@@ -309,6 +310,19 @@ class Choice(Record):
     name: str
 
 
+class ReportParticular(Record):
+    """What the audit team states in the report beside the checklists (ISO/IEC 17021-1 §9.4.8):
+    the client's representative, observers, changes since the last audit, and the like.
+    required_for: the audit types whose report cannot be signed without it. choices: the answers
+    allowed (none: free text)."""
+    id: str
+    name: str
+    name_en: str
+    required_for: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    hint: str | None = None
+
+
 class RegistrationType(Record):
     code: str = Field(pattern=r"^[0-9A-Z]{2}$")  # the USCC's first two characters
     name: str
@@ -513,7 +527,8 @@ SECTION_FILES: dict[str, str] = {
     "complaint_outcomes": "lifecycle.yaml",
     "complaint_actions": "lifecycle.yaml", "appeal_outcomes": "lifecycle.yaml",
     "checklist": "checklist.yaml", "veto_exemptions": "checklist.yaml",
-    "procedure_stages": "procedure.yaml", "application_documents": "procedure.yaml",
+    "procedure_stages": "procedure.yaml", "report_particulars": "procedure.yaml",
+    "application_documents": "procedure.yaml",
     "case_checks": "procedure.yaml", "application_review": "procedure.yaml",
     "registration_types": "procedure.yaml", "domain_licences": "procedure.yaml",
     "contract_obligations": "procedure.yaml", "roles": "procedure.yaml", "permissions": "procedure.yaml",
@@ -565,6 +580,7 @@ class Scheme(Record):
     checklist: tuple[ChecklistItem, ...]
     veto_exemptions: tuple[VetoExemption, ...]
     procedure_stages: tuple[ProcedureStage, ...]
+    report_particulars: tuple[ReportParticular, ...]
     application_documents: tuple[ApplicationDocument, ...]
     case_checks: tuple[CaseCheck, ...]
     registration_types: tuple[RegistrationType, ...]
@@ -630,6 +646,10 @@ class Scheme(Record):
     @cached_property
     def finding_grades_by_id(self) -> dict[str, FindingGrade]:
         return {g.id: g for g in self.finding_grades}
+
+    @cached_property
+    def particulars_by_id(self) -> dict[str, ReportParticular]:
+        return {p.id: p for p in self.report_particulars}
 
     @cached_property
     def procedure_by_id(self) -> dict[str, ProcedureStage]:
@@ -999,6 +1019,10 @@ def check_consistency(scheme: Scheme, source: dict[str, str]) -> list[Problem]:
         for audit_type in stage.audit_types:
             if audit_type not in audit_types:
                 problems.append(ref_problem("procedure_stages", stage.id, "audit_types", audit_type, audit_types))
+    for particular in scheme.report_particulars:
+        for audit_type in particular.required_for:
+            if audit_type not in audit_types:
+                problems.append(ref_problem("report_particulars", particular.id, "required_for", audit_type, audit_types))
     for record in LockableRecord.__args__:
         locking = [s.id for s in scheme.procedure_stages if record in s.locks]
         if len(locking) > 1:

@@ -2,7 +2,8 @@
 
 One sheet per section: a table section has a header row of field names and one row per
 record; a settings section has two columns, `key` and `value`. Lists (a checklist item's
-domains) are written as comma-separated text; fractions (1/3) as text. The round trip
+domains) are written as comma-separated text; a list of choices (a report particular's) as
+`id=name` pairs separated by semicolons; fractions (1/3) as text. The round trip
 YAML → XLSX → YAML is lossless.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from .errors import Problem, SchemeError
 from .scheme import (
     SETTINGS_SECTIONS,
+    Choice,
     Scheme,
     check_consistency,
     problems_from_validation,
@@ -26,6 +28,7 @@ from .scheme import (
 from .spreadsheets import keep_as_text
 
 LIST_SEPARATOR = ","
+CHOICE_SEPARATOR, CHOICE_NAME = ";", "="
 SETTINGS_HEADER = ("key", "value")
 
 
@@ -33,9 +36,15 @@ def _is_list_field(model, field: str) -> bool:
     return typing.get_origin(model.model_fields[field].annotation) is tuple
 
 
+def _is_choice_list(model, field: str) -> bool:
+    return _is_list_field(model, field) and typing.get_args(model.model_fields[field].annotation)[0] is Choice
+
+
 def _cell(value):
     if isinstance(value, Fraction):
         return str(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], Choice):
+        return CHOICE_SEPARATOR.join(f"{c.id}{CHOICE_NAME}{c.name}" for c in value)
     if isinstance(value, tuple):
         return LIST_SEPARATOR.join(value)
     return value
@@ -71,6 +80,9 @@ def export_xlsx(scheme: Scheme, path: str | Path) -> Path:
 def _from_cell(model, field: str, value):
     if value is None or value == "":
         return () if _is_list_field(model, field) else None
+    if _is_choice_list(model, field):
+        pairs = (part.partition(CHOICE_NAME) for part in str(value).split(CHOICE_SEPARATOR) if part.strip())
+        return tuple({"id": choice_id.strip(), "name": name.strip()} for choice_id, _, name in pairs)
     if _is_list_field(model, field):
         return tuple(part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip())
     return value

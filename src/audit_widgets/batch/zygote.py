@@ -31,7 +31,8 @@ CORE_MODULES = ("ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "aud
 LATER_MODULES = (
     "audit_widgets.widgets.static", "audit_widgets.widgets.summary", "audit_widgets.widgets.applicant",
     "audit_widgets.widgets.planning", "audit_widgets.widgets.contract", "audit_widgets.widgets.checklist",
-    "audit_widgets.widgets.findings", "audit_widgets.widgets.report", "audit_widgets.widgets.decision",
+    "audit_widgets.widgets.findings", "audit_widgets.widgets.report", "audit_widgets.widgets.particulars",
+    "audit_widgets.widgets.decision",
     "audit_widgets.widgets.certificate", "audit_widgets.widgets.surveillance", "audit_widgets.widgets.cases",
     "audit_widgets.widgets.monitoring", "audit_widgets.widgets.survey", "altair", "vl_convert",
 )

@@ -298,6 +298,29 @@ def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: d
                                              verified_on=today - timedelta(days=5) if finding.verified else None)
 
 
+# What the demo's teams state beside the checklists (report_particulars); a scheme's particular
+# the demo does not know is stated as "无" (none), as a team writes for what did not apply.
+DEMO_PARTICULARS = {
+    "representative": "王建国（售后服务部经理，演示人物）",
+    "observers": "无",
+    "guides": "售后服务部主管 1 名陪同现场审核",
+    "significant_changes": "上次审核以来组织架构、服务网点和认证范围无重大变化",
+    "internal_audit": "{year} 年度内部审核已覆盖全部服务网点，开具 3 项一般不符合，均已关闭",
+    "management_review": "{year} 年度管理评审已于年末召开，输入齐全，输出包括服务承诺时限的调整",
+    "marks_use": "conforming",
+    "marks_use_note": "核查了官网、门店宣传册和服务车辆上的证书与标志，使用符合规定",
+    "programme_issues": "无",
+}
+
+
+def _state_particulars(workbench: Workbench, demo: DemoApplicant, audit_id: int, year: int) -> None:
+    audit_type = workbench.audit(audit_id).audit_type
+    workbench.save_particulars(audit_id, {
+        p.id: DEMO_PARTICULARS.get(p.id, "无").format(year=year - 1)
+        for p in workbench.scheme.report_particulars
+        if audit_type in p.required_for or p.id in ("observers", "guides", "programme_issues")})
+
+
 def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> int:
     """The initial audit: application → planning → contract → audit → report → decision →
     certificate, decided on `today`. Returns the audit's id."""
@@ -333,6 +356,7 @@ def run_audit(workbench: Workbench, demo: DemoApplicant, audit_id: int, echo, to
             for stage in ("characteristic", "system_audit"):
                 leader.sign_off(audit_id, stage)
         _findings(leader, demo, audit_id, today)
+        _state_particulars(leader, demo, audit_id, today.year)
         report = run_stage(workbench, "report", demo.id, audit_id).result
         leader.sign_off(audit_id, "report")  # the committee decides on a signed report only
         run_stage(workbench, "surveillance", demo.id, audit_id)

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..body import load_body
-from ..domain import Applicant, Audit, Certificate, Finding, StageRecord
+from ..domain import Applicant, Audit, Certificate, Finding, ReportParticular, StageRecord
 from ..evidence import findings_to_follow_up
 from ..files import write_atomically
 from ..paths import outputs_dir
@@ -61,6 +61,7 @@ class ReportSources:
     signature_state: str | None  # valid, tampered, key_different (store.signing.SIGNATURE_LABELS)
     follow_up: list[Finding]  # the previous audit's findings open at its decision, as they stand now
     certificate: Certificate | None  # the certificate this audit's decision acts on (None: none yet)
+    particulars: dict[str, ReportParticular]  # what the team states beside the checklists
 
 
 def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
@@ -80,7 +81,8 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
                              view.stage_results(audit_id), view.stale_stages(audit_id),
                              view.stage_signature(audit_id, registry.report_stage()),
                              view.signature_state(audit_id, registry.report_stage()),
-                             findings_to_follow_up(view, audit_id), certificate_acted_on(view, applicant_id, audit_id))
+                             findings_to_follow_up(view, audit_id), certificate_acted_on(view, applicant_id, audit_id),
+                             view.particulars(audit_id))
 
 
 def _e(value) -> str:
@@ -134,12 +136,28 @@ def _audit(scheme: Scheme, sources: ReportSources) -> str:
             ]))
 
 
-def _team(scheme: Scheme, planning: PlanningResult) -> str:
+def _team(scheme: Scheme, sources: ReportSources, planning: PlanningResult) -> str:
     start, end = planning.audit_start, planning.audit_end
     return (heading("三、审查组与审查日期", "Audit team and dates")
             + f"<p>审查日期 audit dates：<b>{_e(start or '—')} 至 {_e(end or '—')}</b></p>"
             + team_html(scheme, planning.team, planning.team_violations, planning.team_warnings)
-            + _audit_plan(planning.audit_plan))
+            + _audit_plan(planning.audit_plan) + _particulars(scheme, sources))
+
+
+def _particulars(scheme: Scheme, sources: ReportSources) -> str:
+    """What the team states beside the checklists (report_particulars), each as recorded; one the
+    audit type requires and the team did not state reads so."""
+    audit_type = sources.audit.audit_type
+    rows = []
+    for particular in scheme.report_particulars:
+        recorded = sources.particulars.get(particular.id)
+        choices = {c.id: c.name for c in particular.choices}
+        if recorded is not None:
+            value = _e(choices.get(recorded.value, recorded.value))
+        else:
+            value = "<b>未写明 not stated</b>" if audit_type in particular.required_for else "—"
+        rows.append((f"{particular.name} {particular.name_en}", value))  # facts_table escapes labels
+    return heading("审查组确认的事项", "What the audit team states", 3) + facts_table(rows)
 
 
 def _audit_plan(plan: dict | None) -> str:
@@ -399,7 +417,7 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
         f"生成于 generated {generated}</p>",
         _client(scheme, sources),
         _audit(scheme, sources),
-        _team(scheme, planning),
+        _team(scheme, sources, planning),
         _sites(scheme, planning, report),
         _person_days(planning),
         _samples(scheme, planning, characteristic),

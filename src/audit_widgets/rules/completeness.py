@@ -16,11 +16,13 @@ from .team import TeamCheck
 GROUPS = {
     "documents": ("缺少的申请文件", "missing application documents"),
     "uscc": ("统一社会信用代码", "USCC"),
+    "review": ("申请评审", "application review"),
     "team": ("审查组", "audit team"),
     "audit_dates": ("审核日期", "audit dates"),
     "plan": ("审核计划", "audit plan"),
     "answers": ("未作答的条目", "unanswered items"),
     "sample_counts": ("缺少抽查数的抽样条目", "sample items without counts"),
+    "particulars": ("报告尚未写明的事项", "what the report does not state yet"),
 }
 
 
@@ -45,6 +47,12 @@ def team_gaps(team_check: TeamCheck, team_size: int) -> list[Gap]:
     if not team_size:
         return [Gap("team", "team", "尚未组建审查组", "no audit team has been set")]
     return [Gap("team", v.auditor_id or v.code, v.zh, v.en) for v in team_check.violations]
+
+
+def particular_gaps(scheme: Scheme, audit_type: str, recorded: Container[str]) -> list[Gap]:
+    """The report particulars the audit type requires and the team has not stated."""
+    return [Gap("particulars", p.id, f"报告尚未写明：{p.name}", f"the report does not state {p.name_en} yet")
+            for p in scheme.report_particulars if audit_type in p.required_for and p.id not in recorded]
 
 
 def review_gaps(review_accepted: bool | None) -> list[Gap]:

@@ -8,6 +8,7 @@ from ..rules.completeness import (
     answer_gaps,
     audit_date_gaps,
     document_gaps,
+    particular_gaps,
     plan_gaps,
     review_gaps,
     sample_count_gaps,
@@ -60,6 +61,8 @@ def stage_gaps(workbench: Workbench, stage_id: str, applicant_id: str, audit_id:
             gaps += audit_date_gaps(view.programme(audit_id))
         if "plan" in checks:
             gaps += audit_plan_gaps(view, applicant_id, audit_id)
+        if "particulars" in checks:
+            gaps += particular_gaps(scheme, view.audit(audit_id).audit_type, view.particulars(audit_id))
         if checks & {"answers", "sample_counts"}:
             covered = view.audit(audit_id).covered_methods(scheme)
             items = [i for m in scheme.methods_of(stage, covered) for i in scheme.items_for(domains, m)]

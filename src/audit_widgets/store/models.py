@@ -646,3 +646,18 @@ class NotebookRun(Base):
 @event.listens_for(AuditTrail, "before_delete")
 def _refuse_trail_change(mapper, connection, target) -> None:
     raise ConflictError("审计追踪记录不可修改或删除", "The audit trail is append-only; rows cannot be changed or removed")
+
+
+class ReportParticular(Base):
+    """What the team states in an audit's report beside the checklists (the scheme's
+    report_particulars: the client's representative, changes since the last audit, …)."""
+
+    __tablename__ = "report_particulars"
+    __table_args__ = (UniqueConstraint("audit_id", "particular", name="uq_report_particulars_audit_particular"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
+    particular: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -22,6 +22,7 @@ from .certificate_decisions import CertificateDecisionStore
 from .certification import CertificationStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
+from .particulars import ParticularsStore
 from .planning import PlanningStore
 from .records import from_row
 from .reporting import ReportingStore
@@ -33,8 +34,9 @@ from .verification import VerificationStore
 
 
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
-                CaseStore, CallbackStore, AdjustmentStore, CertificationStore, CertificateDecisionStore, ComplaintStore,
-                ReviewStore, RetentionStore, ReportingStore, RunStore, VerificationStore):
+                CaseStore, CallbackStore, ParticularsStore, AdjustmentStore, CertificationStore,
+                CertificateDecisionStore, ComplaintStore, ReviewStore, RetentionStore, ReportingStore, RunStore,
+                VerificationStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

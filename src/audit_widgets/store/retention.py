@@ -117,7 +117,7 @@ class RetentionStore(StoreBase):
             ]
             steps += [delete(model).where(model.audit_id == audit_id) for model in (
                 models.SubmittedDocument, models.StageResult, models.AuditProgramme, models.Contract,
-                models.TeamMember, models.ApplicationReview, models.AuditPlan, models.Appeal)]
+                models.TeamMember, models.ApplicationReview, models.AuditPlan, models.Appeal, models.ReportParticular)]
             for step in steps:
                 counts[step.table.name] = session.execute(step).rowcount
             counts |= self._dispose_of_evidence(session, audit_id)
