@@ -105,6 +105,10 @@ def test_executed_notebooks_are_documents_without_widget_state(first_batch):
     report = (outputs_dir() / "demo-consumer" / "04_characteristic_evaluation.html").read_text(encoding="utf-8")
     assert "<svg" in report and "applicant_id" not in report  # charts shown, code cells left out
     assert "https://" not in report.split("<body", 1)[1]
+    audit_report = (outputs_dir() / "demo-consumer" / "06_audit_report.html").read_text(encoding="utf-8")
+    assert "StageOutcome(" not in audit_report  # no Python repr at the end of the document
+    assert "登记新发现" not in audit_report and "纠正措施 / corrective action" not in audit_report  # no empty forms
+    assert "审查发现 / findings" in audit_report  # what was recorded stays
 
 
 def test_only_changed_skips_everything_then_reruns_exactly_the_affected_notebooks(first_batch, batch_db, scheme):

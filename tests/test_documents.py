@@ -317,3 +317,23 @@ def test_the_published_list_names_the_suspended_and_withdrawn_certificates_only(
     command = Command(cycle_db)
     result = command("register", "published", str(tmp_path / "published.html"))
     assert result.exit_code == 0 and number in (tmp_path / "published.html").read_text(encoding="utf-8")
+
+
+def test_the_audit_notice_names_the_team_with_grades_the_agenda_and_the_right_to_object(demo_db, scheme, tmp_path):
+    """Issue 23 §7: the notice the client gets before the audit, from the registry; saving the
+    audit plan on screen writes it (the registry's `follows`)."""
+    from audit_widgets.documents.registry import documents, write_following
+    assert "audit_notice" in {d.id for d in documents}
+    workbench = Workbench(demo_db, scheme)
+    [path] = documents.get("audit_notice").write(workbench, "demo-industrial", tmp_path)
+    html = path.read_text(encoding="utf-8")
+    recertification = workbench.audits("demo-industrial")[-1]
+    programme, plan = workbench.programme(recertification.id), workbench.audit_plan(recertification.id)
+    grades = {g.id: g.name for g in scheme.auditor_grades}
+    assert "审核通知书" in html and "再认证审查" in html and f"{programme.audit_start} 至 {programme.audit_end}" in html
+    for member in workbench.team(recertification.id):
+        assert member.auditor.name in html and grades[member.auditor.grade] in html
+    assert all(line["site"] in html for line in plan.agenda)
+    assert "利益冲突" in html and "before the audit starts" in html  # the client may object
+    assert documents.get("audit_notice").write(workbench, "demo-composite", tmp_path) == []  # nothing planned yet
+    assert [p.name for p in write_following(workbench, "demo-industrial", "audit_plan")] == ["audit_notice.html"]

@@ -109,6 +109,7 @@ def test_a_new_stage_runs_in_its_own_notebook(toy, db_url, consumer):
                                                                "database_url": db_url, "scheme_dir": str(scheme_dir)})
     shown = (code_dir / "out.ipynb").read_text(encoding="utf-8")
     assert "toy stage widget" in shown
+    assert "StageOutcome(" not in shown  # the document carries no Python repr
     results = json.loads((outputs_dir() / consumer / "99_toy.json").read_text(encoding="utf-8"))
     assert results["status"] == "done" and results["result"] == {"documents": 0}
 

@@ -137,19 +137,19 @@ class StageNotebook:
                 parts += [static_html(widget) for widget in self.widgets]
         display(HTML("".join(parts)))
 
-    def finish(self) -> StageOutcome | None:
-        """Batch: compute the stage, record its result, write the results file. Interactive:
-        the auditor records the result with the button once the widgets are filled in."""
+    def finish(self) -> None:
+        """Batch: compute the stage, record its result (kept as `self.outcome`), write the results
+        file. Interactive: the auditor records the result with the button once the widgets are
+        filled in. Returns nothing: a cell's last value would be printed into the document."""
         if self.mode == "interactive":
             display(HTML(self.next_steps_html()))
-            return None
+            return
         outcome = run_stage(self.workbench, self.stage.id, self.applicant_id, self.audit_id)
         self.outcome = outcome
         path = self.write_results(outcome)
         display(HTML(outcome_html(outcome) + f"<p><small>结果文件 results: {html.escape(str(path))}</small></p>"))
         if outcome.status == "tampered":  # the batch must not count this run as done
             raise TamperedError(outcome.zh, outcome.en)
-        return outcome
 
     def next_steps_html(self) -> str:
         """Links to the stages that follow this one. Where the stage stands is shown, live, by

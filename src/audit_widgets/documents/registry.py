@@ -51,6 +51,11 @@ def _refusal_letter(workbench: Workbench, applicant_id: str, folder: Path | None
     return write_refusal_letter(workbench, applicant_id, folder)
 
 
+def _audit_notice(workbench: Workbench, applicant_id: str, folder: Path | None) -> list[Path]:
+    from .audit_notice import write_audit_notice
+    return write_audit_notice(workbench, applicant_id, folder)
+
+
 def _status_notice(workbench: Workbench, applicant_id: str, folder: Path | None) -> list[Path]:
     from .notices import write_status_notice
     return write_status_notice(workbench, applicant_id, folder)
@@ -61,6 +66,7 @@ documents.register(Document("report", "审查报告 / audit report", _report))
 documents.register(Document("certificate", "认证证书 / certificate", _certificate))
 documents.register(Document("refusal_letter", "不予受理通知书 / notice of refusal", _refusal_letter,
                             follows=("review",)))
+documents.register(Document("audit_notice", "审核通知书 / notice of audit", _audit_notice, follows=("audit_plan",)))
 documents.register(Document("status_notice", "暂停、撤销或注销通知书 / notice of suspension, withdrawal or cancellation",
                             _status_notice))
 

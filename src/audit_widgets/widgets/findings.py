@@ -11,6 +11,7 @@ from ..evidence import findings_to_follow_up
 from ..render.html import ERROR_STYLE, message_html, table_html
 from ..render.results import finding_grade_html, findings_html
 from .base import CHOOSE, BoundWidget
+from .static import FORM_CLASS
 
 
 class FindingsWidget(BoundWidget):
@@ -52,12 +53,14 @@ class FindingsWidget(BoundWidget):
         for control in (self.selected, *self.action_fields, self.accepted_on, self.verified_on, self.save_action):
             control.disabled = self.view_only
         self.follow_up = widgets.HTML()
+        new_finding = widgets.VBox([widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
+                                    self.description, self.evidence, self.add_button])
+        action = widgets.VBox([widgets.HTML("<h4>纠正措施 / corrective action</h4>"), self.selected, *self.action_fields,
+                               widgets.HBox([self.accepted_on, self.verified_on]), self.accepted_by, self.save_action])
+        for form in (new_finding, action):  # the findings table shows what was recorded
+            form.add_class(FORM_CLASS)
         self.children = [widgets.HTML("<h3>审查发现 / findings</h3>"), self.lock_banner(), self.follow_up, self.listing,
-                         widgets.HTML("<h4>登记新发现 / new finding</h4>"), self.grade, self.clause,
-                         self.description, self.evidence, self.add_button,
-                         widgets.HTML("<h4>纠正措施 / corrective action</h4>"), self.selected, *self.action_fields,
-                         widgets.HBox([self.accepted_on, self.verified_on]), self.accepted_by, self.save_action,
-                         self.message]
+                         new_finding, action, self.message]
         self.refresh()
 
     def refresh(self) -> None:

@@ -14,6 +14,9 @@ from typing import Iterator
 import ipywidgets as widgets
 
 ROW_STYLE = "display:flex;flex-wrap:wrap;gap:4px 12px;align-items:baseline"
+# A box of controls for entering something new (a new finding, the next audit's opening): on
+# screen only; a document shows what was recorded, not an empty form.
+FORM_CLASS = "aw-entry-form"
 
 
 def _no_comm(widget: widgets.Widget) -> None:
@@ -54,7 +57,7 @@ def _shown_value(widget: widgets.ValueWidget) -> str:
 
 def static_html(widget: widgets.Widget) -> str:
     """The widget and its children as plain HTML: text and values, no controls, no script."""
-    if _hidden(widget):
+    if _hidden(widget) or FORM_CLASS in getattr(widget, "_dom_classes", ()):
         return ""
     if isinstance(widget, (widgets.HTML, widgets.HTMLMath)):
         return widget.value
