@@ -337,3 +337,25 @@ def test_the_audit_notice_names_the_team_with_grades_the_agenda_and_the_right_to
     assert "利益冲突" in html and "before the audit starts" in html  # the client may object
     assert documents.get("audit_notice").write(workbench, "demo-composite", tmp_path) == []  # nothing planned yet
     assert [p.name for p in write_following(workbench, "demo-industrial", "audit_plan")] == ["audit_notice.html"]
+
+
+def test_one_registry_lists_every_document_and_builds_one_kind_on_the_command_line(demo_db, scheme):
+    """Issue 23 §5: `documents list` says for whom and when each document is; `documents build
+    --kind` writes that one only; an unknown kind is named and nothing is written."""
+    import json
+    import shutil
+
+    from audit_widgets.documents.registry import documents
+    from audit_widgets.paths import outputs_dir
+    command = Command(demo_db)
+    listed = json.loads(command("documents", "list", "--json").stdout)
+    assert [row["kind"] for row in listed] == [d.id for d in documents]
+    assert {"audit_notice", "refusal_letter", "report", "certificate", "status_notice"} <= {r["kind"] for r in listed}
+    assert all(row["reader"] and row["due"] and row["files"] for row in listed)
+    folder = outputs_dir() / "demo-industrial"
+    shutil.rmtree(folder, ignore_errors=True)
+    result = command("documents", "build", "--applicant", "demo-industrial", "--kind", "audit_notice")
+    assert result.exit_code == 0 and sorted(p.name for p in folder.iterdir()) == ["audit_notice.html"], result.output
+    unknown = command("documents", "build", "--applicant", "demo-industrial", "--kind", "weather_report")
+    assert unknown.exit_code != 0 and "weather_report" in unknown.output
+    assert sorted(p.name for p in folder.iterdir()) == ["audit_notice.html"]

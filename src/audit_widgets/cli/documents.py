@@ -1,5 +1,5 @@
-"""`audit-workbench report`, `certificate verify` and `register export`: the documents a
-certification body hands out (audit_widgets.documents)."""
+"""`audit-workbench documents`, `report`, `certificate verify` and `register export`: the
+documents a certification body hands out (audit_widgets.documents, one registry of them)."""
 from __future__ import annotations
 
 import sys
@@ -53,6 +53,37 @@ def report_cnca(state: State, month: str, out: Path, as_json) -> None:
             f"{done.due_on}")
     emit({"month": month, "path": str(done.path) if done.path else None, "counts": done.counts,
           "changed": done.changed, "due_on": done.due_on}, as_json, text)
+
+
+@cli.group("documents", cls=WorkbenchGroup)
+def documents_group() -> None:
+    """文件：通知书、报告、证书 / Documents: notices, the report, the certificate (one registry)."""
+
+
+@documents_group.command("list")
+@json_option
+def documents_list(as_json) -> None:
+    """列出全部文件：给谁、何时、写哪些文件 / Every document: for whom, when, which files."""
+    from ..documents.registry import documents
+    rows = [{"kind": d.id, "name": d.name, "reader": d.reader, "due": d.due, "files": list(d.files)} for d in documents]
+    emit(rows, as_json, "\n".join(f"{r['kind']:<15} {r['name']}\n{'':<15} 给 for: {r['reader']}；{r['due']}；"
+                                   f"{', '.join(r['files'])}" for r in rows))
+
+
+@documents_group.command("build")
+@click.option("--applicant", "applicant_id", required=True, help="申请方编号 / applicant id")
+@click.option("--kind", "kinds", multiple=True, help="只写这种文件（documents list）/ only this kind (repeatable)")
+@pass_state
+def documents_build(state: State, applicant_id: str, kinds: tuple[str, ...]) -> None:
+    """写出申请方的文件（到 outputs/<申请方>/）/ Write the applicant's documents into outputs/<applicant>/.
+
+    A document whose records are not there yet (no report recorded, no certificate) is not written."""
+    from ..documents.build import build_documents
+    written = build_documents(state.workbench(), applicant_id, kinds=kinds)
+    if not written:
+        click.echo(f"申请方「{applicant_id}」暂无可生成的文件 / nothing to write for '{applicant_id}' yet")
+    for path in written:
+        click.echo(str(path))
 
 
 @cli.group(cls=WorkbenchGroup)

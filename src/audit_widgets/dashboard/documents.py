@@ -17,16 +17,17 @@ import ipywidgets as widgets
 from ..paths import outputs_dir
 from ..scheme import Scheme
 
-DOCUMENTS = (("audit_report.pdf", "审查报告 audit report (PDF)"), ("certificate.pdf", "证书 certificate (PDF)"),
-             ("audit_report.html", "审查报告 audit report (HTML)"))
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html"}
 
 
 def applicant_files(scheme: Scheme, applicant_id: str) -> list[tuple[Path, str]]:
-    """(path, label) of the applicant's files that exist: documents, then executed notebooks."""
+    """(path, label) of the applicant's files that exist: the registry's documents, then the
+    executed notebooks."""
+    from ..documents.registry import documents
     folder = outputs_dir() / applicant_id
-    offered = [*DOCUMENTS, *((f"{s.notebook}.html", f"{s.notebook[:2]} {s.name}（已运行工作簿 executed notebook）")
-                             for s in scheme.procedure_stages)]
+    offered = [*((name, f"{d.name}（{Path(name).suffix[1:].upper()}）") for d in documents for name in d.files),
+               *((f"{s.notebook}.html", f"{s.notebook[:2]} {s.name}（已运行工作簿 executed notebook）")
+                 for s in scheme.procedure_stages)]
     return [(folder / name, label) for name, label in offered if (folder / name).is_file()]
 
 
