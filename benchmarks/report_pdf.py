@@ -1,13 +1,16 @@
 """The audit report PDF of one demo applicant (issue #9): the seconds to build its HTML (read the
 recorded results, draw the control charts) and to print it with headless Chromium.
 
-Baseline in the same run: printing a one-line HTML page to PDF the same way, i.e. what a
-Chromium start and print cost before the report adds anything. The demo store is built once
+Baseline in the same run: printing a one-line HTML page by a fresh Chromium process
+(`chromium --headless --print-to-pdf`, how every PDF was printed before issue 23 §8), beside the
+same page and the report printed by the process's one warm Chromium (documents/pdf.py).
+Target: the report PDF (HTML + print) in at most 3 s on 2 cores. The demo store is built once
 (about 30 s) and kept in .data/ for later runs."""
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +20,7 @@ from _common import DATA, report
 
 APPLICANT = "demo-consumer"
 RUNS = 3
+TARGET_SECONDS = 3.0
 # The demo's evidence, signing key and inputs stay in the benchmark's folder, not in data/ or outputs/.
 os.environ.setdefault("AUDIT_WORKBENCH_DATA", str(DATA / "documents-data"))
 os.environ.setdefault("AUDIT_WORKBENCH_OUTPUTS", str(DATA / "documents-outputs"))
@@ -40,6 +44,15 @@ def store() -> str:
     return url
 
 
+def cold_print(html_path: Path, pdf_path: Path) -> None:
+    """The previous way: a Chromium process of its own for one print."""
+    from audit_widgets.documents.pdf import CHROMIUM_FLAGS, chromium_path
+    with tempfile.TemporaryDirectory(prefix="aw-chromium-") as profile:
+        subprocess.run([chromium_path(), "--headless", *CHROMIUM_FLAGS, "--no-pdf-header-footer",
+                        f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}", html_path.as_uri()],
+                       capture_output=True, check=True, timeout=120)
+
+
 def timed(action) -> float:
     start = time.perf_counter()
     action()
@@ -55,7 +68,9 @@ def main() -> bool:
     folder = Path(tempfile.mkdtemp(prefix="report-pdf-"))
     trivial = folder / "one_line.html"
     trivial.write_text("<!DOCTYPE html><meta charset='utf-8'><p>一行 one line</p>", encoding="utf-8")
-    baseline = [timed(lambda: html_to_pdf(trivial, folder / "one_line.pdf")) for _ in range(RUNS)]
+    baseline = [timed(lambda: cold_print(trivial, folder / "cold.pdf")) for _ in range(RUNS)]
+    first = timed(lambda: html_to_pdf(trivial, folder / "one_line.pdf"))  # starts the warm browser
+    warm = [timed(lambda: html_to_pdf(trivial, folder / "one_line.pdf")) for _ in range(RUNS)]
 
     html_path, pdf_path = report_paths(APPLICANT, folder)
     builds, prints = [], []
@@ -64,12 +79,15 @@ def main() -> bool:
         prints.append(timed(lambda: html_to_pdf(html_path, pdf_path)))
     print(f"{APPLICANT}: report {html_path.stat().st_size / 1024:.0f} KiB HTML, {pdf_path.stat().st_size / 1024:.0f} KiB "
           f"PDF; median of {RUNS} (the first build also imports Altair and vl-convert: {builds[0]:.2f} s)")
-    report("baseline: one-line HTML → PDF (Chromium start + print)", statistics.median(baseline), "s")
+    report("baseline: one-line HTML → PDF, a fresh Chromium per print", statistics.median(baseline), "s")
+    report("one-line HTML → PDF, the first print (starts the warm Chromium)", first, "s")
+    report("one-line HTML → PDF, warm Chromium", statistics.median(warm), "s")
     charts = html_path.read_text(encoding="utf-8").count("<svg")
     report(f"report HTML: recorded results + {charts} SVG figures", statistics.median(builds), "s")
     report("report HTML → PDF (Chromium)", statistics.median(prints), "s")
-    report("report PDF for one applicant (HTML + PDF)", statistics.median(builds) + statistics.median(prints), "s")
-    return True
+    total = statistics.median(builds) + statistics.median(prints)
+    report("report PDF for one applicant (HTML + PDF), target ≤ 3 s", total, "s")
+    return total <= TARGET_SECONDS
 
 
 if __name__ == "__main__":

@@ -105,7 +105,8 @@ def test_the_report_cites_the_leaders_sign_off_by_its_fingerprint(own, scheme):
 def test_the_pdfs_carry_the_name_and_number_and_embed_their_fonts(shared, tmp_path):
     before = database_digest(Path(shared.engine.url.database))
     written = build_documents(shared, CONSUMER, tmp_path)
-    assert [p.name for p in written] == ["audit_report.html", "audit_report.pdf", "certificate.html", "certificate.pdf"]
+    assert [p.name for p in written] == ["audit_notice.html", "audit_report.html", "audit_report.pdf",
+                                         "certificate.html", "certificate.pdf"]
     name, number = shared.get_applicant(CONSUMER).name, shared.certificate_for(CONSUMER).number
     report_text, certificate_text = pdf_text(tmp_path / "audit_report.pdf"), pdf_text(tmp_path / "certificate.pdf")
     assert name in report_text and "审查报告" in report_text
@@ -116,8 +117,8 @@ def test_the_pdfs_carry_the_name_and_number_and_embed_their_fonts(shared, tmp_pa
         for line in fonts:  # columns: name type encoding emb sub uni object-id generation
             assert line.split()[-5] == "yes", f"{document}: a font is not embedded: {line}"
     # The refused applicant has a report and no certificate; reading never changed the store.
-    assert [p.name for p in build_documents(shared, SPECIAL, tmp_path / "special")] == ["audit_report.html",
-                                                                                         "audit_report.pdf"]
+    assert [p.name for p in build_documents(shared, SPECIAL, tmp_path / "special")] == [
+        "audit_notice.html", "audit_report.html", "audit_report.pdf"]
     assert database_digest(Path(shared.engine.url.database)) == before
 
 
