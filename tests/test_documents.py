@@ -335,6 +335,7 @@ def test_the_audit_notice_names_the_team_with_grades_the_agenda_and_the_right_to
     for member in workbench.team(recertification.id):
         assert member.auditor.name in html and grades[member.auditor.grade] in html
     assert all(line["site"] in html for line in plan.agenda)
+    assert "A01、A04" not in html  # the agenda names the auditors, not their ids
     assert "利益冲突" in html and "before the audit starts" in html  # the client may object
     assert documents.get("audit_notice").write(workbench, "demo-composite", tmp_path) == []  # nothing planned yet
     assert [p.name for p in write_following(workbench, "demo-industrial", "audit_plan")] == ["audit_notice.html"]

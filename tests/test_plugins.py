@@ -17,7 +17,7 @@ from audit_widgets.settings import DB_ENV
 
 
 def test_the_project_registers_its_documents_importers_and_executors():
-    assert documents.ids() == ["report", "certificate", "refusal_letter", "status_notice"]
+    assert documents.ids() == ["audit_notice", "refusal_letter", "report", "certificate", "status_notice"]
     assert importers.ids() == ["work-orders", "surveys", "people", "applicant"]
     assert executors.ids() == ["local"]
     with pytest.raises(NotFoundError) as caught:
@@ -46,7 +46,7 @@ def test_a_document_from_an_entry_point_is_built_with_the_others(tmp_path, monke
             path.write_text(workbench.get_applicant(applicant_id).name, encoding="utf-8")
             return [path]
 
-        TOY = Document("toy", "示例 / toy", write)
+        TOY = Document("toy", "示例 / toy", write, ("toy.txt",), "示例 the reader", "随时 any time")
     """)
     monkeypatch.syspath_prepend(str(folder))
     plugged: Registry[Document] = Registry("文件", "document", group="audit_workbench.documents")

@@ -37,7 +37,9 @@ def audit_notice_html(scheme: Scheme, body: Body, applicant: Applicant, audit: A
     members = table_html([{"name": m.auditor.name, "grade": grades.get(m.auditor.grade, m.auditor.grade),
                            "role": roles.get(m.role, m.role)} for m in team],
                          {"name": "姓名 name", "grade": "资格 grade", "role": "组内角色 role"})
-    agenda = table_html([{**line, "auditors": "、".join(line.get("auditors", []))} for line in plan.agenda],
+    names = {m.auditor.id: m.auditor.name for m in team}  # the client knows the team by name
+    agenda = table_html([{**line, "auditors": "、".join(names.get(a, a) for a in line.get("auditors", []))}
+                         for line in plan.agenda],
                         {"day": "日期 day", "site": "场所 site", "activity": "活动 activity", "auditors": "审查员 auditors"})
     body_html = (
         "<h1>审核通知书</h1><p class='muted' style='text-align:center'>Notice of audit</p>"
