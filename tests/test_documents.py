@@ -361,3 +361,36 @@ def test_one_registry_lists_every_document_and_builds_one_kind_on_the_command_li
     unknown = command("documents", "build", "--applicant", "demo-industrial", "--kind", "weather_report")
     assert unknown.exit_code != 0 and "weather_report" in unknown.output
     assert sorted(p.name for p in folder.iterdir()) == ["audit_notice.html"]
+
+
+def test_a_body_changes_a_documents_wording_with_its_own_template(demo_db, scheme, tmp_path, monkeypatch):
+    """Issue 23 §5: the audit notice is a Jinja2 template; a template of the same name in the
+    folder body.yaml names replaces the project's, without Python; values are escaped."""
+    import shutil
+
+    from audit_widgets.documents.registry import documents
+    from audit_widgets.documents.templating import DEFAULT_TEMPLATES
+    from audit_widgets.paths import project_root
+    source = project_root() / "parameters"
+    shutil.copytree(source / "body", tmp_path / "body")
+    (tmp_path / "body.yaml").write_text((source / "body.yaml").read_text(encoding="utf-8")
+                                        + "\ntemplates: my_templates\n", encoding="utf-8")
+    (tmp_path / "my_templates").mkdir()
+    own = (DEFAULT_TEMPLATES / "audit_notice.html.j2").read_text(encoding="utf-8").replace(
+        "<h1>审核通知书</h1>", "<h1>现场审核通知（本机构格式）</h1>")
+    (tmp_path / "my_templates" / "audit_notice.html.j2").write_text(own, encoding="utf-8")
+    monkeypatch.setenv("AUDIT_WORKBENCH_BODY", str(tmp_path / "body.yaml"))
+    workbench = Workbench(demo_db, scheme)
+    [path] = documents.get("audit_notice").write(workbench, "demo-industrial", tmp_path / "out")
+    html = path.read_text(encoding="utf-8")
+    assert "现场审核通知（本机构格式）" in html and "<h1>审核通知书</h1>" not in html
+    assert "<style>" in html and "审核日程" in html  # the rest from the project's page and macros
+    # A holder's name is data, not markup: the templates escape it.
+    from dataclasses import replace
+
+    from audit_widgets.documents.audit_notice import audit_notice_html
+    audit = workbench.audits("demo-industrial")[-1]
+    hostile = replace(workbench.get_applicant("demo-industrial"), name="<script>alert(1)</script>")
+    notice = audit_notice_html(scheme, hostile, audit, workbench.programme(audit.id), workbench.audit_plan(audit.id),
+                               workbench.team(audit.id))
+    assert "<script>" not in notice and "&lt;script&gt;" in notice

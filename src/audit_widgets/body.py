@@ -35,6 +35,7 @@ class Body(BaseModel):
     verify_url: str                              # the public check's address; number and code are appended
     contact_phone: str = ""
     contact_email: str = ""
+    templates: Path | None = None                # the body's own document templates, relative to body.yaml's folder
     folder: Path = Path(".")                     # where body.yaml is (set by load_body, not written in it)
 
     @field_validator("verify_url")
@@ -46,6 +47,10 @@ class Body(BaseModel):
 
     def image_path(self, field: str) -> Path:
         return self.folder / getattr(self, field)
+
+    def templates_folder(self) -> Path | None:
+        """The folder of the body's own templates (documents/templating.py), if it names one."""
+        return self.folder / self.templates if self.templates else None
 
     def image_uri(self, field: str) -> str:
         """The image as a data: URI, so that a document carries it and fetches nothing."""

@@ -1,0 +1,32 @@
+"""Documents as Jinja2 templates, autoescaped, that a certification body changes (layout, logo,
+wording) without Python: a template of the same name in the folder `body.yaml` names
+(`templates`) is used instead of the project's own (documents/templates/), file by file."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..body import load_body
+from .page import STYLE
+
+DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=8)
+def _environment(body_templates: str | None) -> Environment:
+    folders = [body_templates] if body_templates else []
+    return Environment(loader=ChoiceLoader([FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)])]),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       undefined=StrictUndefined,  # a misspelt field in a body's template fails, never prints ""
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, **context) -> str:
+    """The document `template` (e.g. "audit_notice.html.j2") with the body and the page style."""
+    body = load_body()
+    folder = body.templates_folder()
+    return _environment(str(folder) if folder else None).get_template(template).render(
+        body=body, style=Markup(STYLE), **context)
