@@ -23,10 +23,11 @@ class Due:
     applied: bool  # False: it waits for the committee's decision, or for the audit to be carried out
     audit: int | None = None
 
-    def line(self) -> str:
+    def line(self, on: date | None = None) -> str:
+        """The line for the day the rules were run (`on`, default today)."""
         if self.audit is not None:
             return (f"特殊审核 special audit {self.audit}（{self.reason}）应于 {self.since} 前完成 due by {self.since}"
-                    + ("，已逾期 overdue" if self.since < date.today() else ""))
+                    + ("，已逾期 overdue" if self.since < (on or date.today()) else ""))
         if self.applied:
             return (f"已按规则变更 applied by rule: {self.certificate} → {self.to_status}（{self.reason}，"
                     f"自 since {self.since}）")

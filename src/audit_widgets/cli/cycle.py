@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 
 import click
 
@@ -98,7 +97,7 @@ def audit() -> None:
 def audit_open(state: State, applicant_id, audit_type, on, reason, special_reason, as_json) -> None:
     """开始申请方的下一次审核 / Start the applicant's next audit; its workbooks then open it."""
     workbench = state.workbench()
-    audit_id = workbench.open_audit(applicant_id, audit_type, on.date() if on else date.today(), reason=reason,
+    audit_id = workbench.open_audit(applicant_id, audit_type, on.date() if on else None, reason=reason,
                                     special_reason=special_reason)
     emit({"audit": audit_id, "type": audit_type}, as_json,
          f"已开始审核 audit {audit_id}（{audit_type}）；工作簿 02–10 现在打开这次审核 / the workbooks now open it")
@@ -121,7 +120,7 @@ def audit_extend_scope(state: State, applicant_id, domains, goods, services, rea
     audit_id = workbench.request_scope_extension(
         applicant_id, domains=list(domains), goods=goods if goods is not None else applicant.goods,
         services=services if services is not None else applicant.services,
-        on=on.date() if on else date.today(), reason=reason)
+        on=on.date() if on else workbench.clock.today(), reason=reason)
     emit({"audit": audit_id, "type": "special"}, as_json,
          f"已开始范围扩大的特殊审核 audit {audit_id} / the scope extension's special audit has started")
 
@@ -136,15 +135,16 @@ def enforce_due(state: State, on, as_json) -> None:
     scheme marks automatic (each naming its rule) and list those that need the committee's decision."""
     from ..enforcement import enforce
     from ..errors import RuleError
-    day = on.date() if on else date.today()
-    if day > date.today():
-        raise RuleError(f"--on {day} 晚于今天：规则只按已到的日期执行", f"--on {day} is after today: rules apply "
-                        "only to days that have come", code="chronology.future")
     from ..reporting.cnca import report_due
     workbench = state.workbench()
+    today = workbench.clock.today()
+    day = on.date() if on else today
+    if day > today:
+        raise RuleError(f"--on {day} 晚于今天：规则只按已到的日期执行", f"--on {day} is after today: rules apply "
+                        "only to days that have come", code="chronology.future")
     done = enforce(workbench, day)
     reports = report_due(workbench, day)
-    lines = [f"{d.applicant_id}: {d.line()}" for d in done]
+    lines = [f"{d.applicant_id}: {d.line(day)}" for d in done]
     lines += [f"CNCA 月报 monthly report {month}：应于 {due} 前上报 due by {due}"
               + ("，已逾期 overdue" if due < day else "") for month, due in reports]
     emit([{**d.__dict__, "kind": "certificate" if d.audit is None else "audit"} for d in done]

@@ -3,7 +3,6 @@ chain whole, are its triggers there), `key`, `backup`, `restore`, and `records` 
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -110,8 +109,9 @@ def records() -> None:
 def records_due(state: State, on, as_json) -> None:
     """列出保存期已满、可以处置的审核记录（不删除任何内容）/ List the audits whose records are past
     their retention; nothing is deleted."""
-    day = on.date() if on else date.today()
-    due = state.workbench().records_due_for_disposal(day)
+    workbench = state.workbench()
+    day = on.date() if on else workbench.clock.today()
+    due = workbench.records_due_for_disposal(day)
     rows = [{**record.__dict__, "kept_until": kept} for record, kept in due]
     text = "\n".join(f"{r['applicant_id']} 审核 audit {r['audit_id']} {r['audit_type']}：周期结束 cycle ended "
                      f"{r['cycle_ended']}，保存至 kept until {r['kept_until']}" for r in rows)
@@ -131,6 +131,7 @@ def records_dispose(state: State, audit_id, reason, on, yes, as_json) -> None:
     from ..errors import InputFileError
     if not yes:
         raise InputFileError("删除不可恢复：确认请加 --yes", "Deletion cannot be undone: add --yes to confirm")
-    counts = state.workbench().dispose_of_audit(audit_id, on.date() if on else date.today(), reason)
+    workbench = state.workbench()
+    counts = workbench.dispose_of_audit(audit_id, on.date() if on else workbench.clock.today(), reason)
     emit(counts, as_json, f"已处置审核 {audit_id} 的记录 / disposed of audit {audit_id}'s records：" + "，".join(
         f"{table} {n}" for table, n in counts.items() if n))

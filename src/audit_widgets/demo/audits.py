@@ -298,8 +298,9 @@ def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: d
                                              verified_on=today - timedelta(days=5) if finding.verified else None)
 
 
-# What the demo's teams state beside the checklists (report_particulars); a scheme's particular
-# the demo does not know is stated as "无" (none), as a team writes for what did not apply.
+# What the demo's teams state beside the checklists (report_particulars): what the audit type
+# requires, and what no type requires (observers, guides …); a scheme's particular the demo does
+# not know is stated as "无" (none), as a team writes for what did not apply.
 DEMO_PARTICULARS = {
     "representative": "王建国（售后服务部经理，演示人物）",
     "observers": "无",
@@ -318,7 +319,7 @@ def _state_particulars(workbench: Workbench, demo: DemoApplicant, audit_id: int,
     workbench.save_particulars(audit_id, {
         p.id: DEMO_PARTICULARS.get(p.id, "无").format(year=year - 1)
         for p in workbench.scheme.report_particulars
-        if audit_type in p.required_for or p.id in ("observers", "guides", "programme_issues")})
+        if audit_type in p.required_for or not p.required_for})
 
 
 def carry_through(workbench: Workbench, demo: DemoApplicant, echo, today: date) -> int:

@@ -80,6 +80,8 @@ def month_rows(workbench: Workbench, month: str, layout: Layout) -> dict[str, li
     """The month's lines by kind, each with its `key` (what identifies it across corrections)."""
     scheme = workbench.scheme
     types = {t.id: t.name for t in scheme.audit_types}
+    statuses = {s.id: s.name for s in scheme.certificate_statuses}
+    domains = {d.id: d.name for d in scheme.domains}
     rows: dict[str, list[dict]] = {"audit_plans": [], "audit_results": [], "certificates": []}
     with workbench.reading() as view:
         for applicant in view.list_applicants():
@@ -112,8 +114,6 @@ def month_rows(workbench: Workbench, month: str, layout: Layout) -> dict[str, li
                 if not changes:
                     continue
                 last = changes[-1]
-                statuses = {s.id: s.name for s in scheme.certificate_statuses}
-                domains = {d.id: d.name for d in scheme.domains}
                 scope = certificate.scope
                 rows["certificates"].append({
                     "key": certificate.number, "certificate_number": certificate.number,
@@ -165,7 +165,7 @@ def report_month(workbench: Workbench, month: str, out: Path, layout: Layout | N
     if not MONTH.fullmatch(month):
         raise InputFileError(f"月份应写作 YYYY-MM：{month}", f"The month must be YYYY-MM: {month}")
     layout = layout or load_layout()
-    if due_on(layout, month).replace(day=1) > date.today():
+    if due_on(layout, month).replace(day=1) > workbench.clock.today():
         raise InputFileError(f"{month} 尚未结束，月报须在月份结束后报送", f"{month} has not ended: a month is "
                              "reported after it ends", code="chronology.future")
     workbench.require(Action.REPORTING, None)  # refused before anything is read or written
@@ -213,16 +213,25 @@ def _write(layout: Layout, sheets: dict[str, list[dict]], out: Path) -> None:
     write_atomically(out, buffer.getvalue())
 
 
+def months_with_activity(workbench: Workbench) -> set[str]:
+    """The months (YYYY-MM) that have a line to report: an audit starting on site, a decision, a
+    certificate issued or changed (what month_rows reports), read in one pass over the store."""
+    months: set[str] = set()
+    with workbench.reading() as view:
+        for applicant in view.list_applicants():
+            for audit in view.audits(applicant.id):
+                programme, decision = view.programme(audit.id), view.decision(audit.id)
+                days = (programme.audit_start if programme else None, decision.decided_on if decision else None)
+                months.update(day.strftime("%Y-%m") for day in days if day is not None)
+            for certificate in view.certificate_chain(applicant.id):
+                months.update(h.on.strftime("%Y-%m") for h in view.status_history(certificate.number))
+    return months
+
+
 def report_due(workbench: Workbench, today: date, layout: Layout | None = None) -> list[tuple[str, date]]:
     """The months before this one whose report is not made yet and that have something to report,
-    with the day each is due: last month, and any earlier month of this year left unreported."""
+    with the day each is due: last month, and any earlier month of the 12 before left unreported."""
     layout = layout or load_layout()
-    made = workbench.reported_months()
-    due = []
-    for back in range(1, 13):
-        month = (today.replace(day=1) - relativedelta(months=back)).strftime("%Y-%m")
-        if month in made:
-            continue
-        if any(month_rows(workbench, month, layout).values()):
-            due.append((month, due_on(layout, month)))
-    return sorted(due)
+    pending = months_with_activity(workbench) - workbench.reported_months()
+    months = ((today.replace(day=1) - relativedelta(months=back)).strftime("%Y-%m") for back in range(1, 13))
+    return sorted((month, due_on(layout, month)) for month in months if month in pending)
