@@ -306,7 +306,7 @@ def test_the_cycle_start_survives_a_reissue(cycle_db, scheme):
     scope extension alike) keeps the cycle's start, the initial decision, from which the
     surveillances fall due: they fall before the reissued certificate's expiry. A recertified
     certificate starts a cycle of its own."""
-    from audit_widgets.documents.certificate import surveillance_text
+    from audit_widgets.documents.certificate import CertificateSources, certificate_html
     from audit_widgets.rules.lifecycle import surveillance_due_dates
     workbench = Workbench(cycle_db, scheme, actor="P01")
     initial = workbench.audits("demo-consumer")[0]
@@ -316,7 +316,8 @@ def test_the_cycle_start_survives_a_reissue(cycle_db, scheme):
     assert reissued.replaces and reissued.issued_on == date.today() != start
     assert workbench.cycle_start(reissued) == start
     assert all(due <= reissued.expires_on for due in surveillance_due_dates(scheme, workbench.cycle_start(reissued)))
-    assert str(surveillance_due_dates(scheme, start)[0]) in surveillance_text(scheme, workbench.cycle_start(reissued))
+    printed = certificate_html(scheme, CertificateSources.read(workbench, reissued))
+    assert f"监督审核最迟日期 due by：{surveillance_due_dates(scheme, start)[0]}" in printed
     recertified = workbench.certificate_for("demo-industrial")
     assert workbench.cycle_start(recertified) == workbench.decision(recertified.audit_id).decided_on
 

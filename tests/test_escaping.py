@@ -6,7 +6,6 @@ import sqlite3
 import ipywidgets as widgets
 import pytest
 
-from audit_widgets.body import load_body
 from audit_widgets.dashboard.pages import PortfolioPage, applicant_html, open_cases_html
 from audit_widgets.dashboard.portfolio import portfolio
 from audit_widgets.documents.certificate import CertificateSources, certificate_html
@@ -87,7 +86,7 @@ def test_the_payload_is_in_the_store_and_shown_only_as_text(marked_store, scheme
             _assert_escaped([report], f"report of {applicant}")
         certificate = workbench.certificate_for(applicant)
         if certificate:
-            html = certificate_html(scheme, load_body(), CertificateSources.read(workbench, certificate))
+            html = certificate_html(scheme, CertificateSources.read(workbench, certificate))
             _assert_escaped([html], f"certificate of {applicant}")
 
 

@@ -10,18 +10,32 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from ..body import load_body
+from ..render.html import ERROR_COLOUR
 from .page import STYLE
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 16 → 十六, 21 → 二十一: how a Chinese document numbers its sections."""
+    if not 0 < number < 100:
+        raise ValueError(f"section number {number} out of range 1–99")
+    tens, units = divmod(number, 10)
+    return (("" if tens < 2 else DIGITS[tens]) + ("十" if tens else "") + (DIGITS[units] if units else "")) or DIGITS[0]
 
 
 @lru_cache(maxsize=8)
 def _environment(body_templates: str | None) -> Environment:
     folders = [body_templates] if body_templates else []
-    return Environment(loader=ChoiceLoader([FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)])]),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined,  # a misspelt field in a body's template fails, never prints ""
-                       trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=ChoiceLoader([FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)])]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a misspelt field in a body's template fails, never prints ""
+        trim_blocks=True, lstrip_blocks=True)
+    environment.filters["chinese_numeral"] = chinese_numeral
+    environment.globals["error_colour"] = ERROR_COLOUR
+    return environment
 
 
 def render(template: str, **context) -> str:
