@@ -394,3 +394,75 @@ def test_a_body_changes_a_documents_wording_with_its_own_template(demo_db, schem
     notice = audit_notice_html(scheme, hostile, audit, workbench.programme(audit.id), workbench.audit_plan(audit.id),
                                workbench.team(audit.id))
     assert "<script>" not in notice and "&lt;script&gt;" in notice
+
+
+def body_with_templates(tmp_path, monkeypatch, edits: dict[str, tuple[str, str]]) -> None:
+    """A body whose templates folder holds the project's templates named in `edits`, each with one
+    text replaced (old, new): what a body does to change a document's wording."""
+    import shutil
+
+    from audit_widgets.documents.templating import DEFAULT_TEMPLATES
+    from audit_widgets.paths import project_root
+    source = project_root() / "parameters"
+    shutil.copytree(source / "body", tmp_path / "body")
+    (tmp_path / "body.yaml").write_text((source / "body.yaml").read_text(encoding="utf-8")
+                                        + "\ntemplates: my_templates\n", encoding="utf-8")
+    (tmp_path / "my_templates").mkdir()
+    for name, (old, new) in edits.items():
+        text = (DEFAULT_TEMPLATES / name).read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        (tmp_path / "my_templates" / name).write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setenv("AUDIT_WORKBENCH_BODY", str(tmp_path / "body.yaml"))
+
+
+def section_headings(page: str) -> list[str]:
+    return re.findall(r"<h2>([一二三四五六七八九十]+)、([^<]+?) <small>", page)
+
+
+def test_the_report_and_certificate_are_templates_a_body_rewords_and_the_sections_renumber(
+        shared, scheme, tmp_path, monkeypatch):
+    """Issue 23 §5: the audit report, the certificate and the public check are Jinja2 templates too.
+    The report's sections are numbered by the template (一 … 十六), so a body that drops one (here
+    the survey results) gets the rest renumbered without editing a number."""
+    from audit_widgets.documents.certificate import CertificateSources, certificate_html
+    from audit_widgets.public_check import check_html
+    numbered = section_headings(report_html(shared, CONSUMER))
+    assert [n for n, _ in numbered] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三",
+                                         "十四", "十五", "十六"]
+    assert numbered[7][1] == "满意度调查结果" and numbered[-1][1] == "审查组长签署"
+    body_with_templates(tmp_path, monkeypatch, {
+        "audit_report.html.j2": ('{{ m.section(section, "满意度调查结果", "Survey results") }}\n'
+                                 '{{ survey_results or not_recorded }}', ""),
+        "certificate.html.j2": ("<h1>认证证书</h1>", "<h1>服务认证证书</h1>"),
+        "public_check.html.j2": ("<h1>证书查询 Certificate check</h1>", "<h1>本机构证书查询</h1>")})
+    reworded = section_headings(report_html(shared, CONSUMER))
+    assert len(reworded) == 15 and reworded[7] == ("八", "得分、成熟度等级与门槛")
+    assert reworded[-1] == ("十五", "审查组长签署")
+    certificate = shared.certificate_for(CONSUMER)
+    printed = certificate_html(scheme, CertificateSources.read(shared, certificate))
+    assert "<h1>服务认证证书</h1>" in printed and certificate.number in printed
+    assert "本机构证书查询" in check_html(shared, certificate.number, "")[1]
+
+
+def test_a_status_notice_is_a_template_and_says_what_the_holder_must_do(own, tmp_path, monkeypatch):
+    """Issue 23 §5 and §7: the suspension notice comes from status_notice.html.j2: the deadline to
+    correct by, and the body's own wording where its template says otherwise."""
+    from datetime import date
+
+    from audit_widgets.documents.notices import write_status_notice
+    number = own.certificate_for("demo-industrial").number
+    with own.clock.at(date(2026, 12, 10)):
+        suspend(own, number, date(2026, 12, 10))
+    html_path = write_status_notice(own, "demo-industrial", tmp_path / "default")[0]
+    page = html_path.read_text(encoding="utf-8")
+    assert "<h1>暂停通知书</h1>" in page and "请于 <b>2027-03-10</b> 前完成整改" in page and number in page
+    body_with_templates(tmp_path, monkeypatch, {"status_notice.html.j2": ("如对本决定有异议", "对本决定不服的")})
+    reworded = write_status_notice(own, "demo-industrial", tmp_path / "own")[0].read_text(encoding="utf-8")
+    assert "对本决定不服的" in reworded and "如对本决定有异议" not in reworded
+
+
+@pytest.mark.parametrize("number, numeral", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (16, "十六"), (20, "二十"),
+                                             (21, "二十一"), (99, "九十九")])
+def test_sections_are_numbered_as_chinese_documents_number_them(number, numeral):
+    from audit_widgets.documents.templating import chinese_numeral
+    assert chinese_numeral(number) == numeral

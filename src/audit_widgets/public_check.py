@@ -9,7 +9,6 @@ echoes, sends a Content-Security-Policy that allows no script, and limits each c
 `rate` checks a minute."""
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections import defaultdict, deque
@@ -21,7 +20,7 @@ import tornado.web
 from .body import load_body
 from .contract import Status
 from .documents.certificate import level_text, verify_certificate
-from .documents.page import document
+from .documents.templating import render
 from .store.database import read_only_url
 from .store.repository import Workbench
 from .store.signing import normalise_code
@@ -34,10 +33,6 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'",
     "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
 }
-STYLE = ".check form { margin: 4mm 0; } .check input { font-size: 12pt; padding: 2px 6px; } " \
-        ".valid { color: #1e7b34; font-weight: bold; } .invalid { color: #b3261e; font-weight: bold; }"
-
-
 @dataclass
 class RateLimit:
     """At most `per_minute` requests from one address in any 60 seconds."""
@@ -55,51 +50,30 @@ class RateLimit:
         return True
 
 
-def _form(number: str = "", code: str = "") -> str:
-    e = html.escape
-    return ("<form method='get' action='/'><label>证书编号 certificate No. <input name='number' maxlength='40' "
-            f"value='{e(number)}'></label> <label>验证码 code <input name='code' maxlength='24' value='{e(code)}'>"
-            "</label> <button type='submit'>查询 check</button></form>")
-
-
-def _page(body_html: str) -> str:
-    body = load_body()
-    head = (f"<h1>证书查询 Certificate check</h1><p>{html.escape(body.name)}<br><span class='en'>"
-            f"{html.escape(body.name_en)}</span></p>")
-    return document("证书查询 Certificate check", f"<div class='check'>{head}{body_html}</div>", STYLE)
+def _page(message: str | None = None, **context) -> str:
+    """The page, from its template (documents/templates/public_check.html.j2, or the body's)."""
+    return render("public_check.html.j2", message=message, **{"number": "", "code": "", "certificate": None,
+                                                                "status_code": None, **context})
 
 
 def check_html(workbench: Workbench, number: str, code: str) -> tuple[int, str]:
     """(HTTP status, the page) for a query: the form alone, a refusal of malformed input, an unknown
     number, or what the certificate states."""
-    e = html.escape
     number, code = number.strip().upper(), code.strip()
     if not number:
-        return 200, _page(_form())
+        return 200, _page()
     typed = normalise_code(code) if code else ""
     if not NUMBER.fullmatch(number) or (code and not CODE.fullmatch(typed)):
-        return 400, _page(_form() + "<p class='invalid'>证书编号或验证码格式不正确 / the number or the code is "
-                                    "not well formed</p>")
+        return 400, _page("malformed")
     certificate = workbench.find_certificate(number)
     if certificate is None:
-        return 404, _page(_form(number, code) + f"<p class='invalid'>没有编号为 {e(number)} 的证书 / no certificate "
-                                                f"numbered {e(number)} was issued by this body</p>")
+        return 404, _page("unknown", number=number, code=code)
     holder = workbench.get_applicant(certificate.applicant_id)
     scheme = workbench.scheme
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
     domains = {d.id: d.name for d in scheme.domains}
-    checked = ""
-    if code:
-        check = verify_certificate(workbench, number, typed)
-        checked = ("<p class='valid'>验证码正确：证书真实 / the code matches: the certificate is genuine</p>"
-                   if check.genuine else "<p class='invalid'>验证码与证书不符：证书可能被篡改或抄错 / the code does not "
-                                          "match: the certificate may be altered, or the code mistyped</p>")
-    status = statuses.get(certificate.status, certificate.status)
-    in_force = "valid" if certificate.status == Status.VALID else "invalid"  # the CSS class
-    successor = next((c for c in workbench.certificate_chain(certificate.applicant_id)
+    successor = next((c.number for c in workbench.certificate_chain(certificate.applicant_id)
                       if c.replaces == certificate.number), None)
-    replaced = (f"<p>已由证书 <a href='/?number={e(successor.number)}'>{e(successor.number)}</a> 替代 / replaced by "
-                f"{e(successor.number)}</p>" if successor else "")
     rows = [("持证方 holder", holder.name), ("统一社会信用代码 USCC", holder.uscc),
             ("认证领域 domains", "、".join(domains.get(d, d) for d in certificate.scope.domains)),
             ("认证范围 scope", f"{certificate.scope.goods}；{certificate.scope.services}"),
@@ -108,10 +82,10 @@ def check_html(workbench: Workbench, number: str, code: str) -> tuple[int, str]:
             ("初次获证日期 initial certification", workbench.first_issued_on(certificate).isoformat()),
             ("颁证日期 issued", certificate.issued_on.isoformat()),
             ("有效期至 valid until", certificate.expires_on.isoformat())]
-    table = "".join(f"<tr><td>{e(k)}</td><td>{e(str(v))}</td></tr>" for k, v in rows)
-    return 200, _page(_form(number, code) + checked
-                      + f"<h2>{e(number)}</h2><p class='{in_force}'>状态 status：{e(status)}</p>{replaced}"
-                      + f"<table>{table}</table>")
+    return 200, _page(number=number, code=code, certificate=certificate,
+                      genuine=verify_certificate(workbench, number, typed).genuine if code else None,
+                      in_force=certificate.status == Status.VALID,
+                      status_name=statuses.get(certificate.status, certificate.status), successor=successor, rows=rows)
 
 
 class CheckHandler(tornado.web.RequestHandler):
@@ -126,8 +100,7 @@ class CheckHandler(tornado.web.RequestHandler):
     def get(self) -> None:
         if not self.limit.allow(self.request.remote_ip or ""):
             self.set_status(429)
-            self.finish(_page("<p class='invalid'>查询过于频繁，请稍后再试 / too many checks from your address: try "
-                              "again in a minute</p>"))
+            self.finish(_page("too_many"))
             return
         status, page = check_html(self.workbench, self.get_argument("number", "")[:64],
                                   self.get_argument("code", "")[:64])
@@ -135,7 +108,7 @@ class CheckHandler(tornado.web.RequestHandler):
         self.finish(page)
 
     def write_error(self, status_code: int, **kwargs) -> None:  # never a traceback
-        self.finish(_page(f"<p class='invalid'>无法处理该请求 / the request could not be handled ({status_code})</p>"))
+        self.finish(_page("error", status_code=status_code))
 
 
 def make_app(database_url: str, rate: int = DEFAULT_RATE) -> tornado.web.Application:

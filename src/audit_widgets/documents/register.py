@@ -5,7 +5,6 @@ run as a formula is neutralised."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 from pathlib import Path
 
@@ -108,18 +107,12 @@ def export_register(workbench: Workbench, out: Path) -> Path:
 def published_list_html(workbench: Workbench) -> str:
     """The list of suspended and withdrawn certificates that the body publishes (issue 23 §7):
     number, holder, USCC, status, since when and why; nothing else."""
-    from ..render.html import table_html
-    from .page import document
+    from .templating import render
     statuses = {s.id: s.name for s in workbench.scheme.certificate_statuses}
     shown = {statuses.get(Status.SUSPENDED), statuses.get(Status.WITHDRAWN)}
-    rows = [{k: row[k] for k in ("number", "holder", "uscc", "status", "status_on", "status_reason")}
-            for row in register_rows(workbench) if row["status"] in shown]
-    body = load_body()
-    return document("暂停、撤销证书公告", f"<h1>暂停、撤销的认证证书</h1><p class='muted' style='text-align:center'>Suspended "
-                    f"and withdrawn certificates · {html.escape(body.name)}</p>"
-                    + (table_html(rows, {"number": "证书编号 No.", "holder": "持证方 holder", "uscc": "统一社会信用代码",
-                                         "status": "状态 status", "status_on": "自 since", "status_reason": "原因 reason"})
-                       if rows else "<p>无 / none</p>"))
+    return render("published_list.html.j2", rows=[
+        {k: row[k] for k in ("number", "holder", "uscc", "status", "status_on", "status_reason")}
+        for row in register_rows(workbench) if row["status"] in shown])
 
 
 def write_published_list(workbench: Workbench, out: Path) -> Path:

@@ -7,11 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from ..body import load_body
 from ..render.html import ERROR_COLOUR
-from .page import STYLE
 
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 DIGITS = "零一二三四五六七八九"
@@ -32,15 +30,25 @@ def _environment(body_templates: str | None) -> Environment:
         loader=ChoiceLoader([FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)])]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,  # a misspelt field in a body's template fails, never prints ""
-        trim_blocks=True, lstrip_blocks=True)
+        trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     environment.filters["chinese_numeral"] = chinese_numeral
     environment.globals["error_colour"] = ERROR_COLOUR
     return environment
 
 
-def render(template: str, **context) -> str:
-    """The document `template` (e.g. "audit_notice.html.j2") with the body and the page style."""
+def _body_environment() -> tuple[Environment, dict]:
     body = load_body()
     folder = body.templates_folder()
-    return _environment(str(folder) if folder else None).get_template(template).render(
-        body=body, style=Markup(STYLE), **context)
+    return _environment(str(folder) if folder else None), {"body": body}
+
+
+def macro(template: str, name: str):
+    """One macro of a template (e.g. the report's audit plan), to render a part on its own."""
+    environment, context = _body_environment()
+    return getattr(environment.get_template(template).make_module(context), name)
+
+
+def render(template: str, **context) -> str:
+    """The document `template` (e.g. "audit_notice.html.j2"), given the body and `context`."""
+    environment, given = _body_environment()
+    return environment.get_template(template).render(**given, **context)
