@@ -51,4 +51,6 @@ def portfolio_store(applicants: int) -> Path:
         subprocess.run([*workbench, "--as", "P01", "demo", "--portfolio", str(applicants - 4)], check=True,
                        capture_output=True)
         ready.touch()
+    from audit_widgets.store.database import get_engine, upgrade
+    upgrade(get_engine(f"sqlite:///{path}"))  # a store kept from an earlier run gets the newer migrations
     return path

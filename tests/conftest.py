@@ -181,6 +181,21 @@ def copy_database(url: str, path: Path) -> Path:
     return path
 
 
+def reseal(url: str) -> None:
+    """Seal every sealed row as it now stands, under the key: what the workbench would have sealed
+    had a test's SQL edit come through it (a fixture that plants text, not an attack)."""
+    from sqlalchemy import select
+
+    from audit_widgets.store import sealing
+    from audit_widgets.store.database import write_transaction
+    workbench = Workbench(url, actor="test")
+    with write_transaction(workbench.engine) as session:
+        pending = session.info.setdefault(sealing.PENDING, {})
+        for model in sealing.SEALED:
+            pending.update({(model, sealing.row_key(row)): row for row in session.scalars(select(model))})
+        workbench._seal(session)
+
+
 def database_digest(path: Path) -> str:
     """A hash of every row of every table: equal digests mean the database did not change."""
     connection = sqlite3.connect(path)

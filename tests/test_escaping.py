@@ -14,7 +14,7 @@ from audit_widgets.notebook import StageNotebook
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
 
-from .conftest import copy_database
+from .conftest import copy_database, reseal
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -51,6 +51,9 @@ def marked_store(demo_db, tmp_path_factory):
         for table, columns in FREE_TEXT.items():
             connection.execute(f"UPDATE {table} SET " + ", ".join(
                 f"{column} = COALESCE({column}, '') || :payload" for column in columns), {"payload": PAYLOAD})
+        connection.execute("UPDATE certificates SET holder = json_set(holder, '$.name', "
+                           "json_extract(holder, '$.name') || :payload)", {"payload": PAYLOAD})
+    reseal(f"sqlite:///{path}")  # as if the text had come through the workbench
     return f"sqlite:///{path}"
 
 

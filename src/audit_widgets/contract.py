@@ -171,6 +171,8 @@ class Entity(StrEnum):
     DECISION = "decision"
     CERTIFICATE_DECISION = "certificate_decision"  # a committee decision between audits
     CERTIFICATE = "certificate"
+    STATUS_CHANGE = "status_change"  # a certificate's status change, sealed as a statement
+    CORRECTIVE_ACTION = "corrective_action"  # a finding's corrective action, sealed as a statement
     COMPLAINT = "complaint"
     APPEAL = "appeal"
     AUDITOR = "auditor"

@@ -447,6 +447,16 @@ class Scope(Record):
 
 
 @dataclass(frozen=True)
+class Holder(Record):
+    """The holder as its certificate states it, fixed at issue: a later change of the holder's
+    records reaches a certificate only by a reissue."""
+    name: str
+    uscc: str
+    address: str
+    sites: tuple[tuple[str, str | None], ...] = ()  # (site, address) for each site of the scope
+
+
+@dataclass(frozen=True)
 class Certificate(Record):
     number: str
     applicant_id: str
@@ -458,6 +468,7 @@ class Certificate(Record):
     status: str
     scheme_version: str
     replaces: str | None = None  # the number of the certificate this one replaced
+    holder: Holder | None = None  # as stated at issue (None only for a certificate read before revision 0026)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import tornado.web
 
 from .body import load_body
 from .contract import Status
-from .documents.certificate import level_text, verify_certificate
+from .documents.certificate import level_text, stated_holder, verify_certificate
 from .documents.templating import render
 from .store.database import read_only_url
 from .store.repository import Workbench
@@ -67,8 +67,10 @@ def check_html(workbench: Workbench, number: str, code: str) -> tuple[int, str]:
         return 400, _page("malformed")
     certificate = workbench.find_certificate(number)
     if certificate is None:
-        return 404, _page("unknown", number=number, code=code)
-    holder = workbench.get_applicant(certificate.applicant_id)
+        return 404, _page("removed" if workbench.certificate_was_issued(number) else "unknown", number=number, code=code)
+    if workbench.certificate_seal(number) is not None:
+        return 200, _page("altered", number=number, code=code)
+    holder = stated_holder(certificate)
     scheme = workbench.scheme
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
     domains = {d.id: d.name for d in scheme.domains}

@@ -27,7 +27,7 @@ def verify_command(state: State, applicant_id, as_json) -> None:
         lines.append(f"签名密钥缺失或不符 / signing key missing or different (id {report.key['recorded']})："
                      f"本机密钥 this machine's key {report.key['current']}（{signing.key_location()}）；"
                      "见 see audit-workbench key")
-    lines += [f"✗ {problem.text()}" for problem in report.problems]
+    lines += [f"✗ {problem.text()}" for problem in [*report.problems, *report.row_problems]]
     if report.broken_links:
         lines.append(f"✗ 审计轨迹哈希链在以下条目处断开（条目被改动、删除或插入）/ the trail's hash chain breaks at entries "
                      f"(changed, removed or inserted): {', '.join(map(str, report.broken_links))}")
@@ -36,6 +36,7 @@ def verify_command(state: State, applicant_id, as_json) -> None:
                      f"{', '.join(report.missing_triggers)}（audit-workbench db upgrade 可恢复 / restores them）")
     if report.ok:
         lines.append(f"✓ 全部通过 / all verified：{report.signatures_checked} 个签名 signatures，"
+                     f"{report.sealed_rows} 条签名声明的记录 sealed rows，"
                      f"{report.trail_entries} 条轨迹 trail entries，密钥 key id {report.key['current']}")
     emit(report.as_dict(), as_json, "\n".join(lines))
     if not report.ok:

@@ -15,13 +15,15 @@ from markupsafe import Markup
 
 from ..body import load_body
 from ..contract import Status
-from ..domain import Applicant, Certificate, StatusChange
+from ..domain import Certificate, Holder, StatusChange
+from ..errors import ConflictError
 from ..files import write_atomically
 from ..paths import outputs_dir
 from ..render.results import history_html
 from ..rules.lifecycle import surveillance_due_dates
 from ..scheme import Scheme
 from ..store.repository import Workbench
+from ..store.sealing import RowProblem
 from ..store.signing import short_code, verify_short_code
 from .pdf import html_to_pdf
 from .templating import render
@@ -57,12 +59,13 @@ class CertificateCheck:
     """What a verification found. `genuine`: the number exists and the code is its code."""
 
     number: str
-    outcome: str                # unknown, wrong_code, genuine
+    outcome: str                # unknown, removed, altered, wrong_code, genuine
     status: str | None = None   # the certificate's current status, when genuine
     status_name: str = ""
     holder: str = ""
     level: str = ""
     expires_on: str = ""
+    altered: str = ""           # the fields that differ from the signed statement, when altered
 
     @property
     def genuine(self) -> bool:
@@ -76,6 +79,14 @@ class CertificateCheck:
     def message(self) -> tuple[str, str]:
         if self.outcome == "unknown":
             return (f"没有编号为「{self.number}」的证书", f"No certificate numbered '{self.number}' was issued")
+        if self.outcome == "removed":
+            return (f"证书「{self.number}」曾由本机构颁发，但其记录已不在登记册中，不能视为有效",
+                    f"Certificate '{self.number}' was issued by this body, but its record is no longer in the "
+                    "register: it cannot be taken as in force")
+        if self.outcome == "altered":
+            return (f"证书「{self.number}」的记录与本机构签署的声明不符（{self.altered}）：证书记录被篡改，不能视为真实",
+                    f"The record of certificate '{self.number}' differs from the statement this body signed "
+                    f"({self.altered}): it was altered and is not genuine")
         if self.outcome == "wrong_code":
             return (f"验证码与证书「{self.number}」不符：证书可能被篡改或抄错",
                     f"The code does not match certificate '{self.number}': altered, or mistyped")
@@ -88,7 +99,7 @@ class CertificateCheck:
         zh, en = self.message()
         return {"number": self.number, "outcome": self.outcome, "genuine": self.genuine, "valid": self.valid,
                 "status": self.status, "status_name": self.status_name, "holder": self.holder, "level": self.level,
-                "expires_on": self.expires_on, "zh": zh, "en": en}
+                "expires_on": self.expires_on, "altered": self.altered, "zh": zh, "en": en}
 
 
 def level_text(scheme: Scheme, rank: int) -> str:
@@ -96,14 +107,23 @@ def level_text(scheme: Scheme, rank: int) -> str:
     return f"{level.label}（{level.name}）" if level else str(rank)
 
 
+def altered_fields(problem: RowProblem) -> str:
+    return "、".join(problem.fields) or "无签名声明 no signed statement"  # differs, or unsealed
+
+
 def verify_certificate(workbench: Workbench, number: str, code: str) -> CertificateCheck:
-    """Check a number and code against the store: unknown number, wrong code, or genuine with its status."""
+    """Check a number and code against the store: a number never issued, one disposed of, a record
+    that differs from its signed statement, a wrong code, or genuine with its status (superseded,
+    suspended … included)."""
     number = number.strip()
     with workbench.reading() as view:
         certificate = view.find_certificate(number)
         if certificate is None:
-            return CertificateCheck(number, "unknown")
-        holder = view.get_applicant(certificate.applicant_id)
+            return CertificateCheck(number, "removed" if view.certificate_was_issued(number) else "unknown")
+        problem = view.certificate_seal(number)
+    if problem is not None:
+        return CertificateCheck(number, "altered", altered=altered_fields(problem))
+    holder = stated_holder(certificate)
     if not verify_short_code(CODE_PURPOSE, verification_payload(certificate, holder.uscc), code):
         return CertificateCheck(number, "wrong_code")
     statuses = {s.id: s.name for s in workbench.scheme.certificate_statuses}
@@ -112,18 +132,30 @@ def verify_certificate(workbench: Workbench, number: str, code: str) -> Certific
                             certificate.expires_on.isoformat())
 
 
+def stated_holder(certificate: Certificate) -> Holder:
+    if certificate.holder is None:  # only a row written outside the workbench lacks it; its seal fails first
+        raise ConflictError(f"证书 {certificate.number} 未记载持证方", f"Certificate {certificate.number} states no holder")
+    return certificate.holder
+
+
 @dataclass(frozen=True)
 class CertificateSources:
     """What a certificate prints, read in one snapshot."""
     certificate: Certificate
-    holder: Applicant
+    holder: Holder               # as the certificate states it (fixed at issue)
     cycle_start: date | None     # the decision that began its cycle: the surveillances run from it
     first_issued_on: date        # the initial certification, kept through reissues
     history: list[StatusChange]
 
     @classmethod
     def read(cls, view: Workbench, certificate: Certificate) -> CertificateSources:
-        return cls(certificate, view.get_applicant(certificate.applicant_id), view.cycle_start(certificate),
+        """Refused for a certificate whose row differs from its signed statement: never printed."""
+        problem = view.certificate_seal(certificate.number)
+        if problem is not None:
+            raise ConflictError(f"证书 {certificate.number} 的记录与签名声明不符，不能打印：{problem.text()}",
+                                f"Certificate {certificate.number} differs from its signed statement and is not "
+                                f"printed: {problem.text()}", code="store.unsealed")
+        return cls(certificate, stated_holder(certificate), view.cycle_start(certificate),
                    view.first_issued_on(certificate), view.status_history(certificate.number))
 
 
@@ -135,14 +167,13 @@ def certificate_html(scheme: Scheme, sources: CertificateSources) -> str:
     certificate, holder = sources.certificate, sources.holder
     domains = {d.id: d.name for d in scheme.domains}
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
-    addresses = {site.name: site.address for site in holder.sites}  # the holder's record of its sites
     code = verification_code(certificate, holder.uscc)
     address = load_body().verification_address(certificate.number, code)
     return render(
         "certificate.html.j2", scheme=scheme, certificate=certificate, holder=holder,
         status_name=statuses.get(certificate.status, certificate.status),
         domains=[f"{domains.get(d, d)}（{d}）" for d in certificate.scope.domains],
-        sites=[{"name": name, "address": addresses.get(name)} for name in certificate.scope.sites],
+        sites=[{"name": name, "address": address} for name, address in holder.sites],
         level=level_text(scheme, certificate.level_rank), first_issued_on=sources.first_issued_on,
         rules=scheme.lifecycle_rules,
         surveillance_due=surveillance_due_dates(scheme, sources.cycle_start) if sources.cycle_start else [],

@@ -20,7 +20,7 @@ from ..errors import ConflictError, NotFoundError
 from ..identity import find_identity
 from ..paths import data_dir
 from ..scheme import Scheme, load_scheme
-from . import models, signing
+from . import models, sealing, signing
 from .authorisation import authorise
 from .database import get_engine, require_current_schema, snapshot, transaction, write_transaction
 from .models import utcnow
@@ -151,6 +151,16 @@ class StoreBase:
                 self._row(session, models.Audit, audit)  # an unknown audit is "not found"
             authorise(session, self.scheme, self.actor, action, audit)
             yield session
+            self._seal(session)
+
+    def _seal(self, session: Session) -> None:
+        """Append a signed statement for every sealed row this write added or changed (sealing)."""
+        while rows := sealing.take_pending(session):
+            for row in rows:
+                table, key = type(row).__tablename__, sealing.row_key(row)
+                self._trail(session, sealing.SEAL_ACTION, sealing.SEALED[type(row)], key,
+                            sealing.seal_detail(table, key, sealing.row_fields(row), self.scheme.fingerprint),
+                            applicant=sealing.applicant_of(session, row))
 
     @staticmethod
     def _recorded_key_id(session: Session) -> str | None:

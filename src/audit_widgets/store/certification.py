@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..contract import EFFECT_STATUS, IN_FORCE, Action, Entity, Reason, StageId, Status
-from ..domain import Certificate, Decision, Scope, StatusChange, overrides
+from ..domain import Certificate, Decision, Holder, Scope, StatusChange, overrides
 from ..errors import ConflictError
 from ..rules.chronology import Event, refuse_before, refuse_future
 from ..rules.cycle import check_decision, recertified_dates
@@ -21,16 +21,28 @@ from ..rules.lifecycle import (
     change_status,
     expiry_date,
 )
-from . import models
+from . import models, sealing
 from .base import StoreBase
 from .findings import finding_record
 from .records import from_row
+
+DECISION_WORDS = ("认证决定", "decision")
 
 
 def certificate_record(row: models.Certificate) -> Certificate:
     scope = Scope(domains=tuple(row.scope["domains"]), goods=row.scope.get("goods", ""),
                   services=row.scope.get("services", ""), sites=tuple(row.scope.get("sites", ())))
-    return from_row(Certificate, row, scope=scope)
+    holder = (Holder(row.holder["name"], row.holder["uscc"], row.holder["address"],
+                     tuple((site, address) for site, address in row.holder.get("sites", ())))
+              if row.holder else None)
+    return from_row(Certificate, row, scope=scope, holder=holder)
+
+
+def holder_statement(applicant: models.Applicant, sites: tuple[str, ...]) -> dict:
+    """The holder's details a certificate states: name, USCC, address, and each site's address."""
+    addresses = {site["name"]: site.get("address") for site in applicant.sites or ()}
+    return {"name": applicant.name, "uscc": applicant.uscc, "address": applicant.address,
+            "sites": [[site, addresses.get(site)] for site in sites]}
 
 
 def decision_record(row: models.Decision) -> Decision:
@@ -187,9 +199,14 @@ class CertificationStore(StoreBase):
             return row.issued_on if row is not None else certificate.issued_on
 
     def decision(self, audit_id: int) -> Decision | None:
+        """The committee's decision on the audit; refused if the row is not the decision the
+        workbench sealed (a decision forged or changed in the database is never used)."""
         with self._reading_session() as session:
             row = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
-            return decision_record(row) if row is not None else None
+            if row is None:
+                return None
+            sealing.refuse_unless_sealed(session, row, DECISION_WORDS)
+            return decision_record(row)
 
     def _certificate_before(self, session, audit: models.Audit) -> Certificate | None:
         """The certificate an audit's decision acts on: the applicant's current one, unless this
@@ -207,6 +224,7 @@ class CertificationStore(StoreBase):
             decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
             if decision is None:
                 raise ConflictError("尚无认证决定，不能处理证书", "There is no decision to carry out")
+            sealing.refuse_unless_sealed(session, decision, DECISION_WORDS)
             outcome = self.scheme.outcomes_by_id[decision.outcome or ("certify" if decision.certified else "refuse")]
             if outcome.certificate == "none":
                 raise ConflictError("没有批准认证的决定，不能发证", "There is no positive decision to certify")
@@ -314,7 +332,8 @@ class CertificationStore(StoreBase):
             number=number, applicant_id=applicant.id, audit_id=audit_id,
             level_rank=level_rank, scope=_scope_data(scope), issued_on=issued_on, expires_on=expires_on,
             status=Status.VALID, scheme_version=self.scheme.meta.version,
-            replaces=replaces.number if replaces is not None else None)
+            replaces=replaces.number if replaces is not None else None,
+            holder=holder_statement(applicant, scope.sites))
         session.add(row)
         # Who decided (the committee) and who issued (the person acting) are both kept.
         session.add(models.StatusChangeRecord(
@@ -367,6 +386,19 @@ class CertificationStore(StoreBase):
         with self._reading_session() as session:
             row = session.get(models.Certificate, number)
             return certificate_record(row) if row else None
+
+    def certificate_seal(self, number: str) -> sealing.RowProblem | None:
+        """How the certificate's row differs from its signed statement (None: it matches)."""
+        with self._reading_session() as session:
+            return sealing.check_row(session, self._row(session, models.Certificate, number))
+
+    def certificate_was_issued(self, number: str) -> bool:
+        """Whether the workbench ever stated a certificate under this number: a row deleted from the
+        table is still in the trail, and is answered as issued and gone, never as "never issued"."""
+        with self._reading_session() as session:
+            return session.scalar(select(models.AuditTrail.id).where(
+                models.AuditTrail.action == sealing.SEAL_ACTION, models.AuditTrail.entity == Entity.CERTIFICATE.value,
+                models.AuditTrail.entity_id == number).limit(1)) is not None
 
     def certificates(self) -> list[Certificate]:
         """Every certificate ever issued, by number (the register)."""

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -525,6 +526,8 @@ class Certificate(Base):
     status: Mapped[str] = mapped_column(String(32))
     scheme_version: Mapped[str] = mapped_column(String(64))
     replaces: Mapped[str | None] = mapped_column(String(64))  # the number of the certificate it replaced
+    # The holder as the certificate states it: {name, uscc, address, sites: [[site, address]]}, fixed at issue.
+    holder: Mapped[dict | None] = mapped_column(JSON)
 
 
 class StatusChangeRecord(Base):
@@ -601,6 +604,7 @@ class AuditTrail(Base):
     """Append-only: every write leaves a row here; rows are never changed or removed."""
 
     __tablename__ = "audit_trail"
+    __table_args__ = (Index("ix_audit_trail_entity", "entity", "entity_id"),)  # a row's statements (sealing)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,6 +1,7 @@
 """`audit-workbench verify`: is every record still what the workbench wrote? Each signed stage
-against its signature and against the trail's sign-off, the trail's hash chain, and the
-database's protective triggers; under the key the store was signed with, or a plain
+against its signature and against the trail's sign-off, every decision, certificate, status
+change, finding and corrective action against its signed statement (sealing), the trail's hash
+chain, and the database's protective triggers; under the key the store was signed with, or a plain
 "key missing or different" instead of false alarms."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from . import models, signing
 from .base import StoreBase
 from .protection import missing_triggers
+from .sealing import RowProblem, unsealed_rows
 from .trail_chain import broken_links
 
 PROBLEMS = {
@@ -43,14 +45,18 @@ class VerifyReport:
     trail_entries: int = 0
     broken_links: list[int] = field(default_factory=list)
     missing_triggers: list[str] = field(default_factory=list)
+    sealed_rows: int = 0  # decisions, certificates, status changes, findings, corrective actions checked
+    row_problems: list[RowProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.key["matches"] and not (self.problems or self.broken_links or self.missing_triggers)
+        return self.key["matches"] and not (self.problems or self.broken_links or self.missing_triggers
+                                            or self.row_problems)
 
     def as_dict(self) -> dict:
         return {**asdict(self), "ok": self.ok,
-                "problems": [{**asdict(p), "text": p.text()} for p in self.problems]}
+                "problems": [{**asdict(p), "text": p.text()} for p in self.problems],
+                "row_problems": [{**asdict(p), "text": p.text()} for p in self.row_problems]}
 
 
 class VerificationStore(StoreBase):
@@ -94,4 +100,5 @@ class VerificationStore(StoreBase):
                     report.problems.append(StageProblem(applicant, int(audit), stage, "removed_behind_the_trail", None))
             if applicant_id is None:
                 report.trail_entries, report.broken_links = broken_links(session)
+                report.sealed_rows, report.row_problems = unsealed_rows(session)
             return report
