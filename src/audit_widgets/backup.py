@@ -1,10 +1,14 @@
 """Backup and restore of the audit data (issue 12 §6): one archive made while the workbench is in
 use, with the database taken through SQLite's online backup (a copy of the file would miss what
 is still in its WAL), the evidence files, the signing key's id (never the key) and a manifest of
-hashes. A restore goes only into an empty database and checks every hash before it says done.
+hashes, signed with the key. A restore checks the manifest's signature first (under the backup's
+key), goes only into an empty database (one only `db init`-ed is empty), and builds the database
+beside its place, renaming it there only once every hash and every table's count is right: a
+refused restore leaves the target as it was, and may be retried.
 
     archive.zip
-      manifest.json           created, package, key id, tables' row counts, every file's SHA-256
+      manifest.json           created, package, key id, tables' row counts, every file's SHA-256,
+                              and the signature (HMAC with the key) over all of it
       workbench.sqlite
       evidence/<ab>/<sha256>.<ext>
 """
@@ -15,6 +19,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,7 +29,9 @@ from . import __version__
 from .errors import InputFileError, WorkbenchError
 from .files import sha256_of, write_atomically
 from .paths import data_dir
-from .store.signing import key_id
+from .store.signing import key_id, sign, verify
+
+SCHEMA_ONLY = {"alembic_version", "workbench_settings"}  # what `db init` writes: such a store is empty
 
 DATABASE = "workbench.sqlite"
 MANIFEST = "manifest.json"
@@ -54,9 +61,12 @@ def _evidence(connection: sqlite3.Connection) -> dict[str, str]:
 
 
 def backup(database_url: str, archive: Path) -> dict:
-    """Write the archive; returns its manifest."""
+    """Write the archive; returns its manifest. The snapshot is taken in a folder beside the
+    archive (never in /tmp, where a killed backup would leave a copy of the database)."""
     source = _sqlite_path(database_url)
-    with tempfile.TemporaryDirectory() as folder:
+    archive = Path(archive)
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{archive.name}-", dir=archive.parent) as folder:
         copy = Path(folder) / DATABASE
         with sqlite3.connect(source) as reading, sqlite3.connect(copy) as writing:
             reading.backup(writing)  # one consistent snapshot, WAL included, while others write
@@ -71,6 +81,7 @@ def backup(database_url: str, archive: Path) -> dict:
         manifest = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "package_version": __version__, "key_id": key_id(), "tables": tables,
                     "files": {DATABASE: sha256_of(copy), **evidence}}
+        manifest["signature"] = sign(manifest)
         bundle = Path(folder) / "archive.zip"
         with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as out:
             out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -84,7 +95,7 @@ def backup(database_url: str, archive: Path) -> dict:
 def _refuse_unless_empty(target: Path) -> None:
     if target.exists() and target.stat().st_size:
         with sqlite3.connect(target) as connection:
-            rows = sum(_row_counts(connection).values())
+            rows = sum(count for table, count in _row_counts(connection).items() if table not in SCHEMA_ONLY)
         if rows:
             raise WorkbenchError(f"目标数据库不为空（{target}），恢复只写入空数据库",
                                  f"The target database is not empty ({target}); a restore writes only into an "
@@ -95,14 +106,16 @@ def restore(database_url: str, archive: Path) -> dict:
     """Restore an archive into an empty database and the evidence folder, then check every
     hash and every table's row count. Returns what it found, with whether the signing key is
     the one the backup was made with."""
-    target = _sqlite_path(database_url)
+    target = _sqlite_path(database_url).resolve()
     _refuse_unless_empty(target)
     try:
         bundle = zipfile.ZipFile(archive)
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputFileError("不是可读的备份文件", f"Not a readable backup archive: {exc}", file=archive) from None
-    with bundle, tempfile.TemporaryDirectory() as folder:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with bundle, tempfile.TemporaryDirectory(prefix=f".{target.name}-restore-", dir=target.parent) as folder:
         manifest = json.loads(bundle.read(MANIFEST))
+        signed = _check_signature(manifest, archive)
         names = set(manifest["files"])
         if names - set(bundle.namelist()):
             raise InputFileError("备份文件不完整", "The backup archive is incomplete", file=archive)
@@ -114,25 +127,46 @@ def restore(database_url: str, archive: Path) -> dict:
             if sha256_of(Path(bundle.extract(name, folder))) != manifest["files"][name]:
                 raise InputFileError(f"备份中的 {name} 校验不符", f"{name} in the backup does not match its hash",
                                      file=archive, code="backup.hash_mismatch")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(Path(folder) / DATABASE) as reading, sqlite3.connect(target) as writing:
+        built = Path(folder) / f"{target.name}.restoring"  # beside the target: the rename stays on one disk
+        with closing(sqlite3.connect(Path(folder) / DATABASE)) as reading, closing(sqlite3.connect(built)) as writing:
             reading.backup(writing)
-        for name in names - {DATABASE}:
+        with closing(sqlite3.connect(built)) as restored, restored:
+            for table in EVIDENCE_TABLES:  # the records say where their files are on this machine now
+                for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
+                    local = data_dir() / "evidence" / Path(stored).parent.name / Path(stored).name
+                    restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (str(local), row_id))
+            counts = _row_counts(restored)
+        with closing(sqlite3.connect(built)) as restored:  # one file to move: no WAL left beside it
+            restored.execute("PRAGMA journal_mode=DELETE")
+        if counts != manifest["tables"]:
+            raise WorkbenchError("恢复后的数据与备份清单不符，未写入", "The restored data does not match the backup's "
+                                 "manifest; nothing was written", code="backup.count_mismatch")
+        for name in names - {DATABASE}:  # content-addressed: a file already there is the same file
             destination = data_dir() / name
             destination.parent.mkdir(parents=True, exist_ok=True)
             if not destination.exists():
-                destination.write_bytes((Path(folder) / name).read_bytes())
-    with sqlite3.connect(target) as restored:
-        for table in EVIDENCE_TABLES:  # the records say where their files are on this machine now
-            for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
-                local = data_dir() / "evidence" / Path(stored).parent.name / Path(stored).name
-                restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (str(local), row_id))
-        counts = _row_counts(restored)
-    if counts != manifest["tables"]:
-        raise WorkbenchError("恢复后的数据与备份清单不符", "The restored data does not match the backup's manifest")
-    bad = [n for n in names - {DATABASE} if sha256_of(data_dir() / n) != manifest["files"][n]]
-    if bad:
-        raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
+                write_atomically(destination, (Path(folder) / name).read_bytes())
+        bad = [n for n in names - {DATABASE} if sha256_of(data_dir() / n) != manifest["files"][n]]
+        if bad:
+            raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
+        _refuse_unless_empty(target)  # still empty: nobody wrote to it meanwhile
+        for stale in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            stale.unlink(missing_ok=True)  # the old store's WAL would be replayed into the restored one
+        built.chmod(0o600)
+        built.replace(target)
     return {"tables": counts, "files": len(names) - 1, "key_id": manifest["key_id"],
-            "same_key": manifest["key_id"] == key_id()}
+            "same_key": manifest["key_id"] == key_id(), "signature_checked": signed}
+
+
+def _check_signature(manifest: dict, archive: Path) -> bool:
+    """Under the backup's key the manifest's signature must hold (database and manifest changed
+    together are refused); without that key it cannot be checked, which the result says."""
+    if manifest.get("key_id") != key_id():
+        return False
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    if not verify(unsigned, manifest.get("signature", "")):
+        raise InputFileError("备份清单的签名不符：备份被改动过，未恢复", "The backup's manifest signature does not "
+                             "match: the archive was altered; nothing was restored", file=archive,
+                             code="backup.signature")
+    return True
 

@@ -22,6 +22,7 @@ from ..paths import outputs_dir
 from ..render.results import history_html
 from ..rules.lifecycle import surveillance_due_dates
 from ..scheme import Scheme
+from ..store.checkpoints import Checkpoint
 from ..store.repository import Workbench
 from ..store.sealing import RowProblem
 from ..store.signing import short_code, verify_short_code
@@ -146,6 +147,7 @@ class CertificateSources:
     cycle_start: date | None     # the decision that began its cycle: the surveillances run from it
     first_issued_on: date        # the initial certification, kept through reissues
     history: list[StatusChange]
+    checkpoint: Checkpoint       # where the trail stood when it was read
 
     @classmethod
     def read(cls, view: Workbench, certificate: Certificate) -> CertificateSources:
@@ -156,7 +158,7 @@ class CertificateSources:
                                 f"Certificate {certificate.number} differs from its signed statement and is not "
                                 f"printed: {problem.text()}", code="store.unsealed")
         return cls(certificate, stated_holder(certificate), view.cycle_start(certificate),
-                   view.first_issued_on(certificate), view.status_history(certificate.number))
+                   view.first_issued_on(certificate), view.status_history(certificate.number), view.checkpoint())
 
 
 def certificate_html(scheme: Scheme, sources: CertificateSources) -> str:
@@ -177,7 +179,8 @@ def certificate_html(scheme: Scheme, sources: CertificateSources) -> str:
         level=level_text(scheme, certificate.level_rank), first_issued_on=sources.first_issued_on,
         rules=scheme.lifecycle_rules,
         surveillance_due=surveillance_due_dates(scheme, sources.cycle_start) if sources.cycle_start else [],
-        history=Markup(history_html(scheme, sources.history)), code=code, address=address, qr=Markup(qr_svg(address)))
+        history=Markup(history_html(scheme, sources.history)), code=code, address=address, qr=Markup(qr_svg(address)),
+        checkpoint=sources.checkpoint)
 
 
 def write_certificate(workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:

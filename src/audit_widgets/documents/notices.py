@@ -17,6 +17,7 @@ from ..render.results import status_reason
 from ..rules.lifecycle import suspension_ends
 from ..scheme import Scheme
 from ..stages.certification import suspension_deadline
+from ..store.checkpoints import Checkpoint
 from ..store.repository import Workbench
 from .certificate import level_text
 from .pdf import html_to_pdf
@@ -28,7 +29,7 @@ TITLES = {Status.SUSPENDED: ("暂停通知书", "Notice of suspension"), Status.
 
 
 def status_notice_html(scheme: Scheme, certificate: Certificate, holder: Applicant, change: StatusChange,
-                       grounds: str, deadline) -> str:
+                       grounds: str, deadline, checkpoint: Checkpoint) -> str:
     """The notice, from its template (documents/templates/status_notice.html.j2, or the body's)."""
     title, title_en = TITLES[Status(certificate.status)]
     months = scheme.lifecycle_rules.reapply_after_withdrawal_months
@@ -36,7 +37,8 @@ def status_notice_html(scheme: Scheme, certificate: Certificate, holder: Applica
                   if certificate.status == Status.WITHDRAWN and months else None)
     return render("status_notice.html.j2", holder=holder, certificate=certificate, status=certificate.status,
                   title=title, title_en=title_en, level=level_text(scheme, certificate.level_rank), change=change,
-                  reason=status_reason(scheme, change), grounds=grounds, deadline=deadline, reapply_on=reapply_on)
+                  reason=status_reason(scheme, change), grounds=grounds, deadline=deadline, reapply_on=reapply_on,
+                  checkpoint=checkpoint)
 
 
 def write_status_notice(workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:
@@ -51,11 +53,12 @@ def write_status_notice(workbench: Workbench, applicant_id: str, folder: Path | 
         decided = [d for d in view.certificate_decisions(applicant_id)
                    if d.result_number == certificate.number and d.decided_on == change.on]
         deadline = suspension_deadline(view, applicant_id, certificate.number, change.on)
+        checkpoint = view.checkpoint()
     grounds_names = {g.id: g.name for g in workbench.scheme.decision_grounds}
     grounds = (f"{grounds_names.get(decided[-1].grounds, decided[-1].grounds)}：{decided[-1].grounds_detail}" if decided
                else change.decided_by)
     deadline = deadline or suspension_ends(workbench.scheme, change.on)  # a suspension by rule: the longest
     base = (folder or outputs_dir() / applicant_id) / NOTICE_FILE
     html_path = write_atomically(base.with_suffix(".html"), status_notice_html(
-        workbench.scheme, certificate, holder, change, grounds, deadline))
+        workbench.scheme, certificate, holder, change, grounds, deadline, checkpoint))
     return [html_path, html_to_pdf(html_path, base.with_suffix(".pdf"))]

@@ -14,6 +14,7 @@ from ..errors import InputFileError
 from ..files import write_atomically
 from ..render.results import status_reason
 from ..spreadsheets import neutralise
+from ..store.checkpoints import Checkpoint
 from ..store.repository import Workbench
 from .certificate import level_text
 
@@ -74,9 +75,10 @@ def _csv_bytes(table: list[list[str]]) -> bytes:
     return text.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_bytes(table: list[list[str]]) -> bytes:
+def _xlsx_bytes(table: list[list[str]], checkpoint: Checkpoint) -> bytes:
     from openpyxl import Workbook
     book = Workbook()
+    book.properties.description = checkpoint.label()  # the trail as it stood: verify --checkpoints
     sheet = book.active
     sheet.title = SHEET_TITLE
     for row in table:
@@ -101,7 +103,8 @@ def export_register(workbench: Workbench, out: Path) -> Path:
                              f"The register is exported as {' or '.join(SUFFIXES)}, not '{out.suffix or 'no suffix'}'",
                              file=out)
     table = [list(COLUMNS.values())] + [[neutralise(row[key]) for key in COLUMNS] for row in register_rows(workbench)]
-    return write_atomically(out, (_xlsx_bytes if suffix == ".xlsx" else _csv_bytes)(table))
+    data = _xlsx_bytes(table, workbench.checkpoint()) if suffix == ".xlsx" else _csv_bytes(table)
+    return write_atomically(out, data)
 
 
 def published_list_html(workbench: Workbench) -> str:

@@ -38,6 +38,7 @@ from ..render.results import (
 from ..scheme import Scheme
 from ..stages import registry
 from ..stages.results import CharacteristicResult, PlanningResult, ReportResult, read
+from ..store.checkpoints import Checkpoint
 from ..store.repository import Workbench
 from ..store.signing import SIGNATURE_LABELS
 from .pdf import html_to_pdf
@@ -60,6 +61,7 @@ class ReportSources:
     follow_up: list[Finding]  # the previous audit's findings open at its decision, as they stand now
     certificate: Certificate | None  # the certificate this audit's decision acts on (None: none yet)
     particulars: dict[str, ReportParticular]  # what the team states beside the checklists
+    checkpoint: Checkpoint  # where the trail stood when the report was read
 
 
 def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
@@ -80,7 +82,7 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
                              view.stage_signature(audit_id, registry.report_stage()),
                              view.signature_state(audit_id, registry.report_stage()),
                              findings_to_follow_up(view, audit_id), certificate_acted_on(view, applicant_id, audit_id),
-                             view.particulars(audit_id))
+                             view.particulars(audit_id), view.checkpoint())
 
 
 def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
@@ -238,7 +240,7 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
         open_findings=drawn(findings_html(scheme, open_findings)), noted=drawn(findings_html(scheme, noted)),
         verdict=verdict_text(scheme, audit, advice.certifiable, advice.level.rank if advice.level else 0,
                              sources.certificate),
-        level=advice.level, sign_off=_sign_off(sources))
+        level=advice.level, sign_off=_sign_off(sources), checkpoint=sources.checkpoint)
 
 
 def report_paths(applicant_id: str, folder: Path | None = None) -> tuple[Path, Path]:

@@ -190,17 +190,18 @@ def report_month(workbench: Workbench, month: str, out: Path, layout: Layout | N
     counts = {name: len(rows) for name, rows in sheets.items()}
     if not lines:
         return MonthReport(month, due_on(layout, month), counts, 0, None)
-    _write(layout, sheets, out)
+    _write(layout, sheets, out, workbench.checkpoint().label())
     workbench.record_cnca_report(month, lines, out.name)
     return MonthReport(month, due_on(layout, month), counts, changed, out)
 
 
-def _write(layout: Layout, sheets: dict[str, list[dict]], out: Path) -> None:
+def _write(layout: Layout, sheets: dict[str, list[dict]], out: Path, checkpoint: str) -> None:
     from openpyxl import Workbook
 
     from ..files import write_atomically
     from ..spreadsheets import keep_as_text
     book = Workbook()
+    book.properties.description = checkpoint  # outside the platform's sheets, whose layout is fixed
     book.remove(book.active)
     for sheet in layout.sheets:
         page = book.create_sheet(sheet.name)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..domain import Applicant, Audit, AuditorProfile, Certificate
 
 SIGNING_KEY_SETTING = "signing_key_id"
+LAST_LINK = "trail_last_link"  # Session.info key: the chain value of this write's newest trail entry
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
 # The evidence tables hold names of up to 300 characters; a stored file is named by its hash and
 # extension, and file systems allow 255 bytes per name.
@@ -185,7 +186,10 @@ class StoreBase:
             applicant = self._row(session, models.Audit, audit).applicant_id
         entry = models.AuditTrail(at=utcnow(), actor=self.actor, action=action, entity=Entity(entity).value,
                                   entity_id=str(entity_id), detail=detail or {}, applicant_id=applicant)
-        entry.chain = link(last_link(session), entry)  # the query flushes this write's earlier entries first
+        # The write holds the database's write lock, so the chain's end is known after the first
+        # entry: one query per write, not one per entry.
+        previous = session.info.get(LAST_LINK) or last_link(session)
+        entry.chain = session.info[LAST_LINK] = link(previous, entry)
         session.add(entry)
 
     @staticmethod

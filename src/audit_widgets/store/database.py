@@ -40,6 +40,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+PRIVATE = 0o600  # read and write by the owner only
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
     url = url or default_database_url()
@@ -86,7 +89,25 @@ def upgrade(engine: Engine) -> str:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         restore_triggers(connection)  # protection someone dropped comes back with the schema
+    path = sqlite_file(engine)
+    if path is not None:  # the store, like the key, is for the account that runs the workbench alone
+        for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if part.exists():
+                part.chmod(PRIVATE)
     return current_revision(engine)
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The SQLite store's file (None for PostgreSQL or an in-memory store)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return None
+    return Path(database.removeprefix("file:")).resolve()
+
+
+def file_mode(path: Path) -> str:
+    """The permission bits, as `ls` and chmod write them (600)."""
+    return f"{path.stat().st_mode & 0o777:o}"
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -20,6 +20,7 @@ from .callbacks import CallbackStore
 from .cases import CaseStore
 from .certificate_decisions import CertificateDecisionStore
 from .certification import CertificationStore
+from .checkpoints import CheckpointStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
 from .particulars import ParticularsStore
@@ -36,7 +37,7 @@ from .verification import VerificationStore
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
                 CaseStore, CallbackStore, ParticularsStore, AdjustmentStore, CertificationStore,
                 CertificateDecisionStore, ComplaintStore, ReviewStore, RetentionStore, ReportingStore, RunStore,
-                VerificationStore):
+                VerificationStore, CheckpointStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def trail_head(self) -> int:

@@ -69,8 +69,10 @@ def _collect(session: Session, _context) -> None:
 
 
 def take_pending(session: Session) -> list[models.Base]:
-    """The rows to seal since the last call, after flushing what the write has left."""
-    session.flush()
+    """The rows to seal since the last call, after flushing what the write has left (no flush at
+    all when the write touched no sealed row: most writes)."""
+    if any(type(row) in SEALED for row in [*session.new, *session.dirty]):
+        session.flush()
     return list(session.info.pop(PENDING, {}).values())
 
 

@@ -54,6 +54,12 @@ def key_id() -> str:
     return hashlib.sha256(b"audit-workbench key id:" + _key()).hexdigest()[:16]
 
 
+def key_file() -> Path | None:
+    """The file the key is kept in (None when it comes from the environment)."""
+    secret = current().secret
+    return None if secret and secret.get_secret_value() else data_dir() / "signing.key"
+
+
 def key_location() -> str:
     """Where the key comes from, for a person who must move it."""
     secret = current().secret

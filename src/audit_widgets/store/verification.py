@@ -5,12 +5,14 @@ chain, and the database's protective triggers; under the key the store was signe
 "key missing or different" instead of false alarms."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
 
 from . import models, signing
 from .base import StoreBase
+from .checkpoints import Checkpoint, CheckpointProblem, checkpoint_problem
 from .protection import missing_triggers
 from .sealing import RowProblem, unsealed_rows
 from .trail_chain import broken_links
@@ -47,16 +49,19 @@ class VerifyReport:
     missing_triggers: list[str] = field(default_factory=list)
     sealed_rows: int = 0  # decisions, certificates, status changes, findings, corrective actions checked
     row_problems: list[RowProblem] = field(default_factory=list)
+    checkpoints_checked: int = 0  # checkpoints kept outside the database (verify --checkpoints)
+    checkpoint_problems: list[CheckpointProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.key["matches"] and not (self.problems or self.broken_links or self.missing_triggers
-                                            or self.row_problems)
+                                            or self.row_problems or self.checkpoint_problems)
 
     def as_dict(self) -> dict:
         return {**asdict(self), "ok": self.ok,
                 "problems": [{**asdict(p), "text": p.text()} for p in self.problems],
-                "row_problems": [{**asdict(p), "text": p.text()} for p in self.row_problems]}
+                "row_problems": [{**asdict(p), "text": p.text()} for p in self.row_problems],
+                "checkpoint_problems": [{**asdict(p), "text": p.text()} for p in self.checkpoint_problems]}
 
 
 class VerificationStore(StoreBase):
@@ -69,10 +74,15 @@ class VerificationStore(StoreBase):
             recorded, current = self._recorded_key_id(session), signing.key_id()
         return {"current": current, "recorded": recorded, "matches": recorded in (None, current)}
 
-    def verify(self, applicant_id: str | None = None) -> VerifyReport:
-        report = VerifyReport(key=self.key_status())
+    def verify(self, applicant_id: str | None = None,
+               checkpoints: Sequence[tuple[str, Checkpoint]] = ()) -> VerifyReport:
+        """Every check; `checkpoints` (source, checkpoint), kept outside the database, must each
+        still be an entry of the trail with the same chain value."""
+        report = VerifyReport(key=self.key_status(), checkpoints_checked=len(checkpoints))
         with self._reading_session() as session:
             report.missing_triggers = missing_triggers(session.connection())
+            report.checkpoint_problems = [problem for source, checkpoint in checkpoints
+                                          if (problem := checkpoint_problem(session, checkpoint, source))]
             if not report.key["matches"]:
                 return report  # under another key every check would fail: say that, accuse nothing
             query = select(models.StageResult, models.Audit.applicant_id).join(
