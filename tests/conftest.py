@@ -192,7 +192,7 @@ def reseal(url: str) -> None:
     with write_transaction(workbench.engine) as session:
         pending = session.info.setdefault(sealing.PENDING, {})
         for model in sealing.SEALED:
-            pending.update({(model, sealing.row_key(row)): row for row in session.scalars(select(model))})
+            pending.update({(model, sealing.row_key(row)): (row, False) for row in session.scalars(select(model))})
         workbench._seal(session)
 
 

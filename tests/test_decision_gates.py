@@ -59,9 +59,10 @@ def _decide_refusal(committee, audit):
                               outcome="refuse")
 
 
-def test_reopening_the_report_after_a_decision_reopens_the_decision(staffed_audit, workbench):
-    """Issue 22 §0: the decision rested on the report; reopened, the report takes the decision out
-    of force (the trail keeps it) and marks 07 for redo, so the committee decides again."""
+def test_a_decided_audit_opens_only_when_the_committee_reopens_its_decision(staffed_audit, workbench):
+    """Issue 22 §0 and issue 24 §3: the decision rested on the report. The team leader cannot
+    reopen it while the decision stands; the committee reopens the decision with a reason (the
+    trail keeps it, 07 is marked for redo), then the report may be reopened and decided again."""
     from audit_widgets.stages import run_stage
     applicant, audit = staffed_audit
     sign_report(workbench, audit, "A02")
@@ -70,11 +71,19 @@ def test_reopening_the_report_after_a_decision_reopens_the_decision(staffed_audi
     run_stage(workbench, "decision", applicant, audit)
     committee.sign_off(audit, "decision")
     leader = workbench.acting_as("A02")
-    assert "decision" in leader.reopen_stage(audit, "report", "补充案例复核证据")
-    assert workbench.decision(audit) is None and not workbench.is_signed(audit, "decision")
-    assert "认证决定须重新作出" in workbench.stage_result(audit, "decision").redo_reason
-    entry = [t for t in workbench.trail("stage_result") if t.action == "reopen" and t.entity_id == f"{audit}:report"][-1]
+    with pytest.raises(WorkbenchError) as closed:
+        leader.reopen_stage(audit, "report", "补充案例复核证据")
+    assert closed.value.code == "audit.closed" and workbench.decision(audit) is not None
+    with pytest.raises(WorkbenchError):
+        leader.reopen_decision(audit, "补充案例复核证据")  # the committee's, not the team's
+    kept = committee.reopen_decision(audit, "补充案例复核证据")
+    assert kept["outcome"] == "refuse" and workbench.decision(audit) is None
+    assert not workbench.is_signed(audit, "decision")
+    assert "补充案例复核证据" in workbench.stage_result(audit, "decision").redo_reason
+    entry = [t for t in workbench.trail("decision") if t.action == "reopen"][-1]
     assert entry.detail["reopened_decision"]["outcome"] == "refuse" and entry.detail["reason"] == "补充案例复核证据"
+    assert "decision" in leader.reopen_stage(audit, "report", "补充案例复核证据")
+    assert workbench.verify().row_problems == []  # the deleted decision is sealed as removed, not accused
     run_stage(workbench, "report", applicant, audit)
     leader.sign_off(audit, "report")
     _decide_refusal(committee, audit)  # the committee decides again on the re-signed report
@@ -92,6 +101,9 @@ def test_a_report_whose_decision_is_carried_out_cannot_be_reopened(cycle_db, sch
     before = database_digest(path)
     with pytest.raises(WorkbenchError) as caught:
         leader.reopen_stage(audit.id, "report", "想改分数")
+    assert caught.value.code == "audit.closed" and database_digest(path) == before
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.acting_as("M02").reopen_decision(audit.id, "想改分数")
     assert caught.value.code == "stage.decision_carried_out" and database_digest(path) == before
 
 

@@ -96,6 +96,7 @@ def test_the_report_cites_the_leaders_sign_off_by_its_fingerprint(own, scheme):
     signature = own.stage_signature(audit, "report")
     page = report_html(own, SPECIAL)
     assert signature[:16] in page and "签名有效" in page and leader in page
+    own.acting_as("M02").reopen_decision(audit, "复核发现描述")  # a decided audit opens by the committee only
     own.acting_as(leader).reopen_stage(audit, "report", "复核发现描述")
     assert "本报告阶段尚未签署" in report_html(own, SPECIAL)
 

@@ -90,7 +90,7 @@ def test_an_import_that_would_change_a_signed_stage_is_refused(store, tmp_path):
     from .conftest import import_demo_orders
     path, url, command, workbench = store
     before = workbench.stage_result(workbench.current_audit("demo-industrial"), "report").result["scores"]
-    with pytest.raises(ConflictError, match="read-only"):
+    with pytest.raises(ConflictError, match="decided and closed"):
         import_demo_orders(workbench.acting_as("A01"), "demo-industrial", tmp_path)
     assert workbench.stage_result(workbench.current_audit("demo-industrial"), "report").result["scores"] == before
 
@@ -100,7 +100,7 @@ def test_clearing_the_signature_columns_and_signing_again_is_refused(store):
     audit = _industrial_initial(workbench)
     _sql(path, "UPDATE stage_results SET signed_by = NULL, signed_at = NULL, signature = NULL "
                "WHERE audit_id = ? AND stage = 'characteristic'", audit)
-    with pytest.raises(ConflictError, match="trail"):
+    with pytest.raises(ConflictError, match="trail|decided and closed"):
         workbench.acting_as("A01").sign_off(audit, CHARACTERISTIC)
     problems = _verify(command, "--applicant", "demo-industrial")[1]["problems"]
     assert any(p["stage"] == CHARACTERISTIC and p["problem"] == "unsigned_behind_the_trail" for p in problems)

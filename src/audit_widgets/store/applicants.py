@@ -104,14 +104,11 @@ class ApplicantStore(StoreBase):
     def _record_import(self, session: Session, applicant_id: str, audit_id: int | None, kind: str, table,
                        layout: str, rows: int, details: dict, complete: bool = True) -> models.ImportRecord:
         """Record an import for an audit (None: for the applicant's first audit, not opened yet);
-        refused once the stage that evaluated the audit's data is signed off."""
+        refused once the stage that evaluated the audit's data is signed off (and, by the writing
+        session, once the audit is decided)."""
         self._row(session, models.Applicant, applicant_id)
         if audit_id is not None:
             self._refuse_if_locked(session, audit_id, kind)
-            if session.scalar(select(models.Decision.id).where(models.Decision.audit_id == audit_id)) is not None:
-                raise ConflictError(f"审核 {audit_id} 已作出认证决定，其证据不能更换；新数据请导入下一次审核（audit open）",
-                                    f"Audit {audit_id} is decided: its evidence cannot change; import new data for "
-                                    "the next audit (audit open)", code="evidence.audit_decided")
         record = models.ImportRecord(
             applicant_id=applicant_id, audit_id=audit_id, kind=kind, filename=Path(table.path).name,
             sha256=table.sha256, layout=layout, encoding=table.encoding, rows=rows, details=details,

@@ -14,7 +14,7 @@ from ..rules.chronology import Event, refuse_before
 from ..rules.completeness import Gap, gaps_text
 from ..rules.cycle import check_new_audit, methods_for_audit, special_audit_reason
 from ..scheme import ProcedureStage
-from . import models, signing
+from . import models, sealing, signing
 from .base import StoreBase
 from .certification import certificate_record
 from .records import from_row
@@ -23,6 +23,7 @@ from .trail_chain import instant
 # The imported files a stage's signature covers when its sign-off locks them (ImportRecord.kind,
 # the same names as the scheme's lockable records): the newest of each kind at sign-off.
 IMPORT_KINDS = ("work_orders", "surveys")
+SIGNATURE_COVERAGE = 2  # signatures since 0026 cover the stages they rest on and the findings (_resting_on)
 SIGN_ACTIONS = ("sign_off", "reopen")  # the trail entries that set or clear a stage's signature
 
 ANSWERS_DIGEST = "answers_digest"
@@ -209,6 +210,7 @@ class AuditStore(StoreBase):
         """Record (or replace) the result that ends a stage; refused after sign-off."""
         stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session(Action.STAGE_RESULT, audit=audit_id) as session:
+            self._refuse_if_stage_closed(session, audit_id, stage_id)
             missing = self._missing(session, audit_id, stage)
             if missing:
                 raise ConflictError(
@@ -296,6 +298,8 @@ class AuditStore(StoreBase):
         payload = self._stage_payload(session, row.audit_id, row.stage)
         if row.key_id is None:
             return payload
+        if (row.coverage or 0) >= SIGNATURE_COVERAGE:
+            payload |= self._resting_on(session, row)
         evidence = session.execute(
             select(models.ChecklistAnswer.item_id, models.EvidenceFile.sha256)
             .join(models.EvidenceFile, models.EvidenceFile.answer_id == models.ChecklistAnswer.id)
@@ -305,6 +309,20 @@ class AuditStore(StoreBase):
         return {**payload, "signed_by": row.signed_by, "signed_at": instant(row.signed_at), "key_id": row.key_id,
                 "evidence": sorted([item, sha] for item, sha in evidence if item in payload["answers"]),
                 "imports": imports}
+
+    def _resting_on(self, session: Session, row: models.StageResult) -> dict:
+        """What a stage rests on, covered by its signature since revision 0026 (issue 24 §3): the
+        signatures of the stages it requires (the report: the evaluations') and, for a stage that
+        locks the findings, the findings register (grade, item, text, dates; their corrective
+        actions stay open after the report and are sealed on their own)."""
+        stage = self.scheme.procedure_by_id[row.stage]
+        rows = {r: self._stage_row(session, row.audit_id, r) for r in stage.requires}
+        covered: dict = {"requires": {r: required.signature if required else None for r, required in rows.items()}}
+        if "findings" in stage.locks:
+            findings = session.scalars(select(models.Finding).where(models.Finding.audit_id == row.audit_id)
+                                       .order_by(models.Finding.id))
+            covered["findings"] = [sealing.row_fields(finding) for finding in findings]
+        return covered
 
     def _imports_in_force(self, session: Session, audit_id: int, stage: ProcedureStage) -> dict[str, int]:
         """The audit's import of each kind the stage locks: what its figures came from. A later
@@ -380,6 +398,7 @@ class AuditStore(StoreBase):
         recorded result lists anything missing, or while the stage must be recorded again."""
         stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session(Action.SIGN_OFF, audit=audit_id) as session:
+            self._refuse_if_stage_closed(session, audit_id, stage_id)
             self._refuse_unless_signer(session, audit_id, stage)
             row = self._stage_row(session, audit_id, stage_id)
             if row is None:
@@ -400,6 +419,7 @@ class AuditStore(StoreBase):
                 raise ConflictError(f"尚有 {len(gaps)} 项未完成，不能签署：\n{zh}",
                                     f"{len(gaps)} things are still missing; sign-off refused:\n{en}")
             row.signed_by, row.signed_at, row.key_id = self.actor, self.clock.now(), signing.key_id()
+            row.coverage = SIGNATURE_COVERAGE
             row.signed_imports = self._imports_in_force(session, audit_id, stage)
             session.flush()
             session.refresh(row)  # sign the time as the database gives it back, so that it verifies
@@ -415,17 +435,11 @@ class AuditStore(StoreBase):
             raise ConflictError("重开已签署的阶段须写明原因", "Reopening a signed-off stage needs a written reason")
         stage = self.scheme.procedure_by_id[stage_id]
         with self._writing_session(Action.SIGN_OFF, audit=audit_id) as session:
+            self._refuse_if_stage_closed(session, audit_id, stage_id)
             self._refuse_unless_signer(session, audit_id, stage)
             row = self._stage_row(session, audit_id, stage_id)
             if row is None or row.signed_at is None:
                 raise ConflictError("该阶段尚未签署，无需重开", f"Stage '{stage_id}' is not signed off")
-            decided = (StageId.DECISION in {s.id for s in self.scheme.stages_after(stage_id)}
-                       and session.scalar(select(models.Decision.id).where(models.Decision.audit_id == audit_id)))
-            if decided and self._decision_carried_out(session, audit_id, None):
-                raise ConflictError(
-                    "认证决定已在证书上执行，不能再重开其所依据的阶段；如需改变，请通过申诉或新的认证决定",
-                    "The decision resting on this stage is carried out on the certificate: the stage cannot be "
-                    "reopened; an appeal or a new decision changes it", code="stage.decision_carried_out")
             old = {"signed_by": row.signed_by, "signed_at": row.signed_at.isoformat(), "signature": row.signature}
             row.signed_by = row.signed_at = row.signature = row.key_id = row.signed_imports = None
             marked = []
@@ -434,12 +448,21 @@ class AuditStore(StoreBase):
                 if later_row is not None:
                     later_row.redo_reason = f"「{stage.name}」已重开 reopened: {reason}"
                     marked.append(later.id)
+                    if later_row.signature is not None:  # it rested on what is reopened: signed again after
+                        self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{later.id}",
+                                    {"previous_signature": {"signed_by": later_row.signed_by,
+                                                            "signature": later_row.signature},
+                                     "reason": f"「{stage.name}」已重开 reopened: {reason}"}, audit=audit_id)
+                        later_row.signed_by = later_row.signed_at = later_row.signature = None
+                        later_row.key_id = later_row.signed_imports = later_row.coverage = None
             detail = {"previous_signature": old, "reason": reason, "redo": marked}
-            if decided:  # the decision rested on this stage: the committee decides again (issue 22 §0)
-                detail["reopened_decision"] = self._reopen_decision(
-                    session, audit_id, (f"「{stage.name}」已重开，认证决定须重新作出", f"reopened: {reason}"))
             self._trail(session, "reopen", Entity.STAGE_RESULT, f"{audit_id}:{stage_id}", detail, audit=audit_id)
             return marked
+
+    def _refuse_if_stage_closed(self, session: Session, audit_id: int, stage_id: str) -> None:
+        """A stage the decision rests on is closed once the audit is decided (issue 24 §3)."""
+        if stage_id in self.scheme.stages_before(StageId.DECISION):
+            self._refuse_if_decided(session, audit_id)
 
     def stage_signature(self, audit_id: int, stage_id: str) -> str | None:
         """The HMAC of a signed-off stage (None when not signed), for the documents that cite it."""

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from ..domain import Applicant, Audit, AuditorProfile, Certificate
 
 SIGNING_KEY_SETTING = "signing_key_id"
+# The writes of what a decision rests on: refused, for an audit named, once it is decided (issue 24
+# §3). The stages' own results and sign-offs are closed stage by stage (AuditStore), corrective
+# actions stay open until verified.
+CLOSED_AT_DECISION = frozenset({Action.APPLICANT, Action.IMPORTS, Action.REVIEW, Action.TEAM, Action.AUDIT_PLAN,
+                                Action.EVALUATION})
 LAST_LINK = "trail_last_link"  # Session.info key: the chain value of this write's newest trail entry
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
 # The evidence tables hold names of up to 300 characters; a stored file is named by its hash and
@@ -136,15 +141,18 @@ class StoreBase:
 
     @contextmanager
     def _writing_session(self, action: Action, *, audit: int | None = None,
-                         applicant: str | None = None) -> Iterator[Session]:
+                         applicant: str | None = None, open_after_decision: bool = False) -> Iterator[Session]:
         """One write of a scheme `permissions` action, by someone who holds one of its roles on
         the audit (for an applicant's write, on its newest audit): committed whole, or rolled
-        back whole on any error."""
+        back whole on any error. A write of what a decision rests on (CLOSED_AT_DECISION) to an
+        audit that is decided is refused, unless `open_after_decision` (a corrective action)."""
         if self._snapshot is not None:
             raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench",
                                 code="store.read_only_view")
         with write_transaction(self.engine) as session:
             self._refuse_under_another_key(session)
+            if audit is not None and action in CLOSED_AT_DECISION and not open_after_decision:
+                self._refuse_if_decided(session, audit)
             if audit is None and applicant is not None:
                 latest = self._latest_audit(session, applicant)
                 audit = latest.id if latest is not None else None
@@ -157,10 +165,11 @@ class StoreBase:
     def _seal(self, session: Session) -> None:
         """Append a signed statement for every sealed row this write added or changed (sealing)."""
         while rows := sealing.take_pending(session):
-            for row in rows:
+            for row, deleted in rows:
                 table, key = type(row).__tablename__, sealing.row_key(row)
+                fields = None if deleted else sealing.row_fields(row)
                 self._trail(session, sealing.SEAL_ACTION, sealing.SEALED[type(row)], key,
-                            sealing.seal_detail(table, key, sealing.row_fields(row), self.scheme.fingerprint),
+                            sealing.seal_detail(table, key, fields, self.scheme.fingerprint),
                             applicant=sealing.applicant_of(session, row))
 
     @staticmethod
@@ -291,6 +300,19 @@ class StoreBase:
             name = self.scheme.procedure_by_id[stage_id].name
             raise ConflictError(f"「{name}」尚未由审查组长签署，不能继续",
                                 f"Stage '{stage_id}' has not been signed off by the team leader yet")
+
+    @staticmethod
+    def _refuse_if_decided(session: Session, audit_id: int) -> None:
+        """A decided audit is closed (issue 24 §3): what the decision rests on stays as it was
+        decided. Only the decision's own path (an upheld appeal, the committee reopening it with a
+        reason) opens it again."""
+        if session.scalar(select(models.Decision.id).where(models.Decision.audit_id == audit_id)) is not None:
+            raise ConflictError(
+                f"审核 {audit_id} 已作出认证决定并关闭：决定所依据的记录不能再改；如需改变，须经申诉或认证委员会重开决定；"
+                "新的数据请在下一次审核中记录（audit open）",
+                f"Audit {audit_id} is decided and closed: what the decision rests on cannot change; an upheld "
+                "appeal or the committee reopening the decision opens it again; record new data in the next "
+                "audit (audit open)", code="audit.closed")
 
     def _refuse_if_locked(self, session: Session, audit_id: int, record: str) -> None:
         """Refuse a write to a record whose locking stage has been signed off."""

@@ -267,6 +267,26 @@ class CertificationStore(StoreBase):
             return self._decision_carried_out(session, audit_id,
                                               self._current_certificate(session, audit.applicant_id))
 
+    def reopen_decision(self, audit_id: int, reason: str) -> dict:
+        """The committee takes its decision out of force, with a written reason, so that what it
+        rested on may be corrected and decided again (issue 24 §3): the only way, beside an upheld
+        appeal, to open a decided audit. Refused once the decision is carried out on the
+        certificate: a decision between audits changes it then. Returns the decision as it was."""
+        if not reason.strip():
+            raise ConflictError("重开认证决定须写明原因", "Reopening a decision needs a written reason")
+        with self._writing_session(Action.DECISION, audit=audit_id) as session:
+            if session.scalar(select(models.Decision.id).where(models.Decision.audit_id == audit_id)) is None:
+                raise ConflictError("该审核尚无认证决定", "This audit has no decision to reopen")
+            if self._decision_carried_out(session, audit_id, None):
+                raise ConflictError(
+                    "认证决定已在证书上执行，不能重开；如需改变，请通过申诉或证书的新决定",
+                    "The decision is carried out on the certificate and cannot be reopened; an appeal or a new "
+                    "decision on the certificate changes it", code="stage.decision_carried_out")
+            kept = self._reopen_decision(session, audit_id, ("认证委员会重开了认证决定：", reason))
+            self._trail(session, "reopen", Entity.DECISION, audit_id, {"reason": reason, "reopened_decision": kept},
+                        audit=audit_id)
+            return kept
+
     def _reopen_decision(self, session: Session, audit_id: int, why: tuple[str, str]) -> dict:
         """Take the audit's decision out of force, for the committee to decide again: the
         decision and certificate stages are marked for redo with `why`; the trail keeps the

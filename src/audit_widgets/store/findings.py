@@ -157,8 +157,8 @@ class FindingStore(StoreBase):
         if following_up is not None:
             self._refuse_unless_followed_up(finding_id, audit_id, following_up)
             audit_id = following_up
-        with self._writing_session(Action.EVALUATION, audit=audit_id) as session:
-            # Not locked by the report's sign-off: corrections are verified after the report.
+        with self._writing_session(Action.EVALUATION, audit=audit_id, open_after_decision=True) as session:
+            # Not locked by the report's sign-off, nor by the decision: corrections are verified after both.
             finding = self._row(session, models.Finding, finding_id)
             if finding.withdrawn_on is not None:
                 raise ConflictError("该发现已撤销", "This finding was withdrawn")

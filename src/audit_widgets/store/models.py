@@ -93,6 +93,8 @@ class StageResult(Base):
     signature: Mapped[str | None] = mapped_column(String(64))  # HMAC over the signed-off answers
     key_id: Mapped[str | None] = mapped_column(String(16))  # the key signed with; None: a signature before 0012
     signed_imports: Mapped[dict | None] = mapped_column(JSON)  # {kind: import id} the signature covers
+    # What the signature covers beyond the stage's own answers (audits.SIGNATURE_COVERAGE); None: before 0026.
+    coverage: Mapped[int | None] = mapped_column(Integer)
     # Set when a stage this one depends on was reopened: the result must be recorded again.
     redo_reason: Mapped[str | None] = mapped_column(Text)
 

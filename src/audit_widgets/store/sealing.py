@@ -52,26 +52,31 @@ def row_fields(row: models.Base) -> dict:
     return as_json({column.key: getattr(row, column.key) for column in inspect(type(row)).column_attrs})
 
 
-def seal_detail(table: str, key: str, fields: dict, scheme_fingerprint: str | None) -> dict:
-    """A trail entry's detail: the statement over every field of the row, with the fingerprint of
-    the scheme it was made under, and its signature (the key's HMAC)."""
+def seal_detail(table: str, key: str, fields: dict | None, scheme_fingerprint: str | None) -> dict:
+    """A trail entry's detail: the statement over every field of the row (None: the workbench
+    deleted it), with the fingerprint of the scheme it was made under, and its signature (the key's
+    HMAC)."""
     said = {"table": table, "row": key, "fields": fields, "scheme_fingerprint": scheme_fingerprint}
     return {"statement": said, "signature": signing.sign(said)}
 
 
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context) -> None:
-    """Note each sealed row this flush inserted or changed (new and dirty still list them here)."""
+    """Note each sealed row this flush inserted, changed or deleted (new, dirty and deleted still
+    list them here). A deleted row (a decision the committee reopened) is sealed as removed."""
     pending = session.info.setdefault(PENDING, {})
     for row in [*session.new, *session.dirty]:
         if type(row) in SEALED and (row in session.new or session.is_modified(row, include_collections=False)):
-            pending[(type(row), row_key(row))] = row
+            pending[(type(row), row_key(row))] = (row, False)
+    for row in session.deleted:
+        if type(row) in SEALED:
+            pending[(type(row), row_key(row))] = (row, True)
 
 
-def take_pending(session: Session) -> list[models.Base]:
-    """The rows to seal since the last call, after flushing what the write has left (no flush at
-    all when the write touched no sealed row: most writes)."""
-    if any(type(row) in SEALED for row in [*session.new, *session.dirty]):
+def take_pending(session: Session) -> list[tuple[models.Base, bool]]:
+    """The rows to seal since the last call, each with whether it was deleted, after flushing
+    what the write has left (no flush at all when the write touched no sealed row: most writes)."""
+    if any(type(row) in SEALED for row in [*session.new, *session.dirty, *session.deleted]):
         session.flush()
     return list(session.info.pop(PENDING, {}).values())
 
@@ -112,7 +117,7 @@ class RowProblem:
 
 
 def compare(row: models.Base, said: dict | None) -> RowProblem | None:
-    if said is None:
+    if said is None or said["fields"] is None:  # no statement, or the row was stated deleted
         return RowProblem(type(row).__tablename__, row_key(row), "unsealed")
     now = row_fields(row)
     differing = tuple(sorted(k for k in now.keys() | said["fields"].keys() if now.get(k) != said["fields"].get(k)))
@@ -133,8 +138,8 @@ def unsealed_rows(session: Session) -> tuple[int, list[RowProblem]]:
             if problem is not None:
                 problems.append(problem)
     kept = {model.__tablename__ for model in KEPT}
-    problems += [RowProblem(table, row, "removed") for table, row in statements
-                 if table in kept and (table, row) not in seen]
+    problems += [RowProblem(table, row, "removed") for (table, row), said in statements.items()
+                 if table in kept and (table, row) not in seen and said["fields"] is not None]
     return checked, problems
 
 

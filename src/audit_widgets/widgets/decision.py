@@ -1,7 +1,9 @@
 """DecisionWidget (for the committee): the recommendation and its gates, then the decision
 with its members and reasons. The decisions offered are those the audit's type allows
 (certify or refuse after an initial audit; maintain, raise, lower, suspend, withdraw or
-reinstate after a surveillance). A member who was on the audit team is refused."""
+reinstate after a surveillance). A member who was on the audit team is refused. A recorded
+decision closes the audit; the committee reopens it here, with a reason, to have what it rested
+on corrected (before it is carried out on the certificate)."""
 from __future__ import annotations
 
 import html
@@ -59,9 +61,16 @@ class DecisionWidget(BoundWidget):
                                             layout=widgets.Layout(width="auto"))
         self.record_button.on_click(lambda _: self.record())
         self.recorded = widgets.HTML()
+        self.reopen_reason = widgets.Textarea(
+            description="重开理由", placeholder="重开认证决定的理由（审核随之重新打开）/ why the decision is reopened",
+            layout=widgets.Layout(width="560px"))
+        self.reopen_button = widgets.Button(description="重开决定 / reopen the decision", button_style="warning",
+                                            layout=widgets.Layout(width="auto"))
+        self.reopen_button.on_click(lambda _: self.reopen())
+        self.reopening = widgets.VBox([self.reopen_reason, self.reopen_button])
         self.form = [self.members, self.outcome, self.level, self.status_reason, self.deadline, self.reasons,
                      self.override_reason, self.decided_on, self.record_button]
-        self.children = [head, self.lock_banner(), *self.form, self.message, self.recorded]
+        self.children = [head, self.lock_banner(), *self.form, self.message, self.recorded, self.reopening]
         self._outcome_changed()
         self.refresh()
 
@@ -77,6 +86,9 @@ class DecisionWidget(BoundWidget):
         decision = self.workbench.decision(self.audit_id)
         for control in self.form:
             control.disabled = self.read_only or decision is not None
+        # The committee reopens whatever locks the form (the decision stage's sign-off included).
+        may_reopen = not self.view_only and self.not_permitted is None
+        self.reopening.layout.display = None if decision is not None and may_reopen else "none"
         if decision:
             with self.hold_sync():  # the form shows what was decided, never something else
                 self.members.value = tuple(m for m in decision.members if m in dict(self.members.options).values())
@@ -103,4 +115,12 @@ class DecisionWidget(BoundWidget):
                 status_reason=self.status_reason.value if action in ("suspend", "withdraw") else None,
                 deadline=self.deadline.value if action == "suspend" else None),
                 "认证决定已记录", "decision recorded"):
+            self.refresh()
+
+    def reopen(self) -> None:
+        if self.write(lambda: self.workbench.reopen_decision(self.audit_id, self.reopen_reason.value),
+                      "认证决定已重开，审核重新打开", "decision reopened; the audit is open again"):
+            self.read_only = self.view_only or self.locked or self.not_permitted is not None  # unlocked now
+            self.reopen_reason.value = ""
+            self.recorded.value = ""
             self.refresh()

@@ -1,6 +1,8 @@
 """sealed rows (issue 24 §1): every decision, certificate, status change, finding and corrective
 action is a signed statement in the trail; an index to find a row's statements; the holder as
-each certificate states it (certificates.holder, filled here from the holder's records).
+each certificate states it (certificates.holder, filled here from the holder's records); what a
+stage's signature covers beyond its answers (stage_results.coverage: the signatures of the stages
+it rests on and, where it locks them, the findings; signatures made before stay as they were).
 
 The rows a store holds at this upgrade are sealed here, as they are, under the store's key (the
 trail says so: actor "db upgrade 0026"). Rows changed behind the workbench's back before this
@@ -26,6 +28,7 @@ ACTOR = "db upgrade 0026"
 def upgrade() -> None:
     op.create_index("ix_audit_trail_entity", "audit_trail", ["entity", "entity_id"])
     op.add_column("certificates", sa.Column("holder", sa.JSON(), nullable=True))
+    op.add_column("stage_results", sa.Column("coverage", sa.Integer(), nullable=True))
     _state_the_holders(op.get_bind())
     _seal_existing_rows(op.get_bind())
 
@@ -91,4 +94,6 @@ def _applicants_of_rows(bind):
 def downgrade() -> None:
     with op.batch_alter_table("certificates") as batch:
         batch.drop_column("holder")
+    with op.batch_alter_table("stage_results") as batch:
+        batch.drop_column("coverage")
     op.drop_index("ix_audit_trail_entity", "audit_trail")
