@@ -1,6 +1,5 @@
 """The workbook in real JupyterLab and headless Chromium: checklist rows stay readable on a
 laptop with the file browser open (issue 7 §3)."""
-import shutil
 from pathlib import Path
 
 import papermill
@@ -9,7 +8,7 @@ import pytest
 from audit_widgets.store.repository import Workbench
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, Lab
-from .conftest import ROOT
+from .conftest import ROOT, copy_database
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 MAX_ROW_HEIGHT = 150
@@ -21,7 +20,7 @@ def lab(tmp_path_factory, demo_db, scheme):
     folder = tmp_path_factory.mktemp("lab")
     # A copy of the demo store: the shared one stays as every other test expects it.
     db = folder / "lab.sqlite"
-    shutil.copyfile(demo_db.removeprefix("sqlite:///"), db)
+    copy_database(demo_db, db)  # through SQLite's backup: a file copy misses what is still in the WAL
     Workbench(f"sqlite:///{db}", scheme).get_applicant("demo-composite")
     papermill.execute_notebook(str(ROOT / "workbooks" / "05_system_audit.ipynb"), str(folder / "05.ipynb"),
                                prepare_only=True, progress_bar=False,

@@ -103,6 +103,19 @@ def audit_open(state: State, applicant_id, audit_type, on, reason, special_reaso
          f"已开始审核 audit {audit_id}（{audit_type}）；工作簿 02–10 现在打开这次审核 / the workbooks now open it")
 
 
+@audit.command("move-scheme")
+@click.option("--audit", "audit_id", type=int, required=True, help="审核编号 / audit id")
+@click.option("--reason", required=True, help="迁移理由 / why the audit moves to this scheme")
+@json_option
+@pass_state
+def audit_move_scheme(state: State, audit_id, reason, as_json) -> None:
+    """把未决定的审核迁移到当前方案 / Move an undecided audit to the scheme the workbench runs now
+    (an audit is otherwise judged under the scheme it was opened under); the trail keeps both."""
+    moved = state.workbench().move_to_scheme(audit_id, reason)
+    emit(moved, as_json, f"审核 audit {audit_id}：方案 scheme {moved['from']['version']}（{moved['from']['fingerprint'][:12]}）"
+                         f" → {moved['to']['version']}（{moved['to']['fingerprint'][:12]}）")
+
+
 @audit.command("extend-scope")
 @applicant_option
 @click.option("--domain", "domains", multiple=True, required=True, help="新增的领域（可多次）/ a domain to add (repeatable)")

@@ -205,6 +205,37 @@ class AuditStore(StoreBase):
                 .order_by(models.Audit.id.desc()).limit(1))
             return audit_record(before) if before is not None else None
 
+    def move_to_scheme(self, audit_id: int, reason: str) -> dict:
+        """Move an open audit to the scheme this workbench runs (a newer version adopted by the
+        body), with a written reason; the trail keeps both fingerprints. Stages already recorded
+        under the old scheme are marked to be recorded again; a stage signed under it must be
+        reopened by its signer first (its signature covers the scheme). A decided audit stays under
+        its own."""
+        if not reason.strip():
+            raise ConflictError("迁移审核到新方案须写明理由", "Moving an audit to another scheme needs a written reason")
+        with self._writing_session(Action.REVIEW, audit=audit_id, open_after_decision=True) as session:
+            self._refuse_if_decided(session, audit_id)
+            audit = self._row(session, models.Audit, audit_id)
+            before = {"version": audit.scheme_version, "fingerprint": audit.scheme_fingerprint}
+            after = {"version": self.scheme.meta.version, "fingerprint": self.scheme.fingerprint}
+            if before == after:
+                raise ConflictError("该审核已按当前方案进行", "The audit is already under this scheme")
+            audit.scheme_version, audit.scheme_fingerprint = after["version"], after["fingerprint"]
+            rows = session.scalars(select(models.StageResult).where(models.StageResult.audit_id == audit_id)).all()
+            signed = [row.stage for row in rows if row.signature is not None]
+            if signed:
+                raise ConflictError(f"已签署的阶段须先由签署人重开：{'、'.join(signed)}",
+                                    f"Signed stages must be reopened by their signers first: {', '.join(signed)}",
+                                    code="scheme.signed_under_old")
+            redo = []
+            for row in rows:
+                if row.signature is None:  # computed under the old scheme: computed again under the new
+                    row.redo_reason = f"审核已迁移到方案 {after['version']} moved to scheme: {reason}"
+                    redo.append(row.stage)
+            self._trail(session, "move_scheme", Entity.AUDIT, audit_id,
+                        {"from": before, "to": after, "reason": reason, "redo": redo}, audit=audit_id)
+            return {"from": before, "to": after, "redo": redo}
+
     # --- stage results and sign-off -------------------------------------------------------
     def record_stage_result(self, audit_id: int, stage_id: str, result: dict) -> None:
         """Record (or replace) the result that ends a stage; refused after sign-off."""
@@ -311,13 +342,15 @@ class AuditStore(StoreBase):
                 "imports": imports}
 
     def _resting_on(self, session: Session, row: models.StageResult) -> dict:
-        """What a stage rests on, covered by its signature since revision 0026 (issue 24 §3): the
-        signatures of the stages it requires (the report: the evaluations') and, for a stage that
+        """What a stage rests on, covered by its signature since revision 0026 (issue 24 §3, §5): the
+        scheme it was judged under, the signatures of the stages it requires (the report: the
+        evaluations') and, for a stage that
         locks the findings, the findings register (grade, item, text, dates; their corrective
         actions stay open after the report and are sealed on their own)."""
         stage = self.scheme.procedure_by_id[row.stage]
         rows = {r: self._stage_row(session, row.audit_id, r) for r in stage.requires}
-        covered: dict = {"requires": {r: required.signature if required else None for r, required in rows.items()}}
+        covered: dict = {"requires": {r: required.signature if required else None for r, required in rows.items()},
+                         "scheme_fingerprint": self._row(session, models.Audit, row.audit_id).scheme_fingerprint}
         if "findings" in stage.locks:
             findings = session.scalars(select(models.Finding).where(models.Finding.audit_id == row.audit_id)
                                        .order_by(models.Finding.id))

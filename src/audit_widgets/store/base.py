@@ -35,6 +35,8 @@ SIGNING_KEY_SETTING = "signing_key_id"
 # actions stay open until verified.
 CLOSED_AT_DECISION = frozenset({Action.APPLICANT, Action.IMPORTS, Action.REVIEW, Action.TEAM, Action.AUDIT_PLAN,
                                 Action.EVALUATION})
+# The writes that judge an audit: made only under the scheme it was opened under (issue 24 §5).
+PINNED = CLOSED_AT_DECISION | {Action.STAGE_RESULT, Action.SIGN_OFF, Action.DECISION}
 LAST_LINK = "trail_last_link"  # Session.info key: the chain value of this write's newest trail entry
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
 # The evidence tables hold names of up to 300 characters; a stored file is named by its hash and
@@ -153,6 +155,8 @@ class StoreBase:
             self._refuse_under_another_key(session)
             if audit is not None and action in CLOSED_AT_DECISION and not open_after_decision:
                 self._refuse_if_decided(session, audit)
+            if audit is not None and action in PINNED and not open_after_decision:
+                self._refuse_unless_pinned(session, audit)
             if audit is None and applicant is not None:
                 latest = self._latest_audit(session, applicant)
                 audit = latest.id if latest is not None else None
@@ -300,6 +304,21 @@ class StoreBase:
             name = self.scheme.procedure_by_id[stage_id].name
             raise ConflictError(f"「{name}」尚未由审查组长签署，不能继续",
                                 f"Stage '{stage_id}' has not been signed off by the team leader yet")
+
+    def _refuse_unless_pinned(self, session: Session, audit_id: int) -> None:
+        """An audit is judged under the scheme it was opened under (issue 24 §5): a write or a
+        sign-off under another (a changed copy, a newer version) is refused, naming both, until
+        the audit is moved to it with a reason (move_to_scheme)."""
+        audit = self._row(session, models.Audit, audit_id)
+        if audit.scheme_fingerprint != self.scheme.fingerprint:
+            raise ConflictError(
+                f"审核 {audit_id} 按方案 {audit.scheme_version}（指纹 {audit.scheme_fingerprint[:12]}）开启，当前方案为 "
+                f"{self.scheme.meta.version}（指纹 {self.scheme.fingerprint[:12]}），不能在其下写入或签署；如需改用新方案，"
+                "请由方案管理人员写明理由迁移该审核（audit-workbench audit move-scheme）",
+                f"Audit {audit_id} was opened under scheme {audit.scheme_version} (fingerprint "
+                f"{audit.scheme_fingerprint[:12]}); this workbench runs {self.scheme.meta.version} (fingerprint "
+                f"{self.scheme.fingerprint[:12]}): no write or sign-off under it until the audit is moved to it "
+                "with a reason (audit-workbench audit move-scheme)", code="scheme.pinned")
 
     @staticmethod
     def _refuse_if_decided(session: Session, audit_id: int) -> None:
