@@ -115,3 +115,51 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
     workbench.acting_as(PAYLOAD).record_decision(audit, decided_on=date.today(), outcome="refuse", level_rank=1,
                               members=[PAYLOAD], reasons="测试")
     return workbench, audit
+
+
+def test_an_xlsx_over_the_row_or_column_limit_is_refused_before_it_is_read(command, consumer, db_path, tmp_path,
+                                                                          monkeypatch):
+    """Issue 24 §8: a workbook's rows are counted as its sheet unpacks, before openpyxl parses a
+    row (a 4M-row workbook was still being parsed at 240 s); so are its columns (10,000 took 55 s)."""
+    from openpyxl import Workbook
+
+    from audit_widgets.demo.data import work_order_log, write_xlsx
+    orders = write_xlsx(work_order_log(2000, seed=5), tmp_path / "orders.xlsx")  # a header and 1,999 orders
+    before = database_digest(db_path)
+    monkeypatch.setenv("AUDIT_WORKBENCH_MAX_IMPORT_ROWS", "500")
+    result = command("import", "work-orders", "--applicant", consumer, orders)
+    assert result.exit_code == 1 and "The sheet has 2000 rows, over the import limit of 500" in result.output
+    assert "AUDIT_WORKBENCH_MAX_IMPORT_ROWS" in result.output and "orders.xlsx" in result.output
+    monkeypatch.delenv("AUDIT_WORKBENCH_MAX_IMPORT_ROWS")
+    wide = Workbook(write_only=True)
+    sheet = wide.create_sheet()
+    for row in range(20):
+        sheet.append([f"c{column}" if row == 0 else row for column in range(1500)])
+    wide.save(tmp_path / "wide.xlsx")
+    result = command("import", "work-orders", "--applicant", consumer, tmp_path / "wide.xlsx")
+    assert result.exit_code == 1 and "1500 cells, over the limit of 1000 columns" in result.output
+    assert database_digest(db_path) == before
+
+
+def test_utf16_text_is_refused_as_what_it_is(command, consumer, db_path, tmp_path):
+    """Excel's "Unicode text" is UTF-16: named as such, not as a binary file."""
+    from audit_widgets.demo.data import work_order_log
+    path = tmp_path / "orders.txt"
+    work_order_log(50, seed=5).to_csv(path, sep="\t", index=False, encoding="utf-16")
+    before = database_digest(db_path)
+    result = command("import", "work-orders", "--applicant", consumer, path)
+    assert result.exit_code == 1 and "UTF-16" in result.output and "binary" not in result.output
+    assert database_digest(db_path) == before
+
+
+def test_an_applicant_id_cannot_start_with_a_dash(tmp_path, scheme):
+    """An id like "-rf" would read as an option on every command line that names it."""
+    from audit_widgets.errors import InputFileError
+    from audit_widgets.imports.applicants import read_applicant_file
+
+    from .conftest import APPLICANTS_DIR
+    text = (APPLICANTS_DIR / "demo-consumer.yaml").read_text(encoding="utf-8").replace("id: demo-consumer", "id: -rf")
+    (tmp_path / "dash.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_applicant_file(tmp_path / "dash.yaml", scheme)
+    assert "id" in str(caught.value) and "dash.yaml" in str(caught.value)

@@ -11,7 +11,8 @@ from ..rules.uscc import check_uscc
 from ..scheme import Scheme
 from .reading import read_yaml_mapping
 
-APPLICANT_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# Letters, digits, "_" and "-", not first: an id that starts with "-" reads as an option on a command line.
+APPLICANT_ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$"
 
 
 class SiteData(BaseModel):
