@@ -163,3 +163,18 @@ def test_an_applicant_id_cannot_start_with_a_dash(tmp_path, scheme):
     with pytest.raises(InputFileError) as caught:
         read_applicant_file(tmp_path / "dash.yaml", scheme)
     assert "id" in str(caught.value) and "dash.yaml" in str(caught.value)
+
+
+def test_a_value_longer_than_its_column_is_refused_by_row_and_field(command, consumer, db_path, tmp_path):
+    """Issue 24 §8: 950 rows with a 1 MB 问题类别 were accepted into a VARCHAR(100) column. Each
+    text field is checked against its column's size, named by file row and column."""
+    from audit_widgets.demo.data import work_order_log, write_csv
+    log = work_order_log(300, seed=5)
+    issue_column = next(c for c in log.columns if "问题" in c or c.lower() == "issue")
+    log.loc[log.index[7], issue_column] = "很长的问题描述" * 40  # 280 characters
+    orders = write_csv(log, tmp_path / "orders.csv")
+    before = database_digest(db_path)
+    result = command("import", "work-orders", "--applicant", consumer, orders)
+    assert result.exit_code == 1 and "longer than 100 characters" in result.output and issue_column in result.output
+    assert "第 9 行" in result.output or "row 9" in result.output, result.output  # the header is row 1
+    assert database_digest(db_path) == before

@@ -12,6 +12,7 @@ from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
 from ..rules.survey import NPS_KEY, NPS_SCALE
 from ..scheme import Scheme
+from ..store.models import SurveyResponse
 from .checks import MAX_PROBLEMS_COLLECTED, ProblemList, file_row
 from .mappings import QuestionRule, SurveyLayout, load_mapping_file
 from .reading import TableFile, find_column, open_table, parse_dates
@@ -82,6 +83,9 @@ def _answers(frame: pd.DataFrame, layout: SurveyLayout, respondent: str, submitt
     each question's answer (`source`) checked against its scale."""
     answers = pd.DataFrame(index=frame.index)
     answers["respondent"] = frame[respondent].astype("string")
+    size = SurveyResponse.__table__.c["respondent"].type.length  # the store's column: longer is refused, named
+    problems.rows((answers["respondent"].str.len() > size).fillna(False), f"超过 {size} 个字符",
+                  f"longer than {size} characters", respondent)
     answers["submitted_at"] = parse_dates(frame[submitted]) if submitted else pd.NaT
     labels = layout.value_labels
     for key, column in source.items():

@@ -12,6 +12,7 @@ import pandas as pd
 from ..domain import WORK_ORDER_COLUMNS
 from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
+from ..store.models import WorkOrder
 from .checks import DuplicateFinder, ProblemList
 from .mappings import WorkOrderMapping, load_mapping_file
 from .reading import BLOCK_ROWS, TableFile, find_column, open_table, parse_dates
@@ -19,6 +20,8 @@ from .reading import BLOCK_ROWS, TableFile, find_column, open_table, parse_dates
 DATE_FIELDS = ("opened_at", "closed_at", "due_at")
 BOOLEAN_FIELDS = ("is_complaint", "resolved", "first_visit_fix", "complaint_satisfied")
 TEXT_FIELDS = ("order_id", "customer_id", "product_id", "service_type", "issue")
+# Each text field's column size in the store: a longer value is refused, named, before it is written.
+TEXT_SIZES = {name: WorkOrder.__table__.c[name].type.length for name in TEXT_FIELDS}
 
 
 def load_mapping(path: Path | None = None) -> WorkOrderMapping:
@@ -63,6 +66,10 @@ def _convert(frame: pd.DataFrame, mapping: WorkOrderMapping, source: dict[str, s
             orders[field_name] = frame[source[field_name]].str.strip()
         else:
             orders[field_name] = mapping.defaults.get(field_name, "")
+    for field_name, size in TEXT_SIZES.items():
+        if field_name in source:
+            too_long = (orders[field_name].str.len() > size).fillna(False)
+            problems.rows(too_long, f"超过 {size} 个字符", f"longer than {size} characters", source[field_name])
     for field_name in DATE_FIELDS:
         if field_name not in source:
             orders[field_name] = pd.NaT
