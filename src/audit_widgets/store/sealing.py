@@ -31,7 +31,6 @@ SEALED: dict[type[models.Base], Entity] = {
     models.Finding: Entity.FINDING,
     models.CorrectiveAction: Entity.CORRECTIVE_ACTION,
 }
-BY_TABLE = {model.__tablename__: model for model in SEALED}
 # Rows the workbench never deletes (findings and corrective actions go with a disposed audit's records).
 KEPT = (models.Decision, models.CertificateDecision, models.Certificate, models.StatusChangeRecord)
 
@@ -81,19 +80,25 @@ def take_pending(session: Session) -> list[tuple[models.Base, bool]]:
     return list(session.info.pop(PENDING, {}).values())
 
 
-def latest_statements(session: Session, table: str | None = None) -> dict[tuple[str, str], dict]:
-    """The newest statement of each sealed row, keyed by (table, row); its signature checked
-    (a statement whose signature fails is left out, so its row reads as unsealed)."""
+def _signed_statement(detail, table: str | None = None) -> dict | None:
+    """The statement a seal entry holds, if its signature holds (and it is of `table`): a
+    statement whose signature fails counts as none, so its row reads as unsealed."""
+    if isinstance(detail, str):  # a raw row
+        detail = json.loads(detail)
+    said = detail.get("statement") or {}
+    if not said.get("table") or (table is not None and said["table"] != table):
+        return None
+    return said if signing.verify(said, detail.get("signature", "")) else None
+
+
+def latest_statements(session: Session) -> dict[tuple[str, str], dict]:
+    """The newest signed statement of each sealed row, keyed by (table, row)."""
     query = select(models.AuditTrail.detail).where(models.AuditTrail.action == SEAL_ACTION).order_by(
         models.AuditTrail.id)
-    if table is not None:
-        query = query.where(models.AuditTrail.entity == SEALED[BY_TABLE[table]].value)
     found = {}
     for detail in session.scalars(query.execution_options(yield_per=2000)):
-        if isinstance(detail, str):
-            detail = json.loads(detail)
-        said = detail.get("statement") or {}
-        if said.get("table") and signing.verify(said, detail.get("signature", "")):
+        said = _signed_statement(detail)
+        if said is not None:
             found[(said["table"], said["row"])] = said
     return found
 
@@ -152,10 +157,8 @@ def check_row(session: Session, row: models.Base) -> RowProblem | None:
                     models.AuditTrail.entity_id == row_key(row))
              .order_by(models.AuditTrail.id.desc()))
     for detail in session.scalars(query):
-        if isinstance(detail, str):
-            detail = json.loads(detail)
-        said = detail.get("statement") or {}
-        if said.get("table") == type(row).__tablename__ and signing.verify(said, detail.get("signature", "")):
+        said = _signed_statement(detail, type(row).__tablename__)
+        if said is not None:
             return compare(row, said)
     return compare(row, None)
 
