@@ -177,34 +177,41 @@ def test_the_kernels_get_the_database_and_the_scheme_but_the_notebooks_keep_no_d
     assert results["scheme"]["version"] == "2026.2-test"  # the kernel scored on the scheme given
 
 
+def _start_batch(tmp_path: Path, url: str, notebook: Path, applicant: str, *, copies: int = 1,
+                 preamble: str = "") -> subprocess.Popen:
+    """A batch in a process of its own, running `notebook` (as stage 01) `copies` times for the
+    applicant: a batch to interrupt or kill."""
+    script = tmp_path / "batch.py"
+    script.write_text(
+        preamble + "from pathlib import Path\n"
+        "from audit_widgets.batch.inputs import applicant_state, run_inputs\n"
+        "from audit_widgets.batch.runner import BatchRunner, NotebookJob, plan_batch\n"
+        "from audit_widgets.scheme import load_scheme\n"
+        "from audit_widgets.store.repository import Workbench\n"
+        f"url, path, applicant = {url!r}, Path({str(notebook)!r}), {applicant!r}\n"
+        "scheme = load_scheme()\n"
+        "workbench = Workbench(url, scheme, actor='P01')\n"
+        "stage = scheme.procedure_by_id['application'].model_copy(update={'notebook': path.stem})\n"
+        "parameters = {'applicant_id': applicant, 'mode': 'batch'}\n"
+        "inputs = run_inputs(workbench, stage, path, parameters, applicant_state(workbench, applicant), url, {})\n"
+        "plan = plan_batch(workbench, [], database_url=url)\n"
+        f"plan.jobs = {{applicant: [NotebookJob(applicant, stage, path, parameters, inputs, 'h')] * {copies}}}\n"
+        "BatchRunner(workbench, workers=1, echo=print, progress=False).run(plan)\n", encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+
+
 def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, scheme, tmp_path):
     """SIGINT to a running batch: it ends within seconds, the running notebook is recorded as
     interrupted, and no kernel or zygote of it is left."""
     import signal
     import time
     hanging = _notebook(tmp_path, "hangs_forever", "import time\ntime.sleep(600)")
-    script = tmp_path / "batch.py"
-    script.write_text(
+    process = _start_batch(tmp_path, batch_db, hanging, "demo-special", copies=3, preamble=(
         # A shell's background job (CI may be one) starts with SIGINT ignored: take it back.
         "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
         # Should it hang, SIGUSR1 prints where each thread is.
-        "import faulthandler\nfaulthandler.register(signal.SIGUSR1, all_threads=True)\n"
-        "from pathlib import Path\n"
-        "from audit_widgets.batch.inputs import applicant_state, run_inputs\n"
-        "from audit_widgets.batch.runner import BatchRunner, NotebookJob, plan_batch\n"
-        "from audit_widgets.scheme import load_scheme\n"
-        "from audit_widgets.store.repository import Workbench\n"
-        f"url, path = {batch_db!r}, Path({str(hanging)!r})\n"
-        "scheme = load_scheme()\n"
-        "workbench = Workbench(url, scheme, actor='P01')\n"
-        "stage = scheme.procedure_by_id['application'].model_copy(update={'notebook': path.stem})\n"
-        "parameters = {'applicant_id': 'demo-special', 'mode': 'batch'}\n"
-        "inputs = run_inputs(workbench, stage, path, parameters, applicant_state(workbench, 'demo-special'), url, {})\n"
-        "plan = plan_batch(workbench, [], database_url=url)\n"
-        "plan.jobs = {'demo-special': [NotebookJob('demo-special', stage, path, parameters, inputs, 'h')] * 3}\n"
-        "BatchRunner(workbench, workers=1, echo=print, progress=False).run(plan)\n", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+        "import faulthandler\nfaulthandler.register(signal.SIGUSR1, all_threads=True)\n"))
     deadline = time.monotonic() + 120
     while not _kernels_of(process.pid) and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -223,6 +230,51 @@ def test_an_interrupted_batch_stops_at_once_and_leaves_no_kernel(batch_db, schem
     assert not [pid for pid in kernels if _alive(pid)]
     [run] = [r for r in Workbench(batch_db, scheme).runs(limit=1)]
     assert run.notebook == "hangs_forever" and run.status == "interrupted"
+
+
+def test_a_batch_killed_outright_leaves_its_runs_to_be_settled_as_died_and_no_kernel_or_temporary_file(
+        batch_db, scheme, tmp_path):
+    """kill -9 to a running batch (issue 24 §9): its kernels and their folder go with it; the
+    notebook it was running stays `running` in the ledger, and the next batch records it as
+    `died`, removes its half-written copy, and runs it again with --only-failed."""
+    import tempfile
+    import time
+    applicant = "demo-composite"  # an initial audit: it goes through 01
+    hanging = _notebook(tmp_path, "01_application", "import time\ntime.sleep(600)")
+    process = _start_batch(tmp_path, batch_db, hanging, applicant)
+    workbench = Workbench(batch_db, scheme, actor="P01")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        last = workbench.last_runs(applicant).get("01_application")
+        if last is not None and last.status == "running" and len(_kernels_of(process.pid)) >= 2:
+            break
+        time.sleep(0.2)
+    kernels = _kernels_of(process.pid)
+    assert process.poll() is None and kernels, process.communicate(timeout=30)[0]
+    time.sleep(2)  # the kernel runs the notebook's sleep
+    folder = outputs_dir() / applicant
+    half_written = list(folder.glob(f".01_application.ipynb.{process.pid}-*.running.ipynb"))
+    assert half_written  # papermill writes the notebook as it runs
+    kernel_folders = list(Path(tempfile.gettempdir()).glob(f"aw-kernels-{process.pid}-*"))
+    assert kernel_folders
+    process.kill()
+    process.wait(timeout=30)
+    process.stdout.close()
+    deadline = time.monotonic() + 30  # the zygote sees its pipe close, kills its kernels, removes their folder
+    while time.monotonic() < deadline and ([pid for pid in kernels if _alive(pid)] or any(f.exists() for f in kernel_folders)):
+        time.sleep(0.2)
+    assert not [pid for pid in kernels if _alive(pid)]
+    assert not any(f.exists() for f in kernel_folders)
+    assert workbench.last_runs(applicant)["01_application"].status == "running"
+
+    plan = plan_batch(workbench, [applicant], database_url=batch_db, only_failed=True)
+    [settled] = plan.settled
+    assert (settled.applicant_id, settled.notebook, settled.status) == (applicant, "01_application", DIED)
+    assert f":{process.pid}" in settled.error and "killed" in settled.error
+    assert workbench.last_runs(applicant)["01_application"].status == DIED
+    assert not any(p.exists() for p in half_written)
+    assert "01_application" in [job.notebook for job in plan.jobs[applicant]]
+    assert not plan_batch(workbench, [applicant], database_url=batch_db).settled  # settled once
 
 
 def _kernels_of(pid: int) -> list[int]:

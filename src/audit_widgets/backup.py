@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import tempfile
 import zipfile
 from contextlib import closing
 from datetime import datetime, timezone
@@ -29,6 +28,7 @@ from . import __version__
 from .errors import InputFileError, WorkbenchError
 from .files import sha256_of, write_atomically
 from .paths import data_dir
+from .processes import temporary_folder
 from .store.signing import key_id, sign, verify
 
 SCHEMA_ONLY = {"alembic_version", "workbench_settings"}  # what `db init` writes: such a store is empty
@@ -66,8 +66,8 @@ def backup(database_url: str, archive: Path) -> dict:
     source = _sqlite_path(database_url)
     archive = Path(archive)
     archive.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{archive.name}-", dir=archive.parent) as folder:
-        copy = Path(folder) / DATABASE
+    with temporary_folder(archive.parent, f".{archive.name}.") as folder:
+        copy = folder / DATABASE
         with sqlite3.connect(source) as reading, sqlite3.connect(copy) as writing:
             reading.backup(writing)  # one consistent snapshot, WAL included, while others write
         with sqlite3.connect(copy) as snapshot:
@@ -113,7 +113,7 @@ def restore(database_url: str, archive: Path) -> dict:
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputFileError("不是可读的备份文件", f"Not a readable backup archive: {exc}", file=archive) from None
     target.parent.mkdir(parents=True, exist_ok=True)
-    with bundle, tempfile.TemporaryDirectory(prefix=f".{target.name}-restore-", dir=target.parent) as folder:
+    with bundle, temporary_folder(target.parent, f".{target.name}.restore.") as folder:
         manifest = json.loads(bundle.read(MANIFEST))
         signed = _check_signature(manifest, archive)
         names = set(manifest["files"])

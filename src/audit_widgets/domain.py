@@ -555,6 +555,12 @@ class TrailEntry(Record):
     detail: dict[str, Any]
 
 
+# A notebook run's status in the ledger.
+OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
+TAMPERED = "tampered"  # a signed stage no longer matches its signature (TamperedError in the notebook)
+RUNNING = "running"  # begun, not yet ended (a killed batch's runs stay so until the next batch settles them)
+
+
 @dataclass(frozen=True)
 class NotebookRun(Record):
     """One row of the batch ledger: a notebook run for an applicant, and what it ran on."""
@@ -563,7 +569,7 @@ class NotebookRun(Record):
     notebook: str
     started_at: datetime
     finished_at: datetime
-    status: str  # ok, failed, timeout, died
+    status: str  # OK, FAILED, … above
     outputs: tuple[str, ...]
     inputs_hash: str
     inputs: dict[str, Any] = field(default_factory=dict)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from .processes import owned_temporary
 
 
 def _umask() -> int:
@@ -16,16 +17,20 @@ def _umask() -> int:
 
 def write_atomically(path: Path, data: str | bytes) -> Path:
     """Write beside the target, then rename over it (a rename within one folder is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    temporary = temporary_beside(path)
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; an output is not
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temporary, 0o666 & ~_umask())  # made private; an output is not
+        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
     return path
+
+
+def temporary_beside(path: Path, suffix: str = ".tmp") -> Path:
+    """A new temporary file in `path`'s folder, to be renamed over `path`: named after it and
+    this process (processes.owned_temporary), so that one a killed process left is removed."""
+    return owned_temporary(path.parent, f".{path.name}.", suffix)
 
 
 def sha256_of(path: Path) -> str:

@@ -13,15 +13,18 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, TypeVar
 
+from ..domain import DIED, FAILED, INTERRUPTED, OK, RUNNING, TAMPERED, TIMEOUT
 from ..plugins import Registry
 
 if TYPE_CHECKING:
     from ..domain import NotebookRun
     from .runner import NotebookJob
 
-# A run's status in the ledger.
-OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
-TAMPERED = "tampered"  # a signed stage no longer matches its signature (TamperedError in the notebook)
+# How an executed notebook is named while it runs, beside its final copy (files.temporary_beside).
+RUNNING_NOTEBOOK = ".running.ipynb"
+
+__all__ = ["DIED", "FAILED", "INTERRUPTED", "OK", "RUNNING", "RUNNING_NOTEBOOK", "TAMPERED", "TIMEOUT",
+           "Executor", "ExecutorKind", "executors"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -23,21 +23,14 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from ..errors import WorkbenchError
+from ..processes import alive, owned_temporary
 
 KERNEL_NAME = "python3"
 # Libraries that start helper threads at import (OpenBLAS's workers, pyarrow's jemalloc
 # background thread) would make forking the zygote unsafe; one kernel per core needs neither.
 FORK_SAFE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
 ZYGOTE_START_SECONDS = 120
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan that nobody reaps still answers kill(pid, 0))."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
+RUNTIME_PREFIX = "aw-kernels-"  # the pool's folder in the system's temporary folder
 
 
 class ForkedProcess:
@@ -50,7 +43,7 @@ class ForkedProcess:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and not _running(self.pid):
+        if self.returncode is None and not alive(self.pid):
             self.returncode = -signal.SIGKILL  # gone; its exit status went to its parent
         return self.returncode
 
@@ -85,9 +78,9 @@ class Zygote:
     """The warm parent process (see zygote.py) and the pipe to it. It starts at once and warms
     up while its caller goes on; the first fork waits until it is ready."""
 
-    def __init__(self):
+    def __init__(self, runtime: Path):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "audit_widgets.batch.zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "audit_widgets.batch.zygote", str(runtime)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             text=True, bufsize=1, start_new_session=True, env={**os.environ, **FORK_SAFE_ENV})
         self.lock = threading.Lock()
         self.ready = False
@@ -129,7 +122,8 @@ class KernelPool:
     def __init__(self, ahead: int = 2, env: dict[str, str] | None = None):
         self.ahead = ahead
         self.env = env or {}
-        self.runtime = Path(tempfile.mkdtemp(prefix="aw-kernels-"))  # IPC sockets and connection files
+        # IPC sockets and connection files; one a killed batch left is removed (processes.py)
+        self.runtime = owned_temporary(Path(tempfile.gettempdir()), RUNTIME_PREFIX, directory=True)
         self._zygote: Zygote | None = None
         self._ready: dict[str, deque[AsyncKernelManager]] = {}
         self._in_use: set[AsyncKernelManager] = set()
@@ -142,7 +136,7 @@ class KernelPool:
             if self.closed:
                 raise WorkbenchError("批量运行已停止", "The batch was stopped: no more kernels are started")
             if self._zygote is None:
-                self._zygote = Zygote()
+                self._zygote = Zygote(self.runtime)
             return self._zygote
 
     def start(self) -> None:

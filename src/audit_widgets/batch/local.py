@@ -2,7 +2,7 @@
 notebook on a fresh kernel forked ahead from a warm process (kernels.py), run by papermill
 through the `audit-workbench` engine (engine.py).
 
-A run writes its notebook to a temporary file: on success it replaces
+A run writes its notebook to a temporary file beside it: on success it replaces
 `<folder>/<notebook>.ipynb` and an HTML copy is written beside it; on failure it is kept as
 `<notebook>.failed.ipynb` and the last good outputs stay as they were.
 """
@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..domain import NotebookRun
-from .executors import DIED, FAILED, INTERRUPTED, OK, TAMPERED, TIMEOUT
+from ..files import temporary_beside
+from .executors import DIED, FAILED, INTERRUPTED, OK, RUNNING_NOTEBOOK, TAMPERED, TIMEOUT
 from .html import notebook_html
 from .kernels import KernelPool
 
@@ -58,9 +59,7 @@ class LocalExecutor:
         name = job.stage.notebook
         final = folder / f"{name}.ipynb"
         failed_copy = folder / f"{name}.failed.ipynb"
-        for leftover in folder.glob(f".{name}.*.running.ipynb"):  # of a batch that was killed
-            leftover.unlink(missing_ok=True)
-        running = folder / f".{name}.{run_id}.running.ipynb"
+        running = temporary_beside(final, RUNNING_NOTEBOOK)  # a killed batch's is removed then
         watchdog = NotebookWatchdog(timeout)
         started = datetime.now(timezone.utc)
         status, failed_cell, error, outputs = OK, None, "", []

@@ -17,15 +17,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ..domain import NotebookRun
+from ..domain import DIED, FAILED, INTERRUPTED, OK, RUNNING, TAMPERED, TIMEOUT, NotebookRun
 from ..paths import audit_key, audit_outputs_dir, workbooks_dir
+from ..processes import remove_orphans
 from ..scheme import ProcedureStage
 from ..settings import DB_ENV, SCHEME_ENV, USER_ENV
 from ..store.repository import Workbench
-from .executors import DEFAULT_EXECUTOR, DIED, FAILED, INTERRUPTED, OK, TAMPERED, TIMEOUT, Executor, executors
+from .executors import DEFAULT_EXECUTOR, RUNNING_NOTEBOOK, Executor, executors
 from .inputs import applicant_state, inputs_hash, run_inputs
 
-__all__ = ["DIED", "FAILED", "INTERRUPTED", "OK", "TAMPERED", "TIMEOUT", "BatchRunner", "NotebookJob", "plan_batch"]
+__all__ = ["DIED", "FAILED", "INTERRUPTED", "OK", "RUNNING", "TAMPERED", "TIMEOUT", "BatchRunner", "NotebookJob",
+           "plan_batch", "settle_killed_batches"]
 
 DOCUMENTS = "documents"  # the ledger's name for building an applicant's report and certificate
 
@@ -59,6 +61,8 @@ class BatchPlan:
     # Applicants whose documents are to be built, with what they are built on: the inputs
     # hashes of all their notebooks (the documents read what the notebooks recorded).
     documents: dict[str, str] = field(default_factory=dict)
+    # Runs a killed batch left `running`, recorded as `died` now (settle_killed_runs).
+    settled: list[NotebookRun] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -100,8 +104,11 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
     notebook whose last run did not fail.
 
     A notebook's inputs include the hashes of the stages it requires (computed for every stage,
-    chosen or not): what an upstream stage recorded is an input of the stages after it."""
-    plan = BatchPlan()
+    chosen or not): what an upstream stage recorded is an input of the stages after it.
+
+    Planning a batch first settles what a killed batch left: its runs still `running` become
+    `died` (so --only-failed runs them again), and its temporary files are removed."""
+    plan = BatchPlan(settled=settle_killed_batches(workbench))
     for applicant_id in applicant_ids:
         succeeded = ({n: r.inputs_hash for n, r in workbench.last_successes(applicant_id).items()}
                      if only_changed else {})
@@ -135,6 +142,17 @@ def plan_batch(workbench: Workbench, applicant_ids: list[str], *, database_url: 
             if not (unchanged or not_failed):
                 plan.documents[applicant_id] = documents_hash
     return plan
+
+
+def settle_killed_batches(workbench: Workbench) -> list[NotebookRun]:
+    """Record the runs of killed batches as `died`, and remove their half-written outputs."""
+    settled = workbench.settle_killed_runs()
+    for run in settled:
+        earlier, _, _ = run.notebook.rpartition("/")
+        folder = audit_outputs_dir(run.applicant_id, earlier or None)
+        for suffix in (".tmp", RUNNING_NOTEBOOK):
+            remove_orphans(folder, ".", suffix)
+    return settled
 
 
 class BatchRunner:
@@ -205,24 +223,37 @@ class BatchRunner:
         for job in jobs:
             if self.stop.is_set():
                 return runs
+            row = self._begin(applicant_id, job.notebook, job.inputs_hash, job.inputs)
             run = self.executor.execute(job, self.run_id, self.timeout, self.stop)
-            self._record(run)
+            self._record(run, row)
             self._report(bar, run)
             runs.append(run)
         if self.documents is not None and documents_hash is not None and not self.stop.is_set():
+            row = self._begin(applicant_id, DOCUMENTS, documents_hash, {"documents": documents_hash})
             run = self.build_documents(applicant_id, documents_hash, [r for r in runs if r.status != OK])
-            self._record(run)
+            self._record(run, row)
             if run.status != OK or bar is None:
                 self.echo(f"{applicant_id} 文件 documents: " + (", ".join(Path(p).name for p in run.outputs)
                                                                  if run.status == OK else run.error))
             runs.append(run)
         return runs
 
-    def _record(self, run: NotebookRun) -> None:
-        """Into the ledger; a ledger that cannot be written is reported, and the batch goes on
-        (the run is then simply not skipped next time)."""
+    def _begin(self, applicant_id: str, notebook: str, inputs_hash: str, inputs: dict) -> int | None:
+        """The run into the ledger as `running`, before it starts: a batch killed meanwhile
+        leaves it so, and the next one records it as `died` (settle_killed_batches)."""
+        now = datetime.now(timezone.utc)
+        run = NotebookRun(self.run_id, applicant_id, notebook, now, now, RUNNING, (), inputs_hash, inputs)
         try:
-            self.workbench.record_run(run)
+            return self.workbench.begin_run(run)
+        except Exception as exc:
+            self.echo(f"{applicant_id} {notebook}: 运行记录未能写入 ledger not written: {exc}")
+            return None
+
+    def _record(self, run: NotebookRun, row: int | None) -> None:
+        """Into the ledger, ending the row begun for it; a ledger that cannot be written is
+        reported, and the batch goes on (the run is then simply not skipped next time)."""
+        try:
+            self.workbench.record_run(run, row)
         except Exception as exc:
             self.echo(f"{run.applicant_id} {run.notebook}: 运行记录未能写入 ledger not written: {exc}")
 

@@ -10,7 +10,8 @@ Protocol, one JSON object per line: the parent writes {"connection_file", "cwd",
 stdin; the zygote answers {"pid": N} on stdout (or {"error": "..."}). The zygote opens no
 sockets and no database before forking, and is started with the libraries' helper threads
 turned off (kernels.FORK_SAFE_ENV), which is what makes forking it safe. Its kernels die with
-it (PR_SET_PDEATHSIG), and it kills them when its pipe closes.
+it (PR_SET_PDEATHSIG). When its pipe closes (the batch is over, or its runner was killed) it
+kills them and removes the kernels' folder, its one argument.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import importlib
 import json
 import os
 import select
+import shutil
 import signal
 import sys
 
@@ -77,7 +79,7 @@ def serve_kernel(connection_file: str, cwd: str, env: dict[str, str]) -> None:
         os._exit(0)
 
 
-def main() -> None:
+def main(runtime: str | None = None) -> None:
     protocol = sys.stdout
     sys.stdout = sys.stderr  # nothing imported may write into the protocol stream
     skip_iri_grammars()
@@ -114,7 +116,9 @@ def main() -> None:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+    if runtime:
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

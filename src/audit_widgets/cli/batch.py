@@ -64,6 +64,9 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     url = get_engine(state.database_url).url.render_as_string(hide_password=False)
     plan = plan_batch(workbench, ids, database_url=url, stage_ids=list(stage_ids), only_changed=only_changed,
                       only_failed=only_failed, every_audit=every_audit)
+    if plan.settled:
+        click.echo(f"上次被终止的批量运行：{len(plan.settled)} 个工作簿记为 died / {len(plan.settled)} notebooks of a "
+                   "killed batch recorded as died (--only-failed runs them again)")
     if not documents:
         plan.documents.clear()
     runner = BatchRunner(workbench, workers=workers, timeout=timeout, echo=click.echo, documents=build_documents,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..batch.inputs import batch_stale
 from ..contract import Grade
+from ..domain import OK, RUNNING
 from ..render.html import WARNING_STYLE, table_html
 from ..render.results import (
     evidence_html,
@@ -38,6 +39,7 @@ from .portfolio import OPEN_GRADES, recorded_scores
 
 ALL = "__all__"
 PAGE_SIZE = 25
+RUN_MARKS = {OK: "✓ ok", RUNNING: "… running 运行中"}  # any other status is a failure: ✗
 SORTABLE = (("申请方 applicant", "applicant_id"), ("得分 score", "score"), ("等级 level", "level_rank"),
             ("阶段 stage", "stage"), ("严重不符合 open major", "open_major"), ("下次监督 next surveillance",
                                                                              "next_surveillance"))
@@ -285,7 +287,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     if runs:
         notebooks = {s.notebook: s for s in scheme.procedure_stages}
         parts.append(section("批量运行 / batch runs", table_html(
-            [{"notebook": name, "status": "✓ ok" if run.status == "ok" else f"✗ {run.status}",
+            [{"notebook": name, "status": RUN_MARKS.get(run.status, f"✗ {run.status}"),
               "at": f"{run.finished_at.astimezone():%Y-%m-%d %H:%M}", "error": (run.error.splitlines() or [""])[0]}
              for name, run in sorted(runs.items(), key=lambda item: (item[0] not in notebooks, item[0]))],
             {"notebook": "工作簿 notebook", "status": "结果 status", "at": "完成时间 finished", "error": "错误 error"})))

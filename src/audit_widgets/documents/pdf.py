@@ -12,12 +12,12 @@ import atexit
 import os
 import queue
 import shutil
-import tempfile
 import threading
 from concurrent.futures import Future
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from ..files import temporary_beside
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make system-packages`
 PRINT_TIMEOUT_SECONDS = 120
@@ -109,10 +109,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     if not html_path.is_file():
         raise PdfError("要打印的 HTML 文件不存在", "The HTML file to print does not exist", file=html_path)
     executable = chromium_path()  # a missing browser is a plain message before anything starts
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{pdf_path.stem}-", suffix=".pdf.tmp", dir=pdf_path.parent)
-    os.close(handle)
-    temporary_path = Path(temporary)
+    temporary_path = temporary_beside(pdf_path)
     try:
         try:
             _printer.print(executable, html_path, temporary_path)

@@ -69,24 +69,31 @@ class ProblemList:
 
 class DuplicateFinder:
     """Keys that occur more than once in a file read block by block. It keeps eight bytes a
-    row (a 64-bit hash of the key), not the keys: a million ids take 8 MB. Only a file whose
-    hashes repeat is read again, for the key column alone, to name the rows; a hash collision
-    then names none."""
+    key (a 64-bit hash of it), not the keys: a million ids take 8 MB. A key seen before is
+    noticed as its block arrives (`add`), so that a file of repeats is refused once they fill
+    the problem list; otherwise the file is read again at the end, for the key column alone, to
+    name every row of each repeated key (`rows`). A hash collision then names none."""
 
     def __init__(self):
-        self._hashes: list[np.ndarray] = []
+        self._seen = np.empty(0, dtype=np.uint64)  # sorted, each hash once
+        self._repeated: list[np.ndarray] = []
+        self.repeats: list[int] = []  # indexes of rows whose key came before (up to a full list)
 
     def add(self, keys: pd.Series) -> None:
-        self._hashes.append(_hashes(keys.dropna()))
+        keys = keys.dropna()
+        hashes = _hashes(keys)
+        again = pd.Series(hashes).duplicated().to_numpy() | np.isin(hashes, self._seen, assume_unique=False)
+        if again.any():
+            self._repeated.append(hashes[again])
+            room = MAX_PROBLEMS_COLLECTED - len(self.repeats)
+            self.repeats += [int(i) for i in keys.index[again][:max(room, 0)]]
+        self._seen = np.union1d(self._seen, hashes)
 
     def rows(self, keys_again: Iterable[pd.Series]) -> list[int]:
         """The indexes of every row whose key is repeated; `keys_again` reads the keys once more."""
-        hashes = np.concatenate(self._hashes) if self._hashes else np.empty(0, dtype=np.uint64)
-        self._hashes = [hashes]
-        hashes.sort()  # in place: a repeated hash sits next to its twin
-        suspects = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-        if not len(suspects):
+        if not self._repeated:
             return []
+        suspects = np.unique(np.concatenate(self._repeated))
         indexes_of: dict[str, list[int]] = {}
         for keys in keys_again:
             keys = keys.dropna()

@@ -13,7 +13,7 @@ from ..domain import WORK_ORDER_COLUMNS
 from ..errors import InputFileError, Problem
 from ..paths import mappings_dir
 from ..store.models import WorkOrder
-from .checks import DuplicateFinder, ProblemList
+from .checks import MAX_PROBLEMS_COLLECTED, DuplicateFinder, ProblemList
 from .mappings import WorkOrderMapping, load_mapping_file
 from .reading import BLOCK_ROWS, TableFile, find_column, open_table, parse_dates
 
@@ -112,6 +112,9 @@ class WorkOrderImport:
             problems.read(frame)
             orders = _convert(frame, self.mapping, self.source_columns, problems)
             duplicates.add(orders["order_id"])
+            if len(duplicates.repeats) + len(problems.problems) >= MAX_PROBLEMS_COLLECTED:
+                # A file of repeats: refused here, naming the repeats so far, not read to its end twice.
+                problems.at(duplicates.repeats, "工单号重复", "duplicate work-order id", self.source_columns["order_id"])
             if problems.full:
                 break
             if not problems.problems:

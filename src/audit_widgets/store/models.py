@@ -640,7 +640,8 @@ class NotebookRun(Base):
     notebook: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(16))  # ok, failed, timeout, died
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running, ok, failed, timeout, died, …
+    runner: Mapped[str | None] = mapped_column(String(128))  # "host:pid" of the batch (processes.py)
     outputs: Mapped[list] = mapped_column(JSON, default=list)
     inputs_hash: Mapped[str] = mapped_column(String(64))
     inputs: Mapped[dict] = mapped_column(JSON, default=dict)  # what the hash covers, for a reader
