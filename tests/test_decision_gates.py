@@ -136,6 +136,8 @@ def test_those_who_decide_need_competence_for_the_clients_domains(staffed_audit,
                               "roles": []}],
                             [{"auditor_id": "M09", "domain": "a", "kind": "training", "reference": "培训",
                               "on": date(2010, 1, 1)}], [])
+    [change] = workbench.role_changes(state="pending", person_id="M09")  # a second person approves the mark
+    workbench.acting_as("M01").approve_role_change(change.id)
     sign_report(workbench, audit, "A02")
     before = database_digest(db_path)
     with pytest.raises(WorkbenchError) as caught:

@@ -109,6 +109,8 @@ def cycle_db_for_markup(demo_db, tmp_path, scheme):
                               "registration_expires": date(2030, 1, 1), "roles": []}],
                             [{"auditor_id": PAYLOAD, "domain": d, "kind": "training", "reference": "培训",
                               "on": date(2010, 1, 1)} for d in domains], [])
+    [change] = workbench.role_changes(state="pending", person_id=PAYLOAD)  # a second person approves the mark
+    workbench.acting_as("M01").approve_role_change(change.id)
     audit = workbench.current_audit("demo-composite")
     workbench.set_team(audit, [("A02", "leader")])
     sign_report(workbench, audit, "A02")

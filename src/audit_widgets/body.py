@@ -18,6 +18,8 @@ from .paths import project_root
 from .settings import current
 
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+SINGLE_PERSON_STATEMENT = ("本机构为单人机构：角色变更未经第二人批准即生效 / a single-person body: changes of roles take "
+                           "effect without a second person's approval")
 
 
 class Body(BaseModel):
@@ -36,6 +38,9 @@ class Body(BaseModel):
     contact_phone: str = ""
     contact_email: str = ""
     templates: Path | None = None                # the body's own document templates, relative to body.yaml's folder
+    # One person runs the body: a change of roles takes effect without a second person's
+    # approval (store/roles.py), and every document says so. False unless said here.
+    single_person: bool = False
     folder: Path = Path(".")                     # where body.yaml is (set by load_body, not written in it)
 
     @field_validator("verify_url")
@@ -44,6 +49,10 @@ class Body(BaseModel):
         if not value.startswith("https://"):
             raise ValueError("must start with https:// / 须以 https:// 开头")
         return value.rstrip("/")
+
+    def statement(self) -> str:
+        """What every document states of how the body works, beside its checkpoint ("" if nothing)."""
+        return SINGLE_PERSON_STATEMENT if self.single_person else ""
 
     def image_path(self, field: str) -> Path:
         return self.folder / getattr(self, field)
@@ -61,6 +70,11 @@ class Body(BaseModel):
     def verification_address(self, number: str, code: str) -> str:
         """The public check's address for one certificate (what its QR code holds)."""
         return f"{self.verify_url}?number={number}&code={code}"
+
+
+def single_person_body() -> bool:
+    """Whether the body's configuration says one person runs it (no body file: it does not)."""
+    return body_file().is_file() and load_body().single_person
 
 
 def body_file() -> Path:

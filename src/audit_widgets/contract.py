@@ -19,6 +19,7 @@ from enum import StrEnum
 class Action(StrEnum):
     """permissions.action (procedure.yaml): what a write needs permission for."""
     PEOPLE = "people"
+    ROLES = "roles"  # approving or refusing a change of someone's roles (store/roles.py)
     DECLARATIONS = "declarations"
     APPLICANT = "applicant"
     IMPORTS = "imports"
@@ -177,6 +178,7 @@ class Entity(StrEnum):
     APPEAL = "appeal"
     AUDITOR = "auditor"
     AUDITORS = "auditors"  # a competence file loaded whole
+    ROLE_CHANGE = "role_change"  # a change of someone's roles, sealed as a statement
     CONSULTANCY = "consultancy"
     CNCA_REPORT = "cnca_report"  # a month reported to CNCA's platform
     REPORT_PARTICULARS = "report_particulars"  # what the team states in the report beside the checklists

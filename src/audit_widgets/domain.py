@@ -555,6 +555,21 @@ class TrailEntry(Record):
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RoleChange(Record):
+    """A change of a person's roles, as asked for and as decided (store/roles.py)."""
+    id: int
+    person_id: str
+    before: dict[str, Any]  # {"roles": [...], "committee_member": bool}
+    after: dict[str, Any]
+    requested_by: str
+    requested_at: datetime
+    state: str  # pending, approved, refused, applied
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str = ""
+
+
 # A notebook run's status in the ledger.
 OK, FAILED, TIMEOUT, DIED, INTERRUPTED = "ok", "failed", "timeout", "died", "interrupted"
 TAMPERED = "tampered"  # a signed stage no longer matches its signature (TamperedError in the notebook)

@@ -90,6 +90,45 @@ def auditors_list(state: State, as_json) -> None:
     emit(people, as_json, "\n".join(lines))
 
 
+@auditors.command("roles")
+@click.option("--all", "everything", is_flag=True, help="也列出已处理的 / also those already decided")
+@json_option
+@pass_state
+def auditors_roles(state: State, everything, as_json) -> None:
+    """角色变更（默认只列待批准的）/ Role changes (by default those awaiting approval).
+
+    A change of someone's roles (administrator, programme manager, committee member) takes
+    effect once a second administrator or committee member approves it: neither the one who
+    asked for it nor the person it concerns."""
+    changes = state.workbench().role_changes(state=None if everything else "pending")
+
+    def said(roles: dict) -> str:
+        return "、".join([*roles["roles"], *(["committee_member"] if roles["committee_member"] else [])]) or "—"
+    lines = [f"{c.id} {c.person_id}: {said(c.before)} → {said(c.after)}；{c.state}；提出 asked by {c.requested_by} "
+             f"{c.requested_at:%Y-%m-%d %H:%M}" + (f"；决定 decided by {c.decided_by}" if c.decided_by else "")
+             + (f"；{c.reason}" if c.reason else "") for c in changes]
+    emit(changes, as_json, "\n".join(lines) or "没有待批准的角色变更 / no role change awaits approval")
+
+
+@auditors.command("approve-role")
+@click.argument("change_id", type=int)
+@pass_state
+def auditors_approve_role(state: State, change_id) -> None:
+    """批准一项角色变更（第二人）/ Approve a role change (as the second person)."""
+    state.workbench().approve_role_change(change_id)
+    click.echo(f"角色变更 {change_id} 已批准并生效 / role change {change_id} approved and in effect")
+
+
+@auditors.command("refuse-role")
+@click.argument("change_id", type=int)
+@click.option("--reason", required=True, help="理由 / why")
+@pass_state
+def auditors_refuse_role(state: State, change_id, reason) -> None:
+    """拒绝一项角色变更 / Refuse a role change, with the reason."""
+    state.workbench().refuse_role_change(change_id, reason)
+    click.echo(f"角色变更 {change_id} 已拒绝 / role change {change_id} refused")
+
+
 # The names these imports had before the registry: the same commands.
 import_command(importers.get("applicant"), applicant, "add")
 import_command(importers.get("people"), auditors, "import")

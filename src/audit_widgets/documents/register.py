@@ -78,7 +78,8 @@ def _csv_bytes(table: list[list[str]]) -> bytes:
 def _xlsx_bytes(table: list[list[str]], checkpoint: Checkpoint) -> bytes:
     from openpyxl import Workbook
     book = Workbook()
-    book.properties.description = checkpoint.label()  # the trail as it stood: verify --checkpoints
+    # The trail as it stood (verify --checkpoints), and what the body states of how it works.
+    book.properties.description = "\n".join(filter(None, (checkpoint.label(), load_body().statement())))
     sheet = book.active
     sheet.title = SHEET_TITLE
     for row in table:

@@ -12,10 +12,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ..errors import InputFileError, Problem
 from .checks import HEADER_ROW, ProblemList
@@ -104,14 +105,34 @@ def _arrow_block(table: pa.Table, position: int, malformed: list[int]) -> pd.Dat
 
 
 # --- XLSX --------------------------------------------------------------------------------------
+class _SheetAsItIs(ReadOnlyWorksheet):
+    """A read-only sheet whose rows are read as they are, without its recorded dimensions (some
+    writers record wrong ones). openpyxl looks for them as it opens a sheet, and when a sheet
+    has none it parses the whole sheet looking: about 80 s for a million rows, before one row
+    is read, and again for each opening."""
+
+    def _get_size(self) -> None:
+        pass  # no dimensions: as reset_dimensions() leaves them
+
+
+class _SheetsAsTheyAre(ExcelReader):
+    """openpyxl's read-only reader (load_workbook), its worksheets opened as _SheetAsItIs."""
+
+    def read_worksheets(self) -> None:
+        for sheet, relation in self.parser.find_sheets():
+            if relation.target in self.valid_files and "chartsheet" not in relation.Type:
+                self.wb._sheets.append(_SheetAsItIs(self.wb, sheet.name, relation.target, self.shared_strings))
+
+
 def _open_sheet(path: Path):
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        reader = _SheetsAsTheyAre(path, read_only=True, data_only=True)
+        reader.read()
+        workbook = reader.wb
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file  # noqa: BLE001
         raise InputFileError("Excel 文件已损坏或无法读取", f"The Excel file is damaged or unreadable ({exc})",
                              file=path) from None
-    sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # some writers record wrong dimensions; read what is there
     return workbook, sheet
 
 

@@ -86,10 +86,13 @@ def _read_people(workbench: Workbench, path: Path, mapping: Path | None) -> Any:
 
 def _store_people(workbench: Workbench, applicant_id: str | None, records: Any, audit_id: int | None) -> Imported:
     counts = workbench.import_people(records["people"], records["evidence"], records["declarations"])
+    pending = counts["role_changes_pending"]
+    waiting = (f"；角色变更 {pending} 项待第二人批准（auditors roles）" if pending else "",
+               f"; {pending} role changes await a second person's approval (auditors roles)" if pending else "")
     return Imported(counts, f"已导入人员 {counts['people']}，能力证据 {counts['evidence']}，公正性声明 "
-                            f"{counts['declarations']}",
+                            f"{counts['declarations']}{waiting[0]}",
                     f"imported: people {counts['people']}, evidence {counts['evidence']}, "
-                    f"declarations {counts['declarations']}")
+                    f"declarations {counts['declarations']}{waiting[1]}")
 
 
 def _read_applicant(workbench: Workbench, path: Path, mapping: Path | None) -> Any:

@@ -1,6 +1,6 @@
 """Who may write what: the roles a person holds on an audit, from the people records (the
-roles column, the decision-maker mark) and the audit's team, checked against the scheme's
-permissions before every write."""
+roles column, the decision-maker mark: as approved role changes gave them, roles.py) and the
+audit's team, checked against the scheme's permissions before every write."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from ..errors import PermissionDenied
 from ..identity import HOW_TO_SAY_WHO
 from ..scheme import Scheme
 from . import models
+from .roles import refuse_unless_granted
 
 
 def roles_of(session: Session, person_id: str, audit_id: int | None) -> set[str] | None:
@@ -18,6 +19,8 @@ def roles_of(session: Session, person_id: str, audit_id: int | None) -> set[str]
     person = session.get(models.Auditor, person_id)
     if person is None:
         return None
+    if person.roles or person.is_decision_maker:
+        refuse_unless_granted(session, person)  # granted through an approved role change, not written around it
     roles = set(person.roles or ())
     if person.is_decision_maker:
         roles.add(Role.COMMITTEE_MEMBER)

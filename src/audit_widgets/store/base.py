@@ -51,6 +51,7 @@ NOT_FOUND_NAMES = {
     models.Finding: ("发现", "finding"),
     models.CaseSample: ("抽样", "case sample"),
     models.Auditor: ("审查员", "auditor"),
+    models.RoleChange: ("角色变更", "role change"),
     models.Complaint: ("投诉", "complaint"),
     models.Appeal: ("申诉", "appeal"),
 }

@@ -178,6 +178,25 @@ class Auditor(Base):
     roles: Mapped[list] = mapped_column(JSON, default=list)  # assigned roles (scheme roles): administrator …
 
 
+class RoleChange(Base):
+    """A change of a person's roles (administrator, programme manager, committee member), with
+    their roles before and after (issue 24 §4). It takes effect when a second person approves it
+    (store/roles.py); a sealed row, so the roles a person holds can be checked against it."""
+
+    __tablename__ = "role_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("auditors.id"), index=True)
+    before: Mapped[dict] = mapped_column(JSON)  # {"roles": [...], "committee_member": bool}
+    after: Mapped[dict] = mapped_column(JSON)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16))  # pending, approved, refused, applied (roles.py)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class CompetenceEvidence(Base):
     """Why a person may audit a domain: training, experience or a witnessed audit (17021-1 §7.1–7.2)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -30,9 +31,10 @@ SEALED: dict[type[models.Base], Entity] = {
     models.StatusChangeRecord: Entity.STATUS_CHANGE,
     models.Finding: Entity.FINDING,
     models.CorrectiveAction: Entity.CORRECTIVE_ACTION,
+    models.RoleChange: Entity.ROLE_CHANGE,
 }
 # Rows the workbench never deletes (findings and corrective actions go with a disposed audit's records).
-KEPT = (models.Decision, models.CertificateDecision, models.Certificate, models.StatusChangeRecord)
+KEPT = (models.Decision, models.CertificateDecision, models.Certificate, models.StatusChangeRecord, models.RoleChange)
 
 
 def row_key(row: models.Base) -> str:
@@ -48,7 +50,14 @@ def as_json(values: dict) -> dict:
 
 def row_fields(row: models.Base) -> dict:
     """Every column of the row."""
-    return as_json({column.key: getattr(row, column.key) for column in inspect(type(row)).column_attrs})
+    return as_json({column.key: as_stored_time(getattr(row, column.key)) for column in inspect(type(row)).column_attrs})
+
+
+def as_stored_time(value):
+    """A time as UTC without its zone: SQLite gives back a naive time for the aware one written."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
 
 
 def seal_detail(table: str, key: str, fields: dict | None, scheme_fingerprint: str | None) -> dict:
@@ -108,13 +117,16 @@ class RowProblem:
     """A sealed row that differs from its statement, has none, or is gone while its statement stays."""
     table: str
     row: str
-    problem: str  # differs, unsealed, removed
+    problem: str  # differs, unsealed, removed; roles (a person's roles, roles.py)
     fields: tuple[str, ...] = ()  # the fields that differ
 
     def text(self) -> str:
         where = f"{self.table} 行 row {self.row}"
         if self.problem == "unsealed":
             return f"{where}：没有签名声明（绕过工作台写入）/ has no signed statement (written behind the workbench's back)"
+        if self.problem == "roles":
+            return (f"人员 {self.row}：{'、'.join(self.fields)} 与经批准的角色变更不符 / {', '.join(self.fields)} "
+                    "differ from the approved role changes")
         if self.problem == "removed":
             return f"{where}：有签名声明，但记录已被删除 / has a signed statement, but the row was deleted"
         return (f"{where}：字段 {'、'.join(self.fields)} 与签名声明不符 / field(s) {', '.join(self.fields)} differ "
@@ -164,7 +176,9 @@ def check_row(session: Session, row: models.Base) -> RowProblem | None:
 
 
 def applicant_of(session: Session, row: models.Base) -> str | None:
-    """The applicant a sealed row concerns, for its trail entry."""
+    """The applicant a sealed row concerns, for its trail entry (a role change concerns none)."""
+    if isinstance(row, models.RoleChange):
+        return None
     if isinstance(row, models.CorrectiveAction):
         row = session.get(models.Finding, row.finding_id)
     if isinstance(row, models.CertificateDecision | models.StatusChangeRecord):

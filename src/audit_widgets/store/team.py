@@ -7,10 +7,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..body import single_person_body
 from ..contract import Action, Entity, TeamRole
-from ..domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, TeamMember
+from ..domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, RoleChange, TeamMember
 from ..errors import ConflictError
-from . import models
+from . import models, roles
 from .base import StoreBase
 from .records import from_row
 
@@ -26,10 +27,13 @@ class TeamStore(StoreBase):
             if session.get(models.Auditor, auditor_id) is not None:
                 raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists",
                                     code="people.duplicate_id")
-            session.add(models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
-                                       auditor_since=auditor_since, is_decision_maker=is_decision_maker,
-                                       competence_evidence=competence_evidence, registration_no=registration_no,
-                                       registration_expires=registration_expires))
+            first = session.scalar(select(models.Auditor.id).limit(1)) is None
+            person = models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
+                                    auditor_since=auditor_since, is_decision_maker=False, roles=[],
+                                    competence_evidence=competence_evidence, registration_no=registration_no,
+                                    registration_expires=registration_expires)
+            session.add(person)
+            self._change_roles(session, person, roles.role_state((), is_decision_maker), first=first)
             self._trail(session, "add", Entity.AUDITOR, auditor_id, {"grade": grade, "domains": list(domains)})
 
     def import_people(self, people: list[dict], evidence: list[dict], declarations: list[dict]) -> dict:
@@ -39,14 +43,25 @@ class TeamStore(StoreBase):
         return self._load_people(people, evidence, declarations, action=Action.PEOPLE)
 
     def _load_people(self, people: list[dict], evidence: list[dict], declarations: list[dict], *, action: Action) -> dict:
+        """A change of anyone's roles is asked for, not made (roles.py): it waits for a second
+        person's approval, and the trail entry lists it."""
         with self._writing_session(action) as session:
+            first = session.scalar(select(models.Auditor.id).limit(1)) is None
+            asked = []
             for person in people:
+                fields = {k: v for k, v in person.items() if k not in ("roles", "is_decision_maker")}
                 row = session.get(models.Auditor, person["id"])
                 if row is None:
-                    session.add(models.Auditor(**person))
+                    row = models.Auditor(**fields, roles=[], is_decision_maker=False)
+                    session.add(row)
                 else:
-                    for key, value in person.items():
+                    for key, value in fields.items():
                         setattr(row, key, value)
+                wanted = roles.role_state(person.get("roles", row.roles), person.get("is_decision_maker",
+                                                                                    row.is_decision_maker))
+                change = self._change_roles(session, row, wanted, first=first)
+                if change is not None and change.state == roles.PENDING:
+                    asked.append(person["id"])
             session.flush()
             listed = {p["id"] for p in people} | {e["auditor_id"] for e in evidence}
             for row in session.scalars(select(models.CompetenceEvidence).where(
@@ -66,9 +81,16 @@ class TeamStore(StoreBase):
                     session.delete(old)
                     session.flush()
                 session.add(models.ImpartialityDeclaration(**record))
-            counts = {"people": len(people), "evidence": len(evidence), "declarations": len(declarations)}
+            counts = {"people": len(people), "evidence": len(evidence), "declarations": len(declarations),
+                      "role_changes_pending": len(asked)}
             self._trail(session, "import", Entity.AUDITORS, ",".join(sorted(listed))[:128], counts)
             return counts
+
+    def _change_roles(self, session, person: models.Auditor, wanted: dict, *, first: bool) -> models.RoleChange | None:
+        """Ask for a change of `person`'s roles; it takes effect at once only in an empty store's
+        first registration or in a single-person body (roles.py)."""
+        directly = roles.FIRST_REGISTRATION if first else (roles.SINGLE_PERSON if single_person_body() else None)
+        return roles.change_roles(session, person, wanted, actor=self.actor, at=self.clock.now(), directly=directly)
 
     def declare_impartiality(self, auditor_ids: str | list[str], applicant_id: str, year: int, declared_on: date,
                              conflicts: str = "") -> None:
@@ -84,6 +106,49 @@ class TeamStore(StoreBase):
             session.add(models.Consultancy(auditor_id=auditor_id, applicant_id=applicant_id, last_day=last_day))
             self._trail(session, "add", Entity.CONSULTANCY, auditor_id, {"applicant_id": applicant_id, "last_day": str(last_day)},
                         applicant=applicant_id)
+
+    def role_changes(self, *, state: str | None = None, person_id: str | None = None) -> list[RoleChange]:
+        """The role changes, newest first (`state`: only those, e.g. roles.PENDING)."""
+        query = select(models.RoleChange).order_by(models.RoleChange.id.desc())
+        if state is not None:
+            query = query.where(models.RoleChange.state == state)
+        if person_id is not None:
+            query = query.where(models.RoleChange.person_id == person_id)
+        with self._reading_session() as session:
+            return [from_row(RoleChange, row, reason=row.reason or "") for row in session.scalars(query)]
+
+    def approve_role_change(self, change_id: int) -> None:
+        """A second person's approval: the change takes effect."""
+        self._decide_role_change(change_id, roles.APPROVED, "")
+
+    def refuse_role_change(self, change_id: int, reason: str) -> None:
+        if not reason.strip():
+            raise ConflictError("拒绝角色变更须写明理由", "Refusing a role change needs a reason", code="roles.reason")
+        self._decide_role_change(change_id, roles.REFUSED, reason.strip())
+
+    def _decide_role_change(self, change_id: int, outcome: str, reason: str) -> None:
+        with self._writing_session(Action.ROLES) as session:
+            change = self._row(session, models.RoleChange, change_id)
+            if change.state != roles.PENDING:
+                raise ConflictError(f"角色变更 {change_id} 已处理（{change.state}）",
+                                    f"Role change {change_id} was already decided ({change.state})",
+                                    code="roles.decided")
+            if self.actor in (change.requested_by, change.person_id):
+                raise ConflictError(f"角色变更须由提出者和当事人以外的第二人决定（{self.actor} 不能决定"
+                                    "自己提出或涉及自己的变更）",
+                                    f"A role change is decided by a second person, neither the one who asked for it "
+                                    f"nor its subject ({self.actor} cannot decide it)", code="roles.second_person")
+            person = self._row(session, models.Auditor, change.person_id)
+            if roles.held(person) != change.before:
+                raise ConflictError(f"{person.id} 的角色在提出变更后已有改变，请重新提出",
+                                    f"{person.id}'s roles changed after this change was asked for; ask again",
+                                    code="roles.stale")
+            change.state, change.decided_by, change.decided_at, change.reason = (
+                outcome, self.actor, self.clock.now(), reason)
+            if outcome == roles.APPROVED:
+                roles.take_effect(person, change.after)
+            self._trail(session, "approve" if outcome == roles.APPROVED else "refuse", Entity.ROLE_CHANGE, change_id,
+                        {"person": person.id, "before": change.before, "after": change.after, "reason": reason})
 
     def auditors(self) -> list[AuditorProfile]:
         with self._reading_session() as session:
@@ -107,7 +172,7 @@ class TeamStore(StoreBase):
 
     def set_team(self, audit_id: int, members: list[tuple[str, str]]) -> None:
         """Replace the audit team: (auditor id, role) pairs. The check is the rule's, not here."""
-        roles = {r.id for r in self.scheme.team_roles}
+        team_roles = {r.id for r in self.scheme.team_roles}
         with self._writing_session(Action.TEAM, audit=audit_id) as session:
             self._refuse_if_locked(session, audit_id, "team")
             if (self.actor, TeamRole.LEADER) in [tuple(m) for m in members]:
@@ -115,7 +180,7 @@ class TeamStore(StoreBase):
                                     f"Nobody appoints themselves team leader ({self.actor}); another programme "
                                     "manager must set this team")
             for auditor_id, role in members:
-                if role not in roles:
+                if role not in team_roles:
                     raise ConflictError(f"未知的组内角色「{role}」", f"Unknown team role '{role}'")
                 self._row(session, models.Auditor, auditor_id)
             for row in session.scalars(select(models.TeamMember).where(

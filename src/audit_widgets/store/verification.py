@@ -14,6 +14,7 @@ from . import models, signing
 from .base import StoreBase
 from .checkpoints import Checkpoint, CheckpointProblem, checkpoint_problem
 from .protection import missing_triggers
+from .roles import role_problems
 from .sealing import RowProblem, unsealed_rows
 from .trail_chain import broken_links
 
@@ -111,4 +112,5 @@ class VerificationStore(StoreBase):
             if applicant_id is None:
                 report.trail_entries, report.broken_links = broken_links(session)
                 report.sealed_rows, report.row_problems = unsealed_rows(session)
+                report.row_problems += role_problems(session)
             return report

@@ -1,0 +1,182 @@
+"""Role changes take two people (issue 24 §4): a people import that changes someone's roles asks
+for the change, with the roles before and after; it takes effect when a second administrator or
+committee member approves it; nobody grants themselves a role; roles written around the
+workbench are refused and named by verify; a single-person body says so, and its documents state
+it."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+
+import pytest
+
+from audit_widgets.contract import Action
+from audit_widgets.demo.audits import competence_template
+from audit_widgets.errors import PermissionDenied, WorkbenchError
+from audit_widgets.imports.auditors import read_competence_file
+from audit_widgets.paths import project_root
+from audit_widgets.store.repository import Workbench
+from audit_widgets.store.roles import APPLIED, APPROVED, PENDING, REFUSED
+
+from .conftest import database_digest
+
+ADMINISTRATOR, OTHER_ADMINISTRATOR, COMMITTEE_MEMBER = "P02", "P01", "M01"
+
+
+def _people_file_granting(workbench: Workbench, *committee: str) -> dict:
+    """The demo's competence records, with `committee` marked as committee members."""
+    records = read_competence_file(competence_template(), workbench.scheme)
+    for person in records["people"]:
+        if person["id"] in committee:
+            person["is_decision_maker"] = True
+    return records
+
+
+def _import(workbench: Workbench, records: dict) -> dict:
+    return workbench.import_people(records["people"], records["evidence"], records["declarations"])
+
+
+def test_an_administrator_cannot_make_himself_and_another_committee_members(cycle_db, scheme):
+    """The reproduction: `auditors import` let the administrator make himself and A03 committee
+    members, and then decide; the trail said only how many people were imported."""
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    counts = _import(workbench, _people_file_granting(workbench, ADMINISTRATOR, "A03"))
+    assert counts["role_changes_pending"] == 2
+    assert ADMINISTRATOR not in workbench.decision_makers() and "A03" not in workbench.decision_makers()
+    pending = {c.person_id: c for c in workbench.role_changes(state=PENDING)}
+    assert set(pending) == {ADMINISTRATOR, "A03"}
+    change = pending["A03"]
+    assert change.before == {"roles": [], "committee_member": False}
+    assert change.after == {"roles": [], "committee_member": True} and change.requested_by == ADMINISTRATOR
+    assert pending[ADMINISTRATOR].before["roles"] == ["administrator"]
+    # Not a committee member: the decision is still refused to both.
+    audit = workbench.current_audit("demo-composite")
+    for person in (ADMINISTRATOR, "A03"):
+        with pytest.raises(PermissionDenied):
+            workbench.acting_as(person).require(Action.DECISION, audit)
+    # The same import again asks for nothing new.
+    assert _import(workbench, _people_file_granting(workbench, ADMINISTRATOR, "A03"))["role_changes_pending"] == 2
+    assert len(workbench.role_changes(state=PENDING)) == 2
+
+
+def test_a_second_person_approves_and_nobody_grants_themselves(cycle_db, scheme):
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    _import(workbench, _people_file_granting(workbench, ADMINISTRATOR, "A03"))
+    pending = {c.person_id: c.id for c in workbench.role_changes(state=PENDING)}
+    # The one who asked, and the one it concerns, cannot decide it; a team member may not at all.
+    for person, change, code in ((ADMINISTRATOR, pending["A03"], "roles.second_person"),
+                                 (ADMINISTRATOR, pending[ADMINISTRATOR], "roles.second_person")):
+        with pytest.raises(WorkbenchError) as caught:
+            workbench.acting_as(person).approve_role_change(change)
+        assert caught.value.code == code
+    with pytest.raises(PermissionDenied):
+        workbench.acting_as("A03").approve_role_change(pending["A03"])
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.acting_as(COMMITTEE_MEMBER).refuse_role_change(pending[ADMINISTRATOR], " ")
+    assert caught.value.code == "roles.reason"
+    # A committee member approves A03; the other administrator refuses P02's own, with a reason.
+    workbench.acting_as(COMMITTEE_MEMBER).approve_role_change(pending["A03"])
+    workbench.acting_as(OTHER_ADMINISTRATOR).refuse_role_change(pending[ADMINISTRATOR], "管理员不兼任认证决定人员")
+    assert "A03" in workbench.decision_makers() and ADMINISTRATOR not in workbench.decision_makers()
+    decided = {c.person_id: c for c in workbench.role_changes(state=None) if c.id in pending.values()}
+    assert (decided["A03"].state, decided["A03"].decided_by) == (APPROVED, COMMITTEE_MEMBER)
+    assert (decided[ADMINISTRATOR].state, decided[ADMINISTRATOR].reason) == (REFUSED, "管理员不兼任认证决定人员")
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.acting_as(OTHER_ADMINISTRATOR).approve_role_change(pending["A03"])
+    assert caught.value.code == "roles.decided"
+    # The trail says who changed what, before and after.
+    [entry] = [e for e in workbench.trail("role_change") if e.action == "approve"]
+    assert entry.actor == COMMITTEE_MEMBER and entry.detail["before"]["committee_member"] is False
+    assert entry.detail["after"]["committee_member"] is True and entry.detail["person"] == "A03"
+    assert workbench.verify().ok
+
+
+def test_roles_written_around_the_workbench_are_refused_and_named_by_verify(cycle_db, scheme):
+    path = cycle_db.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE auditors SET is_decision_maker = 1 WHERE id = 'A03'")
+        connection.execute("""UPDATE auditors SET roles = '["administrator"]' WHERE id = 'A02'""")
+    workbench = Workbench(cycle_db, scheme, actor="A03")
+    audit = workbench.current_audit("demo-composite")
+    before = database_digest(path)
+    with pytest.raises(WorkbenchError) as caught:
+        workbench.require(Action.DECISION, audit)
+    assert caught.value.code == "roles.not_granted" and "A03" in caught.value.en
+    with pytest.raises(WorkbenchError) as caught:  # the administrator's own roles are whole: A02's are not
+        workbench.acting_as("A02").add_consultancy("A02", "demo-composite", date(2020, 1, 1))
+    assert caught.value.code == "roles.not_granted"
+    assert database_digest(path) == before
+    report = workbench.verify()
+    named = {(p.table, p.row, p.fields) for p in report.row_problems}
+    assert ("auditors", "A03", ("is_decision_maker",)) in named and ("auditors", "A02", ("roles",)) in named
+    assert not report.ok
+
+
+def test_a_single_person_body_says_so_its_changes_apply_at_once_and_its_documents_state_it(
+        cycle_db, scheme, tmp_path, monkeypatch):
+    source = project_root() / "parameters"
+    shutil.copytree(source / "body", tmp_path / "body")
+    (tmp_path / "body.yaml").write_text((source / "body.yaml").read_text(encoding="utf-8").replace(
+        "single_person: false", "single_person: true"), encoding="utf-8")
+    monkeypatch.setenv("AUDIT_WORKBENCH_BODY", str(tmp_path / "body.yaml"))
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    _import(workbench, _people_file_granting(workbench, ADMINISTRATOR))
+    change, first = workbench.role_changes(person_id=ADMINISTRATOR)  # newest first
+    assert change.state == APPLIED and "single-person body" in change.reason
+    assert first.state == APPLIED and "first people registered" in first.reason
+    assert ADMINISTRATOR in workbench.decision_makers()
+    from audit_widgets.documents.report import report_html
+    html = report_html(workbench, "demo-industrial")
+    assert "本机构为单人机构" in html and "single-person body" in html
+    assert workbench.verify().ok
+
+
+def test_the_command_lists_the_changes_waiting_and_a_second_person_approves_one(cycle_db, scheme):
+    from click.testing import CliRunner
+
+    from audit_widgets.cli import cli
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    _import(workbench, _people_file_granting(workbench, "A03"))
+    [change] = workbench.role_changes(state=PENDING)
+
+    def run(person: str, *args: str):
+        return CliRunner().invoke(cli, ["--db", cycle_db, "--as", person, "auditors", *args])
+    listed = run(ADMINISTRATOR, "roles")
+    assert listed.exit_code == 0 and f"{change.id} A03: — → committee_member；pending；提出 asked by P02" in listed.output
+    refused = run(ADMINISTRATOR, "approve-role", str(change.id))
+    assert refused.exit_code == 1 and "second person" in refused.output and "Traceback" not in refused.output
+    approved = run(COMMITTEE_MEMBER, "approve-role", str(change.id))
+    assert approved.exit_code == 0 and "approved and in effect" in approved.output
+    assert "A03" in workbench.decision_makers()
+    assert "no role change awaits approval" in run(ADMINISTRATOR, "roles").output
+
+
+def test_the_upgrade_records_the_roles_people_hold_as_changes_in_effect(tmp_path, scheme):
+    """A store from before role changes (revision 0027): its people keep their roles, each now
+    the change in effect, sealed, so that verify and the permission check accept them."""
+    from alembic import command as alembic
+
+    from audit_widgets.store.database import alembic_config, get_engine, upgrade
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = get_engine(url)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, "0027")
+    with sqlite3.connect(tmp_path / "old.sqlite") as connection:
+        connection.executemany(
+            "INSERT INTO auditors (id, name, grade, domains, is_decision_maker, registration_no, roles, "
+            "competence_evidence) VALUES (?, ?, 'senior', '[\"a\"]', ?, '', ?, '')",
+            [("P01", "王管理", 0, '["administrator", "programme_manager"]'), ("M01", "赵委员", 1, "[]"),
+             ("A02", "李审查", 0, "[]")])
+    upgrade(engine)
+    workbench = Workbench(url, scheme, actor="P01")
+    changes = {c.person_id: c for c in workbench.role_changes()}
+    assert set(changes) == {"P01", "M01"} and all(c.state == APPLIED for c in changes.values())
+    assert changes["P01"].after == {"roles": ["administrator", "programme_manager"], "committee_member": False}
+    assert changes["M01"].after == {"roles": [], "committee_member": True}
+    report = workbench.verify()
+    assert report.ok and report.sealed_rows == 2, [p.text() for p in report.row_problems]
+    workbench.require(Action.PEOPLE)
+    workbench.acting_as("M01").require(Action.ROLES)
