@@ -18,6 +18,20 @@ import psutil
 SAME_START_SECONDS = 1.0  # a process's start time is known to the clock tick; allow for rounding
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Linux: this process is killed when its parent ends, however it ends (prctl
+    PR_SET_PDEATHSIG), even by kill -9, which leaves the parent no chance to stop it."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's own cleanup still stops it
+
+
 def this_process() -> str:
     """This process, as work records name it: "host:pid"."""
     return f"{socket.gethostname()}:{os.getpid()}"

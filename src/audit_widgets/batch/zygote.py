@@ -24,6 +24,7 @@ import signal
 import sys
 
 from audit_widgets.batch.lean import skip_iri_grammars
+from audit_widgets.processes import die_with_parent
 
 # What every stage notebook imports: the zygote says it is ready once these are in.
 CORE_MODULES = ("ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "audit_widgets.evaluation")
@@ -38,7 +39,6 @@ LATER_MODULES = (
     "audit_widgets.widgets.certificate", "audit_widgets.widgets.surveillance", "audit_widgets.widgets.cases",
     "audit_widgets.widgets.monitoring", "audit_widgets.widgets.survey", "altair", "vl_convert",
 )
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # Kernels of a batch keep no input history: 200 kernels writing one history.sqlite would
 # queue on its lock, and nobody reads a batch kernel's history.
 KERNEL_ARGS = ("--HistoryManager.enabled=False",)
@@ -51,19 +51,10 @@ def warm_up() -> None:
     load_scheme()  # cached by content: a notebook on the same scheme skips validation
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel is killed when the zygote ends, however it ends (prctl PR_SET_PDEATHSIG)."""
-    import ctypes
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the zygote's own cleanup still kills its kernels
-
-
 def serve_kernel(connection_file: str, cwd: str, env: dict[str, str]) -> None:
     """In the forked child: become an ipykernel on `connection_file`, and never return."""
     try:
-        _die_with_parent()
+        die_with_parent()  # the kernel is killed when the zygote ends, however it ends
         os.setsid()  # its own process group: a kill reaches the kernel and anything it started
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # the kernel's own console chatter stays out of the batch's output

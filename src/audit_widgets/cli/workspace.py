@@ -2,11 +2,14 @@
 committee's dashboard)."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from ..dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
+from ..dashboard.serve import IDLE_MINUTES, MAX_KERNELS, TOKEN_ENV
+from ..errors import WorkbenchError
 from .root import State, cli, pass_state
 
 
@@ -70,23 +73,44 @@ def demo(state: State, portfolio) -> None:
 @cli.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=DASHBOARD_PORT, show_default=True, help="端口 / port")
 @click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
-@click.option("--token", default=None, help="访问令牌（默认随机生成）/ access token (generated when omitted)")
+@click.option("--token", default=None, envvar=TOKEN_ENV, show_envvar=True,
+              help="访问令牌（默认随机生成；宜经环境变量传入，命令行参数他人可见）/ access token (generated when "
+                   "omitted; better passed in the environment: others can see a command line)")
+@click.option("--max-kernels", type=click.IntRange(1, 1000), default=MAX_KERNELS, show_default=True,
+              help="同时服务的页面上限（每个约 270 MB）/ pages served at once (about 270 MB each)")
+@click.option("--idle-minutes", type=click.FloatRange(0.05, 24 * 60), default=IDLE_MINUTES, show_default=True,
+              help="闲置多久后关闭页面的内核 / minutes before an idle page's kernel is closed")
 @pass_state
-def serve(state: State, port, ip, token) -> None:
-    """以 Voila 提供认证委员会只读看板 / Serve the committee's read-only dashboard with Voila."""
+def serve(state: State, port, ip, token, max_kernels, idle_minutes) -> None:
+    """以 Voila 提供认证委员会只读看板 / Serve the committee's read-only dashboard with Voila.
+
+    SIGTERM or Ctrl-C stops Voila and its kernels, and waits for them."""
+    import signal
     import subprocess
 
-    from ..dashboard.serve import voila_server
+    from ..dashboard.serve import SECRET_ENV, voila_server
+    from ..processes import die_with_parent
     from ..store.database import get_engine, require_current_schema
+    if os.environ.get(SECRET_ENV):
+        raise WorkbenchError(f"看板的内核不持有签名密钥：请将密钥保存在数据目录的 signing.key（权限 600），"
+                             f"不要用 {SECRET_ENV}",
+                             f"The dashboard's kernels hold no signing key in their environment: keep the key in "
+                             f"the data folder's signing.key (mode 600), not in {SECRET_ENV}",
+                             code="serve.secret_env")
     url = state.database_url
     require_current_schema(get_engine(url))  # a clear message before Voila starts, not a page error
     server = voila_server(port=port, ip=ip, token=token, database_url=get_engine(url).url.render_as_string(
-        hide_password=False))
+        hide_password=False), max_kernels=max_kernels, idle_minutes=idle_minutes)
     click.echo(f"认证委员会看板 / committee dashboard: {server.url}\n（Ctrl-C 停止 / to stop）")
-    try:
-        sys.exit(subprocess.call(server.command, env=server.env))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    voila = subprocess.Popen(server.command, env=server.env, preexec_fn=die_with_parent)
+
+    def forward(signum, _frame) -> None:  # Voila shuts its kernels down on SIGTERM
+        if voila.poll() is None:
+            voila.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signal.SIGINT)
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    returncode = voila.wait()
+    sys.exit(0 if returncode in (0, -signal.SIGTERM, -signal.SIGINT) else returncode)
 
 
 @cli.command("serve-public")

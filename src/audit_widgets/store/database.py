@@ -68,7 +68,8 @@ def read_only_url(url: str) -> str:
     """The same database opened read-only: for SQLite a `mode=ro` URI, so that no page of the
     dashboard can write to it whatever its code does."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") \
+            or parsed.query.get("mode") == "ro":
         return url
     path = Path(parsed.database).resolve()
     return f"sqlite:///file:{path}?mode=ro&uri=true"
