@@ -239,6 +239,7 @@ def test_a_batch_killed_outright_leaves_its_runs_to_be_settled_as_died_and_no_ke
     `died`, removes its half-written copy, and runs it again with --only-failed."""
     import tempfile
     import time
+    batch_db = f"sqlite:///{copy_database(batch_db, tmp_path / 'killed.sqlite')}"  # its died run stays its own
     applicant = "demo-composite"  # an initial audit: it goes through 01
     hanging = _notebook(tmp_path, "01_application", "import time\ntime.sleep(600)")
     process = _start_batch(tmp_path, batch_db, hanging, applicant)

@@ -29,10 +29,11 @@ def test_the_demo_surveillance_marks_the_repeated_minor(demo_db, scheme):
     assert all(f.repeat_of is None for f in workbench.findings(recertification.id))  # a new cycle
 
 
-def test_a_scheme_that_raises_a_repeated_minor_makes_it_major(cycle_db, scheme_copy):
+def test_a_scheme_that_raises_a_repeated_minor_makes_it_major(cycle_db, scheme_copy, monkeypatch):
     edit_scheme_file(scheme_copy, "scheme.yaml", lambda data: next(
         g for g in data["finding_grades"] if g["id"] == "minor").update(repeat_raises_to="major"))
     raising = load_scheme(scheme_copy)
+    monkeypatch.setenv("AUDIT_WORKBENCH_SCHEME", str(scheme_copy))  # the body runs it
     manager = Workbench(cycle_db, raising, actor="P01")
     earlier = _by_clause(manager, manager.audits("demo-consumer")[-1].id)["E08"]  # the special audit's minor
     audit = manager.open_audit("demo-consumer", "surveillance", date.today())

@@ -36,9 +36,14 @@ def test_a_weaker_copy_of_the_scheme_with_the_same_version_cannot_judge_an_audit
     Workbench(db_url, scheme, actor="A02").save_answer(audit, "F03", Answer(checked=20, nonconforming=0))
 
 
-def test_an_open_audit_moves_to_a_new_scheme_only_with_a_reason(staffed_audit, db_url, scheme, scheme_copy, command):
+def test_an_open_audit_moves_to_a_new_scheme_only_with_a_reason(staffed_audit, db_url, scheme, scheme_copy, command,
+                                                                monkeypatch):
     applicant, audit = staffed_audit
     newer = _weaker(scheme_copy)
+    with pytest.raises(WorkbenchError) as caught:  # only to the scheme the installation runs
+        Workbench(db_url, newer, actor="P01").move_to_scheme(audit, "想按放宽的方案评级")
+    assert caught.value.code == "scheme.not_deployed"
+    monkeypatch.setenv("AUDIT_WORKBENCH_SCHEME", str(scheme_copy))  # the body adopts the newer scheme
     manager = Workbench(db_url, newer, actor="P01")
     with pytest.raises(WorkbenchError):
         manager.move_to_scheme(audit, "  ")
@@ -52,8 +57,9 @@ def test_an_open_audit_moves_to_a_new_scheme_only_with_a_reason(staffed_audit, d
     assert caught.value.code == "scheme.pinned"
 
 
-def test_a_decided_audit_stays_under_its_scheme(cycle_db, scheme, scheme_copy):
+def test_a_decided_audit_stays_under_its_scheme(cycle_db, scheme, scheme_copy, monkeypatch):
     newer = _weaker(scheme_copy)
+    monkeypatch.setenv("AUDIT_WORKBENCH_SCHEME", str(scheme_copy))
     manager = Workbench(cycle_db, newer, actor="P01")
     decided = manager.audits("demo-consumer")[-1].id
     with pytest.raises(WorkbenchError) as caught:
@@ -62,10 +68,33 @@ def test_a_decided_audit_stays_under_its_scheme(cycle_db, scheme, scheme_copy):
 
 
 def test_an_audit_with_a_stage_signed_under_its_scheme_moves_only_once_it_is_reopened(staffed_audit, workbench,
-                                                                                      scheme_copy, db_url):
+                                                                                      scheme_copy, db_url, monkeypatch):
     from .conftest import sign_report
     applicant, audit = staffed_audit
     sign_report(workbench, audit, "A02")
+    monkeypatch.setenv("AUDIT_WORKBENCH_SCHEME", str(scheme_copy))
     with pytest.raises(WorkbenchError) as caught:
         Workbench(db_url, _weaker(scheme_copy), actor="P01").move_to_scheme(audit, "采用新方案")
     assert caught.value.code == "scheme.signed_under_old" and "report" in str(caught.value)
+
+
+def test_permissions_come_from_the_installations_scheme_not_a_folder_a_notebook_names(cycle_db, scheme_copy):
+    """A notebook's `scheme_dir` (or --scheme) naming a copy that gives committee members the
+    records' destruction, and opens audits under a weaker scheme: neither takes effect."""
+    from datetime import date
+
+    from audit_widgets.contract import Action
+    from audit_widgets.errors import PermissionDenied
+
+    def give_records_to_the_committee(data):
+        next(p for p in data["permissions"] if p["action"] == "records")["roles"] = ["committee_member"]
+    edit_scheme_file(scheme_copy, "procedure.yaml", give_records_to_the_committee)
+    copy = load_scheme(scheme_copy)
+    assert copy.permission(Action.RECORDS).roles == ("committee_member",)
+    with pytest.raises(PermissionDenied):
+        Workbench(cycle_db, copy, actor="M01").require(Action.RECORDS)
+    Workbench(cycle_db, copy, actor="P02").require(Action.RECORDS)  # the administrator, as the installation says
+    with pytest.raises(WorkbenchError) as caught:
+        Workbench(cycle_db, _weaker(scheme_copy), actor="P01").open_audit("demo-composite", "initial",
+                                                                          date(2026, 12, 5))
+    assert caught.value.code == "scheme.not_deployed"

@@ -59,6 +59,7 @@ def toy(tmp_path, monkeypatch):
     (code_dir / "toy_stage.py").write_text(textwrap.dedent(TOY_MODULE), encoding="utf-8")
     monkeypatch.syspath_prepend(str(code_dir))
     import toy_stage  # noqa: F401  (registers the stage)
+    monkeypatch.setenv("AUDIT_WORKBENCH_SCHEME", str(scheme_dir))  # the body runs the scheme with the new stage
     yield load_scheme(scheme_dir), scheme_dir, code_dir
     sys.modules.pop("toy_stage", None)
     registry.unregister("toy")

@@ -84,6 +84,7 @@ class AuditStore(StoreBase):
     def _open_audit(self, session: Session, applicant_id: str, audit_type: str, submitted_on: date, reason: str,
                     scope_extension: bool = False, special_reason: str | None = None,
                     added_domains: tuple[str, ...] = ()) -> int:
+        self._refuse_unless_deployed()
         self._row(session, models.Applicant, applicant_id)
         current = self._latest_audit(session, applicant_id)
         # The current audit is open until its decision, or until a refusal at review ends it.
@@ -213,6 +214,7 @@ class AuditStore(StoreBase):
         its own."""
         if not reason.strip():
             raise ConflictError("迁移审核到新方案须写明理由", "Moving an audit to another scheme needs a written reason")
+        self._refuse_unless_deployed()
         with self._writing_session(Action.REVIEW, audit=audit_id, open_after_decision=True) as session:
             self._refuse_if_decided(session, audit_id)
             audit = self._row(session, models.Audit, audit_id)

@@ -99,6 +99,7 @@ class StoreBase:
                  clock: Clock | None = None):
         self.engine = get_engine(database_url)
         self.scheme = scheme or load_scheme()
+        self._deployment: Scheme | None = None if scheme is not None else self.scheme
         self.actor = actor or find_identity()
         self.clock = clock or Clock()  # shared by acting_as and reading() copies
         self._snapshot: Session | None = None
@@ -140,7 +141,30 @@ class StoreBase:
     def require(self, action: Action, audit: int | None = None) -> None:
         """Refuse now, before any work, what the actor could not write (a batch run, a form)."""
         with self._reading_session() as session:
-            authorise(session, self.scheme, self.actor, action, audit)
+            authorise(session, self.deployment, self.actor, action, audit)
+
+    @property
+    def deployment(self) -> Scheme:
+        """The scheme this installation runs (AUDIT_WORKBENCH_SCHEME, else parameters/scheme), read
+        once per workbench (issue 24 §5). Permissions come from it alone, and audits are opened and
+        moved under it only: a folder a notebook or a command names may judge nothing new."""
+        if self._deployment is None:
+            loaded = load_scheme()
+            self._deployment = self.scheme if loaded.fingerprint == self.scheme.fingerprint else loaded
+        return self._deployment
+
+    def _refuse_unless_deployed(self) -> None:
+        """An audit is opened, or moved, only under the scheme this installation runs."""
+        if self.scheme.fingerprint != self.deployment.fingerprint:
+            raise ConflictError(
+                f"只能按本机构采用的方案 {self.deployment.meta.version}（指纹 {self.deployment.fingerprint[:12]}）开启或迁移"
+                f"审核；当前加载的方案 {self.scheme.meta.version}（指纹 {self.scheme.fingerprint[:12]}）不是它"
+                "（方案由 AUDIT_WORKBENCH_SCHEME 或 parameters/scheme 决定）",
+                f"Audits are opened and moved only under the scheme this installation runs, "
+                f"{self.deployment.meta.version} (fingerprint {self.deployment.fingerprint[:12]}); the scheme loaded "
+                f"here, {self.scheme.meta.version} (fingerprint {self.scheme.fingerprint[:12]}), is not it (the "
+                "installation's scheme is AUDIT_WORKBENCH_SCHEME's folder, or parameters/scheme)",
+                code="scheme.not_deployed")
 
     @contextmanager
     def _writing_session(self, action: Action, *, audit: int | None = None,
@@ -163,7 +187,7 @@ class StoreBase:
                 audit = latest.id if latest is not None else None
             if audit is not None:
                 self._row(session, models.Audit, audit)  # an unknown audit is "not found"
-            authorise(session, self.scheme, self.actor, action, audit)
+            authorise(session, self.deployment, self.actor, action, audit)
             yield session
             self._seal(session)
 
