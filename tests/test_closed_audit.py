@@ -114,9 +114,11 @@ def test_the_committee_reopens_a_decision_on_its_screen(cycle_db, scheme):
     audit = workbench.audits("demo-special")[0].id
     widget = DecisionWidget(workbench, "demo-special", audit)
     assert widget.reopening.layout.display is None and widget.record_button.disabled
+    assert "已签署" in widget.banner.value  # the decision stage is signed off
     widget.reopen_button.click()  # no reason: refused, said
     assert "原因" in widget.message.value and workbench.decision(audit) is not None
     widget.reopen_reason.value = "申请方补交了信用证明"
     widget.reopen_button.click()
     assert workbench.decision(audit) is None and "已重开" in widget.message.value
     assert not widget.record_button.disabled and widget.reopening.layout.display == "none"
+    assert widget.banner.value == ""  # no longer says it is signed off

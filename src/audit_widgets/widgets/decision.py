@@ -70,7 +70,8 @@ class DecisionWidget(BoundWidget):
         self.reopening = widgets.VBox([self.reopen_reason, self.reopen_button])
         self.form = [self.members, self.outcome, self.level, self.status_reason, self.deadline, self.reasons,
                      self.override_reason, self.decided_on, self.record_button]
-        self.children = [head, self.lock_banner(), *self.form, self.message, self.recorded, self.reopening]
+        self.banner = self.lock_banner()
+        self.children = [head, self.banner, *self.form, self.message, self.recorded, self.reopening]
         self._outcome_changed()
         self.refresh()
 
@@ -121,6 +122,7 @@ class DecisionWidget(BoundWidget):
         if self.write(lambda: self.workbench.reopen_decision(self.audit_id, self.reopen_reason.value),
                       "认证决定已重开，审核重新打开", "decision reopened; the audit is open again"):
             self.read_only = self.view_only or self.locked or self.not_permitted is not None  # unlocked now
+            self.banner.value = self.lock_banner().value  # the sign-off it showed was lifted with the decision
             self.reopen_reason.value = ""
             self.recorded.value = ""
             self.refresh()
