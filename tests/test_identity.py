@@ -53,8 +53,14 @@ def test_open_makes_per_applicant_copies_and_leaves_the_templates_alone(command,
     copy = tmp_path / "work" / team / "02_review_and_planning.ipynb"
     assert str(copy) in result.stdout and "lab/tree/demo-consumer/02_review_and_planning.ipynb" in result.stdout
     notebook = nbformat.read(copy, as_version=4)
-    injected = next(c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert f'applicant_id = "{team}"' in injected.source and 'auditor = "A02"' in injected.source
+    # One parameters cell, holding the values: a second (papermill's injected cell) would reset
+    # to None whatever the auditor types in the first (issue 25 §1).
+    [parameters] = [c for c in notebook.cells if {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    assert f'applicant_id = "{team}"  # 申请方编号' in parameters.source
+    assert 'auditor = "A02"  # 您的审查员编号' in parameters.source
+    below = notebook.cells[notebook.cells.index(parameters) + 1:]  # nothing below sets it again
+    assert not [c for c in below if c.cell_type == "code" and any(
+        line.replace(" ", "").startswith("auditor=") for line in c.source.splitlines())]
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")  # nothing was run
     assert len(list((tmp_path / "work" / team).glob("*.ipynb"))) == 10 and (tmp_path / "work" / "00_overview.ipynb").exists()
     assert {p: p.read_bytes() for p in (ROOT / "workbooks").glob("*.ipynb")} == templates

@@ -75,10 +75,12 @@ class StageNotebook:
         if self.person is None:
             actor = html.escape(self.workbench.actor)
             return (f'<div style="{ERROR_STYLE}">未能识别您的身份（{actor} 不是登记的审查员或委员），本页只读。'
-                    f"请在参数单元格设置 <code>auditor = \"您的编号\"</code>，或设置环境变量 "
+                    f"请在笔记本第一个代码单元格（参数单元格）设置 <code>auditor = \"您的编号\"</code> 后重新运行全部单元格，"
+                    f"或设置环境变量 "
                     f"<code>{USER_ENV}</code>。<br>Unknown identity ({actor} is not a registered auditor or "
                     f"committee member): this page is read-only. Set <code>auditor = \"YOUR ID\"</code> in the "
-                    f"parameters cell, or the environment variable <code>{USER_ENV}</code>.</div>")
+                    f"notebook's first code cell (the parameters cell) and run all cells again, or set the "
+                    f"environment variable <code>{USER_ENV}</code>.</div>")
         roles = {r.id: r.name for r in self.workbench.scheme.team_roles}
         role = next((roles.get(m.role, m.role) for m in self.workbench.team(self.audit_id)
                      if m.auditor.id == self.person.id), None)

@@ -1,6 +1,9 @@
 """The auditors' working copies: per applicant, one copy of each stage template with the
-parameters filled in and nothing run (papermill's prepare_only), so that JupyterLab's
-autosave never writes into the git-tracked templates in workbooks/.
+parameters filled in and nothing run, so that JupyterLab's autosave never writes into the
+git-tracked templates in workbooks/.
+
+The values are written into the template's one parameters cell, in place. (papermill would add a
+second cell below it, which reset to None whatever the auditor then typed in the first.)
 
     work/00_overview.ipynb
     work/11_complaints_and_appeals.ipynb
@@ -8,8 +11,11 @@ autosave never writes into the git-tracked templates in workbooks/.
 """
 from __future__ import annotations
 
+import io
+import tokenize
 from pathlib import Path
 
+from .files import write_atomically
 from .paths import work_dir, workbooks_dir
 from .scheme import Scheme
 
@@ -18,11 +24,34 @@ CASES = "11_complaints_and_appeals"  # the body's complaints and appeals: one co
 
 
 def _prepare(template: Path, copy: Path, parameters: dict) -> Path:
-    import papermill
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(str(template), str(copy), parameters=parameters, prepare_only=True,
-                               progress_bar=False, log_output=False)
-    return copy
+    """The template with its parameters cell set to `parameters` and no outputs."""
+    import nbformat
+    notebook = nbformat.read(template, as_version=4)
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", ()))
+    cell.source = set_parameters(cell.source, parameters)
+    for code in (c for c in notebook.cells if c.cell_type == "code"):
+        code.outputs, code.execution_count = [], None
+    return write_atomically(copy, nbformat.writes(notebook))
+
+
+def set_parameters(source: str, parameters: dict) -> str:
+    """A parameters cell's source with each named variable's value replaced where it is assigned
+    (its comment kept), and any not assigned there added at the end."""
+    from papermill.translators import PythonTranslator
+    lines, left = source.splitlines(), dict(parameters)
+    for number, line in enumerate(lines):
+        try:
+            tokens = [t for t in tokenize.generate_tokens(io.StringIO(line).readline)
+                      if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
+        except (tokenize.TokenError, SyntaxError):
+            continue
+        if len(tokens) < 3 or tokens[0].type != tokenize.NAME or tokens[1].string != "=" or tokens[0].string not in left:
+            continue
+        comment = next((line[t.start[1]:] for t in tokens if t.type == tokenize.COMMENT), "")
+        name = tokens[0].string
+        lines[number] = f"{name} = {PythonTranslator.translate(left.pop(name))}" + (f"  {comment}" if comment else "")
+    lines += [f"{name} = {PythonTranslator.translate(value)}" for name, value in left.items()]
+    return "\n".join(lines)
 
 
 def prepare_copies(scheme: Scheme, applicant_id: str, *, auditor: str | None = None,
