@@ -35,6 +35,10 @@ def test_the_portfolio_has_a_row_per_applicant_from_the_recorded_results(read_on
     assert rows.loc["demo-composite"]["stage"] == "认证申请" and rows.loc["demo-composite"]["score"] != rows.loc[
         "demo-composite"]["score"]  # NaN: nothing recorded yet
     assert not rows["stale"].any()
+    # The current stage follows the audit's type (issue 25 §8): demo-consumer's special audit has
+    # no application stage, demo-industrial's recertification no surveillance comparison.
+    status_stage = next(s.name for s in scheme.procedure_stages if s.notebook == "10_recertification_and_status")
+    assert rows.loc["demo-consumer"]["stage"] == status_stage and rows.loc["demo-industrial"]["stage"] == status_stage
     assert database_digest(path) == before
 
 

@@ -64,9 +64,12 @@ class PortfolioRow:
         return record
 
 
-def next_stage(scheme: Scheme, records: dict[str, StageRecord]):
-    """The first stage of the procedure with no result yet (or one marked for redo)."""
+def next_stage(scheme: Scheme, records: dict[str, StageRecord], audit_type: str | None):
+    """The first stage of the procedure that the audit's type goes through with no result yet
+    (or one marked for redo)."""
     for stage in scheme.procedure_stages:
+        if audit_type is not None and not stage.applies_to(audit_type):
+            continue
         record = records.get(stage.id)
         if record is None or record.redo_reason:
             return stage
@@ -97,7 +100,8 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
     records = view.stage_results(audit) if audit else {}
     decision = view.decision(audit) if audit else None
     refused = decision is not None and not decision.certified
-    stage = None if refused else next_stage(scheme, records)
+    audit_type = view.audit(audit).audit_type if audit else None
+    stage = None if refused else next_stage(scheme, records, audit_type)
     team = view.team(audit) if audit else []
     leader = next((m.auditor for m in team if m.role == TeamRole.LEADER), None)
     if stage is None:
