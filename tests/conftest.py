@@ -181,6 +181,19 @@ def copy_database(url: str, path: Path) -> Path:
     return path
 
 
+def store_at_revision(path: Path, revision: str):
+    """A new SQLite store at an earlier schema revision (to be upgraded by the test); its engine."""
+    from alembic import command as alembic
+
+    from audit_widgets.store.database import alembic_config
+    engine = get_engine(f"sqlite:///{path}")
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic.upgrade(config, revision)
+    return engine
+
+
 def reseal(url: str) -> None:
     """Seal every sealed row as it now stands, under the key: what the workbench would have sealed
     had a test's SQL edit come through it (a fixture that plants text, not an attack)."""

@@ -83,17 +83,11 @@ def test_db_init_is_repeatable(command):
 
 
 def test_db_upgrade_moves_an_old_database_to_the_newest_schema(tmp_path, scheme):
-    from alembic import command as alembic
+    from audit_widgets.store.database import head_revision
 
-    from audit_widgets.store.database import alembic_config, get_engine, head_revision
-
-    from .conftest import Command
+    from .conftest import Command, store_at_revision
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = get_engine(url)
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        alembic.upgrade(config, "0001")
+    store_at_revision(tmp_path / "old.sqlite", "0001")
     result = Command(url)("db", "upgrade")
     assert result.exit_code == 0 and f"0001 → {head_revision()}" in result.stdout
 
@@ -137,20 +131,16 @@ def test_contract_is_validated_by_the_store(command, workbench, consumer, db_pat
 def _old_database(tmp_path, revision: str, *rows: tuple[str, dict]):
     """A database at an older revision holding applicant 'x', its audit 1 and the given
     rows (SQL, parameters); returns its engine, ready to be upgraded."""
-    from alembic import command as alembic
     from sqlalchemy import text
 
-    from audit_widgets.store.database import alembic_config, get_engine
-    engine = get_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    config = alembic_config(engine)
+    from .conftest import store_at_revision
+    engine = store_at_revision(tmp_path / "old.sqlite", revision)
     base = (("INSERT INTO applicants (id, name, uscc, organisation_type, domains, address, personnel, outlets, "
              "product_categories, goods, services, sites, created_at) VALUES ('x', 'X', '91350100M000100Y43', "
              "'trader', '[\"b\"]', '', 10, 1, 1, '', '', '[]', '2026-01-01')", {}),
             ("INSERT INTO applications (id, applicant_id, stage, submitted_on, scheme_version, scheme_fingerprint) "
              "VALUES (1, 'x', 'initial', '2026-01-01', 'v', 'f')", {}))
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        alembic.upgrade(config, revision)
         for statement, parameters in (*base, *rows):
             connection.execute(text(statement), parameters)
     return engine

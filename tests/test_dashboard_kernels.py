@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from audit_widgets.cli import cli
-from audit_widgets.dashboard.serve import TOKEN_ENV
+from audit_widgets.settings import DASHBOARD_TOKEN_ENV as TOKEN_ENV
 
 from .browser import free_port
 from .conftest import ROOT, copy_database, database_digest

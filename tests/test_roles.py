@@ -155,15 +155,11 @@ def test_the_command_lists_the_changes_waiting_and_a_second_person_approves_one(
 def test_the_upgrade_records_the_roles_people_hold_as_changes_in_effect(tmp_path, scheme):
     """A store from before role changes (revision 0027): its people keep their roles, each now
     the change in effect, sealed, so that verify and the permission check accept them."""
-    from alembic import command as alembic
+    from audit_widgets.store.database import upgrade
 
-    from audit_widgets.store.database import alembic_config, get_engine, upgrade
+    from .conftest import store_at_revision
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = get_engine(url)
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        alembic.upgrade(config, "0027")
+    engine = store_at_revision(tmp_path / "old.sqlite", "0027")
     with sqlite3.connect(tmp_path / "old.sqlite") as connection:
         connection.executemany(
             "INSERT INTO auditors (id, name, grade, domains, is_decision_maker, registration_no, roles, "

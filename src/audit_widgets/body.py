@@ -72,6 +72,12 @@ class Body(BaseModel):
         return f"{self.verify_url}?number={number}&code={code}"
 
 
+def beside_checkpoint(checkpoint: str) -> str:
+    """A workbook's description: the trail checkpoint it was made at (verify --checkpoints), and
+    what the body states of how it works."""
+    return "\n".join(filter(None, (checkpoint, load_body().statement())))
+
+
 def single_person_body() -> bool:
     """Whether the body's configuration says one person runs it (no body file: it does not)."""
     return body_file().is_file() and load_body().single_person

@@ -16,8 +16,6 @@ from typing import Iterator
 import psutil
 
 SAME_START_SECONDS = 1.0  # a process's start time is known to the clock tick; allow for rounding
-
-
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 

@@ -80,5 +80,7 @@ def described() -> list[dict]:
 
 DB_ENV, SCHEME_ENV, DATA_ENV, OUTPUTS_ENV, WORK_ENV = (variable(n) for n in ("db", "scheme", "data", "outputs", "work"))
 USER_ENV, SECRET_ENV, BUSY_ENV, DEBUG_ENV = (variable(n) for n in ("user", "secret", "busy_seconds", "debug"))
+# The dashboard's access token: read by `serve` and dashboard/config/voila.py, not a setting of the store.
+DASHBOARD_TOKEN_ENV = variable("dashboard_token")
 MAX_BYTES_ENV, MAX_UNCOMPRESSED_ENV, MAX_ROWS_ENV = (
     variable(n) for n in ("max_import_mb", "max_xlsx_uncompressed_mb", "max_import_rows"))

@@ -2,14 +2,14 @@
 committee's dashboard)."""
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from ..dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
-from ..dashboard.serve import IDLE_MINUTES, MAX_KERNELS, TOKEN_ENV
+from ..dashboard.serve import IDLE_MINUTES, MAX_KERNELS
 from ..errors import WorkbenchError
+from ..settings import DASHBOARD_TOKEN_ENV, SECRET_ENV, current
 from .root import State, cli, pass_state
 
 
@@ -73,7 +73,7 @@ def demo(state: State, portfolio) -> None:
 @cli.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=DASHBOARD_PORT, show_default=True, help="端口 / port")
 @click.option("--ip", default="127.0.0.1", show_default=True, help="监听地址 / address to bind")
-@click.option("--token", default=None, envvar=TOKEN_ENV, show_envvar=True,
+@click.option("--token", default=None, envvar=DASHBOARD_TOKEN_ENV, show_envvar=True,
               help="访问令牌（默认随机生成；宜经环境变量传入，命令行参数他人可见）/ access token (generated when "
                    "omitted; better passed in the environment: others can see a command line)")
 @click.option("--max-kernels", type=click.IntRange(1, 1000), default=MAX_KERNELS, show_default=True,
@@ -88,10 +88,10 @@ def serve(state: State, port, ip, token, max_kernels, idle_minutes) -> None:
     import signal
     import subprocess
 
-    from ..dashboard.serve import SECRET_ENV, voila_server
+    from ..dashboard.serve import voila_server
     from ..processes import die_with_parent
     from ..store.database import get_engine, require_current_schema
-    if os.environ.get(SECRET_ENV):
+    if current().secret:
         raise WorkbenchError(f"看板的内核不持有签名密钥：请将密钥保存在数据目录的 signing.key（权限 600），"
                              f"不要用 {SECRET_ENV}",
                              f"The dashboard's kernels hold no signing key in their environment: keep the key in "

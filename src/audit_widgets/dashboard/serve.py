@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import default_database_url, workbooks_dir
-from ..settings import DB_ENV, PREFIX
+from ..settings import DASHBOARD_TOKEN_ENV, DB_ENV, SECRET_ENV
 from ..store.database import read_only_url
 
 DASHBOARD_NOTEBOOK = "dashboard.ipynb"
 TEMPLATES = Path(__file__).parent / "jupyter"  # holds voila/templates/audit
-CONFIG = Path(__file__).parent / "config"  # voila.py: the token, from TOKEN_ENV
-TOKEN_ENV = "AUDIT_WORKBENCH_DASHBOARD_TOKEN"
-SECRET_ENV = f"{PREFIX}SECRET"  # the signing key, never in a dashboard kernel's environment
+CONFIG = Path(__file__).parent / "config"  # voila.py: the token, from DASHBOARD_TOKEN_ENV
 DEFAULT_PORT = 8866
 MAX_KERNELS = 8  # a kernel holds about 270 MB
 IDLE_MINUTES = 10
@@ -57,8 +55,8 @@ def voila_server(port: int = DEFAULT_PORT, ip: str = "127.0.0.1", token: str | N
     ]
     if preheat:
         command += ["--preheat_kernel=True", "--pool_size=2"]  # the portfolio and a drill-down link
-    env = {name: value for name, value in os.environ.items() if name != SECRET_ENV}
+    env = {name: value for name, value in os.environ.items() if name != SECRET_ENV}  # the signing key: never
     env[DB_ENV] = read_only_url(database_url or default_database_url())
-    env[TOKEN_ENV] = token
+    env[DASHBOARD_TOKEN_ENV] = token
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
     return Server(command, env, f"http://{ip}:{port}/?token={token}")

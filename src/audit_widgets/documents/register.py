@@ -8,7 +8,7 @@ import csv
 import io
 from pathlib import Path
 
-from ..body import load_body
+from ..body import beside_checkpoint, load_body
 from ..contract import Status
 from ..errors import InputFileError
 from ..files import write_atomically
@@ -78,8 +78,7 @@ def _csv_bytes(table: list[list[str]]) -> bytes:
 def _xlsx_bytes(table: list[list[str]], checkpoint: Checkpoint) -> bytes:
     from openpyxl import Workbook
     book = Workbook()
-    # The trail as it stood (verify --checkpoints), and what the body states of how it works.
-    book.properties.description = "\n".join(filter(None, (checkpoint.label(), load_body().statement())))
+    book.properties.description = beside_checkpoint(checkpoint.label())
     sheet = book.active
     sheet.title = SHEET_TITLE
     for row in table:

@@ -209,8 +209,8 @@ def _count_sheet(path: Path) -> tuple[int, int]:
 
 
 def _first_sheet(path: Path, archive: zipfile.ZipFile) -> str:
-    """The first sheet's part in the workbook, from workbook.xml and its relationships (openpyxl,
-    even read-only, reads a sheet without recorded dimensions whole before it opens it)."""
+    """The first sheet's part in the workbook, from workbook.xml and its relationships: what
+    _count_sheet reads, before openpyxl opens anything."""
     try:
         book = DefusedET.fromstring(archive.read("xl/workbook.xml"))
         first = book.find(f"{{{SHEET_NS}}}sheets/{{{SHEET_NS}}}sheet")

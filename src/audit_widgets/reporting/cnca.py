@@ -19,7 +19,7 @@ import yaml
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..body import load_body
+from ..body import beside_checkpoint
 from ..contract import Action
 from ..documents.certificate import level_text
 from ..errors import InputFileError, Problem, SchemeError
@@ -191,8 +191,7 @@ def report_month(workbench: Workbench, month: str, out: Path, layout: Layout | N
     counts = {name: len(rows) for name, rows in sheets.items()}
     if not lines:
         return MonthReport(month, due_on(layout, month), counts, 0, None)
-    # The trail as it stood (verify --checkpoints), and what the body states of how it works.
-    _write(layout, sheets, out, "\n".join(filter(None, (workbench.checkpoint().label(), load_body().statement()))))
+    _write(layout, sheets, out, beside_checkpoint(workbench.checkpoint().label()))
     workbench.record_cnca_report(month, lines, out.name)
     return MonthReport(month, due_on(layout, month), counts, changed, out)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..contract import Action, Channel, Entity
 from ..domain import WORK_ORDER_COLUMNS, Applicant, ImportRecord, Site
 from ..errors import ConflictError
+from ..processes import this_process
 
 if TYPE_CHECKING:  # the parsed files the importers hand over; the store needs only their shape
     from ..imports.applicants import ApplicantData
@@ -25,7 +26,7 @@ from . import models
 from .base import StoreBase
 from .models import utcnow
 from .records import from_row
-from .running_imports import PROCESS_KEY, still_running, this_process
+from .running_imports import PROCESS_KEY, still_running
 
 INSERT_BATCH_ROWS = 100_000  # rows per write transaction: about a second of lock each
 

@@ -76,11 +76,11 @@ def role_problem(session: Session, person: models.Auditor) -> RowProblem | None:
         problem = check_row(session, change)
         if problem is not None:
             return problem
-    granted = change.after if change is not None else role_state((), False)
-    if held(person) == granted:
+    granted, now = change.after if change is not None else role_state((), False), held(person)
+    if now == granted:
         return None
     fields = tuple(name for name, key in (("roles", "roles"), ("is_decision_maker", "committee_member"))
-                   if held(person)[key] != granted[key])
+                   if now[key] != granted[key])
     return RowProblem(models.Auditor.__tablename__, person.id, "roles", fields)
 
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ..processes import still_working, this_process
+from ..processes import still_working
 from . import models
-
-__all__ = ["PROCESS_KEY", "STALE_AFTER", "still_running", "this_process"]
 
 STALE_AFTER = timedelta(minutes=2)  # a running import writes a step every few seconds
 PROCESS_KEY = "process"  # where an unfinished import's details name the process writing it

@@ -27,13 +27,14 @@ class TeamStore(StoreBase):
             if session.get(models.Auditor, auditor_id) is not None:
                 raise ConflictError(f"审查员编号「{auditor_id}」已存在", f"Auditor '{auditor_id}' already exists",
                                     code="people.duplicate_id")
-            first = session.scalar(select(models.Auditor.id).limit(1)) is None
+            directly = self._roles_apply_directly(session)
             person = models.Auditor(id=auditor_id, name=name, grade=grade, domains=list(domains),
                                     auditor_since=auditor_since, is_decision_maker=False, roles=[],
                                     competence_evidence=competence_evidence, registration_no=registration_no,
                                     registration_expires=registration_expires)
             session.add(person)
-            self._change_roles(session, person, roles.role_state((), is_decision_maker), first=first)
+            roles.change_roles(session, person, roles.role_state((), is_decision_maker), actor=self.actor,
+                               at=self.clock.now(), directly=directly)
             self._trail(session, "add", Entity.AUDITOR, auditor_id, {"grade": grade, "domains": list(domains)})
 
     def import_people(self, people: list[dict], evidence: list[dict], declarations: list[dict]) -> dict:
@@ -46,7 +47,7 @@ class TeamStore(StoreBase):
         """A change of anyone's roles is asked for, not made (roles.py): it waits for a second
         person's approval, and the trail entry lists it."""
         with self._writing_session(action) as session:
-            first = session.scalar(select(models.Auditor.id).limit(1)) is None
+            directly = self._roles_apply_directly(session)
             asked = []
             for person in people:
                 fields = {k: v for k, v in person.items() if k not in ("roles", "is_decision_maker")}
@@ -59,7 +60,8 @@ class TeamStore(StoreBase):
                         setattr(row, key, value)
                 wanted = roles.role_state(person.get("roles", row.roles), person.get("is_decision_maker",
                                                                                     row.is_decision_maker))
-                change = self._change_roles(session, row, wanted, first=first)
+                change = roles.change_roles(session, row, wanted, actor=self.actor, at=self.clock.now(),
+                                            directly=directly)
                 if change is not None and change.state == roles.PENDING:
                     asked.append(person["id"])
             session.flush()
@@ -86,11 +88,13 @@ class TeamStore(StoreBase):
             self._trail(session, "import", Entity.AUDITORS, ",".join(sorted(listed))[:128], counts)
             return counts
 
-    def _change_roles(self, session, person: models.Auditor, wanted: dict, *, first: bool) -> models.RoleChange | None:
-        """Ask for a change of `person`'s roles; it takes effect at once only in an empty store's
-        first registration or in a single-person body (roles.py)."""
-        directly = roles.FIRST_REGISTRATION if first else (roles.SINGLE_PERSON if single_person_body() else None)
-        return roles.change_roles(session, person, wanted, actor=self.actor, at=self.clock.now(), directly=directly)
+    @staticmethod
+    def _roles_apply_directly(session) -> str | None:
+        """Why this write's changes of roles take effect without a second person (roles.py): an
+        empty store's first registration, or a single-person body; None: they wait for approval."""
+        if session.scalar(select(models.Auditor.id).limit(1)) is None:
+            return roles.FIRST_REGISTRATION
+        return roles.SINGLE_PERSON if single_person_body() else None
 
     def declare_impartiality(self, auditor_ids: str | list[str], applicant_id: str, year: int, declared_on: date,
                              conflicts: str = "") -> None:

@@ -4,8 +4,10 @@
 # kernel starts, so no kernel holds it. Without one, Voila generates a token: never none.
 import os
 
+from audit_widgets.settings import DASHBOARD_TOKEN_ENV
+
 c = get_config()  # noqa: F821 (traitlets' config loader provides it)
-token = os.environ.pop("AUDIT_WORKBENCH_DASHBOARD_TOKEN", "")
+token = os.environ.pop(DASHBOARD_TOKEN_ENV, "")
 if token:
     c.Voila.token = token
 else:
