@@ -207,3 +207,29 @@ def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(scheme
     button.click()
     assert f"data:application/pdf;base64,{base64.b64encode(b'%PDF-1.4 report').decode()}" in link.value
     assert "download='audit_report.pdf'" in link.value
+
+
+def test_the_next_surveillance_follows_the_certificate_while_an_audit_is_under_way(cycle_db, scheme):
+    """Issue 25 §8: an audit opened and not yet decided leaves the certificate's cycle as it is."""
+    from .test_audit_coverage import TODAY
+    workbench = Workbench(cycle_db, scheme, actor="P01")
+    before = portfolio(workbench).set_index("applicant_id").loc["demo-consumer"]["next_surveillance"]
+    workbench.open_audit("demo-consumer", "special", TODAY, reason="持证方申请提升等级", special_reason="regrading")
+    row = portfolio(workbench).set_index("applicant_id").loc["demo-consumer"]
+    assert before and row["next_surveillance"] == before and row["stage"] != "认证申请"
+
+
+def test_the_decision_summary_shows_why_the_committee_departed_from_the_recommendation(cycle_db, scheme):
+    """Issue 25 §8: a decision against the recommendation is shown with its justification."""
+    from datetime import date, timedelta
+
+    from audit_widgets.demo.audits import DEMO_APPLICANTS, run_audit
+    workbench = Workbench(cycle_db, scheme, actor="P01")
+    consumer = next(d for d in DEMO_APPLICANTS if d.id == "demo-consumer")
+    audit = workbench.open_audit("demo-consumer", "surveillance", date.today())
+    run_audit(workbench, consumer, audit, lambda _: None, date.today(), "suspend",
+              override_reason="回访记录显示投诉处理质量下降，委员会决定暂停", status_reason="holder_request",
+              deadline=date.today() + timedelta(days=30))
+    assert workbench.decision(audit).overrides_recommendation
+    shown = applicant_html(workbench, "demo-consumer")
+    assert "与审查组的推荐意见不一致" in shown and "回访记录显示投诉处理质量下降" in shown

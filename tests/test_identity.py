@@ -2,7 +2,8 @@
 header; an unknown person can look but not write (issue 7 §4)."""
 import pytest
 
-from audit_widgets.notebook import StageNotebook, find_identity
+from audit_widgets.identity import find_identity
+from audit_widgets.notebook import StageNotebook
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.summary import StageSummary
 
@@ -42,6 +43,39 @@ def test_an_unknown_person_can_look_but_not_write(team, db_url, monkeypatch):
     assert summary.record_button.disabled and summary.sign_button.disabled
 
 
+def test_the_header_names_every_role_the_person_holds_on_the_audit(team, db_url):
+    """Issue 25 §1: the programme manager saw only "不在本次审查组"."""
+    manager = StageNotebook("planning", team, database_url=db_url, auditor="P01").identity_html()
+    assert "吴芳 P01" in manager and "认证方案管理人员" in manager and "系统管理员" in manager and "不在本次审查组" in manager
+    leader = StageNotebook("planning", team, database_url=db_url, auditor="A02").identity_html()
+    assert "本次审核的审查组长" in leader and "审查组成员" not in leader and "不在本次审查组" not in leader
+
+
+def test_the_who_are_you_picker_remembers_the_person_for_the_next_notebook(team, db_url, tmp_path, monkeypatch):
+    """Issue 25 §1: a notebook with no auditor parameter offers the picker; the choice is kept
+    outside the notebook and the next notebook opened in the same JupyterLab acts as that person;
+    under JupyterHub the login alone counts."""
+    from audit_widgets.widgets.whoami import WhoAmI
+    for variable in ("AUDIT_WORKBENCH_USER", "JUPYTERHUB_USER"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AUDIT_WORKBENCH_WORK", str(tmp_path / "work"))
+    book = StageNotebook("planning", team, database_url=db_url)
+    assert book.person is None and "您是" in book.header().value
+    picker = WhoAmI(book.workbench)
+    labels = dict((value, label) for label, value in picker.choice.options)
+    assert labels["P01"] == "吴芳 P01 · 认证方案管理人员、系统管理员" and "认证决定人员" in labels["M01"]
+    picker.pick()
+    assert "请先选择" in picker.status.value
+    picker.choice.value = "A02"
+    picker.pick()
+    assert "已记住：李娜 A02" in picker.status.value
+    again = StageNotebook("planning", team, database_url=db_url)
+    assert again.person.id == "A02" and not again.read_only
+    assert StageNotebook("planning", team, database_url=db_url, auditor="A01").person.id == "A01"  # its parameter first
+    monkeypatch.setenv("JUPYTERHUB_USER", "M01")
+    assert StageNotebook("planning", team, database_url=db_url).person.id == "M01"
+
+
 def test_open_makes_per_applicant_copies_and_leaves_the_templates_alone(command, team, tmp_path, monkeypatch):
     import nbformat
 
@@ -76,7 +110,10 @@ def test_the_overview_shows_each_stage_and_links_to_the_copies(team, db_url, sch
     [row] = table.rows()
     assert row["mine"] and row["statuses"]["application"] == "recorded"
     assert row["statuses"]["planning"] == "ready" and row["statuses"]["contract"] == "waiting"
-    assert f"href='{team}/02_review_and_planning.ipynb'" in table.table.value and "★" in table.table.value
+    assert f"href='{team}/02_review_and_planning.ipynb'" in table.html and "★" in table.html
+    # An initial audit goes through no surveillance comparison, and 10 acts on a certificate it has not got.
+    assert row["statuses"]["surveillance"] == "skip" and row["statuses"]["recertification"] == "waiting"
+    assert f"{team}/09_surveillance.ipynb" not in table.html
 
 
 def _banners(widget) -> str:

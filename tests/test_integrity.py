@@ -25,15 +25,15 @@ def _summary(db_url, stage, applicant, actor="A02"):
 
 def test_recording_lists_every_missing_document_and_sign_off_is_refused(db_url, scheme, staffed_audit):
     applicant, audit = staffed_audit
-    summary = _summary(db_url, "application", applicant)
+    summary = _summary(db_url, "application", applicant, actor="P01")  # the programme manager signs 01
     summary.record()
     required = [d for d in scheme.application_documents if d.required]
     assert "已记录" in summary.status.value and f"（{len(required)}）" in summary.status.value
     assert all(d.name in summary.status.value for d in required)
     summary.sign()
-    assert not _as(db_url, scheme, "A02").is_signed(audit, "application")
+    assert not _as(db_url, scheme, "P01").is_signed(audit, "application")
     with pytest.raises(ConflictError) as caught:
-        _as(db_url, scheme, "A02").sign_off(audit, "application")
+        _as(db_url, scheme, "P01").sign_off(audit, "application")
     assert all(d.name in caught.value.zh for d in required)
 
 
@@ -100,11 +100,11 @@ def test_a_signed_stage_is_reopened_only_with_a_reason_and_later_stages_are_redo
     assert not leader.is_signed(audit, "planning")
     assert "现场审核日期有误" in leader.stage_result(audit, "contract").redo_reason
     with pytest.raises(ConflictError) as caught:
-        leader.sign_off(audit, "contract")
+        manager.sign_off(audit, "contract")  # the programme manager signs the contract
     assert caught.value.code == "stage.redo"
     run_stage(leader, "contract", applicant)  # recorded again: the mark goes
     assert leader.stage_result(audit, "contract").redo_reason is None
-    leader.sign_off(audit, "contract")
+    manager.sign_off(audit, "contract")
 
 
 def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url, scheme, staffed_audit):
@@ -121,6 +121,43 @@ def test_the_decision_is_signed_by_a_deciding_member_not_the_team_leader(db_url,
         _as(db_url, scheme, "M02").sign_off(audit, "decision")  # a member, but did not decide
     committee.sign_off(audit, "decision")
     assert committee.stage_result(audit, "decision").signed_by == "M01"
+
+
+def test_each_stage_is_signed_by_its_scheme_signer_and_the_refusal_names_them(db_url, scheme, staffed_audit):
+    """Issue 25 §2: the programme manager signs the application and the contract, the team leader
+    the plan, an administrator (the authorised signatory) the certificate; anyone else is refused
+    with the signer named."""
+    applicant, audit = staffed_audit
+    leader, manager, other_admin = _as(db_url, scheme, "A02"), _as(db_url, scheme, "P01"), _as(db_url, scheme, "P02")
+    for stage in ("application", "planning", "contract", "characteristic", "system_audit", "report", "decision",
+                  "certificate"):
+        leader.record_stage_result(audit, stage, {})
+    with pytest.raises(ConflictError) as caught:
+        leader.sign_off(audit, "contract")
+    assert caught.value.code == "stage.signer" and "吴芳 P01" in caught.value.zh and "A02" in caught.value.zh
+    manager.sign_off(audit, "contract")
+    with pytest.raises(ConflictError) as caught:
+        manager.sign_off(audit, "planning")
+    assert "须由审查组长 李娜 A02 签署" in caught.value.zh
+    leader.sign_off(audit, "planning")
+    assert [person for person, _ in leader.signers(audit, "certificate").people] == ["P01", "P02"]
+    with pytest.raises(ConflictError):
+        leader.sign_off(audit, "certificate")
+    other_admin.sign_off(audit, "certificate")
+    assert leader.stage_result(audit, "certificate").signed_by == "P02"
+
+
+def test_a_disabled_sign_off_button_says_who_signs(db_url, scheme, staffed_audit):
+    """Issue 25 §2: the button that is not yours names its signer, before any click; yours is enabled."""
+    applicant, audit = staffed_audit
+    for stage in ("application", "planning"):
+        _as(db_url, scheme, "A02").record_stage_result(audit, stage, {})
+    manager = _summary(db_url, "planning", applicant, actor="P01")
+    assert manager.sign_button.disabled and "须由审查组长 李娜 A02 签署" in manager.signer.value
+    leader = _summary(db_url, "planning", applicant)
+    assert not leader.sign_button.disabled and leader.signer.value == ""
+    decision = _summary(db_url, "decision", applicant)  # no decision yet: no deciding member either
+    assert decision.sign_button.disabled and "参与决定的委员" in decision.signer.value
 
 
 def test_after_the_report_is_signed_a_row_grade_cannot_change_the_findings(db_url, scheme, staffed_audit):

@@ -9,7 +9,7 @@ from audit_widgets.store.repository import Workbench
 
 from .conftest import ROOT, SCHEME_DIR
 
-PREVIOUS = "2026.9"  # the version the newest entry of CHANGES.md compares with
+PREVIOUS = "2026.10"  # the version the newest entry of CHANGES.md compares with
 BEFORE = ROOT / "tests" / "scheme_history" / f"demo_scores_{PREVIOUS}.json"
 
 

@@ -130,11 +130,11 @@ def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_ne
     workbench, applicant, audit = planned
     for document in workbench.scheme.application_documents:
         workbench.acting_as("P01").add_document(audit, document.id, b"%PDF", f"{document.id}.pdf")
-    book = StageNotebook("application", applicant, database_url=db_url, auditor="A02")
+    book = StageNotebook("application", applicant, database_url=db_url, auditor="P01")  # 01's signer
     summary = StageSummary(book)
     assert "尚未记录" in summary.state.value
     summary.sign()  # records afresh, then signs
-    assert "已由 A02" in summary.state.value and "签名校验通过" in summary.state.value
+    assert "已由 P01" in summary.state.value and "签名校验通过" in summary.state.value
     assert 'href="02_review_and_planning.ipynb"' in book.next_steps_html()
 
 
@@ -200,7 +200,7 @@ def test_a_refused_applicant_edit_shows_the_stored_data(planned):
     for document in workbench.scheme.application_documents:
         workbench.acting_as("P01").add_document(audit, document.id, b"%PDF", f"{document.id}.pdf")
     run_stage(workbench, "application", applicant)
-    workbench.sign_off(audit, "application")
+    workbench.acting_as("P01").sign_off(audit, "application")  # the programme manager signs 01
     form.fields["personnel"].value = 999
     assert "只读" in form.message.value
     assert form.fields["personnel"].value == workbench.get_applicant(applicant).personnel != 999

@@ -2,6 +2,7 @@
 takes a fresh applicant from the overview through application, planning and contract using
 only what is on the screen, and the mistakes on the way are refused with a message
 (issue 7 §5; the later stages follow in the next step of that issue)."""
+import hashlib
 import re
 from datetime import date, timedelta
 
@@ -45,7 +46,12 @@ def lab(tmp_path_factory, scheme):
         prepare_copies(scheme, APPLICANT, auditor="P01", database_url=url)
     finally:
         os.environ.pop("AUDIT_WORKBENCH_WORK")
-    server = Lab(folder / "work")
+    # A small upload limit, so that the refusal is tried with a file of 25 MB rather than 125.
+    os.environ["AUDIT_WORKBENCH_UPLOAD_LIMIT_MB"] = "20"
+    try:
+        server = Lab(folder / "work")
+    finally:
+        os.environ.pop("AUDIT_WORKBENCH_UPLOAD_LIMIT_MB")
     server.url, server.documents = url, folder
     for name in ("licence", "service_manual", "organisation_chart", "outlet_list", "personnel_list"):
         (folder / f"{name}.pdf").write_bytes(b"%PDF-1.4 " + name.encode())
@@ -127,11 +133,19 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     lab.run_all(page, "text=applicants and audits", timeout=60)
     link = page.locator(f"a[href='{APPLICANT}/01_application.ipynb']")
     assert link.count() == 1 and "可开始" in link.inner_text()
+    # An initial audit goes through no surveillance comparison; 10 waits for a certificate (§3).
+    assert page.locator(f"a[href='{APPLICANT}/09_surveillance.ipynb']").count() == 0
+    assert "未开始" in page.locator(f"a[href='{APPLICANT}/10_recertification_and_status.ipynb']").inner_text()
     _shot(page, "00-overview")
+    # The link opens the copy in a tab of the same JupyterLab: no reload (the page's mark stays).
+    page.evaluate("window.awSamePage = true")
+    link.click()
+    page.wait_for_selector(".lm-TabBar-tab:has-text('01_application.ipynb')", timeout=30_000)
+    assert page.evaluate("window.awSamePage === true")
 
     # 01: recording without the documents lists them all; signing off is not the manager's.
     _open_stage(lab, page, "01_application", "记录本阶段结果", as_manager=True)
-    assert "吴芳 P01" in page.content()
+    assert "吴芳 P01" in page.content() and "认证方案管理人员" in page.content()  # the header names the roles (§1)
     _record(page, "签署前尚需完成 5 项")
     assert _button(page, "签署").is_disabled()
     assert not Workbench(lab.url, scheme).is_signed(Workbench(lab.url, scheme).current_audit(APPLICANT),
@@ -144,6 +158,7 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
         chooser.value.set_files(str(lab.documents / f"{name}.pdf"))
         page.wait_for_selector(f"text=已保存 {name}.pdf", timeout=30_000)
     _record(page, "可以签署")
+    _sign(page)  # the programme manager signs the application off (§2)
     _shot(page, "01-application")
 
     # 02: the application review, then the team and the audit dates, on screen.
@@ -184,6 +199,8 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     page.wait_for_selector("text=日程覆盖全部抽样场所", timeout=30_000)
     _shot(page, "02-audit-plan")
     _record(page, "可以签署")
+    page.wait_for_selector("text=须由审查组长 李娜 A02 签署", timeout=30_000)  # not the manager's to sign (§2)
+    assert _button(page, "签署").is_disabled()
     _shot(page, "02-planning")
     _open_stage(lab, page, "02_review_and_planning", "审查组 / audit team")  # the leader signs the plan off
     _sign(page)
@@ -195,12 +212,14 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     panel.locator("input[type=date]").first.fill((date.today() - timedelta(days=2)).isoformat())
     page.wait_for_selector("text=合同已保存", timeout=30_000)
     _record(page, "本阶段结果已记录")
+    _sign(page)  # the programme manager signs the contract (§2)
     _shot(page, "03-contract")
 
     workbench = Workbench(lab.url, scheme)
     audit = workbench.current_audit(APPLICANT)
     assert workbench.contract(audit).contract_no == "HT-2026-0044"
     assert workbench.is_signed(audit, "planning")
+    assert workbench.stage_result(audit, "application").signed_by == workbench.stage_result(audit, "contract").signed_by == "P01"
     assert {m.auditor.id: m.role for m in workbench.team(audit)} == {"A02": "leader", "A01": "member"}
     sites = workbench.programme(audit).site_sample
     assert sites.chosen == ("杭州服务中心", "宁波服务网点") and len(sites.drawn) >= 2 and sites.eligibility
@@ -239,9 +258,40 @@ def _answer_every_checklist(page) -> None:
                     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
 
 
+def _attach_evidence(lab, page) -> None:
+    """A 15 MB photo arrives in chunks and is kept; a 25 MB one, over the limit set for this
+    JupyterLab (20 MB), is refused before anything is sent, with a message (§5)."""
+    photo, video = lab.documents / "现场照片.jpg", lab.documents / "录像.mp4"
+    photo.write_bytes(bytes(range(256)) * (15 * 4096))
+    video.write_bytes(b"\0" * (25 * 1024 * 1024))
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    checklist = panel.locator(".aw-checklist").last
+    row = checklist.locator(".aw-checklist-row").first
+    item = row.locator("b").first.inner_text()
+    row.locator("button:has(.fa-paperclip)").click()
+    page.wait_for_selector(f"text={item} 的证据", timeout=30_000)
+    button = checklist.locator("button.aw-upload-button")
+    assert "≤ 20.0 MB" in button.inner_text()
+    with page.expect_file_chooser() as chooser:
+        button.click()
+    chooser.value.set_files(str(photo))
+    page.wait_for_selector("text=已保存证据 现场照片.jpg", timeout=120_000)
+    with page.expect_file_chooser() as chooser:
+        button.click()
+    chooser.value.set_files(str(video))
+    page.wait_for_selector("text=超过上传上限 20 MB", timeout=60_000)
+    assert page.locator("text=已保存证据 现场照片.jpg").count() == 0  # the old status went with the new upload
+    _scroll_to(page, "text=超过上传上限 20 MB")
+    _shot(page, "04-evidence")
+
+
 def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme, committee):
     # 04: recording with items unanswered lists them and sign-off is refused.
     _open_stage(lab, page, "04_characteristic_evaluation", "记录本阶段结果")
+    # The running score says it is provisional, and shows its gates beside it (§4).
+    page.wait_for_selector("text=暂定总分 provisional score", timeout=30_000)
+    assert page.locator("text=等级门槛 gates").count() >= 1
+    _shot(page, "04-provisional")
     _record(page, "未作答的条目 / unanswered items")
     _button(page, "签署").click()
     page.wait_for_selector("text=签署前尚需完成", timeout=60_000)
@@ -250,6 +300,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _button(page, "全部标为符合").click()
     page.wait_for_selector("text=请标出例外", timeout=60_000)
     _answer_every_checklist(page)
+    _attach_evidence(lab, page)
     _sign(page)
     _shot(page, "04-characteristic")
 
@@ -268,6 +319,11 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
     first.locator("select").select_option(label="严重不符合")
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
+    # The gate shows beside the score at once, not only in the report (§4).
+    page.wait_for_selector("text=有 1 项严重不符合未关闭", timeout=30_000)
+    assert page.locator("text=不可认证 not certifiable").count() >= 1
+    _scroll_to(page, "text=有 1 项严重不符合未关闭")
+    _shot(page, "05-major-gate")
     _record(page, "可以签署")
     _sign(page)
     _shot(page, "05-system-audit")
@@ -316,7 +372,14 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _button(page, "确认 / confirm").click()
     page.wait_for_selector("text=证书已签发", timeout=30_000)
     _record(page, "本阶段结果已记录")
+    # The issued certificate is the administrator's to sign, and the button says so (§2).
+    page.wait_for_selector("text=须由系统管理员（授权签字人） 吴芳 P01、", timeout=30_000)
+    assert _button(page, "签署").is_disabled()
     _shot(page, "08-certificate")
+    # After the decision the report screen shows what was recorded then, and says so (§4).
+    _open_stage(committee, page, "06_audit_report", "审查结果 / audit result")
+    page.wait_for_selector("text=已作出认证决定：本阶段结果为决定时所记录的结果", timeout=30_000)
+    assert page.locator("text=按当前记录即时计算").count() == 0
 
     workbench = Workbench(lab.url, scheme)
     audit = workbench.current_audit(APPLICANT)
@@ -326,4 +389,8 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     assert workbench.stage_result(audit, "decision").signed_by == "M01"
     issued = workbench.status_history(certificate.number)[0]
     assert (issued.decided_by, issued.recorded_by) == ("M01", "M01")
+    photo = workbench.answer_records(audit)
+    kept = [f for record in photo.values() for f in record.evidence if f.filename == "现场照片.jpg"]
+    assert len(kept) == 1 and kept[0].sha256 == hashlib.sha256((lab.documents / "现场照片.jpg").read_bytes()).hexdigest()
+    assert not any(f.filename == "录像.mp4" for record in photo.values() for f in record.evidence)
     assert not lab.offsite and not committee.offsite

@@ -304,3 +304,13 @@ def test_callback_panel_draws_the_customers_and_records_each_call(auditor, consu
     assert panel.drawing.layout.display == "none" and "接通 reached 1" in panel.record.value
     again = CallbackPanel(auditor, consumer)
     assert again.drawing.layout.display == "none" and again.rows_box.children[0].answers["nps"].value == 9
+
+
+def test_the_applicant_form_shows_promises_by_their_measure_names(workbench, consumer, scheme):
+    """Issue 25 §7: 01 showed `mean_time_to_resolve_hours`; a line typed with the name is stored by id."""
+    form = ApplicantForm(workbench, consumer)
+    name = scheme.measures_by_id["mean_time_to_resolve_hours"].name
+    form.fields["service_promises"].value = f"{name}：36"
+    assert workbench.get_applicant(consumer).service_promises == {"mean_time_to_resolve_hours": 36}
+    shown = ApplicantForm(workbench, consumer).fields["service_promises"].value
+    assert shown == f"{name}：36" and "mean_time_to_resolve_hours" not in shown

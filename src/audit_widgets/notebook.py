@@ -22,7 +22,7 @@ from . import __version__
 from .contract import Action
 from .errors import TamperedError, WorkbenchError
 from .files import write_atomically
-from .identity import find_identity
+from .identity import notebook_identity, under_hub
 from .paths import audit_key, audit_outputs_dir
 from .render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 from .scheme import load_scheme
@@ -42,7 +42,7 @@ class StageNotebook:
             raise WorkbenchError(f"mode 应为 interactive 或 batch，实为「{mode}」",
                                  f"mode must be 'interactive' or 'batch', got '{mode}'")
         scheme = load_scheme(scheme_dir)
-        self.workbench = Workbench(database_url, scheme, find_identity(auditor))
+        self.workbench = Workbench(database_url, scheme, notebook_identity(auditor))
         self.person = next((a for a in self.workbench.auditors() if a.id == self.workbench.actor), None)
         self.registered = registry.get(stage_id)  # a plain message for an unknown stage
         self.stage = scheme.procedure_by_id[stage_id]
@@ -75,18 +75,20 @@ class StageNotebook:
         if self.person is None:
             actor = html.escape(self.workbench.actor)
             return (f'<div style="{ERROR_STYLE}">未能识别您的身份（{actor} 不是登记的审查员或委员），本页只读。'
-                    f"请在笔记本第一个代码单元格（参数单元格）设置 <code>auditor = \"您的编号\"</code> 后重新运行全部单元格，"
+                    f"请在下方「您是」中选择您的姓名，"
+                    f"或在笔记本第一个代码单元格（参数单元格）设置 <code>auditor = \"您的编号\"</code> 后重新运行全部单元格，"
                     f"或设置环境变量 "
                     f"<code>{USER_ENV}</code>。<br>Unknown identity ({actor} is not a registered auditor or "
-                    f"committee member): this page is read-only. Set <code>auditor = \"YOUR ID\"</code> in the "
+                    f"committee member): this page is read-only. Pick your name under 您是 below, or set "
+                    f"<code>auditor = \"YOUR ID\"</code> in the "
                     f"notebook's first code cell (the parameters cell) and run all cells again, or set the "
                     f"environment variable <code>{USER_ENV}</code>.</div>")
-        roles = {r.id: r.name for r in self.workbench.scheme.team_roles}
-        role = next((roles.get(m.role, m.role) for m in self.workbench.team(self.audit_id)
-                     if m.auditor.id == self.person.id), None)
-        if role is None:
-            role = ("认证决定人员 committee member" if self.person.id in self.workbench.decision_makers()
-                    else "不在本次审查组 not on this audit's team")
+        from .widgets.whoami import roles_text
+        held = self.workbench.roles_held(self.person.id, self.audit_id) or set()
+        on_team = held & {"team_leader", "team_member"}
+        roles = roles_text(self.workbench, self.person.id, self.audit_id)
+        english = ", ".join(r.replace("_", " ") for r in sorted(held - ({"team_member"} if "team_leader" in held else set())))
+        role = (roles or "无角色 no role") + ("" if on_team else "；不在本次审查组") + (f" / {english}" if english else "")
         return (f"<p>您是 / you are: <b>{html.escape(self.person.name)} {html.escape(self.person.id)}</b>，"
                 f"{html.escape(role)}</p>")
 
@@ -113,7 +115,10 @@ class StageNotebook:
             self.show_static()
             return
         from .widgets.summary import StageSummary
+        from .widgets.whoami import WhoAmI
         display(self.header())
+        if self.person is None and not under_hub():
+            display(WhoAmI(self.workbench))
         if self.blocked:
             display(HTML(self.blocked_message()))
             return
@@ -146,7 +151,7 @@ class StageNotebook:
         if self.mode == "interactive":
             display(HTML(self.next_steps_html()))
             return
-        outcome = run_stage(self.workbench, self.stage.id, self.applicant_id, self.audit_id)
+        outcome = run_stage(self.workbench, self.stage.id, self.applicant_id, self.audit_id, start=False)
         self.outcome = outcome
         path = self.write_results(outcome)
         display(HTML(outcome_html(outcome) + f"<p><small>结果文件 results: {html.escape(str(path))}</small></p>"))
@@ -156,7 +161,9 @@ class StageNotebook:
     def next_steps_html(self) -> str:
         """Links to the stages that follow this one. Where the stage stands is shown, live, by
         the summary above (text written here at run time would go stale after a sign-off)."""
-        following = [s for s in self.workbench.scheme.procedure_stages if self.stage.id in s.requires]
+        recorded = self.workbench.stage_results(self.audit_id)
+        has_certificate = self.workbench.certificate_for(self.applicant_id) is not None
+        following = self.workbench.scheme.next_stages(self.stage.id, self.audit.audit_type, recorded, has_certificate)
         links = "".join(f'<li><a href="{html.escape(s.notebook)}.ipynb">{html.escape(s.notebook[:2])} '
                         f"{html.escape(s.name)}</a></li>" for s in following)
         return f"<p>下一步 / next:</p><ul>{links}</ul>" if links else ""
@@ -205,8 +212,8 @@ def show_overview(*, database_url: str | None = None, scheme_dir: str | None = N
     """00_overview: every applicant's stages, with links to the per-applicant copies."""
     from .widgets.overview import OverviewTable
     scheme = load_scheme(scheme_dir)
-    workbench = Workbench(database_url, scheme, find_identity(auditor))
-    display(OverviewTable(workbench, workbench.actor))
+    workbench = Workbench(database_url, scheme, notebook_identity(auditor))
+    OverviewTable(workbench, workbench.actor).show()
 
 
 def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str | None = None,
@@ -216,7 +223,7 @@ def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str 
     from .widgets.base import permission_refusal
     from .widgets.complaints import ComplaintsAndAppeals
     scheme = load_scheme(scheme_dir)
-    workbench = Workbench(database_url, scheme, find_identity(auditor))
+    workbench = Workbench(database_url, scheme, notebook_identity(auditor))
     # an unknown person, or one who may not handle complaints, may look but not write
     panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch"
                                  or permission_refusal(workbench, Action.COMPLAINTS, None) is not None)

@@ -13,7 +13,7 @@ from datetime import date
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Container, Literal, get_args
 
 import yaml
 from dateutil.relativedelta import relativedelta
@@ -35,7 +35,7 @@ CASE_FIELDS: tuple[str, ...] = get_args(CaseField)
 CompletenessCheck = Literal["documents", "uscc", "review", "team", "audit_dates", "plan", "answers", "sample_counts",
                             "particulars"]
 # Who signs a stage off: the audit team's leader, or a committee member who took the decision.
-Signer = Literal["team_leader", "decision_maker"]
+Signer = Literal["team_leader", "decision_maker", "programme_manager", "administrator"]
 # The records a procedure stage can lock at sign-off (procedure_stages.locks).
 LockableRecord = Literal["applicant", "documents", "review", "programme", "team", "audit_plan", "contract", "case_sample",
                          "surveys", "work_orders", "findings", "adjustments", "particulars", "decision", "certificate"]
@@ -467,6 +467,7 @@ class ProcedureStage(Record):
     signed_by: Signer = "team_leader"
     dated: bool = False  # its result depends on the day it is computed (due dates, deadlines)
     audit_types: tuple[str, ...] = ()  # the audit types that go through it; empty: every type
+    on_certificate: bool = False  # it acts on the applicant's certificate: nothing to do before one is issued
 
     def applies_to(self, audit_type: str) -> bool:
         return not self.audit_types or audit_type in self.audit_types
@@ -692,6 +693,21 @@ class Scheme(Record):
             if any(r == stage_id or r in {a.id for a in after} for r in stage.requires):
                 after.append(stage)
         return after
+
+    def can_start(self, stage: ProcedureStage, audit_type: str, recorded: Container[str], has_certificate: bool) -> bool:
+        """Whether an audit of the type may start the stage now: it goes through the stage, every
+        prerequisite it goes through is recorded, and a stage on the certificate has one to act on."""
+        required = (self.procedure_by_id[r] for r in stage.requires)
+        return (stage.applies_to(audit_type) and (has_certificate or not stage.on_certificate)
+                and all(r.id in recorded for r in required if r.applies_to(audit_type)))
+
+    def next_stages(self, stage_id: str, audit_type: str, recorded: Container[str],
+                    has_certificate: bool) -> list[ProcedureStage]:
+        """What the audit can go on to once this stage is recorded: the stages of its type not yet
+        recorded that can then start (after 04, 05 if it is still open; 06 once both are)."""
+        done = {*(s.id for s in self.procedure_stages if s.id in recorded), stage_id}
+        return [s for s in self.procedure_stages if s.id not in done and self.can_start(s, audit_type, done,
+                                                                                            has_certificate)]
 
     def stages_before(self, stage_id: str) -> set[str]:
         """The stages this one requires, directly or through others."""

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
                                                                 "imported file (default: 1/16 of the memory)")
     max_xlsx_uncompressed_mb: float | None = Field(None, gt=0, description="XLSX 解压后上限（MB，默认为文件上限的 4 倍）"
                                                                            " / an XLSX unpacked (default: 4 × the file limit)")
+    upload_limit_mb: float = Field(100, gt=0, description="上传文件上限（MB；证据、申请文件、导入，分块上传）/ the "
+                                   "largest file the upload buttons take (evidence, documents, imports; sent in chunks)")
     max_import_rows: int = Field(3_000_000, gt=0, description="导入行数上限 / the most rows an import may have")
     debug: bool = Field(False, description="出现内部错误时显示完整回溯 / show the traceback of an internal error")
 

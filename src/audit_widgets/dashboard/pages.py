@@ -279,7 +279,10 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         parts.append(section("认证决定 / decision",
                              f"<p>{decision.decided_on}：{'批准 certified' if decision.certified else '不予认证 refused'}"
                              f"，{level.label if level else ''}；委员 {html.escape('、'.join(decision.members))}；"
-                             f"{html.escape(decision.reasons)}</p>"))
+                             f"理由 {html.escape(decision.reasons)}</p>"
+                             + (f"<p style='{WARNING_STYLE}'><b>与审查组的推荐意见不一致 / against the audit team's "
+                                f"recommendation</b>：{html.escape(decision.override_reason)}</p>"
+                                if decision.overrides_recommendation else "")))
     if certificate is not None:
         parts.append(section("证书 / certificate",
                              f"<p>{html.escape(certificate.number)}，{certificate.status}，有效期至 {certificate.expires_on}</p>"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..batch.inputs import batch_stale
-from ..contract import Grade, TeamRole
+from ..contract import IN_FORCE, Grade, TeamRole
 from ..domain import Applicant, StageRecord
 from ..files import write_atomically
 from ..rules.lifecycle import surveillance_due_dates
@@ -21,6 +21,7 @@ from ..scheme import Scheme
 from ..stages import registry
 from ..stages.results import CharacteristicResult, LevelRef, ScoredResult, Scores, read
 from ..store.repository import Workbench
+from ..store.signers import SIGNER_NAMES
 
 # The recorded results that carry a score, the most complete first.
 OPEN_GRADES = (Grade.MAJOR, Grade.MINOR, Grade.OBSERVATION)
@@ -64,11 +65,13 @@ class PortfolioRow:
         return record
 
 
-def next_stage(scheme: Scheme, records: dict[str, StageRecord], audit_type: str | None):
+def next_stage(scheme: Scheme, records: dict[str, StageRecord], audit_type: str | None, has_certificate: bool = True):
     """The first stage of the procedure that the audit's type goes through with no result yet
-    (or one marked for redo)."""
+    (or one marked for redo); a stage on the certificate only once there is one."""
     for stage in scheme.procedure_stages:
         if audit_type is not None and not stage.applies_to(audit_type):
+            continue
+        if stage.on_certificate and not has_certificate:
             continue
         record = records.get(stage.id)
         if record is None or record.redo_reason:
@@ -101,15 +104,18 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
     decision = view.decision(audit) if audit else None
     refused = decision is not None and not decision.certified
     audit_type = view.audit(audit).audit_type if audit else None
-    stage = None if refused else next_stage(scheme, records, audit_type)
+    certificate = view.certificate_for(applicant.id)
+    stage = None if refused else next_stage(scheme, records, audit_type, certificate is not None)
     team = view.team(audit) if audit else []
     leader = next((m.auditor for m in team if m.role == TeamRole.LEADER), None)
     if stage is None:
         holder = "—"
     elif stage.signed_by == "decision_maker":
         holder = COMMITTEE
-    else:
+    elif stage.signed_by == "team_leader":
         holder = f"{leader.name} {leader.id}" if leader else "待组建审查组 no team yet"
+    else:  # a stage of the body's own staff: the programme manager's, the administrator's
+        holder = view.signers(audit, stage.id).named() or SIGNER_NAMES[stage.signed_by][0]
     score, level, provisional, dimensions = _score(records)
     findings: dict[str, int] = {}
     for finding in view.findings(audit) if audit else []:
@@ -119,10 +125,11 @@ def portfolio_row(view: Workbench, applicant: Applicant, today: date) -> Portfol
     decided = "—"
     if decision is not None:
         decided = f"批准 {levels[decision.level_rank].label}" if decision.certified else "不予认证 refused"
-    certificate = view.certificate_for(applicant.id)
     statuses = {s.id: s.name for s in scheme.certificate_statuses}
     due = None
-    if certificate is not None and decision is not None and decision.certified:
+    # The next surveillance follows the certificate's cycle, whatever the current audit's state
+    # (a surveillance under way has no decision yet; the certificate still has its dates).
+    if certificate is not None and certificate.status in IN_FORCE:
         due = next((d for d in surveillance_due_dates(scheme, view.cycle_start(certificate)) if d >= today), None)
     return PortfolioRow(
         applicant_id=applicant.id, name=applicant.name, uscc=applicant.uscc, domains=",".join(applicant.domains),

@@ -10,11 +10,14 @@ DECISION = StageId.DECISION  # the stage after which an audit's earlier results 
 REVIEWED_BEFORE = (StageId.APPLICATION, StageId.PLANNING)  # the stages up to the review, which a refusal ends
 
 
-def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, audit_id: int | None = None) -> StageOutcome:
+def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, audit_id: int | None = None, *,
+              start: bool = True) -> StageOutcome:
     """Compute a stage of an audit (the applicant's current one unless given) and, when it is
     done and not signed off, record its result. A stage with completeness checks records what
     is still missing with it (`result["missing"]`); sign-off is refused until that list is
-    empty. A stage the audit's type does not go through is skipped."""
+    empty. A stage the audit's type does not go through is skipped. `start=False` (the batch)
+    recomputes what people have recorded but does not record a first, incomplete result: a stage
+    nobody has worked on stays not started."""
     stage = registry.get(stage_id)
     audit_id = workbench.resolve_audit(applicant_id, audit_id, open_if_none=True)
     audit_type = workbench.audit(audit_id).audit_type
@@ -45,6 +48,11 @@ def run_stage(workbench: Workbench, stage_id: str, applicant_id: str, audit_id: 
     if outcome.status == "done" and workbench.scheme.procedure_by_id[stage_id].complete_when:
         outcome.gaps = stage_gaps(workbench, stage_id, applicant_id, audit_id, outcome.evaluation)
         outcome.result = {**outcome.result, "missing": [g.as_dict() for g in outcome.gaps]}
+    if outcome.status == "done" and outcome.gaps and not start and workbench.stage_result(audit_id, stage_id) is None:
+        return StageOutcome("pending", outcome.result,
+                            f"本阶段尚未开始（尚缺 {len(outcome.gaps)} 项），批量运行不记录未开始的阶段",
+                            f"Not started yet ({len(outcome.gaps)} things missing): a batch run does not record a "
+                            "stage nobody has worked on", outcome.gaps, outcome.evaluation)
     if outcome.status == "done" and not workbench.is_signed(audit_id, stage_id):
         workbench.record_stage_result(audit_id, stage_id, outcome.result)
     return outcome

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..contract import Action, Entity, SpecialReason, StageId, Status, TeamRole
+from ..contract import Action, Entity, SpecialReason, StageId, Status
 from ..domain import Audit, StageRecord
 from ..errors import ConflictError, NotFoundError
 from ..rules.chronology import Event, refuse_before
@@ -18,6 +18,7 @@ from . import models, sealing, signing
 from .base import StoreBase
 from .certification import certificate_record
 from .records import from_row
+from .signers import Signers, stage_signers
 from .trail_chain import instant
 
 # The imported files a stage's signature covers when its sign-off locks them (ImportRecord.kind,
@@ -403,23 +404,17 @@ class AuditStore(StoreBase):
                                 "run audit-workbench verify")
 
     def _refuse_unless_signer(self, session: Session, audit_id: int, stage: ProcedureStage) -> None:
-        """The team leader signs the audit's stages; a deciding committee member signs the decision."""
-        if stage.signed_by == "decision_maker":
-            decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
-            members = list(decision.members) if decision else []
-            if self.actor not in members:
-                raise ConflictError(
-                    f"认证决定只能由参与决定的委员签署（{'、'.join(members) or '尚无决定'}），当前用户为 {self.actor}",
-                    f"Only a committee member who took the decision ({', '.join(members) or 'none yet'}) "
-                    f"may sign it; you are {self.actor}")
-            return
-        leader = session.scalar(select(models.TeamMember.auditor_id).where(
-            models.TeamMember.audit_id == audit_id, models.TeamMember.role == TeamRole.LEADER))
-        if leader != self.actor:
-            raise ConflictError(
-                f"只有审查组长（{leader or '未指定'}）可以签署，当前用户为 {self.actor}",
-                f"Only the team leader ({leader or 'none set'}) may sign off; you are {self.actor}",
-            )
+        """Each stage is signed by its scheme signer (signers.py): the team leader, a deciding
+        committee member, the programme manager or the administrator."""
+        signers = stage_signers(session, self.scheme, audit_id, stage)
+        if not signers.allows(self.actor):
+            raise ConflictError(f"「{stage.name}」{signers.zh}，当前用户为 {self.actor}",
+                                f"'{stage.id}' is {signers.en}; you are {self.actor}", code="stage.signer")
+
+    def signers(self, audit_id: int, stage_id: str) -> Signers:
+        """Who may sign the stage off, as the records stand (named on the sign-off button)."""
+        with self._reading_session() as session:
+            return stage_signers(session, self.scheme, audit_id, self.scheme.procedure_by_id[stage_id])
 
     def _refuse_report_before_audit(self, session: Session, audit_id: int) -> None:
         """The report is signed once the audit is over: not before its last on-site day."""

@@ -21,7 +21,7 @@ from ..identity import find_identity
 from ..paths import data_dir
 from ..scheme import Scheme, load_scheme
 from . import models, sealing, signing
-from .authorisation import authorise
+from .authorisation import authorise, roles_of
 from .database import get_engine, require_current_schema, snapshot, transaction, write_transaction
 from .models import utcnow
 from .trail_chain import last_link, link
@@ -142,6 +142,12 @@ class StoreBase:
         """Refuse now, before any work, what the actor could not write (a batch run, a form)."""
         with self._reading_session() as session:
             authorise(session, self.deployment, self.actor, action, audit)
+
+    def roles_held(self, person_id: str, audit_id: int | None = None) -> set[str] | None:
+        """The roles a person holds on an audit (None: not in the people records): the screens'
+        "您是" line names them."""
+        with self._reading_session() as session:
+            return roles_of(session, person_id, audit_id)
 
     @property
     def deployment(self) -> Scheme:

@@ -11,7 +11,9 @@ from ..imports.applicants import ApplicantData, check_applicant
 from ..render.html import ERROR_STYLE, OK_STYLE
 from ..rules.application import missing_documents
 from ..rules.uscc import check_uscc
+from ..scheme import Scheme
 from .base import BoundWidget, unobserved
+from .upload import ChunkedUpload
 
 FIELD_LABELS = {
     "name": "企业名称 name", "uscc": "统一社会信用代码 USCC", "organisation_type": "组织类型 type",
@@ -52,11 +54,20 @@ def parse_sites(text: str, scheme) -> list[dict]:
     return sites
 
 
-def parse_promises(text: str) -> dict:
-    """Lines 「指标：值」; a value that is not a number is passed on for the validation to name."""
+def promises_text(scheme: Scheme, promises: dict) -> str:
+    """One line 「指标名称：值」 per promise, the measure by its scheme name (not its id)."""
+    names = {m.id: m.name for m in scheme.measures}
+    return "\n".join(f"{names.get(k, k)}{SEPARATOR}{v:g}" for k, v in promises.items())
+
+
+def parse_promises(text: str, scheme: Scheme | None = None) -> dict:
+    """Lines 「指标：值」, the measure by its scheme name or id; a value that is not a number (or
+    a measure the scheme does not name) is passed on for the validation to name."""
+    ids = {m.name: m.id for m in scheme.measures} if scheme is not None else {}
     promises = {}
     for line in text.splitlines():
         measure, _, value = line.replace(":", SEPARATOR).partition(SEPARATOR)
+        measure = ids.get(measure.strip(), measure)
         if measure.strip():
             try:
                 promises[measure.strip()] = float(value)
@@ -91,8 +102,10 @@ class ApplicantForm(BoundWidget):
             "sites": widgets.Textarea(sites_text(workbench.get_applicant(applicant_id).sites, self.scheme),
                                       layout=widgets.Layout(width="560px", height="120px")),
             "service_promises": widgets.Textarea(
-                "\n".join(f"{k}{SEPARATOR}{v:g}" for k, v in data["service_promises"].items()),
-                placeholder="mean_time_to_resolve_hours：48", layout=widgets.Layout(width="560px", height="50px")),
+                promises_text(self.scheme, data["service_promises"]),
+                placeholder=f"{self.scheme.measures_by_id['mean_time_to_resolve_hours'].name}{SEPARATOR}48"
+                if "mean_time_to_resolve_hours" in self.scheme.measures_by_id else "",
+                layout=widgets.Layout(width="560px", height="50px")),
         }
         for key, control in self.fields.items():
             control.description = FIELD_LABELS[key]
@@ -112,7 +125,7 @@ class ApplicantForm(BoundWidget):
         values = {key: control.value for key, control in self.fields.items()}
         values["domains"] = list(values["domains"])
         values["sites"] = parse_sites(values["sites"], self.scheme)
-        values["service_promises"] = parse_promises(values["service_promises"])
+        values["service_promises"] = parse_promises(values["service_promises"], self.scheme)
         values["uscc"] = values["uscc"].strip().upper()
         return {"id": self.applicant_id, **values}
 
@@ -143,7 +156,7 @@ class ApplicantForm(BoundWidget):
         applicant = self.workbench.get_applicant(self.applicant_id)
         stored = applicant.as_dict()
         stored["sites"] = sites_text(applicant.sites, self.scheme)
-        stored["service_promises"] = "\n".join(f"{k}{SEPARATOR}{v:g}" for k, v in applicant.service_promises.items())
+        stored["service_promises"] = promises_text(self.scheme, applicant.service_promises)
         with unobserved(self._changed, *self.fields.values()), self.hold_sync():
             for key, control in self.fields.items():
                 value = stored[key]
@@ -160,7 +173,8 @@ class ApplicantForm(BoundWidget):
             names = "，".join(html.escape(f.filename) for f in files)
             label = widgets.HTML(f"<b>{mark}</b> {html.escape(document.name)} <small>{names}</small>",
                                  layout=widgets.Layout(width="460px"))
-            upload = widgets.FileUpload(multiple=True, description="上传 upload", disabled=self.read_only)
+            upload = ChunkedUpload(multiple=True, description="上传 upload", disabled=self.read_only,
+                                   message=self.message)
             upload.observe(lambda change, doc=document.id: self._uploaded(doc, change), names="value")
             rows.append(widgets.HBox([label, upload]))
         self.documents.children = rows

@@ -21,6 +21,11 @@ from ..store.repository import Workbench
 CHOOSE = ("— 请选择 choose —", "")
 
 
+def note_layout() -> widgets.Layout:
+    """A note or reason field wide enough for a sentence: it takes the row's free width, at least 240 px."""
+    return widgets.Layout(flex="1 1 320px", min_width="240px", width="auto")
+
+
 @contextmanager
 def unobserved(handler: Callable, *controls: widgets.ValueWidget) -> Iterator[None]:
     """Set the controls' values without calling `handler`: what the store holds is shown, not

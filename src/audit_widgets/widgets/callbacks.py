@@ -14,7 +14,7 @@ from ..contract import Action
 from ..domain import Callback
 from ..evidence import audit_evidence
 from ..rules.survey import NPS_KEY, callback_population, callback_record, draw_callbacks
-from .base import BoundWidget
+from .base import BoundWidget, note_layout
 
 SEED_RANGE = 10**6
 NOT_ASKED = ("—", None)
@@ -43,7 +43,7 @@ class CallbackRow(widgets.HBox):
                                                  style={"description_width": "initial"},
                                                  layout=widgets.Layout(width="auto"), disabled=disabled)
         self.note = widgets.Text(value=call.note if call else "", placeholder="备注 note", disabled=disabled,
-                                 layout=widgets.Layout(width="160px"))
+                                 layout=note_layout())
         for control in (self.reached, *self.answers.values()):
             control.observe(lambda _c: on_change(self), names="value")
         self.note.observe(lambda _c: on_change(self), names="value")  # typed text is sent when it changes

@@ -14,9 +14,10 @@ from ..contract import Action
 from ..domain import Answer, AnswerRecord
 from ..errors import DatabaseBusy, ReasonRequired, WorkbenchError
 from ..evaluation import evaluate
-from ..render.html import ERROR_COLOUR, ERROR_STYLE, WARNING_STYLE, error_html, message_html
+from ..render.html import ERROR_COLOUR, ERROR_STYLE, WARNING_STYLE, error_html, gates_html, message_html
 from ..scheme import ChecklistItem
-from .base import BoundWidget, unobserved
+from .base import BoundWidget, note_layout, unobserved
+from .upload import ChunkedUpload
 
 # ipywidgets shows a None value as no selection, so "no answer" and "no grade" are "".
 UNANSWERED = ""
@@ -49,8 +50,7 @@ class ChecklistRow(widgets.HBox):
                                                     style={"description_width": "44px"})
         self.measured = widgets.HTML(layout=widgets.Layout(width="120px"))
         # Saved when the auditor leaves the field, not per keystroke (one version per note).
-        self.note = widgets.Text(placeholder=NOTE_PLACEHOLDER, continuous_update=False,
-                                 layout=widgets.Layout(width="160px"))
+        self.note = widgets.Text(placeholder=NOTE_PLACEHOLDER, continuous_update=False, layout=note_layout())
         self.grade = widgets.Dropdown(options=[NO_GRADE] + [(g.name, g.id) for g in scheme.finding_grades],
                                       layout=widgets.Layout(width="130px"))
         self.evidence_button = widgets.Button(icon="paperclip", tooltip="证据文件 / evidence files",
@@ -136,7 +136,7 @@ class ChecklistWidget(BoundWidget):
         self.progress = widgets.HTML()
         self.score = widgets.HTML()
         self.evidence_item = widgets.HTML()
-        self.upload = widgets.FileUpload(multiple=True, description="上传证据 / upload")
+        self.upload = ChunkedUpload(multiple=True, description="上传证据 / upload", message=self.message)
         self.upload.observe(self._uploaded, names="value")
         self.selected_item: str | None = None
         self.rows_box = widgets.VBox(self.rows)
@@ -215,15 +215,37 @@ class ChecklistWidget(BoundWidget):
             checklist.render_score()
 
     def render_score(self) -> None:
-        answered = sum(1 for item in self.items if item.id in self.records and self.records[item.id].answer.answered)
-        self.progress.value = f"&nbsp;已答 {answered}/{len(self.items)} answered"
+        """The count of what needs an answer, and the running score beside its gates: provisional
+        while items are unanswered, and never a level shown without what blocks it."""
         score = self.evaluation.score
+        scored = {i.item_id: i for i in score.items}
+        from_data = [item for item in self.items if item.judgement == "measure" and item.id in scored
+                     and scored[item.id].status == "scored" and not self._answered_by_hand(item.id)]
+        needing = [item for item in self.items if item not in from_data]
+        answered = sum(1 for item in needing if item.id in scored and scored[item.id].status != "unanswered")
+        self.progress.value = (f"&nbsp;已答 {answered}/{len(needing)} answered"
+                               + (f"（另 {len(from_data)} 项由监测数据计分 / {len(from_data)} scored from data）"
+                                  if from_data else ""))
         cells = "".join(
             f"<td style='padding:2px 10px'>{self.scheme.dimension_names[d]}<br><b>{v:.1f}</b></td>"
             for d, v in score.dimension_scores.items())
-        self.score.value = (f"<table><tr>{cells}<td style='padding:2px 10px'>总分 score<br><b>{score.score:.1f}</b>"
-                            f"</td><td style='padding:2px 10px'>等级 level<br><b>{score.level.label} {score.level.name}"
-                            f"</b></td></tr></table>")
+        # The score is the stage's, the same in each of its checklists; the count above is this one's.
+        provisional = (message_html(f"暂定分：尚有 {len(score.unanswered)} 项未答，未答条目不计分",
+                                    f"provisional: {len(score.unanswered)} items unanswered; they are not scored",
+                                    WARNING_STYLE)
+                       if score.unanswered else "")
+        verdict = ("" if score.certifiable else
+                   f"<br><b style='{ERROR_STYLE}'>不可认证 not certifiable</b>")
+        label = "暂定总分 provisional score" if score.unanswered else "总分 score"
+        self.score.value = (
+            f"{provisional}<div style='display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start'>"
+            f"<table><tr>{cells}<td style='padding:2px 10px'>{label}<br><b>{score.score:.1f}</b></td>"
+            f"<td style='padding:2px 10px'>等级 level<br><b>{score.level.label} {score.level.name}</b>{verdict}</td>"
+            f"</tr></table><div><b>等级门槛 gates</b>{gates_html([g.__dict__ for g in score.gates])}</div></div>")
+
+    def _answered_by_hand(self, item_id: str) -> bool:
+        record = self.records.get(item_id)
+        return record is not None and record.answer.result is not None
 
     # --- writes -------------------------------------------------------------------------
     def save_row(self, row: ChecklistRow) -> None:

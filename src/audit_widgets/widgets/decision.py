@@ -15,6 +15,7 @@ from ..evaluation import evaluate, recommendation
 from ..render.html import ERROR_STYLE, gates_html
 from ..rules.cycle import outcome_level, suggested_outcome
 from .base import BoundWidget
+from .recorded import RECOMPUTED, signed_recommendation, signed_report
 
 
 class DecisionWidget(BoundWidget):
@@ -23,13 +24,21 @@ class DecisionWidget(BoundWidget):
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)
-        evaluation = evaluate(workbench, applicant_id, self.audit_id)
-        self.recommendation = recommendation(workbench, evaluation, workbench.clock.today())
-        advice = self.recommendation
+        # The committee decides on the signed report: its recommendation as recorded. Before the
+        # report is signed the screen computes one, and says that is what it is.
+        report = signed_report(workbench, self.audit_id)
+        if report is not None:
+            advice, score, source = signed_recommendation(report), report.scores.score if report.scores else None, ""
+        else:
+            evaluation = evaluate(workbench, applicant_id, self.audit_id)
+            advice, score = recommendation(workbench, evaluation, workbench.clock.today()), evaluation.score.score
+            source = RECOMPUTED
+        self.recommendation = advice
         verdict = "建议批准认证 / recommend certification" if advice.certifiable else "建议不予认证 / recommend refusal"
         head = widgets.HTML(
-            f"<h3>认证决定 / certification decision</h3><p>得分 {evaluation.score.score:.1f}，"
-            f"等级 {advice.level_label}（{advice.level_name}）：<b>{verdict}</b></p>"
+            f"<h3>认证决定 / certification decision</h3>{source}<p>"
+            + (f"得分 {score:.1f}，" if score is not None else "")
+            + f"等级 {advice.level_label}（{advice.level_name}）：<b>{verdict}</b></p>"
             + gates_html(advice.as_dict()["reasons"]))
         auditors = {a.id: a.name for a in workbench.auditors()}
         self.members = widgets.SelectMultiple(

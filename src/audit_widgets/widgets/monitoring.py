@@ -14,6 +14,7 @@ from ..render.html import ERROR_STYLE, table_html
 from ..render.results import evidence_html
 from ..rules.kpis import HOURS_MEASURE
 from .base import BoundWidget
+from .upload import ChunkedUpload
 
 
 class MonitoringPanel(BoundWidget):
@@ -24,7 +25,8 @@ class MonitoringPanel(BoundWidget):
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
         super().__init__(workbench, applicant_id, audit_id, read_only)
-        self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传工单 upload", disabled=self.read_only)
+        self.upload = ChunkedUpload(accept=".csv,.xlsx", description="上传工单 upload", disabled=self.read_only,
+                                    message=self.message)
         self.upload.observe(self._uploaded, names="value")
         self.period = widgets.HTML()
         self.table = widgets.HTML()

@@ -9,11 +9,20 @@ import ipywidgets as widgets
 from ..evaluation import evaluate, recommendation
 from ..render.charts import dimension_chart, to_svg
 from ..render.html import gates_html, table_html
-from ..render.results import certificate_acted_on, verdict_text
+from ..render.results import (
+    certificate_acted_on,
+    gates_section_html,
+    lost_points_html,
+    not_applicable_html,
+    scores_html,
+    verdict_text,
+)
 from ..rules.answers import exclusions
 from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
+from ..stages.results import ReportResult
 from .base import BoundWidget
+from .recorded import DECIDED, RECOMPUTED, SIGNED, signed_recommendation, signed_report
 
 TOP_LOSSES = 10
 
@@ -30,6 +39,11 @@ class ReportPanel(BoundWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        report = signed_report(self.workbench, self.audit_id)
+        self.refresh_button.layout.display = "none" if report is not None else None
+        if report is not None:
+            self.show_signed(report)
+            return
         evaluation = evaluate(self.workbench, self.applicant_id, self.audit_id)
         score = evaluation.score
         applicant = evaluation.applicant
@@ -49,7 +63,7 @@ class ReportPanel(BoundWidget):
         mode_rows = [{"mode": f"{m} {modes[m]}", "score": f"{v:.1f}"} for m, v in score.mode_scores.items()]
         verdict = verdict_text(self.scheme, self.workbench.audit(self.audit_id), advice.certifiable, advice.level_rank,
                                certificate_acted_on(self.workbench, self.applicant_id, self.audit_id))
-        self.body.value = (
+        self.body.value = RECOMPUTED + (
             f"<p>总分 score <b>{score.score:.1f}</b>（基础分 {score.base_score:.1f}，特别扣分 {score.special_deductions}，"
             f"特别加分 {score.special_bonus}）；等级 level <b>{score.level.label} {score.level.name}</b>；"
             f"实得 {score.earned_points:.2f} / 适用 {score.applicable_points:g} 分 points</p>"
@@ -62,3 +76,18 @@ class ReportPanel(BoundWidget):
             + f"<h4>不适用的条目（删减）/ items not applicable（{len(excluded)}）</h4>"
             + table_html(excluded, {"item": "条目", "text": "内容", "points": "分值", "reason": "理由 reason",
                                     "basis": "方案许可与依据 allowance"}))
+
+    def show_signed(self, report: ReportResult) -> None:
+        """The signed report's figures and recommendation as recorded: what the committee decides on."""
+        advice = signed_recommendation(report)
+        verdict = verdict_text(self.scheme, self.workbench.audit(self.audit_id), advice.certifiable, advice.level_rank,
+                               certificate_acted_on(self.workbench, self.applicant_id, self.audit_id))
+        self.chart.value = ""
+        self.body.value = (
+            (DECIDED if self.workbench.decision(self.audit_id) is not None else SIGNED)
+            + (scores_html(self.scheme, report.scores) if report.scores else "")
+            + f"<h4>{html.escape(verdict)}</h4>" + gates_section_html(report)
+            + "<h4>失分条目 / items that lost points</h4>"
+            + lost_points_html(self.scheme, report.score_result.get("lost_points", [])[:TOP_LOSSES])
+            + (f"<h4>不适用的条目（删减）/ items not applicable（{len(report.not_applicable)}）</h4>"
+               + not_applicable_html(report.not_applicable) if report.not_applicable else ""))

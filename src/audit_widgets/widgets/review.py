@@ -37,7 +37,9 @@ class ReviewForm(BoundWidget):
             rows.append(widgets.HTML(f"<b>{html.escape(licence.name)}</b> <small>（{html.escape(licence.needed_when)}）</small>"))
             rows.append(widgets.HBox([has, reference]))
         self.credit_clear = widgets.Checkbox(value=recorded.credit_clear if recorded else False,
-                                             description="无严重失信记录 no serious credit record")
+                                             description="无严重失信记录 no serious credit record",
+                                             style={"description_width": "initial"}, indent=False,
+                                             layout=widgets.Layout(width="auto"))
         self.credit_evidence = widgets.Text(value=recorded.credit_evidence if recorded else "", layout=WIDE,
                                             description="查询证据", placeholder="信用中国查询截图文件名 / evidence file")
         self.parent_authorisation = widgets.Text(value=recorded.parent_authorisation if recorded else "", layout=WIDE,

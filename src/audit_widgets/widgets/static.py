@@ -13,6 +13,8 @@ from typing import Iterator
 
 import ipywidgets as widgets
 
+from .upload import ChunkedUpload
+
 ROW_STYLE = "display:flex;flex-wrap:wrap;gap:4px 12px;align-items:baseline"
 # A box of controls for entering something new (a new finding, the next audit's opening): on
 # screen only; a document shows what was recorded, not an empty form.
@@ -69,7 +71,7 @@ def static_html(widget: widgets.Widget) -> str:
         if isinstance(widget, widgets.HBox):
             return f'<div style="{ROW_STYLE}">' + "".join(f"<div>{p}</div>" for p in parts) + "</div>"
         return "".join(f"<div>{p}</div>" for p in parts)
-    if isinstance(widget, (widgets.Button, widgets.FileUpload)):
+    if isinstance(widget, (widgets.Button, widgets.FileUpload, ChunkedUpload)):
         return ""  # actions mean nothing in a document
     if isinstance(widget, widgets.ValueWidget):
         description = getattr(widget, "description", "")

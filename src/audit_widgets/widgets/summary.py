@@ -11,10 +11,9 @@ from ..errors import WorkbenchError
 from ..render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
 from ..rules.completeness import GROUPS, Gap, grouped
 from ..stages import run_stage
+from ..store.signers import SIGNER_NAMES
 from ..store.signing import SIGNATURE_LABELS
 from .base import permission_refusal
-
-SIGNERS = {"team_leader": ("审查组长", "the team leader"), "decision_maker": ("参与决定的委员", "a deciding committee member")}
 
 
 def gaps_html(gaps: list[Gap]) -> str:
@@ -36,8 +35,7 @@ class StageSummary(widgets.VBox):
         # learnt from a refusal.
         self.may_record = not book.read_only and permission_refusal(
             book.workbench, Action.STAGE_RESULT, book.audit_id) is None
-        self.may_sign = not book.read_only and permission_refusal(book.workbench, Action.SIGN_OFF, book.audit_id) is None
-        signer = SIGNERS[book.stage.signed_by]
+        signer = SIGNER_NAMES[book.stage.signed_by]
         self.record_button = widgets.Button(description="记录本阶段结果 / record result", button_style="primary",
                                             layout=widgets.Layout(width="260px"))
         self.sign_button = widgets.Button(description=f"{signer[0]}签署 / sign off", button_style="danger",
@@ -51,17 +49,24 @@ class StageSummary(widgets.VBox):
         self.reopen_button.on_click(lambda _: self.reopen())
         self.reopen_box = widgets.HBox([self.reopen_reason, self.reopen_button])
         self.state = widgets.HTML()
+        self.signer = widgets.HTML()  # who signs, when the button is not this person's
         self.status = widgets.HTML()
         self.children = [widgets.HTML("<hr>"), self.state, widgets.HBox([self.record_button, self.sign_button]),
-                         self.reopen_box, self.status]
+                         self.signer, self.reopen_box, self.status]
         self.refresh()
 
     def refresh(self) -> None:
         wb, audit, stage = self.book.workbench, self.book.audit_id, self.book.stage
         record = wb.stage_result(audit, stage.id)
         signed = record is not None and record.signed
+        # The signer as the records stand now: a team appointed or a decision taken since the
+        # screen opened changes who it is.
+        signers = wb.signers(audit, stage.id)
+        self.may_sign = not self.book.read_only and signers.allows(wb.actor)
         self.record_button.disabled = signed or not self.may_record
         self.sign_button.disabled = signed or record is None or not self.may_sign
+        self.signer.value = ("" if signed or self.may_sign else
+                             message_html(f"🔒 签署按钮：{signers.zh}", f"sign-off: {signers.en}", LOCKED_STYLE))
         self.reopen_box.layout.display = None if signed and self.may_sign else "none"
         if record is None:
             self.state.value = message_html("本阶段尚未记录结果", "no result recorded yet", LOCKED_STYLE)
@@ -101,6 +106,7 @@ class StageSummary(widgets.VBox):
             self.book.workbench.sign_off(self.book.audit_id, self.book.stage.id)
         except WorkbenchError as exc:
             self.status.value = error_html(exc)
+            self.refresh()  # the result was recorded afresh before the refusal
             return
         self.status.value = message_html("已签署", "signed off")
         self.refresh()

@@ -14,6 +14,7 @@ from ..imports.surveys import layouts_dir, load_layouts
 from ..render.html import ERROR_STYLE, OK_STYLE, message_html, table_html
 from ..render.results import survey_scoring
 from .base import BoundWidget
+from .upload import ChunkedUpload
 
 AUTO = "auto"
 
@@ -30,7 +31,8 @@ class SurveyPanel(BoundWidget):
         self.layouts = load_layouts()
         choices = [("自动识别 auto-detect", AUTO)] + [(layout.name, key) for key, layout in self.layouts.items()]
         self.layout_choice = widgets.Dropdown(options=choices, description="导出格式", disabled=self.read_only)
-        self.upload = widgets.FileUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only)
+        self.upload = ChunkedUpload(accept=".csv,.xlsx", description="上传问卷 upload", disabled=self.read_only,
+                                    message=self.message)
         self.upload.observe(self._uploaded, names="value")
         self.results = widgets.HTML()
         self.on_import: Callable[[], None] = self.reread  # through the stage: view.data_changed (for_stage)

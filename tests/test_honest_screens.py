@@ -1,0 +1,63 @@
+"""Scores and gates that do not mislead (issue 25 §4), headless against a real store: the running
+score is provisional while items are unanswered and shows its gates beside it, the count counts
+what needs an answer, and once the report is signed the screens show the signed result, never a
+recomputation presented as current."""
+from audit_widgets.domain import Answer
+from audit_widgets.widgets.checklist import ChecklistWidget
+from audit_widgets.widgets.decision import DecisionWidget
+from audit_widgets.widgets.report import ReportPanel
+
+from .conftest import import_demo_orders, sign_report
+
+
+def test_an_unanswered_checklist_says_its_score_is_provisional_and_counts_what_needs_an_answer(auditor, consumer,
+                                                                                                tmp_path):
+    import_demo_orders(auditor, consumer, tmp_path)  # the measure items take their figures from the orders
+    widget = ChecklistWidget(auditor, consumer, "5.1d")
+    measured = [i for i in widget.items if i.judgement == "measure"]
+    assert measured, "5.1d has measure items"
+    needing = len(widget.items) - sum(1 for i in measured if next(
+        s for s in widget.evaluation.score.items if s.item_id == i.id).status == "scored")
+    assert f"已答 0/{needing} answered" in widget.progress.value
+    assert "由监测数据计分" in widget.progress.value
+    unanswered = len(widget.evaluation.score.unanswered)
+    assert f"暂定分：尚有 {unanswered} 项未答" in widget.score.value and "暂定总分" in widget.score.value
+    first = next(row for row in widget.rows if row.item.judgement == "qualitative")
+    first.result.value = "conform"
+    assert f"已答 1/{needing} answered" in widget.progress.value
+    assert f"尚有 {unanswered - 1} 项未答" in widget.score.value  # the stage's count, in every checklist of it
+
+
+def test_a_major_nonconformity_shows_beside_the_score_at_once(auditor, consumer):
+    widget = ChecklistWidget(auditor, consumer, "5.2a")
+    assert "等级门槛 gates" in widget.score.value and "无未关闭的严重不符合" in widget.score.value
+    row = widget.rows[0]
+    row.note.value = "服务手册未规定收费标准"
+    row.result.value = "nonconform"
+    row.grade.value = "major"
+    assert "有 1 项严重不符合未关闭" in widget.score.value and "不可认证 not certifiable" in widget.score.value
+
+
+def test_after_sign_off_the_report_and_decision_screens_show_the_signed_result(auditor, consumer, staffed_audit):
+    applicant, audit = staffed_audit
+    sign_report(auditor, audit, "A02")
+    signed = auditor.stage_result(audit, "report").result
+    recorded_score = signed["scores"]["score"]
+    # An answer given after the report was signed changes a recomputation, not the signed report.
+    auditor.save_answer(audit, "E01", Answer("conform"), note="补记")
+    panel = ReportPanel(auditor, applicant)
+    assert "审查报告已签署：以下为签署时记录的结果" in panel.body.value
+    assert f"{recorded_score:.1f}" in panel.body.value and panel.refresh_button.layout.display == "none"
+    decision = DecisionWidget(auditor.acting_as("M01"), applicant)
+    head = decision.children[0].value
+    assert f"得分 {recorded_score:.1f}" in head and "即时计算" not in head
+    assert decision.recommendation.certifiable == signed["recommendation"]["certifiable"]
+    auditor.acting_as("M01").record_decision(audit, decided_on=auditor.clock.today(), certified=False,
+                                             level_rank=1, members=["M01"], reasons="审查未完成")
+    assert "已作出认证决定：本阶段结果为决定时所记录的结果" in ReportPanel(auditor, applicant).body.value
+
+
+def test_before_sign_off_the_report_panel_labels_its_figures_as_computed_now(auditor, consumer, staffed_audit):
+    applicant, _ = staffed_audit
+    panel = ReportPanel(auditor, applicant)
+    assert "按当前记录即时计算" in panel.body.value and panel.refresh_button.layout.display is None
