@@ -1,10 +1,17 @@
-"""How long a checklist of 150 items takes to appear in JupyterLab, and to save one answer.
+"""How long a checklist of 150 items takes to appear in JupyterLab, and to save one answer; and
+how long each stage notebook takes from opening to usable widgets (issue 25 §9).
 
 A real JupyterLab server on 127.0.0.1 and headless Chromium (Playwright) run a notebook that
 builds ChecklistWidget over 150 items. Figures: the kernel-side construction time, the time
 from running the cell until the first page of rows is on screen, and the time from a click on
 a result until the widget says it is saved. The baseline beside it is a cell that displays a
 single ipywidgets Label, measured the same way.
+
+Per stage: demo-industrial's copies of the ten stage notebooks (as `audit-workbench open`
+makes them: the warm kernel, batch/warm.py), each opened in a new page and run whole; the time
+from opening the page to the kernel idle, and from Run All to every cell done (the widgets
+usable). Beside each, the same copy on the plain `python3` kernel, and a one-cell notebook on
+each kernel, in the same JupyterLab in the same run.
 """
 from __future__ import annotations
 
@@ -23,6 +30,12 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402  (one harness for tests and benchmarks)
 
 ITEMS = 150
+STAGE_APPLICANT = "demo-industrial"  # its current audit is decided: every stage has its records to show
+TARGET_SECONDS, SIMPLE_TARGET_SECONDS = 2.0, 1.0  # issue 25 §9: every stage, and the simple ones
+ALL_DONE = """() => {
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
 
 
 def prepare(folder: Path) -> None:
@@ -48,6 +61,76 @@ def prepare(folder: Path) -> None:
     nbformat.write(notebook, folder / "bench.ipynb")
 
 
+def prepare_stages(folder: Path) -> list[str]:
+    """The demo store, demo-industrial's copies on the warm kernel and on python3, and a one-cell
+    notebook on each; the notebooks' paths under `folder`, warm first, in pairs."""
+    import os
+
+    import nbformat
+
+    from _common import portfolio_store
+    from audit_widgets.scheme import load_scheme
+    from audit_widgets.workspace import prepare_copies
+    url = f"sqlite:///{portfolio_store(4)}"
+    os.environ["AUDIT_WORKBENCH_WORK"] = str(folder / "warm")
+    try:
+        copies = prepare_copies(load_scheme(ROOT / "parameters" / "scheme"), STAGE_APPLICANT, auditor="A01",
+                                database_url=url)
+    finally:
+        os.environ.pop("AUDIT_WORKBENCH_WORK")
+    one_cell = new_notebook(cells=[new_code_cell("from ipywidgets import Label\nLabel('ready')")])
+    one_cell.metadata["kernelspec"] = nbformat.read(copies[0], as_version=4).metadata["kernelspec"]
+    nbformat.write(one_cell, folder / "warm" / STAGE_APPLICANT / "00_one_cell.ipynb")
+    for path in [folder / "warm" / STAGE_APPLICANT / "00_one_cell.ipynb", *copies]:
+        notebook = nbformat.read(path, as_version=4)
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        (folder / "cold" / STAGE_APPLICANT).mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, folder / "cold" / STAGE_APPLICANT / path.name)
+    return ["00_one_cell", *(copy.stem for copy in copies)]
+
+
+def open_to_widgets(server: Lab, page, notebook: str) -> tuple[float, float]:
+    """Seconds from opening the page to the kernel idle, and from Run All to every cell done."""
+    started = time.perf_counter()
+    page.goto(f"http://127.0.0.1:{server.port}/lab/tree/{notebook}?reset&token={server.token}")
+    page.wait_for_selector("text=| Idle", timeout=120_000)
+    opened = time.perf_counter() - started
+    started = time.perf_counter()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(ALL_DONE, timeout=120_000, polling=50)
+    return opened, time.perf_counter() - started
+
+
+def stages(browser, folder: Path) -> bool:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = prepare_stages(folder)
+    server = Lab(folder)
+    rows = []
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        server.block_offsite(page)
+        open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/00_one_cell.ipynb")  # the server's own warm-up
+        for name in names:
+            cold = open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/{name}.ipynb")
+            warm = open_to_widgets(server, page, f"warm/{STAGE_APPLICANT}/{name}.ipynb")
+            rows.append((name, cold, warm))
+        page.screenshot(path=str(folder / "stage.png"))
+    finally:
+        server.close()
+    print(f"\nopening each of {STAGE_APPLICANT}'s stage notebooks until its widgets are usable (s): "
+          "page → kernel idle + Run All → every cell done")
+    print(f"{'notebook':<34} {'python3 (baseline)':>22} {'warm kernel':>22}")
+    within = True
+    for name, cold, warm in rows:
+        target = SIMPLE_TARGET_SECONDS if name == "00_one_cell" else TARGET_SECONDS
+        verdict = "OK" if sum(warm) <= target else f"over {target:g} s"
+        within = within and sum(warm) <= target
+        print(f"{name:<34} {cold[0]:6.2f} + {cold[1]:5.2f} = {sum(cold):5.2f}   "
+              f"{warm[0]:6.2f} + {warm[1]:5.2f} = {sum(warm):5.2f}  {verdict}")
+    return within
+
+
 def run_cell(page, index: int) -> None:
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
     cell.locator(".jp-InputArea-editor").click()
@@ -62,7 +145,7 @@ def main() -> bool:
         return False
     folder = Path(tempfile.mkdtemp(prefix="bench-lab-"))
     prepare(folder)
-    server = Lab(folder)  # the tests' harness: waits for the kernel, reruns a dropped Run All
+    server: Lab | None = Lab(folder)  # the tests' harness: waits for the kernel, reruns a dropped Run All
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -89,9 +172,13 @@ def main() -> bool:
             page.wait_for_selector("text=已保存", timeout=60_000)
             save = time.perf_counter() - started
             page.screenshot(path=str(folder / "checklist.png"), full_page=False)
+            server.close()
+            server = None
+            stages(browser, folder / "stages")
             browser.close()
     finally:
-        server.close()
+        if server is not None:
+            server.close()
     print(f"{ITEMS} items, 20 per page; screenshot: {folder / 'checklist.png'}")
     report("baseline: one Label widget appears", baseline, "s")
     report("kernel: ChecklistWidget built (150 items)", kernel_build, "s")

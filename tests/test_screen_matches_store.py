@@ -134,7 +134,7 @@ def test_the_summary_says_where_the_stage_stands_and_the_last_cell_what_comes_ne
     summary = StageSummary(book)
     assert "尚未记录" in summary.state.value
     summary.sign()  # records afresh, then signs
-    assert "已由 P01" in summary.state.value and "签名校验通过" in summary.state.value
+    assert "已由 吴芳 P01" in summary.state.value and "签名校验通过" in summary.state.value  # by name and id (§7)
     assert 'href="02_review_and_planning.ipynb"' in book.next_steps_html()
 
 

@@ -49,3 +49,4 @@ def test_an_incomplete_file_is_not_kept_and_a_new_upload_clears_the_status(db_ur
     _send(upload, "营业执照.pdf", b"%PDF-1.4 licence", upload_id="b")
     assert "未完整" not in form.message.value and "已保存 营业执照.pdf" in form.message.value
     assert Workbench(db_url, scheme).documents(audit)["licence"][0].filename == "营业执照.pdf"
+

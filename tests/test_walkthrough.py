@@ -131,11 +131,12 @@ def _open_stage(lab, page, notebook: str, ready_text: str, *, as_manager: bool =
 def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     lab.open(page, "00_overview.ipynb")
     lab.run_all(page, "text=applicants and audits", timeout=60)
-    link = page.locator(f"a[href='{APPLICANT}/01_application.ipynb']")
+    # An output's link, as JupyterLab renders it (its href resolved against the server)
+    link = page.locator(f"a[href*='{APPLICANT}/01_application.ipynb']")
     assert link.count() == 1 and "可开始" in link.inner_text()
     # An initial audit goes through no surveillance comparison; 10 waits for a certificate (§3).
-    assert page.locator(f"a[href='{APPLICANT}/09_surveillance.ipynb']").count() == 0
-    assert "未开始" in page.locator(f"a[href='{APPLICANT}/10_recertification_and_status.ipynb']").inner_text()
+    assert page.locator(f"a[href*='{APPLICANT}/09_surveillance.ipynb']").count() == 0
+    assert "未开始" in page.locator(f"a[href*='{APPLICANT}/10_recertification_and_status.ipynb']").inner_text()
     _shot(page, "00-overview")
     # The link opens the copy in a tab of the same JupyterLab: no reload (the page's mark stays).
     page.evaluate("window.awSamePage = true")
@@ -214,6 +215,15 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _record(page, "本阶段结果已记录")
     _sign(page)  # the programme manager signs the contract (§2)
     _shot(page, "03-contract")
+
+    # A kernel restart leaves dead widgets: the page says so and its controls stop taking input (§6).
+    page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel").first.click()
+    page.locator(".jp-Dialog-button.jp-mod-accept").click()
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-kernel-lost:visible", timeout=60_000)
+    assert _button(page, "记录本阶段结果").is_disabled()
+    assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-text input").first.is_disabled()
+    _shot(page, "03-kernel-restarted")
 
     workbench = Workbench(lab.url, scheme)
     audit = workbench.current_audit(APPLICANT)

@@ -24,7 +24,7 @@ from .errors import TamperedError, WorkbenchError
 from .files import write_atomically
 from .identity import notebook_identity, under_hub
 from .paths import audit_key, audit_outputs_dir
-from .render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
+from .render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html, person
 from .scheme import load_scheme
 from .settings import USER_ENV
 from .stages import StageOutcome, StageView, registry, run_stage
@@ -94,7 +94,8 @@ class StageNotebook:
 
     def header(self) -> widgets.HTML:
         signed = self.workbench.stage_result(self.audit_id, self.stage.id)
-        state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signed.signed_by)}</span>'
+        signer = person(self.workbench.people_names(), signed.signed_by) if signed and signed.signed else ""
+        state = (f'<span style="{LOCKED_STYLE}">🔒 已签署 signed off by {html.escape(signer)}</span>'
                  if signed and signed.signed else "")
         audit_name = self.workbench.scheme.audit_type(self.audit.audit_type).name
         earlier = "" if self.is_current_audit else "（较早的审核，只读参考 an earlier audit）"
@@ -114,8 +115,10 @@ class StageNotebook:
         if self.mode == "batch":
             self.show_static()
             return
+        from .widgets.kernel_watch import KernelWatch
         from .widgets.summary import StageSummary
         from .widgets.whoami import WhoAmI
+        display(KernelWatch())  # dead widgets after a restart say so, and stop taking input
         display(self.header())
         if self.person is None and not under_hub():
             display(WhoAmI(self.workbench))
@@ -210,9 +213,11 @@ def open_stage(stage_id: str, applicant_id: str, **options) -> StageNotebook:
 def show_overview(*, database_url: str | None = None, scheme_dir: str | None = None,
                   auditor: str | None = None) -> None:
     """00_overview: every applicant's stages, with links to the per-applicant copies."""
+    from .widgets.kernel_watch import KernelWatch
     from .widgets.overview import OverviewTable
     scheme = load_scheme(scheme_dir)
     workbench = Workbench(database_url, scheme, notebook_identity(auditor))
+    display(KernelWatch())
     OverviewTable(workbench, workbench.actor).show()
 
 
@@ -232,4 +237,5 @@ def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str 
         with offline():
             display(HTML(static_html(panel)))
     else:
-        display(panel)
+        from .widgets.kernel_watch import KernelWatch
+        display(KernelWatch(), panel)

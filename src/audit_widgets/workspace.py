@@ -24,9 +24,14 @@ CASES = "11_complaints_and_appeals"  # the body's complaints and appeals: one co
 
 
 def _prepare(template: Path, copy: Path, parameters: dict) -> Path:
-    """The template with its parameters cell set to `parameters` and no outputs."""
+    """The template with its parameters cell set to `parameters`, no outputs, and the warm
+    kernel (batch/warm.py) as its kernel: a copy opens with its kernel forked, not started."""
     import nbformat
+
+    from .batch.warm import DISPLAY_NAME, KERNEL_SPEC, install_kernel_spec
+    install_kernel_spec()
     notebook = nbformat.read(template, as_version=4)
+    notebook.metadata["kernelspec"] = {"name": KERNEL_SPEC, "display_name": DISPLAY_NAME, "language": "python"}
     cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", ()))
     cell.source = set_parameters(cell.source, parameters)
     for code in (c for c in notebook.cells if c.cell_type == "code"):

@@ -12,7 +12,7 @@ import pandas as pd
 from ..batch.inputs import batch_stale
 from ..contract import Grade
 from ..domain import OK, RUNNING
-from ..render.html import WARNING_STYLE, table_html
+from ..render.html import WARNING_STYLE, people, person, table_html
 from ..render.results import (
     evidence_html,
     findings_html,
@@ -223,6 +223,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         sample = view.case_sample(audit) if audit else None
         runs = view.last_runs(applicant_id)
         stale_batch = batch_stale(view, applicant_id)
+        names = view.people_names()
     parts = [f"<p><a class='aw-back' href='?'>← 总览 / portfolio</a> · <a href='?applicant={html.escape(applicant_id)}'>"
              "本页链接 / link to this page</a></p>",
              f"<h2>{html.escape(applicant.name)}（{html.escape(applicant.id)}）</h2>",
@@ -269,7 +270,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
     parts.append(section("认证历史 / certification history", cycle_history_html(workbench, applicant_id)))
     stage_names = {s.id: s.name for s in scheme.procedure_stages}
     parts.append(section("签署 / sign-offs", table_html(
-        [{"stage": stage_names.get(s, s), "by": r.signed_by or "—", "at": f"{r.signed_at:%Y-%m-%d %H:%M}" if r.signed_at
+        [{"stage": stage_names.get(s, s), "by": person(names, r.signed_by), "at": f"{r.signed_at:%Y-%m-%d %H:%M}" if r.signed_at
           else "未签署 not signed",
           "signature": SIGNATURE_LABELS[signatures[s]] if r.signed else "—"}
          for s, r in records.items()],
@@ -278,7 +279,7 @@ def applicant_html(workbench: Workbench, applicant_id: str, today: date | None =
         level = next((lv for lv in scheme.levels if lv.rank == decision.level_rank), None)
         parts.append(section("认证决定 / decision",
                              f"<p>{decision.decided_on}：{'批准 certified' if decision.certified else '不予认证 refused'}"
-                             f"，{level.label if level else ''}；委员 {html.escape('、'.join(decision.members))}；"
+                             f"，{level.label if level else ''}；委员 {html.escape(people(names, decision.members))}；"
                              f"理由 {html.escape(decision.reasons)}</p>"
                              + (f"<p style='{WARNING_STYLE}'><b>与审查组的推荐意见不一致 / against the audit team's "
                                 f"recommendation</b>：{html.escape(decision.override_reason)}</p>"

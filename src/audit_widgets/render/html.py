@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, Iterable
 
 from ..errors import WorkbenchError
 
@@ -14,6 +14,17 @@ OK_STYLE = f"color:{OK_COLOUR}"
 ERROR_STYLE = f"color:{ERROR_COLOUR}"
 WARNING_STYLE = f"color:{WARNING_COLOUR}"
 LOCKED_STYLE = "background:#fff8e1;border:1px solid #ffcc80;padding:4px 8px;border-radius:4px"
+
+
+def person(names: dict[str, str], person_id: str | None) -> str:
+    """A person as the screens and documents name them: 「吴芳 P01」 (the id alone if unknown)."""
+    if not person_id:
+        return "—"
+    return f"{names[person_id]} {person_id}" if person_id in names else person_id
+
+
+def people(names: dict[str, str], person_ids: Iterable[str]) -> str:
+    return "、".join(person(names, p) for p in person_ids)
 
 
 def message_html(zh: str, en: str = "", style: str = OK_STYLE) -> str:

@@ -170,6 +170,11 @@ class TeamStore(StoreBase):
                              declarations=tuple(declared.get(a.id, ())))
                     for a in session.scalars(select(models.Auditor).order_by(models.Auditor.id))]
 
+    def people_names(self) -> dict[str, str]:
+        """Each person's name by id: the screens name people as 「吴芳 P01」 (render.html.person)."""
+        with self._reading_session() as session:
+            return {person: name for person, name in session.execute(select(models.Auditor.id, models.Auditor.name))}
+
     def decision_makers(self) -> list[str]:
         with self._reading_session() as session:
             return list(session.scalars(select(models.Auditor.id).where(models.Auditor.is_decision_maker)))

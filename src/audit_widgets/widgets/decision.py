@@ -12,7 +12,7 @@ import ipywidgets as widgets
 
 from ..contract import EFFECT_STATUS, Action
 from ..evaluation import evaluate, recommendation
-from ..render.html import ERROR_STYLE, gates_html
+from ..render.html import ERROR_STYLE, gates_html, people
 from ..rules.cycle import outcome_level, suggested_outcome
 from .base import BoundWidget
 from .recorded import RECOMPUTED, signed_recommendation, signed_report
@@ -108,11 +108,12 @@ class DecisionWidget(BoundWidget):
                 self.override_reason.value = decision.override_reason
                 self.decided_on.value = decision.decided_on
             outcome = self.scheme.outcomes_by_id.get(decision.outcome)
+            members = people(self.workbench.people_names(), decision.members)
             verdict = f"{outcome.name} {outcome.id}" if outcome else decision.outcome
             override = (f"<br><b style='{ERROR_STYLE}'>与推荐意见不一致 / against the recommendation</b>："
                         f"{html.escape(decision.override_reason)}" if decision.overrides_recommendation else "")
             self.recorded.value = (f"<p><b>已决定 decided</b> {decision.decided_on}：{verdict}，等级 {decision.level_rank}；"
-                                   f"决定人员 {html.escape('、'.join(decision.members))}；理由：{html.escape(decision.reasons)}"
+                                   f"决定人员 {html.escape(members)}；理由：{html.escape(decision.reasons)}"
                                    f"{override}</p>")
 
     def record(self) -> None:

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..contract import Action
 from ..errors import WorkbenchError
-from ..render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html
+from ..render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html, person
 from ..rules.completeness import GROUPS, Gap, grouped
 from ..stages import run_stage
 from ..store.signers import SIGNER_NAMES
@@ -76,8 +76,9 @@ class StageSummary(widgets.VBox):
         elif signed:
             state = wb.signature_state(audit, stage.id)
             when = f"{record.signed_at:%Y-%m-%d %H:%M}"
-            self.state.value = message_html(f"已由 {record.signed_by} 于 {when} 签署，签名校验通过",
-                                            f"signed off by {record.signed_by} at {when}; signature verified") \
+            signer = person(wb.people_names(), record.signed_by)
+            self.state.value = message_html(f"已由 {signer} 于 {when} 签署，签名校验通过",
+                                            f"signed off by {signer} at {when}; signature verified") \
                 if state == "valid" else f'<div style="{ERROR_STYLE}">{html.escape(SIGNATURE_LABELS[state])}</div>'
         else:
             self.state.value = message_html("结果已记录，尚未签署", "recorded, not signed off yet", LOCKED_STYLE)
