@@ -37,9 +37,12 @@ dashboard: $(STAMP)
 	$(WORKBENCH) serve
 
 # Auditors work on per-applicant copies in work/ (the templates in workbooks/ stay clean).
+# The copies name the warm kernel (batch/warm.py). JupyterLab starts on LAB_PORT or not at all,
+# so that the addresses `open` prints are the ones it serves.
+LAB_PORT ?= 8888
 lab: $(STAMP)
-	$(WORKBENCH) open --all
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=work $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(WORKBENCH) open --all --port $(LAB_PORT)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --ServerApp.port_retries=0 --no-browser --notebook-dir=work $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

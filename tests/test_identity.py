@@ -82,11 +82,14 @@ def test_open_makes_per_applicant_copies_and_leaves_the_templates_alone(command,
     from .conftest import ROOT
     monkeypatch.setenv("AUDIT_WORKBENCH_WORK", str(tmp_path / "work"))
     templates = {p: p.read_bytes() for p in (ROOT / "workbooks").glob("*.ipynb")}
-    result = command("open", team, "planning", "--auditor", "A02")
+    result = command("open", team, "planning", "--auditor", "A02", "--port", "8891")
     assert result.exit_code == 0, result.output
     copy = tmp_path / "work" / team / "02_review_and_planning.ipynb"
-    assert str(copy) in result.stdout and "lab/tree/demo-consumer/02_review_and_planning.ipynb" in result.stdout
+    # The address JupyterLab serves: make lab starts it on the same --port (issue 25 §7).
+    assert str(copy) in result.stdout and "http://127.0.0.1:8891/lab/tree/demo-consumer/02_review_and_planning.ipynb" \
+        in result.stdout
     notebook = nbformat.read(copy, as_version=4)
+    assert notebook.metadata["kernelspec"]["name"] == "audit-workbench"  # the warm kernel (issue 25 §9)
     # One parameters cell, holding the values: a second (papermill's injected cell) would reset
     # to None whatever the auditor types in the first (issue 25 §1).
     [parameters] = [c for c in notebook.cells if {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]

@@ -144,11 +144,12 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     page.wait_for_selector(".lm-TabBar-tab:has-text('01_application.ipynb')", timeout=30_000)
     assert page.evaluate("window.awSamePage === true")
 
-    # 01: recording without the documents lists them all; signing off is not the manager's.
+    # 01: recording without the documents lists them all, and so does signing off.
     _open_stage(lab, page, "01_application", "记录本阶段结果", as_manager=True)
     assert "吴芳 P01" in page.content() and "认证方案管理人员" in page.content()  # the header names the roles (§1)
     _record(page, "签署前尚需完成 5 项")
-    assert _button(page, "签署").is_disabled()
+    _button(page, "签署").click()  # 01 is the programme manager's to sign: refused while documents are missing
+    page.wait_for_selector("text=签署前尚需完成 5 项", timeout=30_000)
     assert not Workbench(lab.url, scheme).is_signed(Workbench(lab.url, scheme).current_audit(APPLICANT),
                                                     "application")
     # ipywidgets' FileUpload keeps its <input type=file> out of the page: use the file chooser.

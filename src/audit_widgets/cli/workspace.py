@@ -12,6 +12,8 @@ from ..errors import WorkbenchError
 from ..settings import DASHBOARD_TOKEN_ENV, SECRET_ENV, current
 from .root import State, cli, pass_state
 
+LAB_PORT = 8888  # make lab's LAB_PORT: JupyterLab is started on exactly this port (no retry on another)
+
 
 # --- working copies -------------------------------------------------------------------------
 @cli.command("open")
@@ -20,8 +22,10 @@ from .root import State, cli, pass_state
 @click.option("--all", "all_applicants", is_flag=True, help="为所有申请方准备 / for every applicant")
 @click.option("--auditor", default=None, help="写入副本的审查员编号 / your auditor id, written into the copies")
 @click.option("--refresh", is_flag=True, help="重新生成已有副本 / make existing copies again")
+@click.option("--port", type=click.IntRange(1, 65535), default=LAB_PORT, show_default=True,
+              help="JupyterLab 的端口（make lab 用同一端口启动）/ JupyterLab's port (make lab starts it on this one)")
 @pass_state
-def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, refresh) -> None:
+def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, refresh, port) -> None:
     """准备申请方的工作簿副本（work/）/ Prepare an applicant's own copies of the stage notebooks (work/).
 
     The templates in workbooks/ stay untouched; JupyterLab (make lab) opens the copies."""
@@ -44,7 +48,7 @@ def open_copies(state: State, applicant_id, stage_id, all_applicants, auditor, r
                                 refresh=refresh)
         shown = [c for c in copies if stage_id is None or c.stem == state.scheme.procedure_by_id[stage_id].notebook]
         for copy in shown:
-            click.echo(f"{copy}  →  http://127.0.0.1:8888/lab/tree/{copy.relative_to(work_dir()).as_posix()}")
+            click.echo(f"{copy}  →  http://127.0.0.1:{port}/lab/tree/{copy.relative_to(work_dir()).as_posix()}")
     overview = prepare_overview(auditor=auditor, database_url=state.database_url)
     cases = overview.with_name(f"{CASES}.ipynb")
     click.echo(f"总览 overview: {overview}；投诉与申诉 complaints and appeals: {cases}"
