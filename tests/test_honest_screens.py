@@ -21,11 +21,11 @@ def test_an_unanswered_checklist_says_its_score_is_provisional_and_counts_what_n
     assert f"已答 0/{needing} answered" in widget.progress.value
     assert "由监测数据计分" in widget.progress.value
     unanswered = len(widget.evaluation.score.unanswered)
-    assert f"暂定分：尚有 {unanswered} 项未答" in widget.score.value and "暂定总分" in widget.score.value
+    assert f"暂定分：本次审核尚有 {unanswered} 项未答" in widget.score.value and "暂定总分" in widget.score.value
     first = next(row for row in widget.rows if row.item.judgement == "qualitative")
     first.result.value = "conform"
     assert f"已答 1/{needing} answered" in widget.progress.value
-    assert f"尚有 {unanswered - 1} 项未答" in widget.score.value  # the stage's count, in every checklist of it
+    assert f"尚有 {unanswered - 1} 项未答" in widget.score.value
 
 
 def test_a_major_nonconformity_shows_beside_the_score_at_once(auditor, consumer):
@@ -61,3 +61,18 @@ def test_before_sign_off_the_report_panel_labels_its_figures_as_computed_now(aud
     applicant, _ = staffed_audit
     panel = ReportPanel(auditor, applicant)
     assert "按当前记录即时计算" in panel.body.value and panel.refresh_button.layout.display is None
+
+
+def test_a_checklist_marks_its_unanswered_items_conforming_then_takes_the_exceptions(auditor, consumer):
+    """Issue 25 §7: 05 gets the "mark all conforming, then the exceptions" of 04's case sample."""
+    widget = ChecklistWidget(auditor, consumer, "5.2b")
+    qualitative = [i.id for i in widget.items if i.judgement == "qualitative"]
+    first = next(row for row in widget.rows if row.item.judgement == "qualitative")
+    first.note.value = "培训记录缺两人"
+    first.result.value = "nonconform"  # answered before: it stays as it is
+    widget.mark_conforming()
+    records = auditor.answer_records(widget.audit_id)
+    assert records[first.item.id].answer.result == "nonconform"
+    assert all(records[i].answer.result == "conform" for i in qualitative if i != first.item.id)
+    assert not [i for i in widget.items if i.judgement == "sample" and i.id in records]  # counts are the auditor's
+    assert "请逐项标出例外" in widget.message.value

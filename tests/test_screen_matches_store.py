@@ -222,3 +222,17 @@ def test_a_survey_import_updates_the_figures_in_the_stage_checklists(planned, db
     assert checklist.evaluation.survey is not None and checklist.evaluation.survey.responses == 120
     row = next(r for r in checklist.rows if r.item.judgement == "measure" and r.item.measure.startswith("csat"))
     assert row.measured.value.startswith("实测")
+
+
+def test_a_service_case_shows_no_complaint_only_check(planned, tmp_path):
+    """Issue 25 §7: the checks a row offers are those procedure.yaml's case_checks make on its kind of case."""
+    workbench, applicant, audit = planned
+    import_demo_orders(workbench, applicant, tmp_path)
+    widget = CaseSampleWidget(workbench, applicant)
+    widget.draw()
+    complaint_only = {c.field for c in workbench.scheme.case_checks if c.applies_to == "complaints"}
+    rows = {("投诉" in row.children[0].value): row for row in widget.rows_box.children}
+    assert set(rows) == {True, False}, "the sample holds both kinds of case"
+    assert not complaint_only & set(rows[False].fields) and complaint_only <= set(rows[True].fields)
+    rows[False].fields["resolved"].value = "no"
+    assert workbench.case_sample(audit).verified[rows[False].order_id].resolved is False

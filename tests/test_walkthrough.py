@@ -317,6 +317,8 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
 
     # 05: everything answered, and one row graded 严重不符合 (a major nonconformity).
     _open_stage(lab, page, "05_system_audit", "记录本阶段结果")
+    _button(page, "未答的定性条目全部标为符合").click()  # as 04's case sample has (§7)
+    page.wait_for_selector("text=项已标为符合，请逐项标出例外", timeout=30_000)
     _answer_every_checklist(page)
     first = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist-row").first
     first.scroll_into_view_if_needed()

@@ -314,3 +314,21 @@ def test_the_applicant_form_shows_promises_by_their_measure_names(workbench, con
     assert workbench.get_applicant(consumer).service_promises == {"mean_time_to_resolve_hours": 36}
     shown = ApplicantForm(workbench, consumer).fields["service_promises"].value
     assert shown == f"{name}：36" and "mean_time_to_resolve_hours" not in shown
+
+
+def test_the_report_and_the_certificate_are_offered_for_download_on_their_screens(demo_db, scheme, tmp_path,
+                                                                                   monkeypatch):
+    """Issue 25 §7: 06 and 08 write their PDFs from the recorded results and offer them."""
+    import base64
+    import re
+    monkeypatch.setenv("AUDIT_WORKBENCH_OUTPUTS", str(tmp_path / "outputs"))
+    from audit_widgets.store.repository import Workbench
+    from audit_widgets.widgets.report import ReportPanel
+    workbench = Workbench(demo_db, scheme, actor="A01")
+    files = CertificatePanel(workbench, "demo-consumer").children[-1]
+    files.write()
+    [link] = re.findall(r"download='certificate.pdf' href='data:application/pdf;base64,([^']+)'", files.files.value)
+    assert base64.b64decode(link).startswith(b"%PDF") and (tmp_path / "outputs" / "demo-consumer" / "certificate.pdf").exists()
+    report = ReportPanel(workbench, "demo-composite").children[-1]  # nothing recorded: nothing to offer
+    report.write()
+    assert "尚无可写入的内容" in report.files.value

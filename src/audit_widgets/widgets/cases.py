@@ -30,15 +30,18 @@ SHOW = (("全部 all", "all"), ("有不符合 with a nonconformity", "bad"), ("�
 
 
 class CaseRow(widgets.HBox):
+    """One sampled case and the checks made on it: a service case shows no complaint-only check
+    (procedure.yaml case_checks' applies_to)."""
+
     def __init__(self, order: dict, verified: CaseVerification | None, labels: dict[str, str], on_change,
-                 disabled: bool):
+                 disabled: bool, checks: tuple[str, ...] = CASE_FIELDS):
         self.order_id = order["order_id"]
         info = widgets.HTML(
             f"<b>{html.escape(self.order_id)}</b> <small>{html.escape(str(order['service_type']))} · "
             f"{'投诉' if order['is_complaint'] else '服务'} · {str(order['opened_at'])[:10]}</small>",
             layout=widgets.Layout(width="300px"))
         self.fields = {}
-        for name in CASE_FIELDS:
+        for name in checks:
             stored = getattr(verified, name) if verified else None
             choice = next(key for key, value in TRI_STATE_VALUES.items() if value is stored)
             control = widgets.Dropdown(options=TRI_STATE, value=choice, description=labels[name],
@@ -49,7 +52,7 @@ class CaseRow(widgets.HBox):
         super().__init__([info, *self.fields.values()])
 
     def values(self) -> dict:
-        return {name: TRI_STATE_VALUES[control.value] for name, control in self.fields.items()}
+        return {name: TRI_STATE_VALUES[self.fields[name].value] if name in self.fields else None for name in CASE_FIELDS}
 
 
 class CaseSampleWidget(BoundWidget):
@@ -154,8 +157,10 @@ class CaseSampleWidget(BoundWidget):
     def show_page(self, page: int) -> None:
         ids = list(self.shown_ids[page * self.page_size:(page + 1) * self.page_size])
         orders = self.population.set_index("order_id").loc[ids].reset_index()
-        self.rows_box.children = [CaseRow(order, self.sample.verified.get(order["order_id"]), self.labels, self._verify,
-                                          self.read_only) for order in orders.to_dict("records")]
+        self.rows_box.children = [
+            CaseRow(order, self.sample.verified.get(order["order_id"]), self.labels, self._verify, self.read_only,
+                    tuple(c.field for c in self.scheme.case_checks if c.applies(bool(order["is_complaint"]))))
+            for order in orders.to_dict("records")]
 
     def _verify(self, row: CaseRow) -> None:
         saved = self.write(lambda: self.workbench.verify_case(self.sample.id, row.order_id, **row.values()),

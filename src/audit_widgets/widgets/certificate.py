@@ -11,6 +11,7 @@ from ..body import load_body
 from ..contract import Action
 from ..render.html import ERROR_STYLE, message_html, table_html
 from .base import BoundWidget, Confirmation
+from .documents import DocumentFiles
 
 ISSUING = ("issue", "reissue")  # decisions that put a new certificate in the holder's hands
 
@@ -36,7 +37,8 @@ class CertificatePanel(BoundWidget):
                                "reduction are the committee's decisions: in 07 after an audit, in 10 between audits"
                                "</small></p>")
         self.children = [widgets.HTML("<h3>认证证书 / certificate</h3>"), self.lock_banner(), self.issue_button,
-                         self.issue_note, self.confirmation, self.details, self.history, between, self.message]
+                         self.issue_note, self.confirmation, self.details, self.history, between, self.message,
+                         DocumentFiles(workbench, applicant_id, "certificate")]
         self.refresh()
 
     def pending_decision(self):

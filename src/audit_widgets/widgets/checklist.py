@@ -149,7 +149,13 @@ class ChecklistWidget(BoundWidget):
         self.retry = widgets.Button(description="重试保存 / retry", icon="refresh",
                                     layout=widgets.Layout(display="none"))
         self.retry.on_click(lambda _: self.save_row(self.pending_row))
-        self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.rows_box,
+        # As 04's case sample has: everything conforming first, then the auditor flags the exceptions.
+        self.mark_button = widgets.Button(description="未答的定性条目全部标为符合，再标出例外 / mark the unanswered "
+                                                      "conforming, then flag the exceptions",
+                                          layout=widgets.Layout(width="auto"), disabled=self.read_only)
+        self.mark_button.on_click(lambda _: self.mark_conforming())
+        self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.mark_button,
+                         self.rows_box,
                          widgets.HBox([self.evidence_item, self.upload]), widgets.HBox([self.message, self.retry]),
                          self.score]
         self.show_page(0)
@@ -205,6 +211,7 @@ class ChecklistWidget(BoundWidget):
             for control in row.controls():
                 control.disabled = disabled
         self.upload.disabled = disabled
+        self.mark_button.disabled = disabled
 
     def refresh_score(self) -> None:
         """Rescore once and show it in this checklist and in every other checklist of the stage,
@@ -229,10 +236,14 @@ class ChecklistWidget(BoundWidget):
         cells = "".join(
             f"<td style='padding:2px 10px'>{self.scheme.dimension_names[d]}<br><b>{v:.1f}</b></td>"
             for d, v in score.dimension_scores.items())
-        # The score is the stage's, the same in each of its checklists; the count above is this one's.
-        provisional = (message_html(f"暂定分：尚有 {len(score.unanswered)} 项未答，未答条目不计分",
-                                    f"provisional: {len(score.unanswered)} items unanswered; they are not scored",
-                                    WARNING_STYLE)
+        # The score is the audit's, the same in each checklist of the stage (its count too); the
+        # count above is this checklist's.
+        stage_items = {item.id for checklist in self.peers for item in checklist.items}
+        in_stage = sum(1 for item_id in score.unanswered if item_id in stage_items)
+        provisional = (message_html(f"暂定分：本次审核尚有 {len(score.unanswered)} 项未答（本阶段 {in_stage} 项），"
+                                    "未答条目不计分",
+                                    f"provisional: {len(score.unanswered)} items of the audit unanswered ({in_stage} "
+                                    "in this stage); they are not scored", WARNING_STYLE)
                        if score.unanswered else "")
         verdict = ("" if score.certifiable else
                    f"<br><b style='{ERROR_STYLE}'>不可认证 not certifiable</b>")
@@ -278,6 +289,24 @@ class ChecklistWidget(BoundWidget):
         self.records = self.workbench.answer_records(self.audit_id)
         self.message.value = message_html(f"{row.item.id} 已保存", f"{row.item.id} saved")
         self.refresh_score()
+
+    def mark_conforming(self) -> None:
+        """Answer 符合 for every qualitative item of this checklist nobody has answered (one write
+        each, as if clicked); the first refusal stops it and is shown."""
+        if self.read_only:
+            return
+        open_items = [item for item in self.items if item.judgement == "qualitative" and item.id not in self.records]
+        for item in open_items:
+            try:
+                self.workbench.save_answer(self.audit_id, item.id, Answer("conform"), expected_version=0)
+            except WorkbenchError as exc:
+                self.message.value = error_html(exc)
+                break
+        else:
+            self.message.value = message_html(f"{len(open_items)} 项已标为符合，请逐项标出例外",
+                                              f"{len(open_items)} items marked conforming: now flag the exceptions")
+        self.records = self.workbench.answer_records(self.audit_id)
+        self.show_page(self.page.value or 0)
 
     def _keep_for_retry(self, row: ChecklistRow, exc: BaseException) -> None:
         """Not saved for a reason that may pass (a busy database): the value stays on screen."""

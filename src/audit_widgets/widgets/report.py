@@ -22,6 +22,7 @@ from ..rules.sampling import sampling_statement
 from ..rules.scoring import method_statement
 from ..stages.results import ReportResult
 from .base import BoundWidget
+from .documents import DocumentFiles
 from .recorded import DECIDED, RECOMPUTED, SIGNED, signed_recommendation, signed_report
 
 TOP_LOSSES = 10
@@ -35,7 +36,8 @@ class ReportPanel(BoundWidget):
         self.refresh_button = widgets.Button(description="重新计算 / recompute", icon="refresh",
                                              layout=widgets.Layout(width="auto"))
         self.refresh_button.on_click(lambda _: self.refresh())
-        self.children = [widgets.HTML("<h3>审查结果 / audit result</h3>"), self.refresh_button, self.chart, self.body]
+        self.children = [widgets.HTML("<h3>审查结果 / audit result</h3>"), self.refresh_button, self.chart, self.body,
+                         DocumentFiles(workbench, applicant_id, "report")]
         self.refresh()
 
     def refresh(self) -> None:
