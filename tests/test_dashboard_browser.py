@@ -89,6 +89,9 @@ def test_the_portfolio_filters_and_drills_down_offline(dashboard, page):
     page.wait_for_selector(".aw-applicant >> text=否决项不符合：B13", timeout=30_000)
     assert page.locator(".aw-applicant >> text=严重不符合未关闭").count() >= 1
     assert page.locator(".aw-applicant svg").count() >= 1  # the dimension chart rendered
+    # Chinese descriptions read from their left edge, not right-aligned by the page's table style (issue 25 §8)
+    aligned = page.eval_on_selector_all(".aw-applicant td", "cells => cells.map(c => getComputedStyle(c).textAlign)")
+    assert aligned and set(aligned) == {"left"}, set(aligned)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-drill-down.png"), full_page=True)
 
 

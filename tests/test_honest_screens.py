@@ -76,3 +76,16 @@ def test_a_checklist_marks_its_unanswered_items_conforming_then_takes_the_except
     assert all(records[i].answer.result == "conform" for i in qualitative if i != first.item.id)
     assert not [i for i in widget.items if i.judgement == "sample" and i.id in records]  # counts are the auditor's
     assert "请逐项标出例外" in widget.message.value
+
+
+def test_next_steps_follow_the_procedure_of_the_audit_type(scheme):
+    """Issue 25 §3: after 04 an initial audit goes on to 05 (06 waits for it), never to 09."""
+    recorded = {"application", "planning", "contract"}
+    after_04 = [s.id for s in scheme.next_stages("characteristic", "initial", recorded, has_certificate=False)]
+    assert after_04 == ["system_audit"]
+    after_05 = [s.id for s in scheme.next_stages("system_audit", "initial", recorded | {"characteristic"}, False)]
+    assert after_05 == ["report"]
+    surveillance = [s.id for s in scheme.next_stages("system_audit", "surveillance", {"planning", "contract",
+                                                                                        "characteristic"}, True)]
+    assert "surveillance" in surveillance and "report" in surveillance and "recertification" in surveillance
+    assert not scheme.can_start(scheme.procedure_by_id["recertification"], "initial", recorded, has_certificate=False)

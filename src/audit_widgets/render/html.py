@@ -52,7 +52,10 @@ def table_html(rows: list[dict[str, Any]], columns: dict[str, str], *, escape: b
             return "—"
         return html.escape(str(value)) if escape else str(value)
     body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 8px'>{cell(row.get(k))}</td>" for k in columns)
+        # Left-aligned: JupyterLab's and Voila's rendered-HTML style right-aligns table cells,
+        # which leaves a Chinese description ragged on its left edge.
+        "<tr>" + "".join(f"<td style='text-align:left;vertical-align:top;padding:2px 8px'>{cell(row.get(k))}</td>"
+                         for k in columns)
         + "</tr>" for row in rows)
     return f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
