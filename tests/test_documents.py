@@ -467,3 +467,19 @@ def test_a_status_notice_is_a_template_and_says_what_the_holder_must_do(own, tmp
 def test_sections_are_numbered_as_chinese_documents_number_them(number, numeral):
     from audit_widgets.documents.templating import chinese_numeral
     assert chinese_numeral(number) == numeral
+
+
+def test_the_report_lists_each_items_evidence_files_with_their_hash(own, scheme):
+    """Issue 25 §5: the report lists the evidence each checklist item holds, by name and SHA-256."""
+    import hashlib
+    audit = own.current_audit(SPECIAL)
+    assert "检查表条目的证据文件" in report_html(own, SPECIAL)
+    leader = next(m.auditor.id for m in own.team(audit) if m.role == "leader")
+    own.acting_as("M02").reopen_decision(audit, "补充证据")
+    for stage in ("report", "system_audit"):
+        if own.is_signed(audit, stage):
+            own.acting_as(leader).reopen_stage(audit, stage, "补充证据")
+    photo = "服务手册照片".encode() * 1000
+    own.acting_as(leader).add_evidence(audit, "E01", photo, "服务手册.jpg")
+    page = report_html(own, SPECIAL)
+    assert "服务手册.jpg" in page and hashlib.sha256(photo).hexdigest() in page

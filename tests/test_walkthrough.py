@@ -265,6 +265,9 @@ def _answer_every_checklist(page) -> None:
                         counts.press("Enter")
                         page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
                 elif "实测" not in row.inner_text():
+                    active = row.locator("button.mod-active")
+                    if active.count() and active.first.inner_text().strip() != "未答":
+                        continue  # answered already (marked conforming with the rest)
                     row.get_by_role("button", name="符合", exact=True).click()
                     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
 
@@ -346,11 +349,16 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     assert page.locator("text=建议不予认证").count() >= 1
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".widget-textarea", has_text="纠正措施").locator("textarea").fill("补发上岗证并培训")
+    # A note typed and not yet sent: leaving the page asks first (§6); once sent, it does not.
+    leaving = ("() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); "
+               "return e.defaultPrevented; }")
+    assert page.evaluate(leaving)
     pickers = panel.locator(".widget-datepicker input[type=date]")
     pickers.nth(0).fill(date.today().isoformat())
     pickers.nth(1).fill(date.today().isoformat())
     _button(page, "保存纠正措施").click()
     page.wait_for_selector("text=纠正措施已保存", timeout=30_000)
+    assert not page.evaluate(leaving)
     # What the report states beside the checklists: the required ones first refuse the sign-off.
     for label, text in (("受审核方代表", "赵敏（客服总监）"), ("内部审核情况摘要", "年度内审覆盖全部网点"),
                         ("管理评审情况摘要", "管理评审已召开")):

@@ -15,6 +15,7 @@ from ..domain import Applicant, Audit, Certificate, Finding, ReportParticular, S
 from ..evidence import findings_to_follow_up
 from ..files import write_atomically
 from ..paths import outputs_dir
+from ..render.html import table_html
 from ..render.results import (
     case_checks_html,
     certificate_acted_on,
@@ -62,6 +63,7 @@ class ReportSources:
     certificate: Certificate | None  # the certificate this audit's decision acts on (None: none yet)
     particulars: dict[str, ReportParticular]  # what the team states beside the checklists
     checkpoint: Checkpoint  # where the trail stood when the report was read
+    evidence_files: list[dict]  # each checklist item's evidence files: item, file name, SHA-256
 
 
 def latest_reported_audit(workbench: Workbench, applicant_id: str) -> int | None:
@@ -82,7 +84,10 @@ def read_sources(workbench: Workbench, applicant_id: str) -> ReportSources | Non
                              view.stage_signature(audit_id, registry.report_stage()),
                              view.signature_state(audit_id, registry.report_stage()),
                              findings_to_follow_up(view, audit_id), certificate_acted_on(view, applicant_id, audit_id),
-                             view.particulars(audit_id), view.checkpoint())
+                             view.particulars(audit_id), view.checkpoint(),
+                             [{"item": item_id, "file": f.filename, "sha256": f.sha256}
+                              for item_id, record in sorted(view.answer_records(audit_id).items())
+                              for f in record.evidence])
 
 
 def _deviations(scheme: Scheme, sources: ReportSources, planning: PlanningResult,
@@ -240,7 +245,10 @@ def report_html(workbench: Workbench, applicant_id: str, generated_at: datetime 
         open_findings=drawn(findings_html(scheme, open_findings)), noted=drawn(findings_html(scheme, noted)),
         verdict=verdict_text(scheme, audit, advice.certifiable, advice.level.rank if advice.level else 0,
                              sources.certificate),
-        level=advice.level, sign_off=_sign_off(sources), checkpoint=sources.checkpoint)
+        level=advice.level, sign_off=_sign_off(sources), checkpoint=sources.checkpoint,
+        evidence_files=drawn(table_html(sources.evidence_files, {"item": "条目 item", "file": "文件 file",
+                                                                  "sha256": "SHA-256"}))
+        if sources.evidence_files else None)
 
 
 def report_paths(applicant_id: str, folder: Path | None = None) -> tuple[Path, Path]:

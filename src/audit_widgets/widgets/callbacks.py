@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from ..contract import Action
 from ..domain import Callback
@@ -22,33 +23,41 @@ REACHED = (("—", "unknown"), ("接通 reached", "yes"), ("未接通 not reache
 REACHED_VALUES = {"unknown": None, "yes": True, "no": False}
 
 
+class RowLook:
+    """The layouts and styles the rows share: one model each, not one per row and control."""
+
+    def __init__(self):
+        self.info, self.reached = widgets.Layout(width="210px"), widgets.Layout(width="130px")
+        self.answer, self.answer_style = widgets.Layout(width="auto"), DescriptionStyle(description_width="initial")
+        self.note, self.row = note_layout(), widgets.Layout(flex_flow="row wrap", align_items="baseline")
+
+
 class CallbackRow(widgets.HBox):
     """One drawn customer: the call's outcome and answers, saved as soon as they change."""
 
-    def __init__(self, customer: dict, call: Callback | None, scheme, on_change, disabled: bool):
+    def __init__(self, customer: dict, call: Callback | None, scheme, on_change, disabled: bool,
+                 look: RowLook | None = None):
+        look = look or RowLook()
         self.customer_id = str(customer["customer_id"])
         info = widgets.HTML(f"<b>{html.escape(self.customer_id)}</b> <small>{html.escape(str(customer['served']))}"
-                            "</small>", layout=widgets.Layout(width="210px"))
+                            "</small>", layout=look.info)
         scale = scheme.survey_scales_by_id[scheme.survey_rules.callback_scale]
         nps = scheme.survey_scales_by_id["nps"]
         stored = call.answers if call else {}
         reached = next(k for k, v in REACHED_VALUES.items() if v is (call.reached if call else None))
-        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=widgets.Layout(width="130px"),
-                                        disabled=disabled)
+        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=look.reached, disabled=disabled)
         self.answers: dict[str, widgets.Dropdown] = {}
         for key, name, answer_scale in ([(i.id, i.name, scale) for i in scheme.survey_indicators]
                                         + [(NPS_KEY, "推荐意愿 NPS", nps)]):
             options = [NOT_ASKED] + [(str(v), v) for v in range(answer_scale.min_value, answer_scale.max_value + 1)]
             self.answers[key] = widgets.Dropdown(options=options, value=stored.get(key), description=name,
-                                                 style={"description_width": "initial"},
-                                                 layout=widgets.Layout(width="auto"), disabled=disabled)
+                                                 style=look.answer_style, layout=look.answer, disabled=disabled)
         self.note = widgets.Text(value=call.note if call else "", placeholder="备注 note", disabled=disabled,
-                                 layout=note_layout())
+                                 layout=look.note)
         for control in (self.reached, *self.answers.values()):
             control.observe(lambda _c: on_change(self), names="value")
         self.note.observe(lambda _c: on_change(self), names="value")  # typed text is sent when it changes
-        super().__init__([info, self.reached, *self.answers.values(), self.note],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="baseline"))
+        super().__init__([info, self.reached, *self.answers.values(), self.note], layout=look.row)
 
     def values(self) -> dict:
         return {"reached": REACHED_VALUES[self.reached.value],
@@ -113,9 +122,10 @@ class CallbackPanel(BoundWidget):
         # once a customer is called the draw stands (the store refuses another): its controls go
         self.drawing.layout.display = "none" if self.sample.calls else None
         served = self.customers.set_index("customer_id")["served"].to_dict()
+        look = RowLook()
         self.rows_box.children = [
             CallbackRow({"customer_id": c, "served": served.get(c, "")}, self.sample.calls.get(c), self.scheme,
-                        self._call, self.read_only) for c in self.sample.ids]
+                        self._call, self.read_only, look) for c in self.sample.ids]
 
     def _render_record(self) -> None:
         s = callback_record(self.sample)  # what the stage's result keeps, in the same words as the report

@@ -5,7 +5,8 @@ clicks and typing, and nothing reaches the store. This widget asks the kernel ev
 whether it still holds this page's widgets (a ping its Python side answers). When no answer comes
 while JupyterLab reports the kernel idle (or, outside JupyterLab, for 30 s), it shows a banner,
 "内核已重启 / kernel restarted: run all cells again", and disables the page's controls. If the
-answers come back (a long computation had held the kernel), it takes both back.
+answers come back (a long computation had held the kernel), it takes both back. A note typed
+and not yet sent makes closing or reloading the page ask first.
 """
 from __future__ import annotations
 
@@ -48,8 +49,22 @@ function render({ model, el }) {
   model.on("msg:custom", (msg) => {
     if (msg.type === "pong") { answered = Date.now(); if (lost) regain(); }
   });
+  // A note typed and not yet sent (a text field sends when it loses focus or on Enter) is not
+  // left behind silently: closing or reloading the page asks first.
+  const typed = new Set();
+  const area = page();
+  area.addEventListener("input", (event) => {
+    if (event.target.matches(".jupyter-widgets input[type=text], .jupyter-widgets textarea")) typed.add(event.target);
+  }, true);
+  for (const kind of ["change", "blur"]) {
+    area.addEventListener(kind, (event) => typed.delete(event.target), true);
+  }
+  const unsent = (event) => {
+    if ([...typed].some((field) => field.isConnected)) { event.preventDefault(); event.returnValue = ""; }
+  };
+  window.addEventListener("beforeunload", unsent);
   const timer = setInterval(() => {
-    if (!el.isConnected) { clearInterval(timer); return; }
+    if (!el.isConnected) { clearInterval(timer); window.removeEventListener("beforeunload", unsent); return; }
     const state = kernelState();
     if (state === "busy") answered = Date.now();  // a running cell holds the answers back
     try { model.send({ type: "ping" }); } catch (error) { /* a closed connection: no answer comes */ }
