@@ -93,7 +93,8 @@ def test_every_workbook_runs_in_batch_for_every_audit_of_each_demo_applicant(dem
     # … and what the auditor sees in JupyterLab: the report widget over the same store.
     from audit_widgets.widgets.report import ReportPanel
     panel = ReportPanel(workbench, applicant_id, current)
-    assert f"总分 score <b>{report['scores']['score']:.1f}</b>" in panel.body.value
+    # decided: the panel shows the signed report as recorded, and says so (issue 25 §4)
+    assert f"总分 <b>{report['scores']['score']:.1f}</b>" in panel.body.value and "已作出认证决定" in panel.body.value
     characteristic = _results(applicant_id, ROOT / "workbooks" / "04_characteristic_evaluation.ipynb")["result"]
     assert characteristic["kpis"]["rework_rate"]["value"] == pytest.approx(evaluation.kpis.overall["rework_rate"].value)
 
