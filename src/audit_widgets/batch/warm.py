@@ -23,7 +23,7 @@ from typing import Any
 from jupyter_client.provisioning import LocalProvisioner
 
 from ..processes import owned_temporary
-from .kernels import RUNTIME_PREFIX, ForkedProcess, Zygote
+from .kernels import RUNTIME_PREFIX, Zygote
 
 KERNEL_SPEC = "audit-workbench"
 PROVISIONER = "audit-workbench-warm"
@@ -75,8 +75,6 @@ def install_kernel_spec() -> Path:
         path.write_text(text, encoding="utf-8")
     return path
 
-
-__all__ = ["ForkedProcess", "KERNEL_SPEC", "WarmProvisioner", "install_kernel_spec", "warm_zygote"]
 
 # jupyter_client imports this module when a Jupyter server first reads the kernel spec (JupyterLab
 # lists the specs as its page loads): start warming up then, so that the first notebook opened

@@ -406,7 +406,7 @@ class AuditStore(StoreBase):
     def _refuse_unless_signer(self, session: Session, audit_id: int, stage: ProcedureStage) -> None:
         """Each stage is signed by its scheme signer (signers.py): the team leader, a deciding
         committee member, the programme manager or the administrator."""
-        signers = stage_signers(session, self.scheme, audit_id, stage)
+        signers = stage_signers(session, audit_id, stage)
         if not signers.allows(self.actor):
             raise ConflictError(f"「{stage.name}」{signers.zh}，当前用户为 {self.actor}",
                                 f"'{stage.id}' is {signers.en}; you are {self.actor}", code="stage.signer")
@@ -414,7 +414,7 @@ class AuditStore(StoreBase):
     def signers(self, audit_id: int, stage_id: str) -> Signers:
         """Who may sign the stage off, as the records stand (named on the sign-off button)."""
         with self._reading_session() as session:
-            return stage_signers(session, self.scheme, audit_id, self.scheme.procedure_by_id[stage_id])
+            return stage_signers(session, audit_id, self.scheme.procedure_by_id[stage_id])
 
     def _refuse_report_before_audit(self, session: Session, audit_id: int) -> None:
         """The report is signed once the audit is over: not before its last on-site day."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..contract import TeamRole
-from ..scheme import ProcedureStage, Scheme
+from ..scheme import ProcedureStage
 from . import models
 
 # How each signed_by reads on a screen: "须由审查组长 李娜 A02 签署".
@@ -44,7 +44,7 @@ class Signers:
         return f"to be signed off by {role}: {who}" if self.people else f"to be signed off by {role} (none set yet)"
 
 
-def stage_signers(session: Session, scheme: Scheme, audit_id: int, stage: ProcedureStage) -> Signers:
+def stage_signers(session: Session, audit_id: int, stage: ProcedureStage) -> Signers:
     names = {person: name for person, name in session.execute(select(models.Auditor.id, models.Auditor.name))}
     if stage.signed_by == "decision_maker":
         decision = session.scalar(select(models.Decision).where(models.Decision.audit_id == audit_id))
