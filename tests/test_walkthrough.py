@@ -178,9 +178,20 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     rows.filter(has_text="李娜").locator("select").select_option(label="审查组长")
     page.wait_for_selector("text=审查组已保存", timeout=30_000)
     rows.filter(has_text="张伟").locator("select").select_option(label="审查员")
-    dates = panel.locator("input[type=date]")
-    dates.nth(0).fill((date.today() - timedelta(days=3)).isoformat())
-    dates.nth(1).fill((date.today() - timedelta(days=1)).isoformat())
+    # Dates are typed and shown as yyyy-mm-dd whatever the browser's language (§7); 2026/12/3 as
+    # typed on site is rewritten, and what is not a date is refused on the line.
+    dates = panel.locator("input.aw-date-text")
+    start, end = date.today() - timedelta(days=3), date.today() - timedelta(days=1)
+    dates.nth(0).fill(f"{start.year}/{start.month}/{start.day}")
+    dates.nth(0).press("Enter")
+    assert dates.nth(0).input_value() == start.isoformat()
+    dates.nth(1).fill(f"{end.year}-02-30")
+    dates.nth(1).press("Enter")
+    page.wait_for_selector("text=请按 yyyy-mm-dd 填写日期", timeout=30_000)
+    _shot(page, "02-date-refused")
+    dates.nth(1).fill(end.isoformat())
+    dates.nth(1).press("Enter")
+    assert page.locator("text=请按 yyyy-mm-dd 填写日期").count() == 0
     page.wait_for_selector("text=审核方案已保存", timeout=30_000)
     page.wait_for_selector("text=随机种子 seed", timeout=30_000)  # the sites were drawn with the dates
     panel.locator("select[multiple]").select_option(label="宁波服务网点")  # chosen for its complaints
@@ -211,7 +222,9 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     _open_stage(lab, page, "03_contract", "认证合同 / certification contract", as_manager=True)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".widget-text", has_text="合同编号").locator("input").fill("HT-2026-0044")
-    panel.locator("input[type=date]").first.fill((date.today() - timedelta(days=2)).isoformat())
+    signed = panel.locator("input.aw-date-text").first
+    signed.fill((date.today() - timedelta(days=2)).strftime("%Y%m%d"))
+    signed.press("Enter")
     page.wait_for_selector("text=合同已保存", timeout=30_000)
     _record(page, "本阶段结果已记录")
     _sign(page)  # the programme manager signs the contract (§2)
@@ -353,9 +366,9 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     leaving = ("() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); "
                "return e.defaultPrevented; }")
     assert page.evaluate(leaving)
-    pickers = panel.locator(".widget-datepicker input[type=date]")
-    pickers.nth(0).fill(date.today().isoformat())
-    pickers.nth(1).fill(date.today().isoformat())
+    for field in panel.locator("input.aw-date-text").all()[:2]:
+        field.fill(date.today().isoformat())
+        field.press("Enter")
     _button(page, "保存纠正措施").click()
     page.wait_for_selector("text=纠正措施已保存", timeout=30_000)
     assert not page.evaluate(leaving)

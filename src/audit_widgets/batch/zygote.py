@@ -18,26 +18,24 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import pkgutil
 import select
 import shutil
 import signal
 import sys
 
+import audit_widgets.widgets as widget_modules
 from audit_widgets.batch.lean import skip_iri_grammars
 from audit_widgets.processes import die_with_parent
 
 # What every stage notebook imports: the zygote says it is ready once these are in.
 CORE_MODULES = ("ipykernel.kernelapp", "IPython", "audit_widgets.notebook", "audit_widgets.evaluation")
-# What some stages import (the widget modules, imported lazily by the registry, and the chart
+# What some stages import (every widget module, imported lazily by the registry, and the chart
 # renderer): imported while no fork is asked for. A kernel forked before one of them is in
-# imports it itself.
+# imports it itself. The widget modules are listed from the package, so a new one is never missed.
 LATER_MODULES = (
-    "audit_widgets.widgets.static", "audit_widgets.widgets.summary", "audit_widgets.widgets.applicant",
-    "audit_widgets.widgets.planning", "audit_widgets.widgets.contract", "audit_widgets.widgets.checklist",
-    "audit_widgets.widgets.findings", "audit_widgets.widgets.report", "audit_widgets.widgets.particulars",
-    "audit_widgets.widgets.decision",
-    "audit_widgets.widgets.certificate", "audit_widgets.widgets.surveillance", "audit_widgets.widgets.cases",
-    "audit_widgets.widgets.monitoring", "audit_widgets.widgets.survey", "altair", "vl_convert",
+    *(f"audit_widgets.widgets.{module.name}" for module in pkgutil.iter_modules(widget_modules.__path__)),
+    "audit_widgets.enforcement", "audit_widgets.timeline", "altair", "vl_convert",
 )
 # Kernels of a batch keep no input history: 200 kernels writing one history.sqlite would
 # queue on its lock, and nobody reads a batch kernel's history.

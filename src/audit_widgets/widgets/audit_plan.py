@@ -14,6 +14,7 @@ from ..render.html import ERROR_STYLE, OK_STYLE, message_html, table_html
 from ..rules.planning import propose_agenda
 from ..stages.completeness import audit_plan_gaps
 from .base import BoundWidget
+from .date_field import DateField
 
 WIDE = widgets.Layout(width="640px", height="90px")
 
@@ -42,7 +43,7 @@ class AuditPlanForm(BoundWidget):
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)
         plan = workbench.audit_plan(self.audit_id)
-        self.team_sent_on = widgets.DatePicker(description="名单发送日", value=plan.team_sent_on if plan else None)
+        self.team_sent_on = DateField(description="名单发送日", value=plan.team_sent_on if plan else None)
         self.objections = widgets.Textarea(
             layout=WIDE, placeholder="成员编号 | 异议理由 | 处理结果 / member | reason | resolution",
             value="\n".join(f"{o['member']} | {o['reason']} | {o['resolution']}" for o in plan.objections) if plan else "")

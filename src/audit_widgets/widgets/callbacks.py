@@ -16,6 +16,7 @@ from ..domain import Callback
 from ..evidence import audit_evidence
 from ..rules.survey import NPS_KEY, callback_population, callback_record, draw_callbacks
 from .base import BoundWidget, note_layout
+from .date_field import DateField
 
 SEED_RANGE = 10**6
 NOT_ASKED = ("—", None)
@@ -82,8 +83,8 @@ class CallbackPanel(BoundWidget):
         self.draw_button = widgets.Button(description="抽取回访客户 / draw the customers", button_style="primary",
                                           disabled=self.read_only, layout=widgets.Layout(width="auto"))
         self.draw_button.on_click(lambda _: self.draw())
-        self.called_on = widgets.DatePicker(value=self.workbench.clock.today(), description="回访日期 called on",
-                                            style={"description_width": "initial"}, disabled=self.read_only)
+        self.called_on = DateField(value=self.workbench.clock.today(), description="回访日期 called on",
+                                   style={"description_width": "initial"}, disabled=self.read_only)
         self.drawing = widgets.HBox([self.size, self.seed, self.draw_button])
         self.record = widgets.HTML()
         self.rows_box = widgets.VBox()

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Action, Status
 from ..render.html import ERROR_STYLE, message_html, table_html
 from .base import CHOOSE, BoundWidget, Confirmation, permission_refusal
+from .date_field import DateField
 
 WIDE = widgets.Layout(width="520px")
 
@@ -30,8 +31,8 @@ class CertificateDecisionPanel(BoundWidget):
         self.grounds_detail = widgets.Text(description="依据说明", layout=WIDE,
                                            placeholder="投诉编号、来函、通报…… / the complaint, letter, order …")
         self.status_reason = widgets.Dropdown(description="原因")
-        self.deadline = widgets.DatePicker(description="整改期限")
-        self.decided_on = widgets.DatePicker(description="决定日期", value=self.workbench.clock.today())
+        self.deadline = DateField(description="整改期限")
+        self.decided_on = DateField(description="决定日期", value=self.workbench.clock.today())
         deciders = set(workbench.decision_makers())
         committee = [a for a in workbench.auditors() if a.id in deciders]
         self.members = widgets.SelectMultiple(options=[(f"{a.name} {a.id}", a.id) for a in committee],

@@ -14,6 +14,7 @@ from ..errors import WorkbenchError
 from ..render.html import ERROR_STYLE, WARNING_STYLE, error_html, message_html, table_html
 from ..store.complaints import COMPLAINANT_KINDS, COMPLAINT_ABOUT
 from .base import CHOOSE
+from .date_field import DateField
 
 WIDE = widgets.Layout(width="560px")
 
@@ -30,7 +31,7 @@ class ComplaintsAndAppeals(widgets.VBox):
         people = [(f"{a.name}（{a.id}）", a.id) for a in workbench.auditors()]
         applicants = [(f"{a.name}（{a.id}）", a.id) for a in workbench.list_applicants()]
         # A new complaint
-        self.received_on = widgets.DatePicker(description="收到日期", value=self.today)
+        self.received_on = DateField(description="收到日期", value=self.today)
         self.complainant = widgets.Text(description="投诉人", layout=WIDE)
         self.kind = widgets.Dropdown(options=[(v, k) for k, v in COMPLAINANT_KINDS.items()], description="投诉人类型")
         self.about = widgets.Dropdown(options=[(v, k) for k, v in COMPLAINT_ABOUT.items()], description="投诉对象")
@@ -49,7 +50,7 @@ class ComplaintsAndAppeals(widgets.VBox):
         self.add_appeal_button.on_click(lambda _: self.add_appeal())
         # Acting on one
         self.case = widgets.Dropdown(description="事项")
-        self.on = widgets.DatePicker(description="日期", value=self.today)
+        self.on = DateField(description="日期", value=self.today)
         self.person = widgets.Dropdown(options=[CHOOSE, *people], description="调查/处理人")
         self.outcome = widgets.Dropdown(description="结论")
         self.action = widgets.Dropdown(options=[(a.name, a.id) for a in self.scheme.complaint_actions],

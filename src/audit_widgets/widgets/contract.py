@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..render.html import LOCKED_STYLE, message_html
 from .base import BoundWidget, unobserved
+from .date_field import DateField
 
 
 class ContractForm(BoundWidget):
@@ -20,7 +21,7 @@ class ContractForm(BoundWidget):
         programme = workbench.programme(self.audit_id)
         style = {"description_width": "160px"}
         self.number = widgets.Text(description="合同编号 contract no.", style=style)
-        self.signed_on = widgets.DatePicker(description="签订日期 signed on", style=style)
+        self.signed_on = DateField(description="签订日期 signed on", style=style)
         self.fee = widgets.BoundedFloatText(min=0, max=10**8, description="认证费用（元）fee", style=style)
         days = f"{programme.person_days:g}" if programme else "—"
         self.person_days = widgets.HTML(f"<p>合同人日 person-days：<b>{days}</b></p>")

@@ -14,6 +14,7 @@ from ..render.html import LOCKED_STYLE, message_html
 from ..stages.certification import compute_recertification
 from ..timeline import applicant_timeline
 from .base import BoundWidget
+from .date_field import DateField
 
 
 class CyclePanel(BoundWidget):
@@ -28,7 +29,7 @@ class CyclePanel(BoundWidget):
         self.apply_button.on_click(lambda _: self.apply_due())
         self.audit_type = widgets.Dropdown(
             options=[(s.name, s.id) for s in self.scheme.audit_types if s.id != "initial"], description="审核类型")
-        self.opened_on = widgets.DatePicker(description="开始日期", value=self.workbench.clock.today())
+        self.opened_on = DateField(description="开始日期", value=self.workbench.clock.today())
         self.reason = widgets.Text(description="原因", placeholder="特殊审核必填 / required for a special audit",
                                    layout=widgets.Layout(width="520px"))
         self.special_reason = widgets.Dropdown(

@@ -15,6 +15,7 @@ from ..evaluation import evaluate, recommendation
 from ..render.html import ERROR_STYLE, gates_html, people
 from ..rules.cycle import outcome_level, suggested_outcome
 from .base import BoundWidget
+from .date_field import DateField
 from .recorded import RECOMPUTED, signed_recommendation, signed_report
 
 
@@ -59,13 +60,13 @@ class DecisionWidget(BoundWidget):
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")
         self.status_reason = widgets.Dropdown(description="暂停/撤销原因")
-        self.deadline = widgets.DatePicker(description="整改期限")
+        self.deadline = DateField(description="整改期限")
         self.outcome.observe(lambda _: self._outcome_changed(), names="value")
         self.reasons = widgets.Textarea(description="决定理由", layout=widgets.Layout(width="560px"))
         self.override_reason = widgets.Textarea(
             description="推翻理由", placeholder="决定与推荐意见不一致时必填 / required when deciding against the recommendation",
             layout=widgets.Layout(width="560px"))
-        self.decided_on = widgets.DatePicker(description="决定日期", value=self.workbench.clock.today())
+        self.decided_on = DateField(description="决定日期", value=self.workbench.clock.today())
         self.record_button = widgets.Button(description="记录决定 / record decision", button_style="success",
                                             layout=widgets.Layout(width="auto"))
         self.record_button.on_click(lambda _: self.record())

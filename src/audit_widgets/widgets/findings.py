@@ -11,6 +11,7 @@ from ..evidence import findings_to_follow_up
 from ..render.html import ERROR_STYLE, message_html, table_html
 from ..render.results import finding_grade_html, findings_html
 from .base import CHOOSE, BoundWidget
+from .date_field import DateField
 from .static import FORM_CLASS
 
 
@@ -38,8 +39,8 @@ class FindingsWidget(BoundWidget):
         self.plan = widgets.Textarea(description="纠正措施", layout=wide, placeholder="消除原因的措施 / corrective action")
         self.implementation = widgets.Textarea(description="实施证据", layout=wide,
                                                placeholder="措施已实施的证据 / evidence of implementation")
-        self.accepted_on = widgets.DatePicker(description="计划接受日")
-        self.verified_on = widgets.DatePicker(description="验证日期")
+        self.accepted_on = DateField(description="计划接受日")
+        self.verified_on = DateField(description="验证日期")
         self.save_action = widgets.Button(description="保存纠正措施 / save action", layout=widgets.Layout(width="auto"))
         self.save_action.on_click(lambda _: self.save_corrective_action())
         self.selected.observe(lambda _: self._load_selected(), names="value")

@@ -14,6 +14,7 @@ from ..rules.planning import CaseLots, closed_cases, cycle_events, plan_audit, p
 from ..rules.sampling import random_site_minimum
 from ..rules.team import check_team
 from .base import BoundWidget, unobserved
+from .date_field import DateField
 
 NOT_ON_TEAM = ("不参加", "")
 
@@ -52,12 +53,11 @@ class PlanningPanel(BoundWidget):
                                  layout=widgets.Layout(width="460px"))
             rows.append(widgets.HBox([label, picker]))
         self.team_check = widgets.HTML()
-        self.audit_start = widgets.DatePicker(description="现场审核开始", disabled=self.read_only,
-                                              value=programme.audit_start if programme else None)
-        self.audit_end = widgets.DatePicker(description="现场审核结束", disabled=self.read_only,
-                                            value=programme.audit_end if programme else None)
+        dated = {"disabled": self.read_only, "style": {"description_width": "100px"}}
+        self.audit_start = DateField(description="现场审核开始", value=programme.audit_start if programme else None,
+                                     **dated)
+        self.audit_end = DateField(description="现场审核结束", value=programme.audit_end if programme else None, **dated)
         for picker in (self.audit_start, self.audit_end):
-            picker.style = {"description_width": "100px"}
             picker.observe(self._dates_changed, names="value")
         self.cycle = widgets.HTML()
         stored_sites = programme.site_sample if programme else None
