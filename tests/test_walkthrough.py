@@ -251,11 +251,26 @@ def test_overview_to_contract_on_screen_alone(lab, page, scheme):
     assert not lab.offsite, lab.offsite
 
 
+def _open_section(page, method: str) -> None:
+    """Choose a stage's section (its tab: 04 and 05 show one per method) and wait for it to be built."""
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".aw-sections .lm-TabBar-tab", has_text=method).click()
+    panel.locator(".aw-checklist:visible h3", has_text=method).wait_for(timeout=60_000)
+
+
 def _answer_every_checklist(page) -> None:
-    """Answer what is still open on every page of every checklist on screen: 符合 for a
-    qualitative item, 10 checked / 0 nonconforming for a sample item without counts."""
+    """Answer what is still open on every page of every checklist of the stage, section by
+    section: 符合 for a qualitative item, 10 checked / 0 nonconforming for a sample item
+    without counts."""
+    tabs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-sections .lm-TabBar-tab")
+    for method in [title.split()[0] for title in tabs.all_inner_texts()]:
+        _open_section(page, method)
+        _answer_checklists_shown(page)
+
+
+def _answer_checklists_shown(page) -> None:
     from playwright.sync_api import expect
-    checklists = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist")
+    checklists = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist:visible")
     for c in range(checklists.count()):
         checklist = checklists.nth(c)
         pages = checklist.locator(".aw-checklist-page select")
@@ -292,7 +307,7 @@ def _attach_evidence(lab, page) -> None:
     photo.write_bytes(bytes(range(256)) * (15 * 4096))
     video.write_bytes(b"\0" * (25 * 1024 * 1024))
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    checklist = panel.locator(".aw-checklist").last
+    checklist = panel.locator(".aw-checklist:visible").last
     row = checklist.locator(".aw-checklist-row").first
     item = row.locator("b").first.inner_text()
     row.locator("button:has(.fa-paperclip)").click()
@@ -322,6 +337,10 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _record(page, "未作答的条目 / unanswered items")
     _button(page, "签署").click()
     page.wait_for_selector("text=签署前尚需完成", timeout=60_000)
+    # 04 shows one section per method, each built when first chosen (§9): the first is on screen.
+    assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist").count() == 1
+    _shot(page, "04-sections")
+    _open_section(page, "5.1c")
     _button(page, "抽样 / draw").click()
     page.wait_for_selector("text=抽样记录", timeout=60_000)
     _button(page, "全部标为符合").click()
@@ -336,7 +355,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _button(page, "未答的定性条目全部标为符合").click()  # as 04's case sample has (§7)
     page.wait_for_selector("text=项已标为符合，请逐项标出例外", timeout=30_000)
     _answer_every_checklist(page)
-    first = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist-row").first
+    first = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist-row:visible").first
     first.scroll_into_view_if_needed()
     item = first.locator("b").first.inner_text()
     first.get_by_role("button", name="不符合", exact=True).click()

@@ -62,10 +62,13 @@ class StageNotebook:
     def blocked(self) -> bool:
         return bool(self.missing)
 
-    def stage_widgets(self) -> list[widgets.Widget]:
-        """The registered widgets of the stage, bound to the audit the notebook opened."""
-        view = StageView(self.workbench, self.applicant_id, self.audit_id, self.stage, self.read_only,
+    def view(self) -> StageView:
+        return StageView(self.workbench, self.applicant_id, self.audit_id, self.stage, self.read_only,
                          whole=self.mode == "batch")
+
+    def stage_widgets(self) -> list[widgets.Widget]:
+        """The registered widgets of the stage, all built, bound to the audit the notebook opened."""
+        view = self.view()
         return [w for cls in self.registered.widget_classes() for w in cls.for_stage(view)]
 
     def identity_html(self) -> str:
@@ -116,6 +119,7 @@ class StageNotebook:
             self.show_static()
             return
         from .widgets.kernel_watch import KernelWatch
+        from .widgets.sections import StageSections, in_sections
         from .widgets.summary import StageSummary
         from .widgets.whoami import WhoAmI
         display(KernelWatch())  # dead widgets after a restart say so, and stop taking input
@@ -125,9 +129,16 @@ class StageNotebook:
         if self.blocked:
             display(HTML(self.blocked_message()))
             return
-        self.widgets = self.stage_widgets()
-        for widget in self.widgets:
-            display(widget)
+        view = self.view()
+        classes = self.registered.widget_classes()
+        if in_sections(view, classes):  # one tab per method, built when opened
+            sections = StageSections(view, classes)
+            display(sections)
+            self.widgets = sections.widgets_built()
+        else:
+            self.widgets = [w for cls in classes for w in cls.for_stage(view)]
+            for widget in self.widgets:
+                display(widget)
         display(StageSummary(self))
 
     def show_static(self) -> None:

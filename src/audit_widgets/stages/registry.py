@@ -87,6 +87,8 @@ class StageView:
 
     # Widgets that show figures computed from imported data re-read them when an import changes it.
     data_listeners: list[Callable[[], None]] = field(default_factory=list)
+    # The stage's checklists built so far (widgets.checklist): they share one score.
+    checklists: list = field(default_factory=list)
 
     def paging(self) -> dict:
         """The page size option of a paged widget: everything at once in a document."""

@@ -13,10 +13,8 @@ from ..errors import ConflictError
 from ..render.html import ERROR_STYLE, OK_STYLE, message_html, table_html
 from ..rules.planning import propose_agenda
 from ..stages.completeness import audit_plan_gaps
-from .base import BoundWidget
+from .base import BoundWidget, wide
 from .date_field import DateField
-
-WIDE = widgets.Layout(width="640px", height="90px")
 
 
 def _lines(text: str, fields: int) -> list[list[str]]:
@@ -44,11 +42,12 @@ class AuditPlanForm(BoundWidget):
         super().__init__(workbench, applicant_id, audit_id, read_only)
         plan = workbench.audit_plan(self.audit_id)
         self.team_sent_on = DateField(description="名单发送日", value=plan.team_sent_on if plan else None)
+        box = {"width": "640px", "height": "90px"}
         self.objections = widgets.Textarea(
-            layout=WIDE, placeholder="成员编号 | 异议理由 | 处理结果 / member | reason | resolution",
+            layout=wide(**box), placeholder="成员编号 | 异议理由 | 处理结果 / member | reason | resolution",
             value="\n".join(f"{o['member']} | {o['reason']} | {o['resolution']}" for o in plan.objections) if plan else "")
         self.agenda = widgets.Textarea(
-            layout=WIDE, placeholder="YYYY-MM-DD | 场所 | 活动 | 审查员编号,… / day | site | activity | auditors",
+            layout=wide(**box), placeholder="YYYY-MM-DD | 场所 | 活动 | 审查员编号,… / day | site | activity | auditors",
             value=_agenda_text(plan.agenda) if plan else "")
         self.propose_button = widgets.Button(
             description="按方案生成日程 / propose from the programme", icon="calendar", layout=widgets.Layout(width="auto"),

@@ -21,6 +21,13 @@ from ..store.repository import Workbench
 CHOOSE = ("— 请选择 choose —", "")
 
 
+def wide(width: str = "560px", **more: str) -> widgets.Layout:
+    """A field wide enough for a sentence, as a new layout each time: a layout made at import (a
+    module constant) would be made in the kernel zygote before any kernel, and the browser would
+    never hear of it ("widget model not found")."""
+    return widgets.Layout(width=width, **more)
+
+
 def note_layout() -> widgets.Layout:
     """A note or reason field wide enough for a sentence: it takes the row's free width, at least 240 px."""
     return widgets.Layout(flex="1 1 320px", min_width="240px", width="auto")
@@ -109,6 +116,9 @@ class BoundWidget(widgets.VBox):
     takes_evaluation = False
     # True for widgets that page a long list (they take `page_size`).
     paged = False
+    # The checklist method whose evidence the widget gathers (04's survey, call-backs, cases and
+    # monitoring data): a stage shown in sections shows it in that method's section.
+    method_shown: str | None = None
 
     @classmethod
     def for_stage(cls, view) -> list[BoundWidget]:

@@ -69,6 +69,7 @@ class CallbackRow(widgets.HBox):
 class CallbackPanel(BoundWidget):
     edits = "surveys"
     writes = Action.EVALUATION
+    method_shown = "5.1a"
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
         super().__init__(workbench, applicant_id, audit_id, read_only)

@@ -59,6 +59,7 @@ class CaseSampleWidget(BoundWidget):
     edits = "case_sample"
     writes = Action.EVALUATION
     paged = True
+    method_shown = "5.1c"
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  page_size: int = 20):

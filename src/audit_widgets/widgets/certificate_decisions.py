@@ -11,10 +11,8 @@ import ipywidgets as widgets
 
 from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Action, Status
 from ..render.html import ERROR_STYLE, message_html, table_html
-from .base import CHOOSE, BoundWidget, Confirmation, permission_refusal
+from .base import CHOOSE, BoundWidget, Confirmation, permission_refusal, wide
 from .date_field import DateField
-
-WIDE = widgets.Layout(width="520px")
 
 
 class CertificateDecisionPanel(BoundWidget):
@@ -28,7 +26,7 @@ class CertificateDecisionPanel(BoundWidget):
         self.outcome = widgets.Dropdown(description="决定")
         self.grounds = widgets.Dropdown(options=[CHOOSE] + [(g.name, g.id) for g in scheme.decision_grounds],
                                         description="依据")
-        self.grounds_detail = widgets.Text(description="依据说明", layout=WIDE,
+        self.grounds_detail = widgets.Text(description="依据说明", layout=wide("520px"),
                                            placeholder="投诉编号、来函、通报…… / the complaint, letter, order …")
         self.status_reason = widgets.Dropdown(description="原因")
         self.deadline = DateField(description="整改期限")
@@ -38,15 +36,15 @@ class CertificateDecisionPanel(BoundWidget):
         self.members = widgets.SelectMultiple(options=[(f"{a.name} {a.id}", a.id) for a in committee],
                                               value=tuple(a.id for a in committee if a.id == workbench.actor),
                                               rows=3, description="决定委员")
-        self.reasons = widgets.Textarea(description="理由", layout=WIDE)
+        self.reasons = widgets.Textarea(description="理由", layout=wide("520px"))
         self.scope_domains = widgets.SelectMultiple(description="保留领域", rows=4)
-        self.scope_goods = widgets.Text(description="商品", layout=WIDE)
-        self.scope_services = widgets.Text(description="服务", layout=WIDE)
+        self.scope_goods = widgets.Text(description="商品", layout=wide("520px"))
+        self.scope_services = widgets.Text(description="服务", layout=wide("520px"))
         self.scope_box = widgets.VBox([self.scope_domains, self.scope_goods, self.scope_services])
         self.decide_button = widgets.Button(description="记录并签署决定 / record and sign", button_style="primary",
                                             layout=widgets.Layout(width="auto"))
         self.decide_button.on_click(lambda _: self.ask_to_decide())
-        self.pending = widgets.Dropdown(description="待执行", layout=WIDE)
+        self.pending = widgets.Dropdown(description="待执行", layout=wide("520px"))
         self.carry_out_button = widgets.Button(description="执行决定 / carry out", button_style="warning",
                                                layout=widgets.Layout(width="auto"))
         self.carry_out_button.on_click(lambda _: self.ask_to_carry_out())

@@ -184,14 +184,19 @@ class ChecklistWidget(BoundWidget):
     def for_stage(cls, view) -> list[ChecklistWidget]:
         """One checklist per method of the stage's modes that the audit covers, sharing the stage's
         evaluation."""
-        checklists = [cls(view.workbench, view.applicant_id, method, audit_id=view.audit_id,
-                          read_only=view.read_only, evaluation=view.evaluation, **view.paging())
-                      for method in view.workbench.scheme.methods_of(view.stage, view.methods)]
-        for checklist in checklists:
-            checklist.peers = checklists
-        if checklists:
-            view.data_listeners.append(checklists[0].reread_data)
-        return checklists
+        return [cls.for_method(view, method) for method in view.workbench.scheme.methods_of(view.stage, view.methods)]
+
+    @classmethod
+    def for_method(cls, view, method: str) -> ChecklistWidget:
+        """The checklist of one method, joined to the stage's others (built now or later, in a
+        section opened later): they share one score, and an import re-reads them all."""
+        checklist = cls(view.workbench, view.applicant_id, method, audit_id=view.audit_id, read_only=view.read_only,
+                        evaluation=view.evaluation, **view.paging())
+        checklist.peers = view.checklists
+        if not view.checklists:
+            view.data_listeners.append(checklist.reread_data)
+        view.checklists.append(checklist)
+        return checklist
 
     def reread_data(self) -> None:
         """After an import: measure the KPIs and the survey again, and show the new figures in

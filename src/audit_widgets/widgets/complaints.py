@@ -13,10 +13,8 @@ import ipywidgets as widgets
 from ..errors import WorkbenchError
 from ..render.html import ERROR_STYLE, WARNING_STYLE, error_html, message_html, table_html
 from ..store.complaints import COMPLAINANT_KINDS, COMPLAINT_ABOUT
-from .base import CHOOSE
+from .base import CHOOSE, wide
 from .date_field import DateField
-
-WIDE = widgets.Layout(width="560px")
 
 
 class ComplaintsAndAppeals(widgets.VBox):
@@ -32,19 +30,19 @@ class ComplaintsAndAppeals(widgets.VBox):
         applicants = [(f"{a.name}（{a.id}）", a.id) for a in workbench.list_applicants()]
         # A new complaint
         self.received_on = DateField(description="收到日期", value=self.today)
-        self.complainant = widgets.Text(description="投诉人", layout=WIDE)
+        self.complainant = widgets.Text(description="投诉人", layout=wide())
         self.kind = widgets.Dropdown(options=[(v, k) for k, v in COMPLAINANT_KINDS.items()], description="投诉人类型")
         self.about = widgets.Dropdown(options=[(v, k) for k, v in COMPLAINT_ABOUT.items()], description="投诉对象")
         self.holder = widgets.Dropdown(options=[CHOOSE, *applicants], description="持证方")
-        self.subject = widgets.Textarea(description="投诉内容", layout=WIDE)
+        self.subject = widgets.Textarea(description="投诉内容", layout=wide())
         self.add_complaint_button = widgets.Button(description="登记投诉 / record complaint", button_style="primary",
                                                    layout=widgets.Layout(width="auto"))
         self.add_complaint_button.on_click(lambda _: self.add_complaint())
         # A new appeal
         self.appeal_audit = widgets.Dropdown(options=[CHOOSE, *self._decided_audits()], description="被申诉的决定",
-                                             layout=WIDE)
-        self.appellant = widgets.Text(description="申诉人", layout=WIDE)
-        self.grounds = widgets.Textarea(description="申诉理由", layout=WIDE)
+                                             layout=wide())
+        self.appellant = widgets.Text(description="申诉人", layout=wide())
+        self.grounds = widgets.Textarea(description="申诉理由", layout=wide())
         self.add_appeal_button = widgets.Button(description="登记申诉 / record appeal", button_style="primary",
                                                 layout=widgets.Layout(width="auto"))
         self.add_appeal_button.on_click(lambda _: self.add_appeal())
@@ -55,8 +53,8 @@ class ComplaintsAndAppeals(widgets.VBox):
         self.outcome = widgets.Dropdown(description="结论")
         self.action = widgets.Dropdown(options=[(a.name, a.id) for a in self.scheme.complaint_actions],
                                        description="后续措施")
-        self.findings = widgets.Textarea(description="调查结果/理由", layout=WIDE)
-        self.reply = widgets.Textarea(description="答复", layout=WIDE)
+        self.findings = widgets.Textarea(description="调查结果/理由", layout=wide())
+        self.reply = widgets.Textarea(description="答复", layout=wide())
         self.case.observe(lambda _: self._case_changed(), names="value")
         buttons = []
         for label, handler in (("确认收到 / acknowledge", self.acknowledge), ("指定 / assign", self.assign),

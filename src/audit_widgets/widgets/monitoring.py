@@ -21,6 +21,7 @@ class MonitoringPanel(BoundWidget):
     edits = "work_orders"
     writes = Action.IMPORTS
     takes_evaluation = True
+    method_shown = "5.1d"
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):

@@ -11,9 +11,7 @@ import ipywidgets as widgets
 from ..contract import Action
 from ..render.html import ERROR_STYLE, OK_STYLE
 from ..rules.review import review_application
-from .base import BoundWidget
-
-WIDE = widgets.Layout(width="560px")
+from .base import BoundWidget, wide
 
 
 class ReviewForm(BoundWidget):
@@ -30,7 +28,7 @@ class ReviewForm(BoundWidget):
         for licence in self.scheme.domain_licences:
             if licence.domain not in self.applicant.domains:
                 continue
-            reference = widgets.Text(value=held.get(licence.id, {}).get("reference", ""), layout=WIDE,
+            reference = widgets.Text(value=held.get(licence.id, {}).get("reference", ""), layout=wide(),
                                      placeholder="证号，或不需要的原因 / number, or why not needed")
             has = widgets.Checkbox(value=held.get(licence.id, {}).get("held", False), description="持有 held")
             self.licences[licence.id] = (has, reference)
@@ -40,15 +38,15 @@ class ReviewForm(BoundWidget):
                                              description="无严重失信记录 no serious credit record",
                                              style={"description_width": "initial"}, indent=False,
                                              layout=widgets.Layout(width="auto"))
-        self.credit_evidence = widgets.Text(value=recorded.credit_evidence if recorded else "", layout=WIDE,
+        self.credit_evidence = widgets.Text(value=recorded.credit_evidence if recorded else "", layout=wide(),
                                             description="查询证据", placeholder="信用中国查询截图文件名 / evidence file")
-        self.parent_authorisation = widgets.Text(value=recorded.parent_authorisation if recorded else "", layout=WIDE,
+        self.parent_authorisation = widgets.Text(value=recorded.parent_authorisation if recorded else "", layout=wide(),
                                                  description="上级授权", placeholder="分支机构须填 / branches only")
-        self.domain_reason = widgets.Textarea(value=recorded.domain_reason if recorded else "", layout=WIDE,
+        self.domain_reason = widgets.Textarea(value=recorded.domain_reason if recorded else "", layout=wide(),
                                               description="领域理由")
         self.accepted = widgets.ToggleButtons(options=[("受理 accept", True), ("不予受理 refuse", False)],
                                               value=recorded.accepted if recorded else True)
-        self.reason = widgets.Textarea(value=recorded.reason if recorded else "", layout=WIDE, description="理由")
+        self.reason = widgets.Textarea(value=recorded.reason if recorded else "", layout=wide(), description="理由")
         self.findings = widgets.HTML()
         self.record_button = widgets.Button(description="记录评审结论 / record review", button_style="primary",
                                             layout=widgets.Layout(width="auto"))

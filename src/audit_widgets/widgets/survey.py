@@ -23,6 +23,7 @@ class SurveyPanel(BoundWidget):
     edits = "surveys"
     writes = Action.IMPORTS
     takes_evaluation = True
+    method_shown = "5.1a"
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
