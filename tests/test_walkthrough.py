@@ -22,6 +22,7 @@ from .conftest import APPLICANTS_DIR, ROOT
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 APPLICANT = "demo-composite"
 MANAGER_FOLDER = "programme-manager"  # P01's copies: 01–03 are the programme manager's stages
+NEWCOMER_FOLDER = "newcomer"  # copies that do not name their person
 SCREENSHOTS = ROOT / "outputs" / "ui-test"  # git-ignored; kept for a person to look at
 
 
@@ -44,14 +45,19 @@ def lab(tmp_path_factory, scheme):
         # The programme manager's own copies, beside the leader's in the same JupyterLab.
         os.environ["AUDIT_WORKBENCH_WORK"] = str(folder / "work" / MANAGER_FOLDER)
         prepare_copies(scheme, APPLICANT, auditor="P01", database_url=url)
+        # A newcomer's copies, which do not say who is working: the picker asks (§1).
+        os.environ["AUDIT_WORKBENCH_WORK"] = str(folder / "work" / NEWCOMER_FOLDER)
+        prepare_copies(scheme, APPLICANT, database_url=url)
     finally:
         os.environ.pop("AUDIT_WORKBENCH_WORK")
-    # A small upload limit, so that the refusal is tried with a file of 25 MB rather than 125.
-    os.environ["AUDIT_WORKBENCH_UPLOAD_LIMIT_MB"] = "20"
+    # A small upload limit, so that the refusal is tried with a file of 25 MB rather than 125;
+    # the person picked is remembered in this JupyterLab's own work folder.
+    os.environ.update(AUDIT_WORKBENCH_UPLOAD_LIMIT_MB="20", AUDIT_WORKBENCH_WORK=str(folder / "work"))
     try:
         server = Lab(folder / "work")
     finally:
         os.environ.pop("AUDIT_WORKBENCH_UPLOAD_LIMIT_MB")
+        os.environ.pop("AUDIT_WORKBENCH_WORK")
     server.url, server.documents = url, folder
     for name in ("licence", "service_manual", "organisation_chart", "outlet_list", "personnel_list"):
         (folder / f"{name}.pdf").write_bytes(b"%PDF-1.4 " + name.encode())
@@ -92,7 +98,7 @@ def _shot(page, name: str) -> None:
 
 
 def _button(page, text: str):
-    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) button", has_text=text).first
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) button:visible", has_text=text).first
 
 
 def _record(page, expected: str) -> None:
@@ -339,6 +345,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     page.wait_for_selector("text=签署前尚需完成", timeout=60_000)
     # 04 shows one section per method, each built when first chosen (§9): the first is on screen.
     assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist").count() == 1
+    _scroll_to(page, ".jp-NotebookPanel:not(.lm-mod-hidden) .aw-sections .lm-TabBar")
     _shot(page, "04-sections")
     _open_section(page, "5.1c")
     _button(page, "抽样 / draw").click()
@@ -447,3 +454,23 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     assert len(kept) == 1 and kept[0].sha256 == hashlib.sha256((lab.documents / "现场照片.jpg").read_bytes()).hexdigest()
     assert not any(f.filename == "录像.mp4" for record in photo.values() for f in record.evidence)
     assert not lab.offsite and not committee.offsite
+
+
+def test_a_newcomer_says_who_they_are_once(lab, page):
+    """A copy that does not name its person asks 您是 / who are you; the name picked is
+    remembered for this JupyterLab, and the next notebook opens as that person (§1)."""
+    lab.open(page, f"{NEWCOMER_FOLDER}/{APPLICANT}/07_decision.ipynb")
+    lab.run_all(page, "text=您是 / who are you", timeout=60)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    assert panel.locator("text=本页只读").count() >= 1  # nobody named: nothing can be written
+    choice = panel.locator(".aw-whoami select")
+    label = next(o for o in choice.locator("option").all_inner_texts() if o.startswith("刘洋 M01"))
+    assert "认证决定人员" in label, label  # the roles are on the list
+    choice.select_option(label=label)
+    _button(page, "就是我").click()
+    page.wait_for_selector("text=已记住：刘洋 M01", timeout=30_000)
+    _shot(page, "newcomer-picker")
+    lab.open(page, f"{NEWCOMER_FOLDER}/{APPLICANT}/08_certificate.ipynb")
+    lab.run_all(page, "text=您是 / you are: 刘洋 M01", timeout=60)
+    assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-whoami").count() == 0
+    _shot(page, "newcomer-remembered")
