@@ -375,9 +375,9 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     first.locator("select").select_option(label="严重不符合")
     page.wait_for_selector(f"text={item} 已保存", timeout=30_000)
     # The gate shows beside the score at once, not only in the report (§4).
-    page.wait_for_selector("text=有 1 项严重不符合未关闭", timeout=30_000)
+    page.wait_for_selector("text=有 1 项严重不符合未关闭 >> visible=true", timeout=30_000)  # in the section on screen
     assert page.locator("text=不可认证 not certifiable").count() >= 1
-    _scroll_to(page, "text=有 1 项严重不符合未关闭")
+    _scroll_to(page, "text=有 1 项严重不符合未关闭 >> visible=true")
     _shot(page, "05-major-gate")
     _record(page, "可以签署")
     _sign(page)

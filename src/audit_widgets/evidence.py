@@ -12,6 +12,7 @@ import pandas as pd
 
 from .contract import TeamRole
 from .domain import Finding, ImportRecord
+from .measures_cache import cache_key, kept_records
 from .rules.evidence import Period, Within, months_covered, open_at_decision, period_for, within
 from .rules.planning import closed_cases
 from .store.repository import Workbench
@@ -81,14 +82,16 @@ _loaded: OrderedDict[tuple, object] = OrderedDict()
 LOADED_KEPT = 8
 
 
-def _records(workbench: Workbench, record: ImportRecord | None, load: Callable[[], T]) -> T:
+def _records(workbench: Workbench, record: ImportRecord | None, load: Callable[[], T], *,
+             kept: Callable[[str, Callable[[], T]], T] | None = None) -> T:
+    """`kept`: where records read once are kept between processes as well (measures_cache)."""
     if record is None:
         return load()
     key = (workbench.engine.url.render_as_string(), record.kind, record.id, record.sha256, record.rows)
     if key in _loaded:
         _loaded.move_to_end(key)
     else:
-        _loaded[key] = load()
+        _loaded[key] = kept(cache_key("records", *key), load) if kept else load()
         while len(_loaded) > LOADED_KEPT:
             _loaded.popitem(last=False)
     return _loaded[key]  # type: ignore[return-value]
@@ -101,7 +104,7 @@ def audit_evidence(workbench: Workbench, audit_id: int, first_day: date | None =
         first_day = first_day or first_on_site_day(view, audit_id)
         period = evidence_period(view, audit_id, first_day)
         imports = view.audit_imports(audit_id)
-        orders = _records(view, imports.get(WORK_ORDERS), lambda: view.work_orders(audit_id))
+        orders = _records(view, imports.get(WORK_ORDERS), lambda: view.work_orders(audit_id), kept=kept_records)
         answers, scale = _records(view, imports.get(SURVEYS), lambda: view.survey_answers(audit_id))
     survey = (within(answers, "submitted_at", period, undated_inside=True) if not answers.empty
               else Within(pd.DataFrame(), 0))
