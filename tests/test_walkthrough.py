@@ -392,7 +392,8 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     leaving = ("() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); "
                "return e.defaultPrevented; }")
     assert page.evaluate(leaving)
-    for field in panel.locator("input.aw-date-text").all()[:2]:
+    for index in (0, 1):  # accepted and verified today (nth waits for the fields to be drawn)
+        field = panel.locator("input.aw-date-text").nth(index)
         field.fill(date.today().isoformat())
         field.press("Enter")
     _button(page, "保存纠正措施").click()
