@@ -362,6 +362,7 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
     _button(page, "未答的定性条目全部标为符合").click()  # as 04's case sample has (§7)
     page.wait_for_selector("text=项已标为符合，请逐项标出例外", timeout=30_000)
     _answer_every_checklist(page)
+    _open_section(page, "5.2a")  # 文件审核: its first item is no veto item, so closing the finding settles it
     first = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .aw-checklist-row:visible").first
     first.scroll_into_view_if_needed()
     item = first.locator("b").first.inner_text()
