@@ -32,6 +32,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402  (one harne
 ITEMS = 150
 STAGE_APPLICANT = "demo-industrial"  # its current audit is decided: every stage has its records to show
 TARGET_SECONDS, SIMPLE_TARGET_SECONDS = 2.0, 1.0  # issue 25 §9: every stage, and the simple ones
+SIMPLE_STAGES = ("01", "03", "07", "08")  # one form each, nothing measured
 ALL_DONE = """() => {
   const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
@@ -148,6 +149,7 @@ def stages(playwright, folder: Path) -> bool:
         server.block_offsite(page)
         server.open(page, f"cold/{STAGE_APPLICANT}/00_one_cell.ipynb", timeout=120)  # JupyterLab on screen
         open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/00_one_cell.ipynb")  # the server's own warm-up
+        open_to_widgets(server, page, f"warm/{STAGE_APPLICANT}/00_one_cell.ipynb")  # the zygote's start (once a server)
         for name in names:
             cold = open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/{name}.ipynb")
             warm = open_to_widgets(server, page, f"warm/{STAGE_APPLICANT}/{name}.ipynb")
@@ -157,15 +159,17 @@ def stages(playwright, folder: Path) -> bool:
         browser.close()
         server.close()
     print(f"\nopening each of {STAGE_APPLICANT}'s stage notebooks in JupyterLab until its widgets are usable (s): "
-          "open → kernel idle + Run All → every cell done")
-    print(f"{'notebook':<34} {'python3 (baseline)':>22} {'warm kernel':>22}")
+          "open → kernel idle + Run All → every cell done; 'beyond' is the warm total less the one-cell "
+          "notebook's on the same kernel (what JupyterLab needs for any notebook)")
+    print(f"{'notebook':<34} {'python3 (baseline)':>22} {'warm kernel':>22} {'beyond':>7}")
     within = True
+    floor = sum(next(warm for name, _, warm in rows if name == "00_one_cell"))
     for name, cold, warm in rows:
-        target = SIMPLE_TARGET_SECONDS if name == "00_one_cell" else TARGET_SECONDS
+        target = SIMPLE_TARGET_SECONDS if name[:2] in SIMPLE_STAGES or name == "00_one_cell" else TARGET_SECONDS
         verdict = "OK" if sum(warm) <= target else f"over {target:g} s"
         within = within and sum(warm) <= target
         print(f"{name:<34} {cold[0]:6.2f} + {cold[1]:5.2f} = {sum(cold):5.2f}   "
-              f"{warm[0]:6.2f} + {warm[1]:5.2f} = {sum(warm):5.2f}  {verdict}")
+              f"{warm[0]:6.2f} + {warm[1]:5.2f} = {sum(warm):5.2f}  {sum(warm) - floor:6.2f}  {verdict}")
     return within
 
 

@@ -76,6 +76,32 @@ def test_the_who_are_you_picker_remembers_the_person_for_the_next_notebook(team,
     assert StageNotebook("planning", team, database_url=db_url).person.id == "M01"
 
 
+def test_a_newcomer_refused_the_first_audit_is_offered_the_picker(consumer, db_url, scheme, tmp_path, monkeypatch):
+    """Opening an applicant's first audit is a write: someone unknown is refused it, and the
+    refusal comes with the 您是 picker rather than leave the newcomer no way to say who they are."""
+    import IPython
+
+    from audit_widgets import notebook
+    from audit_widgets.demo.audits import register_auditors
+    from audit_widgets.errors import PermissionDenied
+    from audit_widgets.widgets.whoami import WhoAmI
+    register_auditors(Workbench(db_url, scheme, actor="P01"))
+    for variable in ("AUDIT_WORKBENCH_USER", "JUPYTERHUB_USER"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AUDIT_WORKBENCH_WORK", str(tmp_path / "work"))
+    shown = []
+    monkeypatch.setattr(notebook, "display", shown.append)
+    monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"set_custom_exc": lambda *_: None})())
+    with pytest.raises(PermissionDenied):
+        notebook.open_stage("decision", consumer, database_url=db_url)
+    assert [type(w) for w in shown] == [WhoAmI]
+    assert Workbench(db_url, scheme).current_audit(consumer) is None  # nothing was opened
+    shown.clear()
+    with pytest.raises(PermissionDenied):  # a known person without the right: no picker
+        notebook.open_stage("decision", consumer, database_url=db_url, auditor="A03")
+    assert shown == []
+
+
 def test_open_makes_per_applicant_copies_and_leaves_the_templates_alone(command, team, tmp_path, monkeypatch):
     import nbformat
 

@@ -51,13 +51,16 @@ def lab(tmp_path_factory, scheme):
     finally:
         os.environ.pop("AUDIT_WORKBENCH_WORK")
     # A small upload limit, so that the refusal is tried with a file of 25 MB rather than 125;
-    # the person picked is remembered in this JupyterLab's own work folder.
+    # the person picked is remembered in this JupyterLab's own work folder; and no person set
+    # for the whole JupyterLab (the tests' AUDIT_WORKBENCH_USER), as an auditor's has none.
+    user = os.environ.pop("AUDIT_WORKBENCH_USER")
     os.environ.update(AUDIT_WORKBENCH_UPLOAD_LIMIT_MB="20", AUDIT_WORKBENCH_WORK=str(folder / "work"))
     try:
         server = Lab(folder / "work")
     finally:
         os.environ.pop("AUDIT_WORKBENCH_UPLOAD_LIMIT_MB")
         os.environ.pop("AUDIT_WORKBENCH_WORK")
+        os.environ["AUDIT_WORKBENCH_USER"] = user
     server.url, server.documents = url, folder
     for name in ("licence", "service_manual", "organisation_chart", "outlet_list", "personnel_list"):
         (folder / f"{name}.pdf").write_bytes(b"%PDF-1.4 " + name.encode())

@@ -20,7 +20,7 @@ from IPython.display import HTML, display
 
 from . import __version__
 from .contract import Action
-from .errors import TamperedError, WorkbenchError
+from .errors import PermissionDenied, TamperedError, WorkbenchError
 from .files import write_atomically
 from .identity import notebook_identity, under_hub
 from .paths import audit_key, audit_outputs_dir
@@ -218,7 +218,18 @@ def open_stage(stage_id: str, applicant_id: str, **options) -> StageNotebook:
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((WorkbenchError,), _show_plainly)
-    return StageNotebook(stage_id, applicant_id, **options)
+    try:
+        return StageNotebook(stage_id, applicant_id, **options)
+    except PermissionDenied:
+        # Opening the applicant's first audit is a write: someone unknown is refused it. Offer
+        # the picker with the refusal, so a newcomer is not left without a way to say who they are.
+        if shell is not None and options.get("mode", "interactive") == "interactive" and not under_hub():
+            workbench = Workbench(options.get("database_url"), load_scheme(options.get("scheme_dir")),
+                                  notebook_identity(options.get("auditor")))
+            if workbench.actor not in workbench.people_names():
+                from .widgets.whoami import WhoAmI
+                display(WhoAmI(workbench))
+        raise
 
 
 def show_overview(*, database_url: str | None = None, scheme_dir: str | None = None,
