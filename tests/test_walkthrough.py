@@ -469,7 +469,7 @@ def test_a_newcomer_says_who_they_are_once(lab, page):
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     assert panel.locator("text=本页只读").count() >= 1  # nobody named: nothing can be written
     choice = panel.locator(".aw-whoami select")
-    label = next(o for o in choice.locator("option").all_inner_texts() if o.startswith("刘洋 M01"))
+    label = next(o.strip() for o in choice.locator("option").all_text_contents() if o.strip().startswith("刘洋 M01"))
     assert "认证决定人员" in label, label  # the roles are on the list
     choice.select_option(label=label)
     _button(page, "就是我").click()
