@@ -362,6 +362,9 @@ def test_evaluation_report_decision_and_certificate_on_screen(lab, page, scheme,
 
     # 05: everything answered, and one row graded 严重不符合 (a major nonconformity).
     _open_stage(lab, page, "05_system_audit", "记录本阶段结果")
+    cut = page.evaluate("""() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jupyter-button')]
+        .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)""")
+    assert not cut, cut  # no button label is cut off beside the file browser at 1280 px (§7)
     _button(page, "未答的定性条目全部标为符合").click()  # as 04's case sample has (§7)
     page.wait_for_selector("text=项已标为符合，请逐项标出例外", timeout=30_000)
     _answer_every_checklist(page)
@@ -469,7 +472,8 @@ def test_a_newcomer_says_who_they_are_once(lab, page):
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     assert panel.locator("text=本页只读").count() >= 1  # nobody named: nothing can be written
     choice = panel.locator(".aw-whoami select")
-    label = next(o.strip() for o in choice.locator("option").all_text_contents() if o.strip().startswith("刘洋 M01"))
+    # ipywidgets writes an option's spaces as no-break spaces
+    label = next(o for o in choice.locator("option").all_text_contents() if o.replace("\xa0", " ").startswith("刘洋 M01"))
     assert "认证决定人员" in label, label  # the roles are on the list
     choice.select_option(label=label)
     _button(page, "就是我").click()

@@ -170,8 +170,10 @@ class ChecklistWidget(BoundWidget):
                                     layout=widgets.Layout(display="none"))
         self.retry.on_click(lambda _: self.save_row(self.pending_row))
         # As 04's case sample has: everything conforming first, then the auditor flags the exceptions.
-        self.mark_button = widgets.Button(description="未答的定性条目全部标为符合，再标出例外 / mark the unanswered "
-                                                      "conforming, then flag the exceptions",
+        # Short enough not to be cut beside the file browser at 1280 px; the rest is in the tooltip
+        # and in the message after the click.
+        self.mark_button = widgets.Button(description="未答的定性条目全部标为符合 / mark the unanswered conforming",
+                                          tooltip="再逐项标出例外 / then flag the exceptions",
                                           layout=widgets.Layout(width="auto"), disabled=self.read_only)
         self.mark_button.on_click(lambda _: self.mark_conforming())
         self.children = [header, self.lock_banner(), widgets.HBox([self.page, self.progress]), self.mark_button,
