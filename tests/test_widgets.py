@@ -304,6 +304,14 @@ def test_callback_panel_draws_the_customers_and_records_each_call(auditor, consu
     assert panel.drawing.layout.display == "none" and "接通 reached 1" in panel.record.value
     again = CallbackPanel(auditor, consumer)
     assert again.drawing.layout.display == "none" and again.rows_box.children[0].answers["nps"].value == 9
+    # five calls a page, each page's rows built when it is chosen, from the calls as stored
+    assert len(again.rows_box.children) == 5 and [label for label, _ in again.page.options][-1] == "第 4 页（16–20）"
+    again.page.value = 3
+    assert [r.customer_id for r in again.rows_box.children] == list(sample.ids[15:20])
+    again.rows_box.children[0].reached.value = "no"
+    assert not auditor.callback_sample(panel.audit_id).calls[sample.ids[15]].reached
+    again.page.value = 0
+    assert again.rows_box.children[0].answers["nps"].value == 9
 
 
 def test_the_applicant_form_shows_promises_by_their_measure_names(workbench, consumer, scheme):

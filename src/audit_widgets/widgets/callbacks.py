@@ -15,7 +15,7 @@ from ..contract import Action
 from ..domain import Callback
 from ..evidence import audit_evidence
 from ..rules.survey import NPS_KEY, callback_population, callback_record, draw_callbacks
-from .base import BoundWidget, note_layout
+from .base import BoundWidget, note_layout, unobserved
 from .date_field import DateField
 
 SEED_RANGE = 10**6
@@ -71,8 +71,15 @@ class CallbackPanel(BoundWidget):
     writes = Action.EVALUATION
     method_shown = "5.1a"
 
-    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False):
+    paged = True  # five calls a page: 20 rows of nine controls were 300 widget models on opening 04
+
+    def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
+                 page_size: int = 5):
         super().__init__(workbench, applicant_id, audit_id, read_only)
+        self.page_size = page_size
+        self.page = widgets.Dropdown(description="页 page", layout=widgets.Layout(width="260px", display="none"))
+        self._page_chosen = lambda _change: self.show_page()
+        self.page.observe(self._page_chosen, names="value")
         self.customers = callback_population(audit_evidence(workbench, self.audit_id).work_orders.records)
         rules = self.scheme.survey_rules
         self.size = widgets.BoundedIntText(value=min(rules.callback_sample_size, len(self.customers)), min=0,
@@ -97,7 +104,7 @@ class CallbackPanel(BoundWidget):
                          "called by the team; their answers count in the survey with the channel phone call-back"
                          "</small></p>"),
             self.lock_banner(), self.drawing, self.called_on,
-            self.record, self.rows_box, self.message]
+            self.record, self.page, self.rows_box, self.message]
         self.refresh()
 
     @classmethod
@@ -123,11 +130,25 @@ class CallbackPanel(BoundWidget):
         self._render_record()
         # once a customer is called the draw stands (the store refuses another): its controls go
         self.drawing.layout.display = "none" if self.sample.calls else None
+        ids, size = self.sample.ids, self.page_size
+        pages = [(f"第 {p + 1} 页（{p * size + 1}–{min((p + 1) * size, len(ids))}）", p)
+                 for p in range(max(1, -(-len(ids) // size)))]
+        shown = self.page.value if self.page.value is not None and self.page.value < len(pages) else 0
+        with unobserved(self._page_chosen, self.page):  # the rows are built once, below
+            self.page.options, self.page.value = pages, shown
+        self.page.layout.display = None if len(pages) > 1 else "none"
+        self.show_page()
+
+    def show_page(self) -> None:
+        """The rows of the page chosen: built when shown, from the calls as stored."""
+        if self.sample is None or self.page.value is None:
+            return
         served = self.customers.set_index("customer_id")["served"].to_dict()
         look = RowLook()
+        start = self.page.value * self.page_size
         self.rows_box.children = [
             CallbackRow({"customer_id": c, "served": served.get(c, "")}, self.sample.calls.get(c), self.scheme,
-                        self._call, self.read_only, look) for c in self.sample.ids]
+                        self._call, self.read_only, look) for c in self.sample.ids[start:start + self.page_size]]
 
     def _render_record(self) -> None:
         s = callback_record(self.sample)  # what the stage's result keeps, in the same words as the report
