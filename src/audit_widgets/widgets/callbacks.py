@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..contract import Action
 from ..domain import Callback
@@ -31,6 +32,7 @@ class RowLook:
         self.info, self.reached = widgets.Layout(width="210px"), widgets.Layout(width="130px")
         self.answer, self.answer_style = widgets.Layout(width="auto"), DescriptionStyle(description_width="initial")
         self.note, self.row = note_layout(), widgets.Layout(flex_flow="row wrap", align_items="baseline")
+        self.info_style, self.reached_style, self.note_style = HTMLStyle(), DescriptionStyle(), TextStyle()
 
 
 class CallbackRow(widgets.HBox):
@@ -41,12 +43,13 @@ class CallbackRow(widgets.HBox):
         look = look or RowLook()
         self.customer_id = str(customer["customer_id"])
         info = widgets.HTML(f"<b>{html.escape(self.customer_id)}</b> <small>{html.escape(str(customer['served']))}"
-                            "</small>", layout=look.info)
+                            "</small>", layout=look.info, style=look.info_style)
         scale = scheme.survey_scales_by_id[scheme.survey_rules.callback_scale]
         nps = scheme.survey_scales_by_id["nps"]
         stored = call.answers if call else {}
         reached = next(k for k, v in REACHED_VALUES.items() if v is (call.reached if call else None))
-        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=look.reached, disabled=disabled)
+        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=look.reached, style=look.reached_style,
+                                        disabled=disabled)
         self.answers: dict[str, widgets.Dropdown] = {}
         for key, name, answer_scale in ([(i.id, i.name, scale) for i in scheme.survey_indicators]
                                         + [(NPS_KEY, "推荐意愿 NPS", nps)]):
@@ -54,7 +57,7 @@ class CallbackRow(widgets.HBox):
             self.answers[key] = widgets.Dropdown(options=options, value=stored.get(key), description=name,
                                                  style=look.answer_style, layout=look.answer, disabled=disabled)
         self.note = widgets.Text(value=call.note if call else "", placeholder="备注 note", disabled=disabled,
-                                 layout=look.note)
+                                 layout=look.note, style=look.note_style)
         for control in (self.reached, *self.answers.values()):
             control.observe(lambda _c: on_change(self), names="value")
         self.note.observe(lambda _c: on_change(self), names="value")  # typed text is sent when it changes
