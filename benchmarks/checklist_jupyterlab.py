@@ -33,6 +33,7 @@ ITEMS = 150
 STAGE_APPLICANT = "demo-industrial"  # its current audit is decided: every stage has its records to show
 TARGET_SECONDS, SIMPLE_TARGET_SECONDS = 2.0, 1.0  # issue 25 §9: every stage, and the simple ones
 SIMPLE_STAGES = ("01", "03", "07", "08")  # one form each, nothing measured
+REPEATS = 3
 ALL_DONE = """() => {
   const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
@@ -138,6 +139,11 @@ def open_to_widgets(server: Lab, page, notebook: str) -> tuple[float, float]:
     return ready, time.perf_counter() - started - ready
 
 
+def median_open(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The run whose total is the median."""
+    return sorted(runs, key=sum)[len(runs) // 2]
+
+
 def stages(playwright, folder: Path) -> bool:
     folder.mkdir(parents=True, exist_ok=True)
     names = prepare_stages(folder)
@@ -150,15 +156,18 @@ def stages(playwright, folder: Path) -> bool:
         server.open(page, f"cold/{STAGE_APPLICANT}/00_one_cell.ipynb", timeout=120)  # JupyterLab on screen
         open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/00_one_cell.ipynb")  # the server's own warm-up
         open_to_widgets(server, page, f"warm/{STAGE_APPLICANT}/00_one_cell.ipynb")  # the zygote's start (once a server)
-        for name in names:
-            cold = open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/{name}.ipynb")
-            warm = open_to_widgets(server, page, f"warm/{STAGE_APPLICANT}/{name}.ipynb")
+        for name in names:  # the median of REPEATS opens: JupyterLab's own part varies by ±0.5 s
+            cold = median_open([open_to_widgets(server, page, f"cold/{STAGE_APPLICANT}/{name}.ipynb")
+                                for _ in range(REPEATS)])
+            warm = median_open([open_to_widgets(server, page, f"warm/{STAGE_APPLICANT}/{name}.ipynb")
+                                for _ in range(REPEATS)])
             rows.append((name, cold, warm))
     finally:
         page.screenshot(path=str(folder / "stage.png"))  # the last stage, or where it stopped
         browser.close()
         server.close()
-    print(f"\nopening each of {STAGE_APPLICANT}'s stage notebooks in JupyterLab until its widgets are usable (s): "
+    print(f"\nopening each of {STAGE_APPLICANT}'s stage notebooks in JupyterLab until its widgets are usable "
+          f"(s, median of {REPEATS}): "
           "open → kernel idle + Run All → every cell done; 'beyond' is the warm total less the one-cell "
           "notebook's on the same kernel (what JupyterLab needs for any notebook)")
     print(f"{'notebook':<34} {'python3 (baseline)':>22} {'warm kernel':>22} {'beyond':>7}")
