@@ -69,11 +69,15 @@ class ChecklistRow(widgets.HBox):
         self.result = widgets.ToggleButtons(
             options=[("未答", UNANSWERED)] + [(r.name, r.id) for r in scheme.answer_results],
             style=shared.result_style, layout=shared.result)
+        # The counts exist on sample items only and the measured value on measure items only: a
+        # control a row does not show would still be a widget model the browser builds.
+        sample, measure = item.judgement == "sample", item.judgement == "measure"
         self.checked = widgets.BoundedIntText(min=0, max=100000, description="抽查", layout=shared.checked,
-                                              style=shared.checked_style)
+                                              style=shared.checked_style) if sample else None
         self.nonconforming = widgets.BoundedIntText(min=0, max=100000, description="不符合",
-                                                    layout=shared.nonconforming, style=shared.nonconforming_style)
-        self.measured = widgets.HTML(layout=shared.measured, style=shared.html_style)
+                                                    layout=shared.nonconforming,
+                                                    style=shared.nonconforming_style) if sample else None
+        self.measured = widgets.HTML(layout=shared.measured, style=shared.html_style) if measure else None
         # Saved when the auditor leaves the field, not per keystroke (one version per note).
         self.note = widgets.Text(placeholder=NOTE_PLACEHOLDER, continuous_update=False, layout=shared.note,
                                  style=shared.note_style)
@@ -82,23 +86,21 @@ class ChecklistRow(widgets.HBox):
         self.evidence_button = widgets.Button(icon="paperclip", tooltip="证据文件 / evidence files",
                                               layout=shared.evidence, style=shared.button_style)
         self.evidence_button.on_click(lambda _: checklist.select_for_evidence(item.id))
-        extra = []
-        if item.judgement == "sample":
-            extra = [self.checked, self.nonconforming]
-        elif item.judgement == "measure":
-            extra = [self.measured]
+        extra = [c for c in (self.checked, self.nonconforming, self.measured) if c is not None]
         # The row wraps instead of squeezing: when the line is too short for the item text and the
         # controls side by side, the controls move below the text (no column one character wide).
         controls = widgets.HBox([self.result, *extra, self.note, self.grade, self.evidence_button],
                                 layout=shared.controls)
         super().__init__([self.label, controls], layout=shared.row)
         self.add_class("aw-checklist-row")  # for the browser layout test
-        self.inputs = (self.result, self.checked, self.nonconforming, self.grade, self.note)
+        self.inputs = tuple(c for c in (self.result, self.checked, self.nonconforming, self.grade, self.note)
+                            if c is not None)
         for control in self.inputs:
             control.observe(self._changed, names="value")
 
     def controls(self):
-        return (self.result, self.checked, self.nonconforming, self.note, self.grade, self.evidence_button)
+        return tuple(c for c in (self.result, self.checked, self.nonconforming, self.note, self.grade,
+                                 self.evidence_button) if c is not None)
 
     def load(self, record: AnswerRecord | None, measured: float | None, from_cases: Answer | None = None) -> None:
         """Show the stored answer without writing it back. A sample item the auditor has not
@@ -106,14 +108,15 @@ class ChecklistRow(widgets.HBox):
         answer = record.answer if record else (from_cases or Answer())
         with unobserved(self._changed, *self.inputs), self.hold_sync():
             self.result.value = answer.result or UNANSWERED
-            self.checked.value = answer.checked or 0
-            self.nonconforming.value = answer.nonconforming or 0
+            if self.checked is not None and self.nonconforming is not None:
+                self.checked.value = answer.checked or 0
+                self.nonconforming.value = answer.nonconforming or 0
             self.note.value = record.note if record else ""
             self.ask_for_reason(False)
             self.grade.value = (record.finding_grade if record else None) or ""
             files = len(record.evidence) if record else 0
             self.evidence_button.description = str(files) if files else ""
-            if self.item.judgement == "measure":
+            if self.measured is not None:
                 self.measured.value = "—" if measured is None else f"实测 {measured:.4g}"
 
     def ask_for_reason(self, asked: bool) -> None:
@@ -122,10 +125,10 @@ class ChecklistRow(widgets.HBox):
         (self.note.add_class if asked else self.note.remove_class)("aw-needs-reason")
 
     def answer(self) -> Answer:
-        sample = self.item.judgement == "sample" and self.checked.value > 0
-        return Answer(result=self.result.value or None,
-                      checked=self.checked.value if sample else None,
-                      nonconforming=self.nonconforming.value if sample else None)
+        if self.checked is None or self.nonconforming is None or self.checked.value <= 0:
+            return Answer(result=self.result.value or None)
+        return Answer(result=self.result.value or None, checked=self.checked.value,
+                      nonconforming=self.nonconforming.value)
 
     def _changed(self, _change) -> None:
         self.checklist.save_row(self)
