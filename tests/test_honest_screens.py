@@ -89,3 +89,25 @@ def test_next_steps_follow_the_procedure_of_the_audit_type(scheme):
                                                                                         "characteristic"}, True)]
     assert "surveillance" in surveillance and "report" in surveillance and "recertification" in surveillance
     assert not scheme.can_start(scheme.procedure_by_id["recertification"], "initial", recorded, has_certificate=False)
+
+
+def test_a_batch_run_leaves_a_stage_nobody_has_worked_on_not_started(consumer, db_url, scheme, tmp_path, monkeypatch):
+    """Issue 25 §3: after `make demo`, demo-composite showed 01 "结果已记录" though nobody had
+    worked on it. The batch's finish records no first, incomplete result; once a person has
+    recorded one, the batch recomputes it."""
+    from audit_widgets.demo.audits import register_auditors
+    from audit_widgets.notebook import StageNotebook
+    from audit_widgets.stages import run_stage
+    from audit_widgets.store.repository import Workbench
+    monkeypatch.setenv("AUDIT_WORKBENCH_OUTPUTS", str(tmp_path / "outputs"))
+    manager = Workbench(db_url, scheme, actor="P01")
+    register_auditors(manager)
+    batch = StageNotebook("application", consumer, mode="batch", database_url=db_url, auditor="P01")
+    batch.finish()
+    assert batch.outcome.status == "pending" and batch.outcome.gaps
+    assert "批量运行不记录未开始的阶段" in batch.outcome.zh
+    assert manager.stage_result(batch.audit_id, "application") is None
+    run_stage(manager, "application", consumer, batch.audit_id)  # a person records it, gaps and all
+    again = StageNotebook("application", consumer, mode="batch", database_url=db_url, auditor="P01")
+    again.finish()
+    assert again.outcome.status == "done" and manager.stage_result(batch.audit_id, "application") is not None
