@@ -137,6 +137,14 @@ class SpecialReason(StrEnum):
     OTHER = "other"
 
 
+class MethodId(StrEnum):
+    """methods.id (scheme.yaml) whose evidence a widget of its own gathers: in 04's sections the
+    survey and call-backs, the case sample and the monitoring data go in these methods' tabs."""
+    SURVEY = "5.1a"
+    CASES = "5.1c"
+    MONITORING = "5.1d"
+
+
 class StageId(StrEnum):
     """procedure_stages.id (procedure.yaml) that the code names: the stages with a role of
     their own in the cycle (reviewed, scored, reported, decided)."""
@@ -211,4 +219,5 @@ REQUIRED_IDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("audit_types", "id", tuple(AuditTypeId)),
     ("special_audit_reasons", "id", tuple(SpecialReason)),
     ("procedure_stages", "id", tuple(StageId)),
+    ("methods", "id", tuple(MethodId)),
 )

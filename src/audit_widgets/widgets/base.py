@@ -28,6 +28,12 @@ def wide(width: str = "560px", **more: str) -> widgets.Layout:
     return widgets.Layout(width=width, **more)
 
 
+def page_options(count: int, size: int) -> list[tuple[str, int]]:
+    """A pager's choices for `count` rows, `size` a page: 「第 2 页（21–40）」, at least one page."""
+    return [(f"第 {p + 1} 页（{p * size + 1}–{min((p + 1) * size, count)}）", p)
+            for p in range(max(1, -(-count // size)))]
+
+
 def note_layout() -> widgets.Layout:
     """A note or reason field wide enough for a sentence: it takes the row's free width, at least 240 px."""
     return widgets.Layout(flex="1 1 320px", min_width="240px", width="auto")

@@ -12,11 +12,11 @@ import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
-from ..contract import Action
+from ..contract import Action, MethodId
 from ..domain import Callback
 from ..evidence import audit_evidence
 from ..rules.survey import NPS_KEY, callback_population, callback_record, draw_callbacks
-from .base import BoundWidget, note_layout, unobserved
+from .base import BoundWidget, note_layout, page_options, unobserved
 from .date_field import DateField
 
 SEED_RANGE = 10**6
@@ -72,7 +72,7 @@ class CallbackRow(widgets.HBox):
 class CallbackPanel(BoundWidget):
     edits = "surveys"
     writes = Action.EVALUATION
-    method_shown = "5.1a"
+    method_shown = MethodId.SURVEY
 
     paged = True  # five calls a page: 20 rows of nine controls were 300 widget models on opening 04
 
@@ -84,6 +84,7 @@ class CallbackPanel(BoundWidget):
         self._page_chosen = lambda _change: self.show_page()
         self.page.observe(self._page_chosen, names="value")
         self.customers = callback_population(audit_evidence(workbench, self.audit_id).work_orders.records)
+        self.served = self.customers.set_index("customer_id")["served"].to_dict()  # read once, shown per page
         rules = self.scheme.survey_rules
         self.size = widgets.BoundedIntText(value=min(rules.callback_sample_size, len(self.customers)), min=0,
                                            max=max(len(self.customers), 1), description="回访客户数 customers",
@@ -133,9 +134,7 @@ class CallbackPanel(BoundWidget):
         self._render_record()
         # once a customer is called the draw stands (the store refuses another): its controls go
         self.drawing.layout.display = "none" if self.sample.calls else None
-        ids, size = self.sample.ids, self.page_size
-        pages = [(f"第 {p + 1} 页（{p * size + 1}–{min((p + 1) * size, len(ids))}）", p)
-                 for p in range(max(1, -(-len(ids) // size)))]
+        pages = page_options(len(self.sample.ids), self.page_size)
         shown = self.page.value if self.page.value is not None and self.page.value < len(pages) else 0
         with unobserved(self._page_chosen, self.page):  # the rows are built once, below
             self.page.options, self.page.value = pages, shown
@@ -146,11 +145,10 @@ class CallbackPanel(BoundWidget):
         """The rows of the page chosen: built when shown, from the calls as stored."""
         if self.sample is None or self.page.value is None:
             return
-        served = self.customers.set_index("customer_id")["served"].to_dict()
         look = RowLook()
         start = self.page.value * self.page_size
         self.rows_box.children = [
-            CallbackRow({"customer_id": c, "served": served.get(c, "")}, self.sample.calls.get(c), self.scheme,
+            CallbackRow({"customer_id": c, "served": self.served.get(c, "")}, self.sample.calls.get(c), self.scheme,
                         self._call, self.read_only, look) for c in self.sample.ids[start:start + self.page_size]]
 
     def _render_record(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import ipywidgets as widgets
 
-from ..contract import Action
+from ..contract import Action, MethodId
 from ..domain import CaseVerification
 from ..evaluation import case_answers
 from ..evidence import case_population
@@ -59,7 +59,7 @@ class CaseSampleWidget(BoundWidget):
     edits = "case_sample"
     writes = Action.EVALUATION
     paged = True
-    method_shown = "5.1c"
+    method_shown = MethodId.CASES
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  page_size: int = 20):

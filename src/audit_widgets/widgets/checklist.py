@@ -18,7 +18,7 @@ from ..errors import DatabaseBusy, ReasonRequired, WorkbenchError
 from ..evaluation import evaluate
 from ..render.html import ERROR_COLOUR, ERROR_STYLE, WARNING_STYLE, error_html, gates_html, message_html
 from ..scheme import ChecklistItem
-from .base import BoundWidget, note_layout, unobserved
+from .base import BoundWidget, note_layout, page_options, unobserved
 from .upload import ChunkedUpload
 
 # ipywidgets shows a None value as no selection, so "no answer" and "no grade" are "".
@@ -153,13 +153,12 @@ class ChecklistWidget(BoundWidget):
         self.row_look = RowLook()
         self.rows = [ChecklistRow(item, self) for item in self.items[:page_size]]
 
-        pages = max(1, -(-len(self.items) // page_size))
+        options = page_options(len(self.items), page_size)
         self.page = widgets.Dropdown(
-            options=[(f"第 {p + 1} 页（{p * page_size + 1}–{min((p + 1) * page_size, len(self.items))}）", p)
-                     for p in range(pages)],
+            options=options,
             description="页 page", layout=widgets.Layout(width="260px"))
         self.page.observe(lambda change: self.show_page(change["new"]), names="value")
-        if pages == 1:
+        if len(options) == 1:
             self.page.layout.display = "none"  # one page needs no pager
         self.progress = widgets.HTML()
         self.score = widgets.HTML()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ..contract import Action
+from ..contract import Action, MethodId
 from ..evaluation import kpi_report
 from ..evidence import audit_evidence
 from ..render.charts import control_chart, to_svg
@@ -21,7 +21,7 @@ class MonitoringPanel(BoundWidget):
     edits = "work_orders"
     writes = Action.IMPORTS
     takes_evaluation = True
-    method_shown = "5.1d"
+    method_shown = MethodId.MONITORING
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):

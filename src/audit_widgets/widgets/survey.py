@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from ..contract import Action
+from ..contract import Action, MethodId
 from ..evaluation import survey_summary
 from ..evidence import audit_evidence
 from ..imports.surveys import layouts_dir, load_layouts
@@ -23,7 +23,7 @@ class SurveyPanel(BoundWidget):
     edits = "surveys"
     writes = Action.IMPORTS
     takes_evaluation = True
-    method_shown = "5.1a"
+    method_shown = MethodId.SURVEY
 
     def __init__(self, workbench, applicant_id: str, audit_id: int | None = None, read_only: bool = False,
                  evaluation=None):
