@@ -28,7 +28,9 @@ from ..processes import alive, owned_temporary
 KERNEL_NAME = "python3"
 # Libraries that start helper threads at import (OpenBLAS's workers, pyarrow's jemalloc
 # background thread) would make forking the zygote unsafe; one kernel per core needs neither.
-FORK_SAFE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false"}
+# debugpy, imported by the zygote, warns about frozen modules at import unless told not to.
+FORK_SAFE_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "JE_ARROW_MALLOC_CONF": "background_thread:false",
+                 "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 ZYGOTE_START_SECONDS = 120
 RUNTIME_PREFIX = "aw-kernels-"  # the pool's folder in the system's temporary folder
 

@@ -88,7 +88,7 @@ class Dashboard:
         detail.add_class("aw-detail")
         trends = widgets.VBox()
         overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows)),
-                                 widgets.HTML(open_cases_html(self.workbench))])
+                                 widgets.HTML(open_cases_html(self.workbench))], layout=widgets.Layout())
 
         def chosen(change) -> None:
             applicant_id = change["new"]

@@ -97,7 +97,7 @@ class CallbackPanel(BoundWidget):
         self.draw_button.on_click(lambda _: self.draw())
         self.called_on = DateField(value=self.workbench.clock.today(), description="回访日期 called on",
                                    style={"description_width": "initial"}, disabled=self.read_only)
-        self.drawing = widgets.HBox([self.size, self.seed, self.draw_button])
+        self.drawing = widgets.HBox([self.size, self.seed, self.draw_button], layout=widgets.Layout())
         self.record = widgets.HTML()
         self.rows_box = widgets.VBox()
         self.on_call: Callable[[], None] = lambda: None

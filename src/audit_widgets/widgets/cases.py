@@ -89,7 +89,7 @@ class CaseSampleWidget(BoundWidget):
         self.mark_button.on_click(lambda _: self.mark_all_conforming())
         self.show = widgets.Dropdown(options=SHOW, description="显示 show", value="all")
         self.show.observe(lambda _: self.refresh(), names="value")
-        self.page = widgets.Dropdown(description="页 page")
+        self.page = widgets.Dropdown(description="页 page", layout=widgets.Layout())
         self.page.observe(lambda change: self.show_page(change["new"]) if change["new"] is not None else None,
                           names="value")
         self.rows_box = widgets.VBox()

@@ -52,7 +52,7 @@ class ComplaintsAndAppeals(widgets.VBox):
         self.person = widgets.Dropdown(options=[CHOOSE, *people], description="调查/处理人")
         self.outcome = widgets.Dropdown(description="结论")
         self.action = widgets.Dropdown(options=[(a.name, a.id) for a in self.scheme.complaint_actions],
-                                       description="后续措施")
+                                       description="后续措施", layout=widgets.Layout())
         self.findings = widgets.Textarea(description="调查结果/理由", layout=wide())
         self.reply = widgets.Textarea(description="答复", layout=wide())
         self.case.observe(lambda _: self._case_changed(), names="value")

@@ -59,8 +59,8 @@ class DecisionWidget(BoundWidget):
             description="决定")
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")
-        self.status_reason = widgets.Dropdown(description="暂停/撤销原因")
-        self.deadline = DateField(description="整改期限")
+        self.status_reason = widgets.Dropdown(description="暂停/撤销原因", layout=widgets.Layout())
+        self.deadline = DateField(description="整改期限", layout=widgets.Layout())
         self.outcome.observe(lambda _: self._outcome_changed(), names="value")
         self.reasons = widgets.Textarea(description="决定理由", layout=widgets.Layout(width="560px"))
         self.override_reason = widgets.Textarea(
@@ -77,7 +77,7 @@ class DecisionWidget(BoundWidget):
         self.reopen_button = widgets.Button(description="重开决定 / reopen the decision", button_style="warning",
                                             layout=widgets.Layout(width="auto"))
         self.reopen_button.on_click(lambda _: self.reopen())
-        self.reopening = widgets.VBox([self.reopen_reason, self.reopen_button])
+        self.reopening = widgets.VBox([self.reopen_reason, self.reopen_button], layout=widgets.Layout())
         self.form = [self.members, self.outcome, self.level, self.status_reason, self.deadline, self.reasons,
                      self.override_reason, self.decided_on, self.record_button]
         self.banner = self.lock_banner()

@@ -47,7 +47,7 @@ class StageSummary(widgets.VBox):
         self.record_button.on_click(lambda _: self.record())
         self.sign_button.on_click(lambda _: self.sign())
         self.reopen_button.on_click(lambda _: self.reopen())
-        self.reopen_box = widgets.HBox([self.reopen_reason, self.reopen_button])
+        self.reopen_box = widgets.HBox([self.reopen_reason, self.reopen_button], layout=widgets.Layout())
         self.state = widgets.HTML()
         self.signer = widgets.HTML()  # who signs, when the button is not this person's
         self.status = widgets.HTML()
