@@ -295,9 +295,12 @@ def test_callback_panel_draws_the_customers_and_records_each_call(auditor, consu
     sample = auditor.callback_sample(panel.audit_id)
     assert sample.seed == 11 and len(sample.ids) == 20 and "种子 seed 11" in panel.record.value
     row = panel.rows_box.children[0]
-    row.answers["attitude"].value = 4  # nothing is saved before the call's outcome is chosen
+    assert row.answers == {} and len(row.children) == 3  # the questions come once the call is reached
+    row.note.value = "忙音"  # nothing is saved before the call's outcome is chosen
     assert auditor.callback_sample(panel.audit_id).calls == {}
     row.reached.value = "yes"
+    assert len(row.children) == 3 + len(row.answers) and "nps" in row.answers
+    row.answers["attitude"].value = 4
     row.answers["nps"].value = 9
     call = auditor.callback_sample(panel.audit_id).calls[row.customer_id]
     assert call.reached and call.answers == {"attitude": 4, "nps": 9} and call.called_by == "A02"
@@ -312,6 +315,10 @@ def test_callback_panel_draws_the_customers_and_records_each_call(auditor, consu
     assert not auditor.callback_sample(panel.audit_id).calls[sample.ids[15]].reached
     again.page.value = 0
     assert again.rows_box.children[0].answers["nps"].value == 9
+    # a reader sees each page as one table: the call, its answers and its note
+    reader = CallbackPanel(auditor, consumer, read_only=True)
+    [table] = reader.rows_box.children
+    assert "接通" in table.value and ">9<" in table.value and "忙音" in table.value and "推荐意愿 NPS" in table.value
 
 
 def test_the_applicant_form_shows_promises_by_their_measure_names(workbench, consumer, scheme):
