@@ -5,7 +5,7 @@ WORKBENCH := $(VENV)/bin/audit-workbench
 STAMP     := $(VENV)/.installed
 # System packages the browser tests and PDFs need: Chromium (also prints the PDFs), CJK fonts, colour
 # emoji for the 🔒 marks, and poppler-utils (pdftotext, pdffonts) for the tests that read the PDFs.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils postgresql
 
 .PHONY: demo lab dashboard test test-fast lint benchmark system-packages clean clean-data
 

@@ -41,16 +41,46 @@ def scheme():
     return load_scheme(SCHEME_DIR)
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """The store's tests (modules marked both_backends) run once per backend, as JupyterHub's
+    CI runs its database tests per JUPYTERHUB_TEST_DB_URL."""
+    if ("backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends")
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the session, started on first use."""
+    from tests.postgres import PostgresServer
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db_path(tmp_path, backend) -> Path:
+    """The SQLite store's file (a test that asks for it is a test of SQLite)."""
+    assert backend == "sqlite", "a test that reads the SQLite file is marked sqlite_only"
     path = tmp_path / "workbench.sqlite"
     upgrade(get_engine(f"sqlite:///{path}"))
     return path
 
 
 @pytest.fixture
-def db_url(db_path) -> str:
-    return f"sqlite:///{db_path}"
+def db_url(request, backend, tmp_path) -> str:
+    """A new store at the newest schema: a SQLite file, or a database on the test server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_server").database()
+    return f"sqlite:///{request.getfixturevalue('db_path')}"
 
 
 @pytest.fixture
@@ -219,6 +249,26 @@ def database_digest(path: Path) -> str:
         return digest.hexdigest()
     finally:
         connection.close()
+
+
+def store_digest(url: str) -> str:
+    """database_digest on either backend: every row of every table of the schema, in key order."""
+    from sqlalchemy import select
+
+    from audit_widgets.store.models import Base
+    digest = hashlib.sha256()
+    with get_engine(url).connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(select(table).order_by(*table.primary_key.columns)):
+                digest.update(repr(tuple(row)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def count_rows(url: str, sql: str) -> int:
+    """One count through the store's engine, on either backend."""
+    from sqlalchemy import text
+    with get_engine(url).connect() as connection:
+        return connection.execute(text(sql)).scalar_one()
 
 
 class Command:

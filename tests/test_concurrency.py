@@ -8,10 +8,13 @@ import pytest
 
 from audit_widgets.domain import Answer
 from audit_widgets.errors import ConflictError
+from audit_widgets.store.database import get_engine
 from audit_widgets.store.repository import Workbench
 from audit_widgets.widgets.checklist import ChecklistWidget
 
-from .conftest import database_digest
+from .conftest import count_rows, store_digest
+
+pytestmark = pytest.mark.both_backends
 
 ITEM = "E01"
 WRITES = 200
@@ -58,11 +61,17 @@ def test_a_stale_widget_cannot_overwrite_anothers_answer(staffed_audit, db_url, 
 
 
 @pytest.fixture
-def held_database(db_path, monkeypatch):
+def held_database(db_url, monkeypatch):
     """Another process holds the write lock for a few seconds; writes here wait one second."""
     monkeypatch.setenv("AUDIT_WORKBENCH_BUSY_SECONDS", "1")
-    code = (f"import sqlite3, time\nc = sqlite3.connect({str(db_path)!r}, isolation_level=None)\n"
-            "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\ntime.sleep(4)\nc.execute('COMMIT')\n")
+    if db_url.startswith("sqlite"):
+        code = (f"import sqlite3, time\nc = sqlite3.connect({db_url.removeprefix('sqlite:///')!r}, isolation_level=None)\n"
+                "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\ntime.sleep(4)\nc.execute('COMMIT')\n")
+    else:  # the advisory lock every write takes (store/database.py)
+        code = ("import time\nfrom sqlalchemy import text\nfrom audit_widgets.store.database import WRITE_LOCK_ID, get_engine\n"
+                f"with get_engine({db_url!r}).begin() as c:\n"
+                "    c.execute(text(f'SELECT pg_advisory_xact_lock({WRITE_LOCK_ID})'))\n"
+                "    print('locked', flush=True)\n    time.sleep(4)\n")
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
     yield holder
@@ -74,10 +83,10 @@ def open_widget(staffed_audit, db_url, scheme):
     return ChecklistWidget(Workbench(db_url, scheme, actor="A02"), staffed_audit[0], "5.2a")
 
 
-def test_a_busy_database_is_a_plain_message_and_the_value_waits_for_a_retry(open_widget, held_database, db_path,
+def test_a_busy_database_is_a_plain_message_and_the_value_waits_for_a_retry(open_widget, held_database,
                                                                             command, db_url, scheme):
     from .conftest import APPLICANTS_DIR
-    before = database_digest(db_path)
+    before = store_digest(db_url)
     result = command("applicant", "add", APPLICANTS_DIR / "demo-special.yaml")
     assert result.exit_code == 1 and "数据库正忙" in result.output and "busy" in result.output
     assert "Traceback" not in result.output and "Internal error" not in result.output
@@ -85,7 +94,7 @@ def test_a_busy_database_is_a_plain_message_and_the_value_waits_for_a_retry(open
     assert "数据库正忙" in open_widget.message.value and open_widget.retry.layout.display is None
     assert open_widget.rows[0].result.value == "conform"  # kept on screen, not saved
     held_database.wait(timeout=30)
-    assert database_digest(db_path) == before  # nothing was half-written
+    assert store_digest(db_url) == before  # nothing was half-written
     open_widget.retry.click()
     assert "已保存" in open_widget.message.value and open_widget.retry.layout.display == "none"
     assert Workbench(db_url, scheme).answers(open_widget.audit_id)[ITEM].result == "conform"
@@ -115,10 +124,8 @@ def _import_in_a_process(db_url: str, csv: str, *, step_rows: int, die_after_ste
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_rows(staffed_audit, db_url, db_path,
+def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_rows(staffed_audit, db_url,
                                                                                   scheme, tmp_path):
-    import sqlite3
-
     from audit_widgets.demo.data import work_order_log, write_csv
 
     from .conftest import import_demo_orders
@@ -136,8 +143,8 @@ def test_a_killed_import_leaves_the_data_in_force_and_the_next_one_clears_its_ro
     assert finished.returncode == 0, err
     rows = len(workbench.work_orders(workbench.current_audit("demo-consumer")))
     assert rows == int(out) > len(before)
-    with sqlite3.connect(db_path) as connection:  # neither the killed import's rows nor the replaced ones stay
-        assert connection.execute("SELECT count(*) FROM work_orders").fetchone()[0] == rows
+    # neither the killed import's rows nor the replaced ones stay
+    assert count_rows(db_url, "SELECT count(*) FROM work_orders") == rows
 
 
 def test_other_writes_go_through_while_a_large_import_runs(staffed_audit, db_url, scheme, tmp_path):
@@ -157,17 +164,18 @@ def test_other_writes_go_through_while_a_large_import_runs(staffed_audit, db_url
     assert written >= 3 and leader.answer_records(staffed_audit[1])[ITEM].version == written
 
 
-def test_the_store_refuses_a_version_issued_twice(auditor, consumer, db_path):
-    import sqlite3
+def test_the_store_refuses_a_version_issued_twice(auditor, consumer, db_url):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
     audit = auditor.current_audit(consumer)
     auditor.save_answer(audit, ITEM, Answer("conform"))
-    with sqlite3.connect(db_path) as connection, pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        connection.execute("INSERT INTO audit_trail (at, actor, action, entity, entity_id, detail) "
-                           "VALUES ('2026-01-01', 'A02', 'answer', 'checklist_answer', ?, '{\"version\": 1}')",
-                           (f"{audit}:{ITEM}",))
+    with get_engine(db_url).begin() as connection, pytest.raises(IntegrityError, match="(?i)unique|ux_answer_versions"):
+        connection.execute(text("INSERT INTO audit_trail (at, actor, action, entity, entity_id, detail) "
+                                "VALUES ('2026-01-01', 'A02', 'answer', 'checklist_answer', :entity, :detail)"),
+                           {"entity": f"{audit}:{ITEM}", "detail": '{"version": 1}'})
 
 
-def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_url, db_path, scheme, tmp_path):
+def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_url, scheme, tmp_path):
     """Two people import the same applicant's work orders at once: the second is told plainly
     that the first is running, and the first completes with every row."""
     import time
@@ -177,7 +185,7 @@ def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_u
     big = write_csv(work_order_log(3000, seed=11), tmp_path / "big.csv")
     first = _import_in_a_process(db_url, str(big), step_rows=300, pause_seconds=0.5)
     reader = Workbench(db_url, scheme, actor="P01")
-    while not _unfinished_imports(db_path):  # the first has begun writing
+    while not _unfinished_imports(db_url):  # the first has begun writing
         assert first.poll() is None, first.communicate()
         time.sleep(0.1)
     with pytest.raises(ConflictError, match="正在为「demo-consumer」导入工单") as refused:
@@ -186,10 +194,8 @@ def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_u
     assert "import again once it has finished" in refused.value.render()
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
-    assert len(reader.work_orders(reader.current_audit("demo-consumer"))) == int(out) and _unfinished_imports(db_path) == 0
+    assert len(reader.work_orders(reader.current_audit("demo-consumer"))) == int(out) and _unfinished_imports(db_url) == 0
 
 
-def _unfinished_imports(db_path) -> int:
-    import sqlite3
-    with sqlite3.connect(db_path) as connection:
-        return connection.execute("SELECT count(*) FROM imports WHERE NOT complete").fetchone()[0]
+def _unfinished_imports(db_url) -> int:
+    return count_rows(db_url, "SELECT count(*) FROM imports WHERE NOT complete")

@@ -14,6 +14,8 @@ from audit_widgets.widgets.summary import StageSummary
 
 from .conftest import sign_report
 
+pytestmark = pytest.mark.both_backends
+
 
 def _as(db_url, scheme, actor):
     return Workbench(db_url, scheme, actor=actor)

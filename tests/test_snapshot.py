@@ -8,6 +8,8 @@ from audit_widgets.evaluation import evaluate
 from audit_widgets.imports.applicants import ApplicantData
 from audit_widgets.store.repository import Workbench
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_reads_return_typed_records(workbench, consumer):
     applicant = workbench.get_applicant(consumer)

@@ -169,10 +169,12 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
                 session.connection().exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             elif engine.dialect.name == "postgresql":
+                # the same wait as SQLite's busy timeout: past it, "lock timeout" and nothing written
+                session.execute(text(f"SET LOCAL lock_timeout = {busy_timeout_ms()}"))
                 session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
             yield session
     except OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+        if any(word in str(exc.orig) for word in ("locked", "busy", "lock timeout")):
             raise DatabaseBusy(*BUSY_MESSAGE) from None
         raise
 
