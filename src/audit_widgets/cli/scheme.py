@@ -112,3 +112,19 @@ def db_init(state: State) -> None:
 def db_upgrade(state: State) -> None:
     """升级数据库结构 / Upgrade the database schema."""
     _upgrade(state)
+
+
+@db.command("copy")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="空的目标数据库，例如 postgresql+psycopg://user@host/db / the empty database to copy into")
+@pass_state
+def db_copy(state: State, target: str) -> None:
+    """把整个数据库（含审计轨迹、哈希链和签名）复制到另一个空数据库 / Copy the whole store, trail,
+    hash chain and signatures included, into another, empty database (e.g. SQLite to PostgreSQL);
+    then run `verify` on it."""
+    from ..store.copying import copy_store
+    from ..store.database import get_engine
+    copied = copy_store(get_engine(state.database_url), get_engine(target))
+    where = get_engine(target).url.render_as_string(hide_password=True)
+    click.echo(f"已复制 copied {sum(copied.values())} 行 rows, {len(copied)} 张表 tables → {where}")
+    click.echo(f"请校验 / now check it: AUDIT_WORKBENCH_DB='{where}' audit-workbench verify")
