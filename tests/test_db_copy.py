@@ -41,3 +41,27 @@ def test_a_target_that_is_not_empty_is_refused_and_left_as_it_was(demo_db, postg
     refused = Command(demo_db)("db", "copy", "--to", target)
     assert refused.exit_code == 1 and "目标数据库不是空的" in refused.output and "not empty" in refused.output
     assert "Traceback" not in refused.output and store_digest(target) == before
+
+
+def test_a_postgresql_store_backs_up_with_pg_dump_and_restores_with_pg_restore(demo_db, postgres_server, tmp_path):
+    """Issue 26 §1: backup takes pg_dump's custom format on the manifest's snapshot; restore runs
+    pg_restore into an empty database; verify passes after the round trip."""
+    import zipfile
+    source = postgres_server.database(migrated=False)
+    assert Command(demo_db)("db", "copy", "--to", source).exit_code == 0
+    archive = tmp_path / "store.zip"
+    made = Command(source)("backup", archive)
+    assert made.exit_code == 0, made.output
+    assert "workbench.pgdump" in zipfile.ZipFile(archive).namelist()
+    target = postgres_server.database(migrated=False)
+    restored = Command(target)("restore", archive)
+    assert restored.exit_code == 0 and "restored and checked" in restored.output, restored.output
+    assert row_counts(target) == row_counts(source)
+    verified = Command(target)("verify")
+    assert verified.exit_code == 0, verified.output
+    again = Command(target)("restore", archive)  # a restore never writes over data
+    assert again.exit_code == 1 and "not empty" in again.output
+    sqlite_archive = tmp_path / "sqlite.zip"
+    assert Command(demo_db)("backup", sqlite_archive).exit_code == 0
+    other_kind = Command(postgres_server.database(migrated=False))("restore", sqlite_archive)
+    assert other_kind.exit_code == 1 and "db copy --to" in other_kind.output and "Traceback" not in other_kind.output

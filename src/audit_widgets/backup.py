@@ -9,7 +9,10 @@ refused restore leaves the target as it was, and may be retried.
     archive.zip
       manifest.json           created, package, key id, tables' row counts, every file's SHA-256,
                               and the signature (HMAC with the key) over all of it
-      workbench.sqlite
+      workbench.sqlite        (a SQLite store) or
+      workbench.pgdump        (a PostgreSQL store: pg_dump's custom format, taken on the same
+                              snapshot as the manifest's counts; restored with pg_restore in
+                              one transaction)
       evidence/<ab>/<sha256>.<ext>
 """
 from __future__ import annotations
@@ -17,11 +20,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
 import zipfile
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from . import __version__
@@ -34,6 +39,7 @@ from .store.signing import key_id, sign, verify
 SCHEMA_ONLY = {"alembic_version", "workbench_settings"}  # what `db init` writes: such a store is empty
 
 DATABASE = "workbench.sqlite"
+PG_DATABASE = "workbench.pgdump"
 MANIFEST = "manifest.json"
 EVIDENCE_TABLES = ("evidence_files", "submitted_documents")
 EVIDENCE_NAME = re.compile(r"^evidence/[0-9a-f]{2}/[0-9a-f]{64}(\.[A-Za-z0-9]{1,11})?$")  # as keep_file names them
@@ -42,8 +48,48 @@ EVIDENCE_NAME = re.compile(r"^evidence/[0-9a-f]{2}/[0-9a-f]{64}(\.[A-Za-z0-9]{1,
 def _sqlite_path(url: str) -> Path:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        raise WorkbenchError("备份与恢复只支持 SQLite 数据库", "Backup and restore work on an SQLite database only")
+        raise WorkbenchError("备份与恢复支持 SQLite 和 PostgreSQL 数据库", "Backup and restore work on SQLite and "
+                             "PostgreSQL stores")
     return Path(parsed.database)
+
+
+def _is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def _libpq(url: str) -> str:
+    """The store's URL as pg_dump and pg_restore take it (no SQLAlchemy driver name)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _pg_tool(*command: str) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise WorkbenchError(f"{command[0]} 失败，未完成", f"{command[0]} failed; nothing was completed: "
+                             f"{done.stderr.strip()[-400:]}", code="backup.pg_tool")
+
+
+def _pg_counts(connection: Connection) -> dict[str, int]:
+    tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                                     "ORDER BY tablename")).all()
+    return {t: connection.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in tables}
+
+
+def _pg_evidence(connection: Connection) -> dict[str, str]:
+    return {f"evidence/{sha256[:2]}/{Path(stored).name}": sha256 for table in EVIDENCE_TABLES
+            for sha256, stored in connection.execute(text(f"SELECT sha256, stored_path FROM {table}"))}
+
+
+def _pg_dump(database_url: str, dump: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """pg_dump on a snapshot this connection exports and keeps open: the dump, the counts and
+    the evidence list are one moment of the store, however many write meanwhile."""
+    from .store.database import get_engine
+    with get_engine(database_url).connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        with connection.begin():
+            snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            _pg_tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+                     f"--file={dump}", f"--dbname={_libpq(database_url)}")
+            return _pg_counts(connection), _pg_evidence(connection)
 
 
 def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
@@ -63,16 +109,19 @@ def _evidence(connection: sqlite3.Connection) -> dict[str, str]:
 def backup(database_url: str, archive: Path) -> dict:
     """Write the archive; returns its manifest. The snapshot is taken in a folder beside the
     archive (never in /tmp, where a killed backup would leave a copy of the database)."""
-    source = _sqlite_path(database_url)
     archive = Path(archive)
     archive.parent.mkdir(parents=True, exist_ok=True)
     with temporary_folder(archive.parent, f".{archive.name}.") as folder:
-        copy = folder / DATABASE
-        with sqlite3.connect(source) as reading, sqlite3.connect(copy) as writing:
-            reading.backup(writing)  # one consistent snapshot, WAL included, while others write
-        with sqlite3.connect(copy) as snapshot:
-            tables = _row_counts(snapshot)
-            evidence = _evidence(snapshot)
+        if _is_postgresql(database_url):
+            copy = folder / PG_DATABASE
+            tables, evidence = _pg_dump(database_url, copy)
+        else:
+            copy = folder / DATABASE
+            with sqlite3.connect(_sqlite_path(database_url)) as reading, sqlite3.connect(copy) as writing:
+                reading.backup(writing)  # one consistent snapshot, WAL included, while others write
+            with sqlite3.connect(copy) as snapshot:
+                tables = _row_counts(snapshot)
+                evidence = _evidence(snapshot)
         missing = [name for name in evidence if not (data_dir() / name).is_file()]
         if missing:
             raise WorkbenchError(f"有 {len(missing)} 个证据文件不在 {data_dir() / 'evidence'}，未备份",
@@ -80,12 +129,12 @@ def backup(database_url: str, archive: Path) -> dict:
                                  "no backup was written")
         manifest = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "package_version": __version__, "key_id": key_id(), "tables": tables,
-                    "files": {DATABASE: sha256_of(copy), **evidence}}
+                    "files": {copy.name: sha256_of(copy), **evidence}}
         manifest["signature"] = sign(manifest)
         bundle = Path(folder) / "archive.zip"
         with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as out:
             out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-            out.write(copy, DATABASE)
+            out.write(copy, copy.name)
             for name in evidence:
                 out.write(data_dir() / name, name)
         write_atomically(archive, bundle.read_bytes())
@@ -106,20 +155,31 @@ def restore(database_url: str, archive: Path) -> dict:
     """Restore an archive into an empty database and the evidence folder, then check every
     hash and every table's row count. Returns what it found, with whether the signing key is
     the one the backup was made with."""
-    target = _sqlite_path(database_url).resolve()
-    _refuse_unless_empty(target)
+    postgresql = _is_postgresql(database_url)
+    target = None if postgresql else _sqlite_path(database_url).resolve()
+    if target is None:
+        _pg_refuse_unless_empty(database_url)
+    else:
+        _refuse_unless_empty(target)
     try:
         bundle = zipfile.ZipFile(archive)
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputFileError("不是可读的备份文件", f"Not a readable backup archive: {exc}", file=archive) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with bundle, temporary_folder(target.parent, f".{target.name}.restore.") as folder:
+    place = target.parent if target is not None else Path(archive).resolve().parent
+    place.mkdir(parents=True, exist_ok=True)
+    with bundle, temporary_folder(place, ".restore.") as folder:
         manifest = json.loads(bundle.read(MANIFEST))
         signed = _check_signature(manifest, archive)
         names = set(manifest["files"])
+        database = PG_DATABASE if PG_DATABASE in names else DATABASE
+        if (database == PG_DATABASE) != postgresql:
+            raise WorkbenchError(
+                "备份与目标数据库的类型不同：请恢复到同类数据库，再用 audit-workbench db copy --to 迁移",
+                "The backup is of another kind of database than the target: restore it into the same kind, "
+                "then move it with audit-workbench db copy --to", file=archive, code="backup.other_backend")
         if names - set(bundle.namelist()):
             raise InputFileError("备份文件不完整", "The backup archive is incomplete", file=archive)
-        strange = [n for n in names if n != DATABASE and not EVIDENCE_NAME.match(n)]
+        strange = [n for n in names if n != database and not EVIDENCE_NAME.match(n)]
         if strange:  # a name like ../../x would write outside the evidence folder
             raise InputFileError(f"备份中有不应有的文件：{strange[0]}", f"The backup holds an unexpected file: {strange[0]}",
                                  file=archive)
@@ -127,35 +187,89 @@ def restore(database_url: str, archive: Path) -> dict:
             if sha256_of(Path(bundle.extract(name, folder))) != manifest["files"][name]:
                 raise InputFileError(f"备份中的 {name} 校验不符", f"{name} in the backup does not match its hash",
                                      file=archive, code="backup.hash_mismatch")
-        built = Path(folder) / f"{target.name}.restoring"  # beside the target: the rename stays on one disk
-        with closing(sqlite3.connect(Path(folder) / DATABASE)) as reading, closing(sqlite3.connect(built)) as writing:
-            reading.backup(writing)
-        with closing(sqlite3.connect(built)) as restored, restored:
-            for table in EVIDENCE_TABLES:  # the records say where their files are on this machine now
-                for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
-                    local = data_dir() / "evidence" / Path(stored).parent.name / Path(stored).name
-                    restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (str(local), row_id))
-            counts = _row_counts(restored)
-        with closing(sqlite3.connect(built)) as restored:  # one file to move: no WAL left beside it
-            restored.execute("PRAGMA journal_mode=DELETE")
-        if counts != manifest["tables"]:
-            raise WorkbenchError("恢复后的数据与备份清单不符，未写入", "The restored data does not match the backup's "
-                                 "manifest; nothing was written", code="backup.count_mismatch")
-        for name in names - {DATABASE}:  # content-addressed: a file already there is the same file
-            destination = data_dir() / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if not destination.exists():
-                write_atomically(destination, (Path(folder) / name).read_bytes())
-        bad = [n for n in names - {DATABASE} if sha256_of(data_dir() / n) != manifest["files"][n]]
-        if bad:
-            raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
-        _refuse_unless_empty(target)  # still empty: nobody wrote to it meanwhile
-        for stale in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-            stale.unlink(missing_ok=True)  # the old store's WAL would be replayed into the restored one
-        built.chmod(0o600)
-        built.replace(target)
-    return {"tables": counts, "files": len(names) - 1, "key_id": manifest["key_id"],
+        evidence = names - {database}
+        if target is None:
+            counts = _pg_restore(database_url, Path(folder) / database, manifest, evidence)
+        else:
+            counts = _sqlite_restore(target, Path(folder), manifest, evidence)
+    return {"tables": counts, "files": len(evidence), "key_id": manifest["key_id"],
             "same_key": manifest["key_id"] == key_id(), "signature_checked": signed}
+
+
+def _write_evidence(folder: Path, manifest: dict, names: set[str]) -> None:
+    for name in names:  # content-addressed: a file already there is the same file
+        destination = data_dir() / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if not destination.exists():
+            write_atomically(destination, (folder / name).read_bytes())
+    bad = [n for n in names if sha256_of(data_dir() / n) != manifest["files"][n]]
+    if bad:
+        raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
+
+
+def _local_path(stored: str) -> str:
+    """Where a kept file is on this machine now (the records name the backed-up machine's path)."""
+    return str(data_dir() / "evidence" / Path(stored).parent.name / Path(stored).name)
+
+
+COUNT_MISMATCH = ("恢复后的数据与备份清单不符，未写入", "The restored data does not match the backup's manifest; "
+                  "nothing was written")
+
+
+def _sqlite_restore(target: Path, folder: Path, manifest: dict, evidence: set[str]) -> dict[str, int]:
+    """Build the database beside its place and rename it there once every count is right."""
+    built = folder / f"{target.name}.restoring"  # beside the target: the rename stays on one disk
+    with closing(sqlite3.connect(folder / DATABASE)) as reading, closing(sqlite3.connect(built)) as writing:
+        reading.backup(writing)
+    with closing(sqlite3.connect(built)) as restored, restored:
+        for table in EVIDENCE_TABLES:
+            for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
+                restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (_local_path(stored), row_id))
+        counts = _row_counts(restored)
+    with closing(sqlite3.connect(built)) as restored:  # one file to move: no WAL left beside it
+        restored.execute("PRAGMA journal_mode=DELETE")
+    if counts != manifest["tables"]:
+        raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
+    _write_evidence(folder, manifest, evidence)
+    _refuse_unless_empty(target)  # still empty: nobody wrote to it meanwhile
+    for stale in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+        stale.unlink(missing_ok=True)  # the old store's WAL would be replayed into the restored one
+    built.chmod(0o600)
+    built.replace(target)
+    return counts
+
+
+def _pg_refuse_unless_empty(database_url: str) -> None:
+    from .store.database import get_engine
+    with get_engine(database_url).connect() as connection:
+        rows = sum(count for table, count in _pg_counts(connection).items() if table not in SCHEMA_ONLY)
+    if rows:
+        raise WorkbenchError("目标数据库不为空，恢复只写入空数据库",
+                             "The target database is not empty; a restore writes only into an empty one",
+                             file=make_url(database_url).render_as_string(hide_password=True))
+
+
+def _pg_restore(database_url: str, dump: Path, manifest: dict, evidence: set[str]) -> dict[str, int]:
+    """pg_restore in one transaction; then, in another, the evidence paths of this machine and
+    the counts. A count that differs takes every restored table away again: the target was
+    empty and is left empty."""
+    from .store.database import get_engine
+    _write_evidence(dump.parent, manifest, evidence)
+    _pg_tool("pg_restore", "--single-transaction", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+             f"--dbname={_libpq(database_url)}", str(dump))
+    engine = get_engine(database_url)
+    with engine.begin() as connection:
+        for table in EVIDENCE_TABLES:
+            for row_id, stored in connection.execute(text(f"SELECT id, stored_path FROM {table}")).all():
+                connection.execute(text(f"UPDATE {table} SET stored_path = :path WHERE id = :id"),
+                                   {"path": _local_path(stored), "id": row_id})
+        counts = _pg_counts(connection)
+    if counts != manifest["tables"]:
+        with engine.begin() as connection:
+            for table in counts:
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
+    return counts
 
 
 def _check_signature(manifest: dict, archive: Path) -> bool:

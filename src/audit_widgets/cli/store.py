@@ -106,7 +106,8 @@ def key_command(state: State, as_json) -> None:
 @pass_state
 def backup_command(state: State, archive, as_json) -> None:
     """备份数据库与证据文件（可在使用中进行）/ Back up the database and the evidence files into one
-    archive, while the workbench is in use (SQLite's online backup, a manifest of hashes, the key's id)."""
+    archive, while the workbench is in use (SQLite's online backup, or pg_dump on one snapshot; a
+    manifest of hashes, the key's id)."""
 
     from ..backup import backup
     from ..store.database import get_engine
@@ -122,7 +123,7 @@ def backup_command(state: State, archive, as_json) -> None:
 def restore_command(state: State, archive, as_json) -> None:
     """恢复备份到空数据库并校验 / Restore an archive into an empty database (--db): its manifest's
     signature first, then every hash and table, built beside the target and put in place only when
-    all hold. The signing key is not in the archive: move data/signing.key (or
+    all hold (PostgreSQL: pg_restore in one transaction, emptied again if a count differs). The signing key is not in the archive: move data/signing.key (or
     $AUDIT_WORKBENCH_SECRET) first, or the signature cannot be checked."""
 
     from ..backup import restore
