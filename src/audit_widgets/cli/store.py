@@ -123,7 +123,8 @@ def backup_command(state: State, archive, as_json) -> None:
 def restore_command(state: State, archive, as_json) -> None:
     """恢复备份到空数据库并校验 / Restore an archive into an empty database (--db): its manifest's
     signature first, then every hash and table, built beside the target and put in place only when
-    all hold (PostgreSQL: pg_restore in one transaction, emptied again if a count differs). The signing key is not in the archive: move data/signing.key (or
+    all hold (PostgreSQL: pg_restore in one transaction, emptied again if a count differs). The
+    signing key is not in the archive: move data/signing.key (or
     $AUDIT_WORKBENCH_SECRET) first, or the signature cannot be checked."""
 
     from ..backup import restore
