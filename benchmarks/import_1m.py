@@ -5,6 +5,9 @@ the write lock held for a few seconds at most (every write transaction is timed;
 counts). The baseline beside it is the floor for the same rows: Python's csv module into
 sqlite3's executemany, with no checking at all.
 
+On PostgreSQL (issue 26 §1; a throwaway server, tests/postgres.py) the same import goes through
+COPY; beside it, the same import through INSERTs (psycopg's executemany), in the same run.
+
 Memory must not grow with the file: the same import of 250,000 and 3,000,000 rows (the
 largest file the default row limit admits) peaks within GROWTH_TARGET_MIB of each other.
 Beside it, pandas reading each file whole shows how memory grows when a file is held."""
@@ -82,6 +85,33 @@ result = connection.execute("SELECT count(*) FROM orders").fetchone()[0]
 """
 
 
+SQLITE_URL = 'url = f"sqlite:///{folder}/bench.sqlite"'
+
+
+def on(url: str, *, copy: bool = True) -> str:
+    """SETUP on another database; `copy=False`: INSERTs instead of PostgreSQL's COPY."""
+    assert SQLITE_URL in SETUP
+    return (SETUP.replace(SQLITE_URL, f"url = {url!r}")
+            + ("" if copy else "from audit_widgets.store import applicants\napplicants.USE_COPY = False\n"))
+
+
+def postgresql(path) -> bool:
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres import PostgresServer
+    server = PostgresServer()
+    try:
+        copied = measure(on(server.database(migrated=False)), BODY.format(path=str(path)))
+        inserted = measure(on(server.database(migrated=False), copy=False), BODY.format(path=str(path)))
+    finally:
+        server.stop()
+    assert copied["result"][0] == inserted["result"][0]
+    report("PostgreSQL baseline: the import through INSERTs (executemany)", inserted["seconds"], "s")
+    ok = report("PostgreSQL: the import through COPY (end to end)", copied["seconds"], "s", 20.0)
+    report("PostgreSQL: peak memory of the import", copied["peak_mib"], "MiB")
+    return report(f"PostgreSQL: longest write lock held (of {copied['result'][2]} write transactions)",
+                  copied["result"][1], "s", LOCK_TARGET_S) and ok
+
+
 def sized_files(path):
     """The 1M-row file cut to 250,000 rows, and tripled to 3,000,000 (order ids made unique).
     Written line by line: this process's memory is where each measuring child starts."""
@@ -129,7 +159,7 @@ def main() -> bool:
                  LOCK_TARGET_S)
     report("write of the same file again, replacing the rows in force", replace_seconds, "s")
     ok &= report("longest write lock held while replacing", replace_lock, "s", LOCK_TARGET_S)
-    return memory_growth(path) and ok
+    return postgresql(path) and memory_growth(path) and ok
 
 
 if __name__ == "__main__":

@@ -51,11 +51,18 @@ class PostgresServer:
         if self.prefix:
             shutil.chown(self.folder, SERVER_ACCOUNT)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self.start()
+        self._template: str | None = None
+
+    def start(self) -> None:
         # A test server: durability off, so that a test's commits do not wait for the disk.
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-o", options, "-w", "start")
-        self._template: str | None = None
+
+    def halt(self) -> None:
+        """Stop the server as a crash or an operator would, its data kept (start() again)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def _run(self, program: str, *args: str) -> None:
         subprocess.run([*self.prefix, str(self.bin / program), *args], check=True, capture_output=True, cwd=self.folder)

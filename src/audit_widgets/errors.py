@@ -122,6 +122,13 @@ class DatabaseBusy(WorkbenchError):
     code = "database.busy"
 
 
+class DatabaseConnectionLost(WorkbenchError):
+    """The database server could not be reached, or went away during the work; the unfinished
+    transaction was rolled back by the server, so nothing of it was written."""
+
+    code = "database.connection_lost"
+
+
 class StaleWriteError(ConflictError):
     """Someone saved this record after the writer last read it: the write would overwrite
     their change unseen, so it is refused."""

@@ -29,6 +29,9 @@ from .records import from_row
 from .running_imports import PROCESS_KEY, still_running
 
 INSERT_BATCH_ROWS = 100_000  # rows per write transaction: about a second of lock each
+# On PostgreSQL the rows go through COPY, which the server parses as one stream (psycopg's
+# cursor.copy): benchmarks/import_1m.py measures it beside INSERTs.
+USE_COPY = True
 
 
 def _applicant(row: models.Applicant) -> Applicant:
@@ -51,13 +54,15 @@ def _driver_column(column: pd.Series, dialect: str) -> list:
 
 
 def _driver_rows(table, frame: pd.DataFrame, dialect, **constants) -> tuple[str, Iterator[tuple]]:
-    """An INSERT of a frame's rows (and the same `constants` in each) and its rows, as one
-    executemany of the driver takes them: the ORM's per-row work would dominate a
+    """An INSERT (a COPY on PostgreSQL) of a frame's rows (and the same `constants` in each) and
+    its rows, as one executemany (or COPY) of the driver takes them: the ORM's per-row work would dominate a
     million-row import. The rows are made one by one as the driver takes them: a step's
     100,000 tuples alive at once cost the garbage collector seconds."""
     names = [*constants, *frame.columns]
     columns = [[value] * len(frame) for value in constants.values()]
     columns += [_driver_column(frame[name], dialect.name) for name in frame.columns]
+    if dialect.name == "postgresql" and USE_COPY:
+        return f"COPY {table.name} ({', '.join(names)}) FROM STDIN", zip(*columns)
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
     return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", zip(*columns)
 
@@ -206,7 +211,13 @@ class ApplicantStore(StoreBase):
                     count, statement, rows = step
                     with self._writing_session(Action.IMPORTS, applicant=applicant_id) as session:
                         # the driver's own cursor: SQLAlchemy would want the rows as a list first
-                        session.connection().connection.driver_connection.cursor().executemany(statement, rows)
+                        cursor = session.connection().connection.driver_connection.cursor()
+                        if statement.startswith("COPY"):
+                            with cursor.copy(statement) as copy:
+                                for row in rows:
+                                    copy.write_row(row)
+                        else:
+                            cursor.executemany(statement, rows)
                         session.execute(update(models.ImportRecord).where(models.ImportRecord.id == import_id)
                                         .values(imported_at=utcnow()))  # still running (running_imports)
                     written += count

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
-from ..errors import DatabaseBusy, WorkbenchError
+from ..errors import DatabaseBusy, DatabaseConnectionLost, WorkbenchError
 from ..paths import default_database_url
 from ..settings import current
 
@@ -51,7 +51,10 @@ def get_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not read_only:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # JSON columns keep dates as ISO text and Chinese as it is.
-    engine = create_engine(url, json_serializer=lambda value: json.dumps(value, default=str, ensure_ascii=False))
+    engine = create_engine(url, json_serializer=lambda value: json.dumps(value, default=str, ensure_ascii=False),
+                           # a server's connection dropped while idle in the pool (a restart) is
+                           # found and replaced before use, not failed on
+                           pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
     return engine
@@ -149,11 +152,24 @@ def session_factory(engine: Engine) -> sessionmaker:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed whole, or rolled back whole on any error."""
-    with session_factory(engine)() as session, session.begin():
+    with plain_errors(), session_factory(engine)() as session, session.begin():
         yield session
 
 
 WRITE_LOCK_ID = 170211  # PostgreSQL advisory lock that serialises writes, as SQLite's BEGIN IMMEDIATE does
+CONNECTION_LOST = ("数据库连接中断，本次操作未完成，未写入任何内容；请待数据库恢复后重试",
+                   "Database connection lost: the operation did not complete and nothing of it was written; "
+                   "try again once the database is back")
+
+
+def lost_connection(exc: OperationalError) -> bool:
+    """The server is unreachable or went away (not a busy lock, not a bad statement)."""
+    message = str(exc.orig).lower()
+    return exc.connection_invalidated or any(sign in message for sign in (
+        "connection refused", "could not connect", "server closed the connection", "terminating connection",
+        "connection is lost", "connection failed", "consuming input failed", "the connection is closed"))
+
+
 BUSY_MESSAGE = ("数据库正忙（另一项写入尚未结束），本次修改未保存；请稍后重试",
                 "The database is busy (another write is still running); nothing was saved: try again shortly")
 
@@ -163,19 +179,27 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
     """One write, serialised with every other from its first statement, so that what it reads
     (the next version number, the trail's last link) is still true when it writes. Waiting
     longer than the busy timeout gives DatabaseBusy, a plain message, and writes nothing."""
+    with plain_errors(), session_factory(engine)() as session, session.begin():
+        if engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":
+            # the same wait as SQLite's busy timeout: past it, "lock timeout" and nothing written
+            session.execute(text(f"SET LOCAL lock_timeout = {busy_timeout_ms()}"))
+            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
+        yield session
+
+
+@contextmanager
+def plain_errors() -> Iterator[None]:
+    """A busy database and a lost connection as plain messages (nothing was written either way)."""
     try:
-        with session_factory(engine)() as session, session.begin():
-            if engine.dialect.name == "sqlite":
-                session.connection().exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
-                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            elif engine.dialect.name == "postgresql":
-                # the same wait as SQLite's busy timeout: past it, "lock timeout" and nothing written
-                session.execute(text(f"SET LOCAL lock_timeout = {busy_timeout_ms()}"))
-                session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
-            yield session
+        yield
     except OperationalError as exc:
         if any(word in str(exc.orig) for word in ("locked", "busy", "lock timeout")):
             raise DatabaseBusy(*BUSY_MESSAGE) from None
+        if lost_connection(exc):
+            raise DatabaseConnectionLost(*CONNECTION_LOST) from None
         raise
 
 
@@ -186,7 +210,7 @@ def snapshot(engine: Engine) -> Iterator[Session]:
     pysqlite defers BEGIN until the first write, so every SELECT would otherwise see the
     newest data; an explicit BEGIN fixes the snapshot (WAL keeps it while others write).
     Other databases get REPEATABLE READ, which gives the same guarantee."""
-    with session_factory(engine)() as session, session.begin():
+    with plain_errors(), session_factory(engine)() as session, session.begin():
         if engine.dialect.name == "sqlite":
             session.connection().exec_driver_sql("BEGIN")
         else:

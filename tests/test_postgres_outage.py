@@ -1,0 +1,64 @@
+"""What a bad day looks like (issue 26 §4): the PostgreSQL server stops in the middle of an
+import, then starts again. The command says so plainly, nothing of the import counts, and the
+next import completes. The test runs its own server, since it stops it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+from audit_widgets.demo.audits import register_auditors
+from audit_widgets.demo.data import work_order_log, write_csv
+from audit_widgets.imports.applicants import read_applicant_file
+from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.store.repository import Workbench
+
+from .conftest import APPLICANTS_DIR, count_rows
+from .postgres import PostgresServer
+
+
+def slow_import_command(url: str, csv: str) -> subprocess.Popen:
+    """`audit-workbench import work-orders` in steps of 300 rows, each a third of a second."""
+    code = textwrap.dedent(f"""
+        import sys, time
+        from audit_widgets.store import applicants
+        applicants.INSERT_BATCH_ROWS = 300
+        plain = applicants._driver_rows
+        def slow(*args, **kwargs):
+            time.sleep(0.3)
+            return plain(*args, **kwargs)
+        applicants._driver_rows = slow
+        from audit_widgets.cli import cli
+        cli(["--db", {url!r}, "--as", "P01", "import", "work-orders", "--applicant", "demo-consumer", {csv!r}],
+            prog_name="audit-workbench")
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_server_stopped_mid_import_leaves_nothing_half_written_and_the_next_import_completes(scheme, tmp_path):
+    server = PostgresServer()
+    try:
+        url = server.database()
+        workbench = Workbench(url, scheme, actor="P01")
+        register_auditors(workbench)
+        workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
+        audit = workbench.open_audit("demo-consumer")
+        orders = write_csv(work_order_log(3000, seed=12), tmp_path / "orders.csv")
+        importing = slow_import_command(url, str(orders))
+        while count_rows(url, "SELECT count(*) FROM work_orders") < 600:  # two steps are written
+            assert importing.poll() is None, importing.communicate()
+            time.sleep(0.1)
+        server.halt()
+        out, err = importing.communicate(timeout=60)
+        assert importing.returncode == 1
+        assert "数据库连接中断" in out + err and "database connection lost" in (out + err).lower()
+        assert "Traceback" not in out + err
+        server.start()
+        assert workbench.work_orders(audit).empty  # the interrupted import never counted
+        done = workbench.import_work_orders("demo-consumer", read_work_orders(orders))
+        assert done["rows"] == len(workbench.work_orders(audit)) > 2900  # the log's few bad rows are refused
+        assert count_rows(url, "SELECT count(*) FROM work_orders") == done["rows"]  # the interrupted rows are gone
+        assert count_rows(url, "SELECT count(*) FROM imports WHERE NOT complete") == 0
+    finally:
+        server.stop()
