@@ -93,6 +93,17 @@ class PostgresServer:
         self.execute(f"CREATE DATABASE {name} TEMPLATE {self._template}")
         return self.url(name)
 
+    def copy_of(self, url: str) -> str:
+        """A new database with the contents of the database at `url` on this server (its
+        connections are closed first: PostgreSQL copies a template nobody is connected to)."""
+        from sqlalchemy.engine import make_url
+
+        from audit_widgets.store.database import get_engine
+        get_engine(url).dispose()
+        name = f"t_{secrets.token_hex(6)}"
+        self.execute(f"CREATE DATABASE {name} TEMPLATE {make_url(url).database}")
+        return self.url(name)
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
