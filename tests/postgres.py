@@ -57,7 +57,7 @@ class PostgresServer:
     def start(self) -> None:
         # A test server: durability off, so that a test's commits do not wait for the disk.
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-o", options, "-w", "start")
 
     def halt(self) -> None:
