@@ -66,6 +66,14 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def demo_on_postgresql(demo_db, postgres_server) -> str:
+    """The demo store moved to the test server with `db copy` (read it, or take copy_of() it)."""
+    url = postgres_server.database(migrated=False)
+    assert Command(demo_db)("db", "copy", "--to", url).exit_code == 0
+    return url
+
+
 @pytest.fixture
 def db_path(tmp_path, backend) -> Path:
     """The SQLite store's file (a test that asks for it is a test of SQLite)."""

@@ -14,13 +14,6 @@ from audit_widgets.store.database import get_engine, upgrade
 from .conftest import Command
 
 
-@pytest.fixture(scope="session")
-def demo_on_postgresql(demo_db, postgres_server) -> str:
-    url = postgres_server.database(migrated=False)
-    assert Command(demo_db)("db", "copy", "--to", url).exit_code == 0
-    return url
-
-
 @pytest.fixture
 def store(demo_on_postgresql, postgres_server) -> str:
     return postgres_server.copy_of(demo_on_postgresql)
