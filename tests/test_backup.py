@@ -70,22 +70,27 @@ def test_a_backup_while_another_process_writes_restores_whole(staffed_audit, db_
 
 
 def test_a_tampered_archive_is_refused_before_anything_is_written(staffed_audit, db_url, tmp_path):
-    import zipfile
 
     from audit_widgets.backup import backup, restore
     archive = tmp_path / "backup.zip"
     backup(db_url, archive)
-    tampered = tmp_path / "tampered.zip"
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(tampered, "w") as out:
-        for item in source.infolist():
-            data = source.read(item)
-            out.writestr(item, data + b"x" if item.filename == "workbench.sqlite" else data)
+    tampered = with_a_byte_added(archive, "workbench.sqlite", tmp_path / "tampered.zip")
     target = tmp_path / "target.sqlite"
     with pytest.raises(WorkbenchError) as caught:
         restore(f"sqlite:///{target}", tampered)
     assert caught.value.code == "backup.hash_mismatch"
     assert not target.exists() or target.stat().st_size == 0
 
+
+
+def with_a_byte_added(archive: Path, member: str, out: Path) -> Path:
+    """The archive with one member's bytes changed, nothing else: what its hash must catch."""
+    import zipfile
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(out, "w") as bundle:
+        for item in source.infolist():
+            data = source.read(item)
+            bundle.writestr(item, data + b"x" if item.filename == member else data)
+    return out
 
 
 def _rewritten(archive: Path, out: Path, change_database=None, change_manifest=None, sign_with_key=False) -> Path:
@@ -107,7 +112,7 @@ def _rewritten(archive: Path, out: Path, change_database=None, change_manifest=N
         with closing(sqlite3.connect(database)) as connection, connection:
             connection.execute("PRAGMA journal_mode=DELETE")  # the change in the file itself, not in a WAL
             connection.execute(change_database)
-            manifest["tables"] = _row_counts(connection)
+            manifest["tables"] = _row_counts(connection.execute)
         manifest["files"]["workbench.sqlite"] = sha256_of(database)
     if change_manifest:
         change_manifest(manifest)

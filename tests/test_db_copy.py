@@ -73,21 +73,16 @@ def test_a_refused_postgresql_restore_leaves_the_target_empty_and_a_retry_works(
     """A dump whose bytes changed is refused before anything is written; a manifest off by one
     row (signed: a broken backup, not a forgery) is refused after pg_restore, and the restored
     tables are taken away again, so that the retry with a sound archive is not "not empty"."""
-    import zipfile
 
     from sqlalchemy import inspect
 
     from audit_widgets.backup import backup, restore
     from audit_widgets.errors import WorkbenchError
 
-    from .test_backup import _rewritten
+    from .test_backup import _rewritten, with_a_byte_added
     archive = tmp_path / "store.zip"
     backup(demo_on_postgresql, archive)
-    tampered = tmp_path / "tampered.zip"
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(tampered, "w") as out:
-        for item in source.infolist():
-            data = source.read(item)
-            out.writestr(item, data + b"x" if item.filename == "workbench.pgdump" else data)
+    tampered = with_a_byte_added(archive, "workbench.pgdump", tmp_path / "tampered.zip")
     target = postgres_server.database(migrated=False)
     with pytest.raises(WorkbenchError) as caught:
         restore(target, tampered)

@@ -22,11 +22,12 @@ import re
 import sqlite3
 import subprocess
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from . import __version__
@@ -69,17 +70,6 @@ def _pg_tool(*command: str) -> None:
                              f"{done.stderr.strip()[-400:]}", code="backup.pg_tool")
 
 
-def _pg_counts(connection: Connection) -> dict[str, int]:
-    tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                                     "ORDER BY tablename")).all()
-    return {t: connection.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in tables}
-
-
-def _pg_evidence(connection: Connection) -> dict[str, str]:
-    return {f"evidence/{sha256[:2]}/{Path(stored).name}": sha256 for table in EVIDENCE_TABLES
-            for sha256, stored in connection.execute(text(f"SELECT sha256, stored_path FROM {table}"))}
-
-
 def _pg_dump(database_url: str, dump: Path) -> tuple[dict[str, int], dict[str, str]]:
     """pg_dump on a snapshot this connection exports and keeps open: the dump, the counts and
     the evidence list are one moment of the store, however many write meanwhile."""
@@ -89,21 +79,32 @@ def _pg_dump(database_url: str, dump: Path) -> tuple[dict[str, int], dict[str, s
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             _pg_tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
                      f"--file={dump}", f"--dbname={_libpq(database_url)}")
-            return _pg_counts(connection), _pg_evidence(connection)
+            return _row_counts(connection.exec_driver_sql, "postgresql"), _evidence(connection.exec_driver_sql)
 
 
-def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
-    tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-    return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+# `run` below executes one SQL text and returns its rows: sqlite3's `Connection.execute`, or
+# SQLAlchemy's `Connection.exec_driver_sql` on PostgreSQL.
+Run = Callable[[str], Iterable[Sequence]]
+TABLES = {"sqlite": "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name",
+          "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"}
 
 
-def _evidence(connection: sqlite3.Connection) -> dict[str, str]:
+def _row_counts(run: Run, backend: str = "sqlite") -> dict[str, int]:
+    tables = [row[0] for row in run(TABLES[backend])]
+    return {t: next(iter(run(f'SELECT COUNT(*) FROM "{t}"')))[0] for t in tables}
+
+
+def _evidence(run: Run) -> dict[str, str]:
     """Each kept file's archive name → its SHA-256, from the backed-up database's records."""
-    files = {}
-    for table in EVIDENCE_TABLES:
-        for sha256, stored in connection.execute(f"SELECT sha256, stored_path FROM {table}"):
-            files[f"evidence/{sha256[:2]}/{Path(stored).name}"] = sha256
-    return files
+    return {f"evidence/{sha256[:2]}/{Path(stored).name}": sha256
+            for table in EVIDENCE_TABLES for sha256, stored in run(f"SELECT sha256, stored_path FROM {table}")}
+
+
+def _refuse_if_it_holds_data(counts: dict[str, int], where: str) -> None:
+    """A restore writes only into an empty database: one only `db init`-ed counts as empty."""
+    if sum(count for table, count in counts.items() if table not in SCHEMA_ONLY):
+        raise WorkbenchError(f"目标数据库不为空（{where}），恢复只写入空数据库",
+                             f"The target database is not empty ({where}); a restore writes only into an empty one")
 
 
 def backup(database_url: str, archive: Path) -> dict:
@@ -120,8 +121,7 @@ def backup(database_url: str, archive: Path) -> dict:
             with sqlite3.connect(_sqlite_path(database_url)) as reading, sqlite3.connect(copy) as writing:
                 reading.backup(writing)  # one consistent snapshot, WAL included, while others write
             with sqlite3.connect(copy) as snapshot:
-                tables = _row_counts(snapshot)
-                evidence = _evidence(snapshot)
+                tables, evidence = _row_counts(snapshot.execute), _evidence(snapshot.execute)
         missing = [name for name in evidence if not (data_dir() / name).is_file()]
         if missing:
             raise WorkbenchError(f"有 {len(missing)} 个证据文件不在 {data_dir() / 'evidence'}，未备份",
@@ -144,11 +144,7 @@ def backup(database_url: str, archive: Path) -> dict:
 def _refuse_unless_empty(target: Path) -> None:
     if target.exists() and target.stat().st_size:
         with sqlite3.connect(target) as connection:
-            rows = sum(count for table, count in _row_counts(connection).items() if table not in SCHEMA_ONLY)
-        if rows:
-            raise WorkbenchError(f"目标数据库不为空（{target}），恢复只写入空数据库",
-                                 f"The target database is not empty ({target}); a restore writes only into an "
-                                 "empty one")
+            _refuse_if_it_holds_data(_row_counts(connection.execute), str(target))
 
 
 def restore(database_url: str, archive: Path) -> dict:
@@ -225,7 +221,7 @@ def _sqlite_restore(target: Path, folder: Path, manifest: dict, evidence: set[st
         for table in EVIDENCE_TABLES:
             for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
                 restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (_local_path(stored), row_id))
-        counts = _row_counts(restored)
+        counts = _row_counts(restored.execute)
     with closing(sqlite3.connect(built)) as restored:  # one file to move: no WAL left beside it
         restored.execute("PRAGMA journal_mode=DELETE")
     if counts != manifest["tables"]:
@@ -242,11 +238,8 @@ def _sqlite_restore(target: Path, folder: Path, manifest: dict, evidence: set[st
 def _pg_refuse_unless_empty(database_url: str) -> None:
     from .store.database import get_engine
     with get_engine(database_url).connect() as connection:
-        rows = sum(count for table, count in _pg_counts(connection).items() if table not in SCHEMA_ONLY)
-    if rows:
-        raise WorkbenchError("目标数据库不为空，恢复只写入空数据库",
-                             "The target database is not empty; a restore writes only into an empty one",
-                             file=make_url(database_url).render_as_string(hide_password=True))
+        _refuse_if_it_holds_data(_row_counts(connection.exec_driver_sql, "postgresql"),
+                                 make_url(database_url).render_as_string(hide_password=True))
 
 
 def _pg_restore(database_url: str, dump: Path, manifest: dict, evidence: set[str]) -> dict[str, int]:
@@ -263,7 +256,7 @@ def _pg_restore(database_url: str, dump: Path, manifest: dict, evidence: set[str
             for row_id, stored in connection.execute(text(f"SELECT id, stored_path FROM {table}")).all():
                 connection.execute(text(f"UPDATE {table} SET stored_path = :path WHERE id = :id"),
                                    {"path": _local_path(stored), "id": row_id})
-        counts = _pg_counts(connection)
+        counts = _row_counts(connection.exec_driver_sql, "postgresql")
     if counts != manifest["tables"]:
         with engine.begin() as connection:
             for table in counts:

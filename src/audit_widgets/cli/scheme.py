@@ -124,7 +124,8 @@ def db_copy(state: State, target: str) -> None:
     then run `verify` on it."""
     from ..store.copying import copy_store
     from ..store.database import get_engine
-    copied = copy_store(get_engine(state.database_url), get_engine(target))
-    where = get_engine(target).url.render_as_string(hide_password=True)
+    engine = get_engine(target)
+    copied = copy_store(get_engine(state.database_url), engine)
+    where = engine.url.render_as_string(hide_password=True)
     click.echo(f"已复制 copied {sum(copied.values())} 行 rows, {len(copied)} 张表 tables → {where}")
     click.echo(f"请校验 / now check it: AUDIT_WORKBENCH_DB='{where}' audit-workbench verify")

@@ -15,6 +15,7 @@ from ..render.html import ERROR_STYLE, table_html
 from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
+from ..widgets.shared_models import own_layout
 from .documents import DocumentLinks
 from .pages import PortfolioPage, applicant_html, kpi_trends, open_cases_html, pending_decisions_html
 from .portfolio import benchmark, cached_portfolio
@@ -88,7 +89,7 @@ class Dashboard:
         detail.add_class("aw-detail")
         trends = widgets.VBox()
         overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows)),
-                                 widgets.HTML(open_cases_html(self.workbench))], layout=widgets.Layout())
+                                 widgets.HTML(open_cases_html(self.workbench))], layout=own_layout())
 
         def chosen(change) -> None:
             applicant_id = change["new"]

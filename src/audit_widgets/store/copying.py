@@ -36,9 +36,8 @@ def copy_store(source: Engine, target: Engine) -> dict[str, int]:
                 copied[table.name] += len(batch)
         if target.dialect.name == "postgresql":
             for table in Base.metadata.sorted_tables:
-                for column in table.primary_key.columns:
-                    if column.autoincrement is True or (column.autoincrement == "auto" and column.type.python_type is int):
-                        writing.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
-                            f"COALESCE(MAX({column.name}), 1), MAX({column.name}) IS NOT NULL) FROM {table.name}"))
+                if (column := table.autoincrement_column) is not None:
+                    writing.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                        f"COALESCE(MAX({column.name}), 1), MAX({column.name}) IS NOT NULL) FROM {table.name}"))
     return copied

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..contract import Action, MethodId
 from ..domain import Callback
@@ -19,11 +18,13 @@ from ..render.html import table_html
 from ..rules.survey import NPS_KEY, callback_population, callback_record, draw_callbacks
 from .base import BoundWidget, note_layout, page_options, unobserved
 from .date_field import DateField
+from .shared_models import own_layout
 
 SEED_RANGE = 10**6
 NOT_ASKED = ("—", None)
 REACHED = (("—", "unknown"), ("接通 reached", "yes"), ("未接通 not reached", "no"))
 REACHED_VALUES = {"unknown": None, "yes": True, "no": False}
+REACHED_LABELS = {REACHED_VALUES[key]: label for label, key in REACHED}  # by the stored outcome
 
 
 class RowLook:
@@ -33,7 +34,6 @@ class RowLook:
         self.info, self.reached = widgets.Layout(width="210px"), widgets.Layout(width="130px")
         self.answer, self.answer_style = widgets.Layout(width="auto"), DescriptionStyle(description_width="initial")
         self.note, self.row = note_layout(), widgets.Layout(flex_flow="row wrap", align_items="baseline")
-        self.info_style, self.reached_style, self.note_style = HTMLStyle(), DescriptionStyle(), TextStyle()
 
 
 def questions(scheme) -> list[tuple[str, str, object]]:
@@ -55,13 +55,12 @@ class CallbackRow(widgets.HBox):
         self.customer_id = str(customer["customer_id"])
         self.info = widgets.HTML(f"<b>{html.escape(self.customer_id)}</b> <small>"
                                  f"{html.escape(str(customer['served']))}</small>",
-                                 layout=self.look.info, style=self.look.info_style)
+                                 layout=self.look.info)
         reached = next(k for k, v in REACHED_VALUES.items() if v is (call.reached if call else None))
-        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=self.look.reached,
-                                        style=self.look.reached_style, disabled=disabled)
+        self.reached = widgets.Dropdown(options=REACHED, value=reached, layout=self.look.reached, disabled=disabled)
         self.answers: dict[str, widgets.Dropdown] = {}
         self.note = widgets.Text(value=call.note if call else "", placeholder="备注 note", disabled=disabled,
-                                 layout=self.look.note, style=self.look.note_style)
+                                 layout=self.look.note)
         self.reached.observe(lambda _c: self._reached_changed(), names="value")
         self.note.observe(lambda _c: on_change(self), names="value")  # typed text is sent when it changes
         super().__init__(layout=self.look.row)
@@ -94,8 +93,8 @@ def calls_table(scheme, customers: list[dict], calls: dict[str, Callback]) -> st
     rows = []
     for customer in customers:
         call = calls.get(str(customer["customer_id"]))
-        reached = {None: "—", True: "接通", False: "未接通"}[call.reached if call else None]
-        rows.append({"customer": customer["customer_id"], "served": customer["served"], "reached": reached,
+        rows.append({"customer": customer["customer_id"], "served": customer["served"],
+                     "reached": REACHED_LABELS[call.reached if call else None],
                      "note": call.note if call else "",
                      **{key: (call.answers.get(key) if call else None) for key, _, _ in asked}})
     return table_html(rows, {"customer": "客户 customer", "served": "服务 served", "reached": "回访 call",
@@ -131,7 +130,7 @@ class CallbackPanel(BoundWidget):
         self.draw_button.on_click(lambda _: self.draw())
         self.called_on = DateField(value=self.workbench.clock.today(), description="回访日期 called on",
                                    style={"description_width": "initial"}, disabled=self.read_only)
-        self.drawing = widgets.HBox([self.size, self.seed, self.draw_button], layout=widgets.Layout())
+        self.drawing = widgets.HBox([self.size, self.seed, self.draw_button], layout=own_layout())
         self.record = widgets.HTML()
         self.rows_box = widgets.VBox()
         self.on_call: Callable[[], None] = lambda: None

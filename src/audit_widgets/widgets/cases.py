@@ -18,6 +18,7 @@ from ..rules.cases import lot_counts
 from ..rules.planning import CaseLots, case_sample_for, draw_cases
 from ..scheme import CASE_FIELDS
 from .base import BoundWidget
+from .shared_models import own_layout
 
 # ipywidgets shows a None value as no selection, so the choices use text values.
 TRI_STATE = (("—", "unknown"), ("是", "yes"), ("否", "no"))
@@ -89,7 +90,7 @@ class CaseSampleWidget(BoundWidget):
         self.mark_button.on_click(lambda _: self.mark_all_conforming())
         self.show = widgets.Dropdown(options=SHOW, description="显示 show", value="all")
         self.show.observe(lambda _: self.refresh(), names="value")
-        self.page = widgets.Dropdown(description="页 page", layout=widgets.Layout())
+        self.page = widgets.Dropdown(description="页 page", layout=own_layout())
         self.page.observe(lambda change: self.show_page(change["new"]) if change["new"] is not None else None,
                           names="value")
         self.rows_box = widgets.VBox()

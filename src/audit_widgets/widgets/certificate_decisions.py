@@ -13,6 +13,7 @@ from ..contract import EFFECT_NEEDS, EFFECT_STATUS, IN_FORCE, Action, Status
 from ..render.html import ERROR_STYLE, message_html, table_html
 from .base import CHOOSE, BoundWidget, Confirmation, permission_refusal, wide
 from .date_field import DateField
+from .shared_models import own_layout
 
 
 class CertificateDecisionPanel(BoundWidget):
@@ -28,8 +29,8 @@ class CertificateDecisionPanel(BoundWidget):
                                         description="依据")
         self.grounds_detail = widgets.Text(description="依据说明", layout=wide("520px"),
                                            placeholder="投诉编号、来函、通报…… / the complaint, letter, order …")
-        self.status_reason = widgets.Dropdown(description="原因", layout=widgets.Layout())
-        self.deadline = DateField(description="整改期限", layout=widgets.Layout())
+        self.status_reason = widgets.Dropdown(description="原因", layout=own_layout())
+        self.deadline = DateField(description="整改期限", layout=own_layout())
         self.decided_on = DateField(description="决定日期", value=self.workbench.clock.today())
         deciders = set(workbench.decision_makers())
         committee = [a for a in workbench.auditors() if a.id in deciders]
@@ -41,7 +42,7 @@ class CertificateDecisionPanel(BoundWidget):
         self.scope_goods = widgets.Text(description="商品", layout=wide("520px"))
         self.scope_services = widgets.Text(description="服务", layout=wide("520px"))
         self.scope_box = widgets.VBox([self.scope_domains, self.scope_goods, self.scope_services],
-                                     layout=widgets.Layout())
+                                     layout=own_layout())
         self.decide_button = widgets.Button(description="记录并签署决定 / record and sign", button_style="primary",
                                             layout=widgets.Layout(width="auto"))
         self.decide_button.on_click(lambda _: self.ask_to_decide())

@@ -10,7 +10,6 @@ import html
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..contract import Action
 from ..domain import Answer, AnswerRecord
@@ -48,9 +47,6 @@ class RowLook:
         self.evidence = widgets.Layout(width="36px")
         self.controls = widgets.Layout(flex="0 1 auto", flex_flow="row wrap", align_items="center")
         self.row = widgets.Layout(border_bottom="1px solid #eee", align_items="center", flex_flow="row wrap")
-        # Each HTML, Text, Dropdown and Button would otherwise make a style model of its own.
-        self.html_style, self.note_style = HTMLStyle(), TextStyle()
-        self.grade_style, self.button_style = DescriptionStyle(), widgets.ButtonStyle()
 
 
 class ChecklistRow(widgets.HBox):
@@ -65,7 +61,7 @@ class ChecklistRow(widgets.HBox):
         self.label = widgets.HTML(
             f"<b>{item.id}</b> {html.escape(item.text)}{veto}<br><small>{scheme.dimension_names[item.dimension]} · "
             f"{item.points:g} 分 · {JUDGEMENT_LABELS[item.judgement]} · 证据：{html.escape(item.evidence)}</small>",
-            layout=shared.label, style=shared.html_style)
+            layout=shared.label)
         self.result = widgets.ToggleButtons(
             options=[("未答", UNANSWERED)] + [(r.name, r.id) for r in scheme.answer_results],
             style=shared.result_style, layout=shared.result)
@@ -77,14 +73,13 @@ class ChecklistRow(widgets.HBox):
         self.nonconforming = widgets.BoundedIntText(min=0, max=100000, description="不符合",
                                                     layout=shared.nonconforming,
                                                     style=shared.nonconforming_style) if sample else None
-        self.measured = widgets.HTML(layout=shared.measured, style=shared.html_style) if measure else None
+        self.measured = widgets.HTML(layout=shared.measured) if measure else None
         # Saved when the auditor leaves the field, not per keystroke (one version per note).
-        self.note = widgets.Text(placeholder=NOTE_PLACEHOLDER, continuous_update=False, layout=shared.note,
-                                 style=shared.note_style)
+        self.note = widgets.Text(placeholder=NOTE_PLACEHOLDER, continuous_update=False, layout=shared.note)
         self.grade = widgets.Dropdown(options=[NO_GRADE] + [(g.name, g.id) for g in scheme.finding_grades],
-                                      layout=shared.grade, style=shared.grade_style)
+                                      layout=shared.grade)
         self.evidence_button = widgets.Button(icon="paperclip", tooltip="证据文件 / evidence files",
-                                              layout=shared.evidence, style=shared.button_style)
+                                              layout=shared.evidence)
         self.evidence_button.on_click(lambda _: checklist.select_for_evidence(item.id))
         extra = [c for c in (self.checked, self.nonconforming, self.measured) if c is not None]
         # The row wraps instead of squeezing: when the line is too short for the item text and the

@@ -15,6 +15,7 @@ from ..render.html import ERROR_STYLE, WARNING_STYLE, error_html, message_html, 
 from ..store.complaints import COMPLAINANT_KINDS, COMPLAINT_ABOUT
 from .base import CHOOSE, wide
 from .date_field import DateField
+from .shared_models import own_layout
 
 
 class ComplaintsAndAppeals(widgets.VBox):
@@ -52,7 +53,7 @@ class ComplaintsAndAppeals(widgets.VBox):
         self.person = widgets.Dropdown(options=[CHOOSE, *people], description="调查/处理人")
         self.outcome = widgets.Dropdown(description="结论")
         self.action = widgets.Dropdown(options=[(a.name, a.id) for a in self.scheme.complaint_actions],
-                                       description="后续措施", layout=widgets.Layout())
+                                       description="后续措施", layout=own_layout())
         self.findings = widgets.Textarea(description="调查结果/理由", layout=wide())
         self.reply = widgets.Textarea(description="答复", layout=wide())
         self.case.observe(lambda _: self._case_changed(), names="value")

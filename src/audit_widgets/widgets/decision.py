@@ -17,6 +17,7 @@ from ..rules.cycle import outcome_level, suggested_outcome
 from .base import BoundWidget
 from .date_field import DateField
 from .recorded import RECOMPUTED, signed_recommendation, signed_report
+from .shared_models import own_layout
 
 
 class DecisionWidget(BoundWidget):
@@ -59,8 +60,8 @@ class DecisionWidget(BoundWidget):
             description="决定")
         self.level = widgets.Dropdown(options=[(f"{l.label} {l.name}", l.rank) for l in self.scheme.levels],
                                       value=advice.level_rank, description="等级")
-        self.status_reason = widgets.Dropdown(description="暂停/撤销原因", layout=widgets.Layout())
-        self.deadline = DateField(description="整改期限", layout=widgets.Layout())
+        self.status_reason = widgets.Dropdown(description="暂停/撤销原因", layout=own_layout())
+        self.deadline = DateField(description="整改期限", layout=own_layout())
         self.outcome.observe(lambda _: self._outcome_changed(), names="value")
         self.reasons = widgets.Textarea(description="决定理由", layout=widgets.Layout(width="560px"))
         self.override_reason = widgets.Textarea(
@@ -77,7 +78,7 @@ class DecisionWidget(BoundWidget):
         self.reopen_button = widgets.Button(description="重开决定 / reopen the decision", button_style="warning",
                                             layout=widgets.Layout(width="auto"))
         self.reopen_button.on_click(lambda _: self.reopen())
-        self.reopening = widgets.VBox([self.reopen_reason, self.reopen_button], layout=widgets.Layout())
+        self.reopening = widgets.VBox([self.reopen_reason, self.reopen_button], layout=own_layout())
         self.form = [self.members, self.outcome, self.level, self.status_reason, self.deadline, self.reasons,
                      self.override_reason, self.decided_on, self.record_button]
         self.banner = self.lock_banner()

@@ -7,8 +7,8 @@ took 0.67 s to appear, and 0.19 s with one shared layout and style (measured in 
 this machine). Most of the workbook's widgets keep both defaults, so they share one of each.
 
 A shared model refuses every change, since the change would reach every widget sharing it: a
-widget whose layout or style changes after it is made is given its own (`layout=widgets.Layout()`,
-`wide()`, or `style=…`). The shared models are made in the kernel on first use, never in the
+widget whose layout or style changes after it is made is given its own (`own_layout()`, `wide()`,
+or `style=…`). The shared models are made in the kernel on first use, never in the
 kernel zygote before it forks (batch/zygote.py): one made there would be unknown to the browser.
 """
 from __future__ import annotations
@@ -39,9 +39,14 @@ class _Frozen:
         if self._frozen and not name.startswith("_") and name in self.keys:  # type: ignore[attr-defined]
             raise SharedModelChanged(
                 f"{type(self).__name__}.{name}: this layout or style is shared by every widget that kept the "
-                f"default; give the widget its own (layout=widgets.Layout(), wide() or style=…) / "
+                f"default; give the widget its own (own_layout(), wide() or style=…) / "
                 f"共享的布局或样式不可修改")
         super().__setattr__(name, value)
+
+
+def own_layout() -> widgets.Layout:
+    """A layout of the widget's own, for a widget that is shown and hidden (`layout.display`)."""
+    return widgets.Layout()
 
 
 def shared(klass: type) -> widgets.Widget:

@@ -14,6 +14,7 @@ from ..stages import run_stage
 from ..store.signers import SIGNER_NAMES
 from ..store.signing import SIGNATURE_LABELS
 from .base import permission_refusal
+from .shared_models import own_layout
 
 
 def gaps_html(gaps: list[Gap]) -> str:
@@ -47,7 +48,7 @@ class StageSummary(widgets.VBox):
         self.record_button.on_click(lambda _: self.record())
         self.sign_button.on_click(lambda _: self.sign())
         self.reopen_button.on_click(lambda _: self.reopen())
-        self.reopen_box = widgets.HBox([self.reopen_reason, self.reopen_button], layout=widgets.Layout())
+        self.reopen_box = widgets.HBox([self.reopen_reason, self.reopen_button], layout=own_layout())
         self.state = widgets.HTML()
         self.signer = widgets.HTML()  # who signs, when the button is not this person's
         self.status = widgets.HTML()
