@@ -2,8 +2,10 @@
 
 Baseline in the same run: a plain sequential loop of the `papermill` command over the same
 notebooks, parameters and store (a copy of it), as an administrator would script it. Target:
-our runner ≥ 5× faster on this 2-core machine. Then a rerun after one answer of one applicant
-changed, with --only-changed: its seconds, with and without that applicant's documents.
+our runner ≥ 5× faster on this 2-core machine. Beside it, the same batch on the dask executor
+(a LocalCluster of two workers started by the command). Then a rerun after one record of one
+applicant changed (a corrective action on its decided audit), with --only-changed: its seconds,
+with and without that applicant's documents.
 
 The store (the four demo applicants and 16 synthetic ones, through the real pipeline) is built
 once and kept in .data/; each contender works on its own copy of it."""
@@ -85,40 +87,44 @@ def workbench_run(url: str, folder: Path, *options: str) -> float:
     return time.perf_counter() - start
 
 
-def change_one_answer(url: str) -> None:
-    """A 5.2 answer of one applicant is confirmed with a new note: 05 and the stages after it rerun."""
+def change_one_record(url: str) -> None:
+    """The leader of the applicant's audit, which is decided, records a corrective action plan for
+    its minor finding (allowed after the decision): the report's stage and those after it rerun."""
     from audit_widgets.store.repository import Workbench
-    workbench = Workbench(url, actor="A01")
+    workbench = Workbench(url)
     audit_id = workbench.current_audit(CHANGED)
-    records = workbench.answer_records(audit_id)
-    item_id = next(i for i, r in records.items() if r.answer.result == "conform"
-                   and workbench.scheme.stage_recording_item(i).id == "system_audit")
-    workbench.save_answer(audit_id, item_id, records[item_id].answer, note=f"复核 rechecked {time.time():.0f}")
+    leader = next(m.auditor.id for m in workbench.team(audit_id) if m.role == "leader")
+    finding = next(f for f in workbench.findings(audit_id) if f.grade == "minor")
+    workbench.acting_as(leader).save_corrective_action(finding.id, f"复核 rechecked {time.time():.0f}")
 
 
 def main() -> bool:
     source = store()
     count = len(notebooks()) * APPLICANTS
     ours_folder, loop_folder = Path(tempfile.mkdtemp(prefix="batch-ours-")), Path(tempfile.mkdtemp(prefix="batch-loop-"))
-    ours_url, loop_url = copy_of(source, ours_folder), copy_of(source, loop_folder)
+    dask_folder = Path(tempfile.mkdtemp(prefix="batch-dask-"))
+    ours_url, loop_url, dask_url = copy_of(source, ours_folder), copy_of(source, loop_folder), copy_of(source, dask_folder)
 
     ours = workbench_run(ours_url, ours_folder, "--all", "--no-documents")
+    on_dask = workbench_run(dask_url, dask_folder, "--all", "--no-documents", "--executor", "dask")
     loop = papermill_loop(loop_url, loop_folder)
     print(f"{APPLICANTS} applicants × {len(notebooks())} workbooks = {count} notebook runs, {os.cpu_count()} cores")
     report("baseline: sequential `papermill` command, per notebook", loop / count, "s")
     report("audit-workbench run (forked kernels, parallel), per notebook", ours / count, "s")
+    report("audit-workbench run --executor dask (LocalCluster), per notebook", on_dask / count, "s")
     report("speed-up (baseline ÷ ours)", loop / ours, "×")
+    report("speed-up (baseline ÷ dask)", loop / on_dask, "×")
     ok = loop / ours >= 5
     print(f"{'  target ≥ 5×':<58} {'OK' if ok else 'MISSED'}")
 
     workbench_run(ours_url, ours_folder, "--all")  # the documents, so that the rerun below replaces them
-    change_one_answer(ours_url)
+    change_one_record(ours_url)
     notebooks_only = workbench_run(ours_url, ours_folder, "--only-changed", "--no-documents")
-    change_one_answer(ours_url)
+    change_one_record(ours_url)
     with_documents = workbench_run(ours_url, ours_folder, "--only-changed")
-    ok = report(f"rerun after one answer of {CHANGED} changed (--only-changed, notebooks)", notebooks_only, "s", 10) and ok
+    ok = report(f"rerun after a corrective action of {CHANGED} (--only-changed, notebooks)", notebooks_only, "s", 10) and ok
     report("  the same, with its report and certificate PDFs", with_documents, "s")
-    for folder in (ours_folder, loop_folder):
+    for folder in (ours_folder, loop_folder, dask_folder):
         shutil.rmtree(folder, ignore_errors=True)
     return ok
 

@@ -19,10 +19,10 @@ from audit_widgets.settings import DB_ENV
 def test_the_project_registers_its_documents_importers_and_executors():
     assert documents.ids() == ["audit_notice", "refusal_letter", "report", "certificate", "status_notice"]
     assert importers.ids() == ["work-orders", "surveys", "people", "applicant"]
-    assert executors.ids() == ["local"]
+    assert executors.ids() == ["local", "dask"]
     with pytest.raises(NotFoundError) as caught:
-        executors.get("dask")
-    assert caught.value.code == "registry.unknown" and "local" in caught.value.en  # names what there is
+        executors.get("ray")
+    assert caught.value.code == "registry.unknown" and "local, dask" in caught.value.en  # names what there is
 
 
 def _plugin(tmp_path: Path, group: str, module: str, source: str) -> Path:

@@ -3,8 +3,9 @@
 The runner (runner.py) decides what runs, keeps the ledger and builds the documents; an
 executor only executes. It runs a function over the batch's applicants side by side (`map`),
 and one notebook with papermill on a kernel it provides (`execute`), returning the run as the
-ledger records it. The default, `local`, forks kernels on this machine (local.py). Another
-executor (a Dask cluster, say) is one module with a class like it and one `register` call, or
+ledger records it. The default, `local`, forks kernels on this machine (local.py); `dask` runs
+each notebook on a worker of a Dask cluster, with the worker's own forked kernels (cluster.py).
+Another executor is one module with a class like it and one `register` call, or
 an `audit_workbench.executors` entry point naming an `ExecutorKind`.
 """
 from __future__ import annotations
@@ -62,6 +63,13 @@ def _local() -> Executor:
     return LocalExecutor()
 
 
+def _dask() -> Executor:
+    from .cluster import DaskExecutor
+    return DaskExecutor()
+
+
 executors: Registry[ExecutorKind] = Registry("执行器", "executor", group="audit_workbench.executors")
 executors.register(ExecutorKind("local", "本机内核（预先派生）/ kernels forked ahead on this machine", _local))
+executors.register(ExecutorKind("dask", "Dask 集群（默认本机 LocalCluster）/ the workers of a Dask cluster "
+                                          "(a LocalCluster on this machine unless --scheduler)", _dask))
 DEFAULT_EXECUTOR = "local"

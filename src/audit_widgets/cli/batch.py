@@ -30,9 +30,12 @@ from .root import State, cli, emit, json_option, pass_state
               help="生成审查报告与证书 PDF / build the audit report and certificate PDFs (a later run builds those skipped)")
 @click.option("--executor", default="local", show_default=True, metavar="NAME",
               help="执行器（batch/executors.py 中登记）/ executor, as registered (batch/executors.py)")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask 调度器地址（--executor dask；默认在本机启动 LocalCluster）/ a Dask scheduler, e.g. "
+                   "tcp://host:8786 (with --executor dask; default: a LocalCluster on this machine)")
 @pass_state
 def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_changed, only_failed, timeout,
-        every_audit, documents, executor) -> None:
+        every_audit, documents, executor, scheduler) -> None:
     """用 papermill 批量运行各阶段工作簿 / Run the stage workbooks in batch with papermill.
 
     Each notebook of the applicant's current audit leaves outputs/<applicant>/<notebook>.ipynb,
@@ -42,6 +45,11 @@ def run(state: State, applicant_ids, all_applicants, stage_ids, workers, only_ch
     from ..batch.lean import skip_iri_grammars
     skip_iri_grammars()
     from ..batch.executors import executors
+    if scheduler is not None:
+        if executor != "dask":
+            raise InputFileError("--scheduler 只用于 --executor dask", "--scheduler goes with --executor dask")
+        import dask
+        dask.config.set({"scheduler-address": scheduler})  # where the dask executor connects (batch/cluster.py)
     runner_executor = executors.get(executor).create()
     runner_executor.warm()  # the local kernels' warm parent imports the workbench while this process plans
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a TERM stops the batch as Ctrl-C does
