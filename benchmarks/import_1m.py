@@ -48,9 +48,9 @@ from audit_widgets.store import base
 held = []
 plain_transaction = base.write_transaction
 @contextlib.contextmanager
-def timed_transaction(engine):
+def timed_transaction(engine, **options):
     begun = time.perf_counter()
-    with plain_transaction(engine) as session:
+    with plain_transaction(engine, **options) as session:
         yield session
     held.append(time.perf_counter() - begun)
 base.write_transaction = timed_transaction

@@ -110,21 +110,27 @@ def consumer(workbench, scheme) -> str:
 @pytest.fixture
 def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     """demo-consumer with the demo auditors, a team led by A02 and audit dates: ready to audit."""
+    return consumer, staff_audit(db_url, scheme, consumer)
+
+
+def staff_audit(db_url: str, scheme, applicant_id: str) -> int:
+    """A registered applicant's new audit, with a team led by A02 (A01 a member), audit dates
+    and a plan: ready to audit. Returns the audit's id."""
     from audit_widgets.demo.audits import accept_review, declare_team, register_auditors
     from audit_widgets.rules.planning import CaseLots, plan_programme
     admin = Workbench(db_url, scheme, actor=PROGRAMME_MANAGER)
     register_auditors(admin)
-    audit = admin.open_audit(consumer)
+    audit = admin.open_audit(applicant_id)
     start = date.today() - timedelta(days=3)
     accept_review(admin, audit, start)
     admin.set_team(audit, [("A02", "leader"), ("A01", "member")])
-    declare_team(admin, consumer, ["A02", "A01"], start)
-    programme = plan_programme(scheme, admin.get_applicant(consumer), CaseLots(0, 0), start, date.today())
+    declare_team(admin, applicant_id, ["A02", "A01"], start)
+    programme = plan_programme(scheme, admin.get_applicant(applicant_id), CaseLots(0, 0), start, date.today())
     admin.save_programme(audit, programme)
     # no MD1 judgement: every site; 8.5 person-days, 7 on site: two auditors for the four days deliver it
     admin.save_audit_plan(audit, team_sent_on=None, objections=[],
                           agenda=agenda_for(programme.site_sample.sites, start, 4, ["A02", "A01"]))
-    return consumer, audit
+    return audit
 
 
 def agenda_for(sites, start, days: int, auditors: list[str]) -> list[dict]:
@@ -244,7 +250,7 @@ def reseal(url: str) -> None:
         pending = session.info.setdefault(sealing.PENDING, {})
         for model in sealing.SEALED:
             pending.update({(model, sealing.row_key(row)): (row, False) for row in session.scalars(select(model))})
-        workbench._seal(session)
+        workbench._end_write(session)
 
 
 def database_digest(path: Path) -> str:

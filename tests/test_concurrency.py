@@ -199,3 +199,73 @@ def test_a_second_import_while_one_is_written_waits_its_turn(staffed_audit, db_u
 
 def _unfinished_imports(db_url) -> int:
     return count_rows(db_url, "SELECT count(*) FROM imports WHERE NOT complete")
+
+
+@pytest.fixture
+def two_staffed_audits(staffed_audit, db_url, scheme, workbench) -> dict[str, int]:
+    """demo-consumer's and demo-composite's audits, each ready to audit by A02 and A01."""
+    from audit_widgets.imports.applicants import read_applicant_file
+
+    from .conftest import APPLICANTS_DIR, staff_audit
+    other = read_applicant_file(APPLICANTS_DIR / "demo-composite.yaml", scheme)
+    workbench.add_applicant(other)
+    return {staffed_audit[0]: staffed_audit[1], other.id: staff_audit(db_url, scheme, other.id)}
+
+
+def _holding_a_write(db_url: str, audit: int) -> subprocess.Popen:
+    """Another process in the middle of an auditor's write on `audit`, for four seconds."""
+    code = textwrap.dedent(f"""
+        import time
+        from audit_widgets.contract import Action
+        from audit_widgets.store.repository import Workbench
+        with Workbench({db_url!r}, actor="A02")._writing_session(Action.EVALUATION, audit={audit}):
+            print("writing", flush=True)
+            time.sleep(4)
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "writing"
+    return holder
+
+
+def test_on_postgresql_writes_for_different_applicants_do_not_wait_for_each_other(
+        two_staffed_audits, db_url, scheme, monkeypatch):
+    """While one auditor's write on demo-consumer is under way, a write on demo-composite goes
+    through at once; a write on demo-consumer itself, and a store-wide write, wait (and, past
+    the one-second busy limit set here, say "busy" and write nothing)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time, whatever it writes")
+    from audit_widgets.errors import DatabaseBusy
+    from audit_widgets.imports.applicants import read_applicant_file
+
+    from .conftest import APPLICANTS_DIR
+    monkeypatch.setenv("AUDIT_WORKBENCH_BUSY_SECONDS", "1")
+    consumer, composite = two_staffed_audits["demo-consumer"], two_staffed_audits["demo-composite"]
+    leader = Workbench(db_url, scheme, actor="A02")
+    holder = _holding_a_write(db_url, consumer)
+    try:
+        leader.save_answer(composite, ITEM, Answer("conform"), note="另一申请方 another applicant")
+        before = store_digest(db_url)
+        with pytest.raises(DatabaseBusy):
+            leader.save_answer(consumer, ITEM, Answer("conform"), note="同一申请方 the same applicant")
+        with pytest.raises(DatabaseBusy):  # store-wide: a new applicant
+            Workbench(db_url, scheme, actor="P01").add_applicant(
+                read_applicant_file(APPLICANTS_DIR / "demo-special.yaml", scheme))
+        assert store_digest(db_url) == before
+    finally:
+        holder.wait(timeout=30)
+    assert leader.answer_records(composite)[ITEM].note == "另一申请方 another applicant"
+
+
+def test_writers_on_different_applicants_side_by_side_keep_one_whole_chain(two_staffed_audits, db_url, scheme):
+    """Two processes, each writing its own applicant's answer 200 times at once: every version
+    once per applicant, and the trail's one hash chain whole (on PostgreSQL their entries are
+    chained at commit, one write after the other)."""
+    writers = [_writer(db_url, audit, applicant) for applicant, audit in two_staffed_audits.items()]
+    for writer in writers:
+        out, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0 and out.strip() == "done", err
+    workbench = Workbench(db_url, scheme)
+    for applicant, audit in two_staffed_audits.items():
+        versions = [e.detail["version"] for e in workbench.trail("checklist_answer") if e.entity_id == f"{audit}:{ITEM}"]
+        assert sorted(versions) == list(range(1, WRITES + 1)), applicant
+    assert workbench.verify().ok

@@ -36,13 +36,19 @@ def slow_import_command(url: str, csv: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _with_consumer(url: str, scheme) -> Workbench:
+    """The store at `url` with the demo people and demo-consumer, as its programme manager."""
+    workbench = Workbench(url, scheme, actor="P01")
+    register_auditors(workbench)
+    workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
+    return workbench
+
+
 def test_a_server_stopped_mid_import_leaves_nothing_half_written_and_the_next_import_completes(scheme, tmp_path):
     server = PostgresServer()
     try:
         url = server.database()
-        workbench = Workbench(url, scheme, actor="P01")
-        register_auditors(workbench)
-        workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
+        workbench = _with_consumer(url, scheme)
         audit = workbench.open_audit("demo-consumer")
         orders = write_csv(work_order_log(3000, seed=12), tmp_path / "orders.csv")
         importing = slow_import_command(url, str(orders))
@@ -60,5 +66,43 @@ def test_a_server_stopped_mid_import_leaves_nothing_half_written_and_the_next_im
         assert done["rows"] == len(workbench.work_orders(audit)) > 2900  # the log's few bad rows are refused
         assert count_rows(url, "SELECT count(*) FROM work_orders") == done["rows"]  # the interrupted rows are gone
         assert count_rows(url, "SELECT count(*) FROM imports WHERE NOT complete") == 0
+    finally:
+        server.stop()
+
+
+def test_a_read_waits_out_a_restart_and_a_write_is_never_retried(scheme, monkeypatch):
+    """The server stops and starts again a second later. A write meanwhile fails at once with
+    the plain message (never tried again behind the caller's back); a read tries again with
+    back-off and gets its answer once the server is back. A read past every pause says so."""
+    import threading
+    from types import SimpleNamespace
+
+    import pytest
+
+    from audit_widgets.errors import DatabaseConnectionLost
+    from audit_widgets.store import database
+    pauses: list[float] = []
+    monkeypatch.setattr(database, "time", SimpleNamespace(sleep=lambda s: (pauses.append(s), time.sleep(s))))
+    server = PostgresServer()
+    try:
+        url = server.database()
+        workbench = _with_consumer(url, scheme)
+        server.halt()
+        with pytest.raises(DatabaseConnectionLost):
+            workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-special.yaml", scheme))
+        assert pauses == []  # the write was not retried
+        restart = threading.Timer(1.0, server.start)
+        restart.start()
+        assert workbench.get_applicant("demo-consumer").id == "demo-consumer"
+        restart.join()
+        assert pauses and pauses == list(database.READ_RETRY_PAUSES[:len(pauses)])
+        assert [a.id for a in workbench.list_applicants()] == ["demo-consumer"]  # the failed write stayed failed
+
+        server.halt()
+        monkeypatch.setattr(database, "READ_RETRY_PAUSES", (0.05, 0.05))
+        pauses.clear()
+        with pytest.raises(DatabaseConnectionLost, match="数据库连接中断"):
+            workbench.list_applicants()
+        assert pauses == [0.05, 0.05]
     finally:
         server.stop()

@@ -22,7 +22,15 @@ from ..paths import data_dir
 from ..scheme import Scheme, load_scheme
 from . import models, sealing, signing
 from .authorisation import authorise, roles_of
-from .database import get_engine, require_current_schema, snapshot, transaction, write_transaction
+from .database import (
+    get_engine,
+    lock_applicant,
+    lock_chain,
+    read_transaction,
+    require_current_schema,
+    snapshot,
+    write_transaction,
+)
 from .models import utcnow
 from .trail_chain import last_link, link
 
@@ -37,7 +45,11 @@ CLOSED_AT_DECISION = frozenset({Action.APPLICANT, Action.IMPORTS, Action.REVIEW,
                                 Action.EVALUATION})
 # The writes that judge an audit: made only under the scheme it was opened under (issue 24 §5).
 PINNED = CLOSED_AT_DECISION | {Action.STAGE_RESULT, Action.SIGN_OFF, Action.DECISION}
-LAST_LINK = "trail_last_link"  # Session.info key: the chain value of this write's newest trail entry
+PENDING_TRAIL = "trail_pending"  # Session.info key: this write's trail entries, chained when it ends
+# Writes that concern one applicant only, which on PostgreSQL run beside other applicants' writes
+# (database.write_transaction). A write that reads or numbers across applicants (certificate
+# numbers, people, an auditor's other assignments, complaints, reports) stays store-wide.
+ONE_APPLICANT = frozenset({Action.EVALUATION, Action.IMPORTS, Action.STAGE_RESULT, Action.SIGN_OFF, Action.REVIEW})
 CLOSED = object()  # the snapshot of a reading view whose with-block has ended
 # The evidence tables hold names of up to 300 characters; a stored file is named by its hash and
 # extension, and file systems allow 255 bytes per name.
@@ -129,7 +141,7 @@ class StoreBase:
         if self._snapshot is not None:
             yield self._snapshot
         else:
-            with transaction(self.engine) as session:
+            with read_transaction(self.engine) as session:
                 yield session
 
     def acting_as(self, person_id: str) -> StoreBase:
@@ -182,7 +194,10 @@ class StoreBase:
         if self._snapshot is not None:
             raise ConflictError("只读视图不能写入", "A reading view cannot write; write through the workbench",
                                 code="store.read_only_view")
-        with write_transaction(self.engine) as session:
+        one_applicant = action in ONE_APPLICANT and (audit is not None or applicant is not None)
+        with write_transaction(self.engine, one_applicant=one_applicant) as session:
+            if one_applicant:  # before anything of the applicant is read
+                lock_applicant(session, applicant or self._row(session, models.Audit, audit).applicant_id)
             self._refuse_under_another_key(session)
             if audit is not None and action in CLOSED_AT_DECISION and not open_after_decision:
                 self._refuse_if_decided(session, audit)
@@ -195,7 +210,25 @@ class StoreBase:
                 self._row(session, models.Audit, audit)  # an unknown audit is "not found"
             authorise(session, self.deployment, self.actor, action, audit)
             yield session
-            self._seal(session)
+            self._end_write(session)
+
+    def _end_write(self, session: Session) -> None:
+        """What every write does last: seal the sealed rows it changed, then chain its trail."""
+        self._seal(session)
+        self._chain(session)
+
+    def _chain(self, session: Session) -> None:
+        """Append this write's trail entries to the chain, in the order they were made. Done
+        last, under the chain's lock: writes for different applicants run side by side up to
+        here, and their entries then take their ids and links one write after the other."""
+        pending = session.info.pop(PENDING_TRAIL, [])
+        if not pending:
+            return
+        lock_chain(session)
+        previous = last_link(session)
+        for entry in pending:
+            entry.chain = previous = link(previous, entry)
+        session.add_all(pending)
 
     def _seal(self, session: Session) -> None:
         """Append a signed statement for every sealed row this write added or changed (sealing)."""
@@ -230,11 +263,7 @@ class StoreBase:
             applicant = self._row(session, models.Audit, audit).applicant_id
         entry = models.AuditTrail(at=utcnow(), actor=self.actor, action=action, entity=Entity(entity).value,
                                   entity_id=str(entity_id), detail=detail or {}, applicant_id=applicant)
-        # The write holds the database's write lock, so the chain's end is known after the first
-        # entry: one query per write, not one per entry.
-        previous = session.info.get(LAST_LINK) or last_link(session)
-        entry.chain = session.info[LAST_LINK] = link(previous, entry)
-        session.add(entry)
+        session.info.setdefault(PENDING_TRAIL, []).append(entry)  # chained when the write ends (_chain)
 
     @staticmethod
     def _upsert(session: Session, model: type[models.Base], audit_id: int, values: dict) -> None:

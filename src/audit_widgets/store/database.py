@@ -6,10 +6,11 @@ auditors can share a PostgreSQL database. The schema is created and upgraded by 
 from __future__ import annotations
 
 import json
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -156,7 +157,20 @@ def transaction(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-WRITE_LOCK_ID = 170211  # PostgreSQL advisory lock that serialises writes, as SQLite's BEGIN IMMEDIATE does
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Session]:
+    """One read: a server out of reach is tried again with back-off (reading_session)."""
+    with reading_session(engine, lambda session: session.connection()) as session:
+        yield session
+
+
+# PostgreSQL's advisory locks. A store-wide write holds WRITE_LOCK_ID alone, as SQLite's BEGIN
+# IMMEDIATE does; an applicant's write shares it and holds its applicant's own lock, so that
+# writes for different applicants run side by side. Every write then takes CHAIN_LOCK_ID for
+# the moment it appends its trail entries and commits: the trail is one hash chain.
+WRITE_LOCK_ID = 170211
+CHAIN_LOCK_ID = 170212
+APPLICANT_LOCKS = 170213  # the first key of an applicant's lock; the second is hashtext(its id)
 CONNECTION_LOST = ("数据库连接中断，本次操作未完成，未写入任何内容；请待数据库恢复后重试",
                    "Database connection lost: the operation did not complete and nothing of it was written; "
                    "try again once the database is back")
@@ -175,10 +189,13 @@ BUSY_MESSAGE = ("数据库正忙（另一项写入尚未结束），本次修改
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Session]:
-    """One write, serialised with every other from its first statement, so that what it reads
-    (the next version number, the trail's last link) is still true when it writes. Waiting
-    longer than the busy timeout gives DatabaseBusy, a plain message, and writes nothing."""
+def write_transaction(engine: Engine, *, one_applicant: bool = False) -> Iterator[Session]:
+    """One write, serialised from its first statement with every write it could conflict with,
+    so that what it reads (the next version number, a record's state) is still true when it
+    writes. On SQLite that is every other write. On PostgreSQL a write that concerns one
+    applicant only (`one_applicant`, then lock_applicant once it is known) waits only for
+    that applicant's writes and for store-wide ones. Waiting longer than the busy timeout
+    gives DatabaseBusy, a plain message, and writes nothing."""
     with plain_errors(), session_factory(engine)() as session, session.begin():
         if engine.dialect.name == "sqlite":
             session.connection().exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
@@ -186,8 +203,24 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
         elif engine.dialect.name == "postgresql":
             # the same wait as SQLite's busy timeout: past it, "lock timeout" and nothing written
             session.execute(text(f"SET LOCAL lock_timeout = {busy_timeout_ms()}"))
-            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
+            share = "_shared" if one_applicant else ""
+            session.execute(text(f"SELECT pg_advisory_xact_lock{share}(:id)"), {"id": WRITE_LOCK_ID})
         yield session
+
+
+def lock_applicant(session: Session, applicant_id: str) -> None:
+    """Hold the applicant's write lock to the end of the write (PostgreSQL; SQLite's write
+    already holds the whole database)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:id))"),
+                        {"space": APPLICANT_LOCKS, "id": applicant_id})
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the trail's chain to the end of the write: its last link stays its last until this
+    write's entries follow it and are committed (PostgreSQL; SQLite's write holds it already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHAIN_LOCK_ID})
 
 
 @contextmanager
@@ -210,9 +243,36 @@ def snapshot(engine: Engine) -> Iterator[Session]:
     pysqlite defers BEGIN until the first write, so every SELECT would otherwise see the
     newest data; an explicit BEGIN fixes the snapshot (WAL keeps it while others write).
     Other databases get REPEATABLE READ, which gives the same guarantee."""
-    with plain_errors(), session_factory(engine)() as session, session.begin():
+    def begin(session: Session) -> None:
         if engine.dialect.name == "sqlite":
             session.connection().exec_driver_sql("BEGIN")
         else:
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    with reading_session(engine, begin) as session:
+        yield session
+
+
+# Pauses between a read's attempts to reach a server that went away (about 8 s in all): long
+# enough for a restart or a fail-over. A read changes nothing, so trying it again is safe; a
+# write is never tried again behind the caller's back (write_transaction): it says it failed.
+READ_RETRY_PAUSES = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+@contextmanager
+def reading_session(engine: Engine, begin: Callable[[Session], object]) -> Iterator[Session]:
+    """A read transaction begun by `begin` (its first contact with the server), tried again
+    after each pause while the server cannot be reached; then as plain_errors says."""
+    for pause in (*READ_RETRY_PAUSES, None):
+        session = session_factory(engine)()
+        started = session.begin()
+        try:
+            with plain_errors():
+                begin(session)
+            break
+        except DatabaseConnectionLost:
+            session.close()
+            if pause is None or engine.dialect.name == "sqlite":
+                raise
+            time.sleep(pause)
+    with plain_errors(), session, started:
         yield session
