@@ -13,10 +13,12 @@ refused restore leaves the target as it was, and may be retried.
       workbench.pgdump        (a PostgreSQL store: pg_dump's custom format, taken on the same
                               snapshot as the manifest's counts; restored with pg_restore in
                               one transaction)
-      evidence/<ab>/<sha256>.<ext>
+      evidence/<ab>/<sha256>.<ext>    the kept files, read from and restored to wherever the store
+                              keeps them (kept_files: data/evidence or AUDIT_WORKBENCH_FILES)
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -33,7 +35,7 @@ from sqlalchemy.engine import make_url
 from . import __version__
 from .errors import InputFileError, WorkbenchError
 from .files import sha256_of, write_atomically
-from .paths import data_dir
+from .kept_files import KeptFiles, name_of
 from .processes import temporary_folder
 from .store.signing import key_id, sign, verify
 
@@ -43,6 +45,7 @@ DATABASE = "workbench.sqlite"
 PG_DATABASE = "workbench.pgdump"
 MANIFEST = "manifest.json"
 EVIDENCE_TABLES = ("evidence_files", "submitted_documents")
+ARCHIVED_FILES = "evidence"  # the folder of the kept files in an archive
 EVIDENCE_NAME = re.compile(r"^evidence/[0-9a-f]{2}/[0-9a-f]{64}(\.[A-Za-z0-9]{1,11})?$")  # as keep_file names them
 
 
@@ -96,7 +99,7 @@ def _row_counts(run: Run, backend: str = "sqlite") -> dict[str, int]:
 
 def _evidence(run: Run) -> dict[str, str]:
     """Each kept file's archive name → its SHA-256, from the backed-up database's records."""
-    return {f"evidence/{sha256[:2]}/{Path(stored).name}": sha256
+    return {f"{ARCHIVED_FILES}/{name_of(stored)}": sha256
             for table in EVIDENCE_TABLES for sha256, stored in run(f"SELECT sha256, stored_path FROM {table}")}
 
 
@@ -122,11 +125,11 @@ def backup(database_url: str, archive: Path) -> dict:
                 reading.backup(writing)  # one consistent snapshot, WAL included, while others write
             with sqlite3.connect(copy) as snapshot:
                 tables, evidence = _row_counts(snapshot.execute), _evidence(snapshot.execute)
-        missing = [name for name in evidence if not (data_dir() / name).is_file()]
+        files = KeptFiles()
+        missing = [name for name in evidence if not files.exists(_kept(name))]
         if missing:
-            raise WorkbenchError(f"有 {len(missing)} 个证据文件不在 {data_dir() / 'evidence'}，未备份",
-                                 f"{len(missing)} evidence files are missing from {data_dir() / 'evidence'}; "
-                                 "no backup was written")
+            raise WorkbenchError(f"有 {len(missing)} 个证据文件不在 {files.url}，未备份",
+                                 f"{len(missing)} evidence files are missing from {files.url}; no backup was written")
         manifest = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "package_version": __version__, "key_id": key_id(), "tables": tables,
                     "files": {copy.name: sha256_of(copy), **evidence}}
@@ -136,7 +139,7 @@ def backup(database_url: str, archive: Path) -> dict:
             out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
             out.write(copy, copy.name)
             for name in evidence:
-                out.write(data_dir() / name, name)
+                out.writestr(name, files.read(_kept(name)))
         write_atomically(archive, bundle.read_bytes())
     return manifest
 
@@ -193,19 +196,23 @@ def restore(database_url: str, archive: Path) -> dict:
 
 
 def _write_evidence(folder: Path, manifest: dict, names: set[str]) -> None:
+    """The archive's files into the store's files (kept_files), each checked once written."""
+    files = KeptFiles()
     for name in names:  # content-addressed: a file already there is the same file
-        destination = data_dir() / name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if not destination.exists():
-            write_atomically(destination, (folder / name).read_bytes())
-    bad = [n for n in names if sha256_of(data_dir() / n) != manifest["files"][n]]
+        files.keep(_kept(name), (folder / name).read_bytes())
+    bad = [n for n in names if hashlib.sha256(files.read(_kept(n))).hexdigest() != manifest["files"][n]]
     if bad:
         raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
 
 
-def _local_path(stored: str) -> str:
-    """Where a kept file is on this machine now (the records name the backed-up machine's path)."""
-    return str(data_dir() / "evidence" / Path(stored).parent.name / Path(stored).name)
+def _kept(archived: str) -> str:
+    """A file's name in the store's files from its name in the archive (evidence/<ab>/<file>)."""
+    return archived.removeprefix(f"{ARCHIVED_FILES}/")
+
+
+def _kept_location(stored: str) -> str:
+    """Where a kept file is now (the records name where the backed-up store kept it)."""
+    return KeptFiles().location(name_of(stored))
 
 
 COUNT_MISMATCH = ("恢复后的数据与备份清单不符，未写入", "The restored data does not match the backup's manifest; "
@@ -220,7 +227,7 @@ def _sqlite_restore(target: Path, folder: Path, manifest: dict, evidence: set[st
     with closing(sqlite3.connect(built)) as restored, restored:
         for table in EVIDENCE_TABLES:
             for row_id, stored in list(restored.execute(f"SELECT id, stored_path FROM {table}")):
-                restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (_local_path(stored), row_id))
+                restored.execute(f"UPDATE {table} SET stored_path = ? WHERE id = ?", (_kept_location(stored), row_id))
         counts = _row_counts(restored.execute)
     with closing(sqlite3.connect(built)) as restored:  # one file to move: no WAL left beside it
         restored.execute("PRAGMA journal_mode=DELETE")
@@ -255,7 +262,7 @@ def _pg_restore(database_url: str, dump: Path, manifest: dict, evidence: set[str
         for table in EVIDENCE_TABLES:
             for row_id, stored in connection.execute(text(f"SELECT id, stored_path FROM {table}")).all():
                 connection.execute(text(f"UPDATE {table} SET stored_path = :path WHERE id = :id"),
-                                   {"path": _local_path(stored), "id": row_id})
+                                   {"path": _kept_location(stored), "id": row_id})
         counts = _row_counts(connection.exec_driver_sql, "postgresql")
     if counts != manifest["tables"]:
         with engine.begin() as connection:

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
                                                 "database, evidence files and signing key (default: data/)")
     outputs: Path | None = Field(None, description="生成文件目录 / generated files (default: outputs/)")
     work: Path | None = Field(None, description="审查员的工作簿副本 / the auditors' workbook copies (default: work/)")
+    files: str | None = Field(None, description="证据与申请文件的存放处（fsspec 地址）/ where evidence files and "
+                                                "submitted documents are kept: a folder or any fsspec URL (default: "
+                                                "data/evidence)")
     user: str | None = Field(None, description="以此人员编号操作（JupyterHub 登录优先）/ the person acting, after "
                                                "the JupyterHub login and --as / auditor")
     secret: SecretStr | None = Field(None, description="签名密钥（默认 data/signing.key）/ the signing key "

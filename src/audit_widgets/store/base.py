@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import shutil
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ from ..clock import Clock
 from ..contract import Action, Entity
 from ..errors import ConflictError, NotFoundError
 from ..identity import find_identity
-from ..paths import data_dir
+from ..kept_files import KeptFiles, kept_name
 from ..scheme import Scheme, load_scheme
 from . import models, sealing, signing
 from .authorisation import authorise, roles_of
@@ -290,7 +289,8 @@ class StoreBase:
             return self._row(session, model, key).audit_id
 
     def keep_file(self, source: Path | bytes, filename: str) -> dict:
-        """Keep an evidence file under data/evidence by its SHA-256; return the columns of its
+        """Keep a file (evidence, a submitted document) where the store keeps files (kept_files:
+        data/evidence, or AUDIT_WORKBENCH_FILES) by its SHA-256; return the columns of its
         record (models.StoredFile). The name is kept as the record's label; a name too long to
         store is refused."""
         suffix = Path(filename).suffix
@@ -301,14 +301,8 @@ class StoreBase:
                 f"{MAX_SUFFIX - 1}; this one has {len(filename)}", code="file.name")
         content = source if isinstance(source, bytes) else Path(source).read_bytes()
         digest = hashlib.sha256(content).hexdigest()
-        target = data_dir() / "evidence" / digest[:2] / f"{digest}{Path(filename).suffix.lower()}"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(source, bytes):
-                target.write_bytes(content)
-            else:
-                shutil.copyfile(source, target)
-        return {"filename": filename, "sha256": digest, "stored_path": str(target), "added_by": self.actor}
+        stored = KeptFiles().keep(kept_name(digest, filename), content)
+        return {"filename": filename, "sha256": digest, "stored_path": stored, "added_by": self.actor}
 
     # --- stage locks: which stage locks a record is scheme data (procedure_stages.locks) ---
     @staticmethod
