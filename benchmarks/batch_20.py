@@ -20,26 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DATA, report
+from _common import portfolio_store, report
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 APPLICANTS = int(os.environ.get("BATCH_APPLICANTS", "20"))
 CHANGED = "demo-consumer"  # the heaviest demo applicant: 30k work orders, a report and a certificate
-
-
-def store() -> Path:
-    path = DATA / f"batch-{APPLICANTS}.sqlite"
-    ready = path.with_suffix(".ready")  # written last: an interrupted build is made again
-    if not ready.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        for leftover in DATA.glob(f"{path.name}*"):
-            leftover.unlink()
-        command = [str(BIN / "audit-workbench"), "--db", f"sqlite:///{path}"]
-        subprocess.run([*command, "db", "init"], check=True, capture_output=True)
-        subprocess.run([*command, "demo", "--portfolio", str(APPLICANTS - 4)], check=True, capture_output=True)
-        ready.touch()
-    return path
 
 
 def copy_of(path: Path, folder: Path) -> str:
@@ -51,9 +37,9 @@ def copy_of(path: Path, folder: Path) -> str:
 
 
 def environment(folder: Path) -> dict[str, str]:
-    """Outputs, evidence and key in a scratch folder; never the project's data/ or outputs/."""
-    return {**os.environ, "AUDIT_WORKBENCH_OUTPUTS": str(folder / "outputs"),
-            "AUDIT_WORKBENCH_DATA": str(DATA / "batch-data")}
+    """Outputs in a scratch folder, never the project's outputs/; the store's own data/ (its key);
+    the demo's administrator acting (the papermill loop too)."""
+    return {**os.environ, "AUDIT_WORKBENCH_OUTPUTS": str(folder / "outputs"), "AUDIT_WORKBENCH_USER": "P01"}
 
 
 def applicant_ids(url: str) -> list[str]:
@@ -82,8 +68,8 @@ def papermill_loop(url: str, folder: Path) -> float:
 
 def workbench_run(url: str, folder: Path, *options: str) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "audit-workbench"), "--db", url, "run", *options], check=True, capture_output=True,
-                   env=environment(folder))
+    subprocess.run([str(BIN / "audit-workbench"), "--db", url, "run", *options], check=True,
+                   capture_output=True, env=environment(folder))
     return time.perf_counter() - start
 
 
@@ -99,7 +85,7 @@ def change_one_record(url: str) -> None:
 
 
 def main() -> bool:
-    source = store()
+    source = portfolio_store(APPLICANTS)
     count = len(notebooks()) * APPLICANTS
     ours_folder, loop_folder = Path(tempfile.mkdtemp(prefix="batch-ours-")), Path(tempfile.mkdtemp(prefix="batch-loop-"))
     dask_folder = Path(tempfile.mkdtemp(prefix="batch-dask-"))

@@ -26,7 +26,7 @@ from ..domain import NotebookRun
 from ..errors import WorkbenchError
 from ..paths import data_dir, outputs_dir
 from ..settings import DATA_ENV, OUTPUTS_ENV
-from .executors import DIED, INTERRUPTED
+from .executors import DIED, FAILED, INTERRUPTED
 
 PLUGIN = "audit-workbench-kernels"  # the worker plugin's name, on every worker of the cluster
 NO_RETRIES = {"distributed.scheduler.allowed-failures": 0}
@@ -157,13 +157,15 @@ class DaskExecutor:
             return future.result()
         except (CancelledError, distributed.KilledWorker) as exc:
             status = INTERRUPTED if stop.is_set() else DIED
-            error = ("已中断 interrupted" if status == INTERRUPTED else
-                     f"Dask 工作进程意外退出 the Dask worker died: {exc}")
-            return NotebookRun(run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status,
-                               (), job.inputs_hash, job.inputs, None, error)
+            error = "已中断 interrupted" if status == INTERRUPTED else f"Dask 工作进程意外退出 the Dask worker died: {exc}"
+        except Exception as exc:  # the task failed outside the notebook (the worker's side): this run only
+            status = INTERRUPTED if stop.is_set() else FAILED
+            error = f"Dask 任务失败 the Dask task failed: {type(exc).__name__}: {exc}"
         finally:
             with self._lock:
                 self._futures.discard(future)
+        return NotebookRun(run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status, (),
+                           job.inputs_hash, job.inputs, None, error)
 
     def close(self) -> None:
         if self._threads is not None:
