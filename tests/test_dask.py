@@ -22,7 +22,8 @@ from audit_widgets.settings import OUTPUTS_ENV
 from audit_widgets.store.repository import Workbench
 
 from .conftest import copy_database
-from .test_batch import TWO, _job, _notebook
+from .test_batch import TWO, _alive, _job, _notebook
+from .test_batch import _kernels_of as _descendants
 
 pytestmark = pytest.mark.notebooks
 
@@ -163,13 +164,3 @@ def test_a_worker_killed_mid_run_costs_its_notebook_only(demo_db, scheme, tmp_pa
     while time.monotonic() < deadline and [p for p in kernels if _alive(p)]:
         time.sleep(0.2)
     assert not [p for p in kernels if _alive(p)]
-
-
-def _descendants(pid: int) -> list[int]:
-    from .test_batch import _kernels_of
-    return _kernels_of(pid)
-
-
-def _alive(pid: int) -> bool:
-    from .test_batch import _alive as alive
-    return alive(pid)

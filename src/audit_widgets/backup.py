@@ -126,7 +126,7 @@ def backup(database_url: str, archive: Path) -> dict:
             with sqlite3.connect(copy) as snapshot:
                 tables, evidence = _row_counts(snapshot.execute), _evidence(snapshot.execute)
         files = KeptFiles()
-        missing = [name for name in evidence if not files.exists(_kept(name))]
+        missing = [name for name in evidence if not files.exists(name_of(name))]
         if missing:
             raise WorkbenchError(f"有 {len(missing)} 个证据文件不在 {files.url}，未备份",
                                  f"{len(missing)} evidence files are missing from {files.url}; no backup was written")
@@ -139,7 +139,7 @@ def backup(database_url: str, archive: Path) -> dict:
             out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
             out.write(copy, copy.name)
             for name in evidence:
-                out.writestr(name, files.read(_kept(name)))
+                out.writestr(name, files.read(name_of(name)))
         write_atomically(archive, bundle.read_bytes())
     return manifest
 
@@ -199,15 +199,10 @@ def _write_evidence(folder: Path, manifest: dict, names: set[str]) -> None:
     """The archive's files into the store's files (kept_files), each checked once written."""
     files = KeptFiles()
     for name in names:  # content-addressed: a file already there is the same file
-        files.keep(_kept(name), (folder / name).read_bytes())
-    bad = [n for n in names if hashlib.sha256(files.read(_kept(n))).hexdigest() != manifest["files"][n]]
+        files.keep(name_of(name), (folder / name).read_bytes())
+    bad = [n for n in names if hashlib.sha256(files.read(name_of(n))).hexdigest() != manifest["files"][n]]
     if bad:
         raise WorkbenchError(f"有 {len(bad)} 个证据文件与备份不符", f"{len(bad)} evidence files do not match the backup")
-
-
-def _kept(archived: str) -> str:
-    """A file's name in the store's files from its name in the archive (evidence/<ab>/<file>)."""
-    return archived.removeprefix(f"{ARCHIVED_FILES}/")
 
 
 def _kept_location(stored: str) -> str:

@@ -26,7 +26,7 @@ from ..domain import NotebookRun
 from ..errors import WorkbenchError
 from ..paths import data_dir, outputs_dir
 from ..settings import DATA_ENV, OUTPUTS_ENV
-from .executors import DIED, FAILED, INTERRUPTED
+from .executors import DIED, FAILED, INTERRUPTED, map_on_threads
 
 PLUGIN = "audit-workbench-kernels"  # the worker plugin's name, on every worker of the cluster
 NO_RETRIES = {"distributed.scheduler.allowed-failures": 0}
@@ -142,9 +142,7 @@ class DaskExecutor:
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="batch-dask")
 
     def map(self, work, items):
-        futures = [self._threads.submit(work, item) for item in items]
-        for future in futures:
-            yield future.result()
+        return map_on_threads(self._threads, work, items)
 
     def execute(self, job, run_id: str, timeout: float | None, stop: threading.Event) -> NotebookRun:
         distributed = _distributed()

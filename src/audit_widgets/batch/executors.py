@@ -11,6 +11,7 @@ an `audit_workbench.executors` entry point naming an `ExecutorKind`.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, TypeVar
 
@@ -49,6 +50,13 @@ class Executor(Protocol):
 
     def close(self) -> None:
         """Stop at once: the notebooks running now end as interrupted, and nothing more starts."""
+
+
+def map_on_threads(threads: ThreadPoolExecutor, work: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+    """`Executor.map` on a thread pool: every item submitted at once, the results in order."""
+    futures = [threads.submit(work, item) for item in items]
+    for future in futures:
+        yield future.result()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..domain import NotebookRun
 from ..files import temporary_beside
-from .executors import DIED, FAILED, INTERRUPTED, OK, RUNNING_NOTEBOOK, TAMPERED, TIMEOUT
+from .executors import DIED, FAILED, INTERRUPTED, OK, RUNNING_NOTEBOOK, TAMPERED, TIMEOUT, map_on_threads
 from .html import notebook_html
 from .kernels import KernelPool
 
@@ -40,9 +40,7 @@ class LocalExecutor:
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
 
     def map(self, work, items):
-        futures = [self._threads.submit(work, item) for item in items]
-        for future in futures:
-            yield future.result()
+        return map_on_threads(self._threads, work, items)
 
     def close(self) -> None:
         if self._threads is not None:
