@@ -269,3 +269,28 @@ def test_writers_on_different_applicants_side_by_side_keep_one_whole_chain(two_s
         versions = [e.detail["version"] for e in workbench.trail("checklist_answer") if e.entity_id == f"{audit}:{ITEM}"]
         assert sorted(versions) == list(range(1, WRITES + 1)), applicant
     assert workbench.verify().ok
+
+
+def test_two_first_writes_at_once_record_the_stores_key_once(two_staffed_audits, db_url, scheme):
+    """The first write records which signing key the store is under. A store that has no such
+    record yet (here: removed, as in a store from before it was kept) and two auditors' first
+    writes at the same moment on different applicants: the second waits for the first, finds
+    the key recorded, and both writes are kept (on PostgreSQL each took only its applicant's lock)."""
+    from sqlalchemy import text
+
+    from audit_widgets.store.base import SIGNING_KEY_SETTING
+    from audit_widgets.store.signing import key_id
+    with get_engine(db_url).begin() as connection:
+        connection.execute(text("DELETE FROM workbench_settings WHERE name = :name"), {"name": SIGNING_KEY_SETTING})
+    consumer, composite = two_staffed_audits["demo-consumer"], two_staffed_audits["demo-composite"]
+    holder = _holding_a_write(db_url, consumer)  # its first write, under way: it has added the key's record
+    try:
+        Workbench(db_url, scheme, actor="A02").save_answer(composite, ITEM, Answer("conform"), note="first")
+    finally:
+        holder.wait(timeout=30)
+    assert holder.returncode == 0
+    with get_engine(db_url).connect() as connection:
+        recorded = connection.execute(text("SELECT value FROM workbench_settings WHERE name = :name"),
+                                      {"name": SIGNING_KEY_SETTING}).scalars().all()
+    assert recorded == [key_id()]
+    assert Workbench(db_url, scheme).answer_records(composite)[ITEM].note == "first"

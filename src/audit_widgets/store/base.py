@@ -248,6 +248,9 @@ class StoreBase:
         """Every write extends the trail's chain and may sign: under the store's own key only.
         The first write records which key that is."""
         recorded, current = self._recorded_key_id(session), signing.key_id()
+        if recorded is None:  # two first writes at once (PostgreSQL): the second waits, then finds it
+            lock_chain(session)
+            recorded = self._recorded_key_id(session)
         if recorded is None:
             session.add(models.WorkbenchSetting(name=SIGNING_KEY_SETTING, value=current))
         elif recorded != current:
