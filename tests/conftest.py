@@ -225,6 +225,37 @@ def copy_database(url: str, path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def demo_copy(request, backend, demo_db, tmp_path) -> str:
+    """A copy of the demo store to change, on the test's backend: a SQLite file, or a database
+    on the test server (the demo moved there with `db copy`, then copied as a template)."""
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_server").copy_of(request.getfixturevalue("demo_on_postgresql"))
+    return f"sqlite:///{copy_database(demo_db, tmp_path / 'demo-copy.sqlite')}"
+
+
+def insider_sql(url: str, *statements: str, **parameters) -> list[tuple]:
+    """Statements run as an insider would run them, with the database's own tools and not the
+    workbench: a plain connection (on SQLite, foreign keys off as in sqlite3), one transaction.
+    Returns the last statement's rows, if it has any."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+    engine = create_engine(url, poolclass=NullPool)
+    rows: list[tuple] = []
+    with engine.begin() as connection:
+        for statement in statements:
+            result = connection.execute(text(statement), parameters)
+            rows = [tuple(r) for r in result] if result.returns_rows else []
+    engine.dispose()
+    return rows
+
+
+def json_value(value):
+    """A JSON column's value as read with plain SQL: text on SQLite, decoded on PostgreSQL."""
+    import json
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def store_at_revision(path: Path, revision: str):
     """A new SQLite store at an earlier schema revision (to be upgraded by the test); its engine."""
     from alembic import command as alembic

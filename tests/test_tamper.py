@@ -1,27 +1,32 @@
 """Signatures that cover what a result depends on, and a trail that cannot be rewritten
-(issue 12 §2): each attack is made as an insider would, with sqlite3 on a copy of the demo
-store, and `audit-workbench verify` (and the batch) must name it; the untouched demo store
-raises no alarm."""
+(issue 12 §2): each attack is made as an insider would, with the database's own tools (sqlite3,
+or psql as the server's superuser) on a copy of the demo store, on both backends; `audit-workbench
+verify` (and the batch) must name it; the untouched demo store raises no alarm."""
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from audit_widgets.errors import ConflictError
 from audit_widgets.store.database import get_engine, upgrade
 from audit_widgets.store.repository import Workbench
 
-from .conftest import Command, copy_database
+from .conftest import Command, insider_sql
+
+pytestmark = pytest.mark.both_backends
 
 CHARACTERISTIC = "characteristic"
+# The trail's append-only triggers, and how the insider drops them.
+DROP_TRIGGERS = {
+    "sqlite": ("DROP TRIGGER audit_trail_no_delete", "DROP TRIGGER audit_trail_no_update"),
+    "postgresql": ("DROP TRIGGER audit_trail_no_change ON audit_trail",),
+}
 
 
 @pytest.fixture
-def store(demo_db, tmp_path):
-    """A copy of the demo store: (path, url, command, programme manager's workbench)."""
-    path = copy_database(demo_db, tmp_path / "tamper.sqlite")
-    url = f"sqlite:///{path}"
-    return path, url, Command(url), Workbench(url)
+def store(demo_copy):
+    """A copy of the demo store: (url, command, programme manager's workbench)."""
+    return demo_copy, Command(demo_copy), Workbench(demo_copy)
 
 
 def _industrial_initial(workbench) -> int:
@@ -33,24 +38,19 @@ def _verify(command, *args):
     return result.exit_code, json.loads(result.stdout)
 
 
-def _sql(path, statement, *parameters):
-    with sqlite3.connect(path) as connection:
-        connection.execute(statement, parameters)
-
-
-def test_the_untouched_demo_store_verifies_with_no_false_alarm(demo_db):
-    code, report = _verify(Command(demo_db))
+def test_the_untouched_demo_store_verifies_with_no_false_alarm(demo_copy):
+    code, report = _verify(Command(demo_copy))
     assert code == 0 and report["ok"], report
     assert report["signatures_checked"] >= 10 and not report["problems"]
     assert report["trail_entries"] > 1000 and report["missing_triggers"] == []
 
 
 def test_a_changed_answer_of_a_signed_stage_is_named_and_the_batch_calls_it_tampered(store):
-    path, url, command, workbench = store
+    url, command, workbench = store
     audit = _industrial_initial(workbench)
-    _sql(path, "UPDATE checklist_answers SET result = 'nonconform' WHERE audit_id = ? AND item_id = "
-               "(SELECT item_id FROM checklist_answers WHERE audit_id = ? AND result = 'conform' LIMIT 1)",
-         audit, audit)
+    insider_sql(url, "UPDATE checklist_answers SET result = 'nonconform' WHERE audit_id = :audit AND item_id = "
+                     "(SELECT item_id FROM checklist_answers WHERE audit_id = :audit AND result = 'conform' LIMIT 1)",
+                audit=audit)
     code, report = _verify(command, "--applicant", "demo-industrial")
     assert code == 1 and not report["ok"]
     assert {(p["audit"], p["stage"], p["problem"]) for p in report["problems"]} >= {(audit, "characteristic", "tampered")} \
@@ -75,11 +75,10 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_the_signature_covers_signer_time_evidence_and_imported_files(store, attack):
-    path, url, command, workbench = store
+    url, command, workbench = store
     audit = _industrial_initial(workbench)
     statement, stage = ATTACKS[attack]
-    with sqlite3.connect(path) as connection:
-        connection.execute(statement, {"audit": audit})
+    insider_sql(url, statement, audit=audit)
     problems = {(p["audit"], p["stage"]) for p in _verify(command, "--applicant", "demo-industrial")[1]["problems"]}
     # The import is the applicant's, and every audit signed on it is accused; the rest, one stage of one audit.
     assert (audit, stage) in problems and {s for _, s in problems} == {stage}
@@ -88,7 +87,7 @@ def test_the_signature_covers_signer_time_evidence_and_imported_files(store, att
 
 def test_an_import_that_would_change_a_signed_stage_is_refused(store, tmp_path):
     from .conftest import import_demo_orders
-    path, url, command, workbench = store
+    url, command, workbench = store
     before = workbench.stage_result(workbench.current_audit("demo-industrial"), "report").result["scores"]
     with pytest.raises(ConflictError, match="decided and closed"):
         import_demo_orders(workbench.acting_as("A01"), "demo-industrial", tmp_path)
@@ -96,34 +95,32 @@ def test_an_import_that_would_change_a_signed_stage_is_refused(store, tmp_path):
 
 
 def test_clearing_the_signature_columns_and_signing_again_is_refused(store):
-    path, url, command, workbench = store
+    url, command, workbench = store
     audit = _industrial_initial(workbench)
-    _sql(path, "UPDATE stage_results SET signed_by = NULL, signed_at = NULL, signature = NULL "
-               "WHERE audit_id = ? AND stage = 'characteristic'", audit)
+    insider_sql(url, "UPDATE stage_results SET signed_by = NULL, signed_at = NULL, signature = NULL "
+                     "WHERE audit_id = :audit AND stage = 'characteristic'", audit=audit)
     with pytest.raises(ConflictError, match="trail|decided and closed"):
         workbench.acting_as("A01").sign_off(audit, CHARACTERISTIC)
     problems = _verify(command, "--applicant", "demo-industrial")[1]["problems"]
     assert any(p["stage"] == CHARACTERISTIC and p["problem"] == "unsigned_behind_the_trail" for p in problems)
 
 
-def test_a_trail_rewritten_with_its_triggers_dropped_breaks_the_chain_and_upgrade_restores_them(store):
-    path, url, command, workbench = store
-    _sql(path, "DROP TRIGGER audit_trail_no_delete")
-    _sql(path, "DROP TRIGGER audit_trail_no_update")
-    _sql(path, "DELETE FROM audit_trail WHERE id = 50")
-    _sql(path, "UPDATE audit_trail SET actor = 'M02' WHERE id = 70")
+def test_a_trail_rewritten_with_its_triggers_dropped_breaks_the_chain_and_upgrade_restores_them(store, backend):
+    url, command, workbench = store
+    insider_sql(url, *DROP_TRIGGERS[backend], "DELETE FROM audit_trail WHERE id = 50",
+                "UPDATE audit_trail SET actor = 'M02' WHERE id = 70")
     code, report = _verify(command)
-    assert code == 1 and set(report["missing_triggers"]) == {"audit_trail_no_delete", "audit_trail_no_update"}
+    assert code == 1 and set(report["missing_triggers"]) == {d.split()[2] for d in DROP_TRIGGERS[backend]}
     assert report["broken_links"][:2] == [51, 70]
     upgrade(get_engine(url))  # `db upgrade` puts the protection back …
     code, report = _verify(command)
     assert report["missing_triggers"] == [] and report["broken_links"][:2] == [51, 70]  # … the history stays accused
-    with pytest.raises(sqlite3.IntegrityError):
-        _sql(path, "DELETE FROM audit_trail WHERE id = 60")
+    with pytest.raises(DBAPIError, match="append-only"):
+        insider_sql(url, "DELETE FROM audit_trail WHERE id = 60")
 
 
 def test_a_store_moved_without_its_key_says_so_and_accuses_nothing(store, tmp_path, monkeypatch):
-    path, url, command, workbench = store
+    url, command, workbench = store
     monkeypatch.setenv("AUDIT_WORKBENCH_DATA", str(tmp_path / "elsewhere"))  # a machine without the key
     code, report = _verify(command)
     assert code == 1 and report["key"]["matches"] is False and not report["problems"]
@@ -136,11 +133,13 @@ def test_a_store_moved_without_its_key_says_so_and_accuses_nothing(store, tmp_pa
 
 
 @pytest.mark.notebooks
+@pytest.mark.sqlite_only  # the same check of the same records as on PostgreSQL; one batch is enough
 def test_the_batch_reports_a_tampered_stage_as_tampered_never_done(store):
     from audit_widgets.batch.runner import TAMPERED, BatchRunner, plan_batch
-    path, url, command, workbench = store
+    url, command, workbench = store
     audit = workbench.current_audit("demo-industrial")
-    _sql(path, "UPDATE checklist_answers SET note = 'rewritten' WHERE audit_id = ? AND item_id LIKE 'E%'", audit)
+    insider_sql(url, "UPDATE checklist_answers SET note = 'rewritten' WHERE audit_id = :audit AND item_id LIKE 'E%'",
+                audit=audit)
     plan = plan_batch(workbench, ["demo-industrial"], database_url=url, stage_ids=["system_audit"])
     summary = BatchRunner(workbench, workers=1, echo=lambda _: None, progress=False).run(plan)
     [run] = [r for r in summary.runs if r.notebook == "05_system_audit"]
@@ -154,7 +153,7 @@ def test_a_later_audits_new_import_raises_no_alarm_over_the_earlier_signatures(s
     from datetime import date
 
     from .conftest import import_demo_orders
-    path, url, command, workbench = store
+    url, command, workbench = store
     workbench.open_audit("demo-industrial", "special", date.today(), reason="投诉 complaint")
     import_demo_orders(workbench, "demo-industrial", tmp_path, orders=500)
     assert len(workbench.work_orders(workbench.resolve_audit("demo-industrial", open_if_none=True))) == 500

@@ -11,8 +11,8 @@ refused restore leaves the target as it was, and may be retried.
                               and the signature (HMAC with the key) over all of it
       workbench.sqlite        (a SQLite store) or
       workbench.pgdump        (a PostgreSQL store: pg_dump's custom format, taken on the same
-                              snapshot as the manifest's counts; restored with pg_restore in
-                              one transaction)
+                              snapshot as the manifest's counts; restored as pg_restore's script,
+                              run by psql in one transaction with the check of the counts)
       evidence/<ab>/<sha256>.<ext>    the kept files, read from and restored to wherever the store
                               keeps them (kept_files: data/evidence or AUDIT_WORKBENCH_FILES)
 """
@@ -244,27 +244,42 @@ def _pg_refuse_unless_empty(database_url: str) -> None:
                                  make_url(database_url).render_as_string(hide_password=True))
 
 
+TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
 def _pg_restore(database_url: str, dump: Path, manifest: dict, evidence: set[str]) -> dict[str, int]:
-    """pg_restore in one transaction; then, in another, the evidence paths of this machine and
-    the counts. A count that differs takes every restored table away again: the target was
-    empty and is left empty."""
+    """The dump and the check of every table's count, in one transaction (pg_restore's script
+    run by psql): a count that differs rolls it all back, and the target is as it was, empty or
+    only `db init`-ed. Then, in another, the evidence paths of this machine."""
     from .store.database import get_engine
+    tables = manifest["tables"]
+    if not all(TABLE_NAME.match(name) for name in tables):
+        raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
+    script, checks = dump.with_suffix(".sql"), dump.with_suffix(".checks.sql")
+    _pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", f"--file={script}", str(dump))
+    mismatch = "RAISE EXCEPTION 'count_mismatch'"
+    checks.write_text("SET search_path = public;\n" + "".join(
+        f'DO $$BEGIN IF (SELECT count(*) FROM "{name}") <> {int(count)} THEN {mismatch}; END IF; END$$;\n'
+        for name, count in tables.items()) +
+        f"DO $$BEGIN IF (SELECT count(*) FROM pg_tables WHERE schemaname = 'public') <> {len(tables)} "
+        f"THEN {mismatch}; END IF; END$$;\n", encoding="utf-8")
     _write_evidence(dump.parent, manifest, evidence)
-    _pg_tool("pg_restore", "--single-transaction", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-             f"--dbname={_libpq(database_url)}", str(dump))
+    done = subprocess.run(["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
+                           f"--file={script}", f"--file={checks}", f"--dbname={_libpq(database_url)}"],
+                          capture_output=True, text=True)
+    if done.returncode:
+        if "count_mismatch" in done.stderr or re.search(r'relation ".*" does not exist', done.stderr):
+            raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
+        raise WorkbenchError("pg_restore 失败，未写入", "pg_restore failed; nothing was written: "
+                             f"{done.stderr.strip()[-400:]}", code="backup.pg_tool")
     engine = get_engine(database_url)
+    engine.dispose()  # its pooled connections knew the tables the restore replaced
     with engine.begin() as connection:
         for table in EVIDENCE_TABLES:
             for row_id, stored in connection.execute(text(f"SELECT id, stored_path FROM {table}")).all():
                 connection.execute(text(f"UPDATE {table} SET stored_path = :path WHERE id = :id"),
                                    {"path": _kept_location(stored), "id": row_id})
-        counts = _row_counts(connection.exec_driver_sql, "postgresql")
-    if counts != manifest["tables"]:
-        with engine.begin() as connection:
-            for table in counts:
-                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-        raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
-    return counts
+        return _row_counts(connection.exec_driver_sql, "postgresql")
 
 
 def _check_signature(manifest: dict, archive: Path) -> bool:
