@@ -143,6 +143,28 @@ def test_demo_portfolio_adds_applicants_scored_through_the_pipeline(workbench, s
     assert create_portfolio(workbench, 4, echo=lambda _: None) == []  # already there: nothing added twice
 
 
+def test_a_synthetic_applicant_whose_audit_ends_late_has_its_plans_accepted_after_its_findings(workbench):
+    """pf-0164, drawn as `demo --portfolio` draws it, has so many outlets that its audit ends after
+    the day the demo accepts plans (ten days before the decision): `demo --portfolio 496` stopped
+    there. Each plan is now accepted on its finding's day when that is later."""
+    import random
+    from datetime import date
+
+    from audit_widgets.demo.audits import carry_through
+    from audit_widgets.demo.portfolio import SEED, synthetic_applicant
+    rng = random.Random(SEED)
+    for index in range(1, 164):
+        synthetic_applicant(index, rng)
+    data, demo = synthetic_applicant(164, rng)
+    workbench.add_applicant(data)
+    decided_on = date(2026, 12, 6)
+    audit = carry_through(workbench, demo, lambda _: None, decided_on)
+    accepted = [f for f in workbench.findings(audit) if f.plan_accepted_on is not None]
+    assert accepted and all(f.raised_on <= f.plan_accepted_on < decided_on for f in accepted)
+    assert any(f.plan_accepted_on == f.raised_on > date(2026, 11, 26) for f in accepted)
+    assert workbench.decision(audit) is not None
+
+
 def test_the_portfolio_is_read_again_only_after_a_write(workbench, consumer, tmp_path):
     from audit_widgets.dashboard.portfolio import cached_portfolio
     first = cached_portfolio(workbench, tmp_path)

@@ -282,20 +282,24 @@ def _plan(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date,
 
 def _findings(workbench: Workbench, demo: DemoApplicant, audit_id: int, today: date) -> None:
     """The findings raised at the report, and the applicant's accepted plans for the minor
-    nonconformities that the auditors graded on checklist rows."""
+    nonconformities that the auditors graded on checklist rows. A plan is accepted ten days
+    before the decision, or on the finding's day if that is later (a long audit ends later)."""
     grades = workbench.scheme.finding_grades_by_id
     for row_finding in workbench.findings(audit_id):
         if grades[row_finding.grade].blocks_until == "plan_accepted":
             workbench.save_corrective_action(row_finding.id, "演示：整改计划已提交 corrective plan submitted",
-                                             accepted_on=today - timedelta(days=10))
+                                             accepted_on=max(row_finding.raised_on, today - timedelta(days=10)))
     for finding in demo.findings:
         if finding.clause in demo.failed_items:
             continue  # raised by the grade on its checklist row
         finding_id = workbench.add_finding(audit_id, finding.grade, finding.clause, finding.description)
         if finding.plan:
+            [raised_on] = [f.raised_on for f in workbench.findings(audit_id) if f.id == finding_id]
+            accepted_on = max(raised_on, today - timedelta(days=10))
             workbench.save_corrective_action(finding_id, finding.plan,
-                                             accepted_on=today - timedelta(days=10) if finding.accepted else None,
-                                             verified_on=today - timedelta(days=5) if finding.verified else None)
+                                             accepted_on=accepted_on if finding.accepted else None,
+                                             verified_on=max(accepted_on, today - timedelta(days=5))
+                                             if finding.verified else None)
 
 
 # What the demo's teams state beside the checklists (report_particulars): what the audit type
