@@ -18,7 +18,7 @@ import pytest
 
 from audit_widgets.batch.cluster import NO_RETRIES, DaskExecutor
 from audit_widgets.batch.runner import DIED, OK, BatchRunner, plan_batch
-from audit_widgets.settings import OUTPUTS_ENV
+from audit_widgets.settings import OUTPUTS_ENV, PUBLISHED_ENV
 from audit_widgets.store.repository import Workbench
 
 from .conftest import copy_database
@@ -47,7 +47,8 @@ def _without_time(results: str) -> str:
 @pytest.fixture(scope="module")
 def both_runs(demo_db, scheme, tmp_path_factory):
     """TWO's notebooks on the local executor, then on a LocalCluster, each from the same demo
-    store at the same path (a notebook's inputs name its database)."""
+    store at the same path (a notebook's inputs name its database). The cluster's workers
+    publish their outputs to folder/published, as to a shared store (published.py)."""
     folder = tmp_path_factory.mktemp("dask")
     store = folder / "store.sqlite"
     url = f"sqlite:///{store}"
@@ -55,12 +56,14 @@ def both_runs(demo_db, scheme, tmp_path_factory):
     with pytest.MonkeyPatch.context() as monkeypatch:
         for name in ("local", "dask"):
             copy_database(demo_db, store)
+            if name == "dask":
+                monkeypatch.setenv(PUBLISHED_ENV, f"file://{folder / 'published'}")
             runs[name] = _run(url, scheme, name, folder / name, monkeypatch)
-    return url, runs
+    return url, runs, folder
 
 
 def test_the_cluster_gives_the_local_executors_results_and_ledger(both_runs):
-    _, runs = both_runs
+    _, runs, _ = both_runs
     (local_ledger, local_results), (dask_ledger, dask_results) = runs["local"], runs["dask"]
     assert len(local_results) == len(dask_results) >= 18
     assert local_results.keys() == dask_results.keys()
@@ -72,6 +75,30 @@ def test_the_cluster_gives_the_local_executors_results_and_ledger(both_runs):
     assert {r.status for r in dask_ledger} == {OK}
 
 
+def test_the_workers_publish_their_outputs_where_the_dashboard_reads_them(both_runs, scheme, monkeypatch):
+    """Each notebook a worker ran is in the published place, byte for byte, and the ledger names
+    it there; the dashboard offers the executed notebooks from there with this machine's
+    outputs/ gone."""
+    import shutil
+
+    from audit_widgets.dashboard.documents import DocumentLinks
+    _, runs, folder = both_runs
+    ledger, _ = runs["dask"]
+    written = sorted(p.relative_to(folder / "dask") for p in (folder / "dask").glob("*/*") if p.is_file())
+    assert written and {p.suffix for p in written} == {".ipynb", ".html", ".json"}
+    for name in written:
+        assert (folder / "published" / name).read_bytes() == (folder / "dask" / name).read_bytes(), name
+    named = {Path(o).relative_to(folder / "published") for run in ledger for o in run.outputs}
+    assert named == set(written)
+    monkeypatch.setenv(PUBLISHED_ENV, f"file://{folder / 'published'}")
+    monkeypatch.setenv(OUTPUTS_ENV, str(folder / "gone"))
+    shutil.rmtree(folder / "dask")
+    links = DocumentLinks(scheme, "demo-composite")
+    labels = [row.children[0].description for row in links.children[1:]]
+    assert sum("已运行工作簿 executed notebook" in label for label in labels) == len(
+        [p for p in written if p.parts[0] == "demo-composite" and p.suffix == ".html"])
+
+
 def test_only_changed_on_a_scheduler_skips_what_the_ledger_says_is_current(both_runs, scheme, tmp_path):
     """A cluster started apart, as on a real network. The command with --executor dask
     --scheduler and --only-changed runs nothing after the dask run; a new day makes the dated
@@ -79,7 +106,7 @@ def test_only_changed_on_a_scheduler_skips_what_the_ledger_says_is_current(both_
     import dask
     from distributed import LocalCluster
 
-    url, _ = both_runs
+    url, _, _ = both_runs
     workbench = Workbench(url, scheme, actor="P01")
     current = plan_batch(workbench, TWO, database_url=url, only_changed=True)
     assert current.count == 0 and len(current.skipped) >= 18

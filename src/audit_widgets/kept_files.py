@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import fsspec
-from fsspec.implementations.local import LocalFileSystem
-
-from .files import write_atomically
 from .paths import data_dir
+from .places import Place
 from .settings import current
 
 
@@ -30,36 +27,13 @@ def name_of(stored_path: str) -> str:
     return "/".join(parts[-2:])
 
 
-class KeptFiles:
+class KeptFiles(Place):
     """The store's files at one fsspec location."""
 
     def __init__(self, url: str | None = None):
-        self.url = url or current().files or str(data_dir() / "evidence")
-        self.fs, self.root = fsspec.core.url_to_fs(self.url)
-        self.local = isinstance(self.fs, LocalFileSystem)
-
-    def _path(self, name: str) -> str:
-        return f"{self.root.rstrip('/')}/{name}"
-
-    def location(self, name: str) -> str:
-        """What a record keeps: the path on this machine, or the URL."""
-        return self._path(name) if self.local else self.fs.unstrip_protocol(self._path(name))
-
-    def exists(self, name: str) -> bool:
-        return self.fs.isfile(self._path(name))
-
-    def read(self, name: str) -> bytes:
-        return self.fs.cat_file(self._path(name))
+        super().__init__(url or current().files or str(data_dir() / "evidence"))
 
     def keep(self, name: str, content: bytes) -> str:
         """Keep the content under its name (a file already there is the same file: its name is
         its hash); returns its location."""
-        path = self._path(name)
-        if not self.fs.isfile(path):
-            if self.local:  # never a half-written file under a hash name
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(Path(path), content)
-            else:  # an object store writes an object whole, or not at all
-                self.fs.makedirs(self.fs._parent(path), exist_ok=True)
-                self.fs.pipe_file(path, content)
-        return self.location(name)
+        return self.location(name) if self.exists(name) else self.write(name, content)

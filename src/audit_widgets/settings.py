@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     data: Path | None = Field(None, description="数据库、证据文件与签名密钥所在目录 / the folder of the default "
                                                 "database, evidence files and signing key (default: data/)")
     outputs: Path | None = Field(None, description="生成文件目录 / generated files (default: outputs/)")
+    published: str | None = Field(None, description="批量输出的发布处（fsspec 地址），仪表板从此读取 / where the "
+                                                    "batch's finished outputs and documents are copied for the "
+                                                    "dashboard and other machines: a folder or any fsspec URL "
+                                                    "(default: none, outputs/ is read where it is)")
     work: Path | None = Field(None, description="审查员的工作簿副本 / the auditors' workbook copies (default: work/)")
     files: str | None = Field(None, description="证据与申请文件的存放处（fsspec 地址）/ where evidence files and "
                                                 "submitted documents are kept: a folder or any fsspec URL (default: "
@@ -84,6 +88,7 @@ def described() -> list[dict]:
 
 
 DB_ENV, SCHEME_ENV, DATA_ENV, OUTPUTS_ENV, WORK_ENV = (variable(n) for n in ("db", "scheme", "data", "outputs", "work"))
+PUBLISHED_ENV = variable("published")
 USER_ENV, SECRET_ENV, BUSY_ENV, DEBUG_ENV = (variable(n) for n in ("user", "secret", "busy_seconds", "debug"))
 # The dashboard's access token: read by `serve` and dashboard/config/voila.py, not a setting of the store.
 DASHBOARD_TOKEN_ENV = variable("dashboard_token")

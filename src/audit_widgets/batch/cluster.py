@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from ..domain import NotebookRun
 from ..errors import WorkbenchError
 from ..paths import data_dir, outputs_dir
-from ..settings import DATA_ENV, OUTPUTS_ENV
+from ..settings import DATA_ENV, OUTPUTS_ENV, PUBLISHED_ENV, current
 from .executors import DIED, FAILED, INTERRUPTED, map_on_threads
 
 PLUGIN = "audit-workbench-kernels"  # the worker plugin's name, on every worker of the cluster
@@ -120,7 +120,10 @@ class DaskExecutor:
                         n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None,
                         silence_logs=40)  # logging.ERROR: a worker restarted after a kill is the ledger's news
                     self.client = distributed.Client(self.cluster, set_as_default=False)
-            folders = {OUTPUTS_ENV: str(outputs_dir().resolve()), DATA_ENV: str(data_dir().resolve())}
+            # where the notebooks write and publish (the same outputs/ path on each machine, and
+            # the published place the dashboard reads: see published.py)
+            folders = {OUTPUTS_ENV: str(outputs_dir().resolve()), DATA_ENV: str(data_dir().resolve()),
+                       **({PUBLISHED_ENV: current().published} if current().published else {})}
             self.client.register_plugin(_kernels_plugin(folders), name=PLUGIN)
         except OSError as exc:
             self._failed = WorkbenchError(f"无法连接 Dask 调度器 {address}",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..domain import NotebookRun
 from ..files import temporary_beside
+from ..published import publish, withdraw
 from .executors import DIED, FAILED, INTERRUPTED, OK, RUNNING_NOTEBOOK, TAMPERED, TIMEOUT, map_on_threads
 from .html import notebook_html
 from .kernels import KernelPool
@@ -60,7 +61,7 @@ class LocalExecutor:
         running = temporary_beside(final, RUNNING_NOTEBOOK)  # a killed batch's is removed then
         watchdog = NotebookWatchdog(timeout)
         started = datetime.now(timezone.utc)
-        status, failed_cell, error, outputs = OK, None, "", []
+        status, failed_cell, error, outputs = OK, None, "", ()
         try:
             papermill.execute_notebook(
                 str(job.path), str(running), parameters=job.parameters, engine_name=ENGINE_NAME,
@@ -68,10 +69,9 @@ class LocalExecutor:
                 execution_timeout=timeout, on_kernel=watchdog.watch)
             os.replace(running, final)
             failed_copy.unlink(missing_ok=True)
-            outputs = [str(final), str(notebook_html(final, final.with_suffix(".html")))]
-            results = folder / f"{name}.json"
-            if results.exists():
-                outputs.append(str(results))
+            withdraw([failed_copy])
+            written = [final, notebook_html(final, final.with_suffix(".html")), folder / f"{name}.json"]
+            outputs = publish(p for p in written if p.exists())
         except Exception as exc:  # every end of a run is recorded; none stops the batch
             status, failed_cell, error = classify_failure(exc, watchdog.fired)
             declared = declared_outcome(folder / f"{name}.json", started)
@@ -83,9 +83,9 @@ class LocalExecutor:
             watchdog.cancel()
         if status != OK and running.exists():
             os.replace(running, failed_copy)
-            outputs = [str(failed_copy)]
+            outputs = publish([failed_copy])
         return NotebookRun(run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status,
-                           tuple(outputs), job.inputs_hash, job.inputs, failed_cell, error)
+                           outputs, job.inputs_hash, job.inputs, failed_cell, error)
 
 
 

@@ -20,6 +20,7 @@ from typing import Callable
 from ..domain import DIED, FAILED, INTERRUPTED, OK, RUNNING, TAMPERED, TIMEOUT, NotebookRun
 from ..paths import audit_key, audit_outputs_dir, workbooks_dir
 from ..processes import remove_orphans
+from ..published import location
 from ..scheme import ProcedureStage
 from ..settings import DB_ENV, SCHEME_ENV, USER_ENV
 from ..store.repository import Workbench
@@ -267,7 +268,7 @@ class BatchRunner:
             error = ("未生成：工作簿运行失败 not built: a notebook failed: " + ", ".join(r.notebook for r in failed))
         else:
             try:
-                outputs = tuple(str(p) for p in self.documents(self.workbench, applicant_id))
+                outputs = tuple(location(p) for p in self.documents(self.workbench, applicant_id))
             except Exception as exc:  # a document that cannot be built must not stop the batch
                 status, error = FAILED, f"{type(exc).__name__}: {exc}"
         return NotebookRun(self.run_id, applicant_id, DOCUMENTS, started, datetime.now(timezone.utc), status,

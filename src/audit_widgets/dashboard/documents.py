@@ -3,7 +3,8 @@ notebooks as HTML) as downloads from the dashboard.
 
 Voila serves no file here (its allowlist is empty: the store and parameters must not be
 reachable), so a file goes through the kernel, on request: its button puts a `data:` link on
-the page. Only the fixed file names below, in the applicant's own outputs folder, are offered.
+the page. Only the fixed file names below, in the applicant's own folder of the published
+outputs (published.py: outputs/, or where the batch publishes them), are offered.
 """
 from __future__ import annotations
 
@@ -14,38 +15,40 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..paths import outputs_dir
+from ..places import Place
+from ..published import published
 from ..scheme import Scheme
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html"}
 
 
-def applicant_files(scheme: Scheme, applicant_id: str) -> list[tuple[Path, str]]:
-    """(path, label) of the applicant's files that exist: the registry's documents, then the
-    executed notebooks."""
+def applicant_files(scheme: Scheme, applicant_id: str) -> list[tuple[str, str]]:
+    """(name, label) of the applicant's published files that exist: the registry's documents,
+    then the executed notebooks."""
     from ..documents.registry import documents
-    folder = outputs_dir() / applicant_id
+    place = published()
     offered = [*((name, f"{d.name}（{Path(name).suffix[1:].upper()}）") for d in documents for name in d.files),
                *((f"{s.notebook}.html", f"{s.notebook[:2]} {s.name}（已运行工作簿 executed notebook）")
                  for s in scheme.procedure_stages)]
-    return [(folder / name, label) for name, label in offered if (folder / name).is_file()]
+    return [(f"{applicant_id}/{name}", label) for name, label in offered if place.exists(f"{applicant_id}/{name}")]
 
 
-def _size(path: Path) -> str:
-    size = path.stat().st_size
+def _size(place: Place, name: str) -> str:
+    size = place.size(name)
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 class DocumentLinks(widgets.VBox):
     def __init__(self, scheme: Scheme, applicant_id: str):
         super().__init__()
+        place = published()
         files = applicant_files(scheme, applicant_id)
         rows = []
-        for path, label in files:
-            button = widgets.Button(description=f"{label} · {_size(path)}", icon="download",
+        for name, label in files:
+            button = widgets.Button(description=f"{label} · {_size(place, name)}", icon="download",
                                     layout=widgets.Layout(width="auto"))
             link = widgets.HTML()
-            button.on_click(partial(self._offer, path, link))
+            button.on_click(partial(self._offer, place, name, link))
             rows.append(widgets.HBox([button, link]))
         note = ("<p><small>点击后出现保存链接 / click, then save the link that appears</small></p>" if files
                 else "<p>尚无批量输出（audit-workbench run）/ no batch outputs yet</p>")
@@ -53,8 +56,8 @@ class DocumentLinks(widgets.VBox):
         self.add_class("aw-documents")
 
     @staticmethod
-    def _offer(path: Path, link: widgets.HTML, _button) -> None:
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        name = html.escape(path.name)
-        link.value = (f"<a download='{name}' href='data:{MEDIA_TYPES[path.suffix]};base64,{data}'>"
-                      f"保存 / save {name}</a>")
+    def _offer(place: Place, name: str, link: widgets.HTML, _button) -> None:
+        data = base64.b64encode(place.read(name)).decode("ascii")
+        filename = html.escape(Path(name).name)
+        link.value = (f"<a download='{filename}' href='data:{MEDIA_TYPES[Path(name).suffix]};base64,{data}'>"
+                      f"保存 / save {filename}</a>")

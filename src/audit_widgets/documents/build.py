@@ -12,10 +12,10 @@ from .registry import documents
 def build_documents(workbench: Workbench, applicant_id: str, folder: Path | None = None,
                     kinds: tuple[str, ...] = ()) -> list[Path]:
     """Write the applicant's documents (`kinds`: those registry ids only) into `folder` (default
-    outputs/<applicant>/); returns the paths written."""
+    outputs/<applicant>/, and published); returns the paths written."""
     workbench.get_applicant(applicant_id)  # an unknown applicant is a plain NotFoundError, not an empty list
     chosen = [documents.get(kind) for kind in kinds] or list(documents)  # an unknown kind is named
     # Side by side: each waits mostly on its own Chromium print.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="documents") as pool:
-        futures = [pool.submit(document.write, workbench, applicant_id, folder) for document in chosen]
+        futures = [pool.submit(document.make, workbench, applicant_id, folder) for document in chosen]
         return [path for future in futures for path in future.result()]

@@ -31,6 +31,15 @@ class Document:
     due: str     # when: "审核计划保存后 once the audit plan is saved"
     follows: tuple[str, ...] = ()  # record kinds (procedure_stages.locks names) whose saving writes it
 
+    def make(self, workbench: Workbench, applicant_id: str, folder: Path | None = None) -> list[Path]:
+        """Write the document; what it writes into outputs/ (no folder given) is published too
+        (published.py), for the dashboard wherever it runs. Returns the files written."""
+        from ..published import publish
+        paths = self.write(workbench, applicant_id, folder)
+        if folder is None:
+            publish(paths)
+        return paths
+
 
 class DocumentRegistry(Registry[Document]):
     def __init__(self) -> None:
@@ -86,4 +95,4 @@ documents.register(Document(
 
 def write_following(workbench: Workbench, applicant_id: str, record: str | None) -> list[Path]:
     """The documents that saving a `record` of the applicant writes at once (see `follows`)."""
-    return [path for document in documents.following(record) for path in document.write(workbench, applicant_id, None)]
+    return [path for document in documents.following(record) for path in document.make(workbench, applicant_id)]

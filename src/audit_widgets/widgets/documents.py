@@ -38,7 +38,7 @@ class DocumentFiles(widgets.VBox):
     def write(self) -> None:
         """Write the document from what is recorded now, and offer its files."""
         try:
-            paths = self.document.write(self.workbench, self.applicant_id, None)
+            paths = self.document.make(self.workbench, self.applicant_id)
         except WorkbenchError as exc:
             self.files.value = error_html(exc)
             return
