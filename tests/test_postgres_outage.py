@@ -1,17 +1,22 @@
 """What a bad day looks like (issue 26 §4): the PostgreSQL server stops in the middle of an
-import, then starts again. The command says so plainly, nothing of the import counts, and the
+import or a batch, then starts again. The command says so plainly, nothing of the import counts, and the
 next import completes. The test runs its own server, since it stops it."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
+
+import pytest
 
 from audit_widgets.demo.audits import register_auditors
 from audit_widgets.demo.data import work_order_log, write_csv
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.work_orders import read_work_orders
+from audit_widgets.settings import OUTPUTS_ENV
 from audit_widgets.store.repository import Workbench
 
 from .conftest import APPLICANTS_DIR, count_rows
@@ -77,8 +82,6 @@ def test_a_read_waits_out_a_restart_and_a_write_is_never_retried(scheme, monkeyp
     import threading
     from types import SimpleNamespace
 
-    import pytest
-
     from audit_widgets.errors import DatabaseConnectionLost
     from audit_widgets.store import database
     pauses: list[float] = []
@@ -104,5 +107,40 @@ def test_a_read_waits_out_a_restart_and_a_write_is_never_retried(scheme, monkeyp
         with pytest.raises(DatabaseConnectionLost, match="数据库连接中断"):
             workbench.list_applicants()
         assert pauses == [0.05, 0.05]
+    finally:
+        server.stop()
+
+
+@pytest.mark.notebooks
+def test_a_server_stopped_mid_batch_ends_it_plainly_and_the_next_run_picks_up(demo_db, tmp_path):
+    """The server stops while `run` is under way, and starts again. The batch ends with the plain
+    message and no traceback; none of its notebooks counts as done that did not finish; the next
+    `run --only-changed` settles the interrupted rows and runs what is left, and the store verifies."""
+    from .conftest import Command
+    server = PostgresServer()
+    try:
+        url = server.database(migrated=False)
+        assert Command(demo_db)("db", "copy", "--to", url).exit_code == 0
+        env = {**os.environ, OUTPUTS_ENV: str(tmp_path / "outputs")}
+        command = [str(Path(sys.executable).parent / "audit-workbench"), "--db", url, "--as", "P01", "run",
+                   "--applicant", "demo-composite", "--workers", "1", "--no-documents"]
+        batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        while count_rows(url, "SELECT count(*) FROM notebook_runs WHERE status = 'ok'") < 2:
+            assert batch.poll() is None, batch.communicate()
+            time.sleep(0.2)
+        server.halt()
+        out, err = batch.communicate(timeout=600)
+        assert batch.returncode != 0, out
+        assert "数据库连接中断" in out + err and "database connection lost" in (out + err).lower()
+        assert "Traceback" not in out + err
+        server.start()
+        done = count_rows(url, "SELECT count(*) FROM notebook_runs WHERE status = 'ok'")
+        again = subprocess.run([*command, "--only-changed"], capture_output=True, text=True, env=env, timeout=600)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert count_rows(url, "SELECT count(*) FROM notebook_runs WHERE status = 'running'") == 0  # settled
+        assert count_rows(url, "SELECT count(*) FROM notebook_runs WHERE status = 'ok'") > done
+        ledger = Workbench(url).runs(limit=1000)
+        assert {r.notebook for r in ledger if r.status == "ok"} == {r.notebook for r in ledger}  # all of it done
+        assert Command(url)("verify").exit_code == 0
     finally:
         server.stop()
