@@ -7,7 +7,7 @@ STAMP     := $(VENV)/.installed
 # emoji for the 🔒 marks, and poppler-utils (pdftotext, pdffonts) for the tests that read the PDFs.
 APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils postgresql
 
-.PHONY: demo lab dashboard test test-fast lint benchmark system-packages clean clean-data
+.PHONY: demo lab dashboard hub hub-proxy test test-fast lint benchmark system-packages clean clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -44,12 +44,23 @@ lab: $(STAMP)
 	$(WORKBENCH) open --all --port $(LAB_PORT)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --ServerApp.port_retries=0 --no-browser --notebook-dir=work $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# The team deployment (README: "For a team"): JupyterHub on 127.0.0.1:$(HUB_PORT), its proxy from
+# npm (deploy/node_modules), and the workbench service, which alone holds the store's keys.
+HUB_PORT ?= 8000
+hub-proxy:
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm)
+	@test -x deploy/node_modules/.bin/configurable-http-proxy || (cd deploy && npm install --no-audit --no-fund --silent)
+
+hub: $(STAMP) hub-proxy
+	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/ (Ctrl-C 停止 stops it)"
+	AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 # The browser tests need Chromium and the CJK fonts: installed here, not by hand.
-test: lint system-packages
+test: lint system-packages hub-proxy
 	$(PYTHON) -m pytest -q
 
 # The inner loop: everything but the tests that start kernels and run notebooks.

@@ -6,7 +6,7 @@ traceback; anything unexpected is reported in one line (set AUDIT_WORKBENCH_DEBU
 traceback). Each command imports what it needs when it runs, so that `--help` and the `calc`
 commands start without loading pandas, SQLAlchemy or Jupyter.
 """
-from . import applicants, batch, calc, cycle, documents, scheme, store, workspace  # noqa: F401  (register the commands)
+from . import applicants, batch, calc, cycle, documents, scheme, store, team, workspace  # noqa: F401  (register the commands)
 from .root import cli
 
 

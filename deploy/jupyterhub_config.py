@@ -1,0 +1,79 @@
+"""The team deployment (issue 27): JupyterHub on this server, its people logging in with
+NativeAuthenticator, and the workbench service, the one process that holds the store's keys.
+`make hub` starts it; the README's "For a team" says what runs where.
+
+Settings (environment):
+  AUDIT_WORKBENCH_HUB_PORT        the address people open: http://127.0.0.1:<port> (8000)
+  AUDIT_WORKBENCH_HUB_STATE       the hub's own folder: its database, cookie secret (deploy/state)
+  AUDIT_WORKBENCH_HUB_ADMINS      hub administrators, comma-separated (p01)
+  AUDIT_WORKBENCH_HUB_ADMIN_TOKEN an API token for administration scripts (optional)
+  AUDIT_WORKBENCH_HUB_IDLE_SECONDS a server idle so long is stopped (3600)
+  AUDIT_WORKBENCH_SERVICE_ACCOUNT the system account the service runs as (none: the hub's own)
+and the workbench's own (AUDIT_WORKBENCH_DB, _DATA, _SCHEME …), which only the service gets.
+"""
+import os
+import sys
+from pathlib import Path
+
+from audit_widgets.settings import PREFIX
+
+c = get_config()  # noqa: F821  (JupyterHub's config loader provides it)
+
+DEPLOY = Path(__file__).resolve().parent
+STATE = Path(os.environ.get("AUDIT_WORKBENCH_HUB_STATE", DEPLOY / "state"))
+STATE.mkdir(parents=True, exist_ok=True, mode=0o700)
+PORT = int(os.environ.get("AUDIT_WORKBENCH_HUB_PORT", "8000"))
+IDLE_SECONDS = int(os.environ.get("AUDIT_WORKBENCH_HUB_IDLE_SECONDS", "3600"))
+
+
+def _port(name: str, offset: int) -> int:
+    return int(os.environ.get(f"AUDIT_WORKBENCH_HUB_{name}_PORT", PORT + offset))
+
+
+c.JupyterHub.bind_url = f"http://127.0.0.1:{PORT}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = _port("API", 1)
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{_port('PROXY_API', 2)}"
+c.ConfigurableHTTPProxy.command = [str(DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.should_start = True
+c.JupyterHub.db_url = os.environ.get("AUDIT_WORKBENCH_HUB_DB", f"sqlite:///{STATE / 'jupyterhub.sqlite'}")
+c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
+c.JupyterHub.cleanup_servers = True
+
+# Login: the hub's own accounts; a sign-up waits for an administrator's approval.
+c.JupyterHub.authenticator_class = "native"
+c.NativeAuthenticator.open_signup = False
+c.Authenticator.allow_all = True  # whoever NativeAuthenticator approved
+c.Authenticator.admin_users = {n.strip().lower() for n in os.environ.get("AUDIT_WORKBENCH_HUB_ADMINS", "p01").split(",")
+                               if n.strip()}
+
+# The workbench service: the store's settings go to it alone, never to a person's server.
+SERVICE_PORT = _port("SERVICE", 3)
+service = {
+    "name": "workbench",
+    "url": f"http://127.0.0.1:{SERVICE_PORT}",
+    "command": [sys.executable, "-m", "audit_widgets.cli", "service"],
+    "environment": {k: v for k, v in os.environ.items() if k.startswith(PREFIX) and not k.startswith(PREFIX + "HUB")},
+    "oauth_no_confirm": True,
+}
+if os.environ.get("AUDIT_WORKBENCH_SERVICE_ACCOUNT"):
+    service["user"] = os.environ["AUDIT_WORKBENCH_SERVICE_ACCOUNT"]
+c.JupyterHub.services = [service]
+roles = [
+    # Every person may call the workbench; what they may do there is the store's business.
+    {"name": "user", "scopes": ["self", "access:services!service=workbench"]},
+]
+if os.environ.get("AUDIT_WORKBENCH_HUB_ADMIN_TOKEN"):
+    c.JupyterHub.services.append({"name": "administration", "api_token": os.environ["AUDIT_WORKBENCH_HUB_ADMIN_TOKEN"]})
+    roles.append({"name": "admin", "services": ["administration"]})
+# Idle servers are stopped after an hour (jupyterhub-idle-culler, a service of its own).
+c.JupyterHub.services.append({
+    "name": "idle-culler",
+    "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_SECONDS}"],
+})
+roles.append({"name": "idle-culler", "services": ["idle-culler"],
+              "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]})
+c.JupyterHub.load_roles = roles
+# A person's server gets a token that may call the workbench service as that person.
+c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "access:services!service=workbench"]

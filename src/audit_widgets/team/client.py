@@ -1,0 +1,62 @@
+"""The Workbench of a team deployment's kernel (issue 27 §2): the same methods as the store's
+Workbench, each one call to the workbench service with the person's hub token. Who acts is the
+token's owner, as the hub says: this side holds no key, and no argument here can change who.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from .. import errors
+from ..scheme import Scheme, load_scheme
+from . import wire
+from .service import LOCAL_ONLY
+
+TIMEOUT_SECONDS = 60
+
+
+class ServiceError(errors.WorkbenchError):
+    code = "service.unreachable"
+
+
+class ServiceWorkbench:
+    def __init__(self, url: str, token: str, scheme: Scheme | None = None):
+        self.url = url.rstrip("/") + "/"
+        self._http = httpx.Client(headers={"Authorization": f"token {token}"}, timeout=TIMEOUT_SECONDS)
+        self.scheme = scheme or load_scheme()
+        caller = self._request("GET", "api/whoami")
+        self.actor: str = caller["person"]
+        self.hub_user: str = caller["hub_user"]
+
+    def _request(self, method: str, path: str, **options) -> Any:
+        try:
+            response = self._http.request(method, self.url + path, **options)
+        except httpx.HTTPError as exc:
+            raise ServiceError("无法连接审核工作台服务", f"Could not reach the workbench service at {self.url}: {exc}"
+                               ) from None
+        if response.status_code == 200:
+            return response.json()
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        error = body.get("error")
+        if isinstance(error, dict):  # the store's own refusal, as the store said it
+            kind = getattr(errors, error["kind"], errors.WorkbenchError)
+            exc = kind.__new__(kind)
+            errors.WorkbenchError.__init__(exc, error["zh"], error["en"], code=error["code"], file=error.get("file"))
+            raise exc
+        detail = body.get("detail", response.text)
+        raise errors.PermissionDenied(f"审核工作台服务拒绝：{detail}", f"The workbench service refused: {detail}")
+
+    def __getattr__(self, method: str):
+        if method.startswith("_") or method in LOCAL_ONLY or method not in wire.methods():
+            raise AttributeError(method)
+
+        def call(*args, **kwargs):
+            arguments = wire.dump_call(method, args, kwargs)
+            result = self._request("POST", f"api/call/{method}", json={"arguments": arguments})["result"]
+            return wire.load(result, wire.return_hint(method))
+        call.__name__ = method
+        return call
+
+    def close(self) -> None:
+        self._http.close()

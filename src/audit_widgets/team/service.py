@@ -1,0 +1,107 @@
+"""The workbench service (issue 27 §2): in a team deployment, the one process that holds the
+store's keys (the database URL and its password, the signing key). JupyterHub starts it as a
+managed service; every call carries the caller's hub token, the hub says whose token it is
+(HubAuth), and that person acts: no argument or variable on the caller's side can change who.
+Each write is then checked against the scheme's permissions by the store, as on one machine.
+
+    GET  {prefix}api/whoami            the caller: hub name, person id, roles
+    POST {prefix}api/call/{method}     one Workbench method; arguments and result as JSON (wire.py)
+    GET  {prefix}docs                  the API, from its OpenAPI description
+
+`audit-workbench service` runs it; JupyterHub gives it JUPYTERHUB_API_TOKEN, JUPYTERHUB_API_URL,
+JUPYTERHUB_SERVICE_PREFIX and JUPYTERHUB_SERVICE_URL.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ..errors import NotFoundError, PermissionDenied, WorkbenchError
+from ..paths import default_database_url
+from ..scheme import load_scheme
+from ..store.repository import Workbench
+from . import wire
+
+# Methods that make no sense across the wire: another actor, a snapshot held open, and the
+# imports, which read their files on the caller's side (they will come as uploads).
+LOCAL_ONLY = frozenset({"acting_as", "reading", "import_survey", "import_work_orders", "import_people"})
+STATUS = {NotFoundError: 404, PermissionDenied: 403}
+DEFAULT_PORT = 8003
+SERVICE_ACTOR = "workbench-service"  # the service's own Workbench never acts: each call acts as its caller
+
+
+class Call(BaseModel):
+    arguments: dict[str, Any] = {}
+
+
+def remote_methods() -> list[str]:
+    return [m for m in wire.methods() if m not in LOCAL_ONLY]
+
+
+def person_of(workbench: Workbench, hub_name: str) -> str:
+    """The person a hub user is: the people record whose id is the hub name, whatever its case
+    (the hub lower-cases names); else the hub name, whom the store lets do nothing."""
+    known = {person_id.lower(): person_id for person_id in workbench.people_names()}
+    return known.get(hub_name.lower(), hub_name)
+
+
+def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
+    from jupyterhub.services.auth import HubAuth
+    hub_auth = hub_auth or HubAuth(cache_max_age=60)
+    store = workbench or Workbench(default_database_url(), load_scheme(), actor=SERVICE_ACTOR)
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/workbench/")
+    app = FastAPI(title="audit-workbench", docs_url=f"{prefix}docs", openapi_url=f"{prefix}openapi.json",
+                  description="审核工作台服务：以 JupyterHub 令牌识别操作人 / The workbench service: the hub "
+                              "token says who acts")
+    allowed = set(remote_methods())
+
+    def caller(authorization: str = Header("")) -> dict:
+        """The hub's model of the token's owner, with the scopes the token holds."""
+        kind, _, token = authorization.partition(" ")
+        if kind.lower() not in ("token", "bearer") or not token:
+            raise HTTPException(401, "需要 JupyterHub 令牌 / a JupyterHub token is required")
+        model = hub_auth.user_for_token(token.strip(), sync=True)
+        if model is None:
+            raise HTTPException(403, "令牌无效 / the token is not valid")
+        if hub_auth.access_scopes and not hub_auth.check_scopes(hub_auth.access_scopes, model):
+            raise HTTPException(403, "此令牌无权使用审核工作台 / this token may not use the workbench")
+        return model
+
+    def acting(model: dict = Depends(caller)) -> Workbench:
+        return store.acting_as(person_of(store, model["name"]))
+
+    @app.get(f"{prefix}api/whoami")
+    def whoami(model: dict = Depends(caller)) -> dict:
+        """The caller; `roles` is null for a hub user who is not in the people records."""
+        person = person_of(store, model["name"])
+        roles = store.roles_held(person)
+        return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None}
+
+    @app.post(f"{prefix}api/call/{{method}}")
+    def call(method: str, body: Call, workbench: Workbench = Depends(acting)) -> Any:
+        if method not in allowed:
+            raise HTTPException(404, f"没有此方法 / no such method: {method}")
+        try:
+            arguments = wire.load_call(method, body.arguments)
+            result = getattr(workbench, method)(**arguments)
+        except WorkbenchError as exc:
+            status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 409)
+            return JSONResponse({"error": {"kind": type(exc).__name__, "code": exc.code, "zh": exc.zh, "en": exc.en,
+                                           "file": exc.file}}, status_code=status)
+        return {"result": wire.dump(result, wire.return_hint(method))}
+
+    return app
+
+
+def serve(workbench: Workbench, port: int | None = None) -> None:
+    """Run the service where the hub says (JUPYTERHUB_SERVICE_URL), or on 127.0.0.1:`port`."""
+    from urllib.parse import urlparse
+
+    import uvicorn
+    where = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", f"http://127.0.0.1:{port or DEFAULT_PORT}"))
+    uvicorn.run(create_app(workbench=workbench), host=where.hostname or "127.0.0.1",
+                port=port or where.port or DEFAULT_PORT, log_level="warning")
