@@ -49,7 +49,8 @@ def pytest_generate_tests(metafunc):
     CI runs its database tests per JUPYTERHUB_TEST_DB_URL."""
     if ("backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends")
             and not metafunc.definition.get_closest_marker("sqlite_only")):
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        only = metafunc.definition.get_closest_marker("postgresql_only")
+        metafunc.parametrize("backend", ("postgresql",) if only else BACKENDS, indirect=True)
 
 
 @pytest.fixture

@@ -196,23 +196,32 @@ def test_an_archive_whose_database_and_manifest_were_changed_together_is_refused
     assert restore(empty_store, archive)["signature_checked"] is True
 
 
-def test_a_refused_restore_leaves_the_target_as_it_was_and_a_retry_works(staffed_audit, db_url, backend,
-                                                                        empty_store, tmp_path, command):
-    """A manifest off by one row (signed: a broken backup, not a forgery) is refused after the
-    database was built (beside the target on SQLite, by pg_restore in its transaction on
-    PostgreSQL), and the target is as it was: the retry with a sound archive is not refused as
-    "not empty". A store that was only `db init`-ed is empty."""
+def _off_by_one(manifest):
+    manifest["tables"]["audit_trail"] += 1
+
+
+def _a_table_too_many(manifest):
+    manifest["tables"]["forgotten"] = 0
+
+
+@pytest.mark.parametrize("broken_how", [_off_by_one, _a_table_too_many], ids=["off by one", "a table too many"])
+@pytest.mark.parametrize("initialised", [True, False], ids=["db init-ed", "empty"])
+def test_a_refused_restore_leaves_the_target_as_it_was_and_a_retry_works(staffed_audit, db_url, backend, broken_how,
+                                                                        initialised, empty_store, tmp_path, command):
+    """A manifest that does not match its database (signed: a broken backup, not a forgery) is
+    refused after the database was built (beside the target on SQLite, by pg_restore's script in
+    its transaction on PostgreSQL), and the target is as it was, `db init`-ed or empty: the retry
+    with a sound archive is not refused as "not empty"."""
     archive = tmp_path / "backup.zip"
     backup(db_url, archive)
-
-    def off_by_one(manifest):
-        manifest["tables"]["audit_trail"] += 1
-    broken = _rewritten(archive, tmp_path / "broken.zip", change_manifest=off_by_one, sign_with_key=True)
-    assert command("--db", empty_store, "db", "init").exit_code == 0
-    initialised = store_digest(empty_store)
+    broken = _rewritten(archive, tmp_path / "broken.zip", change_manifest=broken_how, sign_with_key=True)
+    if initialised:
+        assert command("--db", empty_store, "db", "init").exit_code == 0
+    before = store_digest(empty_store) if initialised else None
     with pytest.raises(WorkbenchError) as caught:
         restore(empty_store, broken)
-    assert caught.value.code == "backup.count_mismatch" and store_digest(empty_store) == initialised
+    assert caught.value.code == "backup.count_mismatch"
+    assert store_digest(empty_store) == before if initialised else _holds_nothing(empty_store)
     assert not [p for p in tmp_path.iterdir() if ".restore" in p.name or p.name.endswith(".restoring")]
     result = command("--db", empty_store, "restore", archive)
     assert result.exit_code == 0 and "restored and checked" in result.output, result.output
@@ -232,3 +241,35 @@ def test_a_backup_writes_its_temporary_copy_beside_the_archive_and_leaves_none(s
     kept = tmp_path / "backups"
     backup(db_url, kept / "monday.zip")
     assert list(system_tmp.iterdir()) == [] and [p.name for p in kept.iterdir()] == ["monday.zip"]
+
+
+@pytest.mark.postgresql_only
+def test_a_postgresql_target_written_to_after_the_first_look_is_refused_whole(staffed_audit, db_url, tmp_path,
+                                                                              request):
+    """The restore looks at the target first, then again inside its own transaction under the
+    store's write lock: data that arrived in between is never dropped by the dump's --clean."""
+    from audit_widgets.backup import _pg_restore
+    from audit_widgets.store.database import get_engine
+
+    archive = tmp_path / "backup.zip"
+    backup(db_url, archive)
+    target = request.getfixturevalue("postgres_server").copy_of(db_url)  # holds data, past the first look
+    before = store_digest(target)
+    get_engine(target).dispose()
+    member = Path(zipfile.ZipFile(archive).extract(PG_DATABASE, tmp_path / "extract"))
+    manifest = json.loads(zipfile.ZipFile(archive).read("manifest.json"))
+    with pytest.raises(WorkbenchError) as caught:
+        _pg_restore(target, member, manifest, set())
+    assert caught.value.code == "backup.not_empty" and store_digest(target) == before
+
+
+def test_a_restore_script_without_psqls_restriction_is_not_run(tmp_path):
+    """pg_restore before 15.14 (and the like) writes scripts in which a crafted dump could run
+    a shell command through psql: such a script is refused."""
+    from audit_widgets.backup import _restricted
+    old = tmp_path / "old.sql"
+    old.write_text("--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n", encoding="utf-8")
+    new = tmp_path / "new.sql"
+    new.write_text("--\n-- PostgreSQL database dump\n--\n\n\\restrict abc\n\nSET statement_timeout = 0;\n",
+                   encoding="utf-8")
+    assert not _restricted(old) and _restricted(new)

@@ -54,11 +54,14 @@ def both_runs(demo_db, scheme, tmp_path_factory):
     url = f"sqlite:///{store}"
     runs = {}
     with pytest.MonkeyPatch.context() as monkeypatch:
-        for name in ("local", "dask"):
-            copy_database(demo_db, store)
-            if name == "dask":
-                monkeypatch.setenv(PUBLISHED_ENV, f"file://{folder / 'published'}")
-            runs[name] = _run(url, scheme, name, folder / name, monkeypatch)
+        copy_database(demo_db, store)
+        runs["local"] = _run(url, scheme, "local", folder / "local", monkeypatch)
+        copy_database(demo_db, store)
+        executor = DaskExecutor()
+        executor.warm()  # its workers start before the setting is made: they learn it from the runner
+        executor._starting.join()
+        monkeypatch.setenv(PUBLISHED_ENV, f"file://{folder / 'published'}")
+        runs["dask"] = _run(url, scheme, executor, folder / "dask", monkeypatch)
     return url, runs, folder
 
 

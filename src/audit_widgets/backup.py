@@ -103,11 +103,16 @@ def _evidence(run: Run) -> dict[str, str]:
             for table in EVIDENCE_TABLES for sha256, stored in run(f"SELECT sha256, stored_path FROM {table}")}
 
 
+def _not_empty(where: str) -> WorkbenchError:
+    return WorkbenchError(f"目标数据库不为空（{where}），恢复只写入空数据库",
+                          f"The target database is not empty ({where}); a restore writes only into an empty one",
+                          code="backup.not_empty")
+
+
 def _refuse_if_it_holds_data(counts: dict[str, int], where: str) -> None:
     """A restore writes only into an empty database: one only `db init`-ed counts as empty."""
     if sum(count for table, count in counts.items() if table not in SCHEMA_ONLY):
-        raise WorkbenchError(f"目标数据库不为空（{where}），恢复只写入空数据库",
-                             f"The target database is not empty ({where}); a restore writes only into an empty one")
+        raise _not_empty(where)
 
 
 def backup(database_url: str, archive: Path) -> dict:
@@ -244,31 +249,59 @@ def _pg_refuse_unless_empty(database_url: str) -> None:
                                  make_url(database_url).render_as_string(hide_password=True))
 
 
-TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+# Before the dump's script, in its transaction: hold every write off (the store's write lock,
+# taken exclusively), and refuse a target that holds data by now.
+PRELUDE = """SELECT pg_advisory_xact_lock({lock});
+DO $$DECLARE t text; found boolean; BEGIN
+  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ({schema_only}) LOOP
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I)', t) INTO found;
+    IF found THEN RAISE EXCEPTION 'not_empty'; END IF;
+  END LOOP; END$$;
+"""
+
+
+def _restricted(script: Path) -> bool:
+    """pg_restore's script opens with `\\restrict` (PostgreSQL 13.22, 14.19, 15.14, 16.10, 17.6 and
+    later): psql then runs no backslash command a crafted dump could slip into it."""
+    with script.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip() and not line.startswith("--"):
+                return line.startswith("\\restrict ")
+    return False
 
 
 def _pg_restore(database_url: str, dump: Path, manifest: dict, evidence: set[str]) -> dict[str, int]:
     """The dump and the check of every table's count, in one transaction (pg_restore's script
     run by psql): a count that differs rolls it all back, and the target is as it was, empty or
     only `db init`-ed. Then, in another, the evidence paths of this machine."""
-    from .store.database import get_engine
+    from .store.database import WRITE_LOCK_ID, get_engine
     tables = manifest["tables"]
-    if not all(TABLE_NAME.match(name) for name in tables):
+    if not isinstance(tables, dict) or not all(
+            isinstance(name, str) and TABLE_NAME.fullmatch(name) and type(count) is int for name, count in tables.items()):
         raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
-    script, checks = dump.with_suffix(".sql"), dump.with_suffix(".checks.sql")
+    prelude, script, checks = (dump.with_suffix(suffix) for suffix in (".prelude.sql", ".sql", ".checks.sql"))
     _pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", f"--file={script}", str(dump))
+    if not _restricted(script):
+        raise WorkbenchError("此版本的 pg_restore 过旧，不能安全恢复（需 15.14 及以上）", "This pg_restore is too old to "
+                             "restore safely (15.14 or later is needed): nothing was written", code="backup.pg_tool")
+    prelude.write_text(PRELUDE.format(lock=WRITE_LOCK_ID, schema_only=", ".join(f"'{t}'" for t in sorted(SCHEMA_ONLY))),
+                       encoding="utf-8")
     mismatch = "RAISE EXCEPTION 'count_mismatch'"
     checks.write_text("SET search_path = public;\n" + "".join(
-        f'DO $$BEGIN IF (SELECT count(*) FROM "{name}") <> {int(count)} THEN {mismatch}; END IF; END$$;\n'
+        f'DO $$BEGIN IF (SELECT count(*) FROM "{name}") <> {count} THEN {mismatch}; END IF; END$$;\n'
         for name, count in tables.items()) +
         f"DO $$BEGIN IF (SELECT count(*) FROM pg_tables WHERE schemaname = 'public') <> {len(tables)} "
         f"THEN {mismatch}; END IF; END$$;\n", encoding="utf-8")
     _write_evidence(dump.parent, manifest, evidence)
     done = subprocess.run(["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
-                           f"--file={script}", f"--file={checks}", f"--dbname={_libpq(database_url)}"],
-                          capture_output=True, text=True)
+                           f"--file={prelude}", f"--file={script}", f"--file={checks}",
+                           f"--dbname={_libpq(database_url)}"], capture_output=True, text=True)
     if done.returncode:
-        if "count_mismatch" in done.stderr or re.search(r'relation ".*" does not exist', done.stderr):
+        if "not_empty" in done.stderr:  # written to since the first look
+            raise _not_empty(make_url(database_url).render_as_string(hide_password=True))
+        if "count_mismatch" in done.stderr or re.search(r'checks\.sql:\d+: ERROR:  relation ".*" does not exist',
+                                                        done.stderr):
             raise WorkbenchError(*COUNT_MISMATCH, code="backup.count_mismatch")
         raise WorkbenchError("pg_restore 失败，未写入", "pg_restore failed; nothing was written: "
                              f"{done.stderr.strip()[-400:]}", code="backup.pg_tool")

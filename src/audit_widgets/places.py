@@ -34,8 +34,14 @@ class Place:
     def read(self, name: str) -> bytes:
         return self.fs.cat_file(self.path(name))
 
-    def size(self, name: str) -> int:
-        return self.fs.size(self.path(name))
+    def sizes(self, folder: str) -> dict[str, int]:
+        """Each file directly in `folder` by its name there, with its size: one listing, one
+        round trip to an object store."""
+        try:
+            entries = self.fs.ls(self.path(folder), detail=True)
+        except FileNotFoundError:
+            return {}
+        return {e["name"].rstrip("/").rsplit("/", 1)[-1]: e["size"] for e in entries if e["type"] == "file"}
 
     def write(self, name: str, content: bytes) -> str:
         """Write the whole file under its name; returns its location."""

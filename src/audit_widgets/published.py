@@ -9,41 +9,71 @@ worker on another machine ran is what the committee downloads. Without it, outpu
 the published place, and nothing is copied."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import WorkbenchError
 from .paths import outputs_dir
 from .places import Place
 from .settings import current
 
 
+def published_url() -> str | None:
+    """The published place as set, a folder made absolute (a Dask worker gets it as it is)."""
+    url = current().published
+    if url and "://" not in url:
+        return str(Path(url).resolve())
+    return url
+
+
 def published() -> Place:
     """Where the dashboard reads the outputs."""
-    return Place(current().published or str(outputs_dir()))
+    return Place(published_url() or str(outputs_dir()))
 
 
-def name(path: Path | str) -> str:
-    """A file's name under outputs/: `<applicant>/<file>`."""
-    return Path(path).resolve().relative_to(outputs_dir().resolve()).as_posix()
+def name(path: Path | str) -> str | None:
+    """A file's name under outputs/ (`<applicant>/<file>`); None for a file elsewhere."""
+    try:
+        return Path(path).resolve().relative_to(outputs_dir().resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+@contextmanager
+def _plainly(url: str) -> Iterator[None]:
+    """A place that cannot be written is a plain error: the files are written here, not published."""
+    try:
+        yield
+    except Exception as exc:  # an object store has errors of its own besides OSError
+        raise WorkbenchError(f"已写入本机，未能发布到 {url}：{exc}", f"Written here, not published to {url}: {exc}",
+                             code="published.failed") from None
 
 
 def publish(paths: Iterable[Path | str]) -> tuple[str, ...]:
-    """Publish finished files of outputs/; returns their locations where they are published."""
+    """Publish the finished files of outputs/ among `paths`; returns where each is read (a file
+    outside outputs/ stays where it is)."""
     paths = [Path(p) for p in paths]
-    if not current().published:
+    url = published_url()
+    if not url:
         return tuple(str(p) for p in paths)
-    place = published()
-    return tuple(place.write(name(p), p.read_bytes()) for p in paths)
+    with _plainly(url):
+        place = Place(url)
+        return tuple(place.write(n, p.read_bytes()) if (n := name(p)) else str(p) for p in paths)
 
 
 def location(path: Path | str) -> str:
-    """Where a published file of outputs/ is read."""
-    return published().location(name(path)) if current().published else str(path)
+    """Where a file of outputs/ is read: its published location, or the path itself."""
+    url, published_name = published_url(), name(path)
+    return Place(url).location(published_name) if url and published_name else str(path)
 
 
 def withdraw(paths: Iterable[Path | str]) -> None:
     """Remove published files that outputs/ no longer has (a failed run's copy, after a success)."""
-    if current().published:
-        place = published()
-        for path in paths:
-            place.remove(name(path))
+    url = published_url()
+    if url:
+        with _plainly(url):
+            place = Place(url)
+            for path in paths:
+                if (published_name := name(path)) is not None:
+                    place.remove(published_name)

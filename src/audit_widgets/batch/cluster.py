@@ -25,7 +25,8 @@ from datetime import datetime, timezone
 from ..domain import NotebookRun
 from ..errors import WorkbenchError
 from ..paths import data_dir, outputs_dir
-from ..settings import DATA_ENV, OUTPUTS_ENV, PUBLISHED_ENV, current
+from ..published import published_url
+from ..settings import DATA_ENV, OUTPUTS_ENV, PUBLISHED_ENV
 from .executors import DIED, FAILED, INTERRUPTED, map_on_threads
 
 PLUGIN = "audit-workbench-kernels"  # the worker plugin's name, on every worker of the cluster
@@ -43,24 +44,23 @@ def _distributed():
     return distributed
 
 
-def _kernels_plugin(folders: dict[str, str]):
+def _kernels_plugin():
     """The worker plugin that gives each worker a kernel pool of its own (made here, so that
     importing this module does not import distributed)."""
     distributed = _distributed()
 
     class Kernels(distributed.WorkerPlugin):
-        """On each worker: the client's outputs and data folders, a warm parent for its kernels,
-        and what a notebook run imports, all started as the worker joins. The kernels' own
-        environment (the database, the scheme, the person) comes with each task: the cluster is
-        started before the runner has it, and no kernel is forked before the first task."""
+        """On each worker: a warm parent for its kernels, and what a notebook run imports, all
+        started as the worker joins. Where the notebooks write and the kernels' environment (the
+        database, the scheme, the person) come with each task: the cluster may be started before
+        the runner has them, and no kernel is forked before the first task."""
         name = PLUGIN
 
-        def __init__(self, folders: dict[str, str]):
-            self.folders, self.pool = folders, None
+        def __init__(self):
+            self.pool = None
 
         def setup(self, worker) -> None:
             from .kernels import KernelPool
-            os.environ.update(self.folders)  # where the notebooks write, as on the client
             self.pool = KernelPool(ahead=worker.state.nthreads)
             self.pool.start()
             from . import local  # noqa: F401  (papermill, nbconvert, the workbench: 4 s, once per worker)
@@ -69,16 +69,31 @@ def _kernels_plugin(folders: dict[str, str]):
             if self.pool is not None:
                 self.pool.close()
 
-    return Kernels(folders)
+    return Kernels()
 
 
-def run_notebook(job, run_id: str, timeout: float | None, env: dict[str, str]) -> NotebookRun:
+def _folders() -> dict[str, str | None]:
+    """Where the runner's notebooks write and publish: the same outputs/ and data/ paths on each
+    machine, and the published place the dashboard reads (published.py); None unsets."""
+    return {OUTPUTS_ENV: str(outputs_dir().resolve()), DATA_ENV: str(data_dir().resolve()),
+            PUBLISHED_ENV: published_url()}
+
+
+def run_notebook(job, run_id: str, timeout: float | None, env: dict[str, str],
+                 folders: dict[str, str | None]) -> NotebookRun:
     """The Dask task: one notebook on this worker's kernels, as the local executor runs it."""
     from distributed import get_worker
 
     from .local import LocalExecutor
+    for name, value in folders.items():  # one task at a time on a worker (one thread each)
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     pool = get_worker().plugins[PLUGIN].pool
-    pool.env = env  # the same for every task of a batch; kernels are forked with it
+    # The same for every task of a batch; kernels are forked with it (the warm parent was
+    # started before the folders were known, so they go to the kernels here too).
+    pool.env = {**env, **{name: value for name, value in folders.items() if value is not None}}
     return LocalExecutor(pool).execute(job, run_id, timeout, threading.Event())
 
 
@@ -95,6 +110,7 @@ class DaskExecutor:
         self.client = None
         self.cluster = None
         self.env: dict[str, str] = {}
+        self.folders: dict[str, str | None] = {}
         self._starting: threading.Thread | None = None
         self._failed: BaseException | None = None
         self._threads: ThreadPoolExecutor | None = None
@@ -120,11 +136,7 @@ class DaskExecutor:
                         n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None,
                         silence_logs=40)  # logging.ERROR: a worker restarted after a kill is the ledger's news
                     self.client = distributed.Client(self.cluster, set_as_default=False)
-            # where the notebooks write and publish (the same outputs/ path on each machine, and
-            # the published place the dashboard reads: see published.py)
-            folders = {OUTPUTS_ENV: str(outputs_dir().resolve()), DATA_ENV: str(data_dir().resolve()),
-                       **({PUBLISHED_ENV: current().published} if current().published else {})}
-            self.client.register_plugin(_kernels_plugin(folders), name=PLUGIN)
+            self.client.register_plugin(_kernels_plugin(), name=PLUGIN)
         except OSError as exc:
             self._failed = WorkbenchError(f"无法连接 Dask 调度器 {address}",
                                           f"Could not reach the Dask scheduler {address}: {exc}")
@@ -137,7 +149,7 @@ class DaskExecutor:
         self._starting.join()
         if self._failed is not None:
             raise self._failed
-        self.env = env
+        self.env, self.folders = env, _folders()
         if self.cluster is not None and len(self.cluster.workers) != workers:
             self.cluster.scale(workers)
             self.client.wait_for_workers(workers)
@@ -151,7 +163,7 @@ class DaskExecutor:
         distributed = _distributed()
         started = datetime.now(timezone.utc)
         key = f"{job.applicant_id}/{job.notebook}-{uuid.uuid4().hex[:8]}"
-        future = self.client.submit(run_notebook, job, run_id, timeout, self.env, key=key, pure=False)
+        future = self.client.submit(run_notebook, job, run_id, timeout, self.env, self.folders, key=key, pure=False)
         with self._lock:
             self._futures.add(future)
         try:

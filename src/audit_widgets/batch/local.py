@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..domain import NotebookRun
+from ..errors import WorkbenchError
 from ..files import temporary_beside
 from ..published import publish, withdraw
 from .executors import DIED, FAILED, INTERRUPTED, OK, RUNNING_NOTEBOOK, TAMPERED, TIMEOUT, map_on_threads
@@ -61,7 +62,7 @@ class LocalExecutor:
         running = temporary_beside(final, RUNNING_NOTEBOOK)  # a killed batch's is removed then
         watchdog = NotebookWatchdog(timeout)
         started = datetime.now(timezone.utc)
-        status, failed_cell, error, outputs = OK, None, "", ()
+        status, failed_cell, error, written = OK, None, "", []
         try:
             papermill.execute_notebook(
                 str(job.path), str(running), parameters=job.parameters, engine_name=ENGINE_NAME,
@@ -69,9 +70,7 @@ class LocalExecutor:
                 execution_timeout=timeout, on_kernel=watchdog.watch)
             os.replace(running, final)
             failed_copy.unlink(missing_ok=True)
-            withdraw([failed_copy])
             written = [final, notebook_html(final, final.with_suffix(".html")), folder / f"{name}.json"]
-            outputs = publish(p for p in written if p.exists())
         except Exception as exc:  # every end of a run is recorded; none stops the batch
             status, failed_cell, error = classify_failure(exc, watchdog.fired)
             declared = declared_outcome(folder / f"{name}.json", started)
@@ -83,7 +82,14 @@ class LocalExecutor:
             watchdog.cancel()
         if status != OK and running.exists():
             os.replace(running, failed_copy)
-            outputs = publish([failed_copy])
+            written = [failed_copy]
+        try:  # a run that published nothing is not done: the ledger says so, and the next run publishes
+            outputs = publish(p for p in written if p.exists())
+            if status == OK:
+                withdraw([failed_copy])
+        except WorkbenchError as exc:
+            outputs = tuple(str(p) for p in written)
+            status, error = (FAILED, exc.en) if status == OK else (status, f"{error}; {exc.en}")
         return NotebookRun(run_id, job.applicant_id, job.notebook, started, datetime.now(timezone.utc), status,
                            outputs, job.inputs_hash, job.inputs, failed_cell, error)
 

@@ -22,19 +22,18 @@ from ..scheme import Scheme
 MEDIA_TYPES = {".pdf": "application/pdf", ".html": "text/html"}
 
 
-def applicant_files(scheme: Scheme, applicant_id: str) -> list[tuple[str, str]]:
-    """(name, label) of the applicant's published files that exist: the registry's documents,
-    then the executed notebooks."""
+def applicant_files(scheme: Scheme, applicant_id: str) -> list[tuple[str, str, int]]:
+    """(name, label, size) of the applicant's published files that exist: the registry's
+    documents, then the executed notebooks."""
     from ..documents.registry import documents
-    place = published()
+    sizes = published().sizes(applicant_id)
     offered = [*((name, f"{d.name}（{Path(name).suffix[1:].upper()}）") for d in documents for name in d.files),
                *((f"{s.notebook}.html", f"{s.notebook[:2]} {s.name}（已运行工作簿 executed notebook）")
                  for s in scheme.procedure_stages)]
-    return [(f"{applicant_id}/{name}", label) for name, label in offered if place.exists(f"{applicant_id}/{name}")]
+    return [(f"{applicant_id}/{name}", label, sizes[name]) for name, label in offered if name in sizes]
 
 
-def _size(place: Place, name: str) -> str:
-    size = place.size(name)
+def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
@@ -44,8 +43,8 @@ class DocumentLinks(widgets.VBox):
         place = published()
         files = applicant_files(scheme, applicant_id)
         rows = []
-        for name, label in files:
-            button = widgets.Button(description=f"{label} · {_size(place, name)}", icon="download",
+        for name, label, size in files:
+            button = widgets.Button(description=f"{label} · {_size(size)}", icon="download",
                                     layout=widgets.Layout(width="auto"))
             link = widgets.HTML()
             button.on_click(partial(self._offer, place, name, link))
