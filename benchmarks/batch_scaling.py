@@ -1,9 +1,9 @@
 """How the batch grows with the number of applicants, on the local executor and on a Dask
 LocalCluster (issue 26 §3), and what that says of 5,000 applicants on N worker cores.
 
-For each size (BATCH_SIZES, default 20,100; 500 takes about an hour here), the same portfolio
-store (benchmarks/.data) is copied for each executor, and `audit-workbench run --all
---no-documents` runs on it. A straight line, seconds = start + per-notebook × notebooks, is
+For each size (BATCH_SIZES, default 20,100; 500 takes about half an hour an executor here)
+and executor (BATCH_EXECUTORS, default local,dask), the same portfolio store (benchmarks/.data)
+is copied, and `audit-workbench run --all --no-documents` runs on the copy. A straight line, seconds = start + per-notebook × notebooks, is
 fitted through the sizes for each executor. On this machine both run two notebooks at a time
 (2 cores), so one notebook costs 2 × per-notebook core-seconds; 5,000 applicants on W worker
 cores then take about start + notebooks × 2 × per-notebook ÷ W, as long as the store keeps up
@@ -23,7 +23,7 @@ from _common import portfolio_store, report
 
 BIN = Path(sys.executable).parent
 SIZES = [int(n) for n in os.environ.get("BATCH_SIZES", "20,100").split(",")]
-EXECUTORS = ("local", "dask")
+EXECUTORS = tuple(os.environ.get("BATCH_EXECUTORS", "local,dask").split(","))
 TARGET = 5000
 CORES = os.cpu_count() or 1
 
@@ -69,7 +69,7 @@ def main() -> bool:
             per_applicant = notebooks / size
             report(f"{size} applicants, {notebooks} notebooks, {executor}", seconds, "s")
             report(f"  per notebook, {executor}", seconds / notebooks, "s")
-    for size, (local, dask) in zip(SIZES, zip(measured["local"], measured["dask"])):
+    for size, (local, dask) in zip(SIZES, zip(measured.get("local", []), measured.get("dask", []))):
         report(f"{size} applicants: dask ÷ local", dask[1] / local[1], "×")
     notebooks = TARGET * per_applicant
     for executor, points in measured.items():
