@@ -3,9 +3,10 @@ LocalCluster (issue 26 §3), and what that says of 5,000 applicants on N worker 
 
 For each size (BATCH_SIZES, default 20,100; 500 takes about half an hour an executor here)
 and executor (BATCH_EXECUTORS, default local,dask), the same portfolio store (benchmarks/.data)
-is copied, and `audit-workbench run --all --no-documents` runs on the copy. A straight line, seconds = start + per-notebook × notebooks, is
-fitted through the sizes for each executor. On this machine both run two notebooks at a time
-(2 cores), so one notebook costs 2 × per-notebook core-seconds; 5,000 applicants on W worker
+is copied, and `audit-workbench run --all --no-documents` runs on the copy. A straight line,
+seconds = start + per-notebook × notebooks, is fitted through the sizes for each executor. On
+this machine both run two notebooks at a time (2 cores), so one notebook costs 2 × per-notebook
+core-seconds; 5,000 applicants on W worker
 cores then take about start + notebooks × 2 × per-notebook ÷ W, as long as the store keeps up
 (the ledger and the notebooks' writes go to the one PostgreSQL server)."""
 from __future__ import annotations

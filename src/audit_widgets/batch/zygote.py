@@ -120,4 +120,7 @@ def main(runtime: str | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else None)
+    try:
+        main(sys.argv[1] if len(sys.argv) > 1 else None)
+    except BrokenPipeError:  # the runner went away first (a batch refused before its first notebook)
+        os._exit(0)

@@ -1,0 +1,79 @@
+"""The workbench service's round trip (issue 27 §2), beside the single-machine Workbench in the
+same run: a real JupyterHub from deploy/jupyterhub_config.py on 127.0.0.1, its proxy and the
+service, and an auditor's hub token. Each figure is the median of CALLS calls:
+- `whoami` through the hub's proxy (the floor of any call);
+- a checklist's answers, every item of the audit answered, read in one call (`answer_records`);
+- one answer saved (`save_answer`).
+The issue asks for "at most a few milliseconds" a call on localhost."""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from _common import report  # noqa: E402
+
+CALLS = 30
+
+
+def median_ms(call) -> float:
+    call()  # the first call warms caches on both sides
+    times = []
+    for _ in range(CALLS):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> bool:
+    from tests.conftest import APPLICANTS_DIR, staff_audit  # the tests' staffed audit (sets scratch folders)
+    from tests.hub import Hub
+
+    from audit_widgets.demo.audits import register_auditors
+    from audit_widgets.domain import Answer
+    from audit_widgets.imports.applicants import read_applicant_file
+    from audit_widgets.scheme import load_scheme
+    from audit_widgets.store.database import get_engine, upgrade
+    from audit_widgets.store.repository import Workbench
+    from audit_widgets.team.client import ServiceWorkbench
+
+    folder = Path(tempfile.mkdtemp(prefix="service-roundtrip-"))
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    upgrade(get_engine(url))
+    scheme = load_scheme()
+    admin = Workbench(url, scheme, actor="P01")
+    register_auditors(admin)
+    applicant = read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme)
+    admin.add_applicant(applicant)
+    audit = staff_audit(url, scheme, applicant.id)
+    direct = Workbench(url, scheme, actor="A02")
+    items = [i.id for i in scheme.items_for(applicant.domains) if i.id.startswith("E")]
+    for item in items:
+        direct.save_answer(audit, item, Answer("conform"))
+    (folder / "hub").mkdir()
+    hub = Hub(folder / "hub", {"AUDIT_WORKBENCH_DB": url})
+    try:
+        service = ServiceWorkbench(hub.service_url, hub.user_token("a02"), scheme)
+        assert service.answer_records(audit) == direct.answer_records(audit)
+        print(f"service round trip, {CALLS} calls each, median; {len(items)} answers in the checklist")
+        report("whoami through the hub's proxy", median_ms(lambda: service._request("GET", "api/whoami")), "ms")
+        for name, workbench in (("direct", direct), ("service", service)):
+            report(f"answer_records, {len(items)} answers, {name}", median_ms(lambda: workbench.answer_records(audit)),
+                   "ms")
+        counter = iter(range(10_000))
+        for name, workbench in (("direct", direct), ("service", service)):
+            report(f"save_answer, {name}", median_ms(
+                lambda: workbench.save_answer(audit, items[0], Answer("conform"), note=f"#{next(counter)}")), "ms")
+    finally:
+        hub.stop()
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
