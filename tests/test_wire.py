@@ -1,0 +1,49 @@
+"""Workbench calls on the wire (issue 27 §2, team/wire.py): arguments and results go to JSON and
+come back as what the method's annotations say, records as records and tables as tables, on
+the demo store's own data; a call the method would not take is refused before it is sent."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audit_widgets.errors import WorkbenchError
+from audit_widgets.store.repository import Workbench
+from audit_widgets.team import wire
+
+
+def _round_trip(method: str, value):
+    """As the service sends a result and the client reads it: through JSON text."""
+    return wire.load(json.loads(json.dumps(wire.dump(value, wire.return_hint(method)))), wire.return_hint(method))
+
+
+def test_the_demo_stores_records_and_tables_arrive_as_they_were(demo_db, scheme):
+    workbench = Workbench(demo_db, scheme)
+    audit = next(a.id for applicant in workbench.list_applicants() for a in workbench.audits(applicant.id)
+                 if workbench.findings(a.id) and len(workbench.work_orders(a.id)) > 100)
+    for method, value in [("answer_records", workbench.answer_records(audit)), ("audits", workbench.audits("demo-consumer")),
+                          ("findings", workbench.findings(audit)), ("get_applicant", workbench.get_applicant("demo-special")),
+                          ("certificate_for", workbench.certificate_for("demo-consumer")),
+                          ("trail", workbench.trail("decision"))]:
+        assert value and _round_trip(method, value) == value, method
+    orders = workbench.work_orders(audit)
+    back = _round_trip("work_orders", orders)
+    assert len(orders) > 100 and back.equals(orders), (orders.dtypes, back.dtypes)
+
+
+def test_a_call_binds_as_the_method_would_and_refuses_what_it_would_not():
+    from datetime import date
+
+    from audit_widgets.domain import Answer
+    sent = wire.dump_call("save_answer", (7, "E01", Answer("conform")), {"note": "备注"})
+    assert sent == {"audit_id": 7, "item_id": "E01", "answer": {"result": "conform", "checked": None,
+                    "nonconforming": None, "measured": None, "nonconforming_share": None}, "note": "备注"}
+    assert wire.load_call("save_answer", sent)["answer"] == Answer("conform")
+    with pytest.raises(TypeError):
+        wire.dump_call("save_answer", (7, "E01", Answer("conform")), {"actor": "M01"})
+    with pytest.raises(WorkbenchError) as refused:
+        wire.load_call("save_answer", {**sent, "actor": "M01"})
+    assert refused.value.code == "service.arguments" and "actor" in refused.value.en
+    decided = wire.load_call("record_decision", {"audit_id": 1, "decided_on": "2026-12-01", "level_rank": 3,
+                                                 "members": ["M01"], "reasons": "x"})
+    assert decided["decided_on"] == date(2026, 12, 1)
