@@ -1,72 +1,74 @@
-"""The team deployment with a real JupyterHub (issue 27 §2, §4): the workbench service takes
-the person from the hub token, whatever the caller's side says, and the store's permissions
-still decide what that person may do."""
-from __future__ import annotations
+from datetime import date
 
-import httpx
-import pytest
+from audit_widgets.domain import AuditorProfile, CompetenceRecord, Consultancy, Declaration, TeamMember
+from audit_widgets.rules.team import check_team
 
-from audit_widgets.domain import Answer
-from audit_widgets.errors import PermissionDenied
-from audit_widgets.store.repository import Workbench
-from audit_widgets.team.client import ServiceWorkbench
-
-from .conftest import APPLICANTS_DIR, staff_audit
-from .hub import Hub
-
-pytestmark = pytest.mark.notebooks  # a hub, its proxy and the service: the slow leg
-
-ITEM = "E01"
+AUDIT = date(2026, 6, 1)
 
 
-@pytest.fixture(scope="module")
-def team(tmp_path_factory, scheme):
-    """A store with demo-consumer's audit led by A02, served by the workbench service of a hub."""
-    from audit_widgets.demo.audits import register_auditors
-    from audit_widgets.imports.applicants import read_applicant_file
-    from audit_widgets.store.database import get_engine, upgrade
-    folder = tmp_path_factory.mktemp("team")
-    url = f"sqlite:///{folder / 'store.sqlite'}"
-    upgrade(get_engine(url))
-    admin = Workbench(url, scheme, actor="P01")
-    register_auditors(admin)
-    admin.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
-    audit = staff_audit(url, scheme, "demo-consumer")
-    (folder / "hub").mkdir()
-    hub = Hub(folder / "hub", {"AUDIT_WORKBENCH_DB": url})
-    yield hub, url, audit
-    hub.stop()
+def _auditor(auditor_id, grade="auditor", domains=("b",), since=date(2020, 1, 1), consultancies=()):
+    """Registered, with evidence for each domain and the year's declaration about demo-consumer:
+    the competence records test (test_competence.py) takes each of these away."""
+    return AuditorProfile(auditor_id, f"审查员{auditor_id}", grade, tuple(domains), since, tuple(consultancies),
+                          f"REG-{auditor_id}", date(2029, 12, 31),
+                          tuple(CompetenceRecord(d, "training", "培训") for d in domains),
+                          (Declaration("demo-consumer", AUDIT.year, date(2026, 1, 5)),))
 
 
-def test_the_service_acts_as_the_tokens_owner_whatever_the_caller_says(team, scheme, monkeypatch):
-    hub, url, audit = team
-    monkeypatch.setenv("AUDIT_WORKBENCH_USER", "M01")  # what a kernel could set: it changes nothing
-    monkeypatch.setenv("JUPYTERHUB_USER", "m01")
-    auditor = ServiceWorkbench(hub.service_url, hub.user_token("a02"), scheme)
-    assert (auditor.hub_user, auditor.actor) == ("a02", "A02")  # the hub lower-cases names; the person is A02
-    version = auditor.save_answer(audit, ITEM, Answer("conform"), note="经服务保存 through the service")
-    stored = Workbench(url, scheme).answer_records(audit)[ITEM]
-    assert (stored.version, stored.answered_by, stored.note) == (version, "A02", "经服务保存 through the service")
-    assert [e.actor for e in Workbench(url, scheme).trail("checklist_answer")][-1] == "A02"
-    records = auditor.answer_records(audit)  # a checklist's answers: one call, typed records back
-    assert records[ITEM] == stored
-    with pytest.raises(TypeError):
-        auditor.save_answer(audit, ITEM, Answer("conform"), actor="M01")  # no parameter says who acts
+def _check(scheme, members, domains=("b",)):
+    return check_team(scheme, members, applicant_id="demo-consumer", applicant_domains=domains, audit_date=AUDIT)
 
 
-def test_a_decision_from_an_auditors_token_is_refused_by_the_store(team, scheme):
-    from datetime import date
-    hub, url, audit = team
-    auditor = ServiceWorkbench(hub.service_url, hub.user_token("a02"), scheme)
-    with pytest.raises(PermissionDenied) as refused:
-        auditor.record_decision(audit, decided_on=date(2026, 12, 1), level_rank=3, members=["M01", "M02"],
-                                reasons="伪造 forged")
-    assert refused.value.zh and refused.value.en and Workbench(url, scheme).decision(audit) is None
+def test_a_good_team_passes(scheme):
+    team = [TeamMember(_auditor("L", "senior"), "leader"), TeamMember(_auditor("T", "trainee"), "member")]
+    result = _check(scheme, team)
+    assert result.ok and result.counted_auditors == ["L"]
 
 
-def test_without_a_valid_token_nothing_is_answered(team):
-    hub, _, audit = team
-    assert httpx.get(hub.service_url + "api/whoami").status_code == 401
-    assert httpx.get(hub.service_url + "api/whoami", headers={"Authorization": "token forged"}).status_code == 403
-    visitor = httpx.get(hub.service_url + "api/whoami", headers={"Authorization": f"token {hub.user_token('visitor')}"})
-    assert visitor.json() == {"hub_user": "visitor", "person": "visitor", "roles": None}  # not in the people records
+def test_every_violation_is_returned(scheme):
+    team = [
+        TeamMember(_auditor("T", "trainee", domains=("b", "c")), "leader"),       # trainee cannot lead
+        TeamMember(_auditor("S", "senior", since=date(2025, 1, 1)), "member"),   # senior with < 2 years
+        TeamMember(_auditor("C", consultancies=[Consultancy("demo-consumer", date(2025, 1, 1))]), "member"),
+        TeamMember(_auditor("M"), "member"),                     # a committee member may audit (issue 22 §2)
+        TeamMember(_auditor("E", domains=("c",)), "expert"),                     # experts do not cover domains
+    ]
+    result = _check(scheme, team, domains=("b", "c"))
+    codes = sorted(v.code for v in result.violations)
+    assert codes == ["consulted", "domain_not_covered", "grade_experience", "leader_grade"]
+    assert "特殊商品类" in next(v for v in result.violations if v.code == "domain_not_covered").zh
+
+
+def test_consulting_more_than_two_years_ago_is_allowed(scheme):
+    old = Consultancy("demo-consumer", date(2024, 5, 31))
+    team = [TeamMember(_auditor("L", consultancies=[old]), "leader")]
+    assert _check(scheme, team).ok
+
+
+def test_no_leader_and_two_leaders(scheme):
+    assert [v.code for v in _check(scheme, [TeamMember(_auditor("A"), "member")]).violations] == ["no_leader"]
+    two = [TeamMember(_auditor("A"), "leader"), TeamMember(_auditor("B"), "leader")]
+    assert [v.code for v in _check(scheme, two).violations] == ["several_leaders"]
+
+
+def test_the_leader_rotation_is_a_warning_beyond_the_schemes_limit(scheme):
+    """impartiality.max_consecutive_audits_by_leader (3): the fourth audit in a row led by the same
+    person warns; it does not block the team (issue 22 §5)."""
+    members = [TeamMember(_auditor("A1"), "leader"), TeamMember(_auditor("A2"), "member")]
+
+    def check(previous):
+        return check_team(scheme, members, applicant_id="demo-consumer", applicant_domains=("b",),
+                          audit_date=date(2026, 6, 1), previous_leaders=previous)
+    assert check(["A1", "A1"]).warnings == [] and check(["A1", "A2", "A1", "A1"]).warnings == []
+    [warning] = check(["A1", "A1", "A1", "A2"]).warnings
+    assert warning.code == "leader_rotation" and "第 4 次" in warning.zh and "rotate" in warning.en
+    assert check(["A1", "A1", "A1"]).ok  # a warning, not a violation
+
+
+def test_the_demo_recertification_warns_of_its_leader_led_four_times(demo_db, scheme):
+    from audit_widgets.store.repository import Workbench
+    workbench = Workbench(demo_db, scheme)
+    audits = workbench.audits("demo-industrial")  # A01 led all four
+    results = [workbench.stage_result(a.id, "planning").result for a in audits]
+    assert [len(r.get("team_warnings", [])) for r in results] == [0, 0, 0, 1]
+    assert results[-1]["team_warnings"][0]["code"] == "leader_rotation"
