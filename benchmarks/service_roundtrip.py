@@ -32,26 +32,19 @@ def median_ms(call) -> float:
 
 
 def main() -> bool:
-    from tests.conftest import APPLICANTS_DIR, staff_audit  # the tests' staffed audit (sets scratch folders)
+    from tests.conftest import staff_audit, store_with_consumer  # the tests' staffed audit (sets scratch folders)
     from tests.hub import Hub
 
-    from audit_widgets.demo.audits import register_auditors
     from audit_widgets.domain import Answer
     from audit_widgets.errors import WorkbenchError
-    from audit_widgets.imports.applicants import read_applicant_file
     from audit_widgets.scheme import load_scheme
-    from audit_widgets.store.database import get_engine, upgrade
     from audit_widgets.store.repository import Workbench
     from audit_widgets.team.client import ServiceWorkbench
 
     folder = Path(tempfile.mkdtemp(prefix="service-roundtrip-"))
     url = f"sqlite:///{folder / 'store.sqlite'}"
-    upgrade(get_engine(url))
     scheme = load_scheme()
-    admin = Workbench(url, scheme, actor="P01")
-    register_auditors(admin)
-    applicant = read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme)
-    admin.add_applicant(applicant)
+    applicant = store_with_consumer(url, scheme).get_applicant("demo-consumer")
     audit = staff_audit(url, scheme, applicant.id)
     direct = Workbench(url, scheme, actor="A02")
     items = []

@@ -108,6 +108,17 @@ def consumer(workbench, scheme) -> str:
     return data.id
 
 
+def store_with_consumer(url: str, scheme) -> Workbench:
+    """The store at `url`, migrated, with the demo people and demo-consumer; its programme
+    manager's workbench (for tests with a store of their own, outside the `workbench` fixture)."""
+    upgrade(get_engine(url))
+    workbench = Workbench(url, scheme, actor=PROGRAMME_MANAGER)
+    from audit_widgets.demo.audits import register_auditors
+    register_auditors(workbench)
+    workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
+    return workbench
+
+
 @pytest.fixture
 def staffed_audit(db_url, scheme, consumer) -> tuple[str, int]:
     """demo-consumer with the demo auditors, a team led by A02 and audit dates: ready to audit."""

@@ -11,7 +11,7 @@ from audit_widgets.errors import PermissionDenied
 from audit_widgets.store.repository import Workbench
 from audit_widgets.team.client import ServiceWorkbench
 
-from .conftest import APPLICANTS_DIR, staff_audit
+from .conftest import staff_audit, store_with_consumer
 from .hub import Hub
 
 pytestmark = pytest.mark.notebooks  # a hub, its proxy and the service: the slow leg
@@ -22,15 +22,9 @@ ITEM = "E01"
 @pytest.fixture(scope="module")
 def team(tmp_path_factory, scheme):
     """A store with demo-consumer's audit led by A02, served by the workbench service of a hub."""
-    from audit_widgets.demo.audits import register_auditors
-    from audit_widgets.imports.applicants import read_applicant_file
-    from audit_widgets.store.database import get_engine, upgrade
     folder = tmp_path_factory.mktemp("team")
     url = f"sqlite:///{folder / 'store.sqlite'}"
-    upgrade(get_engine(url))
-    admin = Workbench(url, scheme, actor="P01")
-    register_auditors(admin)
-    admin.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
+    store_with_consumer(url, scheme)
     audit = staff_audit(url, scheme, "demo-consumer")
     (folder / "hub").mkdir()
     hub = Hub(folder / "hub", {"AUDIT_WORKBENCH_DB": url})

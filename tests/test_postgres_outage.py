@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from audit_widgets.demo.audits import register_auditors
 from audit_widgets.demo.data import work_order_log, write_csv
 from audit_widgets.imports.applicants import read_applicant_file
 from audit_widgets.imports.work_orders import read_work_orders
 from audit_widgets.settings import OUTPUTS_ENV
 from audit_widgets.store.repository import Workbench
 
-from .conftest import APPLICANTS_DIR, count_rows
+from .conftest import APPLICANTS_DIR, count_rows, store_with_consumer
 from .postgres import PostgresServer
 
 
@@ -41,19 +40,11 @@ def slow_import_command(url: str, csv: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _with_consumer(url: str, scheme) -> Workbench:
-    """The store at `url` with the demo people and demo-consumer, as its programme manager."""
-    workbench = Workbench(url, scheme, actor="P01")
-    register_auditors(workbench)
-    workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-consumer.yaml", scheme))
-    return workbench
-
-
 def test_a_server_stopped_mid_import_leaves_nothing_half_written_and_the_next_import_completes(scheme, tmp_path):
     server = PostgresServer()
     try:
         url = server.database()
-        workbench = _with_consumer(url, scheme)
+        workbench = store_with_consumer(url, scheme)
         audit = workbench.open_audit("demo-consumer")
         orders = write_csv(work_order_log(3000, seed=12), tmp_path / "orders.csv")
         importing = slow_import_command(url, str(orders))
@@ -89,7 +80,7 @@ def test_a_read_waits_out_a_restart_and_a_write_is_never_retried(scheme, monkeyp
     server = PostgresServer()
     try:
         url = server.database()
-        workbench = _with_consumer(url, scheme)
+        workbench = store_with_consumer(url, scheme)
         server.halt()
         with pytest.raises(DatabaseConnectionLost):
             workbench.add_applicant(read_applicant_file(APPLICANTS_DIR / "demo-special.yaml", scheme))

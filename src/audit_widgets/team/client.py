@@ -11,7 +11,6 @@ import httpx
 from .. import errors
 from ..scheme import Scheme, load_scheme
 from . import wire
-from .service import LOCAL_ONLY
 
 TIMEOUT_SECONDS = 60
 
@@ -48,7 +47,7 @@ class ServiceWorkbench:
         raise errors.PermissionDenied(f"审核工作台服务拒绝：{detail}", f"The workbench service refused: {detail}")
 
     def __getattr__(self, method: str):
-        if method.startswith("_") or method in LOCAL_ONLY or method not in wire.methods():
+        if method not in wire.methods():
             raise AttributeError(method)
 
         def call(*args, **kwargs):

@@ -27,9 +27,16 @@ def _names() -> dict[str, Any]:
     return {"ApplicantData": ApplicantData, "SurveyImport": SurveyImport, "WorkOrderImport": WorkOrderImport}
 
 
-def methods() -> list[str]:
-    """The Workbench methods a caller may call: its public ones."""
-    return sorted(name for name, f in inspect.getmembers(Workbench, inspect.isfunction) if not name.startswith("_"))
+# Methods that make no sense across the wire: another actor, a snapshot held open, and the
+# imports, which read their files on the caller's side (they will come as uploads).
+LOCAL_ONLY = frozenset({"acting_as", "reading", "import_survey", "import_work_orders", "import_people"})
+
+
+@cache
+def methods() -> frozenset[str]:
+    """The Workbench methods a caller may call over the wire: its public ones but LOCAL_ONLY."""
+    return frozenset(name for name, f in inspect.getmembers(Workbench, inspect.isfunction)
+                     if not name.startswith("_") and name not in LOCAL_ONLY)
 
 
 @cache
