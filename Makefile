@@ -5,9 +5,10 @@ WORKBENCH := $(VENV)/bin/audit-workbench
 STAMP     := $(VENV)/.installed
 # System packages the browser tests and PDFs need: Chromium (also prints the PDFs), CJK fonts, colour
 # emoji for the 🔒 marks, and poppler-utils (pdftotext, pdffonts) for the tests that read the PDFs.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils postgresql
+# python3-venv: the team runtime (.team-venv), an interpreter outside /root that every account may run.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils postgresql python3-venv
 
-.PHONY: demo lab dashboard hub hub-proxy test test-fast lint benchmark system-packages clean clean-data
+.PHONY: demo lab dashboard hub hub-proxy hub-accounts test test-fast lint benchmark system-packages clean clean-data
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -51,9 +52,28 @@ hub-proxy:
 	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm)
 	@test -x deploy/node_modules/.bin/configurable-http-proxy || (cd deploy && npm install --no-audit --no-fund --silent)
 
-hub: $(STAMP) hub-proxy
+# The team runtime: the interpreter and packages each person's server and the service run with,
+# built from the system's python3 so that every OS account may run it (a pyenv under /root is not).
+TEAM_VENV := .team-venv
+TEAM_STAMP := $(TEAM_VENV)/.installed
+$(TEAM_STAMP): pyproject.toml
+	test -x $(TEAM_VENV)/bin/python || /usr/bin/python3 -m venv $(TEAM_VENV)
+	$(TEAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TEAM_VENV)/bin/python -m pip install --quiet -e '.[hub,team]'
+	$(TEAM_VENV)/bin/python -c "from audit_widgets.batch.warm import install_kernel_spec; install_kernel_spec()"
+	touch $(TEAM_STAMP)
+
+# The service account owns the store's folder (database, evidence, signing key): no one else may read it.
+SERVICE_ACCOUNT ?= audit-workbench
+DATA ?= data
+hub-accounts:
+	@id -u $(SERVICE_ACCOUNT) >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $(SERVICE_ACCOUNT)
+	mkdir -p $(DATA) && chown -R $(SERVICE_ACCOUNT): $(DATA) && chmod 700 $(DATA)
+
+hub: $(STAMP) system-packages hub-proxy $(TEAM_STAMP) hub-accounts
 	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/ (Ctrl-C 停止 stops it)"
-	AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
+	AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) AUDIT_WORKBENCH_SERVICE_ACCOUNT=$(SERVICE_ACCOUNT) \
+	  $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

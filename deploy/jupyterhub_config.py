@@ -9,7 +9,12 @@ Settings (environment):
   AUDIT_WORKBENCH_HUB_ADMIN_TOKEN an API token for administration scripts (optional)
   AUDIT_WORKBENCH_HUB_IDLE_SECONDS a server idle so long is stopped (3600)
   AUDIT_WORKBENCH_SERVICE_ACCOUNT the system account the service runs as (none: the hub's own)
+  AUDIT_WORKBENCH_HUB_PYTHON      the interpreter of the service and of each person's server, one
+                                  every account may run (.team-venv/bin/python, `make hub` builds it)
+  AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX  hub user NAME runs as OS account <prefix>NAME ("")
+  AUDIT_WORKBENCH_HUB_CREATE_ACCOUNTS 1: make a missing OS account on its first start (1)
 and the workbench's own (AUDIT_WORKBENCH_DB, _DATA, _SCHEME …), which only the service gets.
+The hub runs as root, so that each person's server runs as their own account.
 """
 import os
 import sys
@@ -20,6 +25,9 @@ from audit_widgets.settings import PREFIX
 c = get_config()  # noqa: F821  (JupyterHub's config loader provides it)
 
 DEPLOY = Path(__file__).resolve().parent
+CHECKOUT = DEPLOY.parent
+RUNTIME = CHECKOUT / ".team-venv" / "bin" / "python"
+PYTHON = os.environ.get("AUDIT_WORKBENCH_HUB_PYTHON") or str(RUNTIME if RUNTIME.exists() else sys.executable)
 STATE = Path(os.environ.get("AUDIT_WORKBENCH_HUB_STATE", DEPLOY / "state"))
 STATE.mkdir(parents=True, exist_ok=True, mode=0o700)
 PORT = int(os.environ.get("AUDIT_WORKBENCH_HUB_PORT", "8000"))
@@ -53,7 +61,8 @@ SERVICE_PORT = _port("SERVICE", 3)
 service = {
     "name": "workbench",
     "url": f"http://127.0.0.1:{SERVICE_PORT}",
-    "command": [sys.executable, "-m", "audit_widgets.cli", "service"],
+    "command": [PYTHON, "-m", "audit_widgets.cli", "service"],
+    "cwd": str(CHECKOUT),
     "environment": {k: v for k, v in os.environ.items() if k.startswith(PREFIX) and not k.startswith(PREFIX + "HUB")},
     "oauth_no_confirm": True,
 }
@@ -77,3 +86,16 @@ roles.append({"name": "idle-culler", "services": ["idle-culler"],
 c.JupyterHub.load_roles = roles
 # A person's server gets a token that may call the workbench service as that person.
 c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "access:services!service=workbench"]
+
+# Each person's server: their own OS account, the team runtime, their copies in ~/work, and the
+# service's own port (not through the proxy). Nothing of the hub's environment but the language.
+c.JupyterHub.spawner_class = "audit_widgets.team.spawner.WorkbenchSpawner"
+c.WorkbenchSpawner.cmd = [PYTHON, "-m", "audit_widgets.team.singleuser"]
+c.WorkbenchSpawner.account_prefix = os.environ.get("AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX", "")
+c.WorkbenchSpawner.create_accounts = os.environ.get("AUDIT_WORKBENCH_HUB_CREATE_ACCOUNTS", "1") == "1"
+c.WorkbenchSpawner.service_url = f"http://127.0.0.1:{SERVICE_PORT}/services/workbench/"
+c.WorkbenchSpawner.scheme_dir = os.environ.get(PREFIX + "SCHEME") or str(CHECKOUT / "parameters" / "scheme")
+c.Spawner.env_keep = ["LANG", "LC_ALL"]
+c.Spawner.environment = {"PATH": f"{Path(PYTHON).parent}:/usr/local/bin:/usr/bin:/bin"}
+c.Spawner.default_url = "/lab/tree/work/00_overview.ipynb"
+c.Spawner.http_timeout = 120

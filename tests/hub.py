@@ -1,14 +1,21 @@
 """A real JupyterHub for the team tests (issue 27), started from deploy/jupyterhub_config.py on
 127.0.0.1 with free ports and a state folder of its own, with an administration token for the
-tests' own use of the hub's REST API; stopped at the end."""
+tests' own use of the hub's REST API; stopped at the end. Its service runs as a service account
+and each person's server as their own OS account (`aw-<name>`), from a checkout and a team
+runtime every account may read, as `make hub` sets them up."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -16,7 +23,42 @@ import httpx
 from tests.browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
+SERVICE_ACCOUNT = "aw-service"
+ACCOUNT_PREFIX = "aw-"
+SHARED = Path("/var/tmp")  # outside /root and /tmp/pytest-of-root, which other accounts cannot enter
+
+
+def _open_to_all(path: Path) -> bool:
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
+
+
+def server_checkout() -> Path:
+    """The checkout the hub, its service and the people's servers run from: this one when every
+    account may enter it, else a copy of what they run (made again each time) in /var/tmp."""
+    if _open_to_all(ROOT):
+        return ROOT
+    copy = SHARED / f"audit-workbench-checkout-{uuid.uuid5(uuid.NAMESPACE_URL, str(ROOT)).hex[:8]}"
+    copy.mkdir(mode=0o755, exist_ok=True)
+    for name in ("src", "parameters", "workbooks", "deploy"):
+        shutil.rmtree(copy / name, ignore_errors=True)
+        shutil.copytree(ROOT / name, copy / name, symlinks=True, ignore=shutil.ignore_patterns("state", "__pycache__"))
+    for name in ("pyproject.toml", "README.md", "Makefile"):
+        shutil.copy2(ROOT / name, copy / name)
+    return copy
+
+
+def team_folder() -> Path:
+    """A folder every account may enter, for a team test's store and hub state."""
+    folder = Path(tempfile.mkdtemp(prefix="audit-workbench-team-", dir=SHARED))
+    folder.chmod(0o755)
+    return folder
+
+
+def set_up_server(checkout: Path, data: Path) -> None:
+    """What `make hub` does before the hub starts: the team runtime, and the service account
+    owning the store's folder."""
+    subprocess.run(["make", "--no-print-directory", "-C", str(checkout), ".team-venv/.installed", "hub-accounts",
+                    f"SERVICE_ACCOUNT={SERVICE_ACCOUNT}", f"DATA={data}"], check=True, capture_output=True)
 
 
 def install_proxy() -> None:
@@ -26,8 +68,10 @@ def install_proxy() -> None:
 
 
 class Hub:
-    def __init__(self, state: Path, env: dict[str, str]):
+    def __init__(self, state: Path, env: dict[str, str], checkout: Path = ROOT):
         install_proxy()
+        if checkout != ROOT and not (checkout / "deploy" / "node_modules").exists():
+            (checkout / "deploy" / "node_modules").symlink_to(ROOT / "deploy" / "node_modules")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = secrets.token_hex(16)
@@ -36,7 +80,8 @@ class Hub:
                     "AUDIT_WORKBENCH_HUB_STATE": str(state), "AUDIT_WORKBENCH_HUB_ADMIN_TOKEN": self.admin_token}
         self.env.pop("JUPYTERHUB_USER", None)
         self.log = open(state.parent / "jupyterhub.log", "w")
-        self.process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=state.parent,
+        config = checkout / "deploy" / "jupyterhub_config.py"
+        self.process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=state.parent,
                                         env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.api = httpx.Client(base_url=f"{self.url}/hub/api", headers={"Authorization": f"token {self.admin_token}"},
                                 timeout=30)
@@ -67,6 +112,56 @@ class Hub:
         response = self.api.post(f"/users/{name}/tokens", json={"note": "tests"})
         response.raise_for_status()
         return response.json()["token"]
+
+    def start_server(self, name: str, seconds: float = 120) -> None:
+        """Start a hub user's server (created if need be) and wait until it answers."""
+        if self.api.get(f"/users/{name}").status_code == 404:
+            self.api.post(f"/users/{name}").raise_for_status()
+        self.api.post(f"/users/{name}/server")
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            server = self.api.get(f"/users/{name}").json()["servers"].get("", {})
+            if server.get("ready"):
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"{name}'s server did not start: {Path(self.log.name).read_text()[-3000:]}")
+
+    def run_in_kernel(self, name: str, code: str, kernel: str = "python3") -> str:
+        """Run `code` in a new kernel of `name`'s server, through its REST and WebSocket API;
+        what it printed, or an AssertionError with the kernel's error."""
+        import websocket
+        server = f"{self.url}/user/{name}/api"
+        headers = {"Authorization": f"token {self.admin_token}"}
+        started = httpx.post(f"{server}/kernels", json={"name": kernel}, headers=headers, timeout=60)
+        started.raise_for_status()
+        kernel_id = started.json()["id"]
+        channel = websocket.create_connection(f"{server.replace('http', 'ws', 1)}/kernels/{kernel_id}/channels",
+                                              header=[f"Authorization: token {self.admin_token}"], timeout=120)
+        try:
+            msg_id = uuid.uuid4().hex
+            channel.send(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "tests", "session": msg_id,
+                           "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True}}))
+            printed, error = [], None
+            while True:
+                message = json.loads(channel.recv())
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = message["msg_type"], message["content"]
+                if kind == "stream":
+                    printed.append(content["text"])
+                elif kind == "error":
+                    error = f"{content['ename']}: {content['evalue']}"
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+        finally:
+            channel.close()
+            httpx.delete(f"{server}/kernels/{kernel_id}", headers=headers, timeout=30)
+        assert error is None, f"{error}\n{''.join(printed)}"
+        return "".join(printed)
 
     @property
     def service_url(self) -> str:

@@ -3,6 +3,8 @@ the person from the hub token, whatever the caller's side says, and the store's 
 still decide what that person may do."""
 from __future__ import annotations
 
+import shutil
+
 import httpx
 import pytest
 
@@ -12,7 +14,7 @@ from audit_widgets.store.repository import Workbench
 from audit_widgets.team.client import ServiceWorkbench
 
 from .conftest import staff_audit, store_with_consumer
-from .hub import Hub
+from .hub import ACCOUNT_PREFIX, SERVICE_ACCOUNT, Hub, server_checkout, set_up_server, team_folder
 
 pytestmark = pytest.mark.notebooks  # a hub, its proxy and the service: the slow leg
 
@@ -20,16 +22,28 @@ ITEM = "E01"
 
 
 @pytest.fixture(scope="module")
-def team(tmp_path_factory, scheme):
-    """A store with demo-consumer's audit led by A02, served by the workbench service of a hub."""
-    folder = tmp_path_factory.mktemp("team")
-    url = f"sqlite:///{folder / 'store.sqlite'}"
-    store_with_consumer(url, scheme)
-    audit = staff_audit(url, scheme, "demo-consumer")
-    (folder / "hub").mkdir()
-    hub = Hub(folder / "hub", {"AUDIT_WORKBENCH_DB": url})
+def team(scheme):
+    """A store with demo-consumer's audit led by A02 (A01 a member), served by the workbench
+    service of a hub, in a folder only the service account may read; people's servers run as
+    their own OS accounts."""
+    folder = team_folder()
+    data = folder / "data"
+    url = f"sqlite:///{data / 'store.sqlite'}"
+    settings = {"AUDIT_WORKBENCH_DB": url, "AUDIT_WORKBENCH_DATA": str(data),
+                "AUDIT_WORKBENCH_OUTPUTS": str(folder / "outputs")}
+    with pytest.MonkeyPatch.context() as environment:  # the store's key is made where the service keeps it
+        for name, value in settings.items():
+            environment.setenv(name, value)
+        store_with_consumer(url, scheme)
+        audit = staff_audit(url, scheme, "demo-consumer")
+    checkout = server_checkout()
+    set_up_server(checkout, data)
+    (folder / "hub").mkdir(mode=0o700)
+    hub = Hub(folder / "hub", {**settings, "AUDIT_WORKBENCH_SERVICE_ACCOUNT": SERVICE_ACCOUNT,
+                               "AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX": ACCOUNT_PREFIX}, checkout)
     yield hub, url, audit
     hub.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_service_acts_as_the_tokens_owner_whatever_the_caller_says(team, scheme, monkeypatch):
@@ -63,4 +77,65 @@ def test_without_a_valid_token_nothing_is_answered(team):
     assert httpx.get(hub.service_url + "api/whoami").status_code == 401
     assert httpx.get(hub.service_url + "api/whoami", headers={"Authorization": "token forged"}).status_code == 403
     visitor = httpx.get(hub.service_url + "api/whoami", headers={"Authorization": f"token {hub.user_token('visitor')}"})
-    assert visitor.json() == {"hub_user": "visitor", "person": "visitor", "roles": None}  # not in the people records
+    assert visitor.json()["person"] == "visitor" and visitor.json()["roles"] is None  # not in the people records
+
+
+def test_each_persons_kernel_runs_as_their_own_account_without_the_keys(team):
+    hub, url, _ = team
+    hub.start_server("a02")
+    data = url.removeprefix("sqlite:///").rsplit("/", 1)[0]
+    printed = hub.run_in_kernel("a02", f"""
+import os, pwd
+print(pwd.getpwuid(os.getuid()).pw_name)
+print(sorted(name for name in os.environ if name.startswith("AUDIT_WORKBENCH_")))
+for path in ({data + '/signing.key'!r}, {url.removeprefix('sqlite:///')!r}):
+    try:
+        open(path, "rb").read()
+        print("read", path)
+    except PermissionError:
+        print("refused")
+print(sorted(os.listdir(os.path.expanduser("~/work"))))
+""").split("\n")
+    assert printed[0] == "aw-a02"
+    # the service's address, the scheme and their copies: not the store's address, its key or the person
+    assert printed[1] == "['AUDIT_WORKBENCH_SCHEME', 'AUDIT_WORKBENCH_SERVICE', 'AUDIT_WORKBENCH_WORK']"
+    assert printed[2:4] == ["refused", "refused"]  # the signing key, the database
+    assert "00_overview.ipynb" in printed[4]
+
+
+def test_in_a_kernel_the_workbench_is_the_service_acting_as_the_login(team, scheme):
+    hub, url, audit = team
+    for name in ("a01", "a02"):
+        hub.start_server(name)
+    setup = "import os\nfrom audit_widgets.team import open_workbench\nfrom audit_widgets.domain import Answer\n"
+    # A02 pretends to be M01 every way a kernel could: the variables and the actor argument.
+    printed = hub.run_in_kernel("a02", setup + f"""
+os.environ["AUDIT_WORKBENCH_USER"] = "M01"
+os.environ["JUPYTERHUB_USER"] = "m01"
+workbench = open_workbench(actor="M01")
+print(workbench.actor, workbench.save_answer({audit}, "E02", Answer("conform"), note="A02 在内核中"))
+from datetime import date
+from audit_widgets.errors import PermissionDenied
+try:
+    workbench.record_decision({audit}, decided_on=date(2026, 12, 1), level_rank=3, members=["M01", "M02"], reasons="x")
+except PermissionDenied as refused:
+    print("refused:", refused.en)
+""").strip().split("\n")
+    assert printed[0].startswith("A02 ")
+    assert printed[1].startswith("refused:") and Workbench(url, scheme).decision(audit) is None
+    # A01, on the same audit: their answer is theirs; an answer changed since they read it is refused
+    version = Workbench(url, scheme).answer_records(audit)["E02"].version
+    printed = hub.run_in_kernel("a01", setup + f"""
+from audit_widgets.errors import ConflictError
+workbench = open_workbench()
+print(workbench.save_answer({audit}, "E03", Answer("conform"), expected_version=0))
+try:
+    workbench.save_answer({audit}, "E02", Answer("nonconform"), expected_version={version - 1})
+except ConflictError as stale:
+    print("stale:", stale.en)
+""").strip().split("\n")
+    assert printed[1].startswith("stale:")
+    records = Workbench(url, scheme).answer_records(audit)
+    assert (records["E02"].answered_by, records["E02"].answer) == ("A02", Answer("conform"))
+    assert records["E03"].answered_by == "A01"
+    assert [e.actor for e in Workbench(url, scheme).trail("checklist_answer")][-2:] == ["A02", "A01"]

@@ -29,6 +29,7 @@ from .scheme import load_scheme
 from .settings import USER_ENV
 from .stages import StageOutcome, StageView, registry, run_stage
 from .store.repository import Workbench
+from .team import open_workbench
 
 MODES = ("interactive", "batch")
 
@@ -42,7 +43,7 @@ class StageNotebook:
             raise WorkbenchError(f"mode 应为 interactive 或 batch，实为「{mode}」",
                                  f"mode must be 'interactive' or 'batch', got '{mode}'")
         scheme = load_scheme(scheme_dir)
-        self.workbench = Workbench(database_url, scheme, notebook_identity(auditor))
+        self.workbench = open_workbench(database_url, scheme, notebook_identity(auditor))
         self.person = next((a for a in self.workbench.auditors() if a.id == self.workbench.actor), None)
         self.registered = registry.get(stage_id)  # a plain message for an unknown stage
         self.stage = scheme.procedure_by_id[stage_id]
@@ -238,7 +239,7 @@ def show_overview(*, database_url: str | None = None, scheme_dir: str | None = N
     from .widgets.kernel_watch import KernelWatch
     from .widgets.overview import OverviewTable
     scheme = load_scheme(scheme_dir)
-    workbench = Workbench(database_url, scheme, notebook_identity(auditor))
+    workbench = open_workbench(database_url, scheme, notebook_identity(auditor))
     display(KernelWatch())
     OverviewTable(workbench, workbench.actor).show()
 
@@ -250,7 +251,7 @@ def show_complaints_and_appeals(*, mode: str = "interactive", database_url: str 
     from .widgets.base import permission_refusal
     from .widgets.complaints import ComplaintsAndAppeals
     scheme = load_scheme(scheme_dir)
-    workbench = Workbench(database_url, scheme, notebook_identity(auditor))
+    workbench = open_workbench(database_url, scheme, notebook_identity(auditor))
     # an unknown person, or one who may not handle complaints, may look but not write
     panel = ComplaintsAndAppeals(workbench, read_only=mode == "batch"
                                  or permission_refusal(workbench, Action.COMPLAINTS, None) is not None)

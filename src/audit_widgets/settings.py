@@ -39,6 +39,10 @@ class Settings(BaseSettings):
                                                "the JupyterHub login and --as / auditor")
     secret: SecretStr | None = Field(None, description="签名密钥（默认 data/signing.key）/ the signing key "
                                                        "(default: a random key in data/signing.key)")
+    service: str | None = Field(None, description="团队部署中审核工作台服务的地址（由 JupyterHub 设置）/ the "
+                                                  "workbench service of a team deployment, set by JupyterHub for "
+                                                  "each person's server: every read and write goes through it, as "
+                                                  "the hub token's owner (default: none, the store is opened here)")
     busy_seconds: float = Field(10, gt=0, description="写入等待另一写入的最长秒数 / how long a write waits for "
                                                       "another before 'database busy'")
     max_import_mb: float | None = Field(None, gt=0, description="导入文件上限（MB，默认内存的 1/16）/ the largest "

@@ -4,11 +4,13 @@ token's owner, as the hub says: this side holds no key, and no argument here can
 """
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import httpx
 
 from .. import errors
+from ..clock import Clock
 from ..scheme import Scheme, load_scheme
 from . import wire
 
@@ -24,9 +26,22 @@ class ServiceWorkbench:
         self.url = url.rstrip("/") + "/"
         self._http = httpx.Client(headers={"Authorization": f"token {token}"}, timeout=TIMEOUT_SECONDS)
         self.scheme = scheme or load_scheme()
+        self.clock = Clock()  # a default date in a form; the service dates and checks every write by its own
         caller = self._request("GET", "api/whoami")
         self.actor: str = caller["person"]
         self.hub_user: str = caller["hub_user"]
+        if caller["scheme"] != self.scheme.fingerprint:  # the forms here must be the rules the service applies
+            raise errors.SchemeError(
+                f"本机方案（{self.scheme.version}）与审核工作台服务的方案不同，请重启您的服务器",
+                f"This server's scheme ({self.scheme.version}, {self.scheme.fingerprint[:12]}) is not the workbench "
+                f"service's ({caller['scheme'][:12]}): restart your server from the hub's control panel",
+                code="service.scheme")
+
+    @contextmanager
+    def reading(self) -> Iterator[ServiceWorkbench]:
+        """As the store's `reading()`, for the widgets that read through it; over the wire each
+        call is a snapshot of its own (a read that needs several tables at once is one call)."""
+        yield self
 
     def _request(self, method: str, path: str, **options) -> Any:
         try:

@@ -71,7 +71,8 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         """The caller; `roles` is null for a hub user who is not in the people records."""
         person = person_of(store, model["name"])
         roles = store.roles_held(person)
-        return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None}
+        return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None,
+                "scheme": store.scheme.fingerprint}
 
     @app.post(f"{prefix}api/call/{{method}}")
     def call(method: str, body: Call, workbench: Workbench = Depends(acting)) -> Any:
