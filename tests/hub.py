@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from audit_widgets.render.html import ERROR_STYLE
 from tests.browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +129,7 @@ class Hub:
 
     def run_in_kernel(self, name: str, code: str, kernel: str = "python3") -> str:
         """Run `code` in a new kernel of `name`'s server, through its REST and WebSocket API;
-        what it printed, or an AssertionError with the kernel's error."""
+        what it printed, or an AssertionError with the kernel's error or an error it showed."""
         import websocket
         server = f"{self.url}/user/{name}/api"
         headers = {"Authorization": f"token {self.admin_token}"}
@@ -145,7 +146,7 @@ class Hub:
                 "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
                 "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                             "allow_stdin": False, "stop_on_error": True}}))
-            printed, error = [], None
+            printed, shown, error = [], [], None
             while True:
                 message = json.loads(channel.recv())
                 if message.get("parent_header", {}).get("msg_id") != msg_id:
@@ -153,6 +154,8 @@ class Hub:
                 kind, content = message["msg_type"], message["content"]
                 if kind == "stream":
                     printed.append(content["text"])
+                elif kind in ("display_data", "execute_result") and "text/html" in content["data"]:
+                    shown.append(content["data"]["text/html"])
                 elif kind == "error":
                     error = f"{content['ename']}: {content['evalue']}"
                 elif kind == "status" and content["execution_state"] == "idle":
@@ -160,7 +163,9 @@ class Hub:
         finally:
             channel.close()
             httpx.delete(f"{server}/kernels/{kernel_id}", headers=headers, timeout=30)
-        assert error is None, f"{error}\n{''.join(printed)}"
+        assert error is None and not any(ERROR_STYLE in html for html in shown), \
+            f"{error}\n{''.join(printed)}\n{[html for html in shown if ERROR_STYLE in html]}\n" \
+            f"{Path(self.log.name).read_text()[-4000:]}"  # the service's log is the hub's
         return "".join(printed)
 
     @property

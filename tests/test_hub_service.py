@@ -4,12 +4,14 @@ still decide what that person may do."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import httpx
 import pytest
 
 from audit_widgets.domain import Answer
 from audit_widgets.errors import PermissionDenied
+from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.team.client import ServiceWorkbench
 
@@ -34,8 +36,12 @@ def team(scheme):
     with pytest.MonkeyPatch.context() as environment:  # the store's key is made where the service keeps it
         for name, value in settings.items():
             environment.setenv(name, value)
-        store_with_consumer(url, scheme)
+        manager = store_with_consumer(url, scheme)
         audit = staff_audit(url, scheme, "demo-consumer")
+        for stage in ("application", "planning"):  # up to the evaluation, which the kernels then open
+            run_stage(manager, stage, "demo-consumer")
+        manager.save_contract(audit, "HT-1", date.today(), 100)
+        run_stage(manager, "contract", "demo-consumer")
     checkout = server_checkout()
     set_up_server(checkout, data)
     (folder / "hub").mkdir(mode=0o700)
@@ -63,7 +69,6 @@ def test_the_service_acts_as_the_tokens_owner_whatever_the_caller_says(team, sch
 
 
 def test_a_decision_from_an_auditors_token_is_refused_by_the_store(team, scheme):
-    from datetime import date
     hub, url, audit = team
     auditor = ServiceWorkbench(hub.service_url, hub.user_token("a02"), scheme)
     with pytest.raises(PermissionDenied) as refused:
@@ -116,6 +121,7 @@ workbench = open_workbench(actor="M01")
 print(workbench.actor, workbench.save_answer({audit}, "E02", Answer("conform"), note="A02 在内核中"))
 from datetime import date
 from audit_widgets.errors import PermissionDenied
+from audit_widgets.stages import run_stage
 try:
     workbench.record_decision({audit}, decided_on=date(2026, 12, 1), level_rank=3, members=["M01", "M02"], reasons="x")
 except PermissionDenied as refused:
@@ -139,3 +145,23 @@ except ConflictError as stale:
     assert (records["E02"].answered_by, records["E02"].answer) == ("A02", Answer("conform"))
     assert records["E03"].answered_by == "A01"
     assert [e.actor for e in Workbench(url, scheme).trail("checklist_answer")][-2:] == ["A02", "A01"]
+
+
+def test_the_stage_screens_work_through_the_service(team):
+    """00_overview and 04's checklist, cases and surveys, built in A02's kernel from the service."""
+    hub, _, _ = team
+    hub.start_server("a02")
+    printed = hub.run_in_kernel("a02", """
+from IPython.utils.capture import capture_output
+from audit_widgets.notebook import open_stage, show_overview
+from audit_widgets.render.html import ERROR_STYLE
+with capture_output() as shown:
+    show_overview()
+    stage = open_stage("characteristic", "demo-consumer")
+    stage.show()
+print(type(stage.workbench).__name__, stage.read_only, len(stage.stage_widgets()))
+print([str(o.data)[:300] for o in shown.outputs if ERROR_STYLE in str(o.data) or "Traceback" in str(o.data)])
+""").strip().split("\n")
+    kind, read_only, widgets = printed[0].split()
+    assert (kind, read_only) == ("ServiceWorkbench", "False") and int(widgets) >= 3
+    assert printed[1] == "[]"  # nothing refused or failed on the way

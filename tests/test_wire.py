@@ -29,6 +29,12 @@ def test_the_demo_stores_records_and_tables_arrive_as_they_were(demo_db, scheme)
     orders = workbench.work_orders(audit)
     back = _round_trip("work_orders", orders)
     assert len(orders) > 100 and back.equals(orders), (orders.dtypes, back.dtypes)
+    # a table inside a result: the survey's responses and their scale
+    surveyed = next(a.id for applicant in workbench.list_applicants() for a in workbench.audits(applicant.id)
+                    if len(workbench.survey_answers(a.id)[0]) > 30)
+    responses, scale = workbench.survey_answers(surveyed)
+    back_responses, back_scale = _round_trip("survey_answers", (responses, scale))
+    assert scale and back_scale == scale and back_responses.equals(responses)
 
 
 def test_a_call_binds_as_the_method_would_and_refuses_what_it_would_not():

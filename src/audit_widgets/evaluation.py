@@ -63,7 +63,7 @@ def _measured_once(workbench: Workbench, evidence: Evidence, what: str, measure:
     """Keyed on the files the audit reads and its period: two audits reading the same records
     share their figures, and a new import or another period measures afresh."""
     imports = tuple(sorted((k, r.sha256, r.layout, r.rows) for k, r in evidence.imports.items()))
-    key = (what, workbench.engine.url.render_as_string(), evidence.period.label(), workbench.scheme.fingerprint,
+    key = (what, workbench.location, evidence.period.label(), workbench.scheme.fingerprint,
            imports)
     if key not in _measured:
         _measured[key] = kept(cache_key(*key[:1], *key[2:]), measure) if imports else measure()

@@ -87,7 +87,7 @@ def _records(workbench: Workbench, record: ImportRecord | None, load: Callable[[
     """`kept`: where records read once are kept between processes as well (measures_cache)."""
     if record is None:
         return load()
-    key = (workbench.engine.url.render_as_string(), record.kind, record.id, record.sha256, record.rows)
+    key = (workbench.location, record.kind, record.id, record.sha256, record.rows)
     if key in _loaded:
         _loaded.move_to_end(key)
     else:

@@ -116,6 +116,11 @@ class StoreBase:
         self._snapshot: Session | None = None
         require_current_schema(self.engine)
 
+    @property
+    def location(self) -> str:
+        """Which store this is: the key under which what was read from it is cached."""
+        return self.engine.url.render_as_string()
+
     # --- sessions -----------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[StoreBase]:

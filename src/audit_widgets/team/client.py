@@ -24,6 +24,7 @@ class ServiceError(errors.WorkbenchError):
 class ServiceWorkbench:
     def __init__(self, url: str, token: str, scheme: Scheme | None = None):
         self.url = url.rstrip("/") + "/"
+        self.location = self.url  # the key of what was read from it, as the store's own location
         self._http = httpx.Client(headers={"Authorization": f"token {token}"}, timeout=TIMEOUT_SECONDS)
         self.scheme = scheme or load_scheme()
         self.clock = Clock()  # a default date in a form; the service dates and checks every write by its own

@@ -13,6 +13,7 @@ JUPYTERHUB_SERVICE_PREFIX and JUPYTERHUB_SERVICE_URL.
 """
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -26,6 +27,7 @@ from ..scheme import load_scheme
 from ..store.repository import Workbench
 from . import wire
 
+log = logging.getLogger(__name__)
 STATUS = {NotFoundError: 404, PermissionDenied: 403}
 DEFAULT_PORT = 8003
 SERVICE_ACTOR = "workbench-service"  # the service's own Workbench never acts: each call acts as its caller
@@ -80,12 +82,17 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
             raise HTTPException(404, f"没有此方法 / no such method: {method}")
         try:
             arguments = wire.load_call(method, body.arguments)
-            result = getattr(workbench, method)(**arguments)
+            return {"result": wire.dump(getattr(workbench, method)(**arguments), wire.return_hint(method))}
         except WorkbenchError as exc:
             status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 409)
             return JSONResponse({"error": {"kind": type(exc).__name__, "code": exc.code, "zh": exc.zh, "en": exc.en,
                                            "file": exc.file}}, status_code=status)
-        return {"result": wire.dump(result, wire.return_hint(method))}
+        except Exception:  # a defect: the traceback to the service's log, the method's name to the caller
+            log.exception("%s failed", method)
+            return JSONResponse({"error": {"kind": "WorkbenchError", "code": "service.internal", "file": None,
+                                           "zh": f"审核工作台服务内部错误（{method}），详见服务日志",
+                                           "en": f"The workbench service failed in {method}: see its log"}},
+                                status_code=500)
 
     return app
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import inspect
+import types
 import typing
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import TypeAdapter
+from pydantic import PlainSerializer, PlainValidator, TypeAdapter
 
 from ..errors import WorkbenchError
 from ..store.repository import Workbench
@@ -47,31 +48,61 @@ def signature(method: str) -> tuple[inspect.Signature, dict[str, Any]]:
     return inspect.signature(function), hints
 
 
+def _dump_table(frame: pd.DataFrame) -> dict:
+    import pyarrow as pa
+    sink = pa.BufferOutputStream()
+    table = pa.Table.from_pandas(frame)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return {TABLE: base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")}
+
+
+def _load_table(data: Any) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    import pyarrow as pa
+    return pa.ipc.open_stream(base64.b64decode(data[TABLE])).read_all().to_pandas()
+
+
+Table = Annotated[pd.DataFrame, PlainValidator(_load_table), PlainSerializer(_dump_table)]
+
+
+def _with_tables(hint: Any) -> Any:
+    """The hint with every DataFrame in it (a result's `tuple[pd.DataFrame, str | None]`) as Table."""
+    if hint is pd.DataFrame:
+        return Table
+    arguments = typing.get_args(hint)
+    if not arguments or typing.get_origin(hint) is Annotated:
+        return hint
+    tabled = tuple(_with_tables(a) for a in arguments)
+    if tabled == arguments:
+        return hint
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[tabled]
+    return origin[tabled]
+
+
 @cache
 def _adapter(hint) -> TypeAdapter:
+    hint = _with_tables(hint)
     try:
         return TypeAdapter(hint)
-    except Exception:  # a type pydantic does not know by itself (a DataFrame, a path …)
+    except Exception:  # a type pydantic does not know by itself (a path …)
         return TypeAdapter(hint, config={"arbitrary_types_allowed": True})
 
 
 def dump(value: Any, hint: Any = Any) -> Any:
     """A value as JSON data."""
-    if isinstance(value, pd.DataFrame):
-        import pyarrow as pa
-        sink = pa.BufferOutputStream()
-        table = pa.Table.from_pandas(value)
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        return {TABLE: base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")}
+    if isinstance(value, pd.DataFrame):  # whatever the hint says (Any)
+        return _dump_table(value)
     return _adapter(hint).dump_python(value, mode="json")
 
 
 def load(data: Any, hint: Any = Any) -> Any:
     """JSON data as the value its annotation says."""
     if hint is pd.DataFrame or (isinstance(data, dict) and set(data) == {TABLE}):
-        import pyarrow as pa
-        return pa.ipc.open_stream(base64.b64decode(data[TABLE])).read_all().to_pandas()
+        return _load_table(data)
     return _adapter(hint).validate_python(data)
 
 
