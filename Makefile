@@ -56,11 +56,13 @@ hub-proxy:
 # built from the system's python3 so that every OS account may run it (a pyenv under /root is not).
 TEAM_VENV := .team-venv
 TEAM_STAMP := $(TEAM_VENV)/.installed
-$(TEAM_STAMP): pyproject.toml
+$(TEAM_STAMP): pyproject.toml deploy/lab-overrides.json
 	test -x $(TEAM_VENV)/bin/python || /usr/bin/python3 -m venv $(TEAM_VENV)
 	$(TEAM_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(TEAM_VENV)/bin/python -m pip install --quiet -e '.[hub,team]'
 	$(TEAM_VENV)/bin/python -c "from audit_widgets.batch.warm import install_kernel_spec; install_kernel_spec()"
+	# JupyterLab asks no one about its news and checks for no updates: the server works offline.
+	mkdir -p $(TEAM_VENV)/share/jupyter/lab/settings && cp deploy/lab-overrides.json $(TEAM_VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(TEAM_STAMP)
 
 # The service account owns the store's folder (database, evidence, signing key): no one else may read it.

@@ -50,8 +50,20 @@ c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True
 
 # Login: the hub's own accounts; a sign-up waits for an administrator's approval.
+# nativeauthenticator 1.3.0 (the newest) times its login with the handler's statsd client, which
+# JupyterHub 6 removed: without one, every login is a 500. A timer that records nothing instead.
+from nativeauthenticator.handlers import LoginHandler  # noqa: E402
+
+if not hasattr(LoginHandler, "statsd"):
+    from types import SimpleNamespace
+    _untimed = SimpleNamespace(start=lambda: SimpleNamespace(stop=lambda send=True: None))
+    LoginHandler.statsd = SimpleNamespace(timer=lambda name: _untimed)
 c.JupyterHub.authenticator_class = "native"
 c.NativeAuthenticator.open_signup = False
+c.NativeAuthenticator.minimum_password_length = 10
+c.NativeAuthenticator.check_common_password = True
+c.NativeAuthenticator.allowed_failed_logins = 5  # then the account waits ten minutes
+c.NativeAuthenticator.seconds_before_next_try = 600
 c.Authenticator.allow_all = True  # whoever NativeAuthenticator approved
 c.Authenticator.admin_users = {n.strip().lower() for n in os.environ.get("AUDIT_WORKBENCH_HUB_ADMINS", "p01").split(",")
                                if n.strip()}
@@ -98,4 +110,5 @@ c.WorkbenchSpawner.scheme_dir = os.environ.get(PREFIX + "SCHEME") or str(CHECKOU
 c.Spawner.env_keep = ["LANG", "LC_ALL"]
 c.Spawner.environment = {"PATH": f"{Path(PYTHON).parent}:/usr/local/bin:/usr/bin:/bin"}
 c.Spawner.default_url = "/lab/tree/work/00_overview.ipynb"
+c.Spawner.args = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]  # offline
 c.Spawner.http_timeout = 120

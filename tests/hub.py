@@ -68,9 +68,43 @@ def install_proxy() -> None:
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=ROOT / "deploy", check=True)
 
 
+def start_team(scheme) -> tuple[Hub, str, int]:
+    """A team deployment to test: a store with demo-consumer's audit led by A02 (A01 a member)
+    and carried up to the evaluation, in a folder only the service account may read, served by
+    the workbench service of a hub whose people's servers run as their own OS accounts.
+    Returns the hub, the store's address and the audit."""
+    from datetime import date
+
+    import pytest
+
+    from audit_widgets.stages import run_stage
+    from tests.conftest import staff_audit, store_with_consumer
+    folder = team_folder()
+    data = folder / "data"
+    url = f"sqlite:///{data / 'store.sqlite'}"
+    settings = {"AUDIT_WORKBENCH_DB": url, "AUDIT_WORKBENCH_DATA": str(data),
+                "AUDIT_WORKBENCH_OUTPUTS": str(folder / "outputs")}
+    with pytest.MonkeyPatch.context() as environment:  # the store's key is made where the service keeps it
+        for name, value in settings.items():
+            environment.setenv(name, value)
+        manager = store_with_consumer(url, scheme)
+        audit = staff_audit(url, scheme, "demo-consumer")
+        for stage in ("application", "planning"):  # up to the evaluation, which the kernels then open
+            run_stage(manager, stage, "demo-consumer")
+        manager.save_contract(audit, "HT-1", date.today(), 100)
+        run_stage(manager, "contract", "demo-consumer")
+    checkout = server_checkout()
+    set_up_server(checkout, data)
+    (folder / "hub").mkdir(mode=0o700)
+    hub = Hub(folder / "hub", {**settings, "AUDIT_WORKBENCH_SERVICE_ACCOUNT": SERVICE_ACCOUNT,
+                               "AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX": ACCOUNT_PREFIX}, checkout)
+    return hub, url, audit
+
+
 class Hub:
     def __init__(self, state: Path, env: dict[str, str], checkout: Path = ROOT):
         install_proxy()
+        self.folder = state.parent
         if checkout != ROOT and not (checkout / "deploy" / "node_modules").exists():
             (checkout / "deploy" / "node_modules").symlink_to(ROOT / "deploy" / "node_modules")
         self.port = free_port()
@@ -179,3 +213,20 @@ class Hub:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
+
+
+def sign_up(page, hub_url: str, name: str, password: str) -> None:
+    """NativeAuthenticator's sign-up form, as a newcomer fills it in."""
+    page.goto(f"{hub_url}/hub/signup")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.fill("#password_confirmation_input", password)
+    page.click("#signup_submit")
+    page.wait_for_load_state("load")
+
+
+def log_in(page, hub_url: str, name: str, password: str) -> None:
+    page.goto(f"{hub_url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.click("#login_submit")

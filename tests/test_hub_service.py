@@ -4,6 +4,7 @@ still decide what that person may do."""
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date
 
 import httpx
@@ -11,12 +12,11 @@ import pytest
 
 from audit_widgets.domain import Answer
 from audit_widgets.errors import PermissionDenied
-from audit_widgets.stages import run_stage
 from audit_widgets.store.repository import Workbench
 from audit_widgets.team.client import ServiceWorkbench
 
-from .conftest import staff_audit, store_with_consumer
-from .hub import ACCOUNT_PREFIX, SERVICE_ACCOUNT, Hub, server_checkout, set_up_server, team_folder
+from .conftest import SCRATCH
+from .hub import log_in, sign_up, start_team
 
 pytestmark = pytest.mark.notebooks  # a hub, its proxy and the service: the slow leg
 
@@ -25,31 +25,10 @@ ITEM = "E01"
 
 @pytest.fixture(scope="module")
 def team(scheme):
-    """A store with demo-consumer's audit led by A02 (A01 a member), served by the workbench
-    service of a hub, in a folder only the service account may read; people's servers run as
-    their own OS accounts."""
-    folder = team_folder()
-    data = folder / "data"
-    url = f"sqlite:///{data / 'store.sqlite'}"
-    settings = {"AUDIT_WORKBENCH_DB": url, "AUDIT_WORKBENCH_DATA": str(data),
-                "AUDIT_WORKBENCH_OUTPUTS": str(folder / "outputs")}
-    with pytest.MonkeyPatch.context() as environment:  # the store's key is made where the service keeps it
-        for name, value in settings.items():
-            environment.setenv(name, value)
-        manager = store_with_consumer(url, scheme)
-        audit = staff_audit(url, scheme, "demo-consumer")
-        for stage in ("application", "planning"):  # up to the evaluation, which the kernels then open
-            run_stage(manager, stage, "demo-consumer")
-        manager.save_contract(audit, "HT-1", date.today(), 100)
-        run_stage(manager, "contract", "demo-consumer")
-    checkout = server_checkout()
-    set_up_server(checkout, data)
-    (folder / "hub").mkdir(mode=0o700)
-    hub = Hub(folder / "hub", {**settings, "AUDIT_WORKBENCH_SERVICE_ACCOUNT": SERVICE_ACCOUNT,
-                               "AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX": ACCOUNT_PREFIX}, checkout)
+    hub, url, audit = start_team(scheme)
     yield hub, url, audit
     hub.stop()
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(hub.folder, ignore_errors=True)
 
 
 def test_the_service_acts_as_the_tokens_owner_whatever_the_caller_says(team, scheme, monkeypatch):
@@ -121,7 +100,6 @@ workbench = open_workbench(actor="M01")
 print(workbench.actor, workbench.save_answer({audit}, "E02", Answer("conform"), note="A02 在内核中"))
 from datetime import date
 from audit_widgets.errors import PermissionDenied
-from audit_widgets.stages import run_stage
 try:
     workbench.record_decision({audit}, decided_on=date(2026, 12, 1), level_rank=3, members=["M01", "M02"], reasons="x")
 except PermissionDenied as refused:
@@ -165,3 +143,43 @@ print([str(o.data)[:300] for o in shown.outputs if ERROR_STYLE in str(o.data) or
     kind, read_only, widgets = printed[0].split()
     assert (kind, read_only) == ("ServiceWorkbench", "False") and int(widgets) >= 3
     assert printed[1] == "[]"  # nothing refused or failed on the way
+
+
+@pytest.mark.browser
+def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
+    """In Chromium: p01 (an administrator) approves a01's and a02's sign-ups; each logs in, lands
+    on their own 00_overview, runs it and sees their applicants, as themselves."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS, Lab, block_offsite
+    hub, _, _ = team
+    password, offsite = "审核-Passw0rd-2026", []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pages = {}
+            for name in ("p01", "a01", "a02"):
+                pages[name] = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+                block_offsite(pages[name], offsite)
+                sign_up(pages[name], hub.url, name, password)
+            log_in(pages["a02"], hub.url, "a02", password)  # not approved yet: refused
+            assert "not been authorized" in pages["a02"].locator(".login_error").inner_text(timeout=30_000)
+            admin = pages["p01"]
+            log_in(admin, hub.url, "p01", password)  # an administrator is approved on sign-up
+            admin.wait_for_url("**/user/p01/**", timeout=120_000)
+            for name in ("a01", "a02"):
+                admin.goto(f"{hub.url}/hub/authorize/{name}")
+            for name in ("a01", "a02"):
+                page = pages[name]
+                started = time.monotonic()
+                log_in(page, hub.url, name, password)
+                page.wait_for_url(f"**/user/{name}/lab/tree/work/00_overview.ipynb*", timeout=120_000)
+                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+                page.wait_for_selector("text=| Idle", timeout=120_000)
+                Lab.run_all(page, "text=我的申请方与审查")
+                page.wait_for_selector("text=★ demo-consumer")  # their applicant, from the service
+                print(f"login to overview, {name}: {time.monotonic() - started:.1f} s")
+                page.screenshot(path=str(SCRATCH / f"hub-overview-{name}.png"))  # to look at
+        finally:
+            browser.close()
+    assert offsite == []
