@@ -65,16 +65,20 @@ $(TEAM_STAMP): pyproject.toml deploy/lab-overrides.json
 	mkdir -p $(TEAM_VENV)/share/jupyter/lab/settings && cp deploy/lab-overrides.json $(TEAM_VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(TEAM_STAMP)
 
-# The service account owns the store's folder (database, evidence, signing key): no one else may read it.
+# The service account owns the store's folder (database, evidence, signing key): no one else may
+# read it. The dashboard's account holds nothing of the store: only its page cache, in its home.
 SERVICE_ACCOUNT ?= audit-workbench
+DASHBOARD_ACCOUNT ?= audit-workbench-dashboard
 DATA ?= data
 hub-accounts:
 	@id -u $(SERVICE_ACCOUNT) >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $(SERVICE_ACCOUNT)
+	@id -u $(DASHBOARD_ACCOUNT) >/dev/null 2>&1 || useradd --system --create-home --shell /usr/sbin/nologin $(DASHBOARD_ACCOUNT)
 	mkdir -p $(DATA) && chown -R $(SERVICE_ACCOUNT): $(DATA) && chmod 700 $(DATA)
 
 hub: $(STAMP) system-packages hub-proxy $(TEAM_STAMP) hub-accounts
 	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/ (Ctrl-C 停止 stops it)"
 	AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) AUDIT_WORKBENCH_SERVICE_ACCOUNT=$(SERVICE_ACCOUNT) \
+	  AUDIT_WORKBENCH_DASHBOARD_ACCOUNT=$(DASHBOARD_ACCOUNT) \
 	  $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 
 lint: $(STAMP)

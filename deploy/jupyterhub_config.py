@@ -9,6 +9,9 @@ Settings (environment):
   AUDIT_WORKBENCH_HUB_ADMIN_TOKEN an API token for administration scripts (optional)
   AUDIT_WORKBENCH_HUB_IDLE_SECONDS a server idle so long is stopped (3600)
   AUDIT_WORKBENCH_SERVICE_ACCOUNT the system account the service runs as (none: the hub's own)
+  AUDIT_WORKBENCH_DASHBOARD_ACCOUNT the system account the dashboard runs as (none: the hub's own)
+  AUDIT_WORKBENCH_HUB_COMMITTEE   hub users in the committee group, comma-separated (the admin
+                                  page adds more); they and the administrators see the dashboard
   AUDIT_WORKBENCH_HUB_PYTHON      the interpreter of the service and of each person's server, one
                                   every account may run (.team-venv/bin/python, `make hub` builds it)
   AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX  hub user NAME runs as OS account <prefix>NAME ("")
@@ -48,6 +51,7 @@ c.JupyterHub.db_url = os.environ.get("AUDIT_WORKBENCH_HUB_DB", f"sqlite:///{STAT
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True
+c.JupyterHub.template_paths = [str(DEPLOY / "templates")]  # error.html: a refusal in plain words
 
 # Login: the hub's own accounts; a sign-up waits for an administrator's approval.
 # nativeauthenticator 1.3.0 (the newest) times its login with the handler's statsd client, which
@@ -85,6 +89,28 @@ roles = [
     # Every person may call the workbench; what they may do there is the store's business.
     {"name": "user", "scopes": ["self", "access:services!service=workbench"]},
 ]
+# The committee's dashboard (Voila), a service of its own account: it holds no key and opens no
+# store, it reads through the workbench service as "dashboard", whom the store lets write nothing.
+# Its viewers sign in with the hub; the committee group and the administrators may view it.
+SERVICE_URL = f"http://127.0.0.1:{SERVICE_PORT}/services/workbench/"
+SCHEME_DIR = os.environ.get(PREFIX + "SCHEME") or str(CHECKOUT / "parameters" / "scheme")
+dashboard = {
+    "name": "dashboard",
+    "url": f"http://127.0.0.1:{_port('DASHBOARD', 4)}",
+    "command": [PYTHON, "-m", "audit_widgets.cli", "serve"],
+    "cwd": str(CHECKOUT),
+    "environment": {PREFIX + "SERVICE": SERVICE_URL, PREFIX + "SCHEME": SCHEME_DIR},
+    "oauth_no_confirm": True,
+}
+if os.environ.get("AUDIT_WORKBENCH_DASHBOARD_ACCOUNT"):
+    dashboard["user"] = os.environ["AUDIT_WORKBENCH_DASHBOARD_ACCOUNT"]
+c.JupyterHub.services.append(dashboard)
+roles += [
+    {"name": "dashboard-reader", "services": ["dashboard"], "scopes": ["access:services!service=workbench"]},
+    {"name": "committee", "groups": ["committee"], "scopes": ["access:services!service=dashboard"]},
+]
+c.JupyterHub.load_groups = {"committee": {"users": [n.strip().lower() for n in os.environ.get(
+    "AUDIT_WORKBENCH_HUB_COMMITTEE", "").split(",") if n.strip()]}}
 if os.environ.get("AUDIT_WORKBENCH_HUB_ADMIN_TOKEN"):
     c.JupyterHub.services.append({"name": "administration", "api_token": os.environ["AUDIT_WORKBENCH_HUB_ADMIN_TOKEN"]})
     roles.append({"name": "admin", "services": ["administration"]})
@@ -105,8 +131,8 @@ c.JupyterHub.spawner_class = "audit_widgets.team.spawner.WorkbenchSpawner"
 c.WorkbenchSpawner.cmd = [PYTHON, "-m", "audit_widgets.team.singleuser"]
 c.WorkbenchSpawner.account_prefix = os.environ.get("AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX", "")
 c.WorkbenchSpawner.create_accounts = os.environ.get("AUDIT_WORKBENCH_HUB_CREATE_ACCOUNTS", "1") == "1"
-c.WorkbenchSpawner.service_url = f"http://127.0.0.1:{SERVICE_PORT}/services/workbench/"
-c.WorkbenchSpawner.scheme_dir = os.environ.get(PREFIX + "SCHEME") or str(CHECKOUT / "parameters" / "scheme")
+c.WorkbenchSpawner.service_url = SERVICE_URL
+c.WorkbenchSpawner.scheme_dir = SCHEME_DIR
 c.Spawner.env_keep = ["LANG", "LC_ALL"]
 c.Spawner.environment = {"PATH": f"{Path(PYTHON).parent}:/usr/local/bin:/usr/bin:/bin"}
 c.Spawner.default_url = "/lab/tree/work/00_overview.ipynb"

@@ -25,6 +25,7 @@ from tests.browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE_ACCOUNT = "aw-service"
+DASHBOARD_ACCOUNT = "aw-dashboard"
 ACCOUNT_PREFIX = "aw-"
 SHARED = Path("/var/tmp")  # outside /root and /tmp/pytest-of-root, which other accounts cannot enter
 
@@ -59,7 +60,8 @@ def set_up_server(checkout: Path, data: Path) -> None:
     """What `make hub` does before the hub starts: the team runtime, and the service account
     owning the store's folder."""
     subprocess.run(["make", "--no-print-directory", "-C", str(checkout), ".team-venv/.installed", "hub-accounts",
-                    f"SERVICE_ACCOUNT={SERVICE_ACCOUNT}", f"DATA={data}"], check=True, capture_output=True)
+                    f"SERVICE_ACCOUNT={SERVICE_ACCOUNT}", f"DASHBOARD_ACCOUNT={DASHBOARD_ACCOUNT}", f"DATA={data}"],
+                   check=True, capture_output=True)
 
 
 def install_proxy() -> None:
@@ -97,7 +99,9 @@ def start_team(scheme) -> tuple[Hub, str, int]:
     set_up_server(checkout, data)
     (folder / "hub").mkdir(mode=0o700)
     hub = Hub(folder / "hub", {**settings, "AUDIT_WORKBENCH_SERVICE_ACCOUNT": SERVICE_ACCOUNT,
-                               "AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX": ACCOUNT_PREFIX}, checkout)
+                               "AUDIT_WORKBENCH_DASHBOARD_ACCOUNT": DASHBOARD_ACCOUNT,
+                               "AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX": ACCOUNT_PREFIX,
+                               "AUDIT_WORKBENCH_HUB_COMMITTEE": "m01"}, checkout)
     return hub, url, audit
 
 
@@ -110,7 +114,8 @@ class Hub:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = secrets.token_hex(16)
-        ports = {f"AUDIT_WORKBENCH_HUB_{name}_PORT": str(free_port()) for name in ("API", "PROXY_API", "SERVICE")}
+        ports = {f"AUDIT_WORKBENCH_HUB_{name}_PORT": str(free_port())
+                 for name in ("API", "PROXY_API", "SERVICE", "DASHBOARD")}
         self.env = {**os.environ, **env, **ports, "AUDIT_WORKBENCH_HUB_PORT": str(self.port),
                     "AUDIT_WORKBENCH_HUB_STATE": str(state), "AUDIT_WORKBENCH_HUB_ADMIN_TOKEN": self.admin_token}
         self.env.pop("JUPYTERHUB_USER", None)

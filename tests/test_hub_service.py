@@ -147,8 +147,9 @@ print([str(o.data)[:300] for o in shown.outputs if ERROR_STYLE in str(o.data) or
 
 @pytest.mark.browser
 def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
-    """In Chromium: p01 (an administrator) approves a01's and a02's sign-ups; each logs in, lands
-    on their own 00_overview, runs it and sees their applicants, as themselves."""
+    """In Chromium: p01 (an administrator) approves a01's, a02's and m01's sign-ups; each auditor
+    logs in, lands on their own 00_overview, runs it and sees their applicants; m01, in the
+    committee group, sees the committee's dashboard, and a02 is refused it."""
     from playwright.sync_api import sync_playwright
 
     from .browser import CHROMIUM, CHROMIUM_ARGS, Lab, block_offsite
@@ -158,7 +159,7 @@ def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             pages = {}
-            for name in ("p01", "a01", "a02"):
+            for name in ("p01", "a01", "a02", "m01"):
                 pages[name] = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
                 block_offsite(pages[name], offsite)
                 sign_up(pages[name], hub.url, name, password)
@@ -167,7 +168,7 @@ def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
             admin = pages["p01"]
             log_in(admin, hub.url, "p01", password)  # an administrator is approved on sign-up
             admin.wait_for_url("**/user/p01/**", timeout=120_000)
-            for name in ("a01", "a02"):
+            for name in ("a01", "a02", "m01"):
                 admin.goto(f"{hub.url}/hub/authorize/{name}")
             for name in ("a01", "a02"):
                 page = pages[name]
@@ -180,6 +181,16 @@ def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
                 page.wait_for_selector("text=★ demo-consumer")  # their applicant, from the service
                 print(f"login to overview, {name}: {time.monotonic() - started:.1f} s")
                 page.screenshot(path=str(SCRATCH / f"hub-overview-{name}.png"))  # to look at
+            # The committee's dashboard: m01 (in the committee group) signs in and sees it; a02 is refused.
+            log_in(pages["m01"], hub.url, "m01", password)
+            pages["m01"].wait_for_url("**/user/m01/**", timeout=120_000)
+            pages["m01"].goto(f"{hub.url}/services/dashboard/")
+            pages["m01"].wait_for_selector("text=certification committee", timeout=120_000)
+            pages["m01"].wait_for_selector("a[href*='applicant=demo-consumer']", timeout=60_000)
+            pages["m01"].screenshot(path=str(SCRATCH / "hub-dashboard-m01.png"))
+            refused = pages["a02"].goto(f"{hub.url}/services/dashboard/")
+            assert refused.status == 403 and "认证委员会看板仅供" in pages["a02"].inner_text("body")
+            pages["a02"].screenshot(path=str(SCRATCH / "hub-dashboard-a02.png"))
         finally:
             browser.close()
     assert offsite == []

@@ -2,14 +2,16 @@
 committee's dashboard)."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
 from ..dashboard.serve import DEFAULT_PORT as DASHBOARD_PORT
 from ..dashboard.serve import IDLE_MINUTES, MAX_KERNELS
 from ..errors import WorkbenchError
-from ..settings import DASHBOARD_TOKEN_ENV, SECRET_ENV, current
+from ..settings import DASHBOARD_TOKEN_ENV, SECRET_ENV, current, variable
 from .root import State, cli, pass_state
 
 LAB_PORT = 8888  # make lab's LAB_PORT: JupyterLab is started on exactly this port (no retry on another)
@@ -101,10 +103,20 @@ def serve(state: State, port, ip, token, max_kernels, idle_minutes) -> None:
                              f"The dashboard's kernels hold no signing key in their environment: keep the key in "
                              f"the data folder's signing.key (mode 600), not in {SECRET_ENV}",
                              code="serve.secret_env")
-    url = state.database_url
-    require_current_schema(get_engine(url))  # a clear message before Voila starts, not a page error
-    server = voila_server(port=port, ip=ip, token=token, database_url=get_engine(url).url.render_as_string(
-        hide_password=False), max_kernels=max_kernels, idle_minutes=idle_minutes)
+    hub_address = os.environ.get("JUPYTERHUB_SERVICE_URL")
+    if hub_address:  # the hub's dashboard service: where the hub says; the store is the workbench service's
+        import pwd
+        from urllib.parse import urlparse
+        where = urlparse(hub_address)
+        if not current().outputs:  # its portfolio cache: in its own account's home, the only place it may write
+            os.environ[variable("outputs")] = str(Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "audit-workbench")
+        server = voila_server(port=where.port or port, ip=where.hostname or ip, max_kernels=max_kernels,
+                              idle_minutes=idle_minutes)
+    else:
+        url = state.database_url
+        require_current_schema(get_engine(url))  # a clear message before Voila starts, not a page error
+        server = voila_server(port=port, ip=ip, token=token, database_url=get_engine(url).url.render_as_string(
+            hide_password=False), max_kernels=max_kernels, idle_minutes=idle_minutes)
     click.echo(f"认证委员会看板 / committee dashboard: {server.url}\n（Ctrl-C 停止 / to stop）")
     voila = subprocess.Popen(server.command, env=server.env, preexec_fn=die_with_parent)
 

@@ -4,6 +4,7 @@ it: it reads the page's query string and shows the portfolio or one applicant.""
 from __future__ import annotations
 
 import html
+import os
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
@@ -15,6 +16,7 @@ from ..render.html import ERROR_STYLE, table_html
 from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
+from ..team import VIEWER_ENV, open_workbench, person_of
 from ..widgets.shared_models import own_layout
 from .documents import DocumentLinks
 from .pages import PortfolioPage, applicant_html, kpi_trends, open_cases_html, pending_decisions_html
@@ -37,16 +39,22 @@ def query_string() -> str:
     return get_query_string() or ""
 
 
+def viewer() -> str | None:
+    """Who views, as the hub signed them in (team/dashboard.py); none on one machine."""
+    return os.environ.get(VIEWER_ENV) or None
+
+
 class Dashboard:
     def __init__(self, workbench: Workbench):
         self.workbench = workbench
+        self.viewer: str | None = None
         self.read()
 
     @classmethod
     def open(cls, database_url: str | None = None) -> Dashboard:
         """The store of $AUDIT_WORKBENCH_DB (or the default), opened read-only."""
-        dashboard = cls(Workbench(read_only_url(database_url or default_database_url()), load_scheme(),
-                                  actor="dashboard"))
+        dashboard = cls(open_workbench(read_only_url(database_url or default_database_url()), load_scheme(),
+                                       actor="dashboard"))
         dashboard.warm_up()
         return dashboard
 
@@ -62,7 +70,10 @@ class Dashboard:
 
     def show(self, query: str | None = None) -> None:
         self.read()  # one query and a cached file when nothing changed since the preheat
-        query = query_string() if query is None else query
+        query = query_string() if query is None else query  # in Voila, also the request's viewer, if any
+        self.viewer = viewer()
+        if self.viewer:
+            self.viewer = person_of(self.workbench.people_names(), self.viewer)
         applicant_id = (parse_qs(query.lstrip("?")).get("applicant") or [""])[0]
         display(HTML(STYLE))
         if applicant_id and applicant_id in set(self.rows["applicant_id"]):
@@ -88,7 +99,7 @@ class Dashboard:
         detail = widgets.HTML()
         detail.add_class("aw-detail")
         trends = widgets.VBox()
-        overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows)),
+        overview = widgets.VBox([page, widgets.HTML(pending_decisions_html(self.workbench, self.rows, self.viewer)),
                                  widgets.HTML(open_cases_html(self.workbench))], layout=own_layout())
 
         def chosen(change) -> None:

@@ -173,9 +173,10 @@ def open_cases_html(workbench: Workbench) -> str:
                                     "who": "调查/处理人"}, escape=False)
 
 
-def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
+def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame, viewer: str | None = None) -> str:
     """Applications whose report is recorded and whose decision is not: the recommendation,
-    the open major findings, and who may not decide because they were on the team."""
+    the open major findings, and who may not decide because they were on the team; the
+    `viewer`'s own such applications marked for them."""
     pending = []
     with workbench.reading() as view:
         makers = view.decision_makers()
@@ -196,6 +197,9 @@ def pending_decisions_html(workbench: Workbench, rows: pd.DataFrame) -> str:
                 "major": sum(1 for f in view.findings(audit) if f.grade == Grade.MAJOR and f.verified_on is None),
                 "excluded": "、".join(conflicted_members(makers, team)) or "—",
             })
+            if viewer and viewer in team:
+                pending[-1]["excluded"] += ("<br><b style='color:#c62828'>您曾参加本次审查组，不能参与决定 / you were on "
+                                            "this audit's team: not yours to decide</b>")
     head = "<h3>待决定 / pending decisions</h3>"
     if not pending:
         return head + "<p>没有待决定的申请 / none</p>"

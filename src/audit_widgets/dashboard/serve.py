@@ -7,7 +7,9 @@
 - two preheated kernels waiting, so the import and the portfolio read happen before the request;
 - at most `max_kernels` kernels, idle ones culled after `idle_minutes` (kernels.py);
 - the kernels get a read-only store URL and no signing key in their environment (the notebook
-  opens the store read-only too: app.Dashboard.open).
+  opens the store read-only too: app.Dashboard.open);
+- as a hub's service (team/dashboard.py): where the hub says, viewers signed in by the hub, and
+  the store read through the workbench service, with no address of it here.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import default_database_url, workbooks_dir
-from ..settings import DASHBOARD_TOKEN_ENV, DB_ENV, SECRET_ENV
+from ..settings import DASHBOARD_TOKEN_ENV, DB_ENV, SECRET_ENV, current
 from ..store.database import read_only_url
 
 DASHBOARD_NOTEBOOK = "dashboard.ipynb"
@@ -56,7 +58,8 @@ def voila_server(port: int = DEFAULT_PORT, ip: str = "127.0.0.1", token: str | N
     if preheat:
         command += ["--preheat_kernel=True", "--pool_size=2"]  # the portfolio and a drill-down link
     env = {name: value for name, value in os.environ.items() if name != SECRET_ENV}  # the signing key: never
-    env[DB_ENV] = read_only_url(database_url or default_database_url())
+    if not current().service:  # in a team deployment the store is read through the workbench service
+        env[DB_ENV] = read_only_url(database_url or default_database_url())
     env[DASHBOARD_TOKEN_ENV] = token
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
     return Server(command, env, f"http://{ip}:{port}/?token={token}")

@@ -25,7 +25,7 @@ from ..errors import NotFoundError, PermissionDenied, WorkbenchError
 from ..paths import default_database_url
 from ..scheme import load_scheme
 from ..store.repository import Workbench
-from . import wire
+from . import person_of, wire
 
 log = logging.getLogger(__name__)
 STATUS = {NotFoundError: 404, PermissionDenied: 403}
@@ -35,13 +35,6 @@ SERVICE_ACTOR = "workbench-service"  # the service's own Workbench never acts: e
 
 class Call(BaseModel):
     arguments: dict[str, Any] = {}
-
-
-def person_of(workbench: Workbench, hub_name: str) -> str:
-    """The person a hub user is: the people record whose id is the hub name, whatever its case
-    (the hub lower-cases names); else the hub name, whom the store lets do nothing."""
-    known = {person_id.lower(): person_id for person_id in workbench.people_names()}
-    return known.get(hub_name.lower(), hub_name)
 
 
 def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
@@ -66,12 +59,12 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         return model
 
     def acting(model: dict = Depends(caller)) -> Workbench:
-        return store.acting_as(person_of(store, model["name"]))
+        return store.acting_as(person_of(store.people_names(), model["name"]))
 
     @app.get(f"{prefix}api/whoami")
     def whoami(model: dict = Depends(caller)) -> dict:
         """The caller; `roles` is null for a hub user who is not in the people records."""
-        person = person_of(store, model["name"])
+        person = person_of(store.people_names(), model["name"])
         roles = store.roles_held(person)
         return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None,
                 "scheme": store.scheme.fingerprint}
