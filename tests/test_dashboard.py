@@ -127,6 +127,9 @@ def test_pending_decisions_name_the_members_who_may_not_decide(staffed_audit, db
         "recommendation": {"certifiable": True, "level": {"label": "三级"}}})
     html = pending_decisions_html(workbench, portfolio(workbench))
     assert applicant_id in html and "建议批准 三级" in html and "M02" in html
+    # behind the hub, the viewer's own: marked for M02, not for M01
+    assert "不能参与决定" in pending_decisions_html(workbench, portfolio(workbench), viewer="M02")
+    assert "不能参与决定" not in pending_decisions_html(workbench, portfolio(workbench), viewer="M01")
 
 
 def test_demo_portfolio_adds_applicants_scored_through_the_pipeline(workbench, scheme):
