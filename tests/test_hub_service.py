@@ -3,6 +3,7 @@ the person from the hub token, whatever the caller's side says, and the store's 
 still decide what that person may do."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from datetime import date
@@ -98,6 +99,9 @@ os.environ["AUDIT_WORKBENCH_USER"] = "M01"
 os.environ["JUPYTERHUB_USER"] = "m01"
 workbench = open_workbench(actor="M01")
 print(workbench.actor, workbench.save_answer({audit}, "E02", Answer("conform"), note="A02 在内核中"))
+scan = os.path.expanduser("~/scan.pdf")  # evidence from the auditor's own folder: sent as its bytes
+open(scan, "wb").write(bytes(range(256)))
+print(workbench.add_evidence({audit}, "E02", __import__("pathlib").Path(scan), "scan.pdf"))
 from datetime import date
 from audit_widgets.errors import PermissionDenied
 try:
@@ -106,7 +110,8 @@ except PermissionDenied as refused:
     print("refused:", refused.en)
 """).strip().split("\n")
     assert printed[0].startswith("A02 ")
-    assert printed[1].startswith("refused:") and Workbench(url, scheme).decision(audit) is None
+    assert printed[1] == hashlib.sha256(bytes(range(256))).hexdigest()  # kept by the service, byte for byte
+    assert printed[2].startswith("refused:") and Workbench(url, scheme).decision(audit) is None
     # A01, on the same audit: their answer is theirs; an answer changed since they read it is refused
     version = Workbench(url, scheme).answer_records(audit)["E02"].version
     printed = hub.run_in_kernel("a01", setup + f"""

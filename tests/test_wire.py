@@ -53,3 +53,21 @@ def test_a_call_binds_as_the_method_would_and_refuses_what_it_would_not():
     decided = wire.load_call("record_decision", {"audit_id": 1, "decided_on": "2026-12-01", "level_rank": 3,
                                                  "members": ["M01"], "reasons": "x"})
     assert decided["decided_on"] == date(2026, 12, 1)
+
+
+def test_a_file_travels_as_its_bytes(tmp_path):
+    """Evidence is sent as its content, whatever the bytes (a PDF is not UTF-8), and a path on
+    the caller's side as the file's content: the service cannot read the caller's files."""
+    content = bytes(range(256)) * 4
+    (tmp_path / "scan.pdf").write_bytes(content)
+    for source in (content, tmp_path / "scan.pdf"):
+        sent = json.loads(json.dumps(wire.dump_call("add_evidence", (7, "E01", source, "scan.pdf"), {})))
+        assert wire.load_call("add_evidence", sent)["source"] == content
+    # a path named by the caller is taken as content, never as a file of the service's to read
+    with pytest.raises(WorkbenchError) as refused:
+        wire.load_call("add_evidence", {"audit_id": 7, "item_id": "E01", "source": "data/signing.key",
+                                        "filename": "key"})
+    assert refused.value.code == "service.arguments" and "source" in refused.value.en
+    named = wire.load_call("add_evidence", {"audit_id": 7, "item_id": "E01", "source": "ZGF0YQ==",
+                                            "filename": "key"})  # valid base64: its bytes, never a path
+    assert named["source"] == b"data"

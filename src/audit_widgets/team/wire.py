@@ -9,10 +9,19 @@ import inspect
 import types
 import typing
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import PlainSerializer, PlainValidator, TypeAdapter
+from pydantic import (
+    ConfigDict,
+    PlainSerializer,
+    PlainValidator,
+    PydanticSchemaGenerationError,
+    PydanticUserError,
+    TypeAdapter,
+    ValidationError,
+)
 
 from ..errors import WorkbenchError
 from ..store.repository import Workbench
@@ -83,13 +92,19 @@ def _with_tables(hint: Any) -> Any:
     return origin[tabled]
 
 
+# Bytes (an evidence file's content) as base64: JSON has no bytes, and a PDF is not UTF-8.
+BYTES = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+
 @cache
 def _adapter(hint) -> TypeAdapter:
     hint = _with_tables(hint)
-    try:
-        return TypeAdapter(hint)
-    except Exception:  # a type pydantic does not know by itself (a path …)
-        return TypeAdapter(hint, config={"arbitrary_types_allowed": True})
+    for config in (BYTES, None, ConfigDict(arbitrary_types_allowed=True)):
+        try:  # a record (a dataclass) brings its own configuration; a type pydantic does not know needs leave
+            return TypeAdapter(hint, config=config)
+        except (PydanticUserError, PydanticSchemaGenerationError):
+            continue
+    raise TypeError(f"{hint} cannot travel over the wire")
 
 
 def dump(value: Any, hint: Any = Any) -> Any:
@@ -110,7 +125,19 @@ def dump_call(method: str, args: tuple, kwargs: dict) -> dict:
     """The arguments of a call, by parameter name."""
     parameters, hints = signature(method)
     bound = parameters.bind(None, *args, **kwargs)  # None: the Workbench itself
-    return {name: dump(value, hints.get(name, Any)) for name, value in list(bound.arguments.items())[1:]}
+    arguments = list(bound.arguments.items())[1:]
+    # A file here (evidence, a document) is sent as its content: the service cannot read this side's paths.
+    arguments = [(name, value.read_bytes() if isinstance(value, Path) else value) for name, value in arguments]
+    return {name: dump(value, _argument_hint(hints, name)) for name, value in arguments}
+
+
+def _argument_hint(hints: dict, name: str) -> Any:
+    """A parameter's type on the wire: a path never, so that no caller names a file on the
+    service's side (its signing key …) for the service to read: `Path | bytes` is `bytes`."""
+    hint = hints.get(name, Any)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and Path in typing.get_args(hint):
+        return typing.Union[tuple(a for a in typing.get_args(hint) if a is not Path)]
+    return hint
 
 
 def load_call(method: str, arguments: dict) -> dict:
@@ -119,7 +146,15 @@ def load_call(method: str, arguments: dict) -> dict:
     if unknown:
         raise WorkbenchError(f"未知参数：{', '.join(sorted(unknown))}", f"Unknown arguments: {', '.join(sorted(unknown))}",
                              code="service.arguments")
-    return {name: load(value, hints.get(name, Any)) for name, value in arguments.items()}
+    loaded = {}
+    for name, value in arguments.items():
+        try:
+            loaded[name] = load(value, _argument_hint(hints, name))
+        except ValidationError as exc:
+            problem = exc.errors()[0]["msg"]
+            raise WorkbenchError(f"参数 {name} 的值无效：{problem}", f"Argument {name} is not valid: {problem}",
+                                 code="service.arguments") from None
+    return loaded
 
 
 def return_hint(method: str) -> Any:
