@@ -184,6 +184,7 @@ def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
                 page.wait_for_selector("text=| Idle", timeout=120_000)
                 Lab.run_all(page, "text=我的申请方与审查")
                 page.wait_for_selector("text=★ demo-consumer")  # their applicant, from the service
+                assert name.upper() in page.locator("text=you are").first.inner_text()  # as the hub said
                 print(f"login to overview, {name}: {time.monotonic() - started:.1f} s")
                 page.screenshot(path=str(SCRATCH / f"hub-overview-{name}.png"))  # to look at
             # The committee's dashboard: m01 (in the committee group) signs in and sees it; a02 is refused.
@@ -199,3 +200,23 @@ def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
         finally:
             browser.close()
     assert offsite == []
+
+
+def test_a_hub_user_not_in_the_people_records_may_look_and_is_told_so(team, scheme):
+    hub, url, audit = team
+    hub.start_server("visitor")
+    printed = hub.run_in_kernel("visitor", f"""
+from IPython.utils.capture import capture_output
+from audit_widgets.notebook import show_overview
+from audit_widgets.team import open_workbench
+from audit_widgets.domain import Answer
+from audit_widgets.errors import PermissionDenied
+with capture_output() as shown:
+    show_overview()
+print(any("不在认证机构的人员记录中" in str(o.data) for o in shown.outputs))
+try:
+    open_workbench().save_answer({audit}, "E05", Answer("conform"))
+except PermissionDenied:
+    print("refused")
+""").split()
+    assert printed == ["True", "refused"] and "E05" not in Workbench(url, scheme).answer_records(audit)

@@ -26,7 +26,7 @@ from .identity import notebook_identity, under_hub
 from .paths import audit_key, audit_outputs_dir
 from .render.html import ERROR_STYLE, LOCKED_STYLE, error_html, message_html, person
 from .scheme import load_scheme
-from .settings import USER_ENV
+from .settings import USER_ENV, current
 from .stages import StageOutcome, StageView, registry, run_stage
 from .store.repository import Workbench
 from .team import open_workbench
@@ -78,6 +78,8 @@ class StageNotebook:
             return ""
         if self.person is None:
             actor = html.escape(self.workbench.actor)
+            if current().service:
+                return not_registered_html(self.workbench.actor)
             return (f'<div style="{ERROR_STYLE}">未能识别您的身份（{actor} 不是登记的审查员或委员），本页只读。'
                     f"请在下方「您是」中选择您的姓名，"
                     f"或在笔记本第一个代码单元格（参数单元格）设置 <code>auditor = \"您的编号\"</code> 后重新运行全部单元格，"
@@ -233,6 +235,14 @@ def open_stage(stage_id: str, applicant_id: str, **options) -> StageNotebook:
         raise
 
 
+def not_registered_html(hub_name: str) -> str:
+    """A team deployment's hub user who is not in the people records: they may look, not write."""
+    name = html.escape(hub_name)
+    return (f'<div style="{ERROR_STYLE}">您的登录名 {name} 不在认证机构的人员记录中，本页只读。如您应参与审核，请联系管理员'
+            f"在人员记录中登记您。<br>Your login {name} is not in the body's people records: these pages are "
+            f"read-only for you. If you should take part, ask the administrator to register you.</div>")
+
+
 def show_overview(*, database_url: str | None = None, scheme_dir: str | None = None,
                   auditor: str | None = None) -> None:
     """00_overview: every applicant's stages, with links to the per-applicant copies."""
@@ -241,6 +251,10 @@ def show_overview(*, database_url: str | None = None, scheme_dir: str | None = N
     scheme = load_scheme(scheme_dir)
     workbench = open_workbench(database_url, scheme, notebook_identity(auditor))
     display(KernelWatch())
+    if current().service:  # behind the hub: who they are, as the hub said
+        people = workbench.people_names()
+        display(HTML(f"<p>您是 / you are: <b>{html.escape(people[workbench.actor])} {html.escape(workbench.actor)}</b></p>"
+                     if workbench.actor in people else not_registered_html(workbench.actor)))
     OverviewTable(workbench, workbench.actor).show()
 
 
