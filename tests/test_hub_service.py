@@ -80,12 +80,24 @@ for path in ({data + '/signing.key'!r}, {url.removeprefix('sqlite:///')!r}):
     except PermissionError:
         print("refused")
 print(sorted(os.listdir(os.path.expanduser("~/work"))))
+import glob
+service_uid, tried = pwd.getpwnam("aw-service").pw_uid, []
+for process in glob.glob("/proc/[0-9]*"):  # the service's processes: their environment holds the store's settings
+    try:
+        if os.stat(process).st_uid == service_uid:
+            tried.append(open(process + "/environ", "rb").read() and "read")
+    except PermissionError:
+        tried.append("refused")
+    except FileNotFoundError:
+        pass
+print(sorted(set(tried)))
 """).split("\n")
     assert printed[0] == "aw-a02"
     # the service's address, the scheme and their copies: not the store's address, its key or the person
     assert printed[1] == "['AUDIT_WORKBENCH_SCHEME', 'AUDIT_WORKBENCH_SERVICE', 'AUDIT_WORKBENCH_WORK']"
     assert printed[2:4] == ["refused", "refused"]  # the signing key, the database
     assert "00_overview.ipynb" in printed[4]
+    assert printed[5] == "['refused']"  # the service's environment (the store's address, a password)
 
 
 def test_in_a_kernel_the_workbench_is_the_service_acting_as_the_login(team, scheme):
