@@ -26,6 +26,7 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="audit-workbench-tests-"))
 os.environ["AUDIT_WORKBENCH_OUTPUTS"] = str(SCRATCH / "outputs")
 os.environ["AUDIT_WORKBENCH_DATA"] = str(SCRATCH / "data")
 os.environ.pop("AUDIT_WORKBENCH_DB", None)
+os.environ["XDG_CONFIG_HOME"] = str(SCRATCH / "config")  # no `audit-workbench login` of this machine's user
 # Every write is checked against the people records: the tests (the command line and the
 # kernels they start included) act as the demo's programme manager, also its administrator,
 # unless a test says otherwise.

@@ -232,3 +232,25 @@ except PermissionDenied:
     print("refused")
 """).split()
     assert printed == ["True", "refused"] and "E05" not in Workbench(url, scheme).answer_records(audit)
+
+
+def test_the_command_line_after_login_acts_as_the_login(team, scheme, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from audit_widgets.cli import cli
+    hub, url, audit = team
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["login", "--service", hub.service_url], input="forged\n")
+    assert refused.exit_code != 0 and not (tmp_path / "audit-workbench" / "login.json").exists()
+    logged_in = runner.invoke(cli, ["login", "--service", hub.service_url], input=hub.user_token("a02") + "\n")
+    assert logged_in.exit_code == 0 and "A02" in logged_in.output, logged_in.output
+    assert (tmp_path / "audit-workbench" / "login.json").stat().st_mode & 0o777 == 0o600
+    history = runner.invoke(cli, ["audits", "--applicant", "demo-consumer", "--json"])  # a read, through the service
+    assert history.exit_code == 0 and str(audit) in history.output, history.output
+    # --as names the programme manager: the service still acts as A02, whom the store refuses a contract
+    contract = runner.invoke(cli, ["--as", "P01", "contract", "--applicant", "demo-consumer", "--number", "HT-9",
+                                   "--signed-on", "2026-12-01"])
+    assert contract.exit_code != 0 and "A02" in contract.output and "programme_manager" in contract.output
+    assert Workbench(url, scheme).contract(audit).contract_no == "HT-1"
+    assert runner.invoke(cli, ["logout"]).output.startswith("已退出")

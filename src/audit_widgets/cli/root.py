@@ -66,8 +66,9 @@ class State:
         return self._scheme
 
     def workbench(self):
-        from ..store.repository import Workbench
-        return Workbench(self.database_url, self.scheme, find_identity(self.actor))
+        """The store, or after `login` in a team deployment the workbench service as the login."""
+        from ..team import open_workbench
+        return open_workbench(self.database_url, self.scheme, find_identity(self.actor))
 
 
 pass_state = click.make_pass_decorator(State)

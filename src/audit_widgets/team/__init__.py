@@ -30,12 +30,15 @@ def open_workbench(database_url: str | None = None, scheme: Scheme | None = None
     """The Workbench a notebook or widget works with. On one machine, the store itself, acting as
     `actor`. In a team deployment (AUDIT_WORKBENCH_SERVICE, set by the hub for each person's
     server), a client of the workbench service: the store's address and `actor` are then not
-    this side's to choose, the hub token's owner acts."""
-    service = current().service
+    this side's to choose, the hub token's owner acts. The command line after `audit-workbench
+    login` is a client too, with the token and service it saved."""
+    from .login import saved
+    login = None if os.environ.get(HUB_TOKEN_ENV) else saved()  # a person's server, else `audit-workbench login`
+    service = current().service or (login or {}).get("service")
     if not service:
         from ..store.repository import Workbench
         return Workbench(database_url, scheme, actor)
-    token = os.environ.get(HUB_TOKEN_ENV, "").strip()
+    token = (os.environ.get(HUB_TOKEN_ENV) or (login or {}).get("token") or "").strip()
     if not token:
         raise WorkbenchError(f"设置了审核工作台服务，但没有 JupyterHub 令牌（{HUB_TOKEN_ENV}）",
                              f"A workbench service is set but there is no JupyterHub token ({HUB_TOKEN_ENV})",
