@@ -254,3 +254,37 @@ def test_the_command_line_after_login_acts_as_the_login(team, scheme, tmp_path, 
     assert contract.exit_code != 0 and "A02" in contract.output and "programme_manager" in contract.output
     assert Workbench(url, scheme).contract(audit).contract_no == "HT-1"
     assert runner.invoke(cli, ["logout"]).output.startswith("已退出")
+
+
+def test_a_file_imported_in_a_kernel_is_read_and_stored_by_the_service(team, scheme):
+    """A02's work-order upload: the file goes to the service as its bytes, which reads, checks
+    and stores it as A02; a file with a bad row is refused whole, naming the row."""
+    from audit_widgets.demo.data import work_order_log, write_csv
+    hub, url, audit = team
+    folder = hub.folder / "uploads"
+    folder.mkdir(mode=0o755, exist_ok=True)
+    log = work_order_log(120, seed=7, months=12)
+    good = write_csv(log, folder / "work_orders.csv")
+    broken = log.astype({"受理时间": str})
+    broken.loc[3, "受理时间"] = "not a date"
+    bad = write_csv(broken, folder / "bad_orders.csv")
+    for path in (good, bad):
+        path.chmod(0o644)
+    hub.start_server("a02")
+    printed = hub.run_in_kernel("a02", f"""
+from pathlib import Path
+from audit_widgets.errors import WorkbenchError
+from audit_widgets.team import open_workbench
+workbench = open_workbench()
+try:
+    workbench.import_file("work-orders", Path({str(bad)!r}), "bad_orders.csv", "demo-consumer")
+except WorkbenchError as refused:
+    print("refused:", refused.file, [(p.row, p.column) for p in refused.problems])
+done = workbench.import_file("work-orders", Path({str(good)!r}), "work_orders.csv", "demo-consumer")
+print(done.counts["rows"], done.en)
+""").strip().split("\n")
+    assert printed[0] == "refused: bad_orders.csv [(5, '受理时间')]", printed  # the row as a spreadsheet counts it
+    assert printed[1].split()[0] == "120"
+    stored = Workbench(url, scheme)
+    assert len(stored.work_orders(audit)) == 120
+    assert [e.actor for e in stored.trail() if e.action.startswith("import")][-1] == "A02"

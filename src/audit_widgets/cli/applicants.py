@@ -46,7 +46,9 @@ def import_() -> None:
 def run_import(state: State, importer_id: str, file: Path, as_json: bool, applicant_id: str | None = None,
                mapping: Path | None = None, audit_id: int | None = None) -> None:
     """One import through the registry, as every import command does it."""
-    done = importers.get(importer_id).run(state.workbench(), file, applicant_id, mapping, audit_id)
+    done = state.workbench().import_file(importer_id, Path(file), Path(file).name, applicant_id,
+                                         None if mapping is None else Path(mapping),
+                                         Path(mapping).name if mapping else "mapping.yaml", audit_id)
     emit(done.counts, as_json, f"{done.zh} / {done.en}")
 
 

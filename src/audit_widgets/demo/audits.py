@@ -12,7 +12,6 @@ import pandas as pd
 from ..domain import Answer
 from ..evidence import audit_evidence, case_population, evidence_period, sites_visited
 from ..imports.auditors import read_competence_file
-from ..imports.registry import importers
 from ..paths import competence_template, outputs_dir
 from ..rules.cycle import outcome_level, suggested_outcome
 from ..rules.kpis import measure_window, repeat_complaint_flags, rework_flags
@@ -138,8 +137,8 @@ def import_evidence(workbench: Workbench, demo: DemoApplicant, audit_id: int, fi
     survey_file = write_xlsx(wjx_survey_export(demo.responses, seed=seed, quality=demo.quality,
                                                start=survey_start.isoformat(), days=(period.end - survey_start).days),
                              folder / "survey_wjx.xlsx")
-    orders = importers.get("work-orders").run(workbench, orders_file, demo.id, audit_id=audit_id).counts
-    survey = importers.get("surveys").run(workbench, survey_file, demo.id, audit_id=audit_id).counts
+    orders = workbench.import_file("work-orders", orders_file, orders_file.name, demo.id, audit_id=audit_id).counts
+    survey = workbench.import_file("surveys", survey_file, survey_file.name, demo.id, audit_id=audit_id).counts
     echo(f"  审核 audit {audit_id} 证据期间 evidence period {period.label()}：工单 work orders {orders['rows']}，"
          f"问卷 survey responses {survey['rows']}（{folder}）")
 

@@ -57,7 +57,8 @@ class ServiceWorkbench:
         if isinstance(error, dict):  # the store's own refusal, as the store said it
             kind = getattr(errors, error["kind"], errors.WorkbenchError)
             exc = kind.__new__(kind)
-            errors.WorkbenchError.__init__(exc, error["zh"], error["en"], code=error["code"], file=error.get("file"))
+            errors.WorkbenchError.__init__(exc, error["zh"], error["en"], code=error["code"], file=error.get("file"),
+                                           problems=[errors.Problem(**p) for p in error.get("problems", [])])
             raise exc
         detail = body.get("detail", response.text)
         raise errors.PermissionDenied(f"审核工作台服务拒绝：{detail}", f"The workbench service refused: {detail}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
@@ -79,7 +80,8 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         except WorkbenchError as exc:
             status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 409)
             return JSONResponse({"error": {"kind": type(exc).__name__, "code": exc.code, "zh": exc.zh, "en": exc.en,
-                                           "file": exc.file}}, status_code=status)
+                                           "file": exc.file, "problems": [asdict(p) for p in exc.problems]}},
+                                status_code=status)
         except Exception:  # a defect: the traceback to the service's log, the method's name to the caller
             log.exception("%s failed", method)
             return JSONResponse({"error": {"kind": "WorkbenchError", "code": "service.internal", "file": None,

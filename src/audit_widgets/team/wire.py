@@ -32,13 +32,15 @@ TABLE = "arrow"  # the key of a table's Arrow bytes
 def _names() -> dict[str, Any]:
     """Names the annotations use that their modules import only for type checking."""
     from ..imports.applicants import ApplicantData
+    from ..imports.registry import Imported
     from ..imports.surveys import SurveyImport
     from ..imports.work_orders import WorkOrderImport
-    return {"ApplicantData": ApplicantData, "SurveyImport": SurveyImport, "WorkOrderImport": WorkOrderImport}
+    return {"ApplicantData": ApplicantData, "Imported": Imported, "SurveyImport": SurveyImport,
+            "WorkOrderImport": WorkOrderImport}
 
 
 # Methods that make no sense across the wire: another actor, a snapshot held open, and the
-# imports, which read their files on the caller's side (they will come as uploads).
+# imports of a file parsed on the caller's side (a file travels to `import_file` as its bytes).
 LOCAL_ONLY = frozenset({"acting_as", "reading", "import_survey", "import_work_orders", "import_people"})
 
 

@@ -3,7 +3,6 @@ and the rule that a refused write shows a plain message instead of a traceback."
 from __future__ import annotations
 
 import html
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -12,7 +11,6 @@ import ipywidgets as widgets
 
 from ..contract import Action
 from ..errors import PermissionDenied, WorkbenchError
-from ..imports.registry import importers
 from ..render.html import LOCKED_STYLE, error_html, message_html
 from ..scheme import ProcedureStage
 from ..store.repository import Workbench
@@ -157,15 +155,12 @@ class BoundWidget(widgets.VBox):
     def import_upload(self, upload: dict, importer_id: str, mapping: Path | None = None) -> bool:
         """A FileUpload's file imported for this widget's audit through the importer registry;
         the outcome, or the file's problems, in `self.message`."""
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / upload["name"]
-            path.write_bytes(bytes(upload["content"]))
-            try:
-                done = importers.get(importer_id).run(self.workbench, path, self.applicant_id, mapping,
-                                                      audit_id=self.audit_id)
-            except WorkbenchError as exc:
-                self.message.value = error_html(exc)
-                return False
+        try:
+            done = self.workbench.import_file(importer_id, bytes(upload["content"]), upload["name"], self.applicant_id,
+                                              mapping, mapping.name if mapping else "mapping.yaml", self.audit_id)
+        except WorkbenchError as exc:
+            self.message.value = error_html(exc)
+            return False
         self.message.value = message_html(done.zh, done.en)
         return True
 
