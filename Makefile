@@ -76,6 +76,7 @@ hub-accounts:
 	mkdir -p $(DATA) && chown -R $(SERVICE_ACCOUNT): $(DATA) && chmod 700 $(DATA)
 
 hub: $(STAMP) system-packages hub-proxy $(TEAM_STAMP) hub-accounts
+	runuser -u $(SERVICE_ACCOUNT) -- $(TEAM_VENV)/bin/audit-workbench db init  # as the account that owns the store
 	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/ (Ctrl-C 停止 stops it)"
 	AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) AUDIT_WORKBENCH_SERVICE_ACCOUNT=$(SERVICE_ACCOUNT) \
 	  AUDIT_WORKBENCH_DASHBOARD_ACCOUNT=$(DASHBOARD_ACCOUNT) \

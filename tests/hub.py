@@ -212,11 +212,27 @@ class Hub:
         return f"{self.url}/services/workbench/"
 
     def stop(self) -> None:
+        """The people's servers stopped through the API (each runs in a session of its own, as
+        its own account), then the hub alone signalled, so that it stops its services and its
+        proxy as it does on a server; whatever is left of its process group, killed."""
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+            for user in self.api.get("/users").json():
+                if user.get("servers"):
+                    self.api.delete(f"/users/{user['name']}/server")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and any(u.get("servers") for u in self.api.get("/users").json()):
+                time.sleep(0.5)
+        except httpx.HTTPError:
+            pass
+        try:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
             os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.log.close()
 
 
