@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 
 from audit_widgets.render.html import ERROR_STYLE
 from tests.browser import free_port
@@ -214,7 +215,7 @@ class Hub:
     def stop(self) -> None:
         """The people's servers stopped through the API (each runs in a session of its own, as
         its own account), then the hub alone signalled, so that it stops its services and its
-        proxy as it does on a server; whatever is left of its process group, killed."""
+        proxy as it does on a server; whatever is left of what it started, killed."""
         try:
             for user in self.api.get("/users").json():
                 if user.get("servers"):
@@ -224,6 +225,10 @@ class Hub:
                 time.sleep(0.5)
         except httpx.HTTPError:
             pass
+        try:  # its services run in sessions of their own: known now, so that none outlives the test
+            started = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            started = []
         try:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=60)
@@ -233,6 +238,11 @@ class Hub:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        for process in started:
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
         self.log.close()
 
 
