@@ -65,15 +65,18 @@ $(TEAM_STAMP): pyproject.toml deploy/lab-overrides.json
 	mkdir -p $(TEAM_VENV)/share/jupyter/lab/settings && cp deploy/lab-overrides.json $(TEAM_VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(TEAM_STAMP)
 
-# The service account owns the store's folder (database, evidence, signing key): no one else may
-# read it. The dashboard's account holds nothing of the store: only its page cache, in its home.
+# The service account owns the store's folder (database, evidence, signing key) and the outputs
+# (documents it makes, the batch's runs): no one else may read them, people and the dashboard read
+# the documents through the service. The dashboard's account keeps only its page cache, in its home.
 SERVICE_ACCOUNT ?= audit-workbench
 DASHBOARD_ACCOUNT ?= audit-workbench-dashboard
 DATA ?= data
+OUTPUTS ?= outputs
 hub-accounts:
 	@id -u $(SERVICE_ACCOUNT) >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $(SERVICE_ACCOUNT)
 	@id -u $(DASHBOARD_ACCOUNT) >/dev/null 2>&1 || useradd --system --create-home --shell /usr/sbin/nologin $(DASHBOARD_ACCOUNT)
 	mkdir -p $(DATA) && chown -R $(SERVICE_ACCOUNT): $(DATA) && chmod 700 $(DATA)
+	mkdir -p $(OUTPUTS) && chown -R $(SERVICE_ACCOUNT): $(OUTPUTS) && chmod 700 $(OUTPUTS)
 
 hub: $(STAMP) system-packages hub-proxy $(TEAM_STAMP) hub-accounts
 	runuser -u $(SERVICE_ACCOUNT) -- $(TEAM_VENV)/bin/audit-workbench db init  # as the account that owns the store

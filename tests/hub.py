@@ -57,12 +57,12 @@ def team_folder() -> Path:
     return folder
 
 
-def set_up_server(checkout: Path, data: Path) -> None:
+def set_up_server(checkout: Path, data: Path, outputs: Path) -> None:
     """What `make hub` does before the hub starts: the team runtime, and the service account
-    owning the store's folder."""
+    owning the store's folder and the outputs."""
     subprocess.run(["make", "--no-print-directory", "-C", str(checkout), ".team-venv/.installed", "hub-accounts",
-                    f"SERVICE_ACCOUNT={SERVICE_ACCOUNT}", f"DASHBOARD_ACCOUNT={DASHBOARD_ACCOUNT}", f"DATA={data}"],
-                   check=True, capture_output=True)
+                    f"SERVICE_ACCOUNT={SERVICE_ACCOUNT}", f"DASHBOARD_ACCOUNT={DASHBOARD_ACCOUNT}", f"DATA={data}",
+                    f"OUTPUTS={outputs}"], check=True, capture_output=True)
 
 
 def install_proxy() -> None:
@@ -97,7 +97,7 @@ def start_team(scheme) -> tuple[Hub, str, int]:
         manager.save_contract(audit, "HT-1", date.today(), 100)
         run_stage(manager, "contract", "demo-consumer")
     checkout = server_checkout()
-    set_up_server(checkout, data)
+    set_up_server(checkout, data, folder / "outputs")
     (folder / "hub").mkdir(mode=0o700)
     hub = Hub(folder / "hub", {**settings, "AUDIT_WORKBENCH_SERVICE_ACCOUNT": SERVICE_ACCOUNT,
                                "AUDIT_WORKBENCH_DASHBOARD_ACCOUNT": DASHBOARD_ACCOUNT,

@@ -214,16 +214,20 @@ def test_batch_staleness_comes_from_the_ledger(demo_db, scheme, tmp_path):
     assert not batch_stale(workbench, "demo-composite")
 
 
-def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(scheme):
+def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(demo_db, scheme):
+    """Only the registry's names in an applicant's own folder are offered, and read: no caller
+    (behind the hub, any person through the service) can name another file."""
     import base64
 
     from audit_widgets.dashboard.documents import DocumentLinks
+    from audit_widgets.errors import NotFoundError
     from audit_widgets.paths import outputs_dir
     folder = outputs_dir() / "demo-special"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "audit_report.pdf").write_bytes(b"%PDF-1.4 report")
     (folder / "secret.sqlite").write_bytes(b"not offered")
-    links = DocumentLinks(scheme, "demo-special")
+    workbench = Workbench(demo_db, scheme)
+    links = DocumentLinks(workbench, "demo-special")
     rows = links.children[1:]
     labels = [row.children[0].description for row in rows]
     assert len(rows) == len(labels) and "审查报告 / audit report（PDF）" in "".join(labels)  # the registry's names
@@ -232,6 +236,10 @@ def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(scheme
     button.click()
     assert f"data:application/pdf;base64,{base64.b64encode(b'%PDF-1.4 report').decode()}" in link.value
     assert "download='audit_report.pdf'" in link.value
+    for name in ("demo-special/secret.sqlite", "../data/signing.key", "demo-special/../../data/store.sqlite",
+                 "nobody/audit_report.pdf", "demo-special/audits/audit_report.pdf"):
+        with pytest.raises(NotFoundError):
+            workbench.output_file(name)
 
 
 def test_the_next_surveillance_follows_the_certificate_while_an_audit_is_under_way(cycle_db, scheme):

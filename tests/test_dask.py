@@ -78,7 +78,7 @@ def test_the_cluster_gives_the_local_executors_results_and_ledger(both_runs):
     assert {r.status for r in dask_ledger} == {OK}
 
 
-def test_the_workers_publish_their_outputs_where_the_dashboard_reads_them(both_runs, scheme, monkeypatch):
+def test_the_workers_publish_their_outputs_where_the_dashboard_reads_them(both_runs, demo_db, scheme, monkeypatch):
     """Each notebook a worker ran is in the published place, byte for byte, and the ledger names
     it there; the dashboard offers the executed notebooks from there with this machine's
     outputs/ gone."""
@@ -96,7 +96,7 @@ def test_the_workers_publish_their_outputs_where_the_dashboard_reads_them(both_r
     monkeypatch.setenv(PUBLISHED_ENV, f"file://{folder / 'published'}")
     monkeypatch.setenv(OUTPUTS_ENV, str(folder / "gone"))
     shutil.rmtree(folder / "dask")
-    links = DocumentLinks(scheme, "demo-composite")
+    links = DocumentLinks(Workbench(demo_db, scheme), "demo-composite")
     labels = [row.children[0].description for row in links.children[1:]]
     assert sum("已运行工作簿 executed notebook" in label for label in labels) == len(
         [p for p in written if p.parts[0] == "demo-composite" and p.suffix == ".html"])

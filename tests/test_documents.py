@@ -324,7 +324,7 @@ def test_the_published_list_names_the_suspended_and_withdrawn_certificates_only(
 def test_the_audit_notice_names_the_team_with_grades_the_agenda_and_the_right_to_object(demo_db, scheme, tmp_path):
     """Issue 23 §7: the notice the client gets before the audit, from the registry; saving the
     audit plan on screen writes it (the registry's `follows`)."""
-    from audit_widgets.documents.registry import documents, write_following
+    from audit_widgets.documents.registry import documents
     assert "audit_notice" in {d.id for d in documents}
     workbench = Workbench(demo_db, scheme)
     [path] = documents.get("audit_notice").write(workbench, "demo-industrial", tmp_path)
@@ -339,7 +339,8 @@ def test_the_audit_notice_names_the_team_with_grades_the_agenda_and_the_right_to
     assert "A01、A04" not in html  # the agenda names the auditors, not their ids
     assert "利益冲突" in html and "before the audit starts" in html  # the client may object
     assert documents.get("audit_notice").write(workbench, "demo-composite", tmp_path) == []  # nothing planned yet
-    assert [p.name for p in write_following(workbench, "demo-industrial", "audit_plan")] == ["audit_notice.html"]
+    assert [f.name for f in workbench.make_following("demo-industrial", "audit_plan")] == [
+        "demo-industrial/audit_notice.html"]
 
 
 def test_one_registry_lists_every_document_and_builds_one_kind_on_the_command_line(demo_db, scheme):

@@ -94,7 +94,8 @@ print(sorted(set(tried)))
 """).split("\n")
     assert printed[0] == "aw-a02"
     # the service's address, the scheme and their copies: not the store's address, its key or the person
-    assert printed[1] == "['AUDIT_WORKBENCH_SCHEME', 'AUDIT_WORKBENCH_SERVICE', 'AUDIT_WORKBENCH_WORK']"
+    assert printed[1] == ("['AUDIT_WORKBENCH_OUTPUTS', 'AUDIT_WORKBENCH_SCHEME', 'AUDIT_WORKBENCH_SERVICE', "
+                          "'AUDIT_WORKBENCH_WORK']")
     assert printed[2:4] == ["refused", "refused"]  # the signing key, the database
     assert "00_overview.ipynb" in printed[4]
     assert printed[5] == "['refused']"  # the service's environment (the store's address, a password)
@@ -162,11 +163,38 @@ print([str(o.data)[:300] for o in shown.outputs if ERROR_STYLE in str(o.data) or
     assert printed[1] == "[]"  # nothing refused or failed on the way
 
 
+def test_a_document_is_made_by_the_service_and_offered_in_the_kernel(team):
+    """The notice of audit's download button in A02's kernel: the service writes it into the
+    outputs only its account may read, and the kernel gets the file's bytes to offer."""
+    hub, url, _ = team
+    outputs = hub.folder / "outputs"
+    hub.start_server("a02")
+    printed = hub.run_in_kernel("a02", f"""
+import base64, hashlib, re
+from audit_widgets.team import open_workbench
+from audit_widgets.widgets.documents import DocumentFiles
+files = DocumentFiles(open_workbench(), "demo-consumer", "audit_notice")
+files.write()
+[(name, data)] = re.findall(r"download='([^']+)' href='data:text/html;base64,([^']+)'", files.files.value)
+print(name, hashlib.sha256(base64.b64decode(data)).hexdigest())
+try:
+    open({str(outputs / 'demo-consumer' / 'audit_notice.html')!r}, "rb").read()
+    print("read")
+except PermissionError:
+    print("refused")
+""").strip().split("\n")
+    written = outputs / "demo-consumer" / "audit_notice.html"
+    assert printed[0] == f"audit_notice.html {hashlib.sha256(written.read_bytes()).hexdigest()}"
+    assert written.owner() == "aw-service" and "审核通知书" in written.read_text(encoding="utf-8")
+    assert printed[1] == "refused"  # the published outputs are the service's: read through it
+
+
 @pytest.mark.browser
 def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
     """In Chromium: p01 (an administrator) approves a01's, a02's and m01's sign-ups; each auditor
     logs in, lands on their own 00_overview, runs it and sees their applicants; m01, in the
-    committee group, sees the committee's dashboard, and a02 is refused it."""
+    committee group, sees the committee's dashboard and downloads a document from it, and a02
+    is refused it."""
     from playwright.sync_api import sync_playwright
 
     from .browser import CHROMIUM, CHROMIUM_ARGS, Lab, block_offsite
@@ -206,6 +234,11 @@ def test_people_sign_up_are_approved_log_in_and_work_in_their_overview(team):
             pages["m01"].wait_for_selector("text=certification committee", timeout=120_000)
             pages["m01"].wait_for_selector("a[href*='applicant=demo-consumer']", timeout=60_000)
             pages["m01"].screenshot(path=str(SCRATCH / "hub-dashboard-m01.png"))
+            # the notice the service made (the test above), offered to the committee through the service
+            pages["m01"].goto(f"{hub.url}/services/dashboard/?applicant=demo-consumer")
+            pages["m01"].locator("button", has_text="审核通知书").click(timeout=120_000)
+            pages["m01"].wait_for_selector("a[download='audit_notice.html']", timeout=60_000)
+            pages["m01"].screenshot(path=str(SCRATCH / "hub-dashboard-m01-documents.png"))
             refused = pages["a02"].goto(f"{hub.url}/services/dashboard/")
             assert refused.status == 403 and "认证委员会看板仅供" in pages["a02"].inner_text("body")
             pages["a02"].screenshot(path=str(SCRATCH / "hub-dashboard-a02.png"))

@@ -74,7 +74,7 @@ def test_the_documents_are_published_and_the_dashboard_offers_them_from_there(cy
         assert memory.cat_file(f"{place}/demo-consumer/{path.name}") == path.read_bytes()
     report = (tmp_path / "outputs" / "demo-consumer" / "audit_report.pdf").read_bytes()
     shutil.rmtree(tmp_path / "outputs")  # the dashboard's machine has no outputs/ of its own
-    links = DocumentLinks(scheme, "demo-consumer")
+    links = DocumentLinks(workbench, "demo-consumer")
     rows = {row.children[0].description.split(" · ")[0]: row.children for row in links.children[1:]}
     button, link = rows["审查报告 / audit report（PDF）"]
     button.click()

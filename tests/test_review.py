@@ -49,9 +49,9 @@ def test_acceptance_is_refused_while_a_problem_remains_and_a_refusal_ends_the_ap
     assert workbench.review(audit).credit_clear  # the fixture's accepted review stands unchanged
     workbench.record_review(audit, **{**GOOD, "credit_clear": False}, accepted=False,
                             reason="存在严重失信记录", reviewed_on=date.today())
-    from audit_widgets.documents.registry import write_following
-    [path] = write_following(workbench, applicant_id, "review")  # the letter follows the review
-    letter = path.read_text(encoding="utf-8")
+    [file] = workbench.make_following(applicant_id, "review")  # the letter follows the review
+    assert file.name == f"{applicant_id}/refusal_letter.html"
+    letter = workbench.output_file(file.name).decode("utf-8")
     assert "不予受理通知书" in letter and "存在严重失信记录" in letter and "申诉" in letter
     from audit_widgets.stages import run_stage
     assert run_stage(workbench, "contract", applicant_id, audit).status == "blocked"

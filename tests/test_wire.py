@@ -71,3 +71,17 @@ def test_a_file_travels_as_its_bytes(tmp_path):
     named = wire.load_call("add_evidence", {"audit_id": 7, "item_id": "E01", "source": "ZGF0YQ==",
                                             "filename": "key"})  # valid base64: its bytes, never a path
     assert named["source"] == b"data"
+
+
+def test_a_document_is_made_where_the_store_is_and_its_files_travel_as_bytes(cycle_db, scheme):
+    """Behind the hub the widgets' download buttons and the dashboard call these two through the
+    service: the certificate is printed there (sealed records, Chromium) and arrives as it is."""
+    workbench = Workbench(cycle_db, scheme, actor="A01")
+    [file] = _round_trip("make_document", workbench.make_document("certificate", "demo-consumer"))
+    assert (file.name, file.label) == ("demo-consumer/certificate.pdf", "认证证书 / certificate（PDF）")
+    content = _round_trip("output_file", workbench.output_file(file.name))
+    assert content.startswith(b"%PDF") and len(content) == file.size
+    assert file in _round_trip("output_files", workbench.output_files("demo-consumer"))
+    with pytest.raises(WorkbenchError) as refused:  # a hub user outside the people records reads, and no more
+        workbench.acting_as("visitor").make_document("certificate", "demo-consumer")
+    assert "people records" in refused.value.en

@@ -139,6 +139,14 @@ class Document(Record):
 
 
 @dataclass(frozen=True)
+class OutputFile(Record):
+    """A file of an applicant's published outputs: a document or an executed notebook."""
+    name: str   # its name under outputs/: "<applicant>/<file>"
+    label: str  # "审查报告 / audit report（PDF）"
+    size: int   # bytes
+
+
+@dataclass(frozen=True)
 class StageRecord(Record):
     """A procedure stage's recorded result and its sign-off."""
 

@@ -82,7 +82,7 @@ class Dashboard:
             trends = kpi_trends(self.workbench, applicant_id)
             if trends is not None:
                 display(trends)
-            display(DocumentLinks(self.workbench.scheme, applicant_id))
+            display(DocumentLinks(self.workbench, applicant_id))
             return
         if applicant_id:
             display(HTML(f"<p style='{ERROR_STYLE}'>没有申请方「{html.escape(applicant_id)}」/ no such applicant</p>"))
@@ -108,7 +108,7 @@ class Dashboard:
                             f"{self.benchmark_html(applicant_id)}</div>" if applicant_id else "")
             trend = kpi_trends(self.workbench, applicant_id) if applicant_id else None
             trends.children = ((trend,) if trend is not None else ()) + (
-                (DocumentLinks(self.workbench.scheme, applicant_id),) if applicant_id else ())
+                (DocumentLinks(self.workbench, applicant_id),) if applicant_id else ())
             overview.layout.display = "none" if applicant_id else None
 
         chooser.observe(chosen, names="value")

@@ -92,7 +92,3 @@ documents.register(Document(
     "status_notice", "暂停、撤销或注销通知书 / notice of suspension, withdrawal or cancellation", _status_notice,
     ("status_notice.html", "status_notice.pdf"), "持证方 the holder",
     "证书被暂停、撤销或注销时 while the certificate is suspended, withdrawn or cancelled"))
-
-def write_following(workbench: Workbench, applicant_id: str, record: str | None) -> list[Path]:
-    """The documents that saving a `record` of the applicant writes at once (see `follows`)."""
-    return [path for document in documents.following(record) for path in document.make(workbench, applicant_id)]

@@ -29,6 +29,7 @@ from .certification import CertificationStore
 from .checkpoints import CheckpointStore
 from .complaints import ComplaintStore
 from .documents import DocumentStore
+from .outputs import OutputStore
 from .particulars import ParticularsStore
 from .planning import PlanningStore
 from .records import from_row
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
                 CaseStore, CallbackStore, ParticularsStore, AdjustmentStore, CertificationStore,
                 CertificateDecisionStore, ComplaintStore, ReviewStore, RetentionStore, ReportingStore, RunStore,
-                VerificationStore, CheckpointStore):
+                VerificationStore, CheckpointStore, OutputStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def import_file(self, importer_id: str, source: Path | bytes, filename: str, applicant_id: str | None = None,

@@ -1,7 +1,7 @@
 """Each person's server as their own operating-system account (issue 27 §1): JupyterHub's
 LocalProcessSpawner, with the account named `<prefix><hub name>` (made on first start if the
 deployment says so) and the environment of a team kernel: the workbench service's address, the
-scheme and the person's own copies in ~/work; never the store's address or its key."""
+scheme and the person's own copies in ~/work and ~/outputs; never the store's address or its key."""
 from __future__ import annotations
 
 import pwd
@@ -44,5 +44,8 @@ class WorkbenchSpawner(LocalProcessSpawner):
         account = self._passwd()
         env.update({"USER": account.pw_name, "HOME": account.pw_dir, "SHELL": account.pw_shell,
                     variable("service"): self.service_url, variable("scheme"): self.scheme_dir,
-                    variable("work"): f"{account.pw_dir}/work"})
+                    variable("work"): f"{account.pw_dir}/work",
+                    # what a notebook writes (its stage's result file): the person's own copy; the
+                    # documents others read are made by the service (store/outputs.py)
+                    variable("outputs"): f"{account.pw_dir}/outputs"})
         return env

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 import ipywidgets as widgets
 
 from ..contract import Action
+from ..domain import OutputFile
 from ..errors import PermissionDenied, WorkbenchError
 from ..render.html import LOCKED_STYLE, error_html, message_html
 from ..scheme import ProcedureStage
@@ -114,7 +115,7 @@ class BoundWidget(widgets.VBox):
         self.not_permitted = None if read_only else permission_refusal(workbench, self.writes, self.audit_id)
         self.read_only = read_only or self.locked or self.not_permitted is not None
         self.message = widgets.HTML()
-        self.written: list = []  # the documents the last write wrote (documents that follow the record)
+        self.written: list[OutputFile] = []  # the documents the last write wrote (those that follow the record)
 
     # True for widgets built on the stage's evaluation (KPIs, survey): computed once per stage.
     takes_evaluation = False
@@ -167,14 +168,13 @@ class BoundWidget(widgets.VBox):
     def write(self, action: Callable[[], object], done_zh: str = "已保存", done_en: str = "saved") -> bool:
         """Run the write; then write the documents that follow the record this widget edits
         (documents/registry.py: a refusal at review writes the letter), and name them."""
-        from ..documents.registry import write_following
         try:
             action()
-            self.written = write_following(self.workbench, self.applicant_id, self.edits)
+            self.written = self.workbench.make_following(self.applicant_id, self.edits)
         except Exception as exc:  # every failure of a write reaches the person, none is lost in a log
             self.message.value = error_html(exc)
             return False
-        written = "、".join(path.name for path in self.written)
+        written = "、".join(PurePosixPath(file.name).name for file in self.written)
         self.message.value = message_html(done_zh + (f"；已生成 {written}" if written else ""),
                                           done_en + (f"; written: {written}" if written else ""))
         return True

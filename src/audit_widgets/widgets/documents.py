@@ -1,27 +1,30 @@
 """DocumentFiles: a stage's document (the report in 06, the certificate in 08) written from the
 recorded results and offered for download on the screen (issue 25 §7), so that nobody has to
-look for outputs/<applicant>/ outside JupyterLab. The files are embedded in the links, so the
-download works wherever the page is (JupyterLab serves only work/)."""
+look for outputs/<applicant>/ outside JupyterLab. The Workbench writes it (in a team deployment,
+the workbench service: store/outputs.py); the files are embedded in the links, so the download
+works wherever the page is (JupyterLab serves only work/)."""
 from __future__ import annotations
 
 import base64
 import html
 import mimetypes
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import ipywidgets as widgets
 
 from ..documents.registry import documents
+from ..domain import OutputFile
 from ..errors import WorkbenchError
 from ..render.html import error_html, message_html
 from ..store.repository import Workbench
 
 
-def download_link(path: Path) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (f"<a download='{html.escape(path.name)}' href='data:{kind};base64,{data}'>⬇ {html.escape(path.name)}</a> "
-            f"<small>（{path.stat().st_size / 1024:.0f} KB）</small>")
+def download_link(file: OutputFile, content: bytes) -> str:
+    filename = PurePosixPath(file.name).name
+    kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    data = base64.b64encode(content).decode("ascii")
+    return (f"<a download='{html.escape(filename)}' href='data:{kind};base64,{data}'>⬇ {html.escape(filename)}</a> "
+            f"<small>（{len(content) / 1024:.0f} KB）</small>")
 
 
 class DocumentFiles(widgets.VBox):
@@ -38,12 +41,13 @@ class DocumentFiles(widgets.VBox):
     def write(self) -> None:
         """Write the document from what is recorded now, and offer its files."""
         try:
-            paths = self.document.make(self.workbench, self.applicant_id)
+            files = self.workbench.make_document(self.document.id, self.applicant_id)
+            links = [download_link(file, self.workbench.output_file(file.name)) for file in files]
         except WorkbenchError as exc:
             self.files.value = error_html(exc)
             return
-        if not paths:
+        if not files:
             self.files.value = message_html("尚无可写入的内容（阶段结果尚未记录）",
                                             "nothing to write yet: the stage's result is not recorded")
             return
-        self.files.value = " · ".join(download_link(path) for path in paths)
+        self.files.value = " · ".join(links)
