@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from audit_widgets.domain import Answer
-from audit_widgets.errors import PermissionDenied
+from audit_widgets.errors import PermissionDenied, WorkbenchError
 from audit_widgets.store.repository import Workbench
 from audit_widgets.team.client import ServiceWorkbench
 
@@ -116,7 +116,7 @@ scan = os.path.expanduser("~/scan.pdf")  # evidence from the auditor's own folde
 open(scan, "wb").write(bytes(range(256)))
 print(workbench.add_evidence({audit}, "E02", __import__("pathlib").Path(scan), "scan.pdf"))
 from datetime import date
-from audit_widgets.errors import PermissionDenied
+from audit_widgets.errors import PermissionDenied, WorkbenchError
 try:
     workbench.record_decision({audit}, decided_on=date(2026, 12, 1), level_rank=3, members=["M01", "M02"], reasons="x")
 except PermissionDenied as refused:
@@ -255,7 +255,7 @@ from IPython.utils.capture import capture_output
 from audit_widgets.notebook import show_overview
 from audit_widgets.team import open_workbench
 from audit_widgets.domain import Answer
-from audit_widgets.errors import PermissionDenied
+from audit_widgets.errors import PermissionDenied, WorkbenchError
 with capture_output() as shown:
     show_overview()
 print(any("不在认证机构的人员记录中" in str(o.data) for o in shown.outputs))
@@ -321,3 +321,25 @@ print(done.counts["rows"], done.en)
     stored = Workbench(url, scheme)
     assert len(stored.work_orders(audit)) == 120
     assert [e.actor for e in stored.trail() if e.action.startswith("import")][-1] == "A02"
+
+
+def test_a_person_signs_in_with_their_login_once_a_second_person_approves_it(team, scheme, tmp_path):
+    """The people file's login column, through the service: the programme manager gives A04 the
+    login `wu.qiang` (an LDAP name); until a committee member approves it, that hub user is
+    nobody; then they are A04, and `a04` is nobody's login."""
+    from audit_widgets.demo.audits import competence_template_rows
+    from audit_widgets.imports.auditors import write_competence_file
+    hub, _, _ = team
+    people, evidence = competence_template_rows()
+    path = write_competence_file(tmp_path / "people.xlsx", [{**p, "login": "wu.qiang" if p["id"] == "A04" else ""}
+                                                            for p in people], evidence)
+    manager = ServiceWorkbench(hub.service_url, hub.user_token("p01"), scheme)
+    assert manager.import_file("people", path, "people.xlsx").counts["role_changes_pending"] == 1
+    [change] = manager.role_changes(state="pending")
+    assert ServiceWorkbench(hub.service_url, hub.user_token("wu.qiang"), scheme).actor == "wu.qiang"
+    with pytest.raises(WorkbenchError) as refused:  # the one who asked does not approve
+        manager.approve_role_change(change.id)
+    assert refused.value.code == "roles.second_person"
+    ServiceWorkbench(hub.service_url, hub.user_token("m01"), scheme).approve_role_change(change.id)
+    assert ServiceWorkbench(hub.service_url, hub.user_token("wu.qiang"), scheme).actor == "A04"
+    assert ServiceWorkbench(hub.service_url, hub.user_token("a04"), scheme).actor == "a04"

@@ -176,3 +176,68 @@ def test_the_upgrade_records_the_roles_people_hold_as_changes_in_effect(tmp_path
     assert report.ok and report.sealed_rows == 2, [p.text() for p in report.row_problems]
     workbench.require(Action.PEOPLE)
     workbench.acting_as("M01").require(Action.ROLES)
+
+
+def _people_file_with_logins(workbench: Workbench, **logins: str) -> dict:
+    """The demo's competence records, with a login column: `logins` by person id."""
+    records = read_competence_file(competence_template(), workbench.scheme)
+    for person in records["people"]:
+        person["login"] = logins.get(person["id"], "")
+    return records
+
+
+def test_a_login_is_given_like_a_role_and_says_who_a_hub_user_is(cycle_db, scheme):
+    """Issue 27 §1: a person may sign in with a login that is not their id (an LDAP name). Whoever
+    sets it decides whom a login acts as, so it takes a second person's approval; from then on
+    the login is that person, and their id is nobody's login."""
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    assert (workbench.person_for_login("a02"), workbench.person_for_login("A02")) == ("A02", "A02")
+    assert _import(workbench, _people_file_with_logins(workbench, A02="li.na@body.cn"))["role_changes_pending"] == 1
+    [change] = workbench.role_changes(state=PENDING)
+    assert change.after == {"roles": [], "committee_member": False, "login": "li.na@body.cn"}
+    assert workbench.person_for_login("li.na@body.cn") == "li.na@body.cn"  # not until approved
+    with pytest.raises(WorkbenchError) as caught:  # one person per login, asked for or held
+        workbench.acting_as(OTHER_ADMINISTRATOR).import_people(
+            [{**_people_file_with_logins(workbench)["people"][0], "login": "li.na@body.cn"}], [], [])
+    assert caught.value.code == "roles.login_taken" and "A02" in caught.value.en
+    workbench.acting_as(COMMITTEE_MEMBER).approve_role_change(change.id)
+    assert workbench.person_for_login("li.na@body.cn") == "A02" == workbench.person_for_login("LI.NA@body.cn")
+    assert workbench.person_for_login("a02") == "a02"  # A02 signs in as li.na now: "a02" is nobody
+    assert next(a for a in workbench.auditors() if a.id == "A02").login == "li.na@body.cn"
+    # A file without the column leaves the logins as they are; one whose cell is empty asks to clear it.
+    without = _people_file_with_logins(workbench)
+    for person in without["people"]:
+        del person["login"]
+    assert _import(workbench, without)["role_changes_pending"] == 0
+    assert _import(workbench, _people_file_with_logins(workbench))["role_changes_pending"] == 1
+    assert workbench.person_for_login("li.na@body.cn") == "A02"  # until that is approved too
+    assert workbench.verify().ok
+
+
+def test_a_login_written_around_its_role_change_is_nobodys_and_named_by_verify(cycle_db, scheme):
+    path = cycle_db.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE auditors SET login = 'insider' WHERE id = 'M01'")
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    assert workbench.person_for_login("insider") == "insider"  # whom the store lets do nothing
+    assert workbench.person_for_login("m01") == "m01"
+    report = workbench.verify()
+    assert ("auditors", "M01", ("login",)) in {(p.table, p.row, p.fields) for p in report.row_problems}
+    assert not report.ok
+
+
+def test_the_people_file_refuses_a_login_that_is_another_persons(cycle_db, scheme, tmp_path):
+    from audit_widgets.demo.audits import competence_template_rows
+    from audit_widgets.errors import InputFileError
+    from audit_widgets.imports.auditors import write_competence_file
+    people, evidence = competence_template_rows()
+    logins = {"A01": "a02", "A03": "Wang Fang", "A04": "wf", "A05": "WF"}  # another's id; not a login; the same twice
+    path = write_competence_file(tmp_path / "people.xlsx", [{**p, "login": logins.get(p["id"], "")} for p in people],
+                                 evidence)
+    with pytest.raises(InputFileError) as caught:
+        read_competence_file(path, scheme)
+    problems = {(p.row, p.column): p.en for p in caught.value.problems if p.column == "人员 people.登录名 login"}
+    rows = {p["id"]: row for row, p in enumerate(people, start=2)}  # the sheet's rows, whichever failed before
+    assert set(problems) == {(rows[person], "人员 people.登录名 login") for person in ("A01", "A03", "A05")}
+    assert "A02's" in problems[(rows["A01"], "人员 people.登录名 login")]
+    assert "A04's" in problems[(rows["A05"], "人员 people.登录名 login")]

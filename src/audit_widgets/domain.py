@@ -180,6 +180,7 @@ class AuditorProfile(Record):
     registration_expires: date | None = None
     evidence: tuple[CompetenceRecord, ...] = ()        # why they may audit each domain
     declarations: tuple[Declaration, ...] = ()          # impartiality, per client and year
+    login: str | None = None  # the hub user name they sign in with, if not their id
 
     def evidenced_domains(self) -> set[str]:
         return {e.domain for e in self.evidence}

@@ -99,13 +99,14 @@ def auditors_list(state: State, as_json) -> None:
 def auditors_roles(state: State, everything, as_json) -> None:
     """角色变更（默认只列待批准的）/ Role changes (by default those awaiting approval).
 
-    A change of someone's roles (administrator, programme manager, committee member) takes
-    effect once a second administrator or committee member approves it: neither the one who
-    asked for it nor the person it concerns."""
+    A change of someone's roles (administrator, programme manager, committee member) or of the
+    login they sign in with behind the hub takes effect once a second administrator or committee
+    member approves it: neither the one who asked for it nor the person it concerns."""
     changes = state.workbench().role_changes(state=None if everything else "pending")
 
     def said(roles: dict) -> str:
-        return "、".join([*roles["roles"], *(["committee_member"] if roles["committee_member"] else [])]) or "—"
+        return "、".join([*roles["roles"], *(["committee_member"] if roles["committee_member"] else []),
+                         *([f"登录名 login {roles['login']}"] if roles.get("login") else [])]) or "—"
     lines = [f"{c.id} {c.person_id}: {said(c.before)} → {said(c.after)}；{c.state}；提出 asked by {c.requested_by} "
              f"{c.requested_at:%Y-%m-%d %H:%M}" + (f"；决定 decided by {c.decided_by}" if c.decided_by else "")
              + (f"；{c.reason}" if c.reason else "") for c in changes]

@@ -16,7 +16,7 @@ from ..render.html import ERROR_STYLE, table_html
 from ..scheme import load_scheme
 from ..store.database import read_only_url
 from ..store.repository import Workbench
-from ..team import VIEWER_ENV, open_workbench, person_of
+from ..team import VIEWER_ENV, open_workbench
 from ..widgets.shared_models import own_layout
 from .documents import DocumentLinks
 from .pages import PortfolioPage, applicant_html, kpi_trends, open_cases_html, pending_decisions_html
@@ -73,7 +73,7 @@ class Dashboard:
         query = query_string() if query is None else query  # in Voila, also the request's viewer, if any
         self.viewer = viewer()
         if self.viewer:
-            self.viewer = person_of(self.workbench.people_names(), self.viewer)
+            self.viewer = self.workbench.person_for_login(self.viewer)
         applicant_id = (parse_qs(query.lstrip("?")).get("applicant") or [""])[0]
         display(HTML(STYLE))
         if applicant_id and applicant_id in set(self.rows["applicant_id"]):

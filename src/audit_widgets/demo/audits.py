@@ -400,7 +400,8 @@ def competence_template_rows() -> tuple[list[dict], list[dict]]:
         people.append({"id": auditor_id, "name": name, "grade": grade, "domains": list(domains),
                        "auditor_since": since, "is_decision_maker": decides,
                        "registration_no": f"CCAA-SM-{(since or date(2025, 1, 1)).year}-{number:04d}",
-                       "registration_expires": DEMO_REGISTRATION_EXPIRES, "roles": DEMO_ROLES.get(auditor_id, [])})
+                       "registration_expires": DEMO_REGISTRATION_EXPIRES, "roles": DEMO_ROLES.get(auditor_id, []),
+                       "login": ""})  # the demo people sign in behind a hub with their ids
         evidence += [{"auditor_id": auditor_id, "domain": domain, "kind": "training",
                       "reference": f"商品售后服务认证审查员培训及考核（{domain} 类）", "on": since or date(2025, 1, 1)}
                      for domain in domains]

@@ -23,15 +23,18 @@ SHEETS = {
                                "认证决定人员 decision_maker": "is_decision_maker",
                                "注册编号 registration_no": "registration_no",
                                "注册有效期至 registration_expires": "registration_expires",
-                               "角色 roles": "roles"}),
+                               "角色 roles": "roles", "登录名 login": "login"}),
     "evidence": ("能力证据 evidence", {"人员编号 auditor_id": "auditor_id", "领域 domain": "domain",
                                        "证据类别 kind": "kind", "证据说明 reference": "reference", "日期 on": "on"}),
     "declarations": ("公正性声明 declarations", {"人员编号 auditor_id": "auditor_id",
                                                  "申请方编号 applicant_id": "applicant_id", "年度 year": "year",
                                                  "声明日期 declared_on": "declared_on", "利益冲突 conflicts": "conflicts"}),
 }
-# Columns a file written before they existed may lack (the people's roles came in scheme 2026.4).
-OPTIONAL_COLUMNS = {"角色 roles"}
+# Columns a file written before they existed may lack (the people's roles came in scheme 2026.4,
+# the logins with the team deployment: without the column, everyone's login stays as it is).
+OPTIONAL_COLUMNS = {"角色 roles", "登录名 login"}
+# A hub user name as JupyterHub keeps it (lower case): an LDAP uid, an e-mail address.
+LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._@-]{0,63}$"
 MAX_PROBLEMS = 200  # stop reading once the list is this long: the file needs fixing anyway
 
 
@@ -61,6 +64,12 @@ class PersonRow(BaseModel):
     registration_no: Text = ""
     registration_expires: Day = None
     roles: list[str] = []
+    login: str | None = Field(None, pattern=LOGIN_PATTERN + "|^$")  # None: no column; "": signs in with the id
+
+    @field_validator("login", mode="before")
+    @classmethod
+    def _login(cls, value):
+        return "" if value is None else str(value).strip().lower()
 
     @field_validator("domains", "roles", mode="before")
     @classmethod
@@ -110,15 +119,26 @@ def read_competence_file(path: str | Path, scheme: Scheme, known_people: set[str
         raise InputFileError("不是可读的 XLSX 文件", f"Not a readable XLSX file: {exc}", file=path) from None
     problems: list[Problem] = []
     records: dict[str, list[dict]] = {}
+    rows: dict[str, list[int]] = {}  # each record's row in its sheet (a row that failed is not a record)
     try:
         for key, (title, columns) in SHEETS.items():
-            records[key] = _read_sheet(book, title, columns, MODELS[key], problems)
+            read = _read_sheet(book, title, columns, MODELS[key], problems)
+            rows[key], records[key] = [number for number, _ in read], [record for _, record in read]
     finally:
         book.close()
     people = {p["id"] for p in records["people"]} | set(known_people)
     grades, domains = set(scheme.grades_by_id), {d.id for d in scheme.domains}
     assignable = {r.id for r in scheme.roles if r.assigned}
-    for row, person in enumerate(records["people"], start=2):
+    ids = {person_id.lower(): person_id for person_id in people}
+    logins: dict[str, str] = {}
+    for row, person in zip(rows["people"], records["people"]):
+        login = person.get("login")
+        if login and (login in logins or ids.get(login, person["id"]) != person["id"]):
+            problems.append(Problem(zh=f"登录名「{login}」已属于 {logins.get(login) or ids[login]}",
+                                    en=f"the login '{login}' is already {logins.get(login) or ids[login]}'s", row=row,
+                                    column=f"{SHEETS['people'][0]}.登录名 login"))
+        if login:
+            logins.setdefault(login, person["id"])
         if person["grade"] not in grades:
             problems.append(Problem(zh=f"未知的资格等级「{person['grade']}」", en=f"unknown grade '{person['grade']}'",
                                     row=row, column=f"{SHEETS['people'][0]}.资格等级 grade"))
@@ -132,12 +152,12 @@ def read_competence_file(path: str | Path, scheme: Scheme, known_people: set[str
                 problems.append(Problem(zh=f"未知的领域「{domain}」", en=f"unknown domain '{domain}'", row=row,
                                         column=f"{SHEETS['people'][0]}.专业领域 domains"))
     for key in ("evidence", "declarations"):
-        for row, record in enumerate(records[key], start=2):
+        for row, record in zip(rows[key], records[key]):
             if record["auditor_id"] not in people:
                 problems.append(Problem(zh=f"人员「{record['auditor_id']}」不在人员表中，也未登记",
                                         en=f"person '{record['auditor_id']}' is neither in the people sheet nor registered",
                                         row=row, column=f"{SHEETS[key][0]}.人员编号 auditor_id"))
-    for row, record in enumerate(records["evidence"], start=2):
+    for row, record in zip(rows["evidence"], records["evidence"]):
         if record["domain"] not in domains:
             problems.append(Problem(zh=f"未知的领域「{record['domain']}」", en=f"unknown domain '{record['domain']}'",
                                     row=row, column=f"{SHEETS['evidence'][0]}.领域 domain"))
@@ -151,7 +171,8 @@ def read_competence_file(path: str | Path, scheme: Scheme, known_people: set[str
     return records
 
 
-def _read_sheet(book, title: str, columns: dict[str, str], model: type[BaseModel], problems: list[Problem]) -> list[dict]:
+def _read_sheet(book, title: str, columns: dict[str, str], model: type[BaseModel],
+                problems: list[Problem]) -> list[tuple[int, dict]]:
     if title not in book.sheetnames:
         problems.append(Problem(zh=f"缺少工作表「{title}」", en=f"sheet '{title}' is missing", entry=title))
         return []
@@ -171,7 +192,7 @@ def _read_sheet(book, title: str, columns: dict[str, str], model: type[BaseModel
             continue
         raw = {field: values[i] if i < len(values) else None for field, i in index.items()}
         try:
-            records.append(model(**raw).model_dump())
+            records.append((number, model(**raw).model_dump()))
         except (ValidationError, ValueError) as exc:
             errors = exc.errors() if isinstance(exc, ValidationError) else [{"loc": ("",), "msg": str(exc)}]
             for error in errors:

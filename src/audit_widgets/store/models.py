@@ -176,6 +176,8 @@ class Auditor(Base):
     registration_no: Mapped[str] = mapped_column(String(64), default="")  # 注册证书编号
     registration_expires: Mapped[date | None] = mapped_column(Date)
     roles: Mapped[list] = mapped_column(JSON, default=list)  # assigned roles (scheme roles): administrator …
+    # the hub user name they sign in with, if not their id (lower case); given like a role (roles.py)
+    login: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class RoleChange(Base):

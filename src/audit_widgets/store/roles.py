@@ -1,6 +1,7 @@
 """Role changes take two people (issue 24 §4, ISO/IEC 17021-1 §5.2, §6.1.2). A change of the
-roles the people file assigns (administrator, programme manager) or of the committee mark is
-recorded with the person's roles before and after, and takes effect only when a second person,
+roles the people file assigns (administrator, programme manager), of the committee mark, or of
+the login a person signs in with behind the hub (issue 27: whoever sets it decides who a login
+acts as) is recorded with the person's roles before and after, and takes effect only when a second person,
 another administrator or a committee member, approves it. Neither the person who asked for the
 change nor the person it concerns may approve it: nobody grants a role to themselves.
 
@@ -27,13 +28,14 @@ FIRST_REGISTRATION = "首次登记人员（空库）/ the first people registere
 SINGLE_PERSON = "单人机构，无第二人批准（body.yaml single_person）/ single-person body: no second person to approve"
 
 
-def role_state(roles, committee_member) -> dict:
-    """A person's roles as a change records them."""
-    return {"roles": sorted(roles or ()), "committee_member": bool(committee_member)}
+def role_state(roles, committee_member, login: str | None = None) -> dict:
+    """A person's roles as a change records them; the login only when there is one, so that the
+    changes recorded before logins existed still say what people hold."""
+    return {"roles": sorted(roles or ()), "committee_member": bool(committee_member), **({"login": login} if login else {})}
 
 
 def held(person: models.Auditor) -> dict:
-    return role_state(person.roles, person.is_decision_maker)
+    return role_state(person.roles, person.is_decision_maker, person.login)
 
 
 def change_roles(session: Session, person: models.Auditor, wanted: dict, *, actor: str, at: datetime,
@@ -44,6 +46,8 @@ def change_roles(session: Session, person: models.Auditor, wanted: dict, *, acto
     before = held(person)
     if wanted == before:
         return None
+    if wanted.get("login") and wanted.get("login") != before.get("login"):
+        refuse_login_taken(session, person, wanted["login"])
     if directly is None:
         for waiting in session.scalars(select(models.RoleChange).where(
                 models.RoleChange.person_id == person.id, models.RoleChange.state == PENDING)):
@@ -59,7 +63,21 @@ def change_roles(session: Session, person: models.Auditor, wanted: dict, *, acto
 
 
 def take_effect(person: models.Auditor, state: dict) -> None:
-    person.roles, person.is_decision_maker = list(state["roles"]), state["committee_member"]
+    person.roles, person.is_decision_maker, person.login = (list(state["roles"]), state["committee_member"],
+                                                            state.get("login"))
+
+
+def refuse_login_taken(session: Session, person: models.Auditor, login: str) -> None:
+    """One person per login: not another person's login (held or asked for), nor another person's
+    id, which is that person's login while they have none of their own."""
+    others = [p.id for p in session.scalars(select(models.Auditor).where(models.Auditor.id != person.id))
+              if login in (p.login, p.id.lower())]
+    others += [c.person_id for c in session.scalars(select(models.RoleChange).where(
+        models.RoleChange.state == PENDING, models.RoleChange.person_id != person.id)) if c.after.get("login") == login]
+    if others:
+        raise ConflictError(f"登录名「{login}」已属于 {others[0]}，不能再给 {person.id}",
+                            f"The login '{login}' is already {others[0]}'s and cannot be {person.id}'s too",
+                            code="roles.login_taken")
 
 
 def _newest_in_effect(session: Session, person_id: str) -> models.RoleChange | None:
@@ -79,8 +97,8 @@ def role_problem(session: Session, person: models.Auditor) -> RowProblem | None:
     granted, now = change.after if change is not None else role_state((), False), held(person)
     if now == granted:
         return None
-    fields = tuple(name for name, key in (("roles", "roles"), ("is_decision_maker", "committee_member"))
-                   if now[key] != granted[key])
+    fields = tuple(name for name, key in (("roles", "roles"), ("is_decision_maker", "committee_member"),
+                                          ("login", "login")) if now.get(key) != granted.get(key))
     return RowProblem(models.Auditor.__tablename__, person.id, "roles", fields)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..body import single_person_body
 from ..contract import Action, Entity, TeamRole
@@ -50,7 +50,7 @@ class TeamStore(StoreBase):
             directly = self._roles_apply_directly(session)
             asked = []
             for person in people:
-                fields = {k: v for k, v in person.items() if k not in ("roles", "is_decision_maker")}
+                fields = {k: v for k, v in person.items() if k not in ("roles", "is_decision_maker", "login")}
                 row = session.get(models.Auditor, person["id"])
                 if row is None:
                     row = models.Auditor(**fields, roles=[], is_decision_maker=False)
@@ -58,8 +58,10 @@ class TeamStore(StoreBase):
                 else:
                     for key, value in fields.items():
                         setattr(row, key, value)
-                wanted = roles.role_state(person.get("roles", row.roles), person.get("is_decision_maker",
-                                                                                    row.is_decision_maker))
+                login = person.get("login")  # None: the file has no login column, the login stays
+                wanted = roles.role_state(person.get("roles", row.roles),
+                                          person.get("is_decision_maker", row.is_decision_maker),
+                                          row.login if login is None else login or None)
                 change = roles.change_roles(session, row, wanted, actor=self.actor, at=self.clock.now(),
                                             directly=directly)
                 if change is not None and change.state == roles.PENDING:
@@ -150,6 +152,8 @@ class TeamStore(StoreBase):
             change.state, change.decided_by, change.decided_at, change.reason = (
                 outcome, self.actor, self.clock.now(), reason)
             if outcome == roles.APPROVED:
+                if change.after.get("login") not in (None, change.before.get("login")):
+                    roles.refuse_login_taken(session, person, change.after["login"])  # taken since it was asked
                 roles.take_effect(person, change.after)
             self._trail(session, "approve" if outcome == roles.APPROVED else "refuse", Entity.ROLE_CHANGE, change_id,
                         {"person": person.id, "before": change.before, "after": change.after, "reason": reason})
@@ -169,6 +173,21 @@ class TeamStore(StoreBase):
                              registration_no=a.registration_no or "", evidence=tuple(evidence.get(a.id, ())),
                              declarations=tuple(declared.get(a.id, ())))
                     for a in session.scalars(select(models.Auditor).order_by(models.Auditor.id))]
+
+    def person_for_login(self, hub_name: str) -> str:
+        """The person a hub user is: the one whose login (the people file's login column, given
+        through an approved role change) is the hub name; else the one whose id it is, whatever
+        its case (the hub lower-cases names), unless they sign in with a login of their own; else
+        the hub name itself, whom the store lets do nothing. A login written around its role
+        change is nobody's (`verify` names it)."""
+        name = hub_name.lower()
+        with self._reading_session() as session:
+            person = session.scalar(select(models.Auditor).where(models.Auditor.login == name)) or next(
+                (p for p in session.scalars(select(models.Auditor).where(func.lower(models.Auditor.id) == name))
+                 if not p.login), None)
+            if person is None or (person.login and roles.role_problem(session, person) is not None):
+                return hub_name
+            return person.id
 
     def people_names(self) -> dict[str, str]:
         """Each person's name by id: the screens name people as 「吴芳 P01」 (render.html.person)."""

@@ -3,7 +3,7 @@ only holder of the store's keys, acts for the person the hub says a token belong
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import WorkbenchError
 from ..settings import current
@@ -17,13 +17,6 @@ HUB_TOKEN_ENV = "JUPYTERHUB_API_TOKEN"  # the person's own token, which the hub 
 # writes (team/dashboard.py), which Voila puts into the page kernel's environment as VIEWER_ENV.
 VIEWER_HEADER = "X-Audit-Workbench-Viewer"
 VIEWER_ENV = "HTTP_" + VIEWER_HEADER.upper().replace("-", "_")
-
-
-def person_of(people: Iterable[str], hub_name: str) -> str:
-    """The person a hub user is: the people record whose id is the hub name, whatever its case
-    (the hub lower-cases names); else the hub name, whom the store lets do nothing."""
-    known = {person_id.lower(): person_id for person_id in people}
-    return known.get(hub_name.lower(), hub_name)
 
 
 def open_workbench(database_url: str | None = None, scheme: Scheme | None = None, actor: str | None = None) -> Workbench:

@@ -26,7 +26,7 @@ from ..errors import NotFoundError, PermissionDenied, WorkbenchError
 from ..paths import default_database_url
 from ..scheme import load_scheme
 from ..store.repository import Workbench
-from . import person_of, wire
+from . import wire
 
 log = logging.getLogger(__name__)
 STATUS = {NotFoundError: 404, PermissionDenied: 403}
@@ -60,12 +60,12 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         return model
 
     def acting(model: dict = Depends(caller)) -> Workbench:
-        return store.acting_as(person_of(store.people_names(), model["name"]))
+        return store.acting_as(store.person_for_login(model["name"]))
 
     @app.get(f"{prefix}api/whoami")
     def whoami(model: dict = Depends(caller)) -> dict:
         """The caller; `roles` is null for a hub user who is not in the people records."""
-        person = person_of(store.people_names(), model["name"])
+        person = store.person_for_login(model["name"])
         roles = store.roles_held(person)
         return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None,
                 "scheme": store.scheme.fingerprint}
