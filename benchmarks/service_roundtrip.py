@@ -3,10 +3,15 @@ same run: a real JupyterHub from deploy/jupyterhub_config.py on 127.0.0.1, its p
 service, and an auditor's hub token. Each figure is the median of CALLS calls:
 - `whoami` (the floor of any call), through the hub's proxy and on the service's own port;
 - a checklist's answers, every item of the audit answered, read in one call (`answer_records`);
-- one answer saved (`save_answer`).
+- one answer saved (`save_answer`);
+- the committee's portfolio of PORTFOLIO applicants (the store `dashboard_500` builds, smaller),
+  as the dashboard reads it behind the hub: one call (`portfolio`), against the same rows read
+  applicant by applicant through the service (about ten calls each) and read directly.
 The issue asks for "at most a few milliseconds" a call on localhost."""
 from __future__ import annotations
 
+import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -16,9 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _common import report  # noqa: E402
+from _common import portfolio_store, report  # noqa: E402
 
 CALLS = 30
+PORTFOLIO = int(os.environ.get("PORTFOLIO_APPLICANTS", "100"))
 
 
 def median_ms(call) -> float:
@@ -75,6 +81,38 @@ def main() -> bool:
         for name, workbench in ways:
             report(f"save_answer, {name}", median_ms(
                 lambda: workbench.save_answer(audit, items[0], Answer("conform"), note=f"#{next(counter)}")), "ms")
+    finally:
+        hub.stop()
+    return portfolio_figures(folder, scheme)
+
+
+def portfolio_figures(folder: Path, scheme) -> bool:
+    """The dashboard's portfolio behind the hub: one batched call against one call per read."""
+    from tests.hub import Hub
+
+    from audit_widgets.dashboard.portfolio import portfolio
+    from audit_widgets.store.repository import Workbench
+    from audit_widgets.team.client import ServiceWorkbench
+    store = folder / "portfolio.sqlite"
+    shutil.copy(portfolio_store(PORTFOLIO), store)
+    url = f"sqlite:///{store}"
+    direct = Workbench(url, scheme, actor="M01")
+    (folder / "portfolio-hub").mkdir()
+    hub = Hub(folder / "portfolio-hub", {"AUDIT_WORKBENCH_DB": url})
+    try:
+        service = ServiceWorkbench(f"http://127.0.0.1:{hub.env['AUDIT_WORKBENCH_HUB_SERVICE_PORT']}/services/workbench/",
+                                   hub.user_token("m01"), scheme)
+        rows = direct.portfolio()
+        assert service.portfolio().equals(rows) and len(rows) == PORTFOLIO
+        print(f"the committee's portfolio, {PORTFOLIO} applicants (median of 3)")
+        for name, read in (("direct", direct.portfolio), ("service, one call", service.portfolio),
+                           ("service, a call per read (before)", lambda: portfolio(service))):
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                read()
+                times.append(time.perf_counter() - start)
+            report(f"portfolio, {name}", statistics.median(times), "s")
     finally:
         hub.stop()
     return True

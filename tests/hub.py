@@ -71,10 +71,11 @@ def install_proxy() -> None:
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=ROOT / "deploy", check=True)
 
 
-def start_team(scheme) -> tuple[Hub, str, int]:
+def start_team(scheme, hub_db: str | None = None) -> tuple[Hub, str, int]:
     """A team deployment to test: a store with demo-consumer's audit led by A02 (A01 a member)
     and carried up to the evaluation, in a folder only the service account may read, served by
-    the workbench service of a hub whose people's servers run as their own OS accounts.
+    the workbench service of a hub whose people's servers run as their own OS accounts; the
+    hub's own database at `hub_db` (default: SQLite in its state folder).
     Returns the hub, the store's address and the audit."""
     from datetime import date
 
@@ -102,7 +103,8 @@ def start_team(scheme) -> tuple[Hub, str, int]:
     hub = Hub(folder / "hub", {**settings, "AUDIT_WORKBENCH_SERVICE_ACCOUNT": SERVICE_ACCOUNT,
                                "AUDIT_WORKBENCH_DASHBOARD_ACCOUNT": DASHBOARD_ACCOUNT,
                                "AUDIT_WORKBENCH_HUB_ACCOUNT_PREFIX": ACCOUNT_PREFIX,
-                               "AUDIT_WORKBENCH_HUB_COMMITTEE": "m01"}, checkout)
+                               "AUDIT_WORKBENCH_HUB_COMMITTEE": "m01",
+                               **({"AUDIT_WORKBENCH_HUB_DB": hub_db} if hub_db else {})}, checkout)
     return hub, url, audit
 
 

@@ -25,8 +25,9 @@ ITEM = "E01"
 
 
 @pytest.fixture(scope="module")
-def team(scheme):
-    hub, url, audit = start_team(scheme)
+def team(scheme, postgres_server):
+    """The hub keeps its own database on PostgreSQL, as a body would beside its store's."""
+    hub, url, audit = start_team(scheme, hub_db=postgres_server.database(migrated=False))
     yield hub, url, audit
     hub.stop()
     shutil.rmtree(hub.folder, ignore_errors=True)
@@ -55,6 +56,17 @@ def test_a_decision_from_an_auditors_token_is_refused_by_the_store(team, scheme)
         auditor.record_decision(audit, decided_on=date(2026, 12, 1), level_rank=3, members=["M01", "M02"],
                                 reasons="伪造 forged")
     assert refused.value.zh and refused.value.en and Workbench(url, scheme).decision(audit) is None
+
+
+def test_the_hubs_own_database_is_on_postgresql(team):
+    from sqlalchemy import create_engine, text
+    hub, _, _ = team
+    hub.user_token("a02")
+    engine = create_engine(hub.env["AUDIT_WORKBENCH_HUB_DB"])
+    with engine.connect() as connection:
+        users = set(connection.execute(text("SELECT name FROM users")).scalars())
+    engine.dispose()
+    assert "a02" in users and not list(hub.folder.glob("hub/*.sqlite"))
 
 
 def test_without_a_valid_token_nothing_is_answered(team):

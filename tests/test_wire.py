@@ -29,6 +29,9 @@ def test_the_demo_stores_records_and_tables_arrive_as_they_were(demo_db, scheme)
     orders = workbench.work_orders(audit)
     back = _round_trip("work_orders", orders)
     assert len(orders) > 100 and back.equals(orders), (orders.dtypes, back.dtypes)
+    rows = workbench.portfolio()  # the dashboard's one read behind the hub
+    back = _round_trip("portfolio", rows)
+    assert len(rows) == len(workbench.list_applicants()) and back.equals(rows), (rows.dtypes, back.dtypes)
     # a table inside a result: the survey's responses and their scale
     surveyed = next(a.id for applicant in workbench.list_applicants() for a in workbench.audits(applicant.id)
                     if len(workbench.survey_answers(a.id)[0]) > 30)

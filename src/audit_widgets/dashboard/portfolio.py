@@ -182,7 +182,7 @@ def cached_portfolio(workbench: Workbench, cache_dir: Path, today: date | None =
     path = cache_dir / f"portfolio-{key}.parquet"
     if path.exists():
         return pd.read_parquet(path)
-    rows = portfolio(workbench, today)
+    rows = workbench.portfolio(today)  # behind the hub, one call to the workbench service
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob("portfolio-*.parquet"):
         if old != path:

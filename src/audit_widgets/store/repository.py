@@ -32,6 +32,7 @@ from .documents import DocumentStore
 from .outputs import OutputStore
 from .particulars import ParticularsStore
 from .planning import PlanningStore
+from .portfolio import PortfolioStore
 from .records import from_row
 from .reporting import ReportingStore
 from .retention import RetentionStore
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 class Workbench(ApplicantStore, AuditStore, DocumentStore, TeamStore, PlanningStore, AnswerStore,
                 CaseStore, CallbackStore, ParticularsStore, AdjustmentStore, CertificationStore,
                 CertificateDecisionStore, ComplaintStore, ReviewStore, RetentionStore, ReportingStore, RunStore,
-                VerificationStore, CheckpointStore, OutputStore):
+                VerificationStore, CheckpointStore, OutputStore, PortfolioStore):
     """One scheme, one database and the person acting: `Workbench(database_url, scheme, actor)`."""
 
     def import_file(self, importer_id: str, source: Path | bytes, filename: str, applicant_id: str | None = None,
