@@ -11,7 +11,6 @@ The issue asks for "at most a few milliseconds" a call on localhost."""
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -88,13 +87,13 @@ def main() -> bool:
 
 def portfolio_figures(folder: Path, scheme) -> bool:
     """The dashboard's portfolio behind the hub: one batched call against one call per read."""
+    from tests.conftest import copy_database
     from tests.hub import Hub
 
     from audit_widgets.dashboard.portfolio import portfolio
     from audit_widgets.store.repository import Workbench
     from audit_widgets.team.client import ServiceWorkbench
-    store = folder / "portfolio.sqlite"
-    shutil.copy(portfolio_store(PORTFOLIO), store)
+    store = copy_database(f"sqlite:///{portfolio_store(PORTFOLIO)}", folder / "portfolio.sqlite")
     url = f"sqlite:///{store}"
     direct = Workbench(url, scheme, actor="M01")
     (folder / "portfolio-hub").mkdir()
