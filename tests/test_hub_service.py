@@ -355,3 +355,14 @@ def test_a_person_signs_in_with_their_login_once_a_second_person_approves_it(tea
     ServiceWorkbench(hub.service_url, hub.user_token("m01"), scheme).approve_role_change(change.id)
     assert ServiceWorkbench(hub.service_url, hub.user_token("wu.qiang"), scheme).actor == "A04"
     assert ServiceWorkbench(hub.service_url, hub.user_token("a04"), scheme).actor == "a04"
+
+
+def test_roles_written_around_their_approval_are_refused_in_plain_words(team, scheme):
+    """An insider's sqlite3 makes M02 an administrator: the service says M02's roles are not
+    granted (as the store does on one machine), not a bare 500. The module's last test."""
+    from .conftest import insider_sql
+    hub, url, _ = team
+    insider_sql(url, """UPDATE auditors SET roles = '["administrator"]' WHERE id = 'M02'""")
+    with pytest.raises(WorkbenchError) as refused:
+        ServiceWorkbench(hub.service_url, hub.user_token("m02"), scheme)
+    assert refused.value.code == "roles.not_granted" and "M02" in refused.value.en

@@ -63,10 +63,13 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         return store.acting_as(store.person_for_login(model["name"]))
 
     @app.get(f"{prefix}api/whoami")
-    def whoami(model: dict = Depends(caller)) -> dict:
+    def whoami(model: dict = Depends(caller)) -> Any:
         """The caller; `roles` is null for a hub user who is not in the people records."""
         person = store.person_for_login(model["name"])
-        roles = store.roles_held(person)
+        try:
+            roles = store.roles_held(person)
+        except WorkbenchError as exc:  # roles written around their approval: said, as any refusal
+            return refusal(exc)
         return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None,
                 "scheme": store.scheme.fingerprint}
 
@@ -78,10 +81,7 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
             arguments = wire.load_call(method, body.arguments)
             return {"result": wire.dump(getattr(workbench, method)(**arguments), wire.return_hint(method))}
         except WorkbenchError as exc:
-            status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 409)
-            return JSONResponse({"error": {"kind": type(exc).__name__, "code": exc.code, "zh": exc.zh, "en": exc.en,
-                                           "file": exc.file, "problems": [asdict(p) for p in exc.problems]}},
-                                status_code=status)
+            return refusal(exc)
         except Exception:  # a defect: the traceback to the service's log, the method's name to the caller
             log.exception("%s failed", method)
             return JSONResponse({"error": {"kind": "WorkbenchError", "code": "service.internal", "file": None,
@@ -90,6 +90,14 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
                                 status_code=500)
 
     return app
+
+
+def refusal(exc: WorkbenchError) -> JSONResponse:
+    """The store's refusal as the client raises it again (client.py): its kind, words and problems."""
+    status = next((s for kind, s in STATUS.items() if isinstance(exc, kind)), 409)
+    return JSONResponse({"error": {"kind": type(exc).__name__, "code": exc.code, "zh": exc.zh, "en": exc.en,
+                                   "file": exc.file, "problems": [asdict(p) for p in exc.problems]}},
+                        status_code=status)
 
 
 def serve(workbench: Workbench, port: int | None = None) -> None:
