@@ -70,8 +70,10 @@ $(TEAM_STAMP): pyproject.toml deploy/lab-overrides.json
 # the documents through the service. The dashboard's account keeps only its page cache, in its home.
 SERVICE_ACCOUNT ?= audit-workbench
 DASHBOARD_ACCOUNT ?= audit-workbench-dashboard
-DATA ?= data
-OUTPUTS ?= outputs
+DATA ?= $(or $(AUDIT_WORKBENCH_DATA),data)
+OUTPUTS ?= $(or $(AUDIT_WORKBENCH_OUTPUTS),outputs)
+# The folders as the service gets them (the config passes every AUDIT_WORKBENCH_ setting to it).
+STORE_FOLDERS := AUDIT_WORKBENCH_DATA=$(abspath $(DATA)) AUDIT_WORKBENCH_OUTPUTS=$(abspath $(OUTPUTS))
 hub-accounts:
 	@id -u $(SERVICE_ACCOUNT) >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $(SERVICE_ACCOUNT)
 	@id -u $(DASHBOARD_ACCOUNT) >/dev/null 2>&1 || useradd --system --create-home --shell /usr/sbin/nologin $(DASHBOARD_ACCOUNT)
@@ -79,9 +81,9 @@ hub-accounts:
 	mkdir -p $(OUTPUTS) && chown -R $(SERVICE_ACCOUNT): $(OUTPUTS) && chmod 700 $(OUTPUTS)
 
 hub: $(STAMP) system-packages hub-proxy $(TEAM_STAMP) hub-accounts
-	runuser -u $(SERVICE_ACCOUNT) -- $(TEAM_VENV)/bin/audit-workbench db init  # as the account that owns the store
+	runuser -u $(SERVICE_ACCOUNT) -- env $(STORE_FOLDERS) $(TEAM_VENV)/bin/audit-workbench db init  # as the store's owner
 	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/ (Ctrl-C 停止 stops it)"
-	AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) AUDIT_WORKBENCH_SERVICE_ACCOUNT=$(SERVICE_ACCOUNT) \
+	$(STORE_FOLDERS) AUDIT_WORKBENCH_HUB_PORT=$(HUB_PORT) AUDIT_WORKBENCH_SERVICE_ACCOUNT=$(SERVICE_ACCOUNT) \
 	  AUDIT_WORKBENCH_DASHBOARD_ACCOUNT=$(DASHBOARD_ACCOUNT) \
 	  $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py
 

@@ -240,6 +240,8 @@ def test_the_applicants_files_are_offered_as_downloads_through_the_kernel(demo_d
                  "nobody/audit_report.pdf", "demo-special/audits/audit_report.pdf"):
         with pytest.raises(NotFoundError):
             workbench.output_file(name)
+    with pytest.raises(NotFoundError):  # nor list a folder that is not an applicant's
+        workbench.output_files("../data")
 
 
 def test_the_next_surveillance_follows_the_certificate_while_an_audit_is_under_way(cycle_db, scheme):

@@ -338,7 +338,7 @@ print(done.counts["rows"], done.en)
 def test_a_person_signs_in_with_their_login_once_a_second_person_approves_it(team, scheme, tmp_path):
     """The people file's login column, through the service: the programme manager gives A04 the
     login `wu.qiang` (an LDAP name); until a committee member approves it, that hub user is
-    nobody; then they are A04, and `a04` is nobody's login."""
+    nobody; then they are A04, and `a04` is nobody (`a04@hub`)."""
     from audit_widgets.demo.audits import competence_template_rows
     from audit_widgets.imports.auditors import write_competence_file
     hub, _, _ = team
@@ -354,7 +354,7 @@ def test_a_person_signs_in_with_their_login_once_a_second_person_approves_it(tea
     assert refused.value.code == "roles.second_person"
     ServiceWorkbench(hub.service_url, hub.user_token("m01"), scheme).approve_role_change(change.id)
     assert ServiceWorkbench(hub.service_url, hub.user_token("wu.qiang"), scheme).actor == "A04"
-    assert ServiceWorkbench(hub.service_url, hub.user_token("a04"), scheme).actor == "a04"
+    assert ServiceWorkbench(hub.service_url, hub.user_token("a04"), scheme).actor == "a04@hub"  # no one
 
 
 def test_roles_written_around_their_approval_are_refused_in_plain_words(team, scheme):

@@ -202,7 +202,7 @@ def test_a_login_is_given_like_a_role_and_says_who_a_hub_user_is(cycle_db, schem
     assert caught.value.code == "roles.login_taken" and "A02" in caught.value.en
     workbench.acting_as(COMMITTEE_MEMBER).approve_role_change(change.id)
     assert workbench.person_for_login("li.na@body.cn") == "A02" == workbench.person_for_login("LI.NA@body.cn")
-    assert workbench.person_for_login("a02") == "a02"  # A02 signs in as li.na now: "a02" is nobody
+    assert workbench.person_for_login("a02") == "a02@hub"  # A02 signs in as li.na now: "a02" is nobody
     assert next(a for a in workbench.auditors() if a.id == "A02").login == "li.na@body.cn"
     # A file without the column leaves the logins as they are; one whose cell is empty asks to clear it.
     without = _people_file_with_logins(workbench)
@@ -214,16 +214,42 @@ def test_a_login_is_given_like_a_role_and_says_who_a_hub_user_is(cycle_db, schem
     assert workbench.verify().ok
 
 
-def test_a_login_written_around_its_role_change_is_nobodys_and_named_by_verify(cycle_db, scheme):
+def test_a_login_written_around_its_role_change_is_refused_and_named_by_verify(cycle_db, scheme):
+    """Set, or cleared, with sqlite3: the person is refused whichever name they sign in with."""
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    _import(workbench, _people_file_with_logins(workbench, A05="zhou.jie"))
+    workbench.acting_as(COMMITTEE_MEMBER).approve_role_change(workbench.role_changes(state=PENDING)[0].id)
     path = cycle_db.removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE auditors SET login = 'insider' WHERE id = 'M01'")
-    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
-    assert workbench.person_for_login("insider") == "insider"  # whom the store lets do nothing
-    assert workbench.person_for_login("m01") == "m01"
+        connection.execute("UPDATE auditors SET login = NULL WHERE id = 'A05'")  # A05 (no roles) as 'a05' again
+    for hub_name in ("insider", "a05"):
+        with pytest.raises(WorkbenchError) as caught:
+            workbench.person_for_login(hub_name)
+        assert caught.value.code == "roles.not_granted"
+    assert workbench.person_for_login("m01") == "m01@hub" and workbench.person_for_login("zhou.jie") == "zhou.jie"
     report = workbench.verify()
-    assert ("auditors", "M01", ("login",)) in {(p.table, p.row, p.fields) for p in report.row_problems}
-    assert not report.ok
+    named = {(p.table, p.row, p.fields) for p in report.row_problems}
+    assert {("auditors", "M01", ("login",)), ("auditors", "A05", ("login",))} <= named and not report.ok
+
+
+def test_a_hub_name_that_spells_an_id_is_that_person_only_if_they_have_no_login(cycle_db, scheme):
+    """A lower-case id (`wangwei`) with a login of its own (`ww01`): another hub user named
+    `wangwei` is nobody, not that person; and nobody new may be registered with an id that is
+    someone's login, held or asked for."""
+    workbench = Workbench(cycle_db, scheme, actor=ADMINISTRATOR)
+    records = _people_file_with_logins(workbench)
+    a01 = next(p for p in records["people"] if p["id"] == "A01")
+    _import(workbench, {**records, "people": [*records["people"], {**a01, "id": "wangwei", "name": "王伟",
+                                                                    "login": "ww01"}], "evidence": []})
+    workbench.acting_as(COMMITTEE_MEMBER).approve_role_change(
+        next(c.id for c in workbench.role_changes(state=PENDING) if c.person_id == "wangwei"))
+    assert workbench.person_for_login("ww01") == "wangwei"
+    assert workbench.person_for_login("wangwei") == "wangwei@hub"  # the other Wang Wei of the directory
+    with pytest.raises(WorkbenchError) as caught:  # WW01 would sign up as ww01, and be wangwei
+        workbench.import_people([{**a01, "id": "WW01", "name": "另一位", "login": None}], [], [])
+    assert caught.value.code == "roles.login_taken" and "wangwei" in caught.value.en
+    assert "WW01" not in workbench.people_names()
 
 
 def test_the_people_file_refuses_a_login_that_is_another_persons(cycle_db, scheme, tmp_path):

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
+from ..errors import WorkbenchError
 from ..paths import default_database_url, outputs_dir
 from ..render.charts import dimension_chart, to_svg
 from ..render.html import ERROR_STYLE, table_html
@@ -73,7 +74,10 @@ class Dashboard:
         query = query_string() if query is None else query  # in Voila, also the request's viewer, if any
         self.viewer = viewer()
         if self.viewer:
-            self.viewer = self.workbench.person_for_login(self.viewer)
+            try:
+                self.viewer = self.workbench.person_for_login(self.viewer)
+            except WorkbenchError:  # their login was written around its approval: shown unmarked
+                pass
         applicant_id = (parse_qs(query.lstrip("?")).get("applicant") or [""])[0]
         display(HTML(STYLE))
         if applicant_id and applicant_id in set(self.rows["applicant_id"]):

@@ -39,6 +39,7 @@ class OutputStore(StoreBase):
     def output_files(self, applicant_id: str) -> list[OutputFile]:
         """The applicant's published files that exist: the registry's documents, then the
         executed notebooks (one listing of its folder)."""
+        self.get_applicant(applicant_id)  # an applicant of this store, not a folder someone named
         sizes = published().sizes(applicant_id)
         return [OutputFile(f"{applicant_id}/{name}", label, sizes[name])
                 for name, label in self._labels().items() if name in sizes]

@@ -69,7 +69,8 @@ def take_effect(person: models.Auditor, state: dict) -> None:
 
 def refuse_login_taken(session: Session, person: models.Auditor, login: str) -> None:
     """One person per login: not another person's login (held or asked for), nor another person's
-    id, which is that person's login while they have none of their own."""
+    id, which is that person's login while they have none of their own (a new person's id is
+    checked so too)."""
     others = [p.id for p in session.scalars(select(models.Auditor).where(models.Auditor.id != person.id))
               if login in (p.login, p.id.lower())]
     others += [c.person_id for c in session.scalars(select(models.RoleChange).where(

@@ -15,6 +15,8 @@ from . import models, roles
 from .base import StoreBase
 from .records import from_row
 
+NOBODY = "@hub"  # after a hub name that spells the id of someone who signs in otherwise
+
 
 class TeamStore(StoreBase):
     def add_auditor(self, auditor_id: str, name: str, grade: str, domains: list[str], *,
@@ -32,6 +34,7 @@ class TeamStore(StoreBase):
                                     auditor_since=auditor_since, is_decision_maker=False, roles=[],
                                     competence_evidence=competence_evidence, registration_no=registration_no,
                                     registration_expires=registration_expires)
+            roles.refuse_login_taken(session, person, auditor_id.lower())  # their id is their login, for now
             session.add(person)
             roles.change_roles(session, person, roles.role_state((), is_decision_maker), actor=self.actor,
                                at=self.clock.now(), directly=directly)
@@ -54,6 +57,7 @@ class TeamStore(StoreBase):
                 row = session.get(models.Auditor, person["id"])
                 if row is None:
                     row = models.Auditor(**fields, roles=[], is_decision_maker=False)
+                    roles.refuse_login_taken(session, row, row.id.lower())  # their id is their login, for now
                     session.add(row)
                 else:
                     for key, value in fields.items():
@@ -177,16 +181,19 @@ class TeamStore(StoreBase):
     def person_for_login(self, hub_name: str) -> str:
         """The person a hub user is: the one whose login (the people file's login column, given
         through an approved role change) is the hub name; else the one whose id it is, whatever
-        its case (the hub lower-cases names), unless they sign in with a login of their own; else
-        the hub name itself, whom the store lets do nothing. A login written around its role
-        change is nobody's (`verify` names it)."""
+        its case (the hub lower-cases names), if they have no login of their own. Anyone else is
+        the hub name, kept apart from every id (`<name>@hub` when it spells one: no id has an @),
+        whom the store lets do nothing. A person whose login, or its absence, is not what their
+        approved changes say (written around them) is refused, and `verify` names them."""
         name = hub_name.lower()
         with self._reading_session() as session:
-            person = session.scalar(select(models.Auditor).where(models.Auditor.login == name)) or next(
-                (p for p in session.scalars(select(models.Auditor).where(func.lower(models.Auditor.id) == name))
-                 if not p.login), None)
-            if person is None or (person.login and roles.role_problem(session, person) is not None):
-                return hub_name
+            person = session.scalar(select(models.Auditor).where(models.Auditor.login == name))
+            spelt = list(session.scalars(select(models.Auditor).where(func.lower(models.Auditor.id) == name)))
+            if person is None and len(spelt) == 1 and not spelt[0].login:
+                person = spelt[0]
+            if person is None:
+                return f"{hub_name}{NOBODY}" if spelt else hub_name
+            roles.refuse_unless_granted(session, person)
             return person.id
 
     def people_names(self) -> dict[str, str]:

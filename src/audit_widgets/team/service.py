@@ -59,25 +59,23 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
             raise HTTPException(403, "此令牌无权使用审核工作台 / this token may not use the workbench")
         return model
 
-    def acting(model: dict = Depends(caller)) -> Workbench:
-        return store.acting_as(store.person_for_login(model["name"]))
-
     @app.get(f"{prefix}api/whoami")
     def whoami(model: dict = Depends(caller)) -> Any:
         """The caller; `roles` is null for a hub user who is not in the people records."""
-        person = store.person_for_login(model["name"])
         try:
+            person = store.person_for_login(model["name"])
             roles = store.roles_held(person)
-        except WorkbenchError as exc:  # roles written around their approval: said, as any refusal
+        except WorkbenchError as exc:  # roles or a login written around their approval: said, as any refusal
             return refusal(exc)
         return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None,
                 "scheme": store.scheme.fingerprint}
 
     @app.post(f"{prefix}api/call/{{method}}")
-    def call(method: str, body: Call, workbench: Workbench = Depends(acting)) -> Any:
+    def call(method: str, body: Call, model: dict = Depends(caller)) -> Any:
         if method not in wire.methods():
             raise HTTPException(404, f"没有此方法 / no such method: {method}")
         try:
+            workbench = store.acting_as(store.person_for_login(model["name"]))
             arguments = wire.load_call(method, body.arguments)
             return {"result": wire.dump(getattr(workbench, method)(**arguments), wire.return_hint(method))}
         except WorkbenchError as exc:
