@@ -93,6 +93,9 @@ def portfolio_figures(folder: Path, scheme) -> bool:
     from audit_widgets.dashboard.portfolio import portfolio
     from audit_widgets.store.repository import Workbench
     from audit_widgets.team.client import ServiceWorkbench
+    # The kept store is sealed with the checkout's own key (data/), as dashboard_500 reads it, not
+    # with the scratch key the tests' helpers set for the first part.
+    os.environ["AUDIT_WORKBENCH_DATA"] = str(ROOT / "data")
     store = copy_database(f"sqlite:///{portfolio_store(PORTFOLIO)}", folder / "portfolio.sqlite")
     url = f"sqlite:///{store}"
     direct = Workbench(url, scheme, actor="viewer")
