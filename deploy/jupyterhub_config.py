@@ -85,9 +85,15 @@ service = {
 if os.environ.get("AUDIT_WORKBENCH_SERVICE_ACCOUNT"):
     service["user"] = os.environ["AUDIT_WORKBENCH_SERVICE_ACCOUNT"]
 c.JupyterHub.services = [service]
+# Integrations (the body's website, its registry) get tokens narrowed to one custom scope: they may
+# read that and call nothing else (team/service.py INTEGRATION_SCOPES).
+from audit_widgets.team.service import INTEGRATION_SCOPES  # noqa: E402
+
+c.JupyterHub.custom_scopes = {scope: {"description": description} for scope, description in INTEGRATION_SCOPES.values()}
 roles = [
-    # Every person may call the workbench; what they may do there is the store's business.
-    {"name": "user", "scopes": ["self", "access:services!service=workbench"]},
+    # Every person may call the workbench (what they may do there is the store's business), and
+    # make a token narrowed to an integration's scope for a script or another system.
+    {"name": "user", "scopes": ["self", "access:services!service=workbench", *c.JupyterHub.custom_scopes]},
 ]
 # The committee's dashboard (Voila), a service of its own account: it holds no key and opens no
 # store, it reads through the workbench service as "dashboard", whom the store lets write nothing.

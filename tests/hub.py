@@ -148,11 +148,11 @@ class Hub:
         except httpx.HTTPError:
             return False
 
-    def user_token(self, name: str) -> str:
-        """A hub user (created if need be) and a new API token of theirs."""
+    def user_token(self, name: str, scopes: list[str] | None = None) -> str:
+        """A hub user (created if need be) and a new API token of theirs (narrowed to `scopes`)."""
         if self.api.get(f"/users/{name}").status_code == 404:
             self.api.post(f"/users/{name}").raise_for_status()
-        response = self.api.post(f"/users/{name}/tokens", json={"note": "tests"})
+        response = self.api.post(f"/users/{name}/tokens", json={"note": "tests", **({"scopes": scopes} if scopes else {})})
         response.raise_for_status()
         return response.json()["token"]
 

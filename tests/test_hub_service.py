@@ -357,6 +357,34 @@ def test_a_person_signs_in_with_their_login_once_a_second_person_approves_it(tea
     assert ServiceWorkbench(hub.service_url, hub.user_token("a04"), scheme).actor == "a04@hub"  # no one
 
 
+def test_an_integrations_token_reads_what_its_scope_names_and_nothing_else(team, scheme):
+    """Issue 27 §2: a token narrowed to one custom scope (the body's website: the certificate
+    check) reads that, and neither the register, nor the due list, nor any Workbench call."""
+    from audit_widgets.documents.certificate import verify_certificate
+    from audit_widgets.documents.register import register_rows
+    from audit_widgets.enforcement import due_list
+    hub, url, _ = team
+    direct = Workbench(url, scheme)
+
+    def get(token: str, path: str, **params) -> httpx.Response:
+        return httpx.get(hub.service_url + path, params=params, headers={"Authorization": f"token {token}"})
+    website = hub.user_token("a02", scopes=["custom:workbench:check"])
+    checked = get(website, "api/check", number="XBHT-SM-2026-A99999", code="ABCDEF")
+    assert checked.status_code == 200
+    assert checked.json() == verify_certificate(direct, "XBHT-SM-2026-A99999", "ABCDEF").as_dict()
+    assert checked.json()["outcome"] == "unknown"
+    for path in ("api/register", "api/due", "api/whoami"):
+        assert get(website, path).status_code == 403, path
+    call = httpx.post(hub.service_url + "api/call/list_applicants", json={"arguments": {}},
+                      headers={"Authorization": f"token {website}"})
+    assert call.status_code == 403
+    registry = hub.user_token("a02", scopes=["custom:workbench:register", "custom:workbench:due"])
+    assert get(registry, "api/register").json() == {"certificates": register_rows(direct)}
+    due = get(registry, "api/due").json()
+    assert due["due"] == [] == due_list(direct) and get(registry, "api/check", number="x", code="y").status_code == 403
+    assert get(hub.user_token("a02"), "api/register").status_code == 200  # a person's own token reads it too
+
+
 def test_roles_written_around_their_approval_are_refused_in_plain_words(team, scheme):
     """An insider's sqlite3 makes M02 an administrator: the service says M02's roles are not
     granted (as the store does on one machine), not a bare 500. The module's last test."""

@@ -2,10 +2,11 @@
 the changes the scheme marks automatic (a missed surveillance suspends, the end of validity
 expires), each naming its rule, and lists the others for the committee to decide (a withdrawal at
 the end of a suspension, a suspension for an overdue major finding), and the short-notice special
-audits due by then (§3)."""
+audits due by then (§3). `due_list` says the same and changes nothing (the workbench service's
+due list for integrations, issue 27 §2)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .contract import IN_FORCE
@@ -22,6 +23,7 @@ class Due:
     since: date
     applied: bool  # False: it waits for the committee's decision, or for the audit to be carried out
     audit: int | None = None
+    automatic: bool = False  # the rules apply it without the committee (enforce does)
 
     def line(self, on: date | None = None) -> str:
         """The line for the day the rules were run (`on`, default today)."""
@@ -30,6 +32,9 @@ class Due:
                     + ("，已逾期 overdue" if self.since < (on or date.today()) else ""))
         if self.applied:
             return (f"已按规则变更 applied by rule: {self.certificate} → {self.to_status}（{self.reason}，"
+                    f"自 since {self.since}）")
+        if self.automatic:
+            return (f"应按规则变更 due by rule: {self.certificate} → {self.to_status}（{self.reason}，"
                     f"自 since {self.since}）")
         return (f"须认证委员会决定 needs a committee decision: {self.certificate} → {self.to_status}（{self.reason}，"
                 f"自 since {self.since}）")
@@ -53,22 +58,31 @@ def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None
     return due
 
 
-def enforce(workbench: Workbench, on: date | None = None) -> list[Due]:
-    """Every certificate in force: apply what is due and automatic, list what needs a decision
-    and the special audits due at short notice."""
+def due_list(workbench: Workbench, on: date | None = None) -> list[Due]:
+    """Every certificate in force: the changes the rules make due (applying none) and the special
+    audits due at short notice."""
     on = on or workbench.clock.today()
-    done = []
+    found = []
     for applicant in workbench.list_applicants():
         certificate = workbench.certificate_for(applicant.id)
         if certificate is None or certificate.status not in IN_FORCE:
             continue
-        done += [Due(applicant.id, certificate.number, "", a["special_reason"], a["due_by"], False, a["audit"])
-                 for a in special_audits_due(workbench, applicant.id, on)]
-        found = due_change(workbench, applicant.id, on)
-        if found is None:
-            continue
-        number, due = found
-        if due["automatic"]:
-            workbench.change_status_by_rule(number, due["to_status"], due["reason"], due["since"])
-        done.append(Due(applicant.id, number, due["to_status"], due["reason"], due["since"], due["automatic"]))
+        found += [Due(applicant.id, certificate.number, "", a["special_reason"], a["due_by"], False, a["audit"])
+                  for a in special_audits_due(workbench, applicant.id, on)]
+        change = due_change(workbench, applicant.id, on)
+        if change is not None:
+            number, due = change
+            found.append(Due(applicant.id, number, due["to_status"], due["reason"], due["since"], False,
+                             automatic=due["automatic"]))
+    return found
+
+
+def enforce(workbench: Workbench, on: date | None = None) -> list[Due]:
+    """Apply what is due and automatic; list it, what needs a decision and the special audits."""
+    done = []
+    for due in due_list(workbench, on):
+        if due.automatic:
+            workbench.change_status_by_rule(due.certificate, due.to_status, due.reason, due.since)
+            due = replace(due, applied=True)
+        done.append(due)
     return done

@@ -6,7 +6,13 @@ Each write is then checked against the scheme's permissions by the store, as on 
 
     GET  {prefix}api/whoami            the caller: hub name, person id, roles
     POST {prefix}api/call/{method}     one Workbench method; arguments and result as JSON (wire.py)
+    GET  {prefix}api/register          the register of certificates    } for an integration's token
+    GET  {prefix}api/check             a certificate's number and code } holding only that custom
+    GET  {prefix}api/due               what the rules make due         } scope (INTEGRATION_SCOPES)
     GET  {prefix}docs                  the API, from its OpenAPI description
+
+A person's token (the service's access scope) may call everything; a token made with one of the
+custom scopes may read that one thing and call nothing, whoever made it.
 
 `audit-workbench service` runs it; JupyterHub gives it JUPYTERHUB_API_TOKEN, JUPYTERHUB_API_URL,
 JUPYTERHUB_SERVICE_PREFIX and JUPYTERHUB_SERVICE_URL.
@@ -16,7 +22,8 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import asdict
-from typing import Any
+from datetime import date
+from typing import Any, Callable
 
 from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.responses import JSONResponse
@@ -32,6 +39,12 @@ log = logging.getLogger(__name__)
 STATUS = {NotFoundError: 404, PermissionDenied: 403}
 DEFAULT_PORT = 8003
 SERVICE_ACTOR = "workbench-service"  # the service's own Workbench never acts: each call acts as its caller
+# JupyterHub custom scopes (deploy/jupyterhub_config.py declares them) for integrations' tokens.
+INTEGRATION_SCOPES = {
+    "register": ("custom:workbench:register", "读取证书登记册 / read the register of certificates"),
+    "check": ("custom:workbench:check", "按编号与验证码核验证书 / check a certificate by its number and code"),
+    "due": ("custom:workbench:due", "读取按规则到期的事项 / read what the rules make due"),
+}
 
 
 class Call(BaseModel):
@@ -47,7 +60,7 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
                   description="审核工作台服务：以 JupyterHub 令牌识别操作人 / The workbench service: the hub "
                               "token says who acts")
 
-    def caller(authorization: str = Header("")) -> dict:
+    def token_owner(authorization: str = Header("")) -> dict:
         """The hub's model of the token's owner, with the scopes the token holds."""
         kind, _, token = authorization.partition(" ")
         if kind.lower() not in ("token", "bearer") or not token:
@@ -55,9 +68,26 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         model = hub_auth.user_for_token(token.strip(), sync=True)
         if model is None:
             raise HTTPException(403, "令牌无效 / the token is not valid")
-        if hub_auth.access_scopes and not hub_auth.check_scopes(hub_auth.access_scopes, model):
+        return model
+
+    def holds(model: dict, scopes: set[str]) -> bool:
+        return not scopes or bool(hub_auth.check_scopes(scopes, model))
+
+    def caller(model: dict = Depends(token_owner)) -> dict:
+        """A token that may use the workbench as its owner (a person's)."""
+        if not holds(model, hub_auth.access_scopes):
             raise HTTPException(403, "此令牌无权使用审核工作台 / this token may not use the workbench")
         return model
+
+    def integration(name: str) -> Callable[[dict], dict]:
+        """A token that may read what integration scope `name` names (a person's may too)."""
+        scope = INTEGRATION_SCOPES[name][0]
+
+        def allowed(model: dict = Depends(token_owner)) -> dict:
+            if not (holds(model, hub_auth.access_scopes) or holds(model, {scope})):
+                raise HTTPException(403, f"此令牌没有 {scope} 权限 / this token does not hold {scope}")
+            return model
+        return allowed
 
     @app.get(f"{prefix}api/whoami")
     def whoami(model: dict = Depends(caller)) -> Any:
@@ -86,6 +116,27 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
                                            "zh": f"审核工作台服务内部错误（{method}），详见服务日志",
                                            "en": f"The workbench service failed in {method}: see its log"}},
                                 status_code=500)
+
+    @app.get(f"{prefix}api/register", dependencies=[Depends(integration("register"))])
+    def register() -> Any:
+        """The register of certificates: one row per certificate ever issued, as the store holds it."""
+        from ..documents.register import register_rows
+        return {"certificates": register_rows(store)}
+
+    @app.get(f"{prefix}api/check", dependencies=[Depends(integration("check"))])
+    def check(number: str, code: str) -> Any:
+        """A certificate's number and verification code checked, as the public check page does."""
+        from ..documents.certificate import verify_certificate
+        return verify_certificate(store, number, code).as_dict()
+
+    @app.get(f"{prefix}api/due", dependencies=[Depends(integration("due"))])
+    def due(on: date | None = None) -> Any:
+        """What the rules make due on `on` (default today), changing nothing."""
+        from ..enforcement import due_list
+        day = on or store.clock.today()
+        if day > store.clock.today():
+            return refusal(WorkbenchError(f"{day} 晚于今天", f"{day} is after today", code="chronology.future"))
+        return {"on": day, "due": [asdict(item) for item in due_list(store, day)]}
 
     return app
 
