@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .contract import IN_FORCE
+from .errors import RuleError
 from .stages.certification import compute_recertification, special_audits_due
 from .store.repository import Workbench
 
@@ -32,9 +33,6 @@ class Due:
                     + ("，已逾期 overdue" if self.since < (on or date.today()) else ""))
         if self.applied:
             return (f"已按规则变更 applied by rule: {self.certificate} → {self.to_status}（{self.reason}，"
-                    f"自 since {self.since}）")
-        if self.automatic:
-            return (f"应按规则变更 due by rule: {self.certificate} → {self.to_status}（{self.reason}，"
                     f"自 since {self.since}）")
         return (f"须认证委员会决定 needs a committee decision: {self.certificate} → {self.to_status}（{self.reason}，"
                 f"自 since {self.since}）")
@@ -60,8 +58,12 @@ def apply_due_change(workbench: Workbench, applicant_id: str, today: date | None
 
 def due_list(workbench: Workbench, on: date | None = None) -> list[Due]:
     """Every certificate in force: the changes the rules make due (applying none) and the special
-    audits due at short notice."""
-    on = on or workbench.clock.today()
+    audits due at short notice, as of `on` (default today; a day to come is refused)."""
+    today = workbench.clock.today()
+    on = on or today
+    if on > today:
+        raise RuleError(f"{on} 晚于今天：规则只按已到的日期执行", f"{on} is after today: rules apply only to days "
+                        "that have come", code="chronology.future")
     found = []
     for applicant in workbench.list_applicants():
         certificate = workbench.certificate_for(applicant.id)

@@ -15,11 +15,7 @@ import ipywidgets as widgets
 
 from ..domain import OutputFile
 from ..store.repository import Workbench
-from ..widgets.documents import download_link
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+from ..widgets.documents import download_link, size_text
 
 
 class DocumentLinks(widgets.VBox):
@@ -28,7 +24,7 @@ class DocumentLinks(widgets.VBox):
         files = workbench.output_files(applicant_id)
         rows = []
         for file in files:
-            button = widgets.Button(description=f"{file.label} · {_size(file.size)}", icon="download",
+            button = widgets.Button(description=f"{file.label} · {size_text(file.size)}", icon="download",
                                     layout=widgets.Layout(width="auto"))
             link = widgets.HTML()
             button.on_click(partial(self._offer, workbench, file, link))

@@ -11,7 +11,6 @@ from pathlib import Path, PurePosixPath
 
 from ..domain import OutputFile
 from ..errors import NotFoundError, PermissionDenied
-from ..published import name as published_name
 from ..published import published
 from .base import StoreBase
 
@@ -26,7 +25,7 @@ class OutputStore(StoreBase):
             raise PermissionDenied(f"「{self.actor}」不在人员记录中，不能生成文件",
                                    f"'{self.actor}' is not in the people records and may not make documents")
         labels = self._labels()
-        return [OutputFile(published_name(path) or path.name, labels[path.name], path.stat().st_size)
+        return [OutputFile(f"{applicant_id}/{path.name}", labels[path.name], path.stat().st_size)
                 for path in documents.get(document_id).make(self, applicant_id) if path.name in labels]
 
     def make_following(self, applicant_id: str, record: str | None) -> list[OutputFile]:

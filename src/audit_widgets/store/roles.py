@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError
@@ -71,8 +71,8 @@ def refuse_login_taken(session: Session, person: models.Auditor, login: str) -> 
     """One person per login: not another person's login (held or asked for), nor another person's
     id, which is that person's login while they have none of their own (a new person's id is
     checked so too)."""
-    others = [p.id for p in session.scalars(select(models.Auditor).where(models.Auditor.id != person.id))
-              if login in (p.login, p.id.lower())]
+    others = list(session.scalars(select(models.Auditor.id).where(
+        models.Auditor.id != person.id, or_(models.Auditor.login == login, func.lower(models.Auditor.id) == login))))
     others += [c.person_id for c in session.scalars(select(models.RoleChange).where(
         models.RoleChange.state == PENDING, models.RoleChange.person_id != person.id)) if c.after.get("login") == login]
     if others:

@@ -89,14 +89,16 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
             return model
         return allowed
 
+    @app.exception_handler(WorkbenchError)
+    def refused(_request, exc: WorkbenchError) -> JSONResponse:
+        """A refusal outside a call (roles written around their approval, a day to come): as any."""
+        return refusal(exc)
+
     @app.get(f"{prefix}api/whoami")
     def whoami(model: dict = Depends(caller)) -> Any:
         """The caller; `roles` is null for a hub user who is not in the people records."""
-        try:
-            person = store.person_for_login(model["name"])
-            roles = store.roles_held(person)
-        except WorkbenchError as exc:  # roles or a login written around their approval: said, as any refusal
-            return refusal(exc)
+        person = store.person_for_login(model["name"])
+        roles = store.roles_held(person)
         return {"hub_user": model["name"], "person": person, "roles": sorted(roles) if roles is not None else None,
                 "scheme": store.scheme.fingerprint}
 
@@ -123,10 +125,15 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         from ..documents.register import register_rows
         return {"certificates": register_rows(store)}
 
-    @app.get(f"{prefix}api/check", dependencies=[Depends(integration("check"))])
-    def check(number: str, code: str) -> Any:
+    from ..public_check import DEFAULT_RATE, RateLimit
+    checks = RateLimit(DEFAULT_RATE)  # codes are not to be guessed here either: as many a minute as the public page
+
+    @app.get(f"{prefix}api/check")
+    def check(number: str, code: str, model: dict = Depends(integration("check"))) -> Any:
         """A certificate's number and verification code checked, as the public check page does."""
         from ..documents.certificate import verify_certificate
+        if not checks.allow(model["name"]):
+            raise HTTPException(429, f"每分钟至多核验 {DEFAULT_RATE} 次 / at most {DEFAULT_RATE} checks a minute")
         return verify_certificate(store, number, code).as_dict()
 
     @app.get(f"{prefix}api/due", dependencies=[Depends(integration("due"))])
@@ -134,8 +141,6 @@ def create_app(hub_auth=None, workbench: Workbench | None = None) -> FastAPI:
         """What the rules make due on `on` (default today), changing nothing."""
         from ..enforcement import due_list
         day = on or store.clock.today()
-        if day > store.clock.today():
-            return refusal(WorkbenchError(f"{day} 晚于今天", f"{day} is after today", code="chronology.future"))
         return {"on": day, "due": [asdict(item) for item in due_list(store, day)]}
 
     return app

@@ -19,12 +19,16 @@ from ..render.html import error_html, message_html
 from ..store.repository import Workbench
 
 
+def size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
 def download_link(file: OutputFile, content: bytes) -> str:
     filename = PurePosixPath(file.name).name
     kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     data = base64.b64encode(content).decode("ascii")
     return (f"<a download='{html.escape(filename)}' href='data:{kind};base64,{data}'>⬇ {html.escape(filename)}</a> "
-            f"<small>（{len(content) / 1024:.0f} KB）</small>")
+            f"<small>（{size_text(len(content))}）</small>")
 
 
 class DocumentFiles(widgets.VBox):
